@@ -1,0 +1,29 @@
+# `make demo` and `make test` work as the first command on a machine with python3 and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ADAPTERS := $(sort $(wildcard adapters/*/pyproject.toml))
+PYTEST_ARGS ?=
+
+.PHONY: venv demo test test-agents bench dist clean
+
+# Create or update .venv: vectimus and every adapter editable, plus the test tools.
+venv:
+	@rm -f $(STAMP)
+	@$(MAKE) --no-print-directory $(STAMP)
+
+$(STAMP): pyproject.toml $(ADAPTERS)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]' $(foreach a,$(ADAPTERS),-e ./$(dir $(a)))
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/vectimus demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not agents and not browser" $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache

@@ -1,0 +1,7 @@
+"""``python -m vectimus``: the same as the ``vectimus`` command."""
+
+import sys
+
+from vectimus.entry import main
+
+sys.exit(main())

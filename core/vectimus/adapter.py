@@ -1,0 +1,192 @@
+"""What an agent adapter is: the base class every adapter (built in or third party) extends.
+
+An adapter knows one agent's hook protocol: it turns the agent's stdin event into a ``ToolCall``
+(or a ``SessionEvent``), renders a ``Decision`` the way the agent expects, and installs / removes
+the hook in the agent's own config files. Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vectimus.model import Decision, ToolCall
+
+
+class AdapterError(ValueError):
+    """The event cannot be understood; the hook answers deny with this message."""
+
+
+@dataclass(frozen=True)
+class SessionEvent:
+    """An event that is not a tool call (session end, stop): nothing to decide, only to record."""
+
+    agent: str
+    event: str
+    cwd: str
+    project_dir: str
+    session_id: str = ""
+
+
+@dataclass(frozen=True)
+class HookOutput:
+    """What the hook process prints and how it exits."""
+
+    stdout: str = ""
+    exit_code: int = 0
+    stderr: str = ""
+
+
+class AgentAdapter:
+    """Base class for agent adapters. Subclasses set ``name`` and implement the methods."""
+
+    name: str = ""
+    display_name: str = ""
+    #: Files (relative to the project, or starting with ``~/``) an agent must never rewrite.
+    governance_files: tuple[str, ...] = ()
+    #: Files (relative to the project, or starting with ``~/``) where MCP servers are declared.
+    mcp_config_files: tuple[str, ...] = ()
+
+    def parse(self, event: Any, env: dict[str, str]) -> ToolCall | SessionEvent:
+        """Turn the decoded stdin event into a ToolCall; raise AdapterError when malformed."""
+        raise NotImplementedError
+
+    def render(self, decision: Decision, call: ToolCall | None) -> HookOutput:
+        """Render a decision (``call`` is None when the event could not be parsed)."""
+        raise NotImplementedError
+
+    def install(self, project: Path, command: str, *, ci: bool) -> list[Path]:
+        """Install ``command`` as this agent's hook in the project; return the files written."""
+        raise NotImplementedError
+
+    def uninstall(self, project: Path) -> list[Path]:
+        """Remove what ``install`` wrote, leaving everything else; return the files changed."""
+        raise NotImplementedError
+
+    def installed_commands(self, project: Path) -> list[str]:
+        """The Vectimus hook commands currently installed for this agent in the project."""
+        raise NotImplementedError
+
+    def detect(self, project: Path, home: Path) -> bool:
+        """True when this agent appears to be used here (its config directory exists)."""
+        return False
+
+    def canary_event(self, project: Path) -> dict:
+        """An event this agent would send for a call every default policy set denies."""
+        raise NotImplementedError
+
+
+def is_vectimus_command(command: Any) -> bool:
+    """True for a hook command Vectimus installed (it names ``vectimus hook``)."""
+    return isinstance(command, str) and "vectimus" in command and " hook" in command
+
+
+def read_json_config(path: Path) -> dict:
+    """Read an agent's JSON config file; a missing file is ``{}``, anything not an object is an error."""
+    if not path.exists():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    if not text.strip():
+        return {}
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} does not hold a JSON object")
+    return data
+
+
+def write_json_config(path: Path, data: dict) -> None:
+    """Write an agent's JSON config atomically, two-space indented, ending in a newline."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".vectimus-tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def find_project_root(cwd: str, hint: str | None = None) -> str:
+    """The project a call belongs to: the agent's hint, else the nearest ``.vectimus``/``.git`` above cwd."""
+    if hint and os.path.isdir(hint):
+        return os.path.abspath(hint)
+    here = os.path.abspath(cwd or os.getcwd())
+    probe = here
+    while True:
+        if os.path.isdir(os.path.join(probe, ".vectimus")) or os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return here
+        probe = parent
+
+
+def require_str(mapping: dict, key: str, what: str) -> str:
+    """``mapping[key]`` as a non-empty string, or AdapterError naming ``what`` is missing."""
+    value = mapping.get(key)
+    if not isinstance(value, str) or not value:
+        raise AdapterError(f"{what} without a {key!r} string")
+    return value
+
+
+def add_matcher_hook(config: dict, event: str, command: str, *, matcher: str | None = "*",
+                     timeout: int = 30) -> None:
+    """Put ``command`` in a Claude-style ``hooks.<event>`` matcher group, replacing an older one of ours.
+
+    Other hooks and groups are kept; running it twice changes nothing.
+    """
+    hooks = config.setdefault("hooks", {})
+    if not isinstance(hooks, dict):
+        raise ValueError("'hooks' is not a JSON object")
+    groups = hooks.setdefault(event, [])
+    if not isinstance(groups, list):
+        raise ValueError(f"'hooks.{event}' is not a JSON array")
+    entry = {"type": "command", "command": command, "timeout": timeout}
+    for group in groups:
+        for i, hook in enumerate(group.get("hooks", []) if isinstance(group, dict) else []):
+            if isinstance(hook, dict) and is_vectimus_command(hook.get("command")):
+                group["hooks"][i] = {**hook, **entry}
+                return
+    group = {"hooks": [entry]}
+    if matcher is not None:
+        group = {"matcher": matcher, **group}
+    groups.append(group)
+
+
+def remove_matcher_hooks(config: dict) -> bool:
+    """Remove every Vectimus command from a Claude-style ``hooks`` table; True if anything changed."""
+    hooks = config.get("hooks")
+    if not isinstance(hooks, dict):
+        return False
+    changed = False
+    for event in list(hooks):
+        groups = hooks[event]
+        if not isinstance(groups, list):
+            continue
+        kept_groups = []
+        for group in groups:
+            inner = group.get("hooks") if isinstance(group, dict) else None
+            if isinstance(inner, list):
+                kept = [h for h in inner if not (isinstance(h, dict) and is_vectimus_command(h.get("command")))]
+                if len(kept) != len(inner):
+                    changed = True
+                    if not kept:
+                        continue
+                    group = {**group, "hooks": kept}
+            kept_groups.append(group)
+        if kept_groups:
+            hooks[event] = kept_groups
+        else:
+            del hooks[event]
+    if not hooks:
+        del config["hooks"]
+    return changed
+
+
+def matcher_hook_commands(config: dict, event: str) -> list[str]:
+    """The Vectimus commands in a Claude-style ``hooks.<event>`` table."""
+    found = []
+    for group in (config.get("hooks") or {}).get(event) or []:
+        for hook in (group.get("hooks") or []) if isinstance(group, dict) else []:
+            if isinstance(hook, dict) and is_vectimus_command(hook.get("command")):
+                found.append(hook["command"])
+    return found

@@ -1,0 +1,186 @@
+"""The values that flow through an evaluation: ToolCall -> [Action] -> Decision.
+
+Standard library only: this module is imported on the hook's hot path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# What a ToolCall is, across agents (adapters map their tool names onto these).
+CALL_KINDS = (
+    "shell",       # a shell command line (command, shell)
+    "file_write",  # create / overwrite / edit a file (paths)
+    "file_read",   # read a file, list or search a directory (paths)
+    "file_delete", # delete a file (paths)
+    "web_fetch",   # fetch a URL (url)
+    "web_search",  # run a web search (query)
+    "mcp",         # call a tool of an MCP server (mcp_server, mcp_tool, arguments)
+    "spawn",       # start a subagent (prompt)
+    "internal",    # agent bookkeeping with no outside effect (todo list, plan mode, questions)
+    "unknown",     # a tool Vectimus has no mapping for
+)
+
+# The Cedar actions (Vectimus::Action::"<kind>") an analysed call is made of.
+ACTION_KINDS = (
+    "exec", "file_read", "file_write", "file_delete", "network", "package", "mcp", "spawn",
+    "unknown",
+)
+
+# Cedar resource entity type for each action kind.
+RESOURCE_TYPES = {
+    "exec": "Program",
+    "file_read": "Path",
+    "file_write": "Path",
+    "file_delete": "Path",
+    "network": "Host",
+    "package": "Package",
+    "mcp": "McpTool",
+    "spawn": "Subagent",
+    "unknown": "Tool",
+}
+
+DECISIONS = ("allow", "observe", "ask", "deny")  # weakest to strongest
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """One tool call an agent is about to make, in agent-neutral form."""
+
+    agent: str
+    tool: str
+    kind: str
+    cwd: str
+    project_dir: str
+    event: str = "PreToolUse"
+    command: str | None = None
+    shell: str = "bash"
+    paths: tuple[str, ...] = ()
+    url: str | None = None
+    query: str | None = None
+    prompt: str | None = None
+    mcp_server: str | None = None
+    mcp_tool: str | None = None
+    arguments: Any = None
+    content: str | None = None
+    session_id: str = ""
+    tool_use_id: str = ""
+    permission_mode: str = ""
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class PathFacts:
+    """What a policy may know about one path, computed in Python so Cedar stays simple."""
+
+    path: str = ""
+    name: str = ""
+    ext: str = ""
+    is_root: bool = False
+    is_home: bool = False
+    in_home: bool = False
+    in_project: bool = False
+    is_project_root: bool = False
+    is_git_dir: bool = False
+    in_git_dir: bool = False
+    is_tmp: bool = False
+    is_system: bool = False
+    is_secret: bool = False
+    is_governance: bool = False
+    is_ci_config: bool = False
+    is_agent_instructions: bool = False
+    is_persistence: bool = False
+    is_glob: bool = False
+    is_dir: bool = False
+    exists: bool = False
+
+
+@dataclass(frozen=True)
+class NetFacts:
+    """What a policy may know about one network destination."""
+
+    url: str = ""
+    scheme: str = ""
+    host: str = ""
+    port: int = 0
+    is_ip: bool = False
+    is_loopback: bool = False
+    is_private: bool = False
+    is_link_local: bool = False
+    is_metadata: bool = False
+    sends_data: bool = False
+    sends_secret: bool = False
+
+
+@dataclass(frozen=True)
+class PackageFacts:
+    """What a policy may know about a package-manager operation."""
+
+    manager: str = ""
+    op: str = ""
+    names: tuple[str, ...] = ()
+    source: str = ""  # registry | url | vcs | path | index
+    index: str = ""
+
+
+@dataclass(frozen=True)
+class McpFacts:
+    """What a policy may know about an MCP tool call."""
+
+    server: str = ""
+    tool: str = ""
+    allowed: bool = False
+    declared: bool = False
+
+
+@dataclass(frozen=True)
+class Action:
+    """One concrete thing a tool call would do; one Cedar request each."""
+
+    kind: str
+    resource: str
+    program: str = ""
+    program_path: str = ""
+    subcommand: str = ""
+    args: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    target: PathFacts = PathFacts()
+    net: NetFacts = NetFacts()
+    pkg: PackageFacts = PackageFacts()
+    mcp: McpFacts = McpFacts()
+    via: tuple[str, ...] = ()
+    raw: str = ""
+    dynamic: bool = False
+
+    def describe(self) -> str:
+        """A short human-readable summary, e.g. ``exec rm -r -f /``."""
+        if self.kind == "exec":
+            return " ".join([self.program, *(f"-{f}" if len(f) == 1 else f"--{f}" for f in self.flags), *self.args]).strip()
+        return f"{self.kind} {self.resource}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of evaluating one action."""
+
+    action: Action
+    decision: str
+    policies: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The combined outcome for a whole tool call: strictest verdict wins."""
+
+    decision: str  # allow | observe | ask | deny
+    reason: str = ""
+    policies: tuple[str, ...] = ()
+    verdicts: tuple[Verdict, ...] = ()
+    errors: tuple[str, ...] = ()
+
+    @property
+    def blocks(self) -> bool:
+        """True when the tool call must not run as asked (deny or ask)."""
+        return self.decision in ("deny", "ask")

@@ -1,0 +1,217 @@
+"""Resolve a path as a tool call names it and classify it into the facts policies test.
+
+Names are matched case-insensitively (``.ENV`` is a secret on a case-insensitive file system).
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import tempfile
+from dataclasses import dataclass
+
+from vectimus.model import PathFacts
+
+# Project-relative files and directories (a trailing "/" means everything below) that configure
+# an agent or Vectimus itself: hooks, settings, MCP servers, rules.
+GOVERNANCE_PROJECT = (
+    ".claude/settings.json", ".claude/settings.local.json", ".claude/agents/", ".claude/commands/",
+    ".claude/skills/", ".claude/hooks/", ".mcp.json",
+    ".cursor/hooks.json", ".cursor/mcp.json", ".cursor/rules/", ".cursorrules",
+    ".github/hooks/", ".github/copilot/", ".github/agents/", ".github/mcp.json",
+    ".vscode/settings.json", ".vscode/mcp.json",
+    ".gemini/settings.json", ".codex/config.toml", ".codex/hooks.json",
+    ".vectimus/",
+)
+GOVERNANCE_HOME = (
+    ".claude/settings.json", ".claude/settings.local.json", ".claude.json", ".claude/agents/",
+    ".claude/commands/", ".claude/skills/", ".claude/hooks/",
+    ".cursor/hooks.json", ".cursor/mcp.json", ".copilot/", ".gemini/settings.json",
+    ".codex/config.toml", ".codex/hooks.json", ".vectimus/",
+)
+GOVERNANCE_ABSOLUTE = ("/etc/claude-code/", "/etc/cursor/", "/etc/github-copilot/", "/etc/gemini-cli/",
+                       "/etc/codex/", "/etc/vectimus/")
+# Instructions an agent reads at start-up: rewriting them steers every later session.
+INSTRUCTION_NAMES = ("claude.md", "agents.md", "gemini.md", "copilot-instructions.md", "claude.local.md")
+INSTRUCTION_DIRS = (".github/instructions/",)
+
+SECRET_NAMES = {
+    ".netrc", "_netrc", ".pgpass", ".npmrc", ".pypirc", ".git-credentials", ".vault-token",
+    ".boto", ".s3cfg", ".htpasswd", ".dockercfg", "credentials", "credentials.json",
+    "credentials.db", "access_tokens.db", "application_default_credentials.json",
+    "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk",
+    "secrets.yml", "secrets.yaml", "secrets.json", "secret.json", "master.key",
+    "terraform.tfstate", "terraform.tfstate.backup", ".terraformrc", "terraform.rc",
+    "kubeconfig", "keystore.jks", ".keystore", "wp-config.php", "shadow", "gshadow",
+}
+SECRET_EXTS = {".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".asc", ".gpg",
+               ".tfvars", ".kdbx", ".ovpn"}
+# Directories (relative to home) whose every file is a credential.
+SECRET_HOME_DIRS = (".ssh/", ".aws/", ".gnupg/", ".kube/", ".docker/config.json", ".azure/",
+                    ".config/gcloud/", ".config/gh/hosts.yml", ".config/hub", ".password-store/",
+                    ".local/share/keyrings/", ".mozilla/", ".config/google-chrome/",
+                    ".config/chromium/")
+PUBLIC_SSH = ("known_hosts", "known_hosts.old", "config", "authorized_keys")
+ENV_TEMPLATES = {"example", "sample", "template", "dist", "defaults", "schema", "test.example"}
+
+PERSISTENCE_HOME = (".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zshenv",
+                    ".zprofile", ".zlogin", ".config/fish/", ".ssh/authorized_keys",
+                    ".config/autostart/", ".config/systemd/user/", "library/launchagents/",
+                    ".xprofile", ".xinitrc")
+PERSISTENCE_ABSOLUTE = ("/etc/profile", "/etc/bash.bashrc", "/etc/zsh/", "/etc/cron", "/etc/crontab",
+                        "/var/spool/cron/", "/etc/systemd/", "/etc/init.d/", "/etc/rc.local",
+                        "/library/launchagents/", "/library/launchdaemons/", "/etc/sudoers",
+                        "/etc/ld.so.preload")
+SYSTEM_DIRS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/opt",
+               "/proc", "/root", "/sbin", "/srv", "/sys", "/usr", "/var", "/snap", "/nix",
+               "/system", "/library", "/applications", "/private", "/mnt", "/media")
+GLOB_CHARS = set("*?[")
+
+
+@dataclass(frozen=True)
+class Places:
+    """The fixed points paths are classified against (all absolute and resolved)."""
+
+    cwd: str
+    project: str
+    home: str
+    tmp_dirs: tuple[str, ...]
+
+    @classmethod
+    def for_call(cls, cwd: str, project: str, env: dict[str, str] | None = None) -> "Places":
+        """Places for one tool call: its cwd, the project root, the user's home and temp dirs."""
+        env = os.environ if env is None else env
+        home = env.get("HOME") or os.path.expanduser("~")
+        tmps = {"/tmp", "/var/tmp", "/dev/shm", "/private/tmp", "/private/var/tmp"}
+        for candidate in (env.get("TMPDIR"), tempfile.gettempdir()):
+            if candidate:
+                tmps.add(candidate)
+        project = _real(project or cwd or "/")
+        return cls(cwd=_real(cwd or project), project=project, home=_real(home),
+                   tmp_dirs=tuple(sorted({_real(t) for t in tmps} | tmps)))
+
+
+def _real(path: str) -> str:
+    return os.path.realpath(posixpath.normpath(path)) if path else path
+
+
+def _within(path: str, base: str) -> bool:
+    return path == base or path.startswith(base.rstrip("/") + "/")
+
+
+def _rel(path: str, base: str) -> str | None:
+    if _within(path, base) and path != base:
+        return path[len(base.rstrip("/")) + 1:]
+    return None
+
+
+def _matches(rel: str, entries: tuple[str, ...]) -> bool:
+    rel = rel.lower()
+    for entry in entries:
+        if entry.endswith("/"):
+            if rel == entry[:-1] or rel.startswith(entry):
+                return True
+        elif rel == entry or rel.startswith(entry + "/"):
+            return True
+    return False
+
+
+def expand(raw: str, places: Places) -> str:
+    """Expand ``~`` and ``$HOME`` and make ``raw`` absolute against the call's cwd (no symlinks)."""
+    text = raw
+    if text == "~" or text.startswith("~/"):
+        text = places.home + text[1:]
+    for var in ("${HOME}", "$HOME"):
+        if text.startswith(var):
+            text = places.home + text[len(var):]
+    if not text.startswith("/"):
+        text = posixpath.join(places.cwd, text)
+    return posixpath.normpath(text).replace("//", "/")
+
+
+def resolve(raw: str, places: Places) -> str:
+    """``expand`` and then resolve symlinks in whatever part of the path exists."""
+    return _real(expand(raw, places))
+
+
+def is_secret_path(path: str, home: str) -> bool:
+    """True for files holding credentials: .env files (not templates), keys, credential stores."""
+    lower = path.lower()
+    name = posixpath.basename(lower)
+    if name == ".env" or name.endswith(".env"):
+        return True
+    if name.startswith(".env."):
+        return name[5:] not in ENV_TEMPLATES
+    if name in SECRET_NAMES:
+        return True
+    if posixpath.splitext(name)[1] in SECRET_EXTS:
+        return True
+    rel = _rel(path, home)
+    candidates = [rel.lower()] if rel is not None else []
+    # Credential directories count wherever a home directory is (another user's, /root).
+    parts = lower.split("/")
+    for i in range(1, len(parts)):
+        if parts[i] in (".ssh", ".aws", ".gnupg", ".kube", ".azure", ".docker", ".config", ".password-store"):
+            candidates.append("/".join(parts[i:]))
+            break
+    for cand in candidates:
+        if cand.startswith(".ssh/") and (name in PUBLIC_SSH or name.endswith(".pub")):
+            continue
+        if _matches(cand, SECRET_HOME_DIRS):
+            return True
+    return False
+
+
+def classify(raw: str, places: Places) -> PathFacts:
+    """Resolve ``raw`` against ``places`` and compute every fact a policy may test."""
+    is_glob = any(c in GLOB_CHARS for c in raw)
+    path = resolve(raw, places)
+    lower = path.lower()
+    name = posixpath.basename(path)
+    rel_project = _rel(path, places.project)
+    rel_home = _rel(path, places.home)
+    in_project = _within(path, places.project)
+    parts = path.split("/")
+    governance = (
+        (rel_project is not None and _matches(rel_project, GOVERNANCE_PROJECT))
+        or (rel_home is not None and _matches(rel_home, GOVERNANCE_HOME))
+        or any(lower.startswith(g) for g in GOVERNANCE_ABSOLUTE)
+    )
+    instructions = name.lower() in INSTRUCTION_NAMES or (
+        rel_project is not None and _matches(rel_project, INSTRUCTION_DIRS))
+    persistence = (
+        (rel_home is not None and _matches(rel_home, PERSISTENCE_HOME))
+        or any(lower == p.rstrip("/") or lower.startswith(p) for p in PERSISTENCE_ABSOLUTE)
+        or "/.git/hooks/" in lower
+    )
+    ci_config = rel_project is not None and (
+        _matches(rel_project, (".github/workflows/", ".gitlab-ci.yml", ".circleci/",
+                               "azure-pipelines.yml", "jenkinsfile", ".buildkite/",
+                               "bitbucket-pipelines.yml", ".travis.yml", ".drone.yml")))
+    system = (not in_project and not any(_within(path, t) for t in places.tmp_dirs)
+              and any(_within(lower, d) for d in SYSTEM_DIRS)
+              and not _within(path, places.home))
+    exists = os.path.lexists(path)
+    return PathFacts(
+        path=path,
+        name=name,
+        ext=posixpath.splitext(name)[1].lstrip(".").lower(),
+        is_root=path == "/",
+        is_home=path == places.home,
+        in_home=_within(path, places.home),
+        in_project=in_project,
+        is_project_root=path == places.project,
+        is_git_dir=name == ".git",
+        in_git_dir=".git" in parts,
+        is_tmp=any(_within(path, t) for t in places.tmp_dirs),
+        is_system=system,
+        is_secret=is_secret_path(path, places.home),
+        is_governance=governance,
+        is_ci_config=ci_config,
+        is_agent_instructions=instructions,
+        is_persistence=persistence,
+        is_glob=is_glob,
+        is_dir=os.path.isdir(path),
+        exists=exists,
+    )
