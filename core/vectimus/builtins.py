@@ -1,1 +1,13 @@
-"""The built-in plugin: bundled pack sources, the local receipt log and the core CLI commands."""
+"""The built-in plugin: it registers through the same hooks as third-party plugins."""
+
+from __future__ import annotations
+
+import importlib
+
+# One module per command group under vectimus.cli, each with register(cli).
+CLI_MODULES = ()
+
+
+def register_commands(cli):
+    for name in CLI_MODULES:
+        importlib.import_module(f"vectimus.cli.{name}").register(cli)
