@@ -77,6 +77,18 @@ def hook_imports(project, payload: dict, env: dict | None = None) -> tuple[str, 
     out = subprocess.run([PYTHON, "-X", "importtime", VECTIMUS, "hook", "--agent", "claude"],
                          input=json.dumps(payload).encode(), cwd=project.root,
                          env={**project.env, **(env or {})}, capture_output=True, timeout=60)
-    modules = {line.split("|")[-1].strip() for line in out.stderr.decode().splitlines()
-               if line.startswith("import time:") and "|" in line}
-    return out.stdout.decode(), modules
+    return out.stdout.decode(), imported(out.stderr.decode())
+
+
+def imported(importtime_output: str) -> set[str]:
+    """The module names in ``-X importtime`` output."""
+    names = {line.split("|")[-1].strip() for line in importtime_output.splitlines()
+             if line.startswith("import time:") and "|" in line}
+    return names - {"imported package"}
+
+
+def startup_modules() -> set[str]:
+    """What the interpreter imports before running anything (site and its .pth files)."""
+    out = subprocess.run([PYTHON, "-X", "importtime", "-c", "pass"], capture_output=True, text=True,
+                         check=True)
+    return imported(out.stderr)

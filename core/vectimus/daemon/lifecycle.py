@@ -47,16 +47,24 @@ def lock_held(files: runtime.Files) -> bool:
     return False
 
 
-def running_pid(files: runtime.Files) -> int | None:
-    """The pid of this installation's running daemon, checked against its command line."""
-    if not lock_held(files):
-        return None
-    try:
-        with open(files.pid) as fh:
-            pid = int(fh.read().strip())
-    except (OSError, ValueError):
-        return None
-    return pid if runtime.is_daemon_process(pid) else None
+def running_pid(files: runtime.Files, wait: float = 1.0) -> int | None:
+    """The pid of this installation's running daemon, checked against its command line.
+
+    A daemon that holds the lock but has not written its pidfile yet is waited for up to ``wait``.
+    """
+    deadline = time.monotonic() + wait
+    while lock_held(files):
+        try:
+            with open(files.pid) as fh:
+                pid = int(fh.read().strip())
+            if runtime.is_daemon_process(pid):
+                return pid
+        except (OSError, ValueError):
+            pass
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.02)
+    return None
 
 
 def spawn(env: dict[str, str], files: runtime.Files, idle_timeout: float) -> int:

@@ -106,8 +106,16 @@ class Server:
             return None
         return fd
 
+    def write_pid(self) -> None:
+        """Write the pidfile (right after taking the lock, so ``stop`` finds a starting daemon)."""
+        tmp = f"{self.files.pid}.{os.getpid()}.tmp"
+        with open(tmp, "w") as fh:
+            fh.write(f"{os.getpid()}\n")
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, self.files.pid)
+
     def bind(self) -> None:
-        """Listen on the socket (0600) and write the pidfile."""
+        """Listen on the socket (0600)."""
         try:
             os.unlink(self.files.socket)  # we hold the lock: whatever is there is stale
         except FileNotFoundError:
@@ -122,10 +130,6 @@ class Server:
         sock.listen(64)
         self.sock = sock
         self.inode = os.stat(self.files.socket).st_ino
-        tmp = f"{self.files.pid}.{os.getpid()}.tmp"
-        with open(tmp, "w") as fh:
-            fh.write(f"{os.getpid()}\n")
-        os.replace(tmp, self.files.pid)
 
     def cleanup(self) -> None:
         """Remove the socket and pidfile if they are still ours."""
@@ -143,7 +147,7 @@ class Server:
         if self.sock is not None:
             self.sock.close()
 
-    def _terminate(self, signum, frame) -> None:
+    def terminate(self, signum, frame) -> None:
         self.stopping = True
         if not self.busy:
             raise SystemExit(0)
@@ -156,8 +160,6 @@ class Server:
 
     def serve(self) -> None:
         """Accept and answer requests until idle, stopped or stale."""
-        signal.signal(signal.SIGTERM, self._terminate)
-        signal.signal(signal.SIGINT, self._terminate)
         self.code.changed(every=0)  # record the files loaded so far
         while not self.stopping:
             idle = time.monotonic() - self.last
@@ -261,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         log("the resident evaluator needs Linux (SO_PEERCRED)")
         return 1
     try:
-        files = runtime.files(os.environ, create=True)
+        files = runtime.files(os.environ)  # whoever starts the daemon creates the directory
     except OSError as exc:
         log(f"cannot use the runtime directory: {exc}")
         return 1
@@ -269,7 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     lock = server.acquire()
     if lock is None:
         return 0  # another daemon of this installation is running
+    signal.signal(signal.SIGTERM, server.terminate)
+    signal.signal(signal.SIGINT, server.terminate)
     try:
+        server.write_pid()
         warm_up()
         server.bind()
         log(f"listening on {files.socket} (idle timeout {args.idle_timeout:g}s)")
