@@ -100,7 +100,9 @@ class Places:
 
 
 def _real(path: str) -> str:
-    return os.path.realpath(posixpath.normpath(path)) if path else path
+    if not path or path.startswith("/proc/"):  # /proc/self is this process, not the agent's
+        return path and posixpath.normpath(path)
+    return os.path.realpath(posixpath.normpath(path))
 
 
 def _within(path: str, base: str) -> bool:

@@ -73,6 +73,9 @@ def parse(words, takes_value: frozenset[str] | set[str] = frozenset(), *,
                 i += 1
             continue
         cluster = text[1:]
+        if cluster.isdigit():  # head -5, git log -10
+            out.flags.append(cluster)
+            continue
         for j, ch in enumerate(cluster):
             out.flags.append(ch)
             if "-" + ch in takes_value:

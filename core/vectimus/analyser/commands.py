@@ -19,6 +19,7 @@ LOOKUPS = {"type", "which", "whereis", "hash", "man", "help", "info", "whatis", 
 HELP_ARGS = {"--help", "--version", "-help", "-version"}
 SOLE_HELP_ARGS = HELP_ARGS | {"-h", "-v", "-V"}
 ENV_DUMPERS = {"printenv"}
+LONG_SINGLE_DASH = {"find", "terraform", "tofu", "terragrunt", "java", "go"}
 
 # Subcommand-style tools: the options that may come before the subcommand and take a value.
 SUBCOMMAND_TOOLS = {name: argv.opts(spec) for name, spec in {
@@ -160,7 +161,7 @@ def _exec(an: Analysis, cmd: Cmd, name: str, dynamic: bool, at: int | None = Non
     words = cmd.words[:1] if skip_args else cmd.words
     program_word = words[0]
     takes = SUBCOMMAND_TOOLS.get(name)
-    p = argv.parse(words[1:], takes or frozenset())
+    p = argv.parse(words[1:], takes or frozenset(), long_single_dash=name in LONG_SINGLE_DASH)
     subcommand = ""
     if takes is not None:
         head = argv.parse(words[1:], takes, stop_at_operand=True)

@@ -88,7 +88,8 @@ class Cmd:
         """The command a wrapper runs: ``words``, with ``via`` appended to the wrappers peeled."""
         if via:
             changes["via"] = (*self.via, via)
-        return dataclasses.replace(self, words=tuple(words), program_path="", **changes)
+        changes.setdefault("program_path", "")
+        return dataclasses.replace(self, words=tuple(words), **changes)
 
 
 class Analysis:

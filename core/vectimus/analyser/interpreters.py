@@ -43,7 +43,7 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
     words = list(cmd.words[1:])
     if program == "deno" or (program == "bun" and words and words[0].text in ("run", "x")):
         if words and words[0].text == "eval" and len(words) > 1:
-            analyse_code(an, cmd, "node", words[-1], program)
+            analyse_code(an, cmd, "node", words[-1], f"{program} eval")
             return words[-1].dynamic
         for w in words:
             if network.is_url(w.text):
@@ -54,8 +54,9 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
     module = p.value("m") if lang == "python" else None
     if codes:
         operands = p.operands
-        for code in codes:
-            analyse_code(an, cmd, lang, code, program)
+        for name, code in p.values:
+            if name in CODE_OPTS[lang]:
+                analyse_code(an, cmd, lang, code, f"{program} -{name}")
         if lang == "perl" and (p.has("i") or any(n == "i" for n, _ in p.values)):
             for word in operands:
                 an.file("file_write", word, cmd, ("i",), program=program)
@@ -113,12 +114,12 @@ RULES: dict[str, list[tuple[str, str]]] = {
     ],
     "node": [
         (r"\brimraf(?:\.sync)?\s*\(|\bfs(?:Extra|e)?\.(?:removeSync|remove|emptyDirSync)\s*\(", "rm_r"),
-        (r"\bfs(?:\.promises)?\.(?:rmSync|rm|unlinkSync|unlink|rmdirSync|rmdir)\s*\(", "rm"),
-        (r"\bfs(?:\.promises)?\.(?:writeFileSync|writeFile|appendFileSync|appendFile|createWriteStream|"
-         r"mkdirSync|truncateSync|chmodSync)\s*\(", "write"),
-        (r"\bfs(?:\.promises)?\.(?:readFileSync|readFile|createReadStream)\s*\(", "read"),
-        (r"\bfs(?:\.promises)?\.(?:copyFileSync|copyFile|cpSync|cp)\s*\(", "copy"),
-        (r"\bfs(?:\.promises)?\.(?:renameSync|rename)\s*\(", "move"),
+        (r"\b(?:rmSync|unlinkSync|rmdirSync)\s*\(|\bfs(?:\.promises)?\.(?:rm|unlink|rmdir)\s*\(", "rm"),
+        (r"\b(?:writeFileSync|appendFileSync|createWriteStream|mkdirSync|truncateSync|chmodSync)\s*\(|"
+         r"\bfs(?:\.promises)?\.(?:writeFile|appendFile|mkdir)\s*\(", "write"),
+        (r"\b(?:readFileSync|createReadStream)\s*\(|\bfs(?:\.promises)?\.readFile\s*\(", "read"),
+        (r"\b(?:copyFileSync|cpSync)\s*\(|\bfs(?:\.promises)?\.(?:copyFile|cp)\s*\(", "copy"),
+        (r"\brenameSync\s*\(|\bfs(?:\.promises)?\.rename\s*\(", "move"),
         (r"\b(?:execSync|exec)\s*\(", "sh"),
         (r"\b(?:spawnSync|spawn|execFileSync|execFile|fork)\s*\(", "argvsplit"),
         (r"(?<![\w.])eval\s*\(|\bnew\s+Function\s*\(|\bvm\.runIn\w*\s*\(", "code"),
@@ -174,8 +175,7 @@ _BACKTICKS = {"ruby": re.compile(r"`((?:[^`\\]|\\.)*)`|%x\((.*?)\)|%x\{(.*?)\}|%
               "perl": re.compile(r"`((?:[^`\\]|\\.)*)`|\bqx\s*\((.*?)\)|\bqx\s*\{(.*?)\}|\bqx/(.*?)/", re.S),
               "php": re.compile(r"`((?:[^`\\]|\\.)*)`", re.S)}
 _ENV_DUMP = re.compile(r"os\.environ(?!\s*\[|\.get)|process\.env(?!\.\w|\[)|%ENV|\bENV\.to_h|\bgetenv\(\s*\)")
-_SECRETISH = re.compile(r"\.env\b|id_rsa|id_ed25519|\.aws/credentials|\.ssh/|\.netrc|\.npmrc|\.pypirc|"
-                        r"\.git-credentials|/proc/self/environ")
+_SENDS = re.compile(r"\b(data|json|files|body|form)\s*[=:]|method\s*[=:]\s*['\"]?(post|put|patch)", re.I)
 
 
 class Code:
@@ -230,7 +230,7 @@ def analyse_code(an: Analysis, cmd: Cmd, lang: str, code: Word, via: str) -> Non
         raise Unanalysable(f"{lang} code longer than {MAX_COMMAND_BYTES} bytes")
     if cmd.depth + 1 > MAX_DEPTH:
         raise Unanalysable(f"code nested more than {MAX_DEPTH} levels deep")
-    inner = cmd.with_words(cmd.words, via=via if " " in via else f"{via} -c", depth=cmd.depth + 1)
+    inner = cmd.with_words(cmd.words, via=via, depth=cmd.depth + 1)
     c = Code(an, inner, lang, code.text, via)
     before = an.secret_reads
     _scan(c, network_pass=False)
@@ -315,7 +315,7 @@ def _act(c: Code, kind: str, args: list[str], secret: bool) -> None:
             analyse_code(an, cmd, c.lang, first, f"{c.lang} eval")
     elif kind in ("url", "url_send", "url2"):
         target = c.value(args[1]) if kind == "url2" and len(args) > 1 else first
-        sends = kind == "url_send" or any(re.match(r"\s*(data|json|files|body)\s*=", a) for a in args[1:]) \
+        sends = kind == "url_send" or bool(_SENDS.search(" ".join(args[1:]))) \
             or (kind == "url2" and first.text.upper() in ("POST", "PUT", "PATCH"))
         network.remote(an, cmd, prog, target, sends_data=sends, sends_secret=sends and secret)
     elif kind in ("host", "hostport", "porthost", "perl_socket"):

@@ -151,7 +151,7 @@ def curl(an: Analysis, cmd: Cmd, program: str) -> None:
     for word in p.all("K", "config"):
         an.file("file_read", word, cmd, program=program)
     for url in [*p.operands, *p.all("url")]:
-        remote(an, cmd, program, url, sends_data=sends, sends_secret=secret)
+        remote(an, cmd, program, url, sends_data=sends, sends_secret=secret, scheme="http")
 
 
 WGET_VALUE = argv.opts(
@@ -179,7 +179,7 @@ def wget(an: Analysis, cmd: Cmd, program: str) -> None:
         an.file("file_write", word, cmd, program=program)
     prefix = p.value("P", "directory-prefix")
     for url in p.operands:
-        remote(an, cmd, program, url, sends_data=sends, sends_secret=secret)
+        remote(an, cmd, program, url, sends_data=sends, sends_secret=secret, scheme="http")
         if not p.value("O", "output-document"):
             name = url.text.split("?", 1)[0].split("://", 1)[-1].rstrip("/").partition("/")[2]
             name = name.rpartition("/")[2] or "index.html"

@@ -77,6 +77,7 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
     if program in ("npx", "pnpx", "bunx", "uvx"):
         op = RUN
     else:
+        uv_tool = manager == "uv" and bool(words) and words[0].text == "tool"
         if manager == "uv" and words and words[0].text in ("pip", "tool"):
             words = words[1:]
         head = argv.parse(words, argv.opts(VALUE_OPTS[family]), stop_at_operand=True)
@@ -90,11 +91,13 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
             if manager == "yarn" and sub == "npm" and len(head.operands) > 1:
                 sub = head.operands[1].text
             op = OPS.get(sub) if not (manager == "go" and sub not in ("install", "get")) else None
-            if manager in ("npm", "pnpm", "bun", "yarn", "uv", "poetry") and sub == "run":
-                op = None   # runs a project script, not a package
+            if op == RUN and not (manager in ("npm", "pnpm", "yarn", "bun") and sub != "run"
+                                  or manager == "pipx" or uv_tool):
+                op = None   # `npm run`, `cargo run`, `uv run`: a project script, not a package
             if op is None:
                 return
-            words = words[words.index(head.operands[0]) + 1:]
+            at = next(i for i, w in enumerate(words) if w is head.operands[0])
+            words = words[:at] + words[at + 1:]
     p = argv.parse(words, argv.opts(VALUE_OPTS[family]))
     specs = [w for w in p.operands]
     if op == RUN:

@@ -74,7 +74,7 @@ def ansi_c(body: str) -> str:
 
 def mark_braces(text: str) -> str:
     """Mark unquoted brace characters so that only they take part in brace expansion."""
-    return text.translate(_MARKS) if "{" in text else text
+    return text.translate(_MARKS) if ("{" in text or "}" in text or "," in text) else text
 
 
 def unmark(text: str) -> str:
@@ -85,7 +85,7 @@ def unmark(text: str) -> str:
 def expand_braces(text: str) -> list[str]:
     """Brace-expand marked text (``/{etc,home}`` -> ``/etc``, ``/home``), at most MAX_WORDS results."""
     if OPEN not in text:
-        return [text]
+        return [unmark(text)]
     results: list[str] = []
     pending = [text]
     while pending:
