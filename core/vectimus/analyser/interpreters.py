@@ -14,6 +14,7 @@ import re
 from vectimus.analyser import argv, network, packages
 from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_DEPTH, Analysis, Cmd, Unanalysable, Word
 from vectimus.analyser.words import ansi_c
+from vectimus.model import Action
 
 _LANGS = [(re.compile(r"(python|pypy)[0-9.]*"), "python"), (re.compile(r"(node|nodejs|deno|bun)"), "node"),
           (re.compile(r"perl[0-9.]*"), "perl"), (re.compile(r"(ruby|jruby)[0-9.]*"), "ruby"),
@@ -299,8 +300,7 @@ def _act(c: Code, kind: str, args: list[str], secret: bool) -> None:
         _perl_open(c, args)
     elif kind in ("copy", "move"):
         if len(args) >= 2:
-            an.file("file_delete" if kind == "move" else "file_read", first, cmd,
-                    ("r",) if kind == "move" else (), program=prog)
+            an.file("file_delete" if kind == "move" else "file_read", first, cmd, program=prog)
             an.file("file_write", c.value(args[1]), cmd, program=prog)
     elif kind == "sh":
         _shell(c, first)
@@ -328,8 +328,10 @@ def _shell(c: Code, word: Word) -> None:
 
 
 def _dynamic(c: Code) -> None:
-    from vectimus.analyser import commands
-    commands.shell_string(c.an, c.cmd, Word("{code}", dynamic=True), f"{c.lang} eval")
+    """Code built at run time (``exec(input())``): what it does cannot be known here."""
+    prog = _prog(c.cmd)
+    c.an.add(Action(kind="exec", resource=prog, program=prog, via=(*c.cmd.via, f"{c.lang} eval"),
+                    raw=c.cmd.raw, dynamic=True))
 
 
 def _argv(c: Code, kind: str, args: list[str]) -> None:
