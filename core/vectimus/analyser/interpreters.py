@@ -9,6 +9,7 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from vectimus.analyser import argv, network, packages
@@ -169,7 +170,14 @@ RULES: dict[str, list[tuple[str, str]]] = {
         (r"(?<![\w$>])p?fsockopen\s*\(", "hostport"),
     ],
 }
-_COMPILED = {lang: [(re.compile(rx), kind) for rx, kind in rules] for lang, rules in RULES.items()}
+
+
+@functools.cache
+def _compiled(lang: str) -> list[tuple[re.Pattern, str]]:
+    """The rules of one language, compiled on first use (most calls run no interpreter)."""
+    return [(re.compile(rx), kind) for rx, kind in RULES[lang]]
+
+
 _NETWORK_KINDS = {"url", "url_send", "url2", "host", "hostport", "porthost", "perl_socket"}
 # Quoted commands: backticks (ruby, perl, php), %x(…) (ruby), qx(…) (perl).
 _BACKTICKS = {"ruby": re.compile(r"`((?:[^`\\]|\\.)*)`|%x\((.*?)\)|%x\{(.*?)\}|%x\[(.*?)\]", re.S),
@@ -259,7 +267,7 @@ def _prog(cmd: Cmd) -> str:
 
 
 def _scan(c: Code, network_pass: bool, secret: bool = False) -> None:
-    for rx, kind in _COMPILED[c.lang]:
+    for rx, kind in _compiled(c.lang):
         if (kind in _NETWORK_KINDS) != network_pass:
             continue
         for m in rx.finditer(c.text):
