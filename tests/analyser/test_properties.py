@@ -115,3 +115,27 @@ def test_deep_json_is_unanalysable():
         assert "nested" in str(exc)
     else:
         raise AssertionError("20 levels of JSON analysed")
+
+
+def test_astral_characters_after_a_brace_do_not_crash_the_process():
+    """tree-sitter-bash#337: 4-byte UTF-8 after ``{`` can SIGSEGV the parser. Run in a child
+    process so that a crash fails this test instead of killing the test run."""
+    import subprocess
+    import sys
+    script = (
+        "import random\n"
+        "from conftest import shell\n"
+        "from vectimus.analyser import Unanalysable\n"
+        "random.seed(7)\n"
+        "for i in range(3000):\n"
+        "    s = ''.join(random.choice(['{', '}', ' ', 'a', '$', chr(random.randint(0x10000, 0x10FFFF))])\n"
+        "                for _ in range(random.randint(1, 12)))\n"
+        "    try:\n"
+        "        shell(s)\n"
+        "    except Unanalysable:\n"
+        "        pass\n"
+    )
+    import pathlib
+    done = subprocess.run([sys.executable, "-c", script], cwd=pathlib.Path(__file__).parent,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -45,7 +45,7 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
     words = list(cmd.words[1:])
     if program == "deno" or (program == "bun" and words and words[0].text in ("run", "x")):
         if words and words[0].text == "eval" and len(words) > 1:
-            analyse_code(an, cmd, "node", words[-1], f"{program} eval")
+            analyse_code(an, cmd, "node", words[-1], "node -e")
             return words[-1].dynamic
         for w in words:
             if network.is_url(w.text):
@@ -58,7 +58,7 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
         operands = p.operands
         for name, code in p.values:
             if name in CODE_OPTS[lang]:
-                analyse_code(an, cmd, lang, code, f"{program} -{name}")
+                analyse_code(an, cmd, lang, code, f"{lang} -{name}")
         if lang == "perl" and (p.has("i") or any(n == "i" for n, _ in p.values)):
             for word in operands:
                 an.file("file_write", word, cmd, ("i",), program=program)
@@ -73,7 +73,7 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
     script = p.operands[0] if p.operands else None
     if script is None or script.text == "-":
         if cmd.stdin.kind == "text" and cmd.stdin.text is not None:
-            analyse_code(an, cmd, lang, Word(cmd.stdin.text), f"{program} <<")
+            analyse_code(an, cmd, lang, Word(cmd.stdin.text), f"{lang} <<")
             return False
         return cmd.stdin.kind in ("pipe", "file")
     if network.is_url(script.text):

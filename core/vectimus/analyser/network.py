@@ -40,11 +40,14 @@ def net_facts(target: str, *, scheme: str = "", port: int = 0, sends_data: bool 
     url = target
     host = ""
     if is_url(target):
-        parts = urlsplit(target)
+        try:
+            parts = urlsplit(target)
+        except ValueError:  # a malformed [IPv6] host
+            parts = urlsplit(target.replace("[", "").replace("]", ""))
         scheme = parts.scheme.lower()
         netloc = parts.netloc.rpartition("@")[2]
         host, port = _host_port(netloc, port)
-    elif (m := _SCP_LIKE.match(target)) and not target.startswith("/"):
+    elif (m := _SCP_LIKE.match(target)) and not target[m.end():].split("/")[0].isdigit():
         host = m.group(1)
         scheme = scheme or "ssh"
     else:
