@@ -68,7 +68,8 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
             packages.run(an, cmd, "pip", p.operands)
         elif module.text in ("http.server", "SimpleHTTPServer"):
             port = next((w for w in p.operands if w.text.isdigit()), Word("8000"))
-            network.remote(an, cmd, program, Word("0.0.0.0"), port=int(port.text), scheme="http")
+            network.remote(an, cmd, program, Word("0.0.0.0"), port=int(port.text), scheme="http",
+                           listens=True)
         return module.dynamic
     script = p.operands[0] if p.operands else None
     if script is None or script.text == "-":
@@ -447,22 +448,26 @@ def _interpolates(body: str, lang: str) -> bool:
     return False
 
 
+ARGS_WINDOW = 4096  # how far past a call's name its arguments are looked for (bounds the work)
+
+
 def _call_args(text: str, pos: int) -> list[str] | None:
     """The argument expressions of a call whose name ends at ``pos`` (parenthesised or not)."""
     i = pos
     while i < len(text) and text[i] in " \t":
         i += 1
     if text[pos - 1:pos] == "(":
-        return _split_args(text[pos:], close=True)
+        return _split_args(text[pos:pos + ARGS_WINDOW], close=True)
     if i < len(text) and text[i] == "(":
-        return _split_args(text[i + 1:], close=True)
+        return _split_args(text[i + 1:i + 1 + ARGS_WINDOW], close=True)
     # Ruby / Perl calls without parentheses: up to the end of the statement.
     end = len(text)
+    window = text[:i + ARGS_WINDOW]
     for stop in (";", "\n", "}", " if ", " unless ", " or ", " and ", " or die", "||", "&&"):
-        found = _find_top(text, stop, i)
+        found = _find_top(window, stop, i)
         if found >= 0:
             end = min(end, found)
-    rest = text[i:end].strip()
+    rest = text[i:min(end, i + ARGS_WINDOW)].strip()
     if not rest or rest[0] in "=.)":
         return None
     return _split_args(rest)

@@ -260,13 +260,17 @@ class Walker:
                 self.assign(a, env_scope)
         cmd = Cmd(words=tuple(words), raw=raw.strip(), scope=scope, via=self.via, stdin=stdin,
                   depth=self.depth)
+        start = len(self.an.actions)
         new_stdin = self.apply_redirects(redirs, cmd)
         if new_stdin is not None:
             cmd = cmd.with_words(words, stdin=new_stdin)
         self.ran += 1
         self.last_value = self.printed(words, scope)
         if words:
+            middle = len(self.an.actions)
             commands.dispatch(cmd, self.an)
+            if middle > start and len(self.an.actions) > middle and self.an.actions[middle].kind == "exec":
+                self.an.actions.insert(start, self.an.actions.pop(middle))  # exec before its redirects
 
     def printed(self, words: list[Word], scope: Scope) -> str | None:
         """What ``echo`` / ``pwd`` print, when it is a constant (for ``$(echo x)`` as a program)."""
