@@ -339,15 +339,3 @@ HANDLERS = {
     "http": httpie, "https": httpie, "xh": httpie, "xhs": httpie,
     "aria2c": downloader, "lynx": downloader, "links": downloader, "w3m": downloader,
 }
-
-
-def url_operands(an: Analysis, cmd: Cmd, program: str, words, *, sends_data: bool = False) -> None:
-    """Network actions for the operands of ``words`` that are URLs or scp-style remotes."""
-    for word in words:
-        if looks_remote(word.text) and not word.text.startswith(("file://",)):
-            remote(an, cmd, program, word, sends_data=sends_data)
-
-
-def handles(program: str) -> bool:
-    """True when this module knows ``program``."""
-    return basename(program) in HANDLERS

@@ -149,10 +149,9 @@ class Walker:
             self.block_of_statements(node, scope, stdin)
 
     def block_of_statements(self, node, scope: Scope, stdin: Input) -> None:
-        for child in node.named_children:
-            if node.type == "case_item" and node.field_name_for_named_child(
-                    node.named_children.index(child)) == "value":
-                self.word(child, scope)
+        for i, child in enumerate(node.named_children):
+            if node.type == "case_item" and node.field_name_for_named_child(i) == "value":
+                self.word(child, scope)  # a pattern: only its substitutions run
             else:
                 self.statement(child, scope, stdin)
 
