@@ -134,6 +134,9 @@ def _run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
     if handler is not None:
         handler(an, cmd, name)
         return None
+    if name == "bun" and cmd.words[1:2] and cmd.words[1].text in packages.OPS:
+        packages.run(an, cmd, name)
+        return None
     if interpreters.language(name):
         return interpreters.run(an, cmd, name)
     if packages.handles(name):

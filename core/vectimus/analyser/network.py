@@ -261,7 +261,7 @@ def ssh(an: Analysis, cmd: Cmd, program: str) -> None:
         if program == "sftp":
             text = text.split(":", 1)[0]
     remote(an, cmd, program, Word(text, target.dynamic), scheme=scheme, port=port,
-           sends_data=bool(cmd.stdin.kind) or len(p.operands) > 1,
+           sends_data=bool(cmd.stdin.kind) or (program == "ssh" and len(p.operands) > 1),
            sends_secret=cmd.stdin.secret or any(w.secret for w in p.operands[1:]))
     for jump in p.all("J"):
         remote(an, cmd, program, Word(jump.text.rpartition("@")[2], jump.dynamic), scheme="ssh")
