@@ -210,8 +210,8 @@ def _shell(an: Analysis, cmd: Cmd, name: str) -> bool:
     if p.operands and not p.has("s"):
         an.file("file_read", p.operands[0], cmd, program=name)
         return p.operands[0].dynamic  # bash <(curl …)
-    if cmd.stdin.kind == "text" and cmd.stdin.text is not None:
-        shell_string(an, cmd, Word(cmd.stdin.text), f"{name} <<")
+    if cmd.stdin.text is not None:
+        shell_string(an, cmd, Word(cmd.stdin.text), f"{name} <<" if cmd.stdin.kind == "text" else f"{name} <|")
         return False
     return cmd.stdin.kind in ("pipe", "file")
 

@@ -73,7 +73,7 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
         return module.dynamic
     script = p.operands[0] if p.operands else None
     if script is None or script.text == "-":
-        if cmd.stdin.kind == "text" and cmd.stdin.text is not None:
+        if cmd.stdin.text is not None:
             analyse_code(an, cmd, lang, Word(cmd.stdin.text), f"{lang} <<")
             return False
         return cmd.stdin.kind in ("pipe", "file")
@@ -299,8 +299,9 @@ def _act(c: Code, kind: str, args: list[str], secret: bool) -> None:
         else:
             an.file("file_read", first, cmd, program=prog)
     elif kind == "open":
-        mode = c.value(args[1]).text if len(args) > 1 else "r"
-        mode = re.sub(r"^mode\s*=\s*", "", mode)
+        modes = [a for a in args[1:] if re.match(r"\s*mode\s*=", a)] or \
+            [a for a in args[1:2] if not re.match(r"\s*\w+\s*=[^=]", a)]
+        mode = c.value(modes[0]).text if modes else "r"
         if network.is_url(first.text):
             network.remote(an, cmd, prog, first)
         else:

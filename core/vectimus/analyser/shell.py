@@ -84,6 +84,7 @@ class Walker:
         self.depth = depth
         self.nesting = 0
         self.last_value: str | None = None  # what the last simple command printed, when constant
+        self.after: list = []               # statements a heredoc line continues with
         self.ran = 0                        # simple commands run, to know when last_value holds
 
     def text(self, node) -> str:
@@ -165,16 +166,21 @@ class Walker:
         stdin = self.apply_redirects(redirs, cmd) or stdin
         if body is not None:
             self.statement(body, scope, stdin)
+        self.continuation(scope, stdin.secret)
 
     def pipeline(self, node, scope: Scope, stdin: Input) -> None:
         stages = [c for c in node.named_children if c.type != "comment"]
         secret = stdin.secret
+        text = None
         for i, stage in enumerate(stages):
             before = self.an.secret_reads
-            feed = stdin if i == 0 else Input("pipe", secret=secret)
+            ran = self.ran
+            feed = stdin if i == 0 else Input("pipe", text=text, secret=secret)
             self.statement(stage, scope.child() if len(stages) > 1 else scope, feed)
             if self.an.secret_reads > before:
                 secret = True
+            # `echo 'rm -rf /' | sh`: what a constant stage prints is known to the next one.
+            text = self.last_value if self.ran == ran + 1 else None
 
     def for_loop(self, node, scope: Scope, stdin: Input) -> None:
         var = node.child_by_field_name("variable")
@@ -264,20 +270,37 @@ class Walker:
         if new_stdin is not None:
             cmd = cmd.with_words(words, stdin=new_stdin)
         self.ran += 1
-        self.last_value = self.printed(words, scope)
+        self.last_value = self.printed(words, scope, cmd.stdin)
         if words:
             middle = len(self.an.actions)
+            before = self.an.secret_reads
             commands.dispatch(cmd, self.an)
             if middle > start and len(self.an.actions) > middle and self.an.actions[middle].kind == "exec":
                 self.an.actions.insert(start, self.an.actions.pop(middle))  # exec before its redirects
+            self.continuation(scope, self.an.secret_reads > before or cmd.stdin.secret)
 
-    def printed(self, words: list[Word], scope: Scope) -> str | None:
-        """What ``echo`` / ``pwd`` print, when it is a constant (for ``$(echo x)`` as a program)."""
+    def continuation(self, scope: Scope, secret: bool) -> None:
+        """Run what followed a heredoc on its line: a pipe gets this command's output."""
+        pending, self.after = self.after, []
+        for node in pending:
+            if node.type == "pipeline" and self.text(node).lstrip().startswith("|"):
+                feed = Input("pipe", text=self.last_value, secret=secret)
+                for child in node.named_children:
+                    self.statement(child, scope.child(), feed)
+            else:
+                self.statement(node, scope, Input())
+
+    def printed(self, words: list[Word], scope: Scope, stdin: Input) -> str | None:
+        """What ``echo`` / ``printf`` / ``cat`` / ``pwd`` print, when it is a constant."""
         if not words or any(w.dynamic for w in words):
             return None
         name = basename(words[0].text)
         if name == "echo":
             return " ".join(w.text for w in words[1:] if w.text not in ("-n", "-e", "-E"))
+        if name == "printf" and len(words) == 2 and "%" not in words[1].text:
+            return words[1].text.replace("\\n", "\n")
+        if name == "cat" and len(words) == 1 and stdin.text is not None:
+            return stdin.text
         if name == "pwd" and len(words) == 1 and not scope.cwd_dynamic:
             return scope.places.cwd
         if name == "mktemp" and all(w.text in ("-d", "--directory", "-q", "--quiet") for w in words[1:]):
@@ -326,6 +349,10 @@ class Walker:
                 self.substitutions(child, cmd.scope)
             elif child.type == "file_redirect":
                 self.redirect(child, cmd)
+            elif child.is_named and child.type not in ("heredoc_start", "heredoc_end"):
+                # tree-sitter-bash nests the rest of the line in the heredoc redirect:
+                # `cat <<EOF | sh`, `cat <<EOF && rm -rf /` — it runs after the command.
+                self.after.append(child)
         body = "".join(text_parts)
         if strip_tabs:
             body = "\n".join(line.lstrip("\t") for line in body.split("\n"))
