@@ -171,3 +171,16 @@ def test_non_shell_calls_do_not_import_tree_sitter():
     done = subprocess.run([sys.executable, "-c", script], cwd=pathlib.Path(__file__).parent,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+@settings(max_examples=60, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["python3 -c", "node -e", "perl -e", "ruby -e", "php -r", "bash -c", "eval"]),
+       st.sampled_from(CODE_TOKENS + TOKENS + ["x", "a=", "system ", "{", "'"]),
+       st.integers(min_value=1000, max_value=6000))
+def test_long_repetitive_input_stays_bounded(runner, token, count):
+    """Repeating one token thousands of times must not make the analysis quadratic."""
+    import shlex
+    try:
+        check(shell(f"{runner} {shlex.quote(token * count)}"))
+    except Unanalysable as exc:
+        assert str(exc)
