@@ -8,6 +8,7 @@ tree-sitter is imported lazily, on the first shell call, and the parser is built
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 
@@ -295,12 +296,19 @@ class Walker:
         if not words or any(w.dynamic for w in words):
             return None
         name = basename(words[0].text)
+        args = [w.text for w in words[1:]]
         if name == "echo":
-            return " ".join(w.text for w in words[1:] if w.text not in ("-n", "-e", "-E"))
-        if name == "printf" and len(words) == 2 and "%" not in words[1].text:
-            return words[1].text.replace("\\n", "\n")
-        if name == "cat" and len(words) == 1 and stdin.text is not None:
+            text = " ".join(a for a in args if a not in ("-n", "-e", "-E"))
+            return ansi_c(text) if "-e" in args else text
+        if name == "printf" and len(args) == 1 and "%" not in args[0]:
+            return ansi_c(args[0])
+        if name == "cat" and not args and stdin.text is not None:
             return stdin.text
+        if name == "base64" and stdin.text is not None and set(args) & {"-d", "--decode", "-D"}:
+            try:  # `echo cm0gLXJmIC8= | base64 -d | sh`
+                return base64.b64decode("".join(stdin.text.split()), validate=True).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                return None
         if name == "pwd" and len(words) == 1 and not scope.cwd_dynamic:
             return scope.places.cwd
         if name == "mktemp" and all(w.text in ("-d", "--directory", "-q", "--quiet") for w in words[1:]):
