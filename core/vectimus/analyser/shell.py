@@ -15,7 +15,7 @@ from typing import Any
 from vectimus.analyser import commands, redirects
 from vectimus.analyser.context import (
     MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, MAX_WORDS, TRUSTED_ENV, Analysis, Cmd, Input, Scope,
-    Unanalysable, Word, basename,
+    Unanalysable, Unparsable, Word, basename,
 )
 from vectimus.analyser.words import (
     GLOB_CHARS, ansi_c, expand_braces, mark_braces, unescape_double, unescape_unquoted,
@@ -51,8 +51,30 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
     if root.has_error:
         an.syntax_error = True
     Walker(an, data, via, depth).block(root, scope, stdin)
-    if root.has_error and len(an.actions) == before:
-        raise Unanalysable("shell syntax that cannot be parsed: " + _first_line(text))
+    if root.has_error:
+        _fallback(text, an, scope, via, depth)
+        if len(an.actions) == before:
+            raise Unparsable("shell syntax that cannot be parsed: " + _first_line(text))
+
+
+_ROUGH_SEPARATORS = re.compile(r"\n|;|&&|\|\||\||&")
+
+
+def _fallback(text: str, an: Analysis, scope: Scope, via: tuple[str, ...], depth: int) -> None:
+    """Text the grammar could not parse: also analyse each piece between separators on its own.
+
+    tree-sitter can swallow a command into an error node (``cat <<EOF; rm a``); splitting
+    without regard to quoting finds it again, at the price of data read as commands. Every action
+    of such a call is dynamic already (``Analysis.syntax_error``), and these carry ``unparsed``.
+    """
+    pieces = [p for p in _ROUGH_SEPARATORS.split(text) if p.strip()]
+    if len(pieces) < 2 or depth >= MAX_DEPTH:
+        return
+    for piece in pieces:
+        try:
+            analyse_text(piece, an, scope.child(), (*via, "unparsed"), depth + 1)
+        except Unparsable:
+            continue
 
 
 _ASTRAL = re.compile(rb"[\xf0-\xf7][\x80-\xbf]{3}")
