@@ -1,0 +1,182 @@
+"""Ed25519 signing keys: one per user (or per CI job) under ``~/.vectimus/keys/``.
+
+Private keys are PKCS#8 PEM files, mode 0600, in a 0700 directory, and are never copied
+elsewhere. The public key is exported to ``<project>/.vectimus/keys/<keyid>.pub`` (PEM
+SubjectPublicKeyInfo) so receipts and keys travel together. A key id is the lowercase hex
+SHA-256 of the raw 32-byte public key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from vectimus.sinks import config_value
+
+USER_KEY = "user.key"
+BINDINGS = "projects.json"  # project path -> key file name, written by create_ci_key
+PROJECT_KEYS = Path(".vectimus") / "keys"
+
+
+class SigningKeyError(Exception):
+    """A signing key cannot be created or loaded."""
+
+
+@dataclass(frozen=True)
+class Signer:
+    """An Ed25519 private key and its key id."""
+
+    keyid: str
+    path: Path
+    private_key: Ed25519PrivateKey = field(repr=False)
+
+    def sign(self, data: bytes) -> bytes:
+        """The 64-byte Ed25519 signature of ``data``."""
+        return self.private_key.sign(data)
+
+    def public_pem(self) -> bytes:
+        """The public key as PEM SubjectPublicKeyInfo."""
+        return public_pem(self.private_key.public_key())
+
+
+def key_id(public_key: Ed25519PublicKey) -> str:
+    """The key id: hex SHA-256 of the raw public key bytes."""
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
+def public_pem(public_key: Ed25519PublicKey) -> bytes:
+    """PEM SubjectPublicKeyInfo of ``public_key``."""
+    return public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def keys_dir(home: Path) -> Path:
+    """The user's private key directory, created 0700."""
+    path = Path(home) / "keys"
+    path.mkdir(parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o700)
+    return path
+
+
+def _write_new_key(path: Path) -> None:
+    """Create a fresh key at ``path`` atomically; an existing file (another process won) is kept."""
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, pem)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(tmp)
+
+
+def _load(path: Path) -> Signer:
+    try:
+        st = path.stat()
+        if st.st_mode & 0o077:
+            os.chmod(path, 0o600)
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (OSError, ValueError, TypeError) as exc:
+        raise SigningKeyError(f"cannot load signing key {path}: {exc}") from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise SigningKeyError(f"signing key {path} is not an Ed25519 key")
+    return Signer(key_id(key.public_key()), path, key)
+
+
+def _bound_key(home: Path, project: Path) -> str | None:
+    try:
+        bindings = json.loads((Path(home) / "keys" / BINDINGS).read_text())
+    except (OSError, ValueError):
+        return None
+    name = bindings.get(str(Path(project).resolve())) if isinstance(bindings, dict) else None
+    return name if isinstance(name, str) and "/" not in name and name.endswith(".key") else None
+
+
+def export_public_key(signer: Signer, project: Path) -> Path:
+    """Write ``<project>/.vectimus/keys/<keyid>.pub`` unless it is already there; return its path."""
+    path = Path(project) / PROJECT_KEYS / f"{signer.keyid}.pub"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(signer.public_pem())
+        os.replace(tmp, path)
+    return path
+
+
+def load_signer(home: Path, project: Path, config: Mapping) -> Signer:
+    """The signing key for ``project``; the user's key is created on first use. Exports the public key.
+
+    Chosen in order: ``keys.signing_key`` from the config (must exist), the CI job key bound to
+    this project by ``create_ci_key``, else ``<home>/keys/user.key``.
+    """
+    explicit = config_value(config, "keys.signing_key")
+    if explicit:
+        signer = _load(Path(os.path.expanduser(str(explicit))))
+    else:
+        directory = keys_dir(home)
+        path = directory / (_bound_key(home, project) or USER_KEY)
+        if not path.exists():
+            _write_new_key(path)
+        signer = _load(path)
+    export_public_key(signer, project)
+    return signer
+
+
+def create_ci_key(home: Path, project: Path, job_id: str) -> Path:
+    """Make (or reuse) the signing key of CI job ``job_id``, bind it to ``project``, export it.
+
+    Returns the exported public key path (``<project>/.vectimus/keys/<keyid>.pub``), the file a
+    pipeline uploads with the receipts. The private key stays in ``<home>/keys/ci-<job>.key``.
+    """
+    directory = keys_dir(home)
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", job_id.strip())[:80] or os.urandom(8).hex()
+    name = f"ci-{safe}.key"
+    if not (directory / name).exists():
+        _write_new_key(directory / name)
+    signer = _load(directory / name)
+    bindings_path = directory / BINDINGS
+    try:
+        bindings = json.loads(bindings_path.read_text())
+        bindings = bindings if isinstance(bindings, dict) else {}
+    except (OSError, ValueError):
+        bindings = {}
+    bindings[str(Path(project).resolve())] = name
+    tmp = bindings_path.with_name(f".{BINDINGS}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(bindings, indent=2, sort_keys=True) + "\n")
+    os.replace(tmp, bindings_path)
+    return export_public_key(signer, project)
+
+
+def load_public_keys(directory: Path) -> tuple[dict[str, Ed25519PublicKey], list[str]]:
+    """Every Ed25519 public key in ``directory/*.pub`` by its computed key id, and problems found."""
+    keys: dict[str, Ed25519PublicKey] = {}
+    problems: list[str] = []
+    for path in sorted(Path(directory).glob("*.pub")):
+        try:
+            key = serialization.load_pem_public_key(path.read_bytes())
+        except (OSError, ValueError) as exc:
+            problems.append(f"{path.name}: not a PEM public key ({exc})")
+            continue
+        if not isinstance(key, Ed25519PublicKey):
+            problems.append(f"{path.name}: not an Ed25519 key")
+            continue
+        kid = key_id(key)
+        if path.stem != kid:
+            problems.append(f"{path.name}: file name does not match its key id {kid}")
+        keys[kid] = key
+    return keys, problems
