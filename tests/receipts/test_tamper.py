@@ -219,8 +219,8 @@ def test_every_failure_is_listed_with_a_known_kind(log):
     assert report.as_dict()["first_failure"]["position"] == "segment-000000000000.jsonl:3 (seq 3)"
 
 
-def test_empty_or_missing_log_fails(project, home):
+def test_empty_or_missing_log_fails(proj):
     from vectimus.receipts.verify import verify
 
-    report = verify(receipts_dir(project), project / ".vectimus" / "keys")
+    report = verify(receipts_dir(proj), proj / ".vectimus" / "keys")
     assert not report.ok and {f.kind for f in report.failures} == {"keys", "missing"}

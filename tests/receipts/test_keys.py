@@ -1,0 +1,88 @@
+"""Signing keys: created private, exported public, per user or per CI job, never leaked."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import stat
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from vectimus.receipts.evallog import write_evaluation
+from vectimus.receipts.keys import SigningKeyError, create_ci_key, load_signer
+
+from .helpers import Log
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_user_key_is_created_private_and_its_public_half_exported(proj, vhome):
+    signer = load_signer(vhome, proj, {})
+    assert signer.path == vhome / "keys" / "user.key"
+    assert (mode(vhome / "keys"), mode(signer.path)) == (0o700, 0o600)
+    exported = proj / ".vectimus" / "keys" / f"{signer.keyid}.pub"
+    public = serialization.load_pem_public_key(exported.read_bytes())
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    assert signer.keyid == hashlib.sha256(raw).hexdigest()
+    assert load_signer(vhome, proj, {}).keyid == signer.keyid  # the same key next time
+
+
+def test_loose_permissions_are_tightened(proj, vhome):
+    signer = load_signer(vhome, proj, {})
+    signer.path.chmod(0o644)
+    (vhome / "keys").chmod(0o755)
+    load_signer(vhome, proj, {})
+    assert (mode(vhome / "keys"), mode(signer.path)) == (0o700, 0o600)
+
+
+def test_the_private_key_never_appears_in_receipts_keys_or_logs(proj, vhome):
+    log = Log(proj, vhome).write(6).end()
+    write_evaluation({"requests": [{"context": {"raw": "echo hi"}}]}, vhome)
+    key = serialization.load_pem_private_key((vhome / "keys" / "user.key").read_bytes(), None)
+    seed = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                             serialization.NoEncryption())
+    pem_body = b"".join((vhome / "keys" / "user.key").read_bytes().splitlines()[1:-1])
+    needles = [seed, seed.hex().encode(), base64.b64encode(seed), pem_body, b"PRIVATE KEY"]
+    files = [p for p in [*proj.rglob("*"), *(vhome / "logs").rglob("*")] if p.is_file()]
+    assert len(files) >= 5
+    for path in files:
+        data = path.read_bytes()
+        assert not any(n in data for n in needles), path
+    assert log.verify(sealed=True).ok
+
+
+def test_ci_key_is_made_for_the_job_and_signs_this_projects_receipts(proj, vhome, tmp_path):
+    public = create_ci_key(vhome, proj, "gh-run 1234/attempt 1")
+    private = vhome / "keys" / "ci-gh-run_1234_attempt_1.key"
+    assert mode(private) == 0o600
+    assert public.parent == proj / ".vectimus" / "keys" and public.suffix == ".pub"
+    assert create_ci_key(vhome, proj, "gh-run 1234/attempt 1") == public  # rerun in the same job: same key
+    log = Log(proj, vhome).write(3).end()
+    report = log.verify(sealed=True)
+    assert report.ok and report.keys_used == {public.stem}
+    other = tmp_path / "other"
+    other.mkdir()
+    assert load_signer(vhome, other, {}).path.name == "user.key"  # the binding is per project
+
+
+def test_an_explicit_signing_key_from_the_config(proj, vhome, tmp_path):
+    user = load_signer(vhome, proj, {})
+    chosen = tmp_path / "org.key"
+    chosen.write_bytes(user.private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    assert load_signer(vhome, proj, {"keys": {"signing_key": str(chosen)}}).keyid == user.keyid
+    with pytest.raises(SigningKeyError):
+        load_signer(vhome, proj, {"keys": {"signing_key": str(tmp_path / "missing.key")}})
+
+
+def test_a_key_that_is_not_ed25519_is_refused(proj, vhome, tmp_path):
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    other = tmp_path / "ec.key"
+    other.write_bytes(ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    with pytest.raises(SigningKeyError, match="not an Ed25519"):
+        load_signer(vhome, proj, {"keys": {"signing_key": str(other)}})
