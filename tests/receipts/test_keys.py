@@ -86,3 +86,41 @@ def test_a_key_that_is_not_ed25519_is_refused(proj, vhome, tmp_path):
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     with pytest.raises(SigningKeyError, match="not an Ed25519"):
         load_signer(vhome, proj, {"keys": {"signing_key": str(other)}})
+
+
+def test_pem_forms_are_exactly_what_cryptography_writes(proj, vhome):
+    from vectimus.receipts.keys import parse_public_pem, public_pem
+
+    signer = load_signer(vhome, proj, {})
+    assert signer.path.read_bytes() == signer.private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    public = signer.private_key.public_key()
+    assert public_pem(public) == public.public_bytes(serialization.Encoding.PEM,
+                                                     serialization.PublicFormat.SubjectPublicKeyInfo)
+    assert parse_public_pem(public_pem(public)).public_bytes_raw() == public.public_bytes_raw()
+
+
+def test_writing_a_receipt_imports_nothing_heavy(proj, vhome):
+    """The hot path: no serialization package, no CLI or plugin machinery, no filelock."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from vectimus.model import Decision, ToolCall\n"
+        "from vectimus.receipts.body import receipt_body\n"
+        "from vectimus.sinks import LocalChainSink, SinkContext\n"
+        "p = Path(sys.argv[1])\n"
+        "call = ToolCall(agent='claude', tool='Bash', kind='shell', cwd=str(p), project_dir=str(p), command='ls')\n"
+        "body = receipt_body(call, Decision('allow'), mode='enforce', principal={}, policy_digest='', versions={})\n"
+        "LocalChainSink().emit(body, SinkContext(p, Path(sys.argv[2]), {}))\n"
+        "heavy = ('cryptography.hazmat.primitives.serialization', 'typer', 'rich', 'pluggy', 'filelock',\n"
+        "         'tomlkit', 'importlib.metadata')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(proj), str(vhome)], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+    assert len(list((proj / ".vectimus" / "receipts").glob("segment-*.jsonl"))) == 1
