@@ -9,6 +9,7 @@ import stat
 import pytest
 from cryptography.hazmat.primitives import serialization
 
+from vectimus.receipts import keys
 from vectimus.receipts.evallog import write_evaluation
 from vectimus.receipts.keys import SigningKeyError, create_ci_key, load_signer
 
@@ -34,6 +35,7 @@ def test_loose_permissions_are_tightened(proj, vhome):
     signer = load_signer(vhome, proj, {})
     signer.path.chmod(0o644)
     (vhome / "keys").chmod(0o755)
+    keys._signers.clear()  # as a new hook process would
     load_signer(vhome, proj, {})
     assert (mode(vhome / "keys"), mode(signer.path)) == (0o700, 0o600)
 

@@ -18,7 +18,7 @@ import json
 import os
 from collections.abc import Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from vectimus.receipts import merkle
@@ -73,7 +73,7 @@ def _read_state(fd: int) -> State | None:
 
 
 def _write_state(fd: int, state: State) -> None:
-    data = json.dumps(asdict(state), separators=(",", ":")).encode()
+    data = json.dumps(vars(state), separators=(",", ":")).encode()
     os.pwrite(fd, data, 0)
     os.ftruncate(fd, len(data))
 
@@ -135,8 +135,11 @@ def _rebuild(directory: Path) -> State:
 @contextmanager
 def locked_state(directory: Path):
     """Hold the log's lock and yield its (checked) state; the state is saved when the block succeeds."""
-    directory.mkdir(parents=True, exist_ok=True)
-    fd = os.open(directory / STATE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(directory / STATE, os.O_RDWR | os.O_CREAT, 0o644)
+    except FileNotFoundError:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(directory / STATE, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         state = _read_state(fd)

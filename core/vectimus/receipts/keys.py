@@ -153,15 +153,22 @@ def _bound_key(home: Path, project: Path) -> str | None:
     return name if isinstance(name, str) and "/" not in name and name.endswith(".key") else None
 
 
+def _exported(keyid: str, project: Path) -> Path:
+    return Path(project) / PROJECT_KEYS / f"{keyid}.pub"
+
+
 def export_public_key(signer: Signer, project: Path) -> Path:
     """Write ``<project>/.vectimus/keys/<keyid>.pub`` unless it is already there; return its path."""
-    path = Path(project) / PROJECT_KEYS / f"{signer.keyid}.pub"
+    path = _exported(signer.keyid, project)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_bytes(signer.public_pem())
         os.replace(tmp, path)
     return path
+
+
+_signers: dict[tuple, Signer] = {}  # a long-lived process (the daemon) loads each key once
 
 
 def load_signer(home: Path, project: Path, config: Mapping) -> Signer:
@@ -171,6 +178,10 @@ def load_signer(home: Path, project: Path, config: Mapping) -> Signer:
     this project by ``create_ci_key``, else ``<home>/keys/user.key``.
     """
     explicit = config_value(config, "keys.signing_key")
+    cache_key = (str(home), str(project), str(explicit or ""))
+    signer = _signers.get(cache_key)
+    if signer is not None and os.path.exists(_exported(signer.keyid, project)):
+        return signer
     if explicit:
         signer = _load(Path(os.path.expanduser(str(explicit))))
     else:
@@ -180,6 +191,7 @@ def load_signer(home: Path, project: Path, config: Mapping) -> Signer:
             _write_new_key(path)
         signer = _load(path)
     export_public_key(signer, project)
+    _signers[cache_key] = signer
     return signer
 
 
@@ -205,6 +217,7 @@ def create_ci_key(home: Path, project: Path, job_id: str) -> Path:
     tmp = bindings_path.with_name(f".{BINDINGS}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(bindings, indent=2, sort_keys=True) + "\n")
     os.replace(tmp, bindings_path)
+    _signers.clear()
     return export_public_key(signer, project)
 
 
