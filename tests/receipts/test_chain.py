@@ -104,3 +104,22 @@ def test_a_log_lives_in_the_project(proj, vhome):
     Log(proj, vhome).write(1)
     assert receipts_dir(proj) == proj / ".vectimus" / "receipts"
     assert sorted(p.name for p in receipts_dir(proj).iterdir()) == ["segment-000000000000.jsonl", "state.json"]
+
+
+def test_settings_are_read_from_the_resolved_config(proj, vhome, tmp_path):
+    """The real ``Config`` object (not only a dict) drives the sink."""
+    from vectimus.config import load_config
+    from vectimus.sinks import LocalChainSink, SinkContext, config_value
+
+    (proj / ".vectimus").mkdir()
+    (vhome).mkdir()
+    (vhome / "config.toml").write_text("[receipts]\ncheckpoint_every = 2\n")
+    config = load_config(proj, {"VECTIMUS_HOME": str(vhome), "HOME": str(tmp_path)})
+    assert config_value(config, "receipts.checkpoint_every") == 2
+    assert config_value(config, "keys.signing_key") is None and config_value(config, "nope.x", 7) == 7
+    ctx = SinkContext(proj, vhome, config)
+    from .helpers import make_body
+
+    for i in range(5):
+        LocalChainSink().emit(make_body(i, project=proj), ctx)
+    assert checkpoint_sizes(Log(proj, vhome)) == [2, 4]
