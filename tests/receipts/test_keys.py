@@ -126,3 +126,11 @@ def test_writing_a_receipt_imports_nothing_heavy(proj, vhome):
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
     assert len(list((proj / ".vectimus" / "receipts").glob("segment-*.jsonl"))) == 1
+
+
+def test_ci_job_ids_come_from_the_ci_systems_variables():
+    from vectimus.receipts.keys import ci_job_id
+
+    assert ci_job_id({"GITHUB_RUN_ID": "991", "GITHUB_RUN_ATTEMPT": "2", "GITHUB_JOB": "test"}) == "991-2-test"
+    assert ci_job_id({"CI_JOB_ID": "4411"}) == "4411"
+    assert len(ci_job_id({})) == 16 and ci_job_id({}) != ci_job_id({})

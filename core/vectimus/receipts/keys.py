@@ -195,6 +195,25 @@ def load_signer(home: Path, project: Path, config: Mapping) -> Signer:
     return signer
 
 
+# CI systems' variables that together name one job run, first match wins.
+CI_JOB_VARIABLES = (
+    ("GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "GITHUB_JOB"),  # GitHub Actions
+    ("CI_JOB_ID",),                                          # GitLab CI
+    ("BUILDKITE_JOB_ID",),
+    ("CIRCLE_WORKFLOW_JOB_ID",),
+    ("BUILD_BUILDID", "SYSTEM_JOBID"),                       # Azure Pipelines
+    ("BUILD_TAG",),                                          # Jenkins
+)
+
+
+def ci_job_id(env: Mapping[str, str]) -> str:
+    """A name for the current CI job from the CI system's variables, else a random one."""
+    for names in CI_JOB_VARIABLES:
+        if env.get(names[0]):
+            return "-".join(env[n] for n in names if env.get(n))
+    return os.urandom(8).hex()
+
+
 def create_ci_key(home: Path, project: Path, job_id: str) -> Path:
     """Make (or reuse) the signing key of CI job ``job_id``, bind it to ``project``, export it.
 
