@@ -111,11 +111,13 @@ def _rebuild(directory: Path) -> State:
         for line in lines:
             try:
                 payload = payload_of(line)
+            except EnvelopeError:
+                payload = line  # a damaged line still takes its place in the tree, as verify counts it
+            try:
                 fields = json.loads(payload)
                 state.log = state.log or str(fields["log"])
                 state.size = int(fields["seq"]) + 1
-            except (EnvelopeError, ValueError, KeyError, TypeError):
-                payload = line  # a damaged line still takes its place in the tree
+            except (ValueError, KeyError, TypeError):
                 state.size += 1
             merkle.append(frontier, payload)
             state.head = sha256_hex(payload)
