@@ -62,3 +62,18 @@ def test_a_single_segment_file_and_the_sealed_flag(proj, vhome):
     assert run(str(log.dir), cwd=proj).returncode == 0
     out = run(str(log.dir), "--sealed", cwd=proj)
     assert out.returncode == 1 and "unsealed" in out.stdout
+
+
+def test_a_single_receipt_file_pretty_printed(log, tmp_path):
+    one = tmp_path / "receipts" / "receipt-3.json"
+    one.parent.mkdir()
+    one.write_text(json.dumps(json.loads(log.lines()[3]), indent=2) + "\n")
+    keys = ["--keys", str(log.keys)]
+    out = run(str(one), *keys, "--json", cwd=tmp_path)
+    assert out.returncode == 0, out.stdout
+    assert json.loads(out.stdout)["receipts"] == 1
+    tampered = json.loads(one.read_text())
+    tampered["payloadType"] = "application/vnd.vectimus.checkpoint+json"
+    one.write_text(json.dumps(tampered, indent=2))
+    out = run(str(one), *keys, "--json", cwd=tmp_path)
+    assert out.returncode == 1 and json.loads(out.stdout)["first_failure"]["kind"] == "payload_type"
