@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 # One module per command group under vectimus.cli, each with register(cli).
-CLI_MODULES = ()
+CLI_MODULES = ("mcp",)
 
 
 def register_commands(cli):
