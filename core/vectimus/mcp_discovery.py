@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from vectimus.locations import project_config
+
 #: What an MCP server name may look like before it is written into a config or a policy.
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-CONFIG_FILE = Path(".vectimus") / "config.toml"
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class McpServer:
         return self.url or " ".join([self.command, *self.args]).strip()
 
     @property
-    def valid_name(self) -> bool:
+    def valid(self) -> bool:
         """True when the name may go into the allow-list."""
         return bool(NAME_PATTERN.match(self.name))
 
@@ -162,19 +163,15 @@ def _servers(table: Any, declared_in: str, agent: str) -> Iterator[McpServer]:
 # --------------------------------------------------------------------------- the allow-list
 
 def config_path(project: Path) -> Path:
-    """The project's Vectimus config file."""
-    return Path(project) / CONFIG_FILE
+    """The project's Vectimus config file, which holds ``[mcp] allowed``."""
+    return project_config(Path(project))
 
 
 def allowed_servers(project: Path) -> list[str]:
-    """The ``[mcp] allowed`` list of the project's config (empty when absent)."""
-    path = config_path(project)
-    if not path.is_file():
-        return []
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    mcp = data.get("mcp")
-    allowed = mcp.get("allowed") if isinstance(mcp, dict) else None
-    return [n for n in allowed if isinstance(n, str)] if isinstance(allowed, list) else []
+    """The MCP servers agents may call here: ``[mcp] allowed`` as the engine resolves it."""
+    from vectimus.config import load_config
+
+    return list(load_config(Path(project))["mcp"]["allowed"])
 
 
 def allow(project: Path, names: list[str]) -> list[str]:
@@ -196,27 +193,25 @@ def deny(project: Path, names: list[str]) -> list[str]:
 
 
 def _edit_allowed(project: Path, change) -> list[str]:
+    """Rewrite ``[mcp] allowed`` in place (comments kept; a trusted config stays trusted)."""
     import tomlkit
 
-    path = config_path(project)
-    doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.is_file() else tomlkit.document()
-    if "mcp" not in doc:
-        doc["mcp"] = tomlkit.table()
-    table = doc["mcp"]
-    if not isinstance(table, dict):
-        raise ValueError(f"{path}: 'mcp' is not a table")
-    existing = table.get("allowed")
-    current = [str(n) for n in existing] if isinstance(existing, list) else []
-    updated = change(current)
-    if isinstance(existing, list):
-        existing.clear()
-        existing.extend(updated)
-    else:
-        array = tomlkit.array()
-        array.extend(updated)
-        table["allowed"] = array
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".vectimus-tmp")
-    tmp.write_text(tomlkit.dumps(doc), encoding="utf-8")
-    os.replace(tmp, path)
-    return updated
+    from vectimus.config_edit import edit_project_config, table
+
+    written: list[str] = []
+
+    def mutate(doc) -> None:
+        mcp = table(doc, "mcp")
+        existing = mcp.get("allowed")
+        updated = change([str(n) for n in existing] if isinstance(existing, list) else [])
+        if isinstance(existing, list):
+            existing.clear()
+            existing.extend(updated)
+        else:
+            array = tomlkit.array()
+            array.extend(updated)
+            mcp["allowed"] = array
+        written.extend(updated)
+
+    edit_project_config(Path(project), mutate)
+    return written

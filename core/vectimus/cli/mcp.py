@@ -31,21 +31,24 @@ def list_servers(
     root = _project(project)
     problems: list[str] = []
     servers = mcp_discovery.discover(root, problems=problems)
-    allowed = set(mcp_discovery.allowed_servers(root))
+    try:
+        allowed = set(mcp_discovery.allowed_servers(root))
+    except ValueError as exc:
+        fail(str(exc))
     for problem in problems:
         err_console.print(f"[yellow]warning:[/yellow] could not read {escape(problem)}")
     if as_json:
         print_json([{"name": s.name, "declared_in": s.declared_in, "agent": s.agent,
                      "command": s.command, "args": list(s.args), "url": s.url,
-                     "enabled": s.enabled, "valid_name": s.valid_name,
-                     "allowed": s.name in allowed and s.valid_name} for s in servers])
+                     "enabled": s.enabled, "valid": s.valid,
+                     "allowed": s.name in allowed and s.valid} for s in servers])
         return
     if not servers:
         console.print("No MCP servers declared for this project.")
         return
     table = Table("server", "where declared", "command / url", "allowed?")
     for s in servers:
-        if not s.valid_name:
+        if not s.valid:
             verdict = "[red]no (invalid name)[/red]"
         elif s.name in allowed:
             verdict = "[green]yes[/green]"
