@@ -19,7 +19,7 @@ from typing import Any, Iterator
 from vectimus.locations import project_config
 
 #: What an MCP server name may look like before it is written into a config or a policy.
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # whole name: fullmatch
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class McpServer:
     @property
     def valid(self) -> bool:
         """True when the name may go into the allow-list."""
-        return bool(NAME_PATTERN.match(self.name))
+        return bool(NAME_PATTERN.fullmatch(self.name))
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ SOURCES: tuple[Source, ...] = (
 
 def validate_name(name: str) -> str:
     """``name`` unchanged when it is a valid MCP server name, else ValueError saying why."""
-    if not isinstance(name, str) or not NAME_PATTERN.match(name):
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
         raise ValueError(
             f"invalid MCP server name {name!r}: use 1-64 letters, digits, '_', '.' or '-', "
             "starting with a letter or digit")

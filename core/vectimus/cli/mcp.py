@@ -81,6 +81,11 @@ def _edit(verb: str, names: list[str], project: Path | None) -> None:
         fail(str(exc))
     shown = ", ".join(allowed) if allowed else "(none)"
     console.print(f"{mcp_discovery.config_path(root)}: allowed MCP servers: {shown}")
+    from vectimus.config_edit import is_trusted
+
+    if verb == "allow" and not is_trusted(root):
+        err_console.print("[yellow]note:[/yellow] you do not trust this project's config yet, so "
+                          "servers it allows stay denied until you run `vectimus init` here")
 
 
 def register(cli: typer.Typer) -> None:
