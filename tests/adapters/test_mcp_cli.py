@@ -68,3 +68,16 @@ def test_list_when_nothing_is_declared(tmp_path):
     (tmp_path / "empty").mkdir()
     result = run(tmp_path / "empty", "list")
     assert result.returncode == 0 and "No MCP servers" in result.stdout
+
+
+def test_init_ci_allows_no_server_unless_asked_and_never_an_invalid_name(project):
+    def init(*flags):
+        home = project.parent / "home"
+        env = {**os.environ, "HOME": str(home), "VECTIMUS_HOME": str(home / ".vectimus")}
+        done = subprocess.run([VECTIMUS, "init", "--ci", *flags], cwd=project, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return tomllib.loads((project / ".vectimus" / "config.toml").read_text())["mcp"]["allowed"]
+
+    assert init() == []
+    assert init("--allow-mcp") == ["docs", "github"]

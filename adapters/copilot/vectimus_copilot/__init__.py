@@ -139,14 +139,13 @@ def _mcp_target(tool: str, project: str, env: dict) -> tuple[str, str] | None:
     from vectimus.mcp_discovery import discover
 
     home = Path(env.get("HOME") or os.path.expanduser("~"))
-    best = ""
-    server_of = {}
+    best: tuple[int, str, str] | None = None  # (prefix length, server, tool)
     for server in discover(Path(project), home, agents=("copilot",)):
         for prefix in (f"{server.name}-", f"mcp_{server.name}_"):
-            if tool.startswith(prefix) and len(tool) > len(prefix) and len(prefix) > len(best):
-                best, server_of[prefix] = prefix, server.name
-    if best:
-        return server_of[best], tool[len(best):]
+            if tool.startswith(prefix) and len(tool) > len(prefix) and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), server.name, tool[len(prefix):])
+    if best is not None:
+        return best[1], best[2]
     return split_mcp_name(tool, prefix="mcp_", sep="_")
 
 
