@@ -56,7 +56,7 @@ def setup(tmp_path_factory) -> Setup:
     home.mkdir()
     project.mkdir()
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("VECTIMUS_", "CLAUDE", "CURSOR_", "COPILOT"))}
+           if not k.startswith(("VECTIMUS_", "CLAUDE", "CURSOR_", "COPILOT", "GITHUB_")) and k != "CI"}
     env.update(HOME=str(home), PATH=os.environ.get("PATH", "/usr/bin:/bin"))
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
     (project / "README.md").write_text("hello\n")

@@ -37,7 +37,8 @@ def env_with_example(tmp_path_factory):
     home.mkdir()
     project.mkdir()
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VECTIMUS_", "CLAUDE", "CURSOR_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("VECTIMUS_", "CLAUDE", "CURSOR_", "GITHUB_")) and k != "CI"}
     env["HOME"] = str(home)
     return python, project, env
 
