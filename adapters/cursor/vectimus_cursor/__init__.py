@@ -70,8 +70,7 @@ class CursorAdapter(AgentAdapter):
         common = dict(project_dir=project, event=name, session_id=session,
                       tool_use_id=str(event.get("tool_use_id") or event.get("generation_id") or ""))
         if name == "beforeShellExecution":
-            command = require_str(event, "command", "beforeShellExecution event")
-            return build_call(self.name, "Shell", CURSOR_TOOLS["Shell"], {"command": command},
+            return build_call(self.name, "Shell", CURSOR_TOOLS["Shell"], {"command": event.get("command")},
                               cwd=cwd, raw=event, **common)
         if name == "beforeMCPExecution":
             return self._mcp_call(event, cwd, common)
