@@ -57,7 +57,7 @@ def check(adapter, event, env) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(cursor_events)
-def test_cursor_never_raises_anything_but_adapter_error(tmp_path_factory, event):
+def test_cursor_never_raises_anything_but_adapter_error(event):
     check(CursorAdapter(), event, {"CURSOR_PROJECT_DIR": "/nonexistent"})
 
 

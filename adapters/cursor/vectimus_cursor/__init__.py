@@ -29,6 +29,7 @@ from vectimus.adapter import (
     read_json_config,
     remove_flat_hooks,
     require_str,
+    uninstall_json_hooks,
     write_json_config,
 )
 from vectimus.model import Decision, ToolCall
@@ -131,15 +132,7 @@ class CursorAdapter(AgentAdapter):
         return [path]
 
     def uninstall(self, project):
-        path = project / HOOKS_FILE
-        config = read_json_config(path)
-        if not remove_flat_hooks(config):
-            return []
-        if set(config) - {"version"}:
-            write_json_config(path, config)
-        else:
-            path.unlink()
-        return [path]
+        return uninstall_json_hooks(project / HOOKS_FILE, remove_flat_hooks)
 
     def installed_commands(self, project):
         return flat_hook_commands(read_json_config(project / HOOKS_FILE), "preToolUse")
