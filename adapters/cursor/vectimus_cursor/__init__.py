@@ -77,7 +77,10 @@ class CursorAdapter(AgentAdapter):
             return self._mcp_call(event, cwd, common)
         if name == "beforeReadFile":
             raw = {k: v for k, v in event.items() if k != "content"}  # never keep the file's text
-            attached = [a.get("file_path", a.get("filePath")) for a in event.get("attachments") or []
+            attachments = event.get("attachments") or []
+            if not isinstance(attachments, list):
+                raise AdapterError("beforeReadFile event whose attachments are not a list")
+            attached = [a.get("file_path", a.get("filePath")) for a in attachments
                         if isinstance(a, dict) and a.get("file_path", a.get("filePath")) is not None]
             return build_call(self.name, "Read", READ_SPEC,
                               {"file_path": event.get("file_path"), "attachments": attached},
