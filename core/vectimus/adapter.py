@@ -45,6 +45,8 @@ class AgentAdapter:
 
     name: str = ""
     display_name: str = ""
+    #: Whether the agent can put an ``ask`` to a person; if not, ask is answered as deny.
+    supports_ask: bool = True
     #: Files (relative to the project, or starting with ``~/``) an agent must never rewrite.
     governance_files: tuple[str, ...] = ()
     #: Files (relative to the project, or starting with ``~/``) where MCP servers are declared.

@@ -5,7 +5,14 @@ from __future__ import annotations
 import importlib
 
 # One module per command group under vectimus.cli, each with register(cli).
-CLI_MODULES = ()
+CLI_MODULES = ("setup",)
+
+
+def register_pack_sources(register):
+    from vectimus.policies import builtin_sources
+
+    for source in builtin_sources():
+        register(source)
 
 
 def register_commands(cli):

@@ -106,9 +106,10 @@ def _own_version() -> str:
 
 def cache_path() -> Path:
     """Where discovery is cached for this Python environment."""
-    base = Path(os.environ.get("VECTIMUS_HOME") or Path.home() / ".vectimus")
+    from vectimus.locations import user_home
+
     key = hashlib.sha256(sys.prefix.encode()).hexdigest()[:16]
-    return base / "cache" / f"plugins-{key}.json"
+    return user_home() / "cache" / f"plugins-{key}.json"
 
 
 def _stamp() -> list:

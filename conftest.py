@@ -1,0 +1,136 @@
+"""Fixtures shared by every test suite: a throwaway project installed the way users install it.
+
+``vectimus init`` runs in a temporary git repository with a temporary HOME; tests then run the
+exact command string init wrote into the agent's config, through /bin/sh, fed real JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent
+VECTIMUS = str(BIN / "vectimus")
+
+
+@dataclass
+class HookResult:
+    """One hook process: exit code, stdout, stderr, and the decision they mean."""
+
+    rc: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self) -> dict | None:
+        return json.loads(self.stdout) if self.stdout.strip() else None
+
+
+def base_env(home: Path) -> dict[str, str]:
+    """A clean environment: the test HOME, no inherited VECTIMUS_*/CI variables."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("VECTIMUS_", "GITHUB_", "CLAUDE_", "CURSOR_")) and k not in ("CI", "TMPDIR")}
+    env["HOME"] = str(home)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["GIT_AUTHOR_NAME"] = env["GIT_COMMITTER_NAME"] = "Test"
+    env["GIT_AUTHOR_EMAIL"] = env["GIT_COMMITTER_EMAIL"] = "test@example.invalid"
+    return env
+
+
+class Project:
+    """A temporary git repository with its own HOME, where Vectimus can be installed."""
+
+    def __init__(self, root: Path, home: Path):
+        self.root = root
+        self.home = home
+        self.env = base_env(home)
+
+    def run(self, *args: str, check: bool = True, env: dict | None = None, input: str | None = None):
+        """Run a command in the project (``vectimus`` resolves to this environment's)."""
+        cmd = [VECTIMUS, *args[1:]] if args[0] == "vectimus" else list(args)
+        out = subprocess.run(cmd, cwd=self.root, env={**self.env, **(env or {})}, input=input,
+                             capture_output=True, text=True, timeout=120)
+        if check and out.returncode != 0:
+            raise AssertionError(f"{' '.join(args)} failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
+        return out
+
+    def init(self, *flags: str, env: dict | None = None) -> None:
+        """``vectimus init --ci`` (or the given flags) in the project."""
+        self.run("vectimus", "init", *(flags or ("--ci",)), env=env)
+
+    def hook_command(self, agent: str = "claude") -> str:
+        """The exact PreToolUse command init wrote into Claude Code's settings."""
+        assert agent == "claude", "other agents' tests read their own config files"
+        settings = json.loads((self.root / ".claude" / "settings.json").read_text())
+        for group in settings["hooks"]["PreToolUse"]:
+            for hook in group["hooks"]:
+                if "vectimus" in hook["command"]:
+                    return hook["command"]
+        raise AssertionError("no vectimus hook in .claude/settings.json")
+
+    def call(self, command: str, payload: dict | str | bytes, env: dict | None = None) -> HookResult:
+        """Run an installed hook command through /bin/sh with ``payload`` on stdin."""
+        if isinstance(payload, dict):
+            payload = json.dumps(payload)
+        data = payload.encode() if isinstance(payload, str) else payload
+        out = subprocess.run(["/bin/sh", "-c", command], cwd=self.root, env={**self.env, **(env or {})},
+                             input=data, capture_output=True, timeout=60)
+        return HookResult(out.returncode, out.stdout.decode(), out.stderr.decode())
+
+    def claude_event(self, tool: str, tool_input: dict, **extra) -> dict:
+        """A Claude Code PreToolUse event, shaped like the real captured ones."""
+        return {"session_id": "test-session", "transcript_path": str(self.home / ".claude" / "t.jsonl"),
+                "cwd": str(self.root), "permission_mode": "default", "hook_event_name": "PreToolUse",
+                "tool_name": tool, "tool_input": tool_input, "tool_use_id": "toolu_test", **extra}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """A fresh git repository (with a README and src/app.py) and an empty HOME."""
+    home = tmp_path / "home"
+    root = home / "work" / "app"
+    (root / "src").mkdir(parents=True)
+    (root / "README.md").write_text("# app\n")
+    (root / "src" / "app.py").write_text("print('hello')\n")
+    (root / ".env").write_text("API_KEY=not-a-real-secret\n")
+    proj = Project(root, home)
+    proj.run("git", "init", "-q")
+    proj.run("git", "add", "README.md", "src")
+    proj.run("git", "commit", "-qm", "initial")
+    return proj
+
+
+@pytest.fixture
+def installed(project: Project) -> Project:
+    """A project where ``vectimus init --ci`` has run."""
+    project.init()
+    return project
+
+
+def pytest_report_header(config):
+    return f"vectimus: {shutil.which('vectimus', path=str(BIN))}"
+
+
+@pytest.fixture(scope="module")
+def examples_project(tmp_path_factory):
+    """One installed project per test module, for running many examples through its hook.
+
+    Installed as a developer would (not ``--ci``), so ``ask`` stays ``ask``.
+    """
+    base = tmp_path_factory.mktemp("examples")
+    home = base / "home"
+    root = home / "work" / "app"
+    (root / "src").mkdir(parents=True)
+    (root / "src" / "app.py").write_text("print('hello')\n")
+    (root / "README.md").write_text("# app\n")
+    proj = Project(root, home)
+    proj.run("git", "init", "-q")
+    proj.init("--agent", "claude")
+    return proj, proj.hook_command()

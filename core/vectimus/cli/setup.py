@@ -1,0 +1,136 @@
+"""``vectimus init``, ``remove`` and ``status``: put Vectimus into a project and show its state."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from vectimus.cli.output import console, fail, print_json
+
+
+def _adapters():
+    from vectimus.plugins import get_plugin_manager
+
+    items: list = []
+    get_plugin_manager().hook.register_agents(register=items.append)
+    return sorted(items, key=lambda a: a.name)
+
+
+def _project(path: Optional[Path]) -> Path:
+    from vectimus.install import project_root
+
+    return project_root(path or Path.cwd())
+
+
+def init(
+    ci: bool = typer.Option(False, "--ci", help="Unattended: no prompts, every installed adapter, identity 'agent'."),
+    agent: list[str] = typer.Option([], "--agent", "-a", help="Only these agents (repeatable)."),
+    allow_mcp: bool = typer.Option(False, "--allow-mcp", help="Allow the MCP servers declared in the project."),
+    project: Optional[Path] = typer.Option(None, "--project", help="Project directory (default: the git top level)."),
+    json_out: bool = typer.Option(False, "--json", help="Print what was done as JSON."),
+) -> None:
+    """Install Vectimus hooks for the agents whose adapters are installed."""
+    from vectimus.install import init_project
+
+    root = _project(project)
+    found = _adapters()
+    if agent:
+        unknown = sorted(set(agent) - {a.name for a in found})
+        if unknown:
+            fail(f"no adapter installed for: {', '.join(unknown)} (pip install vectimus-{unknown[0]})")
+        found = [a for a in found if a.name in agent]
+    if not found:
+        fail("no agent adapters are installed: pip install vectimus-claude (or -cursor, -copilot, -codex)")
+    if not ci and not agent:
+        if not sys.stdin.isatty():
+            fail("no terminal to ask on: use `vectimus init --ci` or name agents with --agent")
+        home = Path.home()
+        found = [a for a in found
+                 if typer.confirm(f"Install the hook for {a.display_name or a.name}"
+                                  f"{' (detected)' if a.detect(root, home) else ''}?",
+                                  default=a.detect(root, home))]
+    mcp_allowed = _mcp_servers(root) if allow_mcp else ([] if ci else None)
+    result = init_project(root, found, ci=ci, mcp_allowed=mcp_allowed)
+    if json_out:
+        print_json({"project": str(root), "agents": result.agents, "mcp_allowed": result.mcp_allowed,
+                    "files": [str(f) for f in result.files], "notes": result.notes})
+        return
+    console.print(f"[bold]Vectimus[/bold] installed in {root}")
+    for name in result.agents:
+        console.print(f"  [green]✓[/green] {name}")
+    for path in result.files:
+        console.print(f"  wrote {path}")
+    for note in result.notes:
+        console.print(note)
+
+
+def _mcp_servers(root: Path) -> list[str]:
+    try:
+        from vectimus.mcp_discovery import discover
+    except ImportError:
+        return []
+    return sorted({s.name for s in discover(root, Path.home()) if s.valid})
+
+
+def remove(
+    project: Optional[Path] = typer.Option(None, "--project", help="Project directory."),
+) -> None:
+    """Remove the hooks init installed (receipts, keys and config are kept)."""
+    from vectimus.install import remove_project
+
+    root = _project(project)
+    changed = remove_project(root, _adapters())
+    if not changed:
+        console.print(f"No Vectimus hooks were installed in {root}")
+    for path in changed:
+        console.print(f"  updated {path}")
+
+
+def status(
+    project: Optional[Path] = typer.Option(None, "--project", help="Project directory."),
+    json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Show the resolved configuration, installed hooks and active policy packs."""
+    from vectimus.config import ConfigError, load_config
+    from vectimus.install import command_runs
+    from vectimus.policies import PolicyError, load_policy_set
+
+    root = _project(project)
+    try:
+        config = load_config(root)
+        policy_set = load_policy_set(root, config)
+    except (ConfigError, PolicyError) as exc:
+        fail(str(exc))
+    hooks = {a.name: a.installed_commands(root) for a in _adapters()}
+    data = {
+        "project": str(root),
+        "mode": config.mode, "ci": config.ci, "identity_type": config["identity_type"],
+        "groups": config["groups"], "trusted": config.trusted, "config_files": list(config.sources),
+        "ignored_from_project": list(config.ignored),
+        "hooks": {name: [{"command": c, "runs": command_runs(c)} for c in cmds] for name, cmds in hooks.items()},
+        "packs": sorted({p.name for p in policy_set.packs}), "policies": len(policy_set.policies),
+        "policy_digest": policy_set.digest, "mcp_allowed": config["mcp"]["allowed"],
+    }
+    if json_out:
+        print_json(data)
+        return
+    console.print(f"[bold]Project[/bold] {root}  mode=[bold]{config.mode}[/bold] ci={config.ci} "
+                  f"identity={config['identity_type']} groups={','.join(config['groups']) or '-'}")
+    if config.ignored:
+        console.print(f"[yellow]Ignored from the untrusted project config:[/yellow] {', '.join(config.ignored)}")
+    grid = Table("agent", "hook", "runs")
+    for name, cmds in hooks.items():
+        for c in cmds or [""]:
+            grid.add_row(name, c or "[dim]not installed[/dim]", ("yes" if command_runs(c) else "[red]no[/red]") if c else "")
+    console.print(grid)
+    console.print(f"{len(policy_set.policies)} policies from packs: {', '.join(data['packs'])}")
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command()(init)
+    cli.command()(remove)
+    cli.command()(status)

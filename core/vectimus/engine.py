@@ -1,0 +1,204 @@
+"""Evaluation: a ToolCall's actions, one Cedar request each, combined into one Decision.
+
+The strictest verdict wins (deny > ask > observe > allow). Anything that goes wrong (an
+unanalysable call, a Cedar error, an invalid request) is a deny with the reason; in observe
+mode it is recorded as ``observe`` and allowed.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import asdict, dataclass, field, replace
+
+from vectimus.config import Config
+from vectimus.model import DECISIONS, RESOURCE_TYPES, Action, Decision, McpFacts, ToolCall, Verdict
+from vectimus.paths import Places
+from vectimus.policies import BASE_POLICY_ID, PolicySet
+
+MAX_REASON = 1200
+_CEDAR_ID = re.compile(r"\bpolicy\d+\b")
+
+
+@dataclass
+class Trace:
+    """What an evaluation did, for the evaluation log."""
+
+    requests: list = field(default_factory=list)
+    timings_ms: dict = field(default_factory=dict)
+
+
+def principal(config: Config, agent: str) -> dict:
+    """The principal as a Cedar entity: the agent, its identity type and groups."""
+    return {"uid": {"type": "Vectimus::Agent", "id": agent},
+            "attrs": {"identity_type": config["identity_type"], "groups": list(config["groups"])},
+            "parents": []}
+
+
+def context_of(action: Action, call: ToolCall, config: Config) -> dict:
+    """The Cedar context for one action: every schema attribute, always present."""
+    return {
+        "agent": call.agent, "tool": call.tool, "event": call.event,
+        "ci": config.ci, "permission_mode": call.permission_mode, "dynamic": action.dynamic,
+        "program": action.program, "program_path": action.program_path,
+        "subcommand": action.subcommand, "args": list(action.args), "flags": list(action.flags),
+        "via": list(action.via), "raw": action.raw,
+        "target": asdict(action.target),
+        "net": asdict(action.net),
+        "pkg": {**asdict(action.pkg), "names": list(action.pkg.names)},
+        "mcp": asdict(action.mcp),
+    }
+
+
+def _strongest(levels) -> str:
+    return max(levels, key=DECISIONS.index, default="allow")
+
+
+def with_mcp_permission(actions: list[Action], config: Config) -> list[Action]:
+    """Set ``mcp.allowed`` on MCP actions from the config's allowed servers."""
+    allowed = set(config["mcp"]["allowed"])
+    return [replace(a, mcp=McpFacts(**{**asdict(a.mcp), "allowed": a.mcp.server in allowed}))
+            if a.kind == "mcp" else a for a in actions]
+
+
+class Engine:
+    """Evaluates tool calls against one policy set under one configuration."""
+
+    def __init__(self, config: Config, policy_set: PolicySet):
+        self.config = config
+        self.policy_set = policy_set
+
+    def analyse(self, call: ToolCall, env: dict[str, str]) -> list[Action]:
+        """The actions ``call`` would perform (raises ``Unanalysable``)."""
+        from vectimus.analyser import analyse
+
+        places = Places.for_call(call.cwd, call.project_dir, env)
+        return with_mcp_permission(analyse(call, places, env), self.config)
+
+    def decide(self, call: ToolCall, env: dict[str, str], *, can_ask: bool = True,
+               trace: Trace | None = None) -> Decision:
+        """Evaluate ``call``; never raises."""
+        trace = trace if trace is not None else Trace()
+        try:
+            started = time.perf_counter()
+            actions = self.analyse(call, env)
+            trace.timings_ms["analyse"] = (time.perf_counter() - started) * 1000
+            decision = self.evaluate(actions, call, trace)
+        except Exception as exc:  # Unanalysable, Cedar failures, anything: fail closed
+            decision = Decision("deny", reason=f"Vectimus could not evaluate this call: {_one_line(exc)}",
+                                errors=(_one_line(exc),))
+        return self.finish(decision, can_ask=can_ask)
+
+    def evaluate(self, actions: list[Action], call: ToolCall, trace: Trace) -> Decision:
+        """One Cedar request per action, combined (no mode/ask handling)."""
+        if not actions:
+            return Decision("allow")
+        import cedarpy
+
+        started = time.perf_counter()
+        requests, entities = [], [principal(self.config, call.agent)]
+        seen = set()
+        for action in actions:
+            rtype = f"Vectimus::{RESOURCE_TYPES[action.kind]}"
+            uid = (rtype, action.resource)
+            if uid not in seen:
+                seen.add(uid)
+                entities.append({"uid": {"type": rtype, "id": action.resource}, "attrs": {}, "parents": []})
+            requests.append({
+                "principal": {"type": "Vectimus::Agent", "id": call.agent},
+                "action": {"type": "Vectimus::Action", "id": action.kind},
+                "resource": {"type": rtype, "id": action.resource},
+                "context": context_of(action, call, self.config),
+            })
+        results = cedarpy.is_authorized_batch(requests, self.policy_set.cedar, entities,
+                                              schema=self.policy_set.schema)
+        trace.timings_ms["cedar"] = (time.perf_counter() - started) * 1000
+        verdicts = []
+        for action, request, result in zip(actions, requests, results):
+            verdict = self._verdict(action, result)
+            verdicts.append(verdict)
+            trace.requests.append({"action": action.kind, "resource": action.resource,
+                                   "context": request["context"], "decision": verdict.decision,
+                                   "policies": list(verdict.policies), "errors": list(verdict.errors)})
+        return self._combine(verdicts)
+
+    def _verdict(self, action: Action, result) -> Verdict:
+        diagnostics = result.diagnostics
+        errors = [str(e) for e in diagnostics.errors if self._counts(str(e))]
+        if errors:
+            return Verdict(action, "deny", errors=tuple(errors))
+        decision = result.decision.value
+        if decision == "Allow":
+            return Verdict(action, "allow")
+        if decision != "Deny" or not diagnostics.reasons:
+            return Verdict(action, "deny", errors=("Cedar reached no decision",))
+        levels: dict[str, str] = {}
+        for cedar_id in diagnostics.reasons:
+            policy = self.policy_set.policy_for(cedar_id)
+            if policy is None:
+                return Verdict(action, "deny", errors=(f"unknown policy {cedar_id} decided",))
+            level = self.config.rule_enforcement(policy.id, policy.enforcement)
+            if level is not None:
+                levels[policy.id] = level
+        if not levels:
+            return Verdict(action, "allow")
+        order = sorted(levels, key=lambda pid: -DECISIONS.index(levels[pid]))
+        return Verdict(action, _strongest(levels.values()), policies=tuple(order))
+
+    def _counts(self, error: str) -> bool:
+        """An evaluation error counts unless it comes from a policy the config disabled."""
+        match = _CEDAR_ID.search(error)
+        policy = self.policy_set.policy_for(match.group(0)) if match else None
+        return policy is None or self.config.rule_enforcement(policy.id, policy.enforcement) is not None
+
+    def _combine(self, verdicts: list[Verdict]) -> Decision:
+        level = _strongest(v.decision for v in verdicts)
+        errors = tuple(e for v in verdicts for e in v.errors)
+        ranked = sorted((v for v in verdicts if v.decision == level and level != "allow"),
+                        key=lambda v: -len(v.policies))
+        policies: list[str] = []
+        for v in verdicts:
+            for pid in v.policies:
+                if pid not in policies:
+                    policies.append(pid)
+        if level == "allow":
+            return Decision("allow", verdicts=tuple(verdicts))
+        if errors:
+            reason = f"Vectimus could not evaluate this call: {_one_line(errors[0])}"
+        else:
+            first = ranked[0]
+            reason = self.explain(first.policies[0], first.action, others=[p for p in policies if p != first.policies[0]])
+        return Decision(level, reason=reason, policies=tuple(policies), verdicts=tuple(verdicts),
+                        errors=errors)
+
+    def explain(self, policy_id: str, action: Action, others: list[str]) -> str:
+        """The reason shown to the agent: policy id, description, what matched, the alternative."""
+        policy = self.policy_set.policies[policy_id]
+        parts = [f"Blocked by Vectimus policy {policy_id}: {policy.description}"]
+        if action.raw or action.resource:
+            parts.append(f"(matched: {action.kind} {_clip(action.raw or action.resource, 160)})")
+        alternative = policy.annotations.get("suggested_alternative")
+        if alternative:
+            parts.append(f"Instead: {alternative}")
+        if others:
+            parts.append(f"Also matched: {', '.join(others[:5])}")
+        return _clip(" ".join(parts), MAX_REASON)
+
+    def finish(self, decision: Decision, *, can_ask: bool) -> Decision:
+        """Apply the mode: ask becomes deny where nobody can answer; observe mode allows."""
+        if decision.decision == "ask" and (self.config.ci or not can_ask):
+            why = "in CI" if self.config.ci else "this agent cannot ask"
+            decision = replace(decision, decision="deny",
+                               reason=f"{decision.reason} (needs approval, {why}: denied)")
+        if self.config.mode == "observe" and decision.decision in ("deny", "ask"):
+            decision = replace(decision, decision="observe")
+        return decision
+
+
+def _one_line(value) -> str:
+    text = " ".join(str(value).split())
+    return _clip(text or value.__class__.__name__, 300)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,100 @@
+"""Policy examples: the must-block and must-allow cases kept beside each pack's policies.
+
+``<pack>/cases.toml`` has one table per policy id with ``block`` and ``allow`` lists. An example is
+a shell command string (run through Claude Code's Bash tool) or a table: ``tool`` (a Claude Code
+tool name, default ``Bash``) plus that tool's input fields, and optionally ``env`` (extra
+environment for the hook, e.g. ``VECTIMUS_GROUPS``), ``permission_mode`` and ``agent``. Relative
+``file_path``/``path``/``notebook_path`` values are relative to the project; ``~/`` is the home.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PATH_KEYS = ("file_path", "path", "notebook_path")
+META_KEYS = ("tool", "env", "permission_mode", "agent")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One must-block or must-allow example of one policy."""
+
+    policy: str
+    expect: str  # "block" | "allow"
+    spec: object
+    pack: str = ""
+
+    @property
+    def label(self) -> str:
+        """A short readable label for reports and test ids."""
+        if isinstance(self.spec, str):
+            return self.spec
+        tool = self.spec.get("tool", "Bash")
+        detail = next((self.spec[k] for k in (*PATH_KEYS, "command", "url") if k in self.spec), "")
+        return f"{tool} {detail}".strip()
+
+    @property
+    def env(self) -> dict[str, str]:
+        return dict(self.spec.get("env", {})) if isinstance(self.spec, dict) else {}
+
+    def event(self, project: Path, home: Path) -> dict:
+        """The Claude Code PreToolUse event for this example in ``project``."""
+        spec = {"command": self.spec} if isinstance(self.spec, str) else dict(self.spec)
+        tool = spec.pop("tool", "Bash")
+        mode = spec.pop("permission_mode", "default")
+        for key in ("env", "agent"):
+            spec.pop(key, None)
+        for key in PATH_KEYS:
+            if isinstance(spec.get(key), str):
+                value = spec[key]
+                spec[key] = str(home / value[2:]) if value.startswith("~/") else str(project / value)
+        if tool in ("Bash", "PowerShell"):
+            spec.setdefault("description", "policy example")
+        return {"session_id": "vectimus-examples", "transcript_path": str(home / ".claude" / "x.jsonl"),
+                "cwd": str(project), "permission_mode": mode, "hook_event_name": "PreToolUse",
+                "tool_name": tool, "tool_input": spec, "tool_use_id": "toolu_example"}
+
+
+@dataclass
+class CaseFile:
+    """The examples of one pack, by policy id."""
+
+    path: Path
+    examples: list[Example] = field(default_factory=list)
+
+
+def read_cases(path: Path, pack: str = "") -> CaseFile:
+    """Read a pack's ``cases.toml``."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    cases = CaseFile(path)
+    for policy_id, table in data.items():
+        if not isinstance(table, dict):
+            raise ValueError(f"{path}: [{policy_id}] must be a table")
+        for expect in ("block", "allow"):
+            for spec in table.get(expect, []):
+                if not isinstance(spec, (str, dict)):
+                    raise ValueError(f"{path}: {policy_id}.{expect} holds a {type(spec).__name__}")
+                cases.examples.append(Example(policy_id, expect, spec, pack))
+    return cases
+
+
+def pack_examples(pack_dir: Path) -> list[Example]:
+    """Every example of one pack directory (none when it has no cases.toml)."""
+    path = pack_dir / "cases.toml"
+    return read_cases(path, pack_dir.name).examples if path.exists() else []
+
+
+def judge(example: Example, decision: str, reason: str) -> str | None:
+    """Why the hook's answer does not fit the example, or None when it does."""
+    blocked = decision in ("deny", "ask")
+    if example.expect == "block":
+        if not blocked:
+            return f"expected a block by {example.policy}, got {decision}"
+        if example.policy not in reason:
+            return f"blocked, but not by {example.policy}: {reason}"
+        return None
+    if blocked:
+        return f"expected allow, got {decision}: {reason}"
+    return None

@@ -1,0 +1,109 @@
+"""Install and remove Vectimus in a project: hook commands, project config, trust (CLI only)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vectimus.adapter import AgentAdapter
+from vectimus.config_edit import edit_project_config, table, trust_project, untrust_project
+from vectimus.locations import project_config
+
+
+def vectimus_executable() -> list[str]:
+    """How to start this very installation of Vectimus, as an absolute command."""
+    argv0 = Path(sys.argv[0])
+    if argv0.name == "vectimus" and argv0.exists():
+        return [str(argv0.absolute())]
+    candidate = Path(sys.prefix) / "bin" / "vectimus"
+    if candidate.exists():
+        return [str(candidate)]
+    return [sys.executable, "-m", "vectimus"]
+
+
+def hook_command(agent: str) -> str:
+    """The shell command an agent runs for each tool call.
+
+    It names this installation by absolute path (the agent's PATH may lack the virtualenv), and
+    exits 2 with a reason if Vectimus cannot start at all: agents treat a hook that cannot run as
+    "allow", exit 2 as "deny".
+    """
+    exe = " ".join(shlex.quote(part) for part in vectimus_executable())
+    failed = shlex.quote(f"Vectimus hook could not run for {agent}: denied")
+    return f"{exe} hook --agent {agent} || {{ echo {failed} >&2; exit 2; }}"
+
+
+def project_root(start: Path) -> Path:
+    """The git top-level directory containing ``start``, else ``start`` itself."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True,
+                             text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip():
+            return Path(out.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return start.resolve()
+
+
+@dataclass
+class InitResult:
+    """What ``init`` did."""
+
+    project: Path
+    agents: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    mcp_allowed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def init_project(project: Path, adapters: list[AgentAdapter], *, ci: bool,
+                 mcp_allowed: list[str] | None = None) -> InitResult:
+    """Write the project config, trust it, and install each adapter's hook."""
+    result = InitResult(project=project)
+    names = sorted({a.name for a in adapters})
+
+    def mutate(doc):
+        doc["agents"] = sorted({*doc.get("agents", []), *names})
+        if ci:
+            doc["ci"] = True
+            doc["identity_type"] = "agent"
+        if mcp_allowed is not None:
+            mcp = table(doc, "mcp")
+            mcp["allowed"] = sorted({*mcp.get("allowed", []), *mcp_allowed})
+
+    edit_project_config(project, mutate)
+    trust_project(project)
+    result.files.append(project_config(project))
+    result.mcp_allowed = list(mcp_allowed or [])
+    for adapter in adapters:
+        result.files.extend(adapter.install(project, hook_command(adapter.name), ci=ci))
+        result.agents.append(adapter.name)
+        note = getattr(adapter, "install_note", None)
+        if callable(note) and note(project):
+            result.notes.append(note(project))
+    return result
+
+
+def remove_project(project: Path, adapters: list[AgentAdapter]) -> list[Path]:
+    """Remove every hook init installed and the user's trust; keep receipts, keys and config."""
+    changed: list[Path] = []
+    for adapter in adapters:
+        changed.extend(adapter.uninstall(project))
+    if project_config(project).exists():
+        def mutate(doc):
+            if "agents" in doc:
+                doc["agents"] = []
+        edit_project_config(project, mutate)
+    untrust_project(project)
+    return changed
+
+
+def command_runs(command: str) -> bool:
+    """Whether the executable an installed hook command names exists."""
+    first = shlex.split(command)[0] if command.strip() else ""
+    return bool(first) and (os.path.exists(first) or shutil.which(first) is not None)

@@ -1,0 +1,27 @@
+"""Where Vectimus keeps things: the user's ``~/.vectimus`` and a project's ``.vectimus``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = ".vectimus"
+
+
+def user_home(env: dict[str, str] | None = None) -> Path:
+    """The user's Vectimus directory: ``$VECTIMUS_HOME``, else ``~/.vectimus``."""
+    env = os.environ if env is None else env
+    if env.get("VECTIMUS_HOME"):
+        return Path(env["VECTIMUS_HOME"])
+    home = env.get("HOME")
+    return (Path(home) if home else Path.home()) / ".vectimus"
+
+
+def user_config(env: dict[str, str] | None = None) -> Path:
+    """The user's config file."""
+    return user_home(env) / "config.toml"
+
+
+def project_config(project: Path) -> Path:
+    """A project's config file."""
+    return Path(project) / PROJECT_DIR / "config.toml"
