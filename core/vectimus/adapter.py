@@ -72,10 +72,6 @@ class AgentAdapter:
         """The Vectimus hook commands currently installed for this agent in the project."""
         raise NotImplementedError
 
-    def post_install_note(self, project: Path) -> str:
-        """What the user must still do by hand for the agent to run the hook ("" = nothing)."""
-        return ""
-
     def detect(self, project: Path, home: Path) -> bool:
         """True when this agent appears to be used here (its config directory exists)."""
         return False

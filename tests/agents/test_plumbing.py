@@ -1,0 +1,59 @@
+"""The harness itself: each real CLI calls a project hook, and its answer decides.
+
+A throwaway hook script (not Vectimus) records the payload and answers allow or deny, so these
+tests show that the mock model, the CLI install and the side-effect checks work independently
+of Vectimus: if they fail, the scenario tests cannot be trusted either way.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import Agent
+from mockmodel import ToolUse
+
+DENY = ('{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny",'
+        '"permissionDecisionReason":"DENIED-BY-TEST-HOOK"}}')
+
+
+def throwaway_hook(agent: Agent, deny: bool) -> None:
+    """Install a hook that saves each payload and answers deny (or nothing = allow)."""
+    script = agent.home / "hook.sh"
+    answer = f"echo '{DENY}'" if deny else "true"
+    script.write_text(f"#!/bin/sh\ncat > \"{agent.home}/payload-$$.json\"\n{answer}\n")
+    script.chmod(0o755)
+    config = {"hooks": {"PreToolUse": [{"matcher": "*", "hooks": [
+        {"type": "command", "command": str(script), "timeout": 30}]}]}}
+    folder = agent.root / (".claude" if agent.name == "claude" else ".codex")
+    folder.mkdir(exist_ok=True)
+    (folder / ("settings.json" if agent.name == "claude" else "hooks.json")).write_text(json.dumps(config))
+
+
+def payloads(agent: Agent) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted(agent.home.glob("payload-*.json"))]
+
+
+@pytest.fixture(params=["claude", "codex"])
+def bare_agent(request, project) -> Agent:
+    exe = request.getfixturevalue(f"{request.param}_exe")
+    return Agent(request.param, exe, project.root, project.home)
+
+
+def touch_call(agent: Agent) -> ToolUse:
+    if agent.name == "claude":
+        return ToolUse("Bash", {"command": "touch made.txt", "description": "make a file"})
+    return ToolUse("exec_command", {"cmd": "touch made.txt"})
+
+
+@pytest.mark.parametrize("deny", [True, False], ids=["deny", "allow"])
+def test_the_hook_decides_whether_the_tool_runs(bare_agent, deny):
+    throwaway_hook(bare_agent, deny)
+    session = bare_agent.session([[touch_call(bare_agent)]], permission_mode="bypassPermissions")
+    assert (bare_agent.root / "made.txt").exists() is not deny
+    seen = payloads(bare_agent)
+    assert [p["tool_name"] for p in seen] == ["Bash"]
+    assert seen[0]["tool_input"]["command"] == "touch made.txt"
+    assert seen[0]["tool_use_id"] == session.model.call_id(0, 0)
+    assert ("DENIED-BY-TEST-HOOK" in session.result(0).text) is deny
