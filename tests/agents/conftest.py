@@ -21,6 +21,7 @@ import agentcli
 from mockmodel import AnthropicMock, MockModel, ResponsesMock, ToolUse
 
 HERE = Path(__file__).parent
+BIN = Path(sys.executable).parent  # on the agent's PATH: `vectimus ...` typed by an agent would run
 MCP_SERVER = HERE / "mcp_stdio_server.py"
 
 
@@ -107,7 +108,7 @@ class Agent:
         with mock_cls(steps) as model:
             if self.name == "claude":
                 run = agentcli.run_claude(self.exe, self.root, self.home, model.base_url,
-                                          permission_mode=permission_mode)
+                                          permission_mode=permission_mode, extra_path=[BIN])
             else:
                 extra = ""
                 if getattr(self, "_mcp_name", None):
@@ -115,7 +116,7 @@ class Agent:
                     extra = (f"\n[mcp_servers.{self._mcp_name}]\ncommand = {json.dumps(cmd[0])}\n"
                              f"args = {json.dumps(cmd[1:])}\n")
                 run = agentcli.run_codex(self.exe, self.root, self.home, model.base_url,
-                                         extra_config=extra)
+                                         extra_config=extra, extra_path=[BIN])
         assert run.returncode == 0, run.describe()
         assert not model.unhandled, f"mock got requests it cannot answer: {model.unhandled}"
         return Session(run, model, self.mcp_log)
