@@ -91,3 +91,30 @@ def test_ordinary_shell_work_happens(codex):
     session = codex.session([[shell("mkdir -p build && echo ok > build/out.txt && ls build")]])
     assert (codex.root / "build" / "out.txt").read_text() == "ok\n"
     assert "out.txt" in session.result(0).text
+
+
+NEEDS_SECRET_READ_POLICY = pytest.mark.xfail(
+    strict=True, reason="needs the secret-file read policy (.env) from the packs")
+NEEDS_HOME_DELETE_POLICY = pytest.mark.xfail(
+    strict=True, reason="needs the recursive-delete-of-home-data policy from the packs")
+
+
+@NEEDS_SECRET_READ_POLICY
+def test_shell_read_of_env_file_is_blocked(codex):
+    session = codex.session([[shell("cat .env")], [shell("cat README.md")]])
+    assert "not-a-real-secret" not in session.result(0).text
+    assert_denied_by_policy(session.result(0))
+    assert "# app" in session.result(1).text
+
+
+# Codex itself refuses `rm -f`-style commands before running them, so the test uses `rm -r`,
+# which it runs.
+@NEEDS_HOME_DELETE_POLICY
+@pytest.mark.parametrize("command", ["rm -r ~/important", "bash -c 'rm -r ~/important'"])
+def test_recursive_delete_of_home_data_does_not_happen(codex, command):
+    important = codex.home / "important"
+    important.mkdir()
+    (important / "keep.txt").write_text("precious\n")
+    session = codex.session([[shell(command)]])
+    assert (important / "keep.txt").read_text() == "precious\n"
+    assert_denied_by_policy(session.result(0))

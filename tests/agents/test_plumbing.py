@@ -57,3 +57,20 @@ def test_the_hook_decides_whether_the_tool_runs(bare_agent, deny):
     assert seen[0]["tool_input"]["command"] == "touch made.txt"
     assert seen[0]["tool_use_id"] == session.model.call_id(0, 0)
     assert ("DENIED-BY-TEST-HOOK" in session.result(0).text) is deny
+
+
+def mcp_steps(agent: Agent) -> list[list[ToolUse]]:
+    if agent.name == "claude":
+        return [[ToolUse("mcp__testsrv__list_issues", {"repo": "acme/app"})]]
+    return [[ToolUse("tool_search", {"query": "testsrv issues"})],
+            [ToolUse("list_issues", {"repo": "acme/app"}, namespace="mcp__testsrv")]]
+
+
+@pytest.mark.parametrize("deny", [True, False], ids=["deny", "allow"])
+def test_the_hook_decides_whether_an_mcp_call_reaches_the_server(bare_agent, deny):
+    throwaway_hook(bare_agent, deny)
+    bare_agent.declare_mcp_server("testsrv")
+    session = bare_agent.session(mcp_steps(bare_agent), permission_mode="bypassPermissions")
+    assert [(c["name"], c["arguments"]) for c in session.mcp_calls()] == (
+        [] if deny else [("list_issues", {"repo": "acme/app"})])
+    assert [p["tool_name"] for p in payloads(bare_agent)] == ["mcp__testsrv__list_issues"]

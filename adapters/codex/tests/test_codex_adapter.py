@@ -208,8 +208,8 @@ def test_uninstall_removes_a_file_it_alone_filled(tmp_path):
     assert not (tmp_path / ".codex" / "hooks.json").exists()
 
 
-def test_post_install_note_says_how_to_enable_hooks(tmp_path):
-    note = ADAPTER.post_install_note(tmp_path)
+def test_install_note_says_how_to_enable_hooks(tmp_path):
+    note = ADAPTER.install_note(tmp_path)
     assert "[features]" in note and "hooks = true" in note
     assert f'[projects."{tmp_path}"]' in note and 'trust_level = "trusted"' in note
 

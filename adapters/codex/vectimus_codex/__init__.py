@@ -43,6 +43,7 @@ DEFAULT_REASON = "Blocked by Vectimus policy"
 class CodexAdapter(AgentAdapter):
     name = "codex"
     display_name = "Codex CLI"
+    supports_ask = False
     governance_files = (
         ".codex/config.toml", ".codex/hooks.json", "AGENTS.md", "AGENTS.override.md",
         "~/.codex/config.toml", "~/.codex/hooks.json", "~/.codex/AGENTS.md", "/etc/codex/",
@@ -133,7 +134,7 @@ class CodexAdapter(AgentAdapter):
     def installed_commands(self, project):
         return matcher_hook_commands(read_json_config(project / HOOKS_FILE), "PreToolUse")
 
-    def post_install_note(self, project: Path) -> str:
+    def install_note(self, project: Path) -> str:
         """What the user must still do for Codex to run the installed hook."""
         return (
             "Codex runs project hooks only when hooks are enabled, the project is trusted and the\n"
