@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from conftest import Agent
+from harness import Agent
 from mockmodel import ToolUse
 
 DENY = ('{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny",'
