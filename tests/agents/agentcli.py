@@ -78,8 +78,9 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> Run:
 
 
 def run_claude(exe: Path, project: Path, home: Path, base_url: str, prompt: str = "go", *,
-               permission_mode: str | None = None, extra_path: list[Path] = ()) -> Run:
-    """``claude -p PROMPT`` in ``project`` against the mock at ``base_url``."""
+               permission_mode: str | None = None, extra_path: list[Path] = (),
+               wrapper: list[str] = ()) -> Run:
+    """``claude -p PROMPT`` in ``project`` against the mock at ``base_url`` (``wrapper`` prefixes it)."""
     env = base_env(home, extra_path) | {
         "ANTHROPIC_BASE_URL": base_url,
         "ANTHROPIC_API_KEY": "sk-test",
@@ -89,7 +90,7 @@ def run_claude(exe: Path, project: Path, home: Path, base_url: str, prompt: str 
         "DISABLE_ERROR_REPORTING": "1",
         "DISABLE_BUG_COMMAND": "1",
     }
-    args = [str(exe), "-p", prompt, "--output-format", "json"]
+    args = [*wrapper, str(exe), "-p", prompt, "--output-format", "json"]
     if permission_mode:
         args += ["--permission-mode", permission_mode]
     return _run(args, project, env)
@@ -119,8 +120,8 @@ def write_codex_home(codex_home: Path, base_url: str, project: Path, extra_confi
 
 
 def run_codex(exe: Path, project: Path, home: Path, base_url: str, prompt: str = "go", *,
-              extra_config: str = "", extra_path: list[Path] = ()) -> Run:
-    """``codex exec PROMPT`` in ``project`` against the mock at ``base_url``."""
+              extra_config: str = "", extra_path: list[Path] = (), wrapper: list[str] = ()) -> Run:
+    """``codex exec PROMPT`` in ``project`` against the mock at ``base_url`` (``wrapper`` prefixes it)."""
     codex_home = home / ".codex"
     write_codex_home(codex_home, base_url, project, extra_config)
     env = base_env(home, extra_path) | {
@@ -128,6 +129,6 @@ def run_codex(exe: Path, project: Path, home: Path, base_url: str, prompt: str =
         "VECTIMUS_TEST_MOCK_KEY": "sk-test",
         "OTEL_SDK_DISABLED": "true",
     }
-    args = [str(exe), "exec", "--json", "--skip-git-repo-check", "--dangerously-bypass-hook-trust",
+    args = [*wrapper, str(exe), "exec", "--json", "--skip-git-repo-check", "--dangerously-bypass-hook-trust",
             prompt]
     return _run(args, project, env)

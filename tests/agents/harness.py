@@ -66,13 +66,15 @@ class Agent:
         # Codex reads [mcp_servers.*] from its config.toml, written per run (see session()).
         self.mcp_server = name
 
-    def session(self, steps: list[list[ToolUse]], *, permission_mode: str | None = None) -> Session:
+    def session(self, steps: list[list[ToolUse]], *, permission_mode: str | None = None,
+                wrapper: list[str] = ()) -> Session:
         """Run the CLI once; the mock model makes the scripted tool calls in order."""
         mock_cls = AnthropicMock if self.name == "claude" else ResponsesMock
         with mock_cls(steps) as model:
             if self.name == "claude":
                 run = agentcli.run_claude(self.exe, self.root, self.home, model.base_url,
-                                          permission_mode=permission_mode, extra_path=[BIN])
+                                          permission_mode=permission_mode, extra_path=[BIN],
+                                          wrapper=wrapper)
             else:
                 extra = ""
                 if self.mcp_server:
@@ -80,7 +82,7 @@ class Agent:
                     extra = (f"\n[mcp_servers.{self.mcp_server}]\ncommand = {json.dumps(cmd[0])}\n"
                              f"args = {json.dumps(cmd[1:])}\n")
                 run = agentcli.run_codex(self.exe, self.root, self.home, model.base_url,
-                                         extra_config=extra, extra_path=[BIN])
+                                         extra_config=extra, extra_path=[BIN], wrapper=wrapper)
         assert run.returncode == 0, run.describe()
         assert not model.unhandled, f"mock got requests it cannot answer: {model.unhandled}"
         return Session(run, model, self.mcp_log)

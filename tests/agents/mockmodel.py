@@ -87,6 +87,7 @@ class MockModel:
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._url = ""
 
     # -- script helpers
     def call_id(self, step: int, index: int) -> str:
@@ -110,9 +111,9 @@ class MockModel:
     # -- server
     @property
     def base_url(self) -> str:
-        assert self._server is not None, "mock not started"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        """``http://127.0.0.1:PORT`` (still known after ``stop``)."""
+        assert self._url, "mock not started"
+        return self._url
 
     def start(self) -> "MockModel":
         mock = self
@@ -160,6 +161,7 @@ class MockModel:
                 self._handle("POST")
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._url = "http://127.0.0.1:%d" % self._server.server_address[1]
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

@@ -8,6 +8,7 @@ of Vectimus: if they fail, the scenario tests cannot be trusted either way.
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -74,3 +75,22 @@ def test_the_hook_decides_whether_an_mcp_call_reaches_the_server(bare_agent, den
     assert [(c["name"], c["arguments"]) for c in session.mcp_calls()] == (
         [] if deny else [("list_issues", {"repo": "acme/app"})])
     assert [p["tool_name"] for p in payloads(bare_agent)] == ["mcp__testsrv__list_issues"]
+
+
+def test_the_cli_connects_to_nothing_but_loopback(bare_agent):
+    """Offline by construction: every inet socket the CLI (and its children) opens is 127.0.0.1."""
+    strace = shutil.which("strace")
+    if strace is None:
+        pytest.skip("strace is not installed: cannot watch the CLI's connect() calls")
+    throwaway_hook(bare_agent, deny=False)
+    trace = bare_agent.home / "connect.trace"
+    session = bare_agent.session([[touch_call(bare_agent)]], permission_mode="bypassPermissions",
+                                 wrapper=[strace, "-f", "-qq", "-e", "trace=connect", "-o", str(trace)])
+    assert (bare_agent.root / "made.txt").exists(), session.run.describe()
+    calls = [line for line in trace.read_text().splitlines() if "connect(" in line]
+    inet = [line for line in calls if "AF_INET" in line]
+    assert inet, f"no inet connect() seen at all:\n{calls}"
+    port = session.model.base_url.rsplit(":", 1)[1]
+    outside = [line for line in inet
+               if not ('inet_addr("127.0.0.1")' in line and f"htons({port})" in line)]
+    assert outside == []
