@@ -6,6 +6,9 @@ script is used up it answers with plain text and ends the turn. The step a reque
 derived from the tool-call ids already present in the conversation (``<prefix>s<step>c<i>``),
 so retries and unrelated side requests (titles, summaries) never advance the script.
 
+A step may also be a function of the results so far (``results -> [ToolUse]``), for a model
+that reacts to what it saw (e.g. writes to the session id a command reported).
+
 What comes back from the agent for each tool call (the hook's denial reason, the command's
 output) is recorded in ``results`` keyed by tool-call id, for tests to assert on.
 
@@ -78,8 +81,8 @@ class MockModel:
 
     id_prefix = "call_"
 
-    def __init__(self, steps: list[list[ToolUse]] | None = None, final_text: str = FINAL_TEXT):
-        self.steps = [list(step) for step in (steps or [])]
+    def __init__(self, steps: list | None = None, final_text: str = FINAL_TEXT):
+        self.steps = [step if callable(step) else list(step) for step in (steps or [])]
         self.final_text = final_text
         self.requests: list[Request] = []
         self.results: dict[str, ToolResult] = {}
@@ -99,6 +102,13 @@ class MockModel:
         pattern = re.compile(re.escape(self.id_prefix) + r"s(\d+)c\d+$")
         seen = [int(m.group(1)) for i in ids if (m := pattern.match(i))]
         return max(seen) + 1 if seen else 0
+
+    def calls_at(self, step: int) -> list[ToolUse]:
+        """The tool calls of script step ``step`` (none once the script is used up)."""
+        if step >= len(self.steps):
+            return []
+        planned = self.steps[step]
+        return list(planned(dict(self.results)) if callable(planned) else planned)
 
     def result(self, step: int, index: int = 0) -> ToolResult:
         """What came back for the ``index``-th tool call of ``step`` (KeyError if nothing did)."""
@@ -211,10 +221,8 @@ class AnthropicMock(MockModel):
                 elif block.get("type") == "tool_result":
                     self._record_result(block.get("tool_use_id", ""), _text_of(block.get("content")),
                                         bool(block.get("is_error")))
-        calls: list[ToolUse] = []
         step = self.step_of(ids)
-        if body.get("tools") and step < len(self.steps):
-            calls = self.steps[step]
+        calls = self.calls_at(step) if body.get("tools") else []
         blocks = [{"type": "tool_use", "id": self.call_id(step, i), "name": c.name, "input": c.input}
                   for i, c in enumerate(calls)] or [{"type": "text", "text": self.final_text}]
         stop = "tool_use" if calls else "end_turn"
@@ -281,7 +289,7 @@ class ResponsesMock(MockModel):
                 failed = isinstance(output, dict) and output.get("success") is False
                 self._record_result(item.get("call_id", ""), _text_of(output), failed)
         step = self.step_of(ids)
-        calls = self.steps[step] if body.get("tools") and step < len(self.steps) else []
+        calls = self.calls_at(step) if body.get("tools") else []
         n = len(self.requests)
         items: list[dict] = []
         for i, c in enumerate(calls):

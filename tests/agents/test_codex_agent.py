@@ -11,6 +11,8 @@ import re
 
 import pytest
 
+from mockmodel import ToolResult
+
 from mockmodel import ToolUse
 
 POLICY_ID = re.compile(r"vectimus-[a-z]+-\d{3}")
@@ -20,8 +22,8 @@ NEEDS_MCP_POLICY = pytest.mark.xfail(
     strict=True, reason="needs the unapproved-MCP-server policy from the packs")
 
 
-def shell(command: str) -> ToolUse:
-    return ToolUse("exec_command", {"cmd": command})
+def shell(command: str, **options) -> ToolUse:
+    return ToolUse("exec_command", {"cmd": command, **options})
 
 
 def patch(*sections: str) -> ToolUse:
@@ -47,6 +49,19 @@ def test_heredoc_write_to_ci_workflow_does_not_happen(codex):
     assert_denied_by_policy(session.result(0), "vectimus-fileint-001")
     assert (codex.root / "NOTES.md").read_text() == "ordinary notes\n"
     assert BLOCKED not in session.result(1).text
+
+
+def test_write_from_a_workdir_inside_the_workflows_folder_does_not_happen(codex):
+    """exec_command's ``workdir`` reaches the hook as the event's cwd: relative targets resolve there."""
+    workflows = codex.root / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    session = codex.session([
+        [shell("cat > x.yml <<'EOF'\non: push\nEOF", workdir=".github/workflows")],
+        [shell("echo built > out.txt", workdir="src")],
+    ])
+    assert list(workflows.iterdir()) == []
+    assert_denied_by_policy(session.result(0), "vectimus-fileint-001")
+    assert (codex.root / "src" / "out.txt").read_text() == "built\n"
 
 
 def test_apply_patch_to_ci_workflow_does_not_happen(codex):
@@ -117,4 +132,31 @@ def test_recursive_delete_of_home_data_does_not_happen(codex, command):
     (important / "keep.txt").write_text("precious\n")
     session = codex.session([[shell(command)]])
     assert (important / "keep.txt").read_text() == "precious\n"
+    assert_denied_by_policy(session.result(0))
+
+
+NEEDS_INTERACTIVE_SHELL_POLICY = pytest.mark.xfail(
+    strict=True, reason="needs a policy denying interactive shells for Codex: its write_stdin "
+                        "input to a running session reaches no hook")
+
+
+def write_to_reported_session(chars: str):
+    """A model step that types ``chars`` into the session the previous command reported."""
+    def step(results: dict[str, ToolResult]) -> list[ToolUse]:
+        reported = re.search(r"session ID (\d+)", results.get("call_s0c0", ToolResult("")).text)
+        if not reported:
+            return []
+        return [ToolUse("write_stdin", {"session_id": int(reported.group(1)), "chars": chars,
+                                        "yield_time_ms": 1000})]
+    return step
+
+
+@NEEDS_INTERACTIVE_SHELL_POLICY
+def test_commands_typed_into_an_interactive_shell_do_not_run(codex):
+    """Codex hooks exec_command but not write_stdin: an interactive shell would be a blind spot."""
+    session = codex.session([
+        [shell("bash", tty=True, yield_time_ms=500)],
+        write_to_reported_session("mkdir -p .github/workflows && echo pwn > .github/workflows/x.yml\nexit\n"),
+    ])
+    assert not (codex.root / ".github" / "workflows" / "x.yml").exists()
     assert_denied_by_policy(session.result(0))
