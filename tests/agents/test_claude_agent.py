@@ -65,15 +65,30 @@ def test_recursive_delete_of_home_data_does_not_happen(claude, important, comman
 
 
 def test_write_to_ci_workflow_does_not_happen(claude):
-    workflow = claude.root / ".github" / "workflows" / "x.yml"
+    workflows = claude.root / ".github" / "workflows"
     session = claude.session([
-        [ToolUse("Write", {"file_path": str(workflow), "content": "on: push\njobs: {}\n"})],
+        [ToolUse("Write", {"file_path": str(workflows / "x.yml"), "content": "on: push\njobs: {}\n"})],
+        [bash("mkdir -p .github/workflows && cat > .github/workflows/y.yml <<'EOF'\non: push\nEOF")],
         [ToolUse("Write", {"file_path": str(claude.root / "src" / "util.py"), "content": "X = 1\n"})],
     ], permission_mode=BYPASS)
-    assert not workflow.exists()
+    assert not (workflows / "x.yml").exists() and not (workflows / "y.yml").exists()
     assert_denied_by_policy(session.result(0), "vectimus-fileint-001")
+    assert_denied_by_policy(session.result(1), "vectimus-fileint-001")
     assert (claude.root / "src" / "util.py").read_text() == "X = 1\n"
-    assert not session.result(1).is_error
+    assert not session.result(2).is_error
+
+
+def test_agent_cannot_rewrite_its_own_hook_settings(claude):
+    settings = claude.root / ".claude" / "settings.json"
+    before = settings.read_text()
+    session = claude.session([
+        [ToolUse("Read", {"file_path": str(settings)})],  # Claude Code writes only files it has read
+        [ToolUse("Write", {"file_path": str(settings), "content": "{}\n"})],
+        [bash("echo '{}' > .claude/settings.json")],
+    ], permission_mode=BYPASS)
+    assert settings.read_text() == before
+    assert_denied_by_policy(session.result(1), "vectimus-fileint-004")
+    assert_denied_by_policy(session.result(2), "vectimus-fileint-004")
 
 
 @NEEDS_SECRET_READ_POLICY
