@@ -137,8 +137,8 @@ class CodexAdapter(AgentAdapter):
     def install_note(self, project: Path) -> str:
         """What the user must still do for Codex to run the installed hook."""
         return (
-            "Codex runs project hooks only when hooks are enabled, the project is trusted and the\n"
-            "hook has been reviewed. Add to ~/.codex/config.toml:\n"
+            "Codex runs project hooks only when hooks are enabled, the project is\n"
+            "trusted and the hook has been reviewed. Add to ~/.codex/config.toml:\n"
             "\n"
             "[features]\n"
             "hooks = true          # older Codex versions: codex_hooks = true\n"
@@ -146,8 +146,9 @@ class CodexAdapter(AgentAdapter):
             f"[projects.{json.dumps(str(project))}]\n"
             'trust_level = "trusted"\n'
             "\n"
-            "then approve the Vectimus hook once in Codex (/hooks). Non-interactive runs\n"
-            "(codex exec, CI) need --dangerously-bypass-hook-trust to run unreviewed project hooks."
+            "then approve the Vectimus hook once in Codex (/hooks). Unattended runs\n"
+            "(codex exec in CI) need --dangerously-bypass-hook-trust to run project hooks\n"
+            "nobody has reviewed."
         )
 
     def detect(self, project, home):
