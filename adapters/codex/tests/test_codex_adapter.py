@@ -73,6 +73,17 @@ def test_bash_becomes_a_shell_call():
     assert (call.session_id, call.tool_use_id) == ("s1", "call_1")
 
 
+def test_bash_argv_from_older_codex_is_joined_into_a_command_line():
+    call = ADAPTER.parse(event("Bash", {"command": ["bash", "-lc", "rm -rf ~/x && echo done"]}), {})
+    assert call.kind == "shell"
+    assert call.command == "bash -lc 'rm -rf ~/x && echo done'"
+
+
+def test_apply_patch_text_under_input_is_read_too():
+    call = ADAPTER.parse(event("apply_patch", {"input": "*** Begin Patch\n*** Add File: a\n+x\n*** End Patch"}), {})
+    assert call.paths == ("/home/dev/app/a",)
+
+
 def test_apply_patch_becomes_a_file_write_over_every_touched_path():
     patch = ("*** Begin Patch\n*** Add File: .github/workflows/x.yml\n+on: push\n"
              "*** Update File: /etc/hosts\n@@\n+1.2.3.4 x\n*** Delete File: README.md\n*** End Patch")
@@ -100,7 +111,8 @@ def test_apply_patch_move_covers_source_and_target():
     assert set(call.paths) == {"/home/dev/app/a.py", "/home/dev/app/.codex/hooks.json"}
 
 
-@pytest.mark.parametrize("tool_input", [None, "x", {}, {"command": 3}, {"command": "rm -rf /"}])
+@pytest.mark.parametrize("tool_input", [None, "x", {}, {"command": 3}, {"command": "rm -rf /"},
+                                        {"command": ["*** Begin Patch"]}])
 def test_malformed_apply_patch_is_an_adapter_error(tool_input):
     with pytest.raises(AdapterError):
         ADAPTER.parse(event("apply_patch", tool_input), {})

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from pathlib import Path
 
 from vectimus.adapter import (
@@ -38,6 +39,11 @@ from vectimus_codex.patch import PatchError, parse_patch
 HOOKS_FILE = Path(".codex") / "hooks.json"
 SESSION_EVENTS = ("Stop", "SessionEnd")
 DEFAULT_REASON = "Blocked by Vectimus policy"
+PATCH_KEYS = ("command", "input", "patch")  # where apply_patch's text may be (Codex sends "command")
+
+
+def _is_argv(value) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
 
 
 class CodexAdapter(AgentAdapter):
@@ -74,15 +80,20 @@ class CodexAdapter(AgentAdapter):
         tool_input = event.get("tool_input")
         if tool == "apply_patch":
             return self._patch_call(tool_input, common)
+        if tool == "Bash" and isinstance(tool_input, dict) and _is_argv(tool_input.get("command")):
+            # older Codex versions sent the shell tool's argv, e.g. ["bash", "-lc", "make"]
+            tool_input = {**tool_input, "command": shlex.join(tool_input["command"])}
         mcp = split_mcp_name(tool)
         spec = CLAUDE_TOOLS.get("Bash") if tool == "Bash" else None
         return build_call(self.name, tool, spec, tool_input, mcp=mcp, **common)
 
     def _patch_call(self, tool_input, common: dict) -> ToolCall:
-        if not isinstance(tool_input, dict) or not isinstance(tool_input.get("command"), str):
+        text = next((tool_input[k] for k in PATCH_KEYS if isinstance(tool_input, dict)
+                     and isinstance(tool_input.get(k), str)), None)
+        if text is None:
             raise AdapterError("apply_patch call without a 'command' string")
         try:
-            targets = parse_patch(tool_input["command"])
+            targets = parse_patch(text)
         except PatchError as exc:
             raise AdapterError(str(exc)) from None
         cwd = common["cwd"]
