@@ -29,22 +29,38 @@ def cache_root() -> Path:
 
 
 def install_cli(package: str, version: str, binary: str) -> Path:
-    """Install ``package@version`` with npm into the cache (once) and return its binary."""
+    """Install ``package@version`` with npm into the cache (once) and return its binary.
+
+    A cached install that does not report ``version`` (interrupted, tampered) is installed anew.
+    """
     prefix = cache_root() / f"{package.replace('/', '__').lstrip('@')}-{version}"
     exe = prefix / "node_modules" / ".bin" / binary
-    if exe.exists():
+    if reports_version(exe, version):
         return exe
     npm = shutil.which("npm")
     if npm is None:
         raise FileNotFoundError("npm")
-    prefix.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(prefix, ignore_errors=True)
+    prefix.mkdir(parents=True)
     proc = subprocess.run(
         [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--no-save",
          "--loglevel=error", f"{package}@{version}"],
         capture_output=True, text=True, timeout=600)
-    if proc.returncode != 0 or not exe.exists():
+    if proc.returncode != 0 or not reports_version(exe, version):
         raise RuntimeError(f"npm install {package}@{version} failed:\n{proc.stderr[-3000:]}")
     return exe
+
+
+def reports_version(exe: Path, version: str) -> bool:
+    """Whether ``exe --version`` runs and names ``version``."""
+    if not exe.exists():
+        return False
+    try:
+        out = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60,
+                             stdin=subprocess.DEVNULL, env=base_env(Path("/nonexistent-home")))
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return out.returncode == 0 and version in out.stdout
 
 
 def base_env(home: Path, extra_path: list[Path] = ()) -> dict[str, str]:
