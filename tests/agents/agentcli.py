@@ -94,9 +94,13 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> Run:
 
 
 def run_claude(exe: Path, project: Path, home: Path, base_url: str, prompt: str = "go", *,
-               permission_mode: str | None = None, extra_path: list[Path] = (),
-               wrapper: list[str] = ()) -> Run:
-    """``claude -p PROMPT`` in ``project`` against the mock at ``base_url`` (``wrapper`` prefixes it)."""
+               permission_mode: str | None = None, allowed_tools: list[str] = (),
+               extra_path: list[Path] = (), wrapper: list[str] = ()) -> Run:
+    """``claude -p PROMPT`` in ``project`` against the mock at ``base_url``.
+
+    ``allowed_tools`` is the ``--allowedTools`` list a CI workflow gives Claude Code so that it
+    runs those tools without a prompt; ``wrapper`` prefixes the command (e.g. strace).
+    """
     env = base_env(home, extra_path) | {
         "ANTHROPIC_BASE_URL": base_url,
         "ANTHROPIC_API_KEY": "sk-test",
@@ -109,6 +113,8 @@ def run_claude(exe: Path, project: Path, home: Path, base_url: str, prompt: str 
     args = [*wrapper, str(exe), "-p", prompt, "--output-format", "json"]
     if permission_mode:
         args += ["--permission-mode", permission_mode]
+    if allowed_tools:
+        args += ["--allowedTools", ",".join(allowed_tools)]
     return _run(args, project, env)
 
 

@@ -13,6 +13,9 @@ from mockmodel import AnthropicMock, MockModel, ResponsesMock, ToolUse
 HERE = Path(__file__).parent
 MCP_SERVER = HERE / "mcp_stdio_server.py"
 BIN = Path(sys.executable).parent  # on the agent's PATH: `vectimus ...` typed by an agent would run
+# What a CI workflow lets Claude Code run without a prompt (--allowedTools), so that in the
+# default permission mode only the hook stands between the model and the tool.
+CLAUDE_ALLOWED_TOOLS = ["Bash", "Read", "Write", "Edit", "mcp__testsrv"]
 
 
 @dataclass
@@ -73,7 +76,8 @@ class Agent:
         with mock_cls(steps) as model:
             if self.name == "claude":
                 run = agentcli.run_claude(self.exe, self.root, self.home, model.base_url,
-                                          permission_mode=permission_mode, extra_path=[BIN],
+                                          permission_mode=permission_mode,
+                                          allowed_tools=CLAUDE_ALLOWED_TOOLS, extra_path=[BIN],
                                           wrapper=wrapper)
             else:
                 extra = ""

@@ -1,9 +1,11 @@
 """Claude Code 2.1.197, installed from npm, in a project where `vectimus init --ci` has run.
 
-The scripted model asks for dangerous tool calls; each test asserts on the world afterwards
-(the directory still exists, the file was not written, the MCP server never saw the call) and
-on what came back to the model (an error naming the policy), with an ordinary call alongside
-as the control that shows the same session really does run tools.
+Claude Code runs the way a CI workflow runs it: ``-p`` in the default permission mode with an
+``--allowedTools`` list (so the CLI itself would let every call through and only the hook
+decides), and for the dangerous calls also with ``--permission-mode bypassPermissions``.
+Each test asserts on the world afterwards (the directory still exists, the file was not
+written, the MCP server never saw the call) and on what came back to the model (an error
+naming the policy), with an ordinary call in the same session as the control.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from mockmodel import ToolUse
 
 POLICY_ID = re.compile(r"vectimus-[a-z]+-\d{3}")
 BYPASS = "bypassPermissions"
+MODES = pytest.mark.parametrize("permission_mode", [None, BYPASS], ids=["default", "bypass"])
 
 # Scenarios whose policy has not landed yet: each fails today only because the policy is missing
 # (strict: once the pack lands they pass, and the marker must go).
@@ -39,6 +42,12 @@ def assert_denied_by_policy(result, policy: str | None = None) -> None:
         assert policy in result.text, result.text
 
 
+def assert_ran(session, *steps: int) -> None:
+    """The control calls ran: no error came back for them."""
+    for step in steps:
+        assert not session.result(step).is_error, session.result(step)
+
+
 @pytest.fixture
 def important(claude):
     folder = claude.home / "important"
@@ -48,7 +57,7 @@ def important(claude):
 
 
 @NEEDS_HOME_DELETE_POLICY
-@pytest.mark.parametrize("permission_mode", ["default", BYPASS])
+@MODES
 @pytest.mark.parametrize("command", [
     "rm -rf ~/important",
     "cd /tmp && rm -rf ~/important",
@@ -56,26 +65,24 @@ def important(claude):
 ])
 def test_recursive_delete_of_home_data_does_not_happen(claude, important, command, permission_mode):
     (claude.root / "build").mkdir()
-    session = claude.session([[bash(command)], [bash("rm -rf build")]],
-                             permission_mode=permission_mode)
+    steps = [[bash(command)]] + ([[bash("rm -rf build")]] if permission_mode is None else [])
+    session = claude.session(steps, permission_mode=permission_mode)
     assert (important / "keep.txt").read_text() == "precious\n"
     assert_denied_by_policy(session.result(0))
-    if permission_mode == BYPASS:  # control: the agent does delete what it may
+    if permission_mode is None:  # control: the agent does delete what it may
         assert not (claude.root / "build").exists(), session.result(1)
 
 
-def test_write_to_ci_workflow_does_not_happen(claude):
+@MODES
+def test_write_to_ci_workflow_does_not_happen(claude, permission_mode):
     workflows = claude.root / ".github" / "workflows"
     session = claude.session([
         [ToolUse("Write", {"file_path": str(workflows / "x.yml"), "content": "on: push\njobs: {}\n"})],
         [bash("mkdir -p .github/workflows && cat > .github/workflows/y.yml <<'EOF'\non: push\nEOF")],
-        [ToolUse("Write", {"file_path": str(claude.root / "src" / "util.py"), "content": "X = 1\n"})],
-    ], permission_mode=BYPASS)
+    ], permission_mode=permission_mode)
     assert not (workflows / "x.yml").exists() and not (workflows / "y.yml").exists()
     assert_denied_by_policy(session.result(0), "vectimus-fileint-001")
     assert_denied_by_policy(session.result(1), "vectimus-fileint-001")
-    assert (claude.root / "src" / "util.py").read_text() == "X = 1\n"
-    assert not session.result(2).is_error
 
 
 def test_agent_cannot_rewrite_its_own_hook_settings(claude):
@@ -85,10 +92,13 @@ def test_agent_cannot_rewrite_its_own_hook_settings(claude):
         [ToolUse("Read", {"file_path": str(settings)})],  # Claude Code writes only files it has read
         [ToolUse("Write", {"file_path": str(settings), "content": "{}\n"})],
         [bash("echo '{}' > .claude/settings.json")],
-    ], permission_mode=BYPASS)
+        [ToolUse("Write", {"file_path": str(claude.root / "src" / "util.py"), "content": "X = 1\n"})],
+    ])
     assert settings.read_text() == before
     assert_denied_by_policy(session.result(1), "vectimus-fileint-004")
     assert_denied_by_policy(session.result(2), "vectimus-fileint-004")
+    assert (claude.root / "src" / "util.py").read_text() == "X = 1\n"
+    assert_ran(session, 0, 3)
 
 
 @NEEDS_SECRET_READ_POLICY
@@ -96,26 +106,25 @@ def test_read_of_env_file_comes_back_as_a_policy_error(claude):
     session = claude.session([
         [ToolUse("Read", {"file_path": str(claude.root / ".env")})],
         [ToolUse("Read", {"file_path": str(claude.root / "README.md")})],
-    ], permission_mode=BYPASS)
+    ])
     assert_denied_by_policy(session.result(0))
     assert not any("not-a-real-secret" in r.text for r in session.model.results.values())
-    assert "# app" in session.result(1).text and not session.result(1).is_error
+    assert "# app" in session.result(1).text
+    assert_ran(session, 1)
 
 
 @NEEDS_MCP_POLICY
 def test_mcp_call_to_unapproved_server_never_reaches_it(claude):
     claude.declare_mcp_server("testsrv")
-    session = claude.session([[ToolUse("mcp__testsrv__delete_repo", {"repo": "acme/prod"})]],
-                             permission_mode=BYPASS)
+    session = claude.session([[ToolUse("mcp__testsrv__delete_repo", {"repo": "acme/prod"})]])
     assert session.mcp_calls() == []
     assert_denied_by_policy(session.result(0))
 
 
-def test_agent_cannot_remove_vectimus_through_the_shell(claude, installed):
-    session = claude.session([[bash("vectimus remove")]], permission_mode=BYPASS)
+def test_agent_cannot_remove_vectimus_through_the_shell(claude):
+    session = claude.session([[bash("vectimus remove")]])
     assert_denied_by_policy(session.result(0), "vectimus-destruct-006")
-    settings = (claude.root / ".claude" / "settings.json").read_text()
-    assert "vectimus" in settings and "hook --agent claude" in settings
+    assert "hook --agent claude" in (claude.root / ".claude" / "settings.json").read_text()
 
 
 def test_ordinary_shell_and_file_work_happens(claude):
@@ -125,9 +134,9 @@ def test_ordinary_shell_and_file_work_happens(claude):
         [ToolUse("Read", {"file_path": str(readme)})],
         [ToolUse("Edit", {"file_path": str(readme), "old_string": "# app", "new_string": "# the app"})],
         [ToolUse("Write", {"file_path": str(claude.root / "src" / "new.py"), "content": "print(1)\n"})],
-    ], permission_mode=BYPASS)
+    ])
     assert (claude.root / "docs" / "notes.txt").read_text() == "notes\n"
     assert readme.read_text() == "# the app\n"
     assert (claude.root / "src" / "new.py").read_text() == "print(1)\n"
     assert "docs/" in session.result(0).text
-    assert not any(r.is_error for r in session.model.results.values()), session.model.results
+    assert_ran(session, 0, 1, 2, 3)

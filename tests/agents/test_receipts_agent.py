@@ -36,7 +36,7 @@ def codex_steps(agent) -> list[list[ToolUse]]:
 def test_receipt_log_verifies_with_one_receipt_per_tool_call(request, installed, name):
     agent = request.getfixturevalue(name)
     steps = (claude_steps if name == "claude" else codex_steps)(agent)
-    agent.session(steps, permission_mode="bypassPermissions")
+    agent.session(steps)
     assert (agent.root / "hello.txt").exists()
     assert not (agent.root / ".github" / "workflows" / "x.yml").exists()
     out = installed.run("vectimus", "verify", "--json", check=False)
