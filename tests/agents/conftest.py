@@ -9,6 +9,8 @@ the scripted mock model on 127.0.0.1 and their telemetry and update checks are o
 from __future__ import annotations
 
 import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,20 @@ def _install(package: str, version: str, binary: str) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     with FileLock(str(root / ".install.lock"), timeout=900):
         return agentcli.install_cli(package, version, binary)
+
+
+@pytest.fixture
+def tmp_path() -> Iterator[Path]:
+    """A fresh directory outside the system temp dirs, for the test HOME and project.
+
+    A real user's home is never under /tmp, and Vectimus classifies temp-dir paths differently
+    (a recursive delete there is harmless), so the agent scenarios must not live there either.
+    """
+    runs = agentcli.cache_root() / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix="t-", dir=runs))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
