@@ -73,7 +73,7 @@ SYSTEM_DIRS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/li
                "/system", "/library", "/applications", "/private", "/mnt", "/media")
 GLOB_CHARS = set("*?[")
 # A last path component that matches every (or every hidden) entry of its directory.
-_WHOLE_DIR_GLOB = re.compile(r"^(\.?\*+|\.\[!.\]\*|\.\?\?\*|\.\.\?\*|\*\.\*|\{\*,\.\*\})$")
+_WHOLE_DIR_GLOB = re.compile(r"^(\.?\*+|\.\[!.\]\*|\.\?\?\*|\.\.\?\*|\{\*,\.\*\})$")
 
 
 @dataclass(frozen=True)
