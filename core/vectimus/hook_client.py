@@ -41,7 +41,10 @@ def ask_evaluator(agent: str, event: bytes) -> tuple[int, bytes, bytes] | None:
     sock = None
     try:
         path = runtime.files(os.environ).socket
-        message = protocol.request(agent, os.getcwd(), os.environb, event)
+        import time
+
+        deadline = time.time() + protocol.REPLY_TIMEOUT
+        message = protocol.request(agent, os.getcwd(), os.environb, event, deadline)
         sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
         sock.settimeout(protocol.REPLY_TIMEOUT)
         sock.connect(path)

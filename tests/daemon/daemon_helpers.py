@@ -92,3 +92,13 @@ def startup_modules() -> set[str]:
     out = subprocess.run([PYTHON, "-X", "importtime", "-c", "pass"], capture_output=True, text=True,
                          check=True)
     return imported(out.stderr)
+
+
+def read_receipts(project: Path) -> list[dict]:
+    """Every receipt payload in the project's log, in order."""
+    from vectimus.receipts.chain import receipts_dir
+    from vectimus.receipts.envelope import payload_of
+
+    lines = [line for segment in sorted(receipts_dir(project).glob("segment-*.jsonl"))
+             for line in segment.read_bytes().splitlines() if line.strip()]
+    return [json.loads(payload_of(line)) for line in lines]

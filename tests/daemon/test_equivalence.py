@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from vectimus.examples import judge, pack_examples
 from vectimus.policies import bundled_packs_dir
 from vectimus.receipts.chain import receipts_dir
-from vectimus.receipts.envelope import payload_of
 
-from daemon_helpers import Daemon
+from daemon_helpers import Daemon, read_receipts
 
 # What a receipt says about the decision (not when, nor where in the chain, it was written).
 DECISION_FIELDS = ("agent", "session", "tool_use", "event", "call", "actions", "decision", "reason",
@@ -43,13 +40,6 @@ def test_every_example_gives_identical_output_both_ways(project, rundir):
     assert [r["seq"] for r in receipts] == list(range(len(receipts)))  # one chain, both writers
     verified = project.run("vectimus", "verify", str(receipts_dir(project.root)), check=False)
     assert verified.returncode == 0, verified.stdout + verified.stderr
-
-
-def read_receipts(project) -> list[dict]:
-    """Every receipt payload in the project's log, in order."""
-    lines = [line for segment in sorted(receipts_dir(project).glob("segment-*.jsonl"))
-             for line in segment.read_bytes().splitlines() if line.strip()]
-    return [json.loads(payload_of(line)) for line in lines]
 
 
 MALFORMED = [b"", b"{not json", b"[1, 2]", b'{"tool_name": "\xff"}',

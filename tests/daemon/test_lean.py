@@ -59,10 +59,10 @@ def test_runtime_dir_prefers_xdg_and_falls_back_to_vectimus_home():
 
 def test_messages_round_trip():
     environ = {b"HOME": b"/home/u", b"ODD": b"\xff\xfe=x", b"EMPTY": b""}
-    frames = protocol.unpack(protocol.request("claude", "/w", environ, b'{"a": 1}')[4:])
-    assert frames[0] == protocol.MAGIC and frames[1] == protocol.identity()
-    assert frames[2:4] == [b"claude", b"/w"] and frames[5] == b'{"a": 1}'
-    env = protocol.decode_env(frames[4])
+    frames = protocol.unpack(protocol.request("claude", "/w", environ, b'{"a": 1}', 12.5)[4:])
+    assert frames[0] == protocol.MAGIC and frames[1] == protocol.identity() and frames[2] == b"12.5"
+    assert frames[3:5] == [b"claude", b"/w"] and frames[6] == b'{"a": 1}'
+    env = protocol.decode_env(frames[5])
     assert env == {"HOME": "/home/u", "ODD": os.fsdecode(b"\xff\xfe=x"), "EMPTY": ""}
     reply = protocol.unpack(protocol.reply(protocol.OK, 2, "out", "err")[4:])
     assert reply == [b"ok", b"2", b"out", b"err"]

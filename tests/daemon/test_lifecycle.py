@@ -8,7 +8,7 @@ import signal
 import time
 from pathlib import Path
 
-from daemon_helpers import hook_imports
+from daemon_helpers import hook_imports, read_receipts
 
 
 def workflow_write(project) -> dict:
@@ -166,6 +166,7 @@ def test_crashed_daemon_falls_back_and_is_replaced(daemon):
 def test_stopped_daemon_is_too_slow_and_the_hook_decides_itself(daemon):
     project = daemon.project
     pid = daemon.start()["pid"]
+    before = len(read_receipts(project.root))
     os.kill(pid, signal.SIGSTOP)
     try:
         started = time.monotonic()
@@ -175,6 +176,11 @@ def test_stopped_daemon_is_too_slow_and_the_hook_decides_itself(daemon):
         os.kill(pid, signal.SIGCONT)
     assert not via and '"deny"' in stdout
     assert elapsed < 30
+    deadline = time.monotonic() + 10
+    while "too late" not in daemon.log() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "too late" in daemon.log()  # the woken daemon left the call to its client
+    assert len(read_receipts(project.root)) == before + 1  # one call, one receipt
     daemon.stop()
 
 

@@ -75,7 +75,7 @@ def test_peer_with_another_uid_gets_no_answer(daemon):
     os.chmod(daemon.dir, 0o711)
     os.chmod(status["socket"], 0o666)
     message = protocol.request("claude", str(daemon.project.root), os.environb,
-                               json.dumps(workflow_write(daemon.project)).encode())
+                               json.dumps(workflow_write(daemon.project)).encode(), time.time() + 10)
     client = ("import socket, sys\n"
               "s = socket.socket(socket.AF_UNIX); s.settimeout(10); s.connect(sys.argv[1])\n"
               "try:\n    s.sendall(sys.stdin.buffer.read()); print(len(s.recv(100)))\n"

@@ -4,8 +4,9 @@ Standard library only: the hook client imports it on every call. One connection 
 request and one reply, each a message: a 4-byte big-endian length, then frames (each a 4-byte
 length and its bytes).
 
-- request: ``MAGIC``, the client's installation identity, the agent name, the client's working
-  directory, its whole environment (``NAME=value`` entries separated by NUL), the raw event.
+- request: ``MAGIC``, the client's installation identity, the client's deadline (Unix time, ASCII:
+  when it stops waiting and evaluates itself), the agent name, its working directory, its whole
+  environment (``NAME=value`` entries separated by NUL), the raw event.
 - reply: a status (``ok``, ``stale``, ``declined``, ``error``), the exit code (ASCII digits),
   stdout, stderr. Anything but ``ok`` tells the client to evaluate in-process.
 
@@ -21,6 +22,7 @@ MAX_REQUEST_BYTES = MAX_EVENT_BYTES + 2 * 1024 * 1024  # event + environment + h
 MAX_REPLY_BYTES = 1024 * 1024
 REPLY_TIMEOUT = 2.0     # seconds the client waits for an answer before evaluating itself
 REQUEST_TIMEOUT = 2.0   # seconds the daemon waits for a whole request
+LATE_MARGIN = 0.5       # the daemon does not start on a request with less time left than this
 
 OK, STALE, DECLINED, ERROR = b"ok", b"stale", b"declined", b"error"
 
@@ -100,10 +102,10 @@ def decode_env(blob: bytes) -> dict[str, str]:
     return env
 
 
-def request(agent: str, cwd: str, environ, event: bytes) -> bytes:
+def request(agent: str, cwd: str, environ, event: bytes, deadline: float) -> bytes:
     """The request message for one event."""
-    return pack([MAGIC, identity(), agent.encode("utf-8", "surrogateescape"), os.fsencode(cwd),
-                 encode_env(environ), event])
+    return pack([MAGIC, identity(), repr(deadline).encode(), agent.encode("utf-8", "surrogateescape"),
+                 os.fsencode(cwd), encode_env(environ), event])
 
 
 def reply(status: bytes, exit_code: int = 0, stdout: str = "", stderr: str = "") -> bytes:

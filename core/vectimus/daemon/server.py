@@ -6,7 +6,9 @@ directory and environment (both are switched to the client's for the request), w
 from an ``EvaluationCache``. So an answer is what the hook process would have printed itself.
 
 Guards: the socket is 0600 in a 0700 directory of ours; the peer's uid (SO_PEERCRED) must be
-ours; a request is bounded in size (``MAX_REQUEST_BYTES``) and time (``REQUEST_TIMEOUT``). The
+ours; a request is bounded in size (``MAX_REQUEST_BYTES``) and time (``REQUEST_TIMEOUT``), and is
+not started when its client's deadline is (nearly) past: that client evaluates in-process, and a
+second evaluation here would record a second receipt for the same call. The
 protocol only evaluates: ``daemon stop`` is a SIGTERM to the pid in the pidfile. The daemon exits
 after ``idle_timeout`` seconds without a request, when its socket is removed or replaced, and when
 its own code changes on disk (an upgrade); clients then evaluate in-process and start a new one.
@@ -195,15 +197,18 @@ class Server:
                 return
             conn.settimeout(protocol.REQUEST_TIMEOUT)
             frames = protocol.read_message(conn, protocol.MAX_REQUEST_BYTES)
-            if len(frames) != 6 or frames[0] != protocol.MAGIC:
+            if len(frames) != 7 or frames[0] != protocol.MAGIC:
                 return
-            reply = self.evaluate(*frames[1:])
+            if time.time() > float(frames[2]) - protocol.LATE_MARGIN:
+                log("a request came too late: its client is deciding in-process")
+                return  # evaluating now would record a second receipt for the same call
+            reply = self.evaluate(frames[1], *frames[3:])
             conn.settimeout(protocol.REPLY_TIMEOUT)
             conn.sendall(reply)
             self.served += 1
         except protocol.Closed:
             pass  # a connect test (``vectimus daemon status``)
-        except (OSError, protocol.ProtocolError) as exc:
+        except (OSError, ValueError) as exc:  # ProtocolError is a ValueError, as is a bad deadline
             log(f"dropped a request: {exc}")
 
     def evaluate(self, identity: bytes, agent: bytes, cwd: bytes, environ: bytes, event: bytes) -> bytes:
