@@ -37,12 +37,11 @@ def ask_evaluator(agent: str, event: bytes) -> tuple[int, bytes, bytes] | None:
     if runtime.disabled_by_env(os.environ) or not runtime.supported():
         return None
     import _socket
+    import time
 
     sock = None
     try:
         path = runtime.files(os.environ).socket
-        import time
-
         deadline = time.time() + protocol.REPLY_TIMEOUT
         message = protocol.request(agent, os.getcwd(), os.environb, event, deadline)
         sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
