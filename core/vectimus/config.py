@@ -21,6 +21,8 @@ from vectimus.locations import project_config, user_config
 ENFORCEMENTS = ("observe", "ask", "deny")  # weakest to strongest
 MODES = ("observe", "enforce")
 IDENTITY_TYPES = ("human", "agent")
+# Scalar settings an untrusted project may set only to these (stricter) values.
+TIGHTER = {"mode": "enforce", "ci": True, "identity_type": "agent"}
 
 DEFAULTS: dict[str, Any] = {
     "mode": "enforce",           # enforce | observe (record what would be denied, allow it)
@@ -140,21 +142,11 @@ def _tighten_only(base: dict, project: dict) -> tuple[dict, list[str]]:
     out = copy.deepcopy(base)
     ignored: list[str] = []
     for key, value in project.items():
-        if key == "mode":
-            if value == "enforce":
-                out["mode"] = value
-            elif value != out["mode"]:
-                ignored.append("mode")
-        elif key == "ci":
-            if value is True:
-                out["ci"] = True
-            elif value != out["ci"]:
-                ignored.append("ci")
-        elif key == "identity_type":
-            if value == "agent":
-                out["identity_type"] = value
-            elif value != out["identity_type"]:
-                ignored.append("identity_type")
+        if key in TIGHTER:
+            if value == TIGHTER[key]:
+                out[key] = value
+            elif value != out[key]:
+                ignored.append(key)
         elif key == "agents":
             out["agents"] = value
         elif key == "packs" and isinstance(value, dict):

@@ -157,7 +157,7 @@ class Engine:
         ranked = sorted((v for v in verdicts if v.decision == level and level != "allow"),
                         key=lambda v: -len(v.policies))
         policies: list[str] = []
-        for v in verdicts:
+        for v in sorted(verdicts, key=lambda v: -DECISIONS.index(v.decision)):
             for pid in v.policies:
                 if pid not in policies:
                     policies.append(pid)

@@ -1,0 +1,110 @@
+"""The engine: one Cedar request per action, strictest wins, errors deny, modes apply."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vectimus.config import load_config
+from vectimus.engine import Engine
+from vectimus.model import Action, ToolCall
+from vectimus.policies import PolicyError, build_policy_set, packs_in
+
+POLICIES = '''
+@id("t-deny") @description("deny rm") @suggested_alternative("use trash")
+forbid (principal, action == Vectimus::Action::"exec", resource == Vectimus::Program::"rm");
+@id("t-ask") @description("ask curl") @enforcement("ask")
+forbid (principal, action == Vectimus::Action::"exec", resource == Vectimus::Program::"curl");
+@id("t-observe") @description("observe ls") @enforcement("observe")
+forbid (principal, action == Vectimus::Action::"exec", resource == Vectimus::Program::"ls");
+'''
+
+
+def engine_for(tmp_path: Path, text: str = POLICIES, config_text: str = "") -> Engine:
+    pack = tmp_path / "packs" / "t"
+    pack.mkdir(parents=True, exist_ok=True)
+    (pack / "t.cedar").write_text(text)
+    home = tmp_path / "home"
+    (home / ".vectimus").mkdir(parents=True, exist_ok=True)
+    (home / ".vectimus" / "config.toml").write_text(config_text)
+    config = load_config(tmp_path, {"HOME": str(home)})
+    return Engine(config, build_policy_set(packs_in(tmp_path / "packs", "bundled")))
+
+
+def call(command: str, cwd: str = "/tmp") -> ToolCall:
+    return ToolCall(agent="claude", tool="Bash", kind="shell", cwd=cwd, project_dir=cwd, command=command)
+
+
+@pytest.mark.parametrize("command, expected", [
+    ("echo hi", "allow"),
+    ("ls", "observe"),
+    ("curl https://example.com", "ask"),
+    ("rm x", "deny"),
+    ("ls; curl x", "ask"),
+    ("curl x && rm y && ls", "deny"),
+])
+def test_strictest_verdict_wins(tmp_path, command, expected):
+    engine = engine_for(tmp_path)
+    assert engine.decide(call(command), {"HOME": str(tmp_path)}).decision == expected
+
+
+def test_reason_names_policy_description_and_alternative(tmp_path):
+    decision = engine_for(tmp_path).decide(call("curl x; rm y"), {})
+    assert decision.reason.startswith("Blocked by Vectimus policy t-deny: deny rm")
+    assert "Instead: use trash" in decision.reason and "t-ask" in decision.reason
+    assert decision.policies[0] == "t-deny"
+
+
+def test_ask_is_denied_when_nobody_can_answer(tmp_path):
+    engine = engine_for(tmp_path)
+    assert engine.decide(call("curl x"), {}, can_ask=False).decision == "deny"
+    ci = engine_for(tmp_path, config_text="ci = true\n")
+    decision = ci.decide(call("curl x"), {})
+    assert decision.decision == "deny" and "in CI" in decision.reason
+
+
+def test_observe_mode_allows_but_records(tmp_path):
+    engine = engine_for(tmp_path, config_text='mode = "observe"\n')
+    decision = engine.decide(call("rm x"), {})
+    assert decision.decision == "observe" and decision.policies == ("t-deny",)
+
+
+def test_rule_settings_from_config(tmp_path):
+    engine = engine_for(tmp_path, config_text='[rules.t-deny]\nenforcement = "ask"\n[rules.t-ask]\nenabled = false\n')
+    assert engine.decide(call("rm x"), {}).decision == "ask"
+    assert engine.decide(call("curl x"), {}).decision == "allow"
+
+
+def test_evaluation_error_denies(tmp_path):
+    # Valid against the schema, yet it errors at evaluation (integer overflow).
+    text = ('@id("t-err") @description("overflows")\n'
+            'forbid (principal, action, resource) when { 9223372036854775807 + (context.net.port + 1) > 0 };\n')
+    decision = engine_for(tmp_path, text).decide(
+        ToolCall(agent="claude", tool="WebFetch", kind="web_fetch", cwd="/tmp", project_dir="/tmp",
+                 url="https://example.com"), {})
+    assert decision.decision == "deny" and decision.errors
+
+
+def test_invalid_policy_set_is_refused(tmp_path):
+    with pytest.raises(PolicyError, match="schema"):
+        engine_for(tmp_path, '@id("x") @description("y")\nforbid (principal, action, resource) when { context.nope };')
+    with pytest.raises(PolicyError, match="@id"):
+        engine_for(tmp_path, 'forbid (principal, action, resource);')
+
+
+def test_unanalysable_call_is_denied(tmp_path, monkeypatch):
+    engine = engine_for(tmp_path)
+
+    def boom(*_):
+        raise ValueError("too deep")
+    monkeypatch.setattr(engine, "analyse", boom)
+    decision = engine.decide(call("ls"), {})
+    assert decision.decision == "deny" and "too deep" in decision.reason
+
+
+def test_no_actions_means_allow(tmp_path):
+    engine = engine_for(tmp_path)
+    internal = ToolCall(agent="claude", tool="TodoWrite", kind="internal", cwd="/", project_dir="/")
+    assert engine.decide(internal, {}).decision == "allow"
+    assert Action(kind="exec", resource="rm", program="rm", flags=("r", "f"), args=("/",)).describe() == "rm -r -f /"
