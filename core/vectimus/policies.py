@@ -120,12 +120,19 @@ class DirectorySource(PackSource):
 
 
 def builtin_sources() -> list[PackSource]:
-    """Bundled packs, the user's packs and the project's packs."""
+    """Bundled packs, an installed signed update bundle, the user's packs and the project's packs."""
     return [
         DirectorySource("bundled", bundled_packs_dir()),
+        DirectorySource("update", user_home() / "updates" / "current"),
         DirectorySource("user", user_home() / "packs"),
         DirectorySource("project", project_relative=f"{PROJECT_DIR}/packs"),
     ]
+
+
+def active_packs(packs: list[Pack]) -> list[Pack]:
+    """``packs`` with bundled packs dropped where an installed update bundle has a newer one."""
+    updated = {p.name for p in packs if p.origin == "update"}
+    return [p for p in packs if not (p.origin == "bundled" and p.name in updated)]
 
 
 def pack_enabled(pack: Pack, config: Config) -> bool:
@@ -266,7 +273,8 @@ def load_policy_set(project: Path, config: Config, sources: list[PackSource] | N
         from vectimus.plugins import collect
 
         sources = collect("register_pack_sources")
-    packs = [p for source in sources for p in source.packs(project) if pack_enabled(p, config)]
+    packs = [p for p in active_packs([p for source in sources for p in source.packs(project)])
+             if pack_enabled(p, config)]
     if not packs:
         raise PolicyError("no policy packs found: the bundled packs are missing")
     return build_policy_set(packs)
