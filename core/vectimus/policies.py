@@ -248,11 +248,14 @@ def _validate(chunks: list[tuple[Pack, Path, str]], schema_text: str) -> list[di
     seen: dict[str, str] = {BASE_POLICY_ID: "vectimus"}
     for pack, file, text in chunks:
         origin = f"{pack.origin} pack {pack.name}: {file.name}"
+        found = _annotations(text, origin)
         result = cedarpy.validate_policies(text, schema_text)
         if not result.validation_passed:
-            first = result.errors[0] if result.errors else "invalid"
-            raise PolicyError(f"{origin}: fails schema validation: {first}")
-        for annotations in _annotations(text, origin):
+            first = str(result.errors[0]) if result.errors else "invalid"
+            for index, annotations in enumerate(found):  # name the policy, not Cedar's policy<N>
+                first = first.replace(f"`policy{index}`", annotations.get("id") or f"policy {index + 1}")
+            raise PolicyError(f"{origin}: fails schema validation: {' '.join(first.split())}")
+        for annotations in found:
             missing = [a for a in REQUIRED_ANNOTATIONS if not annotations.get(a)]
             if missing:
                 raise PolicyError(f"{origin}: a policy lacks @{', @'.join(missing)}")

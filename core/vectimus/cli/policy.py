@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from vectimus.cli.output import console, err_console, fail, print_json
 
@@ -80,7 +80,8 @@ def list_policies(project: Optional[Path] = PROJECT_OPT, json_out: bool = JSON_O
     if json_out:
         print_json(rows)
         return
-    grid = Table("id", "pack", "enforcement", "description")
+    grid = Table(Column("id", no_wrap=True), Column("pack", no_wrap=True),
+                 Column("enforcement", no_wrap=True), "description")
     for row in rows:
         level = row["enforcement"]
         style = {"deny": "red", "ask": "yellow", "observe": "cyan"}.get(level, "dim")
