@@ -102,7 +102,10 @@ class Places:
 def _real(path: str) -> str:
     if not path or path.startswith("/proc/"):  # /proc/self is this process, not the agent's
         return path and posixpath.normpath(path)
-    return os.path.realpath(posixpath.normpath(path))
+    try:
+        return os.path.realpath(posixpath.normpath(path))
+    except (ValueError, OSError):  # a NUL byte, a symlink loop: keep the path as written
+        return posixpath.normpath(path)
 
 
 def _within(path: str, base: str) -> bool:

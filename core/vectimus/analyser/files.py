@@ -165,8 +165,8 @@ def copy(an: Analysis, cmd: Cmd, program: str) -> None:
         return
     no_target_dir = p.has("T", "no-target-directory")
     for src in sources:
-        if program == "mv":
-            an.file("file_delete", src, cmd, ("r",), program=program)
+        if program == "mv":  # the source path is gone afterwards
+            an.file("file_delete", src, cmd, program=program)
         else:
             an.file("file_read", src, cmd, program=program)
     written = [dest] if no_target_dir else _into(dest, sources, cmd, an, target_dir is not None)

@@ -9,11 +9,13 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from vectimus.analyser import argv, network, packages
 from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_DEPTH, Analysis, Cmd, Unanalysable, Word
 from vectimus.analyser.words import ansi_c
+from vectimus.model import Action
 
 _LANGS = [(re.compile(r"(python|pypy)[0-9.]*"), "python"), (re.compile(r"(node|nodejs|deno|bun)"), "node"),
           (re.compile(r"perl[0-9.]*"), "perl"), (re.compile(r"(ruby|jruby)[0-9.]*"), "ruby"),
@@ -43,7 +45,7 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
     words = list(cmd.words[1:])
     if program == "deno" or (program == "bun" and words and words[0].text in ("run", "x")):
         if words and words[0].text == "eval" and len(words) > 1:
-            analyse_code(an, cmd, "node", words[-1], f"{program} eval")
+            analyse_code(an, cmd, "node", words[-1], "node -e")
             return words[-1].dynamic
         for w in words:
             if network.is_url(w.text):
@@ -56,7 +58,7 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
         operands = p.operands
         for name, code in p.values:
             if name in CODE_OPTS[lang]:
-                analyse_code(an, cmd, lang, code, f"{program} -{name}")
+                analyse_code(an, cmd, lang, code, f"{lang} -{name}")
         if lang == "perl" and (p.has("i") or any(n == "i" for n, _ in p.values)):
             for word in operands:
                 an.file("file_write", word, cmd, ("i",), program=program)
@@ -66,12 +68,13 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
             packages.run(an, cmd, "pip", p.operands)
         elif module.text in ("http.server", "SimpleHTTPServer"):
             port = next((w for w in p.operands if w.text.isdigit()), Word("8000"))
-            network.remote(an, cmd, program, Word("0.0.0.0"), port=int(port.text), scheme="http")
+            network.remote(an, cmd, program, Word("0.0.0.0"), port=int(port.text), scheme="http",
+                           listens=True)
         return module.dynamic
     script = p.operands[0] if p.operands else None
     if script is None or script.text == "-":
         if cmd.stdin.kind == "text" and cmd.stdin.text is not None:
-            analyse_code(an, cmd, lang, Word(cmd.stdin.text), f"{program} <<")
+            analyse_code(an, cmd, lang, Word(cmd.stdin.text), f"{lang} <<")
             return False
         return cmd.stdin.kind in ("pipe", "file")
     if network.is_url(script.text):
@@ -168,7 +171,14 @@ RULES: dict[str, list[tuple[str, str]]] = {
         (r"(?<![\w$>])p?fsockopen\s*\(", "hostport"),
     ],
 }
-_COMPILED = {lang: [(re.compile(rx), kind) for rx, kind in rules] for lang, rules in RULES.items()}
+
+
+@functools.cache
+def _compiled(lang: str) -> list[tuple[re.Pattern, str]]:
+    """The rules of one language, compiled on first use (most calls run no interpreter)."""
+    return [(re.compile(rx), kind) for rx, kind in RULES[lang]]
+
+
 _NETWORK_KINDS = {"url", "url_send", "url2", "host", "hostport", "porthost", "perl_socket"}
 # Quoted commands: backticks (ruby, perl, php), %x(…) (ruby), qx(…) (perl).
 _BACKTICKS = {"ruby": re.compile(r"`((?:[^`\\]|\\.)*)`|%x\((.*?)\)|%x\{(.*?)\}|%x\[(.*?)\]", re.S),
@@ -258,7 +268,7 @@ def _prog(cmd: Cmd) -> str:
 
 
 def _scan(c: Code, network_pass: bool, secret: bool = False) -> None:
-    for rx, kind in _COMPILED[c.lang]:
+    for rx, kind in _compiled(c.lang):
         if (kind in _NETWORK_KINDS) != network_pass:
             continue
         for m in rx.finditer(c.text):
@@ -299,8 +309,7 @@ def _act(c: Code, kind: str, args: list[str], secret: bool) -> None:
         _perl_open(c, args)
     elif kind in ("copy", "move"):
         if len(args) >= 2:
-            an.file("file_delete" if kind == "move" else "file_read", first, cmd,
-                    ("r",) if kind == "move" else (), program=prog)
+            an.file("file_delete" if kind == "move" else "file_read", first, cmd, program=prog)
             an.file("file_write", c.value(args[1]), cmd, program=prog)
     elif kind == "sh":
         _shell(c, first)
@@ -328,8 +337,10 @@ def _shell(c: Code, word: Word) -> None:
 
 
 def _dynamic(c: Code) -> None:
-    from vectimus.analyser import commands
-    commands.shell_string(c.an, c.cmd, Word("{code}", dynamic=True), f"{c.lang} eval")
+    """Code built at run time (``exec(input())``): what it does cannot be known here."""
+    prog = _prog(c.cmd)
+    c.an.add(Action(kind="exec", resource=prog, program=prog, via=(*c.cmd.via, f"{c.lang} eval"),
+                    raw=c.cmd.raw, dynamic=True))
 
 
 def _argv(c: Code, kind: str, args: list[str]) -> None:
@@ -437,22 +448,26 @@ def _interpolates(body: str, lang: str) -> bool:
     return False
 
 
+ARGS_WINDOW = 4096  # how far past a call's name its arguments are looked for (bounds the work)
+
+
 def _call_args(text: str, pos: int) -> list[str] | None:
     """The argument expressions of a call whose name ends at ``pos`` (parenthesised or not)."""
     i = pos
     while i < len(text) and text[i] in " \t":
         i += 1
     if text[pos - 1:pos] == "(":
-        return _split_args(text[pos:], close=True)
+        return _split_args(text[pos:pos + ARGS_WINDOW], close=True)
     if i < len(text) and text[i] == "(":
-        return _split_args(text[i + 1:], close=True)
+        return _split_args(text[i + 1:i + 1 + ARGS_WINDOW], close=True)
     # Ruby / Perl calls without parentheses: up to the end of the statement.
     end = len(text)
+    window = text[:i + ARGS_WINDOW]
     for stop in (";", "\n", "}", " if ", " unless ", " or ", " and ", " or die", "||", "&&"):
-        found = _find_top(text, stop, i)
+        found = _find_top(window, stop, i)
         if found >= 0:
             end = min(end, found)
-    rest = text[i:end].strip()
+    rest = text[i:min(end, i + ARGS_WINDOW)].strip()
     if not rest or rest[0] in "=.)":
         return None
     return _split_args(rest)

@@ -35,16 +35,19 @@ def looks_remote(text: str) -> bool:
 
 
 def net_facts(target: str, *, scheme: str = "", port: int = 0, sends_data: bool = False,
-              sends_secret: bool = False) -> NetFacts:
+              sends_secret: bool = False, listens: bool = False) -> NetFacts:
     """Facts for a URL, a scp-style ``user@host:path`` or a bare ``host[:port]``."""
     url = target
     host = ""
     if is_url(target):
-        parts = urlsplit(target)
+        try:
+            parts = urlsplit(target)
+        except ValueError:  # a malformed [IPv6] host
+            parts = urlsplit(target.replace("[", "").replace("]", ""))
         scheme = parts.scheme.lower()
         netloc = parts.netloc.rpartition("@")[2]
         host, port = _host_port(netloc, port)
-    elif (m := _SCP_LIKE.match(target)) and not target.startswith("/"):
+    elif (m := _SCP_LIKE.match(target)) and not target[m.end():].split("/")[0].isdigit():
         host = m.group(1)
         scheme = scheme or "ssh"
     else:
@@ -62,7 +65,7 @@ def net_facts(target: str, *, scheme: str = "", port: int = 0, sends_data: bool 
         url=url, scheme=scheme, host=host, port=port, is_ip=ip is not None, is_loopback=loopback,
         is_private=ip is not None and ip.is_private and not loopback and not link_local,
         is_link_local=link_local, is_metadata=host in METADATA_HOSTS,
-        sends_data=sends_data or sends_secret, sends_secret=sends_secret)
+        sends_data=sends_data or sends_secret, sends_secret=sends_secret, listens=listens)
 
 
 def _host_port(netloc: str, port: int) -> tuple[str, int]:
@@ -97,10 +100,10 @@ def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 
 
 def remote(an: Analysis, cmd: Cmd, program: str, word: Word, *, sends_data: bool = False,
-           sends_secret: bool = False, scheme: str = "", port: int = 0) -> None:
+           sends_secret: bool = False, scheme: str = "", port: int = 0, listens: bool = False) -> None:
     """Record a network action to the destination ``word`` names."""
     facts = net_facts(word.text, scheme=scheme, port=port, sends_data=sends_data,
-                      sends_secret=sends_secret or (sends_data and word.secret))
+                      sends_secret=sends_secret or (sends_data and word.secret), listens=listens)
     an.network(facts, cmd, program=program, dynamic=word.dynamic)
 
 
@@ -203,7 +206,7 @@ def netcat(an: Analysis, cmd: Cmd, program: str) -> None:
     if listen:
         port = port or next((int(w.text) for w in [*ops[:1], *p.all("p")] if w.text.isdigit()), 0)
         host = next((w for w in ops if not w.text.isdigit()), Word("0.0.0.0"))
-        remote(an, cmd, program, host, port=port, scheme="tcp")
+        remote(an, cmd, program, host, port=port, scheme="tcp", listens=True)
     elif ops:
         remote(an, cmd, program, ops[0], port=port, scheme="udp" if p.has("u") else "tcp",
                sends_data=sends, sends_secret=cmd.stdin.secret)
@@ -228,7 +231,8 @@ def socat(an: Analysis, cmd: Cmd, program: str) -> None:
                    sends_data=sends, sends_secret=cmd.stdin.secret)
         elif kind.endswith("-LISTEN") or kind.endswith("-L"):
             port = int(rest) if rest.isdigit() else 0
-            remote(an, cmd, program, Word("0.0.0.0"), port=port, scheme=kind.split("-")[0].lower())
+            remote(an, cmd, program, Word("0.0.0.0"), port=port, scheme=kind.split("-")[0].lower(),
+                   listens=True)
         elif kind in ("EXEC", "SYSTEM"):
             commands.shell_string(an, cmd, Word(word.text.partition(":")[2].split(",", 1)[0],
                                                 word.dynamic), f"{program} {kind.lower()}")

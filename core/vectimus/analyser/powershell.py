@@ -28,7 +28,7 @@ PATH_PARAMS = {"path", "literalpath", "filepath", "lp", "pspath"}
 SWITCHES = {"recurse", "force", "whatif", "confirm", "append", "noclobber", "passthru", "usebasicparsing",
             "verbose", "debug", "raw", "wait", "nonewline", "nonewwindow", "allowclobber", "r", "f"}
 _TOKEN = re.compile(r"""\s*(?:(?P<op>&&|\|\||[;|\n]|[0-9*]?>>?(?:&[12])?)|(?P<sq>'(?:[^']|'')*')|"""
-                    r"""(?P<dq>"(?:[^"`]|`.)*")|(?P<sub>\$\()|(?P<block>\{)|(?P<close>[)}])|(?P<word>[^\s;|"'(){}]+|\())""",
+                    r"""(?P<dq>"(?:[^"`]|`.)*")|(?P<sub>\$?\()|(?P<block>\{)|(?P<close>[)}])|(?P<word>[^\s;|"'(){}]+))""",
                     re.S)
 
 
@@ -80,7 +80,8 @@ def _statements(text, an, scope, via, depth):
             body = re.sub(r"`(.)", r"\1", value[1:-1])
             word = _expand(body, an, scope)
         else:
-            word = _expand(value, an, scope) if "$" in value or value.startswith("~") else Word(value)
+            word = _expand(value, an, scope) if "$" in value or value.startswith("~") else Word(
+                _posix(value) if "\\" in value or re.match(r"^[A-Za-z]:", value) else value)
         if pending_redirect:
             redirects.append(word)
             pending_redirect = False
@@ -150,7 +151,7 @@ def _params(words: list[Word]) -> tuple[dict[str, list[Word]], list[Word], list[
         text = words[i].text
         if text.startswith("-") and len(text) > 1 and not words[i].dynamic and not text[1].isdigit():
             name, colon, value = text[1:].partition(":")
-            name = name.lower()
+            name = _full_switch(name.lower())
             if colon:
                 params.setdefault(name, []).append(Word(value))
             elif name in SWITCHES or i + 1 >= len(words) or words[i + 1].text.startswith("-"):
@@ -162,6 +163,14 @@ def _params(words: list[Word]) -> tuple[dict[str, list[Word]], list[Word], list[
             operands.append(words[i])
         i += 1
     return params, operands, switches
+
+
+def _full_switch(name: str) -> str:
+    """PowerShell accepts any unambiguous prefix of a parameter: ``-fo`` is ``-Force``."""
+    for full in ("recurse", "force"):
+        if len(name) >= 2 and full.startswith(name) or name == full[0]:
+            return full
+    return name
 
 
 def _statement(words: list[Word], redirects: list[Word], an: Analysis, scope: Scope,

@@ -8,6 +8,7 @@ tree-sitter is imported lazily, on the first shell call, and the parser is built
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from vectimus.analyser import commands, redirects
@@ -44,13 +45,28 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
         raise Unanalysable(f"shell command longer than {MAX_COMMAND_BYTES} bytes")
     if not text.strip():
         return
-    root = parser().parse(data).root_node
+    root = parser().parse(_astral_free(data)).root_node
     before = len(an.actions)
     if root.has_error:
         an.syntax_error = True
     Walker(an, data, via, depth).block(root, scope, stdin)
     if root.has_error and len(an.actions) == before:
         raise Unanalysable("shell syntax that cannot be parsed: " + _first_line(text))
+
+
+_ASTRAL = re.compile(rb"[\xf0-\xf7][\x80-\xbf]{3}")
+_LEAD4 = re.compile(rb"[\xf0-\xff]")
+
+
+def _astral_free(data: bytes) -> bytes:
+    """``data`` with each 4-byte UTF-8 character replaced by four ``_`` (same byte offsets).
+
+    tree-sitter-bash 0.25 can crash the process (SIGSEGV) on 4-byte UTF-8 after a ``{``
+    (tree-sitter/tree-sitter-bash#337). Word values are still read from the original bytes.
+    """
+    if not _LEAD4.search(data):
+        return data
+    return _LEAD4.sub(b"_", _ASTRAL.sub(b"____", data))
 
 
 def _first_line(text: str) -> str:
@@ -244,13 +260,17 @@ class Walker:
                 self.assign(a, env_scope)
         cmd = Cmd(words=tuple(words), raw=raw.strip(), scope=scope, via=self.via, stdin=stdin,
                   depth=self.depth)
+        start = len(self.an.actions)
         new_stdin = self.apply_redirects(redirs, cmd)
         if new_stdin is not None:
             cmd = cmd.with_words(words, stdin=new_stdin)
         self.ran += 1
         self.last_value = self.printed(words, scope)
         if words:
+            middle = len(self.an.actions)
             commands.dispatch(cmd, self.an)
+            if middle > start and len(self.an.actions) > middle and self.an.actions[middle].kind == "exec":
+                self.an.actions.insert(start, self.an.actions.pop(middle))  # exec before its redirects
 
     def printed(self, words: list[Word], scope: Scope) -> str | None:
         """What ``echo`` / ``pwd`` print, when it is a constant (for ``$(echo x)`` as a program)."""
@@ -261,6 +281,9 @@ class Walker:
             return " ".join(w.text for w in words[1:] if w.text not in ("-n", "-e", "-E"))
         if name == "pwd" and len(words) == 1 and not scope.cwd_dynamic:
             return scope.places.cwd
+        if name == "mktemp" and all(w.text in ("-d", "--directory", "-q", "--quiet") for w in words[1:]):
+            tmp = self.an.env.get("TMPDIR") or "/tmp"
+            return tmp.rstrip("/") + "/tmp.XXXXXXXXXX"  # a fresh name in the temp dir
         return None
 
     def apply_redirects(self, redirs, cmd: Cmd) -> Input | None:

@@ -19,8 +19,10 @@ MAX_ARGUMENT_ITEMS = 1000
 COMMAND_KEYS = {"command", "cmd", "script", "shell", "commandline", "command_line", "bash", "sh",
                 "shell_command", "code_to_run"}
 PATH_KEYS = {"path", "file", "file_path", "filepath", "filename", "dir", "directory", "paths", "files",
-             "target", "source", "destination", "dest", "notebook_path", "target_file", "dir_path",
-             "absolute_path", "relative_path", "old_path", "new_path", "src", "dst"}
+             "notebook_path", "target_file", "dir_path", "absolute_path", "relative_path", "old_path",
+             "new_path"}
+# Keys that name a path only sometimes ("destination": "prod"): used when the value looks like one.
+MAYBE_PATH_KEYS = {"target", "source", "destination", "dest", "src", "dst", "output", "input"}
 URL_KEYS = {"url", "uri", "urls", "endpoint", "href", "link"}
 DELETE_WORDS = re.compile(r"delete|remove|unlink|rmdir|erase|trash|destroy|purge", re.I)
 WRITE_WORDS = re.compile(r"write|create|edit|update|move|rename|save|put|append|insert|replace|patch|"
@@ -112,6 +114,6 @@ def scan_arguments(an: Analysis, arguments: Any, *, via: str, tool: str, default
                 network.remote(an, cmd, tool, Word(value))
             elif key in URL_KEYS:
                 network.remote(an, cmd, tool, Word(value if "://" in value else "https://" + value))
-            elif key in PATH_KEYS:
+            elif key in PATH_KEYS or (key in MAYBE_PATH_KEYS and value.startswith(("/", "./", "../", "~/"))):
                 an.file(file_kind, Word(value.removeprefix("file://")), cmd, program=tool)
     visit(arguments, "", 0)

@@ -169,7 +169,7 @@ def parallel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
         filled = [Word(w.text.replace("{}", fill), w.dynamic or not static) for w in template]
         if not any("{}" in w.text for w in template):
             filled.append(Word(fill, not static))
-        if len(filled) == 2 and " " in template[0].text:
+        if len(template) == 1 and " " in template[0].text:
             commands.shell_string(an, cmd, Word(template[0].text.replace("{}", fill), not static),
                                   "parallel")
         else:
