@@ -5,7 +5,14 @@ from __future__ import annotations
 import importlib
 
 # One module per command group under vectimus.cli, each with register(cli).
-CLI_MODULES = ("setup", "plugins", "demo", "policy")
+CLI_MODULES = (
+    "setup",
+    "plugins",
+    "demo",
+    "verify",
+    "mcp",
+    "policy",
+)
 
 
 def register_pack_sources(register):
@@ -13,6 +20,12 @@ def register_pack_sources(register):
 
     for source in builtin_sources():
         register(source)
+
+
+def register_receipt_sinks(register):
+    from vectimus.sinks import LocalChainSink
+
+    register(LocalChainSink())
 
 
 def register_commands(cli):

@@ -127,9 +127,15 @@ def _run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
     if name == "git":
         _git(an, cmd)
         return None
+    if name in ("source", "."):  # runs a file's code: unknown when the file is (<(curl …))
+        files.read(an, cmd, name)
+        return bool(cmd.words[1:2]) and cmd.words[1].dynamic
     handler = files.HANDLERS.get(name) or network.HANDLERS.get(name)
     if handler is not None:
         handler(an, cmd, name)
+        return None
+    if name == "bun" and cmd.words[1:2] and cmd.words[1].text in packages.OPS:
+        packages.run(an, cmd, name)
         return None
     if interpreters.language(name):
         return interpreters.run(an, cmd, name)
@@ -203,9 +209,9 @@ def _shell(an: Analysis, cmd: Cmd, name: str) -> bool:
         return code.dynamic
     if p.operands and not p.has("s"):
         an.file("file_read", p.operands[0], cmd, program=name)
-        return False
-    if cmd.stdin.kind == "text" and cmd.stdin.text is not None:
-        shell_string(an, cmd, Word(cmd.stdin.text), f"{name} <<")
+        return p.operands[0].dynamic  # bash <(curl …)
+    if cmd.stdin.text is not None:
+        shell_string(an, cmd, Word(cmd.stdin.text), f"{name} <<" if cmd.stdin.kind == "text" else f"{name} <|")
         return False
     return cmd.stdin.kind in ("pipe", "file")
 

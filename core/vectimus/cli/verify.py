@@ -1,0 +1,71 @@
+"""``vectimus verify [PATH]``: check a receipt log's signatures, chain and checkpoints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from vectimus.cli.output import console, print_json
+
+
+def verify(
+    path: Optional[Path] = typer.Argument(None, help="Receipts directory or receipt file "
+                                                    "(default: this project's .vectimus/receipts/)."),
+    keys: Optional[Path] = typer.Option(None, "--keys", help="Directory of trusted *.pub keys "
+                                                            "(default: keys/ beside the receipts directory)."),
+    sealed: bool = typer.Option(False, "--sealed", help="Fail when receipts follow the last checkpoint "
+                                                         "(use once every session has ended, e.g. in CI)."),
+    json_out: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Verify receipts: signatures, canonical form, sequence, hash chain, checkpoints and keys."""
+    from vectimus.receipts.verify import resolve, verify as run
+
+    if path is None:
+        from vectimus.install import project_root
+
+        cwd = project_root(Path.cwd())
+    else:
+        cwd = Path.cwd()
+    path, keys = resolve(path, keys, cwd)
+    report = run(path, keys, sealed=sealed)
+    if json_out:
+        print_json(report.as_dict())
+    else:
+        _show(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _show(report) -> None:
+    from rich.table import Table
+
+    from vectimus.receipts.verify import KINDS
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_row("receipts", f"{report.receipts}  [dim]{report.path}[/dim]")
+    grid.add_row("log", report.log or "-")
+    grid.add_row("sessions", str(len(report.sessions)))
+    grid.add_row("decisions", ", ".join(f"{k} {v}" for k, v in sorted(report.decisions.items())) or "-")
+    grid.add_row("modes", ", ".join(f"{k} {v}" for k, v in sorted(report.modes.items())) or "-")
+    grid.add_row("checkpoints", f"{report.checkpoints}, sealing {report.sealed_size} of {report.receipts} receipts")
+    grid.add_row("keys", ", ".join(k[:16] + "…" for k in sorted(report.keys_used)) or "-")
+    if report.first_time:
+        grid.add_row("period", f"{report.first_time} → {report.last_time}")
+    console.print(grid)
+    for warning in report.warnings:
+        console.print(f"[yellow]warning[/yellow] {warning.kind}: {warning.message}")
+    if report.ok:
+        console.print("[green]✓ verified[/green]: every signature, the chain and every checkpoint hold")
+        return
+    first = report.failures[0]
+    console.print(f"[red]✗ FAILED[/red] {report.failure_count} problem(s); first at [bold]{first.position}[/bold]")
+    console.print(f"  [red]{first.kind}[/red]: {first.message}")
+    console.print(f"  [dim]{KINDS.get(first.kind, '')}[/dim]")
+    for other in report.failures[1:6]:
+        console.print(f"  then {other.kind} at {other.position}: {other.message}")
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command()(verify)

@@ -1,0 +1,106 @@
+"""The receipt wire format: DSSE envelopes over RFC 8785 canonical JSON, one per JSONL line.
+
+An envelope is ``{"payload": b64, "payloadType": T, "signatures": [{"keyid": K, "sig": b64}]}``;
+the signature covers DSSE's pre-authentication encoding ``PAE(T, payload)``, so the payload type
+is signed too. Hashes are lowercase hex SHA-256 of the exact payload bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+
+RECEIPT_TYPE = "application/vnd.vectimus.receipt+json"
+CHECKPOINT_TYPE = "application/vnd.vectimus.checkpoint+json"
+RECEIPT_FORMAT = "vectimus.receipt/1"
+CHECKPOINT_FORMAT = "vectimus.checkpoint/1"
+ZERO_HASH = "0" * 64  # ``prev`` of a log's first receipt
+
+
+class EnvelopeError(ValueError):
+    """A line is not a well-formed envelope."""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One decoded envelope: the exact payload bytes and its (keyid, signature) pairs."""
+
+    payload_type: str
+    payload: bytes
+    signatures: tuple[tuple[str, bytes], ...]
+
+
+def sha256_hex(data: bytes) -> str:
+    """Lowercase hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def timestamp() -> str:
+    """The current UTC time as RFC 3339 with microseconds, e.g. ``2026-01-31T09:15:02.123456Z``."""
+    now = time.time()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1e6):06d}Z"
+
+
+def pae(payload_type: str, payload: bytes) -> bytes:
+    """DSSE v1 pre-authentication encoding: what is actually signed."""
+    kind = payload_type.encode("utf-8")
+    return b"DSSEv1 %d %b %d %b" % (len(kind), kind, len(payload), payload)
+
+
+def canonical(value) -> bytes:
+    """RFC 8785 (JCS) canonical UTF-8 bytes of a JSON value."""
+    import rfc8785
+
+    return rfc8785.dumps(value)
+
+
+def encode(payload_type: str, payload: bytes, keyid: str, sig: bytes) -> bytes:
+    """One JSONL line (with its newline) holding a single-signature envelope."""
+    return json.dumps({
+        "payload": base64.b64encode(payload).decode("ascii"),
+        "payloadType": payload_type,
+        "signatures": [{"keyid": keyid, "sig": base64.b64encode(sig).decode("ascii")}],
+    }, separators=(",", ":")).encode("ascii") + b"\n"
+
+
+def _b64(text, what: str) -> bytes:
+    if not isinstance(text, str):
+        raise EnvelopeError(f"{what} is not a string")
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise EnvelopeError(f"{what} is not valid base64") from None
+    if base64.b64encode(data).decode("ascii") != text:  # unused low bits set: another spelling
+        raise EnvelopeError(f"{what} is not canonical base64")
+    return data
+
+
+def decode(line: bytes | str) -> Envelope:
+    """Parse one envelope; raise EnvelopeError when its shape is wrong."""
+    try:
+        data = json.loads(line)
+    except (ValueError, RecursionError):
+        raise EnvelopeError("not JSON") from None
+    if not isinstance(data, dict):
+        raise EnvelopeError("not a JSON object")
+    payload_type = data.get("payloadType")
+    if not isinstance(payload_type, str):
+        raise EnvelopeError("payloadType missing")
+    sigs = data.get("signatures")
+    if not isinstance(sigs, list) or not sigs:
+        raise EnvelopeError("no signatures")
+    pairs = []
+    for sig in sigs:
+        if not isinstance(sig, dict) or not isinstance(sig.get("keyid"), str):
+            raise EnvelopeError("signature without a keyid")
+        pairs.append((sig["keyid"], _b64(sig.get("sig"), "sig")))
+    return Envelope(payload_type, _b64(data.get("payload"), "payload"), tuple(pairs))
+
+
+def payload_of(line: bytes) -> bytes:
+    """Just the payload bytes of an envelope line (no checks beyond decoding)."""
+    return decode(line).payload

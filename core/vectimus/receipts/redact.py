@@ -1,0 +1,68 @@
+"""Secret redaction for receipts and evaluation logs: a secret is replaced by a short digest.
+
+``[REDACTED:sha256:<16 hex>]`` names the SHA-256 of the secret, so two records can be seen to
+carry the same credential without either storing it. A low-entropy password can be guessed from
+its digest; the digest is for correlation, not secrecy against brute force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+# Each pattern's last group is the secret; everything before it is kept.
+_PATTERNS = [re.compile(p) for p in (
+    r"(?is)(-----BEGIN [A-Z ]*PRIVATE KEY-----)(.*?-----END [A-Z ]*PRIVATE KEY-----)",
+    r"(?i)(authorization\s*[:=]\s*(?:bearer|basic|token|digest|negotiate)?\s*)([^\s'\"]+)",
+    r"(?i)(\bbearer\s+)([A-Za-z0-9._~+/=-]{8,})",
+    r"()\b((?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16})\b",
+    r"()\b((?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,})",
+    r"()\b(glpat-[A-Za-z0-9_-]{20,})",
+    r"()\b(sk-[A-Za-z0-9_-]{16,})",
+    r"()\b(xox[abposr]-[A-Za-z0-9-]{10,})",
+    r"()\b(AIza[0-9A-Za-z_-]{35})",
+    r"()\b(npm_[A-Za-z0-9]{36})",
+    r"()\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})",
+    r"(?i)(\baws_(?:secret_access_key|session_token)[\"']?\s*[=:]?\s*[\"']?)([A-Za-z0-9/+=]{16,})",
+    r"(://[^/\s:@\[]+:)([^/\s@]+)(?=@)",
+    r"(?i)((?:^|\s)(?:-u|--user)\s+['\"]?[^\s:'\"]+:)([^\s'\"]+)",
+    r"(?i)(--(?:password|passwd|pass|token|secret|api-?key|access-?key|client-?secret|auth-?token)"
+    r"(?:=|\s+)['\"]?)([^\s'\"]+)",
+    r"(?i)(\b[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api_?key|apikey|access_?key"
+    r"|private_?key|credentials?)[A-Za-z0-9_.-]*[\"']?\s*[=:]\s*[\"']?)([^\s'\"&;,]+)",
+)]
+
+_SECRET_KEY = re.compile(r"(?i)password|passwd|secret|token|api_?key|authorization|credential|private_?key")
+MARK = "[REDACTED:sha256:"
+
+
+def secret_digest(secret: str) -> str:
+    """The marker that replaces ``secret``."""
+    return f"{MARK}{hashlib.sha256(secret.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}]"
+
+
+def _replace(match: re.Match) -> str:
+    secret = match.group(match.lastindex)
+    if secret.startswith(MARK):
+        return match.group(0)
+    return match.group(0)[: match.start(match.lastindex) - match.start()] + secret_digest(secret)
+
+
+def redact(text: str) -> str:
+    """``text`` with every recognised secret (tokens, keys, passwords) replaced by its digest."""
+    for pattern in _PATTERNS:
+        text = pattern.sub(_replace, text)
+    return text
+
+
+def redact_value(value):
+    """A JSON-like value with secrets redacted in every string; a secret-named key's string is replaced whole."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {k: (secret_digest(v) if isinstance(v, str) and v and _SECRET_KEY.search(str(k))
+                    and not v.startswith(MARK) else redact_value(v))
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_value(v) for v in value]
+    return value

@@ -1,0 +1,335 @@
+"""Verify a receipt log (or one receipt file) without trusting the machine that wrote it.
+
+Every receipt is checked for: envelope shape, payload type, a known key, a valid Ed25519
+signature over the DSSE PAE of the stored payload bytes, RFC 8785 canonical form, the fields of
+the format, the log id, consecutive sequence numbers and the hash chain. Every checkpoint is
+checked the same way and its size, Merkle root and head are recomputed from the receipts. The
+first problem's position and kind say where the log was altered.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+
+from vectimus.receipts import merkle
+from vectimus.receipts.chain import CHECKPOINTS, RECEIPTS_DIR, SEGMENT_GLOB
+from vectimus.receipts.envelope import (
+    CHECKPOINT_FORMAT, CHECKPOINT_TYPE, RECEIPT_FORMAT, RECEIPT_TYPE, ZERO_HASH, EnvelopeError,
+    canonical, decode, pae, sha256_hex,
+)
+from vectimus.receipts.keys import load_public_keys
+
+KINDS = {
+    "missing": "nothing to verify: the path does not exist or holds no receipts",
+    "keys": "no usable public key in the keys directory",
+    "malformed": "a line is not a well-formed envelope, or its payload is not JSON",
+    "payload_type": "the envelope's payload type is not the expected one",
+    "unknown_key": "signed by a key that is not in the keys directory",
+    "signature": "the signature does not verify",
+    "canonical": "the payload is not RFC 8785 canonical JSON",
+    "schema": "the payload lacks a required field or has another format version",
+    "log_id": "the record belongs to another log",
+    "sequence": "the sequence number does not follow the previous one",
+    "chain": "prev is not the hash of the previous receipt's payload",
+    "checkpoint": "a checkpoint's Merkle root or head does not match the receipts",
+    "truncated": "a checkpoint covers more receipts than the log holds",
+    "unsealed": "receipts after the last checkpoint (a failure with --sealed)",
+}
+
+_HEX64 = frozenset("0123456789abcdef")
+RECEIPT_FIELDS = {"format": str, "log": str, "seq": int, "prev": str, "time": str, "agent": str,
+                  "session": str, "decision": str, "mode": str, "policy_digest": str}
+CHECKPOINT_FIELDS = {"format": str, "log": str, "size": int, "root": str, "head": str, "time": str}
+MAX_PROBLEMS = 1000
+
+
+@dataclass
+class Problem:
+    """One thing wrong, where it is."""
+
+    kind: str
+    message: str
+    file: str = ""
+    line: int = 0
+    seq: int | None = None
+
+    @property
+    def position(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where} (seq {self.seq})" if self.seq is not None else where
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "message": self.message, "file": self.file, "line": self.line,
+                "seq": self.seq, "position": self.position}
+
+
+@dataclass
+class Report:
+    """What verification found."""
+
+    path: str
+    keys_dir: str
+    log: str = ""
+    receipts: int = 0
+    checkpoints: int = 0
+    sealed_size: int = 0
+    sessions: set = field(default_factory=set)
+    decisions: Counter = field(default_factory=Counter)
+    modes: Counter = field(default_factory=Counter)
+    keys_used: set = field(default_factory=set)
+    first_time: str = ""
+    last_time: str = ""
+    failures: list = field(default_factory=list)
+    failure_count: int = 0
+    warnings: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.failure_count == 0
+
+    def fail(self, problem: Problem) -> None:
+        self.failure_count += 1
+        if len(self.failures) < MAX_PROBLEMS:
+            self.failures.append(problem)
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok, "path": self.path, "keys_dir": self.keys_dir, "log": self.log,
+            "receipts": self.receipts, "checkpoints": self.checkpoints, "sealed_size": self.sealed_size,
+            "sessions": len(self.sessions), "decisions": dict(sorted(self.decisions.items())),
+            "modes": dict(sorted(self.modes.items())), "keys_used": sorted(self.keys_used),
+            "first_time": self.first_time, "last_time": self.last_time,
+            "first_failure": self.failures[0].as_dict() if self.failures else None,
+            "failure_count": self.failure_count,
+            "failures": [p.as_dict() for p in self.failures],
+            "warnings": [p.as_dict() for p in self.warnings],
+        }
+
+
+def _strict_object(pairs):
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("duplicate key")
+    return dict(pairs)
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _is_hex64(value) -> bool:
+    return isinstance(value, str) and len(value) == 64 and set(value) <= _HEX64
+
+
+def _schema_errors(fields: dict, required: dict, fmt: str, hashes: tuple[str, ...]) -> str:
+    if fields.get("format") != fmt:
+        return f"format is {fields.get('format')!r}, expected {fmt!r}"
+    for name, kind in required.items():
+        value = fields.get(name)
+        if not isinstance(value, kind) or (kind is int and (isinstance(value, bool) or value < 0)):
+            return f"{name} missing or not a {kind.__name__}"
+    for name in hashes:
+        if not _is_hex64(fields[name]):
+            return f"{name} is not a 64-digit lowercase hex SHA-256"
+    return ""
+
+
+@dataclass
+class Opened:
+    """An envelope line after the per-record checks: its payload bytes and fields (when readable)."""
+
+    payload: bytes
+    fields: dict | None
+    problems: list
+
+
+def open_record(line: bytes, payload_type: str, keys: dict, used: set) -> Opened:
+    """Run the per-record checks on one envelope line."""
+    problems: list[tuple[str, str]] = []
+    try:
+        env = decode(line)
+    except EnvelopeError as exc:
+        return Opened(line, None, [("malformed", f"not an envelope: {exc}")])
+    if env.payload_type != payload_type:
+        problems.append(("payload_type", f"payloadType {env.payload_type!r}, expected {payload_type!r}"))
+    message = pae(env.payload_type, env.payload)
+    known = [(kid, sig) for kid, sig in env.signatures if kid in keys]
+    if not known:
+        problems.append(("unknown_key", f"signed by unknown key {env.signatures[0][0][:16]}…"))
+    else:
+        for kid, sig in known:
+            try:
+                keys[kid].verify(sig, message)
+                used.add(kid)
+                break
+            except InvalidSignature:
+                continue
+        else:
+            problems.append(("signature", f"invalid signature by key {known[0][0][:16]}…"))
+    try:
+        fields = json.loads(env.payload.decode("utf-8"), object_pairs_hook=_strict_object,
+                            parse_constant=_reject_constant)
+        if not isinstance(fields, dict):
+            raise ValueError("payload is not a JSON object")
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return Opened(env.payload, None, problems + [("malformed", f"payload is not JSON: {exc}")])
+    try:
+        if canonical(fields) != env.payload:
+            problems.append(("canonical", "payload bytes are not the RFC 8785 form of its JSON"))
+    except Exception as exc:  # rfc8785 rejects what JCS cannot represent
+        problems.append(("canonical", f"payload cannot be canonicalised: {exc}"))
+    return Opened(env.payload, fields, problems)
+
+
+class _LogVerifier:
+    """Streams the receipts of one log through the chain and Merkle checks."""
+
+    def __init__(self, report: Report, keys: dict, *, whole_log: bool):
+        self.report, self.keys, self.whole_log = report, keys, whole_log
+        self.next_seq: int | None = 0 if whole_log else None
+        self.head = ZERO_HASH if whole_log else None
+        self.frontier: list = []
+        self.targets: dict[int, list] = {}  # checkpoint size -> [(fields, file, line)]
+        self.claimed = 0  # the largest size a well-signed checkpoint vouches for
+
+    def receipt(self, line: bytes, file: str, lineno: int) -> None:
+        report = self.report
+        rec = open_record(line, RECEIPT_TYPE, self.keys, report.keys_used)
+        fields = rec.fields or {}
+        seq = fields.get("seq") if isinstance(fields.get("seq"), int) else None
+        here = dict(file=file, line=lineno, seq=seq)
+        problems = list(rec.problems)
+        chained = False
+        if rec.fields is not None:
+            problem = _schema_errors(fields, RECEIPT_FIELDS, RECEIPT_FORMAT, ("prev",))
+            if problem:
+                problems.append(("schema", problem))
+            else:
+                problems += self._chain(fields)
+                chained = True
+                report.sessions.add(fields["session"])
+                report.decisions[fields["decision"]] += 1
+                report.modes[fields["mode"]] += 1
+                report.first_time = report.first_time or fields["time"]
+                report.last_time = fields["time"]
+        for kind, message in problems:
+            report.fail(Problem(kind, message, **here))
+        if not chained and self.next_seq is not None:
+            self.next_seq += 1  # an unreadable receipt still takes its place
+        self.head = sha256_hex(rec.payload)
+        merkle.append(self.frontier, rec.payload)
+        report.receipts += 1
+        for fields_cp, cp_file, cp_line in self.targets.pop(report.receipts, ()):
+            self._match(fields_cp, cp_file, cp_line)
+
+    def _chain(self, fields: dict) -> list[tuple[str, str]]:
+        problems = []
+        if not self.report.log:
+            self.report.log = fields["log"]
+        elif fields["log"] != self.report.log:
+            problems.append(("log_id", f"log {fields['log']}, expected {self.report.log}"))
+        if self.next_seq is not None and fields["seq"] != self.next_seq:
+            problems.append(("sequence", f"seq {fields['seq']}, expected {self.next_seq}"))
+        if self.head is not None and fields["prev"] != self.head:
+            problems.append(("chain", f"prev {fields['prev'][:16]}… is not the previous payload's hash "
+                                      f"{self.head[:16]}…"))
+        self.next_seq = fields["seq"] + 1
+        return problems
+
+    def checkpoint(self, line: bytes, file: str, lineno: int) -> None:
+        rec = open_record(line, CHECKPOINT_TYPE, self.keys, self.report.keys_used)
+        problems = list(rec.problems)
+        if rec.fields is not None:
+            problem = _schema_errors(rec.fields, CHECKPOINT_FIELDS, CHECKPOINT_FORMAT, ("root", "head"))
+            if problem:
+                problems.append(("schema", problem))
+        for kind, message in problems:
+            self.report.fail(Problem(kind, f"checkpoint: {message}", file, lineno))
+        self.report.checkpoints += 1
+        if rec.fields is not None and not problems:
+            self.targets.setdefault(rec.fields["size"], []).append((rec.fields, file, lineno))
+            self.claimed = max(self.claimed, rec.fields["size"])
+
+    def _match(self, fields: dict, file: str, lineno: int) -> None:
+        report = self.report
+        where = dict(file=file, line=lineno, seq=fields["size"] - 1)
+        if fields["log"] != report.log:
+            report.fail(Problem("log_id", f"checkpoint of log {fields['log']}, expected {report.log}", **where))
+            return
+        root = merkle.root(self.frontier)
+        if fields["root"] != root or fields["head"] != self.head:
+            report.fail(Problem("checkpoint", f"checkpoint of size {fields['size']} has root "
+                                              f"{fields['root'][:16]}…, the receipts give {root[:16]}…", **where))
+            return
+        report.sealed_size = max(report.sealed_size, fields["size"])
+
+    def finish(self, *, sealed: bool) -> None:
+        report = self.report
+        for size in sorted(self.targets):
+            for fields, file, lineno in self.targets[size]:
+                report.fail(Problem("truncated", f"checkpoint signed for {size} receipts, the log holds "
+                                                 f"only {report.receipts}: the tail was cut", file, lineno))
+        if self.whole_log and report.receipts > self.claimed:
+            problem = Problem("unsealed", f"{report.receipts - self.claimed} receipt(s) after the last "
+                                          f"checkpoint ({self.claimed}): a session still running, "
+                                          f"or a tail cut together with its checkpoint")
+            report.fail(problem) if sealed else report.warnings.append(problem)
+
+
+def _lines(path: Path):
+    data = path.read_bytes()
+    stripped = data.strip()
+    if stripped.startswith(b"{") and b"\n" in stripped:  # one pretty-printed envelope?
+        try:
+            single = json.loads(stripped)
+            if isinstance(single, dict) and "payloadType" in single:
+                yield 1, json.dumps(single).encode()
+                return
+        except ValueError:
+            pass
+    for number, line in enumerate(data.split(b"\n"), 1):
+        if line.strip():
+            yield number, line
+
+
+def resolve(path: Path | None, keys: Path | None, cwd: Path) -> tuple[Path, Path]:
+    """The receipts path and keys directory ``vectimus verify`` uses for its arguments."""
+    if path is None:
+        path = cwd / RECEIPTS_DIR
+    elif path.is_dir() and (path / RECEIPTS_DIR).is_dir():
+        path = path / RECEIPTS_DIR
+    if keys is None:
+        keys = (path.parent if path.is_dir() else path.parent.parent) / "keys"
+    return path, keys
+
+
+def verify(path: Path, keys_dir: Path, *, sealed: bool = False) -> Report:
+    """Verify a receipts directory (a whole log) or one receipt file against the keys in ``keys_dir``."""
+    path, keys_dir = Path(path), Path(keys_dir)
+    report = Report(str(path), str(keys_dir))
+    keys, key_problems = load_public_keys(keys_dir) if keys_dir.is_dir() else ({}, [])
+    report.warnings += [Problem("keys", p, str(keys_dir)) for p in key_problems]
+    if not keys:
+        report.fail(Problem("keys", f"no Ed25519 public key (*.pub) in {keys_dir}", str(keys_dir)))
+    if path.is_dir():
+        files, whole = sorted(path.glob(SEGMENT_GLOB)), True
+    elif path.is_file():
+        files, whole = [path], False
+    else:
+        files, whole = [], True
+    log = _LogVerifier(report, keys, whole_log=whole)
+    if whole and (path / CHECKPOINTS).is_file():
+        for lineno, line in _lines(path / CHECKPOINTS):
+            log.checkpoint(line, CHECKPOINTS, lineno)
+    for file in files:
+        for lineno, line in _lines(file):
+            log.receipt(line, file.name, lineno)
+    if report.receipts == 0:
+        report.fail(Problem("missing", f"no receipts in {path}", str(path)))
+    log.finish(sealed=sealed)
+    return report
