@@ -57,6 +57,7 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
             raise Unparsable("shell syntax that cannot be parsed: " + _first_line(text))
 
 
+MAX_PIECES = 200
 _ROUGH_SEPARATORS = re.compile(r"\n|;|&&|\|\||\||&")
 
 
@@ -70,6 +71,8 @@ def _fallback(text: str, an: Analysis, scope: Scope, via: tuple[str, ...], depth
     pieces = [p for p in _ROUGH_SEPARATORS.split(text) if p.strip()]
     if len(pieces) < 2 or depth >= MAX_DEPTH:
         return
+    if len(pieces) > MAX_PIECES:
+        raise Unanalysable(f"shell syntax that cannot be parsed, in more than {MAX_PIECES} pieces")
     for piece in pieces:
         try:
             analyse_text(piece, an, scope.child(), (*via, "unparsed"), depth + 1)
