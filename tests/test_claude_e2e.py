@@ -31,6 +31,7 @@ def decision(result) -> tuple[str, str]:
 def test_workflow_write_denied_naming_policy(installed):
     event = captured("Write", installed)
     assert event["tool_input"]["file_path"].endswith(".github/workflows/x.yml")
+    event["permission_mode"] = "default"  # bypassPermissions by a CI agent: vectimus-agentgov-002
     verdict, reason = decision(installed.call(installed.hook_command(), event))
     assert verdict == "deny"
     assert "vectimus-fileint-001" in reason
