@@ -31,7 +31,6 @@ def codex_steps(agent) -> list[list[ToolUse]]:
 
 # The report fields are those of `vectimus verify --json` on the receipts branch; strict: once
 # the hook writes receipts this passes and the marker must go.
-@pytest.mark.xfail(strict=True, reason="needs the hook to write receipts, and `vectimus verify`, on main")
 @pytest.mark.parametrize("name", ["claude", "codex"])
 def test_receipt_log_verifies_with_one_receipt_per_tool_call(request, installed, name):
     agent = request.getfixturevalue(name)
