@@ -12,6 +12,7 @@ CLI_MODULES = (
     "verify",
     "mcp",
     "daemon",
+    "policy",
 )
 
 
