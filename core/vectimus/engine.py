@@ -101,22 +101,10 @@ class Engine:
         import cedarpy
 
         started = time.perf_counter()
-        requests, entities = [], [principal(self.config, call.agent)]
-        seen = set()
-        for action in actions:
-            rtype = f"Vectimus::{RESOURCE_TYPES[action.kind]}"
-            uid = (rtype, action.resource)
-            if uid not in seen:
-                seen.add(uid)
-                entities.append({"uid": {"type": rtype, "id": action.resource}, "attrs": {}, "parents": []})
-            requests.append({
-                "principal": {"type": "Vectimus::Agent", "id": call.agent},
-                "action": {"type": "Vectimus::Action", "id": action.kind},
-                "resource": {"type": rtype, "id": action.resource},
-                "context": context_of(action, call, self.config),
-            })
-        results = cedarpy.is_authorized_batch(requests, self.policy_set.cedar, entities,
-                                              schema=self.policy_set.schema)
+        requests, entities = self.requests(actions, call)
+        # No per-request schema: the policy set was validated against it when loaded, and the
+        # requests are built to it (tests check them against the schema).
+        results = cedarpy.is_authorized_batch(requests, self.policy_set.cedar, entities)
         trace.timings_ms["cedar"] = (time.perf_counter() - started) * 1000
         verdicts = []
         for action, request, result in zip(actions, requests, results):
@@ -126,6 +114,23 @@ class Engine:
                                    "context": request["context"], "decision": verdict.decision,
                                    "policies": list(verdict.policies), "errors": list(verdict.errors)})
         return self._combine(verdicts)
+
+    def requests(self, actions: list[Action], call: ToolCall) -> tuple[list[dict], list[dict]]:
+        """The Cedar requests (one per action) and the entities they refer to."""
+        requests, entities = [], [principal(self.config, call.agent)]
+        seen = set()
+        for action in actions:
+            rtype = f"Vectimus::{RESOURCE_TYPES[action.kind]}"
+            if (rtype, action.resource) not in seen:
+                seen.add((rtype, action.resource))
+                entities.append({"uid": {"type": rtype, "id": action.resource}, "attrs": {}, "parents": []})
+            requests.append({
+                "principal": {"type": "Vectimus::Agent", "id": call.agent},
+                "action": {"type": "Vectimus::Action", "id": action.kind},
+                "resource": {"type": rtype, "id": action.resource},
+                "context": context_of(action, call, self.config),
+            })
+        return requests, entities
 
     def _verdict(self, action: Action, result) -> Verdict:
         diagnostics = result.diagnostics
@@ -147,7 +152,8 @@ class Engine:
                 levels[policy.id] = level
         if not levels:
             return Verdict(action, "allow")
-        order = sorted(levels, key=lambda pid: -DECISIONS.index(levels[pid]))
+        # Strongest first; equal levels by id, since Cedar reports reasons in no fixed order.
+        order = sorted(levels, key=lambda pid: (-DECISIONS.index(levels[pid]), pid))
         return Verdict(action, _strongest(levels.values()), policies=tuple(order))
 
     def _counts(self, error: str) -> bool:

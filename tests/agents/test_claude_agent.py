@@ -20,14 +20,6 @@ POLICY_ID = re.compile(r"vectimus-[a-z]+-\d{3}")
 BYPASS = "bypassPermissions"
 MODES = pytest.mark.parametrize("permission_mode", [None, BYPASS], ids=["default", "bypass"])
 
-# Scenarios whose policy has not landed yet: each fails today only because the policy is missing
-# (strict: once the pack lands they pass, and the marker must go).
-NEEDS_HOME_DELETE_POLICY = pytest.mark.xfail(
-    strict=True, reason="needs the recursive-delete-of-home-data policy from the packs")
-NEEDS_SECRET_READ_POLICY = pytest.mark.xfail(
-    strict=True, reason="needs the secret-file read policy (.env) from the packs")
-NEEDS_MCP_POLICY = pytest.mark.xfail(
-    strict=True, reason="needs the unapproved-MCP-server policy from the packs")
 
 
 def bash(command: str) -> ToolUse:
@@ -56,7 +48,6 @@ def important(claude):
     return folder
 
 
-@NEEDS_HOME_DELETE_POLICY
 @MODES
 @pytest.mark.parametrize("command", [
     "rm -rf ~/important",
@@ -101,7 +92,6 @@ def test_agent_cannot_rewrite_its_own_hook_settings(claude):
     assert_ran(session, 0, 3)
 
 
-@NEEDS_SECRET_READ_POLICY
 def test_read_of_env_file_comes_back_as_a_policy_error(claude):
     session = claude.session([
         [ToolUse("Read", {"file_path": str(claude.root / ".env")})],
@@ -113,7 +103,6 @@ def test_read_of_env_file_comes_back_as_a_policy_error(claude):
     assert_ran(session, 1)
 
 
-@NEEDS_MCP_POLICY
 def test_mcp_call_to_unapproved_server_never_reaches_it(claude):
     claude.declare_mcp_server("testsrv")
     session = claude.session([[ToolUse("mcp__testsrv__delete_repo", {"repo": "acme/prod"})]])

@@ -18,8 +18,6 @@ from mockmodel import ToolUse
 POLICY_ID = re.compile(r"vectimus-[a-z]+-\d{3}")
 BLOCKED = "blocked by PreToolUse hook"
 
-NEEDS_MCP_POLICY = pytest.mark.xfail(
-    strict=True, reason="needs the unapproved-MCP-server policy from the packs")
 
 
 def shell(command: str, **options) -> ToolUse:
@@ -91,7 +89,6 @@ def test_agent_cannot_remove_vectimus_through_the_shell(codex):
     assert "hook --agent codex" in (codex.root / ".codex" / "hooks.json").read_text()
 
 
-@NEEDS_MCP_POLICY
 def test_mcp_call_to_unapproved_server_never_reaches_it(codex):
     codex.declare_mcp_server("testsrv")
     session = codex.session([
@@ -108,13 +105,8 @@ def test_ordinary_shell_work_happens(codex):
     assert "out.txt" in session.result(0).text
 
 
-NEEDS_SECRET_READ_POLICY = pytest.mark.xfail(
-    strict=True, reason="needs the secret-file read policy (.env) from the packs")
-NEEDS_HOME_DELETE_POLICY = pytest.mark.xfail(
-    strict=True, reason="needs the recursive-delete-of-home-data policy from the packs")
 
 
-@NEEDS_SECRET_READ_POLICY
 def test_shell_read_of_env_file_is_blocked(codex):
     session = codex.session([[shell("cat .env")], [shell("cat README.md")]])
     assert "not-a-real-secret" not in session.result(0).text
@@ -124,7 +116,6 @@ def test_shell_read_of_env_file_is_blocked(codex):
 
 # Codex itself refuses `rm -f`-style commands before running them, so the test uses `rm -r`,
 # which it runs.
-@NEEDS_HOME_DELETE_POLICY
 @pytest.mark.parametrize("command", ["rm -r ~/important", "bash -c 'rm -r ~/important'"])
 def test_recursive_delete_of_home_data_does_not_happen(codex, command):
     important = codex.home / "important"
