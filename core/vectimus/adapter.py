@@ -192,3 +192,73 @@ def matcher_hook_commands(config: dict, event: str) -> list[str]:
             if isinstance(hook, dict) and is_vectimus_command(hook.get("command")):
                 found.append(hook["command"])
     return found
+
+
+def decode_json_object(value: Any, what: str, *, lenient: bool = False) -> dict:
+    """A tool input an agent may send as an object or as a JSON string (``""``/None = ``{}``).
+
+    Anything else is an AdapterError, or with ``lenient`` (unknown tools, which are evaluated on
+    what can be known rather than refused for their shape) ``{"input": value}``.
+    """
+    if value is None or value == "":
+        return {}
+    decoded = value
+    if isinstance(value, str):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            if lenient:
+                return {"input": value}
+            raise AdapterError(f"{what} is not valid JSON") from None
+    if isinstance(decoded, dict):
+        return decoded
+    if lenient:
+        return {"input": decoded}
+    raise AdapterError(f"{what} is not a JSON object")
+
+
+def add_flat_hook(config: dict, event: str, entry: dict, *, key: str = "command") -> None:
+    """Put ``entry`` in a flat ``hooks.<event>`` list (Cursor, Copilot), replacing an older one of ours.
+
+    ``key`` names the entry field holding the command. Other entries are kept; idempotent.
+    """
+    hooks = config.setdefault("hooks", {})
+    if not isinstance(hooks, dict):
+        raise ValueError("'hooks' is not a JSON object")
+    entries = hooks.setdefault(event, [])
+    if not isinstance(entries, list):
+        raise ValueError(f"'hooks.{event}' is not a JSON array")
+    for i, hook in enumerate(entries):
+        if isinstance(hook, dict) and is_vectimus_command(hook.get(key)):
+            entries[i] = entry
+            return
+    entries.append(entry)
+
+
+def remove_flat_hooks(config: dict, *, key: str = "command") -> bool:
+    """Remove every Vectimus entry from flat ``hooks.<event>`` lists; True if anything changed."""
+    hooks = config.get("hooks")
+    if not isinstance(hooks, dict):
+        return False
+    changed = False
+    for event in list(hooks):
+        entries = hooks[event]
+        if not isinstance(entries, list):
+            continue
+        kept = [h for h in entries if not (isinstance(h, dict) and is_vectimus_command(h.get(key)))]
+        if len(kept) != len(entries):
+            changed = True
+            if kept:
+                hooks[event] = kept
+            else:
+                del hooks[event]
+    if not hooks:
+        del config["hooks"]
+    return changed
+
+
+def flat_hook_commands(config: dict, event: str, *, key: str = "command") -> list[str]:
+    """The Vectimus commands in a flat ``hooks.<event>`` list."""
+    hooks = config.get("hooks")
+    entries = hooks.get(event) if isinstance(hooks, dict) else None
+    return [h[key] for h in entries or [] if isinstance(h, dict) and is_vectimus_command(h.get(key))]

@@ -6,7 +6,7 @@ Standard library only: used on the hot path.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from vectimus.adapter import AdapterError
 from vectimus.model import ToolCall
@@ -17,15 +17,18 @@ class ToolSpec:
     """How one tool's input maps onto a ToolCall."""
 
     kind: str
-    paths: tuple[str, ...] = ()       # input keys holding a path (first present one is required)
+    paths: tuple[str, ...] = ()       # input keys holding a path or a list of paths (first present one is required)
     optional_path: bool = False       # no path given means the call's cwd
-    extra_paths: tuple[str, ...] = ()  # further keys whose values are paths, used when present
+    extra_paths: tuple[str, ...] = ()  # further keys whose values are paths (or lists), used when present
     command: str = ""                 # key of the shell command line
     shell: str = "bash"
     url: str = ""
     query: str = ""
     prompt: str = ""
     content: str = ""
+    # Rewrites the tool's own input into the keys named above (aliases, lists, patches); the
+    # ToolCall's ``arguments`` keep the input as the agent sent it.
+    normalise: Callable[[dict], dict] | None = None
 
 
 # Claude Code's tools (also sent by VS Code, Copilot's PascalCase shape and Codex).
@@ -83,14 +86,24 @@ def build_call(agent: str, tool: str, spec: ToolSpec | None, tool_input: Any, *,
     if spec is None:
         return ToolCall(kind="unknown", **common)
     fields: dict[str, Any] = {}
+    if spec.normalise is not None:
+        tool_input = spec.normalise(tool_input)
     if spec.paths:
-        given = next((tool_input[k] for k in spec.paths if tool_input.get(k) not in (None, "")), None)
+        given = next((tool_input[k] for k in spec.paths if tool_input.get(k) not in (None, "", [])), None)
         if given is None and spec.optional_path:
             given = cwd
-        if not isinstance(given, str):
+        paths = _path_values(given)
+        if not paths:
             raise AdapterError(f"{tool} call without a {spec.paths[0]!r} string")
-        extra = tuple(v for k in spec.extra_paths if isinstance(v := tool_input.get(k), str) and v)
-        fields["paths"] = (given, *extra)
+        extra: list[str] = []
+        for key in spec.extra_paths:
+            if tool_input.get(key) in (None, "", []):
+                continue
+            values = _path_values(tool_input[key])
+            if not values:
+                raise AdapterError(f"{tool} call whose {key!r} is not a path or a list of paths")
+            extra.extend(values)
+        fields["paths"] = (*paths, *extra)
     if spec.command:
         command = tool_input.get(spec.command)
         if not isinstance(command, str):
@@ -107,3 +120,43 @@ def build_call(agent: str, tool: str, spec: ToolSpec | None, tool_input: Any, *,
     if spec.content and isinstance(tool_input.get(spec.content), str):
         fields["content"] = tool_input[spec.content]
     return ToolCall(kind=spec.kind, **fields, **common)
+
+
+def _path_values(value: Any) -> tuple[str, ...]:
+    """A path or a list of paths as a tuple; () when absent or when any entry is not a path."""
+    if isinstance(value, str):
+        return (value,) if value else ()
+    if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
+        return tuple(value)
+    return ()
+
+
+def aliases(**keys: tuple[str, ...]) -> Callable[[dict], dict]:
+    """A ``normalise`` that copies the first present of several spellings into one key.
+
+    ``aliases(prompt=("prompt", "description"))`` fills ``prompt`` from ``description`` when an
+    agent spells it that way.
+    """
+    def normalise(tool_input: dict) -> dict:
+        out = dict(tool_input)
+        for key, spellings in keys.items():
+            value = next((tool_input[k] for k in spellings if tool_input.get(k) not in (None, "")), None)
+            if value is not None:
+                out[key] = value
+        return out
+    return normalise
+
+
+PATCH_FILE_MARKERS = ("*** Add File:", "*** Update File:", "*** Delete File:", "*** Move to:")
+
+
+def patch_paths(patch: Any) -> list[str]:
+    """The files an ``apply_patch`` patch (``*** Update File: a.py`` …) adds, changes, moves or deletes."""
+    if not isinstance(patch, str):
+        return []
+    found = []
+    for line in patch.splitlines():
+        for marker in PATCH_FILE_MARKERS:
+            if line.startswith(marker) and (path := line[len(marker):].strip()):
+                found.append(path)
+    return found

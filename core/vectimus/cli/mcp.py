@@ -1,0 +1,97 @@
+"""``vectimus mcp``: list the MCP servers the agents would start, allow or deny them by name."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from vectimus.cli.output import console, err_console, fail, print_json
+
+ProjectOption = typer.Option(None, "--project", "-C", help="Project directory (default: the one around the current directory).")
+
+
+def _project(project: Path | None) -> Path:
+    from vectimus.adapter import find_project_root
+
+    return Path(find_project_root(str(project) if project else os.getcwd()))
+
+
+def list_servers(
+    project: Path | None = ProjectOption,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """List every MCP server declared for this project, where, and whether agents may call it."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from vectimus import mcp_discovery
+
+    root = _project(project)
+    problems: list[str] = []
+    servers = mcp_discovery.discover(root, problems=problems)
+    try:
+        allowed = set(mcp_discovery.allowed_servers(root))
+    except ValueError as exc:
+        fail(str(exc))
+    for problem in problems:
+        err_console.print(f"[yellow]warning:[/yellow] could not read {escape(problem)}")
+    if as_json:
+        print_json([{"name": s.name, "declared_in": s.declared_in, "agent": s.agent,
+                     "command": s.command, "args": list(s.args), "url": s.url,
+                     "enabled": s.enabled, "valid": s.valid,
+                     "allowed": s.name in allowed and s.valid} for s in servers])
+        return
+    if not servers:
+        console.print("No MCP servers declared for this project.")
+        return
+    table = Table("server", "where declared", "command / url", "allowed?")
+    for s in servers:
+        if not s.valid:
+            verdict = "[red]no (invalid name)[/red]"
+        elif s.name in allowed:
+            verdict = "[green]yes[/green]"
+        else:
+            verdict = "[red]no[/red]"
+        name = escape(s.name) if s.enabled else f"{escape(s.name)} [dim](disabled)[/dim]"
+        table.add_row(name, escape(s.declared_in), escape(s.target), verdict)
+    console.print(table)
+
+
+def allow(names: list[str] = typer.Argument(..., help="Server names."),
+          project: Path | None = ProjectOption) -> None:
+    """Let agents call these MCP servers (adds them to [mcp] allowed in .vectimus/config.toml)."""
+    _edit("allow", names, project)
+
+
+def deny(names: list[str] = typer.Argument(..., help="Server names."),
+         project: Path | None = ProjectOption) -> None:
+    """Stop agents calling these MCP servers (removes them from [mcp] allowed)."""
+    _edit("deny", names, project)
+
+
+def _edit(verb: str, names: list[str], project: Path | None) -> None:
+    from vectimus import mcp_discovery
+
+    root = _project(project)
+    try:
+        allowed = getattr(mcp_discovery, verb)(root, names)
+    except ValueError as exc:
+        fail(str(exc))
+    shown = ", ".join(allowed) if allowed else "(none)"
+    console.print(f"{mcp_discovery.config_path(root)}: allowed MCP servers: {shown}")
+    from vectimus.config_edit import is_trusted
+
+    if verb == "allow" and not is_trusted(root):
+        err_console.print("[yellow]note:[/yellow] you do not trust this project's config yet, so "
+                          "servers it allows stay denied until you run `vectimus init` here")
+
+
+def register(cli: typer.Typer) -> None:
+    app = typer.Typer(help="MCP servers: discover them and choose which ones agents may call.",
+                      no_args_is_help=True)
+    app.command("list")(list_servers)
+    app.command()(allow)
+    app.command()(deny)
+    cli.add_typer(app, name="mcp")

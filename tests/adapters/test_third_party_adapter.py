@@ -1,0 +1,83 @@
+"""A third-party adapter installed into a fresh virtualenv is picked up by ``vectimus init --ci``
+and answers through ``vectimus hook``: no change to Vectimus itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "third-party-adapter"
+
+
+@pytest.fixture(scope="module")
+def env_with_example(tmp_path_factory):
+    """A new virtualenv holding the example adapter, layered on this environment's Vectimus."""
+    root = tmp_path_factory.mktemp("third-party")
+    target = root / "venv"
+    venv.create(target, with_pip=False)
+    python = target / "bin" / "python"
+    site = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               capture_output=True, text=True, check=True).stdout.strip())
+    # Vectimus and its dependencies come from the test environment, like a system site-packages.
+    (site / "_vectimus_base.pth").write_text(
+        f"import site; site.addsitedir({sysconfig.get_paths()['purelib']!r})\n")
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", str(EXAMPLE)],
+        capture_output=True, text=True, timeout=300)
+    assert installed.returncode == 0, installed.stderr
+    home, project = root / "home", root / "project"
+    home.mkdir()
+    project.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("VECTIMUS_", "CLAUDE", "CURSOR_", "GITHUB_")) and k != "CI"}
+    env["HOME"] = str(home)
+    return python, project, env
+
+
+def test_init_installs_the_third_party_adapter_and_its_hook_decides(env_with_example):
+    python, project, env = env_with_example
+    done = subprocess.run([python, "-m", "vectimus", "init", "--ci", "--json"], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert "gemini-example" in result["agents"]
+    assert str(project / ".gemini" / "settings.json") in result["files"]
+
+    settings = json.loads((project / ".gemini" / "settings.json").read_text())
+    [group] = settings["hooks"]["BeforeTool"]
+    [hook] = group["hooks"]
+    assert group["matcher"] == ".*" and hook["timeout"] == 10_000
+    command = hook["command"]
+    assert str(python) in command and "--agent gemini-example" in command
+
+    def ask(tool: str, tool_input: dict) -> dict:
+        event = {"session_id": "g1", "transcript_path": "", "cwd": str(project),
+                 "hook_event_name": "BeforeTool", "timestamp": "2026-11-23T20:00:00Z",
+                 "tool_name": tool, "tool_input": tool_input}
+        ran = subprocess.run(["/bin/sh", "-c", command], input=json.dumps(event), cwd=project,
+                             env=env, capture_output=True, text=True, timeout=60)
+        assert ran.returncode == 0, ran.stderr
+        return json.loads(ran.stdout)
+
+    assert ask("run_shell_command", {"command": "ls -la", "description": "list"}) == {}
+    denied = ask("write_file", {"file_path": str(project / ".github/workflows/x.yml"), "content": "on: push"})
+    assert denied["decision"] == "deny" and "vectimus-fileint-001" in denied["reason"]
+    denied = ask("run_shell_command", {"command": "vectimus remove", "dir_path": "."})
+    assert denied["decision"] == "deny" and "vectimus-destruct-006" in denied["reason"]
+
+
+def test_the_test_environment_itself_does_not_know_the_example(tmp_path):
+    env = {**os.environ, "HOME": str(tmp_path), "VECTIMUS_HOME": str(tmp_path / ".vectimus")}
+    listed = subprocess.run([sys.executable, "-c",
+                             "from vectimus.plugins import collect; print([a.name for a in collect('register_agents')])"],
+                            capture_output=True, text=True, check=True, env=env)
+    assert "gemini-example" not in listed.stdout and "cursor" in listed.stdout
