@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 from vectimus.adapter import AdapterError, AgentAdapter, HookOutput, SessionEvent
 from vectimus.model import Decision, ToolCall
@@ -51,8 +52,6 @@ class Evaluation:
     """Everything needed to decide for one project: config, policy set, engine."""
 
     def __init__(self, project: str, env: dict[str, str]):
-        from pathlib import Path
-
         from vectimus.config import load_config
         from vectimus.engine import Engine
         from vectimus.policies import load_policy_set
@@ -63,11 +62,32 @@ class Evaluation:
     def decide(self, call: ToolCall, adapter: AgentAdapter, env: dict[str, str]) -> Decision:
         from vectimus.engine import Trace
 
-        trace = Trace()
+        self.trace = Trace()
         started = time.perf_counter()
-        decision = self.engine.decide(call, env, can_ask=adapter.supports_ask, trace=trace)
-        trace.timings_ms["total"] = (time.perf_counter() - started) * 1000
+        decision = self.engine.decide(call, env, can_ask=adapter.supports_ask, trace=self.trace)
+        self.trace.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return decision
+
+    def record(self, call: ToolCall, decision: Decision, env: dict[str, str]) -> None:
+        """Give the decision's receipt to every receipt sink and trace it in the evaluation log."""
+        from vectimus import __version__
+        from vectimus.engine import principal
+        from vectimus.locations import user_home
+        from vectimus.plugins import collect
+        from vectimus.receipts.body import receipt_body
+        from vectimus.receipts.evallog import write_evaluation
+        from vectimus.sinks import SinkContext
+
+        config = self.engine.config
+        body = receipt_body(call, decision, mode=config.mode, principal=principal(config, call.agent)["attrs"],
+                            policy_digest=self.engine.policy_set.digest, versions={"vectimus": __version__})
+        ctx = SinkContext(Path(call.project_dir), user_home(env), config.data)
+        for sink in collect("register_receipt_sinks"):
+            sink.emit(body, ctx)
+        write_evaluation({"agent": call.agent, "session": call.session_id, "tool_use": call.tool_use_id,
+                          "decision": decision.decision, "policies": list(decision.policies),
+                          "requests": self.trace.requests, "timings_ms": self.trace.timings_ms},
+                         ctx.home)
 
 
 def handle(adapter: AgentAdapter, data: bytes, env: dict[str, str]) -> HookOutput:
@@ -77,9 +97,14 @@ def handle(adapter: AgentAdapter, data: bytes, env: dict[str, str]) -> HookOutpu
         event = decode_event(data)
         parsed = adapter.parse(event, env)
         if isinstance(parsed, SessionEvent):
+            from vectimus.session_end import end_session
+
+            end_session(parsed, env)
             return HookOutput()
         call = parsed
-        decision = Evaluation(call.project_dir, env).decide(call, adapter, env)
+        evaluation = Evaluation(call.project_dir, env)
+        decision = evaluation.decide(call, adapter, env)
+        evaluation.record(call, decision, env)
     except AdapterError as exc:
         decision = deny(str(exc))
     except Exception as exc:  # config, packs, engine: fail closed
