@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vectimus.adapter import AgentAdapter
-from vectimus.config_edit import edit_project_config, table, trust_project, untrust_project
+from vectimus.config_edit import edit_project_config, is_trusted, table, untrust_project
 from vectimus.locations import project_config
 
 
@@ -63,7 +63,7 @@ class InitResult:
 
 def init_project(project: Path, adapters: list[AgentAdapter], *, ci: bool,
                  mcp_allowed: list[str] | None = None) -> InitResult:
-    """Write the project config, trust it, and install each adapter's hook."""
+    """Write the project config (trusted unless the project brought an untrusted one) and install each hook."""
     result = InitResult(project=project)
     names = sorted({a.name for a in adapters})
 
@@ -76,8 +76,12 @@ def init_project(project: Path, adapters: list[AgentAdapter], *, ci: bool,
             mcp = table(doc, "mcp")
             mcp["allowed"] = sorted({*mcp.get("allowed", []), *mcp_allowed})
 
+    # A config the repository brought along (cloned, never reviewed) must not become trusted just
+    # because init added its own keys: edit_project_config keeps trust only where it already was.
     edit_project_config(project, mutate)
-    trust_project(project)
+    if not is_trusted(project):
+        result.notes.append(f"{project_config(project)} came with the project and is not trusted: it may "
+                            "tighten policy but its loosening settings are ignored until you trust it")
     result.files.append(project_config(project))
     result.mcp_allowed = list(mcp_allowed or [])
     for adapter in adapters:

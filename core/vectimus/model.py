@@ -111,6 +111,7 @@ class NetFacts:
     is_metadata: bool = False
     sends_data: bool = False
     sends_secret: bool = False
+    listens: bool = False  # opens a listening socket (nc -l, socat *-LISTEN, python -m http.server)
 
 
 @dataclass(frozen=True)

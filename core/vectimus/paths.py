@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import tempfile
 from dataclasses import dataclass
 
@@ -22,16 +23,16 @@ GOVERNANCE_PROJECT = (
     ".github/hooks/", ".github/copilot/", ".github/agents/", ".github/mcp.json",
     ".vscode/settings.json", ".vscode/mcp.json",
     ".gemini/settings.json", ".codex/config.toml", ".codex/hooks.json",
-    ".vectimus/",
+    ".vectimus/", ".github/copilot-instructions.md",
 )
 GOVERNANCE_HOME = (
     ".claude/settings.json", ".claude/settings.local.json", ".claude.json", ".claude/agents/",
     ".claude/commands/", ".claude/skills/", ".claude/hooks/",
     ".cursor/hooks.json", ".cursor/mcp.json", ".copilot/", ".gemini/settings.json",
-    ".codex/config.toml", ".codex/hooks.json", ".vectimus/",
+    ".codex/config.toml", ".codex/hooks.json", ".vectimus/", ".config/vectimus/",
 )
 GOVERNANCE_ABSOLUTE = ("/etc/claude-code/", "/etc/cursor/", "/etc/github-copilot/", "/etc/gemini-cli/",
-                       "/etc/codex/", "/etc/vectimus/")
+                       "/etc/codex/", "/etc/vectimus/", "/library/application support/claudecode/")
 # Instructions an agent reads at start-up: rewriting them steers every later session.
 INSTRUCTION_NAMES = ("claude.md", "agents.md", "gemini.md", "copilot-instructions.md", "claude.local.md")
 INSTRUCTION_DIRS = (".github/instructions/",)
@@ -44,6 +45,8 @@ SECRET_NAMES = {
     "secrets.yml", "secrets.yaml", "secrets.json", "secret.json", "master.key",
     "terraform.tfstate", "terraform.tfstate.backup", ".terraformrc", "terraform.rc",
     "kubeconfig", "keystore.jks", ".keystore", "wp-config.php", "shadow", "gshadow",
+    ".envrc", ".yarnrc.yml", "secrets.toml", ".secrets", "environ", ".bash_history",
+    ".zsh_history",
 }
 SECRET_EXTS = {".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".asc", ".gpg",
                ".tfvars", ".kdbx", ".ovpn"}
@@ -63,10 +66,14 @@ PERSISTENCE_ABSOLUTE = ("/etc/profile", "/etc/bash.bashrc", "/etc/zsh/", "/etc/c
                         "/var/spool/cron/", "/etc/systemd/", "/etc/init.d/", "/etc/rc.local",
                         "/library/launchagents/", "/library/launchdaemons/", "/etc/sudoers",
                         "/etc/ld.so.preload")
+# Absolute locations whose every file is a credential (Kubernetes service-account tokens…).
+SECRET_ABSOLUTE = ("/var/run/secrets/", "/run/secrets/", "/etc/ssl/private/")
 SYSTEM_DIRS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/opt",
                "/proc", "/root", "/sbin", "/srv", "/sys", "/usr", "/var", "/snap", "/nix",
                "/system", "/library", "/applications", "/private", "/mnt", "/media")
 GLOB_CHARS = set("*?[")
+# A last path component that matches every (or every hidden) entry of its directory.
+_WHOLE_DIR_GLOB = re.compile(r"^(\.?\*+|\.\[!.\]\*|\.\?\?\*|\.\.\?\*|\*\.\*|\{\*,\.\*\})$")
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,12 @@ class Places:
 
 
 def _real(path: str) -> str:
-    return os.path.realpath(posixpath.normpath(path)) if path else path
+    if not path or path.startswith("/proc/"):  # /proc/self is this process, not the agent's
+        return path and posixpath.normpath(path)
+    try:
+        return os.path.realpath(posixpath.normpath(path))
+    except (ValueError, OSError):  # a NUL byte, a symlink loop: keep the path as written
+        return posixpath.normpath(path)
 
 
 def _within(path: str, base: str) -> bool:
@@ -122,6 +134,8 @@ def expand(raw: str, places: Places) -> str:
     text = raw
     if text == "~" or text.startswith("~/"):
         text = places.home + text[1:]
+    elif text.startswith("~"):
+        text = os.path.expanduser(text)  # ~user/...
     for var in ("${HOME}", "$HOME"):
         if text.startswith(var):
             text = places.home + text[len(var):]
@@ -147,6 +161,8 @@ def is_secret_path(path: str, home: str) -> bool:
         return True
     if posixpath.splitext(name)[1] in SECRET_EXTS:
         return True
+    if any(lower.startswith(d) for d in SECRET_ABSOLUTE):
+        return True
     rel = _rel(path, home)
     candidates = [rel.lower()] if rel is not None else []
     # Credential directories count wherever a home directory is (another user's, /root).
@@ -163,16 +179,38 @@ def is_secret_path(path: str, home: str) -> bool:
     return False
 
 
+def whole_dir(raw: str) -> str | None:
+    """The directory ``raw`` stands for when its last component globs every entry (``dir/*``, ``.*``)."""
+    head, _, last = raw.rstrip("/").rpartition("/")
+    if not _WHOLE_DIR_GLOB.match(last):
+        return None
+    if not head and raw.startswith("/"):
+        return "/"
+    return head or "."
+
+
+def unresolved(raw: str) -> PathFacts:
+    """Facts for a path that could not be resolved statically: only what its text shows."""
+    name = posixpath.basename(raw.rstrip("/"))
+    return PathFacts(path=raw, name=name, ext=posixpath.splitext(name)[1].lstrip(".").lower(),
+                     is_glob=any(c in GLOB_CHARS for c in raw))
+
+
 def classify(raw: str, places: Places) -> PathFacts:
-    """Resolve ``raw`` against ``places`` and compute every fact a policy may test."""
+    """Resolve ``raw`` against ``places`` and compute every fact a policy may test.
+
+    A glob whose last component covers a whole directory (``*``, ``.*``, ``dir/*``) is classified
+    as that directory, so ``rm -rf *`` at the project root is a delete of the project root.
+    """
     is_glob = any(c in GLOB_CHARS for c in raw)
+    if is_glob:
+        raw = whole_dir(raw) or raw
     path = resolve(raw, places)
     lower = path.lower()
     name = posixpath.basename(path)
     rel_project = _rel(path, places.project)
     rel_home = _rel(path, places.home)
     in_project = _within(path, places.project)
-    parts = path.split("/")
     governance = (
         (rel_project is not None and _matches(rel_project, GOVERNANCE_PROJECT))
         or (rel_home is not None and _matches(rel_home, GOVERNANCE_HOME))
@@ -202,8 +240,8 @@ def classify(raw: str, places: Places) -> PathFacts:
         in_home=_within(path, places.home),
         in_project=in_project,
         is_project_root=path == places.project,
-        is_git_dir=name == ".git",
-        in_git_dir=".git" in parts,
+        is_git_dir=name.lower() == ".git",
+        in_git_dir=".git" in lower.split("/"),
         is_tmp=any(_within(path, t) for t in places.tmp_dirs),
         is_system=system,
         is_secret=is_secret_path(path, places.home),

@@ -120,12 +120,19 @@ class DirectorySource(PackSource):
 
 
 def builtin_sources() -> list[PackSource]:
-    """Bundled packs, the user's packs and the project's packs."""
+    """Bundled packs, an installed signed update bundle, the user's packs and the project's packs."""
     return [
         DirectorySource("bundled", bundled_packs_dir()),
+        DirectorySource("update", user_home() / "updates" / "current"),
         DirectorySource("user", user_home() / "packs"),
         DirectorySource("project", project_relative=f"{PROJECT_DIR}/packs"),
     ]
+
+
+def active_packs(packs: list[Pack]) -> list[Pack]:
+    """``packs`` with bundled packs dropped where an installed update bundle has a newer one."""
+    updated = {p.name for p in packs if p.origin == "update"}
+    return [p for p in packs if not (p.origin == "bundled" and p.name in updated)]
 
 
 def pack_enabled(pack: Pack, config: Config) -> bool:
@@ -241,11 +248,14 @@ def _validate(chunks: list[tuple[Pack, Path, str]], schema_text: str) -> list[di
     seen: dict[str, str] = {BASE_POLICY_ID: "vectimus"}
     for pack, file, text in chunks:
         origin = f"{pack.origin} pack {pack.name}: {file.name}"
+        found = _annotations(text, origin)
         result = cedarpy.validate_policies(text, schema_text)
         if not result.validation_passed:
-            first = result.errors[0] if result.errors else "invalid"
-            raise PolicyError(f"{origin}: fails schema validation: {first}")
-        for annotations in _annotations(text, origin):
+            first = str(result.errors[0]) if result.errors else "invalid"
+            for index, annotations in enumerate(found):  # name the policy, not Cedar's policy<N>
+                first = first.replace(f"`policy{index}`", annotations.get("id") or f"policy {index + 1}")
+            raise PolicyError(f"{origin}: fails schema validation: {' '.join(first.split())}")
+        for annotations in found:
             missing = [a for a in REQUIRED_ANNOTATIONS if not annotations.get(a)]
             if missing:
                 raise PolicyError(f"{origin}: a policy lacks @{', @'.join(missing)}")
@@ -266,7 +276,8 @@ def load_policy_set(project: Path, config: Config, sources: list[PackSource] | N
         from vectimus.plugins import collect
 
         sources = collect("register_pack_sources")
-    packs = [p for source in sources for p in source.packs(project) if pack_enabled(p, config)]
+    packs = [p for p in active_packs([p for source in sources for p in source.packs(project)])
+             if pack_enabled(p, config)]
     if not packs:
         raise PolicyError("no policy packs found: the bundled packs are missing")
     return build_policy_set(packs)

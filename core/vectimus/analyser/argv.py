@@ -1,0 +1,94 @@
+"""Split a command's words into flags, option values and operands.
+
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vectimus.analyser.context import Word
+
+
+@dataclass
+class Parsed:
+    """A command line taken apart: flag names, option values by name, operands in order."""
+
+    flags: list[str] = field(default_factory=list)
+    values: list[tuple[str, Word]] = field(default_factory=list)
+    operands: list[Word] = field(default_factory=list)
+    flag_words: list[Word] = field(default_factory=list)
+
+    def value(self, *names: str) -> Word | None:
+        """The last value given for any of ``names`` (``"o"``, ``"output"``)."""
+        found = None
+        for name, word in self.values:
+            if name in names:
+                found = word
+        return found
+
+    def all(self, *names: str) -> list[Word]:
+        """Every value given for any of ``names``, in order."""
+        return [word for name, word in self.values if name in names]
+
+    def has(self, *names: str) -> bool:
+        """True when any of the flags ``names`` was given."""
+        return any(n in self.flags for n in names)
+
+
+def parse(words, takes_value: frozenset[str] | set[str] = frozenset(), *,
+          stop_at_operand: bool = False, long_single_dash: bool = False) -> Parsed:
+    """Parse ``words`` (the program excluded).
+
+    ``takes_value`` names options that take a value (``"-n"``, ``"--namespace"``); ``-rf`` splits
+    into ``r`` and ``f``; ``--force=true`` is the flag ``force`` with the value ``true``; ``--`` ends
+    options; ``stop_at_operand`` ends them at the first operand (for wrappers and subcommands).
+    ``long_single_dash`` reads ``-name`` as one option (find, java style).
+    """
+    out = Parsed()
+    words = list(words)
+    i = 0
+    while i < len(words):
+        word = words[i]
+        text = word.text
+        i += 1
+        if word.dynamic or not text.startswith("-") or text == "-":
+            out.operands.append(word)
+            if stop_at_operand:
+                out.operands.extend(words[i:])
+                break
+            continue
+        if text == "--":
+            out.operands.extend(words[i:])
+            break
+        out.flag_words.append(word)
+        if text.startswith("--") or long_single_dash:
+            name, eq, value = text.lstrip("-").partition("=")
+            out.flags.append(name)
+            key = ("--" if text.startswith("--") else "-") + name
+            if eq:
+                out.values.append((name, Word(value, word.dynamic, secret=word.secret)))
+            elif key in takes_value and i < len(words):
+                out.values.append((name, words[i]))
+                i += 1
+            continue
+        cluster = text[1:]
+        if cluster.isdigit():  # head -5, git log -10
+            out.flags.append(cluster)
+            continue
+        for j, ch in enumerate(cluster):
+            out.flags.append(ch)
+            if "-" + ch in takes_value:
+                rest = cluster[j + 1:]
+                if rest:
+                    out.values.append((ch, Word(rest.removeprefix("="), word.dynamic, secret=word.secret)))
+                elif i < len(words):
+                    out.values.append((ch, words[i]))
+                    i += 1
+                break
+    return out
+
+
+def opts(spec: str) -> frozenset[str]:
+    """``"-n --namespace"`` -> frozenset of option spellings."""
+    return frozenset(spec.split())

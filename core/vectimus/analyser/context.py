@@ -1,0 +1,151 @@
+"""The state one analysis carries: limits, the actions found so far, shell scopes and words.
+
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from vectimus import paths
+from vectimus.model import Action, NetFacts, PathFacts, ToolCall
+from vectimus.paths import Places
+
+MAX_COMMAND_BYTES = 64 * 1024   # one shell command line (or one code string)
+MAX_DEPTH = 8                   # nested shells: bash -c "sh -c '…'", eval, heredocs fed to shells
+MAX_ACTIONS = 500               # actions one tool call may expand into
+MAX_NODES = 200_000             # syntax-tree nodes visited, over the whole call
+MAX_NESTING = 150               # syntax-tree nesting (subshells in subshells …)
+MAX_WORDS = 64                  # words one brace expansion or loop may produce
+
+# Environment variables whose value in the hook's environment is trusted to be the shell's.
+TRUSTED_ENV = ("HOME", "TMPDIR", "TMP", "TEMP", "USER", "LOGNAME", "SHELL", "OLDPWD")
+
+
+class Unanalysable(Exception):
+    """The call cannot be analysed within limits; the message is a one-line reason."""
+
+
+@dataclass(frozen=True)
+class Word:
+    """One shell word after quote removal and expansion."""
+
+    text: str
+    dynamic: bool = False   # part of it could not be resolved statically
+    glob: bool = False      # it has unquoted glob characters
+    secret: bool = False    # it carries data read from a secret file or the environment
+
+
+@dataclass(frozen=True)
+class Input:
+    """Where a command's standard input comes from."""
+
+    kind: str = ""          # "" (inherited) | "pipe" | "file" | "text"
+    text: str | None = None  # the literal text of a heredoc or here-string
+    secret: bool = False    # it carries a secret (an upstream stage read one)
+
+
+@dataclass
+class Scope:
+    """What a shell knows while it runs a command list: cwd and constant variables."""
+
+    places: Places
+    vars: dict[str, Word] = field(default_factory=dict)
+    cwd_dynamic: bool = False
+    positional: tuple[Word, ...] | None = None
+
+    def child(self) -> "Scope":
+        """A copy for a subshell: its changes do not leak back."""
+        return Scope(self.places, dict(self.vars), self.cwd_dynamic, self.positional)
+
+    def chdir(self, word: Word | None) -> None:
+        """Change directory (``cd``); an unknown target makes relative paths unresolved."""
+        if word is None:
+            self.places = dataclasses.replace(self.places, cwd=self.places.home)
+        elif word.dynamic or word.glob:
+            self.cwd_dynamic = True
+        else:
+            self.places = dataclasses.replace(self.places, cwd=paths.resolve(word.text, self.places))
+            self.cwd_dynamic = False
+
+
+@dataclass(frozen=True)
+class Cmd:
+    """A simple command about to run: its words (program first) and where it runs."""
+
+    words: tuple[Word, ...]
+    raw: str
+    scope: Scope
+    via: tuple[str, ...] = ()
+    stdin: Input = Input()
+    depth: int = 0
+    program_path: str = ""
+
+    def with_words(self, words, via: str | None = None, **changes) -> "Cmd":
+        """The command a wrapper runs: ``words``, with ``via`` appended to the wrappers peeled."""
+        if via:
+            changes["via"] = (*self.via, via)
+        changes.setdefault("program_path", "")
+        return dataclasses.replace(self, words=tuple(words), **changes)
+
+
+class Analysis:
+    """Collects the actions of one tool call and enforces the limits."""
+
+    def __init__(self, call: ToolCall, places: Places, env: Mapping[str, str]) -> None:
+        self.call = call
+        self.places = places
+        self.env = env
+        self.actions: list[Action] = []
+        self.secret_reads = 0   # counts secret reads and environment dumps, to taint data flow
+        self.nodes = 0
+        self.syntax_error = False
+
+    def add(self, action: Action) -> None:
+        """Record one action; beyond MAX_ACTIONS the call is unanalysable."""
+        if len(self.actions) >= MAX_ACTIONS:
+            raise Unanalysable(f"the call expands into more than {MAX_ACTIONS} actions")
+        if self.syntax_error and not action.dynamic:
+            action = dataclasses.replace(action, dynamic=True)
+        self.actions.append(action)
+        if action.kind == "file_read" and action.target.is_secret:
+            self.secret_reads += 1
+
+    def tick(self, count: int = 1) -> None:
+        """Account for syntax-tree work; beyond MAX_NODES the call is unanalysable."""
+        self.nodes += count
+        if self.nodes > MAX_NODES:
+            raise Unanalysable("the command is too large to analyse")
+
+    # -- builders ---------------------------------------------------------------------------
+
+    def target(self, word: Word, scope: Scope) -> PathFacts:
+        """Path facts for a word naming a path, resolved in ``scope``."""
+        text = word.text
+        if word.dynamic or (scope.cwd_dynamic and not text.startswith(("/", "~"))):
+            return paths.unresolved(text)
+        return paths.classify(text, scope.places)
+
+    def file(self, kind: str, word: Word, cmd: Cmd, flags: tuple[str, ...] = (),
+             program: str = "") -> PathFacts:
+        """Record a file_read / file_write / file_delete of the path ``word`` names; its facts."""
+        if not word.text and not word.dynamic:
+            return PathFacts()
+        target = self.target(word, cmd.scope)
+        self.add(Action(kind=kind, resource=target.path or word.text, program=program,
+                        flags=flags, target=target, via=cmd.via, raw=cmd.raw,
+                        dynamic=word.dynamic or (cmd.scope.cwd_dynamic and not target.path.startswith("/"))))
+        return target
+
+    def network(self, net: NetFacts, cmd: Cmd, program: str = "", dynamic: bool = False) -> None:
+        """Record a network action to ``net.host``."""
+        self.add(Action(kind="network", resource=net.host, program=program, net=net, via=cmd.via,
+                        raw=cmd.raw, dynamic=dynamic))
+
+
+def basename(text: str) -> str:
+    """The program name as it runs: ``/usr/bin/rm`` -> ``rm``."""
+    return posixpath.basename(text.rstrip("/")) or text

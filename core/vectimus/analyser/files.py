@@ -1,0 +1,421 @@
+"""Programs that delete, write or read files: which paths each one touches, and how.
+
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from vectimus.analyser import argv
+from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.network import copy_remote, looks_remote
+
+# Flag spellings that mean the same thing, so one policy test covers them all.
+FLAG_ALIASES = {
+    "rm": {"R": "r", "recursive": "r", "force": "f", "dir": "d"},
+    "cp": {"R": "r", "recursive": "r", "force": "f", "a": "r", "archive": "r"},
+    "chmod": {"R": "r", "recursive": "r"}, "chown": {"R": "r", "recursive": "r"},
+    "chgrp": {"R": "r", "recursive": "r"}, "shred": {"remove": "u", "force": "f"},
+    "scp": {}, "rsync": {"recursive": "r", "a": "r", "archive": "r"},
+}
+
+
+def canonical(program: str, flags) -> tuple[str, ...]:
+    """The flags with their aliases added (``rm --recursive`` -> ``recursive``, ``r``)."""
+    aliases = FLAG_ALIASES.get(program, {})
+    out: list[str] = []
+    for flag in flags:
+        for name in (flag, aliases.get(flag)):
+            if name and name not in out:
+                out.append(name)
+    return tuple(out)
+
+
+# -- deleting -------------------------------------------------------------------------------
+
+def rm(an: Analysis, cmd: Cmd, program: str) -> None:
+    """rm / unlink / rmdir / shred: one file_delete per operand, with the command's flags."""
+    p = argv.parse(cmd.words[1:], argv.opts("-n --iterations -s --size --random-source"))
+    flags = canonical("rm" if program in ("rm", "srm") else program, p.flags)
+    if program == "shred":
+        kind = "file_delete" if p.has("u", "remove") or any(f.startswith("remove") for f in p.flags) else "file_write"
+    else:
+        kind = "file_delete"
+    for word in p.operands:
+        an.file(kind, word, cmd, flags, program=program)
+
+
+FIND_VALUE_PRED = {
+    "-name", "-iname", "-path", "-ipath", "-wholename", "-iwholename", "-regex", "-iregex", "-type",
+    "-xtype", "-mtime", "-mmin", "-atime", "-amin", "-ctime", "-cmin", "-newer", "-anewer", "-cnewer",
+    "-size", "-user", "-group", "-uid", "-gid", "-perm", "-links", "-inum", "-samefile", "-lname",
+    "-ilname", "-used", "-fstype", "-context", "-newermt", "-newerct", "-newerat",
+}
+FIND_VALUE_OTHER = {"-maxdepth", "-mindepth", "-regextype", "-printf", "-fprint", "-fprint0",
+                    "-fprintf", "-fls", "-D", "-O", "-files0-from"}
+FIND_TESTS_NO_VALUE = {"-empty", "-executable", "-readable", "-writable", "-nouser", "-nogroup"}
+FIND_EXEC = ("-exec", "-execdir", "-ok", "-okdir")
+
+
+def find(an: Analysis, cmd: Cmd, program: str) -> None:
+    """find: start points; ``-delete`` and ``-exec`` act on what the expression selects."""
+    from vectimus.analyser import commands
+    words = list(cmd.words[1:])
+    i = 0
+    while i < len(words) and words[i].text in ("-H", "-L", "-P"):
+        i += 1
+    starts = []
+    while i < len(words) and not words[i].dynamic and not words[i].text.startswith(("-", "(", "!")):
+        starts.append(words[i])
+        i += 1
+    if i < len(words) and words[i].dynamic and not starts:
+        starts.append(words[i])
+        i += 1
+    starts = starts or [Word(".")]
+    expr = words[i:]
+    names: list[str] = []
+    filtered = False
+    deletes = False
+    execs: list[tuple[str, list[Word]]] = []
+    writes: list[Word] = []
+    j = 0
+    while j < len(expr):
+        token = expr[j].text
+        j += 1
+        if token in FIND_VALUE_PRED:
+            filtered = True
+            if token in ("-name", "-iname") and j < len(expr):
+                names.append(expr[j].text)
+            j += 1
+        elif token in FIND_VALUE_OTHER:
+            if token in ("-fprint", "-fprint0", "-fls") and j < len(expr):
+                writes.append(expr[j])
+            elif token == "-fprintf" and j < len(expr):
+                writes.append(expr[j])
+                j += 1
+            j += 1
+        elif token in FIND_TESTS_NO_VALUE:
+            filtered = True
+        elif token == "-delete":
+            deletes = True
+        elif token in FIND_EXEC:
+            inner: list[Word] = []
+            while j < len(expr) and expr[j].text not in (";", "+"):
+                inner.append(expr[j])
+                j += 1
+            j += 1
+            execs.append((token, inner))
+    for start in starts:
+        selected = start
+        if filtered:
+            pattern = names[0] if len(names) == 1 else "*"
+            selected = Word(start.text.rstrip("/") + "/**/" + pattern, start.dynamic, glob=True)
+        if deletes:
+            an.file("file_delete", selected, cmd, ("r",), program=program)
+        for token, inner in execs:
+            replaced = [Word(w.text.replace("{}", selected.text), w.dynamic or selected.dynamic,
+                             w.glob or ("{}" in w.text and selected.glob), w.secret) for w in inner]
+            if replaced:
+                commands.dispatch(cmd.with_words(replaced, via=f"find {token}"), an)
+    for word in writes:
+        an.file("file_write", word, cmd, program=program)
+
+
+# -- copying and moving ---------------------------------------------------------------------
+
+CP_VALUE = argv.opts("-t --target-directory -S --suffix -m --mode -o --owner -g --group --backup "
+                     "--reflink --sparse --preserve --no-preserve")
+RSYNC_VALUE = argv.opts(
+    "-e --rsh --exclude --include --exclude-from --include-from --files-from -f --filter --log-file "
+    "--password-file --backup-dir --suffix --chmod --chown -B --block-size --timeout --port "
+    "--partial-dir -T --temp-dir --compare-dest --link-dest --copy-dest --max-size --min-size "
+    "--bwlimit -M --remote-option --rsync-path --usermap --groupmap --info --debug --out-format")
+
+
+def _into(dest: Word, sources: list[Word], cmd: Cmd, an: Analysis, forced_dir: bool) -> list[Word]:
+    """The paths a copy writes: ``dest`` itself, or ``dest/<source name>`` when it is a directory."""
+    is_dir = forced_dir or dest.text.endswith("/") or len(sources) > 1
+    if not is_dir and not dest.dynamic:
+        is_dir = an.target(dest, cmd.scope).is_dir
+    if not is_dir:
+        return [dest]
+    return [Word(dest.text.rstrip("/") + "/" + posixpath.basename(s.text.rstrip("/")),
+                 dest.dynamic or s.dynamic, s.glob) for s in sources] or [dest]
+
+
+def copy(an: Analysis, cmd: Cmd, program: str) -> None:
+    """cp / mv / install / ln: sources read (moved ones deleted), destinations written."""
+    p = argv.parse(cmd.words[1:], CP_VALUE)
+    ops = list(p.operands)
+    if program == "install" and p.has("d", "directory"):
+        for word in ops:
+            an.file("file_write", word, cmd, program=program)
+        return
+    target_dir = p.value("t", "target-directory")
+    if target_dir is not None:
+        dest, sources = target_dir, ops
+    elif len(ops) >= 2:
+        dest, sources = ops[-1], ops[:-1]
+    elif program == "ln" and len(ops) == 1:
+        dest, sources = Word("."), ops
+    else:
+        for word in ops:
+            an.file("file_read", word, cmd, program=program)
+        return
+    no_target_dir = p.has("T", "no-target-directory")
+    for src in sources:
+        if program == "mv":  # the source path is gone afterwards
+            an.file("file_delete", src, cmd, program=program)
+        else:
+            an.file("file_read", src, cmd, program=program)
+    written = [dest] if no_target_dir else _into(dest, sources, cmd, an, target_dir is not None)
+    for word in written:
+        an.file("file_write", word, cmd, canonical(program, p.flags), program=program)
+
+
+def rsync(an: Analysis, cmd: Cmd, program: str) -> None:
+    """rsync: remote ends are network actions; local sources read, a local destination written."""
+    p = argv.parse(cmd.words[1:], RSYNC_VALUE)
+    if not p.operands:
+        return
+    sources, dest = (p.operands[:-1], p.operands[-1]) if len(p.operands) > 1 else (p.operands, None)
+    copy_remote(an, cmd, program, sources, dest)
+    for word in p.all("exclude-from", "include-from", "files-from", "password-file"):
+        an.file("file_read", word, cmd, program=program)
+    for src in sources:
+        if not looks_remote(src.text):
+            an.file("file_read", src, cmd, program=program)
+    if dest is not None and not looks_remote(dest.text):
+        flags = canonical(program, p.flags)
+        an.file("file_write", dest, cmd, flags, program=program)
+        if any(f.startswith("delete") or f.startswith("remove") for f in p.flags):
+            an.file("file_delete", dest, cmd, tuple(dict.fromkeys(("r", *flags))), program=program)
+
+
+# -- writing --------------------------------------------------------------------------------
+
+WRITE_VALUE = {
+    "tee": "", "touch": "-r --reference -d --date -t", "mkdir": "-m --mode --context",
+    "truncate": "-s --size -r --reference", "chmod": "--reference", "chown": "--reference --from",
+    "chgrp": "--reference", "chattr": "-v -p", "setfacl": "-m -M -x -X --set --set-file",
+}
+LEADING_NON_PATH = {"chmod": 1, "chown": 1, "chgrp": 1, "chattr": 0, "setfacl": 0}
+
+
+def write(an: Analysis, cmd: Cmd, program: str) -> None:
+    """tee / touch / mkdir / truncate / chmod / chown …: every path operand is written."""
+    p = argv.parse(cmd.words[1:], argv.opts(WRITE_VALUE.get(program, "")))
+    ops = list(p.operands)
+    if program == "chmod":  # a mode like -w or -x parses as flags; recover it as the mode
+        if ops and not p.value("reference") and (ops[0].text[:1] in "0123456789ugoa+-=" or "=" in ops[0].text):
+            ops = ops[1:]
+    else:
+        skip = LEADING_NON_PATH.get(program, 0)
+        if p.value("reference") is not None:
+            skip = 0
+        if program == "setfacl" and not (p.values or p.has("b", "k", "remove-all")):
+            skip = 1
+        ops = ops[skip:]
+    for word in p.all("r", "reference") if program in ("touch", "truncate") else []:
+        an.file("file_read", word, cmd, program=program)
+    flags = canonical(program, p.flags)
+    for word in ops:
+        an.file("file_write", word, cmd, flags, program=program)
+
+
+def dd(an: Analysis, cmd: Cmd, program: str) -> None:
+    """dd: ``if=`` is read, ``of=`` is written."""
+    for word in cmd.words[1:]:
+        key, eq, value = word.text.partition("=")
+        if eq and key in ("if", "of"):
+            an.file("file_read" if key == "if" else "file_write", Word(value, word.dynamic, word.glob),
+                    cmd, program=program)
+
+
+def sed(an: Analysis, cmd: Cmd, program: str) -> None:
+    """sed: the script comes first unless given by -e/-f; files are written with -i, else read."""
+    p = argv.parse(cmd.words[1:], argv.opts("-e --expression -f --file -l --line-length"))
+    ops = p.operands
+    if not p.all("e", "expression", "f", "file"):
+        ops = ops[1:]
+    for word in p.all("f", "file"):
+        an.file("file_read", word, cmd, program=program)
+    in_place = p.has("i", "in-place") or any(f.startswith("in-place") for f in p.flags)
+    for word in ops:
+        an.file("file_write" if in_place else "file_read", word, cmd, ("i",) if in_place else (),
+                program=program)
+
+
+def patch(an: Analysis, cmd: Cmd, program: str) -> None:
+    """patch: reads the patch, writes the file it names (or the tree it runs in)."""
+    p = argv.parse(cmd.words[1:], argv.opts("-i --input -o --output -d --directory -p --strip "
+                                             "-B --prefix -r --reject-file -z --suffix -F --fuzz"))
+    for word in p.all("i", "input"):
+        an.file("file_read", word, cmd, program=program)
+    if len(p.operands) > 1:
+        an.file("file_read", p.operands[1], cmd, program=program)
+    out = p.value("o", "output")
+    target = out or (p.operands[0] if p.operands else p.value("d", "directory") or Word("."))
+    an.file("file_write", target, cmd, program=program)
+
+
+def crontab(an: Analysis, cmd: Cmd, program: str) -> None:
+    """crontab: installing or editing a table writes the user's crontab; -r deletes it."""
+    p = argv.parse(cmd.words[1:], argv.opts("-u"))
+    user = (p.value("u") or Word(an.env.get("USER") or an.env.get("LOGNAME") or "user")).text
+    spool = Word(f"/var/spool/cron/crontabs/{user}")
+    if p.has("l"):
+        an.file("file_read", spool, cmd, program=program)
+        return
+    for word in p.operands:
+        if word.text != "-":
+            an.file("file_read", word, cmd, program=program)
+    an.file("file_delete" if p.has("r") else "file_write", spool, cmd, program=program)
+
+
+# -- reading --------------------------------------------------------------------------------
+
+# program -> (options taking a value, leading operands that are not files, recursive default)
+READERS: dict[str, tuple[str, int]] = {
+    **dict.fromkeys(("cat", "tac", "nl", "less", "more", "most", "bat", "batcat", "view", "base32",
+                     "base64", "od", "hexdump", "hd", "strings", "paste", "wc", "md5sum",
+                     "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "cksum",
+                     "sum", "cmp", "comm", "file", "expand", "rev", "zcat", "zless", "gzcat", "bzcat",
+                     "xzcat", "zstdcat", "lzcat", "source", ".", "readlink", "realpath", "stat",
+                     "look", "diff3", "sdiff", "vimdiff"), ("", 0)),
+    "cut": ("-b --bytes -c --characters -d --delimiter -f --fields --output-delimiter", 0),
+    "diff": ("-C -U --unified --context -x --exclude -X --exclude-from -I --ignore-matching-lines "
+             "-L --label -F --show-function-line", 0),
+    "iconv": ("-f --from-code -t --to-code -o --output", 0),
+    "column": ("-s --separator -c --output-width -o --output-separator -N --table-columns", 0),
+    "fold": ("-w --width", 0), "fmt": ("-w --width -p --prefix", 0),
+    "split": ("-l --lines -b --bytes -n --number -a --suffix-length -C --line-bytes", 0),
+    "csplit": ("-f --prefix -b --suffix-format -n --digits", 0),
+    "head": ("-n --lines -c --bytes", 0), "tail": ("-n --lines -c --bytes -s --sleep-interval --pid", 0),
+    "sort": ("-o --output -k --key -t --field-separator -S --buffer-size -T --temporary-directory "
+             "--parallel --files0-from", 0),
+    "uniq": ("-f --skip-fields -s --skip-chars -w --check-chars", 0),
+    "xxd": ("-c -cols -g -groupsize -l -len -s -seek -o -offset -n -name", 0),
+    "shuf": ("-o --output -n --head-count -i --input-range --random-source", 0),
+    "awk": ("-f --file -v --assign -F --field-separator -i --include -l --load", 1),
+    "gawk": ("-f --file -v --assign -F --field-separator -i --include -l --load", 1),
+    "mawk": ("-f -v -F", 1), "nawk": ("-f -v -F", 1),
+    "grep": ("-e --regexp -f --file -m --max-count -A -B -C --context --include --exclude "
+             "--exclude-dir --label --color --colour -d --directories -D --devices", 1),
+    "egrep": ("-e -f -m -A -B -C --include --exclude --exclude-dir", 1),
+    "fgrep": ("-e -f -m -A -B -C --include --exclude --exclude-dir", 1),
+    "rg": ("-e --regexp -f --file -g --glob --iglob -t --type -T --type-not -m --max-count -A -B -C "
+           "--context -M --max-columns -j --threads --max-depth -d --ignore-file --type-add "
+           "--colors --color -E --encoding --sort --sortr -r --replace --pre --pre-glob", 1),
+    "ag": ("-G --file-search-regex -A -B -C -m --ignore --depth", 1),
+    "ack": ("--type -A -B -C -m --ignore-dir", 1),
+    "jq": ("-f --from-file --arg --argjson --slurpfile --rawfile --indent --args --jsonargs -L", 1),
+    "yq": ("-I --indent -o --output-format -p --input-format --arg", 1),
+}
+PATTERN_OPTS = ("e", "regexp", "f", "file", "from-file")
+RECURSIVE_BY_DEFAULT = {"rg", "ag", "ack"}
+
+
+def read(an: Analysis, cmd: Cmd, program: str) -> None:
+    """Known readers: every file operand is read (patterns and programs are not files)."""
+    value_spec, lead = READERS[program]
+    p = argv.parse(cmd.words[1:], argv.opts(value_spec))
+    ops = list(p.operands)
+    if lead and not (program in ("grep", "egrep", "fgrep", "rg", "ag", "ack", "awk", "gawk", "jq")
+                     and p.all(*PATTERN_OPTS)):
+        ops = ops[lead:]
+    if program in ("source", "."):
+        ops = ops[:1]
+    for word in p.all("f", "file", "from-file") if program in ("grep", "rg", "awk", "gawk", "jq") else []:
+        an.file("file_read", word, cmd, program=program)
+    if program == "jq":
+        for name, word in p.values:
+            if name in ("slurpfile", "rawfile"):
+                an.file("file_read", word, cmd, program=program)
+    written: list[Word] = []
+    if program in ("sort", "shuf"):
+        written = p.all("o", "output")
+    elif program in ("uniq", "xxd") and len(ops) == 2:
+        written, ops = [ops[1]], ops[:1]
+    recursive = p.has("r", "R", "recursive", "dereference-recursive") or program in RECURSIVE_BY_DEFAULT
+    if not ops and recursive and not cmd.stdin.kind:
+        ops = [Word(".")]
+    for word in ops:
+        if word.text != "-":
+            an.file("file_read", word, cmd, ("r",) if recursive else (), program=program)
+    for word in written:
+        an.file("file_write", word, cmd, program=program)
+
+
+# -- archives -------------------------------------------------------------------------------
+
+TAR_VALUE = argv.opts("-f --file -C --directory -T --files-from -X --exclude-from --exclude "
+                      "-b --blocking-factor -H --format -I --use-compress-program --transform "
+                      "-g --listed-incremental --owner --group --mode -N --newer --to-command")
+
+
+def tar(an: Analysis, cmd: Cmd, program: str) -> None:
+    """tar: creating reads the inputs and writes the archive; extracting writes into -C or cwd."""
+    words = list(cmd.words[1:])
+    if words and not words[0].text.startswith("-") and not words[0].dynamic:
+        words[0] = Word("-" + words[0].text)
+    p = argv.parse(words, TAR_VALUE)
+    archive = p.value("f", "file")
+    creating = p.has("c", "create", "r", "append", "u", "update")
+    extracting = p.has("x", "extract", "get")
+    if creating:
+        if archive is not None and archive.text != "-":
+            an.file("file_write", archive, cmd, program=program)
+        base = p.value("C", "directory")
+        for word in p.operands:
+            path = Word(f"{base.text.rstrip('/')}/{word.text}", base.dynamic or word.dynamic) \
+                if base is not None and not word.text.startswith("/") else word
+            an.file("file_read", path, cmd, program=program)
+    else:
+        if archive is not None and archive.text != "-":
+            an.file("file_read", archive, cmd, program=program)
+        if extracting:
+            an.file("file_write", p.value("C", "directory") or Word("."), cmd, program=program)
+    for word in p.all("T", "files-from", "X", "exclude-from"):
+        an.file("file_read", word, cmd, program=program)
+
+
+def zip_(an: Analysis, cmd: Cmd, program: str) -> None:
+    """zip: writes the archive (first operand), reads the rest; unzip: reads it, writes -d or cwd."""
+    if program == "unzip":
+        p = argv.parse(cmd.words[1:], argv.opts("-d -P -x"))
+        if p.operands:
+            an.file("file_read", p.operands[0], cmd, program=program)
+        if not p.has("l", "t", "p", "Z"):
+            an.file("file_write", p.value("d") or Word("."), cmd, program=program)
+        return
+    p = argv.parse(cmd.words[1:], argv.opts("-P --password -O --output-file -b --temp-path -n "
+                                             "--suffixes -t -tt -i -x -Z --compression-method"))
+    ops = p.operands
+    if ops:
+        an.file("file_write", p.value("O", "output-file") or ops[0], cmd, program=program)
+    for word in ops[1:]:
+        an.file("file_read", word, cmd, ("r",) if p.has("r", "recurse-paths") else (), program=program)
+
+
+def compress(an: Analysis, cmd: Cmd, program: str) -> None:
+    """gzip / bzip2 / xz / zstd: each file is read and replaced (written), unless -c keeps it."""
+    p = argv.parse(cmd.words[1:], argv.opts("-S --suffix -o --output -T --threads"))
+    kind = "file_read" if p.has("c", "stdout", "to-stdout", "l", "list", "t", "test") else "file_write"
+    for word in p.operands:
+        an.file(kind, word, cmd, program=program)
+
+
+HANDLERS = {
+    "rm": rm, "unlink": rm, "rmdir": rm, "shred": rm, "srm": rm, "find": find,
+    "cp": copy, "mv": copy, "install": copy, "ln": copy, "rsync": rsync,
+    "tee": write, "touch": write, "mkdir": write, "truncate": write, "chmod": write, "chown": write,
+    "chgrp": write, "chattr": write, "setfacl": write,
+    "dd": dd, "sed": sed, "gsed": sed, "patch": patch, "crontab": crontab,
+    "tar": tar, "gtar": tar, "bsdtar": tar, "zip": zip_, "unzip": zip_,
+    "gzip": compress, "gunzip": compress, "bzip2": compress, "bunzip2": compress, "xz": compress,
+    "unxz": compress, "zstd": compress, "unzstd": compress,
+    **dict.fromkeys(READERS, read),
+}
+

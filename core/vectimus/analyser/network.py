@@ -1,0 +1,353 @@
+"""Network destinations: URL and host facts, and the programs that talk to the network.
+
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+from urllib.parse import urlsplit
+
+from vectimus.analyser import argv
+from vectimus.analyser.context import Analysis, Cmd, Word, basename
+from vectimus.model import NetFacts
+
+METADATA_HOSTS = {"169.254.169.254", "fd00:ec2::254", "metadata.google.internal", "metadata",
+                  "metadata.azure.com", "100.100.100.200", "169.254.170.2", "metadata.goog"}
+DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21, "ssh": 22, "sftp": 22, "scp": 22,
+                 "rsync": 873, "git": 9418, "ws": 80, "wss": 443, "telnet": 23}
+_SCP_LIKE = re.compile(r"^(?:[^@/\s]+@)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):(?!//)")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_HOSTLIKE = re.compile(r"^(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?::\d+)?(?:/.*)?$|^\d+\.\d+\.\d+\.\d+(?::\d+)?(?:/.*)?$"
+                       r"|^localhost(?::\d+)?(?:/.*)?$")
+
+
+def is_url(text: str) -> bool:
+    """True for ``scheme://…``."""
+    return bool(_URL.match(text))
+
+
+def looks_remote(text: str) -> bool:
+    """True for a URL or a scp-style ``[user@]host:path`` operand."""
+    return is_url(text) or bool(_SCP_LIKE.match(text))
+
+
+def net_facts(target: str, *, scheme: str = "", port: int = 0, sends_data: bool = False,
+              sends_secret: bool = False, listens: bool = False) -> NetFacts:
+    """Facts for a URL, a scp-style ``user@host:path`` or a bare ``host[:port]``."""
+    url = target
+    host = ""
+    if is_url(target):
+        try:
+            parts = urlsplit(target)
+        except ValueError:  # a malformed [IPv6] host
+            parts = urlsplit(target.replace("[", "").replace("]", ""))
+        scheme = parts.scheme.lower()
+        netloc = parts.netloc.rpartition("@")[2]
+        host, port = _host_port(netloc, port)
+    elif (m := _SCP_LIKE.match(target)) and not target[m.end():].split("/")[0].isdigit():
+        host = m.group(1)
+        scheme = scheme or "ssh"
+    else:
+        head = target.split("/", 1)[0].rpartition("@")[2]
+        host, port = _host_port(head, port)
+    host = host.strip("[]").rstrip(".").lower()
+    if not port and scheme:
+        port = DEFAULT_PORTS.get(scheme, 0)
+    ip = _ip(host)
+    if ip is not None:
+        host = str(ip)
+    loopback = (ip is not None and ip.is_loopback) or host == "localhost" or host.endswith(".localhost")
+    link_local = ip is not None and ip.is_link_local
+    return NetFacts(
+        url=url, scheme=scheme, host=host, port=port, is_ip=ip is not None, is_loopback=loopback,
+        is_private=ip is not None and ip.is_private and not loopback and not link_local,
+        is_link_local=link_local, is_metadata=host in METADATA_HOSTS,
+        sends_data=sends_data or sends_secret, sends_secret=sends_secret, listens=listens)
+
+
+def _host_port(netloc: str, port: int) -> tuple[str, int]:
+    if netloc.startswith("["):
+        host, _, rest = netloc[1:].partition("]")
+        rest = rest.lstrip(":")
+    elif netloc.count(":") == 1:
+        host, _, rest = netloc.partition(":")
+    else:
+        host, rest = netloc, ""
+    if rest.isdigit():
+        port = int(rest)
+    return host, port
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host names, including legacy spellings (``2852039166``, ``0xA9FEA9FE``)."""
+    if not host:
+        return None
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        if not re.fullmatch(r"[0-9a-fA-Fx.]+", host) or not host[0].isdigit():
+            return None
+        try:
+            ip = ipaddress.ip_address(socket.inet_aton(host))
+        except (OSError, ValueError):
+            return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
+def remote(an: Analysis, cmd: Cmd, program: str, word: Word, *, sends_data: bool = False,
+           sends_secret: bool = False, scheme: str = "", port: int = 0, listens: bool = False) -> None:
+    """Record a network action to the destination ``word`` names."""
+    facts = net_facts(word.text, scheme=scheme, port=port, sends_data=sends_data,
+                      sends_secret=sends_secret or (sends_data and word.secret), listens=listens)
+    an.network(facts, cmd, program=program, dynamic=word.dynamic)
+
+
+# -- programs -------------------------------------------------------------------------------
+
+CURL_VALUE = argv.opts(
+    "-d --data --data-raw --data-binary --data-urlencode --data-ascii --json -F --form --form-string "
+    "-T --upload-file -X --request -H --header -o --output -u --user -A --user-agent -e --referer "
+    "-b --cookie -c --cookie-jar -K --config -x --proxy --url -w --write-out -m --max-time "
+    "--connect-timeout --retry -r --range -C --continue-at --cacert --cert -E --key --resolve "
+    "--interface -z --time-cond --limit-rate -D --dump-header --output-dir --variable -U "
+    "--proxy-user --connect-to --retry-delay --retry-max-time -Y -y --speed-limit --speed-time "
+    "--max-filesize -Q --quote --mail-from --mail-rcpt --trace --trace-ascii --stderr")
+CURL_DATA = ("d", "data", "data-raw", "data-binary", "data-urlencode", "data-ascii", "json",
+             "F", "form", "form-string", "T", "upload-file")
+
+
+def curl(an: Analysis, cmd: Cmd, program: str) -> None:
+    """curl: each URL, what it uploads, what it writes."""
+    p = argv.parse(cmd.words[1:], CURL_VALUE)
+    sends = bool(any(p.all(n) for n in CURL_DATA))
+    secret = cmd.stdin.secret and sends
+    for name, value in p.values:
+        if name not in CURL_DATA:
+            continue
+        text = value.text
+        secret |= value.secret
+        source = text.partition("=@")[2] or text.partition("=<")[2] if name in ("F", "form") else (
+            text if name in ("T", "upload-file") else text[1:] if text.startswith("@") else "")
+        source = source.split(";", 1)[0]
+        if source == "-":
+            secret |= cmd.stdin.secret
+            sends = True
+        elif source:
+            if an.file("file_read", Word(source, value.dynamic), cmd, program=program).is_secret:
+                secret = True
+    method = (p.value("X", "request") or Word("")).text.upper()
+    if method in ("POST", "PUT", "PATCH") and (cmd.stdin.kind or sends):
+        sends = True
+    for word in p.all("o", "output", "D", "dump-header", "c", "cookie-jar"):
+        if word.text != "-":
+            an.file("file_write", word, cmd, program=program)
+    if p.has("O", "remote-name", "remote-name-all"):
+        for url in p.operands:
+            name = url.text.split("?", 1)[0].rstrip("/").rpartition("/")[2]
+            if name:
+                an.file("file_write", Word(name, url.dynamic), cmd, program=program)
+    for word in p.all("K", "config"):
+        an.file("file_read", word, cmd, program=program)
+    for url in [*p.operands, *p.all("url")]:
+        remote(an, cmd, program, url, sends_data=sends, sends_secret=secret, scheme="http")
+
+
+WGET_VALUE = argv.opts(
+    "-O --output-document -o --output-file -a --append-output -P --directory-prefix -i --input-file "
+    "--post-data --post-file --body-data --body-file --method -U --user-agent --header -t --tries "
+    "-T --timeout -e --execute --user --password --load-cookies --save-cookies -Q --quota "
+    "--ca-certificate --certificate --private-key -l --level -A --accept -R --reject -D --domains")
+
+
+def wget(an: Analysis, cmd: Cmd, program: str) -> None:
+    """wget: each URL, what it posts, where it saves."""
+    p = argv.parse(cmd.words[1:], WGET_VALUE)
+    secret = False
+    sends = bool(p.all("post-data", "body-data", "post-file", "body-file"))
+    for word in [*p.all("post-data", "body-data")]:
+        secret |= word.secret
+    for word in p.all("post-file", "body-file"):
+        if an.file("file_read", word, cmd, program=program).is_secret:
+            secret = True
+    for word in p.all("i", "input-file", "load-cookies"):
+        an.file("file_read", word, cmd, program=program)
+    outputs = [w for w in p.all("O", "output-document", "o", "output-file", "a", "append-output",
+                                "save-cookies") if w.text != "-"]
+    for word in outputs:
+        an.file("file_write", word, cmd, program=program)
+    prefix = p.value("P", "directory-prefix")
+    for url in p.operands:
+        remote(an, cmd, program, url, sends_data=sends, sends_secret=secret, scheme="http")
+        if not p.value("O", "output-document"):
+            name = url.text.split("?", 1)[0].split("://", 1)[-1].rstrip("/").partition("/")[2]
+            name = name.rpartition("/")[2] or "index.html"
+            path = f"{prefix.text.rstrip('/')}/{name}" if prefix else name
+            an.file("file_write", Word(path, url.dynamic or bool(prefix and prefix.dynamic)), cmd,
+                    program=program)
+
+
+NC_VALUE = argv.opts("-p -s -w -e -c -i -q -x -X -I -O -T -V -m --source-port --source --exec "
+                     "--sh-exec --lua-exec --wait --proxy --proxy-type")
+
+
+def netcat(an: Analysis, cmd: Cmd, program: str) -> None:
+    """nc / ncat / netcat: the peer, data fed to it, and a program it runs (``-e``)."""
+    from vectimus.analyser import commands
+    p = argv.parse(cmd.words[1:], NC_VALUE)
+    listen = p.has("l", "listen")
+    sends = bool(cmd.stdin.kind) and not listen
+    ops = p.operands
+    port = next((int(w.text) for w in ops[1:2] if w.text.isdigit()), 0)
+    if listen:
+        port = port or next((int(w.text) for w in [*ops[:1], *p.all("p")] if w.text.isdigit()), 0)
+        host = next((w for w in ops if not w.text.isdigit()), Word("0.0.0.0"))
+        remote(an, cmd, program, host, port=port, scheme="tcp", listens=True)
+    elif ops:
+        remote(an, cmd, program, ops[0], port=port, scheme="udp" if p.has("u") else "tcp",
+               sends_data=sends, sends_secret=cmd.stdin.secret)
+    for word in p.all("e", "exec"):
+        commands.dispatch(cmd.with_words([word], via=f"{program} -e"), an)
+    for word in p.all("c", "sh-exec"):
+        commands.shell_string(an, cmd, word, f"{program} -c")
+
+
+def socat(an: Analysis, cmd: Cmd, program: str) -> None:
+    """socat: each address (TCP/UDP/SSL peers, EXEC/SYSTEM programs, files)."""
+    from vectimus.analyser import commands
+    addrs = [w for w in cmd.words[1:] if not w.text.startswith("-") or w.text == "-"]
+    sends = bool(cmd.stdin.kind) or len(addrs) == 2
+    for word in addrs:
+        kind, _, rest = word.text.partition(":")
+        kind = kind.upper()
+        rest = rest.split(",", 1)[0]
+        if kind in ("TCP", "TCP4", "TCP6", "UDP", "UDP4", "UDP6", "OPENSSL", "SSL", "TCP-CONNECT",
+                    "UDP-SENDTO", "SCTP", "SCTP-CONNECT"):
+            remote(an, cmd, program, Word(rest, word.dynamic), scheme=kind.split("-")[0].lower().rstrip("46"),
+                   sends_data=sends, sends_secret=cmd.stdin.secret)
+        elif kind.endswith("-LISTEN") or kind.endswith("-L"):
+            port = int(rest) if rest.isdigit() else 0
+            remote(an, cmd, program, Word("0.0.0.0"), port=port, scheme=kind.split("-")[0].lower(),
+                   listens=True)
+        elif kind in ("EXEC", "SYSTEM"):
+            commands.shell_string(an, cmd, Word(word.text.partition(":")[2].split(",", 1)[0],
+                                                word.dynamic), f"{program} {kind.lower()}")
+        elif kind in ("OPEN", "CREATE", "FILE", "GOPEN") or (kind.startswith("/") and not rest):
+            path = Word(rest if rest else word.text.split(",", 1)[0], word.dynamic)
+            an.file("file_write" if kind == "CREATE" else "file_read", path, cmd, program=program)
+
+
+SSH_VALUE = argv.opts("-b -c -D -E -e -F -I -i -J -L -l -m -O -o -p -Q -R -S -W -w -B")
+
+
+def ssh(an: Analysis, cmd: Cmd, program: str) -> None:
+    """ssh / sftp / telnet / ftp: the host (and port) they connect to."""
+    p = argv.parse(cmd.words[1:], SSH_VALUE, stop_at_operand=program == "ssh")
+    if not p.operands:
+        return
+    port_word = p.value("p", "P")
+    port = int(port_word.text) if port_word and port_word.text.isdigit() else 0
+    if program in ("telnet", "ftp") and len(p.operands) > 1 and p.operands[1].text.isdigit():
+        port = int(p.operands[1].text)
+    scheme = {"ssh": "ssh", "sftp": "sftp", "telnet": "telnet", "ftp": "ftp"}.get(program, "ssh")
+    target = p.operands[0]
+    text = target.text
+    if not is_url(text):
+        text = text.rpartition("@")[2]
+        if program == "sftp":
+            text = text.split(":", 1)[0]
+    remote(an, cmd, program, Word(text, target.dynamic), scheme=scheme, port=port,
+           sends_data=bool(cmd.stdin.kind) or len(p.operands) > 1,
+           sends_secret=cmd.stdin.secret or any(w.secret for w in p.operands[1:]))
+    for jump in p.all("J"):
+        remote(an, cmd, program, Word(jump.text.rpartition("@")[2], jump.dynamic), scheme="ssh")
+
+
+SCP_VALUE = argv.opts("-c -F -i -J -l -o -P -S -D -X")
+
+
+def copy_remote(an: Analysis, cmd: Cmd, program: str, sources: list[Word], dest: Word | None) -> bool:
+    """scp / rsync: network actions for remote operands; True when any operand was remote."""
+    local_sources = [s for s in sources if not looks_remote(s.text)]
+    uploads = dest is not None and looks_remote(dest.text)
+    secret = False
+    if uploads:
+        for src in local_sources:
+            if an.target(src, cmd.scope).is_secret:
+                secret = True
+    found = False
+    for word in [*sources, *([dest] if dest is not None else [])]:
+        if looks_remote(word.text):
+            found = True
+            scheme = "rsync" if word.text.startswith("rsync://") or "::" in word.text else "ssh"
+            remote(an, cmd, program, word, scheme=scheme, sends_data=uploads and word is dest,
+                   sends_secret=secret and word is dest)
+    return found
+
+
+def scp(an: Analysis, cmd: Cmd, program: str) -> None:
+    """scp: remote peers; local sources are read, a local destination written."""
+    p = argv.parse(cmd.words[1:], SCP_VALUE)
+    if len(p.operands) < 2:
+        return
+    sources, dest = p.operands[:-1], p.operands[-1]
+    copy_remote(an, cmd, program, sources, dest)
+    for src in sources:
+        if not looks_remote(src.text):
+            an.file("file_read", src, cmd, program=program)
+    if not looks_remote(dest.text):
+        an.file("file_write", dest, cmd, program=program)
+
+
+def httpie(an: Analysis, cmd: Cmd, program: str) -> None:
+    """httpie (``http``/``https``) and xh: ``[METHOD] URL [items]``; items send data."""
+    p = argv.parse(cmd.words[1:], argv.opts("-a --auth -o --output --session -A --auth-type"))
+    ops = p.operands
+    if ops and ops[0].text.isupper() and ops[0].text.isalpha():
+        ops = ops[1:]
+    if not ops:
+        return
+    items = ops[1:]
+    secret = False
+    for item in items:
+        if "@" in item.text and (item.text.partition("@")[2]):
+            source = item.text.rpartition("@")[2]
+            if an.file("file_read", Word(source, item.dynamic), cmd, program=program).is_secret:
+                secret = True
+        secret |= item.secret
+    url = ops[0]
+    if not is_url(url.text) and not url.text.startswith(":"):
+        url = Word(("https://" if program == "https" else "http://") + url.text, url.dynamic)
+    remote(an, cmd, program, url, sends_data=bool(items) or bool(cmd.stdin.kind),
+           sends_secret=secret or cmd.stdin.secret)
+
+
+def downloader(an: Analysis, cmd: Cmd, program: str) -> None:
+    """aria2c, lynx, links, w3m …: every URL operand is a destination."""
+    for word in cmd.words[1:]:
+        if is_url(word.text):
+            remote(an, cmd, program, word)
+
+
+HANDLERS = {
+    "curl": curl, "wget": wget, "wget2": wget, "nc": netcat, "ncat": netcat, "netcat": netcat,
+    "socat": socat, "ssh": ssh, "sftp": ssh, "telnet": ssh, "ftp": ssh, "scp": scp,
+    "http": httpie, "https": httpie, "xh": httpie, "xhs": httpie,
+    "aria2c": downloader, "lynx": downloader, "links": downloader, "w3m": downloader,
+}
+
+
+def url_operands(an: Analysis, cmd: Cmd, program: str, words, *, sends_data: bool = False) -> None:
+    """Network actions for the operands of ``words`` that are URLs or scp-style remotes."""
+    for word in words:
+        if looks_remote(word.text) and not word.text.startswith(("file://",)):
+            remote(an, cmd, program, word, sends_data=sends_data)
+
+
+def handles(program: str) -> bool:
+    """True when this module knows ``program``."""
+    return basename(program) in HANDLERS

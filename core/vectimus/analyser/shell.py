@@ -1,0 +1,469 @@
+"""Walk a bash syntax tree (tree-sitter-bash) in execution order and hand each simple command on.
+
+The walker evaluates words (quotes, escapes, constant variables, ``$(…)``), follows ``cd`` and
+assignments through a command list, feeds pipes and redirects to the commands they belong to and
+records redirect targets. What a command itself does is ``commands.dispatch``'s business.
+tree-sitter is imported lazily, on the first shell call, and the parser is built once.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from vectimus.analyser import commands, redirects
+from vectimus.analyser.context import (
+    MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, MAX_WORDS, TRUSTED_ENV, Analysis, Cmd, Input, Scope,
+    Unanalysable, Word, basename,
+)
+from vectimus.analyser.words import (
+    GLOB_CHARS, ansi_c, expand_braces, mark_braces, unescape_double, unescape_unquoted,
+)
+
+_PARSER: Any = None
+REDIRECT_TYPES = ("file_redirect", "heredoc_redirect", "herestring_redirect")
+LOOP_VALUES = 16  # a for loop over more literal values than this runs once with an unknown variable
+
+
+def parser() -> Any:
+    """The process-wide tree-sitter parser for bash."""
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter
+        import tree_sitter_bash
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    return _PARSER
+
+
+def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (), depth: int = 0,
+                 stdin: Input = Input()) -> None:
+    """Analyse shell text, recording every action it would perform into ``an``."""
+    if depth > MAX_DEPTH:
+        raise Unanalysable(f"shell code nested more than {MAX_DEPTH} levels deep")
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) > MAX_COMMAND_BYTES:
+        raise Unanalysable(f"shell command longer than {MAX_COMMAND_BYTES} bytes")
+    if not text.strip():
+        return
+    root = parser().parse(_astral_free(data)).root_node
+    before = len(an.actions)
+    if root.has_error:
+        an.syntax_error = True
+    Walker(an, data, via, depth).block(root, scope, stdin)
+    if root.has_error and len(an.actions) == before:
+        raise Unanalysable("shell syntax that cannot be parsed: " + _first_line(text))
+
+
+_ASTRAL = re.compile(rb"[\xf0-\xf7][\x80-\xbf]{3}")
+_LEAD4 = re.compile(rb"[\xf0-\xff]")
+
+
+def _astral_free(data: bytes) -> bytes:
+    """``data`` with each 4-byte UTF-8 character replaced by four ``_`` (same byte offsets).
+
+    tree-sitter-bash 0.25 can crash the process (SIGSEGV) on 4-byte UTF-8 after a ``{``
+    (tree-sitter/tree-sitter-bash#337). Word values are still read from the original bytes.
+    """
+    if not _LEAD4.search(data):
+        return data
+    return _LEAD4.sub(b"_", _ASTRAL.sub(b"____", data))
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line[:80] + ("…" if len(line) > 80 else "")
+
+
+class Walker:
+    """Visits one parsed shell text."""
+
+    def __init__(self, an: Analysis, data: bytes, via: tuple[str, ...], depth: int) -> None:
+        self.an = an
+        self.data = data
+        self.via = via
+        self.depth = depth
+        self.nesting = 0
+        self.last_value: str | None = None  # what the last simple command printed, when constant
+        self.ran = 0                        # simple commands run, to know when last_value holds
+
+    def text(self, node) -> str:
+        return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    # -- statements -------------------------------------------------------------------------
+
+    def block(self, node, scope: Scope, stdin: Input) -> None:
+        for child in node.named_children:
+            self.statement(child, scope, stdin)
+
+    def statement(self, node, scope: Scope, stdin: Input, redirs: tuple = (), raw: str = "") -> None:
+        self.an.tick()
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise Unanalysable("shell code nested too deeply")
+        try:
+            self._statement(node, scope, stdin, redirs, raw)
+        finally:
+            self.nesting -= 1
+
+    def _statement(self, node, scope, stdin, redirs, raw) -> None:
+        kind = node.type
+        if kind == "command":
+            self.command(node, scope, stdin, redirs, raw or self.text(node))
+        elif kind == "redirected_statement":
+            self.redirected(node, scope, stdin)
+        elif kind == "pipeline":
+            self.pipeline(node, scope, stdin)
+        elif kind == "subshell":
+            self.block(node, scope.child(), stdin)
+        elif kind == "variable_assignment":
+            self.assign(node, scope)
+        elif kind == "declaration_command":
+            self.declaration(node, scope)
+        elif kind == "unset_command":
+            for child in node.named_children:
+                scope.vars.pop(self.text(child), None)
+        elif kind == "for_statement":
+            self.for_loop(node, scope, stdin)
+        elif kind == "function_definition":
+            body = node.child_by_field_name("body")
+            if body is not None:
+                inner = scope.child()
+                inner.positional = None
+                self.statement(body, inner, Input())
+        elif kind == "case_statement":
+            for child in node.named_children:
+                if child.type == "case_item":
+                    self.block_of_statements(child, scope, stdin)
+                else:
+                    self.word(child, scope)
+        elif kind in ("comment", "heredoc_body", "heredoc_end", "heredoc_start"):
+            return
+        elif kind in _WORD_TYPES:
+            self.word(node, scope)
+        elif kind in ("test_command", "arithmetic_expansion", "binary_expression",
+                                             "unary_expression", "parenthesized_expression",
+                                             "compound_assignment"):
+            self.substitutions(node, scope)
+        else:
+            # lists, { …; }, if / while / until / elif / else, do groups, negation, ERROR nodes …
+            self.block_of_statements(node, scope, stdin)
+
+    def block_of_statements(self, node, scope: Scope, stdin: Input) -> None:
+        for child in node.named_children:
+            if node.type == "case_item" and node.field_name_for_named_child(
+                    node.named_children.index(child)) == "value":
+                self.word(child, scope)
+            else:
+                self.statement(child, scope, stdin)
+
+    def redirected(self, node, scope: Scope, stdin: Input) -> None:
+        body = node.child_by_field_name("body")
+        redirs = tuple(c for c in node.named_children if c.type in REDIRECT_TYPES)
+        if body is not None and body.type == "command":
+            self.statement(body, scope, stdin, redirs, self.text(node))
+            return
+        cmd = Cmd(words=(), raw=self.text(node), scope=scope, via=self.via, stdin=stdin, depth=self.depth)
+        stdin = self.apply_redirects(redirs, cmd) or stdin
+        if body is not None:
+            self.statement(body, scope, stdin)
+
+    def pipeline(self, node, scope: Scope, stdin: Input) -> None:
+        stages = [c for c in node.named_children if c.type != "comment"]
+        secret = stdin.secret
+        for i, stage in enumerate(stages):
+            before = self.an.secret_reads
+            feed = stdin if i == 0 else Input("pipe", secret=secret)
+            self.statement(stage, scope.child() if len(stages) > 1 else scope, feed)
+            if self.an.secret_reads > before:
+                secret = True
+
+    def for_loop(self, node, scope: Scope, stdin: Input) -> None:
+        var = node.child_by_field_name("variable")
+        body = node.child_by_field_name("body")
+        values: list[Word] = []
+        has_in = False
+        for i, child in enumerate(node.children):
+            if node.field_name_for_child(i) == "value":
+                has_in = True
+                values.extend(self.words(child, scope))
+        if body is None:
+            return
+        name = self.text(var) if var is not None else ""
+        static = has_in and len(values) <= LOOP_VALUES and not any(w.dynamic or w.glob for w in values)
+        if static and name:
+            for value in values:
+                scope.vars[name] = value
+                self.statement(body, scope, stdin)
+            return
+        if name:
+            scope.vars[name] = Word("$" + name, dynamic=True)
+        self.statement(body, scope, stdin)
+
+    def assign(self, node, scope: Scope, export: bool = False) -> None:
+        name_node = node.child_by_field_name("name")
+        value_node = node.child_by_field_name("value")
+        value = Word("")
+        if value_node is not None:
+            if value_node.type == "array":
+                self.substitutions(value_node, scope)
+                value = Word(self.text(value_node), dynamic=True)
+            else:
+                value = self.word(value_node, scope)
+        if name_node is None:
+            return
+        name = self.text(name_node)
+        if name_node.type != "variable_name":  # a[1]=x
+            return
+        if self.text(node)[len(name):].startswith("+="):
+            old = scope.vars.get(name)
+            value = Word((old.text if old else "") + value.text, dynamic=value.dynamic or old is None,
+                         secret=value.secret or bool(old and old.secret))
+        scope.vars[name] = value
+
+    def declaration(self, node, scope: Scope) -> None:
+        keyword = node.children[0].type if node.children else ""
+        assigned = False
+        options = []
+        for child in node.named_children:
+            if child.type == "variable_assignment":
+                self.assign(child, scope)
+                assigned = True
+            elif child.type == "word":
+                options.append(self.text(child))
+        names = [o for o in options if not o.startswith("-")]
+        if not assigned and not names and keyword in ("export", "declare", "typeset", "readonly"):
+            commands.environment_dump(self.an, Cmd(words=(Word(keyword),), raw=self.text(node),
+                                                   scope=scope, via=self.via, depth=self.depth))
+
+    # -- simple commands --------------------------------------------------------------------
+
+    def command(self, node, scope: Scope, stdin: Input, redirs: tuple, raw: str) -> None:
+        assignments, words = [], []
+        redirs = list(redirs)
+        for i, child in enumerate(node.children):
+            field = node.field_name_for_child(i)
+            if child.type == "variable_assignment":
+                assignments.append(child)
+            elif child.type in REDIRECT_TYPES:
+                redirs.append(child)
+            elif field == "name":
+                inner = child.named_children[0] if child.named_children else child
+                words.extend(self.words(inner, scope))
+            elif field == "argument":
+                words.extend(self.words(child, scope))
+        if not words:
+            for a in assignments:
+                self.assign(a, scope)
+        else:
+            env_scope = scope.child()
+            for a in assignments:
+                self.assign(a, env_scope)
+        cmd = Cmd(words=tuple(words), raw=raw.strip(), scope=scope, via=self.via, stdin=stdin,
+                  depth=self.depth)
+        start = len(self.an.actions)
+        new_stdin = self.apply_redirects(redirs, cmd)
+        if new_stdin is not None:
+            cmd = cmd.with_words(words, stdin=new_stdin)
+        self.ran += 1
+        self.last_value = self.printed(words, scope)
+        if words:
+            middle = len(self.an.actions)
+            commands.dispatch(cmd, self.an)
+            if middle > start and len(self.an.actions) > middle and self.an.actions[middle].kind == "exec":
+                self.an.actions.insert(start, self.an.actions.pop(middle))  # exec before its redirects
+
+    def printed(self, words: list[Word], scope: Scope) -> str | None:
+        """What ``echo`` / ``pwd`` print, when it is a constant (for ``$(echo x)`` as a program)."""
+        if not words or any(w.dynamic for w in words):
+            return None
+        name = basename(words[0].text)
+        if name == "echo":
+            return " ".join(w.text for w in words[1:] if w.text not in ("-n", "-e", "-E"))
+        if name == "pwd" and len(words) == 1 and not scope.cwd_dynamic:
+            return scope.places.cwd
+        if name == "mktemp" and all(w.text in ("-d", "--directory", "-q", "--quiet") for w in words[1:]):
+            tmp = self.an.env.get("TMPDIR") or "/tmp"
+            return tmp.rstrip("/") + "/tmp.XXXXXXXXXX"  # a fresh name in the temp dir
+        return None
+
+    def apply_redirects(self, redirs, cmd: Cmd) -> Input | None:
+        """Record what the redirects read and write; return the stdin they give the command."""
+        stdin = None
+        for node in redirs:
+            got = self.redirect(node, cmd)
+            if got is not None:
+                stdin = got
+        return stdin
+
+    def redirect(self, node, cmd: Cmd) -> Input | None:
+        if node.type == "herestring_redirect":
+            parts = [self.word(c, cmd.scope) for c in node.named_children]
+            value = " ".join(p.text for p in parts)
+            return Input("text", value, secret=any(p.secret for p in parts))
+        if node.type == "heredoc_redirect":
+            return self.heredoc(node, cmd)
+        op = ""
+        dest = None
+        for i, child in enumerate(node.children):
+            if not child.is_named:
+                op = op or child.type
+            elif node.field_name_for_child(i) == "destination" and dest is None:
+                dest = child
+        if dest is None:
+            return None
+        if op in (">&", "<&") and dest.type == "number":
+            return None
+        word = self.word(dest, cmd.scope)
+        return redirects.file_redirect(self.an, cmd, op, word)
+
+    def heredoc(self, node, cmd: Cmd) -> Input:
+        text_parts: list[str] = []
+        strip_tabs = False
+        for child in node.children:
+            if child.type == "<<-":
+                strip_tabs = True
+            elif child.type == "heredoc_body":
+                text_parts.append(self.text(child))
+                self.substitutions(child, cmd.scope)
+            elif child.type == "file_redirect":
+                self.redirect(child, cmd)
+        body = "".join(text_parts)
+        if strip_tabs:
+            body = "\n".join(line.lstrip("\t") for line in body.split("\n"))
+        return Input("text", body)
+
+    # -- words ------------------------------------------------------------------------------
+
+    def words(self, node, scope: Scope) -> list[Word]:
+        """The words one argument node becomes (brace expansion may make several)."""
+        word = self.word(node, scope)
+        texts = expand_braces(word.text)
+        if len(texts) == 1:
+            return [Word(texts[0], word.dynamic, word.glob, word.secret)]
+        return [Word(t, word.dynamic, word.glob, word.secret) for t in texts[:MAX_WORDS]]
+
+    def word(self, node, scope: Scope) -> Word:
+        """One word's value; unknown parts keep their text and make it dynamic."""
+        self.an.tick()
+        kind = node.type
+        text = self.text(node)
+        if kind == "word":
+            value = unescape_unquoted(text)
+            return Word(mark_braces(value), glob=any(c in GLOB_CHARS for c in value))
+        if kind == "raw_string":
+            return Word(text[1:-1])
+        if kind == "ansi_c_string":
+            return Word(ansi_c(text[2:-1]))
+        if kind in ("string", "translated_string"):
+            return self.joined(node, scope, quoted=True)
+        if kind == "concatenation":
+            return self.joined(node, scope, quoted=False)
+        if kind == "simple_expansion":
+            name = text[1:]
+            return self.lookup(name, scope) or Word(text, dynamic=True)
+        if kind == "expansion":
+            return self.expansion(node, scope)
+        if kind == "command_substitution":
+            return self.substitution(node, scope)
+        if kind == "process_substitution":
+            inner = scope.child()
+            for child in node.named_children:
+                self.statement(child, inner, Input("pipe") if text.startswith(">") else Input())
+            return Word("/dev/fd/63", dynamic=True)
+        if kind in ("arithmetic_expansion", "brace_expression"):
+            self.substitutions(node, scope)
+            return Word(text, dynamic=kind == "arithmetic_expansion")
+        return Word(text)
+
+    def joined(self, node, scope: Scope, quoted: bool) -> Word:
+        """A double-quoted string or a concatenation: its parts' values end to end."""
+        parts: list[str] = []
+        dynamic = glob = secret = False
+        pos = None
+        for child in node.children:
+            if quoted and pos is not None and child.start_byte > pos:
+                parts.append(unescape_double(self.data[pos:child.start_byte].decode("utf-8", "replace")))
+            pos = child.end_byte
+            if not child.is_named:
+                if child.type not in ('"', '$"'):
+                    parts.append(self.text(child))
+            elif quoted and child.type == "string_content":
+                parts.append(unescape_double(self.text(child)))
+            else:
+                w = self.word(child, scope)
+                parts.append(w.text)
+                dynamic |= w.dynamic
+                glob |= w.glob
+                secret |= w.secret
+        return Word("".join(parts), dynamic, glob and not quoted, secret)
+
+    def lookup(self, name: str, scope: Scope) -> Word | None:
+        """A variable's constant value, or None when it is not known here."""
+        if name in scope.vars:
+            return scope.vars[name]
+        if name == "PWD":
+            return Word(scope.places.cwd, dynamic=scope.cwd_dynamic)
+        if name == "HOME":
+            return Word(self.an.env.get("HOME") or scope.places.home)
+        if name in TRUSTED_ENV and self.an.env.get(name):
+            return Word(self.an.env[name])
+        if name.isdigit() and scope.positional is not None:
+            index = int(name)
+            return scope.positional[index] if index < len(scope.positional) else Word("")
+        return None
+
+    def expansion(self, node, scope: Scope) -> Word:
+        text = self.text(node)
+        children = node.children
+        names = [c for c in children if c.type in ("variable_name", "special_variable_name")]
+        if not names or len(children) < 3 or children[1].type in ("#", "!") or "[" in text:
+            self.substitutions(node, scope)
+            return Word(text, dynamic=True)
+        name = self.text(names[0])
+        value = self.lookup(name, scope)
+        index = children.index(names[0])
+        rest = children[index + 1:-1]
+        if not rest:
+            return value or Word(text, dynamic=True)
+        op = rest[0].type
+        operand_parts = [self.word(c, scope) for c in rest[1:]]
+        operand = Word("".join(p.text for p in operand_parts), any(p.dynamic for p in operand_parts),
+                       any(p.glob for p in operand_parts), any(p.secret for p in operand_parts))
+        empty = value is None or (not value.text and not value.dynamic)
+        if op in (":-", "-", ":=", "="):
+            chosen = operand if (value is None or (op.startswith(":") and empty)) else value
+            if op.endswith("=") and value is None:
+                scope.vars[name] = operand
+            return chosen
+        if op in (":+", "+"):
+            if value is None:
+                return Word("")
+            return operand if not value.dynamic else Word(text, dynamic=True)
+        if op in (":?", "?"):
+            return value or Word(text, dynamic=True)
+        return Word(text, dynamic=True)
+
+    def substitution(self, node, scope: Scope) -> Word:
+        """Run ``$(…)`` / backticks: their actions count; the value is known only for ``echo``."""
+        before = self.an.secret_reads
+        ran = self.ran
+        inner = scope.child()
+        for child in node.named_children:
+            self.statement(child, inner, Input())
+        secret = self.an.secret_reads > before
+        if self.ran == ran + 1 and self.last_value is not None:
+            return Word(self.last_value.strip("\n"), secret=secret)
+        return Word(self.text(node), dynamic=True, secret=secret)
+
+    def substitutions(self, node, scope: Scope) -> None:
+        """Run the command substitutions anywhere below ``node`` (test expressions, arithmetic)."""
+        for child in node.named_children:
+            self.an.tick()
+            if child.type in ("command_substitution", "process_substitution"):
+                self.word(child, scope)
+            elif child.named_child_count:
+                self.substitutions(child, scope)
+
+
+_WORD_TYPES = ("word", "string", "raw_string", "concatenation", "simple_expansion", "expansion",
+               "command_substitution", "process_substitution", "number", "ansi_c_string")

@@ -1,0 +1,197 @@
+"""Wrappers: programs that run another program (sudo, env, nice, timeout, xargs …).
+
+Each peeler returns the command the wrapper runs (with the wrapper added to ``via``), ``None``
+when it recorded everything itself, or ``False`` when this invocation runs nothing else (``env``
+alone prints the environment; ``command -v`` only looks a name up).
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from vectimus.analyser import argv
+from vectimus.analyser.context import MAX_WORDS, Analysis, Cmd, Word
+
+Peeled = Cmd | None | bool
+
+
+def _simple(spec: str, lead: int = 0) -> Callable[[Cmd, Analysis, str], Peeled]:
+    """A wrapper ``name [options] [lead operands] command …``."""
+    takes = argv.opts(spec)
+
+    def peel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+        p = argv.parse(cmd.words[1:], takes, stop_at_operand=True)
+        ops = p.operands[lead:]
+        if not ops:
+            return False
+        return cmd.with_words(ops, via=name)
+    return peel
+
+
+def sudo(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """sudo / doas / run0 / pkexec: options, then the command (``sudo -e`` edits files)."""
+    p = argv.parse(cmd.words[1:], argv.opts(
+        "-u --user -g --group -h --host -p --prompt -C --close-from -D --chdir -r --role -t --type "
+        "-T --command-timeout -U --other-user"), stop_at_operand=True)
+    if name == "sudoedit" or p.has("e", "edit"):
+        for word in p.operands:
+            an.file("file_write", word, cmd, program=name)
+        return None
+    if not p.operands:
+        return False
+    chdir = p.value("D", "chdir")
+    if chdir is None:
+        return cmd.with_words(p.operands, via=name)
+    scope = cmd.scope.child()
+    scope.chdir(chdir)
+    return cmd.with_words(p.operands, via=name, scope=scope)
+
+
+def env(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """env: options, ``NAME=value`` assignments, then the command; alone it dumps the environment."""
+    from vectimus.analyser import commands
+    words = list(cmd.words[1:])
+    i = 0
+    scope = cmd.scope
+    while i < len(words):
+        text = words[i].text
+        if text == "--":
+            i += 1
+            break
+        if text in ("-u", "--unset", "-C", "--chdir", "-P", "-S", "--split-string") and i + 1 < len(words):
+            if text in ("-C", "--chdir"):
+                scope = scope.child()
+                scope.chdir(words[i + 1])
+            if text in ("-S", "--split-string"):
+                rest = " ".join(w.text for w in words[i + 2:])
+                commands.shell_string(an, cmd, Word(words[i + 1].text + " " + rest,
+                                                    words[i + 1].dynamic), "env -S")
+                return None
+            i += 2
+            continue
+        if text.startswith("-") and not words[i].dynamic:
+            i += 1
+            continue
+        break
+    while i < len(words) and "=" in words[i].text and not words[i].text.startswith("="):
+        i += 1
+    if i >= len(words):
+        return False
+    return cmd.with_words(words[i:], via=name, scope=scope)
+
+
+def command(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """command / builtin / exec: run the command, except ``command -v/-V`` which only looks up."""
+    p = argv.parse(cmd.words[1:], argv.opts("-a"), stop_at_operand=True)
+    if p.has("v", "V") or not p.operands:
+        return False
+    return cmd.with_words(p.operands, via=name)
+
+
+def flock(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """flock [options] file (command … | -c command)."""
+    from vectimus.analyser import commands
+    p = argv.parse(cmd.words[1:], argv.opts("-w --wait --timeout -E --conflict-exit-code"),
+                   stop_at_operand=True)
+    ops = p.operands[1:]
+    if ops and ops[0].text in ("-c", "--command") and len(ops) > 1:
+        commands.shell_string(an, cmd, ops[1], "flock -c")
+        return None
+    return cmd.with_words(ops, via=name) if ops else False
+
+
+def shell_option(flag: str, spec: str) -> Callable[[Cmd, Analysis, str], Peeled]:
+    """su / script / runuser: ``-c COMMAND`` is shell text; otherwise they start a shell."""
+    takes = argv.opts(spec + " -" + flag)
+
+    def peel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+        from vectimus.analyser import commands
+        p = argv.parse(cmd.words[1:], takes)
+        texts = p.all(flag, "command")
+        for word in texts:
+            commands.shell_string(an, cmd, word, f"{name} -{flag}")
+        if texts:
+            return None
+        return False
+    return peel
+
+
+def watch(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """watch: the rest is shell text (joined), or an argv with -x."""
+    from vectimus.analyser import commands
+    p = argv.parse(cmd.words[1:], argv.opts("-n --interval -q --equexit"), stop_at_operand=True)
+    if not p.operands:
+        return False
+    if p.has("x", "exec"):
+        return cmd.with_words(p.operands, via=name)
+    text = " ".join(w.text for w in p.operands)
+    commands.shell_string(an, cmd, Word(text, any(w.dynamic for w in p.operands)), "watch")
+    return None
+
+
+XARGS_VALUE = argv.opts("-I --replace -L --max-lines -n --max-args -P --max-procs -d --delimiter "
+                        "-E --eof -s --max-chars -a --arg-file --process-slot-var")
+
+
+def xargs(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """xargs: the program after its options also gets the words piped in (unknown here)."""
+    p = argv.parse(cmd.words[1:], XARGS_VALUE, stop_at_operand=True)
+    for word in p.all("a", "arg-file"):
+        an.file("file_read", word, cmd, program=name)
+    ops = p.operands or [Word("echo")]
+    replace = p.value("I", "replace", "i")
+    piped = Word("{xargs input}", dynamic=True)
+    if replace is not None and replace.text:
+        words = [Word(w.text.replace(replace.text, piped.text), True) if replace.text in w.text else w
+                 for w in ops]
+    else:
+        words = [*ops, piped]
+    return cmd.with_words(words, via=name)
+
+
+def parallel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """GNU parallel: ``parallel [options] command ::: values`` (or values piped in)."""
+    from vectimus.analyser import commands
+    words = list(cmd.words[1:])
+    split = next((i for i, w in enumerate(words) if w.text in (":::", "::::", ":::+", "::::+")), len(words))
+    p = argv.parse(words[:split], argv.opts("-j --jobs -S --sshlogin --joblog -a --arg-file --delay "
+                                            "--timeout -N -n --max-args -I --colsep --results"),
+                   stop_at_operand=True)
+    values = [w for w in words[split + 1:] if w.text not in (":::", "::::")]
+    static = values and len(values) <= MAX_WORDS and not any(w.dynamic for w in values) \
+        and words[split].text.startswith(":::") and not words[split].text.startswith("::::")
+    template = p.operands
+    if not template:
+        return False
+    fills = [w.text for w in values] if static else ["{parallel input}"]
+    for fill in fills[:MAX_WORDS]:
+        filled = [Word(w.text.replace("{}", fill), w.dynamic or not static) for w in template]
+        if not any("{}" in w.text for w in template):
+            filled.append(Word(fill, not static))
+        if len(template) == 1 and " " in template[0].text:
+            commands.shell_string(an, cmd, Word(template[0].text.replace("{}", fill), not static),
+                                  "parallel")
+        else:
+            commands.dispatch(cmd.with_words(filled, via=name), an)
+    return None
+
+
+WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
+    "sudo": sudo, "sudoedit": sudo, "doas": sudo, "run0": sudo, "pkexec": sudo,
+    "env": env, "command": command, "builtin": command, "exec": command,
+    "nice": _simple("-n --adjustment"), "nohup": _simple(""), "time": _simple("-f --format -o --output"),
+    "timeout": _simple("-s --signal -k --kill-after", lead=1),
+    "gtimeout": _simple("-s --signal -k --kill-after", lead=1),
+    "stdbuf": _simple("-i -o -e --input --output --error"),
+    "ionice": _simple("-c --class -n --classdata -p --pid -P --pgid -u --uid"),
+    "chroot": _simple("--userspec --groups", lead=1), "setsid": _simple(""),
+    "unbuffer": _simple(""), "caffeinate": _simple("-t -w"), "taskset": _simple("", lead=1),
+    "chrt": _simple("", lead=1), "faketime": _simple("-f", lead=1), "busybox": _simple(""),
+    "strace": _simple("-o -e -p -s -u -E -P -S -a -b -I -O -X"), "ltrace": _simple("-o -e -p -s -u -n"),
+    "torsocks": _simple("-a -P -u -p"), "proxychains": _simple("-f"), "proxychains4": _simple("-f"),
+    "flock": flock, "su": shell_option("c", "-s --shell -g --group -G -w"),
+    "runuser": shell_option("c", "-u --user -s --shell -g --group -G -w"),
+    "script": shell_option("c", "-t --timing -I -O -B -T -E --echo -m"),
+    "watch": watch, "xargs": xargs, "parallel": parallel,
+}

@@ -1,0 +1,83 @@
+"""Path facts (paths.classify) and network facts (network.net_facts) in isolation."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HOME, PROJECT, places, shell
+from vectimus import paths
+from vectimus.analyser.network import net_facts
+
+
+@pytest.mark.parametrize("raw, fact", [
+    ("*", "is_project_root"), (".*", "is_project_root"), ("./*", "is_project_root"),
+    ("/tmp/*", "is_tmp"), ("~/*", "is_home"), ("/*", "is_root"),
+    (".ENV", "is_secret"), (".env.production", "is_secret"), ("~/.ssh/id_rsa", "is_secret"),
+    ("/var/run/secrets/kubernetes.io/serviceaccount/token", "is_secret"),
+    (".Claude/Settings.json", "is_governance"), (".github/copilot-instructions.md", "is_governance"),
+    ("~/.config/vectimus/config.toml", "is_governance"), ("AGENTS.md", "is_agent_instructions"),
+    (".github/workflows/release.yml", "is_ci_config"), ("~/.zshrc", "is_persistence"),
+    (".GIT", "is_git_dir"), (".git/config", "in_git_dir"), ("/etc/hosts", "is_system"),
+])
+def test_classify_true(raw, fact):
+    assert getattr(paths.classify(raw, places()), fact) is True
+
+
+@pytest.mark.parametrize("raw, fact", [
+    ("*.py", "is_project_root"), (".env.example", "is_secret"), ("~/.ssh/id_rsa.pub", "is_secret"),
+    ("~/.ssh/known_hosts", "is_secret"), ("src/main.py", "is_governance"), ("/tmp/x", "is_system"),
+])
+def test_classify_false(raw, fact):
+    assert getattr(paths.classify(raw, places()), fact) is False
+
+
+def test_whole_dir_glob_keeps_is_glob_and_path_is_the_directory():
+    facts = paths.classify("build/*", places())
+    assert facts.path == f"{PROJECT}/build" and facts.is_glob
+
+
+def test_unresolved_path_claims_no_location():
+    facts = paths.unresolved("$X/build")
+    assert facts.path == "$X/build" and not facts.in_project and not facts.is_root
+
+
+@pytest.mark.parametrize("target, host, port, facts", [
+    ("https://user:pw@Example.COM:8443/x", "example.com", 8443, []),
+    ("http://[fd00:ec2::254]/latest", "fd00:ec2::254", 80, ["is_metadata", "is_ip", "is_private"]),
+    ("http://[::ffff:169.254.169.254]/", "169.254.169.254", 80, ["is_metadata", "is_link_local"]),
+    ("http://100.100.100.200/", "100.100.100.200", 80, ["is_metadata"]),
+    ("http://localhost:3000", "localhost", 3000, ["is_loopback"]),
+    ("http://017700000001/", "127.0.0.1", 80, ["is_loopback", "is_ip"]),
+    ("git@github.com:org/repo.git", "github.com", 22, []),
+    ("192.168.1.5:8080", "192.168.1.5", 8080, ["is_private", "is_ip"]),
+    ("metadata.azure.com", "metadata.azure.com", 0, ["is_metadata"]),
+])
+def test_net_facts(target, host, port, facts):
+    got = net_facts(target)
+    assert (got.host, got.port) == (host, port)
+    for fact in facts:
+        assert getattr(got, fact) is True, fact
+    if "is_private" not in facts:
+        assert not got.is_private
+
+
+def test_cwd_follows_cd_and_git_c():
+    actions = shell("cd /tmp/w && git -C sub rm -r x && rm y")
+    deletes = [a.target.path for a in actions if a.kind == "file_delete"]
+    assert deletes == ["/tmp/w/sub/x", "/tmp/w/y"]
+
+
+def test_home_and_user_from_env():
+    [_, delete] = shell('rm -rf "$HOME/.cache"')
+    assert delete.target.path == f"{HOME}/.cache" and delete.target.in_home
+
+
+def test_exec_conventions():
+    [exec_] = shell("git -C dir -c k=v --git-dir=x push origin main")
+    assert (exec_.program, exec_.subcommand, exec_.args) == ("git", "push", ("push", "origin", "main"))
+    [rm, _] = shell("\\rm -rf /")
+    assert rm.program == "rm" and rm.raw == "\\rm -rf /" and rm.flags[:2] == ("r", "f")
+    [abs_rm, _] = shell("/usr/bin/rm -r /x")
+    assert abs_rm.program_path == "/usr/bin/rm" and abs_rm.resource == "rm"
+    [lookup] = shell("command -v rm")
+    assert lookup.program == "command" and lookup.args == ("rm",)

@@ -1,0 +1,141 @@
+"""Property-based tests: on any input the analyser terminates and raises nothing but Unanalysable."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import call, shell
+from vectimus.analyser import Unanalysable
+from vectimus.model import ACTION_KINDS
+
+# Pieces of shell syntax, so generated text exercises the grammar rather than only plain words.
+TOKENS = ["rm", "-rf", "/", "~", "*", "git", "push", "--force", "sudo", "env", "X=1", "bash", "-c",
+          "sh", "eval", "python3", "'import os; os.remove(\"/x\")'", "curl", "-d", "@.env",
+          "http://h/", "|", "||", "&&", ";", "&", "\n", "(", ")", "{", "}", "$(", "`", '"', "'", "\\",
+          "$X", "${Y:-/tmp}", "<<EOF", "EOF", "<<<", ">", ">>", "2>&1", "<", "/dev/tcp/h/1", "for",
+          "in", "do", "done", "if", "then", "fi", "case", "esac", ")", "xargs", "find", "-exec", "{}",
+          "\\;", "-delete", "cd", "..", "$'\\x72m'", "tee", "cp", "a", "b", "npm", "install", "pip",
+          "nc", "-e", "watch", "timeout", "5", "node", "-e", "perl", "ruby", "#", "!", "[[", "]]"]
+SETTINGS = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+
+
+def check(actions) -> None:
+    assert isinstance(actions, list)
+    for action in actions:
+        assert action.kind in ACTION_KINDS
+        assert isinstance(action.resource, str)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(TOKENS), max_size=40).map(" ".join))
+def test_token_soup(text):
+    try:
+        check(shell(text))
+    except Unanalysable as exc:
+        assert str(exc) and "\n" not in str(exc)
+
+
+@SETTINGS
+@given(st.text(max_size=300))
+def test_arbitrary_text(text):
+    try:
+        check(shell(text))
+    except Unanalysable as exc:
+        assert str(exc)
+
+
+@SETTINGS
+@given(st.text(max_size=200))
+def test_arbitrary_powershell(text):
+    try:
+        check(shell(text, shell="powershell"))
+    except Unanalysable as exc:
+        assert str(exc)
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+                    lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.sampled_from(["command", "path", "url", "x", "file", "cmd"]),
+                                      inner, max_size=4), max_leaves=20)
+
+
+@SETTINGS
+@given(JSON)
+def test_arbitrary_mcp_arguments(arguments):
+    try:
+        check(call("mcp", "mcp__srv__write_file", mcp_server="srv", mcp_tool="write_file",
+                   arguments=arguments))
+        check(call("unknown", "SomeTool", arguments=arguments))
+    except Unanalysable as exc:
+        assert str(exc)
+
+
+def test_deep_nesting_is_unanalysable_not_a_crash():
+    try:
+        shell("eval " * 12 + "rm -rf /")
+    except Unanalysable as exc:
+        assert "nested" in str(exc)
+    else:
+        raise AssertionError("12 levels of bash -c analysed without hitting the depth limit")
+
+
+def test_huge_command_is_unanalysable():
+    try:
+        shell("echo " + "x" * 70_000)
+    except Unanalysable as exc:
+        assert "longer" in str(exc)
+    else:
+        raise AssertionError("a 70 KB command was analysed")
+
+
+def test_too_many_actions_is_unanalysable():
+    try:
+        shell("; ".join(f"rm f{i}" for i in range(400)))
+    except Unanalysable as exc:
+        assert "actions" in str(exc)
+    else:
+        raise AssertionError("800 actions were returned")
+
+
+def test_deep_subshells_are_bounded():
+    try:
+        shell("(" * 400 + "ls" + ")" * 400)
+    except Unanalysable as exc:
+        assert str(exc)
+
+
+def test_deep_json_is_unanalysable():
+    value = "x"
+    for _ in range(20):
+        value = {"x": value}
+    try:
+        call("unknown", "Tool", arguments=value)
+    except Unanalysable as exc:
+        assert "nested" in str(exc)
+    else:
+        raise AssertionError("20 levels of JSON analysed")
+
+
+def test_astral_characters_after_a_brace_do_not_crash_the_process():
+    """tree-sitter-bash#337: 4-byte UTF-8 after ``{`` can SIGSEGV the parser. Run in a child
+    process so that a crash fails this test instead of killing the test run."""
+    import subprocess
+    import sys
+    script = (
+        "import random\n"
+        "from conftest import shell\n"
+        "from vectimus.analyser import Unanalysable\n"
+        "random.seed(7)\n"
+        "for i in range(3000):\n"
+        "    s = ''.join(random.choice(['{', '}', ' ', 'a', '$', chr(random.randint(0x10000, 0x10FFFF))])\n"
+        "                for _ in range(random.randint(1, 12)))\n"
+        "    try:\n"
+        "        shell(s)\n"
+        "    except Unanalysable:\n"
+        "        pass\n"
+    )
+    import pathlib
+    done = subprocess.run([sys.executable, "-c", script], cwd=pathlib.Path(__file__).parent,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
