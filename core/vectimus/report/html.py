@@ -30,7 +30,7 @@ border-radius:8px;padding:12px 16px}.card b{display:block;font-size:28px}
 .b.deny{background:var(--deny)}.b.ask{background:var(--ask)}.b.allow{background:var(--allow)}
 .b.observe{background:var(--observe)}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);
-vertical-align:top}th{background:var(--bg);font-weight:600}td.n{text-align:right}
+vertical-align:top}th{background:var(--bg);font-weight:600}td.n,th.n{text-align:right;width:90px}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:600}
 .badge.deny{background:var(--deny)}.badge.ask{background:var(--ask)}.badge.allow{background:var(--allow)}
 .badge.observe{background:var(--observe)}
@@ -54,8 +54,9 @@ def _banner(log: AuditLog) -> str:
         detail = (f"{report.receipts} signed receipts, hash chain intact, {report.checkpoints} checkpoint(s), "
                   f"sealed through {report.sealed_size}; keys: "
                   + ", ".join(k[:16] + "…" for k in sorted(report.keys_used)))
+        notes = "".join(f"<small>note: {_e(w.message)}</small>" for w in report.warnings)
         return (f'<div id="verification" class="banner ok" data-status="verified">✓ Receipts verified'
-                f"<small>{_e(detail)}</small></div>")
+                f"<small>{_e(detail)}</small>{notes}</div>")
     first = report.failures[0]
     detail = f"{report.failure_count} problem(s); first: {first.kind} at {first.position}: {first.message}"
     return (f'<div id="verification" class="banner failed" data-status="failed">✗ Verification FAILED — '
@@ -81,7 +82,7 @@ def _policies(log: AuditLog) -> str:
     per = log.by_policy()
     if not per:
         return "<p>No decision named a policy.</p>"
-    head = "".join(f"<th>{o}</th>" for o in OUTCOME_ORDER)
+    head = "".join(f'<th class="n">{o}</th>' for o in OUTCOME_ORDER)
     rows = "".join(f"<tr><td><code>{_e(p)}</code></td>"
                    + "".join(f'<td class="n">{c.get(o, 0) or ""}</td>' for o in OUTCOME_ORDER) + "</tr>"
                    for p, c in per.items())
