@@ -26,6 +26,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m "not agents and not browser" $(PYTEST_ARGS)
 
+# The real Claude Code and Codex CLIs (pinned npm packages, cached in ~/.cache/vectimus-test-agents)
+# against a local mock model: offline, needs npm.
+test-agents: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m agents tests/agents $(PYTEST_ARGS)
+
 # Wheels and sdists of vectimus (bundled packs inside) and of every adapter, into $(DIST)/.
 dist:
 	@test -x $(BIN)/python || $(MAKE) --no-print-directory $(STAMP)

@@ -92,6 +92,14 @@ def load_keys(directory: Path) -> dict:
     return keys
 
 
+def b64(text: str) -> bytes:
+    """Standard base64 with padding, in its one canonical spelling."""
+    data = base64.b64decode(text, validate=True)
+    if base64.b64encode(data).decode() != text:
+        raise ValueError("non-canonical base64")
+    return data
+
+
 class Problem(Exception):
     def __init__(self, kind: str, message: str):
         super().__init__(message)
@@ -102,9 +110,9 @@ def open_envelope(line: bytes, kind: tuple, keys: dict) -> tuple:
     """Check one envelope line; return (payload bytes, payload object) or raise Problem."""
     try:
         env = json.loads(line)
-        payload = base64.b64decode(env["payload"], validate=True)
+        payload = b64(env["payload"])
         ptype = env["payloadType"]
-        sigs = [(s["keyid"], base64.b64decode(s["sig"], validate=True)) for s in env["signatures"]]
+        sigs = [(s["keyid"], b64(s["sig"])) for s in env["signatures"]]
     except Exception as exc:
         raise Problem("malformed", f"not an envelope ({exc})")
     if ptype != kind[0]:

@@ -262,3 +262,19 @@ def flat_hook_commands(config: dict, event: str, *, key: str = "command") -> lis
     hooks = config.get("hooks")
     entries = hooks.get(event) if isinstance(hooks, dict) else None
     return [h[key] for h in entries or [] if isinstance(h, dict) and is_vectimus_command(h.get(key))]
+
+
+def uninstall_json_hooks(path: Path, remove, *, leftover: frozenset[str] = frozenset({"version"})) -> list[Path]:
+    """Apply ``remove(config) -> changed`` to the JSON config at ``path`` and save it.
+
+    The file is deleted when only ``leftover`` keys remain (it then held nothing but our hooks).
+    Returns ``[path]`` when something changed, else ``[]``.
+    """
+    config = read_json_config(path)
+    if not remove(config):
+        return []
+    if set(config) - leftover:
+        write_json_config(path, config)
+    else:
+        path.unlink()
+    return [path]

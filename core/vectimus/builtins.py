@@ -5,7 +5,16 @@ from __future__ import annotations
 import importlib
 
 # One module per command group under vectimus.cli, each with register(cli).
-CLI_MODULES = ("setup", "plugins", "demo", "verify", "mcp", "policy", "report", "doctor")
+CLI_MODULES = (
+    "setup",
+    "plugins",
+    "demo",
+    "verify",
+    "mcp",
+    "policy",
+    "report",
+    "doctor",
+)
 
 
 def register_pack_sources(register):

@@ -90,6 +90,19 @@ class Evaluation:
                          ctx.home)
 
 
+def seal_session(event: SessionEvent, env: dict[str, str]) -> None:
+    """A session ended: let every receipt sink seal what it wrote (a signed checkpoint)."""
+    from vectimus.config import load_config
+    from vectimus.locations import user_home
+    from vectimus.plugins import collect
+    from vectimus.sinks import SinkContext
+
+    project = Path(event.project_dir)
+    ctx = SinkContext(project, user_home(env), load_config(project, env).data)
+    for sink in collect("register_receipt_sinks"):
+        sink.end_session(ctx, event.session_id)
+
+
 def handle(adapter: AgentAdapter, data: bytes, env: dict[str, str]) -> HookOutput:
     """Decide one raw event for ``adapter``; never raises."""
     call = None
@@ -99,7 +112,7 @@ def handle(adapter: AgentAdapter, data: bytes, env: dict[str, str]) -> HookOutpu
         if isinstance(parsed, SessionEvent):
             from vectimus.session_end import end_session
 
-            end_session(parsed, env)
+            end_session(parsed, env)  # seals (seal_session) and writes the CI job summary; never raises
             return HookOutput()
         call = parsed
         evaluation = Evaluation(call.project_dir, env)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from vectimus.adapter import AgentAdapter
 from vectimus.config_edit import edit_project_config, is_trusted, table, untrust_project
-from vectimus.locations import project_config
+from vectimus.locations import PROJECT_DIR, project_config
 
 
 def vectimus_executable() -> list[str]:
@@ -84,6 +84,12 @@ def init_project(project: Path, adapters: list[AgentAdapter], *, ci: bool,
                             "tighten policy but its loosening settings are ignored until you trust it")
     result.files.append(project_config(project))
     result.mcp_allowed = list(mcp_allowed or [])
+    if ci:
+        from vectimus.locations import user_home
+        from vectimus.receipts.keys import ci_job_id, create_ci_key
+
+        result.files.append(create_ci_key(user_home(), project, ci_job_id(os.environ)))
+    result.files.append(ignore_receipts(project))
     for adapter in adapters:
         result.files.extend(adapter.install(project, hook_command(adapter.name), ci=ci))
         result.agents.append(adapter.name)
@@ -91,6 +97,16 @@ def init_project(project: Path, adapters: list[AgentAdapter], *, ci: bool,
         if callable(note) and note(project):
             result.notes.append(note(project))
     return result
+
+
+def ignore_receipts(project: Path) -> Path:
+    """Keep the receipt log out of git: it belongs to this checkout (public keys stay committable)."""
+    path = project / PROJECT_DIR / ".gitignore"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = path.read_text().splitlines() if path.exists() else []
+    if "receipts/" not in lines:
+        path.write_text("\n".join([*lines, "receipts/"]) + "\n")
+    return path
 
 
 def remove_project(project: Path, adapters: list[AgentAdapter]) -> list[Path]:

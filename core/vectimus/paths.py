@@ -61,7 +61,7 @@ ENV_TEMPLATES = {"example", "sample", "template", "dist", "defaults", "schema", 
 PERSISTENCE_HOME = (".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zshenv",
                     ".zprofile", ".zlogin", ".config/fish/", ".ssh/authorized_keys",
                     ".config/autostart/", ".config/systemd/user/", "library/launchagents/",
-                    ".xprofile", ".xinitrc")
+                    ".xprofile", ".xinitrc", ".gitconfig", ".config/git/config")
 PERSISTENCE_ABSOLUTE = ("/etc/profile", "/etc/bash.bashrc", "/etc/zsh/", "/etc/cron", "/etc/crontab",
                         "/var/spool/cron/", "/etc/systemd/", "/etc/init.d/", "/etc/rc.local",
                         "/library/launchagents/", "/library/launchdaemons/", "/etc/sudoers",
@@ -73,7 +73,7 @@ SYSTEM_DIRS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/li
                "/system", "/library", "/applications", "/private", "/mnt", "/media")
 GLOB_CHARS = set("*?[")
 # A last path component that matches every (or every hidden) entry of its directory.
-_WHOLE_DIR_GLOB = re.compile(r"^(\.?\*+|\.\[!.\]\*|\.\?\?\*|\.\.\?\*|\*\.\*|\{\*,\.\*\})$")
+_WHOLE_DIR_GLOB = re.compile(r"^(\.?\*+|\.\[!.\]\*|\.\?\?\*|\.\.\?\*|\{\*,\.\*\})$")
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,7 @@ def classify(raw: str, places: Places) -> PathFacts:
     persistence = (
         (rel_home is not None and _matches(rel_home, PERSISTENCE_HOME))
         or any(lower == p.rstrip("/") or lower.startswith(p) for p in PERSISTENCE_ABSOLUTE)
-        or "/.git/hooks/" in lower
+        or "/.git/hooks/" in lower or lower.endswith("/.git/config")  # hooksPath, aliases run code
     )
     ci_config = rel_project is not None and (
         _matches(rel_project, (".github/workflows/", ".gitlab-ci.yml", ".circleci/",

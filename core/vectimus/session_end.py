@@ -22,7 +22,9 @@ def end_session(event: SessionEvent, env: dict[str, str]) -> None:
     """Seal the log for ``event``'s session and, in GitHub Actions, append the job summary; never raises."""
     project = Path(event.project_dir)
     try:
-        seal(project, event.session_id, env)
+        from vectimus.hook import seal_session
+
+        seal_session(event, env)
     except Exception as exc:
         _warn(f"cannot seal the receipt log: {exc}")
     summary = env.get("GITHUB_STEP_SUMMARY")
@@ -35,18 +37,6 @@ def end_session(event: SessionEvent, env: dict[str, str]) -> None:
 
 def _warn(message: str) -> None:
     sys.stderr.write(f"vectimus: session end: {' '.join(message.split())[:300]}\n")
-
-
-def seal(project: Path, session: str, env: dict[str, str]) -> None:
-    """Tell every receipt sink the session ended (the local log writes a signed checkpoint)."""
-    from vectimus.config import load_config
-    from vectimus.locations import user_home
-    from vectimus.plugins import collect
-    from vectimus.sinks import SinkContext
-
-    ctx = SinkContext(project, user_home(env), load_config(project, env).data)
-    for sink in collect("register_receipt_sinks"):
-        sink.end_session(ctx, session)
 
 
 def artifact_layout(project: Path, env: dict[str, str]) -> tuple[Path, dict[str, Path]]:

@@ -24,18 +24,11 @@ class SinkContext:
 
 
 def config_value(config: Mapping, dotted: str, default: Any = None) -> Any:
-    """``config["a"]["b"]`` for ``"a.b"`` (a flat ``"a.b"`` key works too), else ``default``."""
-    try:
-        if dotted in config:
-            return config[dotted]
-    except TypeError:
-        pass
+    """``config["a"]["b"]`` for ``"a.b"`` through ``.get`` (a dict or ``vectimus.config.Config``), else ``default``."""
     value: Any = config
     for part in dotted.split("."):
         getter = getattr(value, "get", None)
-        if getter is None:
-            return default
-        value = getter(part)
+        value = getter(part) if callable(getter) else None
         if value is None:
             return default
     return value

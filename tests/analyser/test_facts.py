@@ -24,7 +24,7 @@ def test_classify_true(raw, fact):
 
 
 @pytest.mark.parametrize("raw, fact", [
-    ("*.py", "is_project_root"), (".env.example", "is_secret"), ("~/.ssh/id_rsa.pub", "is_secret"),
+    ("*.py", "is_project_root"), ("*.*", "is_project_root"), (".env.example", "is_secret"), ("~/.ssh/id_rsa.pub", "is_secret"),
     ("~/.ssh/known_hosts", "is_secret"), ("src/main.py", "is_governance"), ("/tmp/x", "is_system"),
 ])
 def test_classify_false(raw, fact):

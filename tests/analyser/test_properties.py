@@ -139,3 +139,48 @@ def test_astral_characters_after_a_brace_do_not_crash_the_process():
     done = subprocess.run([sys.executable, "-c", script], cwd=pathlib.Path(__file__).parent,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+CODE_TOKENS = ["import os;", "os.system(", "os.remove(", "shutil.rmtree(", "open(", "subprocess.run(",
+               "requests.post(", "exec(", "eval(", "'rm -rf /'", '"/etc/x"', "[", "]", "(", ")", ",",
+               "'w'", "data=", "x = '/tmp'", "x", ";", "\n", "`ls`", "%x(", "qx(", "system", "unlink",
+               "require('fs').rmSync(", "fetch(", "'http://h/'", "{", "}", "\\", "'", '"', "$v", "#{x}"]
+
+
+@SETTINGS
+@given(st.sampled_from(["python3", "node", "perl", "ruby", "php"]),
+       st.lists(st.sampled_from(CODE_TOKENS), max_size=40).map(" ".join))
+def test_interpreter_code_soup(interpreter, code):
+    import shlex
+    flag = {"python3": "-c", "node": "-e", "perl": "-e", "ruby": "-e", "php": "-r"}[interpreter]
+    try:
+        check(shell(f"{interpreter} {flag} {shlex.quote(code)}"))
+    except Unanalysable as exc:
+        assert str(exc)
+
+
+def test_non_shell_calls_do_not_import_tree_sitter():
+    import subprocess
+    import sys
+    script = ("import sys\nfrom conftest import call\n"
+              "call('file_write', 'Write', paths=('x.txt',))\n"
+              "call('mcp', 'mcp__a__b', mcp_server='a', mcp_tool='b', arguments={'path': 'x'})\n"
+              "assert 'tree_sitter' not in sys.modules, 'tree_sitter imported'\n"
+              "from conftest import shell\nshell('ls')\nassert 'tree_sitter' in sys.modules\n")
+    import pathlib
+    done = subprocess.run([sys.executable, "-c", script], cwd=pathlib.Path(__file__).parent,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+@settings(max_examples=60, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["python3 -c", "node -e", "perl -e", "ruby -e", "php -r", "bash -c", "eval"]),
+       st.sampled_from(CODE_TOKENS + TOKENS + ["x", "a=", "system ", "{", "'"]),
+       st.integers(min_value=1000, max_value=6000))
+def test_long_repetitive_input_stays_bounded(runner, token, count):
+    """Repeating one token thousands of times must not make the analysis quadratic."""
+    import shlex
+    try:
+        check(shell(f"{runner} {shlex.quote(token * count)}"))
+    except Unanalysable as exc:
+        assert str(exc)

@@ -10,18 +10,20 @@ from .helpers import Log
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
+def vhome(tmp_path: Path) -> Path:
+    """A Vectimus home (what ``~/.vectimus`` is for a user)."""
     return tmp_path / "vectimus-home"
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def proj(tmp_path: Path) -> Path:
+    """An empty project directory."""
     path = tmp_path / "project"
     path.mkdir()
     return path
 
 
 @pytest.fixture
-def log(project: Path, home: Path) -> Log:
+def log(proj: Path, vhome: Path) -> Log:
     """Ten receipts, checkpoints at 4 and 8, and the session-end checkpoint at 10."""
-    return Log(project, home).write(10).end()
+    return Log(proj, vhome).write(10).end()

@@ -7,6 +7,7 @@ import json
 import shutil
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from vectimus.receipts.chain import receipts_dir
 from vectimus.receipts.envelope import CHECKPOINT_TYPE, RECEIPT_TYPE, canonical, encode, pae
@@ -219,8 +220,35 @@ def test_every_failure_is_listed_with_a_known_kind(log):
     assert report.as_dict()["first_failure"]["position"] == "segment-000000000000.jsonl:3 (seq 3)"
 
 
-def test_empty_or_missing_log_fails(project, home):
+def test_empty_or_missing_log_fails(proj):
     from vectimus.receipts.verify import verify
 
-    report = verify(receipts_dir(project), project / ".vectimus" / "keys")
+    report = verify(receipts_dir(proj), proj / ".vectimus" / "keys")
     assert not report.ok and {f.kind for f in report.failures} == {"keys", "missing"}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_single_byte_changed_anywhere_in_a_segment_is_detected(log, data):
+    original = log.segment().read_bytes()
+    at = data.draw(st.integers(0, len(original) - 1))
+    new = data.draw(st.integers(0, 255).filter(lambda b: b != original[at]))
+    try:
+        log.segment().write_bytes(original[:at] + bytes([new]) + original[at + 1:])
+        assert not log.verify().ok
+    finally:
+        log.segment().write_bytes(original)
+
+
+def test_base64_with_stray_low_bits_is_not_another_valid_spelling(log):
+    lines = log.lines()
+    env = envelope(lines[0])
+    sig = env["signatures"][0]["sig"]  # 64 bytes: 88 characters ending in "==", the last data char has 4 unused bits
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    last = alphabet.index(sig[-3])
+    env["signatures"][0]["sig"] = sig[:-3] + alphabet[last ^ 1] + "=="
+    assert base64.b64decode(env["signatures"][0]["sig"]) == base64.b64decode(sig)  # same bytes
+    lines[0] = json.dumps(env, separators=(",", ":")).encode() + b"\n"
+    log.set_lines(lines)
+    assert log.verify().failures[0].kind == "malformed"
+    assert run_example(log.dir, log.keys)[0] == 1

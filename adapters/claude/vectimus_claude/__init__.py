@@ -20,6 +20,7 @@ from vectimus.adapter import (
     matcher_hook_commands,
     read_json_config,
     remove_matcher_hooks,
+    uninstall_json_hooks,
     write_json_config,
 )
 from vectimus.model import Decision, ToolCall
@@ -82,15 +83,7 @@ class ClaudeAdapter(AgentAdapter):
         return [path]
 
     def uninstall(self, project):
-        path = project / SETTINGS
-        config = read_json_config(path)
-        if not remove_matcher_hooks(config):
-            return []
-        if config:
-            write_json_config(path, config)
-        else:
-            path.unlink()
-        return [path]
+        return uninstall_json_hooks(project / SETTINGS, remove_matcher_hooks)
 
     def installed_commands(self, project):
         return matcher_hook_commands(read_json_config(project / SETTINGS), "PreToolUse")

@@ -30,6 +30,7 @@ from vectimus.adapter import (
     flat_hook_commands,
     read_json_config,
     remove_flat_hooks,
+    uninstall_json_hooks,
     write_json_config,
 )
 from vectimus.model import Decision, ToolCall
@@ -105,15 +106,7 @@ class CopilotAdapter(AgentAdapter):
         return [path]
 
     def uninstall(self, project):
-        path = project / HOOKS_FILE
-        config = read_json_config(path)
-        if not remove_flat_hooks(config, key="bash"):
-            return []
-        if set(config) - {"version"}:
-            write_json_config(path, config)
-        else:
-            path.unlink()
-        return [path]
+        return uninstall_json_hooks(project / HOOKS_FILE, lambda config: remove_flat_hooks(config, key="bash"))
 
     def installed_commands(self, project):
         return flat_hook_commands(read_json_config(project / HOOKS_FILE), "preToolUse", key="bash")

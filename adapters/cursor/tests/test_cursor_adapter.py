@@ -66,9 +66,10 @@ def test_before_read_file_reads_the_file_and_its_attachments_but_keeps_no_conten
     assert "content" not in call.raw and "API_KEY=secret" not in json.dumps(call.arguments)
 
 
-def test_before_read_file_with_a_bad_attachment_is_refused():
+@pytest.mark.parametrize("attachments", [[{"file_path": 7}], 1, "a.py", {"file_path": "/a"}])
+def test_before_read_file_with_bad_attachments_is_refused(attachments):
     with pytest.raises(AdapterError, match="attachments"):
-        A.parse(event("beforeReadFile", file_path=f"{ROOT}/a", attachments=[{"file_path": 7}]), ENV)
+        A.parse(event("beforeReadFile", file_path=f"{ROOT}/a", attachments=attachments), ENV)
 
 
 @pytest.mark.parametrize("tool, tool_input, kind, attr, expected", [

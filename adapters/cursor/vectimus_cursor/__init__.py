@@ -29,6 +29,7 @@ from vectimus.adapter import (
     read_json_config,
     remove_flat_hooks,
     require_str,
+    uninstall_json_hooks,
     write_json_config,
 )
 from vectimus.model import Decision, ToolCall
@@ -70,14 +71,16 @@ class CursorAdapter(AgentAdapter):
         common = dict(project_dir=project, event=name, session_id=session,
                       tool_use_id=str(event.get("tool_use_id") or event.get("generation_id") or ""))
         if name == "beforeShellExecution":
-            command = require_str(event, "command", "beforeShellExecution event")
-            return build_call(self.name, "Shell", CURSOR_TOOLS["Shell"], {"command": command},
+            return build_call(self.name, "Shell", CURSOR_TOOLS["Shell"], {"command": event.get("command")},
                               cwd=cwd, raw=event, **common)
         if name == "beforeMCPExecution":
             return self._mcp_call(event, cwd, common)
         if name == "beforeReadFile":
             raw = {k: v for k, v in event.items() if k != "content"}  # never keep the file's text
-            attached = [a.get("file_path", a.get("filePath")) for a in event.get("attachments") or []
+            attachments = event.get("attachments") or []
+            if not isinstance(attachments, list):
+                raise AdapterError("beforeReadFile event whose attachments are not a list")
+            attached = [a.get("file_path", a.get("filePath")) for a in attachments
                         if isinstance(a, dict) and a.get("file_path", a.get("filePath")) is not None]
             return build_call(self.name, "Read", READ_SPEC,
                               {"file_path": event.get("file_path"), "attachments": attached},
@@ -132,15 +135,7 @@ class CursorAdapter(AgentAdapter):
         return [path]
 
     def uninstall(self, project):
-        path = project / HOOKS_FILE
-        config = read_json_config(path)
-        if not remove_flat_hooks(config):
-            return []
-        if set(config) - {"version"}:
-            write_json_config(path, config)
-        else:
-            path.unlink()
-        return [path]
+        return uninstall_json_hooks(project / HOOKS_FILE, remove_flat_hooks)
 
     def installed_commands(self, project):
         return flat_hook_commands(read_json_config(project / HOOKS_FILE), "preToolUse")

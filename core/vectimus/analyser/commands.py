@@ -13,6 +13,7 @@ from vectimus.analyser.wrappers import WRAPPERS
 from vectimus.model import Action
 
 MAX_PEEL = 32  # wrappers around one command
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 SHELLS = {"bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "fish", "rbash", "yash", "tcsh", "csh"}
 LOOKUPS = {"type", "which", "whereis", "hash", "man", "help", "info", "whatis", "apropos", "tldr"}
@@ -61,6 +62,8 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
     """Record the actions of one simple command (wrappers peeled, program handled)."""
     an.tick()
     for _ in range(MAX_PEEL):
+        while len(cmd.words) > 1 and _ASSIGNMENT.match(cmd.words[0].text) and not cmd.words[0].dynamic:
+            cmd = cmd.with_words(cmd.words[1:])  # `sudo VAR=1 rm …`: an assignment, not the program
         if not cmd.words:
             return
         head = cmd.words[0]
@@ -127,9 +130,15 @@ def _run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
     if name == "git":
         _git(an, cmd)
         return None
+    if name in ("source", "."):  # runs a file's code: unknown when the file is (<(curl …))
+        files.read(an, cmd, name)
+        return bool(cmd.words[1:2]) and cmd.words[1].dynamic
     handler = files.HANDLERS.get(name) or network.HANDLERS.get(name)
     if handler is not None:
         handler(an, cmd, name)
+        return None
+    if name == "bun" and cmd.words[1:2] and cmd.words[1].text in packages.OPS:
+        packages.run(an, cmd, name)
         return None
     if interpreters.language(name):
         return interpreters.run(an, cmd, name)
@@ -203,9 +212,9 @@ def _shell(an: Analysis, cmd: Cmd, name: str) -> bool:
         return code.dynamic
     if p.operands and not p.has("s"):
         an.file("file_read", p.operands[0], cmd, program=name)
-        return False
-    if cmd.stdin.kind == "text" and cmd.stdin.text is not None:
-        shell_string(an, cmd, Word(cmd.stdin.text), f"{name} <<")
+        return p.operands[0].dynamic  # bash <(curl …)
+    if cmd.stdin.text is not None:
+        shell_string(an, cmd, Word(cmd.stdin.text), f"{name} <<" if cmd.stdin.kind == "text" else f"{name} <|")
         return False
     return cmd.stdin.kind in ("pipe", "file")
 
@@ -255,3 +264,9 @@ def _git(an: Analysis, cmd: Cmd) -> None:
         an.file("file_write", p.value("directory") or Word("."), cmd, program="git")
     elif sub in ("mv",):
         files.copy(an, cmd.with_words([Word("mv"), *rest]), "mv")
+    elif sub == "config" and not p.has("l", "list", "get", "get-all", "get-regexp", "show-origin"):
+        # hooks, aliases and core.sshCommand run code: a config write is a file write
+        scope_file = (p.value("file") or (Word("~/.gitconfig") if p.has("global") else
+                      Word("/etc/gitconfig") if p.has("system") else Word(".git/config")))
+        if len(ops) >= 2 or p.has("unset", "unset-all", "add", "replace-all"):
+            an.file("file_write", scope_file, cmd, program="git")

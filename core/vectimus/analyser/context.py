@@ -29,6 +29,10 @@ class Unanalysable(Exception):
     """The call cannot be analysed within limits; the message is a one-line reason."""
 
 
+class Unparsable(Unanalysable):
+    """Shell text the grammar cannot parse at all."""
+
+
 @dataclass(frozen=True)
 class Word:
     """One shell word after quote removal and expansion."""

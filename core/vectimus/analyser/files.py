@@ -17,7 +17,7 @@ FLAG_ALIASES = {
     "cp": {"R": "r", "recursive": "r", "force": "f", "a": "r", "archive": "r"},
     "chmod": {"R": "r", "recursive": "r"}, "chown": {"R": "r", "recursive": "r"},
     "chgrp": {"R": "r", "recursive": "r"}, "shred": {"remove": "u", "force": "f"},
-    "scp": {}, "rsync": {"recursive": "r", "a": "r", "archive": "r"},
+    "rsync": {"recursive": "r", "a": "r", "archive": "r"},
 }
 
 

@@ -73,7 +73,7 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
         return module.dynamic
     script = p.operands[0] if p.operands else None
     if script is None or script.text == "-":
-        if cmd.stdin.kind == "text" and cmd.stdin.text is not None:
+        if cmd.stdin.text is not None:
             analyse_code(an, cmd, lang, Word(cmd.stdin.text), f"{lang} <<")
             return False
         return cmd.stdin.kind in ("pipe", "file")
@@ -85,7 +85,7 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
 # -- code -----------------------------------------------------------------------------------
 
 _STR = r"""(?:[rRbBuUfF]{0,2}(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\")|[rRbBuUfF]{0,2}'(?:[^'\\\n]|\\.)*'|[rRbBuUfF]{0,2}"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`)"""
-_ASSIGN = re.compile(r"(?:\b(?:my|our|local|const|let|var)\s+)?([$@]?[A-Za-z_]\w*)\s*=\s*(" + _STR + r")")
+_ASSIGN = re.compile(r"(?<![\w$@])([$@]?[A-Za-z_]\w*+)\s*+=\s*+(" + _STR + r")")
 _HOME_EXPR = re.compile(r"^(?:Path\.home\(\)|os\.homedir\(\)|os\.path\.expanduser\(\s*['\"]~['\"]\s*\)|"
                         r"os\.environ\[['\"]HOME['\"]\]|os\.getenv\(['\"]HOME['\"]\)|process\.env\.HOME|"
                         r"ENV\[['\"]HOME['\"]\]|\$ENV\{HOME\}|Dir\.home)$")
@@ -181,9 +181,11 @@ def _compiled(lang: str) -> list[tuple[re.Pattern, str]]:
 
 _NETWORK_KINDS = {"url", "url_send", "url2", "host", "hostport", "porthost", "perl_socket"}
 # Quoted commands: backticks (ruby, perl, php), %x(…) (ruby), qx(…) (perl).
-_BACKTICKS = {"ruby": re.compile(r"`((?:[^`\\]|\\.)*)`|%x\((.*?)\)|%x\{(.*?)\}|%x\[(.*?)\]", re.S),
-              "perl": re.compile(r"`((?:[^`\\]|\\.)*)`|\bqx\s*\((.*?)\)|\bqx\s*\{(.*?)\}|\bqx/(.*?)/", re.S),
-              "php": re.compile(r"`((?:[^`\\]|\\.)*)`", re.S)}
+_BACKTICKS = {"ruby": re.compile(r"`((?:[^`\\]|\\.){0,4096})`|%x\(([^)]{0,4096})\)|%x\{([^}]{0,4096})\}|"
+                                 r"%x\[([^\]]{0,4096})\]"),
+              "perl": re.compile(r"`((?:[^`\\]|\\.){0,4096})`|\bqx\s*\(([^)]{0,4096})\)|\bqx\s*\{([^}]{0,4096})\}|"
+                                 r"\bqx/([^/]{0,4096})/"),
+              "php": re.compile(r"`((?:[^`\\]|\\.){0,4096})`")}
 _ENV_DUMP = re.compile(r"os\.environ(?!\s*\[|\.get)|process\.env(?!\.\w|\[)|%ENV|\bENV\.to_h|\bgetenv\(\s*\)")
 _SENDS = re.compile(r"\b(data|json|files|body|form)\s*[=:]|method\s*[=:]\s*['\"]?(post|put|patch)", re.I)
 
@@ -272,8 +274,9 @@ def _scan(c: Code, network_pass: bool, secret: bool = False) -> None:
         if (kind in _NETWORK_KINDS) != network_pass:
             continue
         for m in rx.finditer(c.text):
-            c.an.tick()
             args = _call_args(c.text, m.end())
+            # Charge the text scanned for the arguments, so repeated unclosed calls stay bounded.
+            c.an.tick(1 + sum(len(a) + 1 for a in args or ()) // 16)
             if args is not None:
                 _act(c, kind, args, secret)
     if not network_pass and c.lang in _BACKTICKS:
@@ -299,8 +302,9 @@ def _act(c: Code, kind: str, args: list[str], secret: bool) -> None:
         else:
             an.file("file_read", first, cmd, program=prog)
     elif kind == "open":
-        mode = c.value(args[1]).text if len(args) > 1 else "r"
-        mode = re.sub(r"^mode\s*=\s*", "", mode)
+        modes = [a for a in args[1:] if re.match(r"\s*mode\s*=", a)] or \
+            [a for a in args[1:2] if not re.match(r"\s*\w+\s*=[^=]", a)]
+        mode = c.value(modes[0]).text if modes else "r"
         if network.is_url(first.text):
             network.remote(an, cmd, prog, first)
         else:
@@ -448,7 +452,8 @@ def _interpolates(body: str, lang: str) -> bool:
     return False
 
 
-ARGS_WINDOW = 4096  # how far past a call's name its arguments are looked for (bounds the work)
+ARGS_WINDOW = 2048  # how far past a call's name its arguments are looked for (bounds the work)
+BARE_WINDOW = 512   # the same for calls without parentheses
 
 
 def _call_args(text: str, pos: int) -> list[str] | None:
@@ -461,21 +466,20 @@ def _call_args(text: str, pos: int) -> list[str] | None:
     if i < len(text) and text[i] == "(":
         return _split_args(text[i + 1:i + 1 + ARGS_WINDOW], close=True)
     # Ruby / Perl calls without parentheses: up to the end of the statement.
-    end = len(text)
-    window = text[:i + ARGS_WINDOW]
-    for stop in (";", "\n", "}", " if ", " unless ", " or ", " and ", " or die", "||", "&&"):
-        found = _find_top(window, stop, i)
-        if found >= 0:
-            end = min(end, found)
-    rest = text[i:min(end, i + ARGS_WINDOW)].strip()
+    window = text[i:i + BARE_WINDOW]
+    end = _find_top(window, _STATEMENT_END)
+    rest = (window if end < 0 else window[:end]).strip()
     if not rest or rest[0] in "=.)":
         return None
     return _split_args(rest)
 
 
-def _find_top(text: str, needle: str, start: int) -> int:
-    """The index of ``needle`` at nesting level 0 outside strings, or -1."""
-    depth, quote, i = 0, "", start
+_STATEMENT_END = re.compile(r"[;\n}]|\|\||&&|\s(?:if|unless|or|and)\s")
+
+
+def _find_top(text: str, stop: re.Pattern) -> int:
+    """The index where ``stop`` matches at nesting level 0 outside strings, or -1."""
+    depth, quote, i = 0, "", 0
     while i < len(text):
         ch = text[i]
         if quote:
@@ -488,11 +492,9 @@ def _find_top(text: str, needle: str, start: int) -> int:
             quote = ch
         elif ch in "([{":
             depth += 1
-        elif ch in ")]}":
-            if depth == 0 and needle == "}" and ch == "}":
-                return i
+        elif ch in ")]" or (ch == "}" and depth > 0):
             depth -= 1
-        elif depth == 0 and text.startswith(needle, i):
+        elif depth <= 0 and stop.match(text, i):
             return i
         i += 1
     return -1

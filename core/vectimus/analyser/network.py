@@ -261,7 +261,7 @@ def ssh(an: Analysis, cmd: Cmd, program: str) -> None:
         if program == "sftp":
             text = text.split(":", 1)[0]
     remote(an, cmd, program, Word(text, target.dynamic), scheme=scheme, port=port,
-           sends_data=bool(cmd.stdin.kind) or len(p.operands) > 1,
+           sends_data=bool(cmd.stdin.kind) or (program == "ssh" and len(p.operands) > 1),
            sends_secret=cmd.stdin.secret or any(w.secret for w in p.operands[1:]))
     for jump in p.all("J"):
         remote(an, cmd, program, Word(jump.text.rpartition("@")[2], jump.dynamic), scheme="ssh")
@@ -339,15 +339,3 @@ HANDLERS = {
     "http": httpie, "https": httpie, "xh": httpie, "xhs": httpie,
     "aria2c": downloader, "lynx": downloader, "links": downloader, "w3m": downloader,
 }
-
-
-def url_operands(an: Analysis, cmd: Cmd, program: str, words, *, sends_data: bool = False) -> None:
-    """Network actions for the operands of ``words`` that are URLs or scp-style remotes."""
-    for word in words:
-        if looks_remote(word.text) and not word.text.startswith(("file://",)):
-            remote(an, cmd, program, word, sends_data=sends_data)
-
-
-def handles(program: str) -> bool:
-    """True when this module knows ``program``."""
-    return basename(program) in HANDLERS

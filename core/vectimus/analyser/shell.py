@@ -8,13 +8,14 @@ tree-sitter is imported lazily, on the first shell call, and the parser is built
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 
 from vectimus.analyser import commands, redirects
 from vectimus.analyser.context import (
     MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, MAX_WORDS, TRUSTED_ENV, Analysis, Cmd, Input, Scope,
-    Unanalysable, Word, basename,
+    Unanalysable, Unparsable, Word, basename,
 )
 from vectimus.analyser.words import (
     GLOB_CHARS, ansi_c, expand_braces, mark_braces, unescape_double, unescape_unquoted,
@@ -50,8 +51,33 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
     if root.has_error:
         an.syntax_error = True
     Walker(an, data, via, depth).block(root, scope, stdin)
-    if root.has_error and len(an.actions) == before:
-        raise Unanalysable("shell syntax that cannot be parsed: " + _first_line(text))
+    if root.has_error:
+        _fallback(text, an, scope, via, depth)
+        if len(an.actions) == before:
+            raise Unparsable("shell syntax that cannot be parsed: " + _first_line(text))
+
+
+MAX_PIECES = 200
+_ROUGH_SEPARATORS = re.compile(r"\n|;|&&|\|\||\||&")
+
+
+def _fallback(text: str, an: Analysis, scope: Scope, via: tuple[str, ...], depth: int) -> None:
+    """Text the grammar could not parse: also analyse each piece between separators on its own.
+
+    tree-sitter can swallow a command into an error node (``cat <<EOF; rm a``); splitting
+    without regard to quoting finds it again, at the price of data read as commands. Every action
+    of such a call is dynamic already (``Analysis.syntax_error``), and these carry ``unparsed``.
+    """
+    pieces = [p for p in _ROUGH_SEPARATORS.split(text) if p.strip()]
+    if len(pieces) < 2 or depth >= MAX_DEPTH:
+        return
+    if len(pieces) > MAX_PIECES:
+        raise Unanalysable(f"shell syntax that cannot be parsed, in more than {MAX_PIECES} pieces")
+    for piece in pieces:
+        try:
+            analyse_text(piece, an, scope.child(), (*via, "unparsed"), depth + 1)
+        except Unparsable:
+            continue
 
 
 _ASTRAL = re.compile(rb"[\xf0-\xf7][\x80-\xbf]{3}")
@@ -84,6 +110,7 @@ class Walker:
         self.depth = depth
         self.nesting = 0
         self.last_value: str | None = None  # what the last simple command printed, when constant
+        self.after: list = []               # statements a heredoc line continues with
         self.ran = 0                        # simple commands run, to know when last_value holds
 
     def text(self, node) -> str:
@@ -149,10 +176,9 @@ class Walker:
             self.block_of_statements(node, scope, stdin)
 
     def block_of_statements(self, node, scope: Scope, stdin: Input) -> None:
-        for child in node.named_children:
-            if node.type == "case_item" and node.field_name_for_named_child(
-                    node.named_children.index(child)) == "value":
-                self.word(child, scope)
+        for i, child in enumerate(node.named_children):
+            if node.type == "case_item" and node.field_name_for_named_child(i) == "value":
+                self.word(child, scope)  # a pattern: only its substitutions run
             else:
                 self.statement(child, scope, stdin)
 
@@ -166,16 +192,21 @@ class Walker:
         stdin = self.apply_redirects(redirs, cmd) or stdin
         if body is not None:
             self.statement(body, scope, stdin)
+        self.continuation(scope, stdin.secret)
 
     def pipeline(self, node, scope: Scope, stdin: Input) -> None:
         stages = [c for c in node.named_children if c.type != "comment"]
         secret = stdin.secret
+        text = None
         for i, stage in enumerate(stages):
             before = self.an.secret_reads
-            feed = stdin if i == 0 else Input("pipe", secret=secret)
+            ran = self.ran
+            feed = stdin if i == 0 else Input("pipe", text=text, secret=secret)
             self.statement(stage, scope.child() if len(stages) > 1 else scope, feed)
             if self.an.secret_reads > before:
                 secret = True
+            # `echo 'rm -rf /' | sh`: what a constant stage prints is known to the next one.
+            text = self.last_value if self.ran == ran + 1 else None
 
     def for_loop(self, node, scope: Scope, stdin: Input) -> None:
         var = node.child_by_field_name("variable")
@@ -265,20 +296,44 @@ class Walker:
         if new_stdin is not None:
             cmd = cmd.with_words(words, stdin=new_stdin)
         self.ran += 1
-        self.last_value = self.printed(words, scope)
+        self.last_value = self.printed(words, scope, cmd.stdin)
         if words:
             middle = len(self.an.actions)
+            before = self.an.secret_reads
             commands.dispatch(cmd, self.an)
             if middle > start and len(self.an.actions) > middle and self.an.actions[middle].kind == "exec":
                 self.an.actions.insert(start, self.an.actions.pop(middle))  # exec before its redirects
+            self.continuation(scope, self.an.secret_reads > before or cmd.stdin.secret)
 
-    def printed(self, words: list[Word], scope: Scope) -> str | None:
-        """What ``echo`` / ``pwd`` print, when it is a constant (for ``$(echo x)`` as a program)."""
+    def continuation(self, scope: Scope, secret: bool) -> None:
+        """Run what followed a heredoc on its line: a pipe gets this command's output."""
+        pending, self.after = self.after, []
+        for node in pending:
+            if node.type == "pipeline" and self.text(node).lstrip().startswith("|"):
+                feed = Input("pipe", text=self.last_value, secret=secret)
+                for child in node.named_children:
+                    self.statement(child, scope.child(), feed)
+            else:
+                self.statement(node, scope, Input())
+
+    def printed(self, words: list[Word], scope: Scope, stdin: Input) -> str | None:
+        """What ``echo`` / ``printf`` / ``cat`` / ``pwd`` print, when it is a constant."""
         if not words or any(w.dynamic for w in words):
             return None
         name = basename(words[0].text)
+        args = [w.text for w in words[1:]]
         if name == "echo":
-            return " ".join(w.text for w in words[1:] if w.text not in ("-n", "-e", "-E"))
+            text = " ".join(a for a in args if a not in ("-n", "-e", "-E"))
+            return ansi_c(text) if "-e" in args else text
+        if name == "printf" and len(args) == 1 and "%" not in args[0]:
+            return ansi_c(args[0])
+        if name == "cat" and not args and stdin.text is not None:
+            return stdin.text
+        if name == "base64" and stdin.text is not None and set(args) & {"-d", "--decode", "-D"}:
+            try:  # `echo cm0gLXJmIC8= | base64 -d | sh`
+                return base64.b64decode("".join(stdin.text.split()), validate=True).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                return None
         if name == "pwd" and len(words) == 1 and not scope.cwd_dynamic:
             return scope.places.cwd
         if name == "mktemp" and all(w.text in ("-d", "--directory", "-q", "--quiet") for w in words[1:]):
@@ -327,6 +382,10 @@ class Walker:
                 self.substitutions(child, cmd.scope)
             elif child.type == "file_redirect":
                 self.redirect(child, cmd)
+            elif child.is_named and child.type not in ("heredoc_start", "heredoc_end"):
+                # tree-sitter-bash nests the rest of the line in the heredoc redirect:
+                # `cat <<EOF | sh`, `cat <<EOF && rm -rf /` — it runs after the command.
+                self.after.append(child)
         body = "".join(text_parts)
         if strip_tabs:
             body = "\n".join(line.lstrip("\t") for line in body.split("\n"))

@@ -65,7 +65,7 @@ def init(
     for path in result.files:
         console.print(f"  wrote {path}")
     for note in result.notes:
-        console.print(note)
+        console.print(note, markup=False, highlight=False)
 
 
 def _mcp_servers(root: Path) -> list[str]:

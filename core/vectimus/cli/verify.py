@@ -49,7 +49,7 @@ def _show(report) -> None:
     grid.add_row("sessions", str(len(report.sessions)))
     grid.add_row("decisions", ", ".join(f"{k} {v}" for k, v in sorted(report.decisions.items())) or "-")
     grid.add_row("modes", ", ".join(f"{k} {v}" for k, v in sorted(report.modes.items())) or "-")
-    grid.add_row("checkpoints", f"{report.checkpoints} (sealed through {report.sealed_size})")
+    grid.add_row("checkpoints", f"{report.checkpoints}, sealing {report.sealed_size} of {report.receipts} receipts")
     grid.add_row("keys", ", ".join(k[:16] + "…" for k in sorted(report.keys_used)) or "-")
     if report.first_time:
         grid.add_row("period", f"{report.first_time} → {report.last_time}")

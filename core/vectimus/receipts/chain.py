@@ -18,7 +18,7 @@ import json
 import os
 from collections.abc import Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from vectimus.receipts import merkle
@@ -73,7 +73,7 @@ def _read_state(fd: int) -> State | None:
 
 
 def _write_state(fd: int, state: State) -> None:
-    data = json.dumps(asdict(state), separators=(",", ":")).encode()
+    data = json.dumps(vars(state), separators=(",", ":")).encode()
     os.pwrite(fd, data, 0)
     os.ftruncate(fd, len(data))
 
@@ -111,11 +111,13 @@ def _rebuild(directory: Path) -> State:
         for line in lines:
             try:
                 payload = payload_of(line)
+            except EnvelopeError:
+                payload = line  # a damaged line still takes its place in the tree, as verify counts it
+            try:
                 fields = json.loads(payload)
                 state.log = state.log or str(fields["log"])
                 state.size = int(fields["seq"]) + 1
-            except (EnvelopeError, ValueError, KeyError, TypeError):
-                payload = line  # a damaged line still takes its place in the tree
+            except (ValueError, KeyError, TypeError):
                 state.size += 1
             merkle.append(frontier, payload)
             state.head = sha256_hex(payload)
@@ -135,8 +137,11 @@ def _rebuild(directory: Path) -> State:
 @contextmanager
 def locked_state(directory: Path):
     """Hold the log's lock and yield its (checked) state; the state is saved when the block succeeds."""
-    directory.mkdir(parents=True, exist_ok=True)
-    fd = os.open(directory / STATE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(directory / STATE, os.O_RDWR | os.O_CREAT, 0o644)
+    except FileNotFoundError:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(directory / STATE, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         state = _read_state(fd)

@@ -71,9 +71,12 @@ def _b64(text, what: str) -> bytes:
     if not isinstance(text, str):
         raise EnvelopeError(f"{what} is not a string")
     try:
-        return base64.b64decode(text, validate=True)
+        data = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
         raise EnvelopeError(f"{what} is not valid base64") from None
+    if base64.b64encode(data).decode("ascii") != text:  # unused low bits set: another spelling
+        raise EnvelopeError(f"{what} is not canonical base64")
+    return data
 
 
 def decode(line: bytes | str) -> Envelope:

@@ -2,8 +2,8 @@
 
 Each record is whatever the engine traced (the Cedar requests with the facts used, determining
 and erroring policies, timings); secrets are redacted in every string before it is written. The
-file is private (0600 in a 0700 directory) and rotated by size: past ``MAX_BYTES`` it becomes
-``evaluations.jsonl.1`` and older files shift up to ``.KEEP``. Appends are single ``write`` calls
+file is private (0600 in a 0700 directory) and rotated by size: before a line would take it past
+``MAX_BYTES`` it becomes ``evaluations.jsonl.1`` and older files shift up to ``.KEEP``. Appends are single ``write`` calls
 on an ``O_APPEND`` descriptor, so concurrent hook processes never interleave lines.
 """
 
@@ -30,30 +30,33 @@ def log_dir(home: Path) -> Path:
 
 
 def write_evaluation(record: dict, home: Path, *, max_bytes: int = MAX_BYTES, keep: int = KEEP) -> None:
-    """Append one redacted evaluation record (``time`` added if absent); rotate past ``max_bytes``."""
+    """Append one redacted evaluation record (``time`` added if absent); rotate first if it would pass ``max_bytes``."""
     directory = log_dir(home)
     record = redact_value({"time": timestamp(), **record})
     line = json.dumps(record, separators=(",", ":"), default=str).encode("ascii") + b"\n"
     path = directory / LOG_NAME
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
+        size = os.fstat(fd).st_size
+        if size and size + len(line) > max_bytes:
+            os.close(fd)
+            _rotate(directory, max_bytes - len(line), keep)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         view = memoryview(line)
         while view:
             view = view[os.write(fd, view):]
-        size = os.fstat(fd).st_size
     finally:
         os.close(fd)
-    if size > max_bytes:
-        _rotate(directory, max_bytes, keep)
 
 
-def _rotate(directory: Path, max_bytes: int, keep: int) -> None:
+def _rotate(directory: Path, limit: int, keep: int) -> None:
+    """Shift the files up by one unless another process already did (the file is within ``limit``)."""
     path = directory / LOG_NAME
     fd = os.open(directory / ".rotate.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            if os.stat(path).st_size <= max_bytes:
+            if os.stat(path).st_size <= limit:
                 return  # another process rotated it first
         except FileNotFoundError:
             return

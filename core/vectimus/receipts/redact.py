@@ -23,6 +23,7 @@ _PATTERNS = [re.compile(p) for p in (
     r"()\b(AIza[0-9A-Za-z_-]{35})",
     r"()\b(npm_[A-Za-z0-9]{36})",
     r"()\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})",
+    r"(?i)(\baws_(?:secret_access_key|session_token)[\"']?\s*[=:]?\s*[\"']?)([A-Za-z0-9/+=]{16,})",
     r"(://[^/\s:@\[]+:)([^/\s@]+)(?=@)",
     r"(?i)((?:^|\s)(?:-u|--user)\s+['\"]?[^\s:'\"]+:)([^\s'\"]+)",
     r"(?i)(--(?:password|passwd|pass|token|secret|api-?key|access-?key|client-?secret|auth-?token)"

@@ -195,6 +195,7 @@ class _LogVerifier:
         self.head = ZERO_HASH if whole_log else None
         self.frontier: list = []
         self.targets: dict[int, list] = {}  # checkpoint size -> [(fields, file, line)]
+        self.claimed = 0  # the largest size a well-signed checkpoint vouches for
 
     def receipt(self, line: bytes, file: str, lineno: int) -> None:
         report = self.report
@@ -252,6 +253,7 @@ class _LogVerifier:
         self.report.checkpoints += 1
         if rec.fields is not None and not problems:
             self.targets.setdefault(rec.fields["size"], []).append((rec.fields, file, lineno))
+            self.claimed = max(self.claimed, rec.fields["size"])
 
     def _match(self, fields: dict, file: str, lineno: int) -> None:
         report = self.report
@@ -272,9 +274,9 @@ class _LogVerifier:
             for fields, file, lineno in self.targets[size]:
                 report.fail(Problem("truncated", f"checkpoint signed for {size} receipts, the log holds "
                                                  f"only {report.receipts}: the tail was cut", file, lineno))
-        if self.whole_log and report.receipts > report.sealed_size:
-            problem = Problem("unsealed", f"{report.receipts - report.sealed_size} receipt(s) after the last "
-                                          f"checkpoint ({report.sealed_size}): a session still running, "
+        if self.whole_log and report.receipts > self.claimed:
+            problem = Problem("unsealed", f"{report.receipts - self.claimed} receipt(s) after the last "
+                                          f"checkpoint ({self.claimed}): a session still running, "
                                           f"or a tail cut together with its checkpoint")
             report.fail(problem) if sealed else report.warnings.append(problem)
 

@@ -28,6 +28,7 @@ from vectimus.adapter import (
     read_json_config,
     remove_matcher_hooks,
     require_str,
+    uninstall_json_hooks,
     write_json_config,
 )
 from vectimus.model import Decision, ToolCall
@@ -92,12 +93,7 @@ class GeminiExampleAdapter(AgentAdapter):
         return [path]
 
     def uninstall(self, project):
-        path = project / SETTINGS
-        config = read_json_config(path)
-        if not remove_matcher_hooks(config):
-            return []
-        write_json_config(path, config)
-        return [path]
+        return uninstall_json_hooks(project / SETTINGS, remove_matcher_hooks)
 
     def installed_commands(self, project):
         return matcher_hook_commands(read_json_config(project / SETTINGS), "BeforeTool")

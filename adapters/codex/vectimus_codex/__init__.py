@@ -1,0 +1,169 @@
+"""Vectimus adapter for the OpenAI Codex CLI (``PreToolUse`` command hooks).
+
+Protocol: the event arrives as JSON on stdin (``tool_name`` is ``Bash``, ``apply_patch`` or
+``mcp__<server>__<tool>``); deny = ``hookSpecificOutput`` JSON with ``permissionDecision: deny``
+and a non-empty reason, exit 0; allow = no output at all (older Codex versions mark a hook that
+answers ``allow`` or ``ask`` as failed). Codex cannot ask a human from a hook, so ``ask`` is
+answered as deny. Hooks are installed in ``.codex/hooks.json``, merged with whatever is there.
+
+``apply_patch`` becomes one ToolCall whose ``paths`` are every file the patch touches. Its kind
+is ``file_delete`` when the patch only deletes files, otherwise ``file_write`` over all the
+paths it names -- added, updated (a move's source is an updated file), move targets and deleted
+ones too, since removing a file changes it just as rewriting it does. ``arguments`` keeps the tool input plus the parsed
+lists (``added``, ``updated``, ``moved_to``, ``deleted``) for receipts and policies that care.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from pathlib import Path
+
+from vectimus.adapter import (
+    AdapterError,
+    AgentAdapter,
+    HookOutput,
+    SessionEvent,
+    add_matcher_hook,
+    find_project_root,
+    matcher_hook_commands,
+    read_json_config,
+    remove_matcher_hooks,
+    uninstall_json_hooks,
+    write_json_config,
+)
+from vectimus.model import Decision, ToolCall
+from vectimus.toolmap import CLAUDE_TOOLS, build_call, split_mcp_name
+from vectimus_codex.patch import PatchError, parse_patch
+
+HOOKS_FILE = Path(".codex") / "hooks.json"
+SESSION_EVENTS = ("Stop", "SessionEnd")
+DEFAULT_REASON = "Blocked by Vectimus policy"
+PATCH_KEYS = ("command", "input", "patch")  # where apply_patch's text may be (Codex sends "command")
+
+
+def _is_argv(value) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+
+
+class CodexAdapter(AgentAdapter):
+    name = "codex"
+    display_name = "Codex CLI"
+    supports_ask = False
+    governance_files = (
+        ".codex/config.toml", ".codex/hooks.json", "AGENTS.md", "AGENTS.override.md",
+        "~/.codex/config.toml", "~/.codex/hooks.json", "~/.codex/AGENTS.md", "/etc/codex/",
+    )
+    # TOML files: MCP servers are the ``[mcp_servers.<name>]`` tables (``enabled = false`` = off).
+    mcp_config_files = (".codex/config.toml", "~/.codex/config.toml")
+
+    def parse(self, event, env):
+        if not isinstance(event, dict):
+            raise AdapterError("hook input is not a JSON object")
+        name = event.get("hook_event_name")
+        cwd = event.get("cwd")
+        if not isinstance(cwd, str) or not cwd:
+            raise AdapterError(f"Codex {name or 'hook'} event without a cwd")
+        project = find_project_root(cwd)
+        session = str(event.get("session_id") or "")
+        if name in SESSION_EVENTS:
+            return SessionEvent(agent=self.name, event=name, cwd=cwd, project_dir=project,
+                                session_id=session)
+        if name != "PreToolUse":
+            raise AdapterError(f"unsupported hook event {name!r}")
+        tool = event.get("tool_name")
+        if not isinstance(tool, str) or not tool:
+            raise AdapterError("PreToolUse event without a tool_name")
+        common = dict(cwd=cwd, project_dir=project, event=name, session_id=session,
+                      tool_use_id=str(event.get("tool_use_id") or ""),
+                      permission_mode=str(event.get("permission_mode") or ""), raw=event)
+        tool_input = event.get("tool_input")
+        if tool == "apply_patch":
+            return self._patch_call(tool_input, common)
+        if tool == "Bash" and isinstance(tool_input, dict) and _is_argv(tool_input.get("command")):
+            # older Codex versions sent the shell tool's argv, e.g. ["bash", "-lc", "make"]
+            tool_input = {**tool_input, "command": shlex.join(tool_input["command"])}
+        mcp = split_mcp_name(tool)
+        spec = CLAUDE_TOOLS.get("Bash") if tool == "Bash" else None
+        return build_call(self.name, tool, spec, tool_input, mcp=mcp, **common)
+
+    def _patch_call(self, tool_input, common: dict) -> ToolCall:
+        text = next((tool_input[k] for k in PATCH_KEYS if isinstance(tool_input, dict)
+                     and isinstance(tool_input.get(k), str)), None)
+        if text is None:
+            raise AdapterError("apply_patch call without a 'command' string")
+        try:
+            targets = parse_patch(text)
+        except PatchError as exc:
+            raise AdapterError(str(exc)) from None
+        cwd = common["cwd"]
+
+        def absolute(paths: tuple[str, ...]) -> list[str]:
+            return [p if os.path.isabs(p) else os.path.join(cwd, p) for p in paths]
+
+        written = absolute(targets.written)
+        deleted = absolute(targets.deleted)
+        kind = "file_write" if written else "file_delete"
+        paths = tuple(dict.fromkeys(written + deleted))
+        arguments = {**tool_input, "added": absolute(targets.added),
+                     "updated": absolute(targets.updated), "moved_to": absolute(targets.moved_to),
+                     "deleted": deleted}
+        return ToolCall(agent=self.name, tool="apply_patch", kind=kind, paths=paths,
+                        content=targets.added_text or None, arguments=arguments, **common)
+
+    def render(self, decision: Decision, call: ToolCall | None) -> HookOutput:
+        if decision.decision not in ("deny", "ask"):
+            return HookOutput()
+        reason = decision.reason.strip() or DEFAULT_REASON
+        if decision.decision == "ask":
+            reason = f"{reason} (needs a human's approval, which a Codex hook cannot ask for)"
+        out = {"hookSpecificOutput": {
+            "hookEventName": "PreToolUse",
+            "permissionDecision": "deny",
+            "permissionDecisionReason": reason,
+        }}
+        return HookOutput(stdout=json.dumps(out))
+
+    def install(self, project, command, *, ci):
+        path = project / HOOKS_FILE
+        config = read_json_config(path)
+        add_matcher_hook(config, "PreToolUse", command)
+        write_json_config(path, config)
+        return [path]
+
+    def uninstall(self, project):
+        return uninstall_json_hooks(project / HOOKS_FILE, remove_matcher_hooks)
+
+    def installed_commands(self, project):
+        return matcher_hook_commands(read_json_config(project / HOOKS_FILE), "PreToolUse")
+
+    def install_note(self, project: Path) -> str:
+        """What the user must still do for Codex to run the installed hook."""
+        return (
+            "Codex runs project hooks only when hooks are enabled, the project is\n"
+            "trusted and the hook has been reviewed. Add to ~/.codex/config.toml:\n"
+            "\n"
+            "[features]\n"
+            "hooks = true          # older Codex versions: codex_hooks = true\n"
+            "\n"
+            f"[projects.{json.dumps(str(project))}]\n"
+            'trust_level = "trusted"\n'
+            "\n"
+            "then approve the Vectimus hook once in Codex (/hooks). Unattended runs\n"
+            "(codex exec in CI) need --dangerously-bypass-hook-trust to run project hooks\n"
+            "nobody has reviewed."
+        )
+
+    def detect(self, project, home):
+        return (project / ".codex").is_dir() or (home / ".codex").is_dir()
+
+    def canary_event(self, project):
+        return {"session_id": "vectimus-doctor", "turn_id": "vectimus-doctor",
+                "transcript_path": None, "cwd": str(project), "hook_event_name": "PreToolUse",
+                "model": "vectimus-doctor", "permission_mode": "default", "tool_name": "Bash",
+                "tool_input": {"command": "rm -rf /"}, "tool_use_id": "vectimus-doctor-canary"}
+
+
+def register_agents(register):
+    register(CodexAdapter())

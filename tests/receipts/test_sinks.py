@@ -1,0 +1,27 @@
+"""The sink contract: the built-in plugin registers the chained log; third-party sinks subclass the base."""
+
+from __future__ import annotations
+
+import pytest
+
+from vectimus.sinks import LocalChainSink, ReceiptSink, SinkContext
+
+
+def test_the_builtin_plugin_registers_the_local_chain_sink(monkeypatch, tmp_path):
+    from vectimus import plugins
+
+    monkeypatch.setenv("VECTIMUS_HOME", str(tmp_path))
+    monkeypatch.setenv("VECTIMUS_LOAD_PLUGINS", "")
+    sinks = plugins.collect("register_receipt_sinks")
+    assert [type(s) for s in sinks] == [LocalChainSink] and sinks[0].name == "local"
+    assert [type(s) for s in plugins.collect("register_receipt_sinks")] == [LocalChainSink]  # cached path
+
+
+def test_a_sink_must_implement_emit_and_may_skip_end_session(proj, vhome):
+    class Half(ReceiptSink):
+        name = "half"
+
+    ctx = SinkContext(proj, vhome, {})
+    with pytest.raises(NotImplementedError):
+        Half().emit({}, ctx)
+    assert Half().end_session(ctx, "s") is None
