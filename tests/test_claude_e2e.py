@@ -31,6 +31,7 @@ def decision(result) -> tuple[str, str]:
 def test_workflow_write_denied_naming_policy(installed):
     event = captured("Write", installed)
     assert event["tool_input"]["file_path"].endswith(".github/workflows/x.yml")
+    event["permission_mode"] = "default"  # bypassPermissions by a CI agent: vectimus-agentgov-002
     verdict, reason = decision(installed.call(installed.hook_command(), event))
     assert verdict == "deny"
     assert "vectimus-fileint-001" in reason
@@ -40,6 +41,7 @@ def test_workflow_write_denied_naming_policy(installed):
 
 def test_ordinary_write_allowed_silently(installed):
     event = captured("Write", installed)
+    event["permission_mode"] = "default"  # bypassPermissions by a CI agent: vectimus-agentgov-002
     event["tool_input"]["file_path"] = str(installed.root / "src" / "app.py")
     result = installed.call(installed.hook_command(), event)
     assert (result.rc, result.stdout) == (0, "")
@@ -57,7 +59,16 @@ def test_captured_benign_payloads_are_allowed(installed, name):
     event = captured(name, installed)
     if name == "Read":
         event["tool_input"]["file_path"] = str(installed.root / "README.md")
+    event["permission_mode"] = "default"  # bypassPermissions by a CI agent: vectimus-agentgov-002
     assert decision(installed.call(installed.hook_command(), event)) == ("allow", "")
+
+
+def test_ci_agent_with_permissions_bypassed_is_denied(installed):
+    """The captures were made with permissions bypassed; `init --ci` makes the identity a CI agent."""
+    event = captured("Read", installed)
+    event["tool_input"]["file_path"] = str(installed.root / "README.md")
+    verdict, reason = decision(installed.call(installed.hook_command(), event))
+    assert verdict == "deny" and "vectimus-agentgov-002" in reason
 
 
 def test_hook_runs_without_the_virtualenv_on_path(installed):

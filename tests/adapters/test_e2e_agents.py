@@ -95,6 +95,8 @@ def claude_command(project: Path) -> str:
 def claude_event(project: Path, capture: str, tool_input: dict | None = None, tool: str | None = None) -> dict:
     text = (CAPTURES / f"claude-code-2.1.197-{capture}.json").read_text()
     event = json.loads(text.replace("/home/dev/app", str(project)))
+    # Captured with permissions bypassed; under `init --ci` that is vectimus-agentgov-002's business.
+    event["permission_mode"] = "default"
     if tool_input is not None:
         event["tool_input"] = tool_input
     if tool is not None:

@@ -18,7 +18,8 @@ def test_healthy_install(installed):
     rc, report = doctor(installed)
     assert rc == 0 and report["ok"] and failed(report) == []
     canaries = {c["agent"] for c in report["checks"] if c["check"] == "canary denied"}
-    assert canaries == {"claude", "cursor", "copilot"}
+    installed_agents = set(json.loads(installed.run("vectimus", "status", "--json").stdout)["hooks"])
+    assert canaries == installed_agents and {"claude", "cursor", "copilot"} <= canaries
     human = installed.run("vectimus", "doctor")
     assert "every installed hook is in place and denies the canary" in human.stdout
 

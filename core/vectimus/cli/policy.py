@@ -50,7 +50,7 @@ def _all_packs(root: Path):
 
 def _edit(root: Path, user: bool, mutate) -> None:
     """Apply ``mutate`` to the chosen config file, then say if the project ignores it."""
-    from vectimus.config import load_config
+    from vectimus.config import ConfigError, load_config
     from vectimus.config_edit import edit_project_config, edit_toml
     from vectimus.locations import project_config, user_config
 
@@ -60,7 +60,10 @@ def _edit(root: Path, user: bool, mutate) -> None:
     else:
         edit_project_config(root, mutate)
         console.print(f"updated {project_config(root)}")
-    config = load_config(root)
+    try:
+        config = load_config(root)
+    except ConfigError as exc:
+        fail(f"the edited configuration does not load: {exc}")
     if config.ignored:
         err_console.print("[yellow]warning:[/yellow] this project's config is not trusted, so these "
                           f"settings are ignored: {', '.join(config.ignored)} (use --user, or trust the project)")
