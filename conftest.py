@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,17 @@ import pytest
 
 BIN = Path(sys.executable).parent
 VECTIMUS = str(BIN / "vectimus")
+_runtime: list[str] = []
+
+
+def runtime_dir() -> str:
+    """One private runtime directory per test process, short enough for a unix socket path.
+
+    Hooks started by tests put the resident evaluator's socket here; the session stops it.
+    """
+    if not _runtime:
+        _runtime.append(tempfile.mkdtemp(prefix="vectimus-run-"))
+    return _runtime[0]
 
 
 @dataclass
@@ -38,6 +50,7 @@ def base_env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("VECTIMUS_", "GITHUB_", "CLAUDE_", "CURSOR_")) and k not in ("CI", "TMPDIR")}
     env["HOME"] = str(home)
+    env["XDG_RUNTIME_DIR"] = runtime_dir()
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env["GIT_AUTHOR_NAME"] = env["GIT_COMMITTER_NAME"] = "Test"
     env["GIT_AUTHOR_EMAIL"] = env["GIT_COMMITTER_EMAIL"] = "test@example.invalid"
@@ -112,6 +125,20 @@ def installed(project: Project) -> Project:
     """A project where ``vectimus init --ci`` has run."""
     project.init()
     return project
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_test_daemons():
+    """Stop the daemon the session's hooks started, and remove its runtime directory."""
+    yield
+    if not _runtime:
+        return
+    from vectimus.daemon import lifecycle
+
+    try:
+        lifecycle.stop({"XDG_RUNTIME_DIR": _runtime[0]})
+    finally:
+        shutil.rmtree(_runtime[0], ignore_errors=True)
 
 
 def pytest_report_header(config):

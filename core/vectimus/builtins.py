@@ -11,6 +11,7 @@ CLI_MODULES = (
     "demo",
     "verify",
     "mcp",
+    "daemon",
     "policy",
     "report",
     "doctor",

@@ -43,11 +43,16 @@ def context_of(action: Action, call: ToolCall, config: Config) -> dict:
         "program": action.program, "program_path": action.program_path,
         "subcommand": action.subcommand, "args": list(action.args), "flags": list(action.flags),
         "via": list(action.via), "raw": action.raw,
-        "target": asdict(action.target),
-        "net": asdict(action.net),
-        "pkg": {**asdict(action.pkg), "names": list(action.pkg.names)},
-        "mcp": asdict(action.mcp),
+        "target": _fields(action.target),
+        "net": _fields(action.net),
+        "pkg": {**_fields(action.pkg), "names": list(action.pkg.names)},
+        "mcp": _fields(action.mcp),
     }
+
+
+def _fields(facts) -> dict:
+    """A flat facts dataclass as a dict: ``asdict`` without its recursive deep copy (hot path)."""
+    return {name: getattr(facts, name) for name in facts.__dataclass_fields__}
 
 
 def _strongest(levels) -> str:

@@ -1,11 +1,11 @@
-"""The ``vectimus`` console script: ``vectimus hook`` stays lean, everything else loads the CLI."""
+"""The ``vectimus`` console script: ``vectimus hook`` goes straight to the stdlib-only client."""
 
 import sys
 
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "hook":
-        from vectimus.hook import main as hook_main
+        from vectimus.hook_client import main as hook_main
 
         return hook_main(sys.argv[2:])
     from vectimus.cli import main as cli_main

@@ -1,23 +1,25 @@
-"""``vectimus hook --agent NAME``: read one agent event on stdin, answer in the agent's format.
+"""Deciding one hook event: the function both the in-process hook and the daemon run.
 
-This is the hot path. It imports the standard library, the adapter, and what evaluation needs;
-never typer, rich, pluggy or tomlkit. Whatever goes wrong, the answer is a deny with a one-line
-reason, printed the way the agent expects; nothing else ever reaches stdout.
+``respond`` takes the agent name, the raw event bytes and the hook process's environment and
+returns what the hook prints and how it exits. The hook client (``vectimus.hook_client``) calls it
+when it evaluates in-process; the resident evaluator (``vectimus.daemon.server``) calls it with
+cached ``Evaluation`` objects, so decisions, receipts and evaluation logs are made the same way on
+both paths. It imports the standard library, the adapter, and what evaluation needs; never typer,
+rich, pluggy or tomlkit. Whatever goes wrong, the answer is a deny with a one-line reason, rendered
+the way the agent expects.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from vectimus.adapter import AdapterError, AgentAdapter, HookOutput, SessionEvent
+from vectimus.daemon.protocol import MAX_EVENT_BYTES
+from vectimus.hook_client import USAGE
 from vectimus.model import Decision, ToolCall
-
-MAX_EVENT_BYTES = 8 * 1024 * 1024
-USAGE = "usage: vectimus hook --agent NAME"
 
 
 def deny(reason: str) -> Decision:
@@ -56,8 +58,10 @@ class Evaluation:
         from vectimus.engine import Engine
         from vectimus.policies import load_policy_set
 
-        config = load_config(Path(project), env)
-        self.engine = Engine(config, load_policy_set(Path(project), config))
+        self.project = project
+        self.config = load_config(Path(project), env)
+        self.policy_set = load_policy_set(Path(project), self.config)
+        self.engine = Engine(self.config, self.policy_set)
 
     def decide(self, call: ToolCall, adapter: AgentAdapter, env: dict[str, str]) -> Decision:
         from vectimus.engine import Trace
@@ -103,8 +107,16 @@ def seal_session(event: SessionEvent, env: dict[str, str]) -> None:
         sink.end_session(ctx, event.session_id)
 
 
-def handle(adapter: AgentAdapter, data: bytes, env: dict[str, str]) -> HookOutput:
-    """Decide one raw event for ``adapter``; never raises."""
+EvaluationFor = Callable[[str, dict], "Evaluation"]
+
+
+def handle(adapter: AgentAdapter, data: bytes, env: dict[str, str],
+           evaluation_for: EvaluationFor | None = None) -> HookOutput:
+    """Decide one raw event for ``adapter``; never raises (but lets a BaseException through).
+
+    ``evaluation_for(project, env)`` supplies the Evaluation (default: a new one; the daemon
+    passes its cache).
+    """
     call = None
     try:
         event = decode_event(data)
@@ -115,7 +127,7 @@ def handle(adapter: AgentAdapter, data: bytes, env: dict[str, str]) -> HookOutpu
             end_session(parsed, env)  # seals (seal_session) and writes the CI job summary; never raises
             return HookOutput()
         call = parsed
-        evaluation = Evaluation(call.project_dir, env)
+        evaluation = (evaluation_for or Evaluation)(call.project_dir, env)
         decision = evaluation.decide(call, adapter, env)
         evaluation.record(call, decision, env)
     except AdapterError as exc:
@@ -128,31 +140,14 @@ def handle(adapter: AgentAdapter, data: bytes, env: dict[str, str]) -> HookOutpu
         return HookOutput(exit_code=2, stderr=f"Vectimus denied this call: cannot render answer ({exc})")
 
 
-def parse_args(argv: list[str]) -> str | None:
-    """The agent name from ``--agent NAME`` / ``--agent=NAME``."""
-    for i, arg in enumerate(argv):
-        if arg == "--agent" and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith("--agent="):
-            return arg.split("=", 1)[1]
-    return None
-
-
-def main(argv: list[str]) -> int:
-    """Run the hook: stdin -> decision -> stdout / stderr / exit code."""
+def respond(agent: str | None, data: bytes, env: dict[str, str],
+            evaluation_for: EvaluationFor | None = None) -> HookOutput:
+    """The whole hook for one raw event: find the agent's adapter, decide, render; never raises."""
     try:
-        name = parse_args(argv)
-        adapter = find_adapter(name) if name else None
+        adapter = find_adapter(agent) if agent else None
         if adapter is None:
-            why = f"no Vectimus adapter for agent {name!r} is installed" if name else USAGE
-            out = HookOutput(exit_code=2, stderr=f"Vectimus denied this call: {why}")
-        else:
-            out = handle(adapter, sys.stdin.buffer.read(MAX_EVENT_BYTES + 1), dict(os.environ))
-    except BaseException as exc:  # last resort: exit 2 blocks in every agent that has hooks
-        out = HookOutput(exit_code=2, stderr=f"Vectimus denied this call: internal error ({exc!r})")
-    if out.stdout:
-        sys.stdout.write(out.stdout)
-        sys.stdout.flush()
-    if out.stderr:
-        sys.stderr.write(out.stderr.rstrip("\n") + "\n")
-    return out.exit_code
+            why = f"no Vectimus adapter for agent {agent!r} is installed" if agent else USAGE
+            return HookOutput(exit_code=2, stderr=f"Vectimus denied this call: {why}")
+        return handle(adapter, data, env, evaluation_for)
+    except Exception as exc:  # exit 2 blocks in every agent that has hooks
+        return HookOutput(exit_code=2, stderr=f"Vectimus denied this call: internal error ({exc!r})")

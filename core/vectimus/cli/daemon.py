@@ -1,0 +1,92 @@
+"""``vectimus daemon start|stop|status``: the resident evaluator that keeps hook calls fast."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from vectimus.cli.output import console, fail, print_json
+
+app = typer.Typer(help="The resident evaluator: policies kept warm so each hook call is fast.",
+                  no_args_is_help=True)
+
+
+def _env() -> dict[str, str]:
+    from vectimus.daemon import runtime
+
+    if not runtime.supported():
+        fail("the resident evaluator needs Linux (unix sockets with SO_PEERCRED); hooks evaluate in-process")
+    return dict(os.environ)
+
+
+def _show(current, json_out: bool) -> None:
+    if json_out:
+        print_json(asdict(current))
+        return
+    if current.running:
+        since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(current.started)) if current.started else "?"
+        state = "[green]running[/green]" if current.accepting else "[yellow]running, not accepting[/yellow]"
+        console.print(f"Vectimus daemon {state}: pid {current.pid}, since {since}")
+    else:
+        console.print("Vectimus daemon [dim]not running[/dim] (hooks evaluate in-process)")
+    console.print(f"  socket {current.socket}")
+    console.print(f"  log    {current.log}")
+
+
+@app.command()
+def start(
+    project: Optional[Path] = typer.Option(None, "--project", help="Project whose config gives [daemon] settings."),
+    json_out: bool = typer.Option(False, "--json", help="Print the status as JSON."),
+) -> None:
+    """Start the daemon in the background (hooks also start it on their first call)."""
+    from vectimus.config import ConfigError, load_config
+    from vectimus.daemon import lifecycle
+    from vectimus.install import project_root
+
+    env = _env()
+    try:
+        config = load_config(project_root(project or Path.cwd()), env)
+    except ConfigError as exc:
+        fail(str(exc))
+    if not config["daemon"]["enabled"]:
+        fail("the daemon is disabled by config ([daemon] enabled = false)")
+    try:
+        current = lifecycle.start(env, float(config["daemon"]["idle_timeout"]))
+    except OSError as exc:
+        fail(f"cannot start the daemon: {exc}")
+    if not current.accepting:
+        fail(f"the daemon did not start; see {current.log}")
+    _show(current, json_out)
+
+
+@app.command()
+def stop() -> None:
+    """Stop the daemon (a signal to the pid in its pidfile; the socket cannot stop it)."""
+    from vectimus.daemon import lifecycle
+
+    try:
+        pid = lifecycle.stop(_env())
+    except OSError as exc:
+        fail(f"cannot stop the daemon: {exc}")
+    console.print(f"Stopped the Vectimus daemon (pid {pid})" if pid else "The Vectimus daemon was not running")
+
+
+@app.command()
+def status(json_out: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Show whether the daemon runs, its pid, socket and log."""
+    from vectimus.daemon import lifecycle
+
+    try:
+        current = lifecycle.status(_env())
+    except OSError as exc:
+        fail(f"cannot use the runtime directory: {exc}")
+    _show(current, json_out)
+
+
+def register(cli: typer.Typer) -> None:
+    cli.add_typer(app, name="daemon")

@@ -1,0 +1,293 @@
+"""The resident evaluator: answers hook clients on a private unix socket with warm Evaluations.
+
+One daemon per user and installation. It serves one connection at a time: each request runs
+``vectimus.hook.respond`` — the very function the in-process hook runs — in the client's working
+directory and environment (both are switched to the client's for the request), with Evaluations
+from an ``EvaluationCache``. So an answer is what the hook process would have printed itself.
+
+Guards: the socket is 0600 in a 0700 directory of ours; the peer's uid (SO_PEERCRED) must be
+ours; a request is bounded in size (``MAX_REQUEST_BYTES``) and time (``REQUEST_TIMEOUT``), and is
+not started when its client's deadline is (nearly) past: that client evaluates in-process, and a
+second evaluation here would record a second receipt for the same call. The
+protocol only evaluates: ``daemon stop`` is a SIGTERM to the pid in the pidfile. The daemon exits
+after ``idle_timeout`` seconds without a request, when its socket is removed or replaced, and when
+its own code changes on disk (an upgrade); clients then evaluate in-process and start a new one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import signal
+import socket
+import sys
+import tempfile
+import time
+
+from vectimus.daemon import protocol, runtime
+from vectimus.daemon.cache import EvaluationCache
+from vectimus.hook import respond
+
+TICK = 1.0  # seconds between housekeeping checks while idle
+TMP_VARIABLES = ("TMPDIR", "TEMP", "TMP")
+
+
+class Declined(BaseException):
+    """The project's config turns the resident evaluator off: the client evaluates itself.
+
+    A BaseException so that the shared fail-closed handlers (which turn every Exception into a
+    deny) let it through before anything is decided.
+    """
+
+
+def log(message: str) -> None:
+    """One line to the daemon's log (its stderr)."""
+    sys.stderr.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} vectimus daemon[{os.getpid()}]: {message}\n")
+    sys.stderr.flush()
+
+
+class CodeWatch:
+    """Notices when a loaded Vectimus module's file changes on disk (an upgrade or an edit)."""
+
+    def __init__(self):
+        self.seen: dict[str, tuple | None] = {}
+        self.checked = 0.0
+
+    def _files(self) -> list[str]:
+        return [m.__file__ for name, m in list(sys.modules.items())
+                if name.startswith("vectimus") and getattr(m, "__file__", None)]
+
+    @staticmethod
+    def _stat(path: str):
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def changed(self, every: float = 1.0) -> bool:
+        """True once a watched file differs from when it was first seen (checked at most every ``every`` s)."""
+        now = time.monotonic()
+        if now - self.checked < every:
+            return False
+        self.checked = now
+        for path in self._files():
+            current = self._stat(path)
+            if self.seen.setdefault(path, current) != current:
+                return True
+        return False
+
+
+class Server:
+    """The daemon's state and loop."""
+
+    def __init__(self, files: runtime.Files, idle_timeout: float):
+        self.files = files
+        self.idle_timeout = idle_timeout
+        self.cache = EvaluationCache()
+        self.code = CodeWatch()
+        self.identity = protocol.identity()
+        self.sock: socket.socket | None = None
+        self.inode = None
+        self.busy = False
+        self.stopping = False
+        self.last = time.monotonic()
+        self.served = 0
+        self._env: dict[str, str] | None = None
+        self._tmp_env: tuple | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def acquire(self) -> int | None:
+        """Take the installation's lock (None: another daemon holds it)."""
+        fd = os.open(self.files.lock, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        return fd
+
+    def write_pid(self) -> None:
+        """Write the pidfile (right after taking the lock, so ``stop`` finds a starting daemon)."""
+        tmp = f"{self.files.pid}.{os.getpid()}.tmp"
+        with open(tmp, "w") as fh:
+            fh.write(f"{os.getpid()}\n")
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, self.files.pid)
+
+    def bind(self) -> None:
+        """Listen on the socket (0600)."""
+        try:
+            os.unlink(self.files.socket)  # we hold the lock: whatever is there is stale
+        except FileNotFoundError:
+            pass
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old = os.umask(0o177)
+        try:
+            sock.bind(self.files.socket)
+        finally:
+            os.umask(old)
+        os.chmod(self.files.socket, 0o600)
+        sock.listen(64)
+        self.sock = sock
+        self.inode = os.stat(self.files.socket).st_ino
+
+    def cleanup(self) -> None:
+        """Remove the socket and pidfile if they are still ours."""
+        try:
+            if os.stat(self.files.socket).st_ino == self.inode:
+                os.unlink(self.files.socket)
+        except OSError:
+            pass
+        try:
+            with open(self.files.pid) as fh:
+                if fh.read().strip() == str(os.getpid()):
+                    os.unlink(self.files.pid)
+        except OSError:
+            pass
+        if self.sock is not None:
+            self.sock.close()
+
+    def terminate(self, signum, frame) -> None:
+        self.stopping = True
+        if not self.busy:
+            raise SystemExit(0)
+
+    def _still_ours(self) -> bool:
+        try:
+            return os.stat(self.files.socket).st_ino == self.inode
+        except OSError:
+            return False
+
+    def serve(self) -> None:
+        """Accept and answer requests until idle, stopped or stale."""
+        self.code.changed(every=0)  # record the files loaded so far
+        while not self.stopping:
+            idle = time.monotonic() - self.last
+            if idle >= self.idle_timeout:
+                log(f"idle for {idle:.0f}s: exiting")
+                return
+            self.sock.settimeout(min(TICK, self.idle_timeout - idle))
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                if not self._still_ours():
+                    log("socket removed or replaced: exiting")
+                    return
+                if self.code.changed():
+                    log("Vectimus code changed on disk: exiting")
+                    return
+                continue
+            self.busy = True
+            try:
+                self.answer(conn)
+            finally:
+                conn.close()
+                self.busy = False
+                self.last = time.monotonic()
+
+    # ------------------------------------------------------------------ requests
+    def answer(self, conn: socket.socket) -> None:
+        """Read one request from ``conn`` and reply (or close without a word for a stranger)."""
+        try:
+            _, uid, _ = protocol.peer_credentials(conn)
+            if uid != os.getuid():
+                log(f"refused a connection from uid {uid}")
+                return
+            conn.settimeout(protocol.REQUEST_TIMEOUT)
+            frames = protocol.read_message(conn, protocol.MAX_REQUEST_BYTES)
+            if len(frames) != 7 or frames[0] != protocol.MAGIC:
+                return
+            if time.time() > float(frames[2]) - protocol.LATE_MARGIN:
+                log("a request came too late: its client is deciding in-process")
+                return  # evaluating now would record a second receipt for the same call
+            reply = self.evaluate(frames[1], *frames[3:])
+            conn.settimeout(protocol.REPLY_TIMEOUT)
+            conn.sendall(reply)
+            self.served += 1
+        except protocol.Closed:
+            pass  # a connect test (``vectimus daemon status``)
+        except (OSError, ValueError) as exc:  # ProtocolError is a ValueError, as is a bad deadline
+            log(f"dropped a request: {exc}")
+
+    def evaluate(self, identity: bytes, agent: bytes, cwd: bytes, environ: bytes, event: bytes) -> bytes:
+        """The reply to one well-formed request."""
+        if identity != self.identity or self.code.changed():
+            self.stopping = True
+            return protocol.reply(protocol.STALE)
+        try:
+            env = protocol.decode_env(environ)
+            self.enter(os.fsdecode(cwd), env)
+        except (OSError, protocol.ProtocolError) as exc:
+            return protocol.reply(protocol.ERROR, stderr=str(exc))
+        try:
+            out = respond(agent.decode("utf-8", "surrogateescape"), event, env, self.evaluation_for)
+        except Declined:
+            return protocol.reply(protocol.DECLINED)
+        return protocol.reply(protocol.OK, out.exit_code, out.stdout, out.stderr)
+
+    def enter(self, cwd: str, env: dict[str, str]) -> None:
+        """Take on the client's working directory and environment for one request."""
+        os.chdir(cwd)
+        if env != self._env:
+            os.environ.clear()
+            os.environ.update(env)
+            self._env = env
+        tmp_env = tuple(env.get(name) for name in TMP_VARIABLES)
+        if tmp_env != self._tmp_env:
+            tempfile.tempdir = None  # tempfile caches what TMPDIR named
+            self._tmp_env = tmp_env
+
+    def evaluation_for(self, project: str, env: dict[str, str]):
+        """The cached Evaluation for ``project``, unless its config turns the daemon off."""
+        evaluation = self.cache.get(project, env)
+        if not evaluation.config["daemon"]["enabled"]:
+            raise Declined
+        return evaluation
+
+
+def warm_up() -> None:
+    """Import what every evaluation needs before listening, so the first answer is quick."""
+    import cedarpy  # noqa: F401
+
+    import vectimus.analyser  # noqa: F401
+    import vectimus.engine  # noqa: F401
+    from vectimus.plugins import collect
+
+    collect("register_agents")
+    collect("register_pack_sources")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -I -m vectimus.daemon [--idle-timeout S]``: run the daemon in the foreground."""
+    parser = argparse.ArgumentParser(prog="vectimus.daemon")
+    parser.add_argument("--idle-timeout", type=float, default=900.0)
+    args = parser.parse_args(argv)
+    if not runtime.supported():
+        log("the resident evaluator needs Linux (SO_PEERCRED)")
+        return 1
+    try:
+        files = runtime.files(os.environ)  # whoever starts the daemon creates the directory
+    except OSError as exc:
+        log(f"cannot use the runtime directory: {exc}")
+        return 1
+    server = Server(files, args.idle_timeout)
+    lock = server.acquire()
+    if lock is None:
+        return 0  # another daemon of this installation is running
+    signal.signal(signal.SIGTERM, server.terminate)
+    signal.signal(signal.SIGINT, server.terminate)
+    try:
+        server.write_pid()
+        warm_up()
+        server.bind()
+        log(f"listening on {files.socket} (idle timeout {args.idle_timeout:g}s)")
+        server.serve()
+    except SystemExit:
+        pass
+    finally:
+        server.cleanup()
+        os.close(lock)
+        log(f"stopped after {server.served} requests")
+    return 0
