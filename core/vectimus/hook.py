@@ -124,8 +124,8 @@ def handle(adapter: AgentAdapter, data: bytes, env: dict[str, str],
         if isinstance(parsed, SessionEvent):
             from vectimus.session_end import end_session
 
-            end_session(parsed, env)  # seals (seal_session) and writes the CI job summary; never raises
-            return HookOutput()
+            # seals (seal_session) and writes the CI job summary; never raises, never fails the session
+            return HookOutput(stderr=end_session(parsed, env))
         call = parsed
         evaluation = (evaluation_for or Evaluation)(call.project_dir, env)
         decision = evaluation.decide(call, adapter, env)

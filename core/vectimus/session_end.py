@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import sys
 from pathlib import Path
 
 from vectimus.adapter import SessionEvent
@@ -18,25 +17,26 @@ from vectimus.adapter import SessionEvent
 ARTIFACT_DIR = "vectimus-artifact"  # where the summary's command downloads the artifact to
 
 
-def end_session(event: SessionEvent, env: dict[str, str]) -> None:
-    """Seal the log for ``event``'s session and, in GitHub Actions, append the job summary; never raises."""
+def end_session(event: SessionEvent, env: dict[str, str]) -> str:
+    """Seal the log for ``event``'s session and, in GitHub Actions, append the job summary.
+
+    Never raises: returns what went wrong, one line each, for the hook's stderr ('' when all went well).
+    """
+    problems = []
     project = Path(event.project_dir)
     try:
         from vectimus.hook import seal_session
 
         seal_session(event, env)
     except Exception as exc:
-        _warn(f"cannot seal the receipt log: {exc}")
+        problems.append(f"cannot seal the receipt log: {exc}")
     summary = env.get("GITHUB_STEP_SUMMARY")
     if summary:
         try:
             append_job_summary(Path(summary), project, event, env)
         except Exception as exc:
-            _warn(f"cannot write the job summary: {exc}")
-
-
-def _warn(message: str) -> None:
-    sys.stderr.write(f"vectimus: session end: {' '.join(message.split())[:300]}\n")
+            problems.append(f"cannot write the job summary: {exc}")
+    return "\n".join(f"vectimus: session end: {' '.join(p.split())[:300]}" for p in problems)
 
 
 def artifact_layout(project: Path, env: dict[str, str]) -> tuple[Path, dict[str, Path]]:

@@ -104,6 +104,7 @@ def rehearse(base: Path, bindir: Path) -> None:
     # The auditor: only the artifact, on "another machine" (another HOME; the runner is gone).
     auditor = base / "auditor"
     upload_artifact(job.artifact_paths(), auditor / "vectimus-artifact")
+    job.run("vectimus", "daemon", "stop", check=False)  # the runner goes away, its evaluator with it
     shutil.rmtree(job.home)
     env = clean_env(auditor / "home", bindir)
     verified = subprocess.run(command, shell=True, cwd=auditor, env=env, capture_output=True, text=True, timeout=120)
