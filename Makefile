@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ADAPTERS := $(sort $(wildcard adapters/*/pyproject.toml))
 PYTEST_ARGS ?=
+DIST ?= dist
 
 .PHONY: venv demo test test-agents bench dist clean
 
@@ -29,6 +30,13 @@ test: $(STAMP)
 # against a local mock model: offline, needs npm.
 test-agents: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m agents tests/agents $(PYTEST_ARGS)
+
+# Wheels and sdists of vectimus (bundled packs inside) and of every adapter, into $(DIST)/.
+dist:
+	@test -x $(BIN)/python || $(MAKE) --no-print-directory $(STAMP)
+	rm -rf $(DIST)
+	$(BIN)/python -m build --outdir $(DIST) .
+	$(foreach a,$(ADAPTERS),$(BIN)/python -m build --outdir $(DIST) $(dir $(a)) &&) true
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache

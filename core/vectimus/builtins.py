@@ -13,6 +13,8 @@ CLI_MODULES = (
     "mcp",
     "daemon",
     "policy",
+    "report",
+    "doctor",
 )
 
 

@@ -122,8 +122,10 @@ def handle(adapter: AgentAdapter, data: bytes, env: dict[str, str],
         event = decode_event(data)
         parsed = adapter.parse(event, env)
         if isinstance(parsed, SessionEvent):
-            seal_session(parsed, env)
-            return HookOutput()
+            from vectimus.session_end import end_session
+
+            # seals (seal_session) and writes the CI job summary; never raises, never fails the session
+            return HookOutput(stderr=end_session(parsed, env))
         call = parsed
         evaluation = (evaluation_for or Evaluation)(call.project_dir, env)
         decision = evaluation.decide(call, adapter, env)

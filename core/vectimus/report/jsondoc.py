@@ -1,0 +1,27 @@
+"""The JSON report: the verification result, the counts and every entry, for scripts."""
+
+from __future__ import annotations
+
+import json
+
+from vectimus.report.log import AuditLog
+
+
+def report_dict(log: AuditLog) -> dict:
+    """Everything the other formats show, as plain data."""
+    span = log.seq_range()
+    return {
+        "format": "vectimus.report/1",
+        "verified": log.verified,
+        "verification": log.verification.as_dict(),
+        "range": {"first": span[0], "last": span[1]} if span else None,
+        "outcomes": dict(sorted(log.by_outcome().items())),
+        "policies": {p: dict(sorted(c.items())) for p, c in log.by_policy().items()},
+        "blocked": [e.as_dict() for e in log.blocked()],
+        "entries": [e.as_dict() for e in log.entries],
+    }
+
+
+def render_json(log: AuditLog) -> str:
+    """``report_dict(log)`` as indented JSON text."""
+    return json.dumps(report_dict(log), indent=2, ensure_ascii=False) + "\n"

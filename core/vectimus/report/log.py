@@ -1,0 +1,127 @@
+"""A receipt log read for reporting: the verification result plus every receipt's fields."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vectimus.receipts.chain import SEGMENT_GLOB
+from vectimus.receipts.envelope import EnvelopeError, payload_of
+from vectimus.receipts.verify import Report, resolve, verify
+
+BLOCKING = ("deny", "ask")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One receipt as a report shows it."""
+
+    seq: int
+    time: str
+    agent: str
+    session: str
+    tool: str
+    subject: str     # the command, paths, URL or MCP tool the call was about
+    decision: str
+    mode: str
+    policies: tuple[str, ...]
+    reason: str
+
+    @property
+    def blocked(self) -> bool:
+        return self.decision in BLOCKING
+
+    def as_dict(self) -> dict:
+        return {"seq": self.seq, "time": self.time, "agent": self.agent, "session": self.session,
+                "tool": self.tool, "subject": self.subject, "decision": self.decision, "mode": self.mode,
+                "policies": list(self.policies), "reason": self.reason}
+
+
+@dataclass
+class AuditLog:
+    """A verified (or failed) receipt log and the entries it holds, oldest first."""
+
+    verification: Report
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def verified(self) -> bool:
+        return self.verification.ok
+
+    def only_session(self, session: str) -> "AuditLog":
+        """The same log restricted to one session's entries (verification is still the whole log's)."""
+        return AuditLog(self.verification, [e for e in self.entries if e.session == session])
+
+    def by_outcome(self) -> Counter:
+        return Counter(e.decision for e in self.entries)
+
+    def by_policy(self) -> dict[str, Counter]:
+        """For each policy id named by a receipt: how many decisions of each outcome named it."""
+        out: dict[str, Counter] = {}
+        for entry in self.entries:
+            for policy in entry.policies:
+                out.setdefault(policy, Counter())[entry.decision] += 1
+        return dict(sorted(out.items()))
+
+    def blocked(self) -> list[Entry]:
+        """Every deny and ask, oldest first."""
+        return [e for e in self.entries if e.blocked]
+
+    def seq_range(self) -> tuple[int, int] | None:
+        """The first and last sequence number shown, or None when there are no entries."""
+        if not self.entries:
+            return None
+        return self.entries[0].seq, self.entries[-1].seq
+
+
+def subject_of(call: dict) -> str:
+    """What a recorded call was about, in one line."""
+    if call.get("command") is not None:
+        return str(call["command"])
+    if call.get("paths"):
+        return " ".join(str(p) for p in call["paths"])
+    if call.get("url"):
+        return str(call["url"])
+    if call.get("query"):
+        return str(call["query"])
+    mcp = call.get("mcp") or {}
+    if mcp:
+        return f"{mcp.get('server')}/{mcp.get('tool')}"
+    return str(call.get("kind") or "")
+
+
+def entry_of(fields: dict) -> Entry:
+    """An ``Entry`` from a receipt payload's fields."""
+    call = fields.get("call") if isinstance(fields.get("call"), dict) else {}
+    return Entry(seq=int(fields.get("seq", -1)), time=str(fields.get("time", "")),
+                 agent=str(fields.get("agent", "")), session=str(fields.get("session", "")),
+                 tool=str(call.get("tool", "")), subject=subject_of(call),
+                 decision=str(fields.get("decision", "")), mode=str(fields.get("mode", "")),
+                 policies=tuple(str(p) for p in fields.get("policies") or ()),
+                 reason=str(fields.get("reason", "")))
+
+
+def read_entries(path: Path) -> list[Entry]:
+    """Every readable receipt in a receipts directory (or one receipt file), in log order."""
+    files = sorted(path.glob(SEGMENT_GLOB)) if path.is_dir() else [path] if path.is_file() else []
+    entries = []
+    for file in files:
+        for line in file.read_bytes().splitlines():
+            if not line.strip():
+                continue
+            try:
+                fields = json.loads(payload_of(line))
+            except (EnvelopeError, ValueError):
+                continue  # verification already reports it
+            if isinstance(fields, dict):
+                entries.append(entry_of(fields))
+    return entries
+
+
+def load(path: Path | None, keys: Path | None = None, *, cwd: Path | None = None,
+         sealed: bool = False) -> AuditLog:
+    """Verify the log at ``path`` (``vectimus verify``'s defaults for missing arguments) and read it."""
+    path, keys = resolve(path, keys, cwd or Path.cwd())
+    return AuditLog(verify(path, keys, sealed=sealed), read_entries(path))

@@ -1,0 +1,72 @@
+"""The Markdown report: a GitHub job summary or a pull-request comment."""
+
+from __future__ import annotations
+
+import html
+
+from vectimus.report.log import AuditLog
+
+MAX_ROWS = 200  # a job summary is capped at 1 MiB; past this many blocked calls, say how many more
+OUTCOME_ORDER = ("deny", "ask", "observe", "allow")
+
+
+def cell(text: str, *, code: bool = False, limit: int = 300) -> str:
+    """``text`` made safe for one Markdown table cell (HTML-escaped, one line, pipes escaped)."""
+    one = " ".join(str(text).split())
+    if len(one) > limit:
+        one = one[: limit - 1] + "…"
+    safe = html.escape(one, quote=False).replace("|", "&#124;")
+    return f"<code>{safe}</code>" if code and safe else safe
+
+
+def status_line(log: AuditLog) -> str:
+    """The verification result in one sentence."""
+    report = log.verification
+    if report.ok:
+        return (f"✅ **Receipts verified**: {report.receipts} signed receipt(s), chain intact, "
+                f"{report.checkpoints} checkpoint(s), sealed through {report.sealed_size}.")
+    first = report.failures[0]
+    return (f"❌ **Receipts FAILED verification** ({report.failure_count} problem(s)); first: "
+            f"`{first.kind}` at {cell(first.position)}: {cell(first.message)}")
+
+
+def outcome_table(log: AuditLog) -> list[str]:
+    counts = log.by_outcome()
+    order = [o for o in OUTCOME_ORDER if o in counts] + sorted(set(counts) - set(OUTCOME_ORDER))
+    lines = ["| Outcome | Decisions |", "|---|---:|"]
+    lines += [f"| {cell(o)} | {counts[o]} |" for o in order]
+    lines.append(f"| **total** | **{sum(counts.values())}** |")
+    return lines
+
+
+def blocked_table(log: AuditLog) -> list[str]:
+    blocked = log.blocked()
+    if not blocked:
+        return ["No call was denied or escalated."]
+    lines = ["| # | Outcome | Policy | Agent / tool | Call | Reason |", "|---:|---|---|---|---|---|"]
+    for e in blocked[:MAX_ROWS]:
+        policies = ", ".join(cell(p, code=True) for p in e.policies) or "—"
+        lines.append(f"| {e.seq} | **{cell(e.decision)}** | {policies} | {cell(e.agent)} / {cell(e.tool)} "
+                     f"| {cell(e.subject, code=True, limit=120)} | {cell(e.reason)} |")
+    if len(blocked) > MAX_ROWS:
+        lines.append(f"\n… and {len(blocked) - MAX_ROWS} more (see the full report: `vectimus report`).")
+    return lines
+
+
+def range_line(log: AuditLog) -> str:
+    report = log.verification
+    span = log.seq_range()
+    shown = f"receipts #{span[0]}–#{span[1]}" if span else "no receipts"
+    return f"This covers {shown} of log `{report.log or '?'}` ({report.receipts} receipt(s) in the log)."
+
+
+def render_markdown(log: AuditLog, *, title: str = "Vectimus: AI agent governance",
+                    verify_command: str | None = None, heading: str = "###") -> str:
+    """The Markdown report: status, decisions by outcome, every deny and ask, range, how to verify."""
+    parts = [f"{heading} {title}", "", status_line(log), "", *outcome_table(log), "",
+             f"**Denied or escalated** ({len(log.blocked())})", "", *blocked_table(log), "",
+             range_line(log)]
+    if verify_command:
+        parts += ["", "**Verify the artifact** (on any machine, with nothing but the artifact):", "",
+                  "```sh", verify_command, "```"]
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,64 @@
+"""``vectimus doctor``: every installed hook is in its config and its exact command denies the canary."""
+
+from __future__ import annotations
+
+import json
+
+
+def doctor(project):
+    out = project.run("vectimus", "doctor", "--json", check=False)
+    return out.returncode, json.loads(out.stdout)
+
+
+def failed(report) -> list[tuple[str, str]]:
+    return [(c["agent"], c["check"]) for c in report["checks"] if not c["ok"]]
+
+
+def test_healthy_install(installed):
+    rc, report = doctor(installed)
+    assert rc == 0 and report["ok"] and failed(report) == []
+    canaries = {c["agent"] for c in report["checks"] if c["check"] == "canary denied"}
+    installed_agents = set(json.loads(installed.run("vectimus", "status", "--json").stdout)["hooks"])
+    assert canaries == installed_agents and {"claude", "cursor", "copilot"} <= canaries
+    human = installed.run("vectimus", "doctor")
+    assert "every installed hook is in place and denies the canary" in human.stdout
+
+
+def test_a_removed_hook_entry_is_found(installed):
+    settings = installed.root / ".claude" / "settings.json"
+    data = json.loads(settings.read_text())
+    del data["hooks"]["PreToolUse"]
+    settings.write_text(json.dumps(data))
+    rc, report = doctor(installed)
+    assert rc == 1 and failed(report) == [("claude", "config entry")]
+
+
+def test_a_hook_that_no_longer_denies_is_found(installed):
+    """The entry is there but its command answers nothing (e.g. edited to `true`): the silent failure."""
+    hooks = installed.root / ".cursor" / "hooks.json"
+    data = json.loads(hooks.read_text())
+    for entries in data["hooks"].values():
+        for entry in entries:
+            entry["command"] = entry["command"].replace(" hook --agent cursor", " --version >/dev/null; true #vectimus hook")
+    hooks.write_text(json.dumps(data))
+    rc, report = doctor(installed)
+    assert rc == 1 and failed(report) == [("cursor", "canary denied")]
+    assert "NOT denied" in next(c["detail"] for c in report["checks"] if not c["ok"])
+
+
+def test_a_missing_program_is_found(installed):
+    hooks = installed.root / ".github" / "hooks" / "vectimus.json"
+    hooks.write_text(hooks.read_text().replace(str(installed.env["PATH"].split(":")[0]), "/nonexistent/bin"))
+    rc, report = doctor(installed)
+    assert rc == 1 and ("copilot", "command exists") in failed(report)
+
+
+def test_nothing_installed_is_a_problem(project):
+    rc, report = doctor(project)
+    assert rc == 1 and failed(report) == [("-", "hooks installed")]
+
+
+def test_a_broken_config_is_a_problem(installed):
+    (installed.root / ".vectimus" / "config.toml").write_text("mode = [\n")
+    rc, report = doctor(installed)
+    assert rc == 1 and failed(report) == [("-", "config and policies")]

@@ -1,0 +1,64 @@
+"""``vectimus report``: a real, verified log rendered as Markdown, JSON and HTML; a tampered one says so."""
+
+from __future__ import annotations
+
+import json
+
+from .logs import run_session
+
+
+def report(project, *args, check=False):
+    return project.run("vectimus", "report", *args, check=check)
+
+
+def test_markdown_json_and_html_agree(installed):
+    run_session(installed)
+    md = report(installed)
+    assert md.returncode == 0, md.stderr
+    assert "✅ **Receipts verified**: 6 signed receipt(s)" in md.stdout
+    assert "| deny | 3 |" in md.stdout and "| allow | 3 |" in md.stdout
+    for policy in ("vectimus-fileint-001", "vectimus-fileint-004", "vectimus-destruct-006"):
+        assert f"<code>{policy}</code>" in md.stdout
+    assert "vectimus rule disable vectimus-fileint-001 &#124; tee /tmp/out" in md.stdout  # table stays intact
+    assert "This covers receipts #0–#5" in md.stdout
+
+    data = json.loads(report(installed, "--format", "json").stdout)
+    assert data["verified"] and data["outcomes"] == {"allow": 3, "deny": 3}
+    assert data["range"] == {"first": 0, "last": 5}
+    assert [e["policies"] for e in data["blocked"]] == [["vectimus-fileint-001"], ["vectimus-fileint-004"],
+                                                        ["vectimus-destruct-006"]]
+    assert all(e["reason"].startswith("Blocked by Vectimus policy") for e in data["blocked"])
+    assert data["policies"]["vectimus-fileint-004"] == {"deny": 1}
+
+    out = installed.root / "audit" / "report.html"
+    assert report(installed, "--format", "html", "--output", str(out)).returncode == 0
+    page = out.read_text()
+    assert 'data-status="verified"' in page and page.count('class="denial') == 3
+    assert "<script" not in page and "src=" not in page and "http" not in page.split("</style>")[0]
+
+
+def test_session_filter(installed):
+    run_session(installed, "one")
+    run_session(installed, "two")
+    data = json.loads(report(installed, "--format", "json", "--session", "two").stdout)
+    assert len(data["entries"]) == 6 and {e["session"] for e in data["entries"]} == {"two"}
+    assert data["verification"]["receipts"] == 12
+
+
+def test_a_tampered_log_fails_in_every_format(installed):
+    run_session(installed)
+    segment = next((installed.root / ".vectimus" / "receipts").glob("segment-*.jsonl"))
+    lines = segment.read_bytes().splitlines()
+    del lines[2]  # drop one receipt: the chain breaks
+    segment.write_bytes(b"\n".join(lines) + b"\n")
+    md = report(installed)
+    assert md.returncode == 1 and "❌ **Receipts FAILED verification**" in md.stdout
+    data = json.loads(report(installed, "--format", "json").stdout)
+    assert data["verified"] is False and data["verification"]["first_failure"]["kind"] in ("sequence", "chain")
+    html = report(installed, "--format", "html")
+    assert html.returncode == 1 and 'data-status="failed"' in html.stdout
+
+
+def test_unknown_format_is_refused(installed):
+    out = report(installed, "--format", "pdf")
+    assert out.returncode == 2 and "--format must be one of" in out.stderr
