@@ -90,3 +90,16 @@ def test_groups_reach_cedar_as_a_set(installed):
     assert "acme-deploy-001" in json.loads(denied.stdout)["hookSpecificOutput"]["permissionDecisionReason"]
     allowed = installed.call(installed.hook_command(), event, env={"VECTIMUS_GROUPS": "ci,deploy"})
     assert (allowed.rc, allowed.stdout) == (0, "")
+
+
+def test_trust_command_lets_a_reviewed_project_config_loosen(project):
+    (project.root / ".vectimus").mkdir()
+    (project.root / ".vectimus" / "config.toml").write_text('[mcp]\nallowed = ["github"]\n')
+    project.init()  # a config the repository brought along is not trusted by init
+    status = json.loads(project.run("vectimus", "status", "--json").stdout)
+    assert status["trusted"] is False and status["mcp_allowed"] == []
+    project.run("vectimus", "trust", "--yes")
+    status = json.loads(project.run("vectimus", "status", "--json").stdout)
+    assert status["trusted"] is True and status["mcp_allowed"] == ["github"]
+    project.run("vectimus", "trust", "--revoke")
+    assert json.loads(project.run("vectimus", "status", "--json").stdout)["trusted"] is False

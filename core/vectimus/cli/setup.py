@@ -130,7 +130,42 @@ def status(
     console.print(f"{len(policy_set.policies)} policies from packs: {', '.join(data['packs'])}")
 
 
+def trust(
+    project: Optional[Path] = typer.Option(None, "--project", help="Project directory."),
+    yes: bool = typer.Option(False, "--yes", help="Trust without asking."),
+    revoke: bool = typer.Option(False, "--revoke", help="Stop trusting the project's config."),
+) -> None:
+    """Trust the project's own .vectimus/config.toml as it is now (after reviewing it)."""
+    from vectimus.config import ConfigError, load_config
+    from vectimus.config_edit import trust_project, untrust_project
+    from vectimus.locations import project_config
+
+    root = _project(project)
+    if revoke:
+        untrust_project(root)
+        console.print(f"No longer trusting {project_config(root)}")
+        return
+    path = project_config(root)
+    if not path.exists():
+        fail(f"{path} does not exist: there is nothing to trust")
+    try:
+        config = load_config(root)
+    except ConfigError as exc:
+        fail(str(exc))
+    if config.trusted:
+        console.print(f"{path} is already trusted as it is")
+        return
+    if config.ignored:
+        console.print(f"Trusting it lets {path} loosen: [bold]{', '.join(config.ignored)}[/bold]")
+    console.print(path.read_text(encoding="utf-8"), markup=False, highlight=False)
+    if not yes and not typer.confirm(f"Trust {path} as shown?", default=False):
+        raise typer.Exit(1)
+    trust_project(root)
+    console.print(f"Trusted {path} (until it changes)")
+
+
 def register(cli: typer.Typer) -> None:
+    cli.command()(trust)
     cli.command()(init)
     cli.command()(remove)
     cli.command()(status)
