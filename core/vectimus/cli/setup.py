@@ -165,7 +165,7 @@ def trust(
 
 
 def register(cli: typer.Typer) -> None:
-    cli.command()(trust)
     cli.command()(init)
     cli.command()(remove)
     cli.command()(status)
+    cli.command()(trust)
