@@ -2,7 +2,7 @@
 exact hook command it wrote into each agent's config, run through /bin/sh with that agent's own
 event shapes for a shell call, a file write, a file read and an MCP call.
 
-Claude Code events are the captured payloads in ../shared/reference/captures (paths rewritten).
+Claude Code events are the captured payloads in tests/fixtures/captures (paths rewritten).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CAPTURES = REPO.parent / "shared" / "reference" / "captures"
+CAPTURES = REPO / "tests" / "fixtures" / "captures"
 VECTIMUS = str(Path(sys.executable).with_name("vectimus"))
 DANGEROUS = "vectimus remove"      # vectimus-destruct-006
 WORKFLOW = ".github/workflows/x.yml"  # vectimus-fileint-001

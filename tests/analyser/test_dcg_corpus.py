@@ -13,7 +13,7 @@ from conftest import HOME, PROJECT, shell
 from vectimus.analyser import Unanalysable
 from vectimus.model import Action
 
-CORPUS = Path("/work/shared/corpus/dcg/dcg-corpus.jsonl")
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dcg" / "dcg-corpus.jsonl"
 CASES = [json.loads(line) for line in CORPUS.read_text().splitlines()] if CORPUS.exists() else []
 SHELL_CASES = [c for c in CASES if c["event"]["tool_name"] == "Bash"
                and isinstance(c["event"]["tool_input"].get("command"), str)]
