@@ -15,6 +15,7 @@ CLI_MODULES = (
     "policy",
     "report",
     "doctor",
+    "explain",
 )
 
 
