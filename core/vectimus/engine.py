@@ -98,7 +98,9 @@ class Engine:
         """One Cedar request per action, combined (no mode/ask handling)."""
         if not actions:
             return Decision("allow")
-        import cedarpy
+        from vectimus.cedar import cedarpy as load_cedarpy
+
+        cedarpy = load_cedarpy()
 
         started = time.perf_counter()
         requests, entities = self.requests(actions, call)

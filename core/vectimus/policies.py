@@ -160,7 +160,9 @@ class PolicySet:
     def cedar(self):
         """The parsed ``cedarpy.PolicySet`` (built on first use)."""
         if self._cedar is None:
-            import cedarpy
+            from vectimus.cedar import cedarpy as load_cedarpy
+
+            cedarpy = load_cedarpy()
 
             self._cedar = cedarpy.PolicySet.from_str(self.text)
         return self._cedar
@@ -169,7 +171,9 @@ class PolicySet:
     def schema(self):
         """The parsed ``cedarpy.Schema``."""
         if self._schema is None:
-            import cedarpy
+            from vectimus.cedar import cedarpy as load_cedarpy
+
+            cedarpy = load_cedarpy()
 
             self._schema = cedarpy.Schema.from_str(schema_path().read_text(encoding="utf-8"))
         return self._schema
@@ -184,7 +188,9 @@ class PolicySet:
 
 
 def _annotations(text: str, origin: str) -> list[dict]:
-    import cedarpy
+    from vectimus.cedar import cedarpy as load_cedarpy
+
+    cedarpy = load_cedarpy()
 
     try:
         parsed = json.loads(cedarpy.policies_to_json_str(text))
@@ -242,7 +248,9 @@ def _store_meta(digest: str, meta: list) -> None:
 
 
 def _validate(chunks: list[tuple[Pack, Path, str]], schema_text: str) -> list[dict]:
-    import cedarpy
+    from vectimus.cedar import cedarpy as load_cedarpy
+
+    cedarpy = load_cedarpy()
 
     meta: list[dict] = []
     seen: dict[str, str] = {BASE_POLICY_ID: "vectimus"}
