@@ -29,9 +29,9 @@ def deny(reason: str) -> Decision:
 
 def find_adapter(name: str) -> AgentAdapter | None:
     """The installed adapter called ``name`` (through the cached plugin discovery)."""
-    from vectimus.plugins import collect
+    from vectimus.plugins import find_agent
 
-    return next((a for a in collect("register_agents") if a.name == name), None)
+    return find_agent(name)
 
 
 def decode_event(data: bytes):

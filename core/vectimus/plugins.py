@@ -67,8 +67,10 @@ def _load_named_entry_points(pm, names: set[str]) -> None:
             pm.register(ep.load(), name=ep.name)
 
 
-def _modules_by_hook(pm) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {hook: [] for hook in HOOKS}
+def _modules_by_hook(pm) -> dict:
+    """For each hook the modules implementing it, and for each agent name its adapter's module."""
+    found: dict = {hook: [] for hook in HOOKS}
+    agents: dict[str, str] = {}
     for plugin in pm.get_plugins():
         module = getattr(plugin, "__name__", None)
         if not module or not hasattr(plugin, "__file__"):
@@ -76,6 +78,11 @@ def _modules_by_hook(pm) -> dict[str, list[str]]:
         for hook in HOOKS:
             if hasattr(plugin, hook):
                 found[hook].append(module)
+        if hasattr(plugin, "register_agents"):
+            adapters: list = []
+            plugin.register_agents(register=adapters.append)
+            agents.update({a.name: module for a in adapters})
+    found["agents"] = agents
     return found
 
 
@@ -134,21 +141,21 @@ def _write_cache(modules: dict[str, list[str]]) -> None:
         pass  # a read-only home only costs speed
 
 
-def _cached_modules(hook: str) -> list[str] | None:
+def _cached(key: str, kind: type):
     try:
         data = json.loads(cache_path().read_text())
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("stamp") != _stamp():
         return None
-    modules = data.get("modules", {}).get(hook)
-    return modules if isinstance(modules, list) else None
+    value = data.get("modules", {}).get(key)
+    return value if isinstance(value, kind) else None
 
 
 def collect(hook: str) -> list:
     """Everything plugins register through ``hook``, without pluggy when the cache is fresh."""
     items: list = []
-    modules = _cached_modules(hook)
+    modules = _cached(hook, list)
     if modules is not None:
         try:
             for name in modules:
@@ -158,3 +165,18 @@ def collect(hook: str) -> list:
             items.clear()
     getattr(get_plugin_manager().hook, hook)(register=items.append)
     return items
+
+
+def find_agent(name: str):
+    """The adapter for agent ``name``, importing only its plugin module when the cache is fresh."""
+    module = (_cached("agents", dict) or {}).get(name)
+    if isinstance(module, str):
+        try:
+            found: list = []
+            importlib.import_module(module).register_agents(register=found.append)
+            adapter = next((a for a in found if a.name == name), None)
+            if adapter is not None:
+                return adapter
+        except Exception:
+            pass  # a stale cache: fall back to full discovery
+    return next((a for a in collect("register_agents") if a.name == name), None)
