@@ -188,6 +188,13 @@ class Walker:
         if body is not None and body.type == "command":
             self.statement(body, scope, stdin, redirs, self.text(node))
             return
+        if body is not None and body.type == "list":
+            # tree-sitter-bash hangs the redirect of `cd d && echo x > f` on the whole list; bash
+            # applies it to the last command, after the earlier ones (and their cd) have run.
+            self.statement(body, scope, stdin)
+            cmd = Cmd(words=(), raw=self.text(node), scope=scope, via=self.via, stdin=stdin, depth=self.depth)
+            self.apply_redirects(redirs, cmd)
+            return
         cmd = Cmd(words=(), raw=self.text(node), scope=scope, via=self.via, stdin=stdin, depth=self.depth)
         stdin = self.apply_redirects(redirs, cmd) or stdin
         if body is not None:
