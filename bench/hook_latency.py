@@ -90,7 +90,7 @@ def main() -> int:
           f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
     print(f"hook command: {command}")
     print(f"{'':28s} {'p50 ms':>8s} {'p90 ms':>8s} {'p50 / calibration':>18s}")
-    for name, label in (("calibration", f"python -I -c pass"), ("daemon", "hook, with the evaluator"),
+    for name, label in (("calibration", "python -I -c pass"), ("daemon", "hook, with the evaluator"),
                         ("in-process", "hook, without it")):
         values = times[name]
         p50 = statistics.median(values)

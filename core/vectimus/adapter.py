@@ -278,3 +278,32 @@ def uninstall_json_hooks(path: Path, remove, *, leftover: frozenset[str] = froze
     else:
         path.unlink()
     return [path]
+
+
+def pre_tool_use_output(decision: str, reason: str) -> dict:
+    """Claude-style ``hookSpecificOutput`` answer to ``PreToolUse`` (Claude Code, Codex, VS Code)."""
+    return {"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": decision,
+                                   "permissionDecisionReason": reason}}
+
+
+class MatcherHooksAdapter(AgentAdapter):
+    """An adapter for an agent that reads Claude-style matcher groups from one JSON file."""
+
+    #: The project-relative JSON file holding the agent's ``hooks`` table.
+    hooks_file: str = ""
+    #: Each event the hook is installed for, with its matcher (None: the event takes none).
+    hook_events: dict[str, str | None] = {"PreToolUse": "*"}
+
+    def install(self, project, command, *, ci):
+        path = project / self.hooks_file
+        config = read_json_config(path)
+        for event, matcher in self.hook_events.items():
+            add_matcher_hook(config, event, command, matcher=matcher)
+        write_json_config(path, config)
+        return [path]
+
+    def uninstall(self, project):
+        return uninstall_json_hooks(project / self.hooks_file, remove_matcher_hooks)
+
+    def installed_commands(self, project):
+        return matcher_hook_commands(read_json_config(project / self.hooks_file), "PreToolUse")

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from vectimus.config import Config
 from vectimus.model import DECISIONS, RESOURCE_TYPES, Action, Decision, McpFacts, ToolCall, Verdict
 from vectimus.paths import Places
-from vectimus.policies import BASE_POLICY_ID, PolicySet
+from vectimus.policies import PolicySet
 
 MAX_REASON = 1200
 _CEDAR_ID = re.compile(r"\bpolicy\d+\b")

@@ -14,7 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from .scenario import SESSION, Job, clean_env, decision_of, upload_artifact
 

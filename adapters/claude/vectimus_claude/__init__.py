@@ -8,31 +8,26 @@ in ``.claude/settings.json``, merged with whatever is there.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from vectimus.adapter import (
     AdapterError,
-    AgentAdapter,
     HookOutput,
+    MatcherHooksAdapter,
     SessionEvent,
-    add_matcher_hook,
     find_project_root,
-    matcher_hook_commands,
-    read_json_config,
-    remove_matcher_hooks,
-    uninstall_json_hooks,
-    write_json_config,
+    pre_tool_use_output,
 )
 from vectimus.model import Decision, ToolCall
 from vectimus.toolmap import CLAUDE_TOOLS, build_call, split_mcp_name
 
 SESSION_EVENTS = ("SessionEnd", "Stop")
-SETTINGS = Path(".claude") / "settings.json"
 
 
-class ClaudeAdapter(AgentAdapter):
+class ClaudeAdapter(MatcherHooksAdapter):
     name = "claude"
     display_name = "Claude Code"
+    hooks_file = ".claude/settings.json"
+    hook_events = {"PreToolUse": "*", "SessionEnd": None}
     governance_files = (
         ".claude/settings.json", ".claude/settings.local.json", ".claude/agents/",
         ".claude/commands/", ".claude/skills/", ".claude/hooks/", ".mcp.json", "CLAUDE.md",
@@ -67,26 +62,7 @@ class ClaudeAdapter(AgentAdapter):
     def render(self, decision: Decision, call: ToolCall | None) -> HookOutput:
         if decision.decision not in ("deny", "ask"):
             return HookOutput()
-        out = {"hookSpecificOutput": {
-            "hookEventName": "PreToolUse",
-            "permissionDecision": decision.decision,
-            "permissionDecisionReason": decision.reason,
-        }}
-        return HookOutput(stdout=json.dumps(out))
-
-    def install(self, project, command, *, ci):
-        path = project / SETTINGS
-        config = read_json_config(path)
-        add_matcher_hook(config, "PreToolUse", command)
-        add_matcher_hook(config, "SessionEnd", command, matcher=None)
-        write_json_config(path, config)
-        return [path]
-
-    def uninstall(self, project):
-        return uninstall_json_hooks(project / SETTINGS, remove_matcher_hooks)
-
-    def installed_commands(self, project):
-        return matcher_hook_commands(read_json_config(project / SETTINGS), "PreToolUse")
+        return HookOutput(stdout=json.dumps(pre_tool_use_output(decision.decision, decision.reason)))
 
     def detect(self, project, home):
         return (project / ".claude").is_dir() or (home / ".claude").is_dir()

@@ -22,22 +22,16 @@ from pathlib import Path
 
 from vectimus.adapter import (
     AdapterError,
-    AgentAdapter,
     HookOutput,
+    MatcherHooksAdapter,
     SessionEvent,
-    add_matcher_hook,
     find_project_root,
-    matcher_hook_commands,
-    read_json_config,
-    remove_matcher_hooks,
-    uninstall_json_hooks,
-    write_json_config,
+    pre_tool_use_output,
 )
 from vectimus.model import Decision, ToolCall
 from vectimus.toolmap import CLAUDE_TOOLS, build_call, split_mcp_name
 from vectimus_codex.patch import PatchError, parse_patch
 
-HOOKS_FILE = Path(".codex") / "hooks.json"
 SESSION_EVENTS = ("Stop", "SessionEnd")
 DEFAULT_REASON = "Blocked by Vectimus policy"
 PATCH_KEYS = ("command", "input", "patch")  # where apply_patch's text may be (Codex sends "command")
@@ -47,9 +41,10 @@ def _is_argv(value) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
 
 
-class CodexAdapter(AgentAdapter):
+class CodexAdapter(MatcherHooksAdapter):
     name = "codex"
     display_name = "Codex CLI"
+    hooks_file = ".codex/hooks.json"
     supports_ask = False
     governance_files = (
         ".codex/config.toml", ".codex/hooks.json", "AGENTS.md", "AGENTS.override.md",
@@ -118,25 +113,7 @@ class CodexAdapter(AgentAdapter):
         reason = decision.reason.strip() or DEFAULT_REASON
         if decision.decision == "ask":
             reason = f"{reason} (needs a human's approval, which a Codex hook cannot ask for)"
-        out = {"hookSpecificOutput": {
-            "hookEventName": "PreToolUse",
-            "permissionDecision": "deny",
-            "permissionDecisionReason": reason,
-        }}
-        return HookOutput(stdout=json.dumps(out))
-
-    def install(self, project, command, *, ci):
-        path = project / HOOKS_FILE
-        config = read_json_config(path)
-        add_matcher_hook(config, "PreToolUse", command)
-        write_json_config(path, config)
-        return [path]
-
-    def uninstall(self, project):
-        return uninstall_json_hooks(project / HOOKS_FILE, remove_matcher_hooks)
-
-    def installed_commands(self, project):
-        return matcher_hook_commands(read_json_config(project / HOOKS_FILE), "PreToolUse")
+        return HookOutput(stdout=json.dumps(pre_tool_use_output("deny", reason)))
 
     def install_note(self, project: Path) -> str:
         """What the user must still do for Codex to run the installed hook."""

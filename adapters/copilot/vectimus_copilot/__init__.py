@@ -27,6 +27,7 @@ from vectimus.adapter import (
     add_flat_hook,
     decode_json_object,
     find_project_root,
+    pre_tool_use_output,
     flat_hook_commands,
     read_json_config,
     remove_flat_hooks,
@@ -88,9 +89,7 @@ class CopilotAdapter(AgentAdapter):
         reason = decision.reason or "Blocked by a Vectimus policy"
         out: dict = {"permissionDecision": decision.decision, "permissionDecisionReason": reason}
         if call is None or call.event == "PreToolUse":
-            out["hookSpecificOutput"] = {"hookEventName": "PreToolUse",
-                                         "permissionDecision": decision.decision,
-                                         "permissionDecisionReason": reason}
+            out.update(pre_tool_use_output(decision.decision, reason))
         return HookOutput(stdout=json.dumps(out))
 
     def install(self, project, command, *, ci):

@@ -477,9 +477,9 @@ def _call_args(text: str, pos: int) -> list[str] | None:
 _STATEMENT_END = re.compile(r"[;\n}]|\|\||&&|\s(?:if|unless|or|and)\s")
 
 
-def _find_top(text: str, stop: re.Pattern) -> int:
-    """The index where ``stop`` matches at nesting level 0 outside strings, or -1."""
-    depth, quote, i = 0, "", 0
+def _outside_strings(text: str):
+    """Yield ``(index, char)`` for every character of ``text`` outside a string literal."""
+    quote, i = "", 0
     while i < len(text):
         ch = text[i]
         if quote:
@@ -490,42 +490,41 @@ def _find_top(text: str, stop: re.Pattern) -> int:
                 quote = ""
         elif ch in "'\"`":
             quote = ch
-        elif ch in "([{":
+        else:
+            yield i, ch
+        i += 1
+
+
+def _find_top(text: str, stop: re.Pattern) -> int:
+    """The index where ``stop`` matches at nesting level 0 outside strings, or -1."""
+    depth = 0
+    for i, ch in _outside_strings(text):
+        if ch in "([{":
             depth += 1
         elif ch in ")]" or (ch == "}" and depth > 0):
             depth -= 1
         elif depth <= 0 and stop.match(text, i):
             return i
-        i += 1
     return -1
 
 
 def _split_args(text: str, close: bool = False) -> list[str]:
     """Split argument text on top-level commas (stopping at the closing parenthesis)."""
-    args, depth, quote, start, i = [], 0, "", 0, 0
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 2
-                continue
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"`":
-            quote = ch
-        elif ch in "([{":
+    args, depth, start, end = [], 0, 0, len(text)
+    for i, ch in _outside_strings(text):
+        if ch in "([{":
             depth += 1
         elif ch in ")]}":
             if depth == 0:
                 if close:
+                    end = i
                     break
             else:
                 depth -= 1
         elif ch == "," and depth == 0:
             args.append(text[start:i])
             start = i + 1
-        i += 1
-    tail = text[start:i]
+    tail = text[start:end]
     if tail.strip():
         args.append(tail)
     return [a.strip() for a in args if a.strip()]

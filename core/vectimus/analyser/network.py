@@ -11,7 +11,7 @@ import socket
 from urllib.parse import urlsplit
 
 from vectimus.analyser import argv
-from vectimus.analyser.context import Analysis, Cmd, Word, basename
+from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.model import NetFacts
 
 METADATA_HOSTS = {"169.254.169.254", "fd00:ec2::254", "metadata.google.internal", "metadata",

@@ -20,14 +20,15 @@ _ANSI_SIMPLE = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": 
 _ANSI = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)", re.S)
 
 
-def unescape_unquoted(text: str) -> str:
-    """An unquoted word's text after backslash removal (``\\rm`` -> ``rm``, line continuations)."""
+def _unescape(text: str, escapable: str | None) -> str:
+    """Remove backslashes before any character (``escapable`` None) or those in ``escapable``;
+    a backslash-newline (line continuation) disappears entirely."""
     if "\\" not in text:
         return text
     out, i = [], 0
     while i < len(text):
         ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
+        if ch == "\\" and i + 1 < len(text) and (escapable is None or text[i + 1] in escapable):
             if text[i + 1] != "\n":
                 out.append(text[i + 1])
             i += 2
@@ -35,23 +36,16 @@ def unescape_unquoted(text: str) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+def unescape_unquoted(text: str) -> str:
+    """An unquoted word's text after backslash removal (``\\rm`` -> ``rm``, line continuations)."""
+    return _unescape(text, None)
 
 
 def unescape_double(text: str) -> str:
     """Text inside double quotes: only ``\\$ \\` \\" \\\\`` and line continuations are escapes."""
-    if "\\" not in text:
-        return text
-    out, i = [], 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text) and text[i + 1] in '$`"\\\n':
-            if text[i + 1] != "\n":
-                out.append(text[i + 1])
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    return _unescape(text, '$`"\\\n')
 
 
 def ansi_c(body: str) -> str:
