@@ -293,6 +293,38 @@ class MatcherHooksAdapter(AgentAdapter):
     hooks_file: str = ""
     #: Each event the hook is installed for, with its matcher (None: the event takes none).
     hook_events: dict[str, str | None] = {"PreToolUse": "*"}
+    #: Events that end a session (answered by sealing the receipt log).
+    session_events: tuple[str, ...] = ("SessionEnd", "Stop")
+
+    def event_cwd(self, event: dict, env: dict[str, str]) -> str:
+        """The call's working directory (subclasses may fall back or insist)."""
+        cwd = event.get("cwd")
+        if not isinstance(cwd, str) or not cwd:
+            raise AdapterError(f"{event.get('hook_event_name') or 'hook'} event without a cwd")
+        return cwd
+
+    def project_hint(self, env: dict[str, str]) -> str | None:
+        """The project directory the agent names in the hook's environment, if any."""
+        return None
+
+    def parse_envelope(self, event, env: dict[str, str]) -> SessionEvent | tuple[str, dict]:
+        """Check a Claude-style event: a SessionEvent, or the tool name and the ToolCall fields."""
+        if not isinstance(event, dict):
+            raise AdapterError("hook input is not a JSON object")
+        name = event.get("hook_event_name")
+        cwd = self.event_cwd(event, env)
+        project = find_project_root(cwd, self.project_hint(env))
+        session = str(event.get("session_id") or "")
+        if name in self.session_events:
+            return SessionEvent(agent=self.name, event=name, cwd=cwd, project_dir=project, session_id=session)
+        if name != "PreToolUse":
+            raise AdapterError(f"unsupported hook event {name!r}")
+        tool = event.get("tool_name")
+        if not isinstance(tool, str) or not tool:
+            raise AdapterError("PreToolUse event without a tool_name")
+        return tool, dict(cwd=cwd or project, project_dir=project, event=name, session_id=session,
+                          tool_use_id=str(event.get("tool_use_id") or ""),
+                          permission_mode=str(event.get("permission_mode") or ""), raw=event)
 
     def install(self, project, command, *, ci):
         path = project / self.hooks_file

@@ -10,17 +10,14 @@ from __future__ import annotations
 import json
 
 from vectimus.adapter import (
-    AdapterError,
     HookOutput,
     MatcherHooksAdapter,
     SessionEvent,
-    find_project_root,
     pre_tool_use_output,
 )
 from vectimus.model import Decision, ToolCall
 from vectimus.toolmap import CLAUDE_TOOLS, build_call, split_mcp_name
 
-SESSION_EVENTS = ("SessionEnd", "Stop")
 
 
 class ClaudeAdapter(MatcherHooksAdapter):
@@ -35,29 +32,20 @@ class ClaudeAdapter(MatcherHooksAdapter):
     )
     mcp_config_files = (".mcp.json", "~/.claude.json", "~/.claude/settings.json")
 
-    def parse(self, event, env):
-        if not isinstance(event, dict):
-            raise AdapterError("hook input is not a JSON object")
-        name = event.get("hook_event_name")
+    def event_cwd(self, event, env):
         cwd = event.get("cwd")
-        if not isinstance(cwd, str) or not cwd:
-            cwd = env.get("CLAUDE_PROJECT_DIR") or ""
-        project = find_project_root(cwd, env.get("CLAUDE_PROJECT_DIR"))
-        session = str(event.get("session_id") or "")
-        if name in SESSION_EVENTS:
-            return SessionEvent(agent=self.name, event=name, cwd=cwd, project_dir=project,
-                                session_id=session)
-        if name != "PreToolUse":
-            raise AdapterError(f"unsupported hook event {name!r}")
-        tool = event.get("tool_name")
-        if not isinstance(tool, str) or not tool:
-            raise AdapterError("PreToolUse event without a tool_name")
-        mcp = split_mcp_name(tool)
-        return build_call(
-            self.name, tool, CLAUDE_TOOLS.get(tool), event.get("tool_input"),
-            cwd=cwd or project, project_dir=project, event=name, session_id=session,
-            tool_use_id=str(event.get("tool_use_id") or ""),
-            permission_mode=str(event.get("permission_mode") or ""), raw=event, mcp=mcp)
+        return cwd if isinstance(cwd, str) and cwd else env.get("CLAUDE_PROJECT_DIR") or ""
+
+    def project_hint(self, env):
+        return env.get("CLAUDE_PROJECT_DIR")
+
+    def parse(self, event, env):
+        parsed = self.parse_envelope(event, env)
+        if isinstance(parsed, SessionEvent):
+            return parsed
+        tool, fields = parsed
+        return build_call(self.name, tool, CLAUDE_TOOLS.get(tool), event.get("tool_input"),
+                          mcp=split_mcp_name(tool), **fields)
 
     def render(self, decision: Decision, call: ToolCall | None) -> HookOutput:
         if decision.decision not in ("deny", "ask"):

@@ -25,14 +25,12 @@ from vectimus.adapter import (
     HookOutput,
     MatcherHooksAdapter,
     SessionEvent,
-    find_project_root,
     pre_tool_use_output,
 )
 from vectimus.model import Decision, ToolCall
 from vectimus.toolmap import CLAUDE_TOOLS, build_call, split_mcp_name
 from vectimus_codex.patch import PatchError, parse_patch
 
-SESSION_EVENTS = ("Stop", "SessionEnd")
 DEFAULT_REASON = "Blocked by Vectimus policy"
 PATCH_KEYS = ("command", "input", "patch")  # where apply_patch's text may be (Codex sends "command")
 
@@ -54,25 +52,10 @@ class CodexAdapter(MatcherHooksAdapter):
     mcp_config_files = (".codex/config.toml", "~/.codex/config.toml")
 
     def parse(self, event, env):
-        if not isinstance(event, dict):
-            raise AdapterError("hook input is not a JSON object")
-        name = event.get("hook_event_name")
-        cwd = event.get("cwd")
-        if not isinstance(cwd, str) or not cwd:
-            raise AdapterError(f"Codex {name or 'hook'} event without a cwd")
-        project = find_project_root(cwd)
-        session = str(event.get("session_id") or "")
-        if name in SESSION_EVENTS:
-            return SessionEvent(agent=self.name, event=name, cwd=cwd, project_dir=project,
-                                session_id=session)
-        if name != "PreToolUse":
-            raise AdapterError(f"unsupported hook event {name!r}")
-        tool = event.get("tool_name")
-        if not isinstance(tool, str) or not tool:
-            raise AdapterError("PreToolUse event without a tool_name")
-        common = dict(cwd=cwd, project_dir=project, event=name, session_id=session,
-                      tool_use_id=str(event.get("tool_use_id") or ""),
-                      permission_mode=str(event.get("permission_mode") or ""), raw=event)
+        parsed = self.parse_envelope(event, env)
+        if isinstance(parsed, SessionEvent):
+            return parsed
+        tool, common = parsed
         tool_input = event.get("tool_input")
         if tool == "apply_patch":
             return self._patch_call(tool_input, common)
