@@ -137,16 +137,25 @@ def _write_cache(modules: dict[str, list[str]]) -> None:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"stamp": _stamp(), "modules": modules}))
         os.replace(tmp, path)
+        _read.clear()
     except OSError:
         pass  # a read-only home only costs speed
 
 
+_read: dict = {}  # (cache file, stamp) -> its parsed content, so one hook call reads it once
+
+
 def _cached(key: str, kind: type):
-    try:
-        data = json.loads(cache_path().read_text())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("stamp") != _stamp():
+    path, stamp = cache_path(), _stamp()
+    memo_key = (str(path), json.dumps(stamp))
+    if memo_key not in _read:
+        try:
+            _read.clear()
+            _read[memo_key] = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return None
+    data = _read[memo_key]
+    if not isinstance(data, dict) or data.get("stamp") != stamp:
         return None
     value = data.get("modules", {}).get(key)
     return value if isinstance(value, kind) else None
