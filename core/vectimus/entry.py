@@ -5,12 +5,30 @@ import sys
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "hook":
-        from vectimus.hook_client import main as hook_main
-
-        return hook_main(sys.argv[2:])
+        return hook()
     from vectimus.cli import main as cli_main
 
     return cli_main()
+
+
+def hook() -> int:
+    """One hook call, as a short-lived process: no cyclic GC, and no interpreter teardown.
+
+    The process lives for one decision, so collecting cycles is wasted work, and so is tearing
+    down the modules evaluation imported (about a tenth of an in-process call). Every file the
+    hook writes is closed before ``hook_client.main`` returns and its answer is flushed, so
+    leaving through ``os._exit`` loses nothing.
+    """
+    import gc
+    import os
+
+    gc.disable()
+    from vectimus.hook_client import main as hook_main
+
+    code = hook_main(sys.argv[2:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":
