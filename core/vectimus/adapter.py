@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from vectimus.model import Decision, ToolCall
 
@@ -20,8 +19,7 @@ class AdapterError(ValueError):
     """The event cannot be understood; the hook answers deny with this message."""
 
 
-@dataclass(frozen=True)
-class SessionEvent:
+class SessionEvent(NamedTuple):
     """An event that is not a tool call (session end, stop): nothing to decide, only to record."""
 
     agent: str
@@ -31,8 +29,7 @@ class SessionEvent:
     session_id: str = ""
 
 
-@dataclass(frozen=True)
-class HookOutput:
+class HookOutput(NamedTuple):
     """What the hook process prints and how it exits."""
 
     stdout: str = ""

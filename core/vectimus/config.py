@@ -12,7 +12,6 @@ import copy
 import hashlib
 import os
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,15 +43,21 @@ class ConfigError(ValueError):
     """A config file cannot be read or holds a value of the wrong type."""
 
 
-@dataclass(frozen=True)
 class Config:
-    """The resolved configuration for one project."""
+    """The resolved configuration for one project: ``config["mode"]``, ``config.get("ci")``."""
 
-    data: dict
-    project: Path
-    trusted: bool = False
-    sources: tuple[str, ...] = ()
-    ignored: tuple[str, ...] = field(default=(), compare=False)  # loosening keys of an untrusted project
+    __slots__ = ("data", "project", "trusted", "sources", "ignored")
+
+    def __init__(self, data: dict, project: Path, trusted: bool = False, sources: tuple[str, ...] = (),
+                 ignored: tuple[str, ...] = ()) -> None:
+        self.data = data
+        self.project = project
+        self.trusted = trusted
+        self.sources = sources        # the files read, lowest precedence first
+        self.ignored = ignored        # loosening keys of an untrusted project, not applied
+
+    def __repr__(self) -> str:
+        return f"Config(project={str(self.project)!r}, trusted={self.trusted}, sources={self.sources})"
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]

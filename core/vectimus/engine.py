@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import asdict, dataclass, field, replace
 
 from vectimus.config import Config
-from vectimus.model import DECISIONS, RESOURCE_TYPES, Action, Decision, McpFacts, ToolCall, Verdict
+from vectimus.model import DECISIONS, RESOURCE_TYPES, Action, Decision, ToolCall, Verdict
 from vectimus.paths import Places
 from vectimus.policies import PolicySet
 
@@ -20,12 +19,14 @@ MAX_REASON = 1200
 _CEDAR_ID = re.compile(r"\bpolicy\d+\b")
 
 
-@dataclass
 class Trace:
     """What an evaluation did, for the evaluation log."""
 
-    requests: list = field(default_factory=list)
-    timings_ms: dict = field(default_factory=dict)
+    __slots__ = ("requests", "timings_ms")
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        self.timings_ms: dict[str, float] = {}
 
 
 def principal(config: Config, agent: str) -> dict:
@@ -43,16 +44,11 @@ def context_of(action: Action, call: ToolCall, config: Config) -> dict:
         "program": action.program, "program_path": action.program_path,
         "subcommand": action.subcommand, "args": list(action.args), "flags": list(action.flags),
         "via": list(action.via), "raw": action.raw,
-        "target": _fields(action.target),
-        "net": _fields(action.net),
-        "pkg": {**_fields(action.pkg), "names": list(action.pkg.names)},
-        "mcp": _fields(action.mcp),
+        "target": action.target._asdict(),
+        "net": action.net._asdict(),
+        "pkg": {**action.pkg._asdict(), "names": list(action.pkg.names)},
+        "mcp": action.mcp._asdict(),
     }
-
-
-def _fields(facts) -> dict:
-    """A flat facts dataclass as a dict: ``asdict`` without its recursive deep copy (hot path)."""
-    return {name: getattr(facts, name) for name in facts.__dataclass_fields__}
 
 
 def _strongest(levels) -> str:
@@ -62,8 +58,8 @@ def _strongest(levels) -> str:
 def with_mcp_permission(actions: list[Action], config: Config) -> list[Action]:
     """Set ``mcp.allowed`` on MCP actions from the config's allowed servers."""
     allowed = set(config["mcp"]["allowed"])
-    return [replace(a, mcp=McpFacts(**{**asdict(a.mcp), "allowed": a.mcp.server in allowed}))
-            if a.kind == "mcp" else a for a in actions]
+    return [a._replace(mcp=a.mcp._replace(allowed=a.mcp.server in allowed)) if a.kind == "mcp" else a
+            for a in actions]
 
 
 class Engine:
@@ -98,7 +94,7 @@ class Engine:
         """One Cedar request per action, combined (no mode/ask handling)."""
         if not actions:
             return Decision("allow")
-        from vectimus.cedar import cedarpy as load_cedarpy
+        from vectimus.native import cedarpy as load_cedarpy
 
         cedarpy = load_cedarpy()
 
@@ -201,10 +197,10 @@ class Engine:
         """Apply the mode: ask becomes deny where nobody can answer; observe mode allows."""
         if decision.decision == "ask" and (self.config.ci or not can_ask):
             why = "in CI" if self.config.ci else "this agent cannot ask"
-            decision = replace(decision, decision="deny",
-                               reason=f"{decision.reason} (needs approval, {why}: denied)")
+            decision = decision._replace(decision="deny",
+                                         reason=f"{decision.reason} (needs approval, {why}: denied)")
         if self.config.mode == "observe" and decision.decision in ("deny", "ask"):
-            decision = replace(decision, decision="observe")
+            decision = decision._replace(decision="observe")
         return decision
 
 

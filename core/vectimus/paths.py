@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import tempfile
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from vectimus.model import PathFacts
 
@@ -76,8 +75,7 @@ GLOB_CHARS = set("*?[")
 _WHOLE_DIR_GLOB = re.compile(r"^(\.?\*+|\.\[!.\]\*|\.\?\?\*|\.\.\?\*|\{\*,\.\*\})$")
 
 
-@dataclass(frozen=True)
-class Places:
+class Places(NamedTuple):
     """The fixed points paths are classified against (all absolute and resolved)."""
 
     cwd: str
@@ -90,10 +88,9 @@ class Places:
         """Places for one tool call: its cwd, the project root, the user's home and temp dirs."""
         env = os.environ if env is None else env
         home = env.get("HOME") or os.path.expanduser("~")
-        tmps = {"/tmp", "/var/tmp", "/dev/shm", "/private/tmp", "/private/var/tmp"}
-        for candidate in (env.get("TMPDIR"), tempfile.gettempdir()):
-            if candidate:
-                tmps.add(candidate)
+        # The fixed temp dirs, and those the agent's environment names (where ``tempfile`` looks)
+        tmps = {"/tmp", "/var/tmp", "/usr/tmp", "/dev/shm", "/private/tmp", "/private/var/tmp"}
+        tmps.update(env[name] for name in ("TMPDIR", "TEMP", "TMP") if env.get(name))
         project = _real(project or cwd or "/")
         return cls(cwd=_real(cwd or project), project=project, home=_real(home),
                    tmp_dirs=tuple(sorted({_real(t) for t in tmps} | tmps)))

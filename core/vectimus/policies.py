@@ -14,8 +14,8 @@ import hashlib
 import json
 import os
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from vectimus.config import ENFORCEMENTS, Config
 from vectimus.locations import PROJECT_DIR, user_home
@@ -29,8 +29,7 @@ class PolicyError(ValueError):
     """The policy set cannot be built: a pack is malformed or fails schema validation."""
 
 
-@dataclass(frozen=True)
-class Pack:
+class Pack(NamedTuple):
     """One policy pack on disk."""
 
     name: str
@@ -44,8 +43,7 @@ class Pack:
         return sorted(self.path.glob("*.cedar"))
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     """One policy: its annotations and where it came from."""
 
     id: str
@@ -144,23 +142,24 @@ def pack_enabled(pack: Pack, config: Config) -> bool:
     return pack.enabled_by_default and pack.name not in config["packs"]["disabled"]
 
 
-@dataclass
 class PolicySet:
     """The enabled policies, parsed once and validated against the schema."""
 
-    policies: dict[str, Policy]
-    order: list[str]            # Cedar's generated ids: policy<N> is order[N]
-    text: str
-    digest: str
-    packs: list[Pack] = field(default_factory=list)
-    _cedar: object = None
-    _schema: object = None
+    def __init__(self, policies: dict[str, Policy], order: list[str], text: str, digest: str,
+                 packs: list[Pack] | None = None) -> None:
+        self.policies = policies
+        self.order = order        # Cedar's generated ids: policy<N> is order[N]
+        self.text = text
+        self.digest = digest
+        self.packs = packs or []
+        self._cedar = None
+        self._schema = None
 
     @property
     def cedar(self):
         """The parsed ``cedarpy.PolicySet`` (built on first use)."""
         if self._cedar is None:
-            from vectimus.cedar import cedarpy as load_cedarpy
+            from vectimus.native import cedarpy as load_cedarpy
 
             cedarpy = load_cedarpy()
 
@@ -171,7 +170,7 @@ class PolicySet:
     def schema(self):
         """The parsed ``cedarpy.Schema``."""
         if self._schema is None:
-            from vectimus.cedar import cedarpy as load_cedarpy
+            from vectimus.native import cedarpy as load_cedarpy
 
             cedarpy = load_cedarpy()
 
@@ -188,7 +187,7 @@ class PolicySet:
 
 
 def _annotations(text: str, origin: str) -> list[dict]:
-    from vectimus.cedar import cedarpy as load_cedarpy
+    from vectimus.native import cedarpy as load_cedarpy
 
     cedarpy = load_cedarpy()
 
@@ -248,7 +247,7 @@ def _store_meta(digest: str, meta: list) -> None:
 
 
 def _validate(chunks: list[tuple[Pack, Path, str]], schema_text: str) -> list[dict]:
-    from vectimus.cedar import cedarpy as load_cedarpy
+    from vectimus.native import cedarpy as load_cedarpy
 
     cedarpy = load_cedarpy()
 

@@ -9,13 +9,11 @@ module is imported on the hook's hot path.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class SinkContext:
+class SinkContext(NamedTuple):
     """Where a receipt is written: the project, the user's Vectimus home (``~/.vectimus``), the config."""
 
     project: Path

@@ -5,15 +5,13 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from vectimus.adapter import AdapterError
 from vectimus.model import ToolCall
 
 
-@dataclass(frozen=True)
-class ToolSpec:
+class ToolSpec(NamedTuple):
     """How one tool's input maps onto a ToolCall."""
 
     kind: str

@@ -15,7 +15,7 @@ Standard library only: used on the hook's hot path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 BEGIN = "*** Begin Patch"
 END = "*** End Patch"
@@ -31,8 +31,7 @@ class PatchError(ValueError):
     """The text is not a patch whose targets can be read."""
 
 
-@dataclass(frozen=True)
-class PatchTargets:
+class PatchTargets(NamedTuple):
     """The files one patch touches, as written in the patch (relative or absolute)."""
 
     added: tuple[str, ...] = ()

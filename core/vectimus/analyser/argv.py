@@ -5,19 +5,19 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from vectimus.analyser.context import Word
 
 
-@dataclass
 class Parsed:
     """A command line taken apart: flag names, option values by name, operands in order."""
 
-    flags: list[str] = field(default_factory=list)
-    values: list[tuple[str, Word]] = field(default_factory=list)
-    operands: list[Word] = field(default_factory=list)
-    flag_words: list[Word] = field(default_factory=list)
+    __slots__ = ("flags", "values", "operands", "flag_words")
+
+    def __init__(self) -> None:
+        self.flags: list[str] = []
+        self.values: list[tuple[str, Word]] = []
+        self.operands: list[Word] = []
+        self.flag_words: list[Word] = []
 
     def value(self, *names: str) -> Word | None:
         """The last value given for any of ``names`` (``"o"``, ``"output"``)."""

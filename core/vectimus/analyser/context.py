@@ -5,10 +5,9 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-import dataclasses
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from vectimus import paths
 from vectimus.model import Action, NetFacts, PathFacts, ToolCall
@@ -33,8 +32,7 @@ class Unparsable(Unanalysable):
     """Shell text the grammar cannot parse at all."""
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One shell word after quote removal and expansion."""
 
     text: str
@@ -43,8 +41,7 @@ class Word:
     secret: bool = False    # it carries data read from a secret file or the environment
 
 
-@dataclass(frozen=True)
-class Input:
+class Input(NamedTuple):
     """Where a command's standard input comes from."""
 
     kind: str = ""          # "" (inherited) | "pipe" | "file" | "text"
@@ -52,14 +49,17 @@ class Input:
     secret: bool = False    # it carries a secret (an upstream stage read one)
 
 
-@dataclass
 class Scope:
     """What a shell knows while it runs a command list: cwd and constant variables."""
 
-    places: Places
-    vars: dict[str, Word] = field(default_factory=dict)
-    cwd_dynamic: bool = False
-    positional: tuple[Word, ...] | None = None
+    __slots__ = ("places", "vars", "cwd_dynamic", "positional")
+
+    def __init__(self, places: Places, vars: dict[str, Word] | None = None, cwd_dynamic: bool = False,
+                 positional: tuple[Word, ...] | None = None) -> None:
+        self.places = places
+        self.vars = {} if vars is None else vars
+        self.cwd_dynamic = cwd_dynamic
+        self.positional = positional
 
     def child(self) -> "Scope":
         """A copy for a subshell: its changes do not leak back."""
@@ -68,16 +68,15 @@ class Scope:
     def chdir(self, word: Word | None) -> None:
         """Change directory (``cd``); an unknown target makes relative paths unresolved."""
         if word is None:
-            self.places = dataclasses.replace(self.places, cwd=self.places.home)
+            self.places = self.places._replace(cwd=self.places.home)
         elif word.dynamic or word.glob:
             self.cwd_dynamic = True
         else:
-            self.places = dataclasses.replace(self.places, cwd=paths.resolve(word.text, self.places))
+            self.places = self.places._replace(cwd=paths.resolve(word.text, self.places))
             self.cwd_dynamic = False
 
 
-@dataclass(frozen=True)
-class Cmd:
+class Cmd(NamedTuple):
     """A simple command about to run: its words (program first) and where it runs."""
 
     words: tuple[Word, ...]
@@ -93,7 +92,7 @@ class Cmd:
         if via:
             changes["via"] = (*self.via, via)
         changes.setdefault("program_path", "")
-        return dataclasses.replace(self, words=tuple(words), **changes)
+        return self._replace(words=tuple(words), **changes)
 
 
 class Analysis:
@@ -113,7 +112,7 @@ class Analysis:
         if len(self.actions) >= MAX_ACTIONS:
             raise Unanalysable(f"the call expands into more than {MAX_ACTIONS} actions")
         if self.syntax_error and not action.dynamic:
-            action = dataclasses.replace(action, dynamic=True)
+            action = action._replace(dynamic=True)
         self.actions.append(action)
         if action.kind == "file_read" and action.target.is_secret:
             self.secret_reads += 1

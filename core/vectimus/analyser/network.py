@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import socket
 from urllib.parse import urlsplit
 
 from vectimus.analyser import argv
@@ -90,6 +89,8 @@ def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     except ValueError:
         if not re.fullmatch(r"[0-9a-fA-Fx.]+", host) or not host[0].isdigit():
             return None
+        import socket  # rare: a legacy spelling of an IPv4 address
+
         try:
             ip = ipaddress.ip_address(socket.inet_aton(host))
         except (OSError, ValueError):

@@ -31,8 +31,10 @@ def parser() -> Any:
     global _PARSER
     if _PARSER is None:
         import tree_sitter
-        import tree_sitter_bash
-        _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+
+        from vectimus.native import bash_language
+
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(bash_language()))
     return _PARSER
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Optional
 
@@ -26,7 +25,7 @@ def _env() -> dict[str, str]:
 
 def _show(current, json_out: bool) -> None:
     if json_out:
-        print_json(asdict(current))
+        print_json(current._asdict())
         return
     if current.running:
         since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(current.started)) if current.started else "?"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Optional
 
@@ -21,16 +20,15 @@ COLOURS = {"allow": "green", "observe": "cyan", "ask": "yellow", "deny": "red"}
 def _facts(action) -> dict:
     """The facts of an action that differ from their defaults (what a policy could test)."""
     shown = {}
-    for f in fields(action):
-        value = getattr(action, f.name)
-        if f.name in ("kind", "resource"):
+    for name, value in action._asdict().items():
+        if name in ("kind", "resource"):
             continue
-        if hasattr(value, "__dataclass_fields__"):
-            inner = {k: v for k, v in asdict(value).items() if v not in ("", 0, False, (), [])}
+        if hasattr(value, "_asdict"):  # a facts record (target, net, pkg, mcp)
+            inner = {k: v for k, v in value._asdict().items() if v not in ("", 0, False, (), [])}
             if inner:
-                shown[f.name] = inner
+                shown[name] = inner
         elif value not in ("", False, (), None):
-            shown[f.name] = list(value) if isinstance(value, tuple) else value
+            shown[name] = list(value) if isinstance(value, tuple) else value
     return shown
 
 

@@ -12,15 +12,14 @@ import fcntl
 import os
 import signal
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from vectimus.daemon import runtime
 
 SPAWN_BACKOFF = 10.0  # seconds between two automatic start attempts
 
 
-@dataclass
-class Status:
+class Status(NamedTuple):
     """What ``vectimus daemon status`` reports."""
 
     running: bool

@@ -22,7 +22,6 @@ import os
 import signal
 import socket
 import sys
-import tempfile
 import time
 
 from vectimus.daemon import protocol, runtime
@@ -30,7 +29,6 @@ from vectimus.daemon.cache import EvaluationCache
 from vectimus.hook import respond
 
 TICK = 1.0  # seconds between housekeeping checks while idle
-TMP_VARIABLES = ("TMPDIR", "TEMP", "TMP")
 
 
 class Declined(BaseException):
@@ -95,7 +93,6 @@ class Server:
         self.last = time.monotonic()
         self.served = 0
         self._env: dict[str, str] | None = None
-        self._tmp_env: tuple | None = None
 
     # ------------------------------------------------------------------ lifecycle
     def acquire(self) -> int | None:
@@ -234,10 +231,6 @@ class Server:
             os.environ.clear()
             os.environ.update(env)
             self._env = env
-        tmp_env = tuple(env.get(name) for name in TMP_VARIABLES)
-        if tmp_env != self._tmp_env:
-            tempfile.tempdir = None  # tempfile caches what TMPDIR named
-            self._tmp_env = tmp_env
 
     def evaluation_for(self, project: str, env: dict[str, str]):
         """The cached Evaluation for ``project``, unless its config turns the daemon off."""

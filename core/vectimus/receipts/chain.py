@@ -18,7 +18,6 @@ import json
 import os
 from collections.abc import Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from vectimus.receipts import merkle
@@ -46,18 +45,20 @@ def segment_name(first_seq: int) -> str:
     return f"segment-{first_seq:012d}.jsonl"
 
 
-@dataclass
 class State:
-    """The writer's view of the log's end (cached in ``state.json``)."""
+    """The writer's view of the log's end (cached in ``state.json`` as ``vars(state)``)."""
 
-    log: str
-    size: int = 0            # receipts written = the next sequence number
-    head: str = ZERO_HASH    # SHA-256 of the last receipt's payload
-    frontier: list = field(default_factory=list)  # Merkle frontier, as merkle.dump() gives it
-    segment: str = ""        # current segment file name
-    segment_bytes: int = 0
-    segment_count: int = 0   # receipts in the current segment
-    checkpointed: int = 0    # size covered by the last checkpoint
+    def __init__(self, log: str, size: int = 0, head: str = ZERO_HASH, frontier: list | None = None,
+                 segment: str = "", segment_bytes: int = 0, segment_count: int = 0,
+                 checkpointed: int = 0) -> None:
+        self.log = log
+        self.size = size                   # receipts written = the next sequence number
+        self.head = head                   # SHA-256 of the last receipt's payload
+        self.frontier = frontier or []     # Merkle frontier, as merkle.dump() gives it
+        self.segment = segment             # current segment file name
+        self.segment_bytes = segment_bytes
+        self.segment_count = segment_count  # receipts in the current segment
+        self.checkpointed = checkpointed   # size covered by the last checkpoint
 
 
 def _read_state(fd: int) -> State | None:

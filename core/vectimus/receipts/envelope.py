@@ -12,7 +12,7 @@ import binascii
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 
 RECEIPT_TYPE = "application/vnd.vectimus.receipt+json"
 CHECKPOINT_TYPE = "application/vnd.vectimus.checkpoint+json"
@@ -25,8 +25,7 @@ class EnvelopeError(ValueError):
     """A line is not a well-formed envelope."""
 
 
-@dataclass(frozen=True)
-class Envelope:
+class Envelope(NamedTuple):
     """One decoded envelope: the exact payload bytes and its (keyid, signature) pairs."""
 
     payload_type: str

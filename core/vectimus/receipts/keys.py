@@ -18,8 +18,8 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -37,13 +37,12 @@ class SigningKeyError(Exception):
     """A signing key cannot be created or loaded."""
 
 
-@dataclass(frozen=True)
-class Signer:
+class Signer(NamedTuple):
     """An Ed25519 private key and its key id."""
 
     keyid: str
     path: Path
-    private_key: Ed25519PrivateKey = field(repr=False)
+    private_key: Ed25519PrivateKey
 
     def sign(self, data: bytes) -> bytes:
         """The 64-byte Ed25519 signature of ``data``."""

@@ -1,0 +1,64 @@
+"""The native extensions evaluation runs on, imported without the Python around them it never uses.
+
+- ``cedarpy`` eagerly imports ``cedarpy.pst`` (typed policy-syntax-tree classes: about 20 ms of
+  class creation, a tenth of a hook process). Vectimus evaluates and validates through the Rust
+  extension and never touches the PST, so a stand-in module takes its place in ``sys.modules`` and
+  executes the real one the first time any of its names is used.
+- ``tree_sitter_bash``'s package imports ``importlib.resources`` (and with it ``tempfile``, about
+  5 ms) to read a highlighting query; the grammar itself comes straight from its binding.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import sys
+import types
+
+
+class _Deferred(types.ModuleType):
+    """A module that executes ``spec`` on first attribute use and then behaves as that module."""
+
+    def __init__(self, spec: importlib.machinery.ModuleSpec):
+        super().__init__(spec.name)
+        self.__dict__["_spec"] = spec
+
+    def __getattr__(self, attr: str):
+        spec = self.__dict__["_spec"]
+        real = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = real
+        spec.loader.exec_module(real)
+        self.__dict__.update(real.__dict__)
+        return getattr(real, attr)
+
+
+def _submodule_spec(package: str, name: str) -> importlib.machinery.ModuleSpec | None:
+    """The spec of ``package.name``, found without executing ``package/__init__.py``."""
+    found = importlib.util.find_spec(package)
+    locations = list(found.submodule_search_locations or []) if found else []
+    spec = importlib.machinery.PathFinder.find_spec(f"{package}.{name}", locations) if locations else None
+    return spec if spec is not None and spec.loader is not None else None
+
+
+def cedarpy():
+    """The ``cedarpy`` module, with ``cedarpy.pst`` executed only when used."""
+    if "cedarpy" not in sys.modules:
+        spec = _submodule_spec("cedarpy", "pst")
+        if spec is not None:
+            sys.modules["cedarpy.pst"] = _Deferred(spec)
+    import cedarpy as module
+
+    return module
+
+
+def bash_language():
+    """The bash grammar for ``tree_sitter.Language`` (what ``tree_sitter_bash.language()`` returns)."""
+    binding = sys.modules.get("tree_sitter_bash._binding")
+    spec = None if binding is not None else _submodule_spec("tree_sitter_bash", "_binding")
+    if spec is not None:
+        binding = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(binding)
+        sys.modules[spec.name] = binding
+    if binding is None:  # laid out differently: the package's own way
+        import tree_sitter_bash as binding
+    return binding.language()
