@@ -17,17 +17,17 @@ from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_DEPTH, Analysis, Cm
 from vectimus.analyser.words import ansi_c
 from vectimus.model import Action
 
-_LANGS = [(re.compile(r"(python|pypy)[0-9.]*"), "python"), (re.compile(r"(node|nodejs|deno|bun)"), "node"),
-          (re.compile(r"perl[0-9.]*"), "perl"), (re.compile(r"(ruby|jruby)[0-9.]*"), "ruby"),
-          (re.compile(r"php[0-9.]*"), "php")]
+# Interpreter program names; those marked versioned may end in a version (python3.12, perl5.36).
+_LANGS = {"python": ("python", True), "pypy": ("python", True), "node": ("node", False),
+          "nodejs": ("node", False), "deno": ("node", False), "bun": ("node", False),
+          "perl": ("perl", True), "ruby": ("ruby", True), "jruby": ("ruby", True), "php": ("php", True)}
 
 
 def language(program: str) -> str | None:
     """The language an interpreter program runs, or None."""
-    for pattern, lang in _LANGS:
-        if pattern.fullmatch(program):
-            return lang
-    return None
+    base = program.rstrip("0123456789.")
+    lang, versioned = _LANGS.get(base, (None, False))
+    return lang if base == program or versioned else None
 
 
 # -- the command line -----------------------------------------------------------------------
@@ -83,15 +83,17 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
 
 
 # -- code -----------------------------------------------------------------------------------
+# Patterns are strings, compiled through ``re``'s own cache when first used: most tool calls run
+# no interpreter, and compiling them all would cost every hook process a few milliseconds.
 
 _STR = r"""(?:[rRbBuUfF]{0,2}(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\")|[rRbBuUfF]{0,2}'(?:[^'\\\n]|\\.)*'|[rRbBuUfF]{0,2}"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`)"""
-_ASSIGN = re.compile(r"(?<![\w$@])([$@]?[A-Za-z_]\w*+)\s*+=\s*+(" + _STR + r")")
-_HOME_EXPR = re.compile(r"^(?:Path\.home\(\)|os\.homedir\(\)|os\.path\.expanduser\(\s*['\"]~['\"]\s*\)|"
-                        r"os\.environ\[['\"]HOME['\"]\]|os\.getenv\(['\"]HOME['\"]\)|process\.env\.HOME|"
-                        r"ENV\[['\"]HOME['\"]\]|\$ENV\{HOME\}|Dir\.home)$")
-_WRAPPED = re.compile(r"^(?:pathlib\.)?(?:Path|PurePath|PosixPath|os\.path\.expanduser|os\.path\.abspath|"
-                      r"os\.path\.realpath|path\.resolve|File\.expand_path|Pathname\.new|realpath)\s*\((.*)\)$", re.S)
-_JOIN = re.compile(r"^(?:os\.path\.join|path\.join|File\.join)\s*\((.*)\)$", re.S)
+_ASSIGN = r"(?<![\w$@])([$@]?[A-Za-z_]\w*+)\s*+=\s*+(" + _STR + r")"
+_HOME_EXPR = (r"^(?:Path\.home\(\)|os\.homedir\(\)|os\.path\.expanduser\(\s*['\"]~['\"]\s*\)|"
+              r"os\.environ\[['\"]HOME['\"]\]|os\.getenv\(['\"]HOME['\"]\)|process\.env\.HOME|"
+              r"ENV\[['\"]HOME['\"]\]|\$ENV\{HOME\}|Dir\.home)$")
+_WRAPPED = (r"(?s)^(?:pathlib\.)?(?:Path|PurePath|PosixPath|os\.path\.expanduser|os\.path\.abspath|"
+            r"os\.path\.realpath|path\.resolve|File\.expand_path|Pathname\.new|realpath)\s*\((.*)\)$")
+_JOIN = r"(?s)^(?:os\.path\.join|path\.join|File\.join)\s*\((.*)\)$"
 
 # kind: rm_r, rm, write, read, open, copy, move, sh, argv, code, url, url_send, host, hostport
 RULES: dict[str, list[tuple[str, str]]] = {
@@ -181,13 +183,13 @@ def _compiled(lang: str) -> list[tuple[re.Pattern, str]]:
 
 _NETWORK_KINDS = {"url", "url_send", "url2", "host", "hostport", "porthost", "perl_socket"}
 # Quoted commands: backticks (ruby, perl, php), %x(…) (ruby), qx(…) (perl).
-_BACKTICKS = {"ruby": re.compile(r"`((?:[^`\\]|\\.){0,4096})`|%x\(([^)]{0,4096})\)|%x\{([^}]{0,4096})\}|"
-                                 r"%x\[([^\]]{0,4096})\]"),
-              "perl": re.compile(r"`((?:[^`\\]|\\.){0,4096})`|\bqx\s*\(([^)]{0,4096})\)|\bqx\s*\{([^}]{0,4096})\}|"
-                                 r"\bqx/([^/]{0,4096})/"),
-              "php": re.compile(r"`((?:[^`\\]|\\.){0,4096})`")}
-_ENV_DUMP = re.compile(r"os\.environ(?!\s*\[|\.get)|process\.env(?!\.\w|\[)|%ENV|\bENV\.to_h|\bgetenv\(\s*\)")
-_SENDS = re.compile(r"\b(data|json|files|body|form)\s*[=:]|method\s*[=:]\s*['\"]?(post|put|patch)", re.I)
+_BACKTICKS = {"ruby": (r"`((?:[^`\\]|\\.){0,4096})`|%x\(([^)]{0,4096})\)|%x\{([^}]{0,4096})\}|"
+                       r"%x\[([^\]]{0,4096})\]"),
+              "perl": (r"`((?:[^`\\]|\\.){0,4096})`|\bqx\s*\(([^)]{0,4096})\)|\bqx\s*\{([^}]{0,4096})\}|"
+                       r"\bqx/([^/]{0,4096})/"),
+              "php": r"`((?:[^`\\]|\\.){0,4096})`"}
+_ENV_DUMP = r"os\.environ(?!\s*\[|\.get)|process\.env(?!\.\w|\[)|%ENV|\bENV\.to_h|\bgetenv\(\s*\)"
+_SENDS = r"(?i)\b(data|json|files|body|form)\s*[=:]|method\s*[=:]\s*['\"]?(post|put|patch)"
 
 
 class Code:
@@ -196,7 +198,7 @@ class Code:
     def __init__(self, an: Analysis, cmd: Cmd, lang: str, text: str, via: str) -> None:
         self.an, self.cmd, self.lang, self.text, self.via = an, cmd, lang, text, via
         self.consts: dict[str, str] = {}
-        for m in _ASSIGN.finditer(text):
+        for m in re.finditer(_ASSIGN, text):
             value = _literal(m.group(2), lang)
             if value is not None:
                 self.consts.setdefault(m.group(1), value)
@@ -206,18 +208,18 @@ class Code:
         expr = expr.strip()
         if "=" in expr and re.match(r"^\w+\s*=[^=]", expr):  # keyword argument
             expr = expr.split("=", 1)[1].strip()
-        if _HOME_EXPR.match(expr):
+        if re.match(_HOME_EXPR, expr):
             return Word("~")
         lit = _literal(expr, self.lang)
         if lit is not None:
             return Word(lit)
         if expr in self.consts:
             return Word(self.consts[expr])
-        m = _WRAPPED.match(expr)
+        m = re.match(_WRAPPED, expr)
         if m:
             parts = _split_args(m.group(1))
             return self.value(parts[0]) if parts else Word(expr, dynamic=True)
-        m = _JOIN.match(expr)
+        m = re.match(_JOIN, expr)
         if m:
             parts = [self.value(a) for a in _split_args(m.group(1))]
             text = "/".join(p.text.rstrip("/") for p in parts)
@@ -246,9 +248,9 @@ def analyse_code(an: Analysis, cmd: Cmd, lang: str, code: Word, via: str) -> Non
     c = Code(an, inner, lang, code.text, via)
     before = an.secret_reads
     _scan(c, network_pass=False)
-    secret = an.secret_reads > before or bool(_ENV_DUMP.search(code.text)) or code.secret
+    secret = an.secret_reads > before or bool(re.search(_ENV_DUMP, code.text)) or code.secret
     _scan(c, network_pass=True, secret=secret)
-    if _NETWORK_HINT.get(lang) and _NETWORK_HINT[lang].search(code.text):
+    if _NETWORK_HINT.get(lang) and re.search(_NETWORK_HINT[lang], code.text):
         reported = {a.net.url for a in an.actions if a.kind == "network"}
         for m in re.finditer(r"""(?:https?|wss?|ftp)://[^\s'"`)]+""", code.text):
             if m.group(0) not in reported:
@@ -257,11 +259,11 @@ def analyse_code(an: Analysis, cmd: Cmd, lang: str, code: Word, via: str) -> Non
 
 
 _NETWORK_HINT = {
-    "python": re.compile(r"\b(requests|urllib|http\.client|httpx|aiohttp|socket|ftplib|smtplib|paramiko)\b"),
-    "node": re.compile(r"\b(fetch|https?|axios|net|tls|got|WebSocket|undici)\b"),
-    "ruby": re.compile(r"\b(Net::HTTP|open-uri|URI|TCPSocket|HTTParty|RestClient|Faraday)\b"),
-    "perl": re.compile(r"\b(LWP|HTTP::Tiny|IO::Socket|Net::|Socket)\b"),
-    "php": re.compile(r"\b(curl_\w+|file_get_contents|fsockopen|stream_socket_client)\b"),
+    "python": r"\b(requests|urllib|http\.client|httpx|aiohttp|socket|ftplib|smtplib|paramiko)\b",
+    "node": r"\b(fetch|https?|axios|net|tls|got|WebSocket|undici)\b",
+    "ruby": r"\b(Net::HTTP|open-uri|URI|TCPSocket|HTTParty|RestClient|Faraday)\b",
+    "perl": r"\b(LWP|HTTP::Tiny|IO::Socket|Net::|Socket)\b",
+    "php": r"\b(curl_\w+|file_get_contents|fsockopen|stream_socket_client)\b",
 }
 
 
@@ -280,7 +282,7 @@ def _scan(c: Code, network_pass: bool, secret: bool = False) -> None:
             if args is not None:
                 _act(c, kind, args, secret)
     if not network_pass and c.lang in _BACKTICKS:
-        for m in _BACKTICKS[c.lang].finditer(c.text):
+        for m in re.finditer(_BACKTICKS[c.lang], c.text):
             body = next(g for g in m.groups() if g is not None)
             _shell(c, Word(body, dynamic=_interpolates(body, c.lang)))
 
@@ -328,7 +330,7 @@ def _act(c: Code, kind: str, args: list[str], secret: bool) -> None:
             analyse_code(an, cmd, c.lang, first, f"{c.lang} eval")
     elif kind in ("url", "url_send", "url2"):
         target = c.value(args[1]) if kind == "url2" and len(args) > 1 else first
-        sends = kind == "url_send" or bool(_SENDS.search(" ".join(args[1:]))) \
+        sends = kind == "url_send" or bool(re.search(_SENDS, " ".join(args[1:]))) \
             or (kind == "url2" and first.text.upper() in ("POST", "PUT", "PATCH"))
         network.remote(an, cmd, prog, target, sends_data=sends, sends_secret=sends and secret)
     elif kind in ("host", "hostport", "porthost", "perl_socket"):
@@ -467,14 +469,14 @@ def _call_args(text: str, pos: int) -> list[str] | None:
         return _split_args(text[i + 1:i + 1 + ARGS_WINDOW], close=True)
     # Ruby / Perl calls without parentheses: up to the end of the statement.
     window = text[i:i + BARE_WINDOW]
-    end = _find_top(window, _STATEMENT_END)
+    end = _find_top(window, re.compile(_STATEMENT_END))
     rest = (window if end < 0 else window[:end]).strip()
     if not rest or rest[0] in "=.)":
         return None
     return _split_args(rest)
 
 
-_STATEMENT_END = re.compile(r"[;\n}]|\|\||&&|\s(?:if|unless|or|and)\s")
+_STATEMENT_END = r"[;\n}]|\|\||&&|\s(?:if|unless|or|and)\s"
 
 
 def _outside_strings(text: str):
