@@ -23,6 +23,8 @@ CASES = {
                                 "tool_input": {"to": "prod"}}).encode(),
     "read without a path": json.dumps({"hook_event_name": "PreToolUse", "tool_name": "Read",
                                        "tool_input": {"command": "git reset --hard"}}).encode(),
+    "shell text the grammar chokes on": json.dumps({"hook_event_name": "PreToolUse", "tool_name": "Bash",
+                                                    "tool_input": {"command": "{;" * 16_000}}).encode(),
     "deeply nested": b'{"a":' * 100000 + b"1" + b"}" * 100000,
     "10 MB payload": json.dumps({"hook_event_name": "PreToolUse", "tool_name": "Write",
                                  "tool_input": {"file_path": "/tmp/x", "content": "x" * (10 * 1024 * 1024)}}).encode(),

@@ -184,3 +184,14 @@ def test_long_repetitive_input_stays_bounded(runner, token, count):
         check(shell(f"{runner} {shlex.quote(token * count)}"))
     except Unanalysable as exc:
         assert str(exc)
+
+
+def test_input_the_grammar_takes_seconds_on_is_cut_off_by_the_parse_budget():
+    # tree-sitter's error recovery takes about two seconds on this (half the 64 KB limit)
+    try:
+        shell("{;" * 16_000)
+    except Unanalysable as exc:
+        assert "too complex to parse" in str(exc)
+    else:
+        raise AssertionError("32 KB of '{;' parsed within the parse budget")
+    assert shell("git status && ls -la")[0].program == "git"  # the parser works again afterwards

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import base64
 import re
+import time
 from typing import Any
 
 from vectimus.analyser import commands, redirects
 from vectimus.analyser.context import (
-    MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, MAX_WORDS, TRUSTED_ENV, Analysis, Cmd, Input, Scope,
-    Unanalysable, Unparsable, Word, basename,
+    MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, MAX_PARSE_SECONDS, MAX_WORDS, TRUSTED_ENV, Analysis, Cmd,
+    Input, Scope, Unanalysable, Unparsable, Word, basename,
 )
 from vectimus.analyser.words import (
     GLOB_CHARS, ansi_c, expand_braces, mark_braces, unescape_double, unescape_unquoted,
@@ -38,6 +39,18 @@ def parser() -> Any:
     return _PARSER
 
 
+def _parse(data: bytes, an: Analysis) -> Any:
+    """The syntax tree of ``data``; Unanalysable when parsing overruns the call's parse budget."""
+    deadline = an.parse_deadline
+    try:
+        tree = parser().parse(lambda offset, _point: data[offset:],
+                              progress_callback=lambda _offset, _error: time.monotonic() > deadline)
+    except ValueError:  # cancelled by the progress callback
+        parser().reset()
+        raise Unanalysable(f"shell command too complex to parse within {MAX_PARSE_SECONDS:g} s") from None
+    return tree.root_node
+
+
 def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (), depth: int = 0,
                  stdin: Input = Input()) -> None:
     """Analyse shell text, recording every action it would perform into ``an``."""
@@ -48,7 +61,7 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
         raise Unanalysable(f"shell command longer than {MAX_COMMAND_BYTES} bytes")
     if not text.strip():
         return
-    root = parser().parse(_astral_free(data)).root_node
+    root = _parse(_astral_free(data), an)
     before = len(an.actions)
     if root.has_error:
         an.syntax_error = True
