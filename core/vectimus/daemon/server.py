@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import gc
 import os
 import signal
 import socket
@@ -274,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server.write_pid()
         warm_up()
+        gc.freeze()  # what warm-up loaded lives as long as the daemon: keep it out of every collection
         server.bind()
         log(f"listening on {files.socket} (idle timeout {args.idle_timeout:g}s)")
         server.serve()
