@@ -46,6 +46,16 @@ def test_ordinary_commands_are_kept_verbatim(command):
     assert redact(command) == command
 
 
+def test_strings_shorter_than_any_match_are_skipped_safely():
+    # redact() returns strings shorter than SHORTEST_MATCH untouched: no pattern may match one
+    from re import _parser  # the compiler's own minimum-width computation
+
+    from vectimus.receipts.redact import _PATTERNS, SHORTEST_MATCH
+
+    assert min(_parser.parse(p.pattern, p.flags).getwidth()[0] for p in _PATTERNS) == SHORTEST_MATCH
+    assert redact("pwd=x") == "pwd=" + secret_digest("x")
+
+
 def test_redaction_is_stable_and_idempotent():
     once = redact("TOKEN=abc123def456")
     assert redact(once) == once == redact("TOKEN=abc123def456")

@@ -32,6 +32,7 @@ _PATTERNS = [re.compile(p) for p in (
     r"|private_?key|credentials?)[A-Za-z0-9_.-]*[\"']?\s*[=:]\s*[\"']?)([^\s'\"&;,]+)",
 )]
 
+SHORTEST_MATCH = 5  # no pattern matches fewer characters ("pwd=x"): shorter strings are left as they are
 _SECRET_KEY = re.compile(r"(?i)password|passwd|secret|token|api_?key|authorization|credential|private_?key")
 MARK = "[REDACTED:sha256:"
 
@@ -50,6 +51,8 @@ def _replace(match: re.Match) -> str:
 
 def redact(text: str) -> str:
     """``text`` with every recognised secret (tokens, keys, passwords) replaced by its digest."""
+    if len(text) < SHORTEST_MATCH:
+        return text
     for pattern in _PATTERNS:
         text = pattern.sub(_replace, text)
     return text
