@@ -39,6 +39,9 @@ VALUE_OPTS = {"python": "-c -m -W -X -Q", "node": "-e --eval -p --print -r --req
               "ruby": "-e -r -I -C -E -F -i -x", "php": "-r -f -d -c -z -B -R -F -E"}
 
 
+STDIN_SCRIPTS = ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")  # a script path that reads stdin
+
+
 def run(an: Analysis, cmd: Cmd, program: str) -> bool:
     """Analyse an interpreter command line; True when the code it runs is unknown."""
     lang = language(program) or ""
@@ -72,11 +75,13 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
                            listens=True)
         return module.dynamic
     script = p.operands[0] if p.operands else None
-    if script is None or script.text == "-":
+    if script is None or script.text in STDIN_SCRIPTS:
         if cmd.stdin.text is not None:
             analyse_code(an, cmd, lang, Word(cmd.stdin.text), f"{lang} <<")
             return False
         return cmd.stdin.kind in ("pipe", "file")
+    if script.text.startswith(("/dev/fd/", "/proc/self/fd/")):
+        return True  # python3 <(curl …): the code is another command's output
     if network.is_url(script.text):
         network.remote(an, cmd, program, script)
     return False
