@@ -43,7 +43,7 @@ def context_of(action: Action, call: ToolCall, config: Config) -> dict:
         "ci": config.ci, "permission_mode": call.permission_mode, "dynamic": action.dynamic,
         "program": action.program, "program_path": action.program_path,
         "subcommand": action.subcommand, "args": list(action.args), "flags": list(action.flags),
-        "via": list(action.via), "raw": action.raw,
+        "via": list(action.via), "raw": action.raw, "input": action.input,
         "target": action.target._asdict(),
         "net": action.net._asdict(),
         "pkg": {**action.pkg._asdict(), "names": list(action.pkg.names)},

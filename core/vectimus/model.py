@@ -146,6 +146,7 @@ class Action(NamedTuple):
     mcp: McpFacts = McpFacts()
     via: tuple[str, ...] = ()
     raw: str = ""
+    input: str = ""  # exec: what the command reads on stdin, when the analyser knows the text
     dynamic: bool = False
 
     def describe(self) -> str:

@@ -186,7 +186,7 @@ def _exec(an: Analysis, cmd: Cmd, name: str, dynamic: bool, at: int | None = Non
         program=name if not program_word.dynamic else program_word.text,
         program_path=cmd.program_path, subcommand=subcommand,
         args=tuple(w.text for w in p.operands), flags=flags, via=cmd.via, raw=cmd.raw,
-        dynamic=dynamic, **({"target": target} if target is not None else {}))
+        input=cmd.stdin.text or "", dynamic=dynamic, **({"target": target} if target is not None else {}))
     an.add(action)
     if at is not None and at < len(an.actions) - 1:
         an.actions.insert(at, an.actions.pop())

@@ -20,8 +20,8 @@ MAX_ACTIONS = 500               # actions one tool call may expand into
 MAX_NODES = 200_000             # syntax-tree nodes visited, over the whole call
 MAX_NESTING = 150               # syntax-tree nesting (subshells in subshells …)
 MAX_WORDS = 64                  # words one brace expansion or loop may produce
-MAX_PARSE_SECONDS = 0.5         # building syntax trees, over the whole call (the grammar's error
-                                # recovery takes seconds on some 30 KB inputs, such as "{;" repeated)
+MAX_PARSE_SECONDS = 0.5         # CPU time building syntax trees, over the whole call (the grammar's
+                                # error recovery takes seconds on some 30 KB inputs, "{;" repeated)
 
 # Environment variables whose value in the hook's environment is trusted to be the shell's.
 TRUSTED_ENV = ("HOME", "TMPDIR", "TMP", "TEMP", "USER", "LOGNAME", "SHELL", "OLDPWD")
@@ -109,7 +109,7 @@ class Analysis:
         self.secret_reads = 0   # counts secret reads and environment dumps, to taint data flow
         self.nodes = 0
         self.syntax_error = False
-        self.parse_deadline = time.monotonic() + MAX_PARSE_SECONDS
+        self.parse_deadline = time.thread_time() + MAX_PARSE_SECONDS  # CPU time: a busy machine does not count
 
     def add(self, action: Action) -> None:
         """Record one action; beyond MAX_ACTIONS the call is unanalysable."""

@@ -253,7 +253,9 @@ def analyse_code(an: Analysis, cmd: Cmd, lang: str, code: Word, via: str) -> Non
     c = Code(an, inner, lang, code.text, via)
     before = an.secret_reads
     _scan(c, network_pass=False)
-    secret = an.secret_reads > before or bool(re.search(_ENV_DUMP, code.text)) or code.secret
+    if re.search(_ENV_DUMP, code.text):
+        an.secret_reads += 1  # like ``env``: what the code sends or prints may carry the environment
+    secret = an.secret_reads > before or code.secret
     _scan(c, network_pass=True, secret=secret)
     if _NETWORK_HINT.get(lang) and re.search(_NETWORK_HINT[lang], code.text):
         reported = {a.net.url for a in an.actions if a.kind == "network"}

@@ -44,10 +44,10 @@ def _parse(data: bytes, an: Analysis) -> Any:
     deadline = an.parse_deadline
     try:
         tree = parser().parse(lambda offset, _point: data[offset:],
-                              progress_callback=lambda _offset, _error: time.monotonic() > deadline)
+                              progress_callback=lambda _offset, _error: time.thread_time() > deadline)
     except ValueError:  # cancelled by the progress callback
         parser().reset()
-        raise Unanalysable(f"shell command too complex to parse within {MAX_PARSE_SECONDS:g} s") from None
+        raise Unanalysable(f"shell command too complex to parse in {MAX_PARSE_SECONDS:g} s of CPU time") from None
     return tree.root_node
 
 
