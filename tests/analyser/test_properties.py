@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -72,30 +73,18 @@ def test_arbitrary_mcp_arguments(arguments):
 
 
 def test_deep_nesting_is_unanalysable_not_a_crash():
-    try:
+    with pytest.raises(Unanalysable, match="nested"):
         shell("eval " * 12 + "rm -rf /")
-    except Unanalysable as exc:
-        assert "nested" in str(exc)
-    else:
-        raise AssertionError("12 levels of bash -c analysed without hitting the depth limit")
 
 
 def test_huge_command_is_unanalysable():
-    try:
+    with pytest.raises(Unanalysable, match="longer"):
         shell("echo " + "x" * 70_000)
-    except Unanalysable as exc:
-        assert "longer" in str(exc)
-    else:
-        raise AssertionError("a 70 KB command was analysed")
 
 
 def test_too_many_actions_is_unanalysable():
-    try:
+    with pytest.raises(Unanalysable, match="actions"):
         shell("; ".join(f"rm f{i}" for i in range(400)))
-    except Unanalysable as exc:
-        assert "actions" in str(exc)
-    else:
-        raise AssertionError("800 actions were returned")
 
 
 def test_deep_subshells_are_bounded():
@@ -188,10 +177,6 @@ def test_long_repetitive_input_stays_bounded(runner, token, count):
 
 def test_input_the_grammar_takes_seconds_on_is_cut_off_by_the_parse_budget():
     # tree-sitter's error recovery takes about two seconds on this (half the 64 KB limit)
-    try:
+    with pytest.raises(Unanalysable, match="too complex to parse"):
         shell("{;" * 16_000)
-    except Unanalysable as exc:
-        assert "too complex to parse" in str(exc)
-    else:
-        raise AssertionError("32 KB of '{;' parsed within the parse budget")
     assert shell("git status && ls -la")[0].program == "git"  # the parser works again afterwards
