@@ -54,6 +54,7 @@ FIND_VALUE_PRED = {
 }
 FIND_VALUE_OTHER = {"-maxdepth", "-mindepth", "-regextype", "-printf", "-fprint", "-fprint0",
                     "-fprintf", "-fls", "-D", "-O", "-files0-from"}
+FIND_EVERY_KIND = {"-type", "-xtype"}  # tests that pick files by kind, so select everything below
 FIND_TESTS_NO_VALUE = {"-empty", "-executable", "-readable", "-writable", "-nouser", "-nogroup"}
 FIND_EXEC = ("-exec", "-execdir", "-ok", "-okdir")
 
@@ -84,7 +85,7 @@ def find(an: Analysis, cmd: Cmd, program: str) -> None:
         token = expr[j].text
         j += 1
         if token in FIND_VALUE_PRED:
-            filtered = True
+            filtered = filtered or token not in FIND_EVERY_KIND  # -type f still selects every file
             if token in ("-name", "-iname") and j < len(expr):
                 names.append(expr[j].text)
             j += 1
