@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from vectimus.analyser import argv, files, interpreters, network, packages, shell
+from vectimus.analyser import argv, containers, files, interpreters, network, packages, shell
 from vectimus.analyser.context import Analysis, Cmd, Input, Scope, Word, basename
 from vectimus.analyser.wrappers import WRAPPERS
 from vectimus.model import Action
@@ -133,7 +133,7 @@ def _run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
     if name in ("source", "."):  # runs a file's code: unknown when the file is (<(curl …))
         files.read(an, cmd, name)
         return bool(cmd.words[1:2]) and cmd.words[1].dynamic
-    handler = files.HANDLERS.get(name) or network.HANDLERS.get(name)
+    handler = files.HANDLERS.get(name) or network.HANDLERS.get(name) or containers.HANDLERS.get(name)
     if handler is not None:
         handler(an, cmd, name)
         return None

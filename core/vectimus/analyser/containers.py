@@ -1,0 +1,70 @@
+"""Container runs (``docker``/``podman``/``nerdctl`` ``run``/``create``): the host paths they mount.
+
+A bind mount hands a host path to the container, so it is recorded as a file action on that path:
+``file_write`` for a read-write mount (the container can change it), ``file_read`` for ``:ro``.
+``-v /:/host`` is then a write to ``/`` and ``-v "$PWD":/app`` one to the project, which policies
+judge like any other write. Named volumes are not host paths and are left out; what runs inside
+the container is not a host action and is not analysed.
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+from vectimus.analyser import argv
+from vectimus.analyser.context import Analysis, Cmd, Word
+
+RUNS = ("run", "create")
+# Options of run/create that take a value (so the image name is found after them).
+VALUE_OPTS = argv.opts(
+    "-v --volume --mount -e --env --env-file -p --publish -w --workdir -u --user --name -l --label "
+    "--label-file --network --net --network-alias -h --hostname --domainname --entrypoint -m --memory "
+    "--memory-swap --memory-reservation --cpus --cpu-shares -c --cpuset-cpus --platform --restart "
+    "--log-driver --log-opt --device --add-host --dns --dns-search --dns-option --cap-add --cap-drop "
+    "--security-opt --pid --ipc --uts --userns --cgroupns --cgroup-parent --tmpfs --ulimit "
+    "--shm-size --gpus --runtime --pull --cidfile --volumes-from --link -a --attach --stop-signal "
+    "--stop-timeout --health-cmd --health-interval --health-retries --health-timeout --init-path "
+    "--mac-address --ip --ip6 --group-add --expose --isolation --oom-score-adj --storage-opt "
+    "--sysctl --detach-keys --volume-driver --blkio-weight --pids-limit --annotation")
+
+
+def run(an: Analysis, cmd: Cmd, program: str) -> None:
+    """Record the host paths a ``run``/``create`` bind-mounts (global options before it skipped)."""
+    from vectimus.analyser.commands import SUBCOMMAND_TOOLS
+
+    head = argv.parse(cmd.words[1:], SUBCOMMAND_TOOLS.get(program, frozenset()), stop_at_operand=True)
+    if not head.operands or head.operands[0].text not in RUNS:
+        return
+    start = next(i for i, w in enumerate(cmd.words) if w is head.operands[0]) + 1
+    options = argv.parse(cmd.words[start:], VALUE_OPTS, stop_at_operand=True)
+    for spec in options.all("v", "volume"):
+        _mount(an, cmd, program, *_volume(spec))
+    for spec in options.all("mount"):
+        _mount(an, cmd, program, *_mount_spec(spec))
+
+
+def _volume(spec: Word) -> tuple[Word | None, bool]:
+    """``SRC:DST[:OPTS]`` -> (the host source when it is a path, read-only)."""
+    parts = spec.text.split(":")
+    if len(parts) < 2:
+        return None, False  # an anonymous volume: -v /data
+    opts = parts[2].split(",") if len(parts) > 2 else []
+    return Word(parts[0], spec.dynamic, spec.glob, spec.secret), "ro" in opts or "readonly" in opts
+
+
+def _mount_spec(spec: Word) -> tuple[Word | None, bool]:
+    """``type=bind,source=SRC,target=DST[,readonly]`` -> (the host source of a bind mount, read-only)."""
+    fields = dict(part.partition("=")[::2] for part in spec.text.split(","))
+    if fields.get("type", "volume") != "bind":
+        return None, False
+    source = fields.get("source") or fields.get("src") or ""
+    readonly = "readonly" in fields and fields["readonly"] in ("", "true", "1") or "ro" in fields
+    return Word(source, spec.dynamic, spec.glob, spec.secret), readonly
+
+
+def _mount(an: Analysis, cmd: Cmd, program: str, source: Word | None, readonly: bool) -> None:
+    if source is None or not source.text.startswith(("/", "~", ".", "$")) and not source.dynamic:
+        return  # a named volume
+    an.file("file_read" if readonly else "file_write", source, cmd, program=program)
+
+
+HANDLERS = dict.fromkeys(("docker", "podman", "nerdctl"), run)
