@@ -44,7 +44,7 @@ def test_malformed_input_is_denied(installed, name):
 
 
 def test_unknown_agent_blocks_with_exit_2(installed):
-    result = installed.call(f"{installed.hook_command().split(' hook ')[0]} hook --agent nosuchagent", b"{}")
+    result = installed.call(f"{installed.hook_command().split(' --agent ')[0]} --agent nosuchagent", b"{}")
     assert result.rc == 2 and "nosuchagent" in result.stderr and result.stdout == ""
 
 

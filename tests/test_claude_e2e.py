@@ -78,9 +78,11 @@ def test_hook_runs_without_the_virtualenv_on_path(installed):
     assert verdict == "deny"
 
 
-def test_hook_that_cannot_start_denies_with_exit_2(installed):
-    """A missing Vectimus must not fail open: the installed command exits 2 with a reason."""
-    command = installed.hook_command().replace("/vectimus hook", "/vectimus-gone hook", 1)
+@pytest.mark.parametrize("gone", ["hook_script.py", "bin/python"])
+def test_hook_that_cannot_start_denies_with_exit_2(installed, gone):
+    """A missing Vectimus (or virtualenv) must not fail open: the installed command exits 2 with a reason."""
+    assert gone in installed.hook_command()
+    command = installed.hook_command().replace(gone, f"{gone}-gone", 1)
     result = installed.call(command, captured("Write", installed))
     assert result.rc == 2 and "Vectimus hook could not run" in result.stderr
     assert result.stdout == ""

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import shlex
+from pathlib import Path
+
+from vectimus.adapter import is_vectimus_command
 
 
 def settings(project) -> dict:
@@ -36,8 +40,21 @@ def test_init_ci_writes_project_config(project):
 
 def test_hook_command_is_recognisably_ours_and_absolute(installed):
     command = installed.hook_command()
-    assert "vectimus" in command and " hook --agent claude" in command
-    assert command.startswith("/")
+    assert is_vectimus_command(command) and "--agent claude" in command
+    python, *flags, script = shlex.split(command.split(" --agent ")[0])
+    assert Path(python).is_absolute() and Path(script).is_absolute() and flags == ["-I", "-S"]
+    assert Path(script).name == "hook_script.py" and Path(script).parent.name == "vectimus"
+
+
+def test_hook_script_ignores_the_agents_python_variables(installed, tmp_path):
+    # -I: a PYTHONPATH (or PYTHONSTARTUP) in the agent's environment cannot run code in the hook
+    (tmp_path / "sitecustomize.py").write_text("raise SystemExit('hijacked')\n")
+    (tmp_path / "vectimus").mkdir()
+    (tmp_path / "vectimus" / "__init__.py").write_text("raise SystemExit('hijacked')\n")
+    event = installed.claude_event("Bash", {"command": "rm -rf ~"})
+    result = installed.call(installed.hook_command(), event,
+                            env={"PYTHONPATH": str(tmp_path), "PYTHONSTARTUP": str(tmp_path / "sitecustomize.py")})
+    assert "hijacked" not in result.stderr and '"deny"' in result.stdout
 
 
 def test_remove_undoes_init_and_keeps_the_rest(project):

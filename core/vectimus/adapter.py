@@ -79,8 +79,8 @@ class AgentAdapter:
 
 
 def is_vectimus_command(command: Any) -> bool:
-    """True for a hook command Vectimus installed (it names ``vectimus hook``)."""
-    return isinstance(command, str) and "vectimus" in command and " hook" in command
+    """True for a hook command Vectimus installed (``vectimus hook`` or ``…/vectimus/hook_script.py``)."""
+    return isinstance(command, str) and "vectimus" in command and (" hook" in command or "hook_script.py" in command)
 
 
 def read_json_config(path: Path) -> dict:

@@ -5,13 +5,13 @@ import sys
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "hook":
-        return hook()
+        return hook(sys.argv[2:])
     from vectimus.cli import main as cli_main
 
     return cli_main()
 
 
-def hook() -> int:
+def hook(argv: list[str]) -> int:
     """One hook call, as a short-lived process: no cyclic GC, and no interpreter teardown.
 
     The process lives for one decision, so collecting cycles is wasted work, and so is tearing
@@ -25,7 +25,7 @@ def hook() -> int:
     gc.disable()
     from vectimus.hook_client import main as hook_main
 
-    code = hook_main(sys.argv[2:])
+    code = hook_main(argv)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

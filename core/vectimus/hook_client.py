@@ -64,6 +64,10 @@ def ask_evaluator(agent: str, event: bytes) -> tuple[int, bytes, bytes] | None:
 
 def evaluate_in_process(agent: str | None, event: bytes) -> tuple[int, bytes, bytes]:
     """Evaluate here (loads the engine), then start the daemon for the next call if allowed."""
+    if sys.flags.no_site:  # started by hook_script.py: site-packages for the engine and plugins
+        import site
+
+        site.main()
     from vectimus.daemon import runtime
     from vectimus.hook import Evaluation, respond
 

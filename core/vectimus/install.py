@@ -26,6 +26,14 @@ def vectimus_executable() -> list[str]:
     return [sys.executable, "-m", "vectimus"]
 
 
+def hook_argv() -> list[str]:
+    """How to start this installation's hook: its interpreter running ``hook_script.py`` without site."""
+    script = Path(__file__).resolve().parent / "hook_script.py"
+    if sys.executable and script.exists():
+        return [sys.executable, "-I", "-S", str(script)]
+    return [*vectimus_executable(), "hook"]
+
+
 def hook_command(agent: str) -> str:
     """The shell command an agent runs for each tool call.
 
@@ -33,9 +41,9 @@ def hook_command(agent: str) -> str:
     exits 2 with a reason if Vectimus cannot start at all: agents treat a hook that cannot run as
     "allow", exit 2 as "deny".
     """
-    exe = " ".join(shlex.quote(part) for part in vectimus_executable())
+    exe = " ".join(shlex.quote(part) for part in hook_argv())
     failed = shlex.quote(f"Vectimus hook could not run for {agent}: denied")
-    return f"{exe} hook --agent {agent} || {{ echo {failed} >&2; exit 2; }}"
+    return f"{exe} --agent {agent} || {{ echo {failed} >&2; exit 2; }}"
 
 
 def project_root(start: Path) -> Path:

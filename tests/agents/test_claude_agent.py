@@ -113,7 +113,7 @@ def test_mcp_call_to_unapproved_server_never_reaches_it(claude):
 def test_agent_cannot_remove_vectimus_through_the_shell(claude):
     session = claude.session([[bash("vectimus remove")]])
     assert_denied_by_policy(session.result(0), "vectimus-destruct-006")
-    assert "hook --agent claude" in (claude.root / ".claude" / "settings.json").read_text()
+    assert "--agent claude" in (claude.root / ".claude" / "settings.json").read_text()
 
 
 def test_ordinary_shell_and_file_work_happens(claude):

@@ -86,7 +86,7 @@ def test_apply_patch_cannot_delete_governance_files(codex):
 def test_agent_cannot_remove_vectimus_through_the_shell(codex):
     session = codex.session([[shell("vectimus remove")]])
     assert_denied_by_policy(session.result(0), "vectimus-destruct-006")
-    assert "hook --agent codex" in (codex.root / ".codex" / "hooks.json").read_text()
+    assert "--agent codex" in (codex.root / ".codex" / "hooks.json").read_text()
 
 
 def test_mcp_call_to_unapproved_server_never_reaches_it(codex):

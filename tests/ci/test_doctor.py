@@ -39,7 +39,7 @@ def test_a_hook_that_no_longer_denies_is_found(installed):
     data = json.loads(hooks.read_text())
     for entries in data["hooks"].values():
         for entry in entries:
-            entry["command"] = entry["command"].replace(" hook --agent cursor", " --version >/dev/null; true #vectimus hook")
+            entry["command"] = entry["command"].replace(" --agent cursor", " --version >/dev/null; true #vectimus hook")
     hooks.write_text(json.dumps(data))
     rc, report = doctor(installed)
     assert rc == 1 and failed(report) == [("cursor", "canary denied")]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 PYTHON = sys.executable
-VECTIMUS = str(Path(sys.executable).parent / "vectimus")
 
 
 class Daemon:
@@ -73,10 +73,10 @@ def in_process_env() -> dict[str, str]:
 
 
 def hook_imports(project, payload: dict, env: dict | None = None) -> tuple[str, set[str]]:
-    """Run the hook under ``-X importtime``: its stdout and the modules it imported."""
-    out = subprocess.run([PYTHON, "-X", "importtime", VECTIMUS, "hook", "--agent", "claude"],
-                         input=json.dumps(payload).encode(), cwd=project.root,
-                         env={**project.env, **(env or {})}, capture_output=True, timeout=60)
+    """Run the installed hook command under ``-X importtime``: its stdout and the modules it imported."""
+    python, *rest = shlex.split(project.hook_command().split(" || ")[0])
+    out = subprocess.run([python, "-X", "importtime", *rest], input=json.dumps(payload).encode(),
+                         cwd=project.root, env={**project.env, **(env or {})}, capture_output=True, timeout=60)
     return out.stdout.decode(), imported(out.stderr.decode())
 
 
