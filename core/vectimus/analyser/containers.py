@@ -57,7 +57,7 @@ def _mount_spec(spec: Word) -> tuple[Word | None, bool]:
     if fields.get("type", "volume") != "bind":
         return None, False
     source = fields.get("source") or fields.get("src") or ""
-    readonly = "readonly" in fields and fields["readonly"] in ("", "true", "1") or "ro" in fields
+    readonly = fields.get("readonly", "false") in ("", "true", "1") or "ro" in fields
     return Word(source, spec.dynamic, spec.glob, spec.secret), readonly
 
 
