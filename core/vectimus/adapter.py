@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from vectimus.model import Decision, ToolCall
 
@@ -153,32 +153,20 @@ def add_matcher_hook(config: dict, event: str, command: str, *, matcher: str | N
 
 def remove_matcher_hooks(config: dict) -> bool:
     """Remove every Vectimus command from a Claude-style ``hooks`` table; True if anything changed."""
-    hooks = config.get("hooks")
-    if not isinstance(hooks, dict):
-        return False
-    changed = False
-    for event in list(hooks):
-        groups = hooks[event]
-        if not isinstance(groups, list):
-            continue
+    def keep(groups: list) -> list:
         kept_groups = []
         for group in groups:
             inner = group.get("hooks") if isinstance(group, dict) else None
             if isinstance(inner, list):
                 kept = [h for h in inner if not (isinstance(h, dict) and is_vectimus_command(h.get("command")))]
                 if len(kept) != len(inner):
-                    changed = True
                     if not kept:
-                        continue
+                        continue  # the group held only Vectimus commands
                     group = {**group, "hooks": kept}
             kept_groups.append(group)
-        if kept_groups:
-            hooks[event] = kept_groups
-        else:
-            del hooks[event]
-    if not hooks:
-        del config["hooks"]
-    return changed
+        return kept_groups
+
+    return _prune_hooks(config, keep)
 
 
 def matcher_hook_commands(config: dict, event: str) -> list[str]:
@@ -234,6 +222,13 @@ def add_flat_hook(config: dict, event: str, entry: dict, *, key: str = "command"
 
 def remove_flat_hooks(config: dict, *, key: str = "command") -> bool:
     """Remove every Vectimus entry from flat ``hooks.<event>`` lists; True if anything changed."""
+    return _prune_hooks(config, lambda entries: [
+        h for h in entries if not (isinstance(h, dict) and is_vectimus_command(h.get(key)))])
+
+
+def _prune_hooks(config: dict, keep: Callable[[list], list]) -> bool:
+    """Replace each ``hooks.<event>`` list by ``keep(list)``, dropping events and a ``hooks`` table
+    left empty; True if anything changed."""
     hooks = config.get("hooks")
     if not isinstance(hooks, dict):
         return False
@@ -242,8 +237,8 @@ def remove_flat_hooks(config: dict, *, key: str = "command") -> bool:
         entries = hooks[event]
         if not isinstance(entries, list):
             continue
-        kept = [h for h in entries if not (isinstance(h, dict) and is_vectimus_command(h.get(key)))]
-        if len(kept) != len(entries):
+        kept = keep(entries)
+        if kept != entries:
             changed = True
             if kept:
                 hooks[event] = kept
