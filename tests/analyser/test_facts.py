@@ -6,7 +6,7 @@ import pytest
 
 from conftest import HOME, PROJECT, places, shell
 from vectimus import paths
-from vectimus.analyser.network import net_facts
+from vectimus.analyser.facts.net import net_facts
 
 
 @pytest.mark.parametrize("raw, fact", [

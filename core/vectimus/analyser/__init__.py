@@ -1,16 +1,25 @@
 """The action analyser: a ToolCall becomes every concrete Action it would perform.
 
-``analyse(call, places, env)`` is the whole contract the engine uses. A shell command is parsed
-with tree-sitter-bash (imported on the first shell call only) and walked in execution order;
-other tool kinds map onto actions directly. Input beyond the limits in ``context`` raises
-``Unanalysable``, whose message the engine shows when it denies the call.
+``analyse(call, places, env)`` is the whole contract the engine uses. The stages, by module:
+
+- ``parse``: shell text to a syntax tree (tree-sitter-bash, within a CPU-time budget);
+- ``walk`` and ``expand``: the tree in execution order, words to values;
+- ``dispatch`` and ``peel``: each simple command, its wrappers peeled (sudo, env, xargs, …);
+- ``programs/``: what each program does (files, network, packages, git, containers, shells,
+  interpreters); ``languages/``: code in other languages; ``facts/``: facts about destinations;
+- ``tools``: tool calls that are not shell commands (file tools, web, MCP, subagents);
+- ``pipeline``: the concrete ``Analysis`` that wires the stages together for recursion.
+
+Input beyond the limits in ``context`` raises ``Unanalysable``, whose message the engine shows
+when it denies the call.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from vectimus.analyser.context import Analysis, Scope, Unanalysable
+from vectimus.analyser.context import Scope, Unanalysable
+from vectimus.analyser.pipeline import Pipeline
 from vectimus.model import Action, ToolCall
 from vectimus.paths import Places
 
@@ -20,18 +29,18 @@ __all__ = ["Unanalysable", "analyse"]
 def analyse(call: ToolCall, places: Places, env: Mapping[str, str]) -> list[Action]:
     """Every concrete action ``call`` would perform, in order."""
     from vectimus.analyser import tools
-    an = Analysis(call, places, env)
+    an = Pipeline(call, places, env)
     kind = call.kind
     try:
         if kind == "shell":
             if not isinstance(call.command, str):
                 raise Unanalysable(f"{call.tool} call without a command string")
             if call.shell == "powershell":
-                from vectimus.analyser import powershell
+                from vectimus.analyser.languages import powershell
                 powershell.analyse(call.command, an, Scope(places))
             else:
-                from vectimus.analyser import shell
-                shell.analyse_text(call.command, an, Scope(places))
+                from vectimus.analyser import walk
+                walk.analyse_text(call.command, an, Scope(places))
         elif kind in ("file_write", "file_read", "file_delete"):
             tools.file_tool(an, kind)
         elif kind == "web_fetch":

@@ -1,5 +1,9 @@
 """The state one analysis carries: limits, the actions found so far, shell scopes and words.
 
+``Analysis`` is also how the stages reach each other: a program handler that runs shell text, a
+language analyser that runs a command, a runner that executes a file all call a method on the
+analysis (``shell``, ``dispatch``, ``code``) instead of importing the stage that does it, so no
+module imports another back. ``vectimus.analyser.pipeline.Pipeline`` provides them.
 Standard library only: used on the hot path.
 """
 
@@ -151,6 +155,24 @@ class Analysis:
         """Record a network action to ``net.host``."""
         self.add(Action(kind="network", resource=net.host, program=program, net=net, via=cmd.via,
                         raw=cmd.raw, dynamic=dynamic))
+
+    # -- the stages, for recursion (provided by vectimus.analyser.pipeline.Pipeline) --------
+
+    def shell(self, text: Word, cmd: Cmd, via: str, *, positional: tuple[Word, ...] | None = None,
+              scope: Scope | None = None, stdin: Input = Input()) -> None:
+        """Analyse ``text`` as shell code that ``cmd`` runs (``bash -c``, ``eval``, ``os.system``).
+
+        ``scope`` defaults to a fresh shell in ``cmd``'s directory with ``positional`` as ``$1…``.
+        """
+        raise NotImplementedError
+
+    def dispatch(self, cmd: Cmd) -> None:
+        """Record the actions of one simple command (an argv), wrappers peeled."""
+        raise NotImplementedError
+
+    def code(self, lang: str, code: Word, cmd: Cmd, via: str) -> None:
+        """Analyse source code in ``lang`` that ``cmd`` runs (``python -c``, a script, ``eval``)."""
+        raise NotImplementedError
 
 
 def basename(text: str) -> str:

@@ -6,7 +6,7 @@ Standard library only: used on the hot path.
 from __future__ import annotations
 
 from vectimus.analyser.context import Analysis, Cmd, Input, Word
-from vectimus.analyser.network import net_facts
+from vectimus.analyser.facts.net import net_facts
 
 NOT_FILES = {"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty", "-", "/dev/zero",
              "/dev/random", "/dev/urandom", "/dev/full"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vectimus.analyser import commands, network
+from vectimus.analyser.facts.net import is_url, net_facts, remote
 from vectimus.analyser.context import Analysis, Cmd, Scope, Unanalysable, Word
 from vectimus.model import Action, McpFacts, NetFacts
 
@@ -44,9 +44,9 @@ def web_fetch(an: Analysis) -> None:
     url = an.call.url or ""
     if not url:
         raise Unanalysable(f"{an.call.tool} call without a URL")
-    target = url if network.is_url(url) else "https://" + url
-    an.add(Action(kind="network", resource=network.net_facts(target).host, program=an.call.tool,
-                  net=network.net_facts(target), raw=url))
+    target = url if is_url(url) else "https://" + url
+    an.add(Action(kind="network", resource=net_facts(target).host, program=an.call.tool,
+                  net=net_facts(target), raw=url))
 
 
 def web_search(an: Analysis) -> None:
@@ -102,18 +102,18 @@ def scan_arguments(an: Analysis, arguments: Any, *, via: str, tool: str, default
                 visit(v, str(k).lower(), depth + 1)
         elif isinstance(value, list):
             if key in COMMAND_KEYS and value and all(isinstance(v, str) for v in value):
-                commands.dispatch(Cmd(words=tuple(Word(v) for v in value), raw=" ".join(value),
-                                      scope=Scope(an.places), via=(via,)), an)
+                an.dispatch(Cmd(words=tuple(Word(v) for v in value), raw=" ".join(value),
+                                scope=Scope(an.places), via=(via,)))
                 return
             for item in value:
                 visit(item, key, depth + 1)
         elif isinstance(value, str) and value:
             if key in COMMAND_KEYS:
-                commands.shell_string(an, cmd, Word(value), via, scope=Scope(an.places))
-            elif network.is_url(value) and not value.startswith("file://"):
-                network.remote(an, cmd, tool, Word(value))
+                an.shell(Word(value), cmd, via, scope=Scope(an.places))
+            elif is_url(value) and not value.startswith("file://"):
+                remote(an, cmd, tool, Word(value))
             elif key in URL_KEYS:
-                network.remote(an, cmd, tool, Word(value if "://" in value else "https://" + value))
+                remote(an, cmd, tool, Word(value if "://" in value else "https://" + value))
             elif key in PATH_KEYS or (key in MAYBE_PATH_KEYS and value.startswith(("/", "./", "../", "~/"))):
                 an.file(file_kind, Word(value.removeprefix("file://")), cmd, program=tool)
     visit(arguments, "", 0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from vectimus.analyser import commands, network
+from vectimus.analyser.facts import net
 from vectimus.analyser.context import (
     MAX_COMMAND_BYTES, MAX_DEPTH, Analysis, Cmd, Scope, Unanalysable, Word,
 )
@@ -218,15 +218,14 @@ def _statement(words: list[Word], redirects: list[Word], an: Analysis, scope: Sc
         target = (params.get("filepath") or operands[:1] or [Word("", True)])[0]
         arglist = params.get("argumentlist", []) + operands[1:]
         inner = [target, *[Word(p) for a in arglist for p in a.text.replace(",", " ").split()]]
-        commands.dispatch(Cmd(words=tuple(inner), raw=raw, scope=scope, via=(*via, "start-process"),
-                              depth=depth), an)
+        an.dispatch(Cmd(words=tuple(inner), raw=raw, scope=scope, via=(*via, "start-process"), depth=depth))
     else:
         handled = False
     if handled:
         an.add(Action(kind="exec", resource=name, program=name, args=tuple(w.text for w in operands),
                       flags=flags, via=via, raw=raw, dynamic=any(w.dynamic for w in words[:1])))
         return
-    commands.dispatch(cmd, an)
+    an.dispatch(cmd)
 
 
 def _web(an: Analysis, cmd: Cmd, name: str, params, operands) -> None:
@@ -241,4 +240,4 @@ def _web(an: Analysis, cmd: Cmd, name: str, params, operands) -> None:
     for w in params.get("outfile", []) + params.get("destination", []):
         an.file("file_write", w, cmd, program=name)
     if url is not None:
-        network.remote(an, cmd, name, url, sends_data=sends, sends_secret=secret)
+        net.remote(an, cmd, name, url, sends_data=sends, sends_secret=secret)

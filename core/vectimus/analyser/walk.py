@@ -1,54 +1,26 @@
-"""Walk a bash syntax tree (tree-sitter-bash) in execution order and hand each simple command on.
+"""Walk a bash syntax tree in execution order and hand each simple command on.
 
-The walker evaluates words (quotes, escapes, constant variables, ``$(…)``), follows ``cd`` and
-assignments through a command list, feeds pipes and redirects to the commands they belong to and
-records redirect targets. What a command itself does is ``commands.dispatch``'s business.
-tree-sitter is imported lazily, on the first shell call, and the parser is built once.
+The walker follows ``cd`` and assignments through a command list, feeds pipes, heredocs and
+redirects to the commands they belong to and records redirect targets; its words are evaluated by
+``expand.Expander``. What a command itself does is ``Analysis.dispatch``'s business.
+Standard library only: used on the hot path.
 """
 
 from __future__ import annotations
 
 import base64
 import re
-import time
-from typing import Any
 
-from vectimus.analyser import commands, redirects
+from vectimus.analyser import redirects
 from vectimus.analyser.context import (
-    MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, MAX_PARSE_SECONDS, MAX_WORDS, TRUSTED_ENV, Analysis, Cmd,
-    Input, Scope, Unanalysable, Unparsable, Word, basename,
+    MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, Analysis, Cmd, Input, Scope, Unanalysable, Unparsable, Word,
+    basename,
 )
-from vectimus.analyser.words import (
-    GLOB_CHARS, ansi_c, expand_braces, mark_braces, unescape_double, unescape_unquoted,
-)
+from vectimus.analyser.expand import Expander, ansi_c
+from vectimus.analyser.parse import astral_free, parse
 
-_PARSER: Any = None
 REDIRECT_TYPES = ("file_redirect", "heredoc_redirect", "herestring_redirect")
 LOOP_VALUES = 16  # a for loop over more literal values than this runs once with an unknown variable
-
-
-def parser() -> Any:
-    """The process-wide tree-sitter parser for bash."""
-    global _PARSER
-    if _PARSER is None:
-        import tree_sitter
-
-        from vectimus.native import bash_language
-
-        _PARSER = tree_sitter.Parser(tree_sitter.Language(bash_language()))
-    return _PARSER
-
-
-def _parse(data: bytes, an: Analysis) -> Any:
-    """The syntax tree of ``data``; Unanalysable when parsing overruns the call's parse budget."""
-    deadline = an.parse_deadline
-    try:
-        tree = parser().parse(lambda offset, _point: data[offset:],
-                              progress_callback=lambda _offset, _error: time.thread_time() > deadline)
-    except ValueError:  # cancelled by the progress callback
-        parser().reset()
-        raise Unanalysable(f"shell command too complex to parse in {MAX_PARSE_SECONDS:g} s of CPU time") from None
-    return tree.root_node
 
 
 def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (), depth: int = 0,
@@ -56,12 +28,13 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
     """Analyse shell text, recording every action it would perform into ``an``."""
     if depth > MAX_DEPTH:
         raise Unanalysable(f"shell code nested more than {MAX_DEPTH} levels deep")
+    text = _as_bash_reads(text)
     data = text.encode("utf-8", "surrogatepass")
     if len(data) > MAX_COMMAND_BYTES:
         raise Unanalysable(f"shell command longer than {MAX_COMMAND_BYTES} bytes")
     if not text.strip():
         return
-    root = _parse(_astral_free(data), an)
+    root = parse(astral_free(data), an)
     before = len(an.actions)
     if root.has_error:
         an.syntax_error = True
@@ -70,6 +43,20 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
         _fallback(text, an, scope, via, depth)
         if len(an.actions) == before:
             raise Unparsable("shell syntax that cannot be parsed: " + _first_line(text))
+
+
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _as_bash_reads(text: str) -> str:
+    """The text as bash reads it: NUL bytes dropped (``r\\0m`` runs ``rm``); other control bytes
+    (which bash keeps inside words, and which could hide a program name from a reader) refused."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    bad = _CONTROL.search(text)
+    if bad:
+        raise Unanalysable(f"shell command contains the control character U+{ord(bad.group()):04X}")
+    return text
 
 
 MAX_PIECES = 200
@@ -95,27 +82,12 @@ def _fallback(text: str, an: Analysis, scope: Scope, via: tuple[str, ...], depth
             continue
 
 
-_ASTRAL = re.compile(rb"[\xf0-\xf7][\x80-\xbf]{3}")
-_LEAD4 = re.compile(rb"[\xf0-\xff]")
-
-
-def _astral_free(data: bytes) -> bytes:
-    """``data`` with each 4-byte UTF-8 character replaced by four ``_`` (same byte offsets).
-
-    tree-sitter-bash 0.25 can crash the process (SIGSEGV) on 4-byte UTF-8 after a ``{``
-    (tree-sitter/tree-sitter-bash#337). Word values are still read from the original bytes.
-    """
-    if not _LEAD4.search(data):
-        return data
-    return _LEAD4.sub(b"_", _ASTRAL.sub(b"____", data))
-
-
 def _first_line(text: str) -> str:
     line = text.strip().splitlines()[0] if text.strip() else ""
     return line[:80] + ("…" if len(line) > 80 else "")
 
 
-class Walker:
+class Walker(Expander):
     """Visits one parsed shell text."""
 
     def __init__(self, an: Analysis, data: bytes, via: tuple[str, ...], depth: int) -> None:
@@ -285,8 +257,8 @@ class Walker:
                 options.append(self.text(child))
         names = [o for o in options if not o.startswith("-")]
         if not assigned and not names and keyword in ("export", "declare", "typeset", "readonly"):
-            commands.environment_dump(self.an, Cmd(words=(Word(keyword),), raw=self.text(node),
-                                                   scope=scope, via=self.via, depth=self.depth))
+            self.an.dispatch(Cmd(words=(Word(keyword),), raw=self.text(node), scope=scope, via=self.via,
+                                 depth=self.depth))
 
     # -- simple commands --------------------------------------------------------------------
 
@@ -322,7 +294,7 @@ class Walker:
         if words:
             middle = len(self.an.actions)
             before = self.an.secret_reads
-            commands.dispatch(cmd, self.an)
+            self.an.dispatch(cmd)
             if middle > start and len(self.an.actions) > middle and self.an.actions[middle].kind == "exec":
                 self.an.actions.insert(start, self.an.actions.pop(middle))  # exec before its redirects
             self.continuation(scope, self.an.secret_reads > before or cmd.stdin.secret)
@@ -412,139 +384,6 @@ class Walker:
         if strip_tabs:
             body = "\n".join(line.lstrip("\t") for line in body.split("\n"))
         return Input("text", body)
-
-    # -- words ------------------------------------------------------------------------------
-
-    def words(self, node, scope: Scope) -> list[Word]:
-        """The words one argument node becomes (brace expansion may make several)."""
-        word = self.word(node, scope)
-        texts = expand_braces(word.text)
-        if len(texts) == 1:
-            return [Word(texts[0], word.dynamic, word.glob, word.secret)]
-        return [Word(t, word.dynamic, word.glob, word.secret) for t in texts[:MAX_WORDS]]
-
-    def word(self, node, scope: Scope) -> Word:
-        """One word's value; unknown parts keep their text and make it dynamic."""
-        self.an.tick()
-        kind = node.type
-        text = self.text(node)
-        if kind == "word":
-            value = unescape_unquoted(text)
-            return Word(mark_braces(value), glob=any(c in GLOB_CHARS for c in value))
-        if kind == "raw_string":
-            return Word(text[1:-1])
-        if kind == "ansi_c_string":
-            return Word(ansi_c(text[2:-1]))
-        if kind in ("string", "translated_string"):
-            return self.joined(node, scope, quoted=True)
-        if kind == "concatenation":
-            return self.joined(node, scope, quoted=False)
-        if kind == "simple_expansion":
-            name = text[1:]
-            return self.lookup(name, scope) or Word(text, dynamic=True)
-        if kind == "expansion":
-            return self.expansion(node, scope)
-        if kind == "command_substitution":
-            return self.substitution(node, scope)
-        if kind == "process_substitution":
-            inner = scope.child()
-            for child in node.named_children:
-                self.statement(child, inner, Input("pipe") if text.startswith(">") else Input())
-            return Word("/dev/fd/63", dynamic=True)
-        if kind in ("arithmetic_expansion", "brace_expression"):
-            self.substitutions(node, scope)
-            return Word(text, dynamic=kind == "arithmetic_expansion")
-        return Word(text)
-
-    def joined(self, node, scope: Scope, quoted: bool) -> Word:
-        """A double-quoted string or a concatenation: its parts' values end to end."""
-        parts: list[str] = []
-        dynamic = glob = secret = False
-        pos = None
-        for child in node.children:
-            if quoted and pos is not None and child.start_byte > pos:
-                parts.append(unescape_double(self.data[pos:child.start_byte].decode("utf-8", "replace")))
-            pos = child.end_byte
-            if not child.is_named:
-                if child.type not in ('"', '$"'):
-                    parts.append(self.text(child))
-            elif quoted and child.type == "string_content":
-                parts.append(unescape_double(self.text(child)))
-            else:
-                w = self.word(child, scope)
-                parts.append(w.text)
-                dynamic |= w.dynamic
-                glob |= w.glob
-                secret |= w.secret
-        return Word("".join(parts), dynamic, glob and not quoted, secret)
-
-    def lookup(self, name: str, scope: Scope) -> Word | None:
-        """A variable's constant value, or None when it is not known here."""
-        if name in scope.vars:
-            return scope.vars[name]
-        if name == "PWD":
-            return Word(scope.places.cwd, dynamic=scope.cwd_dynamic)
-        if name == "HOME":
-            return Word(self.an.env.get("HOME") or scope.places.home)
-        if name in TRUSTED_ENV and self.an.env.get(name):
-            return Word(self.an.env[name])
-        if name.isdigit() and scope.positional is not None:
-            index = int(name)
-            return scope.positional[index] if index < len(scope.positional) else Word("")
-        return None
-
-    def expansion(self, node, scope: Scope) -> Word:
-        text = self.text(node)
-        children = node.children
-        names = [c for c in children if c.type in ("variable_name", "special_variable_name")]
-        if not names or len(children) < 3 or children[1].type in ("#", "!") or "[" in text:
-            self.substitutions(node, scope)
-            return Word(text, dynamic=True)
-        name = self.text(names[0])
-        value = self.lookup(name, scope)
-        index = children.index(names[0])
-        rest = children[index + 1:-1]
-        if not rest:
-            return value or Word(text, dynamic=True)
-        op = rest[0].type
-        operand_parts = [self.word(c, scope) for c in rest[1:]]
-        operand = Word("".join(p.text for p in operand_parts), any(p.dynamic for p in operand_parts),
-                       any(p.glob for p in operand_parts), any(p.secret for p in operand_parts))
-        empty = value is None or (not value.text and not value.dynamic)
-        if op in (":-", "-", ":=", "="):
-            chosen = operand if (value is None or (op.startswith(":") and empty)) else value
-            if op.endswith("=") and value is None:
-                scope.vars[name] = operand
-            return chosen
-        if op in (":+", "+"):
-            if value is None:
-                return Word("")
-            return operand if not value.dynamic else Word(text, dynamic=True)
-        if op in (":?", "?"):
-            return value or Word(text, dynamic=True)
-        return Word(text, dynamic=True)
-
-    def substitution(self, node, scope: Scope) -> Word:
-        """Run ``$(…)`` / backticks: their actions count; the value is known only for ``echo``."""
-        before = self.an.secret_reads
-        ran = self.ran
-        inner = scope.child()
-        for child in node.named_children:
-            self.statement(child, inner, Input())
-        secret = self.an.secret_reads > before
-        if self.ran == ran + 1 and self.last_value is not None:
-            return Word(self.last_value.strip("\n"), secret=secret)
-        return Word(self.text(node), dynamic=True, secret=secret)
-
-    def substitutions(self, node, scope: Scope) -> None:
-        """Run the command substitutions anywhere below ``node`` (test expressions, arithmetic)."""
-        for child in node.named_children:
-            self.an.tick()
-            if child.type in ("command_substitution", "process_substitution"):
-                self.word(child, scope)
-            elif child.named_child_count:
-                self.substitutions(child, scope)
-
 
 _WORD_TYPES = ("word", "string", "raw_string", "concatenation", "simple_expansion", "expansion",
                "command_substitution", "process_substitution", "number", "ansi_c_string")

@@ -9,7 +9,8 @@ import posixpath
 
 from vectimus.analyser import argv
 from vectimus.analyser.context import Analysis, Cmd, Word
-from vectimus.analyser.network import copy_remote, looks_remote
+from vectimus.analyser.facts.net import looks_remote
+from vectimus.analyser.programs.network import copy_remote
 
 # Flag spellings that mean the same thing, so one policy test covers them all.
 FLAG_ALIASES = {
@@ -61,7 +62,6 @@ FIND_EXEC = ("-exec", "-execdir", "-ok", "-okdir")
 
 def find(an: Analysis, cmd: Cmd, program: str) -> None:
     """find: start points; ``-delete`` and ``-exec`` act on what the expression selects."""
-    from vectimus.analyser import commands
     words = list(cmd.words[1:])
     i = 0
     while i < len(words) and words[i].text in ("-H", "-L", "-P"):
@@ -118,7 +118,7 @@ def find(an: Analysis, cmd: Cmd, program: str) -> None:
             replaced = [Word(w.text.replace("{}", selected.text), w.dynamic or selected.dynamic,
                              w.glob or ("{}" in w.text and selected.glob), w.secret) for w in inner]
             if replaced:
-                commands.dispatch(cmd.with_words(replaced, via=f"find {token}"), an)
+                an.dispatch(cmd.with_words(replaced, via=f"find {token}"))
     for word in writes:
         an.file("file_write", word, cmd, program=program)
 

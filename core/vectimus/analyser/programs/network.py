@@ -1,114 +1,13 @@
-"""Network destinations: URL and host facts, and the programs that talk to the network.
+"""Programs that talk to the network: curl, wget, nc, socat, ssh, scp, httpie and downloaders.
 
 Standard library only: used on the hot path.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import re
-from urllib.parse import urlsplit
-
 from vectimus.analyser import argv
 from vectimus.analyser.context import Analysis, Cmd, Word
-from vectimus.model import NetFacts
-
-METADATA_HOSTS = {"169.254.169.254", "fd00:ec2::254", "metadata.google.internal", "metadata",
-                  "metadata.azure.com", "100.100.100.200", "169.254.170.2", "metadata.goog"}
-DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21, "ssh": 22, "sftp": 22, "scp": 22,
-                 "rsync": 873, "git": 9418, "ws": 80, "wss": 443, "telnet": 23}
-_SCP_LIKE = re.compile(r"^(?:[^@/\s]+@)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):(?!//)")
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_HOSTLIKE = re.compile(r"^(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?::\d+)?(?:/.*)?$|^\d+\.\d+\.\d+\.\d+(?::\d+)?(?:/.*)?$"
-                       r"|^localhost(?::\d+)?(?:/.*)?$")
-
-
-def is_url(text: str) -> bool:
-    """True for ``scheme://…``."""
-    return bool(_URL.match(text))
-
-
-def looks_remote(text: str) -> bool:
-    """True for a URL or a scp-style ``[user@]host:path`` operand."""
-    return is_url(text) or bool(_SCP_LIKE.match(text))
-
-
-def net_facts(target: str, *, scheme: str = "", port: int = 0, sends_data: bool = False,
-              sends_secret: bool = False, listens: bool = False) -> NetFacts:
-    """Facts for a URL, a scp-style ``user@host:path`` or a bare ``host[:port]``."""
-    url = target
-    host = ""
-    if is_url(target):
-        try:
-            parts = urlsplit(target)
-        except ValueError:  # a malformed [IPv6] host
-            parts = urlsplit(target.replace("[", "").replace("]", ""))
-        scheme = parts.scheme.lower()
-        netloc = parts.netloc.rpartition("@")[2]
-        host, port = _host_port(netloc, port)
-    elif (m := _SCP_LIKE.match(target)) and not target[m.end():].split("/")[0].isdigit():
-        host = m.group(1)
-        scheme = scheme or "ssh"
-    else:
-        head = target.split("/", 1)[0].rpartition("@")[2]
-        host, port = _host_port(head, port)
-    host = host.strip("[]").rstrip(".").lower()
-    if not port and scheme:
-        port = DEFAULT_PORTS.get(scheme, 0)
-    ip = _ip(host)
-    if ip is not None:
-        host = str(ip)
-    loopback = (ip is not None and ip.is_loopback) or host == "localhost" or host.endswith(".localhost")
-    link_local = ip is not None and ip.is_link_local
-    return NetFacts(
-        url=url, scheme=scheme, host=host, port=port, is_ip=ip is not None, is_loopback=loopback,
-        is_private=ip is not None and ip.is_private and not loopback and not link_local,
-        is_link_local=link_local, is_metadata=host in METADATA_HOSTS,
-        sends_data=sends_data or sends_secret, sends_secret=sends_secret, listens=listens)
-
-
-def _host_port(netloc: str, port: int) -> tuple[str, int]:
-    if netloc.startswith("["):
-        host, _, rest = netloc[1:].partition("]")
-        rest = rest.lstrip(":")
-    elif netloc.count(":") == 1:
-        host, _, rest = netloc.partition(":")
-    else:
-        host, rest = netloc, ""
-    if rest.isdigit():
-        port = int(rest)
-    return host, port
-
-
-def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address a host names, including legacy spellings (``2852039166``, ``0xA9FEA9FE``)."""
-    if not host:
-        return None
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        if not re.fullmatch(r"[0-9a-fA-Fx.]+", host) or not host[0].isdigit():
-            return None
-        import socket  # rare: a legacy spelling of an IPv4 address
-
-        try:
-            ip = ipaddress.ip_address(socket.inet_aton(host))
-        except (OSError, ValueError):
-            return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    return ip
-
-
-def remote(an: Analysis, cmd: Cmd, program: str, word: Word, *, sends_data: bool = False,
-           sends_secret: bool = False, scheme: str = "", port: int = 0, listens: bool = False) -> None:
-    """Record a network action to the destination ``word`` names."""
-    facts = net_facts(word.text, scheme=scheme, port=port, sends_data=sends_data,
-                      sends_secret=sends_secret or (sends_data and word.secret), listens=listens)
-    an.network(facts, cmd, program=program, dynamic=word.dynamic)
-
-
-# -- programs -------------------------------------------------------------------------------
+from vectimus.analyser.facts.net import is_url, looks_remote, remote
 
 CURL_VALUE = argv.opts(
     "-d --data --data-raw --data-binary --data-urlencode --data-ascii --json -F --form --form-string "
@@ -198,7 +97,6 @@ NC_VALUE = argv.opts("-p -s -w -e -c -i -q -x -X -I -O -T -V -m --source-port --
 
 def netcat(an: Analysis, cmd: Cmd, program: str) -> None:
     """nc / ncat / netcat: the peer, data fed to it, and a program it runs (``-e``)."""
-    from vectimus.analyser import commands
     p = argv.parse(cmd.words[1:], NC_VALUE)
     listen = p.has("l", "listen")
     sends = bool(cmd.stdin.kind) and not listen
@@ -212,14 +110,13 @@ def netcat(an: Analysis, cmd: Cmd, program: str) -> None:
         remote(an, cmd, program, ops[0], port=port, scheme="udp" if p.has("u") else "tcp",
                sends_data=sends, sends_secret=cmd.stdin.secret)
     for word in p.all("e", "exec"):
-        commands.dispatch(cmd.with_words([word], via=f"{program} -e"), an)
+        an.dispatch(cmd.with_words([word], via=f"{program} -e"))
     for word in p.all("c", "sh-exec"):
-        commands.shell_string(an, cmd, word, f"{program} -c")
+        an.shell(word, cmd, f"{program} -c")
 
 
 def socat(an: Analysis, cmd: Cmd, program: str) -> None:
     """socat: each address (TCP/UDP/SSL peers, EXEC/SYSTEM programs, files)."""
-    from vectimus.analyser import commands
     addrs = [w for w in cmd.words[1:] if not w.text.startswith("-") or w.text == "-"]
     sends = bool(cmd.stdin.kind) or len(addrs) == 2
     for word in addrs:
@@ -235,8 +132,8 @@ def socat(an: Analysis, cmd: Cmd, program: str) -> None:
             remote(an, cmd, program, Word("0.0.0.0"), port=port, scheme=kind.split("-")[0].lower(),
                    listens=True)
         elif kind in ("EXEC", "SYSTEM"):
-            commands.shell_string(an, cmd, Word(word.text.partition(":")[2].split(",", 1)[0],
-                                                word.dynamic), f"{program} {kind.lower()}")
+            an.shell(Word(word.text.partition(":")[2].split(",", 1)[0], word.dynamic), cmd,
+                     f"{program} {kind.lower()}")
         elif kind in ("OPEN", "CREATE", "FILE", "GOPEN") or (kind.startswith("/") and not rest):
             path = Word(rest if rest else word.text.split(",", 1)[0], word.dynamic)
             an.file("file_write" if kind == "CREATE" else "file_read", path, cmd, program=program)

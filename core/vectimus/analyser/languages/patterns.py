@@ -1,9 +1,10 @@
-"""Interpreter one-liners (``python -c``, ``node -e``, ``perl -e``, ``ruby -e``, ``php -r``) and code
-fed to interpreters on stdin: file deletes and writes, subprocesses and network calls found by the
-common library calls that perform them. Literal command strings are analysed as shell code.
+"""Interpreter source read by patterns: file deletes and writes, subprocesses and network calls
+found by the common library calls that perform them. Literal command strings are analysed as
+shell code.
 
 This is pattern matching over source text, not evaluation: arguments that are not literals (or
-simple constant variables) are unresolved and make the action dynamic.
+simple constant variables) are unresolved and make the action dynamic. Languages with a real
+analyser in this package do not come here.
 Standard library only: used on the hot path.
 """
 
@@ -12,82 +13,11 @@ from __future__ import annotations
 import functools
 import re
 
-from vectimus.analyser import argv, network, packages
-from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_DEPTH, Analysis, Cmd, Unanalysable, Word
-from vectimus.analyser.words import ansi_c
+from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.expand import ansi_c
+from vectimus.analyser.facts import net
 from vectimus.model import Action
 
-# Interpreter program names; those marked versioned may end in a version (python3.12, perl5.36).
-_LANGS = {"python": ("python", True), "pypy": ("python", True), "node": ("node", False),
-          "nodejs": ("node", False), "deno": ("node", False), "bun": ("node", False),
-          "perl": ("perl", True), "ruby": ("ruby", True), "jruby": ("ruby", True), "php": ("php", True)}
-
-
-def language(program: str) -> str | None:
-    """The language an interpreter program runs, or None."""
-    base = program.rstrip("0123456789.")
-    lang, versioned = _LANGS.get(base, (None, False))
-    return lang if base == program or versioned else None
-
-
-# -- the command line -----------------------------------------------------------------------
-
-CODE_OPTS = {"python": ("c",), "node": ("e", "eval", "p", "print"), "perl": ("e", "E"),
-             "ruby": ("e",), "php": ("r",)}
-VALUE_OPTS = {"python": "-c -m -W -X -Q", "node": "-e --eval -p --print -r --require --import "
-              "--loader --input-type -C --conditions", "perl": "-e -E -M -m -I -x -i -F -l -0",
-              "ruby": "-e -r -I -C -E -F -i -x", "php": "-r -f -d -c -z -B -R -F -E"}
-
-
-STDIN_SCRIPTS = ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")  # a script path that reads stdin
-
-
-def run(an: Analysis, cmd: Cmd, program: str) -> bool:
-    """Analyse an interpreter command line; True when the code it runs is unknown."""
-    lang = language(program) or ""
-    words = list(cmd.words[1:])
-    if program == "deno" or (program == "bun" and words and words[0].text in ("run", "x")):
-        if words and words[0].text == "eval" and len(words) > 1:
-            analyse_code(an, cmd, "node", words[-1], "node -e")
-            return words[-1].dynamic
-        for w in words:
-            if network.is_url(w.text):
-                network.remote(an, cmd, program, w)
-        return False
-    p = argv.parse(words, argv.opts(VALUE_OPTS[lang]), stop_at_operand=True)
-    codes = [w for name, w in p.values if name in CODE_OPTS[lang]]
-    module = p.value("m") if lang == "python" else None
-    if codes:
-        operands = p.operands
-        for name, code in p.values:
-            if name in CODE_OPTS[lang]:
-                analyse_code(an, cmd, lang, code, f"{lang} -{name}")
-        if lang == "perl" and (p.has("i") or any(n == "i" for n, _ in p.values)):
-            for word in operands:
-                an.file("file_write", word, cmd, ("i",), program=program)
-        return any(c.dynamic for c in codes)
-    if module is not None:
-        if module.text == "pip" or module.text.startswith("pip."):
-            packages.run(an, cmd, "pip", p.operands)
-        elif module.text in ("http.server", "SimpleHTTPServer"):
-            port = next((w for w in p.operands if w.text.isdigit()), Word("8000"))
-            network.remote(an, cmd, program, Word("0.0.0.0"), port=int(port.text), scheme="http",
-                           listens=True)
-        return module.dynamic
-    script = p.operands[0] if p.operands else None
-    if script is None or script.text in STDIN_SCRIPTS:
-        if cmd.stdin.text is not None:
-            analyse_code(an, cmd, lang, Word(cmd.stdin.text), f"{lang} <<")
-            return False
-        return cmd.stdin.kind in ("pipe", "file")
-    if script.text.startswith(("/dev/fd/", "/proc/self/fd/")):
-        return True  # python3 <(curl …): the code is another command's output
-    if network.is_url(script.text):
-        network.remote(an, cmd, program, script)
-    return False
-
-
-# -- code -----------------------------------------------------------------------------------
 # Patterns are strings, compiled through ``re``'s own cache when first used: most tool calls run
 # no interpreter, and compiling them all would cost every hook process a few milliseconds.
 
@@ -200,8 +130,8 @@ _SENDS = r"(?i)\b(data|json|files|body|form)\s*[=:]|method\s*[=:]\s*['\"]?(post|
 class Code:
     """One code string under analysis."""
 
-    def __init__(self, an: Analysis, cmd: Cmd, lang: str, text: str, via: str) -> None:
-        self.an, self.cmd, self.lang, self.text, self.via = an, cmd, lang, text, via
+    def __init__(self, an: Analysis, cmd: Cmd, lang: str, text: str) -> None:
+        self.an, self.cmd, self.lang, self.text = an, cmd, lang, text
         self.consts: dict[str, str] = {}
         for m in re.finditer(_ASSIGN, text):
             value = _literal(m.group(2), lang)
@@ -243,14 +173,9 @@ class Code:
         return [self.value(expr)]
 
 
-def analyse_code(an: Analysis, cmd: Cmd, lang: str, code: Word, via: str) -> None:
-    """Record the actions of interpreter source ``code`` run by ``cmd``."""
-    if len(code.text) > MAX_COMMAND_BYTES:
-        raise Unanalysable(f"{lang} code longer than {MAX_COMMAND_BYTES} bytes")
-    if cmd.depth + 1 > MAX_DEPTH:
-        raise Unanalysable(f"code nested more than {MAX_DEPTH} levels deep")
-    inner = cmd.with_words(cmd.words, via=via, depth=cmd.depth + 1)
-    c = Code(an, inner, lang, code.text, via)
+def analyse(an: Analysis, cmd: Cmd, lang: str, code: Word) -> None:
+    """Record the actions of ``lang`` source ``code`` that ``cmd`` runs (``cmd.via`` ends in how)."""
+    c = Code(an, cmd, lang, code.text)
     before = an.secret_reads
     _scan(c, network_pass=False)
     if re.search(_ENV_DUMP, code.text):
@@ -261,8 +186,8 @@ def analyse_code(an: Analysis, cmd: Cmd, lang: str, code: Word, via: str) -> Non
         reported = {a.net.url for a in an.actions if a.kind == "network"}
         for m in re.finditer(r"""(?:https?|wss?|ftp)://[^\s'"`)]+""", code.text):
             if m.group(0) not in reported:
-                network.remote(an, inner, _prog(cmd), Word(m.group(0)), sends_secret=secret and
-                               bool(re.search(r"post|put|patch|send|write|data=", code.text, re.I)))
+                net.remote(an, cmd, _prog(cmd), Word(m.group(0)), sends_secret=secret and
+                           bool(re.search(r"post|put|patch|send|write|data=", code.text, re.I)))
 
 
 _NETWORK_HINT = {
@@ -306,16 +231,16 @@ def _act(c: Code, kind: str, args: list[str], secret: bool) -> None:
     elif kind == "read":
         an.file("file_read", first, cmd, program=prog)
     elif kind == "read_or_url":
-        if network.is_url(first.text):
-            network.remote(an, cmd, prog, first, sends_secret=secret)
+        if net.is_url(first.text):
+            net.remote(an, cmd, prog, first, sends_secret=secret)
         else:
             an.file("file_read", first, cmd, program=prog)
     elif kind == "open":
         modes = [a for a in args[1:] if re.match(r"\s*mode\s*=", a)] or \
             [a for a in args[1:2] if not re.match(r"\s*\w+\s*=[^=]", a)]
         mode = c.value(modes[0]).text if modes else "r"
-        if network.is_url(first.text):
-            network.remote(an, cmd, prog, first)
+        if net.is_url(first.text):
+            net.remote(an, cmd, prog, first)
         else:
             an.file("file_write" if re.search(r"[wax+]", mode) else "file_read", first, cmd, program=prog)
     elif kind == "perl_open":
@@ -334,19 +259,18 @@ def _act(c: Code, kind: str, args: list[str], secret: bool) -> None:
         if first.dynamic:
             _dynamic(c)
         else:
-            analyse_code(an, cmd, c.lang, first, f"{c.lang} eval")
+            an.code(c.lang, first, cmd, f"{c.lang} eval")
     elif kind in ("url", "url_send", "url2"):
         target = c.value(args[1]) if kind == "url2" and len(args) > 1 else first
         sends = kind == "url_send" or bool(re.search(_SENDS, " ".join(args[1:]))) \
             or (kind == "url2" and first.text.upper() in ("POST", "PUT", "PATCH"))
-        network.remote(an, cmd, prog, target, sends_data=sends, sends_secret=sends and secret)
+        net.remote(an, cmd, prog, target, sends_data=sends, sends_secret=sends and secret)
     elif kind in ("host", "hostport", "porthost", "perl_socket"):
         _hostport(c, kind, args, secret)
 
 
 def _shell(c: Code, word: Word) -> None:
-    from vectimus.analyser import commands
-    commands.shell_string(c.an, c.cmd, word, f"{c.lang} subprocess")
+    c.an.shell(word, c.cmd, f"{c.lang} subprocess")
 
 
 def _dynamic(c: Code) -> None:
@@ -357,7 +281,6 @@ def _dynamic(c: Code) -> None:
 
 
 def _argv(c: Code, kind: str, args: list[str]) -> None:
-    from vectimus.analyser import commands
     if not args:
         return
     shell_kw = any(re.match(r"\s*shell\s*=\s*True", a) for a in args[1:])
@@ -378,7 +301,7 @@ def _argv(c: Code, kind: str, args: list[str]) -> None:
             return
     words = [w for w in words if w.text or w.dynamic]
     if words:
-        commands.dispatch(c.cmd.with_words(words, via=f"{c.lang} subprocess"), c.an)
+        c.an.dispatch(c.cmd.with_words(words, via=f"{c.lang} subprocess"))
 
 
 def _perl_open(c: Code, args: list[str]) -> None:
@@ -424,10 +347,10 @@ def _hostport(c: Code, kind: str, args: list[str], secret: bool) -> None:
             host = c.value(parts[0])
             pw = c.value(parts[1]).text if len(parts) > 1 else ""
             port = int(pw) if pw.isdigit() else 0
-    if kind == "hostport" and host.dynamic and not network.is_url(host.text) and "connect" in c.text:
+    if kind == "hostport" and host.dynamic and not net.is_url(host.text) and "connect" in c.text:
         if not re.search(_STR, args[0]):
             return  # a .connect(x) call on something that is not evidently a socket address
-    network.remote(c.an, c.cmd, prog, host, port=port, scheme="tcp", sends_data=bool(secret),
+    net.remote(c.an, c.cmd, prog, host, port=port, scheme="tcp", sends_data=bool(secret),
                    sends_secret=secret)
 
 

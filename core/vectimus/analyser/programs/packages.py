@@ -9,7 +9,7 @@ import re
 
 from vectimus.analyser import argv
 from vectimus.analyser.context import Analysis, Cmd, Word
-from vectimus.analyser.network import is_url, remote
+from vectimus.analyser.facts.net import is_url, remote
 from vectimus.model import Action, PackageFacts
 
 INSTALL, UNINSTALL, PUBLISH, RUN = "install", "uninstall", "publish", "run"

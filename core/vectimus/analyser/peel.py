@@ -50,7 +50,6 @@ def sudo(cmd: Cmd, an: Analysis, name: str) -> Peeled:
 
 def env(cmd: Cmd, an: Analysis, name: str) -> Peeled:
     """env: options, ``NAME=value`` assignments, then the command; alone it dumps the environment."""
-    from vectimus.analyser import commands
     words = list(cmd.words[1:])
     i = 0
     scope = cmd.scope
@@ -65,8 +64,7 @@ def env(cmd: Cmd, an: Analysis, name: str) -> Peeled:
                 scope.chdir(words[i + 1])
             if text in ("-S", "--split-string"):
                 rest = " ".join(w.text for w in words[i + 2:])
-                commands.shell_string(an, cmd, Word(words[i + 1].text + " " + rest,
-                                                    words[i + 1].dynamic), "env -S")
+                an.shell(Word(words[i + 1].text + " " + rest, words[i + 1].dynamic), cmd, "env -S")
                 return None
             i += 2
             continue
@@ -91,12 +89,11 @@ def command(cmd: Cmd, an: Analysis, name: str) -> Peeled:
 
 def flock(cmd: Cmd, an: Analysis, name: str) -> Peeled:
     """flock [options] file (command … | -c command)."""
-    from vectimus.analyser import commands
     p = argv.parse(cmd.words[1:], argv.opts("-w --wait --timeout -E --conflict-exit-code"),
                    stop_at_operand=True)
     ops = p.operands[1:]
     if ops and ops[0].text in ("-c", "--command") and len(ops) > 1:
-        commands.shell_string(an, cmd, ops[1], "flock -c")
+        an.shell(ops[1], cmd, "flock -c")
         return None
     return cmd.with_words(ops, via=name) if ops else False
 
@@ -106,11 +103,10 @@ def shell_option(flag: str, spec: str) -> Callable[[Cmd, Analysis, str], Peeled]
     takes = argv.opts(spec + " -" + flag)
 
     def peel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
-        from vectimus.analyser import commands
         p = argv.parse(cmd.words[1:], takes)
         texts = p.all(flag, "command")
         for word in texts:
-            commands.shell_string(an, cmd, word, f"{name} -{flag}")
+            an.shell(word, cmd, f"{name} -{flag}")
         if texts:
             return None
         return False
@@ -119,14 +115,13 @@ def shell_option(flag: str, spec: str) -> Callable[[Cmd, Analysis, str], Peeled]
 
 def watch(cmd: Cmd, an: Analysis, name: str) -> Peeled:
     """watch: the rest is shell text (joined), or an argv with -x."""
-    from vectimus.analyser import commands
     p = argv.parse(cmd.words[1:], argv.opts("-n --interval -q --equexit"), stop_at_operand=True)
     if not p.operands:
         return False
     if p.has("x", "exec"):
         return cmd.with_words(p.operands, via=name)
     text = " ".join(w.text for w in p.operands)
-    commands.shell_string(an, cmd, Word(text, any(w.dynamic for w in p.operands)), "watch")
+    an.shell(Word(text, any(w.dynamic for w in p.operands)), cmd, "watch")
     return None
 
 
@@ -152,7 +147,6 @@ def xargs(cmd: Cmd, an: Analysis, name: str) -> Peeled:
 
 def parallel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
     """GNU parallel: ``parallel [options] command ::: values`` (or values piped in)."""
-    from vectimus.analyser import commands
     words = list(cmd.words[1:])
     split = next((i for i, w in enumerate(words) if w.text in (":::", "::::", ":::+", "::::+")), len(words))
     p = argv.parse(words[:split], argv.opts("-j --jobs -S --sshlogin --joblog -a --arg-file --delay "
@@ -170,10 +164,9 @@ def parallel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
         if not any("{}" in w.text for w in template):
             filled.append(Word(fill, not static))
         if len(template) == 1 and " " in template[0].text:
-            commands.shell_string(an, cmd, Word(template[0].text.replace("{}", fill), not static),
-                                  "parallel")
+            an.shell(Word(template[0].text.replace("{}", fill), not static), cmd, "parallel")
         else:
-            commands.dispatch(cmd.with_words(filled, via=name), an)
+            an.dispatch(cmd.with_words(filled, via=name))
     return None
 
 

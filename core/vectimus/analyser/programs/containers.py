@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from vectimus.analyser import argv
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.subcommands import SUBCOMMAND_TOOLS
 
 RUNS = ("run", "create")
 # Options of run/create that take a value (so the image name is found after them).
@@ -29,8 +30,6 @@ VALUE_OPTS = argv.opts(
 
 def run(an: Analysis, cmd: Cmd, program: str) -> None:
     """Record the host paths a ``run``/``create`` bind-mounts (global options before it skipped)."""
-    from vectimus.analyser.commands import SUBCOMMAND_TOOLS
-
     head = argv.parse(cmd.words[1:], SUBCOMMAND_TOOLS.get(program, frozenset()), stop_at_operand=True)
     if not head.operands or head.operands[0].text not in RUNS:
         return

@@ -1,0 +1,116 @@
+"""One simple command: peel its wrappers, record its exec action and what the program does.
+
+``dispatch`` strips assignments and wrappers (``peel``), follows ``cd``, asks the program's
+handler (``programs``) for its effects and records the exec action before them.
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vectimus.analyser import argv, programs
+from vectimus.analyser.context import Analysis, Cmd, Word, basename
+from vectimus.analyser.peel import WRAPPERS
+from vectimus.analyser.programs.files import canonical
+from vectimus.analyser.programs.shells import SHELLS
+from vectimus.analyser.subcommands import SUBCOMMAND_TOOLS
+from vectimus.model import Action
+
+MAX_PEEL = 32  # wrappers around one command
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+LOOKUPS = {"type", "which", "whereis", "hash", "man", "help", "info", "whatis", "apropos", "tldr"}
+HELP_ARGS = {"--help", "--version", "-help", "-version"}
+SOLE_HELP_ARGS = HELP_ARGS | {"-h", "-v", "-V"}
+LONG_SINGLE_DASH = {"find", "terraform", "tofu", "terragrunt", "java", "go"}
+
+
+def dispatch(cmd: Cmd, an: Analysis) -> None:
+    """Record the actions of one simple command (wrappers peeled, program handled)."""
+    an.tick()
+    for _ in range(MAX_PEEL):
+        while len(cmd.words) > 1 and _ASSIGNMENT.match(cmd.words[0].text) and not cmd.words[0].dynamic:
+            cmd = cmd.with_words(cmd.words[1:])  # `sudo VAR=1 rm …`: an assignment, not the program
+        if not cmd.words:
+            return
+        head = cmd.words[0]
+        name = basename(head.text).lower()
+        if head.dynamic:
+            break
+        peel = WRAPPERS.get(name)
+        if peel is None:
+            break
+        inner = peel(cmd, an, name)
+        if inner is None:
+            _exec(an, cmd, name, dynamic=False, at=None, skip_args=True)
+            return
+        if inner is False:
+            break
+        cmd = inner
+    program_word = cmd.words[0]
+    name = basename(program_word.text).lower()
+    if "/" in program_word.text and not program_word.dynamic:
+        cmd = cmd.with_words(cmd.words, program_path=program_word.text)
+    if program_word.dynamic:
+        _exec(an, cmd, name, dynamic=True)
+        return
+    at = len(an.actions)
+    dynamic = False
+    if not _lookup_only(cmd, name):
+        dynamic = bool(_run(an, cmd, name))
+    _exec(an, cmd, name, dynamic, at)
+
+
+def _lookup_only(cmd: Cmd, name: str) -> bool:
+    """True when the command only describes a program (``--help``, ``--version``, ``which x``)."""
+    if name in LOOKUPS or name in WRAPPERS:
+        return name != "env" or len(cmd.words) > 1 and cmd.words[1].text in HELP_ARGS
+    args = cmd.words[1:]
+    if args and not args[0].dynamic and args[0].text in HELP_ARGS:
+        return True
+    return len(args) == 1 and args[0].text in SOLE_HELP_ARGS and name not in SHELLS
+
+
+def _run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
+    """Record what program ``name`` does besides running; True when that is not knowable."""
+    if name in ("cd", "pushd", "chdir"):
+        target = next((w for w in cmd.words[1:] if not w.text.startswith("-") or w.text == "-"), None)
+        if target is not None and target.text == "-":
+            cmd.scope.cwd_dynamic = True
+        else:
+            cmd.scope.chdir(target)
+        return None
+    if name == "popd":
+        cmd.scope.cwd_dynamic = True
+        return None
+    found = programs.handler(name, cmd)
+    return found(an, cmd, name) if found is not None else None
+
+
+def _exec(an: Analysis, cmd: Cmd, name: str, dynamic: bool, at: int | None = None,
+          skip_args: bool = False) -> None:
+    """Record the exec action of ``cmd`` (at position ``at`` so it precedes its side effects)."""
+    words = cmd.words[:1] if skip_args else cmd.words
+    program_word = words[0]
+    takes = SUBCOMMAND_TOOLS.get(name)
+    p = argv.parse(words[1:], takes or frozenset(), long_single_dash=name in LONG_SINGLE_DASH)
+    subcommand = ""
+    if takes is not None:
+        head = argv.parse(words[1:], takes, stop_at_operand=True)
+        ops = [w for w in head.operands if not (name == "cargo" and w.text.startswith("+"))]
+        if ops:
+            subcommand = ops[0].text
+            dynamic = dynamic or ops[0].dynamic
+    flags = canonical(name, p.flags)
+    dynamic = dynamic or program_word.dynamic or any(w.dynamic for w in p.flag_words)
+    target = an.target(Word(cmd.program_path), cmd.scope) if cmd.program_path else None
+    action = Action(
+        kind="exec", resource=name if not program_word.dynamic else program_word.text,
+        program=name if not program_word.dynamic else program_word.text,
+        program_path=cmd.program_path, subcommand=subcommand,
+        args=tuple(w.text for w in p.operands), flags=flags, via=cmd.via, raw=cmd.raw,
+        input=cmd.stdin.text or "", dynamic=dynamic, **({"target": target} if target is not None else {}))
+    an.add(action)
+    if at is not None and at < len(an.actions) - 1:
+        an.actions.insert(at, an.actions.pop())

@@ -1,0 +1,263 @@
+"""Shell words to values: quote removal, escapes, ANSI-C strings, brace expansion, constant
+variables and parameter expansions, command substitutions whose output is known.
+
+``Expander`` is the word half of the walker (``walk.Walker`` mixes it in): what cannot be resolved
+statically keeps its text and is marked dynamic. The module-level helpers are pure functions.
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Input, Scope, Word
+
+# Unquoted brace characters are marked while a word is assembled, so quoted ones never expand.
+OPEN, COMMA, CLOSE = "\ue000", "\ue001", "\ue002"
+_MARKS = str.maketrans({"{": OPEN, ",": COMMA, "}": CLOSE})
+_UNMARK = str.maketrans({OPEN: "{", COMMA: ",", CLOSE: "}"})
+GLOB_CHARS = frozenset("*?[")
+
+_ANSI_SIMPLE = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
+                "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+_ANSI = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)", re.S)
+
+
+def _unescape(text: str, escapable: str | None) -> str:
+    """Remove backslashes before any character (``escapable`` None) or those in ``escapable``;
+    a backslash-newline (line continuation) disappears entirely."""
+    if "\\" not in text:
+        return text
+    out, i = [], 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text) and (escapable is None or text[i + 1] in escapable):
+            if text[i + 1] != "\n":
+                out.append(text[i + 1])
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def unescape_unquoted(text: str) -> str:
+    """An unquoted word's text after backslash removal (``\\rm`` -> ``rm``, line continuations)."""
+    return _unescape(text, None)
+
+
+def unescape_double(text: str) -> str:
+    """Text inside double quotes: only ``\\$ \\` \\" \\\\`` and line continuations are escapes."""
+    return _unescape(text, '$`"\\\n')
+
+
+def ansi_c(body: str) -> str:
+    """Decode the inside of ``$'…'`` (``\\x72\\x6d`` -> ``rm``)."""
+    def one(m: re.Match) -> str:
+        esc = m.group(1)
+        head = esc[0]
+        try:
+            if head in "xuU" and len(esc) > 1:
+                return chr(int(esc[1:], 16))
+            if head in "01234567":
+                return chr(int(esc, 8) & 0xFF)
+        except (ValueError, OverflowError):
+            return ""
+        if head == "c" and len(esc) == 2:
+            return chr(ord(esc[1]) & 0x1F)
+        return _ANSI_SIMPLE.get(esc, "\\" + esc)
+    return _ANSI.sub(one, body)
+
+
+def mark_braces(text: str) -> str:
+    """Mark unquoted brace characters so that only they take part in brace expansion."""
+    return text.translate(_MARKS) if ("{" in text or "}" in text or "," in text) else text
+
+
+def unmark(text: str) -> str:
+    """Undo ``mark_braces`` for characters that did not expand."""
+    return text.translate(_UNMARK)
+
+
+def expand_braces(text: str) -> list[str]:
+    """Brace-expand marked text (``/{etc,home}`` -> ``/etc``, ``/home``), at most MAX_WORDS results."""
+    if OPEN not in text:
+        return [unmark(text)]
+    results: list[str] = []
+    pending = [text]
+    while pending:
+        item = pending.pop()
+        split = _first_group(item)
+        if split is None:
+            results.append(unmark(item))
+        else:
+            head, options, tail = split
+            pending.extend(head + opt + tail for opt in reversed(options))
+        if len(results) + len(pending) > MAX_WORDS:
+            return [unmark(text)]
+    return results
+
+
+def _first_group(text: str) -> tuple[str, list[str], str] | None:
+    """The first ``{a,b}`` group with a top-level comma, as (head, options, tail)."""
+    start = 0
+    while True:
+        open_at = text.find(OPEN, start)
+        if open_at < 0:
+            return None
+        depth, parts, last = 0, [], open_at + 1
+        for i in range(open_at + 1, len(text)):
+            ch = text[i]
+            if ch == OPEN:
+                depth += 1
+            elif ch == CLOSE:
+                if depth == 0:
+                    if parts:
+                        parts.append(text[last:i])
+                        return text[:open_at], parts, text[i + 1:]
+                    break
+                depth -= 1
+            elif ch == COMMA and depth == 0:
+                parts.append(text[last:i])
+                last = i + 1
+        start = open_at + 1
+
+
+class Expander:
+    """Evaluates the words of one parsed shell text (mixed into ``walk.Walker``).
+
+    Needs from its host: ``an`` (the Analysis), ``text(node)``, ``statement(node, scope, stdin)``,
+    and ``ran`` / ``last_value`` (how many simple commands ran, what the last one printed).
+    """
+
+    def words(self, node, scope: Scope) -> list[Word]:
+        """The words one argument node becomes (brace expansion may make several)."""
+        word = self.word(node, scope)
+        texts = expand_braces(word.text)
+        if len(texts) == 1:
+            return [Word(texts[0], word.dynamic, word.glob, word.secret)]
+        return [Word(t, word.dynamic, word.glob, word.secret) for t in texts[:MAX_WORDS]]
+
+    def word(self, node, scope: Scope) -> Word:
+        """One word's value; unknown parts keep their text and make it dynamic."""
+        self.an.tick()
+        kind = node.type
+        text = self.text(node)
+        if kind == "word":
+            value = unescape_unquoted(text)
+            return Word(mark_braces(value), glob=any(c in GLOB_CHARS for c in value))
+        if kind == "raw_string":
+            return Word(text[1:-1])
+        if kind == "ansi_c_string":  # an argument is a C string: it ends at a NUL (``$'r\\0m'`` is ``r``)
+            return Word(ansi_c(text[2:-1]).split("\x00", 1)[0])
+        if kind in ("string", "translated_string"):
+            return self.joined(node, scope, quoted=True)
+        if kind == "concatenation":
+            return self.joined(node, scope, quoted=False)
+        if kind == "simple_expansion":
+            name = text[1:]
+            return self.lookup(name, scope) or Word(text, dynamic=True)
+        if kind == "expansion":
+            return self.expansion(node, scope)
+        if kind == "command_substitution":
+            return self.substitution(node, scope)
+        if kind == "process_substitution":
+            inner = scope.child()
+            for child in node.named_children:
+                self.statement(child, inner, Input("pipe") if text.startswith(">") else Input())
+            return Word("/dev/fd/63", dynamic=True)
+        if kind in ("arithmetic_expansion", "brace_expression"):
+            self.substitutions(node, scope)
+            return Word(text, dynamic=kind == "arithmetic_expansion")
+        return Word(text)
+
+    def joined(self, node, scope: Scope, quoted: bool) -> Word:
+        """A double-quoted string or a concatenation: its parts' values end to end."""
+        parts: list[str] = []
+        dynamic = glob = secret = False
+        pos = None
+        for child in node.children:
+            if quoted and pos is not None and child.start_byte > pos:
+                parts.append(unescape_double(self.data[pos:child.start_byte].decode("utf-8", "replace")))
+            pos = child.end_byte
+            if not child.is_named:
+                if child.type not in ('"', '$"'):
+                    parts.append(self.text(child))
+            elif quoted and child.type == "string_content":
+                parts.append(unescape_double(self.text(child)))
+            else:
+                w = self.word(child, scope)
+                parts.append(w.text)
+                dynamic |= w.dynamic
+                glob |= w.glob
+                secret |= w.secret
+        return Word("".join(parts), dynamic, glob and not quoted, secret)
+
+    def lookup(self, name: str, scope: Scope) -> Word | None:
+        """A variable's constant value, or None when it is not known here."""
+        if name in scope.vars:
+            return scope.vars[name]
+        if name == "PWD":
+            return Word(scope.places.cwd, dynamic=scope.cwd_dynamic)
+        if name == "HOME":
+            return Word(self.an.env.get("HOME") or scope.places.home)
+        if name in TRUSTED_ENV and self.an.env.get(name):
+            return Word(self.an.env[name])
+        if name.isdigit() and scope.positional is not None:
+            index = int(name)
+            return scope.positional[index] if index < len(scope.positional) else Word("")
+        return None
+
+    def expansion(self, node, scope: Scope) -> Word:
+        text = self.text(node)
+        children = node.children
+        names = [c for c in children if c.type in ("variable_name", "special_variable_name")]
+        if not names or len(children) < 3 or children[1].type in ("#", "!") or "[" in text:
+            self.substitutions(node, scope)
+            return Word(text, dynamic=True)
+        name = self.text(names[0])
+        value = self.lookup(name, scope)
+        index = children.index(names[0])
+        rest = children[index + 1:-1]
+        if not rest:
+            return value or Word(text, dynamic=True)
+        op = rest[0].type
+        operand_parts = [self.word(c, scope) for c in rest[1:]]
+        operand = Word("".join(p.text for p in operand_parts), any(p.dynamic for p in operand_parts),
+                       any(p.glob for p in operand_parts), any(p.secret for p in operand_parts))
+        empty = value is None or (not value.text and not value.dynamic)
+        if op in (":-", "-", ":=", "="):
+            chosen = operand if (value is None or (op.startswith(":") and empty)) else value
+            if op.endswith("=") and value is None:
+                scope.vars[name] = operand
+            return chosen
+        if op in (":+", "+"):
+            if value is None:
+                return Word("")
+            return operand if not value.dynamic else Word(text, dynamic=True)
+        if op in (":?", "?"):
+            return value or Word(text, dynamic=True)
+        return Word(text, dynamic=True)
+
+    def substitution(self, node, scope: Scope) -> Word:
+        """Run ``$(…)`` / backticks: their actions count; the value is known only for ``echo``."""
+        before = self.an.secret_reads
+        ran = self.ran
+        inner = scope.child()
+        for child in node.named_children:
+            self.statement(child, inner, Input())
+        secret = self.an.secret_reads > before
+        if self.ran == ran + 1 and self.last_value is not None:
+            return Word(self.last_value.strip("\n"), secret=secret)
+        return Word(self.text(node), dynamic=True, secret=secret)
+
+    def substitutions(self, node, scope: Scope) -> None:
+        """Run the command substitutions anywhere below ``node`` (test expressions, arithmetic)."""
+        for child in node.named_children:
+            self.an.tick()
+            if child.type in ("command_substitution", "process_substitution"):
+                self.word(child, scope)
+            elif child.named_child_count:
+                self.substitutions(child, scope)
+
+

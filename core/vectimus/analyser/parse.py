@@ -1,0 +1,54 @@
+"""Shell text to a syntax tree: tree-sitter-bash, within the call's CPU-time parse budget.
+
+tree-sitter is imported lazily, on the first shell call, and the parser is built once.
+Standard library only (and the grammar): used on the hot path.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from vectimus.analyser.context import MAX_PARSE_SECONDS, Analysis, Unanalysable
+
+_PARSER: Any = None
+
+
+def parser() -> Any:
+    """The process-wide tree-sitter parser for bash."""
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter
+
+        from vectimus.native import bash_language
+
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(bash_language()))
+    return _PARSER
+
+
+def parse(data: bytes, an: Analysis) -> Any:
+    """The syntax tree of ``data``; Unanalysable when parsing overruns the call's parse budget."""
+    deadline = an.parse_deadline
+    try:
+        tree = parser().parse(lambda offset, _point: data[offset:],
+                              progress_callback=lambda _offset, _error: time.thread_time() > deadline)
+    except ValueError:  # cancelled by the progress callback
+        parser().reset()
+        raise Unanalysable(f"shell command too complex to parse in {MAX_PARSE_SECONDS:g} s of CPU time") from None
+    return tree.root_node
+
+
+_ASTRAL = re.compile(rb"[\xf0-\xf7][\x80-\xbf]{3}")
+_LEAD4 = re.compile(rb"[\xf0-\xff]")
+
+
+def astral_free(data: bytes) -> bytes:
+    """``data`` with each 4-byte UTF-8 character replaced by four ``_`` (same byte offsets).
+
+    tree-sitter-bash 0.25 can crash the process (SIGSEGV) on 4-byte UTF-8 after a ``{``
+    (tree-sitter/tree-sitter-bash#337). Word values are still read from the original bytes.
+    """
+    if not _LEAD4.search(data):
+        return data
+    return _LEAD4.sub(b"_", _ASTRAL.sub(b"____", data))

@@ -1,0 +1,34 @@
+"""The analyser's stages wired together: the concrete ``Analysis`` every tool call is analysed with.
+
+Shell text is parsed (``parse``) and walked (``walk``), each simple command is dispatched to the
+handler of its program (``dispatch`` → ``peel`` → ``programs``), and code is analysed in its
+language (``languages``). Stages reach each other only through these methods, so the modules form
+a tree: this one imports the stages, they import ``context`` and the helpers below it.
+Standard library only: used on the hot path (each stage is imported when a call first needs it).
+"""
+
+from __future__ import annotations
+
+from vectimus.analyser.context import Analysis, Cmd, Input, Scope, Word
+
+
+class Pipeline(Analysis):
+    """An analysis whose recursion runs the analyser's own stages."""
+
+    def shell(self, text: Word, cmd: Cmd, via: str, *, positional: tuple[Word, ...] | None = None,
+              scope: Scope | None = None, stdin: Input = Input()) -> None:
+        from vectimus.analyser import walk
+
+        if scope is None:
+            scope = Scope(cmd.scope.places, {}, cmd.scope.cwd_dynamic, positional)
+        walk.analyse_text(text.text, self, scope, (*cmd.via, via), cmd.depth + 1, stdin)
+
+    def dispatch(self, cmd: Cmd) -> None:
+        from vectimus.analyser import dispatch
+
+        dispatch.dispatch(cmd, self)
+
+    def code(self, lang: str, code: Word, cmd: Cmd, via: str) -> None:
+        from vectimus.analyser import languages
+
+        languages.analyse_code(self, cmd, lang, code, via)

@@ -1,0 +1,66 @@
+"""git: ``-C`` moves it; clone/fetch/pull/push reach the network; rm/clean/apply/config touch files.
+
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vectimus.analyser import argv
+from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.facts import net
+from vectimus.analyser.programs import files
+from vectimus.analyser.subcommands import SUBCOMMAND_TOOLS
+
+GIT_NETWORK = {"clone", "fetch", "pull", "push", "ls-remote", "archive"}
+
+
+def run(an: Analysis, cmd: Cmd, name: str) -> None:
+    """git: ``-C`` moves it; clone/fetch/pull/push with URLs reach the network; rm/clean/apply touch files."""
+    takes = SUBCOMMAND_TOOLS["git"]
+    head = argv.parse(cmd.words[1:], takes, stop_at_operand=True)
+    scope = cmd.scope
+    for w in head.all("C"):
+        scope = scope.child()
+        scope.chdir(w)
+    if scope is not cmd.scope:
+        cmd = cmd.with_words(cmd.words, scope=scope)
+    if not head.operands:
+        return
+    sub = head.operands[0].text
+    rest = head.operands[1:]
+    p = argv.parse(rest, argv.opts("-m --message -b --branch -o --origin --depth -c --config "
+                                   "--reference --separate-git-dir -u --upload-pack --receive-pack "
+                                   "--exec --template --directory -p -F --file --format --prefix"))
+    ops = p.operands
+    if sub in GIT_NETWORK or (sub in ("remote", "submodule") and ops and ops[0].text in ("add", "set-url")):
+        urls = [w for w in ops if net.looks_remote(w.text) or w.text.startswith(("/", "file://"))
+                and sub == "clone"]
+        for word in urls:
+            if net.looks_remote(word.text):
+                net.remote(an, cmd, "git", word, sends_data=sub == "push")
+        if sub == "clone" and ops:
+            url = ops[0].text
+            dest = ops[1] if len(ops) > 1 else Word(re.sub(r"\.git$", "", url.rstrip("/").rpartition("/")[2]
+                                                           .rpartition(":")[2]) or ".", ops[0].dynamic)
+            an.file("file_write", dest, cmd, program="git")
+    elif sub == "rm" and not p.has("cached", "n", "dry-run"):
+        flags = ("r",) if p.has("r") else ()
+        for word in ops:
+            an.file("file_delete", word, cmd, (*flags, *(f for f in p.flags if f != "r")), program="git")
+    elif sub == "clean" and not p.has("n", "dry-run"):
+        for word in ops or [Word(".")]:
+            an.file("file_delete", word, cmd, tuple(p.flags), program="git")
+    elif sub in ("apply", "am") and not p.has("check", "stat", "numstat", "summary"):
+        for word in ops:
+            an.file("file_read", word, cmd, program="git")
+        an.file("file_write", p.value("directory") or Word("."), cmd, program="git")
+    elif sub in ("mv",):
+        files.copy(an, cmd.with_words([Word("mv"), *rest]), "mv")
+    elif sub == "config" and not p.has("l", "list", "get", "get-all", "get-regexp", "show-origin"):
+        # hooks, aliases and core.sshCommand run code: a config write is a file write
+        scope_file = (p.value("file") or (Word("~/.gitconfig") if p.has("global") else
+                      Word("/etc/gitconfig") if p.has("system") else Word(".git/config")))
+        if len(ops) >= 2 or p.has("unset", "unset-all", "add", "replace-all"):
+            an.file("file_write", scope_file, cmd, program="git")

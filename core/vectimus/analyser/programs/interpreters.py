@@ -1,0 +1,81 @@
+"""Interpreter command lines (``python -c``, ``node -e``, ``perl -e``, ``ruby -e``, ``php -r``, a script,
+``python -m``, code on stdin): which code runs, handed to its language analyser.
+
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+from vectimus.analyser import argv
+from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.facts import net
+from vectimus.analyser.programs import packages
+
+# Interpreter program names; those marked versioned may end in a version (python3.12, perl5.36).
+_LANGS = {"python": ("python", True), "pypy": ("python", True), "node": ("node", False),
+          "nodejs": ("node", False), "deno": ("node", False), "bun": ("node", False),
+          "perl": ("perl", True), "ruby": ("ruby", True), "jruby": ("ruby", True), "php": ("php", True)}
+
+
+def language(program: str) -> str | None:
+    """The language an interpreter program runs, or None."""
+    base = program.rstrip("0123456789.")
+    lang, versioned = _LANGS.get(base, (None, False))
+    return lang if base == program or versioned else None
+
+
+# -- the command line -----------------------------------------------------------------------
+
+CODE_OPTS = {"python": ("c",), "node": ("e", "eval", "p", "print"), "perl": ("e", "E"),
+             "ruby": ("e",), "php": ("r",)}
+VALUE_OPTS = {"python": "-c -m -W -X -Q", "node": "-e --eval -p --print -r --require --import "
+              "--loader --input-type -C --conditions", "perl": "-e -E -M -m -I -x -i -F -l -0",
+              "ruby": "-e -r -I -C -E -F -i -x", "php": "-r -f -d -c -z -B -R -F -E"}
+
+
+STDIN_SCRIPTS = ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")  # a script path that reads stdin
+
+
+def run(an: Analysis, cmd: Cmd, program: str) -> bool:
+    """Analyse an interpreter command line; True when the code it runs is unknown."""
+    lang = language(program) or ""
+    words = list(cmd.words[1:])
+    if program == "deno" or (program == "bun" and words and words[0].text in ("run", "x")):
+        if words and words[0].text == "eval" and len(words) > 1:
+            an.code("node", words[-1], cmd, "node -e")
+            return words[-1].dynamic
+        for w in words:
+            if net.is_url(w.text):
+                net.remote(an, cmd, program, w)
+        return False
+    p = argv.parse(words, argv.opts(VALUE_OPTS[lang]), stop_at_operand=True)
+    codes = [w for name, w in p.values if name in CODE_OPTS[lang]]
+    module = p.value("m") if lang == "python" else None
+    if codes:
+        operands = p.operands
+        for name, code in p.values:
+            if name in CODE_OPTS[lang]:
+                an.code(lang, code, cmd, f"{lang} -{name}")
+        if lang == "perl" and (p.has("i") or any(n == "i" for n, _ in p.values)):
+            for word in operands:
+                an.file("file_write", word, cmd, ("i",), program=program)
+        return any(c.dynamic for c in codes)
+    if module is not None:
+        if module.text == "pip" or module.text.startswith("pip."):
+            packages.run(an, cmd, "pip", p.operands)
+        elif module.text in ("http.server", "SimpleHTTPServer"):
+            port = next((w for w in p.operands if w.text.isdigit()), Word("8000"))
+            net.remote(an, cmd, program, Word("0.0.0.0"), port=int(port.text), scheme="http",
+                           listens=True)
+        return module.dynamic
+    script = p.operands[0] if p.operands else None
+    if script is None or script.text in STDIN_SCRIPTS:
+        if cmd.stdin.text is not None:
+            an.code(lang, Word(cmd.stdin.text), cmd, f"{lang} <<")
+            return False
+        return cmd.stdin.kind in ("pipe", "file")
+    if script.text.startswith(("/dev/fd/", "/proc/self/fd/")):
+        return True  # python3 <(curl …): the code is another command's output
+    if net.is_url(script.text):
+        net.remote(an, cmd, program, script)
+    return False

@@ -1,0 +1,67 @@
+"""Shells and shell builtins that run code or print the environment: ``bash -c``, scripts and code
+on stdin, ``eval``, ``source``, and ``env``/``printenv``/``export -p`` dumps.
+
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+from vectimus.analyser import argv
+from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.programs import files
+
+SHELLS = {"bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "fish", "rbash", "yash", "tcsh", "csh"}
+
+SHELL_VALUE = argv.opts("-o -O +O +o --rcfile --init-file")
+
+
+def shell(an: Analysis, cmd: Cmd, name: str) -> bool:
+    """bash/sh/zsh …: ``-c`` text, a script, or code on stdin (a heredoc, a here-string, a pipe)."""
+    p = argv.parse(cmd.words[1:], SHELL_VALUE, stop_at_operand=True)
+    if p.has("c") and p.operands:
+        code = p.operands[0]
+        an.shell(code, cmd, f"{name} -c", positional=tuple(p.operands[1:]) or None)
+        return code.dynamic
+    if p.operands and not p.has("s"):
+        an.file("file_read", p.operands[0], cmd, program=name)
+        return p.operands[0].dynamic  # bash <(curl …)
+    if cmd.stdin.text is not None:
+        an.shell(Word(cmd.stdin.text), cmd, f"{name} <<" if cmd.stdin.kind == "text" else f"{name} <|")
+        return False
+    return cmd.stdin.kind in ("pipe", "file")
+
+
+def eval_(an: Analysis, cmd: Cmd, name: str) -> bool:
+    """eval: its arguments, joined, are shell code run in the current shell."""
+    args = cmd.words[1:]
+    an.shell(Word(" ".join(w.text for w in args), any(w.dynamic for w in args)), cmd, "eval",
+             scope=cmd.scope)
+    return any(w.dynamic for w in args)
+
+
+def source(an: Analysis, cmd: Cmd, name: str) -> bool:
+    """source / .: runs a file's code; unknown when the file is (``source <(curl …)``)."""
+    files.read(an, cmd, name)
+    return bool(cmd.words[1:2]) and cmd.words[1].dynamic
+
+
+def _dumps_env(name: str, args) -> bool:
+    texts = [w.text for w in args]
+    if name == "printenv":
+        return True
+    if name in ("env", "set"):
+        return not texts or all(t.startswith("-") for t in texts)
+    if name == "compgen":
+        return "-v" in texts or "-e" in texts
+    return not texts or texts in (["-p"], ["-x"], ["-px"], ["-xp"])
+
+
+def environment(an: Analysis, cmd: Cmd, name: str) -> None:
+    """env / printenv / set / export -p …: printing the environment taints what it feeds."""
+    if _dumps_env(name, cmd.words[1:]):
+        an.secret_reads += 1
+
+
+HANDLERS = {**dict.fromkeys(SHELLS, shell), "eval": eval_, "source": source, ".": source,
+            **dict.fromkeys(("printenv", "env", "set", "export", "declare", "typeset", "compgen"),
+                            environment)}
