@@ -1,0 +1,166 @@
+"""Each analyser stage on its own: parse, walk + expand, dispatch + peel, the pipeline's wiring.
+
+The stages reach each other only through ``Analysis.shell`` / ``dispatch`` / ``code``, so a test
+can stand in a recording analysis for the stages it does not exercise.
+"""
+
+from __future__ import annotations
+
+import ast
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ENV, PROJECT, places
+from vectimus.analyser import dispatch, parse, walk
+from vectimus.analyser.context import Analysis, Cmd, Input, Scope, Unanalysable, Word
+from vectimus.analyser.expand import ansi_c, expand_braces, mark_braces, unescape_double
+from vectimus.model import ToolCall
+
+CALL = ToolCall(agent="test", tool="Bash", kind="shell", cwd=PROJECT, project_dir=PROJECT)
+
+
+class Recorder(Analysis):
+    """An analysis whose recursion records what it was handed instead of running other stages."""
+
+    def __init__(self) -> None:
+        super().__init__(CALL, places(), ENV)
+        self.commands: list[Cmd] = []
+        self.shells: list[tuple[str, str]] = []
+        self.codes: list[tuple[str, str, str]] = []
+
+    def dispatch(self, cmd: Cmd) -> None:
+        self.commands.append(cmd)
+
+    def shell(self, text, cmd, via, *, positional=None, scope=None, stdin=Input()) -> None:
+        self.shells.append((text.text, via))
+
+    def code(self, lang, code, cmd, via) -> None:
+        self.codes.append((lang, code.text, via))
+
+
+def walked(text: str) -> Recorder:
+    an = Recorder()
+    walk.analyse_text(text, an, Scope(places()))
+    return an
+
+
+# -- parse ----------------------------------------------------------------------------------
+
+def test_parse_gives_a_tree_and_keeps_byte_offsets_around_astral_characters():
+    data = "echo '😀' && rm x".encode()
+    root = parse.parse(parse.astral_free(data), Recorder())
+    assert root.type == "program" and not root.has_error
+    assert len(parse.astral_free(data)) == len(data)
+
+
+def test_parse_refuses_once_the_call_has_spent_its_budget():
+    an = Recorder()
+    an.parse_deadline = time.thread_time() - 1
+    with pytest.raises(Unanalysable, match="too complex to parse"):
+        parse.parse(b"{;" * 20000, an)
+
+
+# -- walk and expand ------------------------------------------------------------------------
+
+def test_walk_hands_each_simple_command_on_with_its_values_and_scope():
+    an = walked("D=~/x; cd /tmp && rm -rf \"$D\" $'\\x2fetc' {a,b}.log")
+    [cd, rm] = an.commands
+    assert [w.text for w in cd.words] == ["cd", "/tmp"]
+    assert [w.text for w in rm.words] == ["rm", "-rf", "~/x", "/etc", "a.log", "b.log"]  # ~ resolves with the path
+
+
+def test_walk_feeds_pipes_and_heredocs_as_stdin_and_records_redirects():
+    an = walked("echo 'DROP TABLE t;' | psql\ncat <<EOF > notes.txt\nhello\nEOF")
+    psql = next(c for c in an.commands if c.words[0].text == "psql")
+    assert psql.stdin.kind == "pipe" and psql.stdin.text == "DROP TABLE t;"
+    cat = next(c for c in an.commands if c.words[0].text == "cat")
+    assert cat.stdin.text == "hello\n"
+    assert [(a.kind, a.resource) for a in an.actions] == [("file_write", f"{PROJECT}/notes.txt")]
+
+
+def test_unknown_values_stay_dynamic():
+    [cmd] = walked("rm -rf \"$UNSET\"/x").commands
+    assert cmd.words[2].dynamic and not cmd.words[1].dynamic
+
+
+def test_nul_is_dropped_as_bash_does_and_other_control_bytes_are_refused():
+    [cmd] = walked("r\x00m -rf ~").commands
+    assert cmd.words[0].text == "rm"
+    with pytest.raises(Unanalysable, match="control character U\\+0001"):
+        walked("r\x01m -rf ~")
+    [cmd] = walked("$'r\\0m' x").commands  # an argument is a C string: it ends at the NUL
+    assert cmd.words[0].text == "r"
+
+
+def test_expand_helpers():
+    assert ansi_c("\\x72\\x6d") == "rm"
+    assert expand_braces(mark_braces("/{etc,home}")) == ["/etc", "/home"]
+    assert unescape_double('a\\"b\\$c\\d') == 'a"b$c\\d'
+
+
+# -- dispatch and peel ----------------------------------------------------------------------
+
+def command(*words: str) -> Cmd:
+    return Cmd(words=tuple(Word(w) for w in words), raw=" ".join(words), scope=Scope(places()))
+
+
+def test_dispatch_peels_wrappers_and_records_the_exec_before_its_effects():
+    an = Recorder()
+    dispatch.dispatch(command("sudo", "nice", "-n", "5", "rm", "-rf", "/srv"), an)
+    exec_, delete = an.actions
+    assert exec_.kind == "exec" and exec_.program == "rm" and exec_.via == ("sudo", "nice")
+    assert delete.kind == "file_delete" and delete.resource == "/srv" and set(delete.flags) >= {"r", "f"}
+
+
+def test_dispatch_hands_shell_text_and_code_to_the_other_stages():
+    an = Recorder()
+    dispatch.dispatch(command("bash", "-c", "rm -rf ~"), an)
+    dispatch.dispatch(command("python3", "-c", "import os"), an)
+    assert an.shells == [("rm -rf ~", "bash -c")]
+    assert an.codes == [("python", "import os", "python -c")]
+
+
+# -- the pipeline ---------------------------------------------------------------------------
+
+ANALYSER = Path(__file__).resolve().parents[2] / "core" / "vectimus" / "analyser"
+
+
+def _imports(path: Path, modules) -> set[str]:
+    """The vectimus.analyser modules ``path`` imports, deferred imports included
+    (``from a.b import c`` imports the module ``a.b.c`` when there is one, else ``a.b``)."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("vectimus.analyser"):
+            for alias in node.names:
+                sub = f"{node.module}.{alias.name}"
+                out.add(sub if sub in modules else node.module)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name.startswith("vectimus.analyser"))
+    return out
+
+
+def test_no_analyser_module_imports_another_back():
+    modules = {}
+    for path in ANALYSER.rglob("*.py"):
+        parts = path.relative_to(ANALYSER.parent.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        modules[name] = path
+    graph = {name: {m for m in _imports(path, modules) if m in modules and m != name}
+             for name, path in modules.items()}
+    state: dict[str, int] = {}
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        state[name] = 1
+        for dep in graph[name]:
+            if dep == "vectimus.analyser":
+                continue  # the package's own entry point is not a stage
+            assert state.get(dep) != 1, "import cycle: " + " -> ".join((*trail, name, dep))
+            if dep not in state:
+                visit(dep, (*trail, name))
+        state[name] = 2
+
+    for name in graph:
+        if name not in state:
+            visit(name, ())
