@@ -30,7 +30,8 @@ import sys, time
 from pathlib import Path
 from vectimus.model import Action, Decision, ToolCall, Verdict
 from vectimus.receipts.body import receipt_body
-from vectimus.sinks import LocalChainSink, SinkContext
+from vectimus.receipts.sink import LocalChainSink
+from vectimus.sinks import SinkContext
 project, home, n = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 ctx = SinkContext(project, home, {"receipts": {"checkpoint_every": 64}})
 sink = LocalChainSink()

@@ -50,7 +50,8 @@ def main() -> int:
 
         import cedarpy
 
-        from vectimus.hook import Evaluation, decode_event, find_adapter, handle
+        from vectimus.hook.evaluate import Evaluation
+        from vectimus.hook.respond import decode_event, find_adapter, handle
         from vectimus.policies import bundled_packs_dir, packs_in
 
         names = [p.name for p in packs_in(bundled_packs_dir(), "bundled")]

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
+from vectimus.layout import find_project_root  # noqa: F401  (adapters import it from here)
 from vectimus.model import Decision, ToolCall
 
 
@@ -102,21 +103,6 @@ def write_json_config(path: Path, data: dict) -> None:
     tmp = path.with_name(path.name + ".vectimus-tmp")
     tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, path)
-
-
-def find_project_root(cwd: str, hint: str | None = None) -> str:
-    """The project a call belongs to: the agent's hint, else the nearest ``.vectimus``/``.git`` above cwd."""
-    if hint and os.path.isdir(hint):
-        return os.path.abspath(hint)
-    here = os.path.abspath(cwd or os.getcwd())
-    probe = here
-    while True:
-        if os.path.isdir(os.path.join(probe, ".vectimus")) or os.path.exists(os.path.join(probe, ".git")):
-            return probe
-        parent = os.path.dirname(probe)
-        if parent == probe:
-            return here
-        probe = parent
 
 
 def require_str(mapping: dict, key: str, what: str) -> str:

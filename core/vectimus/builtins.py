@@ -27,7 +27,7 @@ def register_pack_sources(register):
 
 
 def register_receipt_sinks(register):
-    from vectimus.sinks import LocalChainSink
+    from vectimus.receipts.sink import LocalChainSink
 
     register(LocalChainSink())
 

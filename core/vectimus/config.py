@@ -39,6 +39,17 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def config_value(config, dotted: str, default: Any = None) -> Any:
+    """``config["a"]["b"]`` for ``"a.b"`` through ``.get`` (a dict or a ``Config``), else ``default``."""
+    value: Any = config
+    for part in dotted.split("."):
+        getter = getattr(value, "get", None)
+        value = getter(part) if callable(getter) else None
+        if value is None:
+            return default
+    return value
+
+
 class ConfigError(ValueError):
     """A config file cannot be read or holds a value of the wrong type."""
 

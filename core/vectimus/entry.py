@@ -16,14 +16,14 @@ def hook(argv: list[str]) -> int:
 
     The process lives for one decision, so collecting cycles is wasted work, and so is tearing
     down the modules evaluation imported (about a tenth of an in-process call). Every file the
-    hook writes is closed before ``hook_client.main`` returns and its answer is flushed, so
+    hook writes is closed before ``vectimus.hook.client.main`` returns and its answer is flushed, so
     leaving through ``os._exit`` loses nothing.
     """
     import gc
     import os
 
     gc.disable()
-    from vectimus.hook_client import main as hook_main
+    from vectimus.hook.client import main as hook_main
 
     code = hook_main(argv)
     sys.stdout.flush()

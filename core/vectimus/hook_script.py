@@ -2,7 +2,7 @@
 
 ``-S`` skips ``site``, a few milliseconds of every tool call: this file puts the directory its
 package is installed in on ``sys.path`` itself, which is all the resident evaluator's client needs,
-and ``hook_client`` runs ``site`` (``.pth`` files, editable installs) only when it must evaluate
+and ``vectimus.hook.client`` runs ``site`` (``.pth`` files, editable installs) only when it must evaluate
 in-process. ``-I`` keeps the agent's ``PYTHON*`` variables and the user's site-packages out.
 ``vectimus hook --agent NAME`` does the same through the console script, with ``site``.
 """

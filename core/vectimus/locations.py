@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_DIR = ".vectimus"
+from vectimus.layout import PROJECT_DIR
 
 
 def user_home(env: dict[str, str] | None = None) -> Path:

@@ -25,8 +25,6 @@ def end_session(event: SessionEvent, env: dict[str, str]) -> str:
     problems = []
     project = Path(event.project_dir)
     try:
-        from vectimus.hook import seal_session
-
         seal_session(event, env)
     except Exception as exc:
         problems.append(f"cannot seal the receipt log: {exc}")
@@ -37,6 +35,19 @@ def end_session(event: SessionEvent, env: dict[str, str]) -> str:
         except Exception as exc:
             problems.append(f"cannot write the job summary: {exc}")
     return "\n".join(f"vectimus: session end: {' '.join(p.split())[:300]}" for p in problems)
+
+
+def seal_session(event: SessionEvent, env: dict[str, str]) -> None:
+    """Tell every receipt sink the session ended (the local chain signs a checkpoint)."""
+    from vectimus.config import load_config
+    from vectimus.locations import user_home
+    from vectimus.plugins import collect
+    from vectimus.sinks import SinkContext
+
+    project = Path(event.project_dir)
+    ctx = SinkContext(project, user_home(env), load_config(project, env).data)
+    for sink in collect("register_receipt_sinks"):
+        sink.end_session(ctx, event.session_id)
 
 
 def artifact_layout(project: Path, env: dict[str, str]) -> tuple[Path, dict[str, Path]]:

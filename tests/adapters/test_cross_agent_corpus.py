@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from vectimus.hook import handle
+from vectimus.hook.respond import handle
 from vectimus_claude import ClaudeAdapter
 from vectimus_copilot import CopilotAdapter
 from vectimus_cursor import CursorAdapter

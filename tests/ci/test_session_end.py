@@ -109,7 +109,7 @@ def test_a_tampered_log_is_reported_as_such_in_the_summary(installed):
 
 def test_hook_for_session_end_imports_no_cli(installed):
     """The session-end path stays off typer and rich (it runs inside the agent's session)."""
-    probe = ("import sys, io, json; from vectimus.hook import handle; from vectimus_claude import ClaudeAdapter; "
+    probe = ("import sys, io, json; from vectimus.hook.respond import handle; from vectimus_claude import ClaudeAdapter; "
              f"ev = json.dumps({{'session_id': 's', 'cwd': {str(installed.root)!r}, 'hook_event_name': 'SessionEnd'}}); "
              "handle(ClaudeAdapter(), ev.encode(), dict(__import__('os').environ)); "
              "print(sorted(m for m in ('typer', 'rich', 'tomlkit') if m in sys.modules))")

@@ -34,7 +34,7 @@ def test_hook_through_the_daemon_imports_only_the_standard_library(daemon):
     stdout, modules = hook_imports(project, workflow_write(project))
     assert '"deny"' in stdout
     ours = {m for m in modules if m.startswith("vectimus")}
-    assert ours == {"vectimus", "vectimus.entry", "vectimus.hook_client", "vectimus.daemon",
+    assert ours == {"vectimus", "vectimus.entry", "vectimus.hook", "vectimus.hook.client", "vectimus.daemon",
                     "vectimus.daemon.protocol", "vectimus.daemon.runtime"}
     others = {m.split(".")[0] for m in modules - ours - startup_modules()}
     assert others <= STDLIB, others - STDLIB

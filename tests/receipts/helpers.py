@@ -12,7 +12,8 @@ from vectimus.model import Action, Decision, ToolCall, Verdict
 from vectimus.receipts.body import receipt_body
 from vectimus.receipts.chain import receipts_dir
 from vectimus.receipts.verify import verify
-from vectimus.sinks import LocalChainSink, SinkContext
+from vectimus.receipts.sink import LocalChainSink
+from vectimus.sinks import SinkContext
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "verify_receipts.py"

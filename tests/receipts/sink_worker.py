@@ -3,7 +3,8 @@
 import sys
 from pathlib import Path
 
-from vectimus.sinks import LocalChainSink, SinkContext
+from vectimus.receipts.sink import LocalChainSink
+from vectimus.sinks import SinkContext
 
 from helpers import make_body  # run with tests/receipts on sys.path
 

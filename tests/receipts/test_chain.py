@@ -109,7 +109,9 @@ def test_a_log_lives_in_the_project(proj, vhome):
 def test_settings_are_read_from_the_resolved_config(proj, vhome, tmp_path):
     """The real ``Config`` object (not only a dict) drives the sink."""
     from vectimus.config import load_config
-    from vectimus.sinks import LocalChainSink, SinkContext, config_value
+    from vectimus.config import config_value
+    from vectimus.receipts.sink import LocalChainSink
+    from vectimus.sinks import SinkContext
 
     (proj / ".vectimus").mkdir()
     (vhome).mkdir()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from vectimus.sinks import LocalChainSink, ReceiptSink, SinkContext
+from vectimus.receipts.sink import LocalChainSink
+from vectimus.sinks import ReceiptSink, SinkContext
 
 
 def test_the_builtin_plugin_registers_the_local_chain_sink(monkeypatch, tmp_path):

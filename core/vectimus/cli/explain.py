@@ -44,7 +44,8 @@ def explain(
     """
     from vectimus.adapter import AdapterError, SessionEvent
     from vectimus.engine import Trace
-    from vectimus.hook import Evaluation, decode_event, find_adapter
+    from vectimus.hook.evaluate import Evaluation
+    from vectimus.hook.respond import decode_event, find_adapter
 
     env = dict(os.environ)
     where = str((cwd or Path.cwd()).resolve())

@@ -18,7 +18,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from vectimus.config import _env_layer
-from vectimus.hook import Evaluation
+from vectimus.hook.evaluate import Evaluation
 from vectimus.locations import project_config, user_config, user_home
 from vectimus.policies import DirectorySource, schema_path
 

@@ -1,7 +1,7 @@
 """The resident evaluator: answers hook clients on a private unix socket with warm Evaluations.
 
 One daemon per user and installation. It serves one connection at a time: each request runs
-``vectimus.hook.respond`` — the very function the in-process hook runs — in the client's working
+``vectimus.hook.respond.respond`` — the very function the in-process hook runs — in the client's working
 directory and environment (both are switched to the client's for the request), with Evaluations
 from an ``EvaluationCache``. So an answer is what the hook process would have printed itself.
 
@@ -27,7 +27,7 @@ import time
 
 from vectimus.daemon import protocol, runtime
 from vectimus.daemon.cache import EvaluationCache
-from vectimus.hook import respond
+from vectimus.hook.respond import respond
 
 TICK = 1.0  # seconds between housekeeping checks while idle
 

@@ -25,7 +25,7 @@ from vectimus.receipts.envelope import (
     CHECKPOINT_FORMAT, CHECKPOINT_TYPE, RECEIPT_FORMAT, RECEIPT_TYPE, ZERO_HASH, EnvelopeError,
     canonical, encode, pae, payload_of, sha256_hex, timestamp,
 )
-from vectimus.sinks import config_value
+from vectimus.config import config_value
 
 RECEIPTS_DIR = Path(".vectimus") / "receipts"
 STATE = "state.json"

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from vectimus.sinks import config_value
+from vectimus.config import config_value
 
 USER_KEY = "user.key"
 BINDINGS = "projects.json"  # project path -> key file name, written by create_ci_key

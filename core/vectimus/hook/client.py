@@ -1,4 +1,4 @@
-"""``vectimus hook --agent NAME``: the process an agent starts for every tool call.
+"""The hook client: the process an agent starts for every tool call (``vectimus hook --agent NAME``).
 
 Standard library only until it must evaluate in-process. It forwards the raw event, the agent
 name, its working directory and its whole environment to the resident evaluator and prints the
@@ -16,9 +16,6 @@ import os
 import sys
 
 from vectimus.daemon.protocol import MAX_EVENT_BYTES
-
-USAGE = "usage: vectimus hook --agent NAME"
-
 
 def parse_args(argv: list[str]) -> str | None:
     """The agent name from ``--agent NAME`` / ``--agent=NAME``."""
@@ -69,7 +66,8 @@ def evaluate_in_process(agent: str | None, event: bytes) -> tuple[int, bytes, by
 
         site.main()
     from vectimus.daemon import runtime
-    from vectimus.hook import Evaluation, respond
+    from vectimus.hook.evaluate import Evaluation
+    from vectimus.hook.respond import respond
 
     env = dict(os.environ)
     built: list[Evaluation] = []

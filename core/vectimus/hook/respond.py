@@ -1,0 +1,96 @@
+"""Answering one hook event: the function both the in-process hook and the daemon run.
+
+``respond`` takes the agent name, the raw event bytes and the hook process's environment and
+returns what the hook prints and how it exits. The hook client calls it when it evaluates
+in-process; the resident evaluator (``vectimus.daemon.server``) calls it with cached
+``Evaluation`` objects, so decisions, receipts and evaluation logs are made the same way on both
+paths. It imports the standard library, the adapter, and what evaluation needs; never typer,
+rich, pluggy or tomlkit. Whatever goes wrong, the answer is a deny with a one-line reason, rendered
+the way the agent expects.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from vectimus.adapter import AdapterError, AgentAdapter, HookOutput, SessionEvent
+from vectimus.daemon.protocol import MAX_EVENT_BYTES
+from vectimus.hook.evaluate import Evaluation
+from vectimus.hook.record import record
+from vectimus.model import Decision
+
+USAGE = "usage: vectimus hook --agent NAME"
+
+EvaluationFor = Callable[[str, dict], Evaluation]
+
+
+def deny(reason: str) -> Decision:
+    """A deny that no policy decided (bad input, internal failure)."""
+    return Decision("deny", reason=f"Vectimus denied this call: {reason}")
+
+
+def find_adapter(name: str) -> AgentAdapter | None:
+    """The installed adapter called ``name`` (through the cached plugin discovery)."""
+    from vectimus.plugins import find_agent
+
+    return find_agent(name)
+
+
+def decode_event(data: bytes):
+    """Decode stdin as a JSON value; raise AdapterError with a one-line reason."""
+    if len(data) > MAX_EVENT_BYTES:
+        raise AdapterError(f"hook input larger than {MAX_EVENT_BYTES // (1024 * 1024)} MiB")
+    if not data.strip():
+        raise AdapterError("empty hook input")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise AdapterError("hook input is not valid UTF-8") from None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise AdapterError(f"hook input is not valid JSON ({str(exc).splitlines()[0][:80]})") from None
+
+
+def handle(adapter: AgentAdapter, data: bytes, env: dict[str, str],
+           evaluation_for: EvaluationFor | None = None) -> HookOutput:
+    """Decide one raw event for ``adapter``; never raises (but lets a BaseException through).
+
+    ``evaluation_for(project, env)`` supplies the Evaluation (default: a new one; the daemon
+    passes its cache).
+    """
+    call = None
+    try:
+        event = decode_event(data)
+        parsed = adapter.parse(event, env)
+        if isinstance(parsed, SessionEvent):
+            from vectimus.session_end import end_session
+
+            # seals the log and writes the CI job summary; never raises, never fails the session
+            return HookOutput(stderr=end_session(parsed, env))
+        call = parsed
+        evaluation = (evaluation_for or Evaluation)(call.project_dir, env)
+        decision = evaluation.decide(call, adapter, env)
+        record(call, decision, evaluation, env)
+    except AdapterError as exc:
+        decision = deny(str(exc))
+    except Exception as exc:  # config, packs, engine: fail closed
+        decision = deny(f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:300]}")
+    try:
+        return adapter.render(decision, call)
+    except Exception as exc:
+        return HookOutput(exit_code=2, stderr=f"Vectimus denied this call: cannot render answer ({exc})")
+
+
+def respond(agent: str | None, data: bytes, env: dict[str, str],
+            evaluation_for: EvaluationFor | None = None) -> HookOutput:
+    """The whole hook for one raw event: find the agent's adapter, decide, render; never raises."""
+    try:
+        adapter = find_adapter(agent) if agent else None
+        if adapter is None:
+            why = f"no Vectimus adapter for agent {agent!r} is installed" if agent else USAGE
+            return HookOutput(exit_code=2, stderr=f"Vectimus denied this call: {why}")
+        return handle(adapter, data, env, evaluation_for)
+    except Exception as exc:  # exit 2 blocks in every agent that has hooks
+        return HookOutput(exit_code=2, stderr=f"Vectimus denied this call: internal error ({exc!r})")

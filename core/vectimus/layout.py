@@ -1,0 +1,53 @@
+"""Where a project's Vectimus files are: its root, ``.vectimus/``, and the receipt log's file names.
+
+Standard library ``os`` only: the hook client uses it on every call (to find the log a resident
+evaluator's answer must be recorded in), so it must not pull in ``pathlib`` or ``re``.
+"""
+
+import os
+
+PROJECT_DIR = ".vectimus"
+RECEIPTS = "receipts"          # <project>/.vectimus/receipts/: the signed log
+KEYS = "keys"                  # <project>/.vectimus/keys/: the public keys that verify it
+SEGMENT_PREFIX, SEGMENT_SUFFIX, SEGMENT_DIGITS = "segment-", ".jsonl", 12
+
+
+def find_project_root(cwd: str, hint: str | None = None) -> str:
+    """The project a call belongs to: the agent's hint, else the nearest ``.vectimus``/``.git`` above cwd."""
+    if hint and os.path.isdir(hint):
+        return os.path.abspath(hint)
+    here = os.path.abspath(cwd or os.getcwd())
+    probe = here
+    while True:
+        if os.path.isdir(os.path.join(probe, PROJECT_DIR)) or os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return here
+        probe = parent
+
+
+def project_candidates(env, cwd: str) -> set[str]:
+    """The projects a hook process started in ``cwd`` with ``env`` may be deciding for.
+
+    The nearest project above ``cwd`` and every existing ``*_PROJECT_DIR`` directory the agent put
+    in the environment (``CLAUDE_PROJECT_DIR``, ``CURSOR_PROJECT_DIR`` …). The hook client accepts
+    a resident evaluator's answer only when its receipt was written in one of these.
+    """
+    found = {find_project_root(cwd)}
+    for name, value in env.items():
+        if name.endswith("_PROJECT_DIR") and value and os.path.isdir(value):
+            found.add(os.path.abspath(value))
+    return found
+
+
+def segment_name(first_seq: int) -> str:
+    """The file name of the segment whose first receipt has sequence number ``first_seq``."""
+    return f"{SEGMENT_PREFIX}{first_seq:0{SEGMENT_DIGITS}d}{SEGMENT_SUFFIX}"
+
+
+def is_segment_name(name: str) -> bool:
+    """Whether ``name`` is exactly a segment file name (no path, no other spelling)."""
+    digits = name[len(SEGMENT_PREFIX):-len(SEGMENT_SUFFIX)]
+    return (name.startswith(SEGMENT_PREFIX) and name.endswith(SEGMENT_SUFFIX)
+            and len(digits) == SEGMENT_DIGITS and digits.isascii() and digits.isdigit())

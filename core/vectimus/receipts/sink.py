@@ -1,0 +1,26 @@
+"""The built-in receipt sink: signed, hash-chained receipts in ``<project>/.vectimus/receipts/``."""
+
+from __future__ import annotations
+
+from vectimus.config import config_value
+from vectimus.sinks import ReceiptSink, SinkContext
+
+
+class LocalChainSink(ReceiptSink):
+    """The default sink: every body is signed and chained onto the project's own log."""
+
+    name = "local"
+
+    def emit(self, body: dict, ctx: SinkContext):
+        if not config_value(ctx.config, "receipts.enabled", True):
+            return None
+        from vectimus.receipts.chain import append_receipt
+
+        return append_receipt(ctx.project, body, home=ctx.home, config=ctx.config)
+
+    def end_session(self, ctx: SinkContext, session: str) -> None:
+        if not config_value(ctx.config, "receipts.enabled", True):
+            return
+        from vectimus.receipts.chain import checkpoint
+
+        checkpoint(ctx.project, home=ctx.home, config=ctx.config, reason="session_end", session=session)
