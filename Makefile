@@ -4,20 +4,22 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ADAPTERS := $(sort $(wildcard adapters/*/pyproject.toml))
+PLUGINS  := $(sort $(wildcard plugins/*/pyproject.toml))
+PACKAGES := $(ADAPTERS) $(PLUGINS)
 PYTEST_ARGS ?=
 DIST ?= dist
 
 .PHONY: venv demo test test-agents bench dist clean
 
-# Create or update .venv: vectimus and every adapter editable, plus the test tools.
+# Create or update .venv: vectimus, every adapter and every plugin editable, plus the test tools.
 venv:
 	@rm -f $(STAMP)
 	@$(MAKE) --no-print-directory $(STAMP)
 
-$(STAMP): pyproject.toml $(ADAPTERS)
+$(STAMP): pyproject.toml $(PACKAGES)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]' $(foreach a,$(ADAPTERS),-e ./$(dir $(a)))
+	$(BIN)/python -m pip install -q -e '.[test]' $(foreach a,$(PACKAGES),-e ./$(dir $(a)))
 	@touch $(STAMP)
 
 demo: $(STAMP)
@@ -31,12 +33,12 @@ test: $(STAMP)
 test-agents: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m agents tests/agents $(PYTEST_ARGS)
 
-# Wheels and sdists of vectimus (bundled packs inside) and of every adapter, into $(DIST)/.
+# Wheels and sdists of vectimus (bundled packs inside), of every adapter and every plugin, into $(DIST)/.
 dist:
 	@test -x $(BIN)/python || $(MAKE) --no-print-directory $(STAMP)
 	rm -rf $(DIST)
 	$(BIN)/python -m build --outdir $(DIST) .
-	$(foreach a,$(ADAPTERS),$(BIN)/python -m build --outdir $(DIST) $(dir $(a)) &&) true
+	$(foreach a,$(PACKAGES),$(BIN)/python -m build --outdir $(DIST) $(dir $(a)) &&) true
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache

@@ -46,9 +46,10 @@ class HookResult:
 
 
 def base_env(home: Path) -> dict[str, str]:
-    """A clean environment: the test HOME, no inherited VECTIMUS_*/CI variables."""
+    """A clean environment: the test HOME, no inherited VECTIMUS_*/CI/OTEL_* variables."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("VECTIMUS_", "GITHUB_", "CLAUDE_", "CURSOR_")) and k not in ("CI", "TMPDIR")}
+           if not k.startswith(("VECTIMUS_", "GITHUB_", "CLAUDE_", "CURSOR_", "OTEL_", "TRACEPARENT"))
+           and k not in ("CI", "TMPDIR")}
     env["HOME"] = str(home)
     env["XDG_RUNTIME_DIR"] = runtime_dir()
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"

@@ -45,7 +45,7 @@ def seal_session(event: SessionEvent, env: dict[str, str]) -> None:
     from vectimus.sinks import SinkContext
 
     project = Path(event.project_dir)
-    ctx = SinkContext(project, user_home(env), load_config(project, env).data)
+    ctx = SinkContext(project, user_home(env), load_config(project, env).data, env)
     for sink in collect("register_receipt_sinks"):
         sink.end_session(ctx, event.session_id)
 
@@ -99,5 +99,20 @@ def append_job_summary(summary: Path, project: Path, event: SessionEvent, env: d
         title += f" {cell(event.session_id, code=True, limit=40)}"
     text = render_markdown(log, title=title, verify_command=verify_command(project, env))
     with open(summary, "a", encoding="utf-8") as fh:
-        fh.write(f"\n{marker}\n{text}")
+        fh.write(f"\n{marker}\n{text}{sinks_markdown(project, env)}")
     return True
+
+
+def sinks_markdown(project: Path, env: dict[str, str]) -> str:
+    """What the receipt sinks report (e.g. decisions exported, pending, dropped), as Markdown lines."""
+    from vectimus.config import load_config
+    from vectimus.report.markdown import cell
+    from vectimus.sink_status import sink_statuses
+
+    try:
+        states = sink_statuses(project, env, load_config(project, env).data)
+    except Exception:  # a broken config is reported where it matters (every call is denied)
+        return ""
+    lines = [f"- {'✅' if state.get('ok') else '⚠️'} {cell(name, code=True)}: {cell(state.get('summary', ''), limit=400)}"
+             for name, state in states.items()]
+    return "\n**Receipt sinks**\n\n" + "\n".join(lines) + "\n" if lines else ""

@@ -24,7 +24,7 @@ SESSION = "5f0c8a4e-ci-rehearsal"
 def clean_env(home: Path, bindir: Path) -> dict[str, str]:
     """The runner's environment: nothing inherited that Vectimus or Actions would read."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("VECTIMUS_", "GITHUB_", "CLAUDE_", "CURSOR_", "RUNNER_", "VIRTUAL_ENV"))
+           if not k.startswith(("VECTIMUS_", "GITHUB_", "CLAUDE_", "CURSOR_", "RUNNER_", "VIRTUAL_ENV", "OTEL_"))
            and k not in ("CI", "TMPDIR")}
     env.update(HOME=str(home), PATH=f"{bindir}{os.pathsep}{env.get('PATH', '')}",
                GIT_AUTHOR_NAME="ci", GIT_COMMITTER_NAME="ci",

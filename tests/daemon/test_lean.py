@@ -20,6 +20,9 @@ HEAVY = {"typer", "rich", "pluggy", "tomlkit", "importlib.metadata", "click"}
 # grammar package's __init__, cedarpy.pst with cedarpy's.
 SLOW = {"dataclasses", "inspect", "importlib.resources", "tempfile", "cedarpy.pst", "socket"}
 STDLIB = set(sys.stdlib_module_names)
+# What receipt sinks export with (vectimus-otel's OpenTelemetry SDK and its HTTP stack): a background
+# thread or a session end imports it, never a hook deciding, even with an exporter configured.
+EXPORTERS = ("opentelemetry", "google.protobuf", "requests", "urllib3")
 
 
 def test_package_init_imports_nothing():
@@ -41,13 +44,15 @@ def test_hook_through_the_daemon_imports_only_the_standard_library(daemon):
     daemon.stop()
 
 
-def test_hook_in_process_skips_cli_and_entry_point_scans(installed):
-    stdout, modules = hook_imports(installed, workflow_write(installed), {"VECTIMUS_DAEMON": "0"})
+@pytest.mark.parametrize("env", [{}, {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9"}],
+                         ids=["plain", "exporter-configured"])
+def test_hook_in_process_skips_cli_and_entry_point_scans(installed, env):
+    stdout, modules = hook_imports(installed, workflow_write(installed), {"VECTIMUS_DAEMON": "0", **env})
     assert '"deny"' in stdout
     assert "cedarpy" in modules  # it did evaluate here
     assert not modules & HEAVY, modules & HEAVY
     assert not modules & SLOW, modules & SLOW
-    assert not [m for m in modules if m.startswith(("vectimus.cli", "importlib.metadata"))]
+    assert not [m for m in modules if m.startswith(("vectimus.cli", "importlib.metadata", *EXPORTERS))]
 
 
 @pytest.mark.parametrize("env", [{"HOME": "/h"}, {"HOME": "/h", "VECTIMUS_HOME": "/v"},

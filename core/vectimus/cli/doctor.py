@@ -9,6 +9,7 @@ with a deny. The canary is a real call through the real hook, so it is receipted
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +107,7 @@ def diagnose(project: Path) -> Diagnosis:
     from vectimus.config import ConfigError, load_config
     from vectimus.plugins import get_plugin_manager
     from vectimus.policies import PolicyError, load_policy_set
+    from vectimus.sink_status import sink_statuses
 
     diagnosis = Diagnosis(project)
     try:
@@ -128,6 +130,8 @@ def diagnose(project: Path) -> Diagnosis:
             diagnosis.add(name, "adapter installed", False, f"pip install vectimus-{name}")
             continue
         check_agent(diagnosis, adapters[name], project)
+    for name, state in sink_statuses(project, os.environ, config.data, probe=True).items():
+        diagnosis.add("-", f"receipt sink {name}", bool(state.get("ok")), str(state.get("summary", "")))
     return diagnosis
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from vectimus.cli.output import console, fail, print_json
@@ -98,6 +100,7 @@ def status(
     from vectimus.config import ConfigError, load_config
     from vectimus.install import command_runs
     from vectimus.policies import PolicyError, load_policy_set
+    from vectimus.sink_status import sink_statuses
 
     root = _project(project)
     try:
@@ -106,6 +109,7 @@ def status(
     except (ConfigError, PolicyError) as exc:
         fail(str(exc))
     hooks = {a.name: a.installed_commands(root) for a in _adapters()}
+    sinks = sink_statuses(root, os.environ, config.data)
     data = {
         "project": str(root),
         "mode": config.mode, "ci": config.ci, "identity_type": config["identity_type"],
@@ -113,7 +117,7 @@ def status(
         "ignored_from_project": list(config.ignored),
         "hooks": {name: [{"command": c, "runs": command_runs(c)} for c in cmds] for name, cmds in hooks.items()},
         "packs": sorted({p.name for p in policy_set.packs}), "policies": len(policy_set.policies),
-        "policy_digest": policy_set.digest, "mcp_allowed": config["mcp"]["allowed"],
+        "policy_digest": policy_set.digest, "mcp_allowed": config["mcp"]["allowed"], "sinks": sinks,
     }
     if json_out:
         print_json(data)
@@ -128,6 +132,9 @@ def status(
             grid.add_row(name, c or "[dim]not installed[/dim]", ("yes" if command_runs(c) else "[red]no[/red]") if c else "")
     console.print(grid)
     console.print(f"{len(policy_set.policies)} policies from packs: {', '.join(data['packs'])}")
+    for name, state in sinks.items():
+        mark = "[green]✓[/green]" if state.get("ok") else "[red]✗[/red]"
+        console.print(f"{mark} receipt sink {name}: {escape(str(state.get('summary', '')))}", soft_wrap=True)
 
 
 def trust(

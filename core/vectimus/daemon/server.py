@@ -30,6 +30,7 @@ from vectimus.daemon.cache import EvaluationCache
 from vectimus.hook.respond import respond
 
 TICK = 1.0  # seconds between housekeeping checks while idle
+SINK_STOP_TIMEOUT = 3.0  # seconds the receipt sinks get to finish background work at exit
 
 
 class Declined(BaseException):
@@ -253,6 +254,28 @@ def warm_up() -> None:
     collect("register_pack_sources")
 
 
+def start_sinks() -> list:
+    """Let every receipt sink start its background work (``ReceiptSink.start_background``)."""
+    from vectimus.plugins import collect
+
+    sinks = collect("register_receipt_sinks")
+    for sink in sinks:
+        try:
+            sink.start_background()
+        except Exception as exc:
+            log(f"receipt sink {sink.name!r} could not start its background work: {exc!r}")
+    return sinks
+
+
+def stop_sinks(sinks: list) -> None:
+    """Give every receipt sink ``SINK_STOP_TIMEOUT`` seconds to finish its background work."""
+    for sink in sinks:
+        try:
+            sink.stop_background(SINK_STOP_TIMEOUT)
+        except Exception as exc:
+            log(f"receipt sink {sink.name!r} could not stop its background work: {exc!r}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -I -m vectimus.daemon [--idle-timeout S]``: run the daemon in the foreground."""
     parser = argparse.ArgumentParser(prog="vectimus.daemon")
@@ -272,9 +295,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0  # another daemon of this installation is running
     signal.signal(signal.SIGTERM, server.terminate)
     signal.signal(signal.SIGINT, server.terminate)
+    sinks: list = []
     try:
         server.write_pid()
         warm_up()
+        sinks = start_sinks()
         gc.freeze()  # what warm-up loaded lives as long as the daemon: keep it out of every collection
         server.bind()
         log(f"listening on {files.socket} (idle timeout {args.idle_timeout:g}s)")
@@ -283,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         server.cleanup()
+        stop_sinks(sinks)
         os.close(lock)
         log(f"stopped after {server.served} requests")
     return 0

@@ -20,7 +20,7 @@ def record(call: ToolCall, decision: Decision, evaluation, env: dict[str, str]) 
     config = evaluation.config
     body = receipt_body(call, decision, mode=config.mode, principal=principal(config, call.agent)["attrs"],
                         policy_digest=evaluation.policy_set.digest, versions={"vectimus": __version__})
-    ctx = SinkContext(Path(call.project_dir), user_home(env), config.data)
+    ctx = SinkContext(Path(call.project_dir), user_home(env), config.data, env)
     for sink in collect("register_receipt_sinks"):
         sink.emit(body, ctx)
     write_evaluation({"agent": call.agent, "session": call.session_id, "tool_use": call.tool_use_id,
