@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import daemon_log
+from otel_helpers import daemon_log
 
 SECRET = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
 CONTENT = "print('the body of a file the agent wrote')\n"
