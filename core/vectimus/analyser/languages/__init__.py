@@ -18,6 +18,8 @@ def analyse_code(an: Analysis, cmd: Cmd, lang: str, code: Word, via: str) -> Non
     if cmd.depth + 1 > MAX_DEPTH:
         raise Unanalysable(f"code nested more than {MAX_DEPTH} levels deep")
     inner = cmd.with_words(cmd.words, via=via, depth=cmd.depth + 1)
-    from vectimus.analyser.languages import patterns
-
-    patterns.analyse(an, inner, lang, code)
+    if lang == "python":
+        from vectimus.analyser.languages import python as analyser
+    else:
+        from vectimus.analyser.languages import patterns as analyser
+    analyser.analyse(an, inner, lang, code)

