@@ -4,8 +4,9 @@
   class creation, a tenth of a hook process). Vectimus evaluates and validates through the Rust
   extension and never touches the PST, so a stand-in module takes its place in ``sys.modules`` and
   executes the real one the first time any of its names is used.
-- ``tree_sitter_bash``'s package imports ``importlib.resources`` (and with it ``tempfile``, about
-  5 ms) to read a highlighting query; the grammar itself comes straight from its binding.
+- The grammar packages (``tree_sitter_bash``, ``_javascript``, ``_typescript``) import
+  ``importlib.resources`` (and with it ``tempfile``, about 5 ms) to read highlighting queries; the
+  grammar itself comes straight from its binding.
 """
 
 from __future__ import annotations
@@ -51,14 +52,22 @@ def cedarpy():
     return module
 
 
-def bash_language():
-    """The bash grammar for ``tree_sitter.Language`` (what ``tree_sitter_bash.language()`` returns)."""
-    binding = sys.modules.get("tree_sitter_bash._binding")
-    spec = None if binding is not None else _submodule_spec("tree_sitter_bash", "_binding")
+def grammar(package: str, function: str = "language"):
+    """A tree-sitter grammar from its package's binding, without the package's ``__init__`` (which
+    imports ``importlib.resources`` for highlighting queries): ``grammar("tree_sitter_bash")``,
+    ``grammar("tree_sitter_typescript", "language_tsx")``."""
+    name = f"{package}._binding"
+    binding = sys.modules.get(name)
+    spec = None if binding is not None else _submodule_spec(package, "_binding")
     if spec is not None:
         binding = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(binding)
         sys.modules[spec.name] = binding
     if binding is None:  # laid out differently: the package's own way
-        import tree_sitter_bash as binding
-    return binding.language()
+        binding = importlib.import_module(package)
+    return getattr(binding, function)()
+
+
+def bash_language():
+    """The bash grammar for ``tree_sitter.Language`` (what ``tree_sitter_bash.language()`` returns)."""
+    return grammar("tree_sitter_bash")

@@ -31,6 +31,32 @@ def call(kind: str, tool: str, **fields):
                             **fields), places(), ENV)
 
 
+def code(text: str, lang: str, program: str, script: str):
+    """The actions of ``lang`` source ``text`` run by ``program script`` (a whole file's code)."""
+    from vectimus.analyser import languages
+    from vectimus.analyser.context import Cmd, Scope, Word
+    from vectimus.analyser.pipeline import Pipeline
+
+    an = Pipeline(ToolCall(agent="test", tool="Bash", kind="shell", cwd=PROJECT, project_dir=PROJECT,
+                           command=f"{program} {script}"), places(), ENV)
+    cmd = Cmd((Word(program), Word(script)), f"{program} {script}", Scope(places()))
+    languages.analyse_code(an, cmd, lang, Word(text), f"{program} {script}")
+    return an.actions
+
+
+def only_unanalysable(run) -> None:
+    """``run()`` returns well-formed actions, or raises Unanalysable with a one-line reason."""
+    from vectimus.analyser import Unanalysable
+    from vectimus.model import ACTION_KINDS
+
+    try:
+        actions = run()
+    except Unanalysable as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    assert all(a.kind in ACTION_KINDS and isinstance(a.resource, str) for a in actions)
+
+
 @pytest.fixture
 def run_shell():
     return shell

@@ -20,6 +20,8 @@ def analyse_code(an: Analysis, cmd: Cmd, lang: str, code: Word, via: str) -> Non
     inner = cmd.with_words(cmd.words, via=via, depth=cmd.depth + 1)
     if lang == "python":
         from vectimus.analyser.languages import python as analyser
+    elif lang in ("node", "javascript", "typescript"):
+        from vectimus.analyser.languages import javascript as analyser
     else:
         from vectimus.analyser.languages import patterns as analyser
     analyser.analyse(an, inner, lang, code)

@@ -34,14 +34,30 @@ class Effects:
         self.wired: Val | None = None   # a socket duplicated onto the standard streams
         self.dumped = False
         self.incomplete: str | None = None
+        self.shells: set[tuple[int, str]] = set()  # (socket, program) reverse shells recorded
+        self.seen: set[tuple] = set()
+        self.secret_paths: set[Word] = set()  # effects recorded already (a helper called many times)
+
+    def first(self, *key) -> bool:
+        """True the first time this effect is seen: the same effect is recorded once."""
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
 
     # -- files ------------------------------------------------------------------------------
 
     def file(self, kind: str, v: Val, flags: tuple[str, ...] = (), cmd: Cmd | None = None) -> bool:
         """Record ``kind`` on every path ``v`` may be; True when one of them is a secret."""
         secret = False
+        cmd = cmd or self.cmd
         for word in words(v, path=True):
-            facts = self.an.file(kind, word, cmd or self.cmd, flags, program=self.prog)
+            if not self.first(kind, word, flags, cmd.via, cmd.scope.places.cwd, cmd.scope.cwd_dynamic):
+                secret |= kind == "file_read" and word in self.secret_paths
+                continue
+            facts = self.an.file(kind, word, cmd, flags, program=self.prog)
+            if facts.is_secret:
+                self.secret_paths.add(word)
             secret |= facts.is_secret
         return secret
 
@@ -52,15 +68,29 @@ class Effects:
             self.dumped = True
             self.an.file("file_read", Word(ENVIRON), self.cmd, program=self.prog)
 
+    def chdir(self, v: Val) -> None:
+        """The code changes its working directory (``os.chdir``, ``process.chdir``)."""
+        self.cmd.scope.chdir(_one_word(v))
+
+    def in_dir(self, cwd: Val | None) -> Cmd | None:
+        """The command run in directory ``cwd`` (``subprocess.run(…, cwd=…)``); None for no change."""
+        if cwd is None:
+            return None
+        scope = self.cmd.scope.child()
+        scope.chdir(_one_word(cwd))
+        return self.cmd._replace(scope=scope)
+
     # -- running things ---------------------------------------------------------------------
 
     def shell(self, v: Val, via: str, cmd: Cmd | None = None) -> None:
         """Shell text ``v`` runs (``os.system``, ``execSync``): analysed as shell code."""
         cmd = cmd or self.cmd
         self.output(v)
-        self._wiring("sh", cmd)
+        self.wiring("sh", cmd)
         for option in options(v)[:MAX_WORDS]:
             text, dyn = render(option)
+            if not self.first("shell", text, via, cmd.via, cmd.scope.places.cwd, bool(taint_of(option))):
+                continue
             if not text.replace(UNKNOWN_MARK, "").strip():
                 if dyn:
                     self.dynamic(via, "sh", cmd)
@@ -85,7 +115,9 @@ class Effects:
         for argv in itertools.product(*choices):
             if not argv or not (argv[0].text or argv[0].dynamic):
                 continue
-            self._wiring(basename(argv[0].text), cmd, wired)
+            if not self.first("argv", argv, via, cmd.via, cmd.scope.places.cwd, id(wired)):
+                continue
+            self.wiring(basename(argv[0].text), cmd, wired)
             at = len(self.an.actions)
             self.an.dispatch(cmd.with_words(argv, via=via))
             self._mark(at, False, False)
@@ -104,6 +136,8 @@ class Effects:
         interpreter (or of ``program``), which the packs treat as code nobody can read."""
         cmd = cmd or self.cmd
         program = program or self.prog
+        if not self.first("dynamic", via, program, cmd.via):
+            return
         self.an.add(Action(kind="exec", resource=program, program=program, via=(*cmd.via, via),
                            raw=cmd.raw, dynamic=True))
 
@@ -121,10 +155,12 @@ class Effects:
                 cmd: Cmd | None = None, program: str = "") -> None:
         """A connection to ``target`` (URL or host); ``data`` is what it sends, ``headers`` the
         credentials it authenticates with (only secret files and the environment taint those)."""
-        self.output(*data, *headers)
-        secret = bool(taint_of(*data) & (SECRET | ENV | CRED)) or bool(taint_of(*headers) & (SECRET | ENV))
+        self.output(target, *data, *headers)
+        secret = bool(taint_of(target, *data) & (SECRET | ENV | CRED)) or bool(taint_of(*headers) & (SECRET | ENV))
         sends = sends or secret or any(not _empty(d) for d in data)
         for word in words(target):
+            if not self.first("network", word, sends, secret, scheme, port, listens, program, (cmd or self.cmd).via):
+                continue
             text = word.text
             if not net.is_url(text) and not word.dynamic and "/" in text:
                 text = text.split("/", 1)[0]
@@ -135,12 +171,14 @@ class Effects:
         """A socket now stands for the standard streams (``os.dup2(s.fileno(), 0)``)."""
         self.wired = sock
 
-    def _wiring(self, program: str, cmd: Cmd, wired: Val | None = None) -> None:
+    def wiring(self, program: str, cmd: Cmd | None = None, wired: Val | None = None) -> None:
         """A program started with a socket as its standard streams: a reverse shell when it is a
         shell, recorded like ``bash -i >& /dev/tcp/host/port`` (a tcp action of the shell)."""
         sock = wired or self.wired
-        if sock is None:
+        if sock is None or (id(sock), program) in self.shells:
             return
+        self.shells.add((id(sock), program))
+        cmd = cmd or self.cmd
         host, port = sock.value[1].get("host"), sock.value[1].get("port", 0)
         name = program if program in SHELLS else program.rstrip("0123456789.") or program
         for word in words(host) if host is not None else [Word("", dynamic=True)]:
@@ -163,6 +201,11 @@ class Effects:
             if secret and a.kind == "network":
                 a = a._replace(net=a.net._replace(sends_data=True, sends_secret=True))
             acts[i] = a
+
+
+def _one_word(v: Val) -> Word:
+    found = words(v)
+    return found[0] if len(found) == 1 else Word("?", dynamic=True)
 
 
 def _has_mark(a: Action) -> bool:

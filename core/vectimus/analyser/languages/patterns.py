@@ -4,7 +4,7 @@ shell code.
 
 This is pattern matching over source text, not evaluation: arguments that are not literals (or
 simple constant variables) are unresolved and make the action dynamic. Languages with a real
-analyser in this package do not come here.
+analyser in this package (python, javascript) do not come here.
 Standard library only: used on the hot path.
 """
 
@@ -32,22 +32,6 @@ _JOIN = r"(?s)^(?:os\.path\.join|path\.join|File\.join)\s*\((.*)\)$"
 
 # kind: rm_r, rm, write, read, open, copy, move, sh, argv, code, url, url_send, host, hostport
 RULES: dict[str, list[tuple[str, str]]] = {
-    "node": [
-        (r"\brimraf(?:\.sync)?\s*\(|\bfs(?:Extra|e)?\.(?:removeSync|remove|emptyDirSync)\s*\(", "rm_r"),
-        (r"\b(?:rmSync|unlinkSync|rmdirSync)\s*\(|\bfs(?:\.promises)?\.(?:rm|unlink|rmdir)\s*\(", "rm"),
-        (r"\b(?:writeFileSync|appendFileSync|createWriteStream|mkdirSync|truncateSync|chmodSync)\s*\(|"
-         r"\bfs(?:\.promises)?\.(?:writeFile|appendFile|mkdir)\s*\(", "write"),
-        (r"\b(?:readFileSync|createReadStream)\s*\(|\bfs(?:\.promises)?\.readFile\s*\(", "read"),
-        (r"\b(?:copyFileSync|cpSync)\s*\(|\bfs(?:\.promises)?\.(?:copyFile|cp)\s*\(", "copy"),
-        (r"\brenameSync\s*\(|\bfs(?:\.promises)?\.rename\s*\(", "move"),
-        (r"\b(?:execSync|exec)\s*\(", "sh"),
-        (r"\b(?:spawnSync|spawn|execFileSync|execFile|fork)\s*\(", "argvsplit"),
-        (r"(?<![\w.])eval\s*\(|\bnew\s+Function\s*\(|\bvm\.runIn\w*\s*\(", "code"),
-        (r"(?<![\w.])fetch\s*\(|\bhttps?\.(?:get|request)\s*\(|\baxios(?:\.(?:get|head|delete|request))?\s*\(|"
-         r"\bnew\s+WebSocket\s*\(|\bgot\s*\(", "url"),
-        (r"\baxios\.(?:post|put|patch)\s*\(", "url_send"),
-        (r"\b(?:net|tls)\.(?:connect|createConnection)\s*\(", "porthost"),
-    ],
     "ruby": [
         (r"\bFileUtils\.(?:rm_rf|rm_r|remove_dir|remove_entry|remove_entry_secure|rmtree)\b", "rm_r"),
         (r"\bFileUtils\.(?:rm|rm_f|remove|remove_file|rmdir)\b|\b(?:File|Dir)\.(?:delete|unlink|rmdir)\b", "rm"),
@@ -103,7 +87,7 @@ _BACKTICKS = {"ruby": (r"`((?:[^`\\]|\\.){0,4096})`|%x\(([^)]{0,4096})\)|%x\{([^
               "perl": (r"`((?:[^`\\]|\\.){0,4096})`|\bqx\s*\(([^)]{0,4096})\)|\bqx\s*\{([^}]{0,4096})\}|"
                        r"\bqx/([^/]{0,4096})/"),
               "php": r"`((?:[^`\\]|\\.){0,4096})`"}
-_ENV_DUMP = r"os\.environ(?!\s*\[|\.get)|process\.env(?!\.\w|\[)|%ENV|\bENV\.to_h|\bgetenv\(\s*\)"
+_ENV_DUMP = r"%ENV|\bENV\.to_h|\bgetenv\(\s*\)"
 _SENDS = r"(?i)\b(data|json|files|body|form)\s*[=:]|method\s*[=:]\s*['\"]?(post|put|patch)"
 
 
@@ -171,7 +155,6 @@ def analyse(an: Analysis, cmd: Cmd, lang: str, code: Word) -> None:
 
 
 _NETWORK_HINT = {
-    "node": r"\b(fetch|https?|axios|net|tls|got|WebSocket|undici)\b",
     "ruby": r"\b(Net::HTTP|open-uri|URI|TCPSocket|HTTParty|RestClient|Faraday)\b",
     "perl": r"\b(LWP|HTTP::Tiny|IO::Socket|Net::|Socket)\b",
     "php": r"\b(curl_\w+|file_get_contents|fsockopen|stream_socket_client)\b",

@@ -60,6 +60,26 @@ class Val:
         return self.kind == CONST
 
 
+def type_name(v: Val) -> str | None:
+    """The name library method tables know a value's type by: str, bytes, list, dict, an object's
+    type, or "unknown"."""
+    if v.kind == CONST:
+        if isinstance(v.value, str):
+            return "str"
+        if isinstance(v.value, (bytes, bytearray)):
+            return "bytes"
+        return None
+    if v.kind == SEQ:
+        return "list"
+    if v.kind == DICT:
+        return "dict"
+    if v.kind == OBJ:
+        return v.value[0]
+    if v.kind == UNKNOWN:
+        return "unknown"
+    return None
+
+
 def const(value, taint: int = 0) -> Val:
     return Val(CONST, value, taint)
 

@@ -13,7 +13,8 @@ from vectimus.analyser.programs import packages
 
 # Interpreter program names; those marked versioned may end in a version (python3.12, perl5.36).
 _LANGS = {"python": ("python", True), "pypy": ("python", True), "node": ("node", False),
-          "nodejs": ("node", False), "deno": ("node", False), "bun": ("node", False),
+          "nodejs": ("node", False), "deno": ("typescript", False), "bun": ("typescript", False),
+          "tsx": ("typescript", False), "ts-node": ("typescript", False), "ts-node-esm": ("typescript", False),
           "perl": ("perl", True), "ruby": ("ruby", True), "jruby": ("ruby", True), "php": ("php", True)}
 
 
@@ -26,10 +27,13 @@ def language(program: str) -> str | None:
 
 # -- the command line -----------------------------------------------------------------------
 
-CODE_OPTS = {"python": ("c",), "node": ("e", "eval", "p", "print"), "perl": ("e", "E"),
+CODE_OPTS = {"python": ("c",), "node": ("e", "eval", "p", "print"), "typescript": ("e", "eval", "p", "print"),
+             "perl": ("e", "E"),
              "ruby": ("e",), "php": ("r",)}
 VALUE_OPTS = {"python": "-c -m -W -X -Q", "node": "-e --eval -p --print -r --require --import "
-              "--loader --input-type -C --conditions", "perl": "-e -E -M -m -I -x -i -F -l -0",
+              "--loader --input-type -C --conditions",
+              "typescript": "-e --eval -p --print -r --require --import --preload --cwd --config -c "
+              "--env-file --tsconfig --tsconfig-override -P --project -O --compiler-options", "perl": "-e -E -M -m -I -x -i -F -l -0",
               "ruby": "-e -r -I -C -E -F -i -x", "php": "-r -f -d -c -z -B -R -F -E"}
 
 
@@ -40,13 +44,10 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
     """Analyse an interpreter command line; True when the code it runs is unknown."""
     lang = language(program) or ""
     words = list(cmd.words[1:])
-    if program == "deno" or (program == "bun" and words and words[0].text in ("run", "x")):
-        if words and words[0].text == "eval" and len(words) > 1:
-            an.code("node", words[-1], cmd, "node -e")
-            return words[-1].dynamic
-        for w in words:
-            if net.is_url(w.text):
-                net.remote(an, cmd, program, w)
+    if program == "deno":
+        return _deno(an, cmd, words)
+    if program == "bun" and words and words[0].text in ("run", "x"):
+        _remote_operands(an, cmd, program, words)
         return False
     p = argv.parse(words, argv.opts(VALUE_OPTS[lang]), stop_at_operand=True)
     codes = [w for name, w in p.values if name in CODE_OPTS[lang]]
@@ -55,7 +56,7 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
         operands = p.operands
         for name, code in p.values:
             if name in CODE_OPTS[lang]:
-                an.code(lang, code, cmd, f"{lang} -{name}")
+                an.code(lang, code, cmd, f"{program if lang == 'typescript' else lang} -{name}")
         if lang == "perl" and (p.has("i") or any(n == "i" for n, _ in p.values)):
             for word in operands:
                 an.file("file_write", word, cmd, ("i",), program=program)
@@ -79,3 +80,27 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
     if net.is_url(script.text):
         net.remote(an, cmd, program, script)
     return False
+
+
+DENO_VALUE = argv.opts("--ext --import-map -c --config --location --seed --cert --lock --v8-flags "
+                       "--env-file --inspect --inspect-brk --inspect-wait")
+
+
+def _deno(an: Analysis, cmd: Cmd, words: list[Word]) -> bool:
+    """deno eval CODE (TypeScript unless ``--ext js``); deno run/… of a URL fetches it."""
+    if words and words[0].text == "eval":
+        p = argv.parse(words[1:], DENO_VALUE, stop_at_operand=True)
+        if p.operands:
+            ext = p.value("ext")
+            lang = "node" if ext is not None and ext.text in ("js", "jsx", "mjs", "cjs") else "typescript"
+            an.code(lang, p.operands[0], cmd, "deno eval")
+            return p.operands[0].dynamic
+        return False
+    _remote_operands(an, cmd, "deno", words)
+    return False
+
+
+def _remote_operands(an: Analysis, cmd: Cmd, program: str, words: list[Word]) -> None:
+    for w in words:
+        if net.is_url(w.text):
+            net.remote(an, cmd, program, w)

@@ -76,6 +76,7 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
     family = FAMILY.get(manager, "apt")
     if program in ("npx", "pnpx", "bunx", "uvx"):
         op = RUN
+        _runner(an, cmd, program, words)
     else:
         uv_tool = manager == "uv" and bool(words) and words[0].text == "tool"
         if manager == "uv" and words and words[0].text in ("pip", "tool"):
@@ -134,6 +135,22 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
         elif source == "registry" and index_text:
             source = "index"
         _add(an, cmd, manager, op, (word.text,), source, index_text, program, word.dynamic)
+
+
+# Packages that run code given on their command line (``npx tsx -e '…'``): that code is analysed.
+CODE_RUNNERS = {"tsx", "ts-node", "ts-node-esm", "node", "deno", "bun"}
+
+
+def _runner(an: Analysis, cmd: Cmd, program: str, words: list[Word]) -> None:
+    """``npx tsx -e CODE …``: the runner's own command line, dispatched as a command."""
+    head = argv.parse(words, argv.opts(VALUE_OPTS["npm"]), stop_at_operand=True)
+    if not head.operands:
+        return
+    first = head.operands[0]
+    name = first.text.rsplit("@", 1)[0] if first.text.count("@") and not first.text.startswith("@") else first.text
+    if name in CODE_RUNNERS and not first.dynamic:
+        at = next(i for i, w in enumerate(words) if w is first)
+        an.dispatch(cmd.with_words([Word(name), *words[at + 1:]], via=program))
 
 
 def _is_index(name: str, family: str, word: Word) -> bool:

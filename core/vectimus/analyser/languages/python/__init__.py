@@ -10,6 +10,7 @@ then ``evaluate.Evaluator`` runs it abstractly: imports and aliases, constants, 
 from __future__ import annotations
 
 import ast
+import functools
 
 from vectimus.analyser.context import Analysis, Cmd, Unanalysable, Word
 from vectimus.analyser.languages.effects import Effects
@@ -30,10 +31,13 @@ def analyse(an: Analysis, cmd: Cmd, lang: str, code: Word) -> None:
     Evaluator(an, fx, code).run(tree)
 
 
+@functools.lru_cache(maxsize=16)
 def parse(text: str) -> tuple[ast.Module | None, str]:
     """The module ``text`` parses to and, when part of it did not parse, why (one line).
 
     A line with a syntax error is blanked and parsing retried, so the rest is still analysed.
+    Trees are kept for the last few texts (the evaluator never changes them): the daemon analyses
+    a script when it is written and again when it runs.
     """
     lines: list[str] | None = None
     first = ""

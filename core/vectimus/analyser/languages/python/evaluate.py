@@ -12,113 +12,43 @@ from __future__ import annotations
 
 import ast
 import re
-import time
 
-from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_DEPTH, Analysis, Unanalysable, Word
+from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_DEPTH, Analysis, Word
+from vectimus.analyser.languages import folding
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.effects import Effects
+from vectimus.analyser.languages.evaluation import Evaluation, Frame, Function, Klass
 from vectimus.analyser.languages.python import library
-from vectimus.analyser.languages.values import ALTS, CONST, DICT, OBJ, REF, SEQ, UNKNOWN, Val
+from vectimus.analyser.languages.values import CONST, DICT, OBJ, REF, SEQ, Val
 
-MAX_EVAL_DEPTH = 100     # nested expressions and statements evaluated
-MAX_INLINE_DEPTH = 8     # user function calls inlined inside each other
-MAX_INLINES = 256        # user function calls inlined in one module
-MAX_INLINES_EACH = 32    # … of one function
 MAX_ITEMS = 256          # items a comprehension is evaluated for, one by one
-CHECK_EVERY = 512        # nodes between CPU-time checks
 
 
-class Function:
-    """A user function, lambda or class: its node, the scope it closes over, how often inlined."""
-
-    __slots__ = ("node", "closure", "inlined", "referenced", "defaults", "kw_defaults", "klass")
-    # referenced: also called where it was not inlined, so evaluated once with unknown arguments
-
-    def __init__(self, node, closure: dict, defaults, kw_defaults, klass=None) -> None:
-        self.node = node
-        self.closure = closure
-        self.inlined = 0
-        self.referenced = False
-        self.defaults = defaults
-        self.kw_defaults = kw_defaults
-        self.klass = klass
-
-
-class Klass:
-    """A user class: its methods and class attributes."""
-
-    __slots__ = ("name", "attrs")
-
-    def __init__(self, name: str, attrs: dict) -> None:
-        self.name = name
-        self.attrs = attrs
-
-
-class Frame:
-    """One function activation: its local names and what it returned."""
-
-    __slots__ = ("env", "closure", "globals_", "returns", "function")
-
-    def __init__(self, env: dict, closure: dict | None, function: Function | None) -> None:
-        self.env = env
-        self.closure = closure
-        self.globals_: set[str] = set()
-        self.returns: list[Val] = []
-        self.function = function
-
-
-class Evaluator:
+class Evaluator(Evaluation):
     """Evaluates one module's syntax tree, recording its effects through ``fx``."""
 
+    lang = "python"
+
     def __init__(self, an: Analysis, fx: Effects, code: Word) -> None:
-        self.an = an
-        self.fx = fx
+        super().__init__(an, fx)
         self.code = code
-        self.globals: dict[str, Val] = {}
-        self.frame = Frame(self.globals, None, None)
-        self.functions: list[Function] = []
-        self.stack: list[Function] = []
-        self.inlines = 0
         self.execs = 0                     # exec() of known source nested here
-        self.generic = 0                   # functions being evaluated with unknown arguments
-        self.depth = 0
-        self.count = 0
         self.star: list[str] = []          # modules imported with *
         self.attr_taint: dict[str, int] = {}  # attribute name -> taint stored under it
-        self.scope = fx.cmd.scope.child()  # os.chdir changes where relative paths resolve
-        fx.cmd = fx.cmd._replace(scope=self.scope)
         self.argv = library.script_argv(fx.cmd, code)
         self.lines: list[str] | None = None
 
-    # -- driving ------------------------------------------------------------------------------
-
     def run(self, tree: ast.Module) -> None:
         self.block(tree.body)
-        # Functions nothing here called: a framework, a callback or an importer may.
-        done = 0
-        while done < len(self.functions):
-            fn = self.functions[done]
-            done += 1
-            if fn.inlined == 0 or fn.referenced:
-                self.invoke(fn, None, [], {}, generic=True)
-
-    def tick(self) -> None:
-        self.count += 1
-        if self.count % CHECK_EVERY == 0:
-            self.an.tick(CHECK_EVERY)
-            if time.thread_time() > self.an.parse_deadline:
-                raise Unanalysable("python code too complex to analyse within the CPU budget")
+        self.finish()
 
     def block(self, body) -> None:
         for node in body:
             self.stmt(node)
 
     def stmt(self, node) -> None:
-        self.tick()
-        self.depth += 1
         try:
-            if self.depth > MAX_EVAL_DEPTH:
-                self.fx.give_up("nested too deeply to analyse")
+            if not self.enter():
                 return
             handler = STATEMENTS.get(type(node))
             if handler is not None:
@@ -198,14 +128,14 @@ class Evaluator:
 
     def s_for(self, node) -> None:
         iterable = self.expr(node.iter)
-        self.loop_entry(node)
+        self.loop_entry(assigned_names(self.source(node)))
         self.assign(node.target, self.element(iterable))
         self.block(node.body)
         self.block(node.orelse)
 
     def s_while(self, node: ast.While) -> None:
         self.expr(node.test)
-        self.loop_entry(node)
+        self.loop_entry(assigned_names(self.source(node)))
         self.block(node.body)
         self.block(node.orelse)
 
@@ -251,60 +181,19 @@ class Evaluator:
             if isinstance(target, ast.Subscript):
                 container = self.expr(target.value)
                 index = self.expr(target.slice)
-                library.remove_item(container, index)
+                folding.remove_item(container, index)
             else:
                 self.expr(_load(target)) if not isinstance(target, ast.Name) else None
 
     # -- control flow helpers -------------------------------------------------------------------
 
-    def branches(self, bodies) -> None:
-        """Run each of ``bodies`` from the same state; afterwards a name may hold any of their values."""
-        before = dict(self.frame.env)
-        outcomes = []
-        for body in bodies:
-            self.frame.env.clear()
-            self.frame.env.update(before)
-            self.block(body)
-            outcomes.append(dict(self.frame.env))
-        self.merge_into(outcomes)
-
-    def merge_into(self, outcomes: list[dict]) -> None:
-        env = self.frame.env
-        env.clear()
-        names = set().union(*outcomes)
-        for name in names:
-            vals = [o.get(name) for o in outcomes]
-            present = [v for v in vals if v is not None]
-            if all(v is present[0] for v in present) and len(present) == len(vals):
-                env[name] = present[0]
-            else:
-                env[name] = V.alts(present)
-
-    def loop_entry(self, loop) -> None:
-        """A loop body may run again: a name it assigns may hold, on entry, a later iteration's value."""
-        env = self.frame.env
-        if not env:
-            return
-        for name in assigned_names(self.source(loop)):
-            if name in env:
-                old = env[name]
-                if old.kind != OBJ or old.value[0] not in ("func", "class"):
-                    env[name] = V.alts([old, V.unknown(f"{name} from a later iteration",
-                                                                  V.taint_of(old))])
-
     # -- names ----------------------------------------------------------------------------------
-
-    def assign_name(self, name: str, value: Val) -> None:
-        if name in self.frame.globals_:
-            self.globals[name] = value
-        else:
-            self.frame.env[name] = value
 
     def assign(self, target, value: Val) -> None:
         if isinstance(target, ast.Name):
             self.assign_name(target.id, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            items = library.unpack(value, len(target.elts))
+            items = folding.unpack(value, len(target.elts))
             for t, v in zip(target.elts, items):
                 if isinstance(t, ast.Starred):
                     self.assign(t.value, V.unknown("the rest", V.taint_of(value), item=v))
@@ -322,7 +211,7 @@ class Evaluator:
         elif isinstance(target, ast.Subscript):
             container = self.expr(target.value)
             key = self.expr(target.slice)
-            library.set_item(container, key, value)
+            folding.set_item(container, key, value)
             if V.taint_of(value):
                 self.taint_root(target.value, value)
 
@@ -333,19 +222,6 @@ class Evaluator:
             old = self.lookup(node.id)
             if old is not None and old.kind not in (REF,):
                 self.assign_name(node.id, old.tainted(V.taint_of(value)))
-
-    def lookup(self, name: str) -> Val | None:
-        frame = self.frame
-        if name in frame.env:
-            return frame.env[name]
-        closure = frame.closure
-        while closure is not None:
-            if name in closure:
-                return closure[name]
-            closure = closure.get("\0closure")  # enclosing scopes chain through this key
-        if name in self.globals:
-            return self.globals[name]
-        return None
 
     def name(self, name: str) -> Val:
         found = self.lookup(name)
@@ -395,52 +271,17 @@ class Evaluator:
         args = node.args
         defaults = [self.expr(d) for d in args.defaults]
         kw_defaults = [self.expr(d) if d is not None else None for d in args.kw_defaults]
-        closure = None
-        if self.frame.function is not None or self.frame.closure is not None:
-            closure = dict(self.frame.env) if self.frame.env is not self.globals else None
-            if closure is not None and self.frame.closure is not None:
-                closure["\0closure"] = self.frame.closure
-        fn = Function(node, closure, defaults, kw_defaults)
+        fn = Function(node, self.closure(), defaults, kw_defaults)
         self.functions.append(fn)
         return fn
 
-    def invoke(self, fn: Function, self_val: Val | None, args: list[Val], kwargs: dict[str, Val],
-               generic: bool = False) -> Val:
-        """Run a user function's body with these arguments; what it returns."""
+    def run_body(self, fn: Function) -> bool:
         node = fn.node
-        if not generic:
-            if (fn in self.stack or len(self.stack) >= MAX_INLINE_DEPTH or self.inlines >= MAX_INLINES
-                    or fn.inlined >= MAX_INLINES_EACH
-                    or (self.generic and all(a.kind == UNKNOWN for a in [*args, *kwargs.values()]))):
-                # Not inlined here: its body is evaluated once on its own, with unknown arguments.
-                fn.referenced = True
-                return V.unknown(f"{getattr(node, 'name', 'lambda')}()", V.taint_of(*args, *kwargs.values()))
-            self.inlines += 1
-            fn.inlined += 1
-        else:
-            self.generic += 1
-        env = self.bind(fn, self_val, args, kwargs, generic)
-        outer = self.frame
-        self.frame = Frame(env, fn.closure, fn)
-        self.stack.append(fn)
-        saved_depth = self.depth
-        try:
-            if isinstance(node, ast.Lambda):
-                result = self.expr(node.body)
-                self.frame.returns.append(result)
-            else:
-                self.block(node.body)
-            returns = self.frame.returns
-            yields = not isinstance(node, ast.Lambda) and "yield" in self.source(node)
-        finally:
-            self.stack.pop()
-            self.frame = outer
-            self.depth = saved_depth
-            if generic:
-                self.generic -= 1
-        if yields:
-            return V.unknown("a generator", V.taint_of(*returns))
-        return V.alts(returns) if returns else V.NONE
+        if isinstance(node, ast.Lambda):
+            self.frame.returns.append(self.expr(node.body))
+            return False
+        self.block(node.body)
+        return "yield" in self.source(node)
 
     def bind(self, fn: Function, self_val: Val | None, args: list[Val], kwargs: dict[str, Val],
              generic: bool) -> dict:
@@ -475,11 +316,8 @@ class Evaluator:
     # -- expressions ------------------------------------------------------------------------------
 
     def expr(self, node) -> Val:
-        self.tick()
-        self.depth += 1
         try:
-            if self.depth > MAX_EVAL_DEPTH:
-                self.fx.give_up("nested too deeply to analyse")
+            if not self.enter():
                 return V.unknown("a deeply nested expression")
             handler = EXPRESSIONS.get(type(node))
             if handler is not None:
@@ -558,19 +396,9 @@ class Evaluator:
 
     def call(self, func: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
         """What calling ``func`` does and returns."""
-        for option in V.options(func):
-            if option.kind == OBJ:
-                kind, data = option.value
-                if kind == "func":
-                    return self.invoke(data, None, args, kwargs)
-                if kind == "bound":
-                    return self.invoke(data[0], data[1], args, kwargs)
-                if kind == "class":
-                    instance = V.obj("inst", {"class": data, "attrs": {}})
-                    init = data.attrs.get("__init__")
-                    if init is not None and init.kind == OBJ and init.value[0] == "func":
-                        self.invoke(init.value[1], instance, args, kwargs)
-                    return instance
+        result = self.call_user(func, args, kwargs)
+        if result is not None:
+            return result
         for value in [*args, *kwargs.values()]:  # callbacks: a function passed on may run
             if value.kind == OBJ and value.value[0] == "func":
                 value.value[1].referenced = True
@@ -722,12 +550,12 @@ class Evaluator:
 
     def element(self, iterable: Val) -> Val:
         """What one iteration over ``iterable`` binds."""
-        return library.element(iterable)
+        return folding.element(iterable)
 
     def iterate_all(self, iterable: Val) -> list[Val]:
         if iterable.kind == SEQ:
             return list(iterable.value)
-        return [library.element(iterable)]
+        return [folding.element(iterable)]
 
 
 def _load(target):
@@ -739,30 +567,6 @@ def _load(target):
     if isinstance(target, ast.Subscript):
         return ast.Subscript(value=target.value, slice=target.slice, ctx=ast.Load())
     return ast.Constant(value=None)
-
-
-_BINDERS = re.compile(r"\bfor[ \t]+([\w ,()\[\]*]{1,200}?)[ \t]+in\b|\bas[ \t]+\(?([\w ,]{1,200})|(\w+)[ \t]*:=|"
-                      r"\b(?:import|def|class|global|nonlocal)[ \t]+([\w ,.]{1,200})")
-_IDENT = re.compile(r"[A-Za-z_]\w*")
-
-
-def assigned_names(source: str) -> set[str]:
-    """Names the source of a loop body may assign (read off its text: cheaper than walking its
-    tree, and a superset, which only makes a value less precise)."""
-    names: set[str] = set()
-    for line in source.split("\n"):
-        for piece in line.split(";"):
-            at = piece.find("=")
-            if at <= 0 or piece[at + 1:at + 2] == "=" or piece[at - 1] in "=!<>":
-                continue
-            lhs = piece[:at]
-            if not any(c in lhs for c in "('\"#"):
-                names.update(_IDENT.findall(lhs))
-    for m in _BINDERS.finditer(source):
-        for group in m.groups():
-            if group:
-                names.update(_IDENT.findall(group))
-    return names
 
 
 STATEMENTS = {
@@ -790,3 +594,27 @@ EXPRESSIONS = {
     ast.NamedExpr: Evaluator.e_named, ast.Await: Evaluator.e_await, ast.Yield: Evaluator.e_yield,
     ast.YieldFrom: Evaluator.e_yield, ast.Starred: Evaluator.e_starred,
 }
+
+
+def assigned_names(source: str) -> set[str]:
+    """Names the source of a loop may assign (read off its text: cheaper than walking its tree,
+    and a superset, which only makes a value less precise)."""
+    names: set[str] = set()
+    for line in source.split("\n"):
+        for piece in line.split(";"):
+            at = piece.find("=")
+            if at <= 0 or piece[at + 1:at + 2] == "=" or piece[at - 1] in "=!<>":
+                continue
+            lhs = piece[:at]
+            if not any(c in lhs for c in "('\"#"):
+                names.update(_IDENT.findall(lhs))
+    for m in _BINDERS.finditer(source):
+        for group in m.groups():
+            if group:
+                names.update(_IDENT.findall(group))
+    return names
+
+
+_BINDERS = re.compile(r"\bfor[ \t]+([\w ,()\[\]*]{1,200}?)[ \t]+in\b|\bas[ \t]+\(?([\w ,]{1,200})|(\w+)[ \t]*:=|"
+                      r"\b(?:import|def|class|global|nonlocal)[ \t]+([\w ,.]{1,200})")
+_IDENT = re.compile(r"[A-Za-z_]\w*")

@@ -11,12 +11,15 @@ from __future__ import annotations
 import posixpath
 import re
 
-from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Cmd, Word
-from vectimus.analyser.facts import net
+from vectimus.analyser.context import MAX_WORDS, Cmd, Word
 from vectimus.analyser.languages import decode
+from vectimus.analyser.languages.folding import (
+    blur, element, env_var, fold_str, globbed, join, json_text, number, path, path_val, set_item, slice_of, stringish,
+    text, word_vals,
+)
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.values import (
-    ALTS, CONST, CRED, DICT, ENV, OBJ, REF, SECRET, SEQ, UNKNOWN, UNKNOWN_MARK, Val,
+    ALTS, CONST, DICT, ENV, OBJ, REF, SECRET, SEQ, UNKNOWN, UNKNOWN_MARK, Val,
 )
 
 # Modules with another name for the same functions.
@@ -24,9 +27,9 @@ ALIASES = {"posixpath": "os.path", "ntpath": "os.path", "posix": "os", "nt": "os
            "commands": "subprocess", "urllib2": "urllib.request", "_io": "io", "pathlib.PosixPath": "pathlib.Path",
            "pathlib.WindowsPath": "pathlib.Path", "pathlib.PurePath": "pathlib.Path",
            "pathlib.PurePosixPath": "pathlib.Path", "_posixsubprocess": "subprocess"}
+_ALIAS_HEADS = {alias.partition(".")[0] for alias in ALIASES} | {"builtins"}
 # Modules whose attributes, looked up by a name the code computes, may run anything.
 RISKY_MODULES = {"os", "subprocess", "builtins", "pty", "shutil", "importlib", "ctypes", "socket", "pathlib"}
-CREDENTIAL_NAME = r"(?i)key|token|secret|passw|pwd|credential|auth|session|cookie|private|cert"
 SHELL_CALLS = {"os.system", "os.popen", "os.popen2", "os.popen3", "os.popen4", "subprocess.getoutput",
                "subprocess.getstatusoutput", "asyncio.create_subprocess_shell", "platform.popen"}
 MAX_REPEAT = 4096
@@ -34,6 +37,8 @@ MAX_REPEAT = 4096
 
 def canonical(name: str) -> str:
     """``posixpath.join`` -> ``os.path.join``, ``builtins.open`` -> ``open``."""
+    if name.partition(".")[0] not in _ALIAS_HEADS:
+        return name
     for alias, real in ALIASES.items():
         if name == alias or name.startswith(alias + "."):
             name = real + name[len(alias):]
@@ -53,81 +58,14 @@ def script_argv(cmd: Cmd, code: Word) -> Val:
     words = list(cmd.words[1:])
     for i, w in enumerate(words):
         if w is code or (w.text == code.text and not w.dynamic):
-            return V.seq([V.const("-c"), *_word_vals(words[i + 1:])])
+            return V.seq([V.const("-c"), *word_vals(words[i + 1:])])
     for i, w in enumerate(words):
         if w.text.endswith(".py") and not w.text.startswith("-"):
-            return V.seq(_word_vals(words[i:]))
+            return V.seq(word_vals(words[i:]))
     return V.unknown("sys.argv", item=V.unknown("an argument"))
 
 
-def _word_vals(words) -> list[Val]:
-    return [V.unknown(w.text) if w.dynamic else V.const(w.text) for w in words]
-
-
 # -- values ---------------------------------------------------------------------------------------
-
-def text(v: Val) -> str | None:
-    return V.text_of(v)
-
-
-def path_val(v: Val) -> Val:
-    """The string value of a path-like ``v``."""
-    if v.kind == OBJ and v.value[0] == "path":
-        return v.value[1]
-    return v
-
-
-def join(parts: list[Val]) -> Val:
-    """``os.path.join`` / ``Path /``: an absolute part restarts the path."""
-    out: Val | None = None
-    for p in parts:
-        p = path_val(p)
-        if out is None:
-            out = p
-            continue
-        combos = []
-        for a in V.options(out)[:8]:
-            for b in V.options(p)[:8]:
-                tb = text(b)
-                if tb is not None and tb.startswith("/"):
-                    combos.append(b)
-                    continue
-                ta = text(a)
-                sep = "" if (ta is not None and (ta.endswith("/") or not ta)) else "/"
-                if a.glob and ta is not None and ta.endswith("/*") and (b.glob or b.kind == UNKNOWN):
-                    combos.append(a)  # a name from listing a directory, below it: still "everything below"
-                    continue
-                joined = V.concat([a, V.const(sep), b])
-                joined.glob = a.glob or b.glob
-                combos.append(joined)
-        out = V.alts(combos)
-    return out if out is not None else V.const("")
-
-
-def path(v: Val) -> Val:
-    return V.obj("path", path_val(v))
-
-
-def fold_str(fn, v: Val) -> Val:
-    """Apply a str -> str function to a known string, or keep the value unknown (with its taint)."""
-    results = []
-    for o in V.options(v):
-        t = text(o)
-        if t is None or not o.is_str:
-            if o.kind == CONST and isinstance(o.value, bytes):
-                try:
-                    r = fn(o.value)
-                except Exception:  # a folding function that does not apply to bytes
-                    return V.unknown("a string", V.taint_of(v))
-                results.append(V.const(r, o.taint))
-                continue
-            return V.unknown("a string", V.taint_of(v))
-        try:
-            results.append(V.const(fn(t), o.taint))
-        except Exception:  # folding a value the way the code would must never stop the analysis
-            return V.unknown("a string", V.taint_of(v))
-    return V.alts(results)
-
 
 def to_str(v: Val) -> Val:
     """``str(v)``."""
@@ -155,101 +93,6 @@ def builtin_repr(v: Val) -> Val:
     if v.kind == CONST:
         return V.const(repr(v.value), v.taint)
     return V.unknown("repr()", V.taint_of(v))
-
-
-def element(iterable: Val) -> Val:
-    """What iterating over ``iterable`` gives."""
-    if iterable.kind == SEQ:
-        return V.alts(list(iterable.value)) if iterable.value else V.unknown("nothing")
-    if iterable.kind == DICT:
-        return V.alts([k for k, _ in iterable.value]) if iterable.value else V.unknown("nothing")
-    if iterable.kind == CONST and isinstance(iterable.value, str) and len(iterable.value) <= MAX_WORDS:
-        return V.alts([V.const(c, iterable.taint) for c in iterable.value]) if iterable.value else V.unknown("")
-    if iterable.kind == UNKNOWN and iterable.item is not None:
-        return iterable.item.tainted(iterable.taint)
-    if iterable.kind == ALTS:
-        return V.alts([element(o) for o in iterable.value])
-    if iterable.kind == OBJ and iterable.value[0] == "environ":
-        return V.unknown("an environment variable name", ENV)
-    return V.unknown("an item", V.taint_of(iterable))
-
-
-def unpack(value: Val, n: int) -> list[Val]:
-    if value.kind == SEQ and len(value.value) == n:
-        return list(value.value)
-    if value.kind == UNKNOWN and value.item is not None and value.item.kind == SEQ and len(value.item.value) == n:
-        return list(value.item.value)
-    return [V.unknown("an unpacked item", V.taint_of(value))] * n
-
-
-def set_item(container: Val, key: Val, value: Val) -> None:
-    if container.kind == SEQ and isinstance(container.value, list):
-        if key.kind == CONST and isinstance(key.value, int) and -len(container.value) <= key.value < len(container.value):
-            container.value[key.value] = value
-        else:
-            _blur(container, value)
-    elif container.kind == DICT:
-        for pair in container.value:
-            if pair[0].kind == CONST and key.kind == CONST and pair[0].value == key.value:
-                pair[1] = value
-                return
-        container.value.append([key, value])
-
-
-def remove_item(container: Val, index: Val) -> None:
-    if container.kind == SEQ and isinstance(container.value, list):
-        if index.kind == CONST and isinstance(index.value, int) and -len(container.value) <= index.value < len(container.value):
-            del container.value[index.value]
-        elif index.kind == OBJ and index.value[0] == "slice":
-            s = _slice(index)
-            if s is None:
-                _blur(container)
-            else:
-                del container.value[s]
-        else:
-            _blur(container)
-    elif container.kind == DICT:
-        container.value[:] = [p for p in container.value
-                              if not (p[0].kind == CONST and index.kind == CONST and p[0].value == index.value)]
-
-
-def _blur(container: Val, extra: Val | None = None) -> None:
-    """A list changed in a way not followed: each item is now one of what it held."""
-    items = list(container.value) + ([extra] if extra is not None else [])
-    if not items:
-        return
-    every = V.alts(items)
-    container.value[:] = [V.alts([every, V.unknown("an item")]) for _ in container.value] or [every]
-
-
-def _slice(v: Val):
-    parts = v.value[1]
-    bounds = []
-    for p in parts:
-        if p.kind == CONST and (p.value is None or (isinstance(p.value, int) and not isinstance(p.value, bool))):
-            bounds.append(p.value)
-        else:
-            return None
-    if bounds[2] == 0:
-        return None
-    return slice(*bounds)
-
-
-def env_var(ev, name_val: Val, default: Val | None = None) -> Val:
-    """One environment variable's value: trusted ones as the hook sees them, others unknown."""
-    name = text(name_val)
-    if name is None:
-        return V.unknown("an environment variable", CRED)
-    an = ev.an
-    if name == "HOME":
-        return V.const(an.env.get("HOME") or an.places.home)
-    if name in TRUSTED_ENV and an.env.get(name):
-        return V.const(an.env[name])
-    if name == "PWD":
-        return V.const(".")
-    taint = CRED if re.search(CREDENTIAL_NAME, name) else 0
-    found = V.unknown(f"${name}", taint)
-    return V.alts([found, default]) if default is not None else found
 
 
 # -- attributes, subscripts, operators -------------------------------------------------------------
@@ -286,7 +129,7 @@ def attribute(ev, owner: Val, attr: str) -> Val | None:
         return V.ref(qual)
     if kind == OBJ and owner.value[0] == "anymodule":
         return V.obj("anyattr", (owner.value[1], attr))
-    type_ = type_of(owner)
+    type_ = V.type_name(owner)
     if type_ is None:
         return None
     prop = PROPERTIES.get((type_, attr))
@@ -294,24 +137,6 @@ def attribute(ev, owner: Val, attr: str) -> Val | None:
         return prop(ev, owner)
     if (type_, attr) in METHODS or attr in GENERIC_METHODS:
         return V.obj("method", (owner, attr))
-    return None
-
-
-def type_of(v: Val) -> str | None:
-    if v.kind == CONST:
-        if isinstance(v.value, str):
-            return "str"
-        if isinstance(v.value, (bytes, bytearray)):
-            return "bytes"
-        return None
-    if v.kind == SEQ:
-        return "list"
-    if v.kind == DICT:
-        return "dict"
-    if v.kind == OBJ:
-        return v.value[0]
-    if v.kind == UNKNOWN:
-        return "unknown"
     return None
 
 
@@ -324,7 +149,7 @@ def subscript(ev, owner: Val, key: Val) -> Val:
             if -len(owner.value) <= key.value < len(owner.value):
                 return owner.value[key.value]
         elif key.kind == OBJ and key.value[0] == "slice":
-            s = _slice(key)
+            s = slice_of(key)
             if s is not None:
                 return V.Val(SEQ, list(owner.value[s]) if isinstance(owner.value, list) else tuple(owner.value[s]))
         return V.alts(list(owner.value)) if owner.value else V.unknown("an item", taint)
@@ -334,7 +159,7 @@ def subscript(ev, owner: Val, key: Val) -> Val:
                 item = owner.value[key.value]
                 return V.const(item if isinstance(item, (str, int)) else item, owner.taint)
             if key.kind == OBJ and key.value[0] == "slice":
-                s = _slice(key)
+                s = slice_of(key)
                 if s is not None:
                     return V.const(owner.value[s], owner.taint)
         except IndexError:
@@ -348,7 +173,7 @@ def subscript(ev, owner: Val, key: Val) -> Val:
     if owner.kind == OBJ:
         kind, data = owner.value
         if kind == "environ":
-            return env_var(ev, key)
+            return env_var(ev.an, key)
         if kind == "namespace":
             name = text(key)
             if name is None:
@@ -377,24 +202,24 @@ def binop(ev, op, left: Val, right: Val) -> Val:
     if op is ast.Add:
         if left.kind == SEQ and right.kind == SEQ:
             return V.Val(SEQ, [*left.value, *right.value] if isinstance(left.value, list) else (*left.value, *right.value))
-        if _stringish(left) and _stringish(right):
+        if stringish(left) and stringish(right):
             both_bytes = isinstance(lt, bytes) and isinstance(rt, bytes)
             return V.concat([left, right], as_bytes=both_bytes)
-        if _number(left) and _number(right):
+        if number(left) and number(right):
             return V.const(left.value + right.value)
     if op is ast.Mult:
         for s, n in ((left, right), (right, left)):
-            if s.kind == CONST and isinstance(s.value, (str, bytes)) and _number(n) and isinstance(n.value, int):
+            if s.kind == CONST and isinstance(s.value, (str, bytes)) and number(n) and isinstance(n.value, int):
                 if len(s.value) * max(n.value, 0) <= MAX_REPEAT:
                     return V.const(s.value * n.value, taint)
                 return V.unknown("a long string", taint)
-            if s.kind == SEQ and _number(n) and isinstance(n.value, int) and len(s.value) * max(n.value, 0) <= MAX_WORDS:
+            if s.kind == SEQ and number(n) and isinstance(n.value, int) and len(s.value) * max(n.value, 0) <= MAX_WORDS:
                 return V.seq(list(s.value) * n.value)
-        if _number(left) and _number(right) and abs(left.value) < 2**32 and abs(right.value) < 2**32:
+        if number(left) and number(right) and abs(left.value) < 2**32 and abs(right.value) < 2**32:
             return V.const(left.value * right.value)
     if op is ast.Mod and left.kind == CONST and isinstance(left.value, str):
         return percent_format(left, right)
-    if _number(left) and _number(right) and abs(left.value) < 2**62 and abs(right.value) < 2**62:
+    if number(left) and number(right) and abs(left.value) < 2**62 and abs(right.value) < 2**62:
         try:
             if op is ast.Sub:
                 return V.const(left.value - right.value)
@@ -410,17 +235,9 @@ def binop(ev, op, left: Val, right: Val) -> Val:
                 return V.const(left.value & right.value)
         except (ZeroDivisionError, TypeError):
             pass
-    if op is ast.Add and (_stringish(left) or _stringish(right)) and UNKNOWN in (left.kind, right.kind):
+    if op is ast.Add and (stringish(left) or stringish(right)) and UNKNOWN in (left.kind, right.kind):
         return V.concat([left, right])  # text built around a value not known here
     return V.unknown("an operation", taint)
-
-
-def _number(v: Val) -> bool:
-    return v.kind == CONST and isinstance(v.value, (int, float)) and not isinstance(v.value, bool)
-
-
-def _stringish(v: Val) -> bool:
-    return (v.kind == CONST and isinstance(v.value, (str, bytes))) or (v.kind == OBJ and v.value[0] == "partial")
 
 
 _PERCENT = re.compile(r"%(?:\((\w+)\))?([-#0 +]*)(\d{0,3})(?:\.(\d{1,3}))?([sdirxXfc%])")
@@ -516,7 +333,7 @@ def call(ev, func: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
         kind, data = func.value
         if kind == "method":
             owner, name = data
-            method = METHODS.get((type_of(owner), name)) or GENERIC_METHODS.get(name)
+            method = METHODS.get((V.type_name(owner), name)) or GENERIC_METHODS.get(name)
             if method is not None:
                 return method(ev, owner, args, kwargs)
             return V.unknown(f".{name}()", taint | V.taint_of(owner))
@@ -630,7 +447,7 @@ def _listing(kind: str):
         if target is None:
             target = V.const(".")
         below = join([target, V.Val(CONST, "*", glob=True)]) if kind != "glob" else path_val(target)
-        below = _globbed(below)
+        below = globbed(below)
         name = V.Val(CONST, "*", glob=True)
         if kind == "listdir":
             return V.unknown("names", item=name)
@@ -642,18 +459,10 @@ def _listing(kind: str):
     return handler
 
 
-def _globbed(v: Val) -> Val:
-    out = []
-    for o in V.options(v):
-        o = Val(o.kind, o.value, o.taint, True, o.item)
-        out.append(o)
-    return V.alts(out)
-
-
 def _chdir(ev, args, kwargs):
     target = arg(args, kwargs, 0, "path")
-    ws = V.words(target) if target is not None else []
-    ev.scope.chdir(ws[0] if len(ws) == 1 else Word("?", dynamic=True))
+    if target is not None:
+        ev.fx.chdir(target)
     return V.NONE
 
 
@@ -683,7 +492,7 @@ def _subprocess(ev, args, kwargs) -> Val:
     wired = None
     for stream in ("stdin", "stdout", "stderr"):
         wired = wired or _socket_of(kwargs.get(stream))
-    cmd = _cwd_cmd(ev, kwargs.get("cwd"))
+    cmd = ev.fx.in_dir(kwargs.get("cwd"))
     if "input" in kwargs:
         ev.fx.output(kwargs["input"])
     for option in V.options(command):
@@ -708,15 +517,6 @@ def _subprocess(ev, args, kwargs) -> Val:
                 items[0] = executable
             ev.fx.argv(items, "python subprocess", cmd, wired)
     return V.obj("process", None)
-
-
-def _cwd_cmd(ev, cwd: Val | None) -> Cmd | None:
-    if cwd is None:
-        return None
-    scope = ev.scope.child()
-    ws = V.words(cwd)
-    scope.chdir(ws[0] if len(ws) == 1 else Word("?", dynamic=True))
-    return ev.fx.cmd._replace(scope=scope)
 
 
 def _exec_v(skip: int, has_env: bool):
@@ -848,7 +648,7 @@ def _runpy(ev, args, kwargs):
 # the environment and output -------------------------------------------------------------------------
 
 def _getenv(ev, args, kwargs):
-    return env_var(ev, args[0] if args else V.unknown("?"), args[1] if len(args) > 1 else None)
+    return env_var(ev.an, args[0] if args else V.unknown("?"), args[1] if len(args) > 1 else None)
 
 
 def _print(ev, args, kwargs):
@@ -857,45 +657,13 @@ def _print(ev, args, kwargs):
 
 
 def _json_dumps(ev, args, kwargs):
-    import json
-
-    value = args[0] if args else V.NONE
-    plain = _plain(value)
-    if plain is not _NOPE:
-        try:
-            return V.const(json.dumps(plain), V.taint_of(value))
-        except (TypeError, ValueError):
-            pass
-    return V.unknown("JSON", V.taint_of(value))
+    return json_text(args[0] if args else V.NONE)
 
 
 def _json_dump(ev, args, kwargs):
     if args:
         ev.fx.output(args[0])
     return V.NONE
-
-
-_NOPE = object()
-
-
-def _plain(v: Val, depth: int = 0):
-    """``v`` as a plain Python value when entirely known (for folding json.dumps)."""
-    if depth > 8:
-        return _NOPE
-    if v.kind == CONST:
-        return v.value if not isinstance(v.value, (bytes, bytearray)) else _NOPE
-    if v.kind == SEQ:
-        items = [_plain(x, depth + 1) for x in v.value]
-        return _NOPE if any(i is _NOPE for i in items) else items
-    if v.kind == DICT:
-        out = {}
-        for k, x in v.value:
-            pk, px = _plain(k, depth + 1), _plain(x, depth + 1)
-            if pk is _NOPE or px is _NOPE or not isinstance(pk, (str, int, float, bool)) and pk is not None:
-                return _NOPE
-            out[pk] = px
-        return out
-    return _NOPE
 
 
 # decoders ---------------------------------------------------------------------------------------
@@ -947,7 +715,7 @@ def _fromhex(raw, args, kwargs):
 
 def _chr(ev, args, kwargs):
     v = args[0] if args else None
-    if v is not None and _number(v) and isinstance(v.value, int) and 0 <= v.value < 0x110000:
+    if v is not None and number(v) and isinstance(v.value, int) and 0 <= v.value < 0x110000:
         return V.const(chr(v.value))
     return V.unknown("a character", V.taint_of(v) if v is not None else 0)
 
@@ -964,7 +732,7 @@ def _bytes_ctor(ev, args, kwargs):
             return V.unknown("bytes", v.taint)
     if v.kind == CONST and isinstance(v.value, (bytes, bytearray)):
         return V.const(bytes(v.value), v.taint)
-    if v.kind == SEQ and len(v.value) <= decode.LIMIT and all(_number(x) and isinstance(x.value, int) and 0 <= x.value < 256 for x in v.value):
+    if v.kind == SEQ and len(v.value) <= decode.LIMIT and all(number(x) and isinstance(x.value, int) and 0 <= x.value < 256 for x in v.value):
         return V.const(bytes(x.value for x in v.value))
     return V.unknown("bytes", V.taint_of(v))
 
@@ -1032,7 +800,7 @@ def _expandvars(ev, args, kwargs):
     pos = 0
     for m in re.finditer(r"\$(\w+)|\$\{(\w+)\}", t):
         parts.append(V.const(t[pos:m.start()]))
-        parts.append(env_var(ev, V.const(m.group(1) or m.group(2))))
+        parts.append(env_var(ev.an, V.const(m.group(1) or m.group(2))))
         pos = m.end()
     parts.append(V.const(t[pos:]))
     return V.concat(parts)
@@ -1108,9 +876,8 @@ HTTP_METHODS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "d
 def http(ev, method: str | None, args: list[Val], kwargs: dict[str, Val], base: Val | None = None) -> Val:
     """An HTTP request by requests/httpx/aiohttp/urllib3 spelling: ``method`` None takes it first."""
     args = list(args)
-    if method is None:
-        m = arg(args, kwargs, 0, "method")
-        args = args[1:]
+    if method is None and "method" not in kwargs:
+        args = args[1:]  # request(method, url, …): what is sent is in the body arguments
     url = arg(args, kwargs, 0, "url")
     if url is None:
         return V.obj("response", None)
@@ -1170,7 +937,7 @@ def _connection(scheme: str):
         host = arg(args, kwargs, 0, "host")
         port = arg(args, kwargs, 1, "port")
         return V.obj("httpconn", {"scheme": scheme, "host": host if host is not None else V.unknown("a host"),
-                                  "port": port.value if port is not None and _number(port) else 0})
+                                  "port": port.value if port is not None and number(port) else 0})
     return handler
 
 
@@ -1179,7 +946,7 @@ def _service(scheme: str, host_kw: str = "host"):
     def handler(ev, args, kwargs):
         host = arg(args, kwargs, 0, host_kw)
         port = arg(args, kwargs, 1, "port")
-        state = {"host": host, "port": port.value if port is not None and _number(port) else 0, "scheme": scheme}
+        state = {"host": host, "port": port.value if port is not None and number(port) else 0, "scheme": scheme}
         if host is not None and not (host.kind == CONST and not host.value):
             ev.fx.network(host, scheme=scheme, port=state["port"])
         return V.obj("service", state)
@@ -1195,7 +962,7 @@ def _address(ev, v: Val | None) -> tuple[Val | None, int]:
         return None, 0
     if v.kind == SEQ and len(v.value) >= 2:
         port = v.value[1]
-        return v.value[0], port.value if _number(port) and isinstance(port.value, int) else 0
+        return v.value[0], port.value if number(port) and isinstance(port.value, int) else 0
     if v.kind == CONST and isinstance(v.value, str):
         return v, 0  # an AF_UNIX path
     return V.unknown("an address", V.taint_of(v)), 0
@@ -1284,12 +1051,12 @@ def _m_path_glob(recursive: bool):
             pattern = "*"
         if recursive and pattern != "*":
             pattern = "**/" + pattern
-        return V.unknown("paths", item=path(_globbed(join([owner, V.const(pattern)]))))
+        return V.unknown("paths", item=path(globbed(join([owner, V.const(pattern)]))))
     return handler
 
 
 def _m_path_iterdir(ev, owner, args, kwargs):
-    return V.unknown("paths", item=path(_globbed(join([owner, V.const("*")]))))
+    return V.unknown("paths", item=path(globbed(join([owner, V.const("*")]))))
 
 
 def _m_path_with(which: str):
@@ -1426,7 +1193,7 @@ def _m_stream_write(ev, owner, args, kwargs):
 
 
 def _m_environ_get(ev, owner, args, kwargs):
-    return env_var(ev, args[0] if args else V.unknown("?"), args[1] if len(args) > 1 else None)
+    return env_var(ev.an, args[0] if args else V.unknown("?"), args[1] if len(args) > 1 else None)
 
 
 def _m_environ_all(ev, owner, args, kwargs):
@@ -1447,7 +1214,7 @@ def _m_join(ev, owner, args, kwargs):
         for i, item in enumerate(items.value):
             if i:
                 parts.append(sep)
-            parts.append(item if _stringish(item) else V.unknown("an item", V.taint_of(item)))
+            parts.append(item if stringish(item) else V.unknown("an item", V.taint_of(item)))
         return V.concat(parts, as_bytes=isinstance(owner.value, bytes))
     return V.unknown("joined text", V.taint_of(items, owner))
 
@@ -1523,10 +1290,10 @@ def _m_list_extend(ev, owner, args, kwargs):
 
 def _m_list_insert(ev, owner, args, kwargs):
     if isinstance(owner.value, list) and len(args) >= 2:
-        if _number(args[0]) and isinstance(args[0].value, int):
+        if number(args[0]) and isinstance(args[0].value, int):
             owner.value.insert(args[0].value, args[1])
         else:
-            _blur(owner, args[1])
+            blur(owner, args[1])
     return V.NONE
 
 
@@ -1534,10 +1301,10 @@ def _m_list_pop(ev, owner, args, kwargs):
     if not isinstance(owner.value, list) or not owner.value:
         return V.unknown("an item")
     index = args[0] if args else V.const(-1)
-    if _number(index) and isinstance(index.value, int) and -len(owner.value) <= index.value < len(owner.value):
+    if number(index) and isinstance(index.value, int) and -len(owner.value) <= index.value < len(owner.value):
         return owner.value.pop(index.value)
     item = V.alts(list(owner.value))
-    _blur(owner)
+    blur(owner)
     return item
 
 
@@ -1547,7 +1314,7 @@ def _m_list_remove(ev, owner, args, kwargs):
             if item.kind == CONST and args[0].kind == CONST and item.value == args[0].value:
                 del owner.value[i]
                 return V.NONE
-        _blur(owner)
+        blur(owner)
     return V.NONE
 
 
@@ -1559,7 +1326,7 @@ def _m_list_clear(ev, owner, args, kwargs):
 
 def _m_list_reorder(ev, owner, args, kwargs):
     if isinstance(owner.value, list):
-        _blur(owner)
+        blur(owner)
     return V.NONE
 
 
@@ -1779,7 +1546,7 @@ CALLS = {
     "binascii.unhexlify": _decoder(lambda r, a, k: decode.hexa(r)), "binascii.a2b_hex": _decoder(lambda r, a, k: decode.hexa(r)),
     "bytes.fromhex": _decoder(_fromhex), "bytearray.fromhex": _decoder(_fromhex),
     "codecs.decode": _codecs_decode, "codecs.encode": _codecs_decode,
-    "zlib.decompress": _decoder(lambda r, a, k: decode.inflate(r, k["wbits"].value if "wbits" in k and _number(k["wbits"]) else (a[1].value if len(a) > 1 and _number(a[1]) else 15))),
+    "zlib.decompress": _decoder(lambda r, a, k: decode.inflate(r, k["wbits"].value if "wbits" in k and number(k["wbits"]) else (a[1].value if len(a) > 1 and number(a[1]) else 15))),
     "gzip.decompress": _decoder(lambda r, a, k: decode.inflate(r, 31)),
     "bz2.decompress": _decoder(lambda r, a, k: decode.bz2(r)), "lzma.decompress": _decoder(lambda r, a, k: decode.lzma(r)),
     "chr": _chr, "str": _str_ctor, "bytes": _bytes_ctor, "bytearray": _bytes_ctor, "repr": lambda ev, a, k: builtin_repr(a[0]) if a else V.const(""),

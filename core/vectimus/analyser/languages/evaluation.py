@@ -1,0 +1,237 @@
+"""What every code evaluator shares: frames and closures, user functions inlined where they are
+called (bounded) or evaluated once with unknown arguments, branches whose names merge into
+alternatives, loops whose names may hold a later iteration's value, and the CPU and depth limits.
+
+A language's evaluator subclasses ``Evaluation`` and provides ``block`` (run statements),
+``bind`` (parameters to values) and ``run_body`` (a function's body).
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import time
+
+from vectimus.analyser.context import Analysis, Unanalysable
+from vectimus.analyser.languages import values as V
+from vectimus.analyser.languages.effects import Effects
+from vectimus.analyser.languages.values import OBJ, UNKNOWN, Val
+
+MAX_EVAL_DEPTH = 100     # nested expressions and statements evaluated
+MAX_INLINE_DEPTH = 8     # user function calls inlined inside each other
+MAX_INLINES = 256        # user function calls inlined in one module
+MAX_INLINES_EACH = 32    # … of one function
+CHECK_EVERY = 512        # nodes between CPU-time checks (a power of two)
+
+
+class Function:
+    """A user function or lambda: its node, the scope it closes over, how often it was inlined.
+
+    ``referenced``: also called where it was not inlined, so evaluated once with unknown arguments.
+    """
+
+    __slots__ = ("node", "closure", "inlined", "referenced", "defaults", "kw_defaults", "klass")
+
+    def __init__(self, node, closure: dict | None, defaults=(), kw_defaults=(), klass=None) -> None:
+        self.node = node
+        self.closure = closure
+        self.inlined = 0
+        self.referenced = False
+        self.defaults = defaults
+        self.kw_defaults = kw_defaults
+        self.klass = klass
+
+
+class Klass:
+    """A user class: its methods and class attributes."""
+
+    __slots__ = ("name", "attrs")
+
+    def __init__(self, name: str, attrs: dict) -> None:
+        self.name = name
+        self.attrs = attrs
+
+
+class Frame:
+    """One function activation: its local names and what it returned."""
+
+    __slots__ = ("env", "closure", "globals_", "returns", "function")
+
+    def __init__(self, env: dict, closure: dict | None, function: Function | None) -> None:
+        self.env = env
+        self.closure = closure
+        self.globals_: set[str] = set()
+        self.returns: list[Val] = []
+        self.function = function
+
+
+class Evaluation:
+    """The language-neutral half of an evaluator."""
+
+    lang = "code"
+
+    def __init__(self, an: Analysis, fx: Effects) -> None:
+        self.an = an
+        self.fx = fx
+        self.globals: dict[str, Val] = {}
+        self.frame = Frame(self.globals, None, None)
+        self.functions: list[Function] = []
+        self.stack: list[Function] = []
+        self.inlines = 0
+        self.generic = 0                   # functions being evaluated with unknown arguments
+        self.depth = 0
+        self.count = 0
+        self.scope = fx.cmd.scope.child()  # a chdir in the code changes where relative paths resolve
+        fx.cmd = fx.cmd._replace(scope=self.scope)
+
+    # -- the language's part ----------------------------------------------------------------------
+
+    def block(self, body) -> None:
+        raise NotImplementedError
+
+    def bind(self, fn: Function, self_val: Val | None, args: list[Val], kwargs: dict[str, Val],
+             generic: bool) -> dict:
+        raise NotImplementedError
+
+    def run_body(self, fn: Function) -> bool:
+        """Evaluate ``fn``'s body in the current frame; True when it is a generator."""
+        raise NotImplementedError
+
+    # -- driving ------------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Evaluate the functions nothing here called: a framework, a callback or an importer may."""
+        done = 0
+        while done < len(self.functions):
+            fn = self.functions[done]
+            done += 1
+            if fn.inlined == 0 or fn.referenced:
+                self.invoke(fn, None, [], {}, generic=True)
+
+    def tick(self) -> None:
+        """Account for CHECK_EVERY nodes evaluated."""
+        self.an.tick(CHECK_EVERY)
+        if time.thread_time() > self.an.parse_deadline:
+            raise Unanalysable(f"{self.lang} code too complex to analyse within the CPU budget")
+
+    def enter(self) -> bool:
+        """Count one node and go a level deeper (``depth`` is the caller's to decrement); False,
+        and the code marked incomplete, past the nesting the evaluator follows."""
+        self.count += 1
+        if self.count & (CHECK_EVERY - 1) == 0:
+            self.tick()
+        self.depth += 1
+        if self.depth > MAX_EVAL_DEPTH:
+            self.fx.give_up("nested too deeply to analyse")
+            return False
+        return True
+
+    # -- control flow ---------------------------------------------------------------------------
+
+    def branches(self, bodies) -> None:
+        """Run each of ``bodies`` from the same state; afterwards a name may hold any of their values."""
+        before = dict(self.frame.env)
+        outcomes = []
+        for body in bodies:
+            self.frame.env.clear()
+            self.frame.env.update(before)
+            self.block(body)
+            outcomes.append(dict(self.frame.env))
+        self.merge_into(outcomes)
+
+    def merge_into(self, outcomes: list[dict]) -> None:
+        env = self.frame.env
+        env.clear()
+        for name in set().union(*outcomes):
+            vals = [o.get(name) for o in outcomes]
+            present = [v for v in vals if v is not None]
+            if len(present) == len(vals) and all(v is present[0] for v in present):
+                env[name] = present[0]
+            else:
+                env[name] = V.alts(present)
+
+    def loop_entry(self, names) -> None:
+        """A loop body may run again: a name it assigns may hold, on entry, a later iteration's value."""
+        env = self.frame.env
+        for name in names:
+            old = env.get(name)
+            if old is not None and (old.kind != OBJ or old.value[0] not in ("func", "class")):
+                env[name] = V.alts([old, V.unknown(f"{name} from a later iteration", V.taint_of(old))])
+
+    # -- names ----------------------------------------------------------------------------------
+
+    def assign_name(self, name: str, value: Val) -> None:
+        if name in self.frame.globals_:
+            self.globals[name] = value
+        else:
+            self.frame.env[name] = value
+
+    def lookup(self, name: str) -> Val | None:
+        frame = self.frame
+        if name in frame.env:
+            return frame.env[name]
+        closure = frame.closure
+        while closure is not None:
+            if name in closure:
+                return closure[name]
+            closure = closure.get("\0closure")  # enclosing scopes chain through this key
+        return self.globals.get(name)
+
+    def closure(self) -> dict | None:
+        """The scope a function defined here closes over (None at module level)."""
+        frame = self.frame
+        if frame.env is self.globals:
+            return None
+        closure = dict(frame.env) if frame.closure is None else {**frame.env, "\0closure": frame.closure}
+        return closure
+
+    # -- user functions ---------------------------------------------------------------------------
+
+    def invoke(self, fn: Function, self_val: Val | None, args: list[Val], kwargs: dict[str, Val],
+               generic: bool = False) -> Val:
+        """Run a user function's body with these arguments; what it returns."""
+        if not generic:
+            if (fn in self.stack or len(self.stack) >= MAX_INLINE_DEPTH or self.inlines >= MAX_INLINES
+                    or fn.inlined >= MAX_INLINES_EACH
+                    or (self.generic and all(a.kind == UNKNOWN for a in [*args, *kwargs.values()]))):
+                # Not inlined here: its body is evaluated once on its own, with unknown arguments.
+                fn.referenced = True
+                return V.unknown("a call's result", V.taint_of(*args, *kwargs.values()))
+            self.inlines += 1
+            fn.inlined += 1
+        else:
+            self.generic += 1
+        env = self.bind(fn, self_val, args, kwargs, generic)
+        outer = self.frame
+        self.frame = Frame(env, fn.closure, fn)
+        self.stack.append(fn)
+        saved_depth = self.depth
+        try:
+            generator = self.run_body(fn)
+            returns = self.frame.returns
+        finally:
+            self.stack.pop()
+            self.frame = outer
+            self.depth = saved_depth
+            if generic:
+                self.generic -= 1
+        if generator:
+            return V.unknown("a generator", V.taint_of(*returns), item=V.alts(returns) if returns else None)
+        return V.alts(returns) if returns else V.NONE
+
+    def call_user(self, func: Val, args: list[Val], kwargs: dict[str, Val]) -> Val | None:
+        """Call a user function, bound method or class; None when ``func`` is none of them."""
+        for option in V.options(func):
+            if option.kind != OBJ:
+                continue
+            kind, data = option.value
+            if kind == "func":
+                return self.invoke(data, None, args, kwargs)
+            if kind == "bound":
+                return self.invoke(data[0], data[1], args, kwargs)
+            if kind == "class":
+                instance = V.obj("inst", {"class": data, "attrs": {}})
+                init = data.attrs.get("__init__") or data.attrs.get("constructor")
+                if init is not None and init.kind == OBJ and init.value[0] == "func":
+                    self.invoke(init.value[1], instance, args, kwargs)
+                return instance
+        return None

@@ -1,0 +1,278 @@
+"""Folding what code computes, for the language analysers: path joins, container updates,
+iteration, string functions, environment variables.
+
+Values are ``values.Val``; lists and dicts are updated in place (so aliases see a change), and a
+change not followed makes their items unknown alternatives.
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Analysis
+from vectimus.analyser.languages.values import (
+    ALTS, CONST, CRED, DICT, ENV, OBJ, SEQ, UNKNOWN, Val, alts, concat, const, obj, options, taint_of,
+    text_of, unknown,
+)
+
+CREDENTIAL_NAME = r"(?i)key|token|secret|passw|pwd|credential|auth|session|cookie|private|cert"
+
+
+def text(v: Val) -> str | None:
+    return text_of(v)
+
+
+def path_val(v: Val) -> Val:
+    """The string value of a path-like ``v``."""
+    if v.kind == OBJ and v.value[0] == "path":
+        return v.value[1]
+    return v
+
+
+def join(parts: list[Val]) -> Val:
+    """``os.path.join`` / ``Path /``: an absolute part restarts the path."""
+    out: Val | None = None
+    for p in parts:
+        p = path_val(p)
+        if out is None:
+            out = p
+            continue
+        combos = []
+        for a in options(out)[:8]:
+            for b in options(p)[:8]:
+                tb = text(b)
+                if tb is not None and tb.startswith("/"):
+                    combos.append(b)
+                    continue
+                ta = text(a)
+                sep = "" if (ta is not None and (ta.endswith("/") or not ta)) else "/"
+                if a.glob and ta is not None and ta.endswith("/*") and (b.glob or b.kind == UNKNOWN):
+                    combos.append(a)  # a name from listing a directory, below it: still "everything below"
+                    continue
+                joined = concat([a, const(sep), b])
+                joined.glob = a.glob or b.glob
+                combos.append(joined)
+        out = alts(combos)
+    return out if out is not None else const("")
+
+
+def path(v: Val) -> Val:
+    return obj("path", path_val(v))
+
+
+def fold_str(fn, v: Val) -> Val:
+    """Apply a str -> str function to a known string, or keep the value unknown (with its taint)."""
+    results = []
+    for o in options(v):
+        t = text(o)
+        if t is None or not o.is_str:
+            if o.kind == CONST and isinstance(o.value, bytes):
+                try:
+                    r = fn(o.value)
+                except Exception:  # a folding function that does not apply to bytes
+                    return unknown("a string", taint_of(v))
+                results.append(const(r, o.taint))
+                continue
+            return unknown("a string", taint_of(v))
+        try:
+            results.append(const(fn(t), o.taint))
+        except Exception:  # folding a value the way the code would must never stop the analysis
+            return unknown("a string", taint_of(v))
+    return alts(results)
+
+
+def element(iterable: Val) -> Val:
+    """What iterating over ``iterable`` gives."""
+    if iterable.kind == SEQ:
+        return alts(list(iterable.value)) if iterable.value else unknown("nothing")
+    if iterable.kind == DICT:
+        return alts([k for k, _ in iterable.value]) if iterable.value else unknown("nothing")
+    if iterable.kind == CONST and isinstance(iterable.value, str) and len(iterable.value) <= MAX_WORDS:
+        return alts([const(c, iterable.taint) for c in iterable.value]) if iterable.value else unknown("")
+    if iterable.kind == UNKNOWN and iterable.item is not None:
+        return iterable.item.tainted(iterable.taint)
+    if iterable.kind == ALTS:
+        return alts([element(o) for o in iterable.value])
+    if iterable.kind == OBJ and iterable.value[0] == "environ":
+        return unknown("an environment variable name", ENV)
+    return unknown("an item", taint_of(iterable))
+
+
+def unpack(value: Val, n: int) -> list[Val]:
+    if value.kind == SEQ and len(value.value) == n:
+        return list(value.value)
+    if value.kind == UNKNOWN and value.item is not None and value.item.kind == SEQ and len(value.item.value) == n:
+        return list(value.item.value)
+    return [unknown("an unpacked item", taint_of(value))] * n
+
+
+def set_item(container: Val, key: Val, value: Val) -> None:
+    if container.kind == SEQ and isinstance(container.value, list):
+        if key.kind == CONST and isinstance(key.value, int) and -len(container.value) <= key.value < len(container.value):
+            container.value[key.value] = value
+        else:
+            blur(container, value)
+    elif container.kind == DICT:
+        for pair in container.value:
+            if pair[0].kind == CONST and key.kind == CONST and pair[0].value == key.value:
+                pair[1] = value
+                return
+        container.value.append([key, value])
+
+
+def remove_item(container: Val, index: Val) -> None:
+    if container.kind == SEQ and isinstance(container.value, list):
+        if index.kind == CONST and isinstance(index.value, int) and -len(container.value) <= index.value < len(container.value):
+            del container.value[index.value]
+        elif index.kind == OBJ and index.value[0] == "slice":
+            s = slice_of(index)
+            if s is None:
+                blur(container)
+            else:
+                del container.value[s]
+        else:
+            blur(container)
+    elif container.kind == DICT:
+        container.value[:] = [p for p in container.value
+                              if not (p[0].kind == CONST and index.kind == CONST and p[0].value == index.value)]
+
+
+def blur(container: Val, extra: Val | None = None) -> None:
+    """A list changed in a way not followed: each item is now one of what it held."""
+    items = list(container.value) + ([extra] if extra is not None else [])
+    if not items:
+        return
+    every = alts(items)
+    container.value[:] = [alts([every, unknown("an item")]) for _ in container.value] or [every]
+
+
+def slice_of(v: Val):
+    parts = v.value[1]
+    bounds = []
+    for p in parts:
+        if p.kind == CONST and (p.value is None or (isinstance(p.value, int) and not isinstance(p.value, bool))):
+            bounds.append(p.value)
+        else:
+            return None
+    if bounds[2] == 0:
+        return None
+    return slice(*bounds)
+
+
+def number(v: Val) -> bool:
+    return v.kind == CONST and isinstance(v.value, (int, float)) and not isinstance(v.value, bool)
+
+
+def stringish(v: Val) -> bool:
+    return (v.kind == CONST and isinstance(v.value, (str, bytes))) or (v.kind == OBJ and v.value[0] == "partial")
+
+
+def globbed(v: Val) -> Val:
+    out = []
+    for o in options(v):
+        o = Val(o.kind, o.value, o.taint, True, o.item)
+        out.append(o)
+    return alts(out)
+
+
+def env_var(an: Analysis, name_val: Val, default: Val | None = None) -> Val:
+    """One environment variable's value: trusted ones as the hook sees them, others unknown
+    (credential-named ones tainted)."""
+    name = text(name_val)
+    if name is None:
+        return unknown("an environment variable", CRED)
+    if name == "HOME":
+        return const(an.env.get("HOME") or an.places.home)
+    if name in TRUSTED_ENV and an.env.get(name):
+        return const(an.env[name])
+    if name == "PWD":
+        return const(".")
+    taint = CRED if re.search(CREDENTIAL_NAME, name) else 0
+    found = unknown(f"${name}", taint)
+    return alts([found, default]) if default is not None else found
+
+
+
+
+def subscript_index(value: Val, index: int) -> Val:
+    """``value[index]`` for a list or tuple (destructuring)."""
+    if value.kind == SEQ and -len(value.value) <= index < len(value.value):
+        return value.value[index]
+    if value.kind == UNKNOWN and value.item is not None:
+        return value.item.tainted(value.taint)
+    return unknown("an item", taint_of(value))
+
+
+def subscript_value(owner: Val, key: Val) -> Val:
+    """``owner[key]`` for known lists, strings and dicts; unknown (keeping the taint) otherwise."""
+    if owner.kind == ALTS:
+        return alts([subscript_value(o, key) for o in owner.value])
+    if key.kind == CONST and isinstance(key.value, int) and not isinstance(key.value, bool):
+        if owner.kind == SEQ:
+            return subscript_index(owner, key.value)
+        if owner.kind == CONST and isinstance(owner.value, str) and -len(owner.value) <= key.value < len(owner.value):
+            return const(owner.value[key.value], owner.taint)
+    if owner.kind == DICT and key.kind == CONST:
+        for k, v in reversed(owner.value):
+            if k.kind == CONST and k.value == key.value:
+                return v
+    if owner.kind == SEQ and owner.value:
+        return alts(list(owner.value))
+    return unknown("an item", taint_of(owner))
+
+
+def to_text(v: Val) -> Val:
+    """``String(v)`` / a template substitution: the text of a known value, else ``v`` itself."""
+    if v.kind == OBJ and v.value[0] == "path":
+        return path_val(v)
+    if v.kind == CONST and not isinstance(v.value, (str, bytes, bytearray)):
+        value = v.value
+        text = "null" if value is None else ("true" if value else "false") if isinstance(value, bool) else str(value)
+        return const(text, v.taint)
+    if v.kind == CONST and isinstance(v.value, (bytes, bytearray)):
+        return const(bytes(v.value).decode("utf-8", "replace"), v.taint)
+    if v.kind == ALTS:
+        return alts([to_text(o) for o in v.value])
+    return v
+
+
+NOT_PLAIN = object()
+
+
+def plain(v: Val, depth: int = 0):
+    """``v`` as a plain value (for folding JSON), or NOT_PLAIN when part of it is not known."""
+    if depth > 8:
+        return NOT_PLAIN
+    if v.kind == CONST:
+        return v.value if not isinstance(v.value, (bytes, bytearray)) else NOT_PLAIN
+    if v.kind == SEQ:
+        items = [plain(x, depth + 1) for x in v.value]
+        return NOT_PLAIN if any(i is NOT_PLAIN for i in items) else items
+    if v.kind == DICT:
+        out = {}
+        for k, x in v.value:
+            pk, px = plain(k, depth + 1), plain(x, depth + 1)
+            if px is NOT_PLAIN or not isinstance(pk, (str, int, float, bool)):
+                return NOT_PLAIN
+            out[pk] = px
+        return out
+    return NOT_PLAIN
+
+
+def json_text(v: Val, **options) -> Val:
+    """``json.dumps(v)`` / ``JSON.stringify(v)``: folded when known, else unknown with its taint."""
+    import json
+
+    value = plain(v)
+    if value is not NOT_PLAIN:
+        try:
+            return const(json.dumps(value, **options), taint_of(v))
+        except (TypeError, ValueError):
+            pass
+    return unknown("JSON", taint_of(v))
+
+
+def word_vals(words) -> list[Val]:
+    """Command-line words as values (``sys.argv``, ``process.argv``)."""
+    return [unknown(w.text) if w.dynamic else const(w.text) for w in words]
