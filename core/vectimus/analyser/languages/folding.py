@@ -109,7 +109,7 @@ def unpack(value: Val, n: int) -> list[Val]:
 
 def set_item(container: Val, key: Val, value: Val) -> None:
     if container.kind == SEQ and isinstance(container.value, list):
-        if key.kind == CONST and isinstance(key.value, int) and -len(container.value) <= key.value < len(container.value):
+        if _index(key, container) is not None:
             container.value[key.value] = value
         else:
             blur(container, value)
@@ -123,7 +123,7 @@ def set_item(container: Val, key: Val, value: Val) -> None:
 
 def remove_item(container: Val, index: Val) -> None:
     if container.kind == SEQ and isinstance(container.value, list):
-        if index.kind == CONST and isinstance(index.value, int) and -len(container.value) <= index.value < len(container.value):
+        if _index(index, container) is not None:
             del container.value[index.value]
         elif index.kind == OBJ and index.value[0] == "slice":
             s = slice_of(index)
@@ -136,6 +136,12 @@ def remove_item(container: Val, index: Val) -> None:
     elif container.kind == DICT:
         container.value[:] = [p for p in container.value
                               if not (p[0].kind == CONST and index.kind == CONST and p[0].value == index.value)]
+
+
+def _index(key: Val, container: Val) -> int | None:
+    """``key`` as a valid index into the list ``container``, or None."""
+    ok = key.kind == CONST and isinstance(key.value, int) and not isinstance(key.value, bool)
+    return key.value if ok and -len(container.value) <= key.value < len(container.value) else None
 
 
 def blur(container: Val, extra: Val | None = None) -> None:

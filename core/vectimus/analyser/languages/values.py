@@ -43,7 +43,8 @@ class Val:
         self.item = item
 
     def __repr__(self) -> str:  # for tests and debugging
-        return f"Val({('CONST', 'SEQ', 'DICT', 'REF', 'OBJ', 'ALTS', 'UNKNOWN')[self.kind]}, {self.value!r}, taint={self.taint})"
+        kind = ("CONST", "SEQ", "DICT", "REF", "OBJ", "ALTS", "UNKNOWN")[self.kind]
+        return f"Val({kind}, {self.value!r}, taint={self.taint})"
 
     def tainted(self, taint: int) -> "Val":
         """This value with ``taint`` added."""

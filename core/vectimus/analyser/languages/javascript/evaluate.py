@@ -132,8 +132,12 @@ class Evaluator(Evaluation):
         operator = node.child_by_field_name("operator")
         of = operator is not None and self.text(operator) == "of"
         self.loop_entry(self.assigned(node))
-        item = folding.element(right) if of else (
-            V.alts([k for k, _ in right.value]) if right.kind == DICT and right.value else V.unknown("a key", right.taint))
+        if of:
+            item = folding.element(right)
+        elif right.kind == DICT and right.value:
+            item = V.alts([k for k, _ in right.value])
+        else:
+            item = V.unknown("a key", right.taint)
         self.assign(node.child_by_field_name("left"), item)
         body = node.child_by_field_name("body")
         if body is not None:
@@ -231,12 +235,14 @@ class Evaluator(Evaluation):
             items = [c for c in target.named_children]
             for i, part in enumerate(items):
                 if part.type == "rest_pattern":
-                    rest = V.Val(SEQ, list(value.value[i:])) if value.kind == SEQ else V.unknown("the rest", value.taint)
+                    rest = V.Val(SEQ, list(value.value[i:])) if value.kind == SEQ else \
+                        V.unknown("the rest", value.taint)
                     self.assign(part.named_children[0] if part.named_children else None, rest)
                 else:
                     self.assign(part, folding.subscript_index(value, i))
         elif kind == "assignment_pattern":
-            self.assign(target.child_by_field_name("left"), V.alts([value, self.expr(target.child_by_field_name("right"))]))
+            default = self.expr(target.child_by_field_name("right"))
+            self.assign(target.child_by_field_name("left"), V.alts([value, default]))
         elif kind == "member_expression":
             owner = self.expr(target.child_by_field_name("object"))
             prop = target.child_by_field_name("property")
@@ -494,7 +500,9 @@ class Evaluator(Evaluation):
                     return data["attrs"][name]
                 found = data["class"].attrs.get(name)
                 if found is not None:
-                    return V.obj("bound", (found.value[1], owner)) if found.kind == OBJ and found.value[0] == "func" else found
+                    if found.kind == OBJ and found.value[0] == "func":
+                        return V.obj("bound", (found.value[1], owner))
+                    return found
                 if data.get("generic"):  # an instance a caller elsewhere set up
                     return V.placeholder(f"this.{name}")
             elif kind == "class":
@@ -534,15 +542,15 @@ class Evaluator(Evaluation):
     def e_new(self, node) -> Val:
         func = self.expr(node.child_by_field_name("constructor"))
         args = self.arguments(node.child_by_field_name("arguments"))
-        return self.call(func, args, new=True)
+        return self.call(func, args)
 
-    def call(self, func: Val, args: list[Val], new: bool = False) -> Val:
+    def call(self, func: Val, args: list[Val]) -> Val:
         result = self.call_user(func, args, {})
         if result is not None:
             return result
         if len(V.options(func)) > 1:
-            return V.alts([library.call(self, f, args, new) for f in V.options(func)])
-        return library.call(self, func, args, new)
+            return V.alts([library.call(self, f, args) for f in V.options(func)])
+        return library.call(self, func, args)
 
     def run_source(self, source: Val, via: str) -> Val:
         """Code the program builds and evaluates (``eval``, ``new Function``, ``vm``): known text is
@@ -593,8 +601,12 @@ class Evaluator(Evaluation):
         right = self.expr(node.child_by_field_name("right"))
         operator = node.child_by_field_name("operator")
         op = self.text(operator) if operator is not None else ""
-        value = library.binary(current, "+" if op == "+=" else op, right) if op == "+=" else \
-            V.alts([current, right]) if op in ("||=", "??=", "&&=") else V.unknown("an operation", V.taint_of(current, right))
+        if op == "+=":
+            value = library.binary(current, "+", right)
+        elif op in ("||=", "??=", "&&="):
+            value = V.alts([current, right])
+        else:
+            value = V.unknown("an operation", V.taint_of(current, right))
         self.assign(left, value)
         return value
 
@@ -629,7 +641,7 @@ class Evaluator(Evaluation):
         value = self.expr(argument)
         operator = node.child_by_field_name("operator")
         op = self.text(operator) if operator is not None else ""
-        if op == "-" and value.kind == CONST and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
+        if op == "-" and folding.number(value):
             return V.const(-value.value)
         if op == "typeof":
             return V.unknown("a type name")

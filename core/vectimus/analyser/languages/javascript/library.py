@@ -129,8 +129,6 @@ def member(ev, owner: Val, name: str) -> Val:
             return V.obj("anyattr", name)
         if kind == "process" and name in ("stdin", "stdout", "stderr"):
             return V.obj("pstream", owner)
-        if kind == "dict_like":
-            return V.unknown(f".{name}", owner.taint)
     if owner.kind == DICT:
         for k, v in reversed(owner.value):
             if k.is_str and k.value == name:
@@ -161,7 +159,8 @@ def binary(left: Val, op: str, right: Val) -> Val:
         try:
             result = {"-": lambda: a - b, "*": lambda: a * b, "%": lambda: a % b, "/": lambda: a / b,
                       "^": lambda: int(a) ^ int(b), "|": lambda: int(a) | int(b), "&": lambda: int(a) & int(b),
-                      "<<": lambda: (int(a) << (int(b) & 31)) & 0xFFFFFFFF, ">>": lambda: int(a) >> (int(b) & 31)}.get(op)
+                      "<<": lambda: (int(a) << (int(b) & 31)) & 0xFFFFFFFF,
+                      ">>": lambda: int(a) >> (int(b) & 31)}.get(op)
             if result is not None:
                 return V.const(result())
         except (ZeroDivisionError, ValueError, OverflowError):
@@ -184,7 +183,7 @@ def shell_quoted(value: Val) -> Val:
 
 # -- calls ----------------------------------------------------------------------------------------
 
-def call(ev, func: Val, args: list[Val], new: bool = False) -> Val:
+def call(ev, func: Val, args: list[Val]) -> Val:
     """What calling the platform value ``func`` does and returns."""
     taint = V.taint_of(*args)
     result: Val | None = None
@@ -379,7 +378,8 @@ def _bun_spawn(ev, args):
     options = _options_after(args, 1) if first is not None and first.kind == SEQ else first
     command = first if first is not None and first.kind == SEQ else opt(first, "cmd")
     if command is not None and command.kind == SEQ:
-        ev.fx.argv(list(command.value), "bun spawn", ev.fx.in_dir(opt(options, "cwd")), _socket_of(opt(options, "stdio")))
+        ev.fx.argv(list(command.value), "bun spawn", ev.fx.in_dir(opt(options, "cwd")),
+                   _socket_of(opt(options, "stdio")))
     elif command is not None:
         ev.fx.dynamic("bun spawn")
     return _process(command.value[0] if command is not None and command.kind == SEQ and command.value else None)
@@ -770,6 +770,13 @@ def _identity(ev, args):
     return args[0] if args else V.NONE
 
 
+def _reflect_apply(ev, args):
+    if not args:
+        return V.NONE
+    call_args = args[2] if len(args) > 2 else None
+    return ev.call(args[0], list(call_args.value) if call_args is not None and call_args.kind == SEQ else [])
+
+
 def _promise(ev, args):
     return args[0] if args else V.NONE
 
@@ -1137,12 +1144,13 @@ CALLS: dict = {
     "decodeURIComponent": _unquote, "decodeURI": _unquote, "unescape": _unquote,
     "String.fromCharCode": _from_char_code, "String.fromCodePoint": _from_char_code, "String": _string_ctor,
     "zlib.inflateSync": _inflate(15), "zlib.gunzipSync": _inflate(31), "zlib.inflateRawSync": _inflate(-15),
-    "zlib.unzipSync": _inflate(47), "Promise.resolve": _promise, "Reflect.apply": lambda ev, a: ev.call(a[0], list(a[2].value) if len(a) > 2 and a[2].kind == SEQ else []) if a else V.NONE,
+    "zlib.unzipSync": _inflate(47), "Promise.resolve": _promise, "Reflect.apply": _reflect_apply,
 }
 for _verb in ("get", "post", "put", "patch", "delete", "head", "options"):
     CALLS[f"axios.{_verb}"] = _axios(_verb)
     CALLS[f"got.{_verb}"] = _got(_verb)
-CALLS.update({f"fs.promises.{k[3:]}": v for k, v in list(CALLS.items()) if k.startswith("fs.") and not k.endswith("Sync")})
+CALLS.update({f"fs.promises.{name[3:]}": handler for name, handler in list(CALLS.items())
+              if name.startswith("fs.") and not name.endswith("Sync")})
 # Handlers that run the callbacks they are given themselves.
 CALLBACKS = {"child_process.exec", "child_process.execSync", "child_process.spawn", "child_process.spawnSync",
              "child_process.execFile", "child_process.execFileSync", "fs.readFile", "fs.readFileSync",

@@ -103,7 +103,8 @@ REF_ATTRIBUTES = {
     "os.pardir": lambda ev: V.const(".."), "os.linesep": lambda ev: V.const("\n"),
     "os.name": lambda ev: V.const("posix"), "sys.platform": lambda ev: V.const("linux"),
     "os.environ": lambda ev: V.obj("environ", None, ENV), "os.environb": lambda ev: V.obj("environ", None, ENV),
-    "sys.argv": lambda ev: ev.argv, "sys.executable": lambda ev: V.const(ev.fx.prog), "sys.stdout": lambda ev: V.obj("stream"),
+    "sys.argv": lambda ev: ev.argv, "sys.executable": lambda ev: V.const(ev.fx.prog),
+    "sys.stdout": lambda ev: V.obj("stream"),
     "sys.stderr": lambda ev: V.obj("stream"), "sys.modules": lambda ev: V.obj("namespace", "modules"),
     "string.ascii_lowercase": lambda ev: V.const("abcdefghijklmnopqrstuvwxyz"),
     "string.ascii_uppercase": lambda ev: V.const("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
@@ -202,7 +203,8 @@ def binop(ev, op, left: Val, right: Val) -> Val:
     lt, rt = left.kind == CONST and left.value, right.kind == CONST and right.value
     if op is ast.Add:
         if left.kind == SEQ and right.kind == SEQ:
-            return V.Val(SEQ, [*left.value, *right.value] if isinstance(left.value, list) else (*left.value, *right.value))
+            items = [*left.value, *right.value]
+            return V.Val(SEQ, items if isinstance(left.value, list) else tuple(items))
         if stringish(left) and stringish(right):
             both_bytes = isinstance(lt, bytes) and isinstance(rt, bytes)
             return V.concat([left, right], as_bytes=both_bytes)
@@ -455,7 +457,8 @@ def _listing(kind: str):
         if kind == "scandir":
             return V.unknown("entries", item=V.obj("direntry", below))
         if kind == "walk":
-            return V.unknown("a walk", item=V.seq([below, V.unknown("names", item=name), V.unknown("names", item=name)]))
+            names = V.unknown("names", item=name)
+            return V.unknown("a walk", item=V.seq([below, names, names]))
         return V.unknown("paths", item=below)
     return handler
 
@@ -711,6 +714,11 @@ def _codecs_decode(ev, args, kwargs):
     return V.unknown("decoded data", V.taint_of(data))
 
 
+def _wbits(args, kwargs) -> int:
+    wbits = arg(args, kwargs, 1, "wbits")
+    return wbits.value if wbits is not None and number(wbits) and isinstance(wbits.value, int) else 15
+
+
 def _fromhex(raw, args, kwargs):
     return decode.hexa(raw) if isinstance(raw, str) else None
 
@@ -734,7 +742,8 @@ def _bytes_ctor(ev, args, kwargs):
             return V.unknown("bytes", v.taint)
     if v.kind == CONST and isinstance(v.value, (bytes, bytearray)):
         return V.const(bytes(v.value), v.taint)
-    if v.kind == SEQ and len(v.value) <= decode.LIMIT and all(number(x) and isinstance(x.value, int) and 0 <= x.value < 256 for x in v.value):
+    if v.kind == SEQ and len(v.value) <= decode.LIMIT and \
+            all(number(x) and isinstance(x.value, int) and 0 <= x.value < 256 for x in v.value):
         return V.const(bytes(x.value for x in v.value))
     return V.unknown("bytes", V.taint_of(v))
 
@@ -828,7 +837,8 @@ def _shlex_join(ev, args, kwargs):
         for i, item in enumerate(args[0].value):
             if i:
                 parts.append(V.const(" "))
-            parts.append(V.const(shlex.quote(item.value), item.taint) if item.is_str else V.partial("'" + UNKNOWN_MARK + "'", item.taint))
+            parts.append(V.const(shlex.quote(item.value), item.taint) if item.is_str
+                         else V.partial("'" + UNKNOWN_MARK + "'", item.taint))
         return V.concat(parts)
     return V.unknown("a command line", V.taint_of(*args))
 
@@ -1421,11 +1431,13 @@ def _too_long():
 # -- tables -----------------------------------------------------------------------------------------
 
 _STR_FOLDS = {
-    "replace": lambda s, old, new, *n: s.replace(old, new, *n) if len(s) * (len(new) + 1) <= decode.LIMIT else _too_long(),
+    "replace": lambda s, old, new, *n: (s.replace(old, new, *n) if len(s) * (len(new) + 1) <= decode.LIMIT
+                                        else _too_long()),
     "strip": lambda s, *a: s.strip(*a), "lstrip": lambda s, *a: s.lstrip(*a), "rstrip": lambda s, *a: s.rstrip(*a),
     "lower": lambda s: s.lower(), "upper": lambda s: s.upper(), "title": lambda s: s.title(),
     "capitalize": lambda s: s.capitalize(), "swapcase": lambda s: s.swapcase(), "casefold": lambda s: s.casefold(),
-    "split": lambda s, *a: s.split(*a), "rsplit": lambda s, *a: s.rsplit(*a), "splitlines": lambda s, *a: s.splitlines(*a),
+    "split": lambda s, *a: s.split(*a), "rsplit": lambda s, *a: s.rsplit(*a),
+    "splitlines": lambda s, *a: s.splitlines(*a),
     "removeprefix": lambda s, p: s.removeprefix(p), "removesuffix": lambda s, p: s.removesuffix(p),
     "zfill": lambda s, n: s.zfill(min(n, 4096)), "partition": lambda s, p: s.partition(p),
     "rpartition": lambda s, p: s.rpartition(p), "expandtabs": lambda s, *a: s.expandtabs(*[min(x, 16) for x in a]),
@@ -1464,14 +1476,15 @@ METHODS.update({
     ("file", "write"): _m_write_data, ("file", "writelines"): _m_write_data, ("file", "fileno"): _m_fileno,
     ("socket", "connect"): _m_socket_connect, ("socket", "connect_ex"): _m_socket_connect,
     ("socket", "bind"): _m_socket_bind, ("socket", "send"): _m_socket_send, ("socket", "sendall"): _m_socket_send,
-    ("socket", "sendto"): _m_socket_sendto, ("socket", "write"): _m_socket_send, ("socket", "recv"): _m_socket_recv, ("socket", "recvfrom"): _m_socket_recv,
+    ("socket", "sendto"): _m_socket_sendto, ("socket", "write"): _m_socket_send,
+    ("socket", "recv"): _m_socket_recv, ("socket", "recvfrom"): _m_socket_recv,
     ("socket", "fileno"): _m_fileno, ("socket", "makefile"): _m_path_same, ("socket", "dup"): _m_path_same,
     ("service", "storbinary"): _m_service_send, ("service", "storlines"): _m_service_send,
     ("service", "sendmail"): _m_service_send, ("service", "send_message"): _m_service_send,
     ("service", "write"): _m_service_send, ("service", "connect"): _m_service_connect,
     ("service", "exec_command"): _m_response,
     ("httpconn", "request"): _m_conn_request, ("httpconn", "send"): _m_conn_send,
-    ("httpconn", "putrequest"): lambda ev, o, a, k: _m_conn_request(ev, o, [a[0] if a else V.const("GET"), *a[1:2]], {}),
+    ("httpconn", "putrequest"): lambda ev, o, a, k: _m_conn_request(ev, o, [*a[:2]], {}),
     ("httpconn", "endheaders"): lambda ev, o, a, k: _m_conn_send(ev, o, a, k) if a else V.NONE,
     ("process", "communicate"): _m_process_communicate,
     ("clib", "system"): _m_clib_system, ("clib", "popen"): _m_clib_system,
@@ -1521,7 +1534,8 @@ CALLS = {
     "os.chdir": _chdir, "os.getcwd": lambda ev, a, k: V.const("."), "os.getcwdb": lambda ev, a, k: V.const(b"."),
     "tempfile.mkdtemp": _tempdir, "tempfile.gettempdir": lambda ev, a, k: V.const(ev.an.env.get("TMPDIR") or "/tmp"),
     "tempfile.TemporaryDirectory": _tempdir,
-    "os.path.join": _os_path_join, "os.path.expanduser": _identity_path, "os.path.abspath": _os_path(posixpath.normpath),
+    "os.path.join": _os_path_join, "os.path.expanduser": _identity_path,
+    "os.path.abspath": _os_path(posixpath.normpath),
     "os.path.realpath": _os_path(posixpath.normpath), "os.path.normpath": _os_path(posixpath.normpath),
     "os.path.dirname": _os_path(posixpath.dirname), "os.path.basename": _os_path(posixpath.basename),
     "os.path.expandvars": _expandvars, "os.fspath": _identity_path, "os.fsencode": _identity_path,
@@ -1561,13 +1575,16 @@ CALLS = {
     "base64.b85decode": _decoder(lambda r, a, k: decode.base85(r)),
     "base64.a85decode": _decoder(lambda r, a, k: decode.base85(r, ascii85=True)),
     "base64.b64encode": _decoder(_b64encode), "binascii.a2b_base64": _decoder(_b64),
-    "binascii.unhexlify": _decoder(lambda r, a, k: decode.hexa(r)), "binascii.a2b_hex": _decoder(lambda r, a, k: decode.hexa(r)),
+    "binascii.unhexlify": _decoder(lambda r, a, k: decode.hexa(r)),
+    "binascii.a2b_hex": _decoder(lambda r, a, k: decode.hexa(r)),
     "bytes.fromhex": _decoder(_fromhex), "bytearray.fromhex": _decoder(_fromhex),
     "codecs.decode": _codecs_decode, "codecs.encode": _codecs_decode,
-    "zlib.decompress": _decoder(lambda r, a, k: decode.inflate(r, k["wbits"].value if "wbits" in k and number(k["wbits"]) else (a[1].value if len(a) > 1 and number(a[1]) else 15))),
+    "zlib.decompress": _decoder(lambda r, a, k: decode.inflate(r, _wbits(a, k))),
     "gzip.decompress": _decoder(lambda r, a, k: decode.inflate(r, 31)),
-    "bz2.decompress": _decoder(lambda r, a, k: decode.bz2(r)), "lzma.decompress": _decoder(lambda r, a, k: decode.lzma(r)),
-    "chr": _chr, "str": _str_ctor, "bytes": _bytes_ctor, "bytearray": _bytes_ctor, "repr": lambda ev, a, k: builtin_repr(a[0]) if a else V.const(""),
+    "bz2.decompress": _decoder(lambda r, a, k: decode.bz2(r)),
+    "lzma.decompress": _decoder(lambda r, a, k: decode.lzma(r)),
+    "chr": _chr, "str": _str_ctor, "bytes": _bytes_ctor, "bytearray": _bytes_ctor,
+    "repr": lambda ev, a, k: builtin_repr(a[0]) if a else V.const(""),
     "list": _seq_ctor, "tuple": _seq_ctor, "sorted": _seq_ctor, "reversed": _reversed, "map": _map,
     "dict": _dict_ctor, "shlex.split": _shlex_split, "shlex.join": _shlex_join, "shlex.quote": _shlex_quote,
     "pipes.quote": _shlex_quote, "subprocess.list2cmdline": _shlex_join,
