@@ -20,7 +20,7 @@ MAX_EVAL_DEPTH = 100     # nested expressions and statements evaluated
 MAX_INLINE_DEPTH = 8     # user function calls inlined inside each other
 MAX_INLINES = 256        # user function calls inlined in one module
 MAX_INLINES_EACH = 32    # … of one function
-CHECK_EVERY = 512        # nodes between CPU-time checks (a power of two)
+CHECK_EVERY = 2048       # nodes between CPU-time checks (a power of two: reading the clock is a syscall)
 
 
 class Function:

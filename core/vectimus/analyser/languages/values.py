@@ -124,7 +124,15 @@ def taint_of(*vals) -> int:
     """The union of the taints of ``vals`` and of what known containers hold (a list may hold
     itself: each value is visited once, and at most MAX_VISITS of them)."""
     out = 0
-    stack = list(vals)
+    stack = None
+    for v in vals:  # the common case: plain values, no containers to walk
+        if v is None:
+            continue
+        out |= v.taint
+        if v.kind in _CONTAINERS or (v.kind == UNKNOWN and v.item is not None):
+            stack = [v] if stack is None else [*stack, v]
+    if stack is None:
+        return out
     seen: set[int] = set()
     while stack and len(seen) < MAX_VISITS:
         v = stack.pop()
@@ -144,6 +152,7 @@ def taint_of(*vals) -> int:
 
 
 MAX_VISITS = 4096
+_CONTAINERS = (SEQ, DICT, ALTS)
 
 
 def alts(options, taint: int = 0) -> Val:
