@@ -35,14 +35,14 @@ def clean_env(home: Path, bindir: Path) -> dict[str, str]:
 class Job:
     """One rehearsed Actions job: a runner home, a checked-out repository, the job's variables."""
 
-    def __init__(self, base: Path, bindir: Path, *, groups: str = "ci,deploy"):
+    def __init__(self, base: Path, bindir: Path, *, groups: str = "ci,deploy", repo: str = "app"):
         self.home = base / "runner"
-        self.repo = self.home / "work" / "app" / "app"
+        self.repo = self.home / "work" / repo / repo
         self.summary = base / "runner-temp" / "step_summary_agent"
         self.bindir = bindir
         self.env = clean_env(self.home, bindir)
         self.env.update(CI="true", GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(self.summary),
-                        GITHUB_JOB="agent", GITHUB_RUN_ID="4242", GITHUB_REPOSITORY="acme/app",
+                        GITHUB_JOB="agent", GITHUB_RUN_ID="4242", GITHUB_REPOSITORY=f"acme/{repo}",
                         GITHUB_WORKSPACE=str(self.repo), VECTIMUS_GROUPS=groups)
         self.summary.parent.mkdir(parents=True)
         self.summary.touch()  # the runner creates it empty for each step

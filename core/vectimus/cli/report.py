@@ -1,4 +1,8 @@
-"""``vectimus report [PATH]``: render a verified receipt log as Markdown, JSON or an HTML audit page."""
+"""``vectimus report [PATH…]``: verified receipt logs as Markdown, JSON or an HTML audit page.
+
+One log (this project's, or a receipts directory or file) gives its own report; several paths, or
+directories holding many jobs' artifacts, give one fleet summary of every log found.
+"""
 
 from __future__ import annotations
 
@@ -11,40 +15,81 @@ import typer
 from vectimus.cli.output import err_console
 
 
-def report(
-    path: Optional[Path] = typer.Argument(None, help="Receipts directory or receipt file "
-                                                    "(default: this project's .vectimus/receipts/)."),
-    keys: Optional[Path] = typer.Option(None, "--keys", help="Directory of trusted *.pub keys "
-                                                            "(default: keys/ beside the receipts directory)."),
-    fmt: str = typer.Option("markdown", "--format", "-f", help="markdown, json or html."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
-    session: Optional[str] = typer.Option(None, "--session", help="Only this session's decisions."),
-    sealed: bool = typer.Option(False, "--sealed", help="Count receipts after the last checkpoint as a failure."),
-) -> None:
-    """Verify the receipts, then render them; exit 1 when verification fails (the report says why)."""
-    from vectimus.report import FORMATS, load, render
+def _one_log(paths: list[Path]) -> bool:
+    """Whether the arguments name a single log (the report of one job) rather than a fleet."""
+    from vectimus.receipts.chain import RECEIPTS_DIR
+    from vectimus.report.fleet import is_log
 
-    if fmt not in FORMATS:
-        err_console.print(f"[red]error:[/red] --format must be one of {', '.join(FORMATS)}")
-        raise typer.Exit(2)
-    if path is None:
-        from vectimus.install import project_root
+    if not paths:
+        return True
+    if len(paths) > 1:
+        return False
+    path = paths[0]
+    return not path.is_dir() or is_log(path) or (path / RECEIPTS_DIR).is_dir()
 
-        cwd = project_root(Path.cwd())
-    else:
-        cwd = Path.cwd()
-    log = load(path, keys, cwd=cwd, sealed=sealed)
-    if session is not None:
-        log = log.only_session(session)
-    text = render(log, fmt)
+
+def _write(text: str, output: Optional[Path]) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
         err_console.print(f"wrote {output}")
+
+
+def report(
+    paths: Optional[list[Path]] = typer.Argument(
+        None, help="A receipts directory or receipt file (default: this project's .vectimus/receipts/); "
+                   "several, or directories of many jobs' artifacts, for one fleet summary."),
+    keys: Optional[Path] = typer.Option(None, "--keys", help="Directory of trusted *.pub keys "
+                                                            "(default: keys/ beside each receipts directory)."),
+    fmt: str = typer.Option("markdown", "--format", "-f", help="markdown, json or html."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+    session: Optional[str] = typer.Option(None, "--session", help="Only this session's decisions (one log)."),
+    sealed: bool = typer.Option(False, "--sealed", help="Count receipts after the last checkpoint as a failure."),
+    anchors: Optional[Path] = typer.Option(None, "--anchors", help='Fleet: a JSON file of each job\'s anchors, '
+                                           '{"<job>": {"keys": ["<fingerprint>"], "checkpoint": "SIZE:ROOT"}}.'),
+) -> None:
+    """Verify the receipts, then render them; exit 1 when any log fails verification (the report says why)."""
+    from vectimus.report import FORMATS, load, render
+
+    if fmt not in FORMATS:
+        err_console.print(f"[red]error:[/red] --format must be one of {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    paths = paths or []
+    if not _one_log(paths):
+        _fleet(paths, keys=keys, fmt=fmt, output=output, sealed=sealed, anchors=anchors)
+        return
+    if paths:
+        cwd = Path.cwd()
+    else:
+        from vectimus.install import project_root
+
+        cwd = project_root(Path.cwd())
+    log = load(paths[0] if paths else None, keys, cwd=cwd, sealed=sealed)
+    if session is not None:
+        log = log.only_session(session)
+    _write(render(log, fmt), output)
     if not log.verified:
         err_console.print("[red]✗ the receipts did not verify[/red]: see the report's verification section")
+        raise typer.Exit(1)
+
+
+def _fleet(paths: list[Path], *, keys: Optional[Path], fmt: str, output: Optional[Path], sealed: bool,
+           anchors: Optional[Path]) -> None:
+    from vectimus.report import render_fleet
+    from vectimus.report.fleet import load_fleet, read_anchors
+
+    try:
+        given = read_anchors(anchors) if anchors else {}
+    except (OSError, ValueError) as exc:
+        err_console.print(f"[red]error:[/red] --anchors: {exc}")
+        raise typer.Exit(2)
+    fleet = load_fleet(paths, keys=keys, anchors=given, sealed=sealed)
+    _write(render_fleet(fleet, fmt), output)
+    if not fleet.ok:
+        err_console.print(f"[red]✗ {len(fleet.failed)} of {len(fleet.jobs)} log(s) did not verify[/red]"
+                          if fleet.jobs else "[red]✗ no receipt log found[/red]")
         raise typer.Exit(1)
 
 

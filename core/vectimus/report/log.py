@@ -28,6 +28,7 @@ class Entry:
     mode: str
     policies: tuple[str, ...]
     reason: str
+    project: str = ""  # the project directory the call was made in
 
     @property
     def blocked(self) -> bool:
@@ -100,7 +101,7 @@ def entry_of(fields: dict) -> Entry:
                  tool=str(call.get("tool", "")), subject=subject_of(call),
                  decision=str(fields.get("decision", "")), mode=str(fields.get("mode", "")),
                  policies=tuple(str(p) for p in fields.get("policies") or ()),
-                 reason=str(fields.get("reason", "")))
+                 reason=str(fields.get("reason", "")), project=str(call.get("project", "")))
 
 
 def read_entries(path: Path) -> list[Entry]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from vectimus.report.log import AuditLog
+from vectimus.report.log import AuditLog, Entry
 
 MAX_ROWS = 200  # a job summary is capped at 1 MiB; past this many blocked calls, say how many more
 OUTCOME_ORDER = ("deny", "ask", "observe", "allow")
@@ -39,15 +39,19 @@ def outcome_table(log: AuditLog) -> list[str]:
     return lines
 
 
+def blocked_cells(e: Entry) -> str:
+    """The outcome, policy, agent / tool, call and reason cells of a denied or escalated call's row."""
+    policies = ", ".join(cell(p, code=True) for p in e.policies) or "—"
+    return (f"**{cell(e.decision)}** | {policies} | {cell(e.agent)} / {cell(e.tool)} "
+            f"| {cell(e.subject, code=True, limit=120)} | {cell(e.reason)}")
+
+
 def blocked_table(log: AuditLog) -> list[str]:
     blocked = log.blocked()
     if not blocked:
         return ["No call was denied or escalated."]
     lines = ["| # | Outcome | Policy | Agent / tool | Call | Reason |", "|---:|---|---|---|---|---|"]
-    for e in blocked[:MAX_ROWS]:
-        policies = ", ".join(cell(p, code=True) for p in e.policies) or "—"
-        lines.append(f"| {e.seq} | **{cell(e.decision)}** | {policies} | {cell(e.agent)} / {cell(e.tool)} "
-                     f"| {cell(e.subject, code=True, limit=120)} | {cell(e.reason)} |")
+    lines += [f"| {e.seq} | {blocked_cells(e)} |" for e in blocked[:MAX_ROWS]]
     if len(blocked) > MAX_ROWS:
         lines.append(f"\n… and {len(blocked) - MAX_ROWS} more (see the full report: `vectimus report`).")
     return lines
