@@ -5,7 +5,10 @@ wrote the Claude Code hook; then runs that exact command through /bin/sh (as the
 mix of real events, interleaved with ``python -I -c pass`` (same interpreter) so that the ratios
 hold on a busy machine. Prints p50/p90 in ms and the ratios to the calibration.
 
-    .venv/bin/python bench/hook_latency.py [--runs 100]
+``--otel`` also turns on the ``vectimus-otel`` sink, exporting to a local endpoint that accepts
+OTLP/HTTP (and counts the requests), to show what the sink costs the hook.
+
+    .venv/bin/python bench/hook_latency.py [--runs 100] [--otel]
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -55,13 +60,37 @@ def setup(base: Path) -> tuple[Path, dict, str]:
     return project, env, command
 
 
+def otlp_endpoint() -> tuple[str, list[int]]:
+    """A local endpoint that accepts OTLP/HTTP exports (200, an empty response) and counts them."""
+    received: list[int] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(len(self.rfile.read(int(self.headers.get("Content-Length", 0)))))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-protobuf")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", received
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=100, help="runs of each kind (default 100)")
+    parser.add_argument("--otel", action="store_true", help="export every decision with vectimus-otel")
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="vbench-"))
+    exports: list[int] = []
     try:
         project, env, command = setup(base)
+        if args.otel:
+            env["OTEL_EXPORTER_OTLP_ENDPOINT"], exports = otlp_endpoint()
         mix = events(project, project.parent)
         inproc_env = {**env, "VECTIMUS_DAEMON": "0"}
         hook = ["/bin/sh", "-c", command]
@@ -82,6 +111,10 @@ def main() -> int:
             times["in-process"].append(timed(hook, data=data, env=inproc_env, cwd=project)[0])
         status = json.loads(subprocess.run([VECTIMUS, "daemon", "status", "--json"], cwd=project, env=env,
                                            capture_output=True, check=True).stdout)
+        if args.otel:
+            time.sleep(3)  # the evaluator's background export of the last decisions
+            otel = json.loads(subprocess.run([VECTIMUS, "otel", "status", "--json"], cwd=project, env=env,
+                                             capture_output=True).stdout)
         subprocess.run([VECTIMUS, "daemon", "stop"], cwd=project, env=env, capture_output=True)
     finally:
         shutil.rmtree(base, ignore_errors=True)
@@ -96,6 +129,9 @@ def main() -> int:
         p50 = statistics.median(values)
         print(f"{label:28s} {p50:8.1f} {percentile(values, 90):8.1f} {p50 / cal50:17.2f}x")
     print(f"evaluator was running throughout: {status['running'] and status['accepting']}")
+    if args.otel:
+        print(f"vectimus-otel: {otel['spooled']} decisions spooled, {otel['sent']} sent in {len(exports)} "
+              f"export requests, {otel['pending']} pending, {otel['dropped']} dropped")
     print("answers identical with and without the evaluator: "
           + ("yes" if not disagree else f"NO for {', '.join(disagree)}"))
     return 0 if not disagree else 1

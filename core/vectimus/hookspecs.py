@@ -24,7 +24,11 @@ def register_pack_sources(register):
 
 @hookspec
 def register_receipt_sinks(register):
-    """Register receipt sinks: call ``register(sink)`` with a ``vectimus.sinks.ReceiptSink``."""
+    """Register receipt sinks: call ``register(sink)`` with a ``vectimus.sinks.ReceiptSink``.
+
+    ``emit`` runs for every decision on the hook's hot path; slow work goes in the background
+    (``start_background`` / ``stop_background``, called by the resident evaluator).
+    """
 
 
 @hookspec

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -49,3 +51,14 @@ class Otel:
 def daemon_log(rundir: str) -> str:
     return "".join(p.read_text() for p in Path(rundir, "vectimus").glob("*.log"))
 
+
+def signed_receipts(project: Path) -> list[dict]:
+    """Every receipt of the project's log with its payload digest and signing key id."""
+    out = []
+    for segment in sorted((project / ".vectimus" / "receipts").glob("segment-*.jsonl")):
+        for line in segment.read_bytes().splitlines():
+            envelope = json.loads(line)
+            payload = base64.b64decode(envelope["payload"])
+            out.append({**json.loads(payload), "_digest": hashlib.sha256(payload).hexdigest(),
+                        "_key": envelope["signatures"][0]["keyid"]})
+    return out

@@ -63,3 +63,21 @@ def test_provenance_from_a_checkout_and_from_ci(tmp_path: Path):
                   "ref": "main", "run_id": "9", "run_url": "https://github.com/acme/app/actions/runs/9",
                   "job": "agent"}
     assert from_git(tmp_path) == {}
+
+
+def test_the_resident_evaluator_remembers_a_checkout_until_it_changes(tmp_path: Path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = {"cwd": repo, "check": True, "capture_output": True, "text": True}
+    commit = ["git", "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q", "--allow-empty", "-m", "x"]
+    subprocess.run(["git", "init", "-q", "-b", "main"], **git)
+    subprocess.run(commit, **git)
+    first = subprocess.run(["git", "rev-parse", "HEAD"], **git).stdout.strip()
+    assert [from_git(repo, remember=True)["revision"] for _ in range(3)] == [first] * 3
+    subprocess.run(commit, **git)
+    second = subprocess.run(["git", "rev-parse", "HEAD"], **git).stdout.strip()
+    assert from_git(repo, remember=True)["revision"] == second != first
+    subprocess.run(["git", "checkout", "-q", "-b", "topic"], **git)
+    assert from_git(repo, remember=True)["ref"] == "topic"
+    subprocess.run(["git", "remote", "add", "origin", "git@github.com:acme/tools.git"], **git)
+    assert from_git(repo, remember=True)["repository_name"] == "acme/tools"

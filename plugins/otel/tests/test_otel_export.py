@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
-from otel_helpers import daemon_log
+from otel_helpers import daemon_log, signed_receipts
 
 SECRET = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
 CONTENT = "print('the body of a file the agent wrote')\n"
-
-
-def signed_receipts(project: Path) -> list[dict]:
-    """Every receipt of the project's log with its payload digest and signing key id."""
-    out = []
-    for segment in sorted((project / ".vectimus" / "receipts").glob("segment-*.jsonl")):
-        for line in segment.read_bytes().splitlines():
-            envelope = json.loads(line)
-            payload = base64.b64decode(envelope["payload"])
-            out.append({**json.loads(payload), "_digest": hashlib.sha256(payload).hexdigest(),
-                        "_key": envelope["signatures"][0]["keyid"]})
-    return out
 
 
 def answers(results) -> list[tuple]:
@@ -96,7 +81,7 @@ def test_an_outage_loses_nothing_and_changes_no_decision(otel):
     assert answers(during) == answers(after)
     assert [json.loads(r.stdout)["hookSpecificOutput"]["permissionDecision"] if r.stdout else "allow"
             for r in during] == ["deny", "allow", "deny", "allow"]
-    flushed = otel.otel("flush", "--json")
+    flushed = otel.otel("flush", "--timeout", "30", "--json")
     assert flushed.returncode == 0, flushed.stdout + flushed.stderr
     receipts = signed_receipts(otel.project.root)
     logs = otel.receiver.wait_for(8)
@@ -118,7 +103,7 @@ def test_a_slow_endpoint_holds_up_no_decision_and_the_session_end_only_within_it
     assert otel.status()["pending"] == 3
 
     otel.receiver.up()
-    assert otel.otel("flush").returncode == 0
+    assert otel.otel("flush", "--timeout", "30").returncode == 0
     receipts = signed_receipts(otel.project.root)
     logs = otel.receiver.wait_for(3)
     assert digests(logs) == {r["_digest"] for r in receipts}  # at least once: the slow answer may land too
@@ -137,7 +122,7 @@ def test_a_refusing_endpoint_keeps_the_decisions_until_it_accepts_them(otel, sta
     assert ("/v1/logs", status) in otel.receiver.requests
 
     otel.receiver.up()
-    assert otel.otel("flush").returncode == 0
+    assert otel.otel("flush", "--timeout", "30").returncode == 0
     assert [log["attributes"]["gen_ai.tool.call.id"] for log in otel.receiver.wait_for(1)] == ["toolu_refused"]
 
 
@@ -221,6 +206,7 @@ def test_the_hook_process_never_imports_the_sdk(otel):
     modules = {line.split("|")[-1].strip() for line in out.stderr.decode().splitlines() if "|" in line}
     assert "vectimus_otel.sink" in modules and "vectimus_otel.spool" in modules  # it did spool
     assert not {m for m in modules if m.startswith(("opentelemetry", "google", "requests", "urllib3"))}
+    assert "vectimus_otel.background" not in modules and "threading" not in modules  # the daemon's alone
     assert otel.status()["pending"] == 1
 
 

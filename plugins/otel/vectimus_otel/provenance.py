@@ -7,6 +7,7 @@ it runs in the hook for every exported decision. A remote URL loses any user nam
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -31,34 +32,40 @@ def _gitlab(env: Mapping) -> dict:
             "run_url": env.get("CI_PIPELINE_URL", ""), "job": env.get("CI_JOB_NAME", "")}
 
 
-def _read(path: Path) -> str:
+def _read(path: Path, seen: list) -> str:
+    seen.append(str(path))
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return fh.read(65536)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return ""
+    try:
+        return os.read(fd, 65536).decode("utf-8", "replace")
+    except OSError:
+        return ""
+    finally:
+        os.close(fd)
 
 
-def git_dirs(project: Path) -> tuple[Path, Path] | None:
+def git_dirs(project: Path, seen: list) -> tuple[Path, Path] | None:
     """The checkout's git directory and its common directory (they differ in a linked worktree)."""
     dot = project / ".git"
     if dot.is_dir():
         gitdir = dot
     else:
-        text = _read(dot).strip()
+        text = _read(dot, seen).strip()
         if not text.startswith("gitdir:"):
             return None
         gitdir = (project / text[len("gitdir:"):].strip()).resolve()
-    common = _read(gitdir / "commondir").strip()
+    common = _read(gitdir / "commondir", seen).strip()
     return gitdir, (gitdir / common).resolve() if common else gitdir
 
 
-def _ref_sha(common: Path, gitdir: Path, ref: str) -> str:
+def _ref_sha(common: Path, gitdir: Path, ref: str, seen: list) -> str:
     for base in (gitdir, common):
-        sha = _read(base / ref).strip()
+        sha = _read(base / ref, seen).strip()
         if sha:
             return sha
-    for line in _read(common / "packed-refs").splitlines():
+    for line in _read(common / "packed-refs", seen).splitlines():
         sha, _, name = line.partition(" ")
         if name.strip() == ref:
             return sha
@@ -76,30 +83,62 @@ def _origin(config: str) -> str:
     return ""
 
 
-def from_git(project: Path) -> dict:
-    """Remote URL, commit and branch of the checkout at ``project`` (empty values when not a checkout)."""
-    dirs = git_dirs(project)
+def _read_checkout(project: Path, seen: list) -> dict:
+    dirs = git_dirs(project, seen)
     if dirs is None:
         return {}
     gitdir, common = dirs
-    head = _read(gitdir / "HEAD").strip()
+    head = _read(gitdir / "HEAD", seen).strip()
     if head.startswith("ref:"):
         ref = head[4:].strip()
-        branch, revision = ref.removeprefix("refs/heads/"), _ref_sha(common, gitdir, ref)
+        branch, revision = ref.removeprefix("refs/heads/"), _ref_sha(common, gitdir, ref, seen)
     else:
         branch, revision = "", head
-    url = _origin(_read(common / "config"))
+    url = _origin(_read(common / "config", seen))
     name = url.rstrip("/").removesuffix(".git").replace(":", "/").split("/")[-2:]
     return {"repository": url, "repository_name": "/".join(name) if url else project.name,
             "revision": revision, "ref": branch}
 
 
-def provenance(env: Mapping, project: Path) -> dict:
+def _stamp(paths: list) -> tuple:
+    stamp = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+            stamp.append((st.st_mtime_ns, st.st_size, st.st_ino))
+        except OSError:
+            stamp.append(None)
+    return tuple(stamp)
+
+
+_remembered: dict[str, tuple[list, tuple | None, dict]] = {}  # project -> files read, their stamp, result
+
+
+def from_git(project: Path, *, remember: bool = False) -> dict:
+    """Remote URL, commit and branch of the checkout at ``project`` (empty values when not a checkout).
+
+    ``remember`` (the resident evaluator, deciding for the same checkouts over and over): reuse
+    the last answer while the files it was read from are unchanged (their ``stat``).
+    """
+    key = str(project)
+    known = _remembered.get(key) if remember else None
+    if known is not None and known[1] is not None and _stamp(known[0]) == known[1]:
+        return dict(known[2])
+    before = _stamp(known[0]) if known is not None else None
+    seen: list = []
+    found = _read_checkout(Path(project), seen)
+    if remember:  # remembered only when nothing it read changed while it was read
+        steady = known is not None and seen == known[0] and before == _stamp(seen)
+        _remembered[key] = (seen, before if steady else None, found)
+    return dict(found)
+
+
+def provenance(env: Mapping, project: Path, *, remember: bool = False) -> dict:
     """Repository, commit, branch and run of a decision in ``project`` (only the values known)."""
     if env.get("GITHUB_ACTIONS") == "true" or env.get("GITHUB_REPOSITORY"):
         found = _github(env)
     elif env.get("GITLAB_CI") == "true":
         found = _gitlab(env)
     else:
-        found = from_git(Path(project))
+        found = from_git(Path(project), remember=remember)
     return {k: v for k, v in found.items() if v}

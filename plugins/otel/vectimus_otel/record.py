@@ -20,8 +20,8 @@ FIELDS = ("time", "agent", "session", "tool_use", "event", "decision", "reason",
 TRACEPARENT = r"00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}"  # W3C trace context, version 00
 
 
-def spool_record(body: dict, ctx: SinkContext) -> dict:
-    """The spool line for one receipt body decided in ``ctx``."""
+def spool_record(body: dict, ctx: SinkContext, *, resident: bool = False) -> dict:
+    """The spool line for one receipt body decided in ``ctx`` (``resident``: in the resident evaluator)."""
     call = body.get("call") if isinstance(body.get("call"), dict) else {}
     receipt = {k: body[k] for k in FIELDS if k in body}
     receipt["call"] = {k: call[k] for k in ("tool", "kind") if k in call}
@@ -29,7 +29,7 @@ def spool_record(body: dict, ctx: SinkContext) -> dict:
     if isinstance(mcp, dict):
         receipt["call"]["mcp"] = {"server": mcp.get("server"), "tool": mcp.get("tool")}
     record = {"v": FORMAT, "t": time.time(), "project": str(ctx.project), "receipt": receipt,
-              "origin": provenance(ctx.env, ctx.project)}
+              "origin": provenance(ctx.env, ctx.project, remember=resident)}
     parent = ctx.env.get("TRACEPARENT", "").strip().lower()
     if re.fullmatch(TRACEPARENT, parent) and "0" * 32 not in parent:
         record["traceparent"] = parent

@@ -11,14 +11,18 @@ slow or refusing never changes or delays a decision; the local signed log stays 
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 from vectimus.sinks import ReceiptSink, SinkContext
 
-from vectimus_otel import background
-from vectimus_otel.record import spool_record
 from vectimus_otel.settings import Settings, resolve, shown
-from vectimus_otel.spool import Spool
+
+
+def _exporter():
+    """This process's background exporter: only the resident evaluator has one (``start_background``)."""
+    background = sys.modules.get("vectimus_otel.background")  # never imported on a hook's own path
+    return background.running if background is not None else None
 
 
 def _daemon_settings() -> Settings:
@@ -46,13 +50,19 @@ class OtelSink(ReceiptSink):
     name = "otel"
 
     def emit(self, body: dict, ctx: SinkContext) -> None:
+        settings = resolve(ctx.env, ctx.config)
+        if not settings.active:
+            return
+        from vectimus_otel.spool import Spool
+
         try:
-            settings = resolve(ctx.env, ctx.config)
-            if not settings.active:
-                return
-            Spool(ctx.home).append(spool_record(body, ctx), settings.spool_max_bytes)
-            if background.running is not None:
-                background.running.note(ctx.home, settings)
+            from vectimus_otel.record import spool_record
+
+            exporter = _exporter()
+            record = spool_record(body, ctx, resident=exporter is not None)
+            Spool(ctx.home).append(record, settings.spool_max_bytes)
+            if exporter is not None:
+                exporter.note(ctx.home, settings)
         except Exception:  # never into the hook: the decision stands, the local log has it
             Spool(ctx.home).count_dropped()
 
@@ -60,17 +70,21 @@ class OtelSink(ReceiptSink):
         settings = resolve(ctx.env, ctx.config)
         if not settings.active:
             return
-        if background.running is not None:
-            background.running.note(ctx.home, settings)
+        exporter = _exporter()
+        if exporter is not None:
+            exporter.note(ctx.home, settings)
             return
         try:
             from vectimus_otel.export import flush
+            from vectimus_otel.spool import Spool
 
             flush(Spool(ctx.home), settings, settings.flush_timeout)
         except Exception:
             pass  # still spooled: the next exporter sends it; `vectimus otel status` says so
 
     def start_background(self) -> None:
+        from vectimus_otel import background
+
         settings = _daemon_settings()
         exporter = background.start(warm=settings.active)
         if settings.active:  # decisions spooled in-process before this daemon started
@@ -79,9 +93,13 @@ class OtelSink(ReceiptSink):
             exporter.note(user_home(os.environ), settings)
 
     def stop_background(self, timeout: float) -> None:
+        from vectimus_otel import background
+
         background.stop(timeout)
 
     def status(self, ctx: SinkContext, *, probe: bool = False) -> dict | None:
+        from vectimus_otel.spool import Spool
+
         settings = resolve(ctx.env, ctx.config)
         spool = Spool(ctx.home)
         counts = spool.counts()
@@ -107,7 +125,7 @@ class OtelSink(ReceiptSink):
                 "spans": bool(settings.traces_endpoint), "problem": problem, **counts}
 
     @staticmethod
-    def _probe(spool: Spool, settings: Settings) -> str:
+    def _probe(spool, settings: Settings) -> str:
         """Send what is pending (or an empty request): '' when the collector accepted it."""
         from vectimus_otel.export import Sender, flush
 
