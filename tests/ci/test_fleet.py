@@ -117,3 +117,23 @@ def test_anchors_from_outside_the_artifact_are_checked(fleet, tmp_path):
     failures = {j["name"].split("/")[0]: j["first_failure"]["kind"] for j in data["failed_logs"]}
     assert failures == {"vectimus-build-101": "unknown_key", "vectimus-docs-102": "signature",
                         "vectimus-release-103": "truncated"}
+
+
+@pytest.mark.browser
+def test_the_fleet_page_as_a_person_sees_it(fleet, tmp_path):
+    from .png import colour_counts
+    from .test_report_browser import DENY_RED, GREEN_BANNER, RED_BANNER, chromium, text_of
+
+    page = tmp_path / "fleet.html"
+    assert report(fleet, "--format", "html", "--output", str(page)).returncode == 1
+    dom = chromium(page, tmp_path, "--dump-dom")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    text = text_of(dom.stdout)
+    assert "✗ Verification FAILED — do not trust the logs listed below" in text
+    assert "Denied and escalated calls (4)" in text and "Logs that failed verification (1)" in text
+    shot = tmp_path / "fleet.png"
+    done = chromium(page, tmp_path, f"--screenshot={shot}")
+    assert done.returncode == 0 and shot.exists(), done.stderr[-2000:]
+    colours = colour_counts(shot.read_bytes())
+    assert colours[RED_BANNER] > 20000 and colours[GREEN_BANNER] == 0  # the failed banner, and the failed row
+    assert colours[DENY_RED] > 300  # the day's bar and the deny badges

@@ -19,11 +19,14 @@ def test_the_builtin_plugin_registers_the_local_chain_sink(monkeypatch, tmp_path
     assert [type(s) for s in plugins.collect("register_receipt_sinks")] == [LocalChainSink]  # cached path
 
 
-def test_a_sink_must_implement_emit_and_may_skip_end_session(proj, vhome):
+def test_a_sink_must_implement_emit_and_may_skip_everything_else(proj, vhome):
     class Half(ReceiptSink):
         name = "half"
 
     ctx = SinkContext(proj, vhome, {})
+    assert ctx.env == {}  # the hook passes its environment; a context made without one has none
     with pytest.raises(NotImplementedError):
         Half().emit({}, ctx)
     assert Half().end_session(ctx, "s") is None
+    assert Half().start_background() is None and Half().stop_background(1.0) is None
+    assert Half().status(ctx) is None and Half().status(ctx, probe=True) is None
