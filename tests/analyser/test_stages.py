@@ -164,3 +164,14 @@ def test_no_analyser_module_imports_another_back():
     for name in graph:
         if name not in state:
             visit(name, ())
+
+
+def test_parsing_the_agents_python_prints_no_warning():
+    import warnings
+
+    from vectimus.analyser.languages.python.parse import parse as parse_python
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        tree, why = parse_python('x = "\\d"  # an invalid escape: SyntaxWarning on 3.12, DeprecationWarning before')
+    assert tree is not None and not why and seen == []

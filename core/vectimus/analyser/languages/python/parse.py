@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import warnings
 
 MAX_REPAIRS = 16  # lines blanked out to get past syntax errors (Python 2 print statements …)
 
@@ -26,7 +27,9 @@ def parse(text: str) -> tuple[ast.Module | None, str]:
     for _ in range(MAX_REPAIRS + 1):
         source = text if lines is None else "\n".join(lines)
         try:
-            return ast.parse(source), first
+            with warnings.catch_warnings():  # the agent's "\d" must not print a SyntaxWarning from the hook
+                warnings.simplefilter("ignore")
+                return ast.parse(source), first
         except SyntaxError as exc:
             why = f"syntax error at line {exc.lineno}: {exc.msg}"
             first = first or why
