@@ -28,7 +28,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m "not agents and not browser" $(PYTEST_ARGS)
 
-# The real Claude Code and Codex CLIs (pinned npm packages, cached in ~/.cache/vectimus-test-agents)
+# The real agent CLIs (pinned npm packages, cached in ~/.cache/vectimus-test-agents)
 # against a local mock model: offline, needs npm.
 test-agents: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m agents tests/agents $(PYTEST_ARGS)

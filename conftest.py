@@ -79,15 +79,23 @@ class Project:
         """``vectimus init --ci`` (or the given flags) in the project."""
         self.run("vectimus", "init", *(flags or ("--ci",)), env=env)
 
+    @property
+    def claude_settings(self) -> Path:
+        """Where init installs Claude Code's hooks (the local, never committed, settings file)."""
+        return self.root / ".claude" / "settings.local.json"
+
+    def claude_hooks(self, event: str = "PreToolUse") -> list[str]:
+        """The commands init wrote into Claude Code's settings for ``event``."""
+        settings = json.loads(self.claude_settings.read_text())
+        return [hook["command"] for group in settings["hooks"].get(event, []) for hook in group["hooks"]
+                if "vectimus" in hook["command"]]
+
     def hook_command(self, agent: str = "claude") -> str:
         """The exact PreToolUse command init wrote into Claude Code's settings."""
         assert agent == "claude", "other agents' tests read their own config files"
-        settings = json.loads((self.root / ".claude" / "settings.json").read_text())
-        for group in settings["hooks"]["PreToolUse"]:
-            for hook in group["hooks"]:
-                if "vectimus" in hook["command"]:
-                    return hook["command"]
-        raise AssertionError("no vectimus hook in .claude/settings.json")
+        commands = self.claude_hooks()
+        assert commands, f"no vectimus hook in {self.claude_settings}"
+        return commands[0]
 
     def call(self, command: str, payload: dict | str | bytes, env: dict | None = None) -> HookResult:
         """Run an installed hook command through /bin/sh with ``payload`` on stdin."""
@@ -97,6 +105,15 @@ class Project:
         out = subprocess.run(["/bin/sh", "-c", command], cwd=self.root, env={**self.env, **(env or {})},
                              input=data, capture_output=True, timeout=60)
         return HookResult(out.returncode, out.stdout.decode(), out.stderr.decode())
+
+    def receipts(self) -> list[dict]:
+        """Every receipt body in the project's log, in order."""
+        from vectimus.receipts.chain import receipts_dir
+        from vectimus.receipts.envelope import payload_of
+
+        return [json.loads(payload_of(line))
+                for segment in sorted(receipts_dir(self.root).glob("segment-*.jsonl"))
+                for line in segment.read_bytes().splitlines() if line.strip()]
 
     def claude_event(self, tool: str, tool_input: dict, **extra) -> dict:
         """A Claude Code PreToolUse event, shaped like the real captured ones."""

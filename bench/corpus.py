@@ -28,8 +28,9 @@ def shared_dir() -> Path:
 def main(argv: list[str]) -> int:
     shared = shared_dir()
     corpus = shared / "corpus" / "dcg"
+    # The shared harness reads the hook from .claude/settings.json; init writes the local file.
     cmd = [sys.executable, str(shared / "bench" / "bench_corpus.py"), "--hook-from-claude-settings",
-           "--setup", "vectimus init --ci",
+           "--setup", "vectimus init --ci && cp .claude/settings.local.json .claude/settings.json",
            "--corpus", str(corpus / "dcg-corpus.jsonl"),
            "--corpus", str(corpus / "dcg-malformed-stdin.jsonl")]
     if "--show-misses" not in argv:

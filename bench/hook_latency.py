@@ -55,7 +55,7 @@ def setup(base: Path) -> tuple[Path, dict, str]:
            "LANG": os.environ.get("LANG", "C.UTF-8")}
     subprocess.run(["git", "init", "-q"], cwd=project, env=env, check=True)
     subprocess.run([VECTIMUS, "init", "--ci"], cwd=project, env=env, check=True, capture_output=True)
-    settings = json.loads((project / ".claude" / "settings.json").read_text())
+    settings = json.loads((project / ".claude" / "settings.local.json").read_text())
     command = settings["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
     return project, env, command
 

@@ -1,7 +1,7 @@
 """Real hook payloads captured from the agent CLIs parse into the ToolCalls we expect.
 
-The fixtures (tests/fixtures/captures/) are what Claude Code 2.1.197 and Codex CLI 0.169.0
-actually sent to a command hook; if an adapter misreads them, every policy is moot.
+The fixtures (tests/fixtures/captures/) are what the real CLIs sent to a command hook (one event,
+a list of events, or JSON lines); if an adapter misreads them, every policy is moot.
 """
 
 from __future__ import annotations
@@ -11,71 +11,109 @@ from pathlib import Path
 
 import pytest
 
-from vectimus_claude import ClaudeAdapter
-from vectimus_codex import CodexAdapter
+from vectimus.adapter import AdapterError
+from vectimus.plugins import find_agent
 
 CAPTURES = Path(__file__).parent / "fixtures" / "captures"
-ADAPTERS = {"claude-code": ClaudeAdapter(), "codex-cli": CodexAdapter()}
+# Capture file prefix -> the adapter that reads it.
+AGENTS = {"claude": "claude", "codex-cli": "codex", "copilot": "copilot"}
+APP = "/home/dev/app"
 
 
-def load(name: str) -> dict:
-    return json.loads((CAPTURES / name).read_text(encoding="utf-8"))
+def events(name: str) -> list[dict]:
+    text = (CAPTURES / name).read_text(encoding="utf-8")
+    if name.endswith(".jsonl"):
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    data = json.loads(text)
+    return data if isinstance(data, list) else [data]
 
 
 def adapter_for(name: str):
-    return next(a for prefix, a in ADAPTERS.items() if name.startswith(prefix + "-"))
+    prefix = next(p for p in AGENTS if name.startswith(p + "-"))
+    return find_agent(AGENTS[prefix])
 
 
-EXPECTED = {
-    "claude-code-2.1.197-Bash.json":
-        dict(kind="shell", command="rm -rf ~/important", permission_mode="default"),
-    "claude-code-2.1.197-Bash_bypassPermissions.json":
-        dict(kind="shell", command="rm -rf ~/important", permission_mode="bypassPermissions"),
-    "claude-code-2.1.197-Edit.json":
-        dict(kind="file_write", paths=("/home/dev/app/README.md",), content="hello world"),
-    "claude-code-2.1.197-Read.json":
-        dict(kind="file_read", paths=("/home/dev/app/.env",)),
-    "claude-code-2.1.197-WebFetch.json":
-        dict(kind="web_fetch", url="https://example.com/"),
-    "claude-code-2.1.197-Write.json":
-        dict(kind="file_write", paths=("/home/dev/app/.github/workflows/x.yml",),
-             content="on: push\njobs: {}\n"),
-    "claude-code-2.1.197-mcp__testsrv__delete_repo.json":
-        dict(kind="mcp", mcp_server="testsrv", mcp_tool="delete_repo",
-             arguments={"repo": "acme/prod"}),
-    "codex-cli-0.169.0-Bash.json":
-        dict(kind="shell", command="echo pwn > /home/dev/app/pwned.txt",
-             permission_mode="bypassPermissions"),
-    "codex-cli-0.169.0-apply_patch.json":
-        dict(kind="file_write", paths=("/home/dev/app/made.txt",), content="hello"),
-    "codex-cli-0.169.0-mcp__testsrv__list_issues.json":
-        dict(kind="mcp", mcp_server="testsrv", mcp_tool="list_issues",
-             arguments={"repo": "acme/prod"}),
+# One entry per captured event: the ToolCall fields it must produce.
+EXPECTED: dict[str, list[dict]] = {
+    "claude-code-2.1.197-Bash.json": [
+        dict(tool="Bash", kind="shell", command="rm -rf ~/important", permission_mode="default")],
+    "claude-code-2.1.197-Bash_bypassPermissions.json": [
+        dict(kind="shell", command="rm -rf ~/important", permission_mode="bypassPermissions")],
+    "claude-code-2.1.197-Edit.json": [
+        dict(kind="file_write", paths=(f"{APP}/README.md",), content="hello world")],
+    "claude-code-2.1.197-Read.json": [dict(kind="file_read", paths=(f"{APP}/.env",))],
+    "claude-code-2.1.197-WebFetch.json": [dict(kind="web_fetch", url="https://example.com/")],
+    "claude-code-2.1.197-Write.json": [
+        dict(kind="file_write", paths=(f"{APP}/.github/workflows/x.yml",), content="on: push\njobs: {}\n")],
+    "claude-code-2.1.197-mcp__testsrv__delete_repo.json": [
+        dict(kind="mcp", mcp_server="testsrv", mcp_tool="delete_repo", arguments={"repo": "acme/prod"})],
+    "claude-2.1.332-PreToolUse-command-Bash-Write.json": [
+        dict(tool="Bash", kind="shell", command="echo hi", tool_use_id="toolu_2fc35d6a4fb9"),
+        dict(tool="Write", kind="file_write", paths=(f"{APP}/new.txt",), content="hello\n")],
+    "codex-cli-0.169.0-Bash.json": [
+        dict(kind="shell", command="echo pwn > /home/dev/app/pwned.txt", permission_mode="bypassPermissions",
+             tool_use_id="call_f623bc38")],
+    "codex-cli-0.169.0-apply_patch.json": [
+        dict(kind="file_write", paths=(f"{APP}/made.txt",), content="hello")],
+    "codex-cli-0.169.0-mcp__testsrv__list_issues.json": [
+        dict(kind="mcp", mcp_server="testsrv", mcp_tool="list_issues", arguments={"repo": "acme/prod"})],
 }
+# Copilot CLI 1.0.102 sent each call in both shapes: the same ToolCalls from either.
+COPILOT = {
+    "bash": [dict(tool="bash", kind="shell", command="echo hi > hi.txt",
+                  tool_use_id="copilot-2026-11-29T12:26:21.413Z")],
+    "file-tools": [
+        dict(tool="create", kind="file_write", paths=(f"{APP}/notes/new.txt",), content="hello from mock\n"),
+        dict(tool="view", kind="file_read", paths=(f"{APP}/existing.txt",)),
+        dict(tool="edit", kind="file_write", paths=(f"{APP}/existing.txt",), content="bye"),
+        dict(tool="glob", kind="file_read", paths=(APP,)),
+        dict(tool="grep", kind="file_read", paths=(APP,)),
+        dict(tool="create", kind="file_write", paths=("rel.txt",), content="relative\n")],
+    "mcp-and-subagent": [
+        dict(kind="mcp", mcp_server="echo", mcp_tool="echo_text", arguments={"text": "hi"}),
+        dict(tool="task", kind="spawn", prompt="list files"),
+        dict(kind="mcp", mcp_server="echo", mcp_tool="echo_text", session_id="63c1f02a-c575-4536-a9f6-5ba7fc59c7cb"),
+        dict(tool="task", kind="spawn", prompt="list files")],
+}
+for _group, _calls in COPILOT.items():
+    EXPECTED[f"copilot-1.0.102-preToolUse-camel-{_group}.json"] = _calls
+    EXPECTED[f"copilot-1.0.102-PreToolUse-pascal-{_group}.json"] = _calls
+
+CASES = [(name, i) for name in sorted(EXPECTED) for i in range(len(EXPECTED[name]))]
 
 
 def test_every_capture_has_an_expectation():
-    assert sorted(p.name for p in CAPTURES.glob("*.json")) == sorted(EXPECTED)
+    captured = sorted(p.name for p in CAPTURES.iterdir() if p.suffix in (".json", ".jsonl"))
+    assert captured == sorted(EXPECTED)
+    assert {name: len(events(name)) for name in captured} == {n: len(c) for n, c in EXPECTED.items()}
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_capture_parses_as_expected(name):
-    payload = load(name)
-    call = adapter_for(name).parse(payload, {})
-    assert call.agent == adapter_for(name).name
-    assert call.tool == payload["tool_name"]
-    assert call.cwd == "/home/dev/app"
-    assert call.session_id == payload["session_id"]
-    assert call.tool_use_id == payload["tool_use_id"]
-    assert call.event == "PreToolUse"
-    for field, value in EXPECTED[name].items():
+@pytest.fixture
+def home(tmp_path) -> Path:
+    """The user's home as the captures' CLIs had it: the MCP server ``echo`` declared for each."""
+    servers = {"mcpServers": {"echo": {"command": "python3", "args": [APP]}}}
+    (tmp_path / ".copilot").mkdir()
+    (tmp_path / ".copilot" / "mcp-config.json").write_text(json.dumps(servers))
+    return tmp_path
+
+
+@pytest.mark.parametrize("name, index", CASES)
+def test_capture_parses_as_expected(name, index, home):
+    event = events(name)[index]
+    adapter = adapter_for(name)
+    call = adapter.parse(event, {"HOME": str(home)})
+    assert call.agent == adapter.name and call.cwd == APP
+    session = event.get("session_id") or event.get("sessionId")
+    assert call.session_id == session
+    for field, value in EXPECTED[name][index].items():
         assert getattr(call, field) == value, field
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_capture_with_a_tool_input_of_the_wrong_type_is_refused(name):
-    from vectimus.adapter import AdapterError
-
-    payload = load(name) | {"tool_input": "not an object"}
+@pytest.mark.parametrize("name, index", CASES)
+def test_capture_with_a_tool_input_of_the_wrong_type_is_refused(name, index, home):
+    event, env = events(name)[index], {"HOME": str(home)}
+    key = next(k for k in ("tool_input", "toolArgs") if k in event)
+    if adapter_for(name).name == "copilot" and adapter_for(name).parse(event, env).kind == "mcp":
+        pytest.skip("Copilot reads an MCP tool's odd arguments leniently: the server's own business")
     with pytest.raises(AdapterError):
-        adapter_for(name).parse(payload, {})
+        adapter_for(name).parse(event | {key: [1, 2]}, env)

@@ -93,3 +93,70 @@ def test_session_end_is_answered_silently(installed):
              "reason": "exit", "transcript_path": ""}
     result = installed.call(installed.hook_command(), event)
     assert (result.rc, result.stdout) == (0, "")
+
+
+def test_skill_shell_commands_are_judged_like_bash(installed):
+    """PreSkillShellCommand (Claude Code 2.1.332): a skill's inline `!` command, shaped as captured."""
+    event = {**captured("Bash", installed), "hook_event_name": "PreSkillShellCommand",
+             "tool_use_id": "toolu_1:preamble-0", "command_name": "cleanup",
+             "command_source": "projectSettings", "invoked_by": "model"}
+    event["permission_mode"] = "default"
+    out = installed.call(installed.hook_command(), event)
+    hso = json.loads(out.stdout)["hookSpecificOutput"]
+    assert (hso["hookEventName"], hso["permissionDecision"]) == ("PreSkillShellCommand", "deny")
+    assert "vectimus-destruct-" in hso["permissionDecisionReason"]
+    event["tool_input"] = {"command": "git log --oneline -3"}
+    assert decision(installed.call(installed.hook_command(), event)) == ("allow", "")
+
+
+@pytest.mark.parametrize("source, path", [
+    ("local_settings", ".claude/settings.local.json"),
+    ("project_settings", ".claude/settings.json"),
+    ("skills", ".claude/skills/cleanup/SKILL.md"),
+])
+def test_a_config_change_during_the_session_is_not_applied(installed, source, path):
+    """ConfigChange: a rewrite of the agent's configuration (say, `disableAllHooks`) is blocked."""
+    [command] = installed.claude_hooks("ConfigChange")
+    event = {"session_id": "s1", "transcript_path": "", "cwd": str(installed.root),
+             "hook_event_name": "ConfigChange", "source": source,
+             "file_path": str(installed.root / path)}
+    out = installed.call(command, event)
+    assert out.rc == 0, out.stderr
+    answer = json.loads(out.stdout)
+    assert answer["decision"] == "block" and "vectimus-fileint-004" in answer["reason"]
+    del event["file_path"]
+    assert json.loads(installed.call(command, event).stdout)["decision"] == "block"
+
+
+def copilot_event(project, tool: str, tool_input: dict) -> dict:
+    """What Copilot CLI 1.0.102 sends to a Claude-format hook (captured PascalCase shape)."""
+    return {"hook_event_name": "PreToolUse", "session_id": "5c1299d5", "timestamp": "2026-11-29T12:26:21.413Z",
+            "cwd": str(project.root), "tool_name": tool, "tool_input": tool_input}
+
+
+COPILOT_ENV = {"COPILOT_CLI": "1", "COPILOT_PROJECT_DIR": "", "CLAUDE_PROJECT_DIR": ""}
+
+
+def test_copilot_cli_calls_through_claude_hooks_are_read_as_copilot_calls(installed):
+    env = {**COPILOT_ENV, "COPILOT_PROJECT_DIR": str(installed.root), "CLAUDE_PROJECT_DIR": str(installed.root)}
+    workflow = {"path": str(installed.root / ".github/workflows/x.yml"), "file_text": "on: push\n"}
+    out = installed.call(installed.hook_command(), copilot_event(installed, "Write", workflow), env=env)
+    answer = json.loads(out.stdout)
+    assert answer["permissionDecision"] == "deny" and "vectimus-fileint-001" in answer["permissionDecisionReason"]
+    assert answer["hookSpecificOutput"]["permissionDecision"] == "deny"
+    ordinary = {"path": "notes.txt", "file_text": "hi\n"}  # Copilot's own argument names
+    out = installed.call(installed.hook_command(), copilot_event(installed, "Write", ordinary), env=env)
+    assert json.loads(out.stdout) == {}
+    recorded = [(r["agent"], r["call"]["tool"], r["tool_use"], r["decision"]) for r in installed.receipts()]
+    stamp = "copilot-2026-11-29T12:26:21.413Z"  # Copilot sends no tool-use id: the call's timestamp
+    assert recorded == [("copilot", "create", stamp, "deny"), ("copilot", "create", stamp, "allow")]
+
+
+def test_claude_code_events_are_never_taken_for_copilot_events(installed):
+    """Copilot's shape is recognised by its environment or its payload, Claude Code's never is."""
+    event = installed.claude_event("Write", {"file_path": str(installed.root / "a.txt"), "content": "x"})
+    assert decision(installed.call(installed.hook_command(), event)) == ("allow", "")
+    assert [(r["agent"], r["call"]["tool"]) for r in installed.receipts()] == [("claude", "Write")]
+    copilot_shaped = copilot_event(installed, "Write", {"path": "b.txt", "file_text": "x"})
+    assert json.loads(installed.call(installed.hook_command(), copilot_shaped).stdout) == {}  # no env needed
+    assert installed.receipts()[-1]["agent"] == "copilot"

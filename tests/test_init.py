@@ -10,11 +10,11 @@ from vectimus.adapter import is_vectimus_command
 
 
 def settings(project) -> dict:
-    return json.loads((project.root / ".claude" / "settings.json").read_text())
+    return json.loads(project.claude_settings.read_text())
 
 
 def test_init_merges_with_existing_settings_and_is_idempotent(project):
-    path = project.root / ".claude" / "settings.json"
+    path = project.claude_settings
     path.parent.mkdir()
     existing = {"model": "opus", "permissions": {"allow": ["Bash(npm test)"]},
                 "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "./lint.sh"}]}],
@@ -58,18 +58,42 @@ def test_hook_script_ignores_the_agents_python_variables(installed, tmp_path):
 
 
 def test_remove_undoes_init_and_keeps_the_rest(project):
-    path = project.root / ".claude" / "settings.json"
+    path = project.claude_settings
     path.parent.mkdir()
     path.write_text(json.dumps({"model": "opus"}))
     project.init()
-    project.run("vectimus", "remove")
+    out = project.run("vectimus", "remove")
     assert json.loads(path.read_text()) == {"model": "opus"}
+    assert "removed the Vectimus hooks from .claude/settings.local.json" in out.stdout
 
 
-def test_remove_deletes_a_settings_file_that_only_held_our_hooks(project):
+def test_remove_deletes_a_settings_file_that_only_held_our_hooks_and_says_so(project):
     project.init()
+    out = project.run("vectimus", "remove")
+    assert not project.claude_settings.exists()
+    assert "deleted .claude/settings.local.json (it held only Vectimus hooks)" in out.stdout
+    assert "updated" not in out.stdout
+
+
+def test_remove_also_cleans_a_hook_an_earlier_version_put_in_the_shared_settings(project):
+    shared = project.root / ".claude" / "settings.json"
+    shared.parent.mkdir()
+    project.init()
+    old = json.loads(project.claude_settings.read_text())
+    shared.write_text(json.dumps({"model": "opus", **old}))
+    assert len(json.loads(project.run("vectimus", "status", "--json").stdout)["hooks"]["claude"]) == 2
     project.run("vectimus", "remove")
-    assert not (project.root / ".claude" / "settings.json").exists()
+    assert json.loads(shared.read_text()) == {"model": "opus"} and not project.claude_settings.exists()
+
+
+def test_claude_hooks_fail_closed_and_cover_skill_commands_and_config_changes(installed):
+    data = settings(installed)
+    entries = {event: [h for g in groups for h in g["hooks"]] for event, groups in data["hooks"].items()}
+    assert set(entries) == {"PreToolUse", "PreSkillShellCommand", "ConfigChange", "SessionEnd"}
+    for event in ("PreToolUse", "PreSkillShellCommand", "ConfigChange"):
+        [hook] = entries[event]
+        assert hook["onFailure"] == "block" and hook["command"] == installed.hook_command()
+    assert "onFailure" not in entries["SessionEnd"][0]  # nothing to block when a session ends
 
 
 def test_status_json_reports_hooks_and_packs(installed):
@@ -88,3 +112,63 @@ def test_interactive_init_refuses_without_a_terminal(project):
 def test_init_for_an_agent_that_is_not_installed(project):
     out = project.run("vectimus", "init", "--agent", "nosuchagent", check=False)
     assert out.returncode != 0 and "nosuchagent" in out.stderr
+
+
+def git_status(project) -> list[str]:
+    """What git status shows besides the fixture's own untracked .env."""
+    lines = project.run("git", "status", "--porcelain", "--untracked-files=all").stdout.splitlines()
+    return [line for line in lines if line != "?? .env"]
+
+
+def test_nothing_init_writes_shows_in_git_status(project):
+    project.run("vectimus", "init", "--ci")
+    assert git_status(project) == []
+    # nor anything the hook writes as it records calls
+    project.call(project.hook_command(), project.claude_event("Bash", {"command": "ls"}))
+    assert (project.root / ".vectimus" / "receipts").is_dir() and git_status(project) == []
+    # the exclusions live in the checkout's own .git/info/exclude, not in a file the team shares
+    exclude = (project.root / ".git" / "info" / "exclude").read_text()
+    assert "/.claude/settings.local.json" in exclude and "/.vectimus/config.toml" in exclude
+    project.init()  # twice: the block is not repeated
+    assert (project.root / ".git" / "info" / "exclude").read_text() == exclude
+
+
+def test_a_tracked_shared_settings_file_stays_unmodified(project):
+    shared = project.root / ".claude" / "settings.json"
+    shared.parent.mkdir()
+    shared.write_text('{"permissions": {"allow": ["Bash(npm test)"]}}\n')
+    project.run("git", "add", ".claude/settings.json")
+    project.run("git", "commit", "-qm", "team settings")
+    project.init()
+    assert shared.read_text() == '{"permissions": {"allow": ["Bash(npm test)"]}}\n'
+    assert git_status(project) == []
+
+
+def test_a_tracked_hook_file_is_changed_out_of_sight_and_the_user_is_told(project):
+    """Cursor has no local hooks file: a team's committed one gets our hook, hidden from git."""
+    hooks = project.root / ".cursor" / "hooks.json"
+    hooks.parent.mkdir()
+    team = '{"version": 1, "hooks": {"stop": [{"command": "./notify.sh"}]}}\n'
+    hooks.write_text(team)
+    project.run("git", "add", ".cursor/hooks.json")
+    project.run("git", "commit", "-qm", "team hooks")
+    out = project.run("vectimus", "init", "--ci", "--agent", "cursor", "--json")
+    notes = " ".join(json.loads(out.stdout)["notes"])
+    assert ".cursor/hooks.json is tracked by git" in notes and "this machine's paths" in notes
+    assert "--agent cursor" in hooks.read_text()
+    assert git_status(project) == []
+    project.run("git", "add", "-A")  # what an agent does before committing
+    assert project.run("git", "diff", "--cached", "--name-only").stdout.split() == [".env"]
+    project.run("git", "reset", "-q")
+    project.run("vectimus", "remove")
+    assert hooks.read_text() == team  # byte for byte, and git sees the file again
+    assert "S .cursor/hooks.json" not in project.run("git", "ls-files", "-v").stdout
+    assert git_status(project) == []
+
+
+def test_remove_takes_deleted_files_out_of_the_exclusions(project):
+    project.init()
+    project.run("vectimus", "remove")
+    exclude = (project.root / ".git" / "info" / "exclude").read_text()
+    assert "/.claude/settings.local.json" not in exclude and "/.vectimus/config.toml" in exclude
+    assert git_status(project) == []

@@ -114,18 +114,18 @@ def require_str(mapping: dict, key: str, what: str) -> str:
 
 
 def add_matcher_hook(config: dict, event: str, command: str, *, matcher: str | None = "*",
-                     timeout: int = 30) -> None:
+                     timeout: int = 30, fields: dict | None = None, wrapped: bool = True) -> None:
     """Put ``command`` in a Claude-style ``hooks.<event>`` matcher group, replacing an older one of ours.
 
-    Other hooks and groups are kept; running it twice changes nothing.
+    ``fields`` are further keys of the hook entry (``onFailure``, a name); ``wrapped=False`` puts
+    the events at the top level of ``config`` (Factory Droid's ``hooks.json``). Other hooks and
+    groups are kept; running it twice changes nothing.
     """
-    hooks = config.setdefault("hooks", {})
-    if not isinstance(hooks, dict):
-        raise ValueError("'hooks' is not a JSON object")
+    hooks = _hooks_table(config, wrapped, create=True)
     groups = hooks.setdefault(event, [])
     if not isinstance(groups, list):
-        raise ValueError(f"'hooks.{event}' is not a JSON array")
-    entry = {"type": "command", "command": command, "timeout": timeout}
+        raise ValueError(f"'{event}' hooks are not a JSON array")
+    entry = {"type": "command", "command": command, "timeout": timeout, **(fields or {})}
     for group in groups:
         for i, hook in enumerate(group.get("hooks", []) if isinstance(group, dict) else []):
             if isinstance(hook, dict) and is_vectimus_command(hook.get("command")):
@@ -137,7 +137,17 @@ def add_matcher_hook(config: dict, event: str, command: str, *, matcher: str | N
     groups.append(group)
 
 
-def remove_matcher_hooks(config: dict) -> bool:
+def _hooks_table(config: dict, wrapped: bool, *, create: bool = False) -> dict | None:
+    """The object whose keys are hook events: ``config["hooks"]``, or ``config`` itself."""
+    if not wrapped:
+        return config
+    hooks = config.setdefault("hooks", {}) if create else config.get("hooks")
+    if create and not isinstance(hooks, dict):
+        raise ValueError("'hooks' is not a JSON object")
+    return hooks if isinstance(hooks, dict) else None
+
+
+def remove_matcher_hooks(config: dict, *, wrapped: bool = True) -> bool:
     """Remove every Vectimus command from a Claude-style ``hooks`` table; True if anything changed."""
     def keep(groups: list) -> list:
         kept_groups = []
@@ -152,13 +162,13 @@ def remove_matcher_hooks(config: dict) -> bool:
             kept_groups.append(group)
         return kept_groups
 
-    return _prune_hooks(config, keep)
+    return _prune_hooks(config, keep, wrapped=wrapped)
 
 
-def matcher_hook_commands(config: dict, event: str) -> list[str]:
+def matcher_hook_commands(config: dict, event: str, *, wrapped: bool = True) -> list[str]:
     """The Vectimus commands in a Claude-style ``hooks.<event>`` table."""
     found = []
-    for group in (config.get("hooks") or {}).get(event) or []:
+    for group in (_hooks_table(config, wrapped) or {}).get(event) or []:
         for hook in (group.get("hooks") or []) if isinstance(group, dict) else []:
             if isinstance(hook, dict) and is_vectimus_command(hook.get("command")):
                 found.append(hook["command"])
@@ -212,11 +222,11 @@ def remove_flat_hooks(config: dict, *, key: str = "command") -> bool:
         h for h in entries if not (isinstance(h, dict) and is_vectimus_command(h.get(key)))])
 
 
-def _prune_hooks(config: dict, keep: Callable[[list], list]) -> bool:
-    """Replace each ``hooks.<event>`` list by ``keep(list)``, dropping events and a ``hooks`` table
-    left empty; True if anything changed."""
-    hooks = config.get("hooks")
-    if not isinstance(hooks, dict):
+def _prune_hooks(config: dict, keep: Callable[[list], list], *, wrapped: bool = True) -> bool:
+    """Replace each event's list by ``keep(list)``, dropping events (and a ``hooks`` table) left
+    empty; True if anything changed."""
+    hooks = _hooks_table(config, wrapped)
+    if hooks is None:
         return False
     changed = False
     for event in list(hooks):
@@ -230,7 +240,7 @@ def _prune_hooks(config: dict, keep: Callable[[list], list]) -> bool:
                 hooks[event] = kept
             else:
                 del hooks[event]
-    if not hooks:
+    if wrapped and not hooks:
         del config["hooks"]
     return changed
 
@@ -269,10 +279,23 @@ class MatcherHooksAdapter(AgentAdapter):
 
     #: The project-relative JSON file holding the agent's ``hooks`` table.
     hooks_file: str = ""
+    #: Files earlier versions installed into: still read by ``installed_commands`` and cleaned by
+    #: ``uninstall`` (install leaves them alone: one may be tracked by git).
+    former_hooks_files: tuple[str, ...] = ()
     #: Each event the hook is installed for, with its matcher (None: the event takes none).
     hook_events: dict[str, str | None] = {"PreToolUse": "*"}
+    #: Events that carry a tool call (the first one is where installed commands are looked up).
+    tool_events: tuple[str, ...] = ("PreToolUse",)
     #: Events that end a session (answered by sealing the receipt log).
     session_events: tuple[str, ...] = ("SessionEnd", "Stop")
+    #: False when the file holds the events at its top level, without a ``hooks`` key.
+    wrapped: bool = True
+    #: The hook timeout, in the unit the agent reads.
+    timeout: int = 30
+
+    def hook_fields(self, event: str) -> dict:
+        """Further keys of the hook entry for ``event`` (fail-closed switches, a name)."""
+        return {}
 
     def event_cwd(self, event: dict, env: dict[str, str]) -> str:
         """The call's working directory (subclasses may fall back or insist)."""
@@ -295,25 +318,32 @@ class MatcherHooksAdapter(AgentAdapter):
         session = str(event.get("session_id") or "")
         if name in self.session_events:
             return SessionEvent(agent=self.name, event=name, cwd=cwd, project_dir=project, session_id=session)
-        if name != "PreToolUse":
+        if name not in self.tool_events:
             raise AdapterError(f"unsupported hook event {name!r}")
         tool = event.get("tool_name")
         if not isinstance(tool, str) or not tool:
-            raise AdapterError("PreToolUse event without a tool_name")
+            raise AdapterError(f"{name} event without a tool_name")
         return tool, dict(cwd=cwd or project, project_dir=project, event=name, session_id=session,
                           tool_use_id=str(event.get("tool_use_id") or ""),
                           permission_mode=str(event.get("permission_mode") or ""), raw=event)
+
+    def _remove(self, config: dict) -> bool:
+        return remove_matcher_hooks(config, wrapped=self.wrapped)
 
     def install(self, project, command, *, ci):
         path = project / self.hooks_file
         config = read_json_config(path)
         for event, matcher in self.hook_events.items():
-            add_matcher_hook(config, event, command, matcher=matcher)
+            add_matcher_hook(config, event, command, matcher=matcher, timeout=self.timeout,
+                             fields=self.hook_fields(event), wrapped=self.wrapped)
         write_json_config(path, config)
         return [path]
 
     def uninstall(self, project):
-        return uninstall_json_hooks(project / self.hooks_file, remove_matcher_hooks)
+        return [f for name in (self.hooks_file, *self.former_hooks_files)
+                for f in uninstall_json_hooks(project / name, self._remove)]
 
     def installed_commands(self, project):
-        return matcher_hook_commands(read_json_config(project / self.hooks_file), "PreToolUse")
+        return [c for name in (self.hooks_file, *self.former_hooks_files)
+                for c in matcher_hook_commands(read_json_config(project / name), self.tool_events[0],
+                                               wrapped=self.wrapped)]

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from vectimus.adapter import AgentAdapter
 from vectimus.config_edit import edit_project_config, is_trusted, table, untrust_project
-from vectimus.locations import PROJECT_DIR, project_config
+from vectimus.git_exclude import keep_out_of_status, restore_status
+from vectimus.locations import project_config
 
 
 def vectimus_executable() -> list[str]:
@@ -97,24 +98,14 @@ def init_project(project: Path, adapters: list[AgentAdapter], *, ci: bool,
         from vectimus.receipts.keys import ci_job_id, create_ci_key
 
         result.files.append(create_ci_key(user_home(), project, ci_job_id(os.environ)))
-    result.files.append(ignore_receipts(project))
     for adapter in adapters:
         result.files.extend(adapter.install(project, hook_command(adapter.name), ci=ci))
         result.agents.append(adapter.name)
         note = getattr(adapter, "install_note", None)
         if callable(note) and note(project):
             result.notes.append(note(project))
+    result.notes.extend(keep_out_of_status(project, result.files))
     return result
-
-
-def ignore_receipts(project: Path) -> Path:
-    """Keep the receipt log out of git: it belongs to this checkout (public keys stay committable)."""
-    path = project / PROJECT_DIR / ".gitignore"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = path.read_text().splitlines() if path.exists() else []
-    if "receipts/" not in lines:
-        path.write_text("\n".join([*lines, "receipts/"]) + "\n")
-    return path
 
 
 def remove_project(project: Path, adapters: list[AgentAdapter]) -> list[Path]:
@@ -128,6 +119,7 @@ def remove_project(project: Path, adapters: list[AgentAdapter]) -> list[Path]:
                 doc["agents"] = []
         edit_project_config(project, mutate)
     untrust_project(project)
+    restore_status(project, changed)
     return changed
 
 

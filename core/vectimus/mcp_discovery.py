@@ -51,7 +51,7 @@ class Source:
 
     agent: str
     path: str                 # relative to the project, or starting with "~/"
-    kind: str = "json"        # json | claude-user | codex-toml
+    kind: str = "json"        # json | claude-user | codex-toml | opencode
 
 
 # Project files first, then the user's; the order is the order of ``vectimus mcp list``.
@@ -62,12 +62,17 @@ SOURCES: tuple[Source, ...] = (
     Source("copilot", ".github/mcp.json"),
     Source("gemini", ".gemini/settings.json"),
     Source("codex", ".codex/config.toml", "codex-toml"),
+    Source("droid", ".factory/mcp.json"),
+    Source("opencode", "opencode.json", "opencode"),
+    Source("opencode", ".opencode/opencode.json", "opencode"),
     Source("claude", "~/.claude.json", "claude-user"),
     Source("claude", "~/.claude/settings.json"),
     Source("cursor", "~/.cursor/mcp.json"),
     Source("copilot", "~/.copilot/mcp-config.json"),
     Source("gemini", "~/.gemini/settings.json"),
     Source("codex", "~/.codex/config.toml", "codex-toml"),
+    Source("droid", "~/.factory/mcp.json"),
+    Source("opencode", "~/.config/opencode/opencode.json", "opencode"),
 )
 
 
@@ -120,6 +125,13 @@ def _read_source(source: Source, path: Path, project: Path) -> Iterator[McpServe
     data = json.loads(text) if text.strip() else {}
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
+    if source.kind == "opencode":  # "mcp": {name: {"type": "local", "command": [argv…]} | {"url": …}}
+        for name, spec in (data.get("mcp") or {}).items() if isinstance(data.get("mcp"), dict) else ():
+            argv = spec.get("command") if isinstance(spec, dict) else None
+            if isinstance(argv, list) and argv:
+                spec = {**spec, "command": str(argv[0]), "args": argv[1:]}
+            yield from _servers({name: spec}, source.path, source.agent)
+        return
     for key in ("mcpServers", "servers"):
         yield from _servers(data.get(key), source.path, source.agent)
     if source.kind == "claude-user":
@@ -158,6 +170,23 @@ def _servers(table: Any, declared_in: str, agent: str) -> Iterator[McpServer]:
             url=url,
             enabled=spec.get("enabled", True) is not False and spec.get("disabled", False) is not True,
         )
+
+
+def declared_tool(tool: str, project: Path, home: Path, agent: str,
+                  spellings: tuple[str, ...]) -> tuple[str, str] | None:
+    """``(server, tool)`` when ``tool`` is how ``agent`` names a tool of a server it declares.
+
+    ``spellings`` are the agent's prefixes with ``{server}`` in them (``"{server}-"``,
+    ``"mcp_{server}_"``); the longest declared server that fits wins (``a_b_c`` is server ``a_b``'s
+    tool ``c`` when ``a_b`` is declared).
+    """
+    best: tuple[int, str, str] | None = None  # (prefix length, server, tool)
+    for server in discover(project, home, agents=(agent,)):
+        for spelling in spellings:
+            prefix = spelling.format(server=server.name)
+            if tool.startswith(prefix) and len(tool) > len(prefix) and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), server.name, tool[len(prefix):])
+    return (best[1], best[2]) if best else None
 
 
 # --------------------------------------------------------------------------- the allow-list

@@ -175,12 +175,13 @@ def throwaway_project(packs: list[Pack]) -> Iterator[tuple[Path, Path, str, dict
 
 
 def _hook_command(root: Path) -> str:
-    settings = json.loads((root / ".claude" / "settings.json").read_text())
-    for group in settings.get("hooks", {}).get("PreToolUse", []):
-        for hook in group.get("hooks", []):
-            if "vectimus" in hook.get("command", ""):
-                return hook["command"]
-    raise PolicyError("vectimus init wrote no Claude Code hook")
+    from vectimus.plugins import find_agent
+
+    claude = find_agent("claude")
+    commands = claude.installed_commands(root) if claude is not None else []
+    if not commands:
+        raise PolicyError("vectimus init wrote no Claude Code hook")
+    return commands[0]
 
 
 def run_examples(packs: list[Pack], *, jobs: int = 4,

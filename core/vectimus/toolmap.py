@@ -55,7 +55,17 @@ CLAUDE_TOOLS: dict[str, ToolSpec] = {
     "KillShell": ToolSpec("internal"),
     "KillBash": ToolSpec("internal"),
     "TaskOutput": ToolSpec("internal"),
+    "TaskStop": ToolSpec("internal"),
+    "TaskCreate": ToolSpec("internal"),
+    "TaskGet": ToolSpec("internal"),
+    "TaskList": ToolSpec("internal"),
+    "TaskUpdate": ToolSpec("internal"),
+    "ToolSearch": ToolSpec("internal"),
+    "ListAgents": ToolSpec("internal"),
     "ListMcpResourcesTool": ToolSpec("internal"),
+    # Loads a skill's instructions. Its inline `!` commands reach the hook as PreSkillShellCommand
+    # (Claude Code 2.1.332; 2.1.197 runs them unhooked, whatever is answered here).
+    "Skill": ToolSpec("internal"),
 }
 
 

@@ -86,7 +86,7 @@ def run(command: str, event: dict, setup: Setup, extra_env: dict | None = None) 
 # --------------------------------------------------------------------------- Claude Code
 
 def claude_command(project: Path) -> str:
-    settings = json.loads((project / ".claude" / "settings.json").read_text())
+    settings = json.loads((project / ".claude" / "settings.local.json").read_text())
     [group] = settings["hooks"]["PreToolUse"]
     [hook] = group["hooks"]
     return hook["command"]

@@ -1,8 +1,9 @@
-"""Install and run the real agent CLIs (npm packages) against a local mock model, offline.
+"""Install and run the real agent CLIs (npm packages) against the local mock model, offline.
 
-The environment each CLI gets is built from scratch (no inherited API keys, proxies or config):
-a temporary HOME, the mock's address as the API base URL, and every telemetry, error-reporting
-and update check switched off.
+Each CLI is pinned (``CLIS``: the oldest version the suite keeps proving and the newest seen) and
+installed with npm once into a cache. The environment each run gets is built from scratch (no
+inherited API keys, proxies or config): a temporary HOME, the mock's address as the model API,
+and every telemetry, error-reporting, update and download switched off.
 """
 
 from __future__ import annotations
@@ -14,41 +15,63 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-CLAUDE_PACKAGE = "@anthropic-ai/claude-code"
-CLAUDE_VERSION = "2.1.197"
-CODEX_PACKAGE = "@openai/codex"
-CODEX_VERSION = "0.169.0"
+RUN_TIMEOUT = 240  # seconds; a run normally takes 1-25 s
 
-RUN_TIMEOUT = 120  # seconds; one run normally takes 1-3 s
+
+@dataclass(frozen=True)
+class Cli:
+    """One agent CLI on npm: its package, the versions the suite runs, its binary's path."""
+
+    agent: str
+    package: str
+    versions: tuple[str, ...]
+    binary: str  # below node_modules/
+
+
+CLIS = {cli.agent: cli for cli in (
+    Cli("claude", "@anthropic-ai/claude-code", ("2.1.197", "2.1.332"), ".bin/claude"),
+    Cli("codex", "@openai/codex", ("0.169.0", "0.171.0"), ".bin/codex"),
+)}
 
 
 def cache_root() -> Path:
-    """Where pinned CLI installs are kept between runs (``VECTIMUS_AGENTS_CACHE`` overrides)."""
+    """Where pinned installs are kept between runs (``VECTIMUS_AGENTS_CACHE`` overrides)."""
     override = os.environ.get("VECTIMUS_AGENTS_CACHE")
     return Path(override) if override else Path.home() / ".cache" / "vectimus-test-agents"
 
 
-def install_cli(package: str, version: str, binary: str) -> Path:
-    """Install ``package@version`` with npm into the cache (once) and return its binary.
+def npm_prefix(package: str, version: str) -> Path:
+    return cache_root() / f"{package.replace('/', '__').lstrip('@')}-{version}"
 
-    A cached install that does not report ``version`` (interrupted, tampered) is installed anew.
+
+def npm_install(package: str, version: str, ready) -> Path:
+    """``npm install package@version`` into its cache prefix once; ``ready(prefix)`` says it is whole.
+
+    A cached install that is not ready (interrupted, tampered) is installed anew.
     """
-    prefix = cache_root() / f"{package.replace('/', '__').lstrip('@')}-{version}"
-    exe = prefix / "node_modules" / ".bin" / binary
-    if reports_version(exe, version):
-        return exe
+    prefix = npm_prefix(package, version)
+    if ready(prefix):
+        return prefix
     npm = shutil.which("npm")
     if npm is None:
         raise FileNotFoundError("npm")
     shutil.rmtree(prefix, ignore_errors=True)
     prefix.mkdir(parents=True)
     proc = subprocess.run(
-        [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--no-save",
+        [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--save-exact",
          "--loglevel=error", f"{package}@{version}"],
-        capture_output=True, text=True, timeout=600)
-    if proc.returncode != 0 or not reports_version(exe, version):
+        capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0 or not ready(prefix):
         raise RuntimeError(f"npm install {package}@{version} failed:\n{proc.stderr[-3000:]}")
-    return exe
+    return prefix
+
+
+def install_cli(cli: Cli, version: str) -> Path:
+    """The binary of ``cli`` at ``version`` (installed into the cache the first time)."""
+    def ready(prefix: Path) -> bool:
+        return reports_version(prefix / "node_modules" / cli.binary, version)
+
+    return npm_install(cli.package, version, ready) / "node_modules" / cli.binary
 
 
 def reports_version(exe: Path, version: str) -> bool:
@@ -87,70 +110,77 @@ class Run:
                 f"\n--- stderr\n{self.stderr[-4000:]}")
 
 
-def _run(args: list[str], cwd: Path, env: dict[str, str]) -> Run:
-    proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL)
-    return Run(args, proc.returncode, proc.stdout, proc.stderr)
+@dataclass
+class Launch:
+    """How to start one CLI session: the project, its HOME, the mock, what else the test wants."""
+
+    exe: Path
+    project: Path
+    home: Path
+    base_url: str
+    prompt: str = "go"
+    extra_path: tuple[Path, ...] = ()
+    wrapper: tuple[str, ...] = ()  # prefixes the command (e.g. strace)
+    mcp_server: tuple[str, list[str]] | None = None  # (name, argv) of a stdio MCP server to declare
+    options: dict | None = None  # agent-specific (permission_mode, allowed_tools, …)
+    extra_env: dict | None = None  # given to the CLI, and so to its hooks
+
+    def run(self, args: list[str], env: dict[str, str]) -> Run:
+        argv = [*self.wrapper, str(self.exe), *args]
+        proc = subprocess.run(argv, cwd=self.project, env=env, capture_output=True, text=True,
+                              timeout=RUN_TIMEOUT, stdin=subprocess.DEVNULL)
+        return Run(argv, proc.returncode, proc.stdout, proc.stderr)
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return base_env(self.home, list(self.extra_path)) | (self.extra_env or {}) | extra
+
+    def option(self, name: str, default=None):
+        return (self.options or {}).get(name, default)
 
 
-def run_claude(exe: Path, project: Path, home: Path, base_url: str, prompt: str = "go", *,
-               permission_mode: str | None = None, allowed_tools: list[str] = (),
-               extra_path: list[Path] = (), wrapper: list[str] = ()) -> Run:
-    """``claude -p PROMPT`` in ``project`` against the mock at ``base_url``.
-
-    ``allowed_tools`` is the ``--allowedTools`` list a CI workflow gives Claude Code so that it
-    runs those tools without a prompt; ``wrapper`` prefixes the command (e.g. strace).
-    """
-    env = base_env(home, extra_path) | {
-        "ANTHROPIC_BASE_URL": base_url,
-        "ANTHROPIC_API_KEY": "sk-test",
-        "DISABLE_TELEMETRY": "1",
-        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-        "DISABLE_AUTOUPDATER": "1",
-        "DISABLE_ERROR_REPORTING": "1",
-        "DISABLE_BUG_COMMAND": "1",
-    }
-    args = [*wrapper, str(exe), "-p", prompt, "--output-format", "json"]
-    if permission_mode:
-        args += ["--permission-mode", permission_mode]
-    if allowed_tools:
-        args += ["--allowedTools", ",".join(allowed_tools)]
-    return _run(args, project, env)
+def write_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
-def write_codex_home(codex_home: Path, base_url: str, project: Path, extra_config: str = "") -> None:
-    """A CODEX_HOME whose config points Codex at the mock, trusts ``project``, plus ``extra_config``."""
+def run_claude(launch: Launch) -> Run:
+    """``claude -p`` (options: ``permission_mode``; ``allowed_tools``, what a CI workflow lets it run)."""
+    if launch.mcp_server:
+        name, argv = launch.mcp_server
+        write_json(launch.project / ".mcp.json", {"mcpServers": {name: {"command": argv[0], "args": argv[1:]}}})
+        local = launch.project / ".claude" / "settings.local.json"  # where init put the hooks
+        settings = json.loads(local.read_text()) if local.exists() else {}
+        write_json(local, {**settings, "enableAllProjectMcpServers": True})
+    env = launch.env(ANTHROPIC_BASE_URL=launch.base_url, ANTHROPIC_API_KEY="sk-test", DISABLE_TELEMETRY="1",
+                     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1", DISABLE_AUTOUPDATER="1",
+                     DISABLE_ERROR_REPORTING="1", DISABLE_BUG_COMMAND="1")
+    args = ["-p", launch.prompt, "--output-format", "json"]
+    if launch.option("permission_mode"):
+        args += ["--permission-mode", launch.option("permission_mode")]
+    if launch.option("allowed_tools"):
+        args += ["--allowedTools", ",".join(launch.option("allowed_tools"))]
+    return launch.run(args, env)
+
+
+def run_codex(launch: Launch) -> Run:
+    """``codex exec`` with a CODEX_HOME pointing Codex at the mock and trusting the project."""
+    codex_home = launch.home / ".codex"
+    config = (
+        'model = "gpt-5.5"\nmodel_provider = "mock"\napproval_policy = "never"\n'
+        'sandbox_mode = "danger-full-access"\ncheck_for_update_on_startup = false\n'
+        f'\n[model_providers.mock]\nname = "mock"\nbase_url = {json.dumps(launch.base_url + "/v1")}\n'
+        'wire_api = "responses"\nenv_key = "VECTIMUS_TEST_MOCK_KEY"\n'
+        "request_max_retries = 0\nstream_max_retries = 0\n"
+        "\n[features]\nhooks = true\nplugins = false\n\n[analytics]\nenabled = false\n"
+        f'\n[projects.{json.dumps(str(launch.project))}]\ntrust_level = "trusted"\n')
+    if launch.mcp_server:
+        name, argv = launch.mcp_server
+        config += f"\n[mcp_servers.{name}]\ncommand = {json.dumps(argv[0])}\nargs = {json.dumps(argv[1:])}\n"
     codex_home.mkdir(parents=True, exist_ok=True)
-    (codex_home / "config.toml").write_text(
-        'model = "gpt-5.5"\n'
-        'model_provider = "mock"\n'
-        'approval_policy = "never"\n'
-        'sandbox_mode = "danger-full-access"\n'
-        "check_for_update_on_startup = false\n"
-        "\n[model_providers.mock]\n"
-        'name = "mock"\n'
-        f"base_url = {json.dumps(base_url + '/v1')}\n"
-        'wire_api = "responses"\n'
-        'env_key = "VECTIMUS_TEST_MOCK_KEY"\n'
-        "request_max_retries = 0\n"
-        "stream_max_retries = 0\n"
-        "\n[features]\nhooks = true\nplugins = false\n"
-        "\n[analytics]\nenabled = false\n"
-        f"\n[projects.{json.dumps(str(project))}]\ntrust_level = \"trusted\"\n"
-        + extra_config,
-        encoding="utf-8")
+    (codex_home / "config.toml").write_text(config, encoding="utf-8")
+    env = launch.env(CODEX_HOME=str(codex_home), VECTIMUS_TEST_MOCK_KEY="sk-test", OTEL_SDK_DISABLED="true")
+    return launch.run(["exec", "--json", "--skip-git-repo-check", "--dangerously-bypass-hook-trust",
+                       launch.prompt], env)
 
 
-def run_codex(exe: Path, project: Path, home: Path, base_url: str, prompt: str = "go", *,
-              extra_config: str = "", extra_path: list[Path] = (), wrapper: list[str] = ()) -> Run:
-    """``codex exec PROMPT`` in ``project`` against the mock at ``base_url`` (``wrapper`` prefixes it)."""
-    codex_home = home / ".codex"
-    write_codex_home(codex_home, base_url, project, extra_config)
-    env = base_env(home, extra_path) | {
-        "CODEX_HOME": str(codex_home),
-        "VECTIMUS_TEST_MOCK_KEY": "sk-test",
-        "OTEL_SDK_DISABLED": "true",
-    }
-    args = [*wrapper, str(exe), "exec", "--json", "--skip-git-repo-check", "--dangerously-bypass-hook-trust",
-            prompt]
-    return _run(args, project, env)
+RUNNERS = {"claude": run_claude, "codex": run_codex}

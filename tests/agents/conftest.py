@@ -1,9 +1,13 @@
 """Fixtures for the real-agent suite (``make test-agents``, ``pytest -m agents``).
 
-Every test here is marked ``agents``. The pinned CLIs are installed with npm once into a cache
-(``~/.cache/vectimus-test-agents/``, or ``$VECTIMUS_AGENTS_CACHE``) and reused; without npm the
-suite is skipped with a message saying so. Nothing reaches the internet: the CLIs talk only to
-the scripted mock model on 127.0.0.1 and their telemetry and update checks are off.
+Every test here is marked ``agents``. The pinned CLIs (``agentcli.CLIS``) are installed with npm
+once into a cache (``~/.cache/vectimus-test-agents/``, or ``$VECTIMUS_AGENTS_CACHE``) and reused;
+without npm the suite is skipped with a message saying so. Nothing reaches the internet: the
+CLIs talk only to the scripted mock model on 127.0.0.1 and their telemetry and update checks are
+off (``test_plumbing.py`` watches their connections).
+
+Each agent's name (``claude``, ``codex``…) is a fixture: that CLI (each pinned version) in a
+project where ``vectimus init --ci`` has run; ``agent`` is every one of them.
 """
 
 from __future__ import annotations
@@ -14,25 +18,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
 
 import agentcli
-from harness import HERE, Agent
+from harness import CASES, HERE, Agent, cli_exe
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.agents)
-
-
-def _install(package: str, version: str, binary: str) -> Path:
-    if shutil.which("npm") is None:
-        pytest.skip(f"npm is not installed: cannot install {package}@{version} for the agent suite")
-    root = agentcli.cache_root()
-    root.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(root / ".install.lock"), timeout=900):
-        return agentcli.install_cli(package, version, binary)
 
 
 @pytest.fixture
@@ -49,25 +43,23 @@ def tmp_path() -> Iterator[Path]:
     shutil.rmtree(path, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def claude_exe() -> Path:
-    """The pinned Claude Code CLI binary."""
-    return _install(agentcli.CLAUDE_PACKAGE, agentcli.CLAUDE_VERSION, "claude")
+def _agent_fixture(name: str):
+    cli = agentcli.CLIS[name]
+
+    @pytest.fixture(name=name, params=cli.versions)
+    def fixture(request, installed) -> Agent:
+        return Agent(name, cli_exe(name, request.param), request.param, installed)
+
+    fixture.__doc__ = f"{name} (each pinned version) in a project where ``vectimus init --ci`` has run."
+    return fixture
 
 
-@pytest.fixture(scope="session")
-def codex_exe() -> Path:
-    """The pinned Codex CLI binary."""
-    return _install(agentcli.CODEX_PACKAGE, agentcli.CODEX_VERSION, "codex")
+for _name in agentcli.CLIS:
+    globals()[_name] = _agent_fixture(_name)
 
 
-@pytest.fixture
-def claude(claude_exe, installed) -> Agent:
-    """Claude Code in a project where ``vectimus init --ci`` has run."""
-    return Agent("claude", claude_exe, installed.root, installed.home)
-
-
-@pytest.fixture
-def codex(codex_exe, installed) -> Agent:
-    """The Codex CLI in a project where ``vectimus init --ci`` has run."""
-    return Agent("codex", codex_exe, installed.root, installed.home)
+@pytest.fixture(params=CASES, ids=[f"{a}-{v}" for a, v in CASES])
+def agent(request, installed) -> Agent:
+    """Every agent CLI at every pinned version, in a project where ``vectimus init --ci`` has run."""
+    name, version = request.param
+    return Agent(name, cli_exe(name, version), version, installed)

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import pytest
+from filelock import FileLock
 
 import agentcli
-from mockmodel import AnthropicMock, MockModel, ResponsesMock, ToolUse
+from dialects import DIALECTS, Dialect
+from mockmodel import MockModel, ToolResult
 
 HERE = Path(__file__).parent
 MCP_SERVER = HERE / "mcp_stdio_server.py"
@@ -16,17 +22,35 @@ BIN = Path(sys.executable).parent  # on the agent's PATH: `vectimus ...` typed b
 # What a CI workflow lets Claude Code run without a prompt (--allowedTools), so that in the
 # default permission mode only the hook stands between the model and the tool.
 CLAUDE_ALLOWED_TOOLS = ["Bash", "Read", "Write", "Edit", "mcp__testsrv"]
+# Every (agent, version) the suite runs.
+CASES = [(cli.agent, version) for cli in agentcli.CLIS.values() for version in cli.versions]
+_installed: dict[tuple[str, str], Path] = {}
+
+
+def cli_exe(agent: str, version: str) -> Path:
+    """The pinned CLI binary (installed into the cache once, under a lock shared by the workers)."""
+    key = (agent, version)
+    if key not in _installed:
+        cli = agentcli.CLIS[agent]
+        if shutil.which("npm") is None:
+            pytest.skip(f"npm is not installed: cannot install {cli.package}@{version} for the agent suite")
+        root = agentcli.cache_root()
+        root.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(root / ".install.lock"), timeout=1800):
+            _installed[key] = agentcli.install_cli(cli, version)
+    return _installed[key]
 
 
 @dataclass
 class Session:
-    """One finished agent session: the CLI run, and what the mock model saw."""
+    """One finished agent session: the CLI run, what the mock model saw, the receipts it left."""
 
     run: agentcli.Run
     model: MockModel
     mcp_log: Path
+    receipts: list[dict]
 
-    def result(self, step: int, index: int = 0):
+    def result(self, step: int, index: int = 0) -> ToolResult:
         """What came back to the model for a scripted tool call (fails with the run's output)."""
         try:
             return self.model.result(step, index)
@@ -47,46 +71,67 @@ class Agent:
 
     name: str
     exe: Path
-    root: Path
-    home: Path
-    mcp_log: Path = field(init=False)
+    version: str
+    project: Any  # conftest.Project: the git repository (and HOME) the CLI runs in
     mcp_server: str | None = field(default=None, init=False)
 
-    def __post_init__(self):
-        self.mcp_log = self.home / "mcp-calls.jsonl"
+    @property
+    def root(self) -> Path:
+        return self.project.root
 
-    def mcp_server_command(self) -> list[str]:
-        return [sys.executable, str(MCP_SERVER), str(self.mcp_log)]
+    @property
+    def home(self) -> Path:
+        return self.project.home
+
+    @property
+    def mcp_log(self) -> Path:
+        return self.home / "mcp-calls.jsonl"
+
+    @property
+    def speaks(self) -> Dialect:
+        """How this agent's model spells calls, and how it reports a refused one."""
+        return DIALECTS[self.name](self.root)
+
+    def at_least(self, version: str) -> bool:
+        """Whether this CLI is ``version`` or newer."""
+        def key(v: str) -> tuple[int, ...]:
+            return tuple(int(p) for p in v.split("."))
+        return key(self.version) >= key(version)
+
+    def receipts(self) -> list[dict]:
+        """Every receipt in the project's log."""
+        return self.project.receipts() if (self.root / ".vectimus").is_dir() else []
 
     def declare_mcp_server(self, name: str = "testsrv") -> None:
-        """Declare the test MCP server the way a user would for this agent."""
-        cmd = self.mcp_server_command()
-        if self.name == "claude":
-            (self.root / ".mcp.json").write_text(json.dumps(
-                {"mcpServers": {name: {"command": cmd[0], "args": cmd[1:]}}}, indent=2))
-            (self.root / ".claude" / "settings.local.json").write_text(
-                json.dumps({"enableAllProjectMcpServers": True}))
-        # Codex reads [mcp_servers.*] from its config.toml, written per run (see session()).
+        """Declare the test MCP server (each run writes it where this agent reads servers)."""
         self.mcp_server = name
 
-    def session(self, steps: list[list[ToolUse]], *, permission_mode: str | None = None,
-                wrapper: list[str] = ()) -> Session:
-        """Run the CLI once; the mock model makes the scripted tool calls in order."""
-        mock_cls = AnthropicMock if self.name == "claude" else ResponsesMock
-        with mock_cls(steps) as model:
-            if self.name == "claude":
-                run = agentcli.run_claude(self.exe, self.root, self.home, model.base_url,
-                                          permission_mode=permission_mode,
-                                          allowed_tools=CLAUDE_ALLOWED_TOOLS, extra_path=[BIN],
-                                          wrapper=wrapper)
-            else:
-                extra = ""
-                if self.mcp_server:
-                    cmd = self.mcp_server_command()
-                    extra = (f"\n[mcp_servers.{self.mcp_server}]\ncommand = {json.dumps(cmd[0])}\n"
-                             f"args = {json.dumps(cmd[1:])}\n")
-                run = agentcli.run_codex(self.exe, self.root, self.home, model.base_url,
-                                         extra_config=extra, extra_path=[BIN], wrapper=wrapper)
+    def session(self, steps: list, *, expect_receipts: int | None = None, wrapper: list[str] = (),
+                **options) -> Session:
+        """Run the CLI once; the mock model makes the scripted tool calls in order.
+
+        Every tool call the agent must hook has to leave exactly one receipt (``expect_receipts``
+        overrides the count where the CLI itself refuses a call before its hook): an agent that
+        skipped its hook, or a call recorded twice, fails the test here.
+        """
+        if self.name == "claude":
+            options.setdefault("allowed_tools", CLAUDE_ALLOWED_TOOLS)
+            options["allowed_tools"] = [*options["allowed_tools"], *options.pop("extra_tools", [])]
+        before = len(self.receipts())
+        mcp = (self.mcp_server, [sys.executable, str(MCP_SERVER), str(self.mcp_log)]) if self.mcp_server else None
+        with MockModel(steps) as model:
+            # the hooks' resident evaluator: one per test worker, stopped when the worker ends
+            runtime = {"XDG_RUNTIME_DIR": self.project.env["XDG_RUNTIME_DIR"]}
+            launch = agentcli.Launch(self.exe, self.root, self.home, model.base_url, extra_path=(BIN,),
+                                     wrapper=tuple(wrapper), mcp_server=mcp, options=options,
+                                     extra_env=runtime)
+            run = agentcli.RUNNERS[self.name](launch)
         assert run.returncode == 0, run.describe()
         assert not model.unhandled, f"mock got requests it cannot answer: {model.unhandled}"
-        return Session(run, model, self.mcp_log)
+        receipts = self.receipts()[before:]
+        hooked = sum(1 for call in model.issued.values() if call.hooked)
+        expected = hooked if expect_receipts is None else expect_receipts
+        assert len(receipts) == expected, (
+            f"{len(receipts)} receipts for {expected} hooked tool calls: "
+            f"{[(r['call']['tool'], r['decision']) for r in receipts]}\n{run.describe()}")
+        return Session(run, model, self.mcp_log, receipts)

@@ -21,5 +21,5 @@ def run_session(project, session: str = "report-session") -> None:
     command = project.hook_command()
     for tool, tool_input in calls:
         project.call(command, project.claude_event(tool, tool_input, session_id=session))
-    end = json.loads((root / ".claude" / "settings.json").read_text())["hooks"]["SessionEnd"][0]["hooks"][0]["command"]
+    [end] = project.claude_hooks("SessionEnd")
     project.call(end, {"session_id": session, "cwd": str(root), "hook_event_name": "SessionEnd"})

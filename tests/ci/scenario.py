@@ -68,7 +68,7 @@ class Job:
 
     def hook_commands(self, event: str) -> list[str]:
         """The commands init installed for a Claude Code hook event."""
-        settings = json.loads((self.repo / ".claude" / "settings.json").read_text())
+        settings = json.loads((self.repo / ".claude" / "settings.local.json").read_text())
         return [h["command"] for group in settings["hooks"].get(event, []) for h in group["hooks"]
                 if "vectimus" in h["command"]]
 

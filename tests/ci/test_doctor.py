@@ -25,7 +25,7 @@ def test_healthy_install(installed):
 
 
 def test_a_removed_hook_entry_is_found(installed):
-    settings = installed.root / ".claude" / "settings.json"
+    settings = installed.claude_settings
     data = json.loads(settings.read_text())
     del data["hooks"]["PreToolUse"]
     settings.write_text(json.dumps(data))

@@ -64,8 +64,7 @@ def test_copilot_agent_stop_seals_and_summarises(installed):
 
 
 def claude_end(project, env=None):
-    settings = json.loads((project.root / ".claude" / "settings.json").read_text())
-    command = settings["hooks"]["SessionEnd"][0]["hooks"][0]["command"]
+    [command] = project.claude_hooks("SessionEnd")
     return project.call(command, {"session_id": "test-session", "cwd": str(project.root),
                                   "hook_event_name": "SessionEnd", "reason": "other"}, env=env)
 

@@ -4,12 +4,13 @@ install / uninstall."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from vectimus.adapter import AdapterError, SessionEvent
 from vectimus.model import Decision
-from vectimus_copilot import EVENT_ENV, CopilotAdapter
+from vectimus_copilot import EVENT_ENV, RUNTIME_NAMES, CopilotAdapter
 
 A = CopilotAdapter()
 
@@ -97,6 +98,7 @@ def test_vs_code_camel_spelled_fields(repo):
     ("runSubagent", {"prompt": "review", "description": "d"}, "spawn", "prompt", "review"),
     # Claude-style names (PascalCase shape)
     ("Write", {"file_path": "/r/w", "content": "c"}, "file_write", "paths", ("/r/w",)),
+    ("Write", {"file_path": "/r/w", "content": "c"}, "file_write", "content", "c"),
     ("Bash", {"command": "id"}, "shell", "command", "id"),
 ])
 def test_tool_names(repo, tool, args, kind, attr, expected):
@@ -105,7 +107,9 @@ def test_tool_names(repo, tool, args, kind, attr, expected):
         want = tuple(str(repo) if p == "<cwd>" else p for p in expected) \
             if isinstance(expected, tuple) else expected
         assert call.kind == kind and getattr(call, attr) == want, shaped
-        assert call.arguments == args and call.tool == tool
+        # Copilot CLI's PascalCase shape renames its tools Claude-style: recorded by runtime name
+        runtime = RUNTIME_NAMES.get(tool, tool) if shaped.get("hook_event_name") else tool
+        assert call.arguments == args and call.tool == runtime
 
 
 @pytest.mark.parametrize("tool, args, message", [
@@ -244,3 +248,23 @@ def test_detect_and_canary(tmp_path):
     assert A.detect(tmp_path, home)
     canary = A.parse(A.canary_event(tmp_path), {})
     assert canary.kind == "shell" and canary.command == "rm -rf /"
+
+
+CAPTURES = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "captures"
+
+
+@pytest.mark.parametrize("kind", ["bash", "file-tools", "mcp-and-subagent"])
+def test_one_copilot_cli_call_reads_the_same_in_both_shapes(repo, kind):
+    """Copilot CLI 1.0.102 sent each call in both shapes (captured): the ToolCalls must agree, so a
+    call that reaches two hooks is one call (same tool, input, session and id)."""
+    def load(shape):
+        text = (CAPTURES / f"copilot-1.0.102-{shape}-{kind}.json").read_text()
+        data = json.loads(text.replace("/home/dev/app", str(repo)))
+        return data if isinstance(data, list) else [data]
+
+    for camel_event, pascal_event in zip(load("preToolUse-camel"), load("PreToolUse-pascal"), strict=True):
+        a, b = A.parse(camel_event, env(repo)), A.parse(pascal_event, env(repo))
+        same = ("tool", "kind", "command", "paths", "content", "prompt", "mcp_server", "mcp_tool",
+                "arguments", "session_id", "tool_use_id", "cwd")
+        assert [getattr(a, f) for f in same] == [getattr(b, f) for f in same]
+        assert a.tool_use_id.startswith("copilot-2026-11-29T12:26:")

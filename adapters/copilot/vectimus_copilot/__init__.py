@@ -11,12 +11,19 @@ Hooks go to ``.github/hooks/vectimus.json`` (``preToolUse``, ``sessionEnd``, ``a
 camelCase session events carry no event name, so their entries set ``VECTIMUS_COPILOT_EVENT``.
 MCP tools are recognised as ``mcp__server__tool``, ``mcp_server_tool`` or ``server-tool`` against
 the servers declared in Copilot's MCP config files.
+
+Copilot CLI sends each call to every hook it runs: its own (either shape) and the Claude-format
+ones in ``.claude/settings*.json`` (read here through the Claude adapter). Its PascalCase events
+rename the tools Claude-style (``create`` becomes ``Write``) but keep Copilot's arguments, and carry
+no tool-use id; so Copilot CLI's calls are recorded under their runtime names, with the call's
+timestamp as its id, and one call reads the same whichever hook received it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 from vectimus.adapter import (
@@ -44,6 +51,9 @@ INSTALLED_EVENTS = ("preToolUse", "sessionEnd", "agentStop")
 EVENT_ENV = "VECTIMUS_COPILOT_EVENT"
 HOOKS_FILE = Path(".github") / "hooks" / "vectimus.json"
 TIMEOUT = 30
+# Copilot CLI's PascalCase events name its tools Claude-style; these are the runtime names.
+RUNTIME_NAMES = {"Bash": "bash", "PowerShell": "powershell", "Write": "create", "Edit": "edit",
+                 "Read": "view", "Glob": "glob", "Grep": "grep", "Agent": "task"}
 
 
 class CopilotAdapter(AgentAdapter):
@@ -74,6 +84,8 @@ class CopilotAdapter(AgentAdapter):
         tool = event.get("toolName", event.get("tool_name"))
         if not isinstance(tool, str) or not tool:
             raise AdapterError(f"{name} event without a toolName")
+        if name == "PreToolUse" and "transcript_path" not in event:  # Copilot CLI, not VS Code
+            tool = RUNTIME_NAMES.get(tool, tool)
         spec = COPILOT_TOOLS.get(tool)
         given = event["toolArgs"] if "toolArgs" in event else event.get("tool_input")
         tool_input = decode_json_object(given, f"{tool} arguments", lenient=spec is None)
@@ -81,7 +93,8 @@ class CopilotAdapter(AgentAdapter):
         return build_call(
             self.name, tool, spec, tool_input, cwd=cwd, project_dir=project, event=name,
             session_id=session, raw=event, mcp=mcp,
-            tool_use_id=str(event.get("tool_use_id") or event.get("toolUseId") or ""))
+            tool_use_id=str(event.get("tool_use_id") or event.get("toolUseId") or "")
+            or _timestamp_id(event.get("timestamp")))
 
     def render(self, decision: Decision, call: ToolCall | None) -> HookOutput:
         if decision.decision not in ("deny", "ask"):
@@ -118,27 +131,29 @@ class CopilotAdapter(AgentAdapter):
                 "toolName": "bash", "toolArgs": json.dumps({"command": "rm -rf /"})}
 
 
+def _timestamp_id(stamp) -> str:
+    """A call's id from its timestamp, the same in both shapes (milliseconds, or ISO 8601 UTC)."""
+    if isinstance(stamp, int) and not isinstance(stamp, bool) and stamp > 0:
+        seconds, millis = divmod(stamp, 1000)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{millis:03d}Z"
+    return f"copilot-{stamp}" if isinstance(stamp, str) and stamp else ""
+
+
 def _mcp_target(tool: str, project: str, env: dict) -> tuple[str, str] | None:
     """``(server, tool)`` when ``tool`` names an MCP tool, else None.
 
-    Copilot spells MCP tools ``<server>-<tool>`` (CLI) or ``mcp_<server>_<tool>`` (VS Code); the
-    server is the longest declared one the name starts with. An undeclared ``mcp_`` name is still
-    an MCP call (its server is then not on the allow-list).
+    Copilot spells MCP tools ``<server>-<tool>`` (CLI) or ``mcp_<server>_<tool>`` (VS Code),
+    matched against the servers declared in Copilot's config files. An undeclared ``mcp_`` name
+    is still an MCP call (its server is then not on the allow-list).
     """
     claude_style = split_mcp_name(tool)
     if claude_style is not None:
         return claude_style
-    from vectimus.mcp_discovery import discover
+    from vectimus.mcp_discovery import declared_tool
 
     home = Path(env.get("HOME") or os.path.expanduser("~"))
-    best: tuple[int, str, str] | None = None  # (prefix length, server, tool)
-    for server in discover(Path(project), home, agents=("copilot",)):
-        for prefix in (f"{server.name}-", f"mcp_{server.name}_"):
-            if tool.startswith(prefix) and len(tool) > len(prefix) and (best is None or len(prefix) > best[0]):
-                best = (len(prefix), server.name, tool[len(prefix):])
-    if best is not None:
-        return best[1], best[2]
-    return split_mcp_name(tool, prefix="mcp_", sep="_")
+    declared = declared_tool(tool, Path(project), home, "copilot", ("{server}-", "mcp_{server}_"))
+    return declared or split_mcp_name(tool, prefix="mcp_", sep="_")
 
 
 def register_agents(register):

@@ -42,8 +42,11 @@ COPILOT_CLI_TOOLS: dict[str, ToolSpec] = {
     "write_bash": ToolSpec("shell", command="input"),
     "write_powershell": ToolSpec("shell", command="input", shell="powershell"),
     "view": _view,
-    "create": ToolSpec("file_write", paths=("path", "file_path"), content="file_text"),
-    "edit": ToolSpec("file_write", paths=("path", "file_path"), content="new_str"),
+    # Claude-style spellings too: a PascalCase event may carry either (see RUNTIME_NAMES).
+    "create": ToolSpec("file_write", paths=("path", "file_path"), content="file_text",
+                       normalise=aliases(file_text=("file_text", "content"))),
+    "edit": ToolSpec("file_write", paths=("path", "file_path"), content="new_str",
+                     normalise=aliases(new_str=("new_str", "new_string"))),
     "glob": _search,
     "grep": _search,
     "web_fetch": ToolSpec("web_fetch", url="url"),

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from vectimus.cli.output import console
 from vectimus.install import vectimus_executable
+from vectimus.plugins import find_agent
 
 # (what the agent is doing, Claude Code tool, tool input with {project} / {home} placeholders)
 SESSION = [
@@ -22,7 +23,7 @@ SESSION = [
     ("Run the tests", "Bash", {"command": "python -m pytest -q"}),
     ("Clean the build", "Bash", {"command": "rm -rf build/"}),
     ("Add a CI workflow", "Write", {"file_path": "{project}/.github/workflows/deploy.yml", "content": "on: push\n"}),
-    ("Relax its own hook", "Write", {"file_path": "{project}/.claude/settings.json", "content": "{}"}),
+    ("Relax its own hook", "Write", {"file_path": "{project}/.claude/settings.local.json", "content": "{}"}),
     ("Turn Vectimus off", "Bash", {"command": "cd /tmp && vectimus remove"}),
     ("Read the secrets", "Read", {"file_path": "{project}/.env"}),
     ("Wipe home", "Bash", {"command": "sudo env X=1 bash -c 'rm -rf ~'"}),
@@ -56,8 +57,7 @@ def demo(json_out: bool = typer.Option(False, "--json", help="Print the session 
         if init.returncode != 0:
             console.print(init.stderr.decode())
             raise typer.Exit(1)
-        settings = json.loads((project / ".claude" / "settings.json").read_text())
-        command = settings["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
+        command = find_agent("claude").installed_commands(project)[0]
         rows = []
         for doing, tool, tool_input in SESSION:
             event = {"session_id": "demo", "cwd": str(project), "permission_mode": "default",

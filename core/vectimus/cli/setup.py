@@ -89,7 +89,11 @@ def remove(
     if not changed:
         console.print(f"No Vectimus hooks were installed in {root}")
     for path in changed:
-        console.print(f"  updated {path}")
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        if path.exists():
+            console.print(f"  removed the Vectimus hooks from {shown}", soft_wrap=True)
+        else:
+            console.print(f"  deleted {shown} (it held only Vectimus hooks)", soft_wrap=True)
 
 
 def status(

@@ -33,8 +33,7 @@ class Otel:
         return self.project.call(self.project.hook_command(), event, env)
 
     def session_end(self, session: str = "otel-session", env: dict | None = None):
-        settings = json.loads((self.project.root / ".claude" / "settings.json").read_text())
-        command = next(h["command"] for g in settings["hooks"]["SessionEnd"] for h in g["hooks"])
+        [command] = self.project.claude_hooks("SessionEnd")
         event = {"session_id": session, "cwd": str(self.project.root), "hook_event_name": "SessionEnd",
                  "reason": "other", "transcript_path": str(self.project.home / "t.jsonl")}
         started = time.monotonic()
