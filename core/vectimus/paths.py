@@ -64,7 +64,15 @@ PERSISTENCE_HOME = (".bashrc", ".bash_profile", ".bash_login", ".profile", ".zsh
 PERSISTENCE_ABSOLUTE = ("/etc/profile", "/etc/bash.bashrc", "/etc/zsh/", "/etc/cron", "/etc/crontab",
                         "/var/spool/cron/", "/etc/systemd/", "/etc/init.d/", "/etc/rc.local",
                         "/library/launchagents/", "/library/launchdaemons/", "/etc/sudoers",
-                        "/etc/ld.so.preload")
+                        "/etc/ld.so.preload",
+                        # Windows registry keys that start programs (PowerShell and reg.exe paths)
+                        *(f"/registry/{hive}/software/{wow}microsoft/windows/currentversion/{key}"
+                          for hive in ("hkcu", "hklm") for wow in ("", "wow6432node/")
+                          for key in ("run", "policies/explorer/run")),
+                        "/registry/hklm/software/microsoft/windows nt/currentversion/winlogon",
+                        "/registry/hkcu/software/microsoft/windows nt/currentversion/winlogon",
+                        "/registry/hklm/software/microsoft/windows nt/currentversion/image file execution options",
+                        "/registry/hkcu/environment")
 # Absolute locations whose every file is a credential (Kubernetes service-account tokens…).
 SECRET_ABSOLUTE = ("/var/run/secrets/", "/run/secrets/", "/etc/ssl/private/")
 SYSTEM_DIRS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/opt",

@@ -136,6 +136,12 @@ CODE_TOKENS = ["import os;", "os.system(", "os.remove(", "shutil.rmtree(", "open
                "require('fs').rmSync(", "fetch(", "'http://h/'", "{", "}", "\\", "'", '"', "$v", "#{x}"]
 
 
+AWK_SED_TOKENS = ["system(", ")", "(", "\"rm -rf ~\"", "print", "|", "|&", "getline", "<", ">", ">>",
+                  "\"/inet/tcp/0/h/1\"", "ENVIRON", "[", "]", "{", "}", ";", "\n", "/re/", "/", "$0", "x",
+                  "=", "\"", "\\", "#", "s/a/b/e", "e", "w f", "r f", "1,", "$!", "a\\", "y/a/b/", ":l",
+                  "b", "!", "s|x|y|w /etc/x", "~", "0~2", "\"", "'", "++", "in"]
+
+
 @SETTINGS
 @given(st.sampled_from(["python3", "node", "perl", "ruby", "php"]),
        st.lists(st.sampled_from(CODE_TOKENS), max_size=40).map(" ".join))
@@ -163,8 +169,9 @@ def test_non_shell_calls_do_not_import_tree_sitter():
 
 
 @settings(max_examples=60, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(["python3 -c", "node -e", "perl -e", "ruby -e", "php -r", "bash -c", "eval"]),
-       st.sampled_from(CODE_TOKENS + TOKENS + ["x", "a=", "system ", "{", "'"]),
+@given(st.sampled_from(["python3 -c", "node -e", "perl -e", "ruby -e", "php -r", "bash -c", "eval", "awk",
+                        "sed", "lua -e", "Rscript -e"]),
+       st.sampled_from(CODE_TOKENS + TOKENS + AWK_SED_TOKENS + ["x", "a=", "system ", "{", "'"]),
        st.integers(min_value=1000, max_value=6000))
 def test_long_repetitive_input_stays_bounded(runner, token, count):
     """Repeating one token thousands of times must not make the analysis quadratic."""
@@ -180,3 +187,89 @@ def test_input_the_grammar_takes_seconds_on_is_cut_off_by_the_parse_budget():
     with pytest.raises(Unanalysable, match="too complex to parse"):
         shell("{;" * 16_000)
     assert shell("git status && ls -la")[0].program == "git"  # the parser works again afterwards
+
+
+@SETTINGS
+@given(st.sampled_from(["awk", "gawk -v x=1", "sed", "sed -n -e"]),
+       st.lists(st.sampled_from(AWK_SED_TOKENS), max_size=40).map(" ".join) | st.text(max_size=200))
+def test_awk_and_sed_programs_never_raise_anything_else(program, code):
+    import shlex
+    try:
+        check(shell(f"{program} {shlex.quote(code)} f"))
+    except Unanalysable as exc:
+        assert str(exc) and "\n" not in str(exc)
+
+
+PS_TOKENS = ["iex", "(", ")", "New-Object", "Net.WebClient", ".DownloadString(", "'https://h/x'", "|", ";",
+             "Remove-Item", "-Recurse", "-Force", "$HOME", "C:\\", "'", '"', "`", "$(", "{", "}", ",",
+             "-enc", "powershell", "cmd", "/c", "Start-Process", "-ArgumentList", "gci", "env:", "HKCU:\\Run",
+             "[IO.File]::ReadAllText(", "TCPClient(", "$x", "=", "@'", "'@", "\n", "&", ">", "2>&1"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(PS_TOKENS), max_size=40).map(" ".join))
+def test_powershell_token_soup(text):
+    for runner in (lambda t: shell(t, shell="powershell"), lambda t: shell("pwsh -c " + shlex_quote(t))):
+        try:
+            check(runner(text))
+        except Unanalysable as exc:
+            assert str(exc) and "\n" not in str(exc)
+
+
+def shlex_quote(text: str) -> str:
+    import shlex
+    return shlex.quote(text)
+
+
+LANG_TOKENS = {
+    "ruby -e": ["system(", "`", "%x(", ")", "(", "\"rm -rf ~\"", "'", '"', "#{", "}", "ENV", ".to_h", "eval", "x",
+                "=", ";", "\n", "File.read(", "TCPSocket.new(", "do", "end", "{", "|f|", "<<~EOS", "EOS", ",", "::"],
+    "perl -e": ["system", "(", ")", "`", "qx{", "}", "%ENV", "$ENV{HOME}", "eval", "{", "$x", "=", ";", "\"",
+                "'", "open(F, \"|sh\")", "unlink", "->new(", "=>", ",", "q(", "s/a/b/e", "<<EOF", "EOF", "\n"],
+    "php -r": ["system(", "exec(", ")", "(", "`", "$x", "=", ";", "\"", "'", "{$", "}", "getenv()", "eval(",
+               "base64_decode(", "'cm0gLXJmIH4='", "<?php", "?>", "[", "]", "=>", ",", "\n", "<<<EOT", "EOT"],
+    "lua -e": ["os.execute(", "io.popen(", ")", "(", "\"", "'", "[[", "]]", "..", "local x =", "x", "load(",
+               "end", "function", "do", "while", "true", ":connect(", ",", "\n", "--", "--[[", "{", "}"],
+    "Rscript -e": ["system(", "unlink(", ")", "(", "\"", "'", "r\"(", ")\"", "<-", "x", "=", "TRUE", ",",
+                   "eval(parse(text =", "{", "}", "[[", "]]", "`", "%>%", "\n", "#", "c(", "paste0("],
+}
+
+
+@SETTINGS
+@given(st.sampled_from(sorted(LANG_TOKENS)).flatmap(
+    lambda runner: st.tuples(st.just(runner),
+                             st.lists(st.sampled_from(LANG_TOKENS[runner]), max_size=40).map(" ".join)
+                             | st.text(max_size=200))))
+def test_code_languages_never_raise_anything_else(runner_and_code):
+    import shlex
+    runner, code = runner_and_code
+    try:
+        check(shell(f"{runner} {shlex.quote(code)}"))
+    except Unanalysable as exc:
+        assert str(exc) and "\n" not in str(exc)
+
+
+def test_grammars_survive_random_bytes_in_a_child_process():
+    """tree-sitter grammars can crash the process on hostile input: feed each grammar random
+    fragments (astral characters included) in a child process, so a crash fails this test."""
+    import subprocess
+    import sys
+    script = (
+        "import random\n"
+        "from conftest import shell\n"
+        "from vectimus.analyser import Unanalysable\n"
+        "random.seed(11)\n"
+        "alphabet = ['{', '}', '(', ')', '\"', \"'\", '`', '$', '#', '<<', 'x', ' ', '\\n', '\\\\', '%', '@',\n"
+        "            chr(0x1F600), chr(0x10FFFF), chr(0x2028), 'é', '=', ';', '|', '[', ']']\n"
+        "for runner in ('ruby -e', 'perl -e', 'php -r', 'lua -e', 'pwsh -c'):\n"
+        "    for i in range(400):\n"
+        "        s = ''.join(random.choice(alphabet) for _ in range(random.randint(1, 40)))\n"
+        "        try:\n"
+        "            shell(runner + \" '\" + s.replace(\"'\", \"'\\\\''\") + \"'\")\n"
+        "        except Unanalysable:\n"
+        "            pass\n"
+    )
+    import pathlib
+    done = subprocess.run([sys.executable, "-c", script], cwd=pathlib.Path(__file__).parent,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -37,7 +37,7 @@ def analyse(call: ToolCall, places: Places, env: Mapping[str, str]) -> list[Acti
                 raise Unanalysable(f"{call.tool} call without a command string")
             if call.shell == "powershell":
                 from vectimus.analyser.languages import powershell
-                powershell.analyse(call.command, an, Scope(places))
+                powershell.analyse_text(call.command, an, Scope(places))
             else:
                 from vectimus.analyser import walk
                 walk.analyse_text(call.command, an, Scope(places))

@@ -27,6 +27,10 @@ MAX_WORDS = 64                  # words one brace expansion or loop may produce
 MAX_PARSE_SECONDS = 0.5         # CPU time building syntax trees, over the whole call (the grammar's
                                 # error recovery takes seconds on some 30 KB inputs, "{;" repeated)
 
+# A value known only at run time (the words xargs reads, a variable of interpreted code), spelled
+# as a shell variable the analyser cannot resolve: inside shell text it expands to a dynamic word.
+UNKNOWN = "${__unknown__}"
+
 # Environment variables whose value in the hook's environment is trusted to be the shell's.
 TRUSTED_ENV = ("HOME", "TMPDIR", "TMP", "TEMP", "USER", "LOGNAME", "SHELL", "OLDPWD")
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from vectimus.analyser import argv
-from vectimus.analyser.context import MAX_WORDS, Analysis, Cmd, Word
+from vectimus.analyser.context import MAX_WORDS, UNKNOWN, Analysis, Cmd, Word, basename
+from vectimus.analyser.programs.shells import SHELLS
 
 Peeled = Cmd | None | bool
 
@@ -113,16 +114,20 @@ def shell_option(flag: str, spec: str) -> Callable[[Cmd, Analysis, str], Peeled]
     return peel
 
 
-def watch(cmd: Cmd, an: Analysis, name: str) -> Peeled:
-    """watch: the rest is shell text (joined), or an argv with -x."""
-    p = argv.parse(cmd.words[1:], argv.opts("-n --interval -q --equexit"), stop_at_operand=True)
-    if not p.operands:
-        return False
-    if p.has("x", "exec"):
-        return cmd.with_words(p.operands, via=name)
-    text = " ".join(w.text for w in p.operands)
-    an.shell(Word(text, any(w.dynamic for w in p.operands)), cmd, "watch")
-    return None
+def _shell_text(spec: str, argv_flags: tuple[str, ...] = ()) -> Callable[[Cmd, Analysis, str], Peeled]:
+    """A runner whose operands, joined, are shell text (watch, sem); ``argv_flags`` make them an argv."""
+    takes = argv.opts(spec)
+
+    def peel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+        p = argv.parse(cmd.words[1:], takes, stop_at_operand=True)
+        if not p.operands:
+            return False
+        if argv_flags and p.has(*argv_flags):
+            return cmd.with_words(p.operands, via=name)
+        text = " ".join(w.text for w in p.operands)
+        an.shell(Word(text, any(w.dynamic for w in p.operands)), cmd, name, stdin=cmd.stdin)
+        return None
+    return peel
 
 
 XARGS_VALUE = argv.opts("-I --replace -L --max-lines -n --max-args -P --max-procs -d --delimiter "
@@ -136,13 +141,26 @@ def xargs(cmd: Cmd, an: Analysis, name: str) -> Peeled:
         an.file("file_read", word, cmd, program=name)
     ops = p.operands or [Word("echo")]
     replace = p.value("I", "replace", "i")
-    piped = Word("{xargs input}", dynamic=True)
     if replace is not None and replace.text:
-        words = [Word(w.text.replace(replace.text, piped.text), True) if replace.text in w.text else w
-                 for w in ops]
+        words = fill(ops, replace.text, Word(UNKNOWN, dynamic=True))
     else:
-        words = [*ops, piped]
+        words = [*ops, Word(UNKNOWN, dynamic=True)]
     return cmd.with_words(words, via=name)
+
+
+def fill(template: list[Word], token: str, value: Word) -> list[Word]:
+    """``template`` with ``token`` replaced by ``value`` (``xargs -I{}``, ``parallel``). Shell text
+    after ``sh -c`` stays readable code: an unknown value is spelled inside it as a variable the
+    shell analyser cannot resolve, so only what it reaches is dynamic."""
+    out = []
+    for i, word in enumerate(template):
+        if token not in word.text:
+            out.append(word)
+            continue
+        code = i >= 2 and template[i - 1].text == "-c" and basename(template[0].text) in SHELLS
+        out.append(Word(word.text.replace(token, value.text), word.dynamic or (value.dynamic and not code),
+                        word.glob or value.glob, word.secret or value.secret))
+    return out
 
 
 def parallel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
@@ -158,16 +176,28 @@ def parallel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
     template = p.operands
     if not template:
         return False
-    fills = [w.text for w in values] if static else ["{parallel input}"]
-    for fill in fills[:MAX_WORDS]:
-        filled = [Word(w.text.replace("{}", fill), w.dynamic or not static) for w in template]
+    fills = values if static else [Word(UNKNOWN, dynamic=True)]
+    for value in fills[:MAX_WORDS]:
+        if len(template) == 1 and " " in template[0].text:  # one word: shell text
+            an.shell(Word(template[0].text.replace("{}", value.text)), cmd, "parallel")
+            continue
+        filled = fill(template, "{}", value)
         if not any("{}" in w.text for w in template):
-            filled.append(Word(fill, not static))
-        if len(template) == 1 and " " in template[0].text:
-            an.shell(Word(template[0].text.replace("{}", fill), not static), cmd, "parallel")
-        else:
-            an.dispatch(cmd.with_words(filled, via=name))
+            filled.append(value)
+        an.dispatch(cmd.with_words(filled, via=name))
     return None
+
+
+def entr(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """entr: runs its utility when files change; ``-s`` makes it shell text."""
+    p = argv.parse(cmd.words[1:], frozenset(), stop_at_operand=True)
+    if not p.operands:
+        return False
+    if p.has("s"):
+        an.shell(p.operands[0], cmd, "entr -s")
+        return None
+    return cmd.with_words([Word(UNKNOWN, True) if w.text == "/_" else w for w in p.operands],
+                          via=name)
 
 
 WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
@@ -186,5 +216,20 @@ WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
     "flock": flock, "su": shell_option("c", "-s --shell -g --group -G -w"),
     "runuser": shell_option("c", "-u --user -s --shell -g --group -G -w"),
     "script": shell_option("c", "-t --timing -I -O -B -T -E --echo -m"),
-    "watch": watch, "xargs": xargs, "parallel": parallel,
+    "watch": _shell_text("-n --interval -q --equexit", ("x", "exec")), "xargs": xargs,
+    "parallel": parallel, "entr": entr,
+    "chronic": _simple(""), "sem": _shell_text("-j --jobs -P --max-procs --id --semaphorename --timeout"),
+    "systemd-run": _simple(
+        "-p --property -u --unit --description --slice -E --setenv -M --machine -H --host --uid "
+        "--gid --nice --working-directory -d --on-active --on-boot --on-startup --on-unit-active "
+        "--on-unit-inactive --on-calendar --on-clock-change --on-timezone-change --timer-property "
+        "--path-property --socket-property --service-type --send-sighup --expand-environment"),
+    "dbus-launch": _simple("--config-file --autolaunch"), "dbus-run-session": _simple("--config-file --dbus-daemon"),
+    "unshare": _simple("--map-user --map-group --map-users --map-groups -S --setuid -G --setgid -R --root "
+                       "-w --wd --propagation --setgroups --kill-child"),
+    "nsenter": _simple("-t --target -S --setuid -G --setgid -r --root -w --wd"),
+    "fakeroot": _simple("-l --lib --faked -s -i -b"), "eatmydata": _simple(""), "nocache": _simple(""),
+    "xvfb-run": _simple("-n --server-num -s --server-args -f --auth-file -e --error-file -p --xauth-protocol"),
+    "ssh-agent": _simple("-a -E -P -t"), "firejail": _simple(""), "catchsegv": _simple(""),
+    "trickle": _simple("-u -d -w -t -l -n"), "cpulimit": _simple("-l --limit -p --pid -e --exe"),
 }

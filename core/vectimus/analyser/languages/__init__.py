@@ -1,14 +1,23 @@
 """Code in other languages, analysed into the same actions as shell commands.
 
 ``analyse_code`` checks the limits every language shares and hands the code to the analyser of its
-language; each analyser records exec, file and network actions on the analysis and runs the shell
-text and argv it finds through ``Analysis.shell`` / ``Analysis.dispatch``.
+language, ``languages.<module>.analyse(an, cmd, lang, code)``; each analyser records exec, file
+and network actions on the analysis and runs the shell text and argv it finds through
+``Analysis.shell`` / ``Analysis.dispatch`` (``record`` has the shared spellings of both).
 Standard library only: used on the hot path (an analyser is imported when its language first runs).
 """
 
 from __future__ import annotations
 
+import importlib
+
 from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_DEPTH, Analysis, Cmd, Unanalysable, Word
+
+# language -> the module of this package that analyses it
+ANALYSERS = {"python": "python", "node": "javascript", "javascript": "javascript",
+             "typescript": "javascript", "ruby": "ruby", "perl": "perl",
+             "php": "php", "awk": "awk", "sed": "sed",
+             "powershell": "powershell", "lua": "lua", "r": "rlang"}
 
 
 def analyse_code(an: Analysis, cmd: Cmd, lang: str, code: Word, via: str) -> None:
@@ -18,10 +27,8 @@ def analyse_code(an: Analysis, cmd: Cmd, lang: str, code: Word, via: str) -> Non
     if cmd.depth + 1 > MAX_DEPTH:
         raise Unanalysable(f"code nested more than {MAX_DEPTH} levels deep")
     inner = cmd.with_words(cmd.words, via=via, depth=cmd.depth + 1)
-    if lang == "python":
-        from vectimus.analyser.languages import python as analyser
-    elif lang in ("node", "javascript", "typescript"):
-        from vectimus.analyser.languages import javascript as analyser
-    else:
-        from vectimus.analyser.languages import patterns as analyser
-    analyser.analyse(an, inner, lang, code)
+    name = ANALYSERS.get(lang)
+    if name is None:
+        raise Unanalysable(f"no analyser for {lang} code")
+    module = importlib.import_module(f"vectimus.analyser.languages.{name}")
+    module.analyse(an, inner, lang, code)

@@ -1,17 +1,25 @@
-"""A modest PowerShell analysis: a tokenizer, statements split on ``; | && ||`` and newlines, and the
-common cmdlets (and their aliases) mapped onto actions. Anything else runs as a program and goes
-through the same program handlers as a shell command (``git push --force`` is ``git push``).
+"""PowerShell: a tokenizer, statements split on ``; | && ||`` and newlines, and the common cmdlets
+(and their aliases) mapped onto actions. Anything else runs as a program and goes through the same
+program handlers as a shell command (``git push --force`` is ``git push``).
+
+``Invoke-Expression``/``iex`` runs its text as PowerShell: a literal is analysed, anything else
+(a download, a pipe, a variable) is code nobody can read here. ``-EncodedCommand`` is decoded
+(base64 of UTF-16LE) and analysed. Registry keys are paths under ``/registry/<hive>/``, so a Run
+key is a persistence write; ``Env:`` listed whole is an environment dump.
 Standard library only: used on the hot path.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
-from vectimus.analyser.facts import net
 from vectimus.analyser.context import (
-    MAX_COMMAND_BYTES, MAX_DEPTH, Analysis, Cmd, Scope, Unanalysable, Word,
+    MAX_COMMAND_BYTES, MAX_DEPTH, Analysis, Cmd, Input, Scope, Unanalysable, Word,
 )
+from vectimus.analyser.facts import net
+from vectimus.analyser.languages import record
 from vectimus.model import Action
 
 DELETE = {"remove-item", "rm", "del", "erase", "ri", "rd", "rmdir"}
@@ -23,6 +31,10 @@ COPY = {"copy-item", "cp", "copy", "cpi"}
 MOVE = {"move-item", "mv", "move", "mi", "rename-item", "ren", "rni"}
 WEB = {"invoke-webrequest", "iwr", "wget", "curl", "invoke-restmethod", "irm", "start-bitstransfer"}
 EVAL = {"invoke-expression", "iex"}
+ASSIGN_OPS = {"=", "+=", "-=", "*=", "/=", "??="}
+_CMDLET = re.compile(r"^[a-z]+-[a-z][a-z0-9]*$")  # Verb-Noun: a cmdlet, not a program
+NEW_OBJECT = {"new-object"}
+REGISTRY_WRITE = {"new-itemproperty", "set-itemproperty", "sp"}
 START = {"start-process", "start", "saps"}
 PATH_PARAMS = {"path", "literalpath", "filepath", "lp", "pspath"}
 SWITCHES = {"recurse", "force", "whatif", "confirm", "append", "noclobber", "passthru", "usebasicparsing",
@@ -32,15 +44,31 @@ _TOKEN = re.compile(r"""\s*(?:(?P<op>&&|\|\||[;|\n]|[0-9*]?>>?(?:&[12])?)|(?P<sq
                     re.S)
 
 
-def analyse(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (), depth: int = 0) -> None:
+def analyse(an: Analysis, cmd: Cmd, lang: str, code: Word) -> None:
+    """PowerShell code that ``cmd`` runs (``pwsh -Command``, ``-EncodedCommand``, a script)."""
+    if code.dynamic:
+        record.evaluate(an, cmd, lang, code, "powershell")
+        return
+    analyse_text(code.text, an, Scope(cmd.scope.places, {}, cmd.scope.cwd_dynamic), cmd.via, cmd.depth,
+                 cmd.stdin)
+
+
+def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (), depth: int = 0,
+                 stdin: Input = Input()) -> None:
     """Record the actions of a PowerShell command line."""
     if depth > MAX_DEPTH:
         raise Unanalysable(f"PowerShell code nested more than {MAX_DEPTH} levels deep")
     if len(text.encode("utf-8", "surrogatepass")) > MAX_COMMAND_BYTES:
         raise Unanalysable(f"PowerShell command longer than {MAX_COMMAND_BYTES} bytes")
-    for statement, redirects in _statements(text, an, scope, via, depth):
+    piped = stdin
+    start = len(an.actions)
+    for statement, redirects, separator in _statements(text, an, scope, via, depth):
+        before = an.secret_reads
         if statement:
-            _statement(statement, redirects, an, scope, via, depth)
+            _statement(statement, redirects, an, scope, via, depth, piped)
+        # the next statement of a pipeline reads this one's output
+        piped = Input("pipe", secret=piped.secret or an.secret_reads > before) if separator == "|" else Input()
+    record.wire_sockets(an, start, Cmd(words=(Word("powershell"),), raw=text, scope=scope, via=via, depth=depth))
 
 
 def _statements(text, an, scope, via, depth):
@@ -62,32 +90,42 @@ def _statements(text, an, scope, via, depth):
             if ">" in value:
                 pending_redirect = True
                 continue
-            out.append((current, redirects))
+            out.append((current, redirects, value))
             current, redirects = [], []
             continue
         if kind in ("sub", "block"):
             end = _matching(text, pos, ")" if kind == "sub" else "}")
             inner = text[pos:end]
-            analyse(inner, an, scope, via, depth + 1)
+            attached = (value == "(" and current and not text[m.start(kind) - 1].isspace()
+                        and re.search(r"[.\[\]$:]", current[-1].text) is not None)  # `IEX(…)` is a command
             pos = min(end + 1, len(text))
-            word = Word(("$(" if kind == "sub" else "{") + inner + (")" if kind == "sub" else "}"),
-                        dynamic=True)
+            if attached:  # `.DownloadString(…)`, `[IO.File]::ReadAllText(…)`: a call's arguments
+                name = current.pop()
+                _method(name.text, _arguments(inner, an, scope, via, depth), an, scope, via, depth, inner)
+                word = Word(f"{name.text}({inner})", dynamic=True)
+            else:
+                analyse_text(inner, an, scope, via, depth + 1)
+                word = Word(("$(" if kind == "sub" else "{") + inner + (")" if kind == "sub" else "}"),
+                            dynamic=True)
         elif kind == "close":
             continue
         elif kind == "sq":
-            word = Word(value[1:-1].replace("''", "'"))
+            word = _windows_path(Word(value[1:-1].replace("''", "'")))
         elif kind == "dq":
             body = re.sub(r"`(.)", r"\1", value[1:-1])
-            word = _expand(body, an, scope)
+            word = _windows_path(_expand(body, an, scope))
         else:
             word = _expand(value, an, scope) if "$" in value or value.startswith("~") else Word(
                 _posix(value) if "\\" in value or re.match(r"^[A-Za-z]:", value) else value)
         if pending_redirect:
             redirects.append(word)
             pending_redirect = False
+        elif current and (word.text.startswith(",") or current[-1].text.endswith(",")):
+            prev = current[-1]  # `'-enc', "AAA"`: one array argument
+            current[-1] = Word(prev.text + word.text, prev.dynamic or word.dynamic, secret=prev.secret or word.secret)
         else:
             current.append(word)
-    out.append((current, redirects))
+    out.append((current, redirects, ""))
     return out
 
 
@@ -135,10 +173,22 @@ def _expand(text: str, an: Analysis, scope: Scope) -> Word:
     return Word(_posix(out), dynamic=dynamic)
 
 
+def _windows_path(word: Word) -> Word:
+    """A quoted ``'C:\\Users\\x'`` names the same path as the bare word does."""
+    if re.match(r"^[A-Za-z]:[\\/]", word.text):
+        return word._replace(text=_posix(word.text))
+    return word
+
+
 def _posix(path: str) -> str:
     """``C:\\Users\\x`` -> ``/Users/x`` (drive letters dropped), backslashes to slashes."""
     path = path.replace("\\", "/")
     return re.sub(r"^[A-Za-z]:(?=/|$)", "", path) or "/"
+
+
+def _is_parameter(word: Word) -> bool:
+    """``-Name`` or ``-Name:value`` (not ``-1``, not a quoted ``'-enc AAA'`` or a list)."""
+    return not word.dynamic and re.match(r"^-[A-Za-z_?][\w-]*(?::|$)", word.text) is not None
 
 
 def _params(words: list[Word]) -> tuple[dict[str, list[Word]], list[Word], list[str]]:
@@ -149,12 +199,12 @@ def _params(words: list[Word]) -> tuple[dict[str, list[Word]], list[Word], list[
     i = 0
     while i < len(words):
         text = words[i].text
-        if text.startswith("-") and len(text) > 1 and not words[i].dynamic and not text[1].isdigit():
+        if _is_parameter(words[i]):
             name, colon, value = text[1:].partition(":")
             name = _full_switch(name.lower())
             if colon:
                 params.setdefault(name, []).append(Word(value))
-            elif name in SWITCHES or i + 1 >= len(words) or words[i + 1].text.startswith("-"):
+            elif name in SWITCHES or i + 1 >= len(words) or _is_parameter(words[i + 1]):
                 switches.append(name)
             else:
                 params.setdefault(name, []).append(words[i + 1])
@@ -174,31 +224,42 @@ def _full_switch(name: str) -> str:
 
 
 def _statement(words: list[Word], redirects: list[Word], an: Analysis, scope: Scope,
-               via: tuple[str, ...], depth: int) -> None:
-    if words and words[0].text in ("&", "."):
+               via: tuple[str, ...], depth: int, piped: Input = Input()) -> None:
+    called = bool(words) and words[0].text in ("&", ".")
+    if called:
         words = words[1:]
+    if len(words) > 1 and words[0].text.startswith("$") and words[1].text in ASSIGN_OPS:
+        words = words[2:]  # `$c = New-Object …`: the value is what runs
     if not words:
         return
+    if not called and (words[0].dynamic or words[0].text[:1] in "[$\"'0123456789"):
+        return  # an expression, not a command: its calls and subexpressions were analysed
     raw = " ".join(w.text for w in words)
-    cmd = Cmd(words=tuple(words), raw=raw, scope=scope, via=via, depth=depth)
+    cmd = Cmd(words=tuple(words), raw=raw, scope=scope, via=via, depth=depth, stdin=piped)
     for target in redirects:
         if target.text.lower() not in ("$null", "&1", "&2", "null"):
             an.file("file_write", target, cmd, program="powershell")
     name = words[0].text.lower()
     params, operands, switches = _params(words[1:])
     paths = [*[w for k in PATH_PARAMS for w in params.get(k, [])], *operands]
-    flags = tuple(dict.fromkeys([*switches, *("r" for s in switches if s in ("recurse", "r")),
+    flags = tuple(dict.fromkeys([*switches, *params, *("r" for s in switches if s in ("recurse", "r")),
                                  *("f" for s in switches if s in ("force", "f"))]))
     handled = True
     if name in DELETE:
         for w in paths:
-            an.file("file_delete", w, cmd, flags, program=name)
+            an.file("file_delete", _registry(w), cmd, flags, program=name)
+    elif name in REGISTRY_WRITE:
+        for w in paths[:1]:
+            an.file("file_write", _registry(w), cmd, flags, program=name)
     elif name in WRITE:
         for w in paths[:1] if name not in ("new-item", "ni", "mkdir", "md") else paths:
-            an.file("file_write", w, cmd, flags, program=name)
+            an.file("file_write", _registry(w), cmd, flags, program=name)
+    elif name in READ and any(_is_env_drive(w.text) for w in paths):
+        record.environment_dump(an, cmd, f"{name} env:")
     elif name in READ:
         for w in paths:
-            an.file("file_read", w, cmd, flags, program=name)
+            if not w.text.lower().startswith("env:"):  # one variable of the Env: drive
+                an.file("file_read", _registry(w), cmd, flags, program=name)
     elif name in COPY or name in MOVE:
         dest = (params.get("destination") or params.get("newname") or operands[1:2] or [None])[0]
         sources = [w for k in PATH_PARAMS for w in params.get(k, [])] or operands[:1]
@@ -207,20 +268,28 @@ def _statement(words: list[Word], redirects: list[Word], an: Analysis, scope: Sc
         if dest is not None:
             an.file("file_write", dest, cmd, flags, program=name)
     elif name in WEB:
-        _web(an, cmd, name, params, operands)
+        _web(an, cmd, name, params, operands, piped)
     elif name in EVAL:
-        code = (params.get("command") or operands or [Word("", True)])[0]
-        if code.dynamic:
+        code = (params.get("command") or operands or [None])[0]
+        if code is None and piped.kind:
+            code = Word("", dynamic=True)  # `iwr … | iex`: the code is what the pipe carries
+        if code is None or code.dynamic:
+            _decoded_payloads(raw, an, scope, via, depth)
             an.add(Action(kind="exec", resource=name, program=name, via=via, raw=raw, dynamic=True))
             return
-        analyse(code.text, an, scope, (*via, "iex"), depth + 1)
+        analyse_text(code.text, an, scope, (*via, "iex"), depth + 1)
     elif name in START:
         target = (params.get("filepath") or operands[:1] or [Word("", True)])[0]
         arglist = params.get("argumentlist", []) + operands[1:]
-        inner = [target, *[Word(p) for a in arglist for p in a.text.replace(",", " ").split()]]
+        inner = [target, *[Word(p, a.dynamic) for a in arglist for p in _split_arguments(a.text)]]
         an.dispatch(Cmd(words=tuple(inner), raw=raw, scope=scope, via=(*via, "start-process"), depth=depth))
-    else:
-        handled = False
+    elif name in NEW_OBJECT:
+        type_name = (params.get("typename") or operands[:1] or [Word("")])[0].text
+        args = [Word(p, a.dynamic) for a in params.get("argumentlist", []) + operands[1:]
+                for p in _split_arguments(a.text)]
+        _method(type_name, args, an, scope, via, depth, raw)
+    elif not _CMDLET.match(name):
+        handled = False  # a program: its handler knows what it does
     if handled:
         an.add(Action(kind="exec", resource=name, program=name, args=tuple(w.text for w in operands),
                       flags=flags, via=via, raw=raw, dynamic=any(w.dynamic for w in words[:1])))
@@ -228,16 +297,119 @@ def _statement(words: list[Word], redirects: list[Word], an: Analysis, scope: Sc
     an.dispatch(cmd)
 
 
-def _web(an: Analysis, cmd: Cmd, name: str, params, operands) -> None:
+def _split_arguments(text: str) -> list[str]:
+    """``-ArgumentList '/c','del x'`` or ``"-enc AAA"``: the words a program gets."""
+    return [p for p in re.split(r"[,\s]+", text) if p]
+
+
+def _web(an: Analysis, cmd: Cmd, name: str, params, operands, piped: Input) -> None:
     url = (params.get("uri") or params.get("source") or operands[:1] or [None])[0]
     method = (params.get("method") or [Word("GET")])[0].text.upper()
-    secret = False
+    secret = piped.secret
     for w in params.get("infile", []):
         secret |= an.file("file_read", w, cmd, program=name).is_secret
     body = params.get("body", [])
     secret |= any(w.secret for w in body)
-    sends = bool(body or params.get("infile")) or method in ("POST", "PUT", "PATCH")
+    sends = bool(body or params.get("infile") or piped.kind) or method in ("POST", "PUT", "PATCH")
     for w in params.get("outfile", []) + params.get("destination", []):
         an.file("file_write", w, cmd, program=name)
     if url is not None:
-        net.remote(an, cmd, name, url, sends_data=sends, sends_secret=secret)
+        net.remote(an, cmd, name, url, sends_data=sends, sends_secret=secret and sends)
+
+
+# -- .NET calls -------------------------------------------------------------------------------
+
+def _arguments(inner: str, an: Analysis, scope: Scope, via, depth) -> list[Word]:
+    """A call's argument list: literals are known, anything else is analysed and unknown."""
+    out: list[Word] = []
+    for statement, _, _ in _statements(inner, an, scope, via, depth + 1):
+        for word in statement:  # `'a', 4` arrives as one array word
+            out.extend(Word(p.strip(), word.dynamic, secret=word.secret) for p in word.text.split(",") if p.strip())
+    return out
+
+
+def _method(name: str, args: list[Word], an: Analysis, scope: Scope, via, depth: int, raw: str) -> None:
+    """The .NET calls that act: web clients, files, sockets, the environment."""
+    member = re.sub(r"^.*(?:\.|::)", "", name).lower()
+    type_name = name.lower().lstrip("[").split("]")[0]
+    cmd = Cmd(words=(Word("powershell"),), raw=raw, scope=scope, via=via, depth=depth)
+    first = args[0] if args else Word("", dynamic=True)
+    if member in ("downloadstring", "downloaddata", "openread", "downloadfile", "downloadfileasync",
+                  "downloadstringasync", "getstringasync", "getasync"):
+        net.remote(an, cmd, "powershell", first)
+        if member.startswith("downloadfile") and len(args) > 1:
+            an.file("file_write", args[1], cmd, program="powershell")
+    elif member in ("uploadstring", "uploaddata", "uploadfile", "uploadvalues", "postasync", "putasync"):
+        secret = an.secret_reads > 0
+        if member == "uploadfile" and len(args) > 1:
+            secret |= an.file("file_read", args[-1], cmd, program="powershell").is_secret
+        net.remote(an, cmd, "powershell", first, sends_data=True, sends_secret=secret)
+    elif member in ("readalltext", "readallbytes", "readalllines", "readlines", "openread", "opentext"):
+        an.file("file_read", first, cmd, program="powershell")
+    elif member in ("writealltext", "writeallbytes", "writealllines", "appendalltext", "appendalllines",
+                    "create", "createtext", "openwrite"):
+        an.file("file_write", first, cmd, program="powershell")
+    elif member == "delete" and ("directory" in type_name or "file" in type_name):
+        recursive = "directory" in type_name and any(a.text.lower() == "$true" for a in args[1:])
+        an.file("file_delete", first, cmd, ("r",) if recursive else (), program="powershell")
+    elif member in ("getenvironmentvariables",):
+        record.environment_dump(an, cmd, "[Environment]::GetEnvironmentVariables()")
+    elif member in ("tcpclient", "udpclient", "new", "connect") and (
+            "tcpclient" in type_name or "udpclient" in type_name or member in ("tcpclient", "udpclient")):
+        if len(args) >= 2 and not args[0].dynamic:
+            port = int(args[1].text) if args[1].text.isdigit() else 0
+            record.socket(an, cmd, args[0], port, "udp" if "udp" in type_name + member else "tcp")
+    elif member == "start" and "process" in type_name and args:
+        an.dispatch(cmd.with_words([a for a in args if a.text], via="Process.Start"))
+
+
+_BASE64 = r"FromBase64String\(\s*['\"]([A-Za-z0-9+/=\s]{8,})['\"]\s*\)"
+
+
+def _decoded_payloads(raw: str, an: Analysis, scope: Scope, via, depth: int) -> None:
+    """``iex ([Text.Encoding]::…GetString([Convert]::FromBase64String('…')))``: the decoded text."""
+    for m in re.finditer(_BASE64, raw):
+        text = decode(m.group(1), wide="unicode" in raw.lower())
+        if text is not None:
+            analyse_text(text, an, scope, (*via, "base64"), depth + 1)
+
+
+def decode(data: str, wide: bool = True) -> str | None:
+    """Base64 text as ``-EncodedCommand`` carries it (UTF-16LE), or UTF-8 when not ``wide``."""
+    try:
+        raw = base64.b64decode("".join(data.split()), validate=True)
+        return raw.decode("utf-16-le" if wide else "utf-8")
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+
+
+# -- registry and the Env: drive ----------------------------------------------------------------
+
+HIVES = {"hkcu": "hkcu", "hkey_current_user": "hkcu", "hklm": "hklm", "hkey_local_machine": "hklm",
+         "hkcr": "hkcr", "hkey_classes_root": "hkcr", "hku": "hku", "hkey_users": "hku",
+         "hkcc": "hkcc", "hkey_current_config": "hkcc"}
+
+
+def registry_path(text: str) -> str | None:
+    """``HKCU:\\Software\\…``, ``Registry::HKEY_CURRENT_USER\\…``, ``HKLM\\…`` -> ``/registry/hkcu/…``."""
+    t = text.replace("\\", "/")
+    t = re.sub(r"^(?:microsoft\.powershell\.core\\)?registry::", "", t, flags=re.I).lstrip("/")
+    head, sep, rest = t.partition("/")
+    hive = HIVES.get(head.rstrip(":").lower())
+    if hive is None:
+        return None
+    return f"/registry/{hive}/{rest}".rstrip("/")
+
+
+def _registry(word: Word) -> Word:
+    path = registry_path(word.text)
+    return word if path is None else Word(path, word.dynamic)
+
+
+def _is_env_drive(text: str) -> bool:
+    """``Env:``, ``env:\\``, ``Env:*``, ``env:*KEY*``: the environment listed (not one variable)."""
+    lower = text.lower()
+    if not lower.startswith("env:"):
+        return False
+    rest = lower[4:].lstrip("/\\")
+    return not rest or "*" in rest or "?" in rest

@@ -6,6 +6,7 @@ Standard library only: used on the hot path.
 from __future__ import annotations
 
 import posixpath
+import re
 
 from vectimus.analyser import argv
 from vectimus.analyser.context import Analysis, Cmd, Word
@@ -234,18 +235,53 @@ def dd(an: Analysis, cmd: Cmd, program: str) -> None:
                     cmd, program=program)
 
 
+SED_VALUE = argv.opts("-e --expression -f --file -l --line-length")
+
+
 def sed(an: Analysis, cmd: Cmd, program: str) -> None:
-    """sed: the script comes first unless given by -e/-f; files are written with -i, else read."""
-    p = argv.parse(cmd.words[1:], argv.opts("-e --expression -f --file -l --line-length"))
+    """sed: the script (``-e``, or the first operand) is analysed (``e``, ``w``, ``r``); files are
+    written with -i, else read."""
+    words = [Word("-i") if w.text.startswith("-i") and not w.dynamic else w for w in cmd.words[1:]]
+    p = argv.parse(words, SED_VALUE)  # -i.bak, -ie: an in-place suffix, not more options
     ops = p.operands
-    if not p.all("e", "expression", "f", "file"):
-        ops = ops[1:]
+    scripts = p.all("e", "expression")
+    if not scripts and not p.all("f", "file") and ops:
+        scripts, ops = ops[:1], ops[1:]
     for word in p.all("f", "file"):
         an.file("file_read", word, cmd, program=program)
+    if scripts and not p.has("sandbox"):
+        an.code("sed", Word("\n".join(w.text for w in scripts), any(w.dynamic for w in scripts)),
+                cmd, "sed script")
     in_place = p.has("i", "in-place") or any(f.startswith("in-place") for f in p.flags)
     for word in ops:
         an.file("file_write" if in_place else "file_read", word, cmd, ("i",) if in_place else (),
                 program=program)
+
+
+AWK_VALUE = argv.opts("-f --file -v --assign -F --field-separator -i --include -l --load -e --source "
+                      "-E --exec")
+
+
+def awk(an: Analysis, cmd: Cmd, program: str) -> None:
+    """awk / gawk / mawk: the program (first operand, or ``-e``) is analysed; file operands are
+    read (``name=value`` operands are assignments)."""
+    p = argv.parse(cmd.words[1:], AWK_VALUE)
+    ops = p.operands
+    sources = p.all("e", "source")
+    files = p.all("f", "file", "E", "exec", "i", "include")
+    if not sources and not files and ops:
+        sources, ops = ops[:1], ops[1:]
+    for word in files:
+        an.file("file_read", word, cmd, program=program)
+    if sources:
+        an.code("awk", Word("\n".join(w.text for w in sources), any(w.dynamic for w in sources)),
+                cmd, "awk program")
+    for word in ops:
+        if word.text != "-" and not re.match(_AWK_ASSIGNMENT, word.text):
+            an.file("file_read", word, cmd, program=program)
+
+
+_AWK_ASSIGNMENT = r"^[A-Za-z_][A-Za-z0-9_]*="
 
 
 def patch(an: Analysis, cmd: Cmd, program: str) -> None:
@@ -299,9 +335,6 @@ READERS: dict[str, tuple[str, int]] = {
     "uniq": ("-f --skip-fields -s --skip-chars -w --check-chars", 0),
     "xxd": ("-c -cols -g -groupsize -l -len -s -seek -o -offset -n -name", 0),
     "shuf": ("-o --output -n --head-count -i --input-range --random-source", 0),
-    "awk": ("-f --file -v --assign -F --field-separator -i --include -l --load", 1),
-    "gawk": ("-f --file -v --assign -F --field-separator -i --include -l --load", 1),
-    "mawk": ("-f -v -F", 1), "nawk": ("-f -v -F", 1),
     "grep": ("-e --regexp -f --file -m --max-count -A -B -C --context --include --exclude "
              "--exclude-dir --label --color --colour -d --directories -D --devices", 1),
     "egrep": ("-e -f -m -A -B -C --include --exclude --exclude-dir", 1),
@@ -323,12 +356,12 @@ def read(an: Analysis, cmd: Cmd, program: str) -> None:
     value_spec, lead = READERS[program]
     p = argv.parse(cmd.words[1:], argv.opts(value_spec))
     ops = list(p.operands)
-    if lead and not (program in ("grep", "egrep", "fgrep", "rg", "ag", "ack", "awk", "gawk", "jq")
+    if lead and not (program in ("grep", "egrep", "fgrep", "rg", "ag", "ack", "jq")
                      and p.all(*PATTERN_OPTS)):
         ops = ops[lead:]
     if program in ("source", "."):
         ops = ops[:1]
-    for word in p.all("f", "file", "from-file") if program in ("grep", "rg", "awk", "gawk", "jq") else []:
+    for word in p.all("f", "file", "from-file") if program in ("grep", "rg", "jq") else []:
         an.file("file_read", word, cmd, program=program)
     if program == "jq":
         for name, word in p.values:
@@ -414,6 +447,7 @@ HANDLERS = {
     "tee": write, "touch": write, "mkdir": write, "truncate": write, "chmod": write, "chown": write,
     "chgrp": write, "chattr": write, "setfacl": write,
     "dd": dd, "sed": sed, "gsed": sed, "patch": patch, "crontab": crontab,
+    "awk": awk, "gawk": awk, "mawk": awk, "nawk": awk,
     "tar": tar, "gtar": tar, "bsdtar": tar, "zip": zip_, "unzip": zip_,
     "gzip": compress, "gunzip": compress, "bzip2": compress, "bunzip2": compress, "xz": compress,
     "unxz": compress, "zstd": compress, "unzstd": compress,

@@ -15,7 +15,8 @@ from vectimus.analyser.programs import packages
 _LANGS = {"python": ("python", True), "pypy": ("python", True), "node": ("node", False),
           "nodejs": ("node", False), "deno": ("typescript", False), "bun": ("typescript", False),
           "tsx": ("typescript", False), "ts-node": ("typescript", False), "ts-node-esm": ("typescript", False),
-          "perl": ("perl", True), "ruby": ("ruby", True), "jruby": ("ruby", True), "php": ("php", True)}
+          "perl": ("perl", True), "ruby": ("ruby", True), "jruby": ("ruby", True), "php": ("php", True),
+          "lua": ("lua", True), "luajit": ("lua", False), "rscript": ("r", False), "r": ("r", False)}
 
 
 def language(program: str) -> str | None:
@@ -28,13 +29,14 @@ def language(program: str) -> str | None:
 # -- the command line -----------------------------------------------------------------------
 
 CODE_OPTS = {"python": ("c",), "node": ("e", "eval", "p", "print"), "typescript": ("e", "eval", "p", "print"),
-             "perl": ("e", "E"),
-             "ruby": ("e",), "php": ("r",)}
+             "perl": ("e", "E"), "ruby": ("e",), "php": ("r",), "lua": ("e",), "r": ("e", "expr")}
 VALUE_OPTS = {"python": "-c -m -W -X -Q", "node": "-e --eval -p --print -r --require --import "
               "--loader --input-type -C --conditions",
               "typescript": "-e --eval -p --print -r --require --import --preload --cwd --config -c "
-              "--env-file --tsconfig --tsconfig-override -P --project -O --compiler-options", "perl": "-e -E -M -m -I -x -i -F -l -0",
-              "ruby": "-e -r -I -C -E -F -i -x", "php": "-r -f -d -c -z -B -R -F -E"}
+              "--env-file --tsconfig --tsconfig-override -P --project -O --compiler-options",
+              "perl": "-e -E -M -m -I", "ruby": "-e -r -I -C -E", "php": "-r -f -d -c -z -B -R -F -E",
+              "lua": "-e -l", "r": "-e --expr -f --file --default-packages --encoding"}
+# perl's and ruby's -i, -l, -0, -x and -F take attached values only (-i.bak, -F:)
 
 
 STDIN_SCRIPTS = ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")  # a script path that reads stdin
@@ -57,9 +59,12 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
         for name, code in p.values:
             if name in CODE_OPTS[lang]:
                 an.code(lang, code, cmd, f"{program if lang == 'typescript' else lang} -{name}")
-        if lang == "perl" and (p.has("i") or any(n == "i" for n, _ in p.values)):
+        if lang in ("perl", "ruby") and p.has("i"):
             for word in operands:
                 an.file("file_write", word, cmd, ("i",), program=program)
+        elif lang in ("perl", "ruby") and p.has("n", "p"):  # -n/-p loop over the files' lines
+            for word in operands:
+                an.file("file_read", word, cmd, program=program)
         return any(c.dynamic for c in codes)
     if module is not None:
         if module.text == "pip" or module.text.startswith("pip."):

@@ -6,7 +6,7 @@ Standard library only: used on the hot path.
 from __future__ import annotations
 
 from vectimus.analyser import argv
-from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.context import Analysis, Cmd, Scope, Word
 from vectimus.analyser.facts.net import is_url, looks_remote, remote
 
 CURL_VALUE = argv.opts(
@@ -163,6 +163,25 @@ def ssh(an: Analysis, cmd: Cmd, program: str) -> None:
            sends_secret=cmd.stdin.secret or any(w.secret for w in p.operands[1:]))
     for jump in p.all("J"):
         remote(an, cmd, program, Word(jump.text.rpartition("@")[2], jump.dynamic), scheme="ssh")
+    for option in p.all("o"):
+        key, _, value = option.text.replace("=", " ", 1).partition(" ")
+        if key.lower() in ("proxycommand", "localcommand") and value.strip().lower() != "none":
+            an.shell(Word(value.strip(), option.dynamic), cmd, f"ssh {key}")  # runs here, locally
+    if program == "ssh":
+        _ssh_remote_command(an, cmd, Word(text, target.dynamic), p.operands[1:])
+
+
+def _ssh_remote_command(an: Analysis, cmd: Cmd, host: Word, words: list[Word]) -> None:
+    """The command ssh runs on the other host, judged as if it ran here (in the home directory):
+    the agent may not do through ssh what it may not do locally, and a loopback host is local."""
+    scope = Scope(cmd.scope.places._replace(cwd=cmd.scope.places.home))
+    via = f"ssh {host.text}"
+    if words:
+        text = " ".join(w.text for w in words)
+        an.shell(Word(text, any(w.dynamic for w in words), secret=any(w.secret for w in words)), cmd,
+                 via, scope=scope)
+    elif cmd.stdin.text is not None:
+        an.shell(Word(cmd.stdin.text), cmd, via, scope=scope)
 
 
 SCP_VALUE = argv.opts("-c -F -i -J -l -o -P -S -D -X")

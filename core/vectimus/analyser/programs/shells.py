@@ -20,7 +20,8 @@ def shell(an: Analysis, cmd: Cmd, name: str) -> bool:
     p = argv.parse(cmd.words[1:], SHELL_VALUE, stop_at_operand=True)
     if p.has("c") and p.operands:
         code = p.operands[0]
-        an.shell(code, cmd, f"{name} -c", positional=tuple(p.operands[1:]) or None)
+        # the -c text inherits the shell's stdin: `curl … | sh -c sh` runs what was downloaded
+        an.shell(code, cmd, f"{name} -c", positional=tuple(p.operands[1:]) or None, stdin=cmd.stdin)
         return code.dynamic
     if p.operands and not p.has("s"):
         an.file("file_read", p.operands[0], cmd, program=name)

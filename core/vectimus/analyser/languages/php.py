@@ -1,0 +1,146 @@
+"""PHP (tree-sitter-php): ``system``/``exec``/``shell_exec``/``passthru``/``popen``/``proc_open``,
+backticks, file functions, ``fsockopen``/``stream_socket_client`` (reverse shells), cURL and
+``file_get_contents`` of URLs, ``getenv()``/``$_ENV``/``$_SERVER`` taken whole, and ``eval``,
+``assert`` and ``create_function`` of strings. ``php -r`` code has no ``<?php`` tag; a file does.
+Standard library only (and the grammar): used on the hot path.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.facts import net
+from vectimus.analyser.languages import record
+from vectimus.analyser.languages.code import Code, analyse_with, dynamic, unescape
+
+EFFECTS = {
+    **dict.fromkeys(("system", "exec", "shell_exec", "passthru"), "shell"),
+    **dict.fromkeys(("popen", "proc_open"), "popen"),
+    "pcntl_exec": "system",
+    **dict.fromkeys(("unlink", "rmdir"), "delete"),
+    **dict.fromkeys(("file_put_contents", "touch", "mkdir", "chmod", "chown", "symlink", "link",
+                     "tempnam"), "write"),
+    **dict.fromkeys(("file_get_contents", "readfile", "file", "parse_ini_file", "highlight_file",
+                     "show_source", "simplexml_load_file", "md5_file", "sha1_file"), "read"),
+    "fopen": "open", "copy": "copy", "rename": "move",
+    **dict.fromkeys(("eval", "assert"), "eval"),
+    **dict.fromkeys(("curl_init", "get_headers", "fopen_url"), "url"),
+    **dict.fromkeys(("fsockopen", "pfsockopen", "stream_socket_client", "socket_connect"), "socket"),
+    "getenv": "env_dump",
+    "realpath": "same",
+}
+_ENV_ARRAYS = ("$_ENV", "$_SERVER")
+
+
+class Php(Code):
+    lang = "php"
+    grammar = "php_only"
+    EFFECTS = EFFECTS
+    ASSIGNMENTS = ("assignment_expression",)
+    CONCAT = {"binary_expression": (".",)}
+    DECODERS = frozenset(("base64_decode",))
+    ENV_CALLS = frozenset(("getenv",))
+
+    def __init__(self, an: Analysis, cmd: Cmd, text: str) -> None:
+        super().__init__(an, cmd, text)
+        if "<?php" in text or "<?=" in text:
+            self.grammar = "php"
+        self.posts = "CURLOPT_POSTFIELDS" in text or re.search(r"['\"]method['\"]\s*=>\s*['\"]POST", text, re.I)
+
+    def call(self, node):
+        kind = node.type
+        if kind == "function_call_expression":
+            function = node.child_by_field_name("function")
+            name = self.node_text(function).lstrip("\\").lower() if function is not None else ""
+        elif kind == "scoped_call_expression":
+            scope, member = node.child_by_field_name("scope"), node.child_by_field_name("name")
+            name = f"{self.node_text(scope)}::{self.node_text(member)}" if scope is not None and member is not None else ""
+        else:
+            return None
+        arguments = node.child_by_field_name("arguments")
+        args = []
+        for child in arguments.named_children if arguments is not None else ():
+            inner = child.named_children[-1] if child.type == "argument" and child.named_children else child
+            args.append(inner)
+        return name, args
+
+    def apply(self, name: str, args: list, node) -> None:
+        kind = self.EFFECTS.get(name)
+        if kind == "popen":  # the command (a string, or an argv array); the rest are modes and pipes
+            self.system(args[:1], f"php {name}")
+        elif name == "create_function" and len(args) > 1:
+            record.evaluate(self.an, self.cmd, self.lang, self.value(args[1]), "php create_function")
+        elif kind == "env_dump" and args:
+            return  # getenv("X"): one variable
+        elif kind in ("url", "read") and self.posts and args and (kind == "url" or net.is_url(self.value(args[0]).text)):
+            self.later.append(("url_send", name, args, node))  # the code posts (CURLOPT_POSTFIELDS)
+        else:
+            super().apply(name, args, node)
+
+    def host_port(self, args: list):
+        if not args:
+            return None, 0
+        first = self.value(args[0])
+        if "://" in first.text or (len(args) == 1 and ":" in first.text):  # tcp://host:port
+            rest = first.text.split("://", 1)[-1]
+            host, _, port = rest.rpartition(":")
+            return Word(host, first.dynamic), int(port) if port.isdigit() else 0
+        return super().host_port(args)
+
+    def assignment(self, node):
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or left.type != "variable_name":
+            return None
+        return self.node_text(left), right
+
+    def variable(self, node):
+        return self.node_text(node) if node.type == "variable_name" else None
+
+    def env_lookup(self, node):
+        if node.type == "subscript_expression" and node.named_children:
+            base = self.node_text(node.named_children[0])
+            if base in _ENV_ARRAYS and len(node.named_children) > 1:
+                key = self.value(node.named_children[1])
+                return key.text if not key.dynamic else "?"
+        return super().env_lookup(node)
+
+    def literal(self, node):
+        kind = node.type
+        if kind in ("integer", "float"):
+            return Word(self.node_text(node))
+        if kind not in ("string", "encapsed_string", "shell_command_expression", "heredoc", "nowdoc"):
+            return None
+        single = kind in ("string", "nowdoc")
+        parts: list[Word] = []
+        children = node.named_children
+        if kind in ("heredoc", "nowdoc"):
+            body = node.child_by_field_name("value")
+            children = body.named_children if body is not None else []
+        for child in children:
+            if child.type in ("string_content", "string_value", "nowdoc_string"):
+                text = self.node_text(child)
+                parts.append(Word(text.replace("\\'", "'").replace("\\\\", "\\") if single else text))
+            elif child.type == "escape_sequence":
+                parts.append(Word(unescape(self.node_text(child))))
+            elif child.type in ("heredoc_start", "heredoc_end"):
+                continue
+            else:
+                parts.append(self.value(child))
+        return record.join(parts) if parts else Word("")
+
+    def special(self, node) -> bool:
+        if node.type == "shell_command_expression":  # `cmd`
+            record.shell(self.an, self.cmd, self.literal(node) or dynamic(), "php backticks")
+            return True
+        if node.type == "variable_name" and self.node_text(node) in _ENV_ARRAYS:
+            parent = node.parent
+            if parent is None or parent.type != "subscript_expression":
+                record.environment_dump(self.an, self.cmd, f"php {self.node_text(node)}")
+            return True
+        return False
+
+
+def analyse(an: Analysis, cmd: Cmd, lang: str, code: Word) -> None:
+    """Record what the PHP ``code`` does."""
+    analyse_with(Php, an, cmd, code)

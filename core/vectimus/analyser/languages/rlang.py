@@ -1,0 +1,364 @@
+"""R (``Rscript -e``, ``R -e``): no grammar on PyPI, so a tokenizer that knows R's strings (also raw
+``r"(…)"``), comments, backticked names and operators, and a small parser that finds calls, their
+named arguments and assignments. Calls that act: ``system``/``system2``/``shell``/``pipe``,
+``unlink``/``file.remove``, ``readLines``/``readRenviron``/``source``, ``writeLines``/``cat(file=)``,
+``download.file``, ``httr``/``curl`` requests, ``socketConnection``, ``Sys.getenv()`` taken whole,
+and ``eval(parse(text = …))``.
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vectimus.analyser.context import MAX_NESTING, Analysis, Cmd, Unanalysable, Word
+from vectimus.analyser.facts import net
+from vectimus.analyser.languages import record
+from vectimus.analyser.languages.code import Code, analyse_with, dynamic, unescape
+
+_TOKEN = re.compile(r"""
+    (?P<skip>[ \t\r\f]+|\#[^\n]*)
+  | (?P<nl>\n)
+  | (?P<raw>[rR]["'](?P<dashes>-*)(?P<open>[(\[{]))
+  | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
+  | (?P<num>0[xX][0-9a-fA-F]+L?|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[Li]?)
+  | (?P<name>`[^`]*`|[A-Za-z.][A-Za-z0-9._]*)
+  | (?P<op>:::|::|<<-|->>|<-|->|\|>|%[^%\n]*%|==|!=|<=|>=|&&|\|\||\[\[|[-+*/^<>=!&|~?:$@,;(){}\[\]\\])
+""", re.X)
+_CLOSE = {"(": ")", "[": "]", "{": "}"}
+_CONSTANTS = {"TRUE", "FALSE", "T", "F", "NULL", "NA", "Inf"}
+
+# function -> (effect, its parameters in order: positional arguments are matched to these)
+SIGNATURES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "system": ("shell", ("command",)), "shell": ("shell", ("cmd",)), "pipe": ("shell", ("description",)),
+    "system2": ("system2", ("command", "args")),
+    "processx::run": ("argv_pair", ("command", "args")), "sys::exec_wait": ("argv_pair", ("cmd", "args")),
+    "unlink": ("unlink", ("x", "recursive")), "file.remove": ("delete", ("...",)),
+    "fs::file_delete": ("delete", ("path",)), "fs::dir_delete": ("delete_r", ("path",)),
+    "readLines": ("read", ("con",)), "readRenviron": ("read", ("path",)), "source": ("read", ("file",)),
+    "read.csv": ("read", ("file",)), "read.table": ("read", ("file",)), "readRDS": ("read", ("file",)),
+    "scan": ("read", ("file",)), "file": ("read", ("description",)), "readr::read_file": ("read", ("file",)),
+    "writeLines": ("write_to", ("text", "con")), "write": ("write_to", ("x", "file")),
+    "cat": ("cat", ()), "saveRDS": ("write_to", ("object", "file")), "file.create": ("write", ("...",)),
+    "dir.create": ("write", ("path",)), "write.csv": ("write_to", ("x", "file")),
+    "download.file": ("download", ("url", "destfile")), "url": ("url", ("description",)),
+    "httr::GET": ("url", ("url",)), "httr::HEAD": ("url", ("url",)), "GET": ("url", ("url",)),
+    "httr::POST": ("url_send", ("url",)), "httr::PUT": ("url_send", ("url",)), "POST": ("url_send", ("url",)),
+    "curl::curl_fetch_memory": ("url", ("url",)), "curl::curl": ("url", ("url",)),
+    "curl::curl_download": ("download", ("url", "destfile")), "RCurl::getURL": ("url", ("url",)),
+    "RCurl::postForm": ("url_send", ("uri",)), "httr2::request": ("url", ("base_url",)),
+    "socketConnection": ("socket", ("host", "port")), "make.socket": ("socket", ("host", "port")),
+    "eval": ("eval", ("expr",)), "evalq": ("eval", ("expr",)),
+    "Sys.getenv": ("env_dump", ("x",)),
+}
+_VALUE_ONLY = {"paste", "paste0", "file.path", "path.expand", "normalizePath", "parse", "str2lang",
+               "str2expression", "Sys.getenv", "sprintf", "c"}
+
+
+class Node:
+    """A node of the small R syntax tree (the shape the shared walker needs)."""
+
+    __slots__ = ("type", "text", "named_children", "name", "args", "positional", "parent")
+
+    def __init__(self, type: str, text: str = "", children: list | None = None) -> None:
+        self.type, self.text = type, text
+        self.named_children: list[Node] = children or []
+        self.name = ""
+        self.args: dict[str, Node] = {}      # a call's arguments by parameter name
+        self.positional: list[Node] = []     # a call's unnamed arguments
+        self.parent = None
+
+
+class RParser:
+    """Tokens to statements of ``Node``s: calls (with arguments by parameter name), assignments,
+    groups and blocks; everything else is kept as leaves so nested calls are still found."""
+
+    def __init__(self, an: Analysis, text: str) -> None:
+        self.an = an
+        self.toks = self.tokens(text)
+        self.pos = 0
+
+    def tokens(self, text: str) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        pos = 0
+        while pos < len(text):
+            if len(out) % 256 == 0:
+                self.an.tick(256)
+                record.budget(self.an, "R")
+            m = _TOKEN.match(text, pos)
+            if m is None:
+                raise Unanalysable(f"R code that cannot be tokenized: {text[pos:pos + 20]!r}")
+            kind = m.lastgroup
+            if kind == "raw":  # r"(…)": up to the matching close, quote and dashes
+                close = _CLOSE[m.group("open")] + m.group("dashes") + m.group()[1]
+                end = text.find(close, m.end())
+                if end < 0:
+                    raise Unanalysable("R raw string without its end")
+                out.append(("str", text[m.end():end]))
+                pos = end + len(close)
+                continue
+            pos = m.end()
+            if kind in ("skip", "dashes", "open"):
+                continue
+            value = m.group()
+            if kind == "str":
+                value = unescape(value[1:-1])
+            elif kind == "name" and value.startswith("`"):
+                value = value[1:-1]
+            out.append(("op" if kind == "nl" else kind, value))
+        return out
+
+    def peek(self, offset: int = 0) -> tuple[str, str]:
+        i = self.pos + offset
+        return self.toks[i] if i < len(self.toks) else ("eof", "")
+
+    def program(self) -> Node:
+        return Node("program", children=self.statements(None, 0))
+
+    def statements(self, close: str | None, depth: int) -> list[Node]:
+        out = []
+        while self.pos < len(self.toks):
+            kind, text = self.peek()
+            if close is not None and text == close:
+                self.pos += 1
+                break
+            if text in ("\n", ";"):
+                self.pos += 1
+                continue
+            at = self.pos
+            out.append(self.expression(close, depth))
+            if self.pos == at:  # a stray closing bracket: R would stop here, nothing more runs
+                self.pos += 1
+        return out
+
+    def expression(self, close: str | None, depth: int, stops: tuple[str, ...] = ("\n", ";")) -> Node:
+        """Tokens up to a statement end (or ``,`` / the closing bracket inside brackets)."""
+        if depth > MAX_NESTING:
+            raise Unanalysable("R code nested too deeply")
+        parts: list[Node] = []
+        while self.pos < len(self.toks):
+            self.an.tick()
+            kind, text = self.peek()
+            if text in stops or (close is not None and text == close) or text in (")", "]", "]]", "}"):
+                if text == "\n" and parts and parts[-1].type == "op" and parts[-1].text not in (")", "]"):
+                    self.pos += 1  # a line ending in an operator continues
+                    continue
+                break
+            self.pos += 1
+            if kind == "name" and self.peek()[1] in ("::", ":::") and self.peek(1)[0] == "name":
+                text = f"{text}::{self.peek(1)[1]}"
+                self.pos += 2
+            if kind == "name" and self.peek()[1] == "(":
+                self.pos += 1
+                parts.append(self.call(text, depth + 1))
+            elif text in ("(", "[", "[["):
+                end = ")" if text == "(" else "]" if text == "[" else "]]"
+                inner = self.expression(end, depth + 1, stops=(",",))
+                group = [inner]
+                while self.peek()[1] == ",":
+                    self.pos += 1
+                    group.append(self.expression(end, depth + 1, stops=(",",)))
+                if self.peek()[1] == end:
+                    self.pos += 1
+                elif end == "]]" and self.peek()[1] == "]":
+                    self.pos += 1
+                parts.append(Node("group" if text == "(" else "index", children=group))
+            elif text == "{":
+                parts.append(Node("block", children=self.statements("}", depth + 1)))
+            else:
+                parts.append(Node({"str": "string", "num": "number", "name": "identifier"}.get(kind, "op"), text))
+        node = Node("expression", children=parts)
+        for child in parts:
+            child.parent = node
+        return parts[0] if len(parts) == 1 else node
+
+    def call(self, name: str, depth: int) -> Node:
+        node = Node("call", name)
+        node.name = name
+        positional: list[Node] = []
+        while self.pos < len(self.toks) and self.peek()[1] != ")":
+            if self.peek()[1] in (",", "\n"):
+                self.pos += 1
+                continue
+            key = None
+            if self.peek()[0] in ("name", "str") and self.peek(1)[1] == "=":
+                key = self.peek()[1]
+                self.pos += 2
+            at = self.pos
+            value = self.expression(")", depth, stops=(",",))
+            if self.pos == at:
+                self.pos += 1  # a stray ] or }: skip it
+                continue
+            value.parent = node
+            node.named_children.append(value)
+            if key is None:
+                positional.append(value)
+            else:
+                node.args[key] = value
+        self.pos += 1
+        params = SIGNATURES.get(name, ("", ()))[1]
+        for param, value in zip([p for p in params if p not in node.args], positional):
+            node.args[param] = value
+        node.positional = positional
+        return node
+
+
+class R(Code):
+    lang = "r"
+    ASSIGNMENTS = ("expression",)
+
+    def path(self, word: Word) -> Word:
+        """R's file functions expand ``~`` (``path.expand``), unlike most languages'."""
+        if word.text.startswith("~") and not word.dynamic:
+            return Word(self.an.places.home + word.text[1:])
+        return word
+
+    def root(self):
+        return RParser(self.an, self.text).program()
+
+    def nodes(self, root):
+        stack, count = [root], 0
+        while stack:
+            node = stack.pop()
+            count += 1
+            if count % 512 == 0:
+                self.an.tick(512)
+                record.budget(self.an, "R")
+            yield node
+            stack.extend(reversed(node.named_children))
+
+    def node_text(self, node) -> str:
+        return node.text
+
+    def assignment(self, node):
+        parts = node.named_children
+        if len(parts) >= 3 and parts[0].type == "identifier" and parts[1].text in ("<-", "<<-", "="):
+            return parts[0].text, parts[2] if len(parts) == 3 else None
+        if len(parts) == 3 and parts[2].type == "identifier" and parts[1].text in ("->", "->>"):
+            return parts[2].text, parts[0]
+        return None
+
+    def variable(self, node):
+        return node.text if node.type == "identifier" else None
+
+    def literal(self, node):
+        if node.type in ("string", "number") or (node.type == "identifier" and node.text in _CONSTANTS):
+            return Word(node.text)
+        if node.type == "group" and len(node.named_children) == 1:
+            return self.value(node.named_children[0])
+        return None
+
+    def first(self, node):
+        """A call's first parameter (by its name, or the first positional argument)."""
+        params = SIGNATURES.get(node.name, ("", ()))[1]
+        return self.arg(node, *params[:1]) or (node.positional[0] if node.positional else None)
+
+    def arg(self, node, *names: str):
+        for name in names:
+            if node.args.get(name) is not None:
+                return node.args[name]
+        return None
+
+    def value(self, node, depth: int = 0) -> Word:
+        if node is not None and node.type == "call" and depth < 32:
+            name, args, positional = node.name, node.args, node.positional
+            if name in ("paste", "paste0", "file.path"):
+                sep = "/" if name == "file.path" else "" if name == "paste0" else " "
+                if "sep" in args:
+                    sep = self.value(args["sep"], depth + 1).text
+                items = [c for c in node.named_children if c is not args.get("sep") and c is not args.get("collapse")]
+                parts: list[Word] = []
+                for i, item in enumerate(items):
+                    parts.extend(([Word(sep)] if i else []) + [self.value(item, depth + 1)])
+                return record.join(parts)
+            if name in ("path.expand", "normalizePath") and positional:
+                inner = self.value(positional[0], depth + 1)
+                if inner.text.startswith("~") and not inner.dynamic:
+                    return Word(self.an.places.home + inner.text[1:])
+                return inner
+            if name == "Sys.getenv" and positional:
+                key = self.value(positional[0], depth + 1)
+                return self.environment_variable(key.text) if not key.dynamic else dynamic()
+            if name in ("parse", "str2lang", "str2expression"):
+                text = self.arg(node, "text") or (positional[0] if name != "parse" and positional else None)
+                return self.value(text, depth + 1) if text is not None else dynamic()
+            if name == "c" and len(node.named_children) == 1:
+                return self.value(node.named_children[0], depth + 1)
+        return super().value(node, depth)
+
+    def values(self, node):
+        if node is not None and node.type == "call" and node.name == "c":
+            return [self.value(c) for c in node.named_children]
+        return [self.value(node)]
+
+    def call(self, node):
+        if node.type != "call":
+            return None
+        return node.name, node
+
+    def apply(self, name: str, node, _node=None) -> None:
+        effect = SIGNATURES.get(name, ("", ()))[0]
+        if not effect:
+            return
+        an, cmd, via = self.an, self.cmd, f"R {name}"
+        first = self.first(node)
+        if effect == "shell":
+            record.shell(an, cmd, self.value(first), via)
+        elif effect == "system2":  # command and args joined, run by the shell
+            args = self.arg(node, "args")
+            words = [self.value(first)] + (self.values(args) if args is not None else [])
+            record.shell(an, cmd, record.join([w for i, x in enumerate(words)
+                                                 for w in ([Word(" ")] if i else []) + [x]]), via)
+        elif effect == "argv_pair":
+            args = self.arg(node, "args")
+            record.argv(an, cmd, [self.value(first)] + (self.values(args) if args is not None else []), via)
+        elif effect in ("unlink", "delete", "delete_r"):
+            recursive = effect == "delete_r" or (
+                self.arg(node, "recursive") is not None and self.value(self.arg(node, "recursive")).text in ("TRUE", "T"))
+            targets = node.positional if effect == "delete" else [first]
+            for target in targets:
+                if target is not None and target is not self.arg(node, "recursive", "force"):
+                    for word in self.values(target):
+                        record.file(an, cmd, "file_delete", self.path(word), ("r",) if recursive else ())
+        elif effect == "read":
+            word = self.value(first)
+            if word.text.startswith(("http://", "https://", "ftp://")):
+                self.later.append(("url", name, node, node))
+            else:
+                record.file(an, cmd, "file_read", self.path(word))
+        elif effect in ("write", "write_to", "cat"):
+            target = self.arg(node, "file") if effect == "cat" else (
+                first if effect == "write" else self.arg(node, *SIGNATURES[name][1][1:2], "file"))
+            if target is not None:
+                record.file(an, cmd, "file_write", self.path(self.value(target)))
+        elif effect == "download":
+            self.later.append(("url", name, node, node))
+            dest = self.arg(node, "destfile")
+            if dest is not None:
+                record.file(an, cmd, "file_write", self.path(self.value(dest)))
+        elif effect in ("url", "url_send", "socket"):
+            self.later.append((effect, name, node, node))
+        elif effect == "eval" and first is not None and first.type == "call" and first.name in (
+                "parse", "str2lang", "str2expression"):  # eval(parse(text = …)) runs a string
+            record.evaluate(an, cmd, "r", self.value(first), via)
+        elif effect == "env_dump" and not node.named_children:
+            record.environment_dump(an, cmd, via)
+
+    def network(self, kind: str, name: str, node, _node, secret: bool) -> None:
+        first = self.first(node)
+        if kind == "socket":
+            port = self.arg(node, "port")
+            port_text = self.value(port).text if port is not None else ""
+            server = self.arg(node, "server")
+            listens = server is not None and self.value(server).text in ("TRUE", "T")
+            record.socket(self.an, self.cmd, self.value(first) if first is not None else dynamic(),
+                           int(port_text) if port_text.isdigit() else 0, listens=listens)
+            return
+        sends = kind == "url_send"
+        net.remote(self.an, self.cmd, record.program(self.cmd), self.value(first) if first is not None else dynamic(),
+                   sends_data=sends, sends_secret=sends and secret)
+
+
+def analyse(an: Analysis, cmd: Cmd, lang: str, code: Word) -> None:
+    """Record what the R ``code`` does."""
+    analyse_with(R, an, cmd, code)

