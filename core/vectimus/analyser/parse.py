@@ -28,14 +28,29 @@ def parser() -> Any:
 
 
 def parse(data: bytes, an: Analysis) -> Any:
-    """The syntax tree of ``data``; Unanalysable when parsing overruns the call's parse budget."""
+    """The bash syntax tree of ``data``; Unanalysable when parsing overruns the call's parse budget."""
+    return budgeted(parser(), data, an, "shell command")
+
+
+def budgeted(p: Any, data: bytes, an: Analysis, what: str) -> Any:
+    """The root node tree-sitter parser ``p`` gives ``data``, within the call's CPU parse budget.
+
+    Past ``an.parse_deadline`` the parse is cancelled and ``what`` is Unanalysable. The clock is
+    read every 64th progress callback: reading a thread's CPU time is a system call.
+    """
     deadline = an.parse_deadline
+    calls = 0
+
+    def overrun(_offset, _error) -> bool:
+        nonlocal calls
+        calls += 1
+        return calls & 63 == 0 and time.thread_time() > deadline
+
     try:
-        tree = parser().parse(lambda offset, _point: data[offset:],
-                              progress_callback=lambda _offset, _error: time.thread_time() > deadline)
+        tree = p.parse(lambda offset, _point: data[offset:], progress_callback=overrun)
     except ValueError:  # cancelled by the progress callback
-        parser().reset()
-        raise Unanalysable(f"shell command too complex to parse in {MAX_PARSE_SECONDS:g} s of CPU time") from None
+        p.reset()
+        raise Unanalysable(f"{what} too complex to parse in {MAX_PARSE_SECONDS:g} s of CPU time") from None
     return tree.root_node
 
 

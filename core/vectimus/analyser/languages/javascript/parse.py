@@ -6,10 +6,10 @@ a call runs code in that language; one parser per grammar, kept for the process.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from vectimus.analyser.context import MAX_PARSE_SECONDS, Analysis, Unanalysable
+from vectimus.analyser.context import Analysis
+from vectimus.analyser.parse import budgeted
 
 TYPESCRIPT = ("typescript",)  # languages parsed with the TypeScript grammar
 _PARSERS: dict[str, Any] = {}
@@ -32,18 +32,4 @@ def parser(lang: str) -> Any:
 
 def parse(an: Analysis, lang: str, data: bytes) -> Any:
     """The syntax tree of ``data``; Unanalysable when parsing overruns the call's parse budget."""
-    deadline = an.parse_deadline
-    p = parser(lang)
-    calls = 0
-
-    def overrun(_offset, _error) -> bool:  # the clock is read every 64th call: reading it is a syscall
-        nonlocal calls
-        calls += 1
-        return calls & 63 == 0 and time.thread_time() > deadline
-
-    try:
-        tree = p.parse(lambda offset, _point: data[offset:], progress_callback=overrun)
-    except ValueError:  # cancelled by the progress callback
-        p.reset()
-        raise Unanalysable(f"{lang} code too complex to parse in {MAX_PARSE_SECONDS:g} s of CPU time") from None
-    return tree.root_node
+    return budgeted(parser(lang), data, an, f"{lang} code")
