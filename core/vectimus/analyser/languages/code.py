@@ -19,16 +19,16 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import time
 import warnings
 from typing import Any
 
 from vectimus.analyser.context import (
-    MAX_NESTING, MAX_PARSE_SECONDS, UNKNOWN, Analysis, Cmd, Unanalysable, Word,
+    MAX_NESTING, UNKNOWN, Analysis, Cmd, Unanalysable, Word,
 )
 from vectimus.analyser.expand import ansi_c
 from vectimus.analyser.facts import net
 from vectimus.analyser.languages import record
+from vectimus.analyser.parse import budgeted
 
 # language -> (grammar package, its language function)
 GRAMMARS = {"ruby": ("tree_sitter_ruby", "language"), "perl": ("tree_sitter_perl", "language"),
@@ -63,15 +63,7 @@ def parse(an: Analysis, grammar: str, data: bytes) -> Any:
     stop it; a final newline changes nothing else in any of these languages."""
     if not data.endswith(b"\n"):
         data += b"\n"
-    deadline = an.parse_deadline
-    p = parser(grammar)
-    try:
-        tree = p.parse(lambda offset, _point: data[offset:],
-                       progress_callback=lambda _o, _e: time.thread_time() > deadline)
-    except ValueError:  # cancelled by the progress callback
-        p.reset()
-        raise Unanalysable(f"{grammar} code too complex to parse in {MAX_PARSE_SECONDS:g} s of CPU time") from None
-    return tree.root_node
+    return budgeted(parser(grammar), data, an, f"{grammar} code")
 
 
 def dynamic(secret: bool = False) -> Word:
