@@ -168,18 +168,23 @@ def test_non_shell_calls_do_not_import_tree_sitter():
     assert done.returncode == 0, done.stderr[-2000:]
 
 
-@settings(max_examples=60, deadline=5000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(["python3 -c", "node -e", "perl -e", "ruby -e", "php -r", "bash -c", "eval", "awk",
                         "sed", "lua -e", "Rscript -e"]),
        st.sampled_from(CODE_TOKENS + TOKENS + AWK_SED_TOKENS + ["x", "a=", "system ", "{", "'"]),
        st.integers(min_value=1000, max_value=6000))
 def test_long_repetitive_input_stays_bounded(runner, token, count):
-    """Repeating one token thousands of times must not make the analysis quadratic."""
+    """Repeating one token thousands of times must not make the analysis quadratic.
+
+    Bounded in CPU time, not wall-clock time, so a busy machine does not fail it."""
     import shlex
+    import time
+    started = time.thread_time()
     try:
         check(shell(f"{runner} {shlex.quote(token * count)}"))
     except Unanalysable as exc:
         assert str(exc)
+    assert time.thread_time() - started < 5
 
 
 def test_input_the_grammar_takes_seconds_on_is_cut_off_by_the_parse_budget():
