@@ -178,4 +178,11 @@ def examples_project(tmp_path_factory):
     proj = Project(root, home)
     proj.run("git", "init", "-q")
     proj.init("--agent", "claude")
+    from vectimus.examples import approved_mcp_servers, pack_examples
+    from vectimus.policies import bundled_packs_dir
+
+    servers = approved_mcp_servers([ex for pack in sorted(bundled_packs_dir().iterdir()) if pack.is_dir()
+                                    for ex in pack_examples(pack)])
+    if servers:
+        proj.run("vectimus", "mcp", "allow", *servers)
     return proj, proj.hook_command()

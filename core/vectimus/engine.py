@@ -48,6 +48,8 @@ def context_of(action: Action, call: ToolCall, config: Config) -> dict:
         "net": action.net._asdict(),
         "pkg": {**action.pkg._asdict(), "names": list(action.pkg.names)},
         "mcp": action.mcp._asdict(),
+        "db": {**action.db._asdict(), "targets": list(action.db.targets)},
+        "secrets": list(action.secrets),
     }
 
 
@@ -74,7 +76,12 @@ class Engine:
         from vectimus.analyser import analyse
 
         places = Places.for_call(call.cwd, call.project_dir, env)
-        return with_mcp_permission(analyse(call, places, env), self.config)
+        tables = None
+        if call.kind == "mcp":
+            from vectimus.analyser.mcp_table import tables_of
+
+            tables = tables_of(self.policy_set.packs)
+        return with_mcp_permission(analyse(call, places, env, tables), self.config)
 
     def decide(self, call: ToolCall, env: dict[str, str], *, can_ask: bool = True,
                trace: Trace | None = None) -> Decision:

@@ -86,6 +86,20 @@ def pack_examples(pack_dir: Path) -> list[Example]:
     return read_cases(path, pack_dir.name).examples if path.exists() else []
 
 
+def approved_mcp_servers(examples: list[Example]) -> list[str]:
+    """The MCP servers the allow examples call: the example project approves them, as a user would
+    before an agent may call a server at all (block examples of unapproved servers name others)."""
+    from vectimus.toolmap import split_mcp_name
+
+    found = []
+    for example in examples:
+        tool = example.spec.get("tool", "") if isinstance(example.spec, dict) else ""
+        named = split_mcp_name(tool)
+        if example.expect == "allow" and named and named[0] not in found:
+            found.append(named[0])
+    return found
+
+
 def judge(example: Example, decision: str, reason: str) -> str | None:
     """Why the hook's answer does not fit the example, or None when it does."""
     blocked = decision in ("deny", "ask")

@@ -25,7 +25,7 @@ CALL_KINDS = (
 # The Cedar actions (Vectimus::Action::"<kind>") an analysed call is made of.
 ACTION_KINDS = (
     "exec", "file_read", "file_write", "file_delete", "network", "package", "mcp", "spawn",
-    "unknown",
+    "query", "unknown",
 )
 
 # Cedar resource entity type for each action kind.
@@ -38,6 +38,7 @@ RESOURCE_TYPES = {
     "package": "Package",
     "mcp": "McpTool",
     "spawn": "Subagent",
+    "query": "Database",
     "unknown": "Tool",
 }
 
@@ -109,6 +110,7 @@ class NetFacts(NamedTuple):
     sends_data: bool = False
     sends_secret: bool = False
     listens: bool = False  # opens a listening socket (nc -l, socat *-LISTEN, python -m http.server)
+    channel: str = ""      # how data leaves, when it is a known exfiltration channel (facts.channels)
 
 
 class PackageFacts(NamedTuple):
@@ -130,6 +132,18 @@ class McpFacts(NamedTuple):
     declared: bool = False
 
 
+class DbFacts(NamedTuple):
+    """What a policy may know about one statement sent to a database (``query`` actions)."""
+
+    engine: str = ""        # postgres | mysql | sqlite | clickhouse | cassandra | mongo | redis | …
+    statement: str = ""     # drop | truncate | delete | update | grant | revoke | role | copy | flush
+                            # | config | code | select | insert | create | alter | other
+    object: str = ""        # what a drop/alter acts on: table | database | schema | column | …
+    targets: tuple[str, ...] = ()
+    filtered: bool = False  # delete/update limited by a condition that names a column (not 1=1)
+    server_side: bool = False  # runs a program or reads/writes files on the database's host
+
+
 class Action(NamedTuple):
     """One concrete thing a tool call would do; one Cedar request each."""
 
@@ -144,6 +158,8 @@ class Action(NamedTuple):
     net: NetFacts = NetFacts()
     pkg: PackageFacts = PackageFacts()
     mcp: McpFacts = McpFacts()
+    db: DbFacts = DbFacts()
+    secrets: tuple[str, ...] = ()  # kinds of credential the action sends or shows (never values)
     via: tuple[str, ...] = ()
     raw: str = ""
     input: str = ""  # exec: what the command reads on stdin, when the analyser knows the text

@@ -45,7 +45,10 @@ SECRET_NAMES = {
     "terraform.tfstate", "terraform.tfstate.backup", ".terraformrc", "terraform.rc",
     "kubeconfig", "keystore.jks", ".keystore", "wp-config.php", "shadow", "gshadow",
     ".envrc", ".yarnrc.yml", "secrets.toml", ".secrets", "environ", ".bash_history",
-    ".zsh_history",
+    ".zsh_history", ".history", ".sh_history", ".python_history", ".psql_history", ".mysql_history",
+    ".node_repl_history", ".rediscli_history", ".sqlite_history", "credentials.tfrc.json",
+    "login data", "login data for account", "logins.json", "key3.db", "key4.db",
+    "cookies.sqlite", "web data",
 }
 SECRET_EXTS = {".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".asc", ".gpg",
                ".tfvars", ".kdbx", ".ovpn"}
@@ -53,7 +56,11 @@ SECRET_EXTS = {".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".as
 SECRET_HOME_DIRS = (".ssh/", ".aws/", ".gnupg/", ".kube/", ".docker/config.json", ".azure/",
                     ".config/gcloud/", ".config/gh/hosts.yml", ".config/hub", ".password-store/",
                     ".local/share/keyrings/", ".mozilla/", ".config/google-chrome/",
-                    ".config/chromium/")
+                    ".config/chromium/", ".terraform.d/credentials.tfrc.json",
+                    ".config/bravesoftware/", ".config/microsoft-edge/", ".local/share/fish/fish_history",
+                    "library/application support/google/chrome/", "library/keychains/",
+                    "library/application support/firefox/", "library/cookies/", ".config/op/",
+                    ".config/heroku/", ".netlify/", ".config/doctl/", ".fly/", ".config/helm/repositories.yaml")
 PUBLIC_SSH = ("known_hosts", "known_hosts.old", "config", "authorized_keys")
 ENV_TEMPLATES = {"example", "sample", "template", "dist", "defaults", "schema", "test.example"}
 

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from vectimus.examples import Example, judge, pack_examples, read_cases
+from vectimus.examples import Example, approved_mcp_servers, judge, pack_examples, read_cases
 from vectimus.model import ACTION_KINDS, RESOURCE_TYPES, Action
 from vectimus.policies import (
     Pack, PolicyError, PolicySet, build_policy_set, bundled_packs_dir, packs_in, read_pack,
@@ -169,6 +169,10 @@ def throwaway_project(packs: list[Pack]) -> Iterator[tuple[Path, Path, str, dict
         for pack in packs:
             if pack.origin != "bundled":
                 shutil.copytree(pack.path, root / ".vectimus" / "packs" / pack.path.name)
+        servers = approved_mcp_servers([ex for pack in packs for ex in pack_examples(pack.path)])
+        if servers:
+            subprocess.run([*vectimus_executable(), "mcp", "allow", *servers], cwd=root, env=env,
+                           check=True, capture_output=True)
         yield root, home, _hook_command(root), env
     finally:
         shutil.rmtree(base, ignore_errors=True)

@@ -82,3 +82,63 @@ def test_unknown_tool_fields_and_fallback():
 def test_shell_call_without_command_is_unanalysable():
     with pytest.raises(Unanalysable):
         call("shell", "Bash", command=None)
+
+
+def test_mcp_forge_writes_are_project_writes():
+    actions = call("mcp", "mcp__github__push_files", mcp_server="github", mcp_tool="push_files",
+                   arguments={"owner": "acme", "repo": "app", "branch": "main", "message": "ci",
+                              "files": [{"path": ".github/workflows/ci.yml", "content": "on: push"}]})
+    [write] = [a for a in actions if a.kind == "file_write"]
+    assert write.target.is_ci_config and write.target.path == f"{PROJECT}/.github/workflows/ci.yml"
+    [read] = [a for a in call("mcp", "mcp__github__get_file_contents", mcp_server="github",
+                              mcp_tool="get_file_contents", arguments={"path": "README.md"}) if a.kind != "mcp"]
+    assert read.kind == "file_read"
+
+
+def test_mcp_text_leaving_is_scanned_for_credentials():
+    token = "xoxb-" + "123456789012-1234567890123-AbCdEfGhIjKl"
+    [sent] = call("mcp", "mcp__slack__slack_post_message", mcp_server="slack", mcp_tool="slack_post_message",
+                  arguments={"channel_id": "C1", "text": f"here: {token}"})
+    assert sent.kind == "mcp" and sent.secrets == ("slack-token",) and token not in repr(sent)
+    [plain] = call("mcp", "mcp__slack__slack_post_message", mcp_server="slack", mcp_tool="slack_post_message",
+                   arguments={"channel_id": "C1", "text": "the deploy is done"})
+    assert plain.secrets == ()
+
+
+def test_mcp_shell_and_cluster_servers_run_what_they_are_given():
+    shell_server = call("mcp", "mcp__terminal__execute", mcp_server="terminal", mcp_tool="execute",
+                        arguments={"command": "psql", "args": ["-c", "DROP TABLE users"]})
+    assert any(a.kind == "query" and a.db.statement == "drop" for a in shell_server)
+    k8s = call("mcp", "mcp__kubernetes__kubectl_generic", mcp_server="kubernetes", mcp_tool="kubectl_generic",
+               arguments={"command": "delete", "args": ["namespace", "prod"]})
+    [kubectl] = [a for a in k8s if a.kind == "exec"]
+    assert kubectl.program == "kubectl" and kubectl.subcommand == "delete" and "prod" in kubectl.args
+
+
+def test_mcp_unknown_tool_paths_are_read_and_written(tmp_path):
+    actions = call("mcp", "mcp__vendor__frob", mcp_server="vendor", mcp_tool="frob",
+                   arguments={"path": ".github/workflows/ci.yml"})
+    assert {a.kind for a in actions} == {"mcp", "file_read", "file_write"}
+
+
+def test_mcp_table_from_a_pack_adds_and_replaces_families(tmp_path):
+    from vectimus.analyser import mcp_table
+
+    extra = tmp_path / "mcp-tools.toml"
+    extra.write_text('[servers.warehouse]\nnames = ["wh"]\nengine = "snowflake"\ndialect = "snowflake"\n'
+                     '[[servers.warehouse.tools]]\nmatch = "*"\nsql = ["q"]\n')
+    meaning = mcp_table.meaning("wh", "run", (*mcp_table.bundled(), extra))
+    assert meaning.family == "warehouse" and meaning.sql == frozenset({"q"}) and meaning.dialect == "snowflake"
+    assert mcp_table.meaning("my-postgres", "query").engine == "postgres"
+    assert not mcp_table.meaning("wh", "run").known
+
+
+def test_mcp_tables_of_packs_leave_out_the_projects_own():
+    from pathlib import Path
+
+    from vectimus.analyser.mcp_table import tables_of
+    from vectimus.policies import Pack
+
+    packs = [Pack("p", Path("/proj/.vectimus/packs/p"), "project"), Pack("u", Path("/u/packs/u"), "user"),
+             Pack("mcp-safety", Path("/b/mcp-safety"), "bundled")]
+    assert tables_of(packs) == (Path("/b/mcp-safety/mcp-tools.toml"), Path("/u/packs/u/mcp-tools.toml"))

@@ -26,10 +26,14 @@ from vectimus.paths import Places
 __all__ = ["Unanalysable", "analyse"]
 
 
-def analyse(call: ToolCall, places: Places, env: Mapping[str, str]) -> list[Action]:
-    """Every concrete action ``call`` would perform, in order."""
+def analyse(call: ToolCall, places: Places, env: Mapping[str, str], mcp_tables=None) -> list[Action]:
+    """Every concrete action ``call`` would perform, in order.
+
+    ``mcp_tables``: the ``mcp-tools.toml`` files of the active packs (``mcp_table.tables_of``).
+    """
     from vectimus.analyser import tools
     an = Pipeline(call, places, env)
+    an.mcp_tables = mcp_tables
     kind = call.kind
     try:
         if kind == "shell":

@@ -58,6 +58,7 @@ class Input(NamedTuple):
     kind: str = ""          # "" (inherited) | "pipe" | "file" | "text"
     text: str | None = None  # the literal text of a heredoc or here-string
     secret: bool = False    # it carries a secret (an upstream stage read one)
+    path: str = ""          # the file a ``<`` redirect reads, as written
 
 
 class Scope:
@@ -118,6 +119,7 @@ class Analysis:
         self.nodes = 0
         self.syntax_error = False
         self.parse_deadline = time.thread_time() + MAX_PARSE_SECONDS  # CPU time: a busy machine does not count
+        self.mcp_tables = None  # the MCP tool tables of the active packs (None: the bundled one)
 
     def add(self, action: Action) -> None:
         """Record one action; beyond MAX_ACTIONS the call is unanalysable."""

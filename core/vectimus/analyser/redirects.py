@@ -32,7 +32,7 @@ def file_redirect(an: Analysis, cmd: Cmd, op: str, word: Word) -> Input | None:
         facts = an.file("file_read", word, cmd, program=_program(cmd))
         if op == "<>":
             an.file("file_write", word, cmd, program=_program(cmd))
-        return Input("file", secret=facts.is_secret)
+        return Input("file", secret=facts.is_secret, path="" if word.dynamic else text)
     if op in WRITE_OPS or op.endswith(">"):
         an.file("file_write", word, cmd, ("a",) if op.endswith(">>") else (), program=_program(cmd))
     return None

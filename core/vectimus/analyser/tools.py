@@ -16,8 +16,6 @@ from vectimus.model import Action, McpFacts, NetFacts
 
 MAX_ARGUMENT_DEPTH = 8
 MAX_ARGUMENT_ITEMS = 1000
-COMMAND_KEYS = {"command", "cmd", "script", "shell", "commandline", "command_line", "bash", "sh",
-                "shell_command", "code_to_run"}
 PATH_KEYS = {"path", "file", "file_path", "filepath", "filename", "dir", "directory", "paths", "files",
              "notebook_path", "target_file", "dir_path", "absolute_path", "relative_path", "old_path",
              "new_path"}
@@ -26,7 +24,12 @@ MAYBE_PATH_KEYS = {"target", "source", "destination", "dest", "src", "dst", "out
 URL_KEYS = {"url", "uri", "urls", "endpoint", "href", "link"}
 DELETE_WORDS = re.compile(r"delete|remove|unlink|rmdir|erase|trash|destroy|purge", re.I)
 WRITE_WORDS = re.compile(r"write|create|edit|update|move|rename|save|put|append|insert|replace|patch|"
-                         r"mkdir|upload|set|copy|apply|modify|overwrite|commit", re.I)
+                         r"mkdir|upload|set|copy|apply|modify|overwrite|commit|push", re.I)
+READ_WORDS = re.compile(r"^(?:get|read|list|search|find|fetch|show|view|cat|head|tail|open|load|describe|"
+                        r"stat|info|tree|grep|glob|ls)(?:_|$)|_(?:info|contents?|tree|list)$", re.I)
+_SQL_LIKE = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(?:select|insert|update|delete|drop|truncate|alter|"
+                       r"create|grant|revoke|with|copy|merge|replace|call|do|exec|execute|explain|begin|"
+                       r"set|show|vacuum|attach|pragma)\b", re.I | re.S)
 
 
 def file_tool(an: Analysis, call_kind: str) -> None:
@@ -64,32 +67,73 @@ def spawn(an: Analysis) -> None:
 
 
 def mcp(an: Analysis) -> None:
-    """An MCP tool call: the mcp action, plus what its arguments imply."""
+    """An MCP tool call: the mcp action, plus what its arguments do (by the server's tool table)."""
+    from vectimus.analyser import mcp_table
+
     call = an.call
     server, tool = call.mcp_server or "", call.mcp_tool or ""
+    meaning = mcp_table.meaning(server, tool, an.mcp_tables)
+    at = len(an.actions)
     an.add(Action(kind="mcp", resource=f"{server}/{tool}", program=tool,
                   mcp=McpFacts(server=server, tool=tool), raw=f"{server}/{tool}"))
-    scan_arguments(an, call.arguments, via=f"mcp:{server}", tool=tool, default_file="read")
+    sent = scan_arguments(an, call.arguments, via=f"mcp:{server}", tool=tool, meaning=meaning,
+                          default_file="both")
+    if sent:
+        from vectimus.analyser.facts import secrets
+
+        kinds = secrets.kinds(sent)
+        if kinds:
+            an.actions[at] = an.actions[at]._replace(secrets=kinds)
 
 
 def unknown(an: Analysis) -> None:
     """A tool Vectimus has no mapping for: what its input shows, else one unknown action."""
+    from vectimus.analyser import mcp_table
+
     before = len(an.actions)
-    scan_arguments(an, an.call.arguments, via=an.call.tool, tool=an.call.tool, default_file="write")
+    scan_arguments(an, an.call.arguments, via=an.call.tool, tool=an.call.tool, meaning=mcp_table.UNKNOWN,
+                   default_file="write")
     if len(an.actions) == before:
         an.add(Action(kind="unknown", resource=an.call.tool, program=an.call.tool, raw=an.call.tool))
 
 
-def scan_arguments(an: Analysis, arguments: Any, *, via: str, tool: str, default_file: str) -> None:
-    """Analyse command, path and URL fields anywhere in a tool's arguments."""
+def _file_kinds(meaning, tool: str, default_file: str) -> tuple[str, ...]:
+    if meaning.files:
+        return (f"file_{meaning.files}",)
     if DELETE_WORDS.search(tool):
-        file_kind = "file_delete"
-    elif WRITE_WORDS.search(tool) or default_file == "write":
-        file_kind = "file_write"
-    else:
-        file_kind = "file_read"
-    cmd = Cmd(words=(), raw=tool, scope=Scope(an.places), via=(via,))
+        return ("file_delete",)
+    if WRITE_WORDS.search(tool):
+        return ("file_write",)
+    if READ_WORDS.search(tool):
+        return ("file_read",)
+    return ("file_read", "file_write") if default_file == "both" else (f"file_{default_file}",)
+
+
+def scan_arguments(an: Analysis, arguments: Any, *, via: str, tool: str, meaning, default_file: str) -> list[str]:
+    """Analyse the command, SQL, path and URL fields anywhere in a tool's arguments.
+
+    Returns the text of the arguments whose content leaves the machine (``meaning.text``), for the
+    caller to scan for credentials.
+    """
+    file_kinds = _file_kinds(meaning, tool, default_file)
+    places = an.places._replace(cwd=an.places.project) if meaning.remote else an.places
+    cmd = Cmd(words=(), raw=tool, scope=Scope(places), via=(via,))
     budget = [MAX_ARGUMENT_ITEMS]
+    sent: list[str] = []
+    path_keys = PATH_KEYS | meaning.paths
+
+    def argv_of(value: dict) -> list[Word]:
+        """An argument vector spread over ``meaning.argv`` keys (one of them a list), else []."""
+        words: list[Word] = []
+        if not any(isinstance(v, list) for k, v in value.items() if str(k).lower() in meaning.argv):
+            return words
+        for key in meaning.argv:
+            part = next((v for k, v in value.items() if str(k).lower() == key), None)
+            if isinstance(part, str) and part:
+                words.extend(Word(w) for w in part.split())
+            elif isinstance(part, list) and all(isinstance(v, str) for v in part):
+                words.extend(Word(v) for v in part)
+        return words
 
     def visit(value: Any, key: str, depth: int) -> None:
         budget[0] -= 1
@@ -98,22 +142,48 @@ def scan_arguments(an: Analysis, arguments: Any, *, via: str, tool: str, default
         if depth > MAX_ARGUMENT_DEPTH:
             raise Unanalysable(f"tool arguments nested more than {MAX_ARGUMENT_DEPTH} levels deep")
         if isinstance(value, dict):
+            words = argv_of(value) if meaning.argv else []
+            if words:
+                program = [Word(meaning.program)] if meaning.program and words[0].text != meaning.program else []
+                an.dispatch(Cmd(words=(*program, *words), raw=" ".join(w.text for w in words),
+                                scope=Scope(an.places), via=(via,)))
             for k, v in value.items():
-                visit(v, str(k).lower(), depth + 1)
+                if not (words and str(k).lower() in meaning.argv):
+                    visit(v, str(k).lower(), depth + 1)
         elif isinstance(value, list):
-            if key in COMMAND_KEYS and value and all(isinstance(v, str) for v in value):
+            if key in meaning.shell and value and all(isinstance(v, str) for v in value):
                 an.dispatch(Cmd(words=tuple(Word(v) for v in value), raw=" ".join(value),
                                 scope=Scope(an.places), via=(via,)))
                 return
             for item in value:
                 visit(item, key, depth + 1)
         elif isinstance(value, str) and value:
-            if key in COMMAND_KEYS:
+            if key in meaning.text:
+                sent.append(value)
+            if key in meaning.shell:
                 an.shell(Word(value), cmd, via, scope=Scope(an.places))
+            elif key in meaning.sql and (meaning.known or _SQL_LIKE.match(value)):
+                _sql(an, cmd, value, meaning)
             elif is_url(value) and not value.startswith("file://"):
                 remote(an, cmd, tool, Word(value))
             elif key in URL_KEYS:
                 remote(an, cmd, tool, Word(value if "://" in value else "https://" + value))
-            elif key in PATH_KEYS or (key in MAYBE_PATH_KEYS and value.startswith(("/", "./", "../", "~/"))):
-                an.file(file_kind, Word(value.removeprefix("file://")), cmd, program=tool)
+            elif key in path_keys or (key in MAYBE_PATH_KEYS and value.startswith(("/", "./", "../", "~/"))):
+                path = value.removeprefix("file://")
+                if meaning.remote:
+                    path = path.lstrip("/")
+                for kind in file_kinds:
+                    an.file(kind, Word(path), cmd, program=tool)
     visit(arguments, "", 0)
+    return sent
+
+
+def _sql(an: Analysis, cmd: Cmd, text: str, meaning) -> None:
+    """SQL an MCP tool runs: one query action per statement (COPY … PROGRAM analysed as shell)."""
+    from vectimus.analyser.facts.sql import statements
+    from vectimus.analyser.programs.databases import record
+
+    for stmt in statements(text, meaning.dialect, meaning.engine or "sql"):
+        record(an, cmd, cmd.raw, stmt.facts, dynamic=not stmt.parsed)
+        if stmt.program:
+            an.shell(Word(stmt.program), cmd, f"{meaning.engine or 'sql'} COPY PROGRAM")

@@ -28,12 +28,23 @@ VALUE_OPTS = argv.opts(
     "--sysctl --detach-keys --volume-driver --blkio-weight --pids-limit --annotation")
 
 
+EXEC_OPTS = argv.opts("-e --env --env-file -u --user -w --workdir --detach-keys")
+KUBECTL_EXEC_OPTS = argv.opts("-c --container -f --filename --pod-running-timeout -n --namespace "
+                              "--context --kubeconfig --cluster --user -s --server --token")
+
+
 def run(an: Analysis, cmd: Cmd, program: str) -> None:
-    """Record the host paths a ``run``/``create`` bind-mounts (global options before it skipped)."""
+    """Record the host paths a ``run``/``create`` bind-mounts (global options before it skipped);
+    the command an ``exec`` runs inside a container is analysed as a command of its own."""
     head = argv.parse(cmd.words[1:], SUBCOMMAND_TOOLS.get(program, frozenset()), stop_at_operand=True)
-    if not head.operands or head.operands[0].text not in RUNS:
+    if not head.operands or head.operands[0].text not in (*RUNS, "exec"):
         return
     start = next(i for i, w in enumerate(cmd.words) if w is head.operands[0]) + 1
+    if head.operands[0].text == "exec":
+        inner = argv.parse(cmd.words[start:], EXEC_OPTS, stop_at_operand=True).operands[1:]
+        if inner:
+            an.dispatch(cmd.with_words(inner, via=f"{program} exec"))
+        return
     options = argv.parse(cmd.words[start:], VALUE_OPTS, stop_at_operand=True)
     for spec in options.all("v", "volume"):
         _mount(an, cmd, program, *_volume(spec))
@@ -66,4 +77,20 @@ def _mount(an: Analysis, cmd: Cmd, program: str, source: Word | None, readonly: 
     an.file("file_read" if readonly else "file_write", source, cmd, program=program)
 
 
-HANDLERS = dict.fromkeys(("docker", "podman", "nerdctl"), run)
+def kubectl_exec(an: Analysis, cmd: Cmd, program: str) -> None:
+    """``kubectl exec POD [--] COMMAND …``: the command runs in the pod and is analysed."""
+    head = argv.parse(cmd.words[1:], SUBCOMMAND_TOOLS.get(program, frozenset()), stop_at_operand=True)
+    if not head.operands or head.operands[0].text != "exec":
+        return
+    start = next(i for i, w in enumerate(cmd.words) if w is head.operands[0]) + 1
+    words = list(cmd.words[start:])
+    dash = next((i for i, w in enumerate(words) if w.text == "--" and not w.dynamic), None)
+    if dash is not None:
+        inner = words[dash + 1:]
+    else:
+        inner = argv.parse(words, KUBECTL_EXEC_OPTS, stop_at_operand=True).operands[1:]
+    if inner:
+        an.dispatch(cmd.with_words(inner, via=f"{program} exec"))
+
+
+HANDLERS = {**dict.fromkeys(("docker", "podman", "nerdctl"), run), **dict.fromkeys(("kubectl", "oc"), kubectl_exec)}

@@ -1,0 +1,162 @@
+"""Credentials in content that leaves the machine: URLs, headers, bodies, messages, files sent.
+
+``find(text)`` names each credential by its kind (``aws-access-key``, ``github-token``, ``jwt`` …)
+and a digest; values never leave this module. Kinds with a home service (a GitHub token and
+github.com) say so in ``OWNERS``, so sending a token to the service that issued it is use, not a leak.
+Secret-looking environment variables (``$GITHUB_TOKEN``) are named by ``env_names``.
+
+The rules are a compiled set (see tests/analyser/test_secrets.py, one test per pattern): the
+maintained scanners (detect-secrets, with requests and yaml) cost a few hundred milliseconds to
+import, more than a whole hook call. Patterns compile on first use, so calls without content to
+scan pay nothing.
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from functools import lru_cache
+
+# kind -> pattern; group "v" (or the whole match) is the credential.
+PATTERNS: dict[str, str] = {
+    "private-key": r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----",
+    "aws-access-key": r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z2-7]{16}\b",
+    "aws-secret-key": r"(?i)aws_?secret(?:_?access)?_?key[\"']?\s*[:=]\s*[\"']?(?P<v>[A-Za-z0-9/+=]{40})\b",
+    "github-token": r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b",
+    "gitlab-token": r"\bgl(?:pat|dt|rt|ptt|cbt|soat)-[A-Za-z0-9_-]{20,}",
+    "slack-token": r"\bxox[abposre]-[A-Za-z0-9-]{10,}",
+    "slack-webhook": r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}",
+    "anthropic-key": r"\bsk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{20,}",
+    "openai-key": r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|\bsk-proj-[A-Za-z0-9_-]{40,}",
+    "google-api-key": r"\bAIza[0-9A-Za-z_-]{35}\b",
+    "gcp-service-account": r"\"private_key_id\"\s*:\s*\"[a-f0-9]{40}\"",
+    "stripe-key": r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{24,}\b",
+    "npm-token": r"\bnpm_[A-Za-z0-9]{36}\b",
+    "pypi-token": r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}",
+    "huggingface-token": r"\bhf_[A-Za-z]{34}\b",
+    "sendgrid-key": r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b",
+    "twilio-key": r"\bSK[0-9a-f]{32}\b",
+    "telegram-bot-token": r"\b\d{8,10}:AA[A-Za-z0-9_-]{33}\b",
+    "discord-webhook": r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{30,}",
+    "azure-storage-key": r"(?i)AccountKey=(?P<v>[A-Za-z0-9+/]{80,}={0,2})",
+    "jwt": r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+    "url-password": r"\b[a-z][a-z0-9+.-]{1,20}://[^/\s:@'\"]+:(?P<v>[^/\s@'\"]{3,})@[^\s/'\"]",
+    "bearer-token": r"(?i)\b(?:authorization\s*[:=]\s*)?(?:bearer|token)\s+(?P<v>[A-Za-z0-9._~+/=-]{20,})",
+    "basic-auth": r"(?i)\bauthorization\s*[:=]\s*basic\s+(?P<v>[A-Za-z0-9+/=]{12,})",
+    # A value beside a secret-like name, kept only when it looks random (see _random)
+    "secret-assignment": r"(?i)(?:^|[^A-Za-z0-9])[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api_?key|apikey|"
+                         r"access_?key|private_?key|client_?secret|credentials?)[A-Za-z0-9_.-]*[\"']?\s*(?:[:=]|=>)\s*"
+                         r"[\"']?(?P<v>[^\s\"'&;,)}]{12,})",
+}
+# Where a credential of a kind is at home: sending it there is using it.
+OWNERS: dict[str, tuple[str, ...]] = {
+    "github-token": ("github.com", "githubusercontent.com", "ghcr.io"),
+    "gitlab-token": ("gitlab.com",),
+    "slack-token": ("slack.com",), "slack-webhook": ("hooks.slack.com",),
+    "anthropic-key": ("anthropic.com",), "openai-key": ("openai.com",),
+    "google-api-key": ("googleapis.com", "google.com"), "stripe-key": ("stripe.com",),
+    "npm-token": ("npmjs.org", "npmjs.com"), "pypi-token": ("pypi.org",),
+    "huggingface-token": ("huggingface.co",), "sendgrid-key": ("sendgrid.com",),
+    "twilio-key": ("twilio.com",), "telegram-bot-token": ("api.telegram.org",),
+    "discord-webhook": ("discord.com", "discordapp.com"), "aws-access-key": ("amazonaws.com",),
+    "aws-secret-key": ("amazonaws.com",),
+}
+# Environment variable names that hold credentials (GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY, PGPASSWORD …)
+_SECRET_NAME = r"[A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|PASS|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?|" \
+               r"AUTH|_PAT|_KEY|DSN|DATABASE_URL|CONN(?:ECTION)?_STRING)[A-Za-z0-9_]*"
+_ENV_REF = r"\$\{?(?P<name>" + _SECRET_NAME + r")\b"
+# Env-variable names whose service is known (a GitHub token to github.com is use, not a leak).
+ENV_OWNERS: dict[str, tuple[str, ...]] = {
+    "GITHUB": OWNERS["github-token"], "GH": OWNERS["github-token"], "GITLAB": OWNERS["gitlab-token"],
+    "OPENAI": OWNERS["openai-key"], "ANTHROPIC": OWNERS["anthropic-key"], "SLACK": ("slack.com",),
+    "NPM": OWNERS["npm-token"], "PYPI": OWNERS["pypi-token"], "TWINE": ("pypi.org",),
+    "HF": OWNERS["huggingface-token"], "HUGGINGFACE": OWNERS["huggingface-token"],
+    "STRIPE": OWNERS["stripe-key"], "AWS": ("amazonaws.com",), "DOCKER": ("docker.io", "docker.com"),
+    "CLOUDFLARE": ("cloudflare.com",), "VERCEL": ("vercel.com",), "NETLIFY": ("netlify.com",),
+    "SENTRY": ("sentry.io",), "DATADOG": ("datadoghq.com",), "DD": ("datadoghq.com",),
+}
+_PLACEHOLDER = re.compile(r"(?i)^(?:\$|<|\{|%|\*+$|x+$|\.\.\.|your|my[_-]|example|changeme|placeholder|redacted|"
+                          r"dummy|sample|test|fake|none|null|true|false|undefined|secret$|password$|token$)")
+_REDACTED = "[REDACTED"
+
+
+@lru_cache(maxsize=None)
+def _compiled(kind: str) -> re.Pattern:
+    return re.compile(PATTERNS[kind])
+
+
+def _entropy(value: str) -> float:
+    counts: dict[str, int] = {}
+    for ch in value:
+        counts[ch] = counts.get(ch, 0) + 1
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+
+
+def _random(value: str) -> bool:
+    """True for a value that looks generated rather than chosen (``hunter2`` and ``changeme`` do not)."""
+    if _PLACEHOLDER.match(value) or value.startswith((_REDACTED, "/", "./", "~/")) or "://" in value:
+        return False
+    classes = sum(bool(re.search(p, value)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]"))
+    return len(value) >= 16 and classes >= 2 and _entropy(value) >= 3.5
+
+
+def find(text: str) -> list[tuple[str, str]]:
+    """``(kind, digest)`` for every credential in ``text``."""
+    if len(text) < 8:
+        return []
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for kind in PATTERNS:
+        for m in _compiled(kind).finditer(text):
+            value = m.group("v") if "v" in m.re.groupindex and m.group("v") else m.group(0)
+            if value.startswith(_REDACTED) or value in seen:
+                continue
+            if kind in ("secret-assignment", "url-password", "bearer-token") and not _plausible(kind, value):
+                continue
+            seen.add(value)
+            found.append((kind, digest(value)))
+    return found
+
+
+def _plausible(kind: str, value: str) -> bool:
+    if kind == "url-password":
+        return not _PLACEHOLDER.match(value) and value not in ("x-oauth-basic",)
+    return _random(value) or (kind == "bearer-token" and len(value) >= 32 and not _PLACEHOLDER.match(value))
+
+
+def kinds(texts) -> tuple[str, ...]:
+    """The kinds of credential found in any of ``texts`` (a string or an iterable of strings)."""
+    if isinstance(texts, str):
+        texts = (texts,)
+    out: list[str] = []
+    for text in texts:
+        for kind, _ in find(text):
+            if kind not in out:
+                out.append(kind)
+    return tuple(out)
+
+
+def digest(value: str) -> str:
+    """A short digest naming a credential without revealing it."""
+    return "sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def owned_by(kind: str, host: str) -> bool:
+    """True when ``host`` is (below) a service that issues credentials of ``kind``."""
+    return any(host == d or host.endswith("." + d) for d in OWNERS.get(kind, ()))
+
+
+def env_names(text: str) -> list[str]:
+    """Secret-looking environment variables ``text`` expands (``$GITHUB_TOKEN``, ``${API_KEY}``)."""
+    if "$" not in text:
+        return []
+    return [m.group("name") for m in re.finditer(_ENV_REF, text)
+            if m.group("name").upper() not in ("PASSWORD_STORE_DIR", "SSH_AUTH_SOCK", "GPG_AGENT_INFO")]
+
+
+def env_owned_by(name: str, host: str) -> bool:
+    """True when an environment variable's service (by its prefix: GITHUB_, OPENAI_ …) is ``host``."""
+    prefix = name.upper().split("_", 1)[0]
+    return any(host == d or host.endswith("." + d) for d in ENV_OWNERS.get(prefix, ()))
