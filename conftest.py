@@ -90,6 +90,16 @@ class Project:
         return [hook["command"] for group in settings["hooks"].get(event, []) for hook in group["hooks"]
                 if "vectimus" in hook["command"]]
 
+    def approve_example_servers(self) -> None:
+        """Approve the MCP servers the bundled policies' allow examples call (``vectimus mcp allow``)."""
+        from vectimus.examples import approved_mcp_servers, pack_examples
+        from vectimus.policies import bundled_packs_dir
+
+        servers = approved_mcp_servers([ex for pack in sorted(bundled_packs_dir().iterdir()) if pack.is_dir()
+                                        for ex in pack_examples(pack)])
+        if servers:
+            self.run("vectimus", "mcp", "allow", *servers)
+
     def hook_command(self, agent: str = "claude") -> str:
         """The exact PreToolUse command init wrote into Claude Code's settings."""
         assert agent == "claude", "other agents' tests read their own config files"
@@ -178,11 +188,5 @@ def examples_project(tmp_path_factory):
     proj = Project(root, home)
     proj.run("git", "init", "-q")
     proj.init("--agent", "claude")
-    from vectimus.examples import approved_mcp_servers, pack_examples
-    from vectimus.policies import bundled_packs_dir
-
-    servers = approved_mcp_servers([ex for pack in sorted(bundled_packs_dir().iterdir()) if pack.is_dir()
-                                    for ex in pack_examples(pack)])
-    if servers:
-        proj.run("vectimus", "mcp", "allow", *servers)
+    proj.approve_example_servers()
     return proj, proj.hook_command()

@@ -191,6 +191,27 @@ def is_secret_path(path: str, home: str) -> bool:
     return False
 
 
+# Names a glob is tried against to tell whether it selects credential files (``.env*``, ``*.pem``).
+_SECRET_SAMPLES = (".env", ".env.local", ".env.production", "id_rsa", "id_ed25519", "credentials", "key.pem",
+                   "server.key", ".npmrc", ".pypirc", ".netrc", ".pgpass", "secrets.yml", "terraform.tfstate",
+                   "credentials.tfrc.json", ".git-credentials", "login data", "logins.json", ".bash_history")
+
+
+def glob_selects_secret(pattern: str) -> bool:
+    """True when a file-name glob (its last component) matches credential files: ``.env*``, ``**/*.pem``."""
+    import fnmatch
+
+    last = pattern.rstrip("/").rpartition("/")[2].lower()
+    if not any(c in GLOB_CHARS or c == "{" for c in last):
+        return is_secret_path("/" + last, "/nonexistent-home")
+    options = [last]
+    if "{" in last and "}" in last:  # *.{pem,key}
+        head, _, rest = last.partition("{")
+        body, _, tail = rest.partition("}")
+        options = [head + o + tail for o in body.split(",")]
+    return any(fnmatch.fnmatchcase(name, o) for o in options for name in _SECRET_SAMPLES)
+
+
 def whole_dir(raw: str) -> str | None:
     """The directory ``raw`` stands for when its last component globs every entry (``dir/*``, ``.*``)."""
     head, _, last = raw.rstrip("/").rpartition("/")

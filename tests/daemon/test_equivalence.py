@@ -19,6 +19,7 @@ EXAMPLES = [ex for pack in sorted(bundled_packs_dir().iterdir()) if pack.is_dir(
 def test_every_example_gives_identical_output_both_ways(project, rundir):
     project.env["XDG_RUNTIME_DIR"] = rundir
     project.init("--agent", "claude")  # as a developer installs it: ask stays ask
+    project.approve_example_servers()
     command = project.hook_command()
     daemon = Daemon(project, rundir)
     in_process = [project.call(command, ex.event(project.root, project.home),

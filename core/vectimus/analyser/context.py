@@ -98,6 +98,7 @@ class Cmd(NamedTuple):
     stdin: Input = Input()
     depth: int = 0
     program_path: str = ""
+    stdout: str = ""        # "" (to the agent) | "pipe" (the next stage reads it) | "file" (redirected)
 
     def with_words(self, words, via: str | None = None, **changes) -> "Cmd":
         """The command a wrapper runs: ``words``, with ``via`` appended to the wrappers peeled."""
@@ -120,6 +121,7 @@ class Analysis:
         self.syntax_error = False
         self.parse_deadline = time.thread_time() + MAX_PARSE_SECONDS  # CPU time: a busy machine does not count
         self.mcp_tables = None  # the MCP tool tables of the active packs (None: the bundled one)
+        self.remotes: dict[str, str] = {}  # git remotes this call adds or rewrites: name -> URL
 
     def add(self, action: Action) -> None:
         """Record one action; beyond MAX_ACTIONS the call is unanalysable."""
@@ -157,10 +159,11 @@ class Analysis:
                         dynamic=word.dynamic or (cmd.scope.cwd_dynamic and not target.path.startswith("/"))))
         return target
 
-    def network(self, net: NetFacts, cmd: Cmd, program: str = "", dynamic: bool = False) -> None:
-        """Record a network action to ``net.host``."""
+    def network(self, net: NetFacts, cmd: Cmd, program: str = "", dynamic: bool = False,
+                secrets: tuple[str, ...] = ()) -> None:
+        """Record a network action to ``net.host`` (``secrets``: kinds of credential it carries)."""
         self.add(Action(kind="network", resource=net.host, program=program, net=net, via=cmd.via,
-                        raw=cmd.raw, dynamic=dynamic))
+                        raw=cmd.raw, dynamic=dynamic, secrets=secrets))
 
     # -- the stages, for recursion (provided by vectimus.analyser.pipeline.Pipeline) --------
 

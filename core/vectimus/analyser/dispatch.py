@@ -12,6 +12,7 @@ import re
 from vectimus.analyser import argv, programs
 from vectimus.analyser.context import Analysis, Cmd, Word, basename
 from vectimus.analyser.peel import WRAPPERS
+from vectimus.analyser.programs.channels import exec_secrets
 from vectimus.analyser.programs.files import canonical
 from vectimus.analyser.programs.shells import SHELLS
 from vectimus.analyser.subcommands import SUBCOMMAND_TOOLS
@@ -110,7 +111,8 @@ def _exec(an: Analysis, cmd: Cmd, name: str, dynamic: bool, at: int | None = Non
         program=name if not program_word.dynamic else program_word.text,
         program_path=cmd.program_path, subcommand=subcommand,
         args=tuple(w.text for w in p.operands), flags=flags, via=cmd.via, raw=cmd.raw,
-        input=cmd.stdin.text or "", dynamic=dynamic, **({"target": target} if target is not None else {}))
+        input=cmd.stdin.text or "", dynamic=dynamic, secrets=exec_secrets(name, cmd) if not skip_args else (),
+        **({"target": target} if target is not None else {}))
     an.add(action)
     if at is not None and at < len(an.actions) - 1:
         an.actions.insert(at, an.actions.pop())

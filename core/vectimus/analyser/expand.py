@@ -244,8 +244,10 @@ class Expander:
         before = self.an.secret_reads
         ran = self.ran
         inner = scope.child()
+        piped, self.piped = self.piped, True  # its output becomes a word, not the agent's to read
         for child in node.named_children:
             self.statement(child, inner, Input())
+        self.piped = piped
         secret = self.an.secret_reads > before
         if self.ran == ran + 1 and self.last_value is not None:
             return Word(self.last_value.strip("\n"), secret=secret)

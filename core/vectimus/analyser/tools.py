@@ -39,7 +39,30 @@ def file_tool(an: Analysis, call_kind: str) -> None:
     if not call.paths:
         raise Unanalysable(f"{call.tool} call without a path")
     for path in call.paths:
-        an.file(call_kind, Word(path), cmd, program=call.tool)
+        target = an.file(call_kind, Word(path), cmd, program=call.tool)
+        if call_kind == "file_read":
+            _search(an, cmd, path, target)
+
+
+def _search(an: Analysis, cmd: Cmd, path: str, target) -> None:
+    """A search tool (Grep, Glob) that reaches credentials: over the home directory (or above it),
+    or with a glob that picks credential files (``.env*``, ``*.pem``) — a read of secrets."""
+    from vectimus.paths import glob_selects_secret
+
+    args = an.call.arguments if isinstance(an.call.arguments, dict) else {}
+    globs = [g for g in (args.get("glob"), args.get("include"),
+                         args.get("pattern") if "glob" in an.call.tool.lower() else None) if isinstance(g, str) and g]
+    home = an.places.home
+    above_home = target.is_home or target.is_root or (target.path and home.startswith(target.path.rstrip("/") + "/"))
+    for glob in globs:
+        if glob_selects_secret(glob):
+            joined = glob if glob.startswith("/") else f"{path.rstrip('/')}/{glob}"
+            an.add(Action(kind="file_read", resource=joined, program=an.call.tool, raw=f"{an.call.tool} {glob}",
+                          target=target._replace(path=joined, is_secret=True, is_glob=True)))
+            return
+    if above_home and not globs:
+        an.add(Action(kind="file_read", resource=target.path, program=an.call.tool, raw=an.call.tool,
+                      target=target._replace(is_secret=True)))
 
 
 def web_fetch(an: Analysis) -> None:
@@ -48,8 +71,14 @@ def web_fetch(an: Analysis) -> None:
     if not url:
         raise Unanalysable(f"{an.call.tool} call without a URL")
     target = url if is_url(url) else "https://" + url
-    an.add(Action(kind="network", resource=net_facts(target).host, program=an.call.tool,
-                  net=net_facts(target), raw=url))
+    facts = net_facts(target)
+    kinds: tuple[str, ...] = ()
+    if "?" in target or "@" in target:
+        from vectimus.analyser.facts import secrets
+
+        kinds, leak = secrets.leaks(facts.host, Word(target), (), ())
+        facts = facts._replace(sends_secret=leak, sends_data=leak)
+    an.add(Action(kind="network", resource=facts.host, program=an.call.tool, net=facts, raw=url, secrets=kinds))
 
 
 def web_search(an: Analysis) -> None:

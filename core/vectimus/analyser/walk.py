@@ -99,6 +99,7 @@ class Walker(Expander):
         self.last_value: str | None = None  # what the last simple command printed, when constant
         self.after: list = []               # statements a heredoc line continues with
         self.ran = 0                        # simple commands run, to know when last_value holds
+        self.piped = False                  # the statement being walked writes into a pipe
 
     def text(self, node) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
@@ -196,7 +197,9 @@ class Walker(Expander):
             before = self.an.secret_reads
             ran = self.ran
             feed = stdin if i == 0 else Input("pipe", text=text, secret=secret)
+            piped, self.piped = self.piped, i < len(stages) - 1 or self.piped
             self.statement(stage, scope.child() if len(stages) > 1 else scope, feed)
+            self.piped = piped
             if self.an.secret_reads > before:
                 secret = True
             # `echo 'rm -rf /' | sh`: what a constant stage prints is known to the next one.
@@ -283,8 +286,10 @@ class Walker(Expander):
             env_scope = scope.child()
             for a in assignments:
                 self.assign(a, env_scope)
+        redirected = any(r.type == "file_redirect" and not self.text(r).lstrip("0123456789").startswith(("<", ">&"))
+                         and not self.text(r).startswith("2") for r in redirs)
         cmd = Cmd(words=tuple(words), raw=raw.strip(), scope=scope, via=self.via, stdin=stdin,
-                  depth=self.depth)
+                  depth=self.depth, stdout="pipe" if self.piped else "file" if redirected else "")
         start = len(self.an.actions)
         new_stdin = self.apply_redirects(redirs, cmd)
         if new_stdin is not None:

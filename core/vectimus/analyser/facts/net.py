@@ -98,8 +98,24 @@ def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 
 
 def remote(an: Analysis, cmd: Cmd, program: str, word: Word, *, sends_data: bool = False,
-           sends_secret: bool = False, scheme: str = "", port: int = 0, listens: bool = False) -> None:
-    """Record a network action to the destination ``word`` names."""
+           sends_secret: bool = False, scheme: str = "", port: int = 0, listens: bool = False,
+           sent: tuple[Word, ...] = (), auth: tuple[Word, ...] = (), channel: str = "") -> None:
+    """Record a network action to the destination ``word`` names.
+
+    ``sent`` (bodies, messages, other headers) and ``auth`` (authorization headers, ``-u``) are
+    what the request carries besides the URL: they, the URL's query and its user info are scanned
+    for credentials (``facts.secrets``). A credential in its own service's auth slot (a GitHub
+    token to api.github.com) is use; anywhere else, or data read from a secret, is sending it.
+    """
     facts = net_facts(word.text, scheme=scheme, port=port, sends_data=sends_data,
                       sends_secret=sends_secret or (sends_data and word.secret), listens=listens)
-    an.network(facts, cmd, program=program, dynamic=word.dynamic)
+    kinds: tuple[str, ...] = ()
+    if sent or auth or "?" in word.text or "@" in word.text or "$" in word.text:
+        from vectimus.analyser.facts import secrets
+
+        kinds, leak = secrets.leaks(facts.host, word, sent, auth)
+        if leak:
+            facts = facts._replace(sends_secret=True, sends_data=True)
+    if channel:
+        facts = facts._replace(channel=channel)
+    an.network(facts, cmd, program=program, dynamic=word.dynamic, secrets=kinds)

@@ -63,10 +63,24 @@ OWNERS: dict[str, tuple[str, ...]] = {
     "discord-webhook": ("discord.com", "discordapp.com"), "aws-access-key": ("amazonaws.com",),
     "aws-secret-key": ("amazonaws.com",),
 }
-# Environment variable names that hold credentials (GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY, PGPASSWORD …)
-_SECRET_NAME = r"[A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|PASS|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?|" \
-               r"AUTH|_PAT|_KEY|DSN|DATABASE_URL|CONN(?:ECTION)?_STRING)[A-Za-z0-9_]*"
-_ENV_REF = r"\$\{?(?P<name>" + _SECRET_NAME + r")\b"
+# Environment variable names that hold credentials (GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY, PGPASSWORD …):
+# one of these parts, or a key named by what it is for (API_KEY, PRIVATE_KEY …).
+_SECRET_PARTS = {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASS", "PGPASSWORD", "APIKEY", "CREDENTIAL",
+                 "CREDENTIALS", "PAT", "DSN", "AUTH", "PASSPHRASE", "WEBHOOK"}
+_KEY_KINDS = {"API", "ACCESS", "PRIVATE", "SECRET", "SIGNING", "ENCRYPTION", "MASTER", "LICENSE", "SERVICE"}
+_ENV_REF = re.compile(r"\$\{?!?([A-Za-z_][A-Za-z0-9_]*)")
+_SECRET_NAMES = {"DATABASE_URL", "REDIS_URL", "MONGODB_URI", "MONGO_URL", "AMQP_URL", "SENTRY_DSN"}
+
+
+def secret_name(name: str) -> bool:
+    """True for an environment variable name that says it holds a credential."""
+    upper = name.upper()
+    parts = upper.split("_")
+    if upper in _SECRET_NAMES or any(p in _SECRET_PARTS for p in parts):
+        return True
+    return any(p == "KEY" and i and parts[i - 1] in _KEY_KINDS for i, p in enumerate(parts))
+
+
 # Env-variable names whose service is known (a GitHub token to github.com is use, not a leak).
 ENV_OWNERS: dict[str, tuple[str, ...]] = {
     "GITHUB": OWNERS["github-token"], "GH": OWNERS["github-token"], "GITLAB": OWNERS["gitlab-token"],
@@ -152,11 +166,54 @@ def env_names(text: str) -> list[str]:
     """Secret-looking environment variables ``text`` expands (``$GITHUB_TOKEN``, ``${API_KEY}``)."""
     if "$" not in text:
         return []
-    return [m.group("name") for m in re.finditer(_ENV_REF, text)
-            if m.group("name").upper() not in ("PASSWORD_STORE_DIR", "SSH_AUTH_SOCK", "GPG_AGENT_INFO")]
+    return [name for name in _ENV_REF.findall(text) if secret_name(name)]
 
 
 def env_owned_by(name: str, host: str) -> bool:
     """True when an environment variable's service (by its prefix: GITHUB_, OPENAI_ …) is ``host``."""
     prefix = name.upper().split("_", 1)[0]
     return any(host == d or host.endswith("." + d) for d in ENV_OWNERS.get(prefix, ()))
+
+
+_AUTH_PARAM = re.compile(r"(?i)^(?:access_?token|token|api_?key|key|auth|sig|signature|x-amz-[a-z-]+|"
+                         r"client_?secret|code|password|pass|apikey)$")
+
+
+def leaks(host: str, url, sent, auth) -> tuple[tuple[str, ...], bool]:
+    """The credential kinds a request to ``host`` carries, and whether it sends any away.
+
+    ``url``, ``sent`` and ``auth`` are ``Word``s. A credential counts as used, not sent, only in an
+    auth slot (user info, an auth header, an auth-named query parameter) and, when its kind has a
+    home service, only there. Data read from a secret (``Word.secret``) is always sent away.
+    """
+    from urllib.parse import parse_qsl, urlsplit
+
+    places: list[tuple[str, bool, bool]] = []  # (text, in an auth slot, read from a secret)
+    text = url.text
+    try:
+        parts = urlsplit(text) if "://" in text else None
+    except ValueError:
+        parts = None
+    if parts is not None:
+        places.append((parts.netloc.rpartition("@")[0], True, url.secret))
+        for name, value in parse_qsl(parts.query, keep_blank_values=True):
+            places.append((f"{name}={value}", bool(_AUTH_PARAM.match(name)), url.secret))
+        places.append((parts.path, False, url.secret))
+    else:
+        places.append((text, False, url.secret))
+    places += [(w.text, False, w.secret) for w in sent] + [(w.text, True, w.secret) for w in auth]
+    found: list[str] = []
+    leak = False
+    for value, in_auth, from_secret in places:
+        if from_secret:
+            found.append("secret-read")
+            leak = True
+        for kind, _ in find(value):
+            found.append(kind)
+            if not in_auth or (kind in OWNERS and not owned_by(kind, host)):
+                leak = True
+        for name in env_names(value):
+            found.append("environment")
+            if not env_owned_by(name, host) and (not in_auth or name.upper().split("_", 1)[0] in ENV_OWNERS):
+                leak = True
+    return tuple(dict.fromkeys(found)), leak

@@ -34,12 +34,18 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
                                    "--reference --separate-git-dir -u --upload-pack --receive-pack "
                                    "--exec --template --directory -p -F --file --format --prefix"))
     ops = p.operands
-    if sub in GIT_NETWORK or (sub in ("remote", "submodule") and ops and ops[0].text in ("add", "set-url")):
+    if sub == "remote" and len(ops) >= 3 and ops[0].text in ("add", "set-url"):
+        an.remotes[ops[1].text] = ops[2].text  # a push to it later in this call goes somewhere new
+    if sub == "push" and ops and ops[0].text in an.remotes:
+        net.remote(an, cmd, "git", Word(an.remotes[ops[0].text], ops[0].dynamic), sends_data=True,
+                   channel="new-remote")
+    elif sub in GIT_NETWORK or (sub in ("remote", "submodule") and ops and ops[0].text in ("add", "set-url")):
         urls = [w for w in ops if net.looks_remote(w.text) or w.text.startswith(("/", "file://"))
                 and sub == "clone"]
         for word in urls:
             if net.looks_remote(word.text):
-                net.remote(an, cmd, "git", word, sends_data=sub == "push")
+                net.remote(an, cmd, "git", word, sends_data=sub == "push",
+                           channel="new-remote" if sub == "push" else "")
         if sub == "clone" and ops:
             url = ops[0].text
             dest = ops[1] if len(ops) > 1 else Word(re.sub(r"\.git$", "", url.rstrip("/").rpartition("/")[2]
@@ -56,6 +62,9 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
         for word in ops:
             an.file("file_read", word, cmd, program="git")
         an.file("file_write", p.value("directory") or Word("."), cmd, program="git")
+    elif sub in ("add", "stage") and not p.has("n", "dry-run"):
+        for word in ops:  # staged content leaves with the next push: .env forced in is a read of it
+            an.file("file_read", word, cmd, program="git")
     elif sub in ("mv",):
         files.copy(an, cmd.with_words([Word("mv"), *rest]), "mv")
     elif sub == "config" and not p.has("l", "list", "get", "get-all", "get-regexp", "show-origin"):

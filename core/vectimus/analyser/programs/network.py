@@ -17,7 +17,7 @@ CURL_VALUE = argv.opts(
     "--connect-timeout --retry -r --range -C --continue-at --cacert --cert -E --key --resolve "
     "--interface -z --time-cond --limit-rate -D --dump-header --output-dir --variable -U "
     "--proxy-user --connect-to --retry-delay --retry-max-time -Y -y --speed-limit --speed-time "
-    "--max-filesize -Q --quote --mail-from --mail-rcpt --trace --trace-ascii --stderr")
+    "--max-filesize -Q --quote --mail-from --mail-rcpt --trace --trace-ascii --stderr --oauth2-bearer")
 CURL_DATA = ("d", "data", "data-raw", "data-binary", "data-urlencode", "data-ascii", "json",
              "F", "form", "form-string", "T", "upload-file")
 
@@ -55,15 +55,33 @@ def curl(an: Analysis, cmd: Cmd, program: str) -> None:
     for word in p.all("K", "config"):
         an.file("file_read", word, cmd, program=program)
     body = " ".join(w.text for name, w in p.values if name in CURL_DATA)
+    sent, auth = _request_content(p)
     for url in [*p.operands, *p.all("url")]:
-        remote(an, cmd, program, url, sends_data=sends, sends_secret=secret, scheme="http")
+        remote(an, cmd, program, url, sends_data=sends, sends_secret=secret, scheme="http", sent=sent, auth=auth)
         databases.http_store(an, cmd, program, method or ("POST" if sends else "GET"), url.text, body)
+
+
+AUTH_HEADERS = ("authorization", "proxy-authorization", "x-api-key", "api-key", "apikey", "x-auth-token",
+                "private-token", "x-access-token", "x-goog-api-key", "x-vault-token", "cookie")
+
+
+def _request_content(p) -> tuple[tuple[Word, ...], tuple[Word, ...]]:
+    """What a curl/wget request carries besides its URL: (bodies and other headers, auth values)."""
+    sent: list[Word] = []
+    auth: list[Word] = list(p.all("u", "user", "U", "proxy-user", "b", "cookie", "oauth2-bearer"))
+    for name, word in p.values:
+        if name in ("H", "header"):
+            header = word.text.partition(":")[0].strip().lower()
+            (auth if header in AUTH_HEADERS else sent).append(word)
+        elif name in CURL_DATA or name in ("post-data", "body-data"):
+            sent.append(word)
+    return tuple(sent), tuple(auth)
 
 
 WGET_VALUE = argv.opts(
     "-O --output-document -o --output-file -a --append-output -P --directory-prefix -i --input-file "
     "--post-data --post-file --body-data --body-file --method -U --user-agent --header -t --tries "
-    "-T --timeout -e --execute --user --password --load-cookies --save-cookies -Q --quota "
+    "-T --timeout -e --execute --user --password --http-password --load-cookies --save-cookies -Q --quota "
     "--ca-certificate --certificate --private-key -l --level -A --accept -R --reject -D --domains")
 
 
@@ -84,8 +102,11 @@ def wget(an: Analysis, cmd: Cmd, program: str) -> None:
     for word in outputs:
         an.file("file_write", word, cmd, program=program)
     prefix = p.value("P", "directory-prefix")
+    sent, auth = _request_content(p)
+    auth += tuple(p.all("password", "http-password"))
     for url in p.operands:
-        remote(an, cmd, program, url, sends_data=sends, sends_secret=secret, scheme="http")
+        remote(an, cmd, program, url, sends_data=sends, sends_secret=secret, scheme="http", sent=sent,
+               auth=auth)
         if not p.value("O", "output-document"):
             name = url.text.split("?", 1)[0].split("://", 1)[-1].rstrip("/").partition("/")[2]
             name = name.rpartition("/")[2] or "index.html"
@@ -161,9 +182,11 @@ def ssh(an: Analysis, cmd: Cmd, program: str) -> None:
         text = text.rpartition("@")[2]
         if program == "sftp":
             text = text.split(":", 1)[0]
+    piped = cmd.stdin.kind in ("pipe", "file")  # tar … | ssh host 'cat > x': an upload
     remote(an, cmd, program, Word(text, target.dynamic), scheme=scheme, port=port,
            sends_data=bool(cmd.stdin.kind) or (program == "ssh" and len(p.operands) > 1),
-           sends_secret=cmd.stdin.secret or any(w.secret for w in p.operands[1:]))
+           sends_secret=cmd.stdin.secret or any(w.secret for w in p.operands[1:]),
+           channel="pipe" if piped and program == "ssh" else "")
     for jump in p.all("J"):
         remote(an, cmd, program, Word(jump.text.rpartition("@")[2], jump.dynamic), scheme="ssh")
     for option in p.all("o"):
@@ -242,8 +265,11 @@ def httpie(an: Analysis, cmd: Cmd, program: str) -> None:
     url = ops[0]
     if not is_url(url.text) and not url.text.startswith(":"):
         url = Word(("https://" if program == "https" else "http://") + url.text, url.dynamic)
+    auth = [w for w in items if ":" in w.text and "=" not in w.text.partition(":")[0]
+            and w.text.partition(":")[0].strip().lower() in AUTH_HEADERS] + p.all("a", "auth")
     remote(an, cmd, program, url, sends_data=bool(items) or bool(cmd.stdin.kind),
-           sends_secret=secret or cmd.stdin.secret)
+           sends_secret=secret or cmd.stdin.secret, sent=tuple(w for w in items if w not in auth),
+           auth=tuple(auth))
 
 
 def downloader(an: Analysis, cmd: Cmd, program: str) -> None:
