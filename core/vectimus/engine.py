@@ -49,7 +49,7 @@ def context_of(action: Action, call: ToolCall, config: Config) -> dict:
         "pkg": {**action.pkg._asdict(), "names": list(action.pkg.names)},
         "mcp": action.mcp._asdict(),
         "db": {**action.db._asdict(), "targets": list(action.db.targets)},
-        "secrets": list(action.secrets),
+        "secrets": list(action.secrets), "risk": action.risk,
     }
 
 

@@ -160,6 +160,7 @@ class Action(NamedTuple):
     mcp: McpFacts = McpFacts()
     db: DbFacts = DbFacts()
     secrets: tuple[str, ...] = ()  # kinds of credential the action sends or shows (never values)
+    risk: str = ""  # exec: what the invocation risks beyond its program (programs.clouds.exec_risk)
     via: tuple[str, ...] = ()
     raw: str = ""
     input: str = ""  # exec: what the command reads on stdin, when the analyser knows the text

@@ -122,6 +122,7 @@ class Analysis:
         self.parse_deadline = time.thread_time() + MAX_PARSE_SECONDS  # CPU time: a busy machine does not count
         self.mcp_tables = None  # the MCP tool tables of the active packs (None: the bundled one)
         self.remotes: dict[str, str] = {}  # git remotes this call adds or rewrites: name -> URL
+        self.created: set[tuple[str, str]] = set()  # (tool, name) of clusters this call creates
 
     def add(self, action: Action) -> None:
         """Record one action; beyond MAX_ACTIONS the call is unanalysable."""

@@ -13,6 +13,7 @@ from vectimus.analyser import argv, programs
 from vectimus.analyser.context import Analysis, Cmd, Word, basename
 from vectimus.analyser.peel import WRAPPERS
 from vectimus.analyser.programs.channels import exec_secrets
+from vectimus.analyser.programs.clouds import exec_risk
 from vectimus.analyser.programs.files import canonical
 from vectimus.analyser.programs.shells import SHELLS
 from vectimus.analyser.subcommands import SUBCOMMAND_TOOLS
@@ -112,6 +113,7 @@ def _exec(an: Analysis, cmd: Cmd, name: str, dynamic: bool, at: int | None = Non
         program_path=cmd.program_path, subcommand=subcommand,
         args=tuple(w.text for w in p.operands), flags=flags, via=cmd.via, raw=cmd.raw,
         input=cmd.stdin.text or "", dynamic=dynamic, secrets=exec_secrets(name, cmd) if not skip_args else (),
+        risk=exec_risk(an, name, cmd) if not skip_args else "",
         **({"target": target} if target is not None else {}))
     an.add(action)
     if at is not None and at < len(an.actions) - 1:

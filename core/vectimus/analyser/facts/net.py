@@ -13,7 +13,16 @@ from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.model import NetFacts
 
 METADATA_HOSTS = {"169.254.169.254", "fd00:ec2::254", "metadata.google.internal", "metadata",
-                  "metadata.azure.com", "100.100.100.200", "169.254.170.2", "metadata.goog"}
+                  "metadata.azure.com", "100.100.100.200", "169.254.170.2", "metadata.goog",
+                  "instance-data", "instance-data.ec2.internal", "metadata.tencentyun.com",
+                  "metadata.packet.net", "metadata.platformequinix.com"}
+# Wildcard DNS services answer with the address written in the name (169.254.169.254.nip.io).
+_ADDRESS_IN_NAME = re.compile(r"^(?:.*?[.-])?(\d{1,3}(?:[.-]\d{1,3}){3}|[0-9a-f]{8})\."
+                              r"(?:nip\.io|sslip\.io|xip\.io|nip\.direct|traefik\.me|backname\.io)$")
+_LOOPBACK_NAMES = ("localtest.me", "lvh.me", "vcap.me", "lacolhost.com", "localho.st")
+# Names that only resolve inside a cluster or cloud network (the Kubernetes API, GCE internals).
+_INTERNAL_SUFFIXES = (".svc", ".svc.cluster.local", ".cluster.local", ".internal", ".consul")
+_INTERNAL_NAMES = {"kubernetes", "kubernetes.default"}
 DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21, "ssh": 22, "sftp": 22, "scp": 22,
                  "rsync": 873, "git": 9418, "ws": 80, "wss": 443, "telnet": 23}
 _SCP_LIKE = re.compile(r"^(?:[^@/\s]+@)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):(?!//)")
@@ -55,13 +64,30 @@ def net_facts(target: str, *, scheme: str = "", port: int = 0, sends_data: bool 
     ip = _ip(host)
     if ip is not None:
         host = str(ip)
-    loopback = (ip is not None and ip.is_loopback) or host == "localhost" or host.endswith(".localhost")
-    link_local = ip is not None and ip.is_link_local
+    named = _ip(_named_address(host)) if ip is None else None  # what a wildcard-DNS name resolves to
+    address = ip or named
+    loopback = (address is not None and address.is_loopback) or host == "localhost" or host.endswith(
+        (".localhost", *("." + n for n in _LOOPBACK_NAMES))) or host in _LOOPBACK_NAMES
+    link_local = address is not None and address.is_link_local
+    internal = host in _INTERNAL_NAMES or host.endswith(_INTERNAL_SUFFIXES)
     return NetFacts(
         url=url, scheme=scheme, host=host, port=port, is_ip=ip is not None, is_loopback=loopback,
-        is_private=ip is not None and ip.is_private and not loopback and not link_local,
-        is_link_local=link_local, is_metadata=host in METADATA_HOSTS,
+        is_private=(address is not None and address.is_private and not loopback and not link_local) or (
+            internal and host not in METADATA_HOSTS),
+        is_link_local=link_local,
+        is_metadata=host in METADATA_HOSTS or (named is not None and str(named) in METADATA_HOSTS),
         sends_data=sends_data or sends_secret, sends_secret=sends_secret, listens=listens)
+
+
+def _named_address(host: str) -> str:
+    """The address a wildcard-DNS name spells (``10-0-0-1.sslip.io`` -> ``10.0.0.1``), else ""."""
+    m = _ADDRESS_IN_NAME.match(host)
+    if m is None:
+        return ""
+    text = m.group(1)
+    if "." not in text and "-" not in text:
+        return ".".join(str(int(text[i:i + 2], 16)) for i in range(0, 8, 2))
+    return text.replace("-", ".")
 
 
 def _host_port(netloc: str, port: int) -> tuple[str, int]:

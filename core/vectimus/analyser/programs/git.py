@@ -40,7 +40,8 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
         net.remote(an, cmd, "git", Word(an.remotes[ops[0].text], ops[0].dynamic), sends_data=True,
                    channel="new-remote")
     elif sub in GIT_NETWORK or (sub in ("remote", "submodule") and ops and ops[0].text in ("add", "set-url")):
-        urls = [w for w in ops if net.looks_remote(w.text) or w.text.startswith(("/", "file://"))
+        candidates = ops[:1] if sub == "push" else ops  # after the repository come refspecs (main:main)
+        urls = [w for w in candidates if net.looks_remote(w.text) or w.text.startswith(("/", "file://"))
                 and sub == "clone"]
         for word in urls:
             if net.looks_remote(word.text):
@@ -73,3 +74,39 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
                       Word("/etc/gitconfig") if p.has("system") else Word(".git/config")))
         if len(ops) >= 2 or p.has("unset", "unset-all", "add", "replace-all"):
             an.file("file_write", scope_file, cmd, program="git")
+
+
+# Settings that make git run another program, or send what it fetches and pushes somewhere else.
+CODE_SETTINGS = {"core.sshcommand", "core.hookspath", "core.fsmonitor", "core.pager", "core.editor",
+                 "core.askpass", "credential.helper", "diff.external", "sequence.editor", "gpg.program",
+                 "uploadpack.packobjectshook", "protocol.ext.allow", "core.gitproxy"}
+_CODE_ENV = re.compile(r"(?:^|[\s;&|(])(?:export\s+)?GIT_(?:SSH_COMMAND|SSH|ASKPASS|EXEC_PATH|PROXY_COMMAND|"
+                       r"CONFIG_PARAMETERS|CONFIG_COUNT|EXTERNAL_DIFF|EDITOR|SEQUENCE_EDITOR)=")
+
+
+def _runs_code(setting: str) -> bool:
+    key, _, value = setting.partition("=")
+    key = key.lower()
+    return key in CODE_SETTINGS or (key.startswith("url.") and key.endswith(("insteadof", "pushinsteadof"))) \
+        or (key.startswith("alias.") and value.lstrip("'\"").startswith("!")) or key.startswith("credential.")
+
+
+def risk(an: Analysis, cmd: Cmd) -> str:
+    """``git-code`` when git is made to run another program or fetch from elsewhere (``-c core.sshCommand``,
+    ``GIT_SSH_COMMAND``, ``url.<x>.insteadOf``); ``remote-delete`` for a push deleting remote refs."""
+    head = argv.parse(cmd.words[1:], SUBCOMMAND_TOOLS["git"], stop_at_operand=True)
+    if any(_runs_code(w.text) for w in head.all("c", "config-env")) or _CODE_ENV.search(cmd.raw) or any(
+            k.startswith("GIT_") and _CODE_ENV.search(" " + k + "=") for k in cmd.scope.vars):
+        return "git-code"
+    if not head.operands:
+        return ""
+    sub, rest = head.operands[0].text, head.operands[1:]
+    if sub == "config" and any(w.text.lower().startswith("url.") and w.text.lower().endswith("insteadof")
+                               for w in rest):
+        return "git-code"
+    if sub == "push":
+        p = argv.parse(rest, argv.opts("-o --push-option --receive-pack --exec --repo"))
+        refs = p.operands[1:]
+        if p.has("d", "delete", "prune") or any(w.text.startswith(":") and len(w.text) > 1 for w in refs):
+            return "remote-delete"
+    return ""

@@ -100,6 +100,8 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
             at = next(i for i, w in enumerate(words) if w is head.operands[0])
             words = words[:at] + words[at + 1:]
     p = argv.parse(words, argv.opts(VALUE_OPTS[family]))
+    if op == PUBLISH and p.has("dry-run"):
+        return  # npm publish --dry-run, cargo publish --dry-run: packs and checks, publishes nothing
     specs = [w for w in p.operands]
     if op == RUN:
         specs = specs[:1] + [w for w in p.all("p", "package", "with", "from", "spec")]
