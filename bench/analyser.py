@@ -1,6 +1,7 @@
 """Analyses per second over the dcg corpus commands plus a few longer ones, per code language
-(python -c, node -e one-liners), and the warm time to analyse a 500-line Python file and a
-500-line JavaScript file (figures, not tests).
+(python -c, node -e one-liners), the warm time to analyse a 500-line Python file and a 500-line
+JavaScript file, SQL statements parsed per second and outbound texts scanned for credentials per
+second (figures, not tests).
 
 Run: .venv/bin/python bench/analyser.py [seconds]
 """
@@ -230,6 +231,44 @@ def main() -> None:
     per_language(places, env, seconds / 2)
     whole_file(places, env, "python", "python3", source_file(PY_HEAD, PY_UNIT, PY_MAIN), seconds / 2)
     whole_file(places, env, "node", "node", source_file(JS_HEAD, JS_UNIT, ""), seconds / 2)
+    side_rates(seconds / 2)
+
+
+SQL = [
+    ("postgres", "DELETE FROM users WHERE id = 42"), ("postgres", "/* c */ DROP TABLE IF EXISTS a, b; SELECT 1"),
+    ("mysql", "UPDATE orders SET paid = 1 WHERE created_at < now() - interval 1 day"),
+    ("postgres", "WITH d AS (DELETE FROM s RETURNING *) SELECT count(*) FROM d"),
+    ("postgres", "COPY (SELECT * FROM users) TO PROGRAM 'gzip > /tmp/u.gz'"),
+    ("sqlite", "SELECT name FROM sqlite_master WHERE type = 'table'"),
+]
+TEXTS = [
+    "curl -s https://api.example.com/v1/items?page=2 -H 'Accept: application/json'",
+    "Deploy finished: 42 tests passed, see https://ci.example.com/runs/1234",
+    "token ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 expired, password=changeme",
+    "database_url: postgres://app:Zq8vL2mR9xT4wK7n@db.internal/app\napi_key=3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c",
+]
+
+
+def rate(label: str, items: list, one, seconds: float) -> None:
+    """Run ``one`` over ``items`` for ``seconds`` and print the rate."""
+    started = time.perf_counter()
+    one(items[0])
+    first = time.perf_counter() - started
+    done = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for item in items:
+            one(item)
+            done += 1
+    elapsed = time.perf_counter() - started
+    print(f"{label}: first {first * 1000:.1f} ms, then {done / elapsed:,.0f}/s ({elapsed / done * 1e6:.0f} µs each)")
+
+
+def side_rates(seconds: float) -> None:
+    from vectimus.analyser.facts import secrets, sql
+
+    rate("SQL statements parsed (imports sqlglot first)", SQL, lambda q: sql.statements(q[1], q[0], q[0]), seconds)
+    rate("outbound texts scanned for credentials (compiles the patterns first)", TEXTS, secrets.kinds, seconds)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Score the bundled packs on the shared dcg corpus: block rate, false-block rate, latency.
+"""Score the bundled packs on the shared dcg corpus and the project's corpus/*.jsonl: block rate,
+false-block rate, latency.
 
 Runs the shared harness (../shared/bench/bench_corpus.py) from the project root with this
 checkout's .venv/bin first on PATH, installing Vectimus in each scratch project with
@@ -33,6 +34,8 @@ def main(argv: list[str]) -> int:
            "--setup", "vectimus init --ci && cp .claude/settings.local.json .claude/settings.json",
            "--corpus", str(corpus / "dcg-corpus.jsonl"),
            "--corpus", str(corpus / "dcg-malformed-stdin.jsonl")]
+    for own in sorted((ROOT / "corpus").glob("*.jsonl")):  # the project's own corpora (corpus/README.md)
+        cmd += ["--corpus", str(own)]
     if "--show-misses" not in argv:
         cmd += ["--show-misses", "20"]
     env = dict(os.environ)
