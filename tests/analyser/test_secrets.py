@@ -39,8 +39,10 @@ FOUND = {
 }
 
 
-def test_every_pattern_has_cases():
-    assert set(FOUND) == set(secrets.PATTERNS)
+def test_every_pattern_has_cases_and_anchors():
+    assert set(FOUND) == set(secrets.PATTERNS) == set(secrets.ANCHORS)
+    for kind, (present, _) in FOUND.items():  # an anchor never hides a match
+        assert any(a in present.lower() for a in secrets.ANCHORS[kind]), kind
 
 
 @pytest.mark.parametrize("kind", sorted(FOUND))

@@ -50,6 +50,20 @@ PATTERNS: dict[str, str] = {
                          r"access_?key|private_?key|client_?secret|credentials?)[A-Za-z0-9_.-]*[\"']?\s*(?:[:=]|=>)\s*"
                          r"[\"']?(?P<v>[^\s\"'&;,)}]{12,})",
 }
+# Text (lower-cased) a match of each kind must contain: a kind whose anchors are all absent is not
+# tried, so most text costs a few substring tests instead of every pattern.
+ANCHORS: dict[str, tuple[str, ...]] = {
+    "private-key": ("private key",), "aws-access-key": ("akia", "asia", "abia", "acca", "agpa", "aida", "aroa",
+                                                        "aipa", "anpa", "anva"),
+    "aws-secret-key": ("secret",), "github-token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+    "gitlab-token": ("gl",), "slack-token": ("xox",), "slack-webhook": ("hooks.slack.com",),
+    "anthropic-key": ("sk-ant-",), "openai-key": ("sk-",), "google-api-key": ("aiza",),
+    "gcp-service-account": ("private_key_id",), "stripe-key": ("_live_", "_test_"), "npm-token": ("npm_",),
+    "pypi-token": ("pypi-",), "huggingface-token": ("hf_",), "sendgrid-key": ("sg.",), "twilio-key": ("sk",),
+    "telegram-bot-token": (":aa",), "discord-webhook": ("discord",), "azure-storage-key": ("accountkey=",),
+    "jwt": ("eyj",), "url-password": ("://",), "bearer-token": ("bearer", "token"), "basic-auth": ("basic",),
+    "secret-assignment": ("pass", "secret", "token", "key", "credential"),
+}
 # Where a credential of a kind is at home: sending it there is using it.
 OWNERS: dict[str, tuple[str, ...]] = {
     "github-token": ("github.com", "githubusercontent.com", "ghcr.io"),
@@ -122,7 +136,10 @@ def find(text: str) -> list[tuple[str, str]]:
         return []
     found: list[tuple[str, str]] = []
     seen: set[str] = set()
+    lowered = text.lower()
     for kind in PATTERNS:
+        if not any(anchor in lowered for anchor in ANCHORS[kind]):
+            continue
         for m in _compiled(kind).finditer(text):
             value = m.group("v") if "v" in m.re.groupindex and m.group("v") else m.group(0)
             if value.startswith(_REDACTED) or value in seen:
