@@ -29,8 +29,9 @@ def matches(action: Action, want: dict) -> bool:
         elif key == "facts":
             facts = action.net if action.kind == "network" else action.target
             ok = all(getattr(facts, name) is True for name in value)
-        elif key == "pkg":
-            ok = all(getattr(action.pkg, k) == v for k, v in value.items())
+        elif key in ("pkg", "db", "net"):
+            ok = all(getattr(getattr(action, key), k) == (tuple(v) if isinstance(v, list) else v)
+                     for k, v in value.items())
         else:
             ok = getattr(action, key) == value
         if not ok:
