@@ -3,4 +3,4 @@
 Kept import-free: the hook's hot path imports this package first.
 """
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"

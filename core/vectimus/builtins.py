@@ -7,6 +7,7 @@ import importlib
 # One module per command group under vectimus.cli, each with register(cli).
 CLI_MODULES = (
     "setup",
+    "hook",
     "plugins",
     "demo",
     "verify",

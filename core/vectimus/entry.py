@@ -1,10 +1,13 @@
-"""The ``vectimus`` console script: ``vectimus hook`` goes straight to the stdlib-only client."""
+"""The ``vectimus`` console script: ``vectimus hook`` goes straight to the stdlib-only client.
+
+``vectimus hook --help`` is the one ``hook`` spelling that goes to the CLI, for its help text.
+"""
 
 import sys
 
 
 def main() -> int:
-    if len(sys.argv) > 1 and sys.argv[1] == "hook":
+    if len(sys.argv) > 1 and sys.argv[1] == "hook" and "--help" not in sys.argv and "-h" not in sys.argv:
         return hook(sys.argv[2:])
     from vectimus.cli import main as cli_main
 

@@ -9,10 +9,10 @@ from typing import Optional
 
 import typer
 
-from vectimus.cli.output import console, fail, print_json
+from vectimus.cli import group
+from vectimus.cli.output import console, escape, fail, print_json
 
-app = typer.Typer(help="The resident evaluator: policies kept warm so each hook call is fast.",
-                  no_args_is_help=True)
+app = group("The resident evaluator: policies kept warm so each hook call is fast.")
 
 
 def _env() -> dict[str, str]:
@@ -33,13 +33,13 @@ def _show(current, json_out: bool) -> None:
         console.print(f"Vectimus daemon {state}: pid {current.pid}, since {since}")
     else:
         console.print("Vectimus daemon [dim]not running[/dim] (hooks evaluate in-process)")
-    console.print(f"  socket {current.socket}")
-    console.print(f"  log    {current.log}")
+    console.print(f"  socket {escape(str(current.socket))}")
+    console.print(f"  log    {escape(str(current.log))}")
 
 
 @app.command()
 def start(
-    project: Optional[Path] = typer.Option(None, "--project", help="Project whose config gives [daemon] settings."),
+    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project whose config gives [daemon] settings."),
     json_out: bool = typer.Option(False, "--json", help="Print the status as JSON."),
 ) -> None:
     """Start the daemon in the background (hooks also start it on their first call)."""

@@ -17,7 +17,7 @@ from typing import Optional
 
 import typer
 
-from vectimus.cli.output import console, print_json
+from vectimus.cli.output import console, escape, print_json
 
 CANARY_TIMEOUT = 30
 DENY_KEYS = ("permissionDecision", "permission", "decision")
@@ -136,7 +136,7 @@ def diagnose(project: Path) -> Diagnosis:
 
 
 def doctor(
-    project: Optional[Path] = typer.Option(None, "--project", help="Project directory (default: the git top level)."),
+    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the git top level)."),
     json_out: bool = typer.Option(False, "--json", help="Print the checks as JSON."),
 ) -> None:
     """Check that every installed hook is in place and really denies; exit 1 on any problem."""
@@ -155,9 +155,9 @@ def doctor(
 def _show(diagnosis: Diagnosis) -> None:
     from rich.table import Table
 
-    table = Table("", "agent", "check", "detail", title=f"vectimus doctor — {diagnosis.project}")
+    table = Table("", "agent", "check", "detail", title=f"vectimus doctor — {escape(str(diagnosis.project))}")
     for c in diagnosis.checks:
-        table.add_row("[green]✓[/green]" if c.ok else "[red]✗[/red]", c.agent, c.name, c.detail)
+        table.add_row("[green]✓[/green]" if c.ok else "[red]✗[/red]", escape(c.agent), c.name, escape(c.detail))
     console.print(table)
     bad = [c for c in diagnosis.checks if not c.ok]
     if bad:

@@ -33,9 +33,9 @@ def _facts(action) -> dict:
 
 
 def explain(
-    command: Optional[str] = typer.Argument(None, help="A shell command (after --), as the agent's shell tool would send it."),
-    agent: str = typer.Option("claude", "--agent", "-a", help="Read this agent's event JSON from stdin instead."),
-    cwd: Optional[Path] = typer.Option(None, "--cwd", help="Working directory of the call (default: here)."),
+    command: Optional[str] = typer.Argument(None, metavar="COMMAND", help="A shell command (after --), as the agent's shell tool would send it."),
+    agent: str = typer.Option("claude", "--agent", "-a", metavar="NAME", help="Read this agent's event JSON from stdin instead."),
+    cwd: Optional[Path] = typer.Option(None, "--cwd", metavar="DIR", help="Working directory of the call (default: here)."),
     json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Show the actions and facts the analyser finds in a call and the decision each gets.

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import typer
 
+from vectimus.cli import group
 from vectimus.cli.output import console, err_console, fail, print_json
 
-ProjectOption = typer.Option(None, "--project", "-C", help="Project directory (default: the one around the current directory).")
+ProjectOption = typer.Option(None, "--project", "-C", metavar="DIR", help="Project directory (default: the one around the current directory).")
 
 
 def _project(project: Path | None) -> Path:
@@ -59,13 +60,13 @@ def list_servers(
     console.print(table)
 
 
-def allow(names: list[str] = typer.Argument(..., help="Server names."),
+def allow(names: list[str] = typer.Argument(..., metavar="NAME...", help="Server names."),
           project: Path | None = ProjectOption) -> None:
     """Let agents call these MCP servers (adds them to [mcp] allowed in .vectimus/config.toml)."""
     _edit("allow", names, project)
 
 
-def deny(names: list[str] = typer.Argument(..., help="Server names."),
+def deny(names: list[str] = typer.Argument(..., metavar="NAME...", help="Server names."),
          project: Path | None = ProjectOption) -> None:
     """Stop agents calling these MCP servers (removes them from [mcp] allowed)."""
     _edit("deny", names, project)
@@ -80,7 +81,7 @@ def _edit(verb: str, names: list[str], project: Path | None) -> None:
     except ValueError as exc:
         fail(str(exc))
     shown = ", ".join(allowed) if allowed else "(none)"
-    console.print(f"{mcp_discovery.config_path(root)}: allowed MCP servers: {shown}")
+    console.print(f"{mcp_discovery.config_path(root)}: allowed MCP servers: {shown}", markup=False)
     from vectimus.config_edit import is_trusted
 
     if verb == "allow" and not is_trusted(root):
@@ -89,8 +90,7 @@ def _edit(verb: str, names: list[str], project: Path | None) -> None:
 
 
 def register(cli: typer.Typer) -> None:
-    app = typer.Typer(help="MCP servers: discover them and choose which ones agents may call.",
-                      no_args_is_help=True)
+    app = group("MCP servers: discover them and choose which ones agents may call.")
     app.command("list")(list_servers)
     app.command()(allow)
     app.command()(deny)

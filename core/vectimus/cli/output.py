@@ -1,4 +1,8 @@
-"""Shared output helpers for CLI commands: rich for people, ``--json`` for scripts."""
+"""Shared output helpers for CLI commands: rich for people, ``--json`` for scripts.
+
+Text that comes from data (names, paths, reasons, config keys such as ``[mcp]``) goes through
+``escape`` before it is put in a rich markup string, or is printed with ``markup=False``.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,12 @@ import json
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 console = Console()
 err_console = Console(stderr=True)
+
+__all__ = ["console", "err_console", "escape", "fail", "print_json", "warn"]
 
 
 def print_json(data: Any) -> None:
@@ -16,9 +23,14 @@ def print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, default=str))
 
 
+def warn(message: str) -> None:
+    """A warning on stderr; ``message`` is plain text (never markup)."""
+    err_console.print(f"[yellow]warning:[/yellow] {escape(message)}", highlight=False)
+
+
 def fail(message: str, code: int = 1) -> None:
-    """Print an error on stderr and exit with ``code``."""
+    """Print an error on stderr (``message`` is plain text, never markup) and exit with ``code``."""
     import typer
 
-    err_console.print(f"[red]error:[/red] {message}")
+    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False)
     raise typer.Exit(code)

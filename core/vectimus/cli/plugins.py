@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from vectimus.cli.output import console, print_json
+from vectimus.cli.output import console, escape, print_json
 
 
 def plugins(json_out: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
@@ -18,7 +18,7 @@ def plugins(json_out: bool = typer.Option(False, "--json", help="Print as JSON."
         return
     grid = Table("name", "distribution", "version", "hooks")
     for row in rows:
-        grid.add_row(row["name"], row["distribution"], row["version"], ", ".join(row["hooks"]))
+        grid.add_row(*(escape(str(v)) for v in (row["name"], row["distribution"], row["version"], ", ".join(row["hooks"]))))
     console.print(grid)
 
 

@@ -13,13 +13,14 @@ from typing import Optional
 import typer
 from rich.table import Column, Table
 
-from vectimus.cli.output import console, err_console, fail, print_json
+from vectimus.cli import group
+from vectimus.cli.output import console, escape, fail, print_json, warn
 
-policy_app = typer.Typer(help="List, show, lint, test and update policies.", no_args_is_help=True)
-pack_app = typer.Typer(help="List, enable and disable policy packs.", no_args_is_help=True)
-rule_app = typer.Typer(help="Disable, enable or set the enforcement of one policy.", no_args_is_help=True)
+policy_app = group("List, show, lint, test and update policies.")
+pack_app = group("List, enable and disable policy packs.")
+rule_app = group("Disable, enable or set the enforcement of one policy.")
 
-PROJECT_OPT = typer.Option(None, "--project", help="Project directory (default: the git top level).")
+PROJECT_OPT = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the git top level).")
 USER_OPT = typer.Option(False, "--user", help="Edit ~/.vectimus/config.toml instead of the project's config.")
 JSON_OPT = typer.Option(False, "--json", help="Print as JSON.")
 
@@ -56,17 +57,17 @@ def _edit(root: Path, user: bool, mutate) -> None:
 
     if user:
         edit_toml(user_config(), mutate)
-        console.print(f"updated {user_config()}")
+        console.print(f"updated {user_config()}", markup=False)
     else:
         edit_project_config(root, mutate)
-        console.print(f"updated {project_config(root)}")
+        console.print(f"updated {project_config(root)}", markup=False)
     try:
         config = load_config(root)
     except ConfigError as exc:
         fail(f"the edited configuration does not load: {exc}")
     if config.ignored:
-        err_console.print("[yellow]warning:[/yellow] this project's config is not trusted, so these "
-                          f"settings are ignored: {', '.join(config.ignored)} (use --user, or trust the project)")
+        warn("this project's config is not trusted, so these settings are ignored: "
+             f"{', '.join(config.ignored)} (use --user, or trust the project)")
 
 
 # -- policy ----------------------------------------------------------------------------------
@@ -88,13 +89,13 @@ def list_policies(project: Optional[Path] = PROJECT_OPT, json_out: bool = JSON_O
     for row in rows:
         level = row["enforcement"]
         style = {"deny": "red", "ask": "yellow", "observe": "cyan"}.get(level, "dim")
-        grid.add_row(row["id"], row["pack"], f"[{style}]{level}[/{style}]", row["description"])
+        grid.add_row(escape(row["id"]), escape(row["pack"]), f"[{style}]{level}[/{style}]", escape(row["description"]))
     console.print(grid)
     console.print(f"{len(rows)} policies, mode={config.mode}")
 
 
 @policy_app.command("show")
-def show(policy_id: str = typer.Argument(..., help="The policy id, e.g. vectimus-destruct-001."),
+def show(policy_id: str = typer.Argument(..., metavar="ID", help="The policy id, e.g. vectimus-destruct-001."),
          project: Optional[Path] = PROJECT_OPT, json_out: bool = JSON_OPT) -> None:
     """A policy's source, annotations and examples."""
     from vectimus.examples import pack_examples
@@ -114,11 +115,11 @@ def show(policy_id: str = typer.Argument(..., help="The policy id, e.g. vectimus
     if json_out:
         print_json(data)
         return
-    console.print(f"[bold]{policy_id}[/bold]  pack={policy.pack}  enforcement={data['enforcement']}")
+    console.print(f"[bold]{escape(policy_id)}[/bold]  pack={escape(policy.pack)}  enforcement={data['enforcement']}")
     for key, value in policy.annotations.items():
         if key != "id":
-            console.print(f"  [bold]{key}[/bold]: {value}")
-    console.print(f"\n[dim]{policy.file}[/dim]")
+            console.print(f"  [bold]{escape(key)}[/bold]: {escape(str(value))}")
+    console.print(f"\n[dim]{escape(policy.file)}[/dim]")
     console.print(source, markup=False, highlight=False, soft_wrap=True)
     for kind in ("block", "allow"):
         console.print(f"\n[bold]must {kind}[/bold]")
@@ -127,7 +128,7 @@ def show(policy_id: str = typer.Argument(..., help="The policy id, e.g. vectimus
 
 
 @policy_app.command("lint")
-def lint_cmd(path: Optional[Path] = typer.Argument(None, help="A pack directory or a directory of packs (default: the bundled packs)."),
+def lint_cmd(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A pack directory or a directory of packs (default: the bundled packs)."),
              json_out: bool = JSON_OPT) -> None:
     """Check packs: schema validation, unique ids, required annotations, examples for every policy."""
     from vectimus.policies import PolicyError
@@ -142,7 +143,7 @@ def lint_cmd(path: Optional[Path] = typer.Argument(None, help="A pack directory 
         print_json({"packs": [p.name for p in packs], "problems": problems, "ok": not problems})
     else:
         for problem in problems:
-            console.print(f"[red]✗[/red] {problem}", highlight=False)
+            console.print(f"[red]✗[/red] {escape(problem)}", highlight=False)
         console.print(f"{len(packs)} packs checked: " + ("[green]no problems[/green]" if not problems
                                                          else f"[red]{len(problems)} problems[/red]"))
     if problems:
@@ -150,8 +151,8 @@ def lint_cmd(path: Optional[Path] = typer.Argument(None, help="A pack directory 
 
 
 @policy_app.command("test")
-def test_cmd(path: Optional[Path] = typer.Argument(None, help="A pack directory or a directory of packs (default: the bundled packs)."),
-             jobs: int = typer.Option(4, "--jobs", "-j", help="Hook calls run in parallel."),
+def test_cmd(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A pack directory or a directory of packs (default: the bundled packs)."),
+             jobs: int = typer.Option(4, "--jobs", "-j", metavar="N", help="Hook calls run in parallel."),
              verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every example, not only failures."),
              json_out: bool = JSON_OPT) -> None:
     """Run every must-block / must-allow example through the real hook of a throwaway project."""
@@ -170,7 +171,7 @@ def test_cmd(path: Optional[Path] = typer.Argument(None, help="A pack directory 
         for r in results:
             if r.problem or verbose:
                 mark = "[red]✗[/red]" if r.problem else "[green]✓[/green]"
-                console.print(f"{mark} {r.example.policy} {r.example.expect}: ", end="")
+                console.print(f"{mark} {escape(r.example.policy)} {r.example.expect}: ", end="")
                 console.print(r.example.label.replace("\n", "⏎")[:100], markup=False, highlight=False, end="")
                 console.print(f"  → {r.decision}" + (f"  ({r.problem})" if r.problem else ""),
                               markup=False, highlight=False)
@@ -181,8 +182,8 @@ def test_cmd(path: Optional[Path] = typer.Argument(None, help="A pack directory 
 
 
 @policy_app.command("update")
-def update_cmd(url: Optional[str] = typer.Option(None, "--url", help="Bundle URL (default: [update] url in the user config)."),
-               public_key: Optional[str] = typer.Option(None, "--public-key", help="Pinned Ed25519 public key, base64 or PEM (default: [update] public_key)."),
+def update_cmd(url: Optional[str] = typer.Option(None, "--url", metavar="URL", help="Bundle URL (default: [update] url in the user config)."),
+               public_key: Optional[str] = typer.Option(None, "--public-key", metavar="KEY", help="Pinned Ed25519 public key, base64 or PEM (default: [update] public_key)."),
                json_out: bool = JSON_OPT) -> None:
     """Fetch a signed pack bundle, verify it against the pinned key, and install it."""
     import tomllib
@@ -207,7 +208,7 @@ def update_cmd(url: Optional[str] = typer.Option(None, "--url", help="Bundle URL
         print_json({"ok": True, "changed": result.changed, "sequence": result.sequence,
                     "packs": list(result.packs), "path": str(result.path), "message": result.message})
         return
-    console.print(f"[green]✓[/green] {result.message}: {', '.join(result.packs)}")
+    console.print(f"[green]✓[/green] {escape(result.message)}: {escape(', '.join(result.packs))}")
 
 
 # -- pack ------------------------------------------------------------------------------------
@@ -226,8 +227,8 @@ def pack_list(project: Optional[Path] = PROJECT_OPT, json_out: bool = JSON_OPT) 
         return
     grid = Table("pack", "source", "enabled", "description")
     for row in rows:
-        grid.add_row(row["name"], row["origin"], "[green]yes[/green]" if row["enabled"] else "[dim]no[/dim]",
-                     row["description"])
+        grid.add_row(escape(row["name"]), escape(row["origin"]), "[green]yes[/green]" if row["enabled"] else "[dim]no[/dim]",
+                     escape(row["description"]))
     console.print(grid)
 
 
@@ -267,7 +268,7 @@ def _set_rule(policy_id: str, root: Path, user: bool, **values) -> None:
 
     _, policy_set = _loaded(root)
     if policy_id not in policy_set.policies:
-        err_console.print(f"[yellow]warning:[/yellow] {policy_id} is not an active policy here")
+        warn(f"{policy_id} is not an active policy here")
 
     def mutate(doc):
         rule = table(doc, "rules", policy_id)
@@ -294,7 +295,7 @@ def rule_enable(policy_id: str, project: Optional[Path] = PROJECT_OPT, user: boo
 
 @rule_app.command("enforce")
 def rule_enforce(policy_id: str,
-                 level: str = typer.Option(..., "--level", "-l", help="deny | ask | observe"),
+                 level: str = typer.Option(..., "--level", "-l", metavar="LEVEL", help="deny | ask | observe"),
                  project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT) -> None:
     """Set how one policy is enforced: deny, ask (a human approves) or observe (log only)."""
     from vectimus.config import ENFORCEMENTS

@@ -12,7 +12,7 @@ from typing import Optional
 
 import typer
 
-from vectimus.cli.output import err_console
+from vectimus.cli.output import err_console, escape
 
 
 def _one_log(paths: list[Path]) -> bool:
@@ -34,20 +34,20 @@ def _write(text: str, output: Optional[Path]) -> None:
     else:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
-        err_console.print(f"wrote {output}")
+        err_console.print(f"wrote {output}", markup=False)
 
 
 def report(
     paths: Optional[list[Path]] = typer.Argument(
-        None, help="A receipts directory or receipt file (default: this project's .vectimus/receipts/); "
+        None, metavar="[PATH]...", help="A receipts directory or receipt file (default: this project's .vectimus/receipts/); "
                    "several, or directories of many jobs' artifacts, for one fleet summary."),
-    keys: Optional[Path] = typer.Option(None, "--keys", help="Directory of trusted *.pub keys "
+    keys: Optional[Path] = typer.Option(None, "--keys", metavar="DIR", help="Directory of trusted *.pub keys "
                                                             "(default: keys/ beside each receipts directory)."),
-    fmt: str = typer.Option("markdown", "--format", "-f", help="markdown, json or html."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
-    session: Optional[str] = typer.Option(None, "--session", help="Only this session's decisions (one log)."),
+    fmt: str = typer.Option("markdown", "--format", "-f", metavar="FORMAT", help="markdown, json or html."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write here instead of stdout."),
+    session: Optional[str] = typer.Option(None, "--session", metavar="ID", help="Only this session's decisions (one log)."),
     sealed: bool = typer.Option(False, "--sealed", help="Count receipts after the last checkpoint as a failure."),
-    anchors: Optional[Path] = typer.Option(None, "--anchors", help='Fleet: a JSON file of each job\'s anchors, '
+    anchors: Optional[Path] = typer.Option(None, "--anchors", metavar="FILE", help='Fleet: a JSON file of each job\'s anchors, '
                                            '{"<job>": {"keys": ["<fingerprint>"], "checkpoint": "SIZE:ROOT"}}.'),
 ) -> None:
     """Verify the receipts, then render them; exit 1 when any log fails verification (the report says why)."""
@@ -83,7 +83,7 @@ def _fleet(paths: list[Path], *, keys: Optional[Path], fmt: str, output: Optiona
     try:
         given = read_anchors(anchors) if anchors else {}
     except (OSError, ValueError) as exc:
-        err_console.print(f"[red]error:[/red] --anchors: {exc}")
+        err_console.print(f"[red]error:[/red] --anchors: {escape(str(exc))}")
         raise typer.Exit(2)
     fleet = load_fleet(paths, keys=keys, anchors=given, sealed=sealed)
     _write(render_fleet(fleet, fmt), output)

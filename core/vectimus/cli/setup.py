@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from vectimus.cli.output import console, fail, print_json
+from vectimus.cli.output import console, escape, fail, print_json
 
 
 def _adapters():
@@ -30,9 +29,9 @@ def _project(path: Optional[Path]) -> Path:
 
 def init(
     ci: bool = typer.Option(False, "--ci", help="Unattended: no prompts, every installed adapter, identity 'agent'."),
-    agent: list[str] = typer.Option([], "--agent", "-a", help="Only these agents (repeatable)."),
+    agent: list[str] = typer.Option([], "--agent", "-a", metavar="NAME", help="Only these agents (repeatable)."),
     allow_mcp: bool = typer.Option(False, "--allow-mcp", help="Allow the MCP servers declared in the project."),
-    project: Optional[Path] = typer.Option(None, "--project", help="Project directory (default: the git top level)."),
+    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the git top level)."),
     json_out: bool = typer.Option(False, "--json", help="Print what was done as JSON."),
 ) -> None:
     """Install Vectimus hooks for the agents whose adapters are installed."""
@@ -61,11 +60,11 @@ def init(
         print_json({"project": str(root), "agents": result.agents, "mcp_allowed": result.mcp_allowed,
                     "files": [str(f) for f in result.files], "notes": result.notes})
         return
-    console.print(f"[bold]Vectimus[/bold] installed in {root}")
+    console.print(f"[bold]Vectimus[/bold] installed in {escape(str(root))}")
     for name in result.agents:
-        console.print(f"  [green]✓[/green] {name}")
+        console.print(f"  [green]✓[/green] {escape(name)}")
     for path in result.files:
-        console.print(f"  wrote {path}")
+        console.print(f"  wrote {path}", markup=False)
     for note in result.notes:
         console.print(note, markup=False, highlight=False)
 
@@ -79,7 +78,7 @@ def _mcp_servers(root: Path) -> list[str]:
 
 
 def remove(
-    project: Optional[Path] = typer.Option(None, "--project", help="Project directory."),
+    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory."),
 ) -> None:
     """Remove the hooks init installed (receipts, keys and config are kept)."""
     from vectimus.install import remove_project
@@ -87,17 +86,17 @@ def remove(
     root = _project(project)
     changed = remove_project(root, _adapters())
     if not changed:
-        console.print(f"No Vectimus hooks were installed in {root}")
+        console.print(f"No Vectimus hooks were installed in {root}", markup=False)
     for path in changed:
         shown = path.relative_to(root) if path.is_relative_to(root) else path
         if path.exists():
-            console.print(f"  removed the Vectimus hooks from {shown}", soft_wrap=True)
+            console.print(f"  removed the Vectimus hooks from {shown}", soft_wrap=True, markup=False)
         else:
-            console.print(f"  deleted {shown} (it held only Vectimus hooks)", soft_wrap=True)
+            console.print(f"  deleted {shown} (it held only Vectimus hooks)", soft_wrap=True, markup=False)
 
 
 def status(
-    project: Optional[Path] = typer.Option(None, "--project", help="Project directory."),
+    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory."),
     json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Show the resolved configuration, installed hooks and active policy packs."""
@@ -126,23 +125,23 @@ def status(
     if json_out:
         print_json(data)
         return
-    console.print(f"[bold]Project[/bold] {root}  mode=[bold]{config.mode}[/bold] ci={config.ci} "
-                  f"identity={config['identity_type']} groups={','.join(config['groups']) or '-'}")
+    console.print(f"[bold]Project[/bold] {escape(str(root))}  mode=[bold]{config.mode}[/bold] ci={config.ci} "
+                  f"identity={config['identity_type']} groups={escape(','.join(config['groups'])) or '-'}")
     if config.ignored:
-        console.print(f"[yellow]Ignored from the untrusted project config:[/yellow] {', '.join(config.ignored)}")
+        console.print(f"[yellow]Ignored from the untrusted project config:[/yellow] {escape(', '.join(config.ignored))}")
     grid = Table("agent", "hook", "runs")
     for name, cmds in hooks.items():
         for c in cmds or [""]:
-            grid.add_row(name, c or "[dim]not installed[/dim]", ("yes" if command_runs(c) else "[red]no[/red]") if c else "")
+            grid.add_row(escape(name), escape(c) or "[dim]not installed[/dim]", ("yes" if command_runs(c) else "[red]no[/red]") if c else "")
     console.print(grid)
-    console.print(f"{len(policy_set.policies)} policies from packs: {', '.join(data['packs'])}")
+    console.print(f"{len(policy_set.policies)} policies from packs: {', '.join(data['packs'])}", markup=False)
     for name, state in sinks.items():
         mark = "[green]✓[/green]" if state.get("ok") else "[red]✗[/red]"
         console.print(f"{mark} receipt sink {name}: {escape(str(state.get('summary', '')))}", soft_wrap=True)
 
 
 def trust(
-    project: Optional[Path] = typer.Option(None, "--project", help="Project directory."),
+    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory."),
     yes: bool = typer.Option(False, "--yes", help="Trust without asking."),
     revoke: bool = typer.Option(False, "--revoke", help="Stop trusting the project's config."),
 ) -> None:
@@ -154,7 +153,7 @@ def trust(
     root = _project(project)
     if revoke:
         untrust_project(root)
-        console.print(f"No longer trusting {project_config(root)}")
+        console.print(f"No longer trusting {project_config(root)}", markup=False)
         return
     path = project_config(root)
     if not path.exists():
@@ -164,15 +163,15 @@ def trust(
     except ConfigError as exc:
         fail(str(exc))
     if config.trusted:
-        console.print(f"{path} is already trusted as it is")
+        console.print(f"{path} is already trusted as it is", markup=False)
         return
     if config.ignored:
-        console.print(f"Trusting it lets {path} loosen: [bold]{', '.join(config.ignored)}[/bold]")
+        console.print(f"Trusting it lets {escape(str(path))} loosen: [bold]{escape(', '.join(config.ignored))}[/bold]")
     console.print(path.read_text(encoding="utf-8"), markup=False, highlight=False)
     if not yes and not typer.confirm(f"Trust {path} as shown?", default=False):
         raise typer.Exit(1)
     trust_project(root)
-    console.print(f"Trusted {path} (until it changes)")
+    console.print(f"Trusted {path} (until it changes)", markup=False)
 
 
 def register(cli: typer.Typer) -> None:

@@ -7,13 +7,13 @@ from typing import Optional
 
 import typer
 
-from vectimus.cli.output import console, print_json
+from vectimus.cli.output import console, escape, print_json
 
 
 def verify(
-    path: Optional[Path] = typer.Argument(None, help="Receipts directory or receipt file "
+    path: Optional[Path] = typer.Argument(None, metavar="PATH", help="Receipts directory or receipt file "
                                                     "(default: this project's .vectimus/receipts/)."),
-    keys: Optional[Path] = typer.Option(None, "--keys", help="Directory of trusted *.pub keys "
+    keys: Optional[Path] = typer.Option(None, "--keys", metavar="DIR", help="Directory of trusted *.pub keys "
                                                             "(default: keys/ beside the receipts directory)."),
     sealed: bool = typer.Option(False, "--sealed", help="Fail when receipts follow the last checkpoint "
                                                          "(use once every session has ended, e.g. in CI)."),
@@ -44,8 +44,8 @@ def _show(report) -> None:
     from vectimus.receipts.verify import KINDS
 
     grid = Table.grid(padding=(0, 2))
-    grid.add_row("receipts", f"{report.receipts}  [dim]{report.path}[/dim]")
-    grid.add_row("log", report.log or "-")
+    grid.add_row("receipts", f"{report.receipts}  [dim]{escape(str(report.path))}[/dim]")
+    grid.add_row("log", escape(str(report.log or "-")))
     grid.add_row("sessions", str(len(report.sessions)))
     grid.add_row("decisions", ", ".join(f"{k} {v}" for k, v in sorted(report.decisions.items())) or "-")
     grid.add_row("modes", ", ".join(f"{k} {v}" for k, v in sorted(report.modes.items())) or "-")
@@ -55,16 +55,16 @@ def _show(report) -> None:
         grid.add_row("period", f"{report.first_time} → {report.last_time}")
     console.print(grid)
     for warning in report.warnings:
-        console.print(f"[yellow]warning[/yellow] {warning.kind}: {warning.message}")
+        console.print(f"[yellow]warning[/yellow] {warning.kind}: {escape(warning.message)}")
     if report.ok:
         console.print("[green]✓ verified[/green]: every signature, the chain and every checkpoint hold")
         return
     first = report.failures[0]
-    console.print(f"[red]✗ FAILED[/red] {report.failure_count} problem(s); first at [bold]{first.position}[/bold]")
-    console.print(f"  [red]{first.kind}[/red]: {first.message}")
+    console.print(f"[red]✗ FAILED[/red] {report.failure_count} problem(s); first at [bold]{escape(str(first.position))}[/bold]")
+    console.print(f"  [red]{first.kind}[/red]: {escape(first.message)}")
     console.print(f"  [dim]{KINDS.get(first.kind, '')}[/dim]")
     for other in report.failures[1:6]:
-        console.print(f"  then {other.kind} at {other.position}: {other.message}")
+        console.print(f"  then {other.kind} at {other.position}: {other.message}", markup=False)
 
 
 def register(cli: typer.Typer) -> None:

@@ -1,0 +1,77 @@
+"""The CLI as a new user meets it: --version, help for every command, markup shown as written."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+import vectimus
+from conftest import VECTIMUS
+from vectimus.cli import build_app
+
+ADAPTERS = ("vectimus-claude", "vectimus-codex", "vectimus-copilot", "vectimus-cursor")
+
+
+def _commands(command, path: tuple[str, ...] = ()):
+    """Every command path in the CLI, groups included."""
+    yield path
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+@pytest.fixture(scope="module")
+def cli() -> typer.Typer:
+    return build_app()
+
+
+def test_version_names_core_and_every_adapter_at_one_version():
+    out = subprocess.run([VECTIMUS, "--version"], capture_output=True, text=True, check=True).stdout
+    lines = out.splitlines()
+    assert lines[0] == f"vectimus {vectimus.__version__}"
+    for dist in ADAPTERS:
+        assert f"  {dist} {vectimus.__version__}" in lines
+
+
+def test_hook_is_listed_and_has_help_that_is_not_a_deny():
+    top = subprocess.run([VECTIMUS, "--help"], capture_output=True, text=True, check=True).stdout
+    assert any(line.split()[:1] == ["hook"] for line in top.splitlines())
+    for flag in ("--help", "-h"):
+        out = subprocess.run([VECTIMUS, "hook", flag], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.startswith("Usage: vectimus hook") and "--agent NAME" in out.stdout
+        assert "denied" not in out.stdout + out.stderr
+    # Without --help it is still the hook: no agent is a deny (exit 2), whatever is on stdin.
+    bare = subprocess.run([VECTIMUS, "hook"], input="", capture_output=True, text=True)
+    assert bare.returncode == 2 and "denied" in bare.stderr and bare.stdout == ""
+
+
+def test_no_help_page_labels_a_flag_with_its_type(cli):
+    runner = CliRunner()
+    paths = list(_commands(typer.main.get_command(cli)))
+    assert len(paths) > 25
+    for path in paths:
+        result = runner.invoke(cli, [*path, "--help"], prog_name="vectimus")
+        assert result.exit_code == 0, (path, result.output)
+        assert "<bool>" not in result.output, (path, result.output)
+        options = result.output.partition("Options:")[2]
+        assert "<list[str]>" not in options, (path, result.output)  # options name their values
+
+
+@pytest.mark.parametrize("path, literal", [
+    (("mcp", "allow"), "[mcp] allowed"),
+    (("policy", "update"), "[update] url"),
+    (("daemon", "start"), "[daemon] settings"),
+])
+def test_help_shows_bracketed_config_tables_as_written(cli, path, literal):
+    result = CliRunner().invoke(cli, [*path, "--help"], prog_name="vectimus")
+    assert literal in " ".join(result.output.split())
+
+
+def test_errors_show_bracketed_text_as_written(project):
+    # A message built from data keeps its brackets: rich would otherwise read "[x]" as a style.
+    project.run("vectimus", "init", "--agent", "claude")
+    out = project.run("vectimus", "policy", "show", "[bold]x[/bold]", check=False)
+    assert out.returncode == 1 and "[bold]x[/bold]" in out.stderr
