@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
 import vectimus
-from conftest import VECTIMUS
 from vectimus.cli import build_app
 
+VECTIMUS = str(Path(sys.executable).parent / "vectimus")
 ADAPTERS = ("vectimus-claude", "vectimus-codex", "vectimus-copilot", "vectimus-cursor")
 
 
