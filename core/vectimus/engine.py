@@ -10,8 +10,16 @@ from __future__ import annotations
 import re
 import time
 
+from vectimus import wording
 from vectimus.config import Config
-from vectimus.model import DECISIONS, RESOURCE_TYPES, Action, Decision, ToolCall, Verdict
+from vectimus.model import (
+    DECISIONS,
+    RESOURCE_TYPES,
+    Action,
+    Decision,
+    ToolCall,
+    Verdict,
+)
 from vectimus.paths import Places
 from vectimus.policies import PolicySet
 
@@ -93,7 +101,7 @@ class Engine:
             trace.timings_ms["analyse"] = (time.perf_counter() - started) * 1000
             decision = self.evaluate(actions, call, trace)
         except Exception as exc:  # Unanalysable, Cedar failures, anything: fail closed
-            decision = Decision("deny", reason=f"Vectimus could not evaluate this call: {_one_line(exc)}",
+            decision = Decision("deny", reason=wording.error_reason("deny", _one_line(exc)),
                                 errors=(_one_line(exc),))
         return self.finish(decision, can_ask=can_ask)
 
@@ -169,45 +177,46 @@ class Engine:
 
     def _combine(self, verdicts: list[Verdict]) -> Decision:
         level = _strongest(v.decision for v in verdicts)
-        errors = tuple(e for v in verdicts for e in v.errors)
-        ranked = sorted((v for v in verdicts if v.decision == level and level != "allow"),
-                        key=lambda v: -len(v.policies))
+        if level == "allow":
+            return Decision("allow", verdicts=tuple(verdicts))
         policies: list[str] = []
         for v in sorted(verdicts, key=lambda v: -DECISIONS.index(v.decision)):
             for pid in v.policies:
                 if pid not in policies:
                     policies.append(pid)
-        if level == "allow":
-            return Decision("allow", verdicts=tuple(verdicts))
-        if errors:
-            reason = f"Vectimus could not evaluate this call: {_one_line(errors[0])}"
-        else:
-            first = ranked[0]
-            reason = self.explain(first.policies[0], first.action, others=[p for p in policies if p != first.policies[0]])
-        return Decision(level, reason=reason, policies=tuple(policies), verdicts=tuple(verdicts),
-                        errors=errors)
+        decision = Decision(level, policies=tuple(policies), verdicts=tuple(verdicts),
+                            errors=tuple(e for v in verdicts for e in v.errors))
+        return decision._replace(reason=self.reason(decision, wording.OBSERVE_LEVEL if level == "observe" else ""))
 
-    def explain(self, policy_id: str, action: Action, others: list[str]) -> str:
-        """The reason shown to the agent: policy id, description, what matched, the alternative."""
+    def reason(self, decision: Decision, note: str = "") -> str:
+        """What ``decision`` is told, at its level as it stands (``note``: why that differs from the policy's).
+
+        It names the policy whose verdict decided (the strongest, matching most policies), its
+        description, what it matched, its suggested alternative, and the other policies matched.
+        """
+        if decision.errors:
+            return _clip(wording.error_reason(decision.decision, _one_line(decision.errors[0]), note), MAX_REASON)
+        top = _strongest(v.decision for v in decision.verdicts)
+        first = max((v for v in decision.verdicts if v.decision == top), key=lambda v: len(v.policies))
+        policy_id, action = first.policies[0], first.action
         policy = self.policy_set.policies[policy_id]
-        parts = [f"Blocked by Vectimus policy {policy_id}: {policy.description}"]
-        if action.raw or action.resource:
-            parts.append(f"(matched: {action.kind} {_clip(action.raw or action.resource, 160)})")
-        alternative = policy.annotations.get("suggested_alternative")
-        if alternative:
-            parts.append(f"Instead: {alternative}")
-        if others:
-            parts.append(f"Also matched: {', '.join(others[:5])}")
-        return _clip(" ".join(parts), MAX_REASON)
+        subject = action.raw or action.resource
+        text = wording.policy_reason(
+            decision.decision, policy_id, policy.description, note=note,
+            matched=f"{action.kind}: {_clip(subject, 160)}" if subject else "",
+            alternative=policy.annotations.get("suggested_alternative", ""),
+            others=[p for p in decision.policies if p != policy_id][:5])
+        return _clip(text, MAX_REASON)
 
     def finish(self, decision: Decision, *, can_ask: bool) -> Decision:
         """Apply the mode: ask becomes deny where nobody can answer; observe mode allows."""
         if decision.decision == "ask" and (self.config.ci or not can_ask):
-            why = "in CI" if self.config.ci else "this agent cannot ask"
-            decision = decision._replace(decision="deny",
-                                         reason=f"{decision.reason} (needs approval, {why}: denied)")
+            decision = decision._replace(decision="deny")
+            note = wording.NOBODY_TO_ASK["ci" if self.config.ci else "agent"]
+            decision = decision._replace(reason=self.reason(decision, note))
         if self.config.mode == "observe" and decision.decision in ("deny", "ask"):
             decision = decision._replace(decision="observe")
+            decision = decision._replace(reason=self.reason(decision, wording.OBSERVE_MODE))
         return decision
 
 

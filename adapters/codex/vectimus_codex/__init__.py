@@ -20,6 +20,7 @@ import os
 import shlex
 from pathlib import Path
 
+from vectimus import wording
 from vectimus.adapter import (
     AdapterError,
     HookOutput,
@@ -31,7 +32,6 @@ from vectimus.model import Decision, ToolCall
 from vectimus.toolmap import CLAUDE_TOOLS, build_call, split_mcp_name
 from vectimus_codex.patch import PatchError, parse_patch
 
-DEFAULT_REASON = "Blocked by Vectimus policy"
 PATCH_KEYS = ("command", "input", "patch")  # where apply_patch's text may be (Codex sends "command")
 
 
@@ -93,9 +93,7 @@ class CodexAdapter(MatcherHooksAdapter):
     def render(self, decision: Decision, call: ToolCall | None) -> HookOutput:
         if decision.decision not in ("deny", "ask"):
             return HookOutput()
-        reason = decision.reason.strip() or DEFAULT_REASON
-        if decision.decision == "ask":
-            reason = f"{reason} (needs a human's approval, which a Codex hook cannot ask for)"
+        reason = wording.told(decision.decision, decision.reason, "deny")
         return HookOutput(stdout=json.dumps(pre_tool_use_output("deny", reason)))
 
     def install_note(self, project: Path) -> str:

@@ -26,6 +26,7 @@ import os
 import time
 from pathlib import Path
 
+from vectimus import wording
 from vectimus.adapter import (
     AdapterError,
     AgentAdapter,
@@ -34,8 +35,8 @@ from vectimus.adapter import (
     add_flat_hook,
     decode_json_object,
     find_project_root,
-    pre_tool_use_output,
     flat_hook_commands,
+    pre_tool_use_output,
     read_json_config,
     remove_flat_hooks,
     uninstall_json_hooks,
@@ -99,7 +100,7 @@ class CopilotAdapter(AgentAdapter):
     def render(self, decision: Decision, call: ToolCall | None) -> HookOutput:
         if decision.decision not in ("deny", "ask"):
             return HookOutput(stdout="{}")
-        reason = decision.reason or "Blocked by a Vectimus policy"
+        reason = wording.told(decision.decision, decision.reason, decision.decision)
         out: dict = {"permissionDecision": decision.decision, "permissionDecisionReason": reason}
         if call is None or call.event == "PreToolUse":
             out.update(pre_tool_use_output(decision.decision, reason))

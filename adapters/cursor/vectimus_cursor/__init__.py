@@ -17,6 +17,7 @@ import json
 import os
 from pathlib import Path
 
+from vectimus import wording
 from vectimus.adapter import (
     AdapterError,
     AgentAdapter,
@@ -120,7 +121,7 @@ class CursorAdapter(AgentAdapter):
             verdict = "deny"
         out = {"permission": verdict}
         if verdict != "allow":
-            reason = decision.reason or "Blocked by a Vectimus policy"
+            reason = wording.told(decision.decision, decision.reason, verdict)
             out["user_message"] = reason
             out["agent_message"] = reason
         return HookOutput(stdout=json.dumps(out))

@@ -16,6 +16,7 @@ import json
 import os
 from pathlib import Path
 
+from vectimus import wording
 from vectimus.adapter import (
     AdapterError,
     AgentAdapter,
@@ -80,7 +81,7 @@ class GeminiExampleAdapter(AgentAdapter):
 
     def render(self, decision: Decision, call: ToolCall | None) -> HookOutput:
         if decision.decision in ("deny", "ask"):
-            reason = decision.reason or "Blocked by a Vectimus policy"
+            reason = wording.told(decision.decision, decision.reason, "deny")
             return HookOutput(stdout=json.dumps({"decision": "deny", "reason": reason}))
         return HookOutput(stdout="{}")
 
