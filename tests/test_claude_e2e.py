@@ -31,7 +31,6 @@ def decision(result) -> tuple[str, str]:
 def test_workflow_write_denied_naming_policy(installed):
     event = captured("Write", installed)
     assert event["tool_input"]["file_path"].endswith(".github/workflows/x.yml")
-    event["permission_mode"] = "default"  # bypassPermissions by a CI agent: vectimus-agentgov-002
     verdict, reason = decision(installed.call(installed.hook_command(), event))
     assert verdict == "deny"
     assert "vectimus-fileint-001" in reason
@@ -41,7 +40,6 @@ def test_workflow_write_denied_naming_policy(installed):
 
 def test_ordinary_write_allowed_silently(installed):
     event = captured("Write", installed)
-    event["permission_mode"] = "default"  # bypassPermissions by a CI agent: vectimus-agentgov-002
     event["tool_input"]["file_path"] = str(installed.root / "src" / "app.py")
     result = installed.call(installed.hook_command(), event)
     assert (result.rc, result.stdout) == (0, "")
@@ -59,16 +57,29 @@ def test_captured_benign_payloads_are_allowed(installed, name):
     event = captured(name, installed)
     if name == "Read":
         event["tool_input"]["file_path"] = str(installed.root / "README.md")
-    event["permission_mode"] = "default"  # bypassPermissions by a CI agent: vectimus-agentgov-002
     assert decision(installed.call(installed.hook_command(), event)) == ("allow", "")
 
 
-def test_ci_agent_with_permissions_bypassed_is_denied(installed):
-    """The captures were made with permissions bypassed; `init --ci` makes the identity a CI agent."""
+def test_ci_agent_with_permissions_bypassed_is_recorded_not_refused(installed):
+    """The captures were made with permissions bypassed; `init --ci` makes the identity a CI agent.
+
+    vectimus-agentgov-002 observes by default: the call goes ahead, the receipt and the job summary
+    say it would have been blocked; a team can raise it to deny.
+    """
     event = captured("Read", installed)
     event["tool_input"]["file_path"] = str(installed.root / "README.md")
+    assert event["permission_mode"] == "bypassPermissions"
+    assert decision(installed.call(installed.hook_command(), event)) == ("allow", "")
+    report = json.loads(installed.run("vectimus", "report", "--format", "json").stdout)
+    last = report["entries"][-1]
+    assert (last["decision"], last["policies"]) == ("observe", ["vectimus-agentgov-002"])
+    assert last["reason"].startswith("Would have been blocked by Vectimus policy vectimus-agentgov-002: ")
+    summary = installed.run("vectimus", "report", "--format", "markdown").stdout
+    assert "vectimus-agentgov-002" in summary.partition("**Would have been blocked**")[2]
+
+    installed.run("vectimus", "rule", "enforce", "vectimus-agentgov-002", "--level", "deny")
     verdict, reason = decision(installed.call(installed.hook_command(), event))
-    assert verdict == "deny" and "vectimus-agentgov-002" in reason
+    assert verdict == "deny" and reason.startswith("Blocked by Vectimus policy vectimus-agentgov-002: ")
 
 
 def test_hook_runs_without_the_virtualenv_on_path(installed):

@@ -9,6 +9,8 @@ environment for the hook, e.g. ``VECTIMUS_GROUPS``), ``permission_mode`` and ``a
 
 from __future__ import annotations
 
+import json
+import threading
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +41,7 @@ class Example:
     def env(self) -> dict[str, str]:
         return dict(self.spec.get("env", {})) if isinstance(self.spec, dict) else {}
 
-    def event(self, project: Path, home: Path) -> dict:
+    def event(self, project: Path, home: Path, tool_use_id: str = "toolu_example") -> dict:
         """The Claude Code PreToolUse event for this example in ``project``."""
         spec = {"command": self.spec} if isinstance(self.spec, str) else dict(self.spec)
         tool = spec.pop("tool", "Bash")
@@ -54,7 +56,7 @@ class Example:
             spec.setdefault("description", "policy example")
         return {"session_id": "vectimus-examples", "transcript_path": str(home / ".claude" / "x.jsonl"),
                 "cwd": str(project), "permission_mode": mode, "hook_event_name": "PreToolUse",
-                "tool_name": tool, "tool_input": spec, "tool_use_id": "toolu_example"}
+                "tool_name": tool, "tool_input": spec, "tool_use_id": tool_use_id}
 
 
 @dataclass
@@ -100,9 +102,48 @@ def approved_mcp_servers(examples: list[Example]) -> list[str]:
     return found
 
 
+class Recorded:
+    """What a project's receipts recorded for each tool call, by ``tool_use`` id (read as they grow).
+
+    A call the agent was let through may still have been decided by a policy (an ``observe``
+    verdict): only the receipt tells, so examples are judged on it when the answer was allow.
+    """
+
+    def __init__(self, project: Path):
+        self.directory = project / ".vectimus" / "receipts"
+        self.read: dict[Path, int] = {}
+        self.seen: dict[str, tuple[str, str]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, tool_use: str) -> tuple[str, str] | None:
+        """The (decision, reason) recorded for ``tool_use``, or None."""
+        from vectimus.receipts.chain import SEGMENT_GLOB
+        from vectimus.receipts.envelope import EnvelopeError, payload_of
+
+        with self.lock:
+            for path in sorted(self.directory.glob(SEGMENT_GLOB)):
+                with open(path, "rb") as fh:
+                    fh.seek(self.read.get(path, 0))
+                    data = fh.read()
+                complete = data[:data.rfind(b"\n") + 1]
+                self.read[path] = self.read.get(path, 0) + len(complete)
+                for line in complete.splitlines():
+                    try:
+                        body = json.loads(payload_of(line))
+                    except (EnvelopeError, ValueError):
+                        continue
+                    if isinstance(body, dict):
+                        self.seen[str(body.get("tool_use"))] = (str(body.get("decision")), str(body.get("reason", "")))
+            return self.seen.get(tool_use)
+
+
 def judge(example: Example, decision: str, reason: str) -> str | None:
-    """Why the hook's answer does not fit the example, or None when it does."""
-    blocked = decision in ("deny", "ask")
+    """Why the hook's decision does not fit the example, or None when it does.
+
+    A policy at the ``observe`` level decides without stopping the agent: its block examples pass
+    when the receipt records ``observe`` naming it.
+    """
+    blocked = decision in ("deny", "ask", "observe")
     if example.expect == "block":
         if not blocked:
             return f"expected a block by {example.policy}, got {decision}"

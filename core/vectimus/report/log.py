@@ -70,6 +70,10 @@ class AuditLog:
         """Every deny and ask, oldest first."""
         return [e for e in self.entries if e.blocked]
 
+    def observed(self) -> list[Entry]:
+        """Every call a policy would have blocked but only observed (it went ahead), oldest first."""
+        return [e for e in self.entries if e.decision == "observe"]
+
     def seq_range(self) -> tuple[int, int] | None:
         """The first and last sequence number shown, or None when there are no entries."""
         if not self.entries:

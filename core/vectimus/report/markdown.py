@@ -47,9 +47,13 @@ def blocked_cells(e: Entry) -> str:
 
 
 def blocked_table(log: AuditLog) -> list[str]:
-    blocked = log.blocked()
+    return decisions_table(log.blocked(), "No call was denied or escalated.")
+
+
+def decisions_table(blocked: list, nothing: str) -> list[str]:
+    """One row per decision in ``blocked`` (at most ``MAX_ROWS``), or ``nothing`` when it is empty."""
     if not blocked:
-        return ["No call was denied or escalated."]
+        return [nothing]
     lines = ["| # | Outcome | Policy | Agent / tool | Call | Reason |", "|---:|---|---|---|---|---|"]
     lines += [f"| {e.seq} | {blocked_cells(e)} |" for e in blocked[:MAX_ROWS]]
     if len(blocked) > MAX_ROWS:
@@ -66,10 +70,15 @@ def range_line(log: AuditLog) -> str:
 
 def render_markdown(log: AuditLog, *, title: str = "Vectimus: AI agent governance",
                     verify_command: str | None = None, heading: str = "###") -> str:
-    """The Markdown report: status, decisions by outcome, every deny and ask, range, how to verify."""
+    """The Markdown report: status, decisions by outcome, every deny and ask, what was only observed,
+    range, how to verify."""
     parts = [f"{heading} {title}", "", status_line(log), "", *outcome_table(log), "",
-             f"**Denied or escalated** ({len(log.blocked())})", "", *blocked_table(log), "",
-             range_line(log)]
+             f"**Denied or escalated** ({len(log.blocked())})", "", *blocked_table(log), ""]
+    observed = log.observed()
+    if observed:  # policies at the observe level, or observe mode: the call went ahead
+        parts += [f"**Would have been blocked** (observed, allowed: {len(observed)})", "",
+                  *decisions_table(observed, ""), ""]
+    parts += [range_line(log)]
     if verify_command:
         parts += ["", "**Verify the artifact** (on any machine, with nothing but the artifact):", "",
                   "```sh", verify_command, "```"]
