@@ -14,6 +14,7 @@ CLI_MODULES = (
     "mcp",
     "daemon",
     "policy",
+    "tuning",
     "report",
     "doctor",
     "explain",

@@ -11,7 +11,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+import time
 import tomllib
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "ci": False,                 # an unattended run: ask becomes deny
     "agents": [],                # adapters `vectimus init` installed here
     "packs": {"disabled": [], "enabled": []},
-    "rules": {},                 # "<policy id>" = {enforcement = "deny|ask|observe", enabled = bool}
+    "rules": {},                 # "<policy id>" = {enforcement = "deny|ask|observe", enabled = bool,
+                                 #   temporary = {enabled or enforcement, until = <offset datetime>}}
                                  # (from an untrusted project: floor = the lowest level allowed)
     "mcp": {"allowed": []},      # MCP servers the agent may call
     "receipts": {"enabled": True, "checkpoint_every": 64},
@@ -85,8 +88,15 @@ class Config:
         return bool(self.data["ci"])
 
     def rule_enforcement(self, policy_id: str, default: str) -> str | None:
-        """The enforcement level of a policy after config, or None when it is disabled."""
+        """The enforcement level of a policy after config, or None when it is disabled.
+
+        A ``temporary`` override counts until its ``until`` time, checked at every call (so a
+        resident evaluator honours the expiry without reloading).
+        """
         setting = self.data["rules"].get(policy_id) or {}
+        temporary = setting.get("temporary")
+        if temporary and temporary["until"].timestamp() > time.time():
+            setting = {**setting, **temporary}
         if setting.get("enabled") is False:
             return None
         level = setting.get("enforcement", default)
@@ -143,6 +153,20 @@ def _check(data: dict, origin: str) -> None:
             raise bad(f"rules.{rule_id}.enforcement", " or ".join(ENFORCEMENTS))
         if "enabled" in setting and not isinstance(setting["enabled"], bool):
             raise bad(f"rules.{rule_id}.enabled", "true or false")
+        if "temporary" in setting:
+            _check_temporary(setting["temporary"], f"rules.{rule_id}.temporary", bad)
+
+
+def _check_temporary(value, key: str, bad) -> None:
+    if not isinstance(value, dict):
+        raise bad(key, "a table")
+    until = value.get("until")
+    if not isinstance(until, datetime) or until.tzinfo is None:
+        raise bad(f"{key}.until", "a date-time with its offset (2026-01-31T17:00:00Z)")
+    if value.get("enforcement", "deny") not in ENFORCEMENTS:
+        raise bad(f"{key}.enforcement", " or ".join(ENFORCEMENTS))
+    if not isinstance(value.get("enabled", True), bool):
+        raise bad(f"{key}.enabled", "true or false")
 
 
 def config_digest(path: Path) -> str:
@@ -178,6 +202,8 @@ def _tighten_only(base: dict, project: dict) -> tuple[dict, list[str]]:
                     mine["enabled"] = True
                 elif setting.get("enabled") is False:
                     ignored.append(f"rules.{rule_id}.enabled")
+                if "temporary" in setting:
+                    ignored.append(f"rules.{rule_id}.temporary")
                 if setting.get("enforcement") in ENFORCEMENTS:
                     mine["floor"] = setting["enforcement"]  # may raise the level, never lower it
                 out["rules"][rule_id] = mine

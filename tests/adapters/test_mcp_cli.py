@@ -81,3 +81,13 @@ def test_init_ci_allows_no_server_unless_asked_and_never_an_invalid_name(project
 
     assert init() == []
     assert init("--allow-mcp") == ["docs", "github"]
+
+
+def test_undeclared_servers_are_refused_unless_forced(project):
+    refused = run(project, "allow", "nosuch")
+    assert refused.returncode == 1
+    assert "no MCP server named nosuch is declared" in refused.stderr and "docs, github" in refused.stderr
+    assert not (project / ".vectimus" / "config.toml").exists()
+    forced = run(project, "allow", "nosuch", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert tomllib.loads((project / ".vectimus" / "config.toml").read_text())["mcp"]["allowed"] == ["nosuch"]

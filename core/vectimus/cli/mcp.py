@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from vectimus.cli import group
-from vectimus.cli.output import console, err_console, fail, print_json
+from vectimus.cli.output import console, err_console, fail, print_json, warn
 
 ProjectOption = typer.Option(None, "--project", "-C", metavar="DIR", help="Project directory (default: the one around the current directory).")
 
@@ -61,32 +61,46 @@ def list_servers(
 
 
 def allow(names: list[str] = typer.Argument(..., metavar="NAME...", help="Server names."),
-          project: Path | None = ProjectOption) -> None:
+          project: Path | None = ProjectOption,
+          force: bool = typer.Option(False, "--force", help="Allow names no agent config here declares.")) -> None:
     """Let agents call these MCP servers (adds them to [mcp] allowed in .vectimus/config.toml)."""
-    _edit("allow", names, project)
+    _edit("allow", names, project, force)
 
 
 def deny(names: list[str] = typer.Argument(..., metavar="NAME...", help="Server names."),
          project: Path | None = ProjectOption) -> None:
     """Stop agents calling these MCP servers (removes them from [mcp] allowed)."""
-    _edit("deny", names, project)
+    _edit("deny", names, project, force=True)
 
 
-def _edit(verb: str, names: list[str], project: Path | None) -> None:
+def _edit(verb: str, names: list[str], project: Path | None, force: bool) -> None:
     from vectimus import mcp_discovery
 
     root = _project(project)
+    try:
+        for name in names:
+            mcp_discovery.validate_name(name)
+    except ValueError as exc:
+        fail(str(exc))
+    declared = sorted({s.name for s in mcp_discovery.discover(root) if s.valid})
+    unknown = [n for n in names if n not in declared]
+    if unknown and not force:
+        fail(f"no MCP server named {', '.join(unknown)} is declared for this project "
+             f"(declared: {', '.join(declared) or 'none'}; see `vectimus mcp list`). Use --force to allow it anyway.")
     try:
         allowed = getattr(mcp_discovery, verb)(root, names)
     except ValueError as exc:
         fail(str(exc))
     shown = ", ".join(allowed) if allowed else "(none)"
-    console.print(f"{mcp_discovery.config_path(root)}: allowed MCP servers: {shown}", markup=False)
-    from vectimus.config_edit import is_trusted
-
-    if verb == "allow" and not is_trusted(root):
-        err_console.print("[yellow]note:[/yellow] you do not trust this project's config yet, so "
-                          "servers it allows stay denied until you run `vectimus init` here")
+    console.print(f"{mcp_discovery.config_path(root)}: allowed MCP servers: {shown}", markup=False, soft_wrap=True)
+    if verb == "allow":
+        try:
+            effective = set(mcp_discovery.allowed_servers(root))
+        except ValueError as exc:
+            fail(f"the edited configuration does not load: {exc}")
+        if not set(names) <= effective:
+            warn("written, but not in effect: this project's config is not trusted, so the servers it allows "
+                 "stay denied (review it and run `vectimus trust`, or allow them in ~/.vectimus/config.toml)")
 
 
 def register(cli: typer.Typer) -> None:

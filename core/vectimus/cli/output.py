@@ -25,12 +25,12 @@ def print_json(data: Any) -> None:
 
 def warn(message: str) -> None:
     """A warning on stderr; ``message`` is plain text (never markup)."""
-    err_console.print(f"[yellow]warning:[/yellow] {escape(message)}", highlight=False)
+    err_console.print(f"[yellow]warning:[/yellow] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = 1) -> None:
     """Print an error on stderr (``message`` is plain text, never markup) and exit with ``code``."""
     import typer
 
-    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)

@@ -1,8 +1,6 @@
-"""``vectimus policy|pack|rule|mode``: inspect, test and tune the policies that govern the agent.
+"""``vectimus policy``: list, show, lint, test and update the policies that govern the agent.
 
-Settings go to the project's ``.vectimus/config.toml`` by default (``--user`` for
-``~/.vectimus/config.toml``), edited with tomlkit so comments survive. An untrusted project's
-config can only tighten: loosening edits made there are reported as ignored.
+Tuning them (packs, rules, mode) is ``vectimus.cli.tuning``.
 """
 
 from __future__ import annotations
@@ -11,86 +9,43 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich import box
 from rich.table import Column, Table
 
 from vectimus.cli import group
-from vectimus.cli.output import console, escape, fail, print_json, warn
+from vectimus.cli.context import JSON_OPT, PROJECT_OPT, project_root, resolved
+from vectimus.cli.output import console, escape, fail, print_json
 
 policy_app = group("List, show, lint, test and update policies.")
-pack_app = group("List, enable and disable policy packs.")
-rule_app = group("Disable, enable or set the enforcement of one policy.")
-
-PROJECT_OPT = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the git top level).")
-USER_OPT = typer.Option(False, "--user", help="Edit ~/.vectimus/config.toml instead of the project's config.")
-JSON_OPT = typer.Option(False, "--json", help="Print as JSON.")
-
-
-def _root(project: Optional[Path]) -> Path:
-    from vectimus.install import project_root
-
-    return project_root(project or Path.cwd())
-
-
-def _loaded(root: Path):
-    from vectimus.config import ConfigError, load_config
-    from vectimus.policies import PolicyError, load_policy_set
-
-    try:
-        config = load_config(root)
-        return config, load_policy_set(root, config)
-    except (ConfigError, PolicyError) as exc:
-        fail(str(exc))
-
-
-def _all_packs(root: Path):
-    from vectimus.plugins import collect
-    from vectimus.policies import active_packs
-
-    return active_packs([p for source in collect("register_pack_sources") for p in source.packs(root)])
-
-
-def _edit(root: Path, user: bool, mutate) -> None:
-    """Apply ``mutate`` to the chosen config file, then say if the project ignores it."""
-    from vectimus.config import ConfigError, load_config
-    from vectimus.config_edit import edit_project_config, edit_toml
-    from vectimus.locations import project_config, user_config
-
-    if user:
-        edit_toml(user_config(), mutate)
-        console.print(f"updated {user_config()}", markup=False)
-    else:
-        edit_project_config(root, mutate)
-        console.print(f"updated {project_config(root)}", markup=False)
-    try:
-        config = load_config(root)
-    except ConfigError as exc:
-        fail(f"the edited configuration does not load: {exc}")
-    if config.ignored:
-        warn("this project's config is not trusted, so these settings are ignored: "
-             f"{', '.join(config.ignored)} (use --user, or trust the project)")
-
 
 # -- policy ----------------------------------------------------------------------------------
 
 @policy_app.command("list")
 def list_policies(project: Optional[Path] = PROJECT_OPT, json_out: bool = JSON_OPT) -> None:
     """Every active policy: id, pack, enforcement (after config) and description."""
-    config, policy_set = _loaded(_root(project))
+    from vectimus.cli.tuning import temporary_overrides
+
+    config, policy_set = resolved(project_root(project))
+    temporary = {row["policy"]: row for row in temporary_overrides(config) if row["active"]}
     rows = []
     for pid, policy in sorted(policy_set.policies.items()):
         level = config.rule_enforcement(pid, policy.enforcement)
         rows.append({"id": pid, "pack": policy.pack, "enforcement": level or "disabled",
-                     "declared": policy.enforcement, "description": policy.description})
+                     "declared": policy.enforcement, "description": policy.description,
+                     "until": temporary[pid]["until"] if pid in temporary else None})
     if json_out:
         print_json(rows)
         return
     grid = Table(Column("id", no_wrap=True), Column("pack", no_wrap=True),
-                 Column("enforcement", no_wrap=True), "description")
+                 Column("level", no_wrap=True), "description", box=box.SIMPLE_HEAD)
     for row in rows:
         level = row["enforcement"]
         style = {"deny": "red", "ask": "yellow", "observe": "cyan"}.get(level, "dim")
-        grid.add_row(escape(row["id"]), escape(row["pack"]), f"[{style}]{level}[/{style}]", escape(row["description"]))
+        mark = "*" if row["until"] else ""
+        grid.add_row(escape(row["id"]), escape(row["pack"]), f"[{style}]{level}[/{style}]{mark}", escape(row["description"]))
     console.print(grid)
+    for pid, row in temporary.items():
+        console.print(f"* {pid}: {row['sets']} {row['shown']} (temporary)", markup=False, highlight=False)
     console.print(f"{len(rows)} policies, mode={config.mode}")
 
 
@@ -101,7 +56,7 @@ def show(policy_id: str = typer.Argument(..., metavar="ID", help="The policy id,
     from vectimus.examples import pack_examples
     from vectimus.policy_check import policy_source
 
-    config, policy_set = _loaded(_root(project))
+    config, policy_set = resolved(project_root(project))
     policy = policy_set.policies.get(policy_id)
     if policy is None:
         fail(f"no active policy {policy_id} (see `vectimus policy list`)")
@@ -211,118 +166,5 @@ def update_cmd(url: Optional[str] = typer.Option(None, "--url", metavar="URL", h
     console.print(f"[green]✓[/green] {escape(result.message)}: {escape(', '.join(result.packs))}")
 
 
-# -- pack ------------------------------------------------------------------------------------
-
-@pack_app.command("list")
-def pack_list(project: Optional[Path] = PROJECT_OPT, json_out: bool = JSON_OPT) -> None:
-    """Every pack from every source, and whether it is enabled here."""
-    from vectimus.policies import pack_enabled
-
-    root = _root(project)
-    config, _ = _loaded(root)
-    rows = [{"name": p.name, "origin": p.origin, "enabled": pack_enabled(p, config),
-             "description": p.description, "path": str(p.path)} for p in _all_packs(root)]
-    if json_out:
-        print_json(rows)
-        return
-    grid = Table("pack", "source", "enabled", "description")
-    for row in rows:
-        grid.add_row(escape(row["name"]), escape(row["origin"]), "[green]yes[/green]" if row["enabled"] else "[dim]no[/dim]",
-                     escape(row["description"]))
-    console.print(grid)
-
-
-def _set_pack(name: str, enable: bool, root: Path, user: bool) -> None:
-    from vectimus.config_edit import table
-
-    if name not in {p.name for p in _all_packs(root)}:
-        fail(f"no pack named {name} (see `vectimus pack list`)")
-
-    def mutate(doc):
-        packs = table(doc, "packs")
-        for key in ("enabled", "disabled"):
-            values = [v for v in packs.get(key, []) if v != name]
-            if key == ("enabled" if enable else "disabled"):
-                values.append(name)
-            packs[key] = values
-
-    _edit(root, user, mutate)
-
-
-@pack_app.command("enable")
-def pack_enable(name: str, project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT) -> None:
-    """Enable a pack."""
-    _set_pack(name, True, _root(project), user)
-
-
-@pack_app.command("disable")
-def pack_disable(name: str, project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT) -> None:
-    """Disable a pack."""
-    _set_pack(name, False, _root(project), user)
-
-
-# -- rule ------------------------------------------------------------------------------------
-
-def _set_rule(policy_id: str, root: Path, user: bool, **values) -> None:
-    from vectimus.config_edit import table
-
-    _, policy_set = _loaded(root)
-    if policy_id not in policy_set.policies:
-        warn(f"{policy_id} is not an active policy here")
-
-    def mutate(doc):
-        rule = table(doc, "rules", policy_id)
-        for key, value in values.items():
-            if value is None:
-                rule.pop(key, None)
-            else:
-                rule[key] = value
-
-    _edit(root, user, mutate)
-
-
-@rule_app.command("disable")
-def rule_disable(policy_id: str, project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT) -> None:
-    """Switch one policy off."""
-    _set_rule(policy_id, _root(project), user, enabled=False)
-
-
-@rule_app.command("enable")
-def rule_enable(policy_id: str, project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT) -> None:
-    """Switch one policy back on."""
-    _set_rule(policy_id, _root(project), user, enabled=True)
-
-
-@rule_app.command("enforce")
-def rule_enforce(policy_id: str,
-                 level: str = typer.Option(..., "--level", "-l", metavar="LEVEL", help="deny | ask | observe"),
-                 project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT) -> None:
-    """Set how one policy is enforced: deny, ask (a human approves) or observe (log only)."""
-    from vectimus.config import ENFORCEMENTS
-
-    if level not in ENFORCEMENTS:
-        fail(f"--level must be one of {', '.join(ENFORCEMENTS)}")
-    _set_rule(policy_id, _root(project), user, enforcement=level)
-
-
-# -- mode ------------------------------------------------------------------------------------
-
-def mode(value: str = typer.Argument(..., metavar="observe|enforce", help="observe: record what would be denied and allow it."),
-         project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT) -> None:
-    """Switch between enforcing the policies and observing (monitor mode)."""
-    from vectimus.config import MODES
-
-    if value not in MODES:
-        fail(f"mode must be one of {', '.join(MODES)}")
-
-    def mutate(doc):
-        doc["mode"] = value
-
-    _edit(_root(project), user, mutate)
-
-
 def register(cli: typer.Typer) -> None:
     cli.add_typer(policy_app, name="policy")
-    cli.add_typer(pack_app, name="pack")
-    cli.add_typer(rule_app, name="rule")
-    cli.command("mode")(mode)

@@ -100,6 +100,7 @@ def status(
     json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Show the resolved configuration, installed hooks and active policy packs."""
+    from vectimus.cli.tuning import temporary_overrides
     from vectimus.config import ConfigError, load_config
     from vectimus.install import command_runs
     from vectimus.policies import PolicyError, load_policy_set
@@ -121,6 +122,7 @@ def status(
         "hooks": {name: [{"command": c, "runs": command_runs(c)} for c in cmds] for name, cmds in hooks.items()},
         "packs": sorted({p.name for p in policy_set.packs}), "policies": len(policy_set.policies),
         "policy_digest": policy_set.digest, "mcp_allowed": config["mcp"]["allowed"], "sinks": sinks,
+        "temporary_overrides": temporary_overrides(config),
     }
     if json_out:
         print_json(data)
@@ -138,6 +140,10 @@ def status(
     for name, state in sinks.items():
         mark = "[green]✓[/green]" if state.get("ok") else "[red]✗[/red]"
         console.print(f"{mark} receipt sink {name}: {escape(str(state.get('summary', '')))}", soft_wrap=True)
+    for row in data["temporary_overrides"]:
+        state = "" if row["active"] else f", expired: `vectimus rule reset {row['policy']}` removes it"
+        console.print(f"Temporary: {row['policy']} {row['sets']} {row['shown']}{state}", markup=False,
+                      highlight=False, soft_wrap=True)
 
 
 def trust(

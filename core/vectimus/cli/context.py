@@ -1,0 +1,41 @@
+"""What most commands start from: the project, its resolved configuration and policies, and the
+options that choose them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from vectimus.cli.output import fail
+
+PROJECT_OPT = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the git top level).")
+JSON_OPT = typer.Option(False, "--json", help="Print as JSON.")
+
+
+def project_root(project: Optional[Path]) -> Path:
+    """The project a command acts on: ``--project``, else the git top level around the cwd."""
+    from vectimus.install import project_root as top_level
+
+    return top_level(project or Path.cwd())
+
+
+def resolved(root: Path):
+    """``(config, policy set)`` as the hook resolves them for ``root``; a clear error otherwise."""
+    from vectimus.config import ConfigError, load_config
+    from vectimus.policies import PolicyError, load_policy_set
+
+    try:
+        config = load_config(root)
+        return config, load_policy_set(root, config)
+    except (ConfigError, PolicyError) as exc:
+        fail(str(exc))
+
+
+def all_packs(root: Path):
+    """Every pack every source offers here, enabled or not."""
+    from vectimus.plugins import collect
+    from vectimus.policies import active_packs
+
+    return active_packs([p for source in collect("register_pack_sources") for p in source.packs(root)])
