@@ -10,6 +10,7 @@ environment for the hook, e.g. ``VECTIMUS_GROUPS``), ``permission_mode`` and ``a
 from __future__ import annotations
 
 import json
+import re
 import threading
 import tomllib
 from dataclasses import dataclass, field
@@ -80,6 +81,32 @@ def read_cases(path: Path, pack: str = "") -> CaseFile:
                     raise ValueError(f"{path}: {policy_id}.{expect} holds a {type(spec).__name__}")
                 cases.examples.append(Example(policy_id, expect, spec, pack))
     return cases
+
+
+def case_lines(path: Path) -> dict[str, int]:
+    """The line of each ``[policy-id]`` table in a ``cases.toml``."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = re.match(r'\s*\[\s*["\']?([^\]"\']+)["\']?\s*\]\s*(#.*)?$', line)
+        if match:
+            found.setdefault(match.group(1).strip(), number)
+    return found
+
+
+def example_line(lines: list[str], tables: dict[str, int], example: Example) -> int:
+    """The line of ``cases.toml`` (given as ``lines``, with ``case_lines``) that holds ``example``;
+    its policy's table line when the text cannot be found as written."""
+    start = tables.get(example.policy, 0)
+    spec = example.spec
+    text = spec if isinstance(spec, str) else next(
+        (spec[k] for k in (*PATH_KEYS, "command", "url") if isinstance(spec.get(k), str)), "")
+    wanted = {text, json.dumps(text)[1:-1]} - {""}
+    for number in range(max(start, 1), len(lines) + 1):
+        if number > start and re.match(r"\s*\[", lines[number - 1]):
+            break
+        if any(w in lines[number - 1] for w in wanted):
+            return number
+    return start
 
 
 def pack_examples(pack_dir: Path) -> list[Example]:

@@ -1,9 +1,8 @@
-"""Check policy packs: lint them (schema, ids, annotations, examples) and run their examples.
+"""Check policy packs by their examples (``policy_lint`` checks their source; CLI only).
 
-``lint`` finds every problem that would make a pack unusable or a policy fail at evaluation time.
 ``run_examples`` installs Vectimus in a throwaway project with a throwaway HOME, puts the packs
 under test into that project, and feeds every must-block / must-allow example through the exact
-hook command ``vectimus init`` wrote, so the examples prove the real path (CLI only).
+hook command ``vectimus init`` wrote, so the examples prove the real path.
 """
 
 from __future__ import annotations
@@ -19,13 +18,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from vectimus.examples import Example, Recorded, approved_mcp_servers, judge, pack_examples, read_cases
-from vectimus.model import ACTION_KINDS, RESOURCE_TYPES, Action
-from vectimus.policies import (
-    Pack, PolicyError, PolicySet, build_policy_set, bundled_packs_dir, packs_in, read_pack,
+from vectimus.examples import (
+    Example, Recorded, approved_mcp_servers, case_lines, example_line, judge, pack_examples,
 )
+from vectimus.policies import Pack, PolicyError, bundled_packs_dir, packs_in, read_pack
 
-LINT_ANNOTATIONS = ("id", "description", "suggested_alternative")
 CLEAN_ENV_PREFIXES = ("VECTIMUS_", "GITHUB_", "CLAUDE_", "CURSOR_")
 
 
@@ -46,76 +43,6 @@ def find_packs(path: Path | None, origin: str = "local") -> list[Pack]:
     return packs
 
 
-def lint(packs: list[Pack], *, alongside_bundled: bool = False) -> list[str]:
-    """Every problem found in ``packs`` (empty when they are fit to ship)."""
-    problems: list[str] = []
-    try:
-        extra = packs_in(bundled_packs_dir(), "bundled") if alongside_bundled else []
-        policy_set = build_policy_set([*extra, *packs])
-    except PolicyError as exc:
-        return [str(exc)]
-    names = {p.name for p in packs}
-    mine = {pid: pol for pid, pol in policy_set.policies.items() if pol.pack in names}
-    for pid, policy in sorted(mine.items()):
-        missing = [a for a in LINT_ANNOTATIONS if not policy.annotations.get(a)]
-        if missing:
-            problems.append(f"{pid}: missing @{', @'.join(missing)}")
-    for pack in packs:
-        problems.extend(_lint_examples(pack, {pid for pid, pol in mine.items() if pol.pack == pack.name}))
-    problems.extend(evaluation_errors(policy_set, set(mine)))
-    return problems
-
-
-def _lint_examples(pack: Pack, ids: set[str]) -> list[str]:
-    path = pack.path / "cases.toml"
-    if not path.exists():
-        return [f"{pack.name}: no cases.toml (every policy needs must-block and must-allow examples)"]
-    try:
-        examples = read_cases(path, pack.name).examples
-    except (ValueError, OSError) as exc:
-        return [f"{pack.name}: {exc}"]
-    problems = [f"{pack.name}/cases.toml: examples for unknown policy {pid}"
-                for pid in sorted({e.policy for e in examples} - ids)]
-    for pid in sorted(ids):
-        kinds = {e.expect for e in examples if e.policy == pid}
-        for kind in ("block", "allow"):
-            if kind not in kinds:
-                problems.append(f"{pid}: no {kind} examples in {pack.name}/cases.toml")
-    for example in examples:
-        if isinstance(example.spec, dict) and not isinstance(example.spec.get("tool", "Bash"), str):
-            problems.append(f"{example.policy}: example with a non-string tool: {example.spec}")
-    return problems
-
-
-def evaluation_errors(policy_set: PolicySet, ids: set[str]) -> list[str]:
-    """Policies among ``ids`` that raise an evaluation error on a neutral request of any action kind."""
-    import cedarpy
-
-    from vectimus.config import DEFAULTS, Config
-    from vectimus.engine import context_of, principal
-    from vectimus.model import ToolCall
-
-    config = Config(data=DEFAULTS, project=Path("/"))
-    call = ToolCall(agent="lint", tool="lint", kind="unknown", cwd="/", project_dir="/")
-    problems: set[str] = set()
-    requests, entities = [], [principal(config, "lint")]
-    for kind in ACTION_KINDS:
-        rtype = f"Vectimus::{RESOURCE_TYPES[kind]}"
-        entities.append({"uid": {"type": rtype, "id": "lint"}, "attrs": {}, "parents": []})
-        requests.append({"principal": {"type": "Vectimus::Agent", "id": "lint"},
-                         "action": {"type": "Vectimus::Action", "id": kind},
-                         "resource": {"type": rtype, "id": "lint"},
-                         "context": context_of(Action(kind=kind, resource="lint"), call, config)})
-    for result in cedarpy.is_authorized_batch(requests, policy_set.cedar, entities, schema=policy_set.schema):
-        for error in result.diagnostics.errors:
-            text = str(error)
-            for token in text.replace("`", " ").replace("'", " ").split():
-                policy = policy_set.policy_for(token.strip(".,:;\""))
-                if policy is not None and policy.id in ids:
-                    problems.add(f"{policy.id}: evaluation error: {' '.join(text.split())[:200]}")
-    return sorted(problems)
-
-
 @dataclass
 class ExampleResult:
     """One example through the hook: what it expected, what the hook said, why it failed."""
@@ -124,11 +51,12 @@ class ExampleResult:
     decision: str
     reason: str
     problem: str | None
+    where: str = ""  # cases.toml:line
 
     def as_dict(self) -> dict:
         return {"policy": self.example.policy, "pack": self.example.pack, "expect": self.example.expect,
-                "example": self.example.label, "decision": self.decision, "reason": self.reason,
-                "problem": self.problem, "ok": self.problem is None}
+                "example": self.example.label, "where": self.where, "decision": self.decision,
+                "reason": self.reason, "problem": self.problem, "ok": self.problem is None}
 
 
 def clean_env(home: Path) -> dict[str, str]:
@@ -193,7 +121,14 @@ def _hook_command(root: Path) -> str:
 def run_examples(packs: list[Pack], *, jobs: int = 4,
                  progress: Callable[[ExampleResult], None] | None = None) -> list[ExampleResult]:
     """Run every example of ``packs`` through the installed hook of a throwaway project."""
-    examples = [ex for pack in packs for ex in pack_examples(pack.path)]
+    examples, where = [], []
+    for pack in packs:
+        found = pack_examples(pack.path)
+        if found:
+            cases = pack.path / "cases.toml"
+            lines, tables = cases.read_text(encoding="utf-8").splitlines(), case_lines(cases)
+            examples.extend(found)
+            where.extend(f"{cases}:{example_line(lines, tables, ex)}" for ex in found)
     with throwaway_project(packs) as (root, home, command, env):
         recorded = Recorded(root)
 
@@ -204,17 +139,13 @@ def run_examples(packs: list[Pack], *, jobs: int = 4,
                                           {**env, **example.env})
             if decision == "allow":  # let through, but perhaps observed: the receipt says
                 decision, reason = recorded.get(tool_use) or (decision, reason)
-            result = result_of(example, decision, reason)
+            result = ExampleResult(example, decision, reason, judge(example, decision, reason), where[n])
             if progress:
                 progress(result)
             return result
 
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             return list(pool.map(one, enumerate(examples)))
-
-
-def result_of(example: Example, decision: str, reason: str) -> ExampleResult:
-    return ExampleResult(example, decision, reason, judge(example, decision, reason))
 
 
 def _call_hook(command: str, event: dict, cwd: Path, env: dict[str, str]) -> tuple[str, str]:
@@ -230,40 +161,3 @@ def _call_hook(command: str, event: dict, cwd: Path, env: dict[str, str]) -> tup
         return "error", f"hook printed something that is not JSON: {out.stdout[:200]!r}"
     hso = data.get("hookSpecificOutput", {}) if isinstance(data, dict) else {}
     return hso.get("permissionDecision", "allow"), hso.get("permissionDecisionReason", "")
-
-
-def policy_source(text: str) -> dict[str, str]:
-    """Split Cedar source into its policies' text, by ``@id`` (comments between policies dropped)."""
-    out: dict[str, str] = {}
-    start, i, depth, n = 0, 0, 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == '"':
-            i += 1
-            while i < n and text[i] != '"':
-                i += 2 if text[i] == "\\" else 1
-        elif text.startswith("//", i):
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == ";" and depth == 0:
-            chunk = _strip_comments(text[start:i + 1])
-            marker = chunk.find('@id("')
-            if marker >= 0:
-                pid = chunk[marker + 5:chunk.index('"', marker + 5)]
-                out[pid] = chunk
-            start = i + 1
-        i += 1
-    return out
-
-
-def _strip_comments(chunk: str) -> str:
-    lines = chunk.strip("\n").splitlines()
-    while lines and (not lines[0].strip() or lines[0].lstrip().startswith("//")):
-        lines.pop(0)
-    return "\n".join(lines)
-

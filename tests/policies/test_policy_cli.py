@@ -71,13 +71,13 @@ def test_lint_passes_on_bundled_packs_and_a_good_pack(installed, tmp_path):
     (GOOD_POLICY.replace('@suggested_alternative("Do not")\n', ""), '[mine-001]\nblock = ["nuke"]\nallow = ["ls"]\n',
      "missing @suggested_alternative"),
     (GOOD_POLICY, '[mine-001]\nblock = ["nuke"]\n', "no allow examples"),
-    (GOOD_POLICY, '[mine-001]\nblock = ["nuke"]\nallow = ["ls"]\n[mine-002]\nblock = ["x"]\n', "unknown policy mine-002"),
+    (GOOD_POLICY, '[mine-001]\nblock = ["nuke"]\nallow = ["ls"]\n[mine-002]\nblock = ["x"]\n', "mine-002: examples for a policy no .cedar file of the pack defines"),
     (GOOD_POLICY.replace("context.program", "context.programme"), '[mine-001]\nblock = ["nuke"]\nallow = ["ls"]\n',
      "schema validation"),
     (GOOD_POLICY.replace("mine-001", "vectimus-destruct-001"), '[vectimus-destruct-001]\nblock = ["nuke"]\nallow = ["ls"]\n',
      "duplicate policy id"),
     (GOOD_POLICY.replace('context.program == "nuke"', 'context.args.contains(context.program) && decimal("x") == decimal("1.0")'),
-     '[mine-001]\nblock = ["nuke"]\nallow = ["ls"]\n', "mine-001, error during extension function"),
+     '[mine-001]\nblock = ["nuke"]\nallow = ["ls"]\n', "mine-001: fails schema validation: error during extension function"),
     (GOOD_POLICY.replace('context.program == "nuke"', 'context.net.port - 9223372036854775807 - 2 < 0'),
      '[mine-001]\nblock = ["nuke"]\nallow = ["ls"]\n', "mine-001: evaluation error"),
 ])
@@ -149,3 +149,57 @@ def test_untrusted_project_edit_is_reported_as_ignored(project):
 def test_user_pack_in_project_governs_the_hook(installed):
     shutil.copytree(CUSTOM_PACK, installed.root / ".vectimus" / "packs" / CUSTOM_PACK.name)
     assert any(pid.startswith("acme-deploy") for pid in _list(installed))
+
+
+def test_lint_reports_every_problem_in_one_pass_by_id_and_line(installed, tmp_path):
+    cedar = (GOOD_POLICY.replace('@suggested_alternative("Do not")\n', "")  # line 1: no alternative
+             + "\n// a comment between policies\n"
+             + GOOD_POLICY.replace("mine-001", "mine-002").replace("context.program", "context.programme")  # line 7
+             + "\n" + GOOD_POLICY.replace("mine-001", "mine-003").replace('== "nuke"', "==")  # line 13: no parse
+             + "\n" + GOOD_POLICY.replace("mine-001", "mine-004").replace(
+                 '@suggested_alternative("Do not")', '@suggested_alternative("Do not") @soc2("CC66") @iso27001("A.8.12")'))
+    cases = "".join(f'[mine-00{n}]\nblock = ["nuke"]\nallow = ["ls"]\n' for n in (1, 2, 3, 4)) + '[mine-009]\nblock = ["x"]\n'
+    pack = _write_pack(tmp_path, cedar, cases)
+    out = installed.run("vectimus", "policy", "lint", str(pack), "--json", check=False)
+    assert out.returncode == 1
+    found = {(Path(p["file"]).name, p["line"], p["policy"], p["message"].split(":")[0])
+             for p in json.loads(out.stdout)["problems"]}
+    assert found == {
+        ("policies.cedar", 1, "mine-001", "missing @suggested_alternative"),
+        ("policies.cedar", 7, "mine-002", "fails schema validation"),
+        ("policies.cedar", 13, "mine-003", "does not parse"),
+        ("policies.cedar", 19, "mine-004", "@soc2"),
+        ("cases.toml", 13, "mine-009", "examples for a policy no .cedar file of the pack defines"),
+    }
+    text = installed.run("vectimus", "policy", "lint", str(pack), check=False).stdout
+    assert f"{pack / 'policies.cedar'}:7: mine-002: fails schema validation: attribute `programme`" in text
+    assert "policy0" not in text and "policy1" not in text
+
+
+def test_policy_test_names_each_failing_example_by_line(installed, tmp_path):
+    cases = '[mine-001]\nblock = [\n  "nuke",\n  "ls -la",\n]\nallow = ["echo nuke", "nuke --help"]\n'
+    pack = _write_pack(tmp_path, GOOD_POLICY, cases)
+    out = installed.run("vectimus", "policy", "test", str(pack), check=False)
+    assert out.returncode == 1
+    assert f"{pack / 'cases.toml'}:4: mine-001 block: ls -la  → allow" in out.stdout
+    assert f"{pack / 'cases.toml'}:6: mine-001 allow: nuke --help  → deny" in out.stdout
+    assert "2 failed" in out.stdout
+
+
+def test_contributing_names_the_annotations_lint_requires():
+    from vectimus.policy_lint import REQUIRED
+
+    text = (Path(__file__).parents[2] / "CONTRIBUTING.md").read_text()
+    sentence = " ".join(text.split("Required (`vectimus policy lint` fails without them):")[1].split(";")[0].split())
+    assert {a for a in REQUIRED} == {w.split("(")[0].strip("`@") for w in sentence.split(", ") if w.startswith("`@")}
+
+
+def test_show_prints_incident_and_compliance_controls(installed):
+    text = installed.run("vectimus", "policy", "show", "vectimus-agentgov-003").stdout
+    assert "incident: Nx s1ngularity compromise (August 2025)" in text
+    assert "controls: SOC 2 CC6.3 · ISO 27001 A.8.18 · NIST 800-53 AC-6 · NIST 800-53 CM-7" in text
+    assert "source: " in text and "agent-governance.cedar:" in text
+    data = json.loads(installed.run("vectimus", "policy", "show", "vectimus-exfil-001", "--json").stdout)
+    assert data["controls"] == ["SOC 2 CC6.7", "ISO 27001 A.8.12", "NIST 800-53 AC-4",
+                                "OWASP LLM02 sensitive information disclosure"]
+    assert data["line"] and data["source"].startswith('@id("vectimus-exfil-001")')

@@ -52,30 +52,40 @@ def list_policies(project: Optional[Path] = PROJECT_OPT, json_out: bool = JSON_O
 @policy_app.command("show")
 def show(policy_id: str = typer.Argument(..., metavar="ID", help="The policy id, e.g. vectimus-destruct-001."),
          project: Optional[Path] = PROJECT_OPT, json_out: bool = JSON_OPT) -> None:
-    """A policy's source, annotations and examples."""
+    """A policy: what it blocks, its incident and compliance controls, its source and examples."""
+    from vectimus.controls import FRAMEWORKS, OTHER, controls_of
     from vectimus.examples import pack_examples
-    from vectimus.policy_check import policy_source
+    from vectimus.policy_source import policy_chunks
 
     config, policy_set = resolved(project_root(project))
     policy = policy_set.policies.get(policy_id)
     if policy is None:
         fail(f"no active policy {policy_id} (see `vectimus policy list`)")
-    source = policy_source(Path(policy.file).read_text(encoding="utf-8")).get(policy_id, "")
+    chunk = next((c for c in policy_chunks(Path(policy.file).read_text(encoding="utf-8")) if c.id == policy_id), None)
     pack = next((p for p in policy_set.packs if p.name == policy.pack), None)
     examples = [e for e in pack_examples(pack.path) if e.policy == policy_id] if pack else []
-    data = {"id": policy_id, "pack": policy.pack, "file": policy.file, "annotations": policy.annotations,
+    notes = policy.annotations
+    data = {"id": policy_id, "pack": policy.pack, "file": policy.file, "line": chunk.line if chunk else None,
             "enforcement": config.rule_enforcement(policy_id, policy.enforcement) or "disabled",
-            "source": source,
+            "declared": policy.enforcement, "description": policy.description,
+            "suggested_alternative": notes.get("suggested_alternative", ""), "incident": notes.get("incident", ""),
+            "controls": controls_of(notes), "annotations": notes, "source": chunk.text if chunk else "",
             "examples": {k: [e.label for e in examples if e.expect == k] for k in ("block", "allow")}}
     if json_out:
         print_json(data)
         return
-    console.print(f"[bold]{escape(policy_id)}[/bold]  pack={escape(policy.pack)}  enforcement={data['enforcement']}")
-    for key, value in policy.annotations.items():
-        if key != "id":
-            console.print(f"  [bold]{escape(key)}[/bold]: {escape(str(value))}")
-    console.print(f"\n[dim]{escape(policy.file)}[/dim]")
-    console.print(source, markup=False, highlight=False, soft_wrap=True)
+    level = data["enforcement"] + ("" if data["enforcement"] == policy.enforcement else f" (pack: {policy.enforcement})")
+    console.print(f"[bold]{escape(policy_id)}[/bold]  pack {escape(policy.pack)}  {escape(level)}")
+    shown = {"id", "description", "suggested_alternative", "incident", "enforcement", OTHER, *FRAMEWORKS}
+    rows = [("blocks", policy.description), ("instead", data["suggested_alternative"]),
+            ("incident", data["incident"]), ("controls", " · ".join(data["controls"])),
+            *((key, str(value)) for key, value in notes.items() if key not in shown),
+            ("source", f"{policy.file}:{data['line']}" if chunk else policy.file)]
+    for key, value in rows:
+        if value:
+            console.print(f"  [bold]{key}[/bold]: {escape(value)}", highlight=False, soft_wrap=True)
+    console.print()
+    console.print(data["source"], markup=False, highlight=False, soft_wrap=True)
     for kind in ("block", "allow"):
         console.print(f"\n[bold]must {kind}[/bold]")
         for label in data["examples"][kind]:
@@ -85,9 +95,10 @@ def show(policy_id: str = typer.Argument(..., metavar="ID", help="The policy id,
 @policy_app.command("lint")
 def lint_cmd(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A pack directory or a directory of packs (default: the bundled packs)."),
              json_out: bool = JSON_OPT) -> None:
-    """Check packs: schema validation, unique ids, required annotations, examples for every policy."""
+    """Check packs: every problem at once, each by @id and file:line (syntax, annotations, schema, ids, examples)."""
     from vectimus.policies import PolicyError
-    from vectimus.policy_check import find_packs, lint
+    from vectimus.policy_check import find_packs
+    from vectimus.policy_lint import lint
 
     try:
         packs = find_packs(path)
@@ -95,12 +106,14 @@ def lint_cmd(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A
         fail(str(exc))
     problems = lint(packs, alongside_bundled=path is not None)
     if json_out:
-        print_json({"packs": [p.name for p in packs], "problems": problems, "ok": not problems})
+        print_json({"packs": [p.name for p in packs], "problems": [p.as_dict() for p in problems],
+                    "ok": not problems})
     else:
         for problem in problems:
-            console.print(f"[red]✗[/red] {escape(problem)}", highlight=False)
-        console.print(f"{len(packs)} packs checked: " + ("[green]no problems[/green]" if not problems
-                                                         else f"[red]{len(problems)} problems[/red]"))
+            console.print(f"[red]✗[/red] {escape(str(problem))}", highlight=False, soft_wrap=True)
+        policies = sum(1 for pack in packs for _ in pack.policy_files())
+        console.print(f"{len(packs)} packs ({policies} files) checked: "
+                      + ("[green]no problems[/green]" if not problems else f"[red]{len(problems)} problems[/red]"))
     if problems:
         raise typer.Exit(1)
 
@@ -126,10 +139,10 @@ def test_cmd(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A
         for r in results:
             if r.problem or verbose:
                 mark = "[red]✗[/red]" if r.problem else "[green]✓[/green]"
-                console.print(f"{mark} {escape(r.example.policy)} {r.example.expect}: ", end="")
-                console.print(r.example.label.replace("\n", "⏎")[:100], markup=False, highlight=False, end="")
-                console.print(f"  → {r.decision}" + (f"  ({r.problem})" if r.problem else ""),
-                              markup=False, highlight=False)
+                line = (f"{r.where}: {r.example.policy} {r.example.expect}: "
+                        f"{r.example.label.replace(chr(10), '⏎')[:100]}  → {r.decision}"
+                        + (f"  ({r.problem})" if r.problem else ""))
+                console.print(f"{mark} {escape(line)}", highlight=False, soft_wrap=True)
         console.print(f"{len(results)} examples from {len(packs)} packs: "
                       + (f"[red]{len(failed)} failed[/red]" if failed else "[green]all passed[/green]"))
     if failed or not results:
