@@ -62,3 +62,20 @@ def test_a_tampered_log_fails_in_every_format(installed):
 def test_unknown_format_is_refused(installed):
     out = report(installed, "--format", "pdf")
     assert out.returncode == 2 and "--format must be one of" in out.stderr
+
+
+def test_decisions_grouped_by_compliance_control(installed):
+    run_session(installed)  # denies by vectimus-fileint-001, -fileint-004 and -destruct-006
+    data = json.loads(report(installed, "--format", "json", "--by", "control").stdout)
+    controls = data["controls"]
+    assert controls["SOC 2 CC8.1"] == {"deny": 2}          # fileint-001 and fileint-004
+    assert controls["ISO 27001 A.8.15"] == {"deny": 2}     # fileint-004 and destruct-006
+    assert controls["NIST 800-53 AU-9"] == {"deny": 2}
+    assert controls["SOC 2 CC7.2"] == {"deny": 2}
+    assert "controls" not in json.loads(report(installed, "--format", "json").stdout)
+    md = report(installed, "--by", "control").stdout
+    assert "**Decisions by control**" in md and "| SOC 2 CC8.1 | 2 |" in md
+    out = installed.root / "audit" / "controls.html"
+    assert report(installed, "--format", "html", "--by", "control", "--output", str(out)).returncode == 0
+    assert '<table id="controls">' in out.read_text()
+    assert report(installed, "--by", "policy").returncode == 2

@@ -39,3 +39,13 @@ def all_packs(root: Path):
     from vectimus.policies import active_packs
 
     return active_packs([p for source in collect("register_pack_sources") for p in source.packs(root)])
+
+
+def known_policies(root: Path) -> dict:
+    """Every policy any pack here defines, by id (its pack enabled or not)."""
+    from vectimus.policies import PolicyError, build_policy_set
+
+    try:
+        return build_policy_set(all_packs(root)).policies
+    except PolicyError:  # packs that cannot be loaded together: those that are active
+        return resolved(root)[1].policies

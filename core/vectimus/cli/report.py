@@ -49,12 +49,18 @@ def report(
     sealed: bool = typer.Option(False, "--sealed", help="Count receipts after the last checkpoint as a failure."),
     anchors: Optional[Path] = typer.Option(None, "--anchors", metavar="FILE", help='Fleet: a JSON file of each job\'s anchors, '
                                            '{"<job>": {"keys": ["<fingerprint>"], "checkpoint": "SIZE:ROOT"}}.'),
+    by: Optional[str] = typer.Option(None, "--by", metavar="control",
+                                     help="control: also group one log's decisions by the compliance controls "
+                                          "(SOC 2, ISO 27001, NIST 800-53, …) their policies map to."),
 ) -> None:
     """Verify the receipts, then render them; exit 1 when any log fails verification (the report says why)."""
     from vectimus.report import FORMATS, load, render
 
     if fmt not in FORMATS:
         err_console.print(f"[red]error:[/red] --format must be one of {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    if by not in (None, "control"):
+        err_console.print("[red]error:[/red] --by takes: control")
         raise typer.Exit(2)
     paths = paths or []
     if not _one_log(paths):
@@ -69,7 +75,8 @@ def report(
     log = load(paths[0] if paths else None, keys, cwd=cwd, sealed=sealed)
     if session is not None:
         log = log.only_session(session)
-    _write(render(log, fmt), output)
+    options = {"controls": _controls(cwd)} if by == "control" else {}
+    _write(render(log, fmt, **options), output)
     if not log.verified:
         err_console.print("[red]✗ the receipts did not verify[/red]: see the report's verification section")
         raise typer.Exit(1)
@@ -91,6 +98,14 @@ def _fleet(paths: list[Path], *, keys: Optional[Path], fmt: str, output: Optiona
         err_console.print(f"[red]✗ {len(fleet.failed)} of {len(fleet.jobs)} log(s) did not verify[/red]"
                           if fleet.jobs else "[red]✗ no receipt log found[/red]")
         raise typer.Exit(1)
+
+
+def _controls(cwd: Path) -> dict[str, list[str]]:
+    """Policy id -> the controls it maps to, as the packs installed here annotate them."""
+    from vectimus.cli.context import known_policies, project_root
+    from vectimus.controls import controls_of
+
+    return {pid: controls_of(p.annotations) for pid, p in known_policies(project_root(cwd)).items()}
 
 
 def register(cli: typer.Typer) -> None:

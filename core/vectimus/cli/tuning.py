@@ -19,7 +19,7 @@ from typing import Callable, Optional
 import typer
 
 from vectimus.cli import group
-from vectimus.cli.context import PROJECT_OPT, all_packs, project_root, resolved
+from vectimus.cli.context import PROJECT_OPT, all_packs, known_policies, project_root, resolved
 from vectimus.cli.output import console, escape, fail, warn
 
 pack_app = group("List, enable and disable policy packs.")
@@ -32,16 +32,6 @@ FOR_OPT = typer.Option(None, "--for", metavar="DURATION",
 ID_ARG = typer.Argument(..., metavar="ID", help="The policy id, e.g. vectimus-git-002.")
 DURATION = re.compile(r"(\d+)([smhd])")
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def known_policies(root: Path) -> dict:
-    """Every policy any pack here defines, by id (its pack enabled or not)."""
-    from vectimus.policies import PolicyError, build_policy_set
-
-    try:
-        return build_policy_set(all_packs(root)).policies
-    except PolicyError:  # packs that cannot be loaded together: those that are active
-        return resolved(root)[1].policies
 
 
 def _unknown(kind: str, name: str, known, listing: str) -> str:

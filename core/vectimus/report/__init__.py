@@ -22,7 +22,7 @@ def render(log: AuditLog, fmt: str, **options) -> str:
     if fmt == "json":
         from vectimus.report.jsondoc import render_json
 
-        return render_json(log)
+        return render_json(log, **options)
     if fmt == "html":
         from vectimus.report.html import render_html
 

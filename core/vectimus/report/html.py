@@ -89,6 +89,16 @@ def _policies(log: AuditLog) -> str:
     return f'<table id="policies"><tr><th>Policy</th>{head}</tr>{rows}</table>'
 
 
+def _controls(log: AuditLog, controls: dict[str, list[str]]) -> str:
+    per = log.by_control(controls)
+    if not per:
+        return "<p>No decision named a policy that maps to a control.</p>"
+    head = "".join(f'<th class="n">{o}</th>' for o in OUTCOME_ORDER)
+    rows = "".join(f"<tr><td>{_e(c)}</td>" + "".join(f'<td class="n">{n.get(o, 0) or ""}</td>' for o in OUTCOME_ORDER)
+                   + "</tr>" for c, n in per.items())
+    return f'<h2>Decisions by control</h2><table id="controls"><tr><th>Control</th>{head}</tr>{rows}</table>'
+
+
 def _denial(e: Entry) -> str:
     policies = ", ".join(f"<code>{_e(p)}</code>" for p in e.policies) or "no policy (fail-closed)"
     return (f'<div class="denial {_e(e.decision)}" data-seq="{e.seq}">{_badge(e.decision)} #{e.seq} '
@@ -109,7 +119,8 @@ def _timeline(log: AuditLog) -> str:
             f'<th>Decision</th><th>Policies</th></tr>{"".join(rows)}</table>{tail}')
 
 
-def render_html(log: AuditLog, *, title: str = "Vectimus audit report") -> str:
+def render_html(log: AuditLog, *, title: str = "Vectimus audit report",
+                controls: dict[str, list[str]] | None = None) -> str:
     """The whole audit page as one HTML document."""
     report = log.verification
     blocked = log.blocked()
@@ -128,6 +139,7 @@ source <code>{_e(report.path)}</code></div>
 {_bars(log)}
 <h2>Decisions per policy</h2>
 {_policies(log)}
+{_controls(log, controls) if controls is not None else ""}
 <h2 id="denials-heading">Denied and escalated calls ({len(blocked)})</h2>
 <div id="denials">{denials}</div>
 <h2>Timeline</h2>

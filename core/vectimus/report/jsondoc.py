@@ -7,10 +7,10 @@ import json
 from vectimus.report.log import AuditLog
 
 
-def report_dict(log: AuditLog) -> dict:
-    """Everything the other formats show, as plain data."""
+def report_dict(log: AuditLog, *, controls: dict[str, list[str]] | None = None) -> dict:
+    """Everything the other formats show, as plain data (``controls``: decisions grouped by control too)."""
     span = log.seq_range()
-    return {
+    data = {
         "format": "vectimus.report/1",
         "verified": log.verified,
         "verification": log.verification.as_dict(),
@@ -20,8 +20,11 @@ def report_dict(log: AuditLog) -> dict:
         "blocked": [e.as_dict() for e in log.blocked()],
         "entries": [e.as_dict() for e in log.entries],
     }
+    if controls is not None:
+        data["controls"] = {c: dict(sorted(n.items())) for c, n in log.by_control(controls).items()}
+    return data
 
 
-def render_json(log: AuditLog) -> str:
-    """``report_dict(log)`` as indented JSON text."""
-    return json.dumps(report_dict(log), indent=2, ensure_ascii=False) + "\n"
+def render_json(log: AuditLog, **options) -> str:
+    """``report_dict(log, **options)`` as indented JSON text."""
+    return json.dumps(report_dict(log, **options), indent=2, ensure_ascii=False) + "\n"

@@ -66,6 +66,15 @@ class AuditLog:
                 out.setdefault(policy, Counter())[entry.decision] += 1
         return dict(sorted(out.items()))
 
+    def by_control(self, controls: dict[str, list[str]]) -> dict[str, Counter]:
+        """For each control the decisions' policies map to (``controls``: policy id -> control labels),
+        how many decisions of each outcome; a decision counts once per control."""
+        out: dict[str, Counter] = {}
+        for entry in self.entries:
+            for label in {label for policy in entry.policies for label in controls.get(policy, ())}:
+                out.setdefault(label, Counter())[entry.decision] += 1
+        return dict(sorted(out.items()))
+
     def blocked(self) -> list[Entry]:
         """Every deny and ask, oldest first."""
         return [e for e in self.entries if e.blocked]

@@ -61,6 +61,17 @@ def decisions_table(blocked: list, nothing: str) -> list[str]:
     return lines
 
 
+def control_table(log: AuditLog, controls: dict[str, list[str]]) -> list[str]:
+    """Decisions by the compliance control their policies map to, one row per control."""
+    per = log.by_control(controls)
+    if not per:
+        return ["No decision named a policy that maps to a control."]
+    lines = ["| Control | " + " | ".join(OUTCOME_ORDER) + " |", "|---|" + "---:|" * len(OUTCOME_ORDER)]
+    lines += [f"| {cell(c)} | " + " | ".join(str(n.get(o, 0) or "") for o in OUTCOME_ORDER) + " |"
+              for c, n in per.items()]
+    return lines
+
+
 def range_line(log: AuditLog) -> str:
     report = log.verification
     span = log.seq_range()
@@ -69,7 +80,8 @@ def range_line(log: AuditLog) -> str:
 
 
 def render_markdown(log: AuditLog, *, title: str = "Vectimus: AI agent governance",
-                    verify_command: str | None = None, heading: str = "###") -> str:
+                    verify_command: str | None = None, heading: str = "###",
+                    controls: dict[str, list[str]] | None = None) -> str:
     """The Markdown report: status, decisions by outcome, every deny and ask, what was only observed,
     range, how to verify."""
     parts = [f"{heading} {title}", "", status_line(log), "", *outcome_table(log), "",
@@ -78,6 +90,8 @@ def render_markdown(log: AuditLog, *, title: str = "Vectimus: AI agent governanc
     if observed:  # policies at the observe level, or observe mode: the call went ahead
         parts += [f"**Would have been blocked** (observed, allowed: {len(observed)})", "",
                   *decisions_table(observed, ""), ""]
+    if controls is not None:
+        parts += ["**Decisions by control**", "", *control_table(log, controls), ""]
     parts += [range_line(log)]
     if verify_command:
         parts += ["", "**Verify the artifact** (on any machine, with nothing but the artifact):", "",
