@@ -77,3 +77,29 @@ def test_errors_show_bracketed_text_as_written(project):
     project.run("vectimus", "init", "--agent", "claude")
     out = project.run("vectimus", "policy", "show", "[bold]x[/bold]", check=False)
     assert out.returncode == 1 and "[bold]x[/bold]" in out.stderr
+
+
+def test_explain_without_arguments_on_a_terminal_shows_usage(tmp_path):
+    """With a terminal on stdin nobody is going to pipe an event in: show how to use it, do not wait."""
+    import os
+
+    leader, follower = os.openpty()
+    try:
+        out = subprocess.run([VECTIMUS, "explain"], stdin=follower, capture_output=True, text=True,
+                             timeout=60, cwd=tmp_path)
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("Usage: vectimus explain") and "--agent claude < event.json" in " ".join(out.stdout.split())
+
+
+def test_verify_of_a_missing_path_says_so_first(tmp_path):
+    for command in ("verify", "report"):
+        out = subprocess.run([VECTIMUS, command, str(tmp_path / "nowhere")], capture_output=True, text=True,
+                             cwd=tmp_path)
+        assert out.returncode == 1
+        assert out.stderr.startswith(f"error: {tmp_path / 'nowhere'} does not exist: nothing to verify"), out.stderr
+        assert "key" not in out.stdout + out.stderr
+    here = subprocess.run([VECTIMUS, "verify"], capture_output=True, text=True, cwd=tmp_path)
+    assert here.returncode == 1 and here.stderr.startswith("error: no receipts here: ")

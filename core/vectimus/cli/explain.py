@@ -33,6 +33,7 @@ def _facts(action) -> dict:
 
 
 def explain(
+    ctx: typer.Context,
     command: Optional[str] = typer.Argument(None, metavar="COMMAND", help="A shell command (after --), as the agent's shell tool would send it."),
     agent: str = typer.Option("claude", "--agent", "-a", metavar="NAME", help="Read this agent's event JSON from stdin instead."),
     cwd: Optional[Path] = typer.Option(None, "--cwd", metavar="DIR", help="Working directory of the call (default: here)."),
@@ -40,8 +41,13 @@ def explain(
 ) -> None:
     """Show the actions and facts the analyser finds in a call and the decision each gets.
 
-    Nothing is recorded: no receipt is written for an explanation.
+    `vectimus explain -- 'rm -rf ~'` explains a shell command; `vectimus explain --agent claude
+    < event.json` explains a hook event as that agent sends it. Nothing is recorded: no receipt
+    is written for an explanation.
     """
+    if command is None and sys.stdin.isatty():  # nothing given, and nobody will type an event
+        console.print(ctx.get_help(), markup=False, highlight=False)
+        raise typer.Exit(0)
     from vectimus.adapter import AdapterError, SessionEvent
     from vectimus.engine import Trace
     from vectimus.hook.evaluate import Evaluation

@@ -72,7 +72,12 @@ def report(
         from vectimus.install import project_root
 
         cwd = project_root(Path.cwd())
-    log = load(paths[0] if paths else None, keys, cwd=cwd, sealed=sealed)
+    from vectimus.cli.verify import require_receipts
+    from vectimus.receipts.verify import resolve
+
+    path = paths[0] if paths else None
+    require_receipts(resolve(path, keys, cwd)[0], path is not None)
+    log = load(path, keys, cwd=cwd, sealed=sealed)
     if session is not None:
         log = log.only_session(session)
     options = {"controls": _controls(cwd)} if by == "control" else {}

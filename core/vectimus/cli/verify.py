@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from vectimus.cli.output import console, escape, print_json
+from vectimus.cli.output import console, escape, fail, print_json
 
 
 def verify(
@@ -28,7 +28,9 @@ def verify(
         cwd = project_root(Path.cwd())
     else:
         cwd = Path.cwd()
+    given = path is not None
     path, keys = resolve(path, keys, cwd)
+    require_receipts(path, given)
     report = run(path, keys, sealed=sealed)
     if json_out:
         print_json(report.as_dict())
@@ -36,6 +38,16 @@ def verify(
         _show(report)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def require_receipts(path: Path, given: bool) -> None:
+    """Stop with a plain error when there is nothing at ``path`` to verify (before any word on keys)."""
+    if path.exists():
+        return
+    if given:
+        fail(f"{path} does not exist: nothing to verify")
+    fail(f"no receipts here: {path} does not exist (`vectimus init` installs the hooks that write them; "
+         "or name a receipts directory)")
 
 
 def _show(report) -> None:
