@@ -34,10 +34,16 @@ def init(
     project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the git top level)."),
     json_out: bool = typer.Option(False, "--json", help="Print what was done as JSON."),
 ) -> None:
-    """Install Vectimus hooks for the agents whose adapters are installed."""
+    """Install Vectimus hooks for the agents whose adapters are installed.
+
+    On a terminal it offers the agents it detects here and asks about each MCP server they declare;
+    `--ci` and `--agent` ask nothing.
+    """
+    from vectimus.cli import init_questions as ask
     from vectimus.install import init_project
 
     root = _project(project)
+    home = Path.home()
     found = _adapters()
     if agent:
         unknown = sorted(set(agent) - {a.name for a in found})
@@ -46,15 +52,18 @@ def init(
         found = [a for a in found if a.name in agent]
     if not found:
         fail("no agent adapters are installed: pip install vectimus-claude (or -cursor, -copilot, -codex)")
-    if not ci and not agent:
+    interactive = not ci and not agent
+    if interactive:
         if not sys.stdin.isatty():
             fail("no terminal to ask on: use `vectimus init --ci` or name agents with --agent")
-        home = Path.home()
-        found = [a for a in found
-                 if typer.confirm(f"Install the hook for {a.display_name or a.name}"
-                                  f"{' (detected)' if a.detect(root, home) else ''}?",
-                                  default=a.detect(root, home))]
-    mcp_allowed = _mcp_servers(root) if allow_mcp else ([] if ci else None)
+        found = ask.choose_agents(found, root, home)
+    servers = ask.declared_servers(root, home, found)
+    if allow_mcp:
+        mcp_allowed = sorted({s.name for s in servers if s.valid})
+    elif interactive:
+        mcp_allowed = ask.choose_servers(servers, set(_allowed_servers(root)))
+    else:
+        mcp_allowed = [] if ci else None
     result = init_project(root, found, ci=ci, mcp_allowed=mcp_allowed)
     if json_out:
         print_json({"project": str(root), "agents": result.agents, "mcp_allowed": result.mcp_allowed,
@@ -67,14 +76,17 @@ def init(
         console.print(f"  wrote {path}", markup=False)
     for note in result.notes:
         console.print(note, markup=False, highlight=False)
+    ask.next_steps(result.agents, ask.not_allowed(servers, _allowed_servers(root)))
 
 
-def _mcp_servers(root: Path) -> list[str]:
+def _allowed_servers(root: Path) -> list[str]:
+    """The MCP servers allowed here as the hook resolves them ([] when the config does not load)."""
+    from vectimus.mcp_discovery import allowed_servers
+
     try:
-        from vectimus.mcp_discovery import discover
-    except ImportError:
+        return allowed_servers(root)
+    except ValueError:
         return []
-    return sorted({s.name for s in discover(root, Path.home()) if s.valid})
 
 
 def remove(
