@@ -35,7 +35,7 @@ def test_deny_reads_as_sentences(laptop):
     decision, reason = _hook(laptop, "rm -rf ~")
     assert decision == "deny"
     assert reason.startswith("Blocked by Vectimus policy vectimus-destruct-001: Deletes the filesystem root")
-    assert ". Matched file_delete: rm -rf ~. Instead: Delete only" in reason
+    assert f". Matched file_delete: rm -rf ~ → {laptop.home}. Instead: Delete only" in reason
     assert "(matched:" not in reason and reason.endswith(".")
 
 
@@ -60,7 +60,7 @@ def test_observe_mode_records_would_have_been_blocked(laptop):
     last = _recorded(laptop)[-1]  # ... and the receipt says what would have happened
     assert last["decision"] == "observe"
     assert last["reason"].startswith("Would have been blocked by Vectimus policy vectimus-destruct-001: ")
-    assert f" {wording.OBSERVE_MODE}. Matched file_delete: rm -rf ~." in last["reason"]
+    assert f" {wording.OBSERVE_MODE}. Matched file_delete: rm -rf ~ → {laptop.home}." in last["reason"]
 
 
 def test_other_policies_matched_are_their_own_sentence(laptop):

@@ -200,10 +200,12 @@ class Engine:
         first = max((v for v in decision.verdicts if v.decision == top), key=lambda v: len(v.policies))
         policy_id, action = first.policies[0], first.action
         policy = self.policy_set.policies[policy_id]
-        subject = action.raw or action.resource
+        subject = _clip(action.raw or action.resource, 160)
+        if action.raw and action.resource and action.resource not in action.raw:
+            subject += f" → {_clip(action.resource, 160)}"  # what a tool or a path resolved to
         text = wording.policy_reason(
             decision.decision, policy_id, policy.description, note=note,
-            matched=f"{action.kind}: {_clip(subject, 160)}" if subject else "",
+            matched=f"{action.kind}: {subject}" if subject else "",
             alternative=policy.annotations.get("suggested_alternative", ""),
             others=[p for p in decision.policies if p != policy_id][:5])
         return _clip(text, MAX_REASON)

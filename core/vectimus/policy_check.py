@@ -109,10 +109,11 @@ def throwaway_project(packs: list[Pack]) -> Iterator[tuple[Path, Path, str, dict
 
 
 def _hook_command(root: Path) -> str:
+    """The Claude Code hook command init installed in ``root``, wherever the adapter put it."""
     from vectimus.plugins import find_agent
 
-    claude = find_agent("claude")
-    commands = claude.installed_commands(root) if claude is not None else []
+    adapter = find_agent("claude")
+    commands = adapter.installed_commands(root) if adapter is not None else []
     if not commands:
         raise PolicyError("vectimus init wrote no Claude Code hook")
     return commands[0]
