@@ -142,7 +142,7 @@ def test_untrusted_project_edit_is_reported_as_ignored(project):
     config.write_text("# from the repository\n")
     project.init("--agent", "claude")
     out = project.run("vectimus", "rule", "disable", "vectimus-destruct-001")
-    assert "not trusted" in out.stderr
+    assert "written, but not in effect" in out.stderr and "not trusted" in out.stderr
     assert _hook(project, "rm -rf ~")[0] == "deny"
 
 

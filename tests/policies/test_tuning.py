@@ -59,16 +59,6 @@ def test_unknown_and_project_packs_are_refused(laptop):
     assert _config(laptop) == before
 
 
-def test_an_untrusted_project_edit_says_it_is_not_in_effect(project):
-    config = project.root / ".vectimus" / "config.toml"
-    config.parent.mkdir()
-    config.write_text("# from the repository\n")
-    project.init("--agent", "claude")
-    out = project.run("vectimus", "rule", "disable", "vectimus-destruct-001")
-    assert "written, but not in effect" in out.stderr and "not trusted" in out.stderr
-    assert _hook(project, RM_HOME) == "deny"
-
-
 def test_user_edits_shadowed_by_the_project_or_environment_say_so(laptop):
     laptop.run("vectimus", "mode", "enforce")  # the (trusted) project's config sets the mode
     shadowed = laptop.run("vectimus", "mode", "observe", "--user")
