@@ -26,11 +26,9 @@ def wheel_bin(dist_dir: Path, tmp_path_factory) -> Path:
     """A fresh venv with the built wheels installed as users install them (not editable); its bin/."""
     venv = tmp_path_factory.mktemp("wheel-venv") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    wheels = sorted(dist_dir.glob("*.whl"))
-    # Pin to the built versions: the index may hold other distributions of the same names.
-    wanted = [f"{w.name.split('-')[0].replace('_', '-')}=={w.name.split('-')[1]}" for w in wheels]
-    done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
-                           "--find-links", str(dist_dir), *wanted],
+    wheels = sorted(str(w) for w in dist_dir.glob("*.whl"))
+    # As the README installs them: the wheel files themselves (`pip install dist/vectimus-*.whl …`).
+    done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", *wheels],
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return venv / "bin"
