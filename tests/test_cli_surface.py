@@ -14,7 +14,7 @@ import vectimus
 from vectimus.cli import build_app
 
 VECTIMUS = str(Path(sys.executable).parent / "vectimus")
-ADAPTERS = ("vectimus-claude", "vectimus-codex", "vectimus-copilot", "vectimus-cursor")
+ADAPTERS = ("vectimus-claude", "vectimus-codex", "vectimus-copilot", "vectimus-cursor", "vectimus-otel")
 
 
 def _commands(command, path: tuple[str, ...] = ()):

@@ -22,7 +22,8 @@ import vectimus
 from .scenario import ROOT
 
 UNRELATED_RELEASE = "0.22.2"  # the newest release of the unrelated `vectimus` on PyPI
-DISTRIBUTIONS = {"vectimus", "vectimus_claude", "vectimus_codex", "vectimus_copilot", "vectimus_cursor"}
+DISTRIBUTIONS = {"vectimus", "vectimus_claude", "vectimus_codex", "vectimus_copilot", "vectimus_cursor",
+                 "vectimus_otel"}
 
 
 def _metadata(wheel: Path):
@@ -41,9 +42,9 @@ def test_every_distribution_carries_the_one_version(dist_dir):
     assert Version(vectimus.__version__) > Version(UNRELATED_RELEASE)
 
 
-def test_adapters_require_cores_own_release_line(dist_dir):
+def test_adapters_and_plugins_require_cores_own_release_line(dist_dir):
     adapters = [w for w in dist_dir.glob("vectimus_*.whl")]
-    assert len(adapters) >= 4
+    assert len(adapters) >= 5
     for wheel in adapters:
         pins = [Requirement(r) for r in _metadata(wheel).get_all("Requires-Dist") or []]
         core = [r for r in pins if r.name == "vectimus"]
