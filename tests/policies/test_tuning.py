@@ -136,3 +136,13 @@ def test_a_temporary_override_from_an_untrusted_project_is_ignored(project):
     assert _hook(project, RM_HOME) == "deny"
     status = json.loads(project.run("vectimus", "status", "--json").stdout)
     assert "rules.vectimus-destruct-001.temporary" in status["ignored_from_project"]
+
+
+def test_a_mode_the_project_ignores_says_why(project):
+    config = project.root / ".vectimus" / "config.toml"
+    config.parent.mkdir()
+    config.write_text("# from the repository\n")
+    project.init("--agent", "claude")
+    out = project.run("vectimus", "mode", "observe")
+    assert "not in effect" in out.stderr and "not trusted" in out.stderr
+    assert project.run("vectimus", "mode").stdout.strip() == "enforce (from the default)"

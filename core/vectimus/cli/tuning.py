@@ -69,7 +69,7 @@ def not_in_effect(root: Path, user: bool, key: str, config) -> str:
         node = node.get(part) if isinstance(node, dict) else None
     if user and node is not None:
         return f"{project_config(root)} sets {key} too, and the project's config takes precedence"
-    rule = config["rules"].get(key.split(".", 1)[1]) or {} if key.startswith("rules.") else {}
+    rule = (config["rules"].get(key.split(".", 1)[1]) or {}) if key.startswith("rules.") else {}
     temporary = rule.get("temporary")
     if temporary and temporary["until"] > datetime.now(timezone.utc):
         return (f"a temporary override applies{_when(temporary['until'])} "
@@ -86,6 +86,7 @@ def edit(root: Path, user: bool, key: str, mutate: Callable, holds: Callable, do
     """
     from vectimus.config import ConfigError, load_config
     from vectimus.config_edit import edit_project_config, edit_toml
+    from vectimus.policies import PolicyError, load_policy_set
 
     path = _file(root, user)
     if user:
@@ -95,13 +96,8 @@ def edit(root: Path, user: bool, key: str, mutate: Callable, holds: Callable, do
     console.print(f"{done} (in {path})", markup=False, highlight=False, soft_wrap=True)
     try:
         config = load_config(root)
-    except ConfigError as exc:
-        fail(f"the edited configuration does not load: {exc}")
-    from vectimus.policies import PolicyError, load_policy_set
-
-    try:
         policy_set = load_policy_set(root, config)
-    except PolicyError as exc:
+    except (ConfigError, PolicyError) as exc:
         fail(f"the edited configuration does not load: {exc}")
     if not holds(config, policy_set):
         warn(f"written, but not in effect: {not_in_effect(root, user, key, config)}")
