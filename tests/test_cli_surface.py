@@ -58,6 +58,8 @@ def test_no_help_page_labels_a_flag_with_its_type(cli):
         result = runner.invoke(cli, [*path, "--help"], prog_name="vectimus")
         assert result.exit_code == 0, (path, result.output)
         assert "<bool>" not in result.output, (path, result.output)
+        listing = result.output.partition("Commands:")[2]
+        assert not [line for line in listing.splitlines() if line.endswith("...")], (path, listing)  # whole summaries
         options = result.output.partition("Options:")[2]
         assert "<list[str]>" not in options, (path, result.output)  # options name their values
 

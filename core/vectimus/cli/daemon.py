@@ -12,7 +12,7 @@ import typer
 from vectimus.cli import group
 from vectimus.cli.output import console, escape, fail, print_json
 
-app = group("The resident evaluator: policies kept warm so each hook call is fast.")
+app = group("The resident evaluator that keeps hook calls fast.")
 
 
 def _env() -> dict[str, str]:
@@ -42,7 +42,10 @@ def start(
     project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project whose config gives [daemon] settings."),
     json_out: bool = typer.Option(False, "--json", help="Print the status as JSON."),
 ) -> None:
-    """Start the daemon in the background (hooks also start it on their first call)."""
+    """Start the daemon in the background.
+
+    Hooks also start it on their first call.
+    """
     from vectimus.config import ConfigError, load_config
     from vectimus.daemon import lifecycle
     from vectimus.install import project_root
@@ -65,7 +68,10 @@ def start(
 
 @app.command()
 def stop() -> None:
-    """Stop the daemon (a signal to the pid in its pidfile; the socket cannot stop it)."""
+    """Stop the daemon.
+
+    A signal to the pid in its pidfile; the socket cannot stop it.
+    """
     from vectimus.daemon import lifecycle
 
     try:

@@ -101,7 +101,10 @@ def _session(command: str, project: Path, home: Path, env: dict) -> list[dict]:
 def demo(output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
                                                 help="Write the HTML report here (default: beside the demo project)."),
          json_out: bool = typer.Option(False, "--json", help="Print the session and the audit as JSON.")) -> None:
-    """A scripted Claude Code session through the real hook, then the receipts verified and reported."""
+    """Run a scripted agent session, start to audit.
+
+    Through the real installed hook; then the receipts verified and the HTML report written.
+    """
     base = Path(tempfile.mkdtemp(prefix="vectimus-demo-"))
     project, home, env = _project(base)
     init = _run([*vectimus_executable(), "init", "--agent", "claude"], project, env)

@@ -139,7 +139,10 @@ def doctor(
     project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the git top level)."),
     json_out: bool = typer.Option(False, "--json", help="Print the checks as JSON."),
 ) -> None:
-    """Check that every installed hook is in place and really denies; exit 1 on any problem."""
+    """Check that every installed hook is in place and really denies.
+
+    Exit 1 on any problem.
+    """
     from vectimus.install import project_root
 
     diagnosis = diagnose(project_root(project or Path.cwd()))

@@ -39,8 +39,9 @@ def explain(
     cwd: Optional[Path] = typer.Option(None, "--cwd", metavar="DIR", help="Working directory of the call (default: here)."),
     json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
-    """Show the actions and facts the analyser finds in a call and the decision each gets.
+    """Show how a call is analysed and judged, without recording it.
 
+    The actions and facts the analyser finds in the call, and the decision each gets.
     `vectimus explain -- 'rm -rf ~'` explains a shell command; `vectimus explain --agent claude
     < event.json` explains a hook event as that agent sends it. Nothing is recorded: no receipt
     is written for an explanation.

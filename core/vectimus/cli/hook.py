@@ -11,10 +11,9 @@ import typer
 
 def hook(agent: str = typer.Option(..., "--agent", metavar="NAME",
                                    help="The agent whose event arrives on stdin (claude, codex, cursor, copilot, …).")) -> None:
-    """The hook an agent runs before every tool call: one event as JSON on stdin, the agent's answer on
-    stdout and exit code.
+    """The hook an agent runs before every tool call.
 
-    `vectimus init` installs it (as `python -I -S …/hook_script.py`, the same code without the
+    One event as JSON on stdin; the agent's answer on stdout and in the exit code. `vectimus init` installs it (as `python -I -S …/hook_script.py`, the same code without the
     console script). Feed it an event by hand to see what the agent would be told:
     `vectimus hook --agent claude < event.json`. Anything it cannot decide is a deny (exit 2).
     """

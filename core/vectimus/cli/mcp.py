@@ -23,7 +23,10 @@ def list_servers(
     project: Path | None = ProjectOption,
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """List every MCP server declared for this project, where, and whether agents may call it."""
+    """List the MCP servers declared here and which are allowed.
+
+    Every MCP server declared for this project, where, and whether agents may call it.
+    """
     from rich.markup import escape
     from rich.table import Table
 
@@ -63,13 +66,19 @@ def list_servers(
 def allow(names: list[str] = typer.Argument(..., metavar="NAME...", help="Server names."),
           project: Path | None = ProjectOption,
           force: bool = typer.Option(False, "--force", help="Allow names no agent config here declares.")) -> None:
-    """Let agents call these MCP servers (adds them to [mcp] allowed in .vectimus/config.toml)."""
+    """Let agents call these MCP servers.
+
+    Adds them to [mcp] allowed in .vectimus/config.toml.
+    """
     _edit("allow", names, project, force)
 
 
 def deny(names: list[str] = typer.Argument(..., metavar="NAME...", help="Server names."),
          project: Path | None = ProjectOption) -> None:
-    """Stop agents calling these MCP servers (removes them from [mcp] allowed)."""
+    """Stop agents calling these MCP servers.
+
+    Removes them from [mcp] allowed.
+    """
     _edit("deny", names, project, force=True)
 
 

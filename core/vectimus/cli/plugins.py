@@ -9,7 +9,7 @@ from vectimus.cli.output import console, escape, print_json
 
 
 def plugins(json_out: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
-    """List the loaded plugins (built-in and entry points) and the hooks they implement."""
+    """List the plugins loaded (built in and installed) and their hooks."""
     from vectimus.plugins import plugins_info
 
     rows = plugins_info()

@@ -22,7 +22,10 @@ policy_app = group("List, show, lint, test and update policies.")
 
 @policy_app.command("list")
 def list_policies(project: Optional[Path] = PROJECT_OPT, json_out: bool = JSON_OPT) -> None:
-    """Every active policy: id, pack, enforcement (after config) and description."""
+    """Every active policy: id, pack, level and description.
+
+    The level is the enforcement after config (temporary overrides marked *).
+    """
     from vectimus.cli.tuning import temporary_overrides
 
     config, policy_set = resolved(project_root(project))
@@ -52,7 +55,10 @@ def list_policies(project: Optional[Path] = PROJECT_OPT, json_out: bool = JSON_O
 @policy_app.command("show")
 def show(policy_id: str = typer.Argument(..., metavar="ID", help="The policy id, e.g. vectimus-destruct-001."),
          project: Optional[Path] = PROJECT_OPT, json_out: bool = JSON_OPT) -> None:
-    """A policy: what it blocks, its incident and compliance controls, its source and examples."""
+    """One policy: what it blocks, incident, controls, source.
+
+    Its incident and the compliance controls it maps to, its Cedar source and its examples.
+    """
     from vectimus.controls import FRAMEWORKS, OTHER, controls_of
     from vectimus.examples import pack_examples
     from vectimus.policy_source import policy_chunks
@@ -95,7 +101,10 @@ def show(policy_id: str = typer.Argument(..., metavar="ID", help="The policy id,
 @policy_app.command("lint")
 def lint_cmd(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A pack directory or a directory of packs (default: the bundled packs)."),
              json_out: bool = JSON_OPT) -> None:
-    """Check packs: every problem at once, each by @id and file:line (syntax, annotations, schema, ids, examples)."""
+    """Check packs: every problem at once, by @id and file:line.
+
+    Syntax, required annotations, control ids, schema, duplicate ids, evaluation errors, examples.
+    """
     from vectimus.policies import PolicyError
     from vectimus.policy_check import find_packs
     from vectimus.policy_lint import lint
@@ -123,7 +132,10 @@ def test_cmd(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A
              jobs: int = typer.Option(4, "--jobs", "-j", metavar="N", help="Hook calls run in parallel."),
              verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every example, not only failures."),
              json_out: bool = JSON_OPT) -> None:
-    """Run every must-block / must-allow example through the real hook of a throwaway project."""
+    """Run every example of a pack through a real hook.
+
+    Every must-block / must-allow example, through the installed hook of a throwaway project.
+    """
     from vectimus.policies import PolicyError
     from vectimus.policy_check import find_packs, run_examples
 
@@ -153,7 +165,10 @@ def test_cmd(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A
 def update_cmd(url: Optional[str] = typer.Option(None, "--url", metavar="URL", help="Bundle URL (default: [update] url in the user config)."),
                public_key: Optional[str] = typer.Option(None, "--public-key", metavar="KEY", help="Pinned Ed25519 public key, base64 or PEM (default: [update] public_key)."),
                json_out: bool = JSON_OPT) -> None:
-    """Fetch a signed pack bundle, verify it against the pinned key, and install it."""
+    """Fetch a signed pack bundle, verify it, install it.
+
+    Verified against the pinned Ed25519 key before anything changes.
+    """
     import tomllib
 
     from vectimus.locations import user_config

@@ -53,7 +53,10 @@ def report(
                                      help="control: also group one log's decisions by the compliance controls "
                                           "(SOC 2, ISO 27001, NIST 800-53, …) their policies map to."),
 ) -> None:
-    """Verify the receipts, then render them; exit 1 when any log fails verification (the report says why)."""
+    """Verify the receipts, then render them as Markdown, JSON or HTML.
+
+    Exit 1 when any log fails verification (the report says why).
+    """
     from vectimus.report import FORMATS, load, render
 
     if fmt not in FORMATS:

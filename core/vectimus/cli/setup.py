@@ -34,7 +34,7 @@ def init(
     project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the git top level)."),
     json_out: bool = typer.Option(False, "--json", help="Print what was done as JSON."),
 ) -> None:
-    """Install Vectimus hooks for the agents whose adapters are installed.
+    """Install the hooks of the agents whose adapters are installed.
 
     On a terminal it offers the agents it detects here and asks about each MCP server they declare;
     `--ci` and `--agent` ask nothing.
@@ -92,7 +92,7 @@ def _allowed_servers(root: Path) -> list[str]:
 def remove(
     project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory."),
 ) -> None:
-    """Remove the hooks init installed (receipts, keys and config are kept)."""
+    """Remove the hooks init installed; receipts, keys and config stay."""
     from vectimus.install import remove_project
 
     root = _project(project)
@@ -111,7 +111,7 @@ def status(
     project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory."),
     json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
-    """Show the resolved configuration, installed hooks and active policy packs."""
+    """Show the configuration, hooks and policy packs in force here."""
     from vectimus.cli.tuning import temporary_overrides
     from vectimus.config import ConfigError, load_config
     from vectimus.install import command_runs
@@ -163,7 +163,7 @@ def trust(
     yes: bool = typer.Option(False, "--yes", help="Trust without asking."),
     revoke: bool = typer.Option(False, "--revoke", help="Stop trusting the project's config."),
 ) -> None:
-    """Trust the project's own .vectimus/config.toml as it is now (after reviewing it)."""
+    """Review the project's own config and trust it as it is now."""
     from vectimus.config import ConfigError, load_config
     from vectimus.config_edit import trust_project, untrust_project
     from vectimus.locations import project_config

@@ -23,7 +23,7 @@ from vectimus.cli.context import PROJECT_OPT, all_packs, known_policies, project
 from vectimus.cli.output import console, escape, fail, warn
 
 pack_app = group("List, enable and disable policy packs.")
-rule_app = group("Disable, enable, reset or set the enforcement of one policy, for good or for a while.")
+rule_app = group("Disable, enable, reset or set the level of one policy.")
 
 USER_OPT = typer.Option(False, "--user", help="Edit ~/.vectimus/config.toml instead of the project's config.")
 FORCE_OPT = typer.Option(False, "--force", help="Write the setting even though no installed pack defines the name.")
@@ -266,7 +266,10 @@ def rule_enforce(policy_id: str = ID_ARG,
                  level: str = typer.Option(..., "--level", "-l", metavar="LEVEL", help="deny | ask | observe"),
                  duration: Optional[str] = FOR_OPT, project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT,
                  force: bool = FORCE_OPT) -> None:
-    """Set how one policy is enforced: deny, ask (a human approves) or observe (recorded, allowed)."""
+    """Set one policy's level: deny, ask or observe.
+
+    Ask: a person approves each call. Observe: recorded and allowed.
+    """
     from vectimus.config import ENFORCEMENTS
 
     if level not in ENFORCEMENTS:
@@ -278,7 +281,7 @@ def rule_enforce(policy_id: str = ID_ARG,
 
 @rule_app.command("reset")
 def rule_reset(policy_id: str = ID_ARG, project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT) -> None:
-    """Drop every setting of one policy from the config file: back to its pack's own level."""
+    """Drop one policy's settings: back to its pack's level."""
     root = project_root(project)
     path = _file(root, user)
     known = known_policies(root)
@@ -320,7 +323,10 @@ def mode(value: Optional[str] = typer.Argument(None, metavar="[observe|enforce]"
                                                help="observe: record what would be denied and allow it. "
                                                     "Without it: show the mode."),
          project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT) -> None:
-    """Show the mode, or switch between enforcing the policies and observing (monitor mode)."""
+    """Show the mode, or switch between enforce and observe.
+
+    Observe (monitor mode) records what would have been denied and allows it.
+    """
     from vectimus.config import MODES
 
     root = project_root(project)

@@ -19,7 +19,10 @@ def verify(
                                                          "(use once every session has ended, e.g. in CI)."),
     json_out: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Verify receipts: signatures, canonical form, sequence, hash chain, checkpoints and keys."""
+    """Verify a receipt log: signatures, chain, checkpoints and keys.
+
+    Also canonical form and sequence; exit 1 on any problem.
+    """
     from vectimus.receipts.verify import resolve, verify as run
 
     if path is None:
