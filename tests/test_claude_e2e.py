@@ -74,8 +74,11 @@ def test_ci_agent_with_permissions_bypassed_is_recorded_not_refused(installed):
     last = report["entries"][-1]
     assert (last["decision"], last["policies"]) == ("observe", ["vectimus-agentgov-002"])
     assert last["reason"].startswith("Would have been blocked by Vectimus policy vectimus-agentgov-002: ")
-    summary = installed.run("vectimus", "report", "--format", "markdown").stdout
-    assert "vectimus-agentgov-002" in summary.partition("**Would have been blocked**")[2]
+    summary = installed.root.parent / "job-summary.md"  # the session ends as in GitHub Actions
+    end = {"session_id": event["session_id"], "cwd": str(installed.root), "hook_event_name": "SessionEnd",
+           "reason": "exit"}
+    assert installed.call(installed.hook_command(), end, env={"GITHUB_STEP_SUMMARY": str(summary)}).rc == 0
+    assert "vectimus-agentgov-002" in summary.read_text().partition("**Would have been blocked**")[2]
 
     installed.run("vectimus", "rule", "enforce", "vectimus-agentgov-002", "--level", "deny")
     verdict, reason = decision(installed.call(installed.hook_command(), event))
