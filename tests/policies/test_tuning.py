@@ -73,6 +73,7 @@ def test_user_edits_shadowed_by_the_project_or_environment_say_so(laptop):
 
 def test_mode_without_argument_shows_the_mode(laptop):
     assert laptop.run("vectimus", "mode").stdout.strip() == "enforce (from the default)"
+    assert json.loads(laptop.run("vectimus", "mode", "--json").stdout) == {"mode": "enforce", "from": "the default"}
 
 
 def test_rule_reset_returns_to_the_packs_level(laptop):

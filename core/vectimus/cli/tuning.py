@@ -20,7 +20,7 @@ import typer
 
 from vectimus.cli import group
 from vectimus.cli.context import PROJECT_OPT, all_packs, known_policies, project_root, resolved
-from vectimus.cli.output import console, escape, fail, warn
+from vectimus.cli.output import console, escape, fail, print_json, warn
 
 pack_app = group("List, enable and disable policy packs.")
 rule_app = group("Disable, enable, reset or set the level of one policy.")
@@ -124,7 +124,6 @@ def pack_list(project: Optional[Path] = PROJECT_OPT,
     """Every pack from every source, and whether it is enabled here."""
     from rich.table import Table
 
-    from vectimus.cli.output import print_json
     from vectimus.policies import pack_enabled
 
     root = project_root(project)
@@ -322,7 +321,8 @@ def mode_source(root: Path, config) -> str:
 def mode(value: Optional[str] = typer.Argument(None, metavar="[observe|enforce]",
                                                help="observe: record what would be denied and allow it. "
                                                     "Without it: show the mode."),
-         project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT) -> None:
+         project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT,
+         json_out: bool = typer.Option(False, "--json", help="Show the mode as JSON.")) -> None:
     """Show the mode, or switch between enforce and observe.
 
     Observe (monitor mode) records what would have been denied and allows it.
@@ -332,7 +332,10 @@ def mode(value: Optional[str] = typer.Argument(None, metavar="[observe|enforce]"
     root = project_root(project)
     if value is None:
         config, _ = resolved(root)
-        console.print(f"{config.mode} (from {mode_source(root, config)})", markup=False, highlight=False)
+        if json_out:
+            print_json({"mode": config.mode, "from": mode_source(root, config)})
+        else:
+            console.print(f"{config.mode} (from {mode_source(root, config)})", markup=False, highlight=False)
         return
     if value not in MODES:
         fail(f"mode must be one of {', '.join(MODES)}")
