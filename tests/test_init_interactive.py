@@ -63,6 +63,12 @@ class Terminal:
         return self.seen
 
 
+def _hooked(project) -> set[str]:
+    """The agents whose hook is installed in the project, as `vectimus status` finds them."""
+    hooks = json.loads(project.run("vectimus", "status", "--json").stdout)["hooks"]
+    return {agent for agent, commands in hooks.items() if commands}
+
+
 @pytest.fixture
 def declared(project):
     """A project where Claude Code and Cursor are in use, Cursor declaring two MCP servers."""
@@ -84,8 +90,7 @@ def test_interactive_init_offers_detected_agents_and_asks_per_mcp_server(declare
     shown = term.finish()
     config = tomllib.loads((declared.root / ".vectimus" / "config.toml").read_text())
     assert config["agents"] == ["claude", "cursor"] and config["mcp"]["allowed"] == ["github"]
-    assert (declared.root / ".claude" / "settings.json").exists() and (declared.root / ".cursor" / "hooks.json").exists()
-    assert not (declared.root / ".codex").exists()
+    assert _hooked(declared) == {"claude", "cursor"}
     steps = shown[shown.index("Next"):]
     for command in ("vectimus doctor", "vectimus status", "vectimus explain -- 'COMMAND'", "vectimus report"):
         assert f"  {command}  " in steps or f"  {command} " in steps
@@ -103,7 +108,7 @@ def test_interactive_init_can_name_an_agent_that_was_not_detected(declared):
     term = Terminal([VECTIMUS, "init"], declared.root, declared.env)
     term.answer("Protect which agents (comma-separated names) [claude,cursor]: ", "codex")
     shown = term.finish()
-    assert (declared.root / ".codex" / "hooks.json").exists() and not (declared.root / ".claude" / "settings.json").exists()
+    assert _hooked(declared) == {"codex"}
     assert "Allow MCP server" not in shown  # Codex declares none here
 
 
