@@ -49,6 +49,10 @@ class AgentAdapter:
     governance_files: tuple[str, ...] = ()
     #: Files (relative to the project, or starting with ``~/``) where MCP servers are declared.
     mcp_config_files: tuple[str, ...] = ()
+    #: How a failure of the installed hook itself (a crash, a timeout, garbage on stdout) can
+    #: still let a call run, in one sentence; "" when every such failure ends in a deny.
+    #: ``vectimus doctor`` shows it as a warning.
+    fails_open: str = ""
 
     def parse(self, event: Any, env: dict[str, str]) -> ToolCall | SessionEvent:
         """Turn the decoded stdin event into a ToolCall; raise AdapterError when malformed."""
@@ -77,6 +81,10 @@ class AgentAdapter:
     def canary_event(self, project: Path) -> dict:
         """An event this agent would send for a call every default policy set denies."""
         raise NotImplementedError
+
+    def diagnose(self, project: Path) -> list[tuple[str, bool, str]]:
+        """Checks of this agent's own for ``vectimus doctor``: ``(check, ok, detail)`` each."""
+        return []
 
 
 def is_vectimus_command(command: Any) -> bool:
@@ -292,21 +300,25 @@ class MatcherHooksAdapter(AgentAdapter):
     wrapped: bool = True
     #: The hook timeout, in the unit the agent reads.
     timeout: int = 30
+    #: The environment variable in which the agent names the project for its hooks, if any.
+    project_dir_env: str = ""
 
     def hook_fields(self, event: str) -> dict:
         """Further keys of the hook entry for ``event`` (fail-closed switches, a name)."""
         return {}
 
     def event_cwd(self, event: dict, env: dict[str, str]) -> str:
-        """The call's working directory (subclasses may fall back or insist)."""
+        """The call's working directory: the event's, else the project the agent names."""
         cwd = event.get("cwd")
-        if not isinstance(cwd, str) or not cwd:
-            raise AdapterError(f"{event.get('hook_event_name') or 'hook'} event without a cwd")
-        return cwd
+        if isinstance(cwd, str) and cwd:
+            return cwd
+        if self.project_hint(env):
+            return self.project_hint(env)
+        raise AdapterError(f"{event.get('hook_event_name') or 'hook'} event without a cwd")
 
     def project_hint(self, env: dict[str, str]) -> str | None:
         """The project directory the agent names in the hook's environment, if any."""
-        return None
+        return env.get(self.project_dir_env) if self.project_dir_env else None
 
     def parse_envelope(self, event, env: dict[str, str]) -> SessionEvent | tuple[str, dict]:
         """Check a Claude-style event: a SessionEvent, or the tool name and the ToolCall fields."""

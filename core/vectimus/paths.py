@@ -21,14 +21,15 @@ GOVERNANCE_PROJECT = (
     ".cursor/hooks.json", ".cursor/mcp.json", ".cursor/rules/", ".cursorrules",
     ".github/hooks/", ".github/copilot/", ".github/agents/", ".github/mcp.json",
     ".vscode/settings.json", ".vscode/mcp.json",
-    ".gemini/settings.json", ".codex/config.toml", ".codex/hooks.json",
-    ".vectimus/", ".github/copilot-instructions.md",
+    ".gemini/", ".codex/config.toml", ".codex/hooks.json", ".factory/", ".opencode/",
+    "opencode.json", "opencode.jsonc", ".vectimus/", ".github/copilot-instructions.md",
 )
 GOVERNANCE_HOME = (
     ".claude/settings.json", ".claude/settings.local.json", ".claude.json", ".claude/agents/",
     ".claude/commands/", ".claude/skills/", ".claude/hooks/",
     ".cursor/hooks.json", ".cursor/mcp.json", ".copilot/", ".gemini/settings.json",
-    ".codex/config.toml", ".codex/hooks.json", ".vectimus/", ".config/vectimus/",
+    ".gemini/trusted_hooks.json", ".gemini/extensions/", ".codex/config.toml", ".codex/hooks.json",
+    ".factory/", ".config/opencode/", ".vectimus/", ".config/vectimus/",
 )
 GOVERNANCE_ABSOLUTE = ("/etc/claude-code/", "/etc/cursor/", "/etc/github-copilot/", "/etc/gemini-cli/",
                        "/etc/codex/", "/etc/vectimus/", "/library/application support/claudecode/")

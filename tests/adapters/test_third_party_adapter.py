@@ -49,30 +49,31 @@ def test_init_installs_the_third_party_adapter_and_its_hook_decides(env_with_exa
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert "gemini-example" in result["agents"]
-    assert str(project / ".gemini" / "settings.json") in result["files"]
+    assert "qwen-example" in result["agents"]
+    assert str(project / ".qwen" / "settings.json") in result["files"]
 
-    settings = json.loads((project / ".gemini" / "settings.json").read_text())
-    [group] = settings["hooks"]["BeforeTool"]
+    settings = json.loads((project / ".qwen" / "settings.json").read_text())
+    [group] = settings["hooks"]["PreToolUse"]
     [hook] = group["hooks"]
-    assert group["matcher"] == ".*" and hook["timeout"] == 10_000
+    assert group["matcher"] == "*" and hook["timeout"] == 10_000
     command = hook["command"]
-    assert str(python) in command and "--agent gemini-example" in command
+    assert str(python) in command and "--agent qwen-example" in command
 
     def ask(tool: str, tool_input: dict) -> dict:
-        event = {"session_id": "g1", "transcript_path": "", "cwd": str(project),
-                 "hook_event_name": "BeforeTool", "timestamp": "2026-11-23T20:00:00Z",
-                 "tool_name": tool, "tool_input": tool_input}
+        event = {"session_id": "q1", "transcript_path": "", "cwd": str(project),
+                 "hook_event_name": "PreToolUse", "timestamp": "2026-11-23T20:00:00Z",
+                 "permission_mode": "default", "tool_name": tool, "tool_input": tool_input,
+                 "tool_use_id": "q1-1"}
         ran = subprocess.run(["/bin/sh", "-c", command], input=json.dumps(event), cwd=project,
                              env=env, capture_output=True, text=True, timeout=60)
         assert ran.returncode == 0, ran.stderr
-        return json.loads(ran.stdout)
+        return json.loads(ran.stdout)["hookSpecificOutput"] if ran.stdout.strip() else {}
 
     assert ask("run_shell_command", {"command": "ls -la", "description": "list"}) == {}
     denied = ask("write_file", {"file_path": str(project / ".github/workflows/x.yml"), "content": "on: push"})
-    assert denied["decision"] == "deny" and "vectimus-fileint-001" in denied["reason"]
-    denied = ask("run_shell_command", {"command": "vectimus remove", "dir_path": "."})
-    assert denied["decision"] == "deny" and "vectimus-destruct-006" in denied["reason"]
+    assert denied["permissionDecision"] == "deny" and "vectimus-fileint-001" in denied["permissionDecisionReason"]
+    denied = ask("run_shell_command", {"command": "vectimus remove", "directory": "."})
+    assert denied["permissionDecision"] == "deny" and "vectimus-destruct-006" in denied["permissionDecisionReason"]
 
 
 def test_the_test_environment_itself_does_not_know_the_example(tmp_path):
@@ -80,4 +81,4 @@ def test_the_test_environment_itself_does_not_know_the_example(tmp_path):
     listed = subprocess.run([sys.executable, "-c",
                              "from vectimus.plugins import collect; print([a.name for a in collect('register_agents')])"],
                             capture_output=True, text=True, check=True, env=env)
-    assert "gemini-example" not in listed.stdout and "cursor" in listed.stdout
+    assert "qwen-example" not in listed.stdout and "cursor" in listed.stdout

@@ -31,7 +31,14 @@ class Cli:
 CLIS = {cli.agent: cli for cli in (
     Cli("claude", "@anthropic-ai/claude-code", ("2.1.197", "2.1.332"), ".bin/claude"),
     Cli("codex", "@openai/codex", ("0.169.0", "0.171.0"), ".bin/codex"),
+    Cli("gemini", "@google/gemini-cli", ("0.61.0",), ".bin/gemini"),
+    Cli("copilot", "@github/copilot", ("1.0.102",), ".bin/copilot"),
+    # @factory/cli 0.225.1 is a wrapper whose platform package of that version does not exist.
+    Cli("droid", "@factory/cli-linux-x64", ("0.225.2",), "@factory/cli-linux-x64/bin/droid"),
+    Cli("opencode", "opencode-ai", ("1.18.33",), ".bin/opencode"),
 )}
+# OpenCode installs this into every config directory holding plugins unless it is already there.
+OPENCODE_PLUGIN_PACKAGE = "@opencode-ai/plugin"
 
 
 def cache_root() -> Path:
@@ -71,7 +78,16 @@ def install_cli(cli: Cli, version: str) -> Path:
     def ready(prefix: Path) -> bool:
         return reports_version(prefix / "node_modules" / cli.binary, version)
 
-    return npm_install(cli.package, version, ready) / "node_modules" / cli.binary
+    prefix = npm_install(cli.package, version, ready)
+    if cli.agent == "opencode":
+        opencode_plugin_deps(version)
+    return prefix / "node_modules" / cli.binary
+
+
+def opencode_plugin_deps(version: str) -> Path:
+    """``@opencode-ai/plugin`` installed the way OpenCode installs it next to a plugin."""
+    return npm_install(OPENCODE_PLUGIN_PACKAGE, version,
+                       lambda prefix: (prefix / "node_modules" / OPENCODE_PLUGIN_PACKAGE / "package.json").exists())
 
 
 def reports_version(exe: Path, version: str) -> bool:
@@ -183,4 +199,82 @@ def run_codex(launch: Launch) -> Run:
                        launch.prompt], env)
 
 
-RUNNERS = {"claude": run_claude, "codex": run_codex}
+def run_gemini(launch: Launch) -> Run:
+    """``gemini -p`` in YOLO mode (the file and shell tools are only offered then), project trusted."""
+    settings: dict = {"security": {"auth": {"selectedType": "gemini-api-key"}},
+                      "privacy": {"usageStatisticsEnabled": False},
+                      "general": {"enableAutoUpdate": False, "enableAutoUpdateNotification": False},
+                      "telemetry": {"enabled": False}}
+    if launch.mcp_server:
+        name, argv = launch.mcp_server
+        settings["mcpServers"] = {name: {"command": argv[0], "args": argv[1:], "trust": True}}
+    write_json(launch.home / ".gemini" / "settings.json", settings)
+    env = launch.env(GEMINI_API_KEY="test-key", GOOGLE_GEMINI_BASE_URL=launch.base_url,
+                     GEMINI_CLI_TRUST_WORKSPACE="true")
+    return launch.run(["-p", launch.prompt, "--output-format", "json", "--approval-mode", "yolo"], env)
+
+
+def run_copilot(launch: Launch) -> Run:
+    """``copilot -p`` with a bring-your-own-model provider (no GitHub sign-in), folder trusted."""
+    if launch.mcp_server:
+        name, argv = launch.mcp_server
+        write_json(launch.home / ".copilot" / "mcp-config.json",
+                   {"mcpServers": {name: {"type": "local", "command": argv[0], "args": argv[1:], "tools": ["*"]}}})
+    env = launch.env(COPILOT_OFFLINE="true", COPILOT_PROVIDER_BASE_URL=launch.base_url + "/v1",
+                     COPILOT_PROVIDER_API_KEY="sk-test", COPILOT_MODEL="gpt-4.1", COPILOT_AUTO_UPDATE="false",
+                     # the CLI unpacks itself under the cache on first start: share that between runs
+                     XDG_CACHE_HOME=str(cache_root() / "copilot-xdg-cache"))
+    return launch.run(["-p", launch.prompt, "--allow-all-tools", "--trust-folder"], env)
+
+
+def run_droid(launch: Launch) -> Run:
+    """``droid exec --auto high`` with a custom chat-completions model (no Factory sign-in)."""
+    write_json(launch.home / ".factory" / "settings.json", {"customModels": [{
+        "model": "mock-model", "displayName": "Mock", "baseUrl": launch.base_url + "/v1", "apiKey": "sk-test",
+        "provider": "generic-chat-completion-api", "maxOutputTokens": 4096}]})
+    if launch.mcp_server:
+        name, argv = launch.mcp_server
+        write_json(launch.home / ".factory" / "mcp.json",
+                   {"mcpServers": {name: {"type": "stdio", "command": argv[0], "args": argv[1:]}}})
+    env = launch.env(FACTORY_AIRGAP_ENABLED="true", FACTORY_DROID_AUTO_UPDATE_ENABLED="false")
+    return launch.run(["exec", "-m", "custom:mock-model", "--auto", "high", "-o", "json", launch.prompt], env)
+
+
+def run_opencode(launch: Launch) -> Run:
+    """``opencode run`` with an OpenAI-compatible provider, every permission granted.
+
+    OpenCode installs ``@opencode-ai/plugin`` from npm into every config directory that holds
+    plugins unless it is there already: the cached install is linked in, so nothing is fetched.
+    """
+    xdg = launch.home / ".xdg"
+    config: dict = {
+        "$schema": "https://opencode.ai/config.json",
+        "provider": {"mock": {"npm": "@ai-sdk/openai-compatible", "name": "Mock",
+                              "options": {"baseURL": launch.base_url + "/v1", "apiKey": "sk-test"},
+                              "models": {"mock-model": {"name": "Mock", "tool_call": True,
+                                                        "limit": {"context": 128000, "output": 4096}}}}},
+        "model": "mock/mock-model", "small_model": "mock/mock-model", "autoupdate": False, "share": "disabled",
+        "permission": {"bash": "allow", "edit": "allow", "webfetch": "allow", "external_directory": "allow"}}
+    if launch.mcp_server:
+        name, argv = launch.mcp_server
+        config["mcp"] = {name: {"type": "local", "command": argv, "enabled": True}}
+    write_json(xdg / "config" / "opencode" / "opencode.json", config)
+    version = launch.exe.parents[2].name.rsplit("-", 1)[1]  # …/opencode-ai-<version>/node_modules/.bin
+    deps = opencode_plugin_deps(version)
+    for folder in (launch.project / ".opencode", xdg / "config" / "opencode"):
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(deps / name, folder / name)
+        if not (folder / "node_modules").exists():
+            (folder / "node_modules").symlink_to(deps / "node_modules")
+    (xdg / "tmp").mkdir(parents=True, exist_ok=True)
+    env = launch.env(XDG_CONFIG_HOME=str(xdg / "config"), XDG_DATA_HOME=str(xdg / "data"),
+                     XDG_CACHE_HOME=str(xdg / "cache"), XDG_STATE_HOME=str(xdg / "state"),
+                     TMPDIR=str(xdg / "tmp"), OPENCODE_DISABLE_MODELS_FETCH="true",
+                     OPENCODE_DISABLE_AUTOUPDATE="true", OPENCODE_DISABLE_LSP_DOWNLOAD="true",
+                     OPENCODE_DISABLE_DEFAULT_PLUGINS="true", OPENCODE_DISABLE_SHARE="true")
+    return launch.run(["run", launch.prompt, "--format", "json"], env)
+
+
+RUNNERS = {"claude": run_claude, "codex": run_codex, "gemini": run_gemini, "copilot": run_copilot,
+           "droid": run_droid, "opencode": run_opencode}

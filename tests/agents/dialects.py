@@ -37,6 +37,10 @@ class Dialect:
     def read(self, path: str) -> ToolUse:
         raise NotImplementedError
 
+    def read_env_file(self) -> ToolUse:
+        """How the model reads the project's ``.env`` where the agent's hook gets to judge it."""
+        return self.read(".env")
+
     def mcp(self, server: str, tool: str, arguments: dict) -> list[list[ToolUse]]:
         """The steps that call an MCP tool (some agents must load it first)."""
         raise NotImplementedError
@@ -82,7 +86,78 @@ class Codex(Dialect):
                 [ToolUse(tool, arguments, namespace=f"mcp__{server}")]]
 
 
-DIALECTS = {"claude": Claude, "codex": Codex}
+class Gemini(Dialect):
+    refused_marker = "Tool execution blocked:"
+
+    def shell(self, command):
+        return ToolUse("run_shell_command", {"command": command, "description": "run it"})
+
+    def write(self, path, content):
+        return ToolUse("write_file", {"file_path": path, "content": content})
+
+    def read(self, path):
+        return ToolUse("read_file", {"file_path": path})
+
+    def read_env_file(self):
+        # Gemini CLI's file tools refuse paths through .env, .git or node_modules before any hook.
+        return self.shell("cat .env")
+
+    def mcp(self, server, tool, arguments):
+        return [[ToolUse(f"mcp_{server}_{tool}", arguments)]]
+
+
+class Copilot(Dialect):
+    refused_marker = "Denied by preToolUse hook"
+
+    def shell(self, command):
+        return ToolUse("bash", {"command": command, "description": "run it"})
+
+    def write(self, path, content):
+        return ToolUse("create", {"path": path, "file_text": content})
+
+    def read(self, path):
+        return ToolUse("view", {"path": str(self.root / path)})
+
+    def mcp(self, server, tool, arguments):
+        return [[ToolUse(f"{server}-{tool}", arguments)]]
+
+
+class Droid(Dialect):
+    refused_marker = "Error:"
+
+    def shell(self, command):
+        return ToolUse("Execute", {"command": command, "summary": "run it", "riskLevel": "low",
+                                   "riskLevelReason": "an ordinary command"})
+
+    def write(self, path, content):
+        return ToolUse("Create", {"file_path": str(self.root / path), "content": content})
+
+    def read(self, path):
+        return ToolUse("Read", {"file_path": str(self.root / path)})
+
+    def mcp(self, server, tool, arguments):
+        return [[ToolUse("ToolSearch", {"query": f"{server} {tool}"})],
+                [ToolUse(f"{server}___{tool}", arguments)]]
+
+
+class OpenCode(Dialect):
+    refused_marker = "Vectimus"
+
+    def shell(self, command):
+        return ToolUse("bash", {"command": command, "description": "run it"})
+
+    def write(self, path, content):
+        return ToolUse("write", {"filePath": str(self.root / path), "content": content})
+
+    def read(self, path):
+        return ToolUse("read", {"filePath": str(self.root / path)})
+
+    def mcp(self, server, tool, arguments):
+        return [[ToolUse(f"{server}_{tool}", arguments)]]
+
+
+DIALECTS = {"claude": Claude, "codex": Codex, "gemini": Gemini, "copilot": Copilot, "droid": Droid,
+            "opencode": OpenCode}
 
 
 def assert_refused_by_policy(dialect: Dialect, result: ToolResult, policy: str | None = None) -> None:

@@ -37,7 +37,7 @@ def test_recursive_delete_of_home_data_leaves_the_directory(agent):
     assert_refused_by_policy(say, session.result(0), "vectimus-destruct-")
     assert_refused_by_policy(say, session.result(1), "vectimus-destruct-")
     assert not (agent.root / "build").exists(), session.result(2)  # the agent deletes what it may
-    assert [r["decision"] for r in session.receipts] == ["deny", "deny", "allow"]
+    assert session.decisions() == ["deny", "deny", "allow"]
     assert_log_verifies(agent)
 
 
@@ -47,18 +47,18 @@ def test_a_write_into_ci_workflows_leaves_no_file(agent):
     session = agent.session([
         [say.write(".github/workflows/x.yml", "on: push\njobs: {}\n")],
         [say.shell("mkdir -p .github/workflows && cat > .github/workflows/y.yml <<'EOF'\non: push\nEOF")],
-        [say.write("docs/notes.md", "ordinary notes\n")],
+        [say.write("src/notes.md", "ordinary notes\n")],  # (Copilot creates no missing folders)
     ])
     assert not (workflows / "x.yml").exists() and not (workflows / "y.yml").exists()
     assert_refused_by_policy(say, session.result(0), "vectimus-fileint-001")
     assert_refused_by_policy(say, session.result(1), "vectimus-fileint-001")
-    assert (agent.root / "docs" / "notes.md").read_text() == "ordinary notes\n"
+    assert (agent.root / "src" / "notes.md").read_text() == "ordinary notes\n"
     assert_log_verifies(agent)
 
 
 def test_a_read_of_the_env_file_comes_back_as_a_policy_error(agent):
     say = agent.speaks
-    session = agent.session([[say.read(".env")], [say.read("README.md")]])
+    session = agent.session([[say.read_env_file()], [say.read("README.md")]])
     assert_refused_by_policy(say, session.result(0), "vectimus-secrets-")
     assert not any("not-a-real-secret" in r.text for r in session.model.results.values())
     assert "# app" in session.result(1).text and not say.refused(session.result(1))
@@ -85,5 +85,5 @@ def test_ordinary_shell_commands_and_file_writes_happen(agent):
     assert (agent.root / "src" / "util.py").read_text() == "X = 1\n"
     assert "build/" in session.result(0).text
     assert not any(say.refused(session.result(step)) for step in (0, 1))
-    assert [r["decision"] for r in session.receipts] == ["allow", "allow"]
+    assert session.decisions() == ["allow", "allow"]
     assert_log_verifies(agent)

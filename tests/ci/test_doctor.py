@@ -62,3 +62,30 @@ def test_a_broken_config_is_a_problem(installed):
     (installed.root / ".vectimus" / "config.toml").write_text("mode = [\n")
     rc, report = doctor(installed)
     assert rc == 1 and failed(report) == [("-", "config and policies")]
+
+
+def test_agents_that_cannot_fail_closed_are_named_plainly(installed):
+    rc, report = doctor(installed)
+    warned = {c["agent"]: c["detail"] for c in report["checks"] if c["warning"]}
+    assert rc == 0 and {"gemini", "droid", "copilot", "codex", "claude"} <= set(warned)
+    assert "cursor" not in warned and "opencode" not in warned  # failClosed / a bounded plugin
+    assert all(detail.startswith("NO: ") and "times out" in detail for detail in warned.values())
+    human = installed.run("vectimus", "doctor").stdout
+    assert "! gemini: NO: Gemini CLI runs the tool when its hook times out" in " ".join(human.split())
+
+
+def test_an_opencode_plugin_that_cannot_load_is_found(installed):
+    """OpenCode skips a plugin it cannot load without a word; doctor loads it the way OpenCode does."""
+    def plugin_loads(report) -> dict:
+        [check] = [c for c in report["checks"] if (c["agent"], c["check"]) == ("opencode", "plugin loads")]
+        return check
+
+    assert plugin_loads(doctor(installed)[1])["ok"]
+    plugin = installed.root / ".opencode" / "plugins" / "vectimus.js"
+    plugin.write_text(plugin.read_text().replace("export const", "export cnst"))
+    rc, report = doctor(installed)
+    assert rc == 1 and failed(report) == [("opencode", "plugin loads")]
+    assert "cannot load" in plugin_loads(report)["detail"]
+    plugin.write_text(plugin.read_text().replace("export cnst", "export const").replace("throw denied(", "void ("))
+    rc, report = doctor(installed)  # loads, but no longer refuses anything
+    assert rc == 1 and "let the canary" in plugin_loads(report)["detail"]

@@ -45,6 +45,9 @@ class ClaudeAdapter(MatcherHooksAdapter):
     hook_events = {"PreToolUse": "*", "PreSkillShellCommand": "*", "ConfigChange": None,
                    "SessionEnd": None}
     tool_events = ("PreToolUse", "PreSkillShellCommand")
+    project_dir_env = "CLAUDE_PROJECT_DIR"
+    fails_open = ("Claude Code before 2.1.295 runs the tool when its hook times out "
+                  "(newer versions block, as the installed onFailure says)")
     governance_files = (
         ".claude/settings.json", ".claude/settings.local.json", ".claude/agents/",
         ".claude/commands/", ".claude/skills/", ".claude/hooks/", ".mcp.json", "CLAUDE.md",
@@ -54,13 +57,6 @@ class ClaudeAdapter(MatcherHooksAdapter):
 
     def hook_fields(self, event):
         return {"onFailure": "block"} if event in BLOCKING_EVENTS else {}
-
-    def event_cwd(self, event, env):
-        cwd = event.get("cwd")
-        return cwd if isinstance(cwd, str) and cwd else env.get("CLAUDE_PROJECT_DIR") or ""
-
-    def project_hint(self, env):
-        return env.get("CLAUDE_PROJECT_DIR")
 
     def parse(self, event, env):
         if _from_copilot(event, env):

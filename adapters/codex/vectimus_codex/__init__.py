@@ -44,6 +44,7 @@ class CodexAdapter(MatcherHooksAdapter):
     display_name = "Codex CLI"
     hooks_file = ".codex/hooks.json"
     supports_ask = False
+    fails_open = "Codex runs the tool when its hook times out (after 30 s)"
     governance_files = (
         ".codex/config.toml", ".codex/hooks.json", "AGENTS.md", "AGENTS.override.md",
         "~/.codex/config.toml", "~/.codex/hooks.json", "~/.codex/AGENTS.md", "/etc/codex/",

@@ -60,6 +60,7 @@ RUNTIME_NAMES = {"Bash": "bash", "PowerShell": "powershell", "Write": "create", 
 class CopilotAdapter(AgentAdapter):
     name = "copilot"
     display_name = "GitHub Copilot"
+    fails_open = "Copilot CLI runs the tool when its hook times out (after 30 s)"
     governance_files = (
         ".github/hooks/", ".github/copilot/", ".github/copilot-instructions.md",
         ".github/instructions/", ".github/agents/", ".github/mcp.json", ".vscode/settings.json",

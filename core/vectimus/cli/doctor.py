@@ -31,9 +31,11 @@ class Check:
     name: str
     ok: bool
     detail: str = ""
+    warning: bool = False  # not a failure, but a weakness the user must know about
 
     def as_dict(self) -> dict:
-        return {"agent": self.agent, "check": self.name, "ok": self.ok, "detail": self.detail}
+        return {"agent": self.agent, "check": self.name, "ok": self.ok, "detail": self.detail,
+                "warning": self.warning}
 
 
 @dataclass
@@ -45,8 +47,8 @@ class Diagnosis:
     def ok(self) -> bool:
         return bool(self.checks) and all(c.ok for c in self.checks)
 
-    def add(self, agent: str, name: str, ok: bool, detail: str = "") -> bool:
-        self.checks.append(Check(agent, name, ok, detail))
+    def add(self, agent: str, name: str, ok: bool, detail: str = "", *, warning: bool = False) -> bool:
+        self.checks.append(Check(agent, name, ok, detail, warning))
         return ok
 
 
@@ -100,6 +102,10 @@ def check_agent(diagnosis: Diagnosis, adapter, project: Path) -> None:
                   f"NOT denied (exit {done.returncode}, stdout {done.stdout.strip()[:120]!r}, "
                   f"stderr {done.stderr.strip()[:120]!r})")
         diagnosis.add(name, "canary denied", blocked, detail)
+    for check, ok, detail in adapter.diagnose(project):
+        diagnosis.add(name, check, ok, detail)
+    if adapter.fails_open:
+        diagnosis.add(name, "fails closed", True, f"NO: {adapter.fails_open}", warning=True)
 
 
 def diagnose(project: Path) -> Diagnosis:
@@ -156,12 +162,17 @@ def doctor(
 
 
 def _show(diagnosis: Diagnosis) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table("", "agent", "check", "detail", title=f"vectimus doctor — {escape(str(diagnosis.project))}")
     for c in diagnosis.checks:
-        table.add_row("[green]✓[/green]" if c.ok else "[red]✗[/red]", escape(c.agent), c.name, escape(c.detail))
+        mark = "[yellow]![/yellow]" if c.warning else "[green]✓[/green]" if c.ok else "[red]✗[/red]"
+        table.add_row(mark, escape(c.agent), c.name, escape(c.detail))
     console.print(table)
+    for c in diagnosis.checks:
+        if c.warning:
+            console.print(f"[yellow]! {c.agent}[/yellow]: {escape(c.detail)}", soft_wrap=True)
     bad = [c for c in diagnosis.checks if not c.ok]
     if bad:
         console.print(f"[red]✗ {len(bad)} problem(s)[/red]: the hooks above marked ✗ do not protect this project")

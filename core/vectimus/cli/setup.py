@@ -51,7 +51,8 @@ def init(
             fail(f"no adapter installed for: {', '.join(unknown)} (pip install vectimus-{unknown[0]})")
         found = [a for a in found if a.name in agent]
     if not found:
-        fail("no agent adapters are installed: pip install vectimus-claude (or -cursor, -copilot, -codex)")
+        fail("no agent adapters are installed: pip install vectimus-claude "
+             "(or -codex, -copilot, -cursor, -gemini, -droid, -opencode)")
     interactive = not ci and not agent
     if interactive:
         if not sys.stdin.isatty():
