@@ -23,6 +23,7 @@ from .scenario import ROOT
 
 UNRELATED_RELEASE = "0.22.2"  # the newest release of the unrelated `vectimus` on PyPI
 DISTRIBUTIONS = {"vectimus", "vectimus_claude", "vectimus_codex", "vectimus_copilot", "vectimus_cursor",
+                 "vectimus_gemini", "vectimus_droid", "vectimus_opencode",
                  "vectimus_otel"}
 
 
