@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,10 +127,11 @@ class Project:
                 for line in segment.read_bytes().splitlines() if line.strip()]
 
     def claude_event(self, tool: str, tool_input: dict, **extra) -> dict:
-        """A Claude Code PreToolUse event, shaped like the real captured ones."""
+        """A Claude Code PreToolUse event, shaped like the real captured ones (each a new tool-use id)."""
         return {"session_id": "test-session", "transcript_path": str(self.home / ".claude" / "t.jsonl"),
                 "cwd": str(self.root), "permission_mode": "default", "hook_event_name": "PreToolUse",
-                "tool_name": tool, "tool_input": tool_input, "tool_use_id": "toolu_test", **extra}
+                "tool_name": tool, "tool_input": tool_input, "tool_use_id": f"toolu_{uuid.uuid4().hex[:24]}",
+                **extra}
 
 
 @pytest.fixture

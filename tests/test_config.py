@@ -85,10 +85,10 @@ def test_groups_reach_cedar_as_a_set(installed):
         '@id("acme-deploy-001")\n@description("Only the deploy group may run the deploy script")\n'
         'forbid (principal, action == Vectimus::Action::"exec", resource == Vectimus::Program::"deploy.sh")\n'
         'unless { principal.groups.contains("deploy") };\n')
-    event = installed.claude_event("Bash", {"command": "./deploy.sh prod"})
-    denied = installed.call(installed.hook_command(), event)
+    denied = installed.call(installed.hook_command(), installed.claude_event("Bash", {"command": "./deploy.sh prod"}))
     assert "acme-deploy-001" in json.loads(denied.stdout)["hookSpecificOutput"]["permissionDecisionReason"]
-    allowed = installed.call(installed.hook_command(), event, env={"VECTIMUS_GROUPS": "ci,deploy"})
+    allowed = installed.call(installed.hook_command(), installed.claude_event("Bash", {"command": "./deploy.sh prod"}),
+                             env={"VECTIMUS_GROUPS": "ci,deploy"})
     assert (allowed.rc, allowed.stdout) == (0, "")
 
 

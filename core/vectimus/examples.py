@@ -13,6 +13,7 @@ import json
 import re
 import threading
 import tomllib
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,8 +43,8 @@ class Example:
     def env(self) -> dict[str, str]:
         return dict(self.spec.get("env", {})) if isinstance(self.spec, dict) else {}
 
-    def event(self, project: Path, home: Path, tool_use_id: str = "toolu_example") -> dict:
-        """The Claude Code PreToolUse event for this example in ``project``."""
+    def event(self, project: Path, home: Path, tool_use_id: str = "") -> dict:
+        """The Claude Code PreToolUse event for this example in ``project`` (a new tool-use id unless given)."""
         spec = {"command": self.spec} if isinstance(self.spec, str) else dict(self.spec)
         tool = spec.pop("tool", "Bash")
         mode = spec.pop("permission_mode", "default")
@@ -57,7 +58,8 @@ class Example:
             spec.setdefault("description", "policy example")
         return {"session_id": "vectimus-examples", "transcript_path": str(home / ".claude" / "x.jsonl"),
                 "cwd": str(project), "permission_mode": mode, "hook_event_name": "PreToolUse",
-                "tool_name": tool, "tool_input": spec, "tool_use_id": tool_use_id}
+                "tool_name": tool, "tool_input": spec,
+                "tool_use_id": tool_use_id or f"toolu_example_{uuid.uuid4().hex[:16]}"}
 
 
 @dataclass

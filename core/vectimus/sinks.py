@@ -20,12 +20,17 @@ from typing import NamedTuple
 
 class SinkContext(NamedTuple):
     """Where a receipt is written: the project, the user's Vectimus home (``~/.vectimus``), the config,
-    and the hook's environment (the agent's, also inside the resident evaluator)."""
+    and the hook's environment (the agent's, also inside the resident evaluator).
+
+    ``deadline`` is the Unix time by which the hook must answer (None: no particular hurry); a
+    sink that waits (a lock, the network) gives up by then and raises.
+    """
 
     project: Path
     home: Path
     config: Mapping
     env: Mapping = MappingProxyType({})
+    deadline: float | None = None
 
 
 class ReceiptSink:

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,6 +87,7 @@ class Job:
         """A PreToolUse event from the captured Claude Code payload for ``tool``, placed in this repo."""
         event = json.loads((CAPTURES / f"claude-code-2.1.197-{tool}.json").read_text())
         event.update(session_id=SESSION, cwd=str(self.repo), permission_mode="acceptEdits",
+                     tool_use_id=f"toolu_{uuid.uuid4().hex[:24]}",
                      transcript_path=str(self.home / ".claude" / "projects" / f"{SESSION}.jsonl"),
                      tool_input=tool_input)
         return event

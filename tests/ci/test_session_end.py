@@ -6,6 +6,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 VECTIMUS_DENIED = "vectimus rule disable vectimus-fileint-001"
 
 
@@ -115,3 +117,26 @@ def test_hook_for_session_end_imports_no_cli(installed):
     out = subprocess.run([str(Path(installed.env["PATH"].split(":")[0]) / "python"), "-c", probe],
                          env=installed.env, cwd=installed.root, capture_output=True, text=True)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_a_full_disk_during_the_session_end_checkpoint_leaves_no_torn_line(installed):
+    """On a tmpfs that fills up, the checkpoint's write is cut short; once space returns, the log seals."""
+    if subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode != 0:
+        pytest.skip("needs unshare with user and mount namespaces (to mount a small tmpfs)")
+    config = installed.home / ".vectimus" / "config.toml"
+    config.write_text(config.read_text() + "\n[receipts]\ncheckpoint_every = 2\n")
+    script = Path(__file__).with_name("full_disk.py")
+    bin_dir = Path(installed.env["PATH"].split(":")[0])
+    done = subprocess.run(["unshare", "-rm", str(bin_dir / "python"), str(script), str(installed.root),
+                           installed.hook_command(), str(bin_dir / "vectimus")],
+                          env={**installed.env, "VECTIMUS_DAEMON": "0"}, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert 0 < seen["control_written"] < 700  # this disk does cut an append short
+    code, stdout, stderr = seen["first_end"]
+    assert (code, stdout) == (0, "") and "cannot seal the receipt log" in stderr
+    assert seen["checkpoints_unchanged"]
+    assert seen["second_end"] == [0, "", ""]
+    report = seen["verify"]
+    assert report["ok"] and report["receipts"] == seen["calls"] and report["sealed_size"] == seen["calls"]

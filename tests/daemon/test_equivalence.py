@@ -9,7 +9,7 @@ from vectimus.receipts.chain import receipts_dir
 from daemon_helpers import Daemon, read_receipts
 
 # What a receipt says about the decision (not when, nor where in the chain, it was written).
-DECISION_FIELDS = ("agent", "session", "tool_use", "event", "call", "actions", "decision", "reason",
+DECISION_FIELDS = ("agent", "session", "event", "call", "actions", "decision", "reason",
                    "policies", "errors", "mode", "policy_digest", "versions", "principal")
 
 EXAMPLES = [ex for pack in sorted(bundled_packs_dir().iterdir()) if pack.is_dir()

@@ -9,6 +9,7 @@ import pytest
 
 from vectimus.receipts import chain
 from vectimus.receipts.chain import checkpoint, receipts_dir
+from vectimus.receipts.verify import verify as chain_verify
 
 from .helpers import Log, payload
 
@@ -72,23 +73,52 @@ def test_the_normal_path_never_rereads_the_log(proj, vhome, monkeypatch):
     assert log.verify(sealed=True).receipts == 7
 
 
-@pytest.mark.parametrize("damage", ["deleted", "garbage", "stale"])
-def test_a_lost_or_stale_state_is_rebuilt_and_the_chain_continues(proj, vhome, damage):
+def test_a_stale_state_is_rebuilt_and_the_chain_continues(proj, vhome):
     log = Log(proj, vhome).write(5)
     state = log.dir / "state.json"
     old = state.read_bytes()
-    log_id = json.loads(old)["log"]
     log.write(2)
+    state.write_bytes(old)  # written before the last two receipts (a crash between writes)
+    log.write(3).end()
+    report = log.verify(sealed=True)
+    assert report.ok, [f.as_dict() for f in report.failures]
+    assert (report.receipts, report.log) == (10, json.loads(old)["log"])
+
+
+def test_an_edited_head_with_matching_sizes_is_not_trusted(proj, vhome):
+    """The state names the last receipt's hash; an edited one is checked against the segment's tail."""
+    log = Log(proj, vhome).write(5)
+    state = log.dir / "state.json"
+    data = json.loads(state.read_bytes())
+    data["head"] = "0" * 64
+    state.write_text(json.dumps(data))
+    log.write(3).end()
+    report = log.verify(sealed=True)
+    assert report.ok and report.receipts == 8, [f.as_dict() for f in report.failures]
+
+
+@pytest.mark.parametrize("damage", ["deleted", "garbage", "another directory's"])
+def test_a_log_without_its_own_state_is_set_aside_and_a_new_one_begun(proj, vhome, damage):
+    """Only a log whose state names this very directory is continued; the old files stay verifiable."""
+    log = Log(proj, vhome).write(6)
+    state = log.dir / "state.json"
+    old_id = json.loads(state.read_bytes())["log"]
     if damage == "deleted":
         state.unlink()
     elif damage == "garbage":
         state.write_bytes(b'{"log": 1, "trunc')
     else:
-        state.write_bytes(old)  # written before the last two receipts (a crash between writes)
+        data = json.loads(state.read_bytes())
+        data["dir"] = [data["dir"][0], data["dir"][1] + 1]
+        state.write_text(json.dumps(data))
     log.write(3).end()
     report = log.verify(sealed=True)
-    assert report.ok, [f.as_dict() for f in report.failures]
-    assert (report.receipts, report.log) == (10, log_id)
+    assert report.ok and report.receipts == 3 and report.log != old_id
+    notes = json.loads(payload(log.lines()[0]))["notes"]
+    aside = [p for p in (proj / ".vectimus").iterdir() if p.name.startswith("receipts.set-aside-")]
+    assert len(aside) == 1 and aside[0].name in notes[0]
+    old = chain_verify(aside[0], log.keys)
+    assert old.ok and (old.receipts, old.log) == (6, old_id)
 
 
 def test_a_torn_last_line_from_a_crash_is_cut_off(proj, vhome):

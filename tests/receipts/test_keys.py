@@ -134,4 +134,46 @@ def test_ci_job_ids_come_from_the_ci_systems_variables():
 
     assert ci_job_id({"GITHUB_RUN_ID": "991", "GITHUB_RUN_ATTEMPT": "2", "GITHUB_JOB": "test"}) == "991-2-test"
     assert ci_job_id({"CI_JOB_ID": "4411"}) == "4411"
-    assert len(ci_job_id({})) == 16 and ci_job_id({}) != ci_job_id({})
+    assert ci_job_id({}) is None
+
+
+def test_init_ci_again_in_one_job_reuses_its_key(proj, vhome):
+    """Outside a known CI system, init --ci run three times keeps the key it made first."""
+    first = create_ci_key(vhome, proj, None)
+    assert create_ci_key(vhome, proj, None) == first == create_ci_key(vhome, proj, None)
+    assert [p.name for p in (proj / ".vectimus" / "keys").iterdir()] == [first.name]
+    assert len(list((vhome / "keys").glob("ci-*.key"))) == 1
+    assert create_ci_key(vhome, proj, "991-1-test") != first  # another job: its own key
+
+
+def test_a_bound_ci_key_that_is_gone_is_an_error_not_a_new_key(proj, vhome):
+    create_ci_key(vhome, proj, "991-1-test")
+    (vhome / "keys" / "ci-991-1-test.key").unlink()
+    keys._signers.clear()
+    with pytest.raises(SigningKeyError, match="ci-991-1-test.key"):
+        load_signer(vhome, proj, {})
+
+
+def test_a_long_lived_process_notices_a_replaced_or_deleted_key(proj, vhome):
+    """The daemon keeps its signers: a key file replaced or deleted under it is loaded again."""
+    first = load_signer(vhome, proj, {})
+    first.path.unlink()
+    second = load_signer(vhome, proj, {})  # the user's key, made anew
+    assert second.keyid != first.keyid
+    keys._write_new_key(vhome / "keys" / "other.key")
+    (vhome / "keys" / "other.key").replace(second.path)
+    third = load_signer(vhome, proj, {})
+    assert third.keyid not in (first.keyid, second.keyid)
+    assert {p.stem for p in (proj / ".vectimus" / "keys").glob("*.pub")} == {first.keyid, second.keyid, third.keyid}
+
+
+def test_a_symlinked_project_keys_directory_is_set_aside(proj, vhome, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (proj / ".vectimus").mkdir()
+    (proj / ".vectimus" / "keys").symlink_to(elsewhere)
+    signer = load_signer(vhome, proj, {})
+    assert not list(elsewhere.iterdir())
+    keys_dir = proj / ".vectimus" / "keys"
+    assert keys_dir.is_dir() and not keys_dir.is_symlink() and (keys_dir / f"{signer.keyid}.pub").is_file()
+    assert [p.name.startswith("keys.set-aside-") for p in (proj / ".vectimus").iterdir() if p.is_symlink()] == [True]

@@ -3,7 +3,8 @@
 For every agent ``vectimus init`` installed in the project: its hook entry must be in the agent's
 config, the installed command's program must exist, and the exact installed command, run the way
 the agent runs it, must answer the adapter's canary event (a call every default policy set denies)
-with a deny. The canary is a real call through the real hook, so it is receipted like any other.
+with a deny. The canary is a real call through the real hook, so it leaves a receipt, marked
+``synthetic`` (reports show canaries apart from the agent's calls); doctor then seals the log.
 """
 
 from __future__ import annotations
@@ -70,9 +71,23 @@ def denies(stdout: str, exit_code: int) -> bool:
 
 
 def run_canary(command: str, event: dict, project: Path) -> subprocess.CompletedProcess:
-    """Run the installed hook command through the shell, from the project, with the canary on stdin."""
+    """Run the installed hook command through the shell, from the project, with the canary on stdin.
+
+    ``VECTIMUS_SYNTHETIC=doctor`` marks its receipt as a canary rather than an agent's call.
+    """
     return subprocess.run(command, shell=True, input=json.dumps(event), capture_output=True, text=True,
-                          cwd=project, timeout=CANARY_TIMEOUT)
+                          cwd=project, timeout=CANARY_TIMEOUT, env={**os.environ, "VECTIMUS_SYNTHETIC": "doctor"})
+
+
+def seal(diagnosis: Diagnosis, config) -> None:
+    """Seal the canaries' receipts with a checkpoint, so they never leave the log unsealed."""
+    from vectimus.locations import user_home
+    from vectimus.receipts.chain import checkpoint
+
+    try:
+        checkpoint(diagnosis.project, home=user_home(), config=config, reason="doctor")
+    except Exception as exc:
+        diagnosis.add("-", "receipts sealed", False, f"cannot seal the canaries' receipts: {exc}")
 
 
 def check_agent(diagnosis: Diagnosis, adapter, project: Path) -> None:
@@ -138,6 +153,7 @@ def diagnose(project: Path) -> Diagnosis:
         check_agent(diagnosis, adapters[name], project)
     for name, state in sink_statuses(project, os.environ, config.data, probe=True).items():
         diagnosis.add("-", f"receipt sink {name}", bool(state.get("ok")), str(state.get("summary", "")))
+    seal(diagnosis, config)
     return diagnosis
 
 

@@ -25,8 +25,10 @@ import socket
 import sys
 import time
 
+from vectimus.config import config_value
 from vectimus.daemon import protocol, runtime
 from vectimus.daemon.cache import EvaluationCache
+from vectimus.hook.record import Origin
 from vectimus.hook.respond import respond
 
 TICK = 1.0  # seconds between housekeeping checks while idle
@@ -198,10 +200,11 @@ class Server:
             frames = protocol.read_message(conn, protocol.MAX_REQUEST_BYTES)
             if len(frames) != 7 or frames[0] != protocol.MAGIC:
                 return
-            if time.time() > float(frames[2]) - protocol.LATE_MARGIN:
+            deadline = float(frames[2])
+            if time.time() > deadline - protocol.LATE_MARGIN:
                 log("a request came too late: its client is deciding in-process")
                 return  # evaluating now would record a second receipt for the same call
-            reply = self.evaluate(frames[1], *frames[3:])
+            reply = self.evaluate(frames[1], deadline, *frames[3:])
             conn.settimeout(protocol.REPLY_TIMEOUT)
             conn.sendall(reply)
             self.served += 1
@@ -210,7 +213,8 @@ class Server:
         except (OSError, ValueError) as exc:  # ProtocolError is a ValueError, as is a bad deadline
             log(f"dropped a request: {exc}")
 
-    def evaluate(self, identity: bytes, agent: bytes, cwd: bytes, environ: bytes, event: bytes) -> bytes:
+    def evaluate(self, identity: bytes, deadline: float, agent: bytes, cwd: bytes, environ: bytes,
+                 event: bytes) -> bytes:
         """The reply to one well-formed request."""
         if identity != self.identity or self.code.changed():
             self.stopping = True
@@ -220,9 +224,12 @@ class Server:
             self.enter(os.fsdecode(cwd), env)
         except (OSError, protocol.ProtocolError) as exc:
             return protocol.reply(protocol.ERROR, stderr=str(exc))
+        origin = Origin(evaluator="daemon", deadline=deadline - protocol.LATE_MARGIN / 2)
         try:
-            out = respond(agent.decode("utf-8", "surrogateescape"), event, env, self.evaluation_for)
+            out = respond(agent.decode("utf-8", "surrogateescape"), event, env, self.evaluation_for, origin)
         except Declined:
+            return protocol.reply(protocol.DECLINED)
+        if out.receipt is None:  # nothing recorded (a session end, an unparsable event, a repeated call)
             return protocol.reply(protocol.DECLINED)
         return protocol.reply(protocol.OK, out.exit_code, out.stdout, out.stderr)
 
@@ -235,9 +242,12 @@ class Server:
             self._env = env
 
     def evaluation_for(self, project: str, env: dict[str, str]):
-        """The cached Evaluation for ``project``, unless its config turns the daemon off."""
+        """The cached Evaluation for ``project``, unless its config turns the daemon off.
+
+        With receipts switched off the daemon declines too: it could not prove its answer.
+        """
         evaluation = self.cache.get(project, env)
-        if not evaluation.config["daemon"]["enabled"]:
+        if not evaluation.config["daemon"]["enabled"] or not config_value(evaluation.config, "receipts.enabled", True):
             raise Declined
         return evaluation
 

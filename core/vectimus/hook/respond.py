@@ -17,17 +17,11 @@ from collections.abc import Callable
 from vectimus.adapter import AdapterError, AgentAdapter, HookOutput, SessionEvent
 from vectimus.daemon.protocol import MAX_EVENT_BYTES
 from vectimus.hook.evaluate import Evaluation
-from vectimus.hook.record import record
-from vectimus.model import Decision
+from vectimus.hook.record import Answer, Origin, failure, record
 
 USAGE = "usage: vectimus hook --agent NAME"
 
 EvaluationFor = Callable[[str, dict], Evaluation]
-
-
-def deny(reason: str) -> Decision:
-    """A deny that no policy decided (bad input, internal failure)."""
-    return Decision("deny", reason=f"Vectimus denied this call: {reason}")
 
 
 def find_adapter(name: str) -> AgentAdapter | None:
@@ -53,44 +47,53 @@ def decode_event(data: bytes):
         raise AdapterError(f"hook input is not valid JSON ({str(exc).splitlines()[0][:80]})") from None
 
 
-def handle(adapter: AgentAdapter, data: bytes, env: dict[str, str],
-           evaluation_for: EvaluationFor | None = None) -> HookOutput:
-    """Decide one raw event for ``adapter``; never raises (but lets a BaseException through).
-
-    ``evaluation_for(project, env)`` supplies the Evaluation (default: a new one; the daemon
-    passes its cache).
-    """
-    call = None
-    try:
-        event = decode_event(data)
-        parsed = adapter.parse(event, env)
-        if isinstance(parsed, SessionEvent):
-            from vectimus.session_end import end_session
-
-            # seals the log and writes the CI job summary; never raises, never fails the session
-            return HookOutput(stderr=end_session(parsed, env))
-        call = parsed
-        evaluation = (evaluation_for or Evaluation)(call.project_dir, env)
-        decision = evaluation.decide(call, adapter, env)
-        record(call, decision, evaluation, env)
-    except AdapterError as exc:
-        decision = deny(str(exc))
-    except Exception as exc:  # config, packs, engine: fail closed
-        decision = deny(f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:300]}")
+def _rendered(adapter: AgentAdapter, decision, call) -> HookOutput:
     try:
         return adapter.render(decision, call)
     except Exception as exc:
-        return HookOutput(exit_code=2, stderr=f"Vectimus denied this call: cannot render answer ({exc})")
+        return HookOutput(exit_code=2, stderr=f"Vectimus denied this call: cannot render the answer ({exc})")
+
+
+def handle(adapter: AgentAdapter, data: bytes, env: dict[str, str],
+           evaluation_for: EvaluationFor | None = None, origin: Origin = Origin()) -> Answer:
+    """Decide one raw event for ``adapter`` and record it; never raises (but lets a BaseException through).
+
+    ``evaluation_for(project, env)`` supplies the Evaluation (default: a new one; the daemon
+    passes its cache). Every decision about a parsed call, a config error's deny included, is
+    recorded; an event that cannot be parsed is denied without a receipt (it names no project).
+    A session's end is left to the hook process itself when the daemon is asked.
+    """
+    call = evaluation = None
+    try:
+        parsed = adapter.parse(decode_event(data), env)
+        if isinstance(parsed, SessionEvent):
+            if origin.evaluator != "hook":
+                return Answer()  # no receipt: the daemon declines, the hook process seals
+            from vectimus.session_end import end_session
+
+            # seals the log and writes the CI job summary; never raises, never fails the session
+            return Answer(stderr=end_session(parsed, env))
+        call = parsed
+        evaluation = (evaluation_for or Evaluation)(call.project_dir, env)
+        decision = evaluation.decide(call, adapter, env)
+    except AdapterError as exc:
+        decision = failure(str(exc))
+    except Exception as exc:  # config, packs, engine: fail closed
+        decision = failure(f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:300]}")
+    if call is None:
+        return Answer(*_rendered(adapter, decision, None))
+    return record(call, decision, event=data, render=lambda d: adapter.render(d, call), evaluation=evaluation,
+                  env=env, origin=origin)
 
 
 def respond(agent: str | None, data: bytes, env: dict[str, str],
-            evaluation_for: EvaluationFor | None = None) -> HookOutput:
-    """The whole hook for one raw event: find the agent's adapter, decide, render; never raises."""
+            evaluation_for: EvaluationFor | None = None, origin: Origin = Origin()) -> Answer:
+    """The whole hook for one raw event: find the agent's adapter, decide, record, render; never raises."""
     try:
         adapter = find_adapter(agent) if agent else None
         if adapter is None:
             why = f"no Vectimus adapter for agent {agent!r} is installed" if agent else USAGE
-            return HookOutput(exit_code=2, stderr=f"Vectimus denied this call: {why}")
-        return handle(adapter, data, env, evaluation_for)
+            return Answer(exit_code=2, stderr=f"Vectimus denied this call: {why}")
+        return handle(adapter, data, env, evaluation_for, origin)
     except Exception as exc:  # exit 2 blocks in every agent that has hooks
-        return HookOutput(exit_code=2, stderr=f"Vectimus denied this call: internal error ({exc!r})")
+        return Answer(exit_code=2, stderr=f"Vectimus denied this call: internal error ({exc!r})")

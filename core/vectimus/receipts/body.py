@@ -75,6 +75,30 @@ def call_summary(call: ToolCall) -> dict:
     return _plain(out)
 
 
+def call_key(call: ToolCall) -> str:
+    """The call's idempotency key: one call, one receipt, whichever hook or path records it.
+
+    SHA-256 over the session id, the agent's tool-use id and a digest of what the call does (its
+    kind, directory, command, paths, URL, query, MCP server/tool/arguments, prompt and content),
+    leaving out how an agent spells it (the tool's name, the agent's name, the permission mode),
+    so two hooks that receive one call in different formats compute the same key. Empty when the
+    agent gave no tool-use id: two calls could then not be told apart.
+    """
+    if not call.tool_use_id:
+        return ""
+    what = [call.kind, call.cwd, call.project_dir, call.command, call.shell, list(call.paths), call.url,
+            call.query, call.mcp_server, call.mcp_tool, call.prompt, call.content]
+    digest = hashlib.sha256(json.dumps([what, call.arguments], sort_keys=True, default=str,
+                                       ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256("\0".join(("vectimus.call/1", call.session_id, call.tool_use_id, digest))
+                          .encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def answer_digest(exit_code: int, stdout: bytes, stderr: bytes) -> dict:
+    """What the hook answered, as recorded: its exit code and the digests of its stdout and stderr."""
+    return {"exit": exit_code, "stdout": content_digest(stdout), "stderr": content_digest(stderr)}
+
+
 def verdict_summary(verdict: Verdict) -> dict:
     """One action and how it was decided."""
     action = verdict.action

@@ -152,45 +152,75 @@ def _bound_key(home: Path, project: Path) -> str | None:
     return name if isinstance(name, str) and "/" not in name and name.endswith(".key") else None
 
 
-def _exported(keyid: str, project: Path) -> Path:
-    return Path(project) / PROJECT_KEYS / f"{keyid}.pub"
-
-
 def export_public_key(signer: Signer, project: Path) -> Path:
-    """Write ``<project>/.vectimus/keys/<keyid>.pub`` unless it is already there; return its path."""
-    path = _exported(signer.keyid, project)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(signer.public_pem())
-        os.replace(tmp, path)
-    return path
+    """Write ``<project>/.vectimus/keys/<keyid>.pub`` unless it is already there; return its path.
+
+    Never through a link: a ``keys`` that is a symbolic link or not a directory (a hostile clone)
+    is set aside (renamed ``keys.set-aside-…``) and made anew; ``.vectimus`` itself must be safe.
+    """
+    from vectimus.receipts.files import UnsafePath, is_regular, open_dir, replace_file, set_aside
+
+    name = f"{signer.keyid}.pub"
+    pfd = os.open(project, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        try:
+            vfd = open_dir(PROJECT_KEYS.parent.name, pfd, create=True)
+        except UnsafePath as exc:
+            raise SigningKeyError(f"{Path(project) / PROJECT_KEYS.parent}: {exc.strerror}: "
+                                  "no public key is written through it") from None
+        try:
+            try:
+                kfd = open_dir(PROJECT_KEYS.name, vfd, create=True)
+            except UnsafePath:
+                set_aside(PROJECT_KEYS.name, vfd)
+                kfd = open_dir(PROJECT_KEYS.name, vfd, create=True)
+            try:
+                if not is_regular(name, kfd):
+                    replace_file(name, signer.public_pem(), kfd)
+            finally:
+                os.close(kfd)
+        finally:
+            os.close(vfd)
+    finally:
+        os.close(pfd)
+    return Path(project) / PROJECT_KEYS / name
 
 
-_signers: dict[tuple, Signer] = {}  # a long-lived process (the daemon) loads each key once
+def _stamp(path: Path):
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+# A long-lived process (the daemon) loads each key once, and again when its file changes.
+_signers: dict[tuple, tuple[Signer, tuple | None]] = {}
 
 
 def load_signer(home: Path, project: Path, config: Mapping) -> Signer:
     """The signing key for ``project``; the user's key is created on first use. Exports the public key.
 
     Chosen in order: ``keys.signing_key`` from the config (must exist), the CI job key bound to
-    this project by ``create_ci_key``, else ``<home>/keys/user.key``.
+    this project by ``create_ci_key`` (must exist), else ``<home>/keys/user.key``. A cached key
+    whose file was deleted or replaced is loaded again (the user's key made anew if it is gone).
     """
     explicit = config_value(config, "keys.signing_key")
     cache_key = (str(home), str(project), str(explicit or ""))
-    signer = _signers.get(cache_key)
-    if signer is not None and os.path.exists(_exported(signer.keyid, project)):
-        return signer
+    cached = _signers.get(cache_key)
+    if cached is not None and _stamp(cached[0].path) == cached[1] \
+            and os.path.isfile(Path(project) / PROJECT_KEYS / f"{cached[0].keyid}.pub"):
+        return cached[0]
     if explicit:
-        signer = _load(Path(os.path.expanduser(str(explicit))))
+        path = Path(os.path.expanduser(str(explicit)))
     else:
-        directory = keys_dir(home)
-        path = directory / (_bound_key(home, project) or USER_KEY)
-        if not path.exists():
+        bound = _bound_key(home, project)
+        path = keys_dir(home) / (bound or USER_KEY)
+        if not bound and not path.exists():
             _write_new_key(path)
-        signer = _load(path)
+    signer = _load(path)
     export_public_key(signer, project)
-    _signers[cache_key] = signer
+    _signers[cache_key] = (signer, _stamp(path))
     return signer
 
 
@@ -205,23 +235,29 @@ CI_JOB_VARIABLES = (
 )
 
 
-def ci_job_id(env: Mapping[str, str]) -> str:
-    """A name for the current CI job from the CI system's variables, else a random one."""
+def ci_job_id(env: Mapping[str, str]) -> str | None:
+    """A name for the current CI job from the CI system's variables (None outside a known CI)."""
     for names in CI_JOB_VARIABLES:
         if env.get(names[0]):
             return "-".join(env[n] for n in names if env.get(n))
-    return os.urandom(8).hex()
+    return None
 
 
-def create_ci_key(home: Path, project: Path, job_id: str) -> Path:
+def create_ci_key(home: Path, project: Path, job_id: str | None) -> Path:
     """Make (or reuse) the signing key of CI job ``job_id``, bind it to ``project``, export it.
 
-    Returns the exported public key path (``<project>/.vectimus/keys/<keyid>.pub``), the file a
-    pipeline uploads with the receipts. The private key stays in ``<home>/keys/ci-<job>.key``.
+    Without a job id (no known CI system) the key already bound to the project is reused, so
+    running ``init --ci`` again never mints a second key for one job. Returns the exported public
+    key path (``<project>/.vectimus/keys/<keyid>.pub``), the file a pipeline uploads with the
+    receipts. The private key stays in ``<home>/keys/ci-<job>.key``.
     """
     directory = keys_dir(home)
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", job_id.strip())[:80] or os.urandom(8).hex()
-    name = f"ci-{safe}.key"
+    bound = _bound_key(home, project)
+    if job_id is None and bound and bound.startswith("ci-") and (directory / bound).exists():
+        name = bound
+    else:
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", (job_id or "").strip())[:80] or os.urandom(8).hex()
+        name = f"ci-{safe}.key"
     if not (directory / name).exists():
         _write_new_key(directory / name)
     signer = _load(directory / name)

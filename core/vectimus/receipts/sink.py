@@ -12,15 +12,21 @@ class LocalChainSink(ReceiptSink):
     name = "local"
 
     def emit(self, body: dict, ctx: SinkContext):
+        """Chain ``body`` onto the log; return where its receipt is (``vectimus.receipts.chain.Appended``).
+
+        When the log already holds a receipt for the same call, that one is returned (its
+        ``duplicate`` set) and nothing is appended. None when receipts are switched off.
+        """
         if not config_value(ctx.config, "receipts.enabled", True):
             return None
         from vectimus.receipts.chain import append_receipt
 
-        return append_receipt(ctx.project, body, home=ctx.home, config=ctx.config)
+        return append_receipt(ctx.project, body, home=ctx.home, config=ctx.config, deadline=ctx.deadline)
 
     def end_session(self, ctx: SinkContext, session: str) -> None:
         if not config_value(ctx.config, "receipts.enabled", True):
             return
         from vectimus.receipts.chain import checkpoint
 
-        checkpoint(ctx.project, home=ctx.home, config=ctx.config, reason="session_end", session=session)
+        checkpoint(ctx.project, home=ctx.home, config=ctx.config, reason="session_end", session=session,
+                   deadline=ctx.deadline)
