@@ -1,7 +1,7 @@
 """Analyses per second over the dcg corpus commands plus a few longer ones, per code language
-(python -c, node -e one-liners), the warm time to analyse a 500-line Python file and a 500-line
-JavaScript file, SQL statements parsed per second and outbound texts scanned for credentials per
-second (figures, not tests).
+(python -c, node -e one-liners), the warm time to analyse a 500-line Python file, a 500-line
+JavaScript file and a 300-line Makefile, SQL statements parsed per second and outbound texts
+scanned for credentials per second (figures, not tests).
 
 Run: .venv/bin/python bench/analyser.py [seconds]
 """
@@ -271,5 +271,54 @@ def side_rates(seconds: float) -> None:
     rate("outbound texts scanned for credentials (compiles the patterns first)", TEXTS, secrets.kinds, seconds)
 
 
+def makefile(lines: int = 300) -> str:
+    """A realistic Makefile of about ``lines`` lines: variables, pattern rules, phony targets."""
+    out = ["CC ?= gcc", "CFLAGS := -O2 -Wall", "SRCS := $(wildcard src/*.c)", "OBJS = $(SRCS:.c=.o)",
+           "PREFIX ?= /usr/local", ".PHONY: all test lint clean install", "all: build", "",
+           "%.o: %.c", "\t$(CC) $(CFLAGS) -c $< -o $@", ""]
+    i = 0
+    while len(out) < lines - 6:
+        out += [f"# step {i}", f"step{i}: step{i - 1}" if i else "step0:", f"\t@echo running step {i}",
+                f"\tmkdir -p build/step{i} && cp -r src build/step{i}/", f"\t$(CC) $(CFLAGS) -o build/s{i} $(OBJS)", ""]
+        i += 1
+    out += [f"build: step{i - 1}", "\t@echo built", "test: build", "\tpython3 -m pytest -q tests",
+            "clean:", "\trm -rf build dist"]
+    return "\n".join(out) + "\n"
+
+
+def bench_makefile(runs: int = 200) -> None:
+    """Warm time to analyse ``make test`` and a Write of the same 300-line Makefile (median of ``runs``)."""
+    import statistics
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "home" / "proj"
+        root.mkdir(parents=True)
+        text = makefile()
+        (root / "Makefile").write_text(text)
+        env = {"HOME": str(Path(tmp) / "home"), "TMPDIR": "/tmp", "USER": "u", "PATH": "/usr/bin:/bin"}
+        places = Places.for_call(str(root), str(root), env)
+        calls = {"make clean": ToolCall(agent="bench", tool="Bash", kind="shell", cwd=str(root), project_dir=str(root),
+                                        command="make clean"),
+                 "make test (every target's recipe)": ToolCall(agent="bench", tool="Bash", kind="shell",
+                                                                cwd=str(root), project_dir=str(root),
+                                                                command="make test"),
+                 "Write Makefile (deferred)": ToolCall(agent="bench", tool="Write", kind="file_write",
+                                                       cwd=str(root), project_dir=str(root),
+                                                       paths=(str(root / "Makefile"),), content=text)}
+        print(f"a {text.count(chr(10))}-line Makefile, warm (median of {runs}):")
+        for label, call in calls.items():
+            for _ in range(3):
+                analyse(call, places, env)
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                actions = analyse(call, places, env)
+                times.append((time.perf_counter() - start) * 1000)
+            print(f"  {label}: {statistics.median(times):.2f} ms ({len(actions)} actions)")
+
+
 if __name__ == "__main__":
     main()
+    bench_makefile()

@@ -98,7 +98,7 @@ def test_unanalysable_call_is_denied(tmp_path, monkeypatch):
 
     def boom(*_):
         raise ValueError("too deep")
-    monkeypatch.setattr(engine, "analyse", boom)
+    monkeypatch.setattr(engine, "analysis", boom)
     decision = engine.decide(call("ls"), {})
     assert decision.decision == "deny" and "too deep" in decision.reason
 

@@ -52,6 +52,7 @@ def context_of(action: Action, call: ToolCall, config: Config) -> dict:
         "program": action.program, "program_path": action.program_path,
         "subcommand": action.subcommand, "args": list(action.args), "flags": list(action.flags),
         "via": list(action.via), "raw": action.raw, "input": action.input,
+        "env": list(action.env), "deferred": action.deferred, "code": action.code._asdict(),
         "target": action.target._asdict(),
         "net": action.net._asdict(),
         "pkg": {**action.pkg._asdict(), "names": list(action.pkg.names)},
@@ -81,7 +82,11 @@ class Engine:
 
     def analyse(self, call: ToolCall, env: dict[str, str]) -> list[Action]:
         """The actions ``call`` would perform (raises ``Unanalysable``)."""
-        from vectimus.analyser import analyse
+        return self.analysis(call, env).actions
+
+    def analysis(self, call: ToolCall, env: dict[str, str]):
+        """The analysis of ``call``: its actions (MCP permission set) and the files it writes."""
+        from vectimus.analyser import analysis
 
         places = Places.for_call(call.cwd, call.project_dir, env)
         tables = None
@@ -89,21 +94,34 @@ class Engine:
             from vectimus.analyser.mcp_table import tables_of
 
             tables = tables_of(self.policy_set.packs)
-        return with_mcp_permission(analyse(call, places, env, tables), self.config)
+        an = analysis(call, places, env, tables)
+        an.actions = with_mcp_permission(an.actions, self.config)
+        return an
 
     def decide(self, call: ToolCall, env: dict[str, str], *, can_ask: bool = True,
-               trace: Trace | None = None) -> Decision:
-        """Evaluate ``call``; never raises."""
+               trace: Trace | None = None, remember: bool = True) -> Decision:
+        """Evaluate ``call``; never raises. Unless it is denied, the files it writes go to the
+        session ledger (``remember``), and if that fails the call is denied."""
         trace = trace if trace is not None else Trace()
+        an = None
         try:
             started = time.perf_counter()
-            actions = self.analyse(call, env)
+            an = self.analysis(call, env)
             trace.timings_ms["analyse"] = (time.perf_counter() - started) * 1000
-            decision = self.evaluate(actions, call, trace)
+            decision = self.evaluate(an.actions, call, trace)
         except Exception as exc:  # Unanalysable, Cedar failures, anything: fail closed
             decision = Decision("deny", reason=wording.error_reason("deny", _one_line(exc)),
                                 errors=(_one_line(exc),))
-        return self.finish(decision, can_ask=can_ask)
+        decision = self.finish(decision, can_ask=can_ask)
+        if remember and an is not None and decision.decision != "deny" and (an.pending or an.unseen_writes):
+            from vectimus import ledger
+
+            try:
+                ledger.remember(env, call.agent, call.session_id, call.project_dir, an.pending,
+                                an.unseen_writes, decision.decision)
+            except ledger.LedgerError as exc:
+                decision = Decision("deny", reason=f"Vectimus denied this call: {exc}", errors=(str(exc),))
+        return decision
 
     def evaluate(self, actions: list[Action], call: ToolCall, trace: Trace) -> Decision:
         """One Cedar request per action, combined (no mode/ask handling)."""

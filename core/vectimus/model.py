@@ -90,6 +90,7 @@ class PathFacts(NamedTuple):
     is_ci_config: bool = False
     is_agent_instructions: bool = False
     is_persistence: bool = False
+    is_vectimus: bool = False  # Vectimus itself: its installation, home, runtime files, the project's .vectimus/
     is_glob: bool = False
     is_dir: bool = False
     exists: bool = False
@@ -144,6 +145,14 @@ class DbFacts(NamedTuple):
     server_side: bool = False  # runs a program or reads/writes files on the database's host
 
 
+class CodeFacts(NamedTuple):
+    """Where the code an action comes from, when it is not the call's own text."""
+
+    file: str = ""          # the file whose code performs the action (a script run, a file written)
+    by_agent: bool = False  # the agent wrote or changed that file in this session (or is writing it)
+    unread: str = ""        # why Vectimus could not analyse the file's code ("" when it did)
+
+
 class Action(NamedTuple):
     """One concrete thing a tool call would do; one Cedar request each."""
 
@@ -165,6 +174,9 @@ class Action(NamedTuple):
     raw: str = ""
     input: str = ""  # exec: what the command reads on stdin, when the analyser knows the text
     dynamic: bool = False
+    env: tuple[str, ...] = ()  # exec: environment knobs the command sets (facts.env)
+    code: CodeFacts = CodeFacts()
+    deferred: bool = False  # what code being written would do when it runs later
 
     def describe(self) -> str:
         """A short human-readable summary, e.g. ``exec rm -r -f /``."""

@@ -4,7 +4,7 @@
   class creation, a tenth of a hook process). Vectimus evaluates and validates through the Rust
   extension and never touches the PST, so a stand-in module takes its place in ``sys.modules`` and
   executes the real one the first time any of its names is used.
-- The grammar packages (``tree_sitter_bash``, ``_javascript``, ``_typescript``) import
+- The grammar packages (``tree_sitter_bash``, ``_javascript``, ``_typescript``, ``_make``) import
   ``importlib.resources`` (and with it ``tempfile``, about 5 ms) to read highlighting queries; the
   grammar itself comes straight from its binding.
 """

@@ -11,28 +11,9 @@ import posixpath
 import re
 from typing import NamedTuple
 
+from vectimus import protected
 from vectimus.model import PathFacts
 
-# Project-relative files and directories (a trailing "/" means everything below) that configure
-# an agent or Vectimus itself: hooks, settings, MCP servers, rules.
-GOVERNANCE_PROJECT = (
-    ".claude/settings.json", ".claude/settings.local.json", ".claude/agents/", ".claude/commands/",
-    ".claude/skills/", ".claude/hooks/", ".mcp.json",
-    ".cursor/hooks.json", ".cursor/mcp.json", ".cursor/rules/", ".cursorrules",
-    ".github/hooks/", ".github/copilot/", ".github/agents/", ".github/mcp.json",
-    ".vscode/settings.json", ".vscode/mcp.json",
-    ".gemini/", ".codex/config.toml", ".codex/hooks.json", ".factory/", ".opencode/",
-    "opencode.json", "opencode.jsonc", ".vectimus/", ".github/copilot-instructions.md",
-)
-GOVERNANCE_HOME = (
-    ".claude/settings.json", ".claude/settings.local.json", ".claude.json", ".claude/agents/",
-    ".claude/commands/", ".claude/skills/", ".claude/hooks/",
-    ".cursor/hooks.json", ".cursor/mcp.json", ".copilot/", ".gemini/settings.json",
-    ".gemini/trusted_hooks.json", ".gemini/extensions/", ".codex/config.toml", ".codex/hooks.json",
-    ".factory/", ".config/opencode/", ".vectimus/", ".config/vectimus/",
-)
-GOVERNANCE_ABSOLUTE = ("/etc/claude-code/", "/etc/cursor/", "/etc/github-copilot/", "/etc/gemini-cli/",
-                       "/etc/codex/", "/etc/vectimus/", "/library/application support/claudecode/")
 # Instructions an agent reads at start-up: rewriting them steers every later session.
 INSTRUCTION_NAMES = ("claude.md", "agents.md", "gemini.md", "copilot-instructions.md", "claude.local.md")
 INSTRUCTION_DIRS = (".github/instructions/",)
@@ -98,18 +79,25 @@ class Places(NamedTuple):
     project: str
     home: str
     tmp_dirs: tuple[str, ...]
+    vectimus: tuple[str, ...] = ()  # directories that are Vectimus itself (protected.vectimus_dirs)
 
     @classmethod
     def for_call(cls, cwd: str, project: str, env: dict[str, str] | None = None) -> "Places":
-        """Places for one tool call: its cwd, the project root, the user's home and temp dirs."""
+        """Places for one tool call: its cwd, the project root, the user's home, temp dirs, Vectimus."""
         env = os.environ if env is None else env
-        home = env.get("HOME") or os.path.expanduser("~")
+        home = _real(env.get("HOME") or os.path.expanduser("~"))
         # The fixed temp dirs, and those the agent's environment names (where ``tempfile`` looks)
         tmps = {"/tmp", "/var/tmp", "/usr/tmp", "/dev/shm", "/private/tmp", "/private/var/tmp"}
         tmps.update(env[name] for name in ("TMPDIR", "TEMP", "TMP") if env.get(name))
         project = _real(project or cwd or "/")
-        return cls(cwd=_real(cwd or project), project=project, home=_real(home),
-                   tmp_dirs=tuple(sorted({_real(t) for t in tmps} | tmps)))
+        # A directory holding the whole project or home (an odd prefix) would protect everything;
+        # a system prefix (/usr) is the system-directory rules' business.
+        prefixes = tuple(p for p in protected.prefixes() if _within(p, home) or
+                         not any(_within(p.lower(), d) for d in SYSTEM_DIRS))
+        own = tuple(d for d in (*protected.installation(), *prefixes, *protected.user_dirs(env))
+                    if not _within(project, d) and not _within(home, d))
+        return cls(cwd=_real(cwd or project), project=project, home=home,
+                   tmp_dirs=tuple(sorted({_real(t) for t in tmps} | tmps)), vectimus=own)
 
 
 def _real(path: str) -> str:
@@ -246,10 +234,12 @@ def classify(raw: str, places: Places) -> PathFacts:
     rel_home = _rel(path, places.home)
     in_project = _within(path, places.project)
     governance = (
-        (rel_project is not None and _matches(rel_project, GOVERNANCE_PROJECT))
-        or (rel_home is not None and _matches(rel_home, GOVERNANCE_HOME))
-        or any(lower.startswith(g) for g in GOVERNANCE_ABSOLUTE)
+        (rel_project is not None and _matches(rel_project, protected.GOVERNANCE_PROJECT))
+        or (rel_home is not None and _matches(rel_home, protected.GOVERNANCE_HOME))
+        or any(lower.startswith(g) for g in protected.GOVERNANCE_ABSOLUTE)
     )
+    vectimus = ((rel_project is not None and _matches(rel_project, protected.VECTIMUS_PROJECT))
+                or any(_within(path, d) for d in places.vectimus))
     instructions = name.lower() in INSTRUCTION_NAMES or (
         rel_project is not None and _matches(rel_project, INSTRUCTION_DIRS))
     persistence = (
@@ -283,6 +273,7 @@ def classify(raw: str, places: Places) -> PathFacts:
         is_ci_config=ci_config,
         is_agent_instructions=instructions,
         is_persistence=persistence,
+        is_vectimus=vectimus,
         is_glob=is_glob,
         is_dir=os.path.isdir(path),
         exists=exists,

@@ -8,6 +8,9 @@
 - ``programs/``: what each program does (files, network, packages, git, containers, shells,
   interpreters); ``languages/``: code in other languages; ``facts/``: facts about destinations;
 - ``tools``: tool calls that are not shell commands (file tools, web, MCP, subagents);
+- ``runs``: files a command executes (scripts, ``./x``, make recipes, package scripts, git hooks,
+  conftest files), read and analysed as part of the call; ``writes``: code being written that
+  runs later, analysed now with its actions deferred;
 - ``pipeline``: the concrete ``Analysis`` that wires the stages together for recursion.
 
 Input beyond the limits in ``context`` raises ``Unanalysable``, whose message the engine shows
@@ -18,12 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from vectimus.analyser.context import Scope, Unanalysable
+from vectimus.analyser.context import Analysis, Scope, Unanalysable
 from vectimus.analyser.pipeline import Pipeline
 from vectimus.model import Action, ToolCall
 from vectimus.paths import Places
 
-__all__ = ["Unanalysable", "analyse"]
+__all__ = ["Analysis", "Unanalysable", "analyse", "analysis"]
 
 
 def analyse(call: ToolCall, places: Places, env: Mapping[str, str], mcp_tables=None) -> list[Action]:
@@ -31,6 +34,11 @@ def analyse(call: ToolCall, places: Places, env: Mapping[str, str], mcp_tables=N
 
     ``mcp_tables``: the ``mcp-tools.toml`` files of the active packs (``mcp_table.tables_of``).
     """
+    return analysis(call, places, env, mcp_tables).actions
+
+
+def analysis(call: ToolCall, places: Places, env: Mapping[str, str], mcp_tables=None) -> Analysis:
+    """The whole analysis of ``call``: its actions, and the files it writes (``pending``)."""
     from vectimus.analyser import tools
     an = Pipeline(call, places, env)
     an.mcp_tables = mcp_tables
@@ -55,10 +63,8 @@ def analyse(call: ToolCall, places: Places, env: Mapping[str, str], mcp_tables=N
             tools.mcp(an)
         elif kind == "spawn":
             tools.spawn(an)
-        elif kind == "internal":
-            return []
-        else:
+        elif kind != "internal":
             tools.unknown(an)
     except RecursionError:
         raise Unanalysable("the call is nested too deeply to analyse") from None
-    return an.actions
+    return an

@@ -31,8 +31,12 @@ MAX_PARSE_SECONDS = 0.5         # CPU time building syntax trees, over the whole
 # as a shell variable the analyser cannot resolve: inside shell text it expands to a dynamic word.
 UNKNOWN = "${__unknown__}"
 
+# Programs whose writes change a file's metadata, not what it holds.
+METADATA_WRITERS = frozenset(("chmod", "chown", "chgrp", "chattr", "setfacl", "touch"))
+
 # Environment variables whose value in the hook's environment is trusted to be the shell's.
-TRUSTED_ENV = ("HOME", "TMPDIR", "TMP", "TEMP", "USER", "LOGNAME", "SHELL", "OLDPWD")
+TRUSTED_ENV = ("HOME", "TMPDIR", "TMP", "TEMP", "USER", "LOGNAME", "SHELL", "OLDPWD", "XDG_RUNTIME_DIR",
+               "VECTIMUS_HOME")
 
 
 class Unanalysable(Exception):
@@ -99,6 +103,7 @@ class Cmd(NamedTuple):
     depth: int = 0
     program_path: str = ""
     stdout: str = ""        # "" (to the agent) | "pipe" (the next stage reads it) | "file" (redirected)
+    env: tuple[tuple[str, Word], ...] = ()  # NAME=value assignments that apply to this command only
 
     def with_words(self, words, via: str | None = None, **changes) -> "Cmd":
         """The command a wrapper runs: ``words``, with ``via`` appended to the wrappers peeled."""
@@ -106,6 +111,15 @@ class Cmd(NamedTuple):
             changes["via"] = (*self.via, via)
         changes.setdefault("program_path", "")
         return self._replace(words=tuple(words), **changes)
+
+    def moved(self, dirs) -> "Cmd":
+        """This command run from the directory ``dirs`` lead to in turn (``make -C a -C b``)."""
+        if not dirs:
+            return self
+        scope = self.scope.child()
+        for word in dirs:
+            scope.chdir(word)
+        return self._replace(scope=scope)
 
 
 class Analysis:
@@ -123,6 +137,12 @@ class Analysis:
         self.mcp_tables = None  # the MCP tool tables of the active packs (None: the bundled one)
         self.remotes: dict[str, str] = {}  # git remotes this call adds or rewrites: name -> URL
         self.created: set[tuple[str, str]] = set()  # (tool, name) of clusters this call creates
+        # Files this call writes, by resolved path: the text written when known, else None (a later
+        # command of the same call that runs one is judged by that text); and whether it also
+        # writes somewhere Vectimus cannot resolve. Both go to the session ledger.
+        self.pending: dict[str, str | None] = {}
+        self.unseen_writes = False
+        self.memo: dict = {}  # what stages that read files keep for the rest of the call (runs)
 
     def add(self, action: Action) -> None:
         """Record one action; beyond MAX_ACTIONS the call is unanalysable."""
@@ -155,9 +175,14 @@ class Analysis:
         if not word.text and not word.dynamic:
             return PathFacts()
         target = self.target(word, cmd.scope)
+        dynamic = word.dynamic or (cmd.scope.cwd_dynamic and not target.path.startswith("/"))
         self.add(Action(kind=kind, resource=target.path or word.text, program=program,
-                        flags=flags, target=target, via=cmd.via, raw=cmd.raw,
-                        dynamic=word.dynamic or (cmd.scope.cwd_dynamic and not target.path.startswith("/"))))
+                        flags=flags, target=target, via=cmd.via, raw=cmd.raw, dynamic=dynamic))
+        if kind == "file_write" and program not in METADATA_WRITERS:
+            if dynamic:
+                self.unseen_writes = True
+            else:
+                self.pending[target.path] = None
         return target
 
     def network(self, net: NetFacts, cmd: Cmd, program: str = "", dynamic: bool = False,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from vectimus.analyser import argv, programs
+from vectimus.analyser import argv, programs, runs
 from vectimus.analyser.context import Analysis, Cmd, Word, basename
+from vectimus.analyser.facts import env
 from vectimus.analyser.peel import WRAPPERS
 from vectimus.analyser.programs.channels import exec_secrets
 from vectimus.analyser.programs.clouds import exec_risk
@@ -33,7 +34,7 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
     an.tick()
     for _ in range(MAX_PEEL):
         while len(cmd.words) > 1 and _ASSIGNMENT.match(cmd.words[0].text) and not cmd.words[0].dynamic:
-            cmd = cmd.with_words(cmd.words[1:])  # `sudo VAR=1 rm …`: an assignment, not the program
+            cmd = _assigned(cmd, cmd.words[0], cmd.words[1:])  # `sudo VAR=1 rm …`: not the program
         if not cmd.words:
             return
         head = cmd.words[0]
@@ -52,16 +53,26 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
         cmd = inner
     program_word = cmd.words[0]
     name = basename(program_word.text).lower()
-    if "/" in program_word.text and not program_word.dynamic:
-        cmd = cmd.with_words(cmd.words, program_path=program_word.text)
     if program_word.dynamic:
         _exec(an, cmd, name, dynamic=True)
         return
+    found = program_word.text if "/" in program_word.text else runs.find_program(an, cmd, program_word.text)
+    if found:
+        cmd = cmd.with_words(cmd.words, program_path=found)
     at = len(an.actions)
     dynamic = False
     if not _lookup_only(cmd, name):
         dynamic = bool(_run(an, cmd, name))
+        if found:
+            runs.program(an, cmd)
+        runs.loaded(an, cmd, name)
     _exec(an, cmd, name, dynamic, at)
+
+
+def _assigned(cmd: Cmd, assignment: Word, rest) -> Cmd:
+    """``cmd`` without its leading ``NAME=value`` word, which joins the command's environment."""
+    name, _, value = assignment.text.partition("=")
+    return cmd.with_words(rest, env=(*cmd.env, (name, Word(value, assignment.dynamic, secret=assignment.secret))))
 
 
 def _lookup_only(cmd: Cmd, name: str) -> bool:
@@ -113,7 +124,7 @@ def _exec(an: Analysis, cmd: Cmd, name: str, dynamic: bool, at: int | None = Non
         program_path=cmd.program_path, subcommand=subcommand,
         args=tuple(w.text for w in p.operands), flags=flags, via=cmd.via, raw=cmd.raw,
         input=cmd.stdin.text or "", dynamic=dynamic, secrets=exec_secrets(name, cmd) if not skip_args else (),
-        risk=exec_risk(an, name, cmd) if not skip_args else "",
+        risk=exec_risk(an, name, cmd) if not skip_args else "", env=env.knobs(cmd),
         **({"target": target} if target is not None else {}))
     an.add(action)
     if at is not None and at < len(an.actions) - 1:

@@ -73,11 +73,14 @@ def env(cmd: Cmd, an: Analysis, name: str) -> Peeled:
             i += 1
             continue
         break
+    env = list(cmd.env)
     while i < len(words) and "=" in words[i].text and not words[i].text.startswith("="):
+        key, _, val = words[i].text.partition("=")
+        env.append((key, Word(val, words[i].dynamic, secret=words[i].secret)))
         i += 1
     if i >= len(words):
         return False
-    return cmd.with_words(words[i:], via=name, scope=scope)
+    return cmd.with_words(words[i:], via=name, scope=scope, env=tuple(env))
 
 
 def command(cmd: Cmd, an: Analysis, name: str) -> Peeled:

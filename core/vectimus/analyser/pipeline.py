@@ -19,8 +19,8 @@ class Pipeline(Analysis):
               scope: Scope | None = None, stdin: Input = Input()) -> None:
         from vectimus.analyser import walk
 
-        if scope is None:
-            scope = Scope(cmd.scope.places, {}, cmd.scope.cwd_dynamic, positional)
+        if scope is None:  # a new shell: the command's environment assignments are its variables
+            scope = Scope(cmd.scope.places, dict(cmd.env), cmd.scope.cwd_dynamic, positional)
         walk.analyse_text(text.text, self, scope, (*cmd.via, via), cmd.depth + 1, stdin)
 
     def dispatch(self, cmd: Cmd) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vectimus.analyser.facts.net import is_url, net_facts, remote
+from vectimus.analyser import writes
 from vectimus.analyser.context import Analysis, Cmd, Scope, Unanalysable, Word
+from vectimus.analyser.facts.net import is_url, net_facts, remote
 from vectimus.model import Action, McpFacts, NetFacts
 
 MAX_ARGUMENT_DEPTH = 8
@@ -42,6 +43,8 @@ def file_tool(an: Analysis, call_kind: str) -> None:
         target = an.file(call_kind, Word(path), cmd, program=call.tool)
         if call_kind == "file_read":
             _search(an, cmd, path, target)
+    if call_kind == "file_write":
+        writes.tool_write(an)
 
 
 def _search(an: Analysis, cmd: Cmd, path: str, target) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import re
 
-from vectimus.analyser import redirects
+from vectimus.analyser import redirects, runs, writes
 from vectimus.analyser.context import (
     MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, Analysis, Cmd, Input, Scope, Unanalysable, Unparsable, Word,
     basename,
@@ -181,7 +181,10 @@ class Walker(Expander):
             # applies it to the last command, after the earlier ones (and their cd) have run.
             self.statement(body, scope, stdin)
             cmd = Cmd(words=(), raw=self.text(node), scope=scope, via=self.via, stdin=stdin, depth=self.depth)
+            start = len(self.an.actions)
             self.apply_redirects(redirs, cmd)
+            if self.last_value is not None:  # what the last command printed goes into the file
+                self.wrote(cmd, start)
             return
         cmd = Cmd(words=(), raw=self.text(node), scope=scope, via=self.via, stdin=stdin, depth=self.depth)
         stdin = self.apply_redirects(redirs, cmd) or stdin
@@ -279,6 +282,7 @@ class Walker(Expander):
                 words.extend(self.words(inner, scope))
             elif field == "argument":
                 words.extend(self.words(child, scope))
+        env: tuple[tuple[str, Word], ...] = ()
         if not words:
             for a in assignments:
                 self.assign(a, scope)
@@ -286,16 +290,19 @@ class Walker(Expander):
             env_scope = scope.child()
             for a in assignments:
                 self.assign(a, env_scope)
+            env = tuple((k, v) for k, v in env_scope.vars.items() if scope.vars.get(k) is not v)
         redirected = any(r.type == "file_redirect" and not self.text(r).lstrip("0123456789").startswith(("<", ">&"))
                          and not self.text(r).startswith("2") for r in redirs)
         cmd = Cmd(words=tuple(words), raw=raw.strip(), scope=scope, via=self.via, stdin=stdin,
-                  depth=self.depth, stdout="pipe" if self.piped else "file" if redirected else "")
+                  depth=self.depth, stdout="pipe" if self.piped else "file" if redirected else "", env=env)
         start = len(self.an.actions)
         new_stdin = self.apply_redirects(redirs, cmd)
         if new_stdin is not None:
             cmd = cmd.with_words(words, stdin=new_stdin)
         self.ran += 1
         self.last_value = self.printed(words, scope, cmd.stdin)
+        if self.last_value is not None and len(self.an.actions) > start:
+            self.wrote(cmd, start)
         if words:
             middle = len(self.an.actions)
             before = self.an.secret_reads
@@ -303,6 +310,16 @@ class Walker(Expander):
             if middle > start and len(self.an.actions) > middle and self.an.actions[middle].kind == "exec":
                 self.an.actions.insert(start, self.an.actions.pop(middle))  # exec before its redirects
             self.continuation(scope, self.an.secret_reads > before or cmd.stdin.secret)
+
+    def wrote(self, cmd: Cmd, start: int) -> None:
+        """The text a command prints into the files its redirects write (``cat > x.sh <<EOF``)."""
+        for action in self.an.actions[start:]:
+            if action.kind == "file_write" and not action.dynamic and not action.deferred:
+                text = self.last_value
+                if "a" in action.flags:  # >> appends to what is there
+                    current, _ = runs.read(self.an, action.target.path)
+                    text = (current or "") + text
+                writes.written(self.an, cmd, action.target.path, text)
 
     def continuation(self, scope: Scope, secret: bool) -> None:
         """Run what followed a heredoc on its line: a pipe gets this command's output."""

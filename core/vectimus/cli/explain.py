@@ -76,7 +76,7 @@ def explain(
         fail(f"{call.event} is a session event: nothing to decide")
     evaluation = Evaluation(call.project_dir, env)
     trace = Trace()
-    decision = evaluation.engine.decide(call, env, can_ask=adapter.supports_ask, trace=trace)
+    decision = evaluation.engine.decide(call, env, can_ask=adapter.supports_ask, trace=trace, remember=False)
     actions = [{"kind": r["action"], "resource": r["resource"], "decision": r["decision"],
                 "policies": r["policies"], "errors": r["errors"]} for r in trace.requests]
     if json_out:

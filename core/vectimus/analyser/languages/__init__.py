@@ -32,3 +32,8 @@ def analyse_code(an: Analysis, cmd: Cmd, lang: str, code: Word, via: str) -> Non
         raise Unanalysable(f"no analyser for {lang} code")
     module = importlib.import_module(f"vectimus.analyser.languages.{name}")
     module.analyse(an, inner, lang, code)
+
+
+def supported(lang: str) -> bool:
+    """Whether ``analyse_code`` has an analyser for ``lang`` (a file in another language is unread)."""
+    return lang in ANALYSERS

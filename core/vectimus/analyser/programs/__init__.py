@@ -24,11 +24,53 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+# Programs that run what a project file defines (imported when one runs).
+def _make(an: Analysis, cmd: Cmd, name: str) -> bool | None:
+    from vectimus.analyser.programs import make
+
+    return make.run(an, cmd, name)
+
+
+def _pytest(an: Analysis, cmd: Cmd, name: str) -> None:
+    from vectimus.analyser.programs import pytest
+
+    pytest.run(an, cmd, name)
+
+
+def _just(an: Analysis, cmd: Cmd, name: str) -> None:
+    from vectimus.analyser.programs import tasks
+
+    tasks.just(an, cmd, name)
+
+
+def _task(an: Analysis, cmd: Cmd, name: str) -> None:
+    from vectimus.analyser.programs import tasks
+
+    tasks.task(an, cmd, name)
+
+
+def _pre_commit(an: Analysis, cmd: Cmd, name: str) -> None:
+    from vectimus.analyser.programs import githooks
+
+    githooks.pre_commit_command(an, cmd, name)
+
+
+HANDLERS.update(make=_make, gmake=_make, pytest=_pytest, **{"py.test": _pytest}, just=_just, task=_task,
+                **{"go-task": _task, "pre-commit": _pre_commit, "prek": _pre_commit})
+SCRIPT_RUNNERS = ("npm", "yarn", "yarnpkg", "pnpm", "bun")
+
+
 def handler(name: str, cmd: Cmd) -> Handler | None:
     """The handler for program ``name`` as ``cmd`` runs it, or None for a program with no effects known."""
     found = HANDLERS.get(name)
     if found is not None:
         return found
+    if name in SCRIPT_RUNNERS:
+        return _scripts
+    return _base(name, cmd)
+
+
+def _base(name: str, cmd: Cmd) -> Handler | None:
     if name == "bun" and cmd.words[1:2] and cmd.words[1].text in packages.OPS:
         return packages.run
     if interpreters.language(name):
@@ -36,3 +78,13 @@ def handler(name: str, cmd: Cmd) -> Handler | None:
     if packages.handles(name):
         return packages.run
     return None
+
+
+def _scripts(an: Analysis, cmd: Cmd, name: str) -> bool | None:
+    """npm / yarn / pnpm / bun: what the package manager does, and the project scripts it runs."""
+    from vectimus.analyser.programs import tasks
+
+    base = _base(name, cmd)
+    dynamic = base(an, cmd, name) if base is not None else None
+    tasks.npm(an, cmd, "yarn" if name == "yarnpkg" else name)
+    return dynamic

@@ -8,7 +8,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from vectimus.analyser import argv
+from vectimus.analyser import argv, runs, writes
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts.net import looks_remote
 from vectimus.analyser.programs.network import copy_remote
@@ -166,14 +166,22 @@ def copy(an: Analysis, cmd: Cmd, program: str) -> None:
             an.file("file_read", word, cmd, program=program)
         return
     no_target_dir = p.has("T", "no-target-directory")
+    texts = []
     for src in sources:
         if program == "mv":  # the source path is gone afterwards
-            an.file("file_delete", src, cmd, program=program)
+            facts = an.file("file_delete", src, cmd, program=program)
         else:
-            an.file("file_read", src, cmd, program=program)
+            facts = an.file("file_read", src, cmd, program=program)
+            if program == "ln" and (facts.is_vectimus or facts.is_governance):
+                an.file("file_write", src, cmd, program=program)  # a link to it writes it
+        texts.append(runs.read(an, facts.path)[0] if facts.path.startswith("/") and not facts.is_dir
+                     and not src.dynamic else None)
     written = [dest] if no_target_dir else _into(dest, sources, cmd, an, target_dir is not None)
-    for word in written:
-        an.file("file_write", word, cmd, canonical(program, p.flags), program=program)
+    for i, word in enumerate(written):
+        facts = an.file("file_write", word, cmd, canonical(program, p.flags), program=program)
+        text = texts[i] if len(written) == len(texts) else None
+        if text is not None and not word.dynamic and facts.path.startswith("/"):
+            writes.written(an, cmd, facts.path, text)  # the copy holds what the source holds
 
 
 def rsync(an: Analysis, cmd: Cmd, program: str) -> None:
@@ -223,7 +231,10 @@ def write(an: Analysis, cmd: Cmd, program: str) -> None:
         an.file("file_read", word, cmd, program=program)
     flags = canonical(program, p.flags)
     for word in ops:
-        an.file("file_write", word, cmd, flags, program=program)
+        facts = an.file("file_write", word, cmd, flags, program=program)
+        if program == "tee" and cmd.stdin.text is not None and facts.path.startswith("/") and not word.dynamic:
+            current = (runs.read(an, facts.path)[0] or "") if p.has("a", "append") else ""
+            writes.written(an, cmd, facts.path, current + cmd.stdin.text)
 
 
 def dd(an: Analysis, cmd: Cmd, program: str) -> None:

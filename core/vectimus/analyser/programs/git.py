@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from vectimus.analyser import argv
+from vectimus.analyser import argv, runs, writes
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import net
 from vectimus.analyser.programs import files
@@ -16,20 +16,18 @@ from vectimus.analyser.subcommands import SUBCOMMAND_TOOLS
 GIT_NETWORK = {"clone", "fetch", "pull", "push", "ls-remote", "archive"}
 
 
-def run(an: Analysis, cmd: Cmd, name: str) -> None:
+def run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
     """git: ``-C`` moves it; clone/fetch/pull/push with URLs reach the network; rm/clean/apply touch files."""
     takes = SUBCOMMAND_TOOLS["git"]
     head = argv.parse(cmd.words[1:], takes, stop_at_operand=True)
-    scope = cmd.scope
-    for w in head.all("C"):
-        scope = scope.child()
-        scope.chdir(w)
-    if scope is not cmd.scope:
-        cmd = cmd.with_words(cmd.words, scope=scope)
+    cmd = cmd.moved(head.all("C"))
     if not head.operands:
-        return
+        return None
     sub = head.operands[0].text
     rest = head.operands[1:]
+    from vectimus.analyser.programs import githooks
+
+    dynamic = githooks.run(an, cmd, head, sub, rest)
     p = argv.parse(rest, argv.opts("-m --message -b --branch -o --origin --depth -c --config "
                                    "--reference --separate-git-dir -u --upload-pack --receive-pack "
                                    "--exec --template --directory -p -F --file --format --prefix"))
@@ -74,6 +72,11 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
                       Word("/etc/gitconfig") if p.has("system") else Word(".git/config")))
         if len(ops) >= 2 or p.has("unset", "unset-all", "add", "replace-all"):
             an.file("file_write", scope_file, cmd, program="git")
+        if len(ops) >= 2 and not ops[0].dynamic:  # the setting's code runs later: judge it now
+            target = an.target(scope_file, cmd.scope).path
+            writes.later(an, cmd, target, lambda code_cmd: githooks.deferred_setting(
+                an, code_cmd, ops[0].text, ops[1].text, runs.display(an, target)))
+    return dynamic
 
 
 # Settings that make git run another program, or send what it fetches and pushes somewhere else.

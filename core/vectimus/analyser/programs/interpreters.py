@@ -6,24 +6,16 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-from vectimus.analyser import argv
+from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import net
 from vectimus.analyser.programs import packages
 
-# Interpreter program names; those marked versioned may end in a version (python3.12, perl5.36).
-_LANGS = {"python": ("python", True), "pypy": ("python", True), "node": ("node", False),
-          "nodejs": ("node", False), "deno": ("typescript", False), "bun": ("typescript", False),
-          "tsx": ("typescript", False), "ts-node": ("typescript", False), "ts-node-esm": ("typescript", False),
-          "perl": ("perl", True), "ruby": ("ruby", True), "jruby": ("ruby", True), "php": ("php", True),
-          "lua": ("lua", True), "luajit": ("lua", False), "rscript": ("r", False), "r": ("r", False)}
-
 
 def language(program: str) -> str | None:
-    """The language an interpreter program runs, or None."""
-    base = program.rstrip("0123456789.")
-    lang, versioned = _LANGS.get(base, (None, False))
-    return lang if base == program or versioned else None
+    """The language an interpreter program runs, when its command line is read here, or None."""
+    lang = runs.interpreter_language(program)
+    return lang if lang in CODE_OPTS else None
 
 
 # -- the command line -----------------------------------------------------------------------
@@ -67,12 +59,18 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
                 an.file("file_read", word, cmd, program=program)
         return any(c.dynamic for c in codes)
     if module is not None:
-        if module.text == "pip" or module.text.startswith("pip."):
+        if module.text in ("pytest", "py.test"):
+            from vectimus.analyser.programs import pytest
+
+            pytest.run(an, cmd.with_words([Word("pytest"), *p.operands], via=f"{program} -m"), "pytest")
+        elif module.text == "pip" or module.text.startswith("pip."):
             packages.run(an, cmd, "pip", p.operands)
         elif module.text in ("http.server", "SimpleHTTPServer"):
             port = next((w for w in p.operands if w.text.isdigit()), Word("8000"))
             net.remote(an, cmd, program, Word("0.0.0.0"), port=int(port.text), scheme="http",
                            listens=True)
+        else:
+            _module(an, cmd, module, tuple(p.operands))
         return module.dynamic
     script = p.operands[0] if p.operands else None
     if script is None or script.text in STDIN_SCRIPTS:
@@ -84,7 +82,19 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
         return True  # python3 <(curl …): the code is another command's output
     if net.is_url(script.text):
         net.remote(an, cmd, program, script)
-    return False
+        return False
+    return runs.run_file(an, cmd, script, runner=lang, args=tuple(p.operands[1:]))
+
+
+def _module(an: Analysis, cmd: Cmd, module: Word, args: tuple[Word, ...]) -> None:
+    """``python -m pkg.mod``: a module of the project (found from the working directory) runs."""
+    if module.dynamic or not module.text.replace(".", "").replace("_", "").isalnum():
+        return
+    base = module.text.replace(".", "/")
+    for candidate in (f"{base}.py", f"{base}/__main__.py"):
+        if an.target(Word(candidate), cmd.scope).exists:
+            runs.run_file(an, cmd, Word(candidate), runner="python", args=args)
+            return
 
 
 DENO_VALUE = argv.opts("--ext --import-map -c --config --location --seed --cert --lock --v8-flags "

@@ -6,8 +6,9 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-from vectimus.analyser import argv
+from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.facts import env
 from vectimus.analyser.programs import files
 
 SHELLS = {"bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "fish", "rbash", "yash", "tcsh", "csh"}
@@ -18,6 +19,7 @@ SHELL_VALUE = argv.opts("-o -O +O +o --rcfile --init-file")
 def shell(an: Analysis, cmd: Cmd, name: str) -> bool:
     """bash/sh/zsh …: ``-c`` text, a script, or code on stdin (a heredoc, a here-string, a pipe)."""
     p = argv.parse(cmd.words[1:], SHELL_VALUE, stop_at_operand=True)
+    startup(an, cmd, name)
     if p.has("c") and p.operands:
         code = p.operands[0]
         # the -c text inherits the shell's stdin: `curl … | sh -c sh` runs what was downloaded
@@ -25,11 +27,20 @@ def shell(an: Analysis, cmd: Cmd, name: str) -> bool:
         return code.dynamic
     if p.operands and not p.has("s"):
         an.file("file_read", p.operands[0], cmd, program=name)
+        runs.run_file(an, cmd, p.operands[0], runner="shell", args=tuple(p.operands[1:]))
         return p.operands[0].dynamic  # bash <(curl …)
     if cmd.stdin.text is not None:
         an.shell(Word(cmd.stdin.text), cmd, f"{name} <<" if cmd.stdin.kind == "text" else f"{name} <|")
         return False
     return cmd.stdin.kind in ("pipe", "file")
+
+
+def startup(an: Analysis, cmd: Cmd, name: str) -> None:
+    """The file a shell reads first when the command's environment names one (``BASH_ENV``, ``ENV``)."""
+    for knob in ("BASH_ENV", "ENV") if name != "fish" else ():
+        word = env.value(cmd, knob)
+        if word is not None:
+            runs.run_file(an, cmd, word, runner="shell", label=f"{knob}={word.text}")
 
 
 def eval_(an: Analysis, cmd: Cmd, name: str) -> bool:
@@ -43,6 +54,8 @@ def eval_(an: Analysis, cmd: Cmd, name: str) -> bool:
 def source(an: Analysis, cmd: Cmd, name: str) -> bool:
     """source / .: runs a file's code; unknown when the file is (``source <(curl …)``)."""
     files.read(an, cmd, name)
+    if cmd.words[1:2]:
+        runs.run_file(an, cmd, cmd.words[1], runner="shell", args=cmd.words[2:])
     return bool(cmd.words[1:2]) and cmd.words[1].dynamic
 
 

@@ -1,0 +1,426 @@
+"""What else a git command runs: hooks, ``!`` aliases and commands named in git's configuration.
+
+``run`` reads the configuration git would use (``~/.gitconfig``, the repository's ``.git/config``
+and what they include, ``GIT_CONFIG_*`` variables, ``-c name=value``) and analyses, as part of the
+call, whatever the sub-command makes git run: an alias (``!`` aliases as shell code, others
+expanded into the git command they stand for), the hooks it fires from ``core.hooksPath`` or
+``.git/hooks`` (and the pre-commit framework's local hooks behind them), ``core.fsmonitor``,
+``core.sshCommand``, ``credential.helper``, the editor a commit opens, ``diff.external``,
+``gpg.program``, and an external ``git-<name>`` found through ``GIT_EXEC_PATH``.
+Standard library only (PyYAML for ``.pre-commit-config.yaml``, imported when one is read).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+
+from vectimus.analyser import argv, runs
+from vectimus.analyser.context import Analysis, Cmd, Unanalysable, Word
+
+MAX_INCLUDES = 8
+# git's own commands: an alias with one of these names is ignored.
+BUILTINS = frozenset((
+    "add", "am", "annotate", "apply", "archive", "bisect", "blame", "branch", "bundle", "cat-file",
+    "check-attr", "check-ignore", "check-mailmap", "check-ref-format", "checkout", "checkout-index",
+    "cherry", "cherry-pick", "citool", "clean", "clone", "column", "commit", "commit-graph", "commit-tree",
+    "config", "count-objects", "credential", "describe", "diff", "diff-files", "diff-index", "diff-tree",
+    "difftool", "fast-export", "fast-import", "fetch", "fetch-pack", "filter-branch", "fmt-merge-msg",
+    "for-each-ref", "for-each-repo", "format-patch", "fsck", "fsmonitor--daemon", "gc", "grep", "hash-object",
+    "help", "hook", "http-backend", "index-pack", "init", "instaweb", "interpret-trailers", "log", "ls-files",
+    "ls-remote", "ls-tree", "mailinfo", "mailsplit", "maintenance", "merge", "merge-base", "merge-file",
+    "merge-index", "merge-tree", "mergetool", "mktag", "mktree", "multi-pack-index", "mv", "name-rev",
+    "notes", "pack-objects", "pack-refs", "patch-id", "prune", "prune-packed", "pull", "push", "range-diff",
+    "read-tree", "rebase", "receive-pack", "reflog", "remote", "repack", "replace", "request-pull", "rerere",
+    "reset", "restore", "rev-list", "rev-parse", "revert", "rm", "send-email", "send-pack", "shortlog",
+    "show", "show-branch", "show-index", "show-ref", "sparse-checkout", "stage", "stash", "status",
+    "stripspace", "submodule", "switch", "symbolic-ref", "tag", "unpack-file", "unpack-objects",
+    "update-index", "update-ref", "update-server-info", "upload-archive", "upload-pack", "var",
+    "verify-commit", "verify-pack", "verify-tag", "version", "whatchanged", "worktree", "write-tree",
+    "gui", "gitk", "scalar", "replay", "diagnose", "bugreport",
+))
+REF_UPDATES = ("commit", "merge", "pull", "fetch", "checkout", "switch", "reset", "branch", "tag", "rebase",
+               "am", "cherry-pick", "revert", "stash", "update-ref", "push", "clone", "worktree")
+HOOKS = {
+    "commit": ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "post-rewrite", "pre-auto-gc"),
+    "merge": ("pre-merge-commit", "prepare-commit-msg", "commit-msg", "post-merge"),
+    "pull": ("pre-merge-commit", "prepare-commit-msg", "commit-msg", "post-merge", "pre-rebase",
+             "post-rewrite", "post-checkout"),
+    "push": ("pre-push",),
+    "checkout": ("post-checkout",), "switch": ("post-checkout",), "worktree": ("post-checkout",),
+    "clone": ("post-checkout",),
+    "rebase": ("pre-rebase", "post-rewrite", "post-checkout", "prepare-commit-msg", "commit-msg"),
+    "am": ("applypatch-msg", "pre-applypatch", "post-applypatch", "post-rewrite"),
+    "cherry-pick": ("prepare-commit-msg", "commit-msg"), "revert": ("prepare-commit-msg", "commit-msg"),
+    "gc": ("pre-auto-gc",), "maintenance": ("pre-auto-gc",),
+}
+SKIPPED_BY_NO_VERIFY = {"pre-commit", "commit-msg", "pre-merge-commit", "pre-push", "applypatch-msg"}
+NETWORK = ("clone", "fetch", "pull", "push", "ls-remote", "archive", "submodule")
+INDEX_READERS = ("status", "diff", "add", "commit", "stash", "checkout", "switch", "reset", "restore", "rm",
+                 "mv", "merge", "pull", "rebase", "ls-files", "update-index", "clean")
+MESSAGE_FLAGS = ("m", "message", "F", "file", "C", "reuse-message", "no-edit", "fixup")
+
+
+class Config:
+    """Git configuration, last value wins: ``get`` a value, ``section`` the names under a prefix."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    def set(self, key: str, value: str) -> None:
+        section, _, name = key.rpartition(".")
+        head, dot, sub = section.partition(".")
+        self.values[f"{head.lower()}{dot}{sub}.{name.lower()}"] = value
+
+    def get(self, key: str) -> str | None:
+        return self.values.get(key)
+
+
+def parse_config(text: str, config: Config, source: str = "") -> list[str]:
+    """Add git-config ``text`` to ``config``; return the files it includes (``include.path``)."""
+    section = ""
+    includes = []
+    for raw in _logical(text):
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("["):
+            end = line.find("]")
+            header = line[1:end] if end > 0 else line[1:]
+            if '"' in header:
+                name, _, sub = header.partition('"')
+                section = f"{name.strip().lower()}.{_unquote(sub.rsplit(chr(34), 1)[0])}"
+            else:
+                section = header.strip().lower()
+            line = line[end + 1:].strip() if end > 0 else ""
+            if not line or line[0] in "#;":
+                continue
+        name, eq, value = line.partition("=")
+        key = f"{section}.{name.strip()}"
+        value = _value(value) if eq else "true"
+        config.set(key, value)
+        lowered = key.lower()
+        if lowered == "include.path" or (lowered.startswith("includeif.") and lowered.endswith(".path")):
+            includes.append(value)
+    return includes
+
+
+def _logical(text: str):
+    """Lines with backslash-newline continuations joined."""
+    pending = ""
+    for line in text.split("\n"):
+        if line.endswith("\\") and not line.endswith("\\\\"):
+            pending += line[:-1]
+            continue
+        yield pending + line
+        pending = ""
+    if pending:
+        yield pending
+
+
+def _value(text: str) -> str:
+    """A config value: quotes removed, escapes resolved, a comment outside quotes dropped."""
+    out, quoted, i = [], False, 0
+    text = text.strip()
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            out.append({"n": "\n", "t": "\t", "b": "\b"}.get(text[i + 1], text[i + 1]))
+            i += 2
+            continue
+        if ch == '"':
+            quoted = not quoted
+        elif ch in "#;" and not quoted:
+            break
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out).strip()
+
+
+def _unquote(text: str) -> str:
+    return text.replace('\\"', '"').replace("\\\\", "\\")
+
+
+# -- the repository -------------------------------------------------------------------------
+
+def git_dirs(an: Analysis, cmd: Cmd, given: Word | None) -> tuple[str, str, str] | None:
+    """(work tree, git dir, common dir) of the repository ``cmd`` runs in, or None outside one."""
+    from vectimus.analyser.facts import env
+
+    given = given or env.value(cmd, "GIT_DIR")
+    if given is not None:
+        if given.dynamic:
+            return None
+        git_dir = an.target(given, cmd.scope).path
+        return os.path.dirname(git_dir), git_dir, _common(git_dir)
+    if cmd.scope.cwd_dynamic:
+        return None
+    folder = cmd.scope.places.cwd
+    for _ in range(64):
+        dot = os.path.join(folder, ".git")
+        if os.path.isdir(dot):
+            return folder, dot, _common(dot)
+        if os.path.isfile(dot):
+            text, _ = runs.read(an, dot)
+            if text and text.startswith("gitdir:"):
+                git_dir = os.path.normpath(os.path.join(folder, text[7:].strip()))
+                return folder, git_dir, _common(git_dir)
+            return None
+        if folder == "/":
+            return None
+        folder = os.path.dirname(folder)
+    return None
+
+
+def _common(git_dir: str) -> str:
+    try:
+        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as fh:
+            return os.path.normpath(os.path.join(git_dir, fh.read().strip()))
+    except (OSError, ValueError):
+        return git_dir
+
+
+def load_config(an: Analysis, cmd: Cmd, head, common: str | None) -> Config:
+    """The configuration a git command sees: global, repository, GIT_CONFIG_*, then ``-c``."""
+    from vectimus.analyser.facts import env
+
+    config = Config()
+    home = an.places.home
+    files = [env.value(cmd, "GIT_CONFIG_GLOBAL") or Word(os.path.join(home, ".gitconfig")),
+             Word(os.path.join(home, ".config", "git", "config"))]
+    if common is not None:
+        files.append(Word(os.path.join(common, "config")))
+    for word in files:
+        if not word.dynamic:
+            _read_config(an, cmd, an.target(word, cmd.scope).path, config, 0)
+    count = env.value(cmd, "GIT_CONFIG_COUNT")
+    if count is not None and count.text.isdigit():
+        for i in range(min(int(count.text), 64)):
+            key, value = env.value(cmd, f"GIT_CONFIG_KEY_{i}"), env.value(cmd, f"GIT_CONFIG_VALUE_{i}")
+            if key is not None and value is not None:
+                config.set(key.text, value.text)
+    for word in head.all("c"):
+        key, eq, value = word.text.partition("=")
+        config.set(key, value if eq else "true")
+    return config
+
+
+def _read_config(an: Analysis, cmd: Cmd, path: str, config: Config, depth: int) -> None:
+    if depth > MAX_INCLUDES:
+        return
+    text, _ = runs.read(an, path) if os.path.exists(path) or path in an.pending else (None, "")
+    if text is None:
+        return
+    for include in parse_config(text, config, path):
+        target = include if include.startswith(("/", "~")) else os.path.join(os.path.dirname(path), include)
+        _read_config(an, cmd, an.target(Word(target), cmd.scope).path, config, depth + 1)
+
+
+# -- what runs ------------------------------------------------------------------------------
+
+def run(an: Analysis, cmd: Cmd, head, sub: str, rest: list[Word]) -> bool:
+    """What git runs besides itself for ``git <sub> <rest>``; True when it cannot be known."""
+    dirs = git_dirs(an, cmd, head.value("git-dir"))
+    config = load_config(an, cmd, head, dirs[2] if dirs else None)
+    if sub not in BUILTINS:
+        alias = config.get(f"alias.{sub}")
+        if alias is not None:
+            return _alias(an, cmd, sub, alias, rest)
+        _external(an, cmd, sub, head, rest)
+        return False
+    p = argv.parse(rest, argv.opts("-m --message -F --file -C --reuse-message -c --reedit-message -S "
+                                   "--template -b --branch -o --origin"))
+    if dirs is not None or sub == "clone":
+        for hook in _hooks(sub, p):
+            _hook(an, cmd, config, dirs, hook, sub, p)
+    fsmonitor = config.get("core.fsmonitor")
+    if fsmonitor and sub in INDEX_READERS and fsmonitor.lower() not in ("true", "false", "yes", "no", "1", "0"):
+        _command(an, cmd, fsmonitor, "core.fsmonitor", shell=False)
+    if sub in NETWORK:
+        for key in ("core.sshcommand",):
+            if config.get(key):
+                _command(an, cmd, config.get(key), key)
+        helper = config.get("credential.helper")
+        if helper:
+            _credential(an, cmd, helper)
+    if sub in ("commit", "merge", "tag", "rebase") and not any(p.has(f) or p.value(f) for f in MESSAGE_FLAGS):
+        editor = config.get("core.editor") or config.get("sequence.editor")
+        if editor:
+            _command(an, cmd, editor, "core.editor")
+    if sub in ("diff", "log", "show") and config.get("diff.external"):
+        _command(an, cmd, config.get("diff.external"), "diff.external", shell=False)
+    if sub in ("commit", "tag", "merge") and config.get("gpg.program") and (
+            p.has("S", "gpg-sign", "s", "sign") or (config.get("commit.gpgsign") or "").lower() == "true"):
+        _command(an, cmd, config.get("gpg.program"), "gpg.program", shell=False)
+    return False
+
+
+def _hooks(sub: str, p) -> list[str]:
+    hooks = list(HOOKS.get(sub, ()))
+    if sub == "commit" and not p.has("amend"):
+        hooks.remove("post-rewrite")
+    if p.has("no-verify") or (sub == "commit" and p.has("n")):
+        hooks = [h for h in hooks if h not in SKIPPED_BY_NO_VERIFY]
+    if sub in REF_UPDATES:
+        hooks.append("reference-transaction")
+    return hooks
+
+
+def _hook(an: Analysis, cmd: Cmd, config: Config, dirs, hook: str, sub: str, p) -> None:
+    """Analyse one hook git would run, when it is there and executable."""
+    if sub == "clone":
+        template = p.value("template") or (Word(config.get("init.templatedir")) if config.get("init.templatedir")
+                                             else None)
+        if template is None or template.dynamic:
+            return
+        folder = os.path.join(an.target(template, cmd.scope).path, "hooks")
+    else:
+        work_tree, _, common = dirs
+        hooks_path = config.get("core.hookspath")
+        if hooks_path:
+            word = Word(hooks_path if hooks_path.startswith(("/", "~")) else os.path.join(work_tree, hooks_path))
+            folder = an.target(word, cmd.scope).path
+        else:
+            folder = os.path.join(common, "hooks")
+    path = an.target(Word(os.path.join(folder, hook)), cmd.scope).path
+    if path not in an.pending and not os.access(path, os.X_OK):
+        return
+    before = len(an.actions)
+    runs.run_file(an, cmd.with_words([Word(path)]), Word(path), label=f"{hook} hook ({runs.display(an, path)})")
+    if len(an.actions) == before:
+        return
+    text, _ = runs.read(an, path)
+    if text and ("pre-commit" in text or "pre_commit" in text) and "hook-impl" in text:
+        precommit(an, cmd, hook)
+
+
+def _alias(an: Analysis, cmd: Cmd, name: str, value: str, rest: list[Word]) -> bool:
+    """``git <alias>``: a ``!`` alias is shell code run with the arguments; another is more git."""
+    via = f"git alias {name}"
+    if value.startswith("!"):
+        an.shell(Word(value[1:] + (' "$@"' if rest else "")), cmd, via, positional=(Word(name), *rest))
+        return False
+    try:
+        words = [Word(w) for w in shlex.split(value)]
+    except ValueError:
+        raise Unanalysable(f"git alias {name} that cannot be split into words") from None
+    if not words or words[0].text == name:
+        return False
+    an.dispatch(cmd.with_words([Word("git"), *words, *rest], via=via))
+    return False
+
+
+def _external(an: Analysis, cmd: Cmd, sub: str, head, rest: list[Word]) -> None:
+    """``git <name>`` that is no built-in: the program ``git-<name>`` from the exec path or PATH."""
+    from vectimus.analyser.facts import env
+
+    exec_path = head.value("exec-path") or env.value(cmd, "GIT_EXEC_PATH")
+    program = f"git-{sub}"
+    if exec_path is not None and not exec_path.dynamic:
+        path = os.path.join(an.target(exec_path, cmd.scope).path, program)
+        if os.path.exists(path) or path in an.pending:
+            runs.run_file(an, cmd, Word(path), args=tuple(rest))
+            return
+    found = runs.find_program(an, cmd, program)
+    if found:
+        runs.run_file(an, cmd, Word(found), args=tuple(rest))
+
+
+def _command(an: Analysis, cmd: Cmd, value: str, key: str, shell: bool = True) -> None:
+    """A command named in git's configuration: shell text git runs (or a program path)."""
+    if shell:
+        an.shell(Word(value), cmd, f"git {key}")
+    else:
+        words = value.split()
+        if words and "/" in words[0]:
+            runs.run_file(an, cmd, Word(words[0]), label=f"git {key} ({words[0]})")
+        else:
+            an.shell(Word(value), cmd, f"git {key}")
+
+
+def _credential(an: Analysis, cmd: Cmd, helper: str) -> None:
+    if helper.startswith("!"):
+        an.shell(Word(helper[1:]), cmd, "git credential.helper")
+    elif "/" in helper.split()[0] if helper.split() else False:
+        runs.run_file(an, cmd, Word(helper.split()[0]), label="git credential.helper")
+
+
+# -- the pre-commit framework ---------------------------------------------------------------
+
+PRE_COMMIT_STAGES = {"pre-commit": "pre-commit", "commit-msg": "commit-msg", "pre-push": "pre-push",
+                     "post-checkout": "post-checkout", "post-commit": "post-commit",
+                     "post-merge": "post-merge", "prepare-commit-msg": "prepare-commit-msg",
+                     "manual": "manual"}
+
+
+def precommit(an: Analysis, cmd: Cmd, stage: str = "pre-commit") -> None:
+    """The local hooks of ``.pre-commit-config.yaml`` that run at ``stage``."""
+    path = an.target(Word(os.path.join(an.places.project, ".pre-commit-config.yaml")), cmd.scope).path
+    found = runs.source(an, cmd, path)
+    if found is None:
+        return
+    text, label, mine = found
+    try:
+        hooks = local_hooks(text)
+    except Unanalysable as exc:
+        runs.unread(an, cmd, path, label, mine, str(exc))
+        return
+    for hook_id, stages, language, entry in hooks:
+        if stages and stage not in stages and stage != "any":
+            continue
+        _local_hook(an, cmd, path, f"{label}:{hook_id}", mine, language, entry)
+
+
+def _local_hook(an: Analysis, cmd: Cmd, path: str, name: str, mine: bool, language: str, entry: str) -> None:
+    if language in ("system", "unsupported", "script", "unsupported_script"):
+        if language.endswith("script"):
+            script = entry.split()[0] if entry.split() else ""
+            runs.run_file(an, cmd, Word(script), label=name)
+        else:
+            runs.analyse(an, cmd, entry, "shell", name, mine, path=path)
+    elif language not in ("pygrep", "fail"):
+        runs.unread(an, cmd, path, name, mine, f"a {language} hook built from the repository")
+
+
+def local_hooks(text: str) -> list[tuple[str, tuple[str, ...], str, str]]:
+    """(id, stages, language, entry) of every hook of a ``repo: local`` block."""
+    data = runs.yaml_data(text, "a pre-commit config")
+    out = []
+    repos = data.get("repos") if isinstance(data, dict) else None
+    for repo in repos if isinstance(repos, list) else []:
+        if not isinstance(repo, dict) or repo.get("repo") not in ("local", "meta"):
+            continue
+        for hook in repo.get("hooks") or []:
+            if isinstance(hook, dict) and isinstance(hook.get("entry"), str):
+                stages = tuple(str(s).replace("commit", "pre-commit") if s == "commit" else str(s)
+                               for s in hook.get("stages") or ())
+                out.append((str(hook.get("id", "hook")), stages, str(hook.get("language", "system")),
+                            hook["entry"]))
+    return out
+
+
+def pre_commit_command(an: Analysis, cmd: Cmd, name: str) -> None:
+    """``pre-commit run [hook] [--all-files]``: the local hooks it runs."""
+    p = argv.parse(cmd.words[1:], argv.opts("--hook-stage -c --config --from-ref --to-ref --files "
+                                            "-s --source -o --origin"))
+    if p.operands and p.operands[0].text in ("run", "try-repo"):
+        stage = p.value("hook-stage")
+        precommit(an, cmd, stage.text if stage is not None else "pre-commit")
+
+
+# -- configuration being written ------------------------------------------------------------
+
+CODE_KEYS = ("core.fsmonitor", "core.sshcommand", "core.editor", "sequence.editor", "core.pager",
+             "core.askpass", "diff.external", "gpg.program", "credential.helper", "uploadpack.packobjectshook")
+
+
+def deferred_setting(an: Analysis, cmd: Cmd, key: str, value: str, name: str) -> None:
+    """A git setting that runs code later (a ``!`` alias, an editor, a helper): that code, analysed."""
+    key = key.lower()
+    if key.startswith("alias.") and value.startswith("!"):
+        an.shell(Word(value[1:]), cmd, f"{name} {key}")
+    elif key in CODE_KEYS or (key.startswith(("filter.", "diff.", "merge.")) and
+                              key.endswith((".clean", ".smudge", ".process", ".textconv", ".driver", ".command"))):
+        if value.lower() not in ("true", "false", "yes", "no", "1", "0", "") and not value.startswith("git-"):
+            an.shell(Word(value.lstrip("!")), cmd, f"{name} {key}")

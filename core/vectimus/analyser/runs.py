@@ -1,0 +1,373 @@
+"""Files a command executes: read them, bounded and safely, and analyse their code as part of the call.
+
+The hook runs on the machine before the command does, so what a script, a ``./x``, a sourced file,
+a git hook or a make recipe will run can be read now. ``run_file`` reads the file (symlinks
+resolved, at most ``MAX_FILE_BYTES``, never a FIFO, a device or ``/proc``), works out its language
+(the runner's, else the shebang's, else the extension's; a text file run directly is a shell
+script) and analyses it through ``Analysis.shell`` / ``Analysis.code``, with ``via`` naming the
+file. Its actions carry ``context.code``: the file, and whether the agent wrote it in this session.
+A file whose code cannot be analysed (a binary, too large, a language without an analyser, past a
+limit) becomes one exec action with ``code.unread`` saying why; ``vectimus-codexec-006`` asks
+before the agent runs such a file of its own, and files that came with the repository run.
+
+A file written earlier in the same call is judged by what was written (``Analysis.pending``); one
+written in an earlier call of the session is the agent's when the session ledger says so.
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import stat
+
+from vectimus import paths
+from vectimus.analyser.context import MAX_COMMAND_BYTES, Analysis, Cmd, Unanalysable, Word, basename
+from vectimus.model import Action, CodeFacts
+
+MAX_FILE_BYTES = MAX_COMMAND_BYTES  # one file read to analyse it
+MAX_FILES = 64                      # files read for one call
+
+# Interpreter program names -> language; versioned ones may end in a version (python3.12, lua5.4).
+INTERPRETERS = {
+    "python": ("python", True), "pypy": ("python", True), "node": ("node", False), "nodejs": ("node", False),
+    "deno": ("typescript", False), "bun": ("typescript", False), "tsx": ("typescript", False),
+    "ts-node": ("typescript", False), "ts-node-esm": ("typescript", False),
+    "perl": ("perl", True), "ruby": ("ruby", True), "jruby": ("ruby", True), "php": ("php", True),
+    "pwsh": ("powershell", False), "powershell": ("powershell", False), "lua": ("lua", True),
+    "luajit": ("lua", False), "rscript": ("r", False), "r": ("r", False), "awk": ("awk", False), "gawk": ("awk", False),
+    "mawk": ("awk", False), "nawk": ("awk", False),
+}
+SHELLS = {"bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "rbash", "yash", "busybox"}
+EXTENSIONS = {
+    "py": "python", "pyw": "python", "js": "node", "mjs": "node", "cjs": "node", "jsx": "node",
+    "ts": "typescript", "mts": "typescript", "cts": "typescript", "tsx": "typescript", "rb": "ruby", "rake": "ruby", "pl": "perl", "pm": "perl",
+    "php": "php", "sh": "shell", "bash": "shell", "zsh": "shell", "ksh": "shell", "dash": "shell",
+    "ps1": "powershell", "psm1": "powershell", "lua": "lua", "r": "r", "awk": "awk",
+}
+BINARY_MAGIC = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xca\xfe\xba\xbe",
+                b"MZ", b"\x00asm")
+NOT_FILES = ("/proc/", "/sys/", "/dev/")
+
+
+def interpreter_language(program: str) -> str | None:
+    """The language interpreter ``program`` runs (``shell`` for shells), or None."""
+    program = program.lower()
+    if program in SHELLS:
+        return "shell"
+    base = program.rstrip("0123456789.")
+    lang, versioned = INTERPRETERS.get(base, (None, False))
+    return lang if base == program or versioned else None
+
+
+def display(an: Analysis, path: str) -> str:
+    """How a file is named in ``via`` and in reasons: relative to the project, else ``~/…``, else absolute."""
+    places = an.places
+    if path.startswith(places.project.rstrip("/") + "/"):
+        return path[len(places.project.rstrip("/")) + 1:]
+    if path.startswith(places.home.rstrip("/") + "/"):
+        return "~/" + path[len(places.home.rstrip("/")) + 1:]
+    return path
+
+
+def by_agent(an: Analysis, path: str) -> bool:
+    """Whether the agent wrote ``path`` in this call or earlier in its session."""
+    if path in an.pending:
+        return True
+    session = an.memo.get("ledger")
+    if session is None:
+        from vectimus import ledger
+
+        call = an.call
+        session = an.memo["ledger"] = ledger.load(an.env, call.agent, call.session_id, call.project_dir)
+    return session.wrote(path)
+
+
+def read(an: Analysis, path: str) -> tuple[str | None, str]:
+    """The text of the file at resolved ``path`` and "", or None and why it cannot be had.
+
+    A missing file gives ``(None, "")``: nothing will run.
+    """
+    if path in an.pending:
+        text = an.pending[path]
+        if text is None:
+            return None, "written by this call with content Vectimus cannot see"
+        return decode(text.encode("utf-8", "surrogateescape"))
+    if path.startswith(NOT_FILES):
+        return None, "not a regular file"
+    count = an.memo.get("files read", 0)
+    if count >= MAX_FILES:
+        return None, f"more than {MAX_FILES} files to read for one call"
+    an.memo["files read"] = count + 1
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except (FileNotFoundError, ValueError):  # ValueError: a NUL byte, which no file name holds
+        if an.unseen_writes:
+            return None, "written by this call at a path Vectimus cannot resolve"
+        return None, ""
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror})"
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, "not a regular file"
+        data = os.read(fd, 8192)
+        if not _binary(data) and info.st_size > MAX_FILE_BYTES:
+            return None, f"larger than {MAX_FILE_BYTES // 1024} KB"
+        while len(data) <= MAX_FILE_BYTES and not _binary(data):
+            more = os.read(fd, MAX_FILE_BYTES + 1 - len(data))
+            if not more:
+                break
+            data += more
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror})"
+    finally:
+        os.close(fd)
+    return decode(data)
+
+
+def _binary(data: bytes) -> bool:
+    return data.startswith(BINARY_MAGIC) or b"\x00" in data[:8192]
+
+
+def source(an: Analysis, cmd: Cmd, path: str) -> tuple[str, str, bool] | None:
+    """A file a program reads its instructions from (a Makefile, a package.json …): its text, how it
+    is named and whether the agent wrote it; None when it is missing or unreadable (recorded)."""
+    text, why = read(an, path)
+    label, mine = display(an, path), by_agent(an, path)
+    if text is None:
+        if why:
+            unread(an, cmd, path, label, mine, why)
+        return None
+    return text, label, mine
+
+
+def yaml_data(text: str, what: str):
+    """YAML ``text`` as data (PyYAML's safe loader, in C when it has it); Unanalysable when it is not YAML."""
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise Unanalysable(f"{what} that is not valid YAML ({str(exc).splitlines()[0][:60]})") from None
+
+
+def decode(data: bytes) -> tuple[str | None, str]:
+    """File bytes as text, or None and why they are not analysable text."""
+    if _binary(data):
+        return None, "a binary"
+    if len(data) > MAX_FILE_BYTES:
+        return None, f"larger than {MAX_FILE_BYTES // 1024} KB"
+    try:
+        return data.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        return None, "not UTF-8 text"
+
+
+def language(path: str, text: str, runner: str = "") -> tuple[str | None, str]:
+    """The language a file runs in and "", or None and the interpreter Vectimus has no analyser for.
+
+    ``runner`` is the language of the program that runs it (``python3 x`` runs Python whatever
+    ``x`` is called); a file run directly is what its shebang says, else what its extension says,
+    else a shell script (the kernel refuses it and the shell runs it).
+    """
+    if runner:
+        return runner, ""
+    if text.startswith("#!"):
+        name = shebang(text)
+        lang = interpreter_language(name)
+        return (lang, "") if lang else (None, name or "an empty #! line")
+    ext = posixpath.splitext(path)[1].lstrip(".").lower()
+    return EXTENSIONS.get(ext, "shell"), ""
+
+
+def shebang(text: str) -> str:
+    """The interpreter a ``#!`` line names (``#!/usr/bin/env -S python3 -u`` -> ``python3``)."""
+    words = text[2:].split("\n", 1)[0].split()
+    if words and basename(words[0]) == "env":
+        words = words[1:]
+        while words and (words[0].startswith("-") or "=" in words[0]):
+            skip = 2 if words[0] in ("-u", "--unset", "-C", "--chdir") else 1
+            words = words[skip:]
+    return basename(words[0]) if words else ""
+
+
+def run_file(an: Analysis, cmd: Cmd, word: Word, *, runner: str = "", args: tuple[Word, ...] = (),
+             label: str = "") -> bool:
+    """Analyse the file ``word`` names, which ``cmd`` runs (in language ``runner``, or as the file says).
+
+    ``args`` are its positional parameters. Returns True when the file itself is unknown
+    (an unresolved path), which the caller reports as dynamic.
+    """
+    if word.dynamic or not word.text:
+        return word.dynamic
+    target = an.target(word, cmd.scope)
+    path = target.path
+    if not path.startswith("/") or target.is_vectimus:
+        return False  # Vectimus's own installation runs as installed (and is protected)
+    text, why = read(an, path)
+    if text is None and not why:
+        return False  # no such file: nothing runs
+    name = label or display(an, path)
+    mine = by_agent(an, path) or why.startswith("written by this call")
+    _secret_operands(an, cmd, args)
+    if text is None:
+        unread(an, cmd, path, name, mine, why)
+        return False
+    lang, unknown = language(path, text, runner)
+    if lang is None:
+        unread(an, cmd, path, name, mine, f"a {unknown} script, which Vectimus cannot analyse")
+        return False
+    running = an.memo.setdefault("running", set())
+    if path in running:
+        return False  # it runs itself: what it does is being recorded already
+    running.add(path)
+    try:
+        analyse(an, cmd, text, lang, name, mine, path=path, positional=(Word(path), *args))
+    finally:
+        running.discard(path)
+    return False
+
+
+def analyse(an: Analysis, cmd: Cmd, text: str, lang: str, name: str, mine: bool, *, path: str = "",
+            positional: tuple[Word, ...] | None = None) -> None:
+    """Analyse ``text`` (code from the file ``name``) in ``lang`` as part of ``cmd``.
+
+    What it does is attributed to the file (``context.code``); when the code is past a limit or
+    has no analyser, the file is unread instead, and the call goes on.
+    """
+    from vectimus.analyser import languages
+
+    start = len(an.actions)
+    try:
+        if lang == "shell":
+            an.shell(Word(text), cmd, name, positional=positional)
+        elif languages.supported(lang):
+            an.code(lang, Word(text), cmd, name)
+        else:
+            unread(an, cmd, path, name, mine, f"{lang} code, which Vectimus cannot analyse")
+            return
+    except Unanalysable as exc:
+        attribute(an, start, display(an, path) if path else name, mine)
+        unread(an, cmd, path, name, mine, str(exc))
+        return
+    attribute(an, start, display(an, path) if path else name, mine)
+
+
+def attribute(an: Analysis, start: int, name: str, mine: bool) -> None:
+    """Mark the actions from ``start`` on as coming from the file ``name`` (unless a file they ran already is)."""
+    facts = CodeFacts(file=name, by_agent=mine)
+    for i in range(start, len(an.actions)):
+        action = an.actions[i]
+        if not action.code.file:
+            an.actions[i] = action._replace(code=facts)
+
+
+def unread(an: Analysis, cmd: Cmd, path: str, name: str, mine: bool, why: str) -> None:
+    """Record that ``cmd`` runs the file ``name`` whose code Vectimus could not analyse, and why."""
+    program = basename(path or name)
+    an.add(Action(kind="exec", resource=program, program=program, program_path=path, via=(*cmd.via, name),
+                  raw=cmd.raw, code=CodeFacts(file=display(an, path) if path else name, by_agent=mine,
+                                               unread=why)))
+
+
+def _secret_operands(an: Analysis, cmd: Cmd, args: tuple[Word, ...]) -> None:
+    """A secret file handed to a script as an argument is read by the call (``./show.sh .env``)."""
+    for word in args:
+        if word.dynamic or word.text.startswith("-") or not word.text:
+            continue
+        facts = an.target(word, cmd.scope)
+        if facts.is_secret and facts.exists:
+            an.file("file_read", word, cmd, program=basename(cmd.words[0].text) if cmd.words else "")
+
+
+# -- programs found through PATH, and code that environment knobs load ----------------------
+
+# Names bash runs itself whatever PATH says.
+BUILTINS = frozenset((
+    "cd", "echo", "printf", "test", "[", "true", "false", "pwd", "export", "set", "unset", "read", "eval",
+    "source", ".", "exec", "command", "type", "hash", "alias", "unalias", "shift", "return", "exit",
+    "break", "continue", "local", "declare", "typeset", "readonly", "let", "trap", "wait", "kill",
+    "jobs", "fg", "bg", "umask", "ulimit", "getopts", "times", "shopt", "enable", "help", "history",
+    "builtin", "caller", "compgen", "complete", "dirs", "popd", "pushd", "disown", "mapfile",
+    "readarray", "time", ":",
+))
+
+
+def find_program(an: Analysis, cmd: Cmd, name: str) -> str:
+    """The file a bare program name runs when a directory that is not a system one comes first in
+    the command's ``PATH`` (``PATH="$PWD/bin:$PATH" git``, an agent's ``~/.local/bin``), or ""."""
+    if name in BUILTINS or "/" in name or "\x00" in name:
+        return ""
+    for folder in search_dirs(an, cmd):
+        candidate = folder.rstrip("/") + "/" + name
+        try:
+            info = os.stat(candidate)
+        except (OSError, ValueError):
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_mode & 0o111:
+            return candidate
+    return ""
+
+
+def search_dirs(an: Analysis, cmd: Cmd) -> list[str]:
+    """The leading directories of the command's ``PATH`` that are neither system nor Vectimus's own."""
+    from vectimus.analyser.facts import env
+
+    word = env.value(cmd, "PATH")
+    if word is None:
+        return _inherited(an, cmd)
+    dirs = env.path_dirs(cmd, word)
+    if "$PATH" in word.text or "${PATH}" in word.text:
+        dirs += _inherited(an, cmd)
+    return dirs
+
+
+def _inherited(an: Analysis, cmd: Cmd) -> list[str]:
+    """``search_dirs`` of the agent's own PATH (computed once per call and directory)."""
+    from vectimus.analyser.facts import env
+
+    key = ("PATH", cmd.scope.places.cwd)
+    if key not in an.memo:
+        an.memo[key] = env.path_dirs(cmd, Word(an.env.get("PATH", "")))
+    return an.memo[key]
+
+
+def program(an: Analysis, cmd: Cmd) -> None:
+    """The program ``cmd`` names by path (``./x``, ``bin/git``), when it is not a system one: its code."""
+    path = cmd.program_path
+    target = an.target(Word(path), cmd.scope)
+    if target.is_system or target.is_dir or not (target.exists or target.path in an.pending or an.unseen_writes):
+        return
+    run_file(an, cmd, Word(path), args=tuple(cmd.words[1:]))
+
+
+def loaded(an: Analysis, cmd: Cmd, name: str) -> None:
+    """Code the command's environment makes it load: preloaded libraries, ``NODE_OPTIONS --require``,
+    a ``sitecustomize`` on ``PYTHONPATH``, ``PYTHONSTARTUP``."""
+    from vectimus.analyser.facts import env
+
+    if not cmd.env and not cmd.scope.vars:
+        return
+    for knob in ("LD_PRELOAD", "LD_AUDIT", "DYLD_INSERT_LIBRARIES"):
+        word = env.value(cmd, knob)
+        for lib in (word.text.replace(":", " ").split() if word is not None else ()):
+            run_file(an, cmd, Word(lib, word.dynamic), runner="native", label=f"{knob}={lib}")
+    lang = interpreter_language(name)
+    options = env.value(cmd, "NODE_OPTIONS")
+    if options is not None and (lang == "node" or name in ("npm", "npx", "yarn", "pnpm")):
+        words = options.text.split()
+        for flag, value in zip(words, words[1:] + [""]):
+            key, eq, inline = flag.partition("=")
+            if key in ("-r", "--require", "--import", "--loader", "--experimental-loader"):
+                module = inline if eq else value
+                if module.startswith(("./", "../", "/")):
+                    run_file(an, cmd, Word(module, options.dynamic), runner="node", label=f"NODE_OPTIONS {module}")
+    if lang == "python":
+        startup = env.value(cmd, "PYTHONSTARTUP")
+        if startup is not None:
+            run_file(an, cmd, startup, runner="python", label=f"PYTHONSTARTUP={startup.text}")
+        pythonpath = env.value(cmd, "PYTHONPATH")
+        for folder in (pythonpath.text.split(":") if pythonpath is not None else ()):
+            for hook in ("sitecustomize.py", "usercustomize.py"):
+                run_file(an, cmd, Word(posixpath.join(folder or ".", hook), pythonpath.dynamic), runner="python")

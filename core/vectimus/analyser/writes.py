@@ -1,0 +1,338 @@
+"""Content written that will run later, judged when it is written.
+
+When a call writes a file whose text it shows (the Write, Edit, MultiEdit and NotebookEdit tools
+and their equivalents in other agents, ``apply_patch``, a heredoc or ``echo``/``printf`` redirect,
+``tee``, a copy of a readable file) and something runs that file — a script by extension or
+shebang, a ``Makefile``, ``package.json`` scripts, a ``justfile`` or ``Taskfile``, a git hook, git
+configuration with aliases or hooks, ``.envrc``, shell start-up files, ``.vscode/tasks.json``,
+``.devcontainer`` commands, ``.pre-commit-config.yaml``, notebook cells — the file is analysed as
+it will be after the write (an edit is applied to the file on disk) and every action of its code
+is recorded with ``deferred`` set, attributed to the file (``context.code``). Policies decide which
+of those matter at the write (stealing a secret does; a script's ``rm -rf build`` does not).
+
+The text written is also kept for the rest of the call (``Analysis.pending``), so a command that
+runs the file later in the same call is judged by it.
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+
+from vectimus.analyser import runs
+from vectimus.analyser.context import Analysis, Cmd, Scope, Unanalysable, Word
+from vectimus.model import CodeFacts
+
+MAKEFILES = ("makefile", "gnumakefile")
+JUSTFILES = ("justfile", ".justfile")
+TASKFILES = ("taskfile.yml", "taskfile.yaml", "taskfile.dist.yml", "taskfile.dist.yaml")
+SHELL_FILES = (".envrc", ".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zshenv",
+               ".zprofile", ".zlogin", ".kshrc", ".bash_logout")
+HOOK_DIRS = ("/.git/hooks/", "/.githooks/", "/.husky/", "/git-hooks/", "/githooks/")
+GIT_CONFIGS = ("/.git/config", "/.gitconfig", "/.config/git/config", "/.git/config.worktree")
+
+
+def written(an: Analysis, cmd: Cmd, path: str, text: str) -> None:
+    """``cmd`` writes ``text`` to the resolved ``path``: remember it for this call, judge code in it."""
+    if not path.startswith("/"):
+        return
+    an.pending[path] = text
+    kind = runnable(path, text)
+    if kind:
+        deferred(an, cmd, path, text, kind)
+
+
+def runnable(path: str, text: str) -> str:
+    """How a file at ``path`` holding ``text`` is run later ("" when nothing runs it)."""
+    lower = path.lower()
+    name = posixpath.basename(lower)
+    if name in MAKEFILES or name.endswith(".mk"):
+        return "make"
+    if name == "package.json":
+        return "package.json"
+    if name in JUSTFILES:
+        return "just"
+    if name in TASKFILES:
+        return "task"
+    if name == ".pre-commit-config.yaml":
+        return "pre-commit"
+    if lower.endswith("/.vscode/tasks.json"):
+        return "vscode"
+    if name in ("devcontainer.json", ".devcontainer.json"):
+        return "devcontainer"
+    if lower.endswith(GIT_CONFIGS):
+        return "gitconfig"
+    if name.endswith(".ipynb"):
+        return "notebook"
+    if text.startswith("#!"):
+        lang, unknown = runs.language(path, text)
+        return lang or f"unknown:{unknown}"
+    ext = posixpath.splitext(name)[1].lstrip(".")
+    if ext in runs.EXTENSIONS:
+        return runs.EXTENSIONS[ext]
+    if name in SHELL_FILES or any(d in lower for d in HOOK_DIRS):
+        return "shell"
+    return ""
+
+
+def deferred(an: Analysis, cmd: Cmd, path: str, text: str, kind: str) -> None:
+    """Analyse what ``text`` written to ``path`` runs later; its actions are marked deferred."""
+    later(an, cmd, path, lambda code_cmd: _analyse(an, code_cmd, path, runs.display(an, path), text, kind))
+    an.pending[path] = text
+
+
+def later(an: Analysis, cmd: Cmd, path: str, analyse) -> None:
+    """Call ``analyse(cmd)`` for code that runs later (from the project root), from the file ``path``.
+
+    Its actions are marked deferred and attributed to the file; what that code would write is not
+    written by this call; past a limit the file is unread instead.
+    """
+    name = runs.display(an, path)
+    start = len(an.actions)
+    pending, unseen = dict(an.pending), an.unseen_writes
+    code_cmd = cmd.with_words([Word(posixpath.basename(path))],
+                              scope=Scope(an.places._replace(cwd=an.places.project)))
+    try:
+        analyse(code_cmd)
+    except Unanalysable as exc:
+        del an.actions[start:]
+        runs.unread(an, code_cmd, path, name, True, str(exc))
+    finally:
+        an.pending, an.unseen_writes = pending, unseen
+    facts = CodeFacts(file=name, by_agent=True)
+    for i in range(start, len(an.actions)):
+        action = an.actions[i]
+        code = action.code._replace(by_agent=True) if action.code.file else facts
+        an.actions[i] = action._replace(deferred=True, code=code)
+
+
+def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str) -> None:
+    from vectimus.analyser.programs import githooks, make, tasks
+
+    if kind.startswith("unknown:"):
+        runs.unread(an, cmd, path, name, True, f"a {kind[8:]} script, which Vectimus cannot analyse")
+    elif kind == "make":
+        mk = make.parse(text, name, an=an)
+        mk.sources[name] = (path, True)
+        make.analyse(an, cmd, mk, [])
+    elif kind == "package.json":
+        tasks.deferred_package_json(an, cmd, text, name)
+    elif kind == "just":
+        tasks.deferred_justfile(an, cmd, text, name)
+    elif kind == "task":
+        tasks.deferred_taskfile(an, cmd, text, name)
+    elif kind == "pre-commit":
+        for hook_id, _, language, entry in githooks.local_hooks(text):
+            githooks._local_hook(an, cmd, path, f"{name}:{hook_id}", True, language, entry)
+    elif kind == "gitconfig":
+        config = githooks.Config()
+        githooks.parse_config(text, config, path)
+        for key, value in config.values.items():
+            githooks.deferred_setting(an, cmd, key, value, name)
+    elif kind in ("vscode", "devcontainer"):
+        for label, command in _json_commands(text, kind):
+            runs.analyse(an, cmd, command, "shell", f"{name}:{label}", True, path=path)
+    elif kind == "notebook":
+        code = _notebook_code(text)
+        if code:
+            runs.analyse(an, cmd, code, "python", name, True, path=path)
+    else:
+        runs.analyse(an, cmd, text, kind, name, True, path=path, positional=(Word(path),))
+
+
+# -- what the tools write -------------------------------------------------------------------
+
+def tool_write(an: Analysis) -> None:
+    """A file tool's write (Write, Edit, MultiEdit, NotebookEdit, apply_patch …): the files as they will be."""
+    call = an.call
+    cmd = Cmd(words=(), raw=call.tool, scope=Scope(an.places))
+    args = call.arguments if isinstance(call.arguments, dict) else {}
+    patch = _patch_text(args) if call.tool in ("apply_patch", "ApplyPatch") else None
+    for raw in call.paths:
+        facts = an.target(Word(raw), cmd.scope)
+        if not facts.path.startswith("/") or facts.is_dir:
+            continue
+        if patch is not None:
+            text = _patched(an, facts.path, raw, patch)
+        else:
+            text = _after(an, facts.path, args, call.content)
+        if text is not None:
+            written(an, cmd, facts.path, text)
+
+
+OLD_KEYS, NEW_KEYS = ("old_string", "old_str", "oldString"), ("new_string", "new_str", "newString")
+
+
+def _after(an: Analysis, path: str, args: dict, content: str | None) -> str | None:
+    """The file's text after an edit (old text replaced in what is on disk) or a whole-file write."""
+    if "new_source" in args and path.endswith(".ipynb"):
+        source = args.get("new_source")
+        if args.get("cell_type") == "markdown" or not isinstance(source, str):
+            return None
+        return json.dumps({"cells": [{"cell_type": "code", "source": source}]})
+    edits = args.get("edits") if isinstance(args.get("edits"), list) else None
+    replacements = args.get("replacements") if isinstance(args.get("replacements"), list) else None
+    if edits is None and replacements is not None:  # several files' edits in one call (Copilot)
+        edits = [r for r in replacements if isinstance(r, dict) and (
+            not isinstance(r.get("filePath"), str) or an.target(Word(r["filePath"]), Scope(an.places)).path == path)]
+    if edits is None and any(isinstance(args.get(k), str) for k in NEW_KEYS):
+        edits = [args]
+    if edits is None:
+        return content if isinstance(content, str) else None
+    current, _ = runs.read(an, path)
+    text = current or ""
+    for edit in edits:
+        old = next((edit[k] for k in OLD_KEYS if isinstance(edit.get(k), str)), "")
+        new = next((edit[k] for k in NEW_KEYS if isinstance(edit.get(k), str)), None)
+        if new is None:
+            continue
+        if old and old in text:
+            text = text.replace(old, new) if edit.get("replace_all") else text.replace(old, new, 1)
+        else:
+            text = text + "\n" + new  # not found: the edit fails, but judge the new text anyway
+    return text
+
+
+def _patch_text(args: dict) -> str | None:
+    return next((args[k] for k in ("input", "patch", "command") if isinstance(args.get(k), str)), None)
+
+
+def _patched(an: Analysis, path: str, raw: str, patch: str) -> str | None:
+    """A file's text after an ``apply_patch`` patch: added files whole, updated ones hunk by hunk."""
+    current_file, added, hunks, section = "", {}, {}, None
+    for line in patch.splitlines():
+        stripped = line.strip()
+        for marker in ("*** Add File: ", "*** Update File: ", "*** Delete File: "):
+            if stripped.startswith(marker):
+                current_file = stripped[len(marker):].strip()
+                section = marker.split()[1]
+                added.setdefault(current_file, [])
+                hunks.setdefault(current_file, [])
+                break
+        else:
+            if section == "Add" and line.startswith("+"):
+                added[current_file].append(line[1:])
+            elif section == "Update" and line[:1] in (" ", "-", "+", "@"):
+                hunks[current_file].append(line)
+    key = next((k for k in added if an.target(Word(k), Scope(an.places)).path == path or k == raw), None)
+    if key is None:
+        return None
+    if not hunks.get(key):
+        return "\n".join(added[key]) + "\n"
+    current, _ = runs.read(an, path)
+    return _apply_hunks(current or "", hunks[key])
+
+
+def _apply_hunks(text: str, lines: list[str]) -> str:
+    """Apply ``@@``-separated hunks of context/removed/added lines; an unmatched hunk's additions are appended."""
+    blocks, block = [], []
+    for line in lines:
+        if line.startswith("@"):
+            if block:
+                blocks.append(block)
+            block = []
+        else:
+            block.append(line)
+    if block:
+        blocks.append(block)
+    for block in blocks:
+        old = "\n".join(line[1:] for line in block if line[:1] in (" ", "-"))
+        new = "\n".join(line[1:] for line in block if line[:1] in (" ", "+"))
+        if old and old in text:
+            text = text.replace(old, new, 1)
+        else:
+            text = text + "\n" + new
+    return text
+
+
+# -- files that hold commands ---------------------------------------------------------------
+
+def _json_commands(text: str, kind: str) -> list[tuple[str, str]]:
+    """(label, shell text) of the commands a VS Code tasks.json or a devcontainer.json runs."""
+    try:
+        data = json.loads(_strip_jsonc(text))
+    except (ValueError, RecursionError):
+        return [("unparsed", text)] if kind == "devcontainer" else []
+    out = []
+    if kind == "vscode":
+        for task in data.get("tasks", []) if isinstance(data, dict) else []:
+            if isinstance(task, dict) and isinstance(task.get("command"), str):
+                args = [a if isinstance(a, str) else str(a.get("value", "")) for a in task.get("args") or []
+                        if isinstance(a, (str, dict))]
+                out.append((str(task.get("label", "task")), " ".join([task["command"], *args])))
+        return out
+    for key in ("initializeCommand", "onCreateCommand", "updateContentCommand", "postCreateCommand",
+                "postStartCommand", "postAttachCommand"):
+        value = data.get(key) if isinstance(data, dict) else None
+        values = value.values() if isinstance(value, dict) else [value]
+        for item in values:
+            if isinstance(item, str):
+                out.append((key, item))
+            elif isinstance(item, list) and all(isinstance(w, str) for w in item):
+                out.append((key, " ".join(_quote(w) for w in item)))
+    return out
+
+
+def _quote(word: str) -> str:
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
+def _strip_jsonc(text: str) -> str:
+    """JSON with comments and trailing commas (VS Code's) as plain JSON."""
+    out, i, quoted = [], 0, False
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            out.append(ch)
+            if ch == "\\" and i + 1 < len(text):
+                out.append(text[i + 1])
+                i += 1
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted = True
+            out.append(ch)
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = len(text) if end < 0 else end + 2
+            continue
+        elif ch in "}]":
+            while out and out[-1] in " \t\r\n":
+                out.pop()
+            if out and out[-1] == ",":
+                out.pop()
+            out.append(ch)
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _notebook_code(text: str) -> str:
+    """The code cells of a notebook, joined (shell escapes ``!cmd`` become ``os.system`` calls)."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return ""
+    cells = data.get("cells") if isinstance(data, dict) else None
+    out = []
+    for cell in cells if isinstance(cells, list) else []:
+        if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", None):
+            continue
+        source = cell.get("source")
+        source = "".join(source) if isinstance(source, list) else source if isinstance(source, str) else ""
+        if source.lstrip().startswith(("%%bash", "%%sh", "%%script")):
+            out.append(f"import os; os.system({json.dumps(source.lstrip().partition(chr(10))[2])})")
+            continue
+        for line in source.split("\n"):
+            stripped = line.lstrip()
+            if stripped.startswith("!") or stripped.startswith("%%bash") or stripped.startswith("%sx"):
+                out.append(f"import os; os.system({json.dumps(stripped.lstrip('!'))})")
+            elif not stripped.startswith(("%", "?")):
+                out.append(line)
+    return "\n".join(out)
