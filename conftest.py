@@ -99,7 +99,7 @@ class Project:
         servers = approved_mcp_servers([ex for pack in sorted(bundled_packs_dir().iterdir()) if pack.is_dir()
                                         for ex in pack_examples(pack)])
         if servers:
-            self.run("vectimus", "mcp", "allow", *servers)
+            self.run("vectimus", "mcp", "allow", "--force", *servers)
 
     def hook_command(self, agent: str = "claude") -> str:
         """The exact PreToolUse command init wrote into Claude Code's settings."""

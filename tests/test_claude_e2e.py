@@ -81,6 +81,7 @@ def test_ci_agent_with_permissions_bypassed_is_recorded_not_refused(installed):
     assert "vectimus-agentgov-002" in summary.read_text().partition("**Would have been blocked**")[2]
 
     installed.run("vectimus", "rule", "enforce", "vectimus-agentgov-002", "--level", "deny")
+    event["tool_use_id"] += "-again"  # a new call: the same one is answered as before (one receipt per call)
     verdict, reason = decision(installed.call(installed.hook_command(), event))
     assert verdict == "deny" and reason.startswith("Blocked by Vectimus policy vectimus-agentgov-002: ")
 

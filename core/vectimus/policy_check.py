@@ -101,7 +101,7 @@ def throwaway_project(packs: list[Pack]) -> Iterator[tuple[Path, Path, str, dict
                 shutil.copytree(pack.path, root / ".vectimus" / "packs" / pack.path.name)
         servers = approved_mcp_servers([ex for pack in packs for ex in pack_examples(pack.path)])
         if servers:
-            subprocess.run([*vectimus_executable(), "mcp", "allow", *servers], cwd=root, env=env,
+            subprocess.run([*vectimus_executable(), "mcp", "allow", "--force", *servers], cwd=root, env=env,
                            check=True, capture_output=True)
         yield root, home, _hook_command(root), env
     finally:

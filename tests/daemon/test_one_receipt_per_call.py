@@ -119,8 +119,7 @@ def test_eight_writers_under_random_sigkills_leave_one_receipt_per_call(daemon):
         stop.set()
         chaos.join()
     assert kills["hook"] >= 20 and kills["daemon"] >= 1 and retries >= 10, (kills, retries)
-    end = json.loads((project.root / ".claude" / "settings.json").read_text())["hooks"]["SessionEnd"][0]["hooks"][0]
-    project.call(end["command"], {"session_id": "chaos", "cwd": str(project.root), "hook_event_name": "SessionEnd"})
+    project.call(project.claude_hooks("SessionEnd")[0], {"session_id": "chaos", "cwd": str(project.root), "hook_event_name": "SessionEnd"})
     verified = json.loads(project.run("vectimus", "verify", "--sealed", "--json", check=False).stdout)
     assert verified["ok"], verified["failures"][:3]
     per_call = Counter(r["tool_use"] for r in read_receipts(project.root))

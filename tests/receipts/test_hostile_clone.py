@@ -71,7 +71,7 @@ def test_someone_elses_log_committed_to_the_repository_is_set_aside(project, ups
     work = tmp_path / "author-checkout"
     project.run("git", "clone", "-q", str(upstream), str(work))
     project.run("vectimus", "init", "--ci", "--project", str(work), env=env)
-    settings = json.loads((work / ".claude" / "settings.json").read_text())
+    settings = json.loads((work / ".claude" / "settings.local.json").read_text())
     command = settings["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
     event = {**project.claude_event("Bash", {"command": "echo from the author"}), "cwd": str(work)}
     subprocess.run(["/bin/sh", "-c", command], input=json.dumps(event), cwd=work, text=True,
