@@ -49,18 +49,11 @@ class Session:
     model: MockModel
     mcp_log: Path
     receipts: list[dict]
-    receipts_per_call: int = 1
 
     def decisions(self) -> list[str]:
-        """The decision recorded for each hooked call, in order (one per call, however many
-        hooks recorded it)."""
-        if self.receipts_per_call == 1:
-            return [r["decision"] for r in self.receipts]
-        calls: dict[str, list[str]] = {}
-        for r in self.receipts:
-            calls.setdefault(r["tool_use"], []).append(r["decision"])
-        assert all(len(d) <= self.receipts_per_call and len(set(d)) == 1 for d in calls.values()), calls
-        return [d[0] for d in calls.values()]
+        """The decision recorded for each hooked call, in order: one receipt per call, however
+        many hooks judged it (Copilot CLI also runs Claude Code's hooks for every call)."""
+        return [r["decision"] for r in self.receipts]
 
     def result(self, step: int, index: int = 0) -> ToolResult:
         """What came back to the model for a scripted tool call (fails with the run's output)."""
@@ -110,18 +103,6 @@ class Agent:
             return tuple(int(p) for p in v.split("."))
         return key(self.version) >= key(version)
 
-    @property
-    def receipts_per_call(self) -> int:
-        """At most how many receipts one hooked call leaves.
-
-        Copilot CLI runs its own hook and Claude Code's (``.claude/settings.local.json``) for
-        every call, up to the first that denies. Both read it as the same call (same id, same
-        answer); one receipt for the two needs the receipt log's idempotency key (issue 15), so
-        until then an allowed call leaves two.
-        """
-        both = self.name == "copilot" and (self.root / ".claude" / "settings.local.json").exists()
-        return 2 if both else 1
-
     def receipts(self) -> list[dict]:
         """Every receipt in the project's log."""
         return self.project.receipts() if (self.root / ".vectimus").is_dir() else []
@@ -152,7 +133,7 @@ class Agent:
             run = agentcli.RUNNERS[self.name](launch)
         assert run.returncode == 0, run.describe()
         assert not model.unhandled, f"mock got requests it cannot answer: {model.unhandled}"
-        session = Session(run, model, self.mcp_log, self.receipts()[before:], self.receipts_per_call)
+        session = Session(run, model, self.mcp_log, self.receipts()[before:])
         hooked = sum(1 for call in model.issued.values() if call.hooked)
         expected = hooked if expect_receipts is None else expect_receipts
         recorded = len(session.decisions())

@@ -3,7 +3,7 @@
 What every agent is tried with is in ``test_scenarios.py``; here is what is Copilot CLI's own. It
 runs its own hook (``.github/hooks/vectimus.json``, camelCase events) and also Claude Code's
 (``.claude/settings.local.json``, PascalCase events) for every call: both must read the call the
-same way and answer alike.
+same way and answer alike, and the call leaves one receipt.
 """
 
 from __future__ import annotations
@@ -27,8 +27,12 @@ def test_both_hooks_read_each_call_alike_and_answer_alike(copilot):
     assert len(by_call) == 2 and all(key.startswith("copilot-") for key in by_call)
     denied, allowed = by_call.values()
     assert [r["decision"] for r in denied] == ["deny"]  # Copilot stops at the first hook that denies
-    assert {r["event"] for r in allowed} == {"preToolUse", "PreToolUse"}  # else both hooks run
-    assert len({json.dumps([r["agent"], r["call"], r["decision"], r["policies"]]) for r in allowed}) == 1
+    assert len(allowed) == 1  # else both hooks run: one call, one receipt
+    log = copilot.home / ".vectimus" / "logs" / "evaluations.jsonl"
+    judged = [e for e in map(json.loads, log.read_text().splitlines()) if e["tool_use"] == allowed[0]["tool_use"]]
+    assert {e["requests"][0]["context"]["event"] for e in judged} == {"preToolUse", "PreToolUse"}
+    assert {json.dumps([e["agent"], e["decision"], e["policies"]]) for e in judged} == {
+        json.dumps(["copilot", "allow", []])}  # both hooks judged it, alike
 
 
 def test_the_session_end_seals_the_receipt_log(copilot):
