@@ -87,9 +87,16 @@ _CODE_ENV = re.compile(r"(?:^|[\s;&|(])(?:export\s+)?GIT_(?:SSH_COMMAND|SSH|ASKP
                        r"CONFIG_PARAMETERS|CONFIG_COUNT|EXTERNAL_DIFF|EDITOR|SEQUENCE_EDITOR)=")
 
 
-def _runs_code(setting: str) -> bool:
+# Set with ``-c`` for one command, these make git run code that ``githooks`` reads and judges as
+# part of the call (the hooks in that directory, the alias's shell code): not code nobody read.
+SEEN_THROUGH = ("core.hookspath", "alias.")
+
+
+def _runs_code(setting: str, option: str = "c") -> bool:
     key, _, value = setting.partition("=")
     key = key.lower()
+    if option == "c" and key.startswith(SEEN_THROUGH):
+        return False
     return key in CODE_SETTINGS or (key.startswith("url.") and key.endswith(("insteadof", "pushinsteadof"))) \
         or (key.startswith("alias.") and value.lstrip("'\"").startswith("!")) or key.startswith("credential.")
 
@@ -98,7 +105,9 @@ def risk(an: Analysis, cmd: Cmd) -> str:
     """``git-code`` when git is made to run another program or fetch from elsewhere (``-c core.sshCommand``,
     ``GIT_SSH_COMMAND``, ``url.<x>.insteadOf``); ``remote-delete`` for a push deleting remote refs."""
     head = argv.parse(cmd.words[1:], SUBCOMMAND_TOOLS["git"], stop_at_operand=True)
-    if any(_runs_code(w.text) for w in head.all("c", "config-env")) or _CODE_ENV.search(cmd.raw) or any(
+    if any(_runs_code(w.text) for w in head.all("c")) or any(_runs_code(w.text, "config-env")
+                                                              for w in head.all("config-env")) \
+            or _CODE_ENV.search(cmd.raw) or any(
             k.startswith("GIT_") and _CODE_ENV.search(" " + k + "=") for k in cmd.scope.vars):
         return "git-code"
     if not head.operands:
