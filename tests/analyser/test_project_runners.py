@@ -269,3 +269,30 @@ def test_hostile_files_neither_crash_nor_stall(tree, name, command):
 
         assert isinstance(exc, Unanalysable) and "\n" not in str(exc), exc
     assert time.process_time() - started < 3.0
+
+
+# -- script files of awk, sed and PowerShell ---------------------------------------------------
+
+SCRIPTS = {
+    "steal.awk": f'BEGIN {{ system("{UPLOAD}") }}\n', "tidy.awk": "{ print $1 }\n",
+    "steal.sed": f"1e {UPLOAD}\n", "tidy.sed": "s/foo/bar/g\n",
+    "steal.ps1": "Remove-Item -Recurse -Force $HOME\n", "tidy.ps1": "Write-Output 'built'\n",
+}
+
+
+@pytest.mark.parametrize("command, secret", [
+    ("awk -f steal.awk data.txt", True), ("gawk --file=steal.awk", True), ("awk -f tidy.awk data.txt", False),
+    ("sed -f steal.sed notes.txt", True), ("sed -n -f tidy.sed notes.txt", False),
+    ("sed --sandbox -f steal.sed notes.txt", False),  # --sandbox refuses e, r and w
+    ("pwsh -File steal.ps1", True), ("powershell -NoProfile -File steal.ps1 -Name x", True),
+    ("pwsh steal.ps1", True), ("pwsh -File tidy.ps1", False),
+])
+def test_a_script_file_awk_sed_or_powershell_runs_is_read(tree, command, secret):
+    for name, text in SCRIPTS.items():
+        tree.write(name, text)
+    actions = tree.shell(command)
+    harm = [a for a in actions if (a.kind == "network" and a.net.sends_secret)
+            or (a.kind == "file_delete" and a.resource == str(tree.home))]
+    assert bool(harm) == secret
+    # what the script does is attributed to it
+    assert all(a.code and a.code.file.startswith("steal.") for a in harm)

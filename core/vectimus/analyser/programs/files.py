@@ -260,6 +260,8 @@ def sed(an: Analysis, cmd: Cmd, program: str) -> None:
         scripts, ops = ops[:1], ops[1:]
     for word in p.all("f", "file"):
         an.file("file_read", word, cmd, program=program)
+        if not p.has("sandbox"):
+            runs.run_file(an, cmd, word, runner="sed")
     if scripts and not p.has("sandbox"):
         an.code("sed", Word("\n".join(w.text for w in scripts), any(w.dynamic for w in scripts)),
                 cmd, "sed script")
@@ -284,6 +286,7 @@ def awk(an: Analysis, cmd: Cmd, program: str) -> None:
         sources, ops = ops[:1], ops[1:]
     for word in files:
         an.file("file_read", word, cmd, program=program)
+        runs.run_file(an, cmd, word, runner="awk")
     if sources:
         an.code("awk", Word("\n".join(w.text for w in sources), any(w.dynamic for w in sources)),
                 cmd, "awk program")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from vectimus.analyser import runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 
 # PowerShell's own parameters: any prefix at least as long as the shortest accepted one, or an alias.
@@ -63,10 +64,7 @@ def powershell(an: Analysis, cmd: Cmd, program: str) -> bool:
             an.code("powershell", Word(decoded), cmd, f"{program} -EncodedCommand")
             return False
         if name == "file":
-            if i + 1 < len(words):
-                an.file("file_read", words[i + 1], cmd, program=program)
-                return words[i + 1].dynamic
-            return False
+            return _script(an, cmd, program, words[i + 1:])
         if name in PS_TAKES_VALUE:
             i += 2
             continue
@@ -75,12 +73,19 @@ def powershell(an: Analysis, cmd: Cmd, program: str) -> bool:
             continue
         # the first word that is not a parameter: a script file, or (with pwsh) command text
         if word.text.lower().endswith(".ps1") or program.startswith("pwsh"):
-            an.file("file_read", word, cmd, program=program)
-            return word.dynamic
+            return _script(an, cmd, program, words[i:])
         text = Word(" ".join(w.text for w in words[i:]), any(w.dynamic for w in words[i:]))
         an.code("powershell", text, cmd, f"{program} -Command")
         return text.dynamic
     return _stdin(an, cmd)
+
+
+def _script(an: Analysis, cmd: Cmd, program: str, words: list[Word]) -> bool:
+    """``-File SCRIPT ARGS…``: the script is read and its code analysed as part of the call."""
+    if not words:
+        return False
+    an.file("file_read", words[0], cmd, program=program)
+    return runs.run_file(an, cmd, words[0], runner="powershell", args=tuple(words[1:]))
 
 
 def _stdin(an: Analysis, cmd: Cmd) -> bool:
