@@ -163,11 +163,17 @@ class Analysis:
     # -- builders ---------------------------------------------------------------------------
 
     def target(self, word: Word, scope: Scope) -> PathFacts:
-        """Path facts for a word naming a path, resolved in ``scope``."""
+        """Path facts for a word naming a path, resolved in ``scope`` (once per path and place in a
+        call: nothing runs while it is analysed, so the files stay as they are)."""
         text = word.text
         if word.dynamic or (scope.cwd_dynamic and not text.startswith(("/", "~"))):
             return paths.unresolved(text)
-        return paths.classify(text, scope.places)
+        known = self.memo.setdefault("paths", {})
+        key = (text, scope.places)
+        facts = known.get(key)
+        if facts is None:
+            facts = known[key] = paths.classify(text, scope.places)
+        return facts
 
     def file(self, kind: str, word: Word, cmd: Cmd, flags: tuple[str, ...] = (),
              program: str = "") -> PathFacts:
