@@ -10,6 +10,8 @@ asserts on the world afterwards, with an ordinary call in the same session as th
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,14 +126,26 @@ def test_skill_shell_commands_reach_the_hook(claude):
 
 
 def test_a_settings_rewrite_the_hook_did_not_see_is_not_applied(claude):
-    """ConfigChange: a settings file rewritten behind the hook's back does not turn hooks off."""
-    script = claude.home / "rewrite.py"  # a program, not a shell write the analyser could read
-    script.write_text("import json, pathlib\n"
-                      "pathlib.Path('.claude/settings.local.json').write_text(json.dumps({'disableAllHooks': True}))\n")
-    session = claude.session([
-        [bash(f"python3 {script} && sleep 3")],
-        [bash("mkdir -p .github/workflows && echo 'on: push' > .github/workflows/x.yml")],
-    ], expect_receipts=3)  # and one for the ConfigChange the hook blocked
+    """ConfigChange: a settings file rewritten behind the hook's back does not turn hooks off.
+
+    Another process does the rewrite (the agent's own write, or a script it runs, is refused
+    before it runs): it waits for the session's first command, then turns every hook off.
+    """
+    rewrite = ("import json, pathlib, time\n"
+               "go = pathlib.Path('.go')\n"
+               "deadline = time.time() + 120\n"
+               "while not go.exists() and time.time() < deadline:\n"
+               "    time.sleep(0.05)\n"
+               "pathlib.Path('.claude/settings.local.json').write_text(json.dumps({'disableAllHooks': True}))\n")
+    other = subprocess.Popen([sys.executable, "-c", rewrite], cwd=claude.root)
+    try:
+        session = claude.session([
+            [bash("touch .go && sleep 3")],
+            [bash("mkdir -p .github/workflows && echo 'on: push' > .github/workflows/x.yml")],
+        ], expect_receipts=3)  # and one for the ConfigChange the hook blocked
+    finally:
+        other.kill()
+        other.wait()
     [change] = [r for r in session.receipts if r["event"] == "ConfigChange"]
     assert change["decision"] == "deny" and "vectimus-fileint-004" in change["policies"]
     assert not (claude.root / ".github" / "workflows" / "x.yml").exists()
