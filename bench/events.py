@@ -33,3 +33,11 @@ def events(project: Path, home: Path) -> list[tuple[str, bytes]]:
                  "tool_use_id": "toolu_bench"}
         found.append((f"Bash {command}", json.dumps(event).encode()))
     return found
+
+
+def fresh(data: bytes, n: int) -> bytes:
+    """``data`` as call number ``n``: its own tool-use id, as an agent gives every call (a repeated
+    id is the same call again, answered from its receipt)."""
+    event = json.loads(data)
+    event["tool_use_id"] = f"{event.get('tool_use_id', 'toolu')}_{n}"
+    return json.dumps(event).encode()

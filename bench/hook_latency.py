@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from events import events  # noqa: E402
+from events import events, fresh  # noqa: E402
 
 BIN = Path(sys.executable).parent
 VECTIMUS = str(BIN / "vectimus")
@@ -97,18 +97,18 @@ def main() -> int:
         calib = [sys.executable, "-I", "-c", "pass"]
         subprocess.run([VECTIMUS, "daemon", "start"], cwd=project, env=env, check=True, capture_output=True)
         answers: dict[str, set] = {}
-        for label, data in mix:  # warm both paths and check they agree
-            for e in (env, inproc_env):
-                _, out = timed(hook, data=data, env=e, cwd=project)
+        for n, (label, data) in enumerate(mix):  # warm both paths and check they agree
+            for k, e in enumerate((env, inproc_env)):
+                _, out = timed(hook, data=fresh(data, -2 * n - k - 1), env=e, cwd=project)
                 answers.setdefault(label, set()).add((out.returncode, out.stdout, out.stderr))
         disagree = [label for label, seen in answers.items() if len(seen) != 1]
         times: dict[str, list[float]] = {"calibration": [], "daemon": [], "in-process": []}
         for i in range(args.runs):
             label, data = mix[i % len(mix)]
             times["calibration"].append(timed(calib, env=env, cwd=project)[0])
-            times["daemon"].append(timed(hook, data=data, env=env, cwd=project)[0])
+            times["daemon"].append(timed(hook, data=fresh(data, 2 * i), env=env, cwd=project)[0])
             times["calibration"].append(timed(calib, env=env, cwd=project)[0])
-            times["in-process"].append(timed(hook, data=data, env=inproc_env, cwd=project)[0])
+            times["in-process"].append(timed(hook, data=fresh(data, 2 * i + 1), env=inproc_env, cwd=project)[0])
         status = json.loads(subprocess.run([VECTIMUS, "daemon", "status", "--json"], cwd=project, env=env,
                                            capture_output=True, check=True).stdout)
         if args.otel:
