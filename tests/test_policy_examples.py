@@ -38,5 +38,7 @@ def test_example_through_hook(n, example, examples_project, recorded):
     decision, reason = hso.get("permissionDecision", "allow"), hso.get("permissionDecisionReason", "")
     if decision == "allow":  # let through, but perhaps observed: the receipt says
         decision, reason = recorded.get(tool_use) or (decision, reason)
+    else:  # the receipt keeps the reason the agent was told, the policy's words verbatim
+        assert recorded.get(tool_use) == (decision, reason)
     problem = judge(example, decision, reason)
     assert problem is None, problem

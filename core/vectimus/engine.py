@@ -211,16 +211,21 @@ class Engine:
 
         It names the policy whose verdict decided (the strongest, matching most policies), its
         description, what it matched, its suggested alternative, and the other policies matched.
+        The call's own text in it (what matched, an error) has its secrets redacted here, before it
+        is clipped; the policy's words are never redacted (``receipts.redact.redact_reason``).
         """
+        from vectimus.receipts.redact import redact
+
         if decision.errors:
-            return _clip(wording.error_reason(decision.decision, _one_line(decision.errors[0]), note), MAX_REASON)
+            return _clip(wording.error_reason(decision.decision, _one_line(redact(decision.errors[0])), note),
+                         MAX_REASON)
         top = _strongest(v.decision for v in decision.verdicts)
         first = max((v for v in decision.verdicts if v.decision == top), key=lambda v: len(v.policies))
         policy_id, action = first.policies[0], first.action
         policy = self.policy_set.policies[policy_id]
-        subject = _clip(action.raw or action.resource, 160)
+        subject = _clip(redact(action.raw or action.resource), 160)
         if action.raw and action.resource and action.resource not in action.raw:
-            subject += f" → {_clip(action.resource, 160)}"  # what a tool or a path resolved to
+            subject += f" → {_clip(redact(action.resource), 160)}"  # what a tool or a path resolved to
         text = wording.policy_reason(
             decision.decision, policy_id, policy.description, note=note,
             matched=f"{action.kind}: {subject}" if subject else "",

@@ -13,7 +13,7 @@ import json
 
 from vectimus.model import Decision, ToolCall, Verdict
 from vectimus.receipts.envelope import timestamp
-from vectimus.receipts.redact import redact
+from vectimus.receipts.redact import redact, redact_reason
 
 MAX_COMMAND = 8192  # longer commands are clipped; the digest of the whole (redacted) command is kept
 
@@ -119,7 +119,7 @@ def receipt_body(call: ToolCall, decision: Decision, *, mode: str, principal: di
         "call": call_summary(call),
         "actions": [verdict_summary(v) for v in decision.verdicts],
         "decision": decision.decision,
-        "reason": redact(_text(decision.reason)),
+        "reason": redact_reason(_text(decision.reason), decision.policies),
         "policies": list(decision.policies),
         "errors": [redact(_text(e)) for e in decision.errors],
         "mode": mode,

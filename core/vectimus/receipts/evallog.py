@@ -1,7 +1,8 @@
 """The evaluation log: ``~/.vectimus/logs/evaluations.jsonl``, one JSON line per evaluation.
 
 Each record is whatever the engine traced (the Cedar requests with the facts used, determining
-and erroring policies, timings); secrets are redacted in every string before it is written. The
+and erroring policies, timings); secrets are redacted in every string before it is written, except
+in a policy's reason, which is kept as the receipt keeps it (``redact_reason``). The
 file is private (0600 in a 0700 directory) and rotated by size: before a line would take it past
 ``MAX_BYTES`` it becomes ``evaluations.jsonl.1`` and older files shift up to ``.KEEP``. Appends are single ``write`` calls
 on an ``O_APPEND`` descriptor, so concurrent hook processes never interleave lines.
@@ -15,7 +16,7 @@ import os
 from pathlib import Path
 
 from vectimus.receipts.envelope import timestamp
-from vectimus.receipts.redact import redact_value
+from vectimus.receipts.redact import redact_reason, redact_value
 
 LOG_NAME = "evaluations.jsonl"
 MAX_BYTES = 8 * 1024 * 1024
@@ -32,7 +33,10 @@ def log_dir(home: Path) -> Path:
 def write_evaluation(record: dict, home: Path, *, max_bytes: int = MAX_BYTES, keep: int = KEEP) -> None:
     """Append one redacted evaluation record (``time`` added if absent); rotate first if it would pass ``max_bytes``."""
     directory = log_dir(home)
+    reason, policies = record.get("reason"), record.get("policies")
     record = redact_value({"time": timestamp(), **record})
+    if isinstance(reason, str):
+        record["reason"] = redact_reason(reason, policies)
     line = json.dumps(record, separators=(",", ":"), default=str).encode("ascii") + b"\n"
     path = directory / LOG_NAME
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

@@ -58,6 +58,18 @@ def redact(text: str) -> str:
     return text
 
 
+def redact_reason(reason: str, policies) -> str:
+    """A decision's reason as it is recorded.
+
+    A reason naming ``policies`` was composed by ``vectimus.engine`` from the policy's own words
+    (id, description, suggested alternative) and the call's text, which was redacted when the
+    reason was composed: it is kept verbatim, since patterns meant for the call's text would garble
+    the policy's (``vectimus-secrets-001: Reads`` reads like ``name: secret``). Any other reason
+    (an internal failure's message) is redacted whole.
+    """
+    return reason if policies else redact(reason)
+
+
 def redact_value(value):
     """A JSON-like value with secrets redacted in every string; a secret-named key's string is replaced whole."""
     if isinstance(value, str):
