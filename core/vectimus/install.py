@@ -68,6 +68,7 @@ class InitResult:
     files: list[Path] = field(default_factory=list)
     mcp_allowed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    key: str = ""  # with ci: the fingerprint (key id) of the job's signing key
 
 
 def init_project(project: Path, adapters: list[AgentAdapter], *, ci: bool,
@@ -97,7 +98,9 @@ def init_project(project: Path, adapters: list[AgentAdapter], *, ci: bool,
         from vectimus.locations import user_home
         from vectimus.receipts.keys import ci_job_id, create_ci_key
 
-        result.files.append(create_ci_key(user_home(), project, ci_job_id(os.environ)))
+        public = create_ci_key(user_home(), project, ci_job_id(os.environ))
+        result.files.append(public)
+        result.key = public.stem
     for adapter in adapters:
         result.files.extend(adapter.install(project, hook_command(adapter.name), ci=ci))
         result.agents.append(adapter.name)

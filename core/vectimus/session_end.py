@@ -2,8 +2,9 @@
 
 Every receipt sink is told the session ended (the local chain signs a checkpoint, so a cut-off
 tail is detectable). Under GitHub Actions (``GITHUB_STEP_SUMMARY`` set) the session's decisions
-are verified and appended to the job summary as Markdown, with the one command that verifies the
-uploaded artifact elsewhere. Nothing here may fail the agent's session: problems go to stderr.
+are verified and appended to the job summary as Markdown, with the log's anchors (the signing
+key's fingerprint and the final checkpoint as ``SIZE:ROOT``) and the one command that verifies the
+uploaded artifact elsewhere against them. Nothing here may fail the agent's session: problems go to stderr.
 """
 
 from __future__ import annotations
@@ -63,11 +64,13 @@ def artifact_layout(project: Path, env: dict[str, str]) -> tuple[Path, dict[str,
     return root, paths
 
 
-def verify_command(project: Path, env: dict[str, str]) -> str:
-    """The command an auditor runs to fetch this job's artifact and verify it on another machine."""
+def verify_command(project: Path, env: dict[str, str], log) -> str:
+    """The command an auditor runs to fetch this job's artifact and verify it on another machine,
+    pinned to ``log``'s anchors (the key that signed it, the checkpoint that sealed it)."""
+    from vectimus.report.log import verify_command_of
+
     root, paths = artifact_layout(project, env)
-    inside = Path(ARTIFACT_DIR) / paths["receipts"].resolve().relative_to(root)
-    verify = f"vectimus verify {shlex.quote(str(inside))} --sealed"
+    verify = verify_command_of(log, str(Path(ARTIFACT_DIR) / paths["receipts"].resolve().relative_to(root)))
     run_id = env.get("GITHUB_RUN_ID")
     if not run_id:
         return verify
@@ -97,7 +100,7 @@ def append_job_summary(summary: Path, project: Path, event: SessionEvent, env: d
     title = f"Vectimus: {event.agent} session"
     if event.session_id:
         title += f" {cell(event.session_id, code=True, limit=40)}"
-    text = render_markdown(log, title=title, verify_command=verify_command(project, env))
+    text = render_markdown(log, title=title, verify_command=verify_command(project, env, log))
     with open(summary, "a", encoding="utf-8") as fh:
         fh.write(f"\n{marker}\n{text}{sinks_markdown(project, env)}")
     return True

@@ -107,7 +107,7 @@ def test_anchors_from_outside_the_artifact_are_checked(fleet, tmp_path):
     data = json.loads(report(fleet, "--format", "json", "--anchors", str(given)).stdout)
     assert [j["name"].split("/")[0] for j in data["failed_logs"]] == ["vectimus-docs-102"]
     build = next(j for j in data["jobs"] if j["name"].startswith("vectimus-build"))
-    assert build["verified"] and build["anchors"]["checkpoint"] == jobs["build"]["checkpoint"]
+    assert build["verified"] and build["anchors"]["checkpoints"] == [jobs["build"]["checkpoint"]]
 
     wrong_key = {**anchors, "vectimus-build-101": {"keys": ["0" * 64]}}
     cut = int(jobs["release"]["checkpoint"].split(":")[0]) + 1
@@ -115,7 +115,7 @@ def test_anchors_from_outside_the_artifact_are_checked(fleet, tmp_path):
     given.write_text(json.dumps({**wrong_key, **{k: v for k, v in too_long.items() if "release" in k}}))
     data = json.loads(report(fleet, "--format", "json", "--anchors", str(given)).stdout)
     failures = {j["name"].split("/")[0]: j["first_failure"]["kind"] for j in data["failed_logs"]}
-    assert failures == {"vectimus-build-101": "unknown_key", "vectimus-docs-102": "signature",
+    assert failures == {"vectimus-build-101": "keys", "vectimus-docs-102": "signature",
                         "vectimus-release-103": "truncated"}
 
 

@@ -62,9 +62,24 @@ def tamper(receipts: Path) -> None:
     segment.write_bytes(b"\n".join(lines) + b"\n")
 
 
+def cut_back_to_first_checkpoint(receipts: Path) -> int:
+    """Cut the log back exactly to its first checkpoint (receipts and later checkpoints go together)."""
+    checkpoints = receipts / "checkpoints.jsonl"
+    first = checkpoints.read_bytes().splitlines(keepends=True)[0]
+    size = json.loads(base64.b64decode(json.loads(first)["payload"]))["size"]
+    checkpoints.write_bytes(first)
+    segment = sorted(receipts.glob("segment-*.jsonl"))[0]
+    segment.write_bytes(b"".join(segment.read_bytes().splitlines(keepends=True)[:size]))
+    return size
+
+
 def rehearse(base: Path, bindir: Path) -> None:
     job = Job(base / "job", bindir)
-    job.run("vectimus", "init", "--ci")
+    init_summary = job.summary.with_name("step_summary_init")  # every step has a summary of its own
+    init_summary.touch()
+    init = job.run("vectimus", "init", "--ci", env={"GITHUB_STEP_SUMMARY": str(init_summary)})
+    key = re.search(r"Job signing key ([0-9a-f]{64})\n", init.stdout).group(1)  # the job's log
+    assert f"`{key}`" in init_summary.read_text() and "before the agent started" in init_summary.read_text()
     doctor = json.loads(job.run("vectimus", "doctor", "--json").stdout)
     assert doctor["ok"], doctor
     hooks = len(json.loads(job.run("vectimus", "status", "--json").stdout)["hooks"])
@@ -98,7 +113,9 @@ def rehearse(base: Path, bindir: Path) -> None:
     # doctor's canaries came first, in their own session
     assert f"This covers receipts #{canaries}–#{canaries + 7} of log" in summary, summary
     command = verify_command(summary)
-    assert command.endswith("--sealed")
+    last = f"{canaries + 8}:"  # the session end's checkpoint, with the key: the anchors it records
+    assert f"--key {key} --checkpoint {last}" in command and command.endswith("--sealed")
+    assert f"- key `{key}`" in summary and f"- last checkpoint `{last}" in summary
 
     again = job.session_end()  # a second end (Stop after SessionEnd): nothing new, nothing repeated
     assert again.returncode == 0 and job.summary.read_text() == summary
@@ -106,6 +123,8 @@ def rehearse(base: Path, bindir: Path) -> None:
     # The auditor: only the artifact, on "another machine" (another HOME; the runner is gone).
     auditor = base / "auditor"
     upload_artifact(job.artifact_paths(), auditor / "vectimus-artifact")
+    cut = base / "cut"  # a second copy, to be cut back
+    upload_artifact(job.artifact_paths(), cut / "vectimus-artifact")
     job.run("vectimus", "daemon", "stop", check=False)  # the runner goes away, its evaluator with it
     shutil.rmtree(job.home)
     env = clean_env(auditor / "home", bindir)
@@ -126,6 +145,14 @@ def rehearse(base: Path, bindir: Path) -> None:
     tamper(auditor / receipts)
     broken = subprocess.run(command, shell=True, cwd=auditor, env=env, capture_output=True, text=True)
     assert broken.returncode == 1 and "FAILED" in broken.stdout
+
+    # Cut back exactly to doctor's checkpoint: consistent on its own, but not the log the anchors name.
+    assert cut_back_to_first_checkpoint(cut / receipts) == canaries
+    alone = subprocess.run([str(bindir / "vectimus"), "verify", str(receipts), "--sealed"], cwd=cut, env=env,
+                           capture_output=True, text=True)
+    assert alone.returncode == 0, alone.stdout
+    anchored = subprocess.run(command, shell=True, cwd=cut, env=env, capture_output=True, text=True)
+    assert anchored.returncode == 1 and "truncated" in anchored.stdout
 
 
 def test_rehearsal_with_this_checkout(tmp_path):

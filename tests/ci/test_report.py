@@ -79,3 +79,24 @@ def test_decisions_grouped_by_compliance_control(installed):
     assert report(installed, "--format", "html", "--by", "control", "--output", str(out)).returncode == 0
     assert '<table id="controls">' in out.read_text()
     assert report(installed, "--by", "policy").returncode == 2
+
+
+def test_every_format_shows_the_anchors_and_the_command_that_uses_them(installed):
+    run_session(installed)  # ends with the session end's checkpoint
+    facts = json.loads(installed.run("vectimus", "verify", "--json").stdout)
+    [key], last = facts["keys_used"], f"{facts['last_checkpoint']['size']}:{facts['last_checkpoint']['root']}"
+    receipts = str(installed.root / ".vectimus" / "receipts")
+    command = f"vectimus verify {receipts} --key {key} --checkpoint {last} --sealed"
+
+    md = report(installed).stdout
+    assert f"- key `{key}`" in md and f"- last checkpoint `{last}`" in md and command in md
+    data = json.loads(report(installed, "--format", "json").stdout)
+    assert data["anchors"] == {"keys": [key], "checkpoints": [last], "verify": command}
+    page = report(installed, "--format", "html").stdout
+    assert f"<code>{key}</code>" in page.split('id="anchors"')[1] and command in page
+
+    assert installed.run(*command.split(), check=False).returncode == 0  # the command, as shown, holds
+    pinned = report(installed, "--key", key, "--checkpoint", last)
+    assert pinned.returncode == 0 and f"Verified against the anchors given: key `{key}`" in pinned.stdout
+    wrong = report(installed, "--format", "json", "--key", "0" * 64)
+    assert wrong.returncode == 1 and json.loads(wrong.stdout)["verification"]["first_failure"]["kind"] == "keys"

@@ -12,7 +12,7 @@ from typing import Optional
 
 import typer
 
-from vectimus.cli.output import err_console, escape
+from vectimus.cli.output import err_console, escape, fail
 
 
 def _one_log(paths: list[Path]) -> bool:
@@ -47,6 +47,10 @@ def report(
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write here instead of stdout."),
     session: Optional[str] = typer.Option(None, "--session", metavar="ID", help="Only this session's decisions (one log)."),
     sealed: bool = typer.Option(False, "--sealed", help="Count receipts after the last checkpoint as a failure."),
+    key: list[str] = typer.Option([], "--key", metavar="FINGERPRINT",
+                                  help="One log: trust only this key (repeatable), as `vectimus verify --key`."),
+    checkpoint: list[str] = typer.Option([], "--checkpoint", metavar="SIZE:ROOT",
+                                         help="One log: require this signed checkpoint, as `vectimus verify --checkpoint`."),
     anchors: Optional[Path] = typer.Option(None, "--anchors", metavar="FILE", help='Fleet: a JSON file of each job\'s anchors, '
                                            '{"<job>": {"keys": ["<fingerprint>"], "checkpoint": "SIZE:ROOT"}}.'),
     by: Optional[str] = typer.Option(None, "--by", metavar="control",
@@ -66,7 +70,15 @@ def report(
         err_console.print("[red]error:[/red] --by takes: control")
         raise typer.Exit(2)
     paths = paths or []
+    from vectimus.receipts.anchors import anchors_of
+
+    try:
+        given = anchors_of(key, checkpoint)
+    except ValueError as exc:
+        fail(str(exc), code=2)
     if not _one_log(paths):
+        if given:
+            fail("--key and --checkpoint anchor one log; give a fleet's anchors with --anchors FILE", code=2)
         _fleet(paths, keys=keys, fmt=fmt, output=output, sealed=sealed, anchors=anchors)
         return
     if paths:
@@ -80,7 +92,7 @@ def report(
 
     path = paths[0] if paths else None
     require_receipts(resolve(path, keys, cwd)[0], path is not None)
-    log = load(path, keys, cwd=cwd, sealed=sealed)
+    log = load(path, keys, cwd=cwd, sealed=sealed, anchors=given)
     if session is not None:
         log = log.only_session(session)
     options = {"controls": _controls(cwd)} if by == "control" else {}

@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from vectimus.cli.output import console, escape, fail, print_json
+from vectimus.cli.output import console, err_console, escape, fail, print_json
 
 
 def _adapters():
@@ -66,9 +66,11 @@ def init(
     else:
         mcp_allowed = [] if ci else None
     result = init_project(root, found, ci=ci, mcp_allowed=mcp_allowed)
+    if result.key:
+        _summarise_key(result.key)
     if json_out:
         print_json({"project": str(root), "agents": result.agents, "mcp_allowed": result.mcp_allowed,
-                    "files": [str(f) for f in result.files], "notes": result.notes})
+                    "files": [str(f) for f in result.files], "notes": result.notes, "key": result.key})
         return
     console.print(f"[bold]Vectimus[/bold] installed in {escape(str(root))}")
     for name in result.agents:
@@ -77,7 +79,25 @@ def init(
         console.print(f"  wrote {path}", markup=False)
     for note in result.notes:
         console.print(note, markup=False, highlight=False)
+    if result.key:
+        console.print(f"Job signing key {result.key}\n  an anchor: this job's receipts verify with "
+                      f"`vectimus verify --key {result.key}`", markup=False, highlight=False, soft_wrap=True)
     ask.next_steps(result.agents, ask.not_allowed(servers, _allowed_servers(root)))
+
+
+def _summarise_key(fingerprint: str) -> None:
+    """Write the job key's fingerprint to the GitHub step summary, where the agent (started later) cannot change it."""
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary:
+        return
+    text = (f"\n### Vectimus: this job's signing key\n\n`{fingerprint}`\n\n"
+            "Recorded by `vectimus init --ci` before the agent started. Only this key may sign the job's receipts: "
+            f"`vectimus verify … --key {fingerprint}` (the session's summary gives the whole command).\n")
+    try:
+        with open(summary, "a", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        err_console.print(f"warning: cannot write the job summary {summary}: {exc}", markup=False)
 
 
 def _allowed_servers(root: Path) -> list[str]:

@@ -17,13 +17,26 @@ def verify(
                                                             "(default: keys/ beside the receipts directory)."),
     sealed: bool = typer.Option(False, "--sealed", help="Fail when receipts follow the last checkpoint "
                                                          "(use once every session has ended, e.g. in CI)."),
+    key: list[str] = typer.Option([], "--key", metavar="FINGERPRINT",
+                                  help="Trust only this key (repeatable), whatever the keys directory holds: "
+                                       "the fingerprint recorded outside the log, e.g. by `init --ci`."),
+    checkpoint: list[str] = typer.Option([], "--checkpoint", metavar="SIZE:ROOT",
+                                         help="Require a signed checkpoint of exactly this size and Merkle root, "
+                                              "and at least SIZE receipts (repeatable), e.g. from the job summary."),
     json_out: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Verify a receipt log: signatures, chain, checkpoints and keys.
 
-    Also canonical form and sequence; exit 1 on any problem.
+    Also canonical form and sequence; exit 1 on any problem. Anchors recorded outside the log
+    (--key, --checkpoint) catch a log re-signed with another key or cut back to a checkpoint.
     """
+    from vectimus.receipts.anchors import anchors_of
     from vectimus.receipts.verify import resolve, verify as run
+
+    try:
+        anchors = anchors_of(key, checkpoint)
+    except ValueError as exc:
+        fail(str(exc), code=2)
 
     if path is None:
         from vectimus.install import project_root
@@ -34,7 +47,7 @@ def verify(
     given = path is not None
     path, keys = resolve(path, keys, cwd)
     require_receipts(path, given)
-    report = run(path, keys, sealed=sealed)
+    report = run(path, keys, sealed=sealed, anchors=anchors)
     if json_out:
         print_json(report.as_dict())
     else:
@@ -56,6 +69,7 @@ def require_receipts(path: Path, given: bool) -> None:
 def _show(report) -> None:
     from rich.table import Table
 
+    from vectimus.receipts.anchors import format_checkpoint
     from vectimus.receipts.verify import KINDS
 
     grid = Table.grid(padding=(0, 2))
@@ -65,7 +79,12 @@ def _show(report) -> None:
     grid.add_row("decisions", ", ".join(f"{k} {v}" for k, v in sorted(report.decisions.items())) or "-")
     grid.add_row("modes", ", ".join(f"{k} {v}" for k, v in sorted(report.modes.items())) or "-")
     grid.add_row("checkpoints", f"{report.checkpoints}, sealing {report.sealed_size} of {report.receipts} receipts")
-    grid.add_row("keys", ", ".join(k[:16] + "…" for k in sorted(report.keys_used)) or "-")
+    if report.last_checkpoint:
+        grid.add_row("last checkpoint", format_checkpoint(*report.last_checkpoint))
+    grid.add_row("keys", "\n".join(sorted(report.keys_used)) or "-")
+    if report.anchors:
+        grid.add_row("anchors", "\n".join([*(f"key {k}" for k in report.anchors.keys),
+                                            *(f"checkpoint {format_checkpoint(*c)}" for c in report.anchors.checkpoints)]))
     if report.first_time:
         grid.add_row("period", f"{report.first_time} → {report.last_time}")
     console.print(grid)

@@ -4,7 +4,8 @@ Every receipt is checked for: envelope shape, payload type, a known key, a valid
 signature over the DSSE PAE of the stored payload bytes, RFC 8785 canonical form, the fields of
 the format, the log id, consecutive sequence numbers and the hash chain. Every checkpoint is
 checked the same way and its size, Merkle root and head are recomputed from the receipts. The
-first problem's position and kind say where the log was altered.
+first problem's position and kind say where the log was altered. ``Anchors`` recorded outside the
+log (``vectimus.receipts.anchors``) restrict the keys trusted and name checkpoints it must hold.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 
 from vectimus.receipts import merkle
+from vectimus.receipts.anchors import Anchors, format_checkpoint
 from vectimus.receipts.chain import CHECKPOINTS, RECEIPTS_DIR, SEGMENT_GLOB
 from vectimus.receipts.envelope import (
     CHECKPOINT_FORMAT, CHECKPOINT_TYPE, RECEIPT_FORMAT, RECEIPT_TYPE, ZERO_HASH, EnvelopeError,
@@ -39,6 +41,7 @@ KINDS = {
     "checkpoint": "a checkpoint's Merkle root or head does not match the receipts",
     "truncated": "a checkpoint covers more receipts than the log holds",
     "unsealed": "receipts after the last checkpoint (a failure with --sealed)",
+    "anchor": "the log lacks a signed checkpoint recorded outside it (--checkpoint SIZE:ROOT)",
 }
 
 _HEX64 = frozenset("0123456789abcdef")
@@ -87,10 +90,26 @@ class Report:
     failures: list = field(default_factory=list)
     failure_count: int = 0
     warnings: list = field(default_factory=list)
+    anchors: Anchors = Anchors()
+    roots: dict = field(default_factory=dict)  # size -> Merkle root of every checkpoint that matched
 
     @property
     def ok(self) -> bool:
         return self.failure_count == 0
+
+    @property
+    def last_checkpoint(self) -> tuple[int, str] | None:
+        """(size, root) of the largest checkpoint that matched the receipts: the anchor to record."""
+        return (self.sealed_size, self.roots[self.sealed_size]) if self.sealed_size in self.roots else None
+
+    @property
+    def sealed(self) -> bool:
+        """Whether the last checkpoint covers every receipt (what ``--sealed`` requires)."""
+        return self.receipts > 0 and self.sealed_size == self.receipts
+
+    def offered(self) -> Anchors:
+        """The anchors to record for this log: the keys that signed it and its last checkpoint."""
+        return Anchors(tuple(sorted(self.keys_used)), (self.last_checkpoint,) if self.last_checkpoint else ())
 
     def fail(self, problem: Problem) -> None:
         self.failure_count += 1
@@ -103,6 +122,8 @@ class Report:
             "receipts": self.receipts, "checkpoints": self.checkpoints, "sealed_size": self.sealed_size,
             "sessions": len(self.sessions), "decisions": dict(sorted(self.decisions.items())),
             "modes": dict(sorted(self.modes.items())), "keys_used": sorted(self.keys_used),
+            "last_checkpoint": dict(zip(("size", "root"), self.last_checkpoint)) if self.last_checkpoint else None,
+            "anchors": self.anchors.as_dict(),
             "first_time": self.first_time, "last_time": self.last_time,
             "first_failure": self.failures[0].as_dict() if self.failures else None,
             "failure_count": self.failure_count,
@@ -266,6 +287,7 @@ class _LogVerifier:
             report.fail(Problem("checkpoint", f"checkpoint of size {fields['size']} has root "
                                               f"{fields['root'][:16]}…, the receipts give {root[:16]}…", **where))
             return
+        report.roots[fields["size"]] = root
         report.sealed_size = max(report.sealed_size, fields["size"])
 
     def finish(self, *, sealed: bool) -> None:
@@ -279,6 +301,21 @@ class _LogVerifier:
                                           f"checkpoint ({self.claimed}): a session still running, "
                                           f"or a tail cut together with its checkpoint")
             report.fail(problem) if sealed else report.warnings.append(problem)
+        for size, root in report.anchors.checkpoints:
+            anchor = format_checkpoint(size, root)
+            if report.receipts < size:
+                report.fail(Problem("truncated", f"the anchored checkpoint {anchor[:24]}… covers {size} receipts, "
+                                                 f"the log holds only {report.receipts}: its tail was cut", report.path))
+            elif report.roots.get(size) != root:
+                held = f"its checkpoint of size {size} has root {report.roots[size][:16]}…" if size in report.roots \
+                    else f"it holds no checkpoint of size {size} that matches its receipts"
+                report.fail(Problem("anchor", f"the anchored checkpoint {anchor[:24]}… is not this log's: {held}",
+                                    report.path))
+        if len(report.keys_used) > 1:
+            report.warnings.append(Problem("keys", f"{len(report.keys_used)} keys signed this log "
+                                                   f"({', '.join(k[:16] + '…' for k in sorted(report.keys_used))}): "
+                                                   "one writer signs with one key; pin the expected one with --key",
+                                           report.keys_dir))
 
 
 def _lines(path: Path):
@@ -308,14 +345,35 @@ def resolve(path: Path | None, keys: Path | None, cwd: Path) -> tuple[Path, Path
     return path, keys
 
 
-def verify(path: Path, keys_dir: Path, *, sealed: bool = False) -> Report:
-    """Verify a receipts directory (a whole log) or one receipt file against the keys in ``keys_dir``."""
-    path, keys_dir = Path(path), Path(keys_dir)
-    report = Report(str(path), str(keys_dir))
+def trusted_keys(report: Report, keys_dir: Path) -> dict:
+    """The public keys in ``keys_dir`` to verify with: all of them, or only the anchored ones."""
     keys, key_problems = load_public_keys(keys_dir) if keys_dir.is_dir() else ({}, [])
     report.warnings += [Problem("keys", p, str(keys_dir)) for p in key_problems]
-    if not keys:
-        report.fail(Problem("keys", f"no Ed25519 public key (*.pub) in {keys_dir}", str(keys_dir)))
+    pinned = report.anchors.keys
+    if not pinned:
+        if not keys:
+            report.fail(Problem("keys", f"no Ed25519 public key (*.pub) in {keys_dir}", str(keys_dir)))
+        return keys
+    for fingerprint in pinned:
+        if fingerprint not in keys:
+            report.fail(Problem("keys", f"no public key with the anchored fingerprint {fingerprint} in {keys_dir}",
+                                str(keys_dir)))
+    ignored = sorted(set(keys) - set(pinned))
+    if ignored:
+        report.warnings.append(Problem("keys", f"{len(ignored)} key(s) in {keys_dir} not anchored, so not trusted: "
+                                               f"{', '.join(k[:16] + '…' for k in ignored)}", str(keys_dir)))
+    return {k: keys[k] for k in pinned if k in keys}
+
+
+def verify(path: Path, keys_dir: Path, *, sealed: bool = False, anchors: Anchors = Anchors()) -> Report:
+    """Verify a receipts directory (a whole log) or one receipt file against the keys in ``keys_dir``.
+
+    ``anchors`` (recorded outside the log): only their keys are trusted, and every checkpoint
+    they name must be in the log, signed and matching its receipts.
+    """
+    path, keys_dir = Path(path), Path(keys_dir)
+    report = Report(str(path), str(keys_dir), anchors=anchors)
+    keys = trusted_keys(report, keys_dir)
     if path.is_dir():
         files, whole = sorted(path.glob(SEGMENT_GLOB)), True
     elif path.is_file():

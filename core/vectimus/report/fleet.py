@@ -2,10 +2,11 @@
 
 ``find_logs`` walks the directories (CI artifacts downloaded side by side, say) for receipts
 directories; each is one **job**, verified against the keys beside it (or ``--keys``) and its own
-anchors when given: the key fingerprints that may have signed it and a ``SIZE:ROOT`` its first
-receipts must hash to, both read from somewhere the job's agent could not write (the job's log or
-summary). The figures (repositories, agents, decisions per day, policies, every deny and ask) count
-only logs that verified; every log that did not is listed with its first failure instead.
+anchors when given (``vectimus.receipts.anchors``, checked by ``vectimus verify``'s own
+machinery): the key fingerprints that may have signed it and a ``SIZE:ROOT`` checkpoint it must
+hold, both read from somewhere the job's agent could not write (the job's log or summary). The
+figures (repositories, agents, decisions per day, policies, every deny and ask) count only logs
+that verified; every log that did not is listed with its first failure instead.
 """
 
 from __future__ import annotations
@@ -16,37 +17,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vectimus.receipts import merkle
+from vectimus.receipts.anchors import Anchors, anchors_of
 from vectimus.receipts.chain import CHECKPOINTS, SEGMENT_GLOB, STATE
 from vectimus.receipts.envelope import EnvelopeError, payload_of
-from vectimus.receipts.verify import Problem
 from vectimus.report.log import AuditLog, Entry, load
 
 TOP_POLICIES = 20
 
 
-@dataclass(frozen=True)
-class Anchors:
-    """What a job's log must match, from outside the artifact."""
-
-    keys: tuple[str, ...] = ()                  # key fingerprints allowed to have signed it
-    checkpoint: tuple[int, str] | None = None   # (size, Merkle root) of its first receipts
-
-    def as_dict(self) -> dict:
-        size_root = f"{self.checkpoint[0]}:{self.checkpoint[1]}" if self.checkpoint else None
-        return {"keys": list(self.keys), "checkpoint": size_root}
-
-
-def parse_checkpoint(text: str) -> tuple[int, str]:
-    """``SIZE:ROOT`` as (size, root); raise ValueError when it is not that."""
-    size, _, root = text.partition(":")
-    if not size.isdigit() or int(size) < 1 or len(root) != 64 or set(root) - set("0123456789abcdef"):
-        raise ValueError(f"checkpoint anchor {text!r} is not SIZE:ROOT (a count and a 64-digit hex root)")
-    return int(size), root
-
-
 def read_anchors(path: Path) -> dict[str, Anchors]:
-    """An anchors file: ``{"<job, its artifact directory or log id>": {"keys": [...], "checkpoint": "SIZE:ROOT"}}``."""
+    """An anchors file: ``{"<job, its artifact directory or log id>": {"keys": [...], "checkpoint": "SIZE:ROOT"}}``.
+
+    ``checkpoints`` (a list of ``SIZE:ROOT``) may stand for ``checkpoint``.
+    """
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a JSON object of jobs")
@@ -55,11 +38,13 @@ def read_anchors(path: Path) -> dict[str, Anchors]:
         if not isinstance(given, dict):
             raise ValueError(f"{path}: {name}: expected an object with keys and/or checkpoint")
         keys = given.get("keys", [])
-        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
-            raise ValueError(f"{path}: {name}: keys must be a list of key fingerprints")
-        checkpoint = given.get("checkpoint")
-        anchors[name] = Anchors(tuple(k.lower() for k in keys),
-                                parse_checkpoint(checkpoint) if checkpoint else None)
+        checkpoints = given.get("checkpoints", [given["checkpoint"]] if given.get("checkpoint") else [])
+        if not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in (keys, checkpoints)):
+            raise ValueError(f"{path}: {name}: keys must be a list of key fingerprints, checkpoint a SIZE:ROOT")
+        try:
+            anchors[name] = anchors_of(keys, checkpoints)
+        except ValueError as exc:
+            raise ValueError(f"{path}: {name}: {exc}") from None
     return anchors
 
 
@@ -116,57 +101,32 @@ def job_name(root: Path, receipts: Path) -> str:
     return "/".join(parts) or root.name
 
 
-def anchors_for(name: str, log_id: str, anchors: dict[str, Anchors]) -> Anchors:
+def claimed_log_id(receipts: Path) -> str:
+    """The log id the first receipt claims (unverified: only to find the anchors it is then verified against)."""
+    for segment in sorted(receipts.glob(SEGMENT_GLOB)):
+        with open(segment, "rb") as fh:
+            try:
+                fields = json.loads(payload_of(fh.readline()))
+            except (EnvelopeError, ValueError):
+                return ""
+        return str(fields.get("log", "")) if isinstance(fields, dict) else ""
+    return ""
+
+
+def anchors_for(name: str, receipts: Path, anchors: dict[str, Anchors]) -> Anchors:
     """The anchors given for a job: by its name, its artifact directory (first path part) or its log id."""
-    for key in (name, name.split("/")[0], log_id):
+    for key in (name, name.split("/")[0]):
         if key in anchors:
             return anchors[key]
-    return Anchors()
-
-
-def _payloads(receipts: Path):
-    for segment in sorted(receipts.glob(SEGMENT_GLOB)):
-        for line in segment.read_bytes().split(b"\n"):
-            if line.strip():
-                try:
-                    yield payload_of(line)
-                except EnvelopeError:
-                    yield line  # verification has already failed it; it still takes its place
-
-
-def check_anchors(log: AuditLog, receipts: Path, anchors: Anchors) -> None:
-    """Fail ``log``'s verification when it does not match the job's anchors."""
-    report = log.verification
-    if anchors.keys:
-        strangers = sorted(report.keys_used - set(anchors.keys))
-        if strangers or not report.keys_used:
-            report.fail(Problem("unknown_key", f"signed by {', '.join(k[:16] + '…' for k in strangers) or 'no key'}"
-                                               f", not by the job's anchored key(s)", report.keys_dir))
-    if anchors.checkpoint:
-        size, root = anchors.checkpoint
-        frontier: list = []
-        held = 0
-        for payload in _payloads(receipts):
-            if held == size:
-                break
-            merkle.append(frontier, payload)
-            held += 1
-        if held < size:
-            report.fail(Problem("truncated", f"the anchored checkpoint covers {size} receipts, the log holds "
-                                             f"only {held}", report.path))
-        elif merkle.root(frontier) != root:
-            report.fail(Problem("checkpoint", f"the first {size} receipts do not hash to the anchored root "
-                                              f"{root[:16]}…", report.path))
+    return anchors.get(claimed_log_id(receipts), Anchors()) if anchors else Anchors()
 
 
 def verify_job(root: Path, receipts: Path, *, keys: Path | None, anchors: dict[str, Anchors],
                sealed: bool) -> Job:
     """Verify one job's log (with its anchors) and read it."""
-    log = load(receipts, keys, sealed=sealed)
     name = job_name(root, receipts)
-    given = anchors_for(name, log.verification.log, anchors)
-    check_anchors(log, receipts, given)
-    return Job(name, log, given)
+    given = anchors_for(name, receipts, anchors)
+    return Job(name, load(receipts, keys, sealed=sealed, anchors=given), given)
 
 
 @dataclass

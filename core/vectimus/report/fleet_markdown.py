@@ -31,7 +31,7 @@ def jobs_table(fleet: Fleet) -> list[str]:
     for job in fleet.jobs:
         report = job.log.verification
         if job.verified:
-            state = "✅ verified" + (" (anchored)" if job.anchors.keys or job.anchors.checkpoint else "")
+            state = "✅ verified" + (" (anchored)" if job.anchors else "")
         else:
             state = f"❌ {cell(report.failures[0].kind)}"
         agents = ", ".join(sorted({e.agent for e in job.log.entries}))

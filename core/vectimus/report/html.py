@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from vectimus.report.log import AuditLog, Entry
+from vectimus.receipts.anchors import format_checkpoint
+from vectimus.report.log import AuditLog, Entry, verify_command_of
 from vectimus.report.markdown import OUTCOME_ORDER
 
 MAX_TIMELINE = 5000
@@ -52,8 +53,8 @@ def _banner(log: AuditLog) -> str:
     report = log.verification
     if report.ok:
         detail = (f"{report.receipts} signed receipts, hash chain intact, {report.checkpoints} checkpoint(s), "
-                  f"sealed through {report.sealed_size}; keys: "
-                  + ", ".join(k[:16] + "…" for k in sorted(report.keys_used)))
+                  f"sealed through {report.sealed_size}"
+                  + (", checked against the anchors given" if report.anchors else ""))
         notes = "".join(f"<small>note: {_e(w.message)}</small>" for w in report.warnings)
         return (f'<div id="verification" class="banner ok" data-status="verified">✓ Receipts verified'
                 f"<small>{_e(detail)}</small>{notes}</div>")
@@ -106,6 +107,22 @@ def _denial(e: Entry) -> str:
             f'<div><code>{_e(e.subject[:400])}</code></div><div class="why">{_e(e.reason)}</div></div>')
 
 
+def _anchors(log: AuditLog) -> str:
+    report = log.verification
+    rows = []
+    if report.ok:
+        offered = report.offered()
+        rows += [f"<tr><th>Signing key</th><td><code>{_e(k)}</code></td></tr>" for k in offered.keys]
+        rows += [f"<tr><th>Last checkpoint</th><td><code>{_e(format_checkpoint(*c))}</code></td></tr>"
+                 for c in offered.checkpoints]
+    rows += [f"<tr><th>Anchor given</th><td>key <code>{_e(k)}</code></td></tr>" for k in report.anchors.keys]
+    rows += [f"<tr><th>Anchor given</th><td>checkpoint <code>{_e(format_checkpoint(*c))}</code></td></tr>"
+             for c in report.anchors.checkpoints]
+    rows.append(f"<tr><th>Verify with</th><td><code>{_e(verify_command_of(log))}</code></td></tr>")
+    return ('<p>Record the key and the last checkpoint where the agent cannot write: they pin the signing key '
+            f'and the log\'s length.</p><table id="anchors">{"".join(rows)}</table>')
+
+
 def _timeline(log: AuditLog) -> str:
     rows = []
     for e in log.entries[:MAX_TIMELINE]:
@@ -144,5 +161,7 @@ source <code>{_e(report.path)}</code></div>
 <div id="denials">{denials}</div>
 <h2>Timeline</h2>
 {_timeline(log)}
+<h2>Anchors</h2>
+{_anchors(log)}
 </main></body></html>
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from vectimus.report.log import AuditLog
+from vectimus.report.log import AuditLog, verify_command_of
 
 
 def report_dict(log: AuditLog, *, controls: dict[str, list[str]] | None = None) -> dict:
@@ -14,6 +14,8 @@ def report_dict(log: AuditLog, *, controls: dict[str, list[str]] | None = None) 
         "format": "vectimus.report/1",
         "verified": log.verified,
         "verification": log.verification.as_dict(),
+        "anchors": {**(log.verification.offered() if log.verified else log.verification.anchors).as_dict(),
+                    "verify": verify_command_of(log)},
         "range": {"first": span[0], "last": span[1]} if span else None,
         "outcomes": dict(sorted(log.by_outcome().items())),
         "policies": {p: dict(sorted(c.items())) for p, c in log.by_policy().items()},

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vectimus.receipts.anchors import Anchors
 from vectimus.receipts.chain import SEGMENT_GLOB
 from vectimus.receipts.envelope import EnvelopeError, payload_of
 from vectimus.receipts.verify import Report, resolve, verify
@@ -134,8 +135,18 @@ def read_entries(path: Path) -> list[Entry]:
     return entries
 
 
+def verify_command_of(log: AuditLog, path: str | None = None) -> str:
+    """The command that verifies ``log`` (at ``path``, else where it was read) pinned to its anchors:
+    the keys that signed it and its last checkpoint, or the anchors it was verified against."""
+    from vectimus.receipts.anchors import verify_command
+
+    report = log.verification
+    anchors = report.anchors or (report.offered() if report.ok else report.anchors)
+    return verify_command(path or report.path, anchors, sealed=report.sealed)
+
+
 def load(path: Path | None, keys: Path | None = None, *, cwd: Path | None = None,
-         sealed: bool = False) -> AuditLog:
+         sealed: bool = False, anchors: Anchors = Anchors()) -> AuditLog:
     """Verify the log at ``path`` (``vectimus verify``'s defaults for missing arguments) and read it."""
     path, keys = resolve(path, keys, cwd or Path.cwd())
-    return AuditLog(verify(path, keys, sealed=sealed), read_entries(path))
+    return AuditLog(verify(path, keys, sealed=sealed, anchors=anchors), read_entries(path))

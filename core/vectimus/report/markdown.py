@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 
-from vectimus.report.log import AuditLog, Entry
+from vectimus.receipts.anchors import format_checkpoint
+from vectimus.report.log import AuditLog, Entry, verify_command_of
 
 MAX_ROWS = 200  # a job summary is capped at 1 MiB; past this many blocked calls, say how many more
 OUTCOME_ORDER = ("deny", "ask", "observe", "allow")
@@ -79,11 +80,31 @@ def range_line(log: AuditLog) -> str:
     return f"This covers {shown} of log `{report.log or '?'}` ({report.receipts} receipt(s) in the log)."
 
 
+def anchor_lines(log: AuditLog, verify_command: str) -> list[str]:
+    """The anchors to record (keys and last checkpoint of a log that verified), those checked, and the command."""
+    report = log.verification
+    lines = []
+    offered = report.offered() if report.ok else None
+    if offered and offered.keys:
+        lines += ["**Anchors**: record these where the agent cannot write; they pin the signing key and the "
+                  "log's length:", ""]
+        lines += [f"- key `{k}`" for k in offered.keys]
+        lines += [f"- last checkpoint `{format_checkpoint(*c)}`" for c in offered.checkpoints]
+        lines.append("")
+    if report.anchors:
+        given = [f"key `{k}`" for k in report.anchors.keys]
+        given += [f"checkpoint `{format_checkpoint(*c)}`" for c in report.anchors.checkpoints]
+        lines += [f"Verified against the anchors given: {', '.join(given)}.", ""]
+    return lines + ["**Verify the artifact** (on any machine, with nothing but the artifact and the anchors):", "",
+                    "```sh", verify_command, "```"]
+
+
 def render_markdown(log: AuditLog, *, title: str = "Vectimus: AI agent governance",
                     verify_command: str | None = None, heading: str = "###",
                     controls: dict[str, list[str]] | None = None) -> str:
     """The Markdown report: status, decisions by outcome, every deny and ask, what was only observed,
-    range, how to verify."""
+    range, anchors and how to verify (``verify_command``, by default ``vectimus verify`` of the log's path
+    pinned to its anchors)."""
     parts = [f"{heading} {title}", "", status_line(log), "", *outcome_table(log), "",
              f"**Denied or escalated** ({len(log.blocked())})", "", *blocked_table(log), ""]
     observed = log.observed()
@@ -92,8 +113,5 @@ def render_markdown(log: AuditLog, *, title: str = "Vectimus: AI agent governanc
                   *decisions_table(observed, ""), ""]
     if controls is not None:
         parts += ["**Decisions by control**", "", *control_table(log, controls), ""]
-    parts += [range_line(log)]
-    if verify_command:
-        parts += ["", "**Verify the artifact** (on any machine, with nothing but the artifact):", "",
-                  "```sh", verify_command, "```"]
+    parts += [range_line(log), "", *anchor_lines(log, verify_command or verify_command_of(log))]
     return "\n".join(parts) + "\n"
