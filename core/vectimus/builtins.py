@@ -11,6 +11,7 @@ CLI_MODULES = (
     "plugins",
     "demo",
     "verify",
+    "receipts",
     "mcp",
     "daemon",
     "policy",

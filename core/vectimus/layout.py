@@ -51,3 +51,8 @@ def is_segment_name(name: str) -> bool:
     digits = name[len(SEGMENT_PREFIX):-len(SEGMENT_SUFFIX)]
     return (name.startswith(SEGMENT_PREFIX) and name.endswith(SEGMENT_SUFFIX)
             and len(digits) == SEGMENT_DIGITS and digits.isascii() and digits.isdigit())
+
+
+def segment_first_seq(name: str) -> int:
+    """The sequence number of the first receipt in segment ``name`` (-1 when it is not a segment name)."""
+    return int(name[len(SEGMENT_PREFIX):len(SEGMENT_PREFIX) + SEGMENT_DIGITS]) if is_segment_name(name) else -1

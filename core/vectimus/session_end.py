@@ -91,7 +91,7 @@ def append_job_summary(summary: Path, project: Path, event: SessionEvent, env: d
     log = load(None, cwd=project)
     if event.session_id:
         log = log.only_session(event.session_id)
-    marker = f"<!-- vectimus-summary {log.verification.log} {event.session_id} {log.verification.receipts} -->"
+    marker = f"<!-- vectimus-summary {log.verification.log} {event.session_id} {log.verification.size} -->"
     try:
         if marker in summary.read_text(encoding="utf-8", errors="replace"):
             return False

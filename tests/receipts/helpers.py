@@ -48,10 +48,12 @@ class Log:
     def keys(self) -> Path:
         return self.project / ".vectimus" / "keys"
 
-    def write(self, n: int, *, session: str = "s1", decisions=("allow", "deny", "allow", "ask")) -> "Log":
+    def write(self, n: int, *, session: str = "s1", decisions=("allow", "deny", "allow", "ask"),
+              at: str | None = None) -> "Log":
+        """``n`` receipts (made ``at`` that time, RFC 3339, when given)."""
         for i in range(n):
-            self.sink.emit(make_body(i, project=self.project, session=session,
-                                     decision=decisions[i % len(decisions)]), self.ctx)
+            body = make_body(i, project=self.project, session=session, decision=decisions[i % len(decisions)])
+            self.sink.emit(body | ({"time": at} if at else {}), self.ctx)
         return self
 
     def end(self, session: str = "s1") -> "Log":

@@ -3,6 +3,8 @@ options that choose them."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Optional
 
@@ -12,6 +14,19 @@ from vectimus.cli.output import fail
 
 PROJECT_OPT = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the git top level).")
 JSON_OPT = typer.Option(False, "--json", help="Print as JSON.")
+DURATION = re.compile(r"(\d+)([smhd])")
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str, option: str) -> timedelta:
+    """``30m``, ``2h``, ``1d``, ``1h30m`` as a timedelta (``typer.BadParameter`` naming ``option`` otherwise)."""
+    text = text.strip().lower()
+    if not text or DURATION.sub("", text):
+        raise typer.BadParameter(f"{text!r} is not a duration such as 30m, 2h, 1d or 1h30m", param_hint=option)
+    seconds = sum(int(n) * UNITS[unit] for n, unit in DURATION.findall(text))
+    if seconds <= 0:
+        raise typer.BadParameter("the duration must be longer than zero", param_hint=option)
+    return timedelta(seconds=seconds)
 
 
 def project_root(project: Optional[Path]) -> Path:

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
 import typer
 
 from vectimus.cli import group
-from vectimus.cli.context import PROJECT_OPT, all_packs, known_policies, project_root, resolved
+from vectimus.cli.context import PROJECT_OPT, all_packs, known_policies, parse_duration, project_root, resolved
 from vectimus.cli.output import console, escape, fail, print_json, warn
 
 pack_app = group("List, enable and disable policy packs.")
@@ -30,8 +29,6 @@ FORCE_OPT = typer.Option(False, "--force", help="Write the setting even though n
 FOR_OPT = typer.Option(None, "--for", metavar="DURATION",
                        help="Only for this long (30m, 2h, 1d, 1h30m); then the rule's other settings apply again.")
 ID_ARG = typer.Argument(..., metavar="ID", help="The policy id, e.g. vectimus-git-002.")
-DURATION = re.compile(r"(\d+)([smhd])")
-UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def _unknown(kind: str, name: str, known, listing: str) -> str:
@@ -182,17 +179,6 @@ def pack_disable(name: str = typer.Argument(..., metavar="NAME", help="The pack'
 
 # -- rule ------------------------------------------------------------------------------------
 
-def parse_duration(text: str) -> timedelta:
-    """``30m``, ``2h``, ``1d``, ``1h30m`` as a timedelta (``typer.BadParameter`` otherwise)."""
-    text = text.strip().lower()
-    if not text or DURATION.sub("", text):
-        raise typer.BadParameter(f"{text!r} is not a duration such as 30m, 2h, 1d or 1h30m", param_hint="--for")
-    seconds = sum(int(n) * UNITS[unit] for n, unit in DURATION.findall(text))
-    if seconds <= 0:
-        raise typer.BadParameter("the duration must be longer than zero", param_hint="--for")
-    return timedelta(seconds=seconds)
-
-
 def _set_rule(policy_id: str, root: Path, user: bool, force: bool, values: dict, done: str,
               holds: Callable[[str | None], bool], *, until: datetime | None = None,
               clear_temporary: bool = False) -> None:
@@ -231,7 +217,7 @@ def _set_rule(policy_id: str, root: Path, user: bool, force: bool, values: dict,
 def _until(duration: str | None) -> datetime | None:
     if duration is None:
         return None
-    return (datetime.now(timezone.utc) + parse_duration(duration)).replace(microsecond=0)
+    return (datetime.now(timezone.utc) + parse_duration(duration, "--for")).replace(microsecond=0)
 
 
 def _when(until: datetime | None) -> str:

@@ -73,12 +73,13 @@ def _show(report) -> None:
     from vectimus.receipts.verify import KINDS
 
     grid = Table.grid(padding=(0, 2))
-    grid.add_row("receipts", f"{report.receipts}  [dim]{escape(str(report.path))}[/dim]")
+    pruned = f" (after {report.pruned} pruned)" if report.pruned else ""
+    grid.add_row("receipts", f"{report.receipts}{pruned}  [dim]{escape(str(report.path))}[/dim]")
     grid.add_row("log", escape(str(report.log or "-")))
     grid.add_row("sessions", str(len(report.sessions)))
     grid.add_row("decisions", ", ".join(f"{k} {v}" for k, v in sorted(report.decisions.items())) or "-")
     grid.add_row("modes", ", ".join(f"{k} {v}" for k, v in sorted(report.modes.items())) or "-")
-    grid.add_row("checkpoints", f"{report.checkpoints}, sealing {report.sealed_size} of {report.receipts} receipts")
+    grid.add_row("checkpoints", f"{report.checkpoints}, sealing {report.sealed_size} of {report.size} receipts")
     if report.last_checkpoint:
         grid.add_row("last checkpoint", format_checkpoint(*report.last_checkpoint))
     grid.add_row("keys", "\n".join(sorted(report.keys_used)) or "-")

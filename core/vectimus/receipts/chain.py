@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from vectimus.config import config_value
-from vectimus.layout import PROJECT_DIR, RECEIPTS, SEGMENT_DIGITS, SEGMENT_PREFIX, is_segment_name, segment_name
+from vectimus.layout import PROJECT_DIR, RECEIPTS, is_segment_name, segment_first_seq, segment_name
 from vectimus.receipts import merkle
 from vectimus.receipts.envelope import (
     CHECKPOINT_FORMAT, CHECKPOINT_TYPE, RECEIPT_FORMAT, RECEIPT_TYPE, ZERO_HASH, EnvelopeError,
@@ -213,7 +213,8 @@ def _complete(name: str, fd: int) -> bytes:
         os.close(ffd)
 
 
-def _latest_prune(fd: int) -> dict | None:
+def latest_prune(fd: int) -> dict | None:
+    """The fields of the prune record with the largest size in the locked directory ``fd`` (None: never pruned)."""
     if is_regular(PRUNED, fd) is None:
         return None
     records = [r for r in map(_fields, _complete(PRUNED, fd).splitlines()) if r and isinstance(r.get("size"), int)]
@@ -224,12 +225,11 @@ def _rebuild(fd: int) -> State:
     """Recompute the state from the files (a crash between two writes, or an edited state)."""
     state = State(dir=_marker(fd), log="")
     frontier: list = []
-    pruned = _latest_prune(fd)
+    pruned = latest_prune(fd)
     if pruned:
         state.log, state.size, state.head = pruned["log"], pruned["size"], pruned["head"]
         frontier = merkle.load(pruned["frontier"])
-    segments = sorted(n for n in os.listdir(fd)
-                      if is_segment_name(n) and int(n[len(SEGMENT_PREFIX):][:SEGMENT_DIGITS]) >= state.size)
+    segments = sorted(n for n in os.listdir(fd) if segment_first_seq(n) >= state.size)
     for name in segments:
         data = _complete(name, fd)
         offset = 0
@@ -341,11 +341,12 @@ class Log:
 
 
 @contextmanager
-def locked_log(project: Path, *, create: bool = True, deadline: float | None = None):
+def locked_log(project: Path, *, create: bool = True, deadline: float | None = None, set_aside_foreign: bool = True):
     """Hold the project's log lock and yield its ``Log``; the state is saved when the block succeeds.
 
-    Raises ``ReceiptLogError`` (locked past ``deadline``, ``.vectimus`` unsafe) and
-    ``FileNotFoundError`` when the log does not exist and ``create`` is false.
+    Raises ``ReceiptLogError`` (locked past ``deadline``, ``.vectimus`` unsafe, or a foreign log
+    that is not ``set_aside_foreign``) and ``FileNotFoundError`` when the log does not exist and
+    ``create`` is false.
     """
     project = Path(project)
     where = receipts_dir(project)
@@ -371,6 +372,8 @@ def locked_log(project: Path, *, create: bool = True, deadline: float | None = N
                     state = _read_state(fd)
                     if state is None or state.dir != _marker(fd):
                         why = _foreign(fd)
+                        if why and not set_aside_foreign:
+                            raise ReceiptLogError(f"{where}: {why}")
                         if why:
                             notes.append(f"{RECEIPTS}/ set aside as {set_aside(RECEIPTS, vfd)}/: {why}")
                             continue
@@ -395,7 +398,8 @@ def _save(fd: int, state: State) -> None:
     replace_file(STATE, json.dumps(vars(state), separators=(",", ":")).encode(), fd, locked=True)
 
 
-def _signed_line(payload_type: str, payload: bytes, signer) -> bytes:
+def signed_line(payload_type: str, payload: bytes, signer) -> bytes:
+    """One envelope line of ``payload`` signed by ``signer``."""
     return encode(payload_type, payload, signer.keyid, signer.sign(pae(payload_type, payload)))
 
 
@@ -429,7 +433,7 @@ def write_receipt(log: Log, body: dict, signer, *, segment_receipts: int) -> App
         fields["notes"] = [*body.get("notes", ()), *log.notes]
         log.notes.clear()
     payload = canonical(fields)
-    line = _signed_line(RECEIPT_TYPE, payload, signer)
+    line = signed_line(RECEIPT_TYPE, payload, signer)
     new = not state.segment or state.segment_count >= segment_receipts
     name = segment_name(state.size) if new else state.segment
     sfd = open_file(name, os.O_WRONLY | os.O_APPEND | (os.O_CREAT | os.O_EXCL if new else 0), log.fd)
@@ -458,7 +462,7 @@ def write_checkpoint(log: Log, signer, *, reason: str, session: str = "") -> dic
     fields = {"format": CHECKPOINT_FORMAT, "log": state.log, "size": state.size,
               "root": merkle.root(merkle.load(state.frontier)), "head": state.head,
               "time": timestamp(), "reason": reason, "session": session}
-    line = _signed_line(CHECKPOINT_TYPE, canonical(fields), signer)
+    line = signed_line(CHECKPOINT_TYPE, canonical(fields), signer)
     cfd = open_file(CHECKPOINTS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, log.fd)
     try:
         write_all(cfd, line)

@@ -16,8 +16,10 @@ from typing import NamedTuple
 
 RECEIPT_TYPE = "application/vnd.vectimus.receipt+json"
 CHECKPOINT_TYPE = "application/vnd.vectimus.checkpoint+json"
+PRUNE_TYPE = "application/vnd.vectimus.prune+json"
 RECEIPT_FORMAT = "vectimus.receipt/1"
 CHECKPOINT_FORMAT = "vectimus.checkpoint/1"
+PRUNE_FORMAT = "vectimus.prune/1"
 ZERO_HASH = "0" * 64  # ``prev`` of a log's first receipt
 
 

@@ -6,6 +6,11 @@ the format, the log id, consecutive sequence numbers and the hash chain. Every c
 checked the same way and its size, Merkle root and head are recomputed from the receipts. The
 first problem's position and kind say where the log was altered. ``Anchors`` recorded outside the
 log (``vectimus.receipts.anchors``) restrict the keys trusted and name checkpoints it must hold.
+
+A log pruned by ``vectimus receipts prune`` starts after its latest signed prune record, which
+carries the hash and Merkle frontier of the receipts it removed: the chain and every later
+checkpoint are checked from there, and a log missing its first receipts without such a record
+fails as any other cut does.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from cryptography.exceptions import InvalidSignature
 
 from vectimus.receipts import merkle
 from vectimus.receipts.anchors import Anchors, format_checkpoint
-from vectimus.receipts.chain import CHECKPOINTS, RECEIPTS_DIR, SEGMENT_GLOB
+from vectimus.layout import is_segment_name, segment_first_seq
+from vectimus.receipts.chain import CHECKPOINTS, PRUNED, RECEIPTS_DIR, SEGMENT_GLOB
 from vectimus.receipts.envelope import (
-    CHECKPOINT_FORMAT, CHECKPOINT_TYPE, RECEIPT_FORMAT, RECEIPT_TYPE, ZERO_HASH, EnvelopeError,
-    canonical, decode, pae, sha256_hex,
+    CHECKPOINT_FORMAT, CHECKPOINT_TYPE, PRUNE_FORMAT, PRUNE_TYPE, RECEIPT_FORMAT, RECEIPT_TYPE, ZERO_HASH,
+    EnvelopeError, canonical, decode, pae, sha256_hex,
 )
 from vectimus.receipts.keys import load_public_keys
 
@@ -42,12 +48,14 @@ KINDS = {
     "truncated": "a checkpoint covers more receipts than the log holds",
     "unsealed": "receipts after the last checkpoint (a failure with --sealed)",
     "anchor": "the log lacks a signed checkpoint recorded outside it (--checkpoint SIZE:ROOT)",
+    "pruned": "a prune record is invalid, or does not match the receipts it says were removed",
 }
 
 _HEX64 = frozenset("0123456789abcdef")
 RECEIPT_FIELDS = {"format": str, "log": str, "seq": int, "prev": str, "time": str, "agent": str,
                   "session": str, "decision": str, "mode": str, "policy_digest": str}
 CHECKPOINT_FIELDS = {"format": str, "log": str, "size": int, "root": str, "head": str, "time": str}
+PRUNE_FIELDS = {**CHECKPOINT_FIELDS, "frontier": list, "segments": list}
 MAX_PROBLEMS = 1000
 
 
@@ -78,7 +86,8 @@ class Report:
     path: str
     keys_dir: str
     log: str = ""
-    receipts: int = 0
+    receipts: int = 0  # in the log's files
+    pruned: int = 0    # removed before them by `vectimus receipts prune` (its signed record says so)
     checkpoints: int = 0
     sealed_size: int = 0
     sessions: set = field(default_factory=set)
@@ -92,6 +101,12 @@ class Report:
     warnings: list = field(default_factory=list)
     anchors: Anchors = Anchors()
     roots: dict = field(default_factory=dict)  # size -> Merkle root of every checkpoint that matched
+    pruned_roots: dict = field(default_factory=dict)  # size -> root of signed checkpoints of pruned receipts
+
+    @property
+    def size(self) -> int:
+        """The log's length: the receipts pruned and those it holds."""
+        return self.pruned + self.receipts
 
     @property
     def ok(self) -> bool:
@@ -105,7 +120,7 @@ class Report:
     @property
     def sealed(self) -> bool:
         """Whether the last checkpoint covers every receipt (what ``--sealed`` requires)."""
-        return self.receipts > 0 and self.sealed_size == self.receipts
+        return self.receipts > 0 and self.sealed_size == self.size
 
     def offered(self) -> Anchors:
         """The anchors to record for this log: the keys that signed it and its last checkpoint."""
@@ -119,7 +134,8 @@ class Report:
     def as_dict(self) -> dict:
         return {
             "ok": self.ok, "path": self.path, "keys_dir": self.keys_dir, "log": self.log,
-            "receipts": self.receipts, "checkpoints": self.checkpoints, "sealed_size": self.sealed_size,
+            "receipts": self.receipts, "pruned": self.pruned, "checkpoints": self.checkpoints,
+            "sealed_size": self.sealed_size,
             "sessions": len(self.sessions), "decisions": dict(sorted(self.decisions.items())),
             "modes": dict(sorted(self.modes.items())), "keys_used": sorted(self.keys_used),
             "last_checkpoint": dict(zip(("size", "root"), self.last_checkpoint)) if self.last_checkpoint else None,
@@ -217,6 +233,7 @@ class _LogVerifier:
         self.frontier: list = []
         self.targets: dict[int, list] = {}  # checkpoint size -> [(fields, file, line)]
         self.claimed = 0  # the largest size a well-signed checkpoint vouches for
+        self.prunes: list = []  # valid prune records: [(fields, file, line)]
 
     def receipt(self, line: bytes, file: str, lineno: int) -> None:
         report = self.report
@@ -245,7 +262,7 @@ class _LogVerifier:
         self.head = sha256_hex(rec.payload)
         merkle.append(self.frontier, rec.payload)
         report.receipts += 1
-        for fields_cp, cp_file, cp_line in self.targets.pop(report.receipts, ()):
+        for fields_cp, cp_file, cp_line in self.targets.pop(report.size, ()):
             self._match(fields_cp, cp_file, cp_line)
 
     def _chain(self, fields: dict) -> list[tuple[str, str]]:
@@ -276,37 +293,91 @@ class _LogVerifier:
             self.targets.setdefault(rec.fields["size"], []).append((rec.fields, file, lineno))
             self.claimed = max(self.claimed, rec.fields["size"])
 
+    def prune_record(self, line: bytes, file: str, lineno: int) -> None:
+        """Check one record of ``pruned.jsonl``; a valid one may be where the chain starts."""
+        rec = open_record(line, PRUNE_TYPE, self.keys, self.report.keys_used)
+        problems = list(rec.problems)
+        if rec.fields is not None:
+            problem = _schema_errors(rec.fields, PRUNE_FIELDS, PRUNE_FORMAT, ("root", "head"))
+            if not problem:
+                try:
+                    frontier = merkle.load(rec.fields["frontier"])
+                except (ValueError, TypeError):
+                    frontier = None
+                if frontier is None or sum(n for n, _ in frontier) != rec.fields["size"] \
+                        or merkle.root(frontier) != rec.fields["root"]:
+                    problem = "its Merkle frontier does not give its size and root"
+            if problem:
+                problems.append(("pruned", problem))
+        for kind, message in problems:
+            self.report.fail(Problem(kind, f"prune record: {message}", file, lineno))
+        if rec.fields is not None and not problems and rec.fields["size"] > 0:
+            self.prunes.append((rec.fields, file, lineno))
+
+    def start(self, files: list[Path]) -> list[Path]:
+        """Where the chain starts, and the segment files to read from there.
+
+        At receipt 0, unless the latest prune record's receipts are gone: then right after them,
+        with the record's head and Merkle frontier (its earlier checkpoints are kept as signed,
+        no longer recomputable). While the pruned segments are still there (a prune cut short),
+        they are read and must match the record.
+        """
+        if not self.prunes:
+            return files
+        fields, file, lineno = max(self.prunes, key=lambda p: p[0]["size"])
+        size, report = fields["size"], self.report
+        if files and segment_first_seq(files[0].name) == 0:
+            self.targets.setdefault(size, []).append((fields, file, lineno))
+            return files
+        report.log, report.pruned = fields["log"], size
+        self.next_seq, self.head, self.frontier = size, fields["head"], merkle.load(fields["frontier"])
+        for covered in sorted(s for s in self.targets if s <= size):
+            for cp, cp_file, cp_line in self.targets.pop(covered):
+                if covered == size:
+                    self._match(cp, cp_file, cp_line)
+                elif cp["log"] == report.log:
+                    report.pruned_roots[covered] = cp["root"]
+        kept = [f for f in files if segment_first_seq(f.name) >= size or not is_segment_name(f.name)]
+        for leftover in sorted(set(files) - set(kept)):
+            report.warnings.append(Problem("pruned", f"{leftover.name} holds receipts the prune record covers: "
+                                                     "`vectimus receipts prune` removes it", leftover.name))
+        return kept
+
     def _match(self, fields: dict, file: str, lineno: int) -> None:
         report = self.report
+        what = "prune record" if fields.get("format") == PRUNE_FORMAT else "checkpoint"
+        kind = "pruned" if what == "prune record" else "checkpoint"
         where = dict(file=file, line=lineno, seq=fields["size"] - 1)
         if fields["log"] != report.log:
-            report.fail(Problem("log_id", f"checkpoint of log {fields['log']}, expected {report.log}", **where))
+            report.fail(Problem("log_id", f"{what} of log {fields['log']}, expected {report.log}", **where))
             return
         root = merkle.root(self.frontier)
         if fields["root"] != root or fields["head"] != self.head:
-            report.fail(Problem("checkpoint", f"checkpoint of size {fields['size']} has root "
-                                              f"{fields['root'][:16]}…, the receipts give {root[:16]}…", **where))
+            report.fail(Problem(kind, f"{what} of size {fields['size']} has root "
+                                      f"{fields['root'][:16]}…, the receipts give {root[:16]}…", **where))
             return
-        report.roots[fields["size"]] = root
-        report.sealed_size = max(report.sealed_size, fields["size"])
+        if what == "checkpoint":
+            report.roots[fields["size"]] = root
+            report.sealed_size = max(report.sealed_size, fields["size"])
 
     def finish(self, *, sealed: bool) -> None:
         report = self.report
         for size in sorted(self.targets):
             for fields, file, lineno in self.targets[size]:
-                report.fail(Problem("truncated", f"checkpoint signed for {size} receipts, the log holds "
-                                                 f"only {report.receipts}: the tail was cut", file, lineno))
-        if self.whole_log and report.receipts > self.claimed:
-            problem = Problem("unsealed", f"{report.receipts - self.claimed} receipt(s) after the last "
+                report.fail(Problem("truncated", f"{'checkpoint' if fields['format'] == CHECKPOINT_FORMAT else 'prune record'}"
+                                                 f" signed for {size} receipts, the log holds only {report.size}: "
+                                                 "the tail was cut", file, lineno))
+        if self.whole_log and report.size > self.claimed:
+            problem = Problem("unsealed", f"{report.size - self.claimed} receipt(s) after the last "
                                           f"checkpoint ({self.claimed}): a session still running, "
                                           f"or a tail cut together with its checkpoint")
             report.fail(problem) if sealed else report.warnings.append(problem)
         for size, root in report.anchors.checkpoints:
             anchor = format_checkpoint(size, root)
-            if report.receipts < size:
+            if report.size < size:
                 report.fail(Problem("truncated", f"the anchored checkpoint {anchor[:24]}… covers {size} receipts, "
-                                                 f"the log holds only {report.receipts}: its tail was cut", report.path))
-            elif report.roots.get(size) != root:
+                                                 f"the log holds only {report.size}: its tail was cut", report.path))
+            elif report.roots.get(size, report.pruned_roots.get(size)) != root:
                 held = f"its checkpoint of size {size} has root {report.roots[size][:16]}…" if size in report.roots \
                     else f"it holds no checkpoint of size {size} that matches its receipts"
                 report.fail(Problem("anchor", f"the anchored checkpoint {anchor[:24]}… is not this log's: {held}",
@@ -384,6 +455,10 @@ def verify(path: Path, keys_dir: Path, *, sealed: bool = False, anchors: Anchors
     if whole and (path / CHECKPOINTS).is_file():
         for lineno, line in _lines(path / CHECKPOINTS):
             log.checkpoint(line, CHECKPOINTS, lineno)
+    if whole and (path / PRUNED).is_file():
+        for lineno, line in _lines(path / PRUNED):
+            log.prune_record(line, PRUNED, lineno)
+        files = log.start(files)
     for file in files:
         for lineno, line in _lines(file):
             log.receipt(line, file.name, lineno)

@@ -77,7 +77,8 @@ def range_line(log: AuditLog) -> str:
     report = log.verification
     span = log.seq_range()
     shown = f"receipts #{span[0]}–#{span[1]}" if span else "no receipts"
-    return f"This covers {shown} of log `{report.log or '?'}` ({report.receipts} receipt(s) in the log)."
+    pruned = f", after {report.pruned} pruned" if report.pruned else ""
+    return f"This covers {shown} of log `{report.log or '?'}` ({report.receipts} receipt(s) in the log{pruned})."
 
 
 def anchor_lines(log: AuditLog, verify_command: str) -> list[str]:
