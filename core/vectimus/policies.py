@@ -277,14 +277,28 @@ def _validate(chunks: list[tuple[Pack, Path, str]], schema_text: str) -> list[di
     return meta
 
 
-def load_policy_set(project: Path, config: Config, sources: list[PackSource] | None = None) -> PolicySet:
-    """The policy set for ``project``: every enabled pack from every source."""
+def enabled_packs(project: Path, config: Config, sources: list[PackSource] | None = None) -> list[Pack]:
+    """Every pack that takes part in evaluation for ``project``, from every source."""
     if sources is None:
         from vectimus.plugins import collect
 
         sources = collect("register_pack_sources")
-    packs = [p for p in active_packs([p for source in sources for p in source.packs(project)])
-             if pack_enabled(p, config)]
+    return [p for p in active_packs([p for source in sources for p in source.packs(project)])
+            if pack_enabled(p, config)]
+
+
+def pack_digest(pack: Pack) -> str:
+    """What a pack's version is, exactly: ``sha256:`` and 16 hex digits over its files' names and bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(pack.path.glob("*.cedar")) + sorted(pack.path.glob("*.toml")):
+        data = path.read_bytes()
+        digest.update(f"{path.name}\0{len(data)}\0".encode() + data)
+    return f"sha256:{digest.hexdigest()[:16]}"
+
+
+def load_policy_set(project: Path, config: Config, sources: list[PackSource] | None = None) -> PolicySet:
+    """The policy set for ``project``: every enabled pack from every source."""
+    packs = enabled_packs(project, config, sources)
     if not packs:
         raise PolicyError("no policy packs found: the bundled packs are missing")
     return build_policy_set(packs)

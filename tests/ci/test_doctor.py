@@ -89,3 +89,25 @@ def test_an_opencode_plugin_that_cannot_load_is_found(installed):
     plugin.write_text(plugin.read_text().replace("export cnst", "export const").replace("throw denied(", "void ("))
     rc, report = doctor(installed)  # loads, but no longer refuses anything
     assert rc == 1 and "let the canary" in plugin_loads(report)["detail"]
+
+
+def test_canaries_are_synthetic_sealed_and_reported_apart(installed):
+    from .logs import run_session
+
+    rc, _ = doctor(installed)
+    assert rc == 0
+    sealed = json.loads(installed.run("vectimus", "verify", "--sealed", "--json").stdout)
+    assert sealed["ok"] and sealed["receipts"] >= 3  # doctor sealed its canaries' receipts
+    canaries = sealed["receipts"]
+    run_session(installed)  # the agent's session: three denials, three allowed calls, then its end
+    assert json.loads(installed.run("vectimus", "verify", "--sealed", "--json").stdout)["ok"]
+
+    data = json.loads(installed.run("vectimus", "report", "--format", "json").stdout)
+    assert data["outcomes"] == {"allow": 3, "deny": 3} and len(data["blocked"]) == 3  # the agent's calls only
+    assert len(data["synthetic"]) == canaries
+    assert {(e["synthetic"], e["decision"], e["subject"]) for e in data["synthetic"]} == {("doctor", "deny", "rm -rf /")}
+    md = installed.run("vectimus", "report").stdout
+    assert f"**Synthetic calls** ({canaries}, not counted above): canaries of `vectimus doctor`" in md
+    assert "| deny | 3 |" in md and "| **total** | **6** |" in md
+    page = installed.run("vectimus", "report", "--format", "html").stdout
+    assert page.split('<table id="synthetic">')[1].split("</table>")[0].count("<tr data-seq") == canaries

@@ -72,8 +72,12 @@ def test_the_fleet_summary_flags_exactly_the_tampered_log(fleet):
     assert [j["name"] for j in data["failed_logs"]] == ["vectimus-docs-102/work/web/web"]
     assert data["failed_logs"][0]["first_failure"]["kind"] == "signature"
     assert (data["verified"], data["failed"]) == (2, 1)
-    assert data["repositories"] == {"api": {"jobs": 1, "decisions": {"allow": 2, "deny": 2}},
-                                    "web": {"jobs": 1, "decisions": {"allow": 1, "deny": 2}}}
+    # repositories as each job's sealing checkpoint recorded them (GITHUB_REPOSITORY), not the checkout's name
+    assert data["repositories"] == {"acme/api": {"jobs": 1, "decisions": {"allow": 2, "deny": 2}},
+                                    "acme/web": {"jobs": 1, "decisions": {"allow": 1, "deny": 2}}}
+    build = names["vectimus-build-101/work/api/api"]["provenance"]
+    assert build["run_url"] == "https://github.com/acme/api/actions/runs/101" and build["job"] == "build"
+    assert build["keys"] == fleet["jobs"]["build"]["keys"] and build["packs"]["secrets"]["origin"] == "bundled"
     assert data["agents"] == {"claude": {"allow": 3, "deny": 4}} and data["outcomes"] == {"allow": 3, "deny": 4}
     assert sum(sum(day.values()) for day in data["days"].values()) == 7
     top = {p["policy"]: p for p in data["top_policies"]}

@@ -100,3 +100,30 @@ def test_every_format_shows_the_anchors_and_the_command_that_uses_them(installed
     assert pinned.returncode == 0 and f"Verified against the anchors given: key `{key}`" in pinned.stdout
     wrong = report(installed, "--format", "json", "--key", "0" * 64)
     assert wrong.returncode == 1 and json.loads(wrong.stdout)["verification"]["first_failure"]["kind"] == "keys"
+
+
+def test_every_format_carries_the_logs_provenance(installed):
+    import os
+
+    from vectimus import __version__
+
+    installed.run("git", "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q", "--allow-empty", "-m", "x")
+    installed.run("git", "remote", "add", "origin", "https://x-access-token:ghs_secret@github.com/acme/app.git")
+    head = installed.run("git", "rev-parse", "HEAD").stdout.strip()
+    branch = installed.run("git", "branch", "--show-current").stdout.strip()
+    run_session(installed)  # its end seals the log, recording where
+    key = json.loads(installed.run("vectimus", "verify", "--json").stdout)["keys_used"][0]
+
+    prov = json.loads(report(installed, "--format", "json").stdout)["provenance"]
+    assert (prov["repository"], prov["repository_url"]) == ("acme/app", "https://github.com/acme/app.git")
+    assert (prov["commit"], prov["branch"], prov["host"]) == (head, branch, os.uname().nodename)
+    assert prov["user"] and prov["vectimus"] == [__version__] and prov["keys"] == [key]
+    assert prov["sessions"] == ["report-session"] and len(prov["policy_digests"]) == 1
+    assert {"secrets", "destructive-ops"} <= set(prov["packs"]) and prov["generated_by"] == f"vectimus {__version__}"
+    assert "ghs_secret" not in json.dumps(prov)
+
+    md = report(installed).stdout
+    assert "| Repository | acme/app (https://github.com/acme/app.git) |" in md
+    assert f"| Commit | <code>{head} on {branch}</code> |" in md and f"<code>{key}</code>" in md
+    page = report(installed, "--format", "html").stdout.split('<table id="provenance">')[1].split("</table>")[0]
+    assert head in page and "acme/app" in page and "Generated" in page

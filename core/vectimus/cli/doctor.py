@@ -4,7 +4,8 @@ For every agent ``vectimus init`` installed in the project: its hook entry must 
 config, the installed command's program must exist, and the exact installed command, run the way
 the agent runs it, must answer the adapter's canary event (a call every default policy set denies)
 with a deny. The canary is a real call through the real hook, so it leaves a receipt, marked
-``synthetic`` (reports show canaries apart from the agent's calls); doctor then seals the log.
+``synthetic`` (reports show canaries apart from the agent's calls), as does every hook call an
+adapter's own checks make (OpenCode's plugin loaded as OpenCode loads it); doctor then seals the log.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -21,6 +23,7 @@ import typer
 from vectimus.cli.output import console, escape, print_json
 
 CANARY_TIMEOUT = 30
+SYNTHETIC = "VECTIMUS_SYNTHETIC"  # set for the hook: its receipt is a canary's, not an agent's call
 DENY_KEYS = ("permissionDecision", "permission", "decision")
 
 
@@ -76,16 +79,32 @@ def run_canary(command: str, event: dict, project: Path) -> subprocess.Completed
     ``VECTIMUS_SYNTHETIC=doctor`` marks its receipt as a canary rather than an agent's call.
     """
     return subprocess.run(command, shell=True, input=json.dumps(event), capture_output=True, text=True,
-                          cwd=project, timeout=CANARY_TIMEOUT, env={**os.environ, "VECTIMUS_SYNTHETIC": "doctor"})
+                          cwd=project, timeout=CANARY_TIMEOUT, env={**os.environ, SYNTHETIC: "doctor"})
+
+
+@contextmanager
+def synthetic():
+    """Mark every hook call made inside (by an adapter's own checks) as doctor's canary."""
+    before = os.environ.get(SYNTHETIC)
+    os.environ[SYNTHETIC] = "doctor"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[SYNTHETIC]
+        else:
+            os.environ[SYNTHETIC] = before
 
 
 def seal(diagnosis: Diagnosis, config) -> None:
     """Seal the canaries' receipts with a checkpoint, so they never leave the log unsealed."""
     from vectimus.locations import user_home
+    from vectimus.provenance import origin
     from vectimus.receipts.chain import checkpoint
 
     try:
-        checkpoint(diagnosis.project, home=user_home(), config=config, reason="doctor")
+        checkpoint(diagnosis.project, home=user_home(), config=config, reason="doctor",
+                   origin=origin(os.environ, diagnosis.project, config))
     except Exception as exc:
         diagnosis.add("-", "receipts sealed", False, f"cannot seal the canaries' receipts: {exc}")
 
@@ -117,7 +136,9 @@ def check_agent(diagnosis: Diagnosis, adapter, project: Path) -> None:
                   f"NOT denied (exit {done.returncode}, stdout {done.stdout.strip()[:120]!r}, "
                   f"stderr {done.stderr.strip()[:120]!r})")
         diagnosis.add(name, "canary denied", blocked, detail)
-    for check, ok, detail in adapter.diagnose(project):
+    with synthetic():
+        found = adapter.diagnose(project)
+    for check, ok, detail in found:
         diagnosis.add(name, check, ok, detail)
     if adapter.fails_open:
         diagnosis.add(name, "fails closed", True, f"NO: {adapter.fails_open}", warning=True)

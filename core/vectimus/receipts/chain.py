@@ -456,12 +456,17 @@ def write_receipt(log: Log, body: dict, signer, *, segment_receipts: int) -> App
     return Appended(str(log.project), fields["seq"], name, offset, len(line), fields)
 
 
-def write_checkpoint(log: Log, signer, *, reason: str, session: str = "") -> dict:
-    """Sign and append a checkpoint of the whole log as it stands (caller holds the lock)."""
+def write_checkpoint(log: Log, signer, *, reason: str, session: str = "", origin: dict | None = None) -> dict:
+    """Sign and append a checkpoint of the whole log as it stands (caller holds the lock).
+
+    ``origin`` (``vectimus.provenance.origin``): where the log was sealed, recorded with it.
+    """
     state = log.state
     fields = {"format": CHECKPOINT_FORMAT, "log": state.log, "size": state.size,
               "root": merkle.root(merkle.load(state.frontier)), "head": state.head,
               "time": timestamp(), "reason": reason, "session": session}
+    if origin:
+        fields["origin"] = origin
     line = signed_line(CHECKPOINT_TYPE, canonical(fields), signer)
     cfd = open_file(CHECKPOINTS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, log.fd)
     try:
@@ -498,8 +503,11 @@ def append_receipt(project: Path, body: dict, *, home: Path, config: Mapping,
 
 
 def checkpoint(project: Path, *, home: Path, config: Mapping, reason: str = "session_end",
-               session: str = "", deadline: float | None = None) -> dict | None:
-    """Seal the log with a checkpoint unless the last one already covers it; return the checkpoint."""
+               session: str = "", deadline: float | None = None, origin: dict | None = None) -> dict | None:
+    """Seal the log with a checkpoint unless the last one already covers it; return the checkpoint.
+
+    ``origin``: where it was sealed (``vectimus.provenance.origin``), recorded in the checkpoint.
+    """
     if not receipts_dir(project).is_dir():
         return None
     from vectimus.receipts.keys import load_signer
@@ -509,6 +517,6 @@ def checkpoint(project: Path, *, home: Path, config: Mapping, reason: str = "ses
         with locked_log(project, create=False, deadline=deadline) as log:
             if log.state.size == 0 or log.state.checkpointed >= log.state.size:
                 return None
-            return write_checkpoint(log, signer, reason=reason, session=session)
+            return write_checkpoint(log, signer, reason=reason, session=session, origin=origin)
     except FileNotFoundError:
         return None

@@ -24,9 +24,11 @@ class LocalChainSink(ReceiptSink):
         return append_receipt(ctx.project, body, home=ctx.home, config=ctx.config, deadline=ctx.deadline)
 
     def end_session(self, ctx: SinkContext, session: str) -> None:
+        """Seal the log with a checkpoint that records where it was sealed (``vectimus.provenance.origin``)."""
         if not config_value(ctx.config, "receipts.enabled", True):
             return
+        from vectimus.provenance import origin
         from vectimus.receipts.chain import checkpoint
 
         checkpoint(ctx.project, home=ctx.home, config=ctx.config, reason="session_end", session=session,
-                   deadline=ctx.deadline)
+                   deadline=ctx.deadline, origin=origin(ctx.env, ctx.project, ctx.config))

@@ -62,17 +62,25 @@ class Job:
 
     @property
     def repository(self) -> str:
-        """The repository the decisions were made in (the checkout's directory name)."""
+        """The repository the decisions were made in: as the log's sealing checkpoint recorded it,
+        else the name of the checkout's directory."""
+        for origin in reversed(self.log.origins):
+            if origin.get("repository_name") or origin.get("repository"):
+                return str(origin.get("repository_name") or origin["repository"])
         names = Counter(Path(e.project).name for e in self.log.entries if e.project)
         return names.most_common(1)[0][0] if names else ""
 
     def as_dict(self) -> dict:
         report = self.log.verification
+        from vectimus.report.provenance import provenance_of
+
         return {"name": self.name, "receipts_dir": report.path, "keys_dir": report.keys_dir,
+                "provenance": provenance_of(self.log),
                 "repository": self.repository, "verified": self.verified, "anchors": self.anchors.as_dict(),
                 "log": report.log, "receipts": report.receipts, "sessions": len(report.sessions),
                 "agents": sorted({e.agent for e in self.log.entries}),
-                "decisions": dict(sorted(self.log.by_outcome().items())), "keys_used": sorted(report.keys_used),
+                "decisions": dict(sorted(self.log.by_outcome().items())), "synthetic": len(self.log.synthetic),
+                "keys_used": sorted(report.keys_used),
                 "first_time": report.first_time, "last_time": report.last_time,
                 "failure_count": report.failure_count,
                 "first_failure": report.failures[0].as_dict() if report.failures else None}

@@ -107,6 +107,14 @@ def _denial(e: Entry) -> str:
             f'<div><code>{_e(e.subject[:400])}</code></div><div class="why">{_e(e.reason)}</div></div>')
 
 
+def _provenance(log: AuditLog) -> str:
+    from vectimus.report.provenance import provenance_of, provenance_rows
+
+    rows = "".join(f"<tr><th>{_e(label)}</th><td>{f'<code>{_e(text)}</code>' if code else _e(text)}</td></tr>"
+                   for label, text, code in provenance_rows(provenance_of(log)))
+    return f'<table id="provenance">{rows}</table>'
+
+
 def _anchors(log: AuditLog) -> str:
     report = log.verification
     rows = []
@@ -121,6 +129,17 @@ def _anchors(log: AuditLog) -> str:
     rows.append(f"<tr><th>Verify with</th><td><code>{_e(verify_command_of(log))}</code></td></tr>")
     return ('<p>Record the key and the last checkpoint where the agent cannot write: they pin the signing key '
             f'and the log\'s length.</p><table id="anchors">{"".join(rows)}</table>')
+
+
+def _synthetic(log: AuditLog) -> str:
+    if not log.synthetic:
+        return ""
+    rows = "".join(f'<tr data-seq="{e.seq}"><td class="n">{e.seq}</td><td>{_e(e.time)}</td><td>vectimus {_e(e.synthetic)}'
+                   f"</td><td>{_e(e.agent)} / {_e(e.tool)}</td><td><code>{_e(e.subject[:200])}</code></td>"
+                   f"<td>{_badge(e.decision)}</td></tr>" for e in log.synthetic)
+    return (f'<h2>Synthetic calls ({len(log.synthetic)})</h2><p>Canaries, not an agent\'s calls: not counted in '
+            'the figures above.</p><table id="synthetic"><tr><th class="n">#</th><th>Time (UTC)</th><th>Made by</th>'
+            f"<th>Hook / tool</th><th>Call</th><th>Decision</th></tr>{rows}</table>")
 
 
 def _timeline(log: AuditLog) -> str:
@@ -159,8 +178,11 @@ source <code>{_e(report.path)}</code></div>
 {_controls(log, controls) if controls is not None else ""}
 <h2 id="denials-heading">Denied and escalated calls ({len(blocked)})</h2>
 <div id="denials">{denials}</div>
+{_synthetic(log)}
 <h2>Timeline</h2>
 {_timeline(log)}
+<h2>Provenance</h2>
+{_provenance(log)}
 <h2>Anchors</h2>
 {_anchors(log)}
 </main></body></html>

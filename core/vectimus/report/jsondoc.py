@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from vectimus.report.log import AuditLog, verify_command_of
+from vectimus.report.provenance import provenance_of
 
 
 def report_dict(log: AuditLog, *, controls: dict[str, list[str]] | None = None) -> dict:
@@ -21,6 +22,8 @@ def report_dict(log: AuditLog, *, controls: dict[str, list[str]] | None = None) 
         "policies": {p: dict(sorted(c.items())) for p, c in log.by_policy().items()},
         "blocked": [e.as_dict() for e in log.blocked()],
         "entries": [e.as_dict() for e in log.entries],
+        "synthetic": [e.as_dict() for e in log.synthetic],
+        "provenance": provenance_of(log),
     }
     if controls is not None:
         data["controls"] = {c: dict(sorted(n.items())) for c, n in log.by_control(controls).items()}

@@ -1,4 +1,10 @@
-"""A receipt log read for reporting: the verification result plus every receipt's fields."""
+"""A receipt log read for reporting: the verification result plus every receipt's fields.
+
+Receipts of calls no agent made (``synthetic``: ``vectimus doctor``'s canaries) are kept apart:
+every figure counts the agents' calls, and reports list the canaries on their own. The
+checkpoints that sealed the log say where it was sealed (``origins``: checkout, CI run, host,
+user, packs), which reports show as its provenance.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vectimus.receipts.anchors import Anchors
-from vectimus.receipts.chain import SEGMENT_GLOB
+from vectimus.receipts.chain import CHECKPOINTS, SEGMENT_GLOB
 from vectimus.receipts.envelope import EnvelopeError, payload_of
 from vectimus.receipts.verify import Report, resolve, verify
 
@@ -30,6 +36,9 @@ class Entry:
     policies: tuple[str, ...]
     reason: str
     project: str = ""  # the project directory the call was made in
+    synthetic: str = ""  # what made the call when no agent did ("doctor"), else ''
+    policy_digest: str = ""  # the policy set that decided
+    vectimus: str = ""  # the version of Vectimus that decided
 
     @property
     def blocked(self) -> bool:
@@ -38,7 +47,8 @@ class Entry:
     def as_dict(self) -> dict:
         return {"seq": self.seq, "time": self.time, "agent": self.agent, "session": self.session,
                 "tool": self.tool, "subject": self.subject, "decision": self.decision, "mode": self.mode,
-                "policies": list(self.policies), "reason": self.reason}
+                "policies": list(self.policies), "reason": self.reason,
+                **({"synthetic": self.synthetic} if self.synthetic else {})}
 
 
 @dataclass
@@ -46,7 +56,9 @@ class AuditLog:
     """A verified (or failed) receipt log and the entries it holds, oldest first."""
 
     verification: Report
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)     # the agents' calls
+    synthetic: list[Entry] = field(default_factory=list)   # calls no agent made (doctor's canaries)
+    origins: list[dict] = field(default_factory=list)      # where each sealing checkpoint says it was sealed
 
     @property
     def verified(self) -> bool:
@@ -54,7 +66,9 @@ class AuditLog:
 
     def only_session(self, session: str) -> "AuditLog":
         """The same log restricted to one session's entries (verification is still the whole log's)."""
-        return AuditLog(self.verification, [e for e in self.entries if e.session == session])
+        origins = [o for o in self.origins if o.get("session") == session] or self.origins
+        return AuditLog(self.verification, [e for e in self.entries if e.session == session],
+                        [e for e in self.synthetic if e.session == session], origins)
 
     def by_outcome(self) -> Counter:
         return Counter(e.decision for e in self.entries)
@@ -115,13 +129,13 @@ def entry_of(fields: dict) -> Entry:
                  tool=str(call.get("tool", "")), subject=subject_of(call),
                  decision=str(fields.get("decision", "")), mode=str(fields.get("mode", "")),
                  policies=tuple(str(p) for p in fields.get("policies") or ()),
-                 reason=str(fields.get("reason", "")), project=str(call.get("project", "")))
+                 reason=str(fields.get("reason", "")), project=str(call.get("project", "")),
+                 synthetic=str(fields.get("synthetic") or ""), policy_digest=str(fields.get("policy_digest", "")),
+                 vectimus=str((fields.get("versions") or {}).get("vectimus", "")))
 
 
-def read_entries(path: Path) -> list[Entry]:
-    """Every readable receipt in a receipts directory (or one receipt file), in log order."""
-    files = sorted(path.glob(SEGMENT_GLOB)) if path.is_dir() else [path] if path.is_file() else []
-    entries = []
+def _fields_in(files: list[Path]):
+    """The payload fields of every readable envelope in ``files`` (verification reports the rest)."""
     for file in files:
         for line in file.read_bytes().splitlines():
             if not line.strip():
@@ -129,10 +143,26 @@ def read_entries(path: Path) -> list[Entry]:
             try:
                 fields = json.loads(payload_of(line))
             except (EnvelopeError, ValueError):
-                continue  # verification already reports it
+                continue
             if isinstance(fields, dict):
-                entries.append(entry_of(fields))
-    return entries
+                yield fields
+
+
+def read_entries(path: Path) -> list[Entry]:
+    """Every readable receipt in a receipts directory (or one receipt file), in log order."""
+    files = sorted(path.glob(SEGMENT_GLOB)) if path.is_dir() else [path] if path.is_file() else []
+    return [entry_of(fields) for fields in _fields_in(files)]
+
+
+def read_origins(path: Path) -> list[dict]:
+    """Where the log was sealed, per checkpoint that says so, oldest first: its ``origin`` with the
+    checkpoint's ``size``, ``session`` and time (``sealed``)."""
+    checkpoints = path / CHECKPOINTS
+    if not checkpoints.is_file():
+        return []
+    return [{**fields["origin"], "size": fields.get("size"), "session": str(fields.get("session", "")),
+             "sealed": str(fields.get("time", ""))}
+            for fields in _fields_in([checkpoints]) if isinstance(fields.get("origin"), dict)]
 
 
 def verify_command_of(log: AuditLog, path: str | None = None) -> str:
@@ -149,4 +179,6 @@ def load(path: Path | None, keys: Path | None = None, *, cwd: Path | None = None
          sealed: bool = False, anchors: Anchors = Anchors()) -> AuditLog:
     """Verify the log at ``path`` (``vectimus verify``'s defaults for missing arguments) and read it."""
     path, keys = resolve(path, keys, cwd or Path.cwd())
-    return AuditLog(verify(path, keys, sealed=sealed, anchors=anchors), read_entries(path))
+    entries = read_entries(path)
+    return AuditLog(verify(path, keys, sealed=sealed, anchors=anchors), [e for e in entries if not e.synthetic],
+                    [e for e in entries if e.synthetic], read_origins(path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections import Counter
 
 from vectimus.receipts.anchors import format_checkpoint
 from vectimus.report.log import AuditLog, Entry, verify_command_of
@@ -38,6 +39,16 @@ def outcome_table(log: AuditLog) -> list[str]:
     lines += [f"| {cell(o)} | {counts[o]} |" for o in order]
     lines.append(f"| **total** | **{sum(counts.values())}** |")
     return lines
+
+
+def synthetic_line(log: AuditLog) -> str:
+    """The calls no agent made (doctor's canaries), counted apart in one sentence ('' when none)."""
+    if not log.synthetic:
+        return ""
+    makers = ", ".join(f"`vectimus {m}`" for m in sorted({e.synthetic for e in log.synthetic}))
+    counts = Counter(e.decision for e in log.synthetic)
+    return (f"**Synthetic calls** ({len(log.synthetic)}, not counted above): canaries of {makers}, not an agent's; "
+            + ", ".join(f"{o} {counts[o]}" for o in sorted(counts)) + ".")
 
 
 def blocked_cells(e: Entry) -> str:
@@ -81,6 +92,15 @@ def range_line(log: AuditLog) -> str:
     return f"This covers {shown} of log `{report.log or '?'}` ({report.receipts} receipt(s) in the log{pruned})."
 
 
+def provenance_table(log: AuditLog) -> list[str]:
+    """Where, by what and for whom the decisions were made (``report.provenance``), as a table."""
+    from vectimus.report.provenance import provenance_of, provenance_rows
+
+    rows = provenance_rows(provenance_of(log))
+    return ["| Provenance | |", "|---|---|", *(f"| {label} | {cell(text, code=code, limit=2000)} |"
+                                                for label, text, code in rows)]
+
+
 def anchor_lines(log: AuditLog, verify_command: str) -> list[str]:
     """The anchors to record (keys and last checkpoint of a log that verified), those checked, and the command."""
     report = log.verification
@@ -104,15 +124,17 @@ def render_markdown(log: AuditLog, *, title: str = "Vectimus: AI agent governanc
                     verify_command: str | None = None, heading: str = "###",
                     controls: dict[str, list[str]] | None = None) -> str:
     """The Markdown report: status, decisions by outcome, every deny and ask, what was only observed,
-    range, anchors and how to verify (``verify_command``, by default ``vectimus verify`` of the log's path
+    range, provenance, anchors and how to verify (``verify_command``, by default ``vectimus verify`` of the log's path
     pinned to its anchors)."""
-    parts = [f"{heading} {title}", "", status_line(log), "", *outcome_table(log), "",
-             f"**Denied or escalated** ({len(log.blocked())})", "", *blocked_table(log), ""]
+    parts = [f"{heading} {title}", "", status_line(log), "", *outcome_table(log), ""]
+    if log.synthetic:
+        parts += [synthetic_line(log), ""]
+    parts += [f"**Denied or escalated** ({len(log.blocked())})", "", *blocked_table(log), ""]
     observed = log.observed()
     if observed:  # policies at the observe level, or observe mode: the call went ahead
         parts += [f"**Would have been blocked** (observed, allowed: {len(observed)})", "",
                   *decisions_table(observed, ""), ""]
     if controls is not None:
         parts += ["**Decisions by control**", "", *control_table(log, controls), ""]
-    parts += [range_line(log), "", *anchor_lines(log, verify_command or verify_command_of(log))]
+    parts += [range_line(log), "", *provenance_table(log), "", *anchor_lines(log, verify_command or verify_command_of(log))]
     return "\n".join(parts) + "\n"

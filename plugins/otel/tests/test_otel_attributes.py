@@ -1,16 +1,12 @@
-"""Attribute names are the semantic conventions' own; provenance is read without running git."""
+"""Attribute names are the semantic conventions' own."""
 
 from __future__ import annotations
-
-import subprocess
-from pathlib import Path
 
 from opentelemetry.semconv._incubating.attributes import (
     cicd_attributes, gen_ai_attributes, session_attributes, vcs_attributes,
 )
 
 from vectimus_otel import attributes as attrs
-from vectimus_otel.provenance import from_git, provenance
 from vectimus_otel.signed import Signed
 
 CONVENTIONS = {getattr(module, name) for module in (cicd_attributes, gen_ai_attributes, session_attributes,
@@ -37,47 +33,3 @@ def test_trace_ids_are_valid_and_stable():
     assert attrs.trace_ids(record) == (trace, span, None)
     other = attrs.trace_ids({"receipt": {**record["receipt"], "tool_use": "v"}})
     assert other[0] == trace and other[1] != span
-
-
-def test_provenance_from_a_checkout_and_from_ci(tmp_path: Path):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git = {"cwd": repo, "check": True, "capture_output": True}
-    subprocess.run(["git", "init", "-q", "-b", "work"], **git)
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q", "--allow-empty", "-m", "x"],
-                   **git)
-    subprocess.run(["git", "remote", "add", "origin", "https://x-access-token:ghs_secret@github.com/acme/app.git"],
-                   **git)
-    head = subprocess.run(["git", "rev-parse", "HEAD"], text=True, **git).stdout.strip()
-    found = from_git(repo)
-    assert found == {"repository": "https://github.com/acme/app.git", "repository_name": "acme/app",
-                     "revision": head, "ref": "work"}
-    subprocess.run(["git", "pack-refs", "--all"], **git)  # the branch now lives in packed-refs only
-    assert from_git(repo)["revision"] == head
-    worktree = tmp_path / "linked"
-    subprocess.run(["git", "worktree", "add", "-q", "-b", "side", str(worktree)], **git)
-    assert from_git(worktree)["ref"] == "side" and from_git(worktree)["revision"] == head
-    ci = provenance({"GITHUB_ACTIONS": "true", "GITHUB_REPOSITORY": "acme/app", "GITHUB_RUN_ID": "9",
-                     "GITHUB_SHA": "abc", "GITHUB_REF_NAME": "main", "GITHUB_JOB": "agent"}, repo)
-    assert ci == {"repository": "https://github.com/acme/app", "repository_name": "acme/app", "revision": "abc",
-                  "ref": "main", "run_id": "9", "run_url": "https://github.com/acme/app/actions/runs/9",
-                  "job": "agent"}
-    assert from_git(tmp_path) == {}
-
-
-def test_the_resident_evaluator_remembers_a_checkout_until_it_changes(tmp_path: Path):
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git = {"cwd": repo, "check": True, "capture_output": True, "text": True}
-    commit = ["git", "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q", "--allow-empty", "-m", "x"]
-    subprocess.run(["git", "init", "-q", "-b", "main"], **git)
-    subprocess.run(commit, **git)
-    first = subprocess.run(["git", "rev-parse", "HEAD"], **git).stdout.strip()
-    assert [from_git(repo, remember=True)["revision"] for _ in range(3)] == [first] * 3
-    subprocess.run(commit, **git)
-    second = subprocess.run(["git", "rev-parse", "HEAD"], **git).stdout.strip()
-    assert from_git(repo, remember=True)["revision"] == second != first
-    subprocess.run(["git", "checkout", "-q", "-b", "topic"], **git)
-    assert from_git(repo, remember=True)["ref"] == "topic"
-    subprocess.run(["git", "remote", "add", "origin", "git@github.com:acme/tools.git"], **git)
-    assert from_git(repo, remember=True)["repository_name"] == "acme/tools"

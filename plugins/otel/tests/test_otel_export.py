@@ -221,7 +221,8 @@ def test_status_doctor_and_the_job_summary_show_the_counts(otel):
     check = next(c for c in doctor["checks"] if c["check"] == "receipt sink otel")
     assert doctor["ok"] and check["ok"], check
     assert "0 pending" in check["detail"] and "0 dropped" in check["detail"]
-    decisions = len(json.loads(otel.project.run("vectimus", "report", "--format", "json").stdout)["entries"])
+    recorded = json.loads(otel.project.run("vectimus", "report", "--format", "json").stdout)
+    decisions = len(recorded["entries"]) + len(recorded["synthetic"])  # the agent's call and doctor's canaries
     logs = otel.receiver.wait_for(decisions)  # the probe sent the pending decision and doctor's canaries
     assert {log["attributes"]["vectimus.decision"] for log in logs} == {"deny"} and len(logs) == decisions
 

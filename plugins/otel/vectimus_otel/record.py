@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 import time
 
+from vectimus.provenance import provenance
 from vectimus.sinks import SinkContext
-
-from vectimus_otel.provenance import provenance
 
 FORMAT = 1
 FIELDS = ("time", "agent", "session", "tool_use", "event", "decision", "reason", "policies", "errors",

@@ -152,8 +152,6 @@ def resolve(env: Mapping, config: Mapping) -> Settings:
 
 def shown(endpoint: str) -> str:
     """An endpoint as status output shows it: without any user name or password in the URL."""
-    scheme, sep, rest = endpoint.partition("://")
-    if not sep:
-        return endpoint
-    host, slash, path = rest.partition("/")
-    return f"{scheme}://{host.rpartition('@')[2]}{slash}{path}"
+    from vectimus.provenance import without_credentials
+
+    return without_credentials(endpoint)

@@ -1,8 +1,10 @@
-"""Where a decision was made: repository, commit, branch and CI run, at the moment it was made.
+"""Where a decision was made: repository, commit, branch and CI run, host and user, at the moment it was made.
 
 From the CI's own variables (GitHub Actions, GitLab CI) when they are set, else from the
 checkout's ``.git`` (read directly: a few small files, no ``git`` process). Standard library only:
-it runs in the hook for every exported decision. A remote URL loses any user name or token in it.
+a receipt sink may call it in the hook for every decision (``vectimus-otel`` does). A remote URL
+loses any user name or token in it. ``origin`` adds the machine, Vectimus's version and the packs
+in force: what the session-end checkpoint records, and what reports show as a log's provenance.
 """
 
 from __future__ import annotations
@@ -11,7 +13,14 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from vectimus_otel.settings import shown
+
+def without_credentials(url: str) -> str:
+    """``url`` without any user name or password in it."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    host, slash, path = rest.partition("/")
+    return f"{scheme}://{host.rpartition('@')[2]}{slash}{path}"
 
 
 def _github(env: Mapping) -> dict:
@@ -79,7 +88,7 @@ def _origin(config: str) -> str:
         if line.startswith("["):
             section = line
         elif section.replace(" ", "") == '[remote"origin"]' and line.split("=", 1)[0].strip() == "url":
-            return shown(line.split("=", 1)[1].strip())
+            return without_credentials(line.split("=", 1)[1].strip())
     return ""
 
 
@@ -142,3 +151,29 @@ def provenance(env: Mapping, project: Path, *, remember: bool = False) -> dict:
     else:
         found = from_git(Path(project), remember=remember)
     return {k: v for k, v in found.items() if v}
+
+
+def machine(env: Mapping) -> dict:
+    """The host and the user a decision was made by."""
+    user = env.get("USER") or env.get("LOGNAME")
+    if not user:
+        import pwd
+
+        try:
+            user = pwd.getpwuid(os.getuid()).pw_name
+        except KeyError:
+            user = str(os.getuid())
+    return {"host": os.uname().nodename, "user": user}
+
+
+def origin(env: Mapping, project: Path, config: Mapping) -> dict:
+    """Everything a sealed log records about where it was written: the checkout and CI run, host
+    and user, Vectimus's version and each policy pack in force with its content digest (``policies.pack_digest``)."""
+    from vectimus import __version__
+    from vectimus.policies import enabled_packs, pack_digest
+
+    try:
+        packs = {p.name: {"origin": p.origin, "digest": pack_digest(p)} for p in enabled_packs(Path(project), config)}
+    except Exception:  # a broken pack is reported where it matters (every call is denied)
+        packs = {}
+    return {**provenance(env, project), **machine(env), "vectimus": __version__, "packs": packs}
