@@ -84,9 +84,10 @@ def rehearse(base: Path, bindir: Path) -> None:
     assert doctor["ok"], doctor
     hooks = len(json.loads(job.run("vectimus", "status", "--json").stdout)["hooks"])
     assert sum(c["check"] == "canary denied" for c in doctor["checks"]) == hooks
-    # one receipt per canary (OpenCode's plugin-load check sends one more through the plugin)
-    canaries = len(json.loads(job.run("vectimus", "report", "--format", "json").stdout)["entries"])
-    assert canaries >= hooks
+    # one receipt per canary (OpenCode's plugin-load check sends one more through the plugin), all synthetic
+    recorded = json.loads(job.run("vectimus", "report", "--format", "json").stdout)
+    canaries = len(recorded["synthetic"])
+    assert canaries >= hooks and recorded["entries"] == []
 
     decisions = drive_session(job)
     assert decisions["workflow write"][0] == "deny" and "vectimus-fileint-001" in decisions["workflow write"][1]

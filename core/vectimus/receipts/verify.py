@@ -22,9 +22,9 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 
+from vectimus.layout import is_segment_name, segment_first_seq
 from vectimus.receipts import merkle
 from vectimus.receipts.anchors import Anchors, format_checkpoint
-from vectimus.layout import is_segment_name, segment_first_seq
 from vectimus.receipts.chain import CHECKPOINTS, PRUNED, RECEIPTS_DIR, SEGMENT_GLOB
 from vectimus.receipts.envelope import (
     CHECKPOINT_FORMAT, CHECKPOINT_TYPE, PRUNE_FORMAT, PRUNE_TYPE, RECEIPT_FORMAT, RECEIPT_TYPE, ZERO_HASH,
