@@ -39,8 +39,9 @@ def test_hook_through_the_daemon_imports_only_the_standard_library(daemon):
     stdout, modules = hook_imports(project, workflow_write(project))
     assert '"deny"' in stdout
     ours = {m for m in modules if m.startswith("vectimus")}
-    assert ours == {"vectimus", "vectimus.entry", "vectimus.hook", "vectimus.hook.client", "vectimus.daemon",
-                    "vectimus.daemon.protocol", "vectimus.daemon.runtime"}
+    assert ours == {"vectimus", "vectimus.entry", "vectimus.hook", "vectimus.hook.client", "vectimus.hook.confirm",
+                    "vectimus.daemon", "vectimus.daemon.protocol", "vectimus.daemon.runtime", "vectimus.layout",
+                    "vectimus.receipts", "vectimus.receipts.files"}
     others = {m.split(".")[0] for m in modules - ours - startup_modules()}
     assert others <= STDLIB, others - STDLIB
     daemon.stop()
@@ -71,13 +72,15 @@ def test_runtime_dir_prefers_xdg_and_falls_back_to_vectimus_home():
 
 def test_messages_round_trip():
     environ = {b"HOME": b"/home/u", b"ODD": b"\xff\xfe=x", b"EMPTY": b""}
-    frames = protocol.unpack(protocol.request("claude", "/w", environ, b'{"a": 1}', 12.5)[4:])
+    frames = protocol.unpack(protocol.request("claude", "/w", environ, b'{"a": 1}', 12.5, "ab" * 16)[4:])
+    assert len(frames) == protocol.REQUEST_FRAMES
     assert frames[0] == protocol.MAGIC and frames[1] == protocol.identity() and frames[2] == b"12.5"
-    assert frames[3:5] == [b"claude", b"/w"] and frames[6] == b'{"a": 1}'
+    assert frames[3:5] == [b"claude", b"/w"] and frames[6:] == [b'{"a": 1}', b"ab" * 16]
     env = protocol.decode_env(frames[5])
     assert env == {"HOME": "/home/u", "ODD": os.fsdecode(b"\xff\xfe=x"), "EMPTY": ""}
-    reply = protocol.unpack(protocol.reply(protocol.OK, 2, "out", "err")[4:])
-    assert reply == [b"ok", b"2", b"out", b"err"]
+    reply = protocol.unpack(protocol.reply(protocol.OK, 2, "out", "err", ("/p", "segment-000000000000.jsonl", 7, 9))[4:])
+    assert reply == [b"ok", b"2", b"out", b"err", b"/p", b"segment-000000000000.jsonl", b"7", b"9"]
+    assert len(protocol.unpack(protocol.reply(protocol.DECLINED)[4:])) == protocol.REPLY_FRAMES
     with pytest.raises(protocol.ProtocolError):
         protocol.unpack(b"\x00\x00\x00\x09abc")
     with pytest.raises(protocol.ProtocolError):

@@ -1,5 +1,5 @@
 """The daemon's guards: a private directory, same-uid peers only, bounded requests, no control
-messages, and a client that trusts nothing but this installation's daemon."""
+messages (what the client trusts of an answer is in ``test_impostor.py``)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,11 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from vectimus.daemon import protocol, runtime
-from daemon_helpers import hook_imports
 from test_lifecycle import took_daemon, workflow_write
 
 NOBODY = 65534
@@ -75,7 +72,7 @@ def test_peer_with_another_uid_gets_no_answer(daemon):
     os.chmod(daemon.dir, 0o711)
     os.chmod(status["socket"], 0o666)
     message = protocol.request("claude", str(daemon.project.root), os.environb,
-                               json.dumps(workflow_write(daemon.project)).encode(), time.time() + 10)
+                               json.dumps(workflow_write(daemon.project)).encode(), time.time() + 10, "ab" * 16)
     client = ("import socket, sys\n"
               "s = socket.socket(socket.AF_UNIX); s.settimeout(10); s.connect(sys.argv[1])\n"
               "try:\n    s.sendall(sys.stdin.buffer.read()); print(len(s.recv(100)))\n"
@@ -121,41 +118,6 @@ def test_no_message_stops_or_reconfigures_the_daemon(daemon, frames):
     assert daemon.status()["pid"] == status["pid"]
     stdout, via = took_daemon(daemon.project, workflow_write(daemon.project))
     assert via and '"deny"' in stdout
-
-
-IMPOSTOR = """
-import os, socket, sys
-sys.path.insert(0, sys.argv[2])
-from vectimus.daemon import protocol
-path = sys.argv[1]
-s = socket.socket(socket.AF_UNIX); s.bind(path); s.listen(8)
-print("ready", flush=True)
-while True:
-    c, _ = s.accept()
-    try:
-        protocol.read_message(c, protocol.MAX_REQUEST_BYTES)
-        c.sendall(protocol.reply(protocol.OK, 0, "", ""))  # "allow"
-    except Exception:
-        pass
-    c.close()
-"""
-
-
-def test_client_ignores_an_impostor_listening_on_the_socket(daemon):
-    """Something else of the same user on the socket path (an agent's own listener) must not
-    be able to answer "allow": the client checks the peer runs this installation's daemon."""
-    project = daemon.project
-    files = runtime.files({"XDG_RUNTIME_DIR": daemon.rundir}, create=True)
-    package_parent = str(Path(protocol.__file__).parents[2])
-    fake = subprocess.Popen([sys.executable, "-c", IMPOSTOR, files.socket, package_parent],
-                            stdout=subprocess.PIPE, text=True)
-    try:
-        assert fake.stdout.readline().strip() == "ready"
-        stdout, modules = hook_imports(project, workflow_write(project), {"VECTIMUS_DAEMON": ""})
-        assert '"deny"' in stdout and "cedarpy" in modules  # decided in-process
-    finally:
-        fake.kill()
-        fake.wait()
 
 
 def test_socket_path_too_long_falls_back_in_process(daemon, tmp_path):

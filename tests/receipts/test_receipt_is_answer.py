@@ -126,3 +126,23 @@ def test_an_unwritable_evaluation_log_denies_and_the_receipt_says_so(installed, 
     assert_receipt_is_answer(third, blocked)
     assert "vectimus-destruct-001" in third["reason"] and "cannot write the evaluation log" in third["reason"]
     assert {r["evaluator"] for r in (second, third)} == {"daemon" if daemon_on else "hook"}
+
+
+def test_a_retry_stricter_than_its_recorded_answer_supersedes_it(installed):
+    """One receipt per call answers a retry from the record, but never more leniently than the retry
+    decides now (the mode or the policies changed meanwhile, or the record is not the evaluator's)."""
+    command = installed.hook_command()
+    env = {"VECTIMUS_DAEMON": "0"}
+    event = installed.claude_event("Bash", {"command": "rm -rf ~"}, tool_use_id="toolu_retried")
+    installed.run("vectimus", "mode", "observe")
+    first = installed.call(command, event, env=env)
+    installed.run("vectimus", "mode", "enforce")
+    again = installed.call(command, event, env=env)
+    installed.run("vectimus", "mode", "observe")
+    relaxed = installed.call(command, event, env=env)
+    assert told(first)[0] == "allow" and told(again)[0] == told(relaxed)[0] == "deny"
+    observed, denied = [r for r in receipts(installed.root) if r["tool_use"] == "toolu_retried"]
+    assert observed["decision"] == "observe" and denied["supersedes"] == observed["seq"]
+    assert_receipt_is_answer(denied, again)
+    assert_receipt_is_answer(denied, relaxed)  # the stricter record answers the more lenient retry
+    assert json.loads(installed.run("vectimus", "verify", "--json").stdout)["ok"]

@@ -6,9 +6,13 @@ length and its bytes).
 
 - request: ``MAGIC``, the client's installation identity, the client's deadline (Unix time, ASCII:
   when it stops waiting and evaluates itself), the agent name, its working directory, its whole
-  environment (``NAME=value`` entries separated by NUL), the raw event.
+  environment (``NAME=value`` entries separated by NUL), the raw event, and the client's nonce for
+  this call (32 hex digits).
 - reply: a status (``ok``, ``stale``, ``declined``, ``error``), the exit code (ASCII digits),
-  stdout, stderr. Anything but ``ok`` tells the client to evaluate in-process.
+  stdout, stderr, and where the answer's receipt is: the project directory, the segment file
+  name, the byte offset and length of its line (empty unless ``ok``). Anything but ``ok`` tells
+  the client to evaluate in-process; so does an ``ok`` whose receipt does not hold the nonce, the
+  event and the answer (``vectimus.hook.confirm``).
 
 The protocol only evaluates: no message stops, reloads or reconfigures the daemon.
 """
@@ -16,7 +20,7 @@ The protocol only evaluates: no message stops, reloads or reconfigures the daemo
 import os
 import sys
 
-MAGIC = b"vectimus-eval/1"
+MAGIC = b"vectimus-eval/2"
 MAX_EVENT_BYTES = 8 * 1024 * 1024                 # the largest event a hook accepts
 MAX_REQUEST_BYTES = MAX_EVENT_BYTES + 2 * 1024 * 1024  # event + environment + header
 MAX_REPLY_BYTES = 1024 * 1024
@@ -25,6 +29,7 @@ REQUEST_TIMEOUT = 2.0   # seconds the daemon waits for a whole request
 LATE_MARGIN = 0.5       # the daemon does not start on a request with less time left than this
 
 OK, STALE, DECLINED, ERROR = b"ok", b"stale", b"declined", b"error"
+REQUEST_FRAMES, REPLY_FRAMES = 8, 8
 
 
 class ProtocolError(ValueError):
@@ -102,16 +107,19 @@ def decode_env(blob: bytes) -> dict[str, str]:
     return env
 
 
-def request(agent: str, cwd: str, environ, event: bytes, deadline: float) -> bytes:
+def request(agent: str, cwd: str, environ, event: bytes, deadline: float, nonce: str) -> bytes:
     """The request message for one event."""
     return pack([MAGIC, identity(), repr(deadline).encode(), agent.encode("utf-8", "surrogateescape"),
-                 os.fsencode(cwd), encode_env(environ), event])
+                 os.fsencode(cwd), encode_env(environ), event, nonce.encode("ascii")])
 
 
-def reply(status: bytes, exit_code: int = 0, stdout: str = "", stderr: str = "") -> bytes:
-    """The reply message."""
+def reply(status: bytes, exit_code: int = 0, stdout: str = "", stderr: str = "",
+          receipt: tuple[str, str, int, int] = ("", "", 0, 0)) -> bytes:
+    """The reply message; ``receipt`` is where the answer's receipt is (project, segment, offset, length)."""
+    project, segment, offset, length = receipt
     return pack([status, str(exit_code).encode(), stdout.encode("utf-8", "surrogateescape"),
-                 stderr.encode("utf-8", "surrogateescape")])
+                 stderr.encode("utf-8", "surrogateescape"), os.fsencode(project), segment.encode("ascii"),
+                 str(offset).encode(), str(length).encode()])
 
 
 def peer_credentials(sock) -> tuple[int, int, int]:

@@ -30,6 +30,7 @@ from vectimus.daemon import protocol, runtime
 from vectimus.daemon.cache import EvaluationCache
 from vectimus.hook.record import Origin
 from vectimus.hook.respond import respond
+from vectimus.layout import project_candidates
 
 TICK = 1.0  # seconds between housekeeping checks while idle
 SINK_STOP_TIMEOUT = 3.0  # seconds the receipt sinks get to finish background work at exit
@@ -198,7 +199,7 @@ class Server:
                 return
             conn.settimeout(protocol.REQUEST_TIMEOUT)
             frames = protocol.read_message(conn, protocol.MAX_REQUEST_BYTES)
-            if len(frames) != 7 or frames[0] != protocol.MAGIC:
+            if len(frames) != protocol.REQUEST_FRAMES or frames[0] != protocol.MAGIC:
                 return
             deadline = float(frames[2])
             if time.time() > deadline - protocol.LATE_MARGIN:
@@ -214,24 +215,28 @@ class Server:
             log(f"dropped a request: {exc}")
 
     def evaluate(self, identity: bytes, deadline: float, agent: bytes, cwd: bytes, environ: bytes,
-                 event: bytes) -> bytes:
-        """The reply to one well-formed request."""
+                 event: bytes, nonce: bytes) -> bytes:
+        """The reply to one well-formed request: an answer only with the receipt that proves it."""
         if identity != self.identity or self.code.changed():
             self.stopping = True
             return protocol.reply(protocol.STALE)
         try:
             env = protocol.decode_env(environ)
             self.enter(os.fsdecode(cwd), env)
-        except (OSError, protocol.ProtocolError) as exc:
+            nonce_text = nonce.decode("ascii")
+            if len(nonce_text) != 32 or not set(nonce_text) <= set("0123456789abcdef"):
+                raise protocol.ProtocolError("malformed nonce")
+        except (OSError, UnicodeDecodeError, protocol.ProtocolError) as exc:
             return protocol.reply(protocol.ERROR, stderr=str(exc))
-        origin = Origin(evaluator="daemon", deadline=deadline - protocol.LATE_MARGIN / 2)
+        origin = Origin(evaluator="daemon", nonce=nonce_text, deadline=deadline - protocol.LATE_MARGIN / 2)
         try:
             out = respond(agent.decode("utf-8", "surrogateescape"), event, env, self.evaluation_for, origin)
         except Declined:
             return protocol.reply(protocol.DECLINED)
         if out.receipt is None:  # nothing recorded (a session end, an unparsable event, a repeated call)
             return protocol.reply(protocol.DECLINED)
-        return protocol.reply(protocol.OK, out.exit_code, out.stdout, out.stderr)
+        where = (out.receipt.project, out.receipt.segment, out.receipt.offset, out.receipt.length)
+        return protocol.reply(protocol.OK, out.exit_code, out.stdout, out.stderr, where)
 
     def enter(self, cwd: str, env: dict[str, str]) -> None:
         """Take on the client's working directory and environment for one request."""
@@ -244,8 +249,12 @@ class Server:
     def evaluation_for(self, project: str, env: dict[str, str]):
         """The cached Evaluation for ``project``, unless its config turns the daemon off.
 
-        With receipts switched off the daemon declines too: it could not prove its answer.
+        The daemon also declines what it could not prove to its client: a call in a project the
+        client would not look for its receipt in (``layout.project_candidates``), and any call
+        when receipts are switched off.
         """
+        if project not in project_candidates(env, os.getcwd()):
+            raise Declined
         evaluation = self.cache.get(project, env)
         if not evaluation.config["daemon"]["enabled"] or not config_value(evaluation.config, "receipts.enabled", True):
             raise Declined

@@ -6,10 +6,12 @@ answer. The whole environment is forwarded, not a selection, so that the daemon 
 as this process would (HOME, VECTIMUS_*, CI/GITHUB_*, TMPDIR, the agents' project-dir variables,
 and whatever an adapter or the analyser reads in future); it stays on a private same-user socket.
 
-When the evaluator is absent, refuses the request (stale installation, daemon disabled for the
-project), fails or is slow (``protocol.REPLY_TIMEOUT``), this process evaluates in-process and,
-when config allows, starts the daemon in the background for the next call. Never fail-open:
-whatever goes wrong ends in a deny.
+The evaluator's answer is printed only when its receipt is where it must be (``vectimus.hook.confirm``:
+anything of the user's uid can listen on the socket, so the answer must prove itself). When the
+evaluator is absent, declines the request (stale installation, daemon or receipts disabled for the
+project, a call it cannot record), fails, is slow (``protocol.REPLY_TIMEOUT``) or cannot prove its
+answer, this process evaluates in-process and, when config allows, starts the daemon in the
+background for the next call. Never fail-open: whatever goes wrong ends in a deny.
 """
 
 import os
@@ -27,12 +29,16 @@ def parse_args(argv: list[str]) -> str | None:
     return None
 
 
-def ask_evaluator(agent: str, event: bytes) -> tuple[int, bytes, bytes] | None:
-    """The daemon's answer ``(exit code, stdout, stderr)``, or None to evaluate in-process."""
+def ask_evaluator(agent: str, event: bytes, nonce: str) -> tuple[tuple[int, bytes, bytes] | None, str]:
+    """The daemon's answer ``(exit code, stdout, stderr)`` once its receipt is confirmed, else None.
+
+    Also returns why an answer was rejected ('' when there was none, or nothing to hold against
+    it): its receipt is not in the log as it must be (``vectimus.hook.confirm``).
+    """
     from vectimus.daemon import protocol, runtime
 
     if runtime.disabled_by_env(os.environ) or not runtime.supported():
-        return None
+        return None, ""
     import _socket
     import time
 
@@ -40,33 +46,44 @@ def ask_evaluator(agent: str, event: bytes) -> tuple[int, bytes, bytes] | None:
     try:
         path = runtime.files(os.environ).socket
         deadline = time.time() + protocol.REPLY_TIMEOUT
-        message = protocol.request(agent, os.getcwd(), os.environb, event, deadline)
+        message = protocol.request(agent, os.getcwd(), os.environb, event, deadline, nonce)
         sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
         sock.settimeout(protocol.REPLY_TIMEOUT)
         sock.connect(path)
-        pid, uid, _ = protocol.peer_credentials(sock)
-        if uid != os.getuid() or not runtime.is_daemon_process(pid):
-            return None  # not our daemon listening there: do not trust its answer
+        if protocol.peer_credentials(sock)[1] != os.getuid():
+            return None, ""  # another user's socket: never asked
         sock.sendall(message)
         frames = protocol.read_message(sock, protocol.MAX_REPLY_BYTES)
-        if len(frames) != 4 or frames[0] != protocol.OK:
-            return None
-        return int(frames[1]), frames[2], frames[3]
     except Exception:  # absent, refused, slow, malformed: evaluate in-process
-        return None
+        return None, ""
     finally:
         if sock is not None:
             sock.close()
+    if len(frames) != protocol.REPLY_FRAMES or frames[0] != protocol.OK:
+        return None, ""  # declined, stale, an error: nothing was claimed
+    from vectimus.hook.confirm import problem
+
+    code = frames[1]
+    if not (code.isdigit() and len(code) <= 3 and int(code) <= 255):  # bytes: ASCII digits only
+        return None, "the resident evaluator's answer was rejected: malformed"
+    answer = int(code), frames[2], frames[3]
+    why = problem(frames[4:], nonce, event, *answer)
+    return (None, f"the resident evaluator's answer was rejected: {why}") if why else (answer, "")
 
 
-def evaluate_in_process(agent: str | None, event: bytes) -> tuple[int, bytes, bytes]:
-    """Evaluate here (loads the engine), then start the daemon for the next call if allowed."""
+def evaluate_in_process(agent: str | None, event: bytes, nonce: str = "", note: str = "") -> tuple[int, bytes, bytes]:
+    """Evaluate here (loads the engine), then start the daemon for the next call if allowed.
+
+    ``nonce`` is this call's (the daemon may have recorded it under the same one); ``note`` goes
+    into the receipt (why the daemon's answer was not taken).
+    """
     if sys.flags.no_site:  # started by hook_script.py: site-packages for the engine and plugins
         import site
 
         site.main()
     from vectimus.daemon import runtime
     from vectimus.hook.evaluate import Evaluation
+    from vectimus.hook.record import Origin
     from vectimus.hook.respond import respond
 
     env = dict(os.environ)
@@ -76,7 +93,7 @@ def evaluate_in_process(agent: str | None, event: bytes) -> tuple[int, bytes, by
         built.append(Evaluation(project, env))
         return built[-1]
 
-    out = respond(agent, event, env, evaluation_for)
+    out = respond(agent, event, env, evaluation_for, Origin(nonce=nonce, notes=(note,) if note else ()))
     if built and not runtime.disabled_by_env(env):
         from vectimus.daemon.lifecycle import autostart
 
@@ -89,9 +106,10 @@ def main(argv: list[str]) -> int:
     try:
         agent = parse_args(argv)
         event = sys.stdin.buffer.read(MAX_EVENT_BYTES + 1)
-        answer = ask_evaluator(agent, event) if agent else None
+        nonce = os.urandom(16).hex()
+        answer, note = ask_evaluator(agent, event, nonce) if agent else (None, "")
         if answer is None:
-            answer = evaluate_in_process(agent, event)
+            answer = evaluate_in_process(agent, event, nonce, note)
         code, stdout, stderr = answer
     except BaseException as exc:  # last resort: exit 2 blocks in every agent that has hooks
         code, stdout, stderr = 2, b"", f"Vectimus denied this call: internal error ({exc!r})".encode()

@@ -9,7 +9,8 @@ it is given:
    the other sinks still get the deny's body;
 3. the local chain already holds this call's receipt (a retry, a fallback after the resident
    evaluator, a second hook for the same call): nothing is appended, and the answer is the
-   recorded decision;
+   recorded decision, unless the fresh one is stricter (the policies changed, or the receipt is
+   not the evaluator's: ``docs/daemon.md``): then a receipt of the fresh one supersedes it;
 4. another sink raises after the chain appended: deny, and a superseding receipt (``supersedes``
    naming the first) is chained and given to the sinks that took the first body.
 
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from vectimus.adapter import HookOutput
-from vectimus.model import Decision, ToolCall
+from vectimus.model import DECISIONS, Decision, ToolCall
 
 
 class Origin(NamedTuple):
@@ -123,11 +124,15 @@ def _denies(decision: Decision, reason: str) -> Decision:
     return failure(reason)
 
 
-def recorded_decision(fields: dict, fresh: Decision) -> Decision:
-    """The decision a receipt recorded (the fresh one when they agree: same words, unredacted)."""
+def recorded_decision(fields: dict, fresh: Decision) -> Decision | None:
+    """The decision a receipt recorded (the fresh one when they agree: same words, unredacted);
+    None when the fresh one is stricter, so it must supersede the receipt."""
     if fields.get("decision") == fresh.decision and list(fields.get("policies") or ()) == list(fresh.policies):
         return fresh
-    return Decision(str(fields.get("decision") or "deny"), reason=str(fields.get("reason") or ""),
+    recorded = fields.get("decision")
+    if recorded not in DECISIONS or DECISIONS.index(recorded) < DECISIONS.index(fresh.decision):
+        return None
+    return Decision(recorded, reason=str(fields.get("reason") or ""),
                     policies=tuple(str(p) for p in fields.get("policies") or ()))
 
 
@@ -158,8 +163,15 @@ def record(call: ToolCall, decision: Decision, *, event: bytes, render: Render, 
             decision, output = rec.answer(_denies(decision, f"cannot write the receipt: {_one_line(exc)}"))
             body = rec.body(decision, output)
         if receipt is not None and receipt.duplicate:
-            decision, output = rec.answer(recorded_decision(receipt.fields, decision))
-            return Answer(*output)
+            recorded = recorded_decision(receipt.fields, decision)
+            if recorded is not None:
+                decision, output = rec.answer(recorded)
+                return Answer(*output)
+            body = rec.body(decision, output, supersedes=receipt.seq)
+            receipt = _supersede(local, body, rec, receipt)
+            if receipt is None:
+                decision, output = rec.answer(_denies(decision, "cannot write the receipt"))
+                body = rec.body(decision, output)
     took: list = []
     for sink in sinks:
         if sink is local:

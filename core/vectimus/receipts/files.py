@@ -4,9 +4,9 @@ A cloned repository decides what its ``.vectimus/`` holds, so nothing there is t
 its name says: each directory is opened ``O_NOFOLLOW | O_DIRECTORY`` relative to its parent's
 descriptor and must belong to this user, each file ``O_NOFOLLOW`` relative to its directory and
 must be a regular file. A symbolic link, a FIFO or another user's file is never written through.
+The hook client reads the resident evaluator's receipt through it, so it imports only what a bare
+interpreter has already loaded (not even ``__future__``).
 """
-
-from __future__ import annotations
 
 import errno
 import os
