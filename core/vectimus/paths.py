@@ -86,9 +86,8 @@ class Places(NamedTuple):
         """Places for one tool call: its cwd, the project root, the user's home, temp dirs, Vectimus."""
         env = os.environ if env is None else env
         home = _real(env.get("HOME") or os.path.expanduser("~"))
-        # The fixed temp dirs, and those the agent's environment names (where ``tempfile`` looks)
-        tmps = {"/tmp", "/var/tmp", "/usr/tmp", "/dev/shm", "/private/tmp", "/private/var/tmp"}
-        tmps.update(env[name] for name in ("TMPDIR", "TEMP", "TMP") if env.get(name))
+        # The system's temp dirs, and those the agent's environment names (where ``tempfile`` looks)
+        named = {env[name] for name in ("TMPDIR", "TEMP", "TMP") if env.get(name)} - set(SYSTEM_TMP)
         project = _real(project or cwd or "/")
         # A directory holding the whole project or home (an odd prefix) would protect everything;
         # a system prefix (/usr) is the system-directory rules' business.
@@ -97,7 +96,19 @@ class Places(NamedTuple):
         own = tuple(d for d in (*protected.installation(), *prefixes, *protected.user_dirs(env))
                     if not _within(project, d) and not _within(home, d))
         return cls(cwd=_real(cwd or project), project=project, home=home,
-                   tmp_dirs=tuple(sorted({_real(t) for t in tmps} | tmps)), vectimus=own)
+                   tmp_dirs=tuple(sorted({_real(t) for t in named} | named | system_tmp())), vectimus=own)
+
+
+# Temp directories every system has (only root can link them elsewhere): resolved once.
+SYSTEM_TMP = ("/tmp", "/var/tmp", "/usr/tmp", "/dev/shm", "/private/tmp", "/private/var/tmp")
+_system_tmp: set[str] = set()
+
+
+def system_tmp() -> set[str]:
+    """``SYSTEM_TMP`` as written and resolved."""
+    if not _system_tmp:
+        _system_tmp.update({_real(t) for t in SYSTEM_TMP} | set(SYSTEM_TMP))
+    return _system_tmp
 
 
 def _real(path: str) -> str:

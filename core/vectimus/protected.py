@@ -68,8 +68,13 @@ def installation() -> tuple[str, ...]:
 
 def prefixes() -> tuple[str, ...]:
     """The interpreter's prefixes (a virtualenv, a pyenv or uv Python); ``/usr`` is one too, where
-    ``paths`` leaves it to the system-directory rules."""
-    return _usable((sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix))
+    ``paths`` leaves it to the system-directory rules. Resolved once: they are this process's own."""
+    if not _prefixes:
+        _prefixes.append(_usable((sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix)))
+    return _prefixes[0]
+
+
+_prefixes: list[tuple[str, ...]] = []
 
 
 def user_dirs(env) -> tuple[str, ...]:

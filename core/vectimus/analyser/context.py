@@ -175,6 +175,14 @@ class Analysis:
             facts = known[key] = paths.classify(text, scope.places)
         return facts
 
+    def resolve(self, word: Word, scope: Scope) -> str:
+        """The path a word names, resolved in ``scope`` like ``target`` (as written when unknown),
+        without the facts: for files a stage reads, not for actions."""
+        text = word.text
+        if word.dynamic or (scope.cwd_dynamic and not text.startswith(("/", "~"))):
+            return text
+        return paths.resolve(text, scope.places)
+
     def file(self, kind: str, word: Word, cmd: Cmd, flags: tuple[str, ...] = (),
              program: str = "") -> PathFacts:
         """Record a file_read / file_write / file_delete of the path ``word`` names; its facts."""

@@ -152,7 +152,7 @@ def git_dirs(an: Analysis, cmd: Cmd, given: Word | None) -> tuple[str, str, str]
     if given is not None:
         if given.dynamic:
             return None
-        git_dir = an.target(given, cmd.scope).path
+        git_dir = an.resolve(given, cmd.scope)
         return os.path.dirname(git_dir), git_dir, _common(git_dir)
     if cmd.scope.cwd_dynamic:
         return None
@@ -193,7 +193,7 @@ def load_config(an: Analysis, cmd: Cmd, head, common: str | None) -> Config:
         files.append(Word(os.path.join(common, "config")))
     for word in files:
         if not word.dynamic:
-            _read_config(an, cmd, an.target(word, cmd.scope).path, config, 0)
+            _read_config(an, cmd, an.resolve(word, cmd.scope), config, 0)
     count = env.value(cmd, "GIT_CONFIG_COUNT")
     if count is not None and count.text.isdigit():
         for i in range(min(int(count.text), 64)):
@@ -214,7 +214,7 @@ def _read_config(an: Analysis, cmd: Cmd, path: str, config: Config, depth: int) 
         return
     for include in parse_config(text, config, path):
         target = include if include.startswith(("/", "~")) else os.path.join(os.path.dirname(path), include)
-        _read_config(an, cmd, an.target(Word(target), cmd.scope).path, config, depth + 1)
+        _read_config(an, cmd, an.resolve(Word(target), cmd.scope), config, depth + 1)
 
 
 # -- what runs ------------------------------------------------------------------------------
@@ -274,16 +274,16 @@ def _hook(an: Analysis, cmd: Cmd, config: Config, dirs, hook: str, sub: str, p) 
                                              else None)
         if template is None or template.dynamic:
             return
-        folder = os.path.join(an.target(template, cmd.scope).path, "hooks")
+        folder = os.path.join(an.resolve(template, cmd.scope), "hooks")
     else:
         work_tree, _, common = dirs
         hooks_path = config.get("core.hookspath")
         if hooks_path:
             word = Word(hooks_path if hooks_path.startswith(("/", "~")) else os.path.join(work_tree, hooks_path))
-            folder = an.target(word, cmd.scope).path
+            folder = an.resolve(word, cmd.scope)
         else:
             folder = os.path.join(common, "hooks")
-    path = an.target(Word(os.path.join(folder, hook)), cmd.scope).path
+    path = an.resolve(Word(os.path.join(folder, hook)), cmd.scope)
     if path not in an.pending and not os.access(path, os.X_OK):
         return
     before = len(an.actions)
@@ -318,7 +318,7 @@ def _external(an: Analysis, cmd: Cmd, sub: str, head, rest: list[Word]) -> None:
     exec_path = head.value("exec-path") or env.value(cmd, "GIT_EXEC_PATH")
     program = f"git-{sub}"
     if exec_path is not None and not exec_path.dynamic:
-        path = os.path.join(an.target(exec_path, cmd.scope).path, program)
+        path = os.path.join(an.resolve(exec_path, cmd.scope), program)
         if os.path.exists(path) or path in an.pending:
             runs.run_file(an, cmd, Word(path), args=tuple(rest))
             return
@@ -356,7 +356,7 @@ PRE_COMMIT_STAGES = {"pre-commit": "pre-commit", "commit-msg": "commit-msg", "pr
 
 def precommit(an: Analysis, cmd: Cmd, stage: str = "pre-commit") -> None:
     """The local hooks of ``.pre-commit-config.yaml`` that run at ``stage``."""
-    path = an.target(Word(os.path.join(an.places.project, ".pre-commit-config.yaml")), cmd.scope).path
+    path = an.resolve(Word(os.path.join(an.places.project, ".pre-commit-config.yaml")), cmd.scope)
     found = runs.source(an, cmd, path)
     if found is None:
         return
