@@ -1,0 +1,63 @@
+"""The environment and output: ``os.getenv``/``os.environ``, ``print``, JSON dumps and writes
+to standard streams (what the code prints may carry a secret to a pipe).
+"""
+
+from __future__ import annotations
+
+from vectimus.analyser.languages import values as V
+from vectimus.analyser.languages.folding import env_var, json_text
+from vectimus.analyser.languages.values import ENV
+
+
+def _getenv(ev, args, kwargs):
+    return env_var(ev.an, args[0] if args else V.unknown("?"), args[1] if len(args) > 1 else None)
+
+
+def _print(ev, args, kwargs):
+    ev.fx.output(*args)
+    return V.NONE
+
+
+def _json_dumps(ev, args, kwargs):
+    return json_text(args[0] if args else V.NONE)
+
+
+def _json_dump(ev, args, kwargs):
+    if args:
+        ev.fx.output(args[0])
+    return V.NONE
+
+
+def _m_stream_write(ev, owner, args, kwargs):
+    ev.fx.output(*args)
+    return V.NONE
+
+
+def _m_environ_get(ev, owner, args, kwargs):
+    return env_var(ev.an, args[0] if args else V.unknown("?"), args[1] if len(args) > 1 else None)
+
+
+def _m_environ_all(ev, owner, args, kwargs):
+    return V.unknown("the environment", ENV, item=V.unknown("a variable", ENV))
+
+
+def _m_environ_set(ev, owner, args, kwargs):
+    return V.NONE
+
+
+# -- tables ----------------------------------------------------------------------------------------
+
+CALLS: dict = {
+    "os.getenv": _getenv, "os.getenvb": _getenv, "print": _print, "json.dumps": _json_dumps,
+    "json.dump": _json_dump, "pprint.pprint": _print, "pprint.pp": _print, "logging.info": _print,
+    "logging.warning": _print, "logging.error": _print, "logging.debug": _print,
+}
+
+METHODS: dict = {
+    ("stream", "write"): _m_stream_write, ("stream", "writelines"): _m_stream_write,
+    ("environ", "get"): _m_environ_get, ("environ", "setdefault"): _m_environ_get,
+    ("environ", "copy"): _m_environ_all, ("environ", "items"): _m_environ_all,
+    ("environ", "keys"): _m_environ_all, ("environ", "values"): _m_environ_all,
+    ("environ", "update"): _m_environ_set, ("environ", "pop"): _m_environ_get,
+    ("environ", "__setitem__"): _m_environ_set,
+}
