@@ -42,3 +42,39 @@ def test_hook_path_imports_no_cli_libraries(installed):
     imported = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if line.startswith("import time:")}
     for heavy in ("typer", "rich", "pluggy", "tomlkit", "importlib.metadata", "click"):
         assert heavy not in imported, f"the hook imported {heavy}"
+
+
+def test_discovery_cache_holds_the_files_adapters_declare(installed):
+    [cache] = (installed.home / ".vectimus" / "cache").glob("plugins-*.json")
+    files = json.loads(cache.read_text())["files"]
+    assert ["claude", ".claude/settings.json"] in files["governance_files"]
+    assert ["codex", "AGENTS.md"] in files["instruction_files"]
+    assert ["cursor", ".cursor/mcp.json"] in files["mcp_config_files"]
+
+
+def test_the_hook_finds_governance_files_through_the_cache_alone(installed):
+    """Nothing in core names Cursor's files: a write to them is refused because the cache says so,
+    and a cache naming nothing more (an adapter uninstalled) refuses nothing more."""
+    def write_cursor_hooks() -> str:
+        event = installed.claude_event("Write", {"file_path": str(installed.root / ".cursor/hooks.json"),
+                                                 "content": "{}"})
+        return installed.call(installed.hook_command(), event, {"VECTIMUS_DAEMON": "0"}).stdout
+
+    assert "vectimus-fileint-004" in write_cursor_hooks()
+    [cache] = (installed.home / ".vectimus" / "cache").glob("plugins-*.json")
+    data = json.loads(cache.read_text())
+    data["files"]["governance_files"] = [p for p in data["files"]["governance_files"] if p[0] != "cursor"]
+    cache.write_text(json.dumps(data))
+    assert "vectimus-fileint-004" not in write_cursor_hooks()
+
+
+def test_tracing_shows_each_module_imported_and_each_thing_registered(installed):
+    event = installed.claude_event("Bash", {"command": "ls -la"})
+    out = installed.call(installed.hook_command(), event, {"VECTIMUS_TRACE_PLUGINS": "1", "VECTIMUS_DAEMON": "0"})
+    assert out.rc == 0 and out.stdout == ""  # the agent's answer only
+    assert "vectimus plugins: import vectimus_claude (" in out.stderr
+    assert "register_agents (cached): vectimus_claude.ClaudeAdapter 'claude'" in out.stderr
+    assert "register_receipt_sinks (cached): vectimus.receipts.sink.LocalChainSink" in out.stderr
+    quiet = installed.call(installed.hook_command(), installed.claude_event("Bash", {"command": "ls"}),
+                           {"VECTIMUS_DAEMON": "0"})
+    assert "vectimus plugins" not in quiet.stderr

@@ -45,9 +45,15 @@ class AgentAdapter:
     display_name: str = ""
     #: Whether the agent can put an ``ask`` to a person; if not, ask is answered as deny.
     supports_ask: bool = True
-    #: Files (relative to the project, or starting with ``~/``) an agent must never rewrite.
+    #: Files and directories (ending in "/") the agent must never write: its hook settings, MCP
+    #: servers, rules. Relative to the project, starting with ``~/`` (the home), or absolute.
     governance_files: tuple[str, ...] = ()
-    #: Files (relative to the project, or starting with ``~/``) where MCP servers are declared.
+    #: Instructions the agent reads at start-up (writing them asks first), written the same way;
+    #: a bare name (``AGENTS.md``) counts in every directory.
+    instruction_files: tuple[str, ...] = ()
+    #: Files (relative to the project, or starting with ``~/``) where MCP servers are declared:
+    #: JSON with ``mcpServers``, ``servers`` or ``mcp`` tables (and ``~/.claude.json``'s
+    #: ``projects``), or TOML with ``mcp_servers``.
     mcp_config_files: tuple[str, ...] = ()
     #: How a failure of the installed hook itself (a crash, a timeout, garbage on stdout) can
     #: still let a call run, in one sentence; "" when every such failure ends in a deny.

@@ -19,7 +19,7 @@ def register_agents(register):
 
 @hookspec
 def register_pack_sources(register):
-    """Register policy-pack sources: call ``register(source)`` with a ``vectimus.packs.PackSource``."""
+    """Register policy-pack sources: call ``register(source)`` with a ``vectimus.policies.PackSource``."""
 
 
 @hookspec

@@ -1,29 +1,27 @@
 """Find every MCP server the agents would start here, and the project's list of allowed servers.
 
-Discovery reads each agent's MCP config files (project and user level) and is standard library
-only (``json``, ``tomllib``), so an adapter may consult it on the hook path to resolve a tool
-name. Editing the allow-list (``allow`` / ``deny``) uses tomlkit, imported lazily, so the
+Discovery reads the MCP config files every installed adapter declares (``mcp_config_files``,
+project and user level; ``plugins.declared_files``) and is standard library only (``json``,
+``tomllib``), so an adapter may consult it on the hook path to resolve a tool name. Editing the allow-list (``allow`` / ``deny``) uses tomlkit, imported lazily, so the
 comments and layout of ``.vectimus/config.toml`` survive.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
+from vectimus import jsonc
 from vectimus.locations import project_config
 
 #: What an MCP server name may look like before it is written into a config or a policy.
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # whole name: fullmatch
 
 
-@dataclass(frozen=True)
-class McpServer:
+class McpServer(NamedTuple):
     """One MCP server declaration."""
 
     name: str
@@ -45,35 +43,20 @@ class McpServer:
         return bool(NAME_PATTERN.fullmatch(self.name))
 
 
-@dataclass(frozen=True)
-class Source:
-    """A file where one agent declares MCP servers."""
+class Source(NamedTuple):
+    """A file where one agent declares MCP servers (its adapter's ``mcp_config_files``)."""
 
     agent: str
     path: str                 # relative to the project, or starting with "~/"
-    kind: str = "json"        # json | claude-user | codex-toml | opencode
 
 
-# Project files first, then the user's; the order is the order of ``vectimus mcp list``.
-SOURCES: tuple[Source, ...] = (
-    Source("claude", ".mcp.json"),
-    Source("cursor", ".cursor/mcp.json"),
-    Source("copilot", ".vscode/mcp.json"),
-    Source("copilot", ".github/mcp.json"),
-    Source("gemini", ".gemini/settings.json"),
-    Source("codex", ".codex/config.toml", "codex-toml"),
-    Source("droid", ".factory/mcp.json"),
-    Source("opencode", "opencode.json", "opencode"),
-    Source("opencode", ".opencode/opencode.json", "opencode"),
-    Source("claude", "~/.claude.json", "claude-user"),
-    Source("claude", "~/.claude/settings.json"),
-    Source("cursor", "~/.cursor/mcp.json"),
-    Source("copilot", "~/.copilot/mcp-config.json"),
-    Source("gemini", "~/.gemini/settings.json"),
-    Source("codex", "~/.codex/config.toml", "codex-toml"),
-    Source("droid", "~/.factory/mcp.json"),
-    Source("opencode", "~/.config/opencode/opencode.json", "opencode"),
-)
+def sources() -> list[Source]:
+    """Every installed adapter's MCP config files: the project's first, then the user's (the order
+    of ``vectimus mcp list``)."""
+    from vectimus.plugins import declared_files
+
+    found = [Source(agent, path) for agent, path in declared_files()["mcp_config_files"]]
+    return sorted(found, key=lambda s: (s.path.startswith("~/"), s.agent))
 
 
 def validate_name(name: str) -> str:
@@ -102,7 +85,7 @@ def discover(project: Path, home: Path | None = None, *, agents: tuple[str, ...]
     project = Path(project).resolve()
     home = Path(home) if home is not None else Path(os.environ.get("HOME") or Path.home())
     found: list[McpServer] = []
-    for source in SOURCES:
+    for source in sources():
         if agents is not None and source.agent not in agents:
             continue
         path = source_path(source, project, home)
@@ -117,28 +100,21 @@ def discover(project: Path, home: Path | None = None, *, agents: tuple[str, ...]
 
 
 def _read_source(source: Source, path: Path, project: Path) -> Iterator[McpServer]:
-    if source.kind == "codex-toml":
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        yield from _servers(data.get("mcp_servers"), source.path, source.agent)
-        return
+    """The servers one file declares, whichever agent's shape it has: TOML ``[mcp_servers.<name>]``
+    (Codex); JSON ``mcpServers`` or ``servers`` tables, OpenCode's ``mcp`` (an argv ``command``),
+    and ``projects.<path>.mcpServers`` for this project (``~/.claude.json``)."""
     text = path.read_text(encoding="utf-8")
-    data = json.loads(text) if text.strip() else {}
+    if path.suffix == ".toml":
+        yield from _servers(tomllib.loads(text).get("mcp_servers"), source.path, source.agent)
+        return
+    data = jsonc.loads(text) if text.strip() else {}
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
-    if source.kind == "opencode":  # "mcp": {name: {"type": "local", "command": [argv…]} | {"url": …}}
-        for name, spec in (data.get("mcp") or {}).items() if isinstance(data.get("mcp"), dict) else ():
-            argv = spec.get("command") if isinstance(spec, dict) else None
-            if isinstance(argv, list) and argv:
-                spec = {**spec, "command": str(argv[0]), "args": argv[1:]}
-            yield from _servers({name: spec}, source.path, source.agent)
-        return
-    for key in ("mcpServers", "servers"):
+    for key in ("mcpServers", "servers", "mcp"):
         yield from _servers(data.get(key), source.path, source.agent)
-    if source.kind == "claude-user":
-        entry = _project_entry(data.get("projects"), project)
-        if entry is not None:
-            yield from _servers(entry.get("mcpServers"), f"{source.path} (projects.{project})",
-                                source.agent)
+    entry = _project_entry(data.get("projects"), project)
+    if entry is not None:
+        yield from _servers(entry.get("mcpServers"), f"{source.path} (projects.{project})", source.agent)
 
 
 def _project_entry(projects: Any, project: Path) -> dict | None:
@@ -161,11 +137,13 @@ def _servers(table: Any, declared_in: str, agent: str) -> Iterator[McpServer]:
     for name, spec in table.items():
         if not isinstance(spec, dict):
             continue
-        args = spec.get("args")
+        command, args = spec.get("command"), spec.get("args")
+        if isinstance(command, list) and command:  # OpenCode: "command": [argv…]
+            command, args = command[0], command[1:]
         url = next((spec[k] for k in ("url", "serverUrl", "httpUrl") if isinstance(spec.get(k), str)), "")
         yield McpServer(
             name=str(name), declared_in=declared_in, agent=agent,
-            command=spec["command"] if isinstance(spec.get("command"), str) else "",
+            command=command if isinstance(command, str) else "",
             args=tuple(str(a) for a in args) if isinstance(args, list) else (),
             url=url,
             enabled=spec.get("enabled", True) is not False and spec.get("disabled", False) is not True,

@@ -14,10 +14,6 @@ from typing import NamedTuple
 from vectimus import protected
 from vectimus.model import PathFacts
 
-# Instructions an agent reads at start-up: rewriting them steers every later session.
-INSTRUCTION_NAMES = ("claude.md", "agents.md", "gemini.md", "copilot-instructions.md", "claude.local.md")
-INSTRUCTION_DIRS = (".github/instructions/",)
-
 SECRET_NAMES = {
     ".netrc", "_netrc", ".pgpass", ".npmrc", ".pypirc", ".git-credentials", ".vault-token",
     ".boto", ".s3cfg", ".htpasswd", ".dockercfg", "credentials", "credentials.json",
@@ -79,7 +75,8 @@ class Places(NamedTuple):
     project: str
     home: str
     tmp_dirs: tuple[str, ...]
-    vectimus: tuple[str, ...] = ()  # directories that are Vectimus itself (protected.vectimus_dirs)
+    vectimus: tuple[str, ...] = ()  # directories that are Vectimus itself (protected.installation, …)
+    declared: protected.Protected | None = None  # the adapters' declared files (None: read them)
 
     @classmethod
     def for_call(cls, cwd: str, project: str, env: dict[str, str] | None = None) -> "Places":
@@ -96,7 +93,8 @@ class Places(NamedTuple):
         own = tuple(d for d in (*protected.installation(), *prefixes, *protected.user_dirs(env))
                     if not _within(project, d) and not _within(home, d))
         return cls(cwd=_real(cwd or project), project=project, home=home,
-                   tmp_dirs=tuple(sorted({_real(t) for t in named} | named | system_tmp())), vectimus=own)
+                   tmp_dirs=tuple(sorted({_real(t) for t in named} | named | system_tmp())), vectimus=own,
+                   declared=protected.protected())
 
 
 # Temp directories every system has (only root can link them elsewhere): resolved once.
@@ -128,6 +126,14 @@ def _rel(path: str, base: str) -> str | None:
     if _within(path, base) and path != base:
         return path[len(base.rstrip("/")) + 1:]
     return None
+
+
+def _declared(path: str, rel_project: str | None, rel_home: str | None, files: protected.Declared) -> bool:
+    """True when ``path`` is one of ``files`` (relative paths already computed, ``path`` lower-cased)."""
+    return ((rel_project is not None and _matches(rel_project, files.project))
+            or (rel_home is not None and _matches(rel_home, files.home))
+            or any(path == f.rstrip("/") or path.startswith(f) for f in files.absolute)
+            or posixpath.basename(path) in files.names)
 
 
 def _matches(rel: str, entries: tuple[str, ...]) -> bool:
@@ -244,15 +250,11 @@ def classify(raw: str, places: Places) -> PathFacts:
     rel_project = _rel(path, places.project)
     rel_home = _rel(path, places.home)
     in_project = _within(path, places.project)
-    governance = (
-        (rel_project is not None and _matches(rel_project, protected.GOVERNANCE_PROJECT))
-        or (rel_home is not None and _matches(rel_home, protected.GOVERNANCE_HOME))
-        or any(lower.startswith(g) for g in protected.GOVERNANCE_ABSOLUTE)
-    )
+    files = places.declared or protected.protected()
+    governance = _declared(lower, rel_project, rel_home, files.governance)
     vectimus = ((rel_project is not None and _matches(rel_project, protected.VECTIMUS_PROJECT))
                 or any(_within(path, d) for d in places.vectimus))
-    instructions = name.lower() in INSTRUCTION_NAMES or (
-        rel_project is not None and _matches(rel_project, INSTRUCTION_DIRS))
+    instructions = _declared(lower, rel_project, rel_home, files.instructions)
     persistence = (
         (rel_home is not None and _matches(rel_home, PERSISTENCE_HOME))
         or any(lower == p.rstrip("/") or lower.startswith(p) for p in PERSISTENCE_ABSOLUTE)

@@ -3,11 +3,19 @@
 A plugin implements a hook by defining a function with the hook's name (``@hookimpl`` is
 optional, for pluggy's ordering options), so a plugin module need not import pluggy.
 
-The CLI uses pluggy (``get_plugin_manager``). The hook's hot path must not import pluggy or scan
-entry points per call, so discovery is cached: for each hook, the modules implementing it. A hook
-process imports just those modules and calls their ``register_*`` functions directly
-(``collect``). The cache is keyed by the Python environment and invalidated when a
-``site-packages`` directory changes (a distribution installed or removed).
+Callers use the typed accessors: ``agents()``, ``find_agent(name)``, ``pack_sources()``,
+``receipt_sinks()`` and ``declared_files()`` (the files adapters declare: governance,
+instructions, MCP configs). The CLI adds its commands through pluggy (``get_plugin_manager``).
+The hook's hot path must not import pluggy or scan entry points per call, so discovery is cached:
+for each hook the modules implementing it, for each agent its adapter's module, and the files
+every adapter declares. A hook process imports just the modules it needs and calls their
+``register_*`` functions directly. The cache is keyed by the Python environment and invalidated
+when a ``site-packages`` directory changes (a distribution installed or removed) or
+``VECTIMUS_LOAD_PLUGINS`` does.
+
+``VECTIMUS_LOAD_PLUGINS=a,b`` loads only the entry points named ``a`` and ``b`` (empty: none)
+besides the built-ins; ``VECTIMUS_TRACE_PLUGINS=1`` writes every plugin call, and every module
+the cached path imports with its import time, to stderr.
 """
 
 from __future__ import annotations
@@ -18,9 +26,17 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from vectimus.adapter import AgentAdapter
+    from vectimus.policies import PackSource
+    from vectimus.sinks import ReceiptSink
 
 ENTRY_POINT_GROUP = "vectimus"
 HOOKS = ("register_agents", "register_pack_sources", "register_receipt_sinks", "register_commands")
+#: The adapter attributes gathered into the cache, as ``declared_files()`` returns them.
+DECLARED = ("governance_files", "instruction_files", "mcp_config_files")
 
 # Built-in plugins: they register through the same hooks as third-party ones.
 DEFAULT_PLUGINS = (
@@ -55,7 +71,7 @@ def get_plugin_manager():
         else:
             _load_named_entry_points(pm, {n.strip() for n in allowed.split(",") if n.strip()})
         _pm = pm
-        _write_cache(_modules_by_hook(pm))
+        _write_cache(_discovered(pm))
     return _pm
 
 
@@ -67,10 +83,12 @@ def _load_named_entry_points(pm, names: set[str]) -> None:
             pm.register(ep.load(), name=ep.name)
 
 
-def _modules_by_hook(pm) -> dict:
-    """For each hook the modules implementing it, and for each agent name its adapter's module."""
+def _discovered(pm) -> dict:
+    """What the hot path needs from discovery: for each hook the modules implementing it, for each
+    agent name its adapter's module, and the files the adapters declare."""
     found: dict = {hook: [] for hook in HOOKS}
     agents: dict[str, str] = {}
+    declared: dict[str, list] = {attr: [] for attr in DECLARED}
     for plugin in pm.get_plugins():
         module = getattr(plugin, "__name__", None)
         if not module or not hasattr(plugin, "__file__"):
@@ -81,9 +99,11 @@ def _modules_by_hook(pm) -> dict:
         if hasattr(plugin, "register_agents"):
             adapters: list = []
             plugin.register_agents(register=adapters.append)
-            agents.update({a.name: module for a in adapters})
-    found["agents"] = agents
-    return found
+            for adapter in adapters:
+                agents[adapter.name] = module
+                for attr in DECLARED:
+                    declared[attr].extend([adapter.name, str(f)] for f in getattr(adapter, attr, ()))
+    return {"modules": found, "agents": agents, "files": declared}
 
 
 def plugins_info() -> list[dict]:
@@ -130,14 +150,19 @@ def _stamp() -> list:
     return stamp
 
 
-def _write_cache(modules: dict[str, list[str]]) -> None:
+_memory: dict = {}  # this process's own discovery, when it ran one (the cache file may be unwritable)
+
+
+def _write_cache(discovered: dict) -> None:
+    _memory.clear()
+    _memory.update(discovered)
+    _read.clear()
     path = cache_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"stamp": _stamp(), "modules": modules}))
+        tmp.write_text(json.dumps({"stamp": _stamp(), **discovered}))
         os.replace(tmp, path)
-        _read.clear()
     except OSError:
         pass  # a read-only home only costs speed
 
@@ -145,47 +170,114 @@ def _write_cache(modules: dict[str, list[str]]) -> None:
 _read: dict = {}  # (cache file, stamp) -> its parsed content, so one hook call reads it once
 
 
-def _cached(key: str, kind: type):
-    path, stamp = cache_path(), _stamp()
-    memo_key = (str(path), json.dumps(stamp))
-    if memo_key not in _read:
-        try:
-            _read.clear()
-            _read[memo_key] = json.loads(path.read_text())
-        except (OSError, ValueError):
+def _cached(section: str, key: str | None, kind: type):
+    """``section[key]`` (or the whole section) of this environment's discovery, None when stale."""
+    if _memory:
+        data = _memory
+    else:
+        path, stamp = cache_path(), _stamp()
+        memo_key = (str(path), json.dumps(stamp))
+        if memo_key not in _read:
+            try:
+                _read.clear()
+                _read[memo_key] = json.loads(path.read_text())
+            except (OSError, ValueError):
+                return None
+        data = _read[memo_key]
+        if not isinstance(data, dict) or data.get("stamp") != stamp:
             return None
-    data = _read[memo_key]
-    if not isinstance(data, dict) or data.get("stamp") != stamp:
-        return None
-    value = data.get("modules", {}).get(key)
+    value = data.get(section)
+    if key is not None:
+        value = value.get(key) if isinstance(value, dict) else None
     return value if isinstance(value, kind) else None
 
 
+def _tracing() -> bool:
+    return bool(os.environ.get("VECTIMUS_TRACE_PLUGINS"))
+
+
+def _trace(text: str) -> None:
+    sys.stderr.write(f"vectimus plugins: {text}\n")
+
+
+def _traced(hook: str, register: Callable[[Any], None], how: str) -> Callable[[Any], None]:
+    if not _tracing():
+        return register
+
+    def traced(thing: Any) -> None:
+        cls = type(thing)
+        _trace(f"{hook} ({how}): {cls.__module__}.{cls.__qualname__} {getattr(thing, 'name', '')!r}")
+        register(thing)
+    return traced
+
+
+def _import(module: str):
+    if not _tracing():
+        return importlib.import_module(module)
+    import time
+
+    start = time.perf_counter()
+    found = importlib.import_module(module)
+    _trace(f"import {module} ({(time.perf_counter() - start) * 1000:.1f} ms)")
+    return found
+
+
 def collect(hook: str) -> list:
-    """Everything plugins register through ``hook``, without pluggy when the cache is fresh."""
+    """Everything plugins register through ``hook``, without pluggy when the cache is fresh.
+
+    Prefer the typed accessors (``agents()``, ``pack_sources()``, ``receipt_sinks()``).
+    """
     items: list = []
-    modules = _cached(hook, list)
+    modules = _cached("modules", hook, list)
     if modules is not None:
         try:
+            register = _traced(hook, items.append, "cached")
             for name in modules:
-                getattr(importlib.import_module(name), hook)(register=items.append)
+                getattr(_import(name), hook)(register=register)
             return items
         except Exception:  # a stale or broken cache entry: fall back to full discovery
             items.clear()
-    getattr(get_plugin_manager().hook, hook)(register=items.append)
+    getattr(get_plugin_manager().hook, hook)(register=_traced(hook, items.append, "discovered"))
     return items
 
 
-def find_agent(name: str):
+def agents() -> list[AgentAdapter]:
+    """Every installed agent adapter, by name."""
+    return sorted(collect("register_agents"), key=lambda a: a.name)
+
+
+def pack_sources() -> list[PackSource]:
+    """Every policy-pack source, the built-in ones first."""
+    return collect("register_pack_sources")
+
+
+def receipt_sinks() -> list[ReceiptSink]:
+    """Every receipt sink, the built-in local chain first."""
+    return collect("register_receipt_sinks")
+
+
+def find_agent(name: str) -> AgentAdapter | None:
     """The adapter for agent ``name``, importing only its plugin module when the cache is fresh."""
-    module = (_cached("agents", dict) or {}).get(name)
-    if isinstance(module, str):
+    module = _cached("agents", name, str)
+    if module is not None:
         try:
             found: list = []
-            importlib.import_module(module).register_agents(register=found.append)
+            _import(module).register_agents(register=_traced("register_agents", found.append, "cached"))
             adapter = next((a for a in found if a.name == name), None)
             if adapter is not None:
                 return adapter
         except Exception:
             pass  # a stale cache: fall back to full discovery
     return next((a for a in collect("register_agents") if a.name == name), None)
+
+
+def declared_files() -> dict[str, list[tuple[str, str]]]:
+    """The files every installed adapter declares, as ``{attribute: [(agent, file), …]}`` for each
+    of ``DECLARED`` (``governance_files``, ``instruction_files``, ``mcp_config_files``), read from
+    the discovery cache; a stale cache runs discovery once."""
+    files = _cached("files", None, dict)
+    if files is None:
+        get_plugin_manager()
+        files = _cached("files", None, dict) or {}
+    return {attr: [(str(pair[0]), str(pair[1])) for pair in files.get(attr, ())
+                   if isinstance(pair, list) and len(pair) == 2] for attr in DECLARED}

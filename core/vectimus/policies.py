@@ -67,7 +67,14 @@ class PackSource:
     name: str = ""
 
     def packs(self, project: Path) -> list[Pack]:
+        """The packs this source offers for ``project`` (``packs_in(directory, origin)`` reads a directory)."""
         raise NotImplementedError
+
+    def watch_paths(self, project: Path) -> list[Path]:
+        """Files and directories whose change (a pack added or removed) changes ``packs(project)``:
+        the resident evaluator rebuilds its policy set when one does. The packs' own files are
+        watched already."""
+        return []
 
 
 def bundled_packs_dir() -> Path:
@@ -113,8 +120,13 @@ class DirectorySource(PackSource):
         self.project_relative = project_relative
 
     def packs(self, project: Path) -> list[Pack]:
-        directory = project / self.project_relative if self.project_relative else self.directory
-        return packs_in(directory, self.name)
+        return packs_in(self._directory(project), self.name)
+
+    def watch_paths(self, project: Path) -> list[Path]:
+        return [self._directory(project)]
+
+    def _directory(self, project: Path) -> Path:
+        return project / self.project_relative if self.project_relative else self.directory
 
 
 def builtin_sources() -> list[PackSource]:
@@ -280,9 +292,9 @@ def _validate(chunks: list[tuple[Pack, Path, str]], schema_text: str) -> list[di
 def enabled_packs(project: Path, config: Config, sources: list[PackSource] | None = None) -> list[Pack]:
     """Every pack that takes part in evaluation for ``project``, from every source."""
     if sources is None:
-        from vectimus.plugins import collect
+        from vectimus.plugins import pack_sources
 
-        sources = collect("register_pack_sources")
+        sources = pack_sources()
     return [p for p in active_packs([p for source in sources for p in source.packs(project)])
             if pack_enabled(p, config)]
 

@@ -1,10 +1,10 @@
 """What the agent must not change: every agent's governance files, and Vectimus itself.
 
-Both lists live here, so where they come from can change (agents' files declared by their
-adapters, say) without touching how a path is classified (``paths.classify`` reads them):
+``paths.classify`` reads both from here:
 
-- governance files: what configures an agent or Vectimus (hook settings, MCP servers, rules),
-  relative to the project, to the home directory, or absolute;
+- governance files: what configures an agent or Vectimus (hook settings, MCP servers, rules), as
+  the installed adapters declare them (``governance_files``), and agent instruction files
+  (``instruction_files``), gathered by plugin discovery into its cache;
 - Vectimus itself: the installation this process runs (its package, the site-packages directories
   it imports from with their ``.pth`` files, the interpreter's prefixes, every Vectimus plugin
   package loaded), the user's Vectimus home (config, keys, logs), its runtime directory (the
@@ -17,29 +17,67 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NamedTuple
 
-# Project-relative files and directories (a trailing "/" means everything below) that configure
-# an agent or Vectimus itself: hooks, settings, MCP servers, rules.
-GOVERNANCE_PROJECT = (
-    ".claude/settings.json", ".claude/settings.local.json", ".claude/agents/", ".claude/commands/",
-    ".claude/skills/", ".claude/hooks/", ".mcp.json",
-    ".cursor/hooks.json", ".cursor/mcp.json", ".cursor/rules/", ".cursorrules",
-    ".github/hooks/", ".github/copilot/", ".github/agents/", ".github/mcp.json",
-    ".vscode/settings.json", ".vscode/mcp.json",
-    ".gemini/", ".codex/config.toml", ".codex/hooks.json", ".factory/", ".opencode/",
-    "opencode.json", "opencode.jsonc", ".vectimus/", ".github/copilot-instructions.md",
-)
-GOVERNANCE_HOME = (
-    ".claude/settings.json", ".claude/settings.local.json", ".claude.json", ".claude/agents/",
-    ".claude/commands/", ".claude/skills/", ".claude/hooks/",
-    ".cursor/hooks.json", ".cursor/mcp.json", ".copilot/", ".gemini/settings.json",
-    ".gemini/trusted_hooks.json", ".gemini/extensions/", ".codex/config.toml", ".codex/hooks.json",
-    ".factory/", ".config/opencode/", ".vectimus/", ".config/vectimus/",
-)
-GOVERNANCE_ABSOLUTE = ("/etc/claude-code/", "/etc/cursor/", "/etc/github-copilot/", "/etc/gemini-cli/",
-                       "/etc/codex/", "/etc/vectimus/", "/library/application support/claudecode/")
+# Vectimus's own configuration; every agent's files come from its adapter's ``governance_files``.
+OWN_GOVERNANCE = (".vectimus/", "~/.vectimus/", "~/.config/vectimus/", "/etc/vectimus/")
 # Project-relative: the project's receipts, public keys and config.
 VECTIMUS_PROJECT = (".vectimus/",)
+
+
+class Declared(NamedTuple):
+    """Files and directories (a trailing "/" means everything below), lower-cased, by where they are."""
+
+    project: tuple[str, ...] = ()    # relative to the project
+    home: tuple[str, ...] = ()       # relative to the home directory
+    absolute: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()      # a bare file name: that name in any directory
+
+
+class Protected(NamedTuple):
+    """What the installed adapters (and Vectimus) declare an agent must not change."""
+
+    governance: Declared        # hook settings, MCP servers, rules: never written by the agent
+    instructions: Declared      # instructions an agent reads at start-up (CLAUDE.md, AGENTS.md)
+
+
+def declared(entries, *, anywhere: bool = False) -> Declared:
+    """Sort ``entries`` as adapters write them: ``~/…`` in the home, ``/…`` absolute, anything else
+    relative to the project; with ``anywhere``, a bare file name also counts in every directory."""
+    project: list[str] = []
+    home: list[str] = []
+    absolute: list[str] = []
+    names: list[str] = []
+    for entry in entries:
+        entry = entry.lower()
+        if entry.startswith("~/"):
+            home.append(entry[2:])
+        elif entry.startswith("/"):
+            absolute.append(entry)
+        else:
+            project.append(entry)
+            if anywhere and "/" not in entry:
+                names.append(entry)
+    return Declared(*(tuple(dict.fromkeys(group)) for group in (project, home, absolute, names)))
+
+
+_protected: dict = {}
+
+
+def protected() -> Protected:
+    """The governance and instruction files of every installed adapter, with Vectimus's own
+    (``plugins.declared_files``: read from the discovery cache, never importing an adapter)."""
+    from vectimus.plugins import declared_files
+
+    files = declared_files()
+    key = tuple(tuple(f for _, f in files[attr]) for attr in ("governance_files", "instruction_files"))
+    found = _protected.get(key)
+    if found is None:
+        _protected.clear()
+        found = _protected[key] = Protected(declared((*key[0], *OWN_GOVERNANCE)),
+                                            declared(key[1], anywhere=True))
+    return found
+
 
 _installation: dict[frozenset, tuple[str, ...]] = {}
 

@@ -42,12 +42,12 @@ def seal_session(event: SessionEvent, env: dict[str, str]) -> None:
     """Tell every receipt sink the session ended (the local chain signs a checkpoint)."""
     from vectimus.config import load_config
     from vectimus.locations import user_home
-    from vectimus.plugins import collect
+    from vectimus.plugins import receipt_sinks
     from vectimus.sinks import SinkContext
 
     project = Path(event.project_dir)
     ctx = SinkContext(project, user_home(env), load_config(project, env).data, env)
-    for sink in collect("register_receipt_sinks"):
+    for sink in receipt_sinks():
         sink.end_session(ctx, event.session_id)
 
 

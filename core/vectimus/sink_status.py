@@ -9,12 +9,12 @@ from pathlib import Path
 def sink_statuses(project: Path, env: Mapping, config: Mapping, *, probe: bool = False) -> dict[str, dict]:
     """``{sink name: its status}`` for every sink that reports one; a sink that fails to is not ok."""
     from vectimus.locations import user_home
-    from vectimus.plugins import collect
+    from vectimus.plugins import receipt_sinks
     from vectimus.sinks import SinkContext
 
     ctx = SinkContext(Path(project), user_home(dict(env)), config, env)
     found: dict[str, dict] = {}
-    for sink in collect("register_receipt_sinks"):
+    for sink in receipt_sinks():
         try:
             state = sink.status(ctx, probe=probe)
         except Exception as exc:

@@ -50,9 +50,12 @@ class ClaudeAdapter(MatcherHooksAdapter):
                   "(newer versions block, as the installed onFailure says)")
     governance_files = (
         ".claude/settings.json", ".claude/settings.local.json", ".claude/agents/",
-        ".claude/commands/", ".claude/skills/", ".claude/hooks/", ".mcp.json", "CLAUDE.md",
-        "~/.claude/settings.json", "~/.claude.json", "/etc/claude-code/",
+        ".claude/commands/", ".claude/skills/", ".claude/hooks/", ".mcp.json",
+        "~/.claude/settings.json", "~/.claude/settings.local.json", "~/.claude.json", "~/.claude/agents/",
+        "~/.claude/commands/", "~/.claude/skills/", "~/.claude/hooks/",
+        "/etc/claude-code/", "/Library/Application Support/ClaudeCode/",
     )
+    instruction_files = ("CLAUDE.md", "CLAUDE.local.md")
     mcp_config_files = (".mcp.json", "~/.claude.json", "~/.claude/settings.json")
 
     def hook_fields(self, event):

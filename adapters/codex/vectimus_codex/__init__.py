@@ -46,9 +46,9 @@ class CodexAdapter(MatcherHooksAdapter):
     supports_ask = False
     fails_open = "Codex runs the tool when its hook times out (after 30 s)"
     governance_files = (
-        ".codex/config.toml", ".codex/hooks.json", "AGENTS.md", "AGENTS.override.md",
-        "~/.codex/config.toml", "~/.codex/hooks.json", "~/.codex/AGENTS.md", "/etc/codex/",
+        ".codex/config.toml", ".codex/hooks.json", "~/.codex/config.toml", "~/.codex/hooks.json", "/etc/codex/",
     )
+    instruction_files = ("AGENTS.md", "AGENTS.override.md")
     # TOML files: MCP servers are the ``[mcp_servers.<name>]`` tables (``enabled = false`` = off).
     mcp_config_files = (".codex/config.toml", "~/.codex/config.toml")
 

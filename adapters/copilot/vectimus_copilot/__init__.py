@@ -62,10 +62,10 @@ class CopilotAdapter(AgentAdapter):
     display_name = "GitHub Copilot"
     fails_open = "Copilot CLI runs the tool when its hook times out (after 30 s)"
     governance_files = (
-        ".github/hooks/", ".github/copilot/", ".github/copilot-instructions.md",
-        ".github/instructions/", ".github/agents/", ".github/mcp.json", ".vscode/settings.json",
-        ".vscode/mcp.json", "AGENTS.md", "~/.copilot/", "/etc/github-copilot/",
+        ".github/hooks/", ".github/copilot/", ".github/copilot-instructions.md", ".github/agents/",
+        ".github/mcp.json", ".vscode/settings.json", ".vscode/mcp.json", "~/.copilot/", "/etc/github-copilot/",
     )
+    instruction_files = ("copilot-instructions.md", ".github/instructions/", "AGENTS.md")
     mcp_config_files = (".vscode/mcp.json", ".github/mcp.json", "~/.copilot/mcp-config.json")
 
     def parse(self, event, env):

@@ -50,9 +50,10 @@ class CursorAdapter(AgentAdapter):
     name = "cursor"
     display_name = "Cursor"
     governance_files = (
-        ".cursor/hooks.json", ".cursor/mcp.json", ".cursor/rules/", ".cursorrules", "AGENTS.md",
+        ".cursor/hooks.json", ".cursor/mcp.json", ".cursor/rules/", ".cursorrules",
         "~/.cursor/hooks.json", "~/.cursor/mcp.json", "/etc/cursor/",
     )
+    instruction_files = ("AGENTS.md",)
     mcp_config_files = (".cursor/mcp.json", "~/.cursor/mcp.json")
 
     def parse(self, event, env):

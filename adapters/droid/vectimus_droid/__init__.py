@@ -49,7 +49,8 @@ class DroidAdapter(MatcherHooksAdapter):
     project_dir_env = "FACTORY_PROJECT_DIR"
     supports_ask = False
     fails_open = "Factory Droid runs the tool when its hook times out (after 30 s)"
-    governance_files = (".factory/", "AGENTS.md", "~/.factory/")
+    governance_files = (".factory/", "~/.factory/")
+    instruction_files = ("AGENTS.md",)
     mcp_config_files = (".factory/mcp.json", "~/.factory/mcp.json")
 
     def parse(self, event, env):

@@ -41,10 +41,10 @@ class GeminiAdapter(MatcherHooksAdapter):
     supports_ask = False
     fails_open = "Gemini CLI runs the tool when its hook times out (after 30 s)"
     governance_files = (
-        ".gemini/settings.json", ".gemini/extensions/", "GEMINI.md", "~/.gemini/settings.json",
-        "~/.gemini/trusted_hooks.json", "~/.gemini/extensions/", "~/.gemini/GEMINI.md",
+        ".gemini/", "~/.gemini/settings.json", "~/.gemini/trusted_hooks.json", "~/.gemini/extensions/",
         "/etc/gemini-cli/",
     )
+    instruction_files = ("GEMINI.md",)
     mcp_config_files = (".gemini/settings.json", "~/.gemini/settings.json")
 
     def hook_fields(self, event):

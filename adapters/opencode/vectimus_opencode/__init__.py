@@ -54,8 +54,8 @@ class OpenCodeAdapter(AgentAdapter):
     name = "opencode"
     display_name = "OpenCode"
     supports_ask = False
-    governance_files = (".opencode/", "opencode.json", "opencode.jsonc", "AGENTS.md",
-                        "~/.config/opencode/")
+    governance_files = (".opencode/", "opencode.json", "opencode.jsonc", "~/.config/opencode/")
+    instruction_files = ("AGENTS.md",)
     mcp_config_files = ("opencode.json", "opencode.jsonc", ".opencode/opencode.json",
                         "~/.config/opencode/opencode.json")
 

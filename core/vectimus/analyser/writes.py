@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import posixpath
 
+from vectimus import jsonc
 from vectimus.analyser import runs
 from vectimus.analyser.context import Analysis, Cmd, Scope, Unanalysable, Word
 from vectimus.model import CodeFacts
@@ -251,7 +252,7 @@ def _apply_hunks(text: str, lines: list[str]) -> str:
 def _json_commands(text: str, kind: str) -> list[tuple[str, str]]:
     """(label, shell text) of the commands a VS Code tasks.json or a devcontainer.json runs."""
     try:
-        data = json.loads(_strip_jsonc(text))
+        data = jsonc.loads(text)
     except (ValueError, RecursionError):
         return [("unparsed", text)] if kind == "devcontainer" else []
     out = []
@@ -276,41 +277,6 @@ def _json_commands(text: str, kind: str) -> list[tuple[str, str]]:
 
 def _quote(word: str) -> str:
     return "'" + word.replace("'", "'\\''") + "'"
-
-
-def _strip_jsonc(text: str) -> str:
-    """JSON with comments and trailing commas (VS Code's) as plain JSON."""
-    out, i, quoted = [], 0, False
-    while i < len(text):
-        ch = text[i]
-        if quoted:
-            out.append(ch)
-            if ch == "\\" and i + 1 < len(text):
-                out.append(text[i + 1])
-                i += 1
-            elif ch == '"':
-                quoted = False
-        elif ch == '"':
-            quoted = True
-            out.append(ch)
-        elif text.startswith("//", i):
-            end = text.find("\n", i)
-            i = len(text) if end < 0 else end
-            continue
-        elif text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            i = len(text) if end < 0 else end + 2
-            continue
-        elif ch in "}]":
-            while out and out[-1] in " \t\r\n":
-                out.pop()
-            if out and out[-1] == ",":
-                out.pop()
-            out.append(ch)
-        else:
-            out.append(ch)
-        i += 1
-    return "".join(out)
 
 
 def _notebook_code(text: str) -> str:

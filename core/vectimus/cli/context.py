@@ -50,10 +50,10 @@ def resolved(root: Path):
 
 def all_packs(root: Path):
     """Every pack every source offers here, enabled or not."""
-    from vectimus.plugins import collect
+    from vectimus.plugins import pack_sources
     from vectimus.policies import active_packs
 
-    return active_packs([p for source in collect("register_pack_sources") for p in source.packs(root)])
+    return active_packs([p for source in pack_sources() for p in source.packs(root)])
 
 
 def known_policies(root: Path) -> dict:

@@ -147,7 +147,7 @@ def check_agent(diagnosis: Diagnosis, adapter, project: Path) -> None:
 def diagnose(project: Path) -> Diagnosis:
     """Every check for the project."""
     from vectimus.config import ConfigError, load_config
-    from vectimus.plugins import get_plugin_manager
+    from vectimus.plugins import agents as installed_agents
     from vectimus.policies import PolicyError, load_policy_set
     from vectimus.sink_status import sink_statuses
 
@@ -164,9 +164,7 @@ def diagnose(project: Path) -> Diagnosis:
     if not diagnosis.add("-", "hooks installed", bool(agents),
                          ", ".join(agents) if agents else "no agent hook installed here: run `vectimus init`"):
         return diagnosis
-    found: list = []
-    get_plugin_manager().hook.register_agents(register=found.append)
-    adapters = {a.name: a for a in found}
+    adapters = {a.name: a for a in installed_agents()}
     for name in agents:
         if name not in adapters:
             diagnosis.add(name, "adapter installed", False, f"pip install vectimus-{name}")

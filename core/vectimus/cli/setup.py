@@ -14,11 +14,9 @@ from vectimus.cli.output import console, err_console, escape, fail, print_json
 
 
 def _adapters():
-    from vectimus.plugins import get_plugin_manager
+    from vectimus.plugins import agents
 
-    items: list = []
-    get_plugin_manager().hook.register_agents(register=items.append)
-    return sorted(items, key=lambda a: a.name)
+    return agents()
 
 
 def _project(path: Optional[Path]) -> Path:

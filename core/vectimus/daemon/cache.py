@@ -20,7 +20,7 @@ from pathlib import Path
 from vectimus.config import _env_layer
 from vectimus.hook.evaluate import Evaluation
 from vectimus.locations import project_config, user_config, user_home
-from vectimus.policies import DirectorySource, schema_path
+from vectimus.policies import schema_path
 
 MAX_ENTRIES = 32
 
@@ -43,13 +43,12 @@ def _stat(path: str):
 
 def watched_paths(evaluation: Evaluation, env: dict[str, str]) -> list[str]:
     """Every file and directory whose change must rebuild ``evaluation``."""
-    from vectimus.plugins import collect
+    from vectimus.plugins import pack_sources
 
     project = Path(evaluation.project)
     paths = [user_config(env), project_config(project), schema_path()]
-    for source in collect("register_pack_sources"):
-        if isinstance(source, DirectorySource):
-            paths.append(project / source.project_relative if source.project_relative else source.directory)
+    for source in pack_sources():
+        paths.extend(source.watch_paths(project))
     for pack in evaluation.policy_set.packs:
         paths.extend((pack.path, pack.path / "pack.toml", *pack.policy_files()))
     paths.extend(p for p in sys.path if p.endswith("site-packages"))

@@ -139,7 +139,7 @@ def recorded_decision(fields: dict, fresh: Decision) -> Decision | None:
 def record(call: ToolCall, decision: Decision, *, event: bytes, render: Render, evaluation,
            env: dict[str, str], origin: Origin) -> Answer:
     """Render ``decision``, record it everywhere, and return the answer the records hold."""
-    from vectimus.plugins import collect
+    from vectimus.plugins import receipt_sinks
     from vectimus.receipts.sink import LocalChainSink
 
     rec = Recorder(call, event, render, evaluation, env, origin)
@@ -149,7 +149,7 @@ def record(call: ToolCall, decision: Decision, *, event: bytes, render: Render, 
     except Exception as exc:
         decision, output = rec.answer(_denies(decision, f"cannot write the evaluation log: {_one_line(exc)}"))
     try:
-        sinks = collect("register_receipt_sinks")
+        sinks = receipt_sinks()
     except Exception as exc:
         decision, output = rec.answer(failure(f"cannot load the receipt sinks: {_one_line(exc)}"))
         return Answer(*output)

@@ -59,7 +59,8 @@ class QwenExampleAdapter(AgentAdapter):
     display_name = "Qwen Code (example adapter)"
     supports_ask = False
     fails_open = "Qwen Code runs the tool when its hook times out"
-    governance_files = (".qwen/settings.json", "QWEN.md", "~/.qwen/settings.json")
+    governance_files = (".qwen/settings.json", "~/.qwen/settings.json")
+    instruction_files = ("QWEN.md",)
     mcp_config_files = (".qwen/settings.json", "~/.qwen/settings.json")
 
     def parse(self, event, env):
