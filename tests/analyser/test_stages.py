@@ -6,9 +6,7 @@ can stand in a recording analysis for the stages it does not exercise.
 
 from __future__ import annotations
 
-import ast
 import time
-from pathlib import Path
 
 import pytest
 
@@ -122,50 +120,6 @@ def test_dispatch_hands_shell_text_and_code_to_the_other_stages():
     assert an.codes == [("python", "import os", "python -c")]
 
 
-# -- the pipeline ---------------------------------------------------------------------------
-
-ANALYSER = Path(__file__).resolve().parents[2] / "core" / "vectimus" / "analyser"
-
-
-def _imports(path: Path, modules) -> set[str]:
-    """The vectimus.analyser modules ``path`` imports, deferred imports included
-    (``from a.b import c`` imports the module ``a.b.c`` when there is one, else ``a.b``)."""
-    out = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("vectimus.analyser"):
-            for alias in node.names:
-                sub = f"{node.module}.{alias.name}"
-                out.add(sub if sub in modules else node.module)
-        elif isinstance(node, ast.Import):
-            out.update(a.name for a in node.names if a.name.startswith("vectimus.analyser"))
-    return out
-
-
-def test_no_analyser_module_imports_another_back():
-    modules = {}
-    for path in ANALYSER.rglob("*.py"):
-        parts = path.relative_to(ANALYSER.parent.parent).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        modules[name] = path
-    graph = {name: {m for m in _imports(path, modules) if m in modules and m != name}
-             for name, path in modules.items()}
-    state: dict[str, int] = {}
-
-    def visit(name: str, trail: tuple[str, ...]) -> None:
-        state[name] = 1
-        for dep in graph[name]:
-            if dep == "vectimus.analyser":
-                continue  # the package's own entry point is not a stage
-            assert state.get(dep) != 1, "import cycle: " + " -> ".join((*trail, name, dep))
-            if dep not in state:
-                visit(dep, (*trail, name))
-        state[name] = 2
-
-    for name in graph:
-        if name not in state:
-            visit(name, ())
-
-
 def test_parsing_the_agents_python_prints_no_warning():
     import warnings
 
@@ -175,3 +129,18 @@ def test_parsing_the_agents_python_prints_no_warning():
         warnings.simplefilter("always")
         tree, why = parse_python('x = "\\d"  # an invalid escape: SyntaxWarning on 3.12, DeprecationWarning before')
     assert tree is not None and not why and seen == []
+
+
+@pytest.mark.parametrize("language", ["python", "javascript"])
+def test_each_library_name_is_handled_in_one_module(language):
+    """The library tables are joined from one module per kind of library: a name in two would
+    silently take one module's handler."""
+    import importlib
+
+    library = importlib.import_module(f"vectimus.analyser.languages.{language}.library")
+    for table in ("CALLS", "METHODS", "PROPERTIES", "GENERIC_METHODS"):
+        seen: dict = {}
+        for kind in library.KINDS:
+            for key in getattr(kind, table, {}):
+                assert key not in seen, f"{table}[{key!r}] in both {seen[key]} and {kind.__name__}"
+                seen[key] = kind.__name__

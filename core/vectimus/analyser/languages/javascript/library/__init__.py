@@ -1,0 +1,200 @@
+"""What JavaScript's platform calls do, for the evaluator: node's ``child_process``, ``fs``,
+``path``, ``os``, ``http(s)``, ``net``, ``vm``; ``fetch``, axios, got, undici, execa, zx, shelljs;
+``process.env``, ``eval``/``Function``; ``Buffer``/``atob`` decoding; and the ``Deno``/``Bun``
+spellings of the same things.
+
+Names are qualified by module: ``child_process.execSync``, ``fs.promises.rm``, ``Deno.remove``.
+``call``, ``member`` and ``binary`` are the evaluator's entry points. Each module of this package
+holds one kind of library (``processes``, ``files``, ``network``, ``code``, ``data``, ``methods``)
+with its handlers and its part of the tables (``CALLS``: qualified name -> handler, ``METHODS``:
+(type, method) -> handler, ``GENERIC_METHODS``, ``CALLBACKS``); this module joins them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from vectimus.analyser.context import Cmd, Word
+from vectimus.analyser.languages import values as V
+from vectimus.analyser.languages.folding import env_var, number, stringish, text, to_text, word_vals
+from vectimus.analyser.languages.javascript.library import code, data, files, methods, network, processes
+from vectimus.analyser.languages.javascript.library.names import (  # noqa: F401  (the evaluator's too)
+    GLOBALS, RUNTIME_MODULES, canonical, module_name,
+)
+from vectimus.analyser.languages.values import CONST, DICT, ENV, OBJ, REF, SEQ, UNKNOWN, UNKNOWN_MARK, Val
+
+KINDS = (processes, files, network, code, data, methods)
+CALLS: dict = {name: fn for kind in KINDS for name, fn in getattr(kind, "CALLS", {}).items()}
+METHODS: dict = {key: fn for kind in KINDS for key, fn in getattr(kind, "METHODS", {}).items()}
+GENERIC_METHODS: dict = {name: fn for kind in KINDS for name, fn in getattr(kind, "GENERIC_METHODS", {}).items()}
+# Handlers that run the callbacks they are given themselves.
+CALLBACKS: set = {name for kind in KINDS for name in getattr(kind, "CALLBACKS", ())}
+
+
+def default_export(module: str | None) -> Val:
+    if module is None:
+        return V.unknown("a module")
+    return V.ref(module)
+
+
+def inline(cmd: Cmd, code: Word) -> bool:
+    """True when the code is given on the command line (``node -e``), not read from a script."""
+    return any(w is code or (w.text == code.text and not w.dynamic) for w in cmd.words[1:])
+
+
+def script_argv(cmd: Cmd, code: Word) -> Val:
+    """``process.argv``: the runtime, the script, then the words after the code or script."""
+    words = list(cmd.words[1:])
+    for i, w in enumerate(words):
+        if w is code or (w.text == code.text and not w.dynamic):
+            return V.seq([V.const("node"), *word_vals(words[i + 1:])])
+    for i, w in enumerate(words):
+        if w.text.endswith((".js", ".mjs", ".cjs", ".ts", ".mts", ".tsx")) and not w.text.startswith("-"):
+            return V.seq([V.const("node"), *word_vals(words[i:])])
+    return V.unknown("process.argv", item=V.unknown("an argument"))
+
+
+def global_name(ev, name: str) -> Val:
+    """A name the code did not define: a platform global, or unknown."""
+    if name in ("__dirname", "__filename"):
+        if ev.inline:  # node -e: the current directory, "[eval]"
+            return V.const(".") if name == "__dirname" else V.const("[eval]")
+        script = ev.argv.value[1] if ev.argv.kind == SEQ and len(ev.argv.value) > 1 else None
+        if script is not None and script.is_str and script.value.endswith((".js", ".mjs", ".cjs", ".ts", ".mts")):
+            return V.const(posixpath.dirname(script.value) or ".") if name == "__dirname" else script
+        return V.unknown(name)
+    if name in ("undefined", "NaN"):
+        return V.NONE
+    if name in GLOBALS or name in RUNTIME_MODULES:
+        return V.ref(name)
+    return V.unknown(name)
+
+
+REF_MEMBERS = {
+    "process.env": lambda ev: V.obj("environ", None, ENV), "Deno.env": lambda ev: V.obj("environ", None, ENV),
+    "Bun.env": lambda ev: V.obj("environ", None, ENV), "process.argv": lambda ev: ev.argv,
+    "Deno.args": lambda ev: V.Val(SEQ, list(ev.argv.value[2:])) if ev.argv.kind == SEQ else V.unknown("args"),
+    "Bun.argv": lambda ev: ev.argv, "process.platform": lambda ev: V.const("linux"),
+    "process.execPath": lambda ev: V.const(ev.fx.prog), "process.stdout": lambda ev: V.obj("stream"),
+    "process.stderr": lambda ev: V.obj("stream"), "Deno.stdout": lambda ev: V.obj("stream"),
+    "os.EOL": lambda ev: V.const("\n"), "path.sep": lambda ev: V.const("/"),
+}
+
+
+def member(ev, owner: Val, name: str) -> Val:
+    """``owner.name`` for platform values (a module's function, an object's method or property)."""
+    if owner.kind == REF:
+        if name in ("then", "catch", "finally"):  # import('x').then(m => …): a promise of the module
+            return V.obj("method", (owner, name))
+        qual = canonical(f"{owner.value}.{name}")
+        special = REF_MEMBERS.get(qual)
+        if special is not None:
+            return special(ev)
+        return V.ref(qual)
+    if owner.kind == OBJ:
+        kind, data = owner.value
+        if kind == "environ" and name not in ("get", "toObject", "has"):
+            return env_var(ev.an, V.const(name))
+        if kind == "anymodule":
+            return V.obj("anyattr", name)
+        if kind == "process" and name in ("stdin", "stdout", "stderr"):
+            return V.obj("pstream", owner)
+    if owner.kind == DICT:
+        for k, v in reversed(owner.value):
+            if k.is_str and k.value == name:
+                return v
+    if name == "length":
+        if owner.kind == CONST and isinstance(owner.value, (str, bytes)):
+            return V.const(len(owner.value))
+        if owner.kind == SEQ:
+            return V.const(len(owner.value))
+    return V.obj("method", (owner, name), V.taint_of(owner))
+
+
+def binary(left: Val, op: str, right: Val) -> Val:
+    if left.kind == V.ALTS or right.kind == V.ALTS:
+        pairs = [(a, b) for a in V.options(left) for b in V.options(right)]
+        if len(pairs) <= 16:
+            return V.alts([binary(a, op, b) for a, b in pairs])
+    taint = V.taint_of(left, right)
+    if op == "+":
+        if number(left) and number(right):
+            return V.const(left.value + right.value)
+        if stringish(left) or stringish(right) or UNKNOWN in (left.kind, right.kind):
+            if left.kind == UNKNOWN and right.kind == UNKNOWN:
+                return V.unknown("a sum", taint)
+            return V.concat([to_text(left), to_text(right)])
+    if number(left) and number(right) and abs(left.value) < 2**53 and abs(right.value) < 2**53:
+        a, b = left.value, right.value
+        try:
+            result = {"-": lambda: a - b, "*": lambda: a * b, "%": lambda: a % b, "/": lambda: a / b,
+                      "^": lambda: int(a) ^ int(b), "|": lambda: int(a) | int(b), "&": lambda: int(a) & int(b),
+                      "<<": lambda: (int(a) << (int(b) & 31)) & 0xFFFFFFFF,
+                      ">>": lambda: int(a) >> (int(b) & 31)}.get(op)
+            if result is not None:
+                return V.const(result())
+        except (ZeroDivisionError, ValueError, OverflowError):
+            pass
+    return V.unknown("an operation", taint)
+
+
+def shell_quoted(value: Val) -> Val:
+    """An interpolation in a shell template (Bun's ``$``, zx): one quoted word."""
+    import shlex
+
+    t = text(to_text(value))
+    if t is not None and value.kind == CONST:
+        return V.const(shlex.quote(t), value.taint)
+    if value.kind == SEQ:
+        return V.concat([shell_quoted(v) if i == 0 else V.concat([V.const(" "), shell_quoted(v)])
+                         for i, v in enumerate(value.value)])
+    return V.partial("'" + UNKNOWN_MARK + "'", V.taint_of(value))
+
+
+def call(ev, func: Val, args: list[Val]) -> Val:
+    """What calling the platform value ``func`` does and returns."""
+    taint = V.taint_of(*args)
+    result: Val | None = None
+    handled_callbacks = False
+    if func.kind == REF:
+        handler = CALLS.get(func.value)
+        if handler is None:
+            handler = _by_suffix(func.value)
+        if handler is not None:
+            result = handler(ev, args)
+            handled_callbacks = func.value in CALLBACKS
+    elif func.kind == OBJ:
+        kind, data = func.value
+        if kind == "method":
+            owner, name = data
+            method = METHODS.get((V.type_name(owner), name)) or GENERIC_METHODS.get(name)
+            if method is not None:
+                result = method(ev, owner, args)
+                handled_callbacks = name in ("then", "catch", "finally", "forEach", "map", "filter", "connect",
+                                             "on", "once")
+            else:
+                result = V.unknown(f".{name}()", taint | V.taint_of(owner))
+        elif kind == "anyattr":
+            if data in DANGEROUS_NAMES:
+                ev.fx.dynamic("node dynamic import")
+            result = V.unknown("a call", taint)
+    if result is None:
+        result = V.unknown("a call", taint | V.taint_of(func))
+    if not handled_callbacks:
+        for a in args:  # a library runs the callbacks it is given, with what it has
+            if a.kind == OBJ and a.value[0] in ("func", "bound"):
+                ev.callback(a, [V.unknown("a callback argument", taint)])
+    return result
+
+
+def _by_suffix(qual: str):
+    """Functions reached through another object of the same module (``fs.promises.default.rm``,
+    ``require('fs').promises.rm``) or a runtime namespace."""
+    last = qual.rpartition(".")[2]
+    if qual.startswith("fs.") and f"fs.{last}" in CALLS:
+        return CALLS[f"fs.{last}"]
+    return None
+
+
+DANGEROUS_NAMES = {"exec", "execSync", "spawn", "spawnSync", "execFile", "execFileSync", "fork", "rmSync",
+                   "rm", "unlinkSync", "writeFileSync", "eval", "runInThisContext", "runInNewContext"}

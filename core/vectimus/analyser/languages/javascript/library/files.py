@@ -1,0 +1,183 @@
+"""Files and paths: ``fs`` (and ``fs.promises``, fs-extra, rimraf), ``Deno``'s and ``Bun``'s file
+calls, ``path``, ``os``."""
+
+from __future__ import annotations
+
+import posixpath
+
+from vectimus.analyser.languages import values as V
+from vectimus.analyser.languages.folding import fold_str, join, path_val
+from vectimus.analyser.languages.javascript.library.arguments import arg, opt, options_after, truthy
+from vectimus.analyser.languages.values import CONST, OBJ, SECRET, UNKNOWN
+
+
+def _delete(ev, args, recursive: bool | None = None):
+    target = arg(args, 0)
+    if target is None:
+        return V.NONE
+    if recursive is None:
+        recursive = bool(truthy(opt(options_after(args, 1), "recursive")) is not False
+                         and opt(options_after(args, 1), "recursive") is not None)
+    ev.fx.file("file_delete", target, ("r",) if recursive else ())
+    return V.NONE
+
+
+def _deleter(recursive: bool | None):
+    return lambda ev, args: _delete(ev, args, recursive)
+
+
+def _write(ev, args):
+    target = arg(args, 0)
+    if target is not None:
+        ev.fx.file("file_write", target)
+    data = arg(args, 1)
+    if data is not None:
+        ev.fx.output(data)
+    return V.obj("stream")
+
+
+def _write_only(ev, args):
+    target = arg(args, 0)
+    if target is not None:
+        ev.fx.file("file_write", target)
+    return V.NONE
+
+
+def _symlink(ev, args):
+    target = arg(args, 1)
+    if target is not None:
+        ev.fx.file("file_write", target)
+    return V.NONE
+
+
+def _read(ev, args):
+    target = arg(args, 0)
+    if target is None:
+        return V.unknown("file contents")
+    secret = ev.fx.file("file_read", target)
+    data = V.unknown("file contents", SECRET if secret else 0)
+    for a in args[1:]:
+        if a.kind == OBJ and a.value[0] in ("func", "bound"):
+            ev.callback(a, [V.NONE, data])
+    return data
+
+
+def _copy(moves: bool, recursive_opt: bool = False):
+    def handler(ev, args):
+        src, dst = arg(args, 0), arg(args, 1)
+        recursive = recursive_opt and truthy(opt(options_after(args, 2), "recursive")) is not False and \
+            opt(options_after(args, 2), "recursive") is not None
+        if src is not None:
+            if moves:
+                ev.fx.file("file_delete", src)
+            else:
+                ev.fx.file("file_read", src)
+        if dst is not None:
+            ev.fx.file("file_write", dst, ("r",) if recursive else ())
+        return V.NONE
+    return handler
+
+
+def _readdir(ev, args):
+    target = arg(args, 0) or V.const(".")
+    return V.Val(UNKNOWN, "names", 0, False, V.Val(CONST, "*", glob=True)) if target is not None else V.NONE
+
+
+def _bun_file(ev, args):
+    target = arg(args, 0)
+    return V.obj("bunfile", target if target is not None else V.unknown("a path"))
+
+
+def _bun_write(ev, args):
+    target = arg(args, 0)
+    if target is not None:
+        if target.kind == OBJ and target.value[0] == "bunfile":
+            target = target.value[1]
+        ev.fx.file("file_write", target)
+    data = arg(args, 1)
+    if data is not None:
+        ev.fx.output(data)
+    return V.unknown("a count")
+
+
+def _path_join(ev, args):
+    return join(list(args)) if args else V.const(".")
+
+
+def _path_fn(fn):
+    return lambda ev, args: fold_str(fn, path_val(args[0])) if args else V.unknown("a path")
+
+
+def _home(ev, args):
+    return V.const(ev.an.env.get("HOME") or ev.an.places.home)
+
+
+def _tmp(ev, args):
+    return V.const(ev.an.env.get("TMPDIR") or "/tmp")
+
+
+def _m_bunfile_read(ev, owner, args):
+    secret = ev.fx.file("file_read", owner.value[1])
+    return V.unknown("file contents", SECRET if secret else 0)
+
+
+def _m_bunfile_write(ev, owner, args):
+    ev.fx.file("file_write", owner.value[1])
+    if args:
+        ev.fx.output(args[0])
+    return V.NONE
+
+
+def _m_bunfile_delete(ev, owner, args):
+    ev.fx.file("file_delete", owner.value[1])
+    return V.NONE
+
+
+def _m_stream_write(ev, owner, args):
+    ev.fx.output(*args)
+    return V.const(True)
+
+
+METHODS = {
+    ("bunfile", "text"): _m_bunfile_read, ("bunfile", "json"): _m_bunfile_read,
+    ("bunfile", "arrayBuffer"): _m_bunfile_read, ("bunfile", "bytes"): _m_bunfile_read,
+    ("bunfile", "stream"): _m_bunfile_read, ("bunfile", "write"): _m_bunfile_write,
+    ("bunfile", "delete"): _m_bunfile_delete, ("bunfile", "unlink"): _m_bunfile_delete,
+    ("stream", "write"): _m_stream_write,
+}
+CALLS = {
+    "fs.rmSync": _deleter(None), "fs.rm": _deleter(None), "fs.rmdirSync": _deleter(None), "fs.rmdir": _deleter(None),
+    "fs.unlinkSync": _deleter(False), "fs.unlink": _deleter(False), "fs.remove": _deleter(True),
+    "fs.removeSync": _deleter(True), "fs.emptyDir": _deleter(True), "fs.emptyDirSync": _deleter(True),
+    "rimraf": _deleter(True), "rimraf.sync": _deleter(True), "rimraf.rimraf": _deleter(True),
+    "rimraf.rimrafSync": _deleter(True), "rimraf.deleteSync": _deleter(True), "rimraf.deleteAsync": _deleter(True),
+    "Deno.remove": _deleter(None), "Deno.removeSync": _deleter(None),
+    "fs.writeFileSync": _write, "fs.writeFile": _write, "fs.appendFileSync": _write, "fs.appendFile": _write,
+    "fs.createWriteStream": _write, "fs.outputFile": _write, "fs.outputFileSync": _write,
+    "fs.mkdirSync": _write_only, "fs.mkdir": _write_only, "fs.chmodSync": _write_only, "fs.chmod": _write_only,
+    "fs.chownSync": _write_only, "fs.chown": _write_only, "fs.truncateSync": _write_only, "fs.truncate": _write_only,
+    "fs.utimesSync": _write_only, "fs.utimes": _write_only, "fs.mkdirp": _write_only, "fs.ensureDir": _write_only,
+    "fs.symlinkSync": _symlink, "fs.symlink": _symlink, "fs.linkSync": _symlink, "fs.link": _symlink,
+    "Deno.writeTextFile": _write, "Deno.writeTextFileSync": _write, "Deno.writeFile": _write,
+    "Deno.writeFileSync": _write, "Deno.mkdir": _write_only, "Deno.mkdirSync": _write_only,
+    "Deno.chmod": _write_only, "Deno.chmodSync": _write_only, "Deno.symlink": _symlink, "Deno.symlinkSync": _symlink,
+    "fs.readFileSync": _read, "fs.readFile": _read, "fs.createReadStream": _read, "fs.readJson": _read,
+    "fs.readJsonSync": _read, "Deno.readTextFile": _read, "Deno.readTextFileSync": _read,
+    "Deno.readFile": _read, "Deno.readFileSync": _read,
+    "fs.copyFileSync": _copy(False), "fs.copyFile": _copy(False), "fs.cpSync": _copy(False, True),
+    "fs.cp": _copy(False, True), "fs.copy": _copy(False), "fs.copySync": _copy(False),
+    "Deno.copyFile": _copy(False), "Deno.copyFileSync": _copy(False),
+    "fs.renameSync": _copy(True), "fs.rename": _copy(True), "fs.move": _copy(True), "fs.moveSync": _copy(True),
+    "Deno.rename": _copy(True), "Deno.renameSync": _copy(True),
+    "fs.readdirSync": _readdir, "fs.readdir": _readdir, "Bun.file": _bun_file, "Bun.write": _bun_write,
+    # paths
+    "path.join": _path_join, "path.resolve": _path_join, "path.posix.join": _path_join,
+    "path.normalize": _path_fn(posixpath.normpath), "path.dirname": _path_fn(posixpath.dirname),
+    "path.basename": _path_fn(posixpath.basename), "os.homedir": _home, "os.tmpdir": _tmp,
+}
+CALLS.update({f"fs.promises.{name[3:]}": handler for name, handler in list(CALLS.items())
+              if name.startswith("fs.") and not name.endswith("Sync")})
+
+
+# Handlers that run the callbacks they are given themselves.
+CALLBACKS = {"fs.readFile", "fs.readFileSync"}

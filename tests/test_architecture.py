@@ -1,0 +1,93 @@
+"""The shape of core/: no import cycle (deferred imports count)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+CORE = Path(__file__).resolve().parents[1] / "core"
+
+
+def modules() -> dict[str, Path]:
+    """Every module under core/ by its dotted name (a package by its own name)."""
+    found = {}
+    for path in sorted(CORE.rglob("*.py")):
+        parts = path.relative_to(CORE).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def _run(tree: ast.AST):
+    """Every node of ``tree`` that can run: all but the body of ``if TYPE_CHECKING:``."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            node.body = []
+    return ast.walk(tree)
+
+
+def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
+    """The core modules ``name`` imports anywhere in its text, functions included (only what the
+    type checker alone reads is left out): ``from a.b import c`` is the module ``a.b.c`` when there
+    is one, else ``a.b``; relative imports resolved."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    out = set()
+    for node in _run(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            out.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                head = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join([*head, base] if base else head)
+            for alias in node.names:
+                sub = f"{base}.{alias.name}"
+                out.add(sub if sub in known else base)
+    return {m for m in out if m in known and m != name}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each import cycle once, as the path that closes it (depth-first, iterative)."""
+    found, state = [], {}
+    for start in graph:
+        if start in state:
+            continue
+        stack = [(start, iter(sorted(graph[start])))]
+        trail = [start]
+        state[start] = 1
+        while stack:
+            node, deps = stack[-1]
+            dep = next(deps, None)
+            if dep is None:
+                state[node] = 2
+                stack.pop()
+                trail.pop()
+            elif state.get(dep) == 1:
+                found.append([*trail[trail.index(dep):], dep])
+            elif dep not in state:
+                state[dep] = 1
+                trail.append(dep)
+                stack.append((dep, iter(sorted(graph[dep]))))
+    return found
+
+
+def test_the_checker_sees_a_deferred_cycle_and_a_relative_one(tmp_path):
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}
+    assert cycles(graph) == [["a", "b", "c", "a"]]
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "one.py").write_text("def f():\n    from . import two\n")
+    (pkg / "two.py").write_text("from pkg.one import f\nif TYPE_CHECKING:\n    import pkg\n")
+    known = {"pkg": pkg / "__init__.py", "pkg.one": pkg / "one.py", "pkg.two": pkg / "two.py"}
+    graph = {n: imports(n, p, known) for n, p in known.items()}
+    assert graph["pkg.one"] == {"pkg.two"} and graph["pkg.two"] == {"pkg.one"}
+    assert cycles(graph) == [["pkg.one", "pkg.two", "pkg.one"]]
+
+
+def test_no_import_cycle_in_core():
+    known = modules()
+    assert "vectimus.analyser.pipeline" in known and "vectimus.hook.client" in known
+    graph = {name: imports(name, path, known) for name, path in known.items()}
+    found = cycles(graph)
+    assert not found, "import cycles:\n" + "\n".join(" -> ".join(c) for c in found)
+
