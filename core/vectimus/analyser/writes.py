@@ -109,12 +109,12 @@ def later(an: Analysis, cmd: Cmd, path: str, analyse) -> None:
 
 
 def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str) -> None:
-    from vectimus.analyser.programs import githooks, make, tasks
+    from vectimus.analyser.programs import githooks, make, makefile, tasks
 
     if kind.startswith("unknown:"):
         runs.unread(an, cmd, path, name, True, f"a {kind[8:]} script, which Vectimus cannot analyse")
     elif kind == "make":
-        mk = make.parse(text, name, an=an)
+        mk = makefile.parse(text, name, an=an)
         mk.sources[name] = (path, True)
         make.analyse(an, cmd, mk, [])
     elif kind == "package.json":

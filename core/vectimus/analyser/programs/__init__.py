@@ -12,15 +12,16 @@ from collections.abc import Callable
 
 from vectimus.analyser.context import Analysis, Cmd
 from vectimus.analyser.programs import (
-    channels, containers, databases, files, git, interpreters, network, packages, runners, shells, windows,
+    archives, channels, containers, databases, files, git, interpreters, network, packages, runners, shells,
+    windows,
 )
 
 Handler = Callable[[Analysis, Cmd, str], "bool | None"]
 
 # shells last: `source`/`.` run the file they read (the reader table has them as readers too)
 HANDLERS: dict[str, Handler] = {
-    **files.HANDLERS, **network.HANDLERS, **containers.HANDLERS, "git": git.run, **runners.HANDLERS,
-    **databases.HANDLERS, **channels.HANDLERS, **windows.HANDLERS, **shells.HANDLERS,
+    **files.HANDLERS, **archives.HANDLERS, **network.HANDLERS, **containers.HANDLERS, "git": git.run,
+    **runners.HANDLERS, **databases.HANDLERS, **channels.HANDLERS, **windows.HANDLERS, **shells.HANDLERS,
 }
 
 

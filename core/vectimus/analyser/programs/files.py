@@ -1,4 +1,5 @@
-"""Programs that delete, write or read files: which paths each one touches, and how.
+"""Programs that delete, write or read files: which paths each one touches, and how (archivers
+are ``archives``).
 
 Standard library only: used on the hot path.
 """
@@ -396,65 +397,6 @@ def read(an: Analysis, cmd: Cmd, program: str) -> None:
         an.file("file_write", word, cmd, program=program)
 
 
-# -- archives -------------------------------------------------------------------------------
-
-TAR_VALUE = argv.opts("-f --file -C --directory -T --files-from -X --exclude-from --exclude "
-                      "-b --blocking-factor -H --format -I --use-compress-program --transform "
-                      "-g --listed-incremental --owner --group --mode -N --newer --to-command")
-
-
-def tar(an: Analysis, cmd: Cmd, program: str) -> None:
-    """tar: creating reads the inputs and writes the archive; extracting writes into -C or cwd."""
-    words = list(cmd.words[1:])
-    if words and not words[0].text.startswith("-") and not words[0].dynamic:
-        words[0] = Word("-" + words[0].text)
-    p = argv.parse(words, TAR_VALUE)
-    archive = p.value("f", "file")
-    creating = p.has("c", "create", "r", "append", "u", "update")
-    extracting = p.has("x", "extract", "get")
-    if creating:
-        if archive is not None and archive.text != "-":
-            an.file("file_write", archive, cmd, program=program)
-        base = p.value("C", "directory")
-        for word in p.operands:
-            path = Word(f"{base.text.rstrip('/')}/{word.text}", base.dynamic or word.dynamic) \
-                if base is not None and not word.text.startswith("/") else word
-            an.file("file_read", path, cmd, program=program)
-    else:
-        if archive is not None and archive.text != "-":
-            an.file("file_read", archive, cmd, program=program)
-        if extracting:
-            an.file("file_write", p.value("C", "directory") or Word("."), cmd, program=program)
-    for word in p.all("T", "files-from", "X", "exclude-from"):
-        an.file("file_read", word, cmd, program=program)
-
-
-def zip_(an: Analysis, cmd: Cmd, program: str) -> None:
-    """zip: writes the archive (first operand), reads the rest; unzip: reads it, writes -d or cwd."""
-    if program == "unzip":
-        p = argv.parse(cmd.words[1:], argv.opts("-d -P -x"))
-        if p.operands:
-            an.file("file_read", p.operands[0], cmd, program=program)
-        if not p.has("l", "t", "p", "Z"):
-            an.file("file_write", p.value("d") or Word("."), cmd, program=program)
-        return
-    p = argv.parse(cmd.words[1:], argv.opts("-P --password -O --output-file -b --temp-path -n "
-                                             "--suffixes -t -tt -i -x -Z --compression-method"))
-    ops = p.operands
-    if ops:
-        an.file("file_write", p.value("O", "output-file") or ops[0], cmd, program=program)
-    for word in ops[1:]:
-        an.file("file_read", word, cmd, ("r",) if p.has("r", "recurse-paths") else (), program=program)
-
-
-def compress(an: Analysis, cmd: Cmd, program: str) -> None:
-    """gzip / bzip2 / xz / zstd: each file is read and replaced (written), unless -c keeps it."""
-    p = argv.parse(cmd.words[1:], argv.opts("-S --suffix -o --output -T --threads"))
-    kind = "file_read" if p.has("c", "stdout", "to-stdout", "l", "list", "t", "test") else "file_write"
-    for word in p.operands:
-        an.file(kind, word, cmd, program=program)
-
-
 HANDLERS = {
     "rm": rm, "unlink": rm, "rmdir": rm, "shred": rm, "srm": rm, "find": find,
     "cp": copy, "mv": copy, "install": copy, "ln": copy, "rsync": rsync,
@@ -462,9 +404,6 @@ HANDLERS = {
     "chgrp": write, "chattr": write, "setfacl": write,
     "dd": dd, "sed": sed, "gsed": sed, "patch": patch, "crontab": crontab,
     "awk": awk, "gawk": awk, "mawk": awk, "nawk": awk,
-    "tar": tar, "gtar": tar, "bsdtar": tar, "zip": zip_, "unzip": zip_,
-    "gzip": compress, "gunzip": compress, "bzip2": compress, "bunzip2": compress, "xz": compress,
-    "unxz": compress, "zstd": compress, "unzstd": compress,
     **dict.fromkeys(READERS, read),
 }
 
