@@ -228,6 +228,27 @@ class Evaluation:
             return V.unknown("a generator", V.taint_of(*returns), item=V.alts(returns) if returns else None)
         return V.alts(returns) if returns else V.NONE
 
+    def user_attribute(self, owner: Val, name: str, this: str) -> Val | None:
+        """``owner.name`` for an instance or a class the code defined (a method bound to its
+        instance); None when ``owner`` is neither or does not hold ``name``. ``this`` is the
+        language's name for the instance (``self``, ``this``)."""
+        if owner.kind != OBJ:
+            return None
+        kind, data = owner.value
+        if kind == "inst":
+            if name in data["attrs"]:
+                return data["attrs"][name]
+            found = data["class"].attrs.get(name)
+            if found is not None:
+                if found.kind == OBJ and found.value[0] == "func":
+                    return V.obj("bound", (found.value[1], owner))
+                return found
+            if data.get("generic"):  # an instance a caller elsewhere set up
+                return V.placeholder(f"{this}.{name}")
+        elif kind == "class":
+            return data.attrs.get(name)
+        return None
+
     def call_user(self, func: Val, args: list[Val], kwargs: dict[str, Val]) -> Val | None:
         """Call a user function, bound method or class; None when ``func`` is none of them."""
         for option in V.options(func):

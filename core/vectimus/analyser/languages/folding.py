@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Analysis
+from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Analysis, Cmd, Word
 from vectimus.analyser.languages.values import (
-    ALTS, CONST, CRED, DICT, ENV, OBJ, SEQ, UNKNOWN, Val, alts, concat, const, obj, options, taint_of,
+    ALTS, CONST, CRED, DICT, ENV, OBJ, SEQ, UNKNOWN, Val, alts, concat, const, obj, options, seq, taint_of,
     text_of, unknown,
 )
 
@@ -279,6 +279,21 @@ def json_text(v: Val, **options) -> Val:
     return unknown("JSON", taint_of(v))
 
 
-def word_vals(words) -> list[Val]:
-    """Command-line words as values (``sys.argv``, ``process.argv``)."""
-    return [unknown(w.text) if w.dynamic else const(w.text) for w in words]
+def command_argv(cmd: Cmd, code: Word, head: tuple[str, ...], inline: str, scripts: tuple[str, ...],
+                 name: str) -> Val:
+    """The program's argv (``sys.argv``, ``process.argv``) as the command line gives it: ``head``,
+    then ``inline`` and the words after the code given inline (``-c``, ``-e``), or the script (the
+    first word ending in one of ``scripts``) and the words after it; unknown when neither is seen."""
+    words = list(cmd.words[1:])
+
+    def values(ws) -> list[Val]:
+        return [unknown(w.text) if w.dynamic else const(w.text) for w in ws]
+
+    for i, w in enumerate(words):
+        if w is code or (w.text == code.text and not w.dynamic):
+            return seq([*map(const, head), const(inline), *values(words[i + 1:])] if inline else
+                       [*map(const, head), *values(words[i + 1:])])
+    for i, w in enumerate(words):
+        if w.text.endswith(scripts) and not w.text.startswith("-"):
+            return seq([*map(const, head), *values(words[i:])])
+    return unknown(name, item=unknown("an argument"))

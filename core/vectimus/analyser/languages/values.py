@@ -255,3 +255,12 @@ def concat(parts, as_bytes: bool = False) -> Val:
     if as_bytes:
         return const(text.encode("utf-8", "surrogateescape"), taint)
     return const(text, taint)
+
+
+def truthy(v: Val | None) -> bool | None:
+    """Whether an optional argument is set: False when absent, its truth when constant, else None."""
+    if v is None:
+        return False
+    if v.kind == CONST:
+        return bool(v.value)
+    return None

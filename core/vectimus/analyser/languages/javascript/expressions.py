@@ -185,23 +185,8 @@ class Expressions(Evaluation):
     def member(self, owner: Val, name: str) -> Val:
         if owner.kind == V.ALTS:
             return V.alts([self.member(o, name) for o in owner.value])
-        if owner.kind == OBJ:
-            kind, data = owner.value
-            if kind == "inst":
-                if name in data["attrs"]:
-                    return data["attrs"][name]
-                found = data["class"].attrs.get(name)
-                if found is not None:
-                    if found.kind == OBJ and found.value[0] == "func":
-                        return V.obj("bound", (found.value[1], owner))
-                    return found
-                if data.get("generic"):  # an instance a caller elsewhere set up
-                    return V.placeholder(f"this.{name}")
-            elif kind == "class":
-                found = data.attrs.get(name)
-                if found is not None:
-                    return found
-        return library.member(self, owner, name)
+        found = self.user_attribute(owner, name, "this")
+        return found if found is not None else library.member(self, owner, name)
 
     def e_subscript(self, node) -> Val:
         owner = self.expr(node.child_by_field_name("object"))

@@ -59,22 +59,9 @@ class Expressions(Evaluation):
     def attribute(self, owner: Val, attr: str) -> Val:
         if owner.kind == V.ALTS:
             return V.alts([self.attribute(o, attr) for o in owner.value])
-        if owner.kind == OBJ:
-            kind, data = owner.value
-            if kind == "inst":
-                if attr in data["attrs"]:
-                    return data["attrs"][attr]
-                found = data["class"].attrs.get(attr)
-                if found is not None:
-                    if found.kind == OBJ and found.value[0] == "func":
-                        return V.obj("bound", (found.value[1], owner))
-                    return found
-                if data.get("generic"):  # an instance a caller elsewhere set up
-                    return V.placeholder(f"self.{attr}")
-            elif kind == "class":
-                found = data.attrs.get(attr)
-                if found is not None:
-                    return found
+        found = self.user_attribute(owner, attr, "self")
+        if found is not None:
+            return found
         result = library.attribute(self, owner, attr)
         if result is not None:
             return result

@@ -16,7 +16,7 @@ import posixpath
 
 from vectimus.analyser.context import Cmd, Word
 from vectimus.analyser.languages import values as V
-from vectimus.analyser.languages.folding import env_var, number, stringish, text, to_text, word_vals
+from vectimus.analyser.languages.folding import env_var, number, stringish, text, to_text, command_argv
 from vectimus.analyser.languages.javascript.library import code, data, files, methods, network, processes
 from vectimus.analyser.languages.javascript.library.names import (  # noqa: F401  (the evaluator's too)
     GLOBALS, RUNTIME_MODULES, canonical, module_name,
@@ -44,14 +44,7 @@ def inline(cmd: Cmd, code: Word) -> bool:
 
 def script_argv(cmd: Cmd, code: Word) -> Val:
     """``process.argv``: the runtime, the script, then the words after the code or script."""
-    words = list(cmd.words[1:])
-    for i, w in enumerate(words):
-        if w is code or (w.text == code.text and not w.dynamic):
-            return V.seq([V.const("node"), *word_vals(words[i + 1:])])
-    for i, w in enumerate(words):
-        if w.text.endswith((".js", ".mjs", ".cjs", ".ts", ".mts", ".tsx")) and not w.text.startswith("-"):
-            return V.seq([V.const("node"), *word_vals(words[i:])])
-    return V.unknown("process.argv", item=V.unknown("an argument"))
+    return command_argv(cmd, code, ("node",), "", (".js", ".mjs", ".cjs", ".ts", ".mts", ".tsx"), "process.argv")
 
 
 def global_name(ev, name: str) -> Val:

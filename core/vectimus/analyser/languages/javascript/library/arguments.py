@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vectimus.analyser.languages.values import CONST, DICT, OBJ, SEQ, Val
+from vectimus.analyser.languages.values import DICT, OBJ, SEQ, Val
 
 
 def opt(options: Val | None, key: str) -> Val | None:
@@ -12,14 +12,6 @@ def opt(options: Val | None, key: str) -> Val | None:
     for k, v in reversed(options.value):
         if k.is_str and k.value == key:
             return v
-    return None
-
-
-def truthy(v: Val | None) -> bool | None:
-    if v is None:
-        return False
-    if v.kind == CONST:
-        return bool(v.value)
     return None
 
 

@@ -7,7 +7,7 @@ import posixpath
 
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import fold_str, join, path_val
-from vectimus.analyser.languages.javascript.library.arguments import arg, opt, options_after, truthy
+from vectimus.analyser.languages.javascript.library.arguments import arg, opt, options_after
 from vectimus.analyser.languages.values import CONST, OBJ, SECRET, UNKNOWN
 
 
@@ -16,7 +16,7 @@ def _delete(ev, args, recursive: bool | None = None):
     if target is None:
         return V.NONE
     if recursive is None:
-        recursive = bool(truthy(opt(options_after(args, 1), "recursive")) is not False
+        recursive = bool(V.truthy(opt(options_after(args, 1), "recursive")) is not False
                          and opt(options_after(args, 1), "recursive") is not None)
     ev.fx.file("file_delete", target, ("r",) if recursive else ())
     return V.NONE
@@ -65,7 +65,7 @@ def _read(ev, args):
 def _copy(moves: bool, recursive_opt: bool = False):
     def handler(ev, args):
         src, dst = arg(args, 0), arg(args, 1)
-        recursive = recursive_opt and truthy(opt(options_after(args, 2), "recursive")) is not False and \
+        recursive = recursive_opt and V.truthy(opt(options_after(args, 2), "recursive")) is not False and \
             opt(options_after(args, 2), "recursive") is not None
         if src is not None:
             if moves:
@@ -89,14 +89,11 @@ def _bun_file(ev, args):
 
 
 def _bun_write(ev, args):
+    """``Bun.write(path or Bun.file(path), data)``: ``fs.writeFile``'s effects."""
     target = arg(args, 0)
-    if target is not None:
-        if target.kind == OBJ and target.value[0] == "bunfile":
-            target = target.value[1]
-        ev.fx.file("file_write", target)
-    data = arg(args, 1)
-    if data is not None:
-        ev.fx.output(data)
+    if target is not None and target.kind == OBJ and target.value[0] == "bunfile":
+        args = [target.value[1], *args[1:]]
+    _write(ev, args)
     return V.unknown("a count")
 
 

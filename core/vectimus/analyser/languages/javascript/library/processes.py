@@ -6,7 +6,7 @@ import posixpath
 
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import text, to_text
-from vectimus.analyser.languages.javascript.library.arguments import arg, keys, opt, options_after, socket_of, truthy
+from vectimus.analyser.languages.javascript.library.arguments import arg, keys, opt, options_after, socket_of
 from vectimus.analyser.languages.values import DICT, OBJ, SEQ, UNKNOWN, Val
 
 
@@ -42,7 +42,7 @@ def _spawn(ev, args):
         items = [V.unknown("arguments", rest.taint)]
     cmd = ev.fx.in_dir(opt(options, "cwd"))
     wired = socket_of(opt(options, "stdio"))
-    if truthy(opt(options, "shell")) is not False:
+    if V.truthy(opt(options, "shell")) is not False:
         line = V.concat([program] + [part for item in items for part in (V.const(" "), to_text(item))])
         ev.fx.shell(line, "node subprocess", cmd)
     else:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from vectimus.analyser.context import MAX_WORDS, Cmd, Word
 from vectimus.analyser.languages import values as V
-from vectimus.analyser.languages.folding import env_var, join, number, path, slice_of, stringish, text, word_vals
+from vectimus.analyser.languages.folding import env_var, join, number, path, slice_of, stringish, text, command_argv
 from vectimus.analyser.languages.python.library import (
     code,
     containers,
@@ -43,14 +43,7 @@ def known(qual: str) -> bool:
 
 def script_argv(cmd: Cmd, code: Word) -> Val:
     """``sys.argv`` as the command line gives it: the script (or ``-c``) and the words after it."""
-    words = list(cmd.words[1:])
-    for i, w in enumerate(words):
-        if w is code or (w.text == code.text and not w.dynamic):
-            return V.seq([V.const("-c"), *word_vals(words[i + 1:])])
-    for i, w in enumerate(words):
-        if w.text.endswith(".py") and not w.text.startswith("-"):
-            return V.seq(word_vals(words[i:]))
-    return V.unknown("sys.argv", item=V.unknown("an argument"))
+    return command_argv(cmd, code, (), "-c", (".py",), "sys.argv")
 
 
 REF_ATTRIBUTES = {

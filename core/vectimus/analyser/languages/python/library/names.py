@@ -4,7 +4,7 @@ arguments are read.
 
 from __future__ import annotations
 
-from vectimus.analyser.languages.values import CONST, Val
+from vectimus.analyser.languages.values import Val
 
 ALIASES = {"posixpath": "os.path", "ntpath": "os.path", "posix": "os", "nt": "os", "__builtin__": "builtins",
            "__builtins__": "builtins",
@@ -46,12 +46,6 @@ def arg(args: list[Val], kwargs: dict[str, Val], index: int, *names: str) -> Val
     return None
 
 
-def truthy(v: Val | None) -> bool | None:
-    if v is None:
-        return False
-    if v.kind == CONST:
-        return bool(v.value)
-    return None
 
 
 # -- tables ----------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import text
-from vectimus.analyser.languages.python.library.names import arg, truthy
+from vectimus.analyser.languages.python.library.names import arg
 from vectimus.analyser.languages.values import OBJ, SEQ, UNKNOWN, Val
 
 
@@ -25,7 +25,7 @@ def _subprocess(ev, args, kwargs) -> Val:
     if command is None:
         return V.unknown("a process")
     executable = kwargs.get("executable")
-    shell = truthy(kwargs.get("shell"))
+    shell = V.truthy(kwargs.get("shell"))
     wired = None
     for stream in ("stdin", "stdout", "stderr"):
         wired = wired or _socket_of(kwargs.get(stream))
