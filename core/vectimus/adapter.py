@@ -8,10 +8,10 @@ the hook in the agent's own config files. Standard library only: used on the hot
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
+from vectimus import atomic
 from vectimus.layout import find_project_root  # noqa: F401  (adapters import it from here)
 from vectimus.model import Decision, ToolCall
 
@@ -114,9 +114,7 @@ def read_json_config(path: Path) -> dict:
 def write_json_config(path: Path, data: dict) -> None:
     """Write an agent's JSON config atomically, two-space indented, ending in a newline."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".vectimus-tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    atomic.write(path, json.dumps(data, indent=2) + "\n")
 
 
 def require_str(mapping: dict, key: str, what: str) -> str:

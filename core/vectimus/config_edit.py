@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import tomlkit
 from tomlkit.items import Table
 
+from vectimus import atomic
 from vectimus.config import config_digest
 from vectimus.locations import project_config, user_config
 
@@ -18,9 +18,7 @@ def edit_toml(path: Path, mutate: Callable[[tomlkit.TOMLDocument], None]) -> Non
     doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
     mutate(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(tomlkit.dumps(doc), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic.write(path, tomlkit.dumps(doc))
 
 
 def table(doc, *keys: str) -> Table:

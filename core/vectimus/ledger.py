@@ -22,6 +22,8 @@ import json
 import os
 import time
 
+from vectimus import atomic
+
 FORMAT = 1
 MAX_FILES = 2000
 LOCK_SECONDS = 2.0
@@ -142,11 +144,7 @@ def _acquire(fd: int, fcntl) -> None:
 
 
 def _write(path: str, data: dict) -> None:
-    tmp = f"{path}.{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, separators=(",", ":"))
-    os.replace(tmp, path)
+    atomic.write(path, json.dumps(data, separators=(",", ":")), 0o600)
 
 
 def _prune(folder: str, keep: str) -> None:

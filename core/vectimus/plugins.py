@@ -28,6 +28,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from vectimus import atomic
+
 if TYPE_CHECKING:
     from vectimus.adapter import AgentAdapter
     from vectimus.policies import PackSource
@@ -160,9 +162,7 @@ def _write_cache(discovered: dict) -> None:
     path = cache_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"stamp": _stamp(), **discovered}))
-        os.replace(tmp, path)
+        atomic.write(path, json.dumps({"stamp": _stamp(), **discovered}))
     except OSError:
         pass  # a read-only home only costs speed
 

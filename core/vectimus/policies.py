@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tomllib
 from pathlib import Path
 from typing import NamedTuple
 
+from vectimus import atomic
 from vectimus.config import ENFORCEMENTS, Config
 from vectimus.locations import PROJECT_DIR, user_home
 
@@ -251,9 +251,7 @@ def _store_meta(digest: str, meta: list) -> None:
     path = _cache_file(digest)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(meta))
-        os.replace(tmp, path)
+        atomic.write(path, json.dumps(meta))
     except OSError:
         pass
 

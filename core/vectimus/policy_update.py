@@ -1,7 +1,8 @@
 """Signed pack updates: fetch a pack bundle over HTTP(S), verify it, install it atomically.
 
 The URL serves a DSSE envelope (JSON): ``payloadType`` :data:`PAYLOAD_TYPE`, ``payload`` (base64 of
-the manifest JSON) and ``signatures`` (Ed25519 over DSSE's pre-authentication encoding). The
+the manifest JSON) and ``signatures`` (Ed25519 over DSSE's pre-authentication encoding), read and
+written by ``receipts.envelope`` like every receipt. The
 manifest lists every file of the bundle (``<pack>/<file>`` relative to the envelope's URL) with its
 SHA-256 and size, and a ``sequence`` number that only ever grows (no rollback to an older bundle).
 
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vectimus.locations import user_home
+from vectimus.receipts import envelope
 
 PAYLOAD_TYPE = "application/vnd.vectimus.pack-bundle+json"
 FORMAT = "vectimus-pack-bundle/1"
@@ -62,12 +64,6 @@ def current_bundle() -> Path:
     return updates_dir() / "current"
 
 
-def pae(payload_type: str, payload: bytes) -> bytes:
-    """DSSE pre-authentication encoding: what the signature covers."""
-    kind = payload_type.encode()
-    return b"DSSEv1 %d %s %d %s" % (len(kind), kind, len(payload), payload)
-
-
 def load_public_key(text: str):
     """An Ed25519 public key from base64 (raw 32 bytes) or PEM text."""
     from cryptography.hazmat.primitives import serialization
@@ -94,9 +90,9 @@ def sign_envelope(manifest: dict, private_key) -> dict:
 
     payload = json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode()
     raw = private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return {"payloadType": PAYLOAD_TYPE, "payload": base64.b64encode(payload).decode(),
-            "signatures": [{"keyid": hashlib.sha256(raw).hexdigest()[:16],
-                            "sig": base64.b64encode(private_key.sign(pae(PAYLOAD_TYPE, payload))).decode()}]}
+    line = envelope.encode(PAYLOAD_TYPE, payload, hashlib.sha256(raw).hexdigest()[:16],
+                           private_key.sign(envelope.pae(PAYLOAD_TYPE, payload)))
+    return json.loads(line)
 
 
 def build_manifest(bundle_dir: Path, sequence: int) -> dict:
@@ -115,23 +111,21 @@ def verify_envelope(data: bytes, public_key) -> dict:
     from cryptography.exceptions import InvalidSignature
 
     try:
-        envelope = json.loads(data)
-        payload = base64.b64decode(envelope["payload"], validate=True)
-        signatures = envelope["signatures"]
-        if envelope.get("payloadType") != PAYLOAD_TYPE or not isinstance(signatures, list):
-            raise ValueError("not a Vectimus pack-bundle envelope")
-    except (ValueError, KeyError, TypeError) as exc:
+        signed = envelope.decode(data)
+    except envelope.EnvelopeError as exc:
         raise UpdateError(f"malformed bundle envelope: {exc}") from None
-    for entry in signatures:
+    if signed.payload_type != PAYLOAD_TYPE:
+        raise UpdateError("malformed bundle envelope: not a Vectimus pack-bundle envelope")
+    for _, sig in signed.signatures:
         try:
-            public_key.verify(base64.b64decode(entry["sig"], validate=True), pae(PAYLOAD_TYPE, payload))
-        except (InvalidSignature, ValueError, KeyError, TypeError):
+            public_key.verify(sig, envelope.pae(PAYLOAD_TYPE, signed.payload))
+        except InvalidSignature:
             continue
         break
     else:
         raise UpdateError("bad signature: the bundle is not signed by the pinned key")
     try:
-        manifest = json.loads(payload)
+        manifest = json.loads(signed.payload)
     except ValueError as exc:
         raise UpdateError(f"malformed manifest: {exc}") from None
     _check_manifest(manifest)

@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
+from vectimus import atomic
+
 DIRECTORY = "otel"
 CURRENT = "spool.jsonl"
 ROTATED_GLOB = "spool-*.jsonl"
@@ -244,10 +246,5 @@ class Pass:
         return False
 
     def save(self) -> None:
-        path = self.spool.dir / STATE
-        tmp = path.with_name(f"{STATE}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(self.state, fh, separators=(",", ":"))
-        os.replace(tmp, path)
+        atomic.write(self.spool.dir / STATE, json.dumps(self.state, separators=(",", ":")), 0o600)
 
