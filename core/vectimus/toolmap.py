@@ -155,16 +155,3 @@ def aliases(**keys: tuple[str, ...]) -> Callable[[dict], dict]:
     return normalise
 
 
-PATCH_FILE_MARKERS = ("*** Add File:", "*** Update File:", "*** Delete File:", "*** Move to:")
-
-
-def patch_paths(patch: Any) -> list[str]:
-    """The files an ``apply_patch`` patch (``*** Update File: a.py`` …) adds, changes, moves or deletes."""
-    if not isinstance(patch, str):
-        return []
-    found = []
-    for line in patch.splitlines():
-        for marker in PATCH_FILE_MARKERS:
-            if line.startswith(marker) and (path := line[len(marker):].strip()):
-                found.append(path)
-    return found

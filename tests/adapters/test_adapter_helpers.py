@@ -11,7 +11,7 @@ from vectimus.adapter import (
     flat_hook_commands,
     remove_flat_hooks,
 )
-from vectimus.toolmap import ToolSpec, aliases, build_call, patch_paths
+from vectimus.toolmap import ToolSpec, aliases, build_call
 
 CMD = "/v/bin/vectimus hook --agent x"
 
@@ -48,14 +48,6 @@ def test_normalise_reads_aliases_but_arguments_stay_as_sent():
     made = call(spec, {"description": "look"})
     assert made.prompt == "look" and made.arguments == {"description": "look"}
     assert call(spec, {"prompt": "p", "description": "d"}).prompt == "p"
-
-
-def test_patch_paths():
-    patch = ("*** Begin Patch\n*** Update File: src/a.py\n@@\n-x\n+y\n*** Move to: src/b.py\n"
-             "*** Delete File: old.txt\n*** Add File: .github/workflows/x.yml\n+on: push\n"
-             "+*** Add File: not/a/header\n*** End Patch\n")
-    assert patch_paths(patch) == ["src/a.py", "src/b.py", "old.txt", ".github/workflows/x.yml"]
-    assert patch_paths(None) == [] and patch_paths("plain") == []
 
 
 def test_flat_hooks_round_trip():

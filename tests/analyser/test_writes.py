@@ -80,6 +80,11 @@ def test_edit_multiedit_notebookedit_and_apply_patch_are_judged_as_the_file_will
     call = tree.call("apply_patch", paths=(str(tree.root / "tools/sync.py"), str(tree.root / "bin/up")),
                      arguments={"input": patch})
     assert {a.code.file for a in call.actions if a.deferred and a.net.sends_secret} == {"tools/sync.py", "bin/up"}
+    # OpenCode's patchText; a moved file is judged at its new name by what the move leaves in it
+    moved = ("*** Begin Patch\n*** Update File: tools/sync.py\n*** Move to: tools/up.py\n@@\n def main():\n"
+             f"-    print('ok')\n+    os.system('{UPLOAD}')\n*** End Patch\n")
+    call = tree.call("apply_patch", paths=(str(tree.root / "tools/up.py"),), arguments={"patchText": moved})
+    assert {a.code.file for a in call.actions if a.deferred and a.net.sends_secret} == {"tools/up.py"}
 
 
 def test_an_edit_that_only_adds_harmless_code_is_judged_harmless(tree):

@@ -9,7 +9,6 @@ import pytest
 from vectimus.adapter import AdapterError, SessionEvent
 from vectimus.model import Decision
 from vectimus_codex import CodexAdapter
-from vectimus_codex.patch import PatchError, parse_patch
 
 ADAPTER = CodexAdapter()
 VECTIMUS = "vectimus hook --agent codex"
@@ -22,46 +21,6 @@ def event(tool: str, tool_input, cwd: str = "/home/dev/app", **extra) -> dict:
 
 
 # ---------------------------------------------------------------- apply_patch parsing
-
-def test_patch_lists_every_kind_of_target():
-    patch = (
-        "*** Begin Patch\n"
-        "*** Add File: docs/new.md\n+# New\n+text\n"
-        "*** Update File: src/app.py\n@@ def main():\n-    return 1\n+    return 2\n"
-        "*** Update File: src/old_name.py\n*** Move to: src/new_name.py\n@@\n-a\n+b\n"
-        "*** Delete File: build/stale.txt\n"
-        "*** End Patch\n"
-    )
-    t = parse_patch(patch)
-    assert t.added == ("docs/new.md",)
-    assert t.updated == ("src/app.py", "src/old_name.py")
-    assert t.moved_to == ("src/new_name.py",)
-    assert t.deleted == ("build/stale.txt",)
-    assert t.written == ("docs/new.md", "src/app.py", "src/old_name.py", "src/new_name.py")
-    assert t.added_text.splitlines() == ["# New", "text", "    return 2", "b"]
-
-
-def test_patch_inside_a_heredoc_wrapper_is_read():
-    t = parse_patch("apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: a.txt\n+x\n*** End Patch\nEOF\n")
-    assert t.added == ("a.txt",)
-
-
-def test_headers_after_end_patch_are_ignored():
-    t = parse_patch("*** Begin Patch\n*** Add File: a\n+x\n*** End Patch\n*** Add File: b\n")
-    assert t.written == ("a",)
-
-
-@pytest.mark.parametrize("text", [
-    "",
-    "echo hello",
-    "*** Begin Patch\n*** End Patch\n",
-    "*** Begin Patch\n*** Add File: \n+x\n*** End Patch\n",
-    "*** Begin Patch\n*** Add File: a\n*** Move to: b\n*** End Patch\n",
-])
-def test_patches_naming_no_usable_file_are_errors(text):
-    with pytest.raises(PatchError):
-        parse_patch(text)
-
 
 # ---------------------------------------------------------------- parse
 

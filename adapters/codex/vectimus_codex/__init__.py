@@ -20,7 +20,7 @@ import os
 import shlex
 from pathlib import Path
 
-from vectimus import wording
+from vectimus import patch, wording
 from vectimus.adapter import (
     AdapterError,
     HookOutput,
@@ -30,7 +30,6 @@ from vectimus.adapter import (
 )
 from vectimus.model import Decision, ToolCall
 from vectimus.toolmap import CLAUDE_TOOLS, build_call, split_mcp_name
-from vectimus_codex.patch import PatchError, parse_patch
 
 PATCH_KEYS = ("command", "input", "patch")  # where apply_patch's text may be (Codex sends "command")
 
@@ -73,8 +72,8 @@ class CodexAdapter(MatcherHooksAdapter):
         if text is None:
             raise AdapterError("apply_patch call without a 'command' string")
         try:
-            targets = parse_patch(text)
-        except PatchError as exc:
+            targets = patch.parse(text)
+        except patch.PatchError as exc:
             raise AdapterError(str(exc)) from None
         cwd = common["cwd"]
 

@@ -6,7 +6,8 @@ tool, becomes an ``unknown`` call.
 from __future__ import annotations
 
 from vectimus.adapter import AdapterError
-from vectimus.toolmap import CLAUDE_TOOLS, ToolSpec, aliases, patch_paths
+from vectimus import patch
+from vectimus.toolmap import CLAUDE_TOOLS, ToolSpec, aliases
 
 
 def _replacement_paths(tool_input: dict) -> dict:
@@ -19,7 +20,7 @@ def _replacement_paths(tool_input: dict) -> dict:
 
 def _patched_files(tool_input: dict) -> dict:
     """``apply_patch``: the files named by the patch in ``input``."""
-    return {**tool_input, "files": patch_paths(tool_input.get("input", tool_input.get("patch")))}
+    return {**tool_input, "files": patch.paths(tool_input.get("input", tool_input.get("patch")))}
 
 
 def _single_url(tool_input: dict) -> dict:

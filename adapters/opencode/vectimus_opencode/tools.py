@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from vectimus.toolmap import ToolSpec, aliases, patch_paths
+from vectimus import patch
+from vectimus.toolmap import ToolSpec, aliases
 
 
 def _patched_files(tool_input: dict) -> dict:
     """``apply_patch`` (what GPT models get instead of edit/write): the files its patch names."""
-    return {**tool_input, "files": patch_paths(tool_input.get("patchText"))}
+    return {**tool_input, "files": patch.paths(tool_input.get("patchText"))}
 
 
 _search = ToolSpec("file_read", paths=("path",), optional_path=True)

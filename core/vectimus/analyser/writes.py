@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import posixpath
 
-from vectimus import jsonc
+from vectimus import jsonc, patch
 from vectimus.analyser import runs
 from vectimus.analyser.context import Analysis, Cmd, Scope, Unanalysable, Word
 from vectimus.model import CodeFacts
@@ -149,13 +149,13 @@ def tool_write(an: Analysis) -> None:
     call = an.call
     cmd = Cmd(words=(), raw=call.tool, scope=Scope(an.places))
     args = call.arguments if isinstance(call.arguments, dict) else {}
-    patch = _patch_text(args) if call.tool in ("apply_patch", "ApplyPatch") else None
+    patch_text = _patch_text(args) if call.tool in ("apply_patch", "ApplyPatch") else None
     for raw in call.paths:
         facts = an.target(Word(raw), cmd.scope)
         if not facts.path.startswith("/") or facts.is_dir:
             continue
-        if patch is not None:
-            text = _patched(an, facts.path, raw, patch)
+        if patch_text is not None:
+            text = _patched(an, facts.path, raw, patch_text)
         else:
             text = _after(an, facts.path, args, call.content)
         if text is not None:
@@ -196,55 +196,30 @@ def _after(an: Analysis, path: str, args: dict, content: str | None) -> str | No
 
 
 def _patch_text(args: dict) -> str | None:
-    return next((args[k] for k in ("input", "patch", "command") if isinstance(args.get(k), str)), None)
+    keys = ("input", "patch", "patchText", "command")  # Copilot, Codex, OpenCode
+    return next((args[k] for k in keys if isinstance(args.get(k), str)), None)
 
 
-def _patched(an: Analysis, path: str, raw: str, patch: str) -> str | None:
-    """A file's text after an ``apply_patch`` patch: added files whole, updated ones hunk by hunk."""
-    current_file, added, hunks, section = "", {}, {}, None
-    for line in patch.splitlines():
-        stripped = line.strip()
-        for marker in ("*** Add File: ", "*** Update File: ", "*** Delete File: "):
-            if stripped.startswith(marker):
-                current_file = stripped[len(marker):].strip()
-                section = marker.split()[1]
-                added.setdefault(current_file, [])
-                hunks.setdefault(current_file, [])
-                break
-        else:
-            if section == "Add" and line.startswith("+"):
-                added[current_file].append(line[1:])
-            elif section == "Update" and line[:1] in (" ", "-", "+", "@"):
-                hunks[current_file].append(line)
-    key = next((k for k in added if an.target(Word(k), Scope(an.places)).path == path or k == raw), None)
-    if key is None:
+def _patched(an: Analysis, path: str, raw: str, text: str) -> str | None:
+    """A file's text after an ``apply_patch`` patch (added whole, updated hunk by hunk, or the
+    target of a move); None when the patch does not write ``path``."""
+    try:
+        files = patch.parse(text).files
+    except patch.PatchError:
         return None
-    if not hunks.get(key):
-        return "\n".join(added[key]) + "\n"
-    current, _ = runs.read(an, path)
-    return _apply_hunks(current or "", hunks[key])
 
+    def names(p: str) -> bool:
+        return p == raw or an.target(Word(p), Scope(an.places)).path == path
 
-def _apply_hunks(text: str, lines: list[str]) -> str:
-    """Apply ``@@``-separated hunks of context/removed/added lines; an unmatched hunk's additions are appended."""
-    blocks, block = [], []
-    for line in lines:
-        if line.startswith("@"):
-            if block:
-                blocks.append(block)
-            block = []
-        else:
-            block.append(line)
-    if block:
-        blocks.append(block)
-    for block in blocks:
-        old = "\n".join(line[1:] for line in block if line[:1] in (" ", "-"))
-        new = "\n".join(line[1:] for line in block if line[:1] in (" ", "+"))
-        if old and old in text:
-            text = text.replace(old, new, 1)
-        else:
-            text = text + "\n" + new
-    return text
+    change = next((f for f in files if f.action != "delete"
+                   and (names(f.path) or bool(f.move_to) and names(f.move_to))), None)
+    if change is None:
+        return None
+    if change.action == "add":
+        return patch.new_text(change, "")
+    source = an.target(Word(change.path), Scope(an.places)).path
+    current, _ = runs.read(an, source)
+    return patch.new_text(change, current or "")
 
 
 # -- files that hold commands ---------------------------------------------------------------
