@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,15 +47,10 @@ def hook_command(agent: str) -> str:
 
 
 def project_root(start: Path) -> Path:
-    """The git top-level directory containing ``start``, else ``start`` itself."""
-    try:
-        out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True,
-                             text=True, timeout=10)
-        if out.returncode == 0 and out.stdout.strip():
-            return Path(out.stdout.strip())
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return start.resolve()
+    """The project ``start`` is in, as the hook finds it (``layout.find_project_root``), resolved."""
+    from vectimus.layout import find_project_root
+
+    return Path(find_project_root(str(start))).resolve()
 
 
 @dataclass

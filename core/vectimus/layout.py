@@ -12,19 +12,36 @@ KEYS = "keys"                  # <project>/.vectimus/keys/: the public keys that
 SEGMENT_PREFIX, SEGMENT_SUFFIX, SEGMENT_DIGITS = "segment-", ".jsonl", 12
 
 
-def find_project_root(cwd: str, hint: str | None = None) -> str:
-    """The project a call belongs to: the agent's hint, else the nearest ``.vectimus``/``.git`` above cwd."""
+def find_project_root(cwd: str, hint: str | None = None, env=None) -> str:
+    """The project a call or a command belongs to: the agent's hint, else the nearest directory
+    above ``cwd`` holding ``.git`` or a project's ``.vectimus``, else ``cwd`` itself.
+
+    The user's own Vectimus directory (``$VECTIMUS_HOME``, ``~/.vectimus``) marks no project: a
+    directory under the home with no repository of its own is its own project, not the home.
+    """
     if hint and os.path.isdir(hint):
         return os.path.abspath(hint)
     here = os.path.abspath(cwd or os.getcwd())
     probe = here
+    user_dir = None
     while True:
-        if os.path.isdir(os.path.join(probe, PROJECT_DIR)) or os.path.exists(os.path.join(probe, ".git")):
+        if os.path.exists(os.path.join(probe, ".git")):
             return probe
+        marker = os.path.join(probe, PROJECT_DIR)
+        if os.path.isdir(marker):
+            if user_dir is None:
+                user_dir = os.path.realpath(_user_dir(os.environ if env is None else env))
+            if os.path.realpath(marker) != user_dir:
+                return probe
         parent = os.path.dirname(probe)
         if parent == probe:
             return here
         probe = parent
+
+
+def _user_dir(env) -> str:
+    """The user's Vectimus directory (``locations.user_home`` without ``pathlib``)."""
+    return env.get("VECTIMUS_HOME") or os.path.join(env.get("HOME") or os.path.expanduser("~"), PROJECT_DIR)
 
 
 def project_candidates(env, cwd: str) -> set[str]:

@@ -12,7 +12,7 @@ import typer
 
 from vectimus.cli.output import fail
 
-PROJECT_OPT = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the git top level).")
+PROJECT_OPT = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the one around the current directory).")
 JSON_OPT = typer.Option(False, "--json", help="Print as JSON.")
 DURATION = re.compile(r"(\d+)([smhd])")
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -30,7 +30,8 @@ def parse_duration(text: str, option: str) -> timedelta:
 
 
 def project_root(project: Optional[Path]) -> Path:
-    """The project a command acts on: ``--project``, else the git top level around the cwd."""
+    """The project a command acts on: the one around ``--project``, else around the cwd (the nearest
+    directory above with ``.git`` or ``.vectimus``, as the hook finds it)."""
     from vectimus.install import project_root as top_level
 
     return top_level(project or Path.cwd())

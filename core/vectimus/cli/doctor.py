@@ -177,7 +177,7 @@ def diagnose(project: Path) -> Diagnosis:
 
 
 def doctor(
-    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the git top level)."),
+    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the one around the current directory)."),
     json_out: bool = typer.Option(False, "--json", help="Print the checks as JSON."),
 ) -> None:
     """Check that every installed hook is in place and really denies.

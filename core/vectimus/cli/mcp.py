@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
@@ -14,9 +13,9 @@ ProjectOption = typer.Option(None, "--project", "-C", metavar="DIR", help="Proje
 
 
 def _project(project: Path | None) -> Path:
-    from vectimus.adapter import find_project_root
+    from vectimus.cli.context import project_root
 
-    return Path(find_project_root(str(project) if project else os.getcwd()))
+    return project_root(project)
 
 
 def list_servers(

@@ -20,16 +20,16 @@ def _adapters():
 
 
 def _project(path: Optional[Path]) -> Path:
-    from vectimus.install import project_root
+    from vectimus.cli.context import project_root
 
-    return project_root(path or Path.cwd())
+    return project_root(path)
 
 
 def init(
     ci: bool = typer.Option(False, "--ci", help="Unattended: no prompts, every installed adapter, identity 'agent'."),
     agent: list[str] = typer.Option([], "--agent", "-a", metavar="NAME", help="Only these agents (repeatable)."),
     allow_mcp: bool = typer.Option(False, "--allow-mcp", help="Allow the MCP servers declared in the project."),
-    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the git top level)."),
+    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the one around the current directory)."),
     json_out: bool = typer.Option(False, "--json", help="Print what was done as JSON."),
 ) -> None:
     """Install the hooks of the agents whose adapters are installed.
