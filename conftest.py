@@ -7,19 +7,17 @@ exact command string init wrote into the agent's config, through /bin/sh, fed re
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from vectimus.sandbox import Sandbox, SandboxError, clean_env
+
 BIN = Path(sys.executable).parent
-VECTIMUS = str(BIN / "vectimus")
 _runtime: list[str] = []
 
 
@@ -47,38 +45,23 @@ class HookResult:
 
 
 def base_env(home: Path) -> dict[str, str]:
-    """A clean environment: the test HOME, no inherited VECTIMUS_*/CI/OTEL_* variables."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("VECTIMUS_", "GITHUB_", "CLAUDE_", "CURSOR_", "OTEL_", "TRACEPARENT"))
-           and k not in ("CI", "TMPDIR")}
-    env["HOME"] = str(home)
-    env["XDG_RUNTIME_DIR"] = runtime_dir()
-    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
-    env["GIT_AUTHOR_NAME"] = env["GIT_COMMITTER_NAME"] = "Test"
-    env["GIT_AUTHOR_EMAIL"] = env["GIT_COMMITTER_EMAIL"] = "test@example.invalid"
-    return env
+    """A clean environment (``sandbox.clean_env``) with this test process's runtime directory."""
+    return {**clean_env(home, BIN, "Test"), "XDG_RUNTIME_DIR": runtime_dir()}
 
 
-class Project:
-    """A temporary git repository with its own HOME, where Vectimus can be installed."""
+class Project(Sandbox):
+    """A temporary git repository with its own HOME, where Vectimus can be installed
+    (``vectimus.sandbox.Sandbox``, the builder ``demo`` and ``policy test`` use too)."""
 
     def __init__(self, root: Path, home: Path):
-        self.root = root
-        self.home = home
-        self.env = base_env(home)
+        super().__init__(root, home, base_env(home), BIN)
 
     def run(self, *args: str, check: bool = True, env: dict | None = None, input: str | None = None):
         """Run a command in the project (``vectimus`` resolves to this environment's)."""
-        cmd = [VECTIMUS, *args[1:]] if args[0] == "vectimus" else list(args)
-        out = subprocess.run(cmd, cwd=self.root, env={**self.env, **(env or {})}, input=input,
-                             capture_output=True, text=True, timeout=120)
-        if check and out.returncode != 0:
-            raise AssertionError(f"{' '.join(args)} failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
-        return out
-
-    def init(self, *flags: str, env: dict | None = None) -> None:
-        """``vectimus init --ci`` (or the given flags) in the project."""
-        self.run("vectimus", "init", *(flags or ("--ci",)), env=env)
+        try:
+            return super().run(*args, check=check, env=env, input=input, timeout=120)
+        except SandboxError as exc:
+            raise AssertionError(str(exc)) from None
 
     @property
     def claude_settings(self) -> Path:
@@ -110,11 +93,7 @@ class Project:
 
     def call(self, command: str, payload: dict | str | bytes, env: dict | None = None) -> HookResult:
         """Run an installed hook command through /bin/sh with ``payload`` on stdin."""
-        if isinstance(payload, dict):
-            payload = json.dumps(payload)
-        data = payload.encode() if isinstance(payload, str) else payload
-        out = subprocess.run(["/bin/sh", "-c", command], cwd=self.root, env={**self.env, **(env or {})},
-                             input=data, capture_output=True, timeout=60)
+        out = super().call(command, payload, env)
         return HookResult(out.returncode, out.stdout.decode(), out.stderr.decode())
 
     def receipts(self) -> list[dict]:
@@ -128,10 +107,7 @@ class Project:
 
     def claude_event(self, tool: str, tool_input: dict, **extra) -> dict:
         """A Claude Code PreToolUse event, shaped like the real captured ones (each a new tool-use id)."""
-        return {"session_id": "test-session", "transcript_path": str(self.home / ".claude" / "t.jsonl"),
-                "cwd": str(self.root), "permission_mode": "default", "hook_event_name": "PreToolUse",
-                "tool_name": tool, "tool_input": tool_input, "tool_use_id": f"toolu_{uuid.uuid4().hex[:24]}",
-                **extra}
+        return super().claude_event(tool, tool_input, **{"session_id": "test-session", **extra})
 
 
 @pytest.fixture

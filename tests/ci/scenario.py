@@ -16,6 +16,8 @@ import subprocess
 import uuid
 from pathlib import Path
 
+from vectimus import sandbox
+
 ROOT = Path(__file__).resolve().parents[2]
 CAPTURES = ROOT / "tests" / "fixtures" / "captures"
 ACME_PACK = ROOT / "examples" / "custom-pack" / "acme-deploy"
@@ -24,24 +26,17 @@ SESSION = "5f0c8a4e-ci-rehearsal"
 
 def clean_env(home: Path, bindir: Path) -> dict[str, str]:
     """The runner's environment: nothing inherited that Vectimus or Actions would read."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("VECTIMUS_", "GITHUB_", "CLAUDE_", "CURSOR_", "RUNNER_", "VIRTUAL_ENV", "OTEL_"))
-           and k not in ("CI", "TMPDIR")}
-    env.update(HOME=str(home), PATH=f"{bindir}{os.pathsep}{env.get('PATH', '')}",
-               GIT_AUTHOR_NAME="ci", GIT_COMMITTER_NAME="ci",
-               GIT_AUTHOR_EMAIL="ci@example.invalid", GIT_COMMITTER_EMAIL="ci@example.invalid")
-    return env
+    return sandbox.clean_env(home, bindir, "ci")
 
 
-class Job:
+class Job(sandbox.Sandbox):
     """One rehearsed Actions job: a runner home, a checked-out repository, the job's variables."""
 
     def __init__(self, base: Path, bindir: Path, *, groups: str = "ci,deploy", repo: str = "app"):
-        self.home = base / "runner"
-        self.repo = self.home / "work" / repo / repo
+        home = base / "runner"
+        super().__init__(home / "work" / repo / repo, home, clean_env(home, bindir), bindir)
+        self.repo = self.root
         self.summary = base / "runner-temp" / "step_summary_agent"
-        self.bindir = bindir
-        self.env = clean_env(self.home, bindir)
         self.env.update(CI="true", GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(self.summary),
                         GITHUB_JOB="agent", GITHUB_RUN_ID="4242", GITHUB_REPOSITORY=f"acme/{repo}",
                         GITHUB_WORKSPACE=str(self.repo), VECTIMUS_GROUPS=groups)
@@ -58,14 +53,13 @@ class Job:
         self.run("git", "add", ".")
         self.run("git", "commit", "-qm", "initial")
 
-    def run(self, *args: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+    def run(self, *args: str, check: bool = True, env: dict | None = None, input: str | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess:
         """A step's command in the workspace (``vectimus`` is the one under test)."""
-        cmd = [str(self.bindir / "vectimus"), *args[1:]] if args[0] == "vectimus" else list(args)
-        out = subprocess.run(cmd, cwd=self.repo, env={**self.env, **(env or {})}, capture_output=True,
-                             text=True, timeout=300)
-        if check and out.returncode != 0:
-            raise AssertionError(f"{' '.join(args)} exited {out.returncode}:\n{out.stdout}\n{out.stderr}")
-        return out
+        try:
+            return super().run(*args, check=check, env=env, input=input, timeout=timeout)
+        except sandbox.SandboxError as exc:
+            raise AssertionError(str(exc)) from None
 
     def hook_commands(self, event: str) -> list[str]:
         """The commands init installed for a Claude Code hook event."""
@@ -79,8 +73,8 @@ class Job:
         assert commands, f"no Vectimus hook installed for {event}"
         out = None
         for command in commands:
-            out = subprocess.run(["/bin/sh", "-c", command], cwd=self.repo, env={**self.env, **(env or {})},
-                                 input=json.dumps(payload), capture_output=True, text=True, timeout=120)
+            ran = self.call(command, payload, env)
+            out = subprocess.CompletedProcess(ran.args, ran.returncode, ran.stdout.decode(), ran.stderr.decode())
         return out
 
     def tool_event(self, tool: str, tool_input: dict) -> dict:

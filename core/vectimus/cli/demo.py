@@ -12,9 +12,7 @@ without cutting a policy id.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Optional
@@ -22,8 +20,7 @@ from typing import Optional
 import typer
 
 from vectimus.cli.output import console, escape, fail, print_json
-from vectimus.install import vectimus_executable
-from vectimus.plugins import find_agent
+from vectimus.sandbox import Sandbox, SandboxError, answer
 
 # (what the agent is doing, Claude Code tool, tool input with {project} / {home} placeholders)
 SESSION = [
@@ -50,51 +47,28 @@ def _fill(value, project: Path, home: Path):
     return value.replace("{project}", str(project)).replace("{home}", str(home)) if isinstance(value, str) else value
 
 
-def _run(cmd, cwd: Path, env: dict, data: bytes | None = None, shell: bool = False):
-    return subprocess.run(cmd, cwd=cwd, env=env, input=data, capture_output=True, shell=shell, timeout=120)
-
-
 def _clip(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
-def _project(base: Path) -> tuple[Path, Path, dict[str, str]]:
-    """A git repository with a little code and a .env, under its own HOME; the environment to run in."""
-    home = base / "home"
-    project = home / "work" / "app"
-    (project / "src").mkdir(parents=True)
-    (project / "src" / "app.py").write_text("print('hello')\n")
-    (project / ".env").write_text("STRIPE_KEY=sk_test_not_real\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VECTIMUS_") and k not in ("CI", "GITHUB_ACTIONS")}
-    env.update(HOME=str(home), GIT_AUTHOR_NAME="demo", GIT_AUTHOR_EMAIL="demo@example.invalid",
-               GIT_COMMITTER_NAME="demo", GIT_COMMITTER_EMAIL="demo@example.invalid")
-    _run(["git", "init", "-q"], project, env)
-    return project, home, env
-
-
-def _session(command: str, project: Path, home: Path, env: dict) -> list[dict]:
+def _session(command: str, box: Sandbox) -> list[dict]:
     from vectimus.cli.context import known_policies
 
-    policies = known_policies(project)
+    policies = known_policies(box.root)
     rows = []
     for n, (doing, tool, tool_input) in enumerate(SESSION, 1):
-        event = {"session_id": "demo", "transcript_path": str(home / ".claude" / "demo.jsonl"),
-                 "cwd": str(project), "permission_mode": "default", "hook_event_name": "PreToolUse",
-                 "tool_name": tool, "tool_input": _fill(tool_input, project, home), "tool_use_id": f"toolu_demo_{n}"}
-        out = _run(command, project, env, json.dumps(event).encode(), shell=True)
-        answer = json.loads(out.stdout) if out.stdout.strip() else {}
-        hso = answer.get("hookSpecificOutput", {})
-        shown = str(next(iter(event["tool_input"].values()))).replace(f"{project}/", "")
-        reason = hso.get("permissionDecisionReason", "")
+        event = box.claude_event(tool, _fill(tool_input, box.root, box.home), session_id="demo",
+                                 tool_use_id=f"toolu_demo_{n}")
+        decision, reason = answer(box.call(command, event))
+        shown = str(next(iter(event["tool_input"].values()))).replace(f"{box.root}/", "")
         policy = POLICY.search(reason)
-        rows.append({"n": n, "doing": doing, "tool": tool, "input": shown,
-                     "decision": hso.get("permissionDecision", "allow"), "reason": reason,
+        rows.append({"n": n, "doing": doing, "tool": tool, "input": shown, "decision": decision, "reason": reason,
                      "policy": policy.group(1) if policy else "",
                      "blocks": policies[policy.group(1)].description if policy and policy.group(1) in policies else ""})
-    end = {"session_id": "demo", "transcript_path": str(home / ".claude" / "demo.jsonl"), "cwd": str(project),
+    end = {"session_id": "demo", "transcript_path": str(box.home / ".claude" / "demo.jsonl"), "cwd": str(box.root),
            "hook_event_name": "SessionEnd", "reason": "exit"}
-    _run(command, project, env, json.dumps(end).encode(), shell=True)  # seals the receipt log
+    box.call(command, end)  # seals the receipt log
     return rows
 
 
@@ -106,26 +80,26 @@ def demo(output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="
     Through the real installed hook; then the receipts verified and the HTML report written.
     """
     base = Path(tempfile.mkdtemp(prefix="vectimus-demo-"))
-    project, home, env = _project(base)
-    init = _run([*vectimus_executable(), "init", "--agent", "claude"], project, env)
-    if init.returncode != 0:
-        fail(f"vectimus init failed: {init.stderr.decode(errors='replace').strip()}")
-    commands = find_agent("claude").installed_commands(project)
-    if not commands:
-        fail("vectimus init installed no Claude Code hook")
-    rows = _session(commands[0], project, home, env)
-    verified = _run([*vectimus_executable(), "verify", "--sealed", "--json"], project, env)
+    home = base / "home"
+    try:
+        box = Sandbox.create(home, home / "work" / "app",
+                             {"src/app.py": "print('hello')\n", ".env": "STRIPE_KEY=sk_test_not_real\n"})
+        box.init("--agent", "claude")
+        command = box.hook_command("claude")
+    except SandboxError as exc:
+        fail(f"vectimus init failed: {exc}")
+    rows = _session(command, box)
+    verified = box.run("vectimus", "verify", "--sealed", "--json", check=False)
     check = json.loads(verified.stdout or "{}")
     report = (output or base / "report.html").resolve()
-    written = _run([*vectimus_executable(), "report", "--format", "html", "--output", str(report)], project, env)
+    written = box.run("vectimus", "report", "--format", "html", "--output", str(report), check=False)
     if json_out:
-        print_json({"hook": commands[0], "project": str(project), "session": rows, "verified": check,
+        print_json({"hook": command, "project": str(box.root), "session": rows, "verified": check,
                     "report": str(report) if written.returncode == 0 else None})
     else:
-        _show(rows, commands[0], check, project, report)
+        _show(rows, command, check, box.root, report)
     if verified.returncode != 0 or written.returncode != 0:
-        fail("the demo's receipts did not verify: "
-             + (verified.stderr or written.stderr).decode(errors="replace").strip()[:300])
+        fail("the demo's receipts did not verify: " + (verified.stderr or written.stderr).strip()[:300])
 
 
 def _show(rows: list[dict], command: str, check: dict, project: Path, report: Path) -> None:
