@@ -118,3 +118,14 @@ def test_verify_of_a_missing_path_says_so_first(tmp_path):
         assert "key" not in out.stdout + out.stderr
     here = subprocess.run([VECTIMUS, "verify"], capture_output=True, text=True, cwd=tmp_path)
     assert here.returncode == 1 and here.stderr.startswith("error: no receipts here: ")
+
+
+def test_an_error_a_lower_layer_raises_is_one_line_and_exit_1_in_every_command(project):
+    """ConfigError, PolicyError … are VectimusErrors: the CLI reports each once (vectimus.cli.main),
+    never as a traceback, whichever command met it."""
+    project.run("vectimus", "init", "--agent", "claude")
+    (project.root / ".vectimus" / "config.toml").write_text("mode = [broken\n")
+    for args in (("policy", "list"), ("status",), ("daemon", "start"), ("rule", "enable", "vectimus-git-002")):
+        out = project.run("vectimus", *args, check=False)
+        assert out.returncode == 1, (args, out.stdout, out.stderr)
+        assert out.stderr.startswith("error: ") and "Traceback" not in out.stderr, (args, out.stderr)

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
 from vectimus import atomic
+from vectimus.errors import VectimusError
 from vectimus.layout import find_project_root  # noqa: F401  (adapters import it from here)
 from vectimus.model import Decision, ToolCall
 
 
-class AdapterError(ValueError):
+class AdapterError(VectimusError, ValueError):
     """The event cannot be understood; the hook answers deny with this message."""
 
 

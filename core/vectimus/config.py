@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from vectimus.errors import VectimusError
 from vectimus.locations import project_config, user_config
 
 ENFORCEMENTS = ("observe", "ask", "deny")  # weakest to strongest
@@ -53,7 +54,7 @@ def config_value(config, dotted: str, default: Any = None) -> Any:
     return value
 
 
-class ConfigError(ValueError):
+class ConfigError(VectimusError, ValueError):
     """A config file cannot be read or holds a value of the wrong type."""
 
 

@@ -9,13 +9,16 @@ import tomlkit
 from tomlkit.items import Table
 
 from vectimus import atomic
-from vectimus.config import config_digest
+from vectimus.config import ConfigError, config_digest
 from vectimus.locations import project_config, user_config
 
 
 def edit_toml(path: Path, mutate: Callable[[tomlkit.TOMLDocument], None]) -> None:
     """Load ``path`` (or an empty document), apply ``mutate``, write it back atomically."""
-    doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    try:
+        doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    except (tomlkit.exceptions.ParseError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot edit {path}: it is not valid TOML ({exc})") from None
     mutate(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write(path, tomlkit.dumps(doc))

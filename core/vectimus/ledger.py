@@ -23,6 +23,7 @@ import os
 import time
 
 from vectimus import atomic
+from vectimus.errors import VectimusError
 
 FORMAT = 1
 MAX_FILES = 2000
@@ -31,7 +32,7 @@ KEEP_SECONDS = 7 * 24 * 3600   # session files older than this are removed when 
 VERDICTS = ("allow", "observe", "ask")
 
 
-class LedgerError(Exception):
+class LedgerError(VectimusError):
     """The session ledger could not be written; the call is denied with this one-line reason."""
 
 

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from vectimus.errors import VectimusError
+
 BEGIN = "*** Begin Patch"
 END = "*** End Patch"
 HEADERS = {"*** Add File: ": "add", "*** Delete File: ": "delete", "*** Update File: ": "update",
            "*** Move to: ": "move"}
 
 
-class PatchError(ValueError):
+class PatchError(VectimusError, ValueError):
     """The text is not a patch whose targets can be read."""
 
 

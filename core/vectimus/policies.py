@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from vectimus import atomic
 from vectimus.config import ENFORCEMENTS, Config
+from vectimus.errors import VectimusError
 from vectimus.locations import PROJECT_DIR, user_home
 
 BASE_POLICY_ID = "vectimus-base"
@@ -25,7 +26,7 @@ BASE_POLICY = f'@id("{BASE_POLICY_ID}")\npermit (principal, action, resource);\n
 REQUIRED_ANNOTATIONS = ("id", "description")
 
 
-class PolicyError(ValueError):
+class PolicyError(VectimusError, ValueError):
     """The policy set cannot be built: a pack is malformed or fails schema validation."""
 
 

@@ -27,6 +27,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from vectimus.errors import VectimusError
 from vectimus.locations import user_home
 from vectimus.receipts import envelope
 
@@ -39,7 +40,7 @@ TIMEOUT_S = 20
 _FILE_PATH = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}/[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.(cedar|toml)$")
 
 
-class UpdateError(Exception):
+class UpdateError(VectimusError):
     """The update was refused or failed; the packs in use are unchanged."""
 
 

@@ -16,11 +16,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from vectimus.errors import VectimusError
+
 #: Variables a throwaway project never inherits: they would change what Vectimus, an agent or CI does.
 INHERITED_NEVER = ("VECTIMUS_", "GITHUB_", "CLAUDE_", "CURSOR_", "OTEL_", "TRACEPARENT", "RUNNER_", "VIRTUAL_ENV")
 
 
-class SandboxError(RuntimeError):
+class SandboxError(VectimusError):
     """A step of building or installing the throwaway project failed."""
 
 

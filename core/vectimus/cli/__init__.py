@@ -52,6 +52,18 @@ def build_app() -> typer.Typer:
 
 
 def main() -> int:
-    """Entry point for every ``vectimus`` command except ``hook`` (``vectimus hook --help`` comes here)."""
-    build_app()(prog_name="vectimus")
+    """Entry point for every ``vectimus`` command except ``hook`` (``vectimus hook --help`` comes here).
+
+    A ``VectimusError`` from any command is reported here, as ``error: <message>``, and sets the
+    exit code: commands raise it rather than catch it.
+    """
+    from vectimus.errors import VectimusError
+
+    try:
+        build_app()(prog_name="vectimus")
+    except VectimusError as exc:
+        from vectimus.cli.output import error
+
+        error(str(exc))
+        return exc.exit_code
     return 0

@@ -10,7 +10,6 @@ from typing import Optional
 
 import typer
 
-from vectimus.cli.output import fail
 
 PROJECT_OPT = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the one around the current directory).")
 JSON_OPT = typer.Option(False, "--json", help="Print as JSON.")
@@ -39,14 +38,11 @@ def project_root(project: Optional[Path]) -> Path:
 
 def resolved(root: Path):
     """``(config, policy set)`` as the hook resolves them for ``root``; a clear error otherwise."""
-    from vectimus.config import ConfigError, load_config
-    from vectimus.policies import PolicyError, load_policy_set
+    from vectimus.config import load_config
+    from vectimus.policies import load_policy_set
 
-    try:
-        config = load_config(root)
-        return config, load_policy_set(root, config)
-    except (ConfigError, PolicyError) as exc:
-        fail(str(exc))
+    config = load_config(root)
+    return config, load_policy_set(root, config)
 
 
 def all_packs(root: Path):

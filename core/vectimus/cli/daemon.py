@@ -46,15 +46,12 @@ def start(
 
     Hooks also start it on their first call.
     """
-    from vectimus.config import ConfigError, load_config
+    from vectimus.config import load_config
     from vectimus.daemon import lifecycle
     from vectimus.install import project_root
 
     env = _env()
-    try:
-        config = load_config(project_root(project or Path.cwd()), env)
-    except ConfigError as exc:
-        fail(str(exc))
+    config = load_config(project_root(project or Path.cwd()), env)
     if not config["daemon"]["enabled"]:
         fail("the daemon is disabled by config ([daemon] enabled = false)")
     try:

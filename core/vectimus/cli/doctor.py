@@ -197,7 +197,6 @@ def doctor(
 
 
 def _show(diagnosis: Diagnosis) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table("", "agent", "check", "detail", title=f"vectimus doctor — {escape(str(diagnosis.project))}")

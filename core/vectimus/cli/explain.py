@@ -64,10 +64,7 @@ def explain(
             "session_id": "explain", "cwd": where, "hook_event_name": "PreToolUse", "tool_name": "Bash",
             "tool_input": {"command": command}, "tool_use_id": "explain", "permission_mode": "default"}
     else:
-        try:
-            event = decode_event(sys.stdin.buffer.read())
-        except AdapterError as exc:
-            fail(str(exc))
+        event = decode_event(sys.stdin.buffer.read())
     try:
         call = adapter.parse(event, env)
     except AdapterError as exc:

@@ -7,7 +7,7 @@ Text that comes from data (names, paths, reasons, config keys such as ``[mcp]``)
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NoReturn
 
 from rich.console import Console
 from rich.markup import escape
@@ -15,7 +15,7 @@ from rich.markup import escape
 console = Console()
 err_console = Console(stderr=True)
 
-__all__ = ["console", "err_console", "escape", "fail", "print_json", "warn"]
+__all__ = ["console", "err_console", "error", "escape", "fail", "print_json", "warn"]
 
 
 def print_json(data: Any) -> None:
@@ -28,9 +28,17 @@ def warn(message: str) -> None:
     err_console.print(f"[yellow]warning:[/yellow] {escape(message)}", highlight=False, soft_wrap=True)
 
 
-def fail(message: str, code: int = 1) -> None:
-    """Print an error on stderr (``message`` is plain text, never markup) and exit with ``code``."""
+def error(message: str) -> None:
+    """Print an error on stderr; ``message`` is plain text (never markup)."""
+    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print an error on stderr (``message`` is plain text, never markup) and exit with ``code``.
+
+    An error a lower layer raised as a ``VectimusError`` needs no catching: ``vectimus.cli.main``
+    reports it the same way."""
     import typer
 
-    err_console.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    error(message)
     raise typer.Exit(code)

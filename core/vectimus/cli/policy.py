@@ -105,14 +105,10 @@ def lint_cmd(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A
 
     Syntax, required annotations, control ids, schema, duplicate ids, evaluation errors, examples.
     """
-    from vectimus.policies import PolicyError
     from vectimus.policy_check import find_packs
     from vectimus.policy_lint import lint
 
-    try:
-        packs = find_packs(path)
-    except PolicyError as exc:
-        fail(str(exc))
+    packs = find_packs(path)
     problems = lint(packs, alongside_bundled=path is not None)
     if json_out:
         print_json({"packs": [p.name for p in packs], "problems": [p.as_dict() for p in problems],
@@ -136,14 +132,10 @@ def test_cmd(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A
 
     Every must-block / must-allow example, through the installed hook of a throwaway project.
     """
-    from vectimus.policies import PolicyError
     from vectimus.policy_check import find_packs, run_examples
 
-    try:
-        packs = find_packs(path)
-        results = run_examples(packs, jobs=jobs)
-    except PolicyError as exc:
-        fail(str(exc))
+    packs = find_packs(path)
+    results = run_examples(packs, jobs=jobs)
     failed = [r for r in results if r.problem]
     if json_out:
         print_json({"total": len(results), "failed": len(failed), "results": [r.as_dict() for r in results]})

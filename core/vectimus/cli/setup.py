@@ -132,17 +132,14 @@ def status(
 ) -> None:
     """Show the configuration, hooks and policy packs in force here."""
     from vectimus.cli.tuning import temporary_overrides
-    from vectimus.config import ConfigError, load_config
+    from vectimus.config import load_config
     from vectimus.install import command_runs
-    from vectimus.policies import PolicyError, load_policy_set
+    from vectimus.policies import load_policy_set
     from vectimus.sink_status import sink_statuses
 
     root = _project(project)
-    try:
-        config = load_config(root)
-        policy_set = load_policy_set(root, config)
-    except (ConfigError, PolicyError) as exc:
-        fail(str(exc))
+    config = load_config(root)
+    policy_set = load_policy_set(root, config)
     hooks = {a.name: a.installed_commands(root) for a in _adapters()}
     sinks = sink_statuses(root, os.environ, config.data)
     data = {
@@ -183,7 +180,7 @@ def trust(
     revoke: bool = typer.Option(False, "--revoke", help="Stop trusting the project's config."),
 ) -> None:
     """Review the project's own config and trust it as it is now."""
-    from vectimus.config import ConfigError, load_config
+    from vectimus.config import load_config
     from vectimus.config_edit import trust_project, untrust_project
     from vectimus.locations import project_config
 
@@ -195,10 +192,7 @@ def trust(
     path = project_config(root)
     if not path.exists():
         fail(f"{path} does not exist: there is nothing to trust")
-    try:
-        config = load_config(root)
-    except ConfigError as exc:
-        fail(str(exc))
+    config = load_config(root)
     if config.trusted:
         console.print(f"{path} is already trusted as it is", markup=False)
         return
