@@ -15,14 +15,17 @@ import time
 import tomllib
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from vectimus.errors import VectimusError
 from vectimus.locations import project_config, user_config
 
-ENFORCEMENTS = ("observe", "ask", "deny")  # weakest to strongest
-MODES = ("observe", "enforce")
-IDENTITY_TYPES = ("human", "agent")
+Enforcement = Literal["observe", "ask", "deny"]
+ENFORCEMENTS: tuple[Enforcement, ...] = get_args(Enforcement)  # weakest to strongest
+Mode = Literal["observe", "enforce"]
+MODES: tuple[Mode, ...] = get_args(Mode)
+IdentityType = Literal["human", "agent"]
+IDENTITY_TYPES: tuple[IdentityType, ...] = get_args(IdentityType)
 # Scalar settings an untrusted project may set only to these (stricter) values.
 TIGHTER = {"mode": "enforce", "ci": True, "identity_type": "agent"}
 
@@ -59,7 +62,9 @@ class ConfigError(VectimusError, ValueError):
 
 
 class Config:
-    """The resolved configuration for one project: ``config["mode"]``, ``config.get("ci")``."""
+    """The resolved configuration for one project, read through its typed properties
+    (``config.mode``, ``config.mcp_allowed`` …); ``data`` is the merged table (a plugin's own
+    settings are its table there)."""
 
     __slots__ = ("data", "project", "trusted", "sources", "ignored")
 
@@ -81,14 +86,66 @@ class Config:
         return self.data.get(key, default)
 
     @property
-    def mode(self) -> str:
+    def mode(self) -> Mode:
+        """``enforce``, or ``observe`` (record what would be denied, allow it)."""
         return self.data["mode"]
 
     @property
     def ci(self) -> bool:
+        """An unattended run: nobody can answer an ask."""
         return bool(self.data["ci"])
 
-    def rule_enforcement(self, policy_id: str, default: str) -> str | None:
+    @property
+    def identity_type(self) -> IdentityType:
+        """``principal.identity_type`` in Cedar."""
+        return self.data["identity_type"]
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """``principal.groups`` in Cedar."""
+        return tuple(self.data["groups"])
+
+    @property
+    def agents(self) -> tuple[str, ...]:
+        """The agents ``vectimus init`` installed hooks for here."""
+        return tuple(self.data["agents"])
+
+    @property
+    def mcp_allowed(self) -> tuple[str, ...]:
+        """The MCP servers agents may call."""
+        return tuple(self.data["mcp"]["allowed"])
+
+    @property
+    def packs_enabled(self) -> tuple[str, ...]:
+        """Opt-in packs switched on."""
+        return tuple(self.data["packs"]["enabled"])
+
+    @property
+    def packs_disabled(self) -> tuple[str, ...]:
+        """Bundled packs switched off."""
+        return tuple(self.data["packs"]["disabled"])
+
+    @property
+    def rules(self) -> dict[str, dict]:
+        """Per-policy settings by policy id (``rule_enforcement`` resolves one)."""
+        return self.data["rules"]
+
+    @property
+    def daemon_enabled(self) -> bool:
+        """Whether hooks may use (and start) the resident evaluator."""
+        return bool(self.data["daemon"]["enabled"])
+
+    @property
+    def daemon_idle_timeout(self) -> float:
+        """Seconds the resident evaluator waits idle before it exits."""
+        return float(self.data["daemon"]["idle_timeout"])
+
+    @property
+    def receipts_enabled(self) -> bool:
+        """Whether decisions are recorded in the project's signed log."""
+        return bool(self.data["receipts"]["enabled"])
+
+    def rule_enforcement(self, policy_id: str, default: Enforcement) -> Enforcement | None:
         """The enforcement level of a policy after config, or None when it is disabled.
 
         A ``temporary`` override counts until its ``until`` time, checked at every call (so a

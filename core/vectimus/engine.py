@@ -40,7 +40,7 @@ class Trace:
 def principal(config: Config, agent: str) -> dict:
     """The principal as a Cedar entity: the agent, its identity type and groups."""
     return {"uid": {"type": "Vectimus::Agent", "id": agent},
-            "attrs": {"identity_type": config["identity_type"], "groups": list(config["groups"])},
+            "attrs": {"identity_type": config.identity_type, "groups": list(config.groups)},
             "parents": []}
 
 
@@ -68,7 +68,7 @@ def _strongest(levels) -> str:
 
 def with_mcp_permission(actions: list[Action], config: Config) -> list[Action]:
     """Set ``mcp.allowed`` on MCP actions from the config's allowed servers."""
-    allowed = set(config["mcp"]["allowed"])
+    allowed = set(config.mcp_allowed)
     return [a._replace(mcp=a.mcp._replace(allowed=a.mcp.server in allowed)) if a.kind == "mcp" else a
             for a in actions]
 

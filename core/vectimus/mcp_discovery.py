@@ -178,7 +178,7 @@ def allowed_servers(project: Path) -> list[str]:
     """The MCP servers agents may call here: ``[mcp] allowed`` as the engine resolves it."""
     from vectimus.config import load_config
 
-    return list(load_config(Path(project))["mcp"]["allowed"])
+    return list(load_config(Path(project)).mcp_allowed)
 
 
 def allow(project: Path, names: list[str]) -> list[str]:

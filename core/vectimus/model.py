@@ -6,27 +6,27 @@ fraction of a millisecond instead of several (a hook process pays for class crea
 """
 
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, get_args
 
-# What a ToolCall is, across agents (adapters map their tool names onto these).
-CALL_KINDS = (
-    "shell",       # a shell command line (command, shell)
-    "file_write",  # create / overwrite / edit a file (paths)
-    "file_read",   # read a file, list or search a directory (paths)
-    "file_delete", # delete a file (paths)
-    "web_fetch",   # fetch a URL (url)
-    "web_search",  # run a web search (query)
-    "mcp",         # call a tool of an MCP server (mcp_server, mcp_tool, arguments)
-    "spawn",       # start a subagent (prompt)
-    "internal",    # agent bookkeeping with no outside effect (todo list, plan mode, questions)
-    "unknown",     # a tool Vectimus has no mapping for
-)
+# What a ToolCall is, across agents (adapters map their tool names onto these):
+# shell        a shell command line (command, shell)
+# file_write   create / overwrite / edit a file (paths)
+# file_read    read a file, list or search a directory (paths)
+# file_delete  delete a file (paths)
+# web_fetch    fetch a URL (url)
+# web_search   run a web search (query)
+# mcp          call a tool of an MCP server (mcp_server, mcp_tool, arguments)
+# spawn        start a subagent (prompt)
+# internal     agent bookkeeping with no outside effect (todo list, plan mode, questions)
+# unknown      a tool Vectimus has no mapping for
+CallKind = Literal["shell", "file_write", "file_read", "file_delete", "web_fetch", "web_search", "mcp", "spawn",
+                   "internal", "unknown"]
+CALL_KINDS: tuple[CallKind, ...] = get_args(CallKind)
 
 # The Cedar actions (Vectimus::Action::"<kind>") an analysed call is made of.
-ACTION_KINDS = (
-    "exec", "file_read", "file_write", "file_delete", "network", "package", "mcp", "spawn",
-    "query", "unknown",
-)
+ActionKind = Literal["exec", "file_read", "file_write", "file_delete", "network", "package", "mcp", "spawn",
+                     "query", "unknown"]
+ACTION_KINDS: tuple[ActionKind, ...] = get_args(ActionKind)
 
 # Cedar resource entity type for each action kind.
 RESOURCE_TYPES = {
@@ -42,7 +42,9 @@ RESOURCE_TYPES = {
     "unknown": "Tool",
 }
 
-DECISIONS = ("allow", "observe", "ask", "deny")  # weakest to strongest
+# What the hook answers, weakest to strongest: the strictest of a call's verdicts wins.
+DecisionKind = Literal["allow", "observe", "ask", "deny"]
+DECISIONS: tuple[DecisionKind, ...] = get_args(DecisionKind)
 
 
 class ToolCall(NamedTuple):
@@ -50,7 +52,7 @@ class ToolCall(NamedTuple):
 
     agent: str
     tool: str
-    kind: str
+    kind: CallKind
     cwd: str
     project_dir: str
     event: str = "PreToolUse"
@@ -156,7 +158,7 @@ class CodeFacts(NamedTuple):
 class Action(NamedTuple):
     """One concrete thing a tool call would do; one Cedar request each."""
 
-    kind: str
+    kind: ActionKind
     resource: str
     program: str = ""
     program_path: str = ""
@@ -189,7 +191,7 @@ class Verdict(NamedTuple):
     """The outcome of evaluating one action."""
 
     action: Action
-    decision: str
+    decision: DecisionKind
     policies: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
 
@@ -197,7 +199,7 @@ class Verdict(NamedTuple):
 class Decision(NamedTuple):
     """The combined outcome for a whole tool call: strictest verdict wins."""
 
-    decision: str  # allow | observe | ask | deny
+    decision: DecisionKind
     reason: str = ""
     policies: tuple[str, ...] = ()
     verdicts: tuple[Verdict, ...] = ()

@@ -150,9 +150,9 @@ def pack_enabled(pack: Pack, config: Config) -> bool:
     """Whether a pack takes part in evaluation under ``config``."""
     if pack.origin == "project":
         return True  # a project's own packs can only add forbids
-    if pack.name in config["packs"]["enabled"]:
+    if pack.name in config.packs_enabled:
         return True
-    return pack.enabled_by_default and pack.name not in config["packs"]["disabled"]
+    return pack.enabled_by_default and pack.name not in config.packs_disabled
 
 
 class PolicySet:

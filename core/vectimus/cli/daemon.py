@@ -52,10 +52,10 @@ def start(
 
     env = _env()
     config = load_config(project_root(project or Path.cwd()), env)
-    if not config["daemon"]["enabled"]:
+    if not config.daemon_enabled:
         fail("the daemon is disabled by config ([daemon] enabled = false)")
     try:
-        current = lifecycle.start(env, float(config["daemon"]["idle_timeout"]))
+        current = lifecycle.start(env, config.daemon_idle_timeout)
     except OSError as exc:
         fail(f"cannot start the daemon: {exc}")
     if not current.accepting:

@@ -160,7 +160,7 @@ def diagnose(project: Path) -> Diagnosis:
         return diagnosis
     diagnosis.add("-", "config and policies", True,
                   f"{len(policies.policies)} policies, mode {config.mode}, ci {config.ci}")
-    agents = list(config["agents"])
+    agents = list(config.agents)
     if not diagnosis.add("-", "hooks installed", bool(agents),
                          ", ".join(agents) if agents else "no agent hook installed here: run `vectimus init`"):
         return diagnosis

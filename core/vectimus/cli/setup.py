@@ -144,12 +144,12 @@ def status(
     sinks = sink_statuses(root, os.environ, config.data)
     data = {
         "project": str(root),
-        "mode": config.mode, "ci": config.ci, "identity_type": config["identity_type"],
-        "groups": config["groups"], "trusted": config.trusted, "config_files": list(config.sources),
+        "mode": config.mode, "ci": config.ci, "identity_type": config.identity_type,
+        "groups": list(config.groups), "trusted": config.trusted, "config_files": list(config.sources),
         "ignored_from_project": list(config.ignored),
         "hooks": {name: [{"command": c, "runs": command_runs(c)} for c in cmds] for name, cmds in hooks.items()},
         "packs": sorted({p.name for p in policy_set.packs}), "policies": len(policy_set.policies),
-        "policy_digest": policy_set.digest, "mcp_allowed": config["mcp"]["allowed"], "sinks": sinks,
+        "policy_digest": policy_set.digest, "mcp_allowed": list(config.mcp_allowed), "sinks": sinks,
         "temporary_overrides": temporary_overrides(config),
     }
     if json_out:

@@ -66,7 +66,7 @@ def not_in_effect(root: Path, user: bool, key: str, config) -> str:
         node = node.get(part) if isinstance(node, dict) else None
     if user and node is not None:
         return f"{project_config(root)} sets {key} too, and the project's config takes precedence"
-    rule = (config["rules"].get(key.split(".", 1)[1]) or {}) if key.startswith("rules.") else {}
+    rule = (config.rules.get(key.split(".", 1)[1]) or {}) if key.startswith("rules.") else {}
     temporary = rule.get("temporary")
     if temporary and temporary["until"] > datetime.now(timezone.utc):
         return (f"a temporary override applies{_when(temporary['until'])} "
@@ -104,7 +104,7 @@ def temporary_overrides(config) -> list[dict]:
     """Every temporary rule override in the resolved config: what it sets, until when, whether it still counts."""
     now = datetime.now(timezone.utc)
     rows = []
-    for policy_id, rule in sorted(config["rules"].items()):
+    for policy_id, rule in sorted(config.rules.items()):
         temporary = (rule or {}).get("temporary")
         if temporary:
             sets = "disabled" if temporary.get("enabled") is False else temporary.get("enforcement", "enabled")
