@@ -135,6 +135,8 @@ def add_matcher_hook(config: dict, event: str, command: str, *, matcher: str | N
     groups are kept; running it twice changes nothing.
     """
     hooks = _hooks_table(config, wrapped, create=True)
+    if hooks is None:  # create=True makes the table or raises
+        raise ValueError("'hooks' is not a JSON object")
     groups = hooks.setdefault(event, [])
     if not isinstance(groups, list):
         raise ValueError(f"'{event}' hooks are not a JSON array")
@@ -317,8 +319,9 @@ class MatcherHooksAdapter(AgentAdapter):
         cwd = event.get("cwd")
         if isinstance(cwd, str) and cwd:
             return cwd
-        if self.project_hint(env):
-            return self.project_hint(env)
+        hint = self.project_hint(env)
+        if hint:
+            return hint
         raise AdapterError(f"{event.get('hook_event_name') or 'hook'} event without a cwd")
 
     def project_hint(self, env: dict[str, str]) -> str | None:

@@ -9,17 +9,11 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterable
 
 from vectimus import wording
 from vectimus.config import Config
-from vectimus.model import (
-    DECISIONS,
-    RESOURCE_TYPES,
-    Action,
-    Decision,
-    ToolCall,
-    Verdict,
-)
+from vectimus.model import DECISIONS, RESOURCE_TYPES, Action, Decision, DecisionKind, ToolCall, Verdict
 from vectimus.paths import Places
 from vectimus.policies import PolicySet
 
@@ -62,7 +56,7 @@ def context_of(action: Action, call: ToolCall, config: Config) -> dict:
     }
 
 
-def _strongest(levels) -> str:
+def _strongest(levels: Iterable[DecisionKind]) -> DecisionKind:
     return max(levels, key=DECISIONS.index, default="allow")
 
 
@@ -173,7 +167,7 @@ class Engine:
             return Verdict(action, "allow")
         if decision != "Deny" or not diagnostics.reasons:
             return Verdict(action, "deny", errors=("Cedar reached no decision",))
-        levels: dict[str, str] = {}
+        levels: dict[str, DecisionKind] = {}
         for cedar_id in diagnostics.reasons:
             policy = self.policy_set.policy_for(cedar_id)
             if policy is None:

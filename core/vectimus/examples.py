@@ -14,6 +14,7 @@ import re
 import threading
 import tomllib
 import uuid
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ class Example:
 
     policy: str
     expect: str  # "block" | "allow"
-    spec: object
+    spec: str | dict[str, Any]   # a shell command, or a tool and its input
     pack: str = ""
 
     @property

@@ -123,7 +123,7 @@ class PackageFacts(NamedTuple):
     op: str = ""
     names: tuple[str, ...] = ()
     source: str = ""  # registry | url | vcs | path | index
-    index: str = ""
+    index: str = ""  # type: ignore[assignment]  # the schema's name; shadows tuple.index
 
 
 class McpFacts(NamedTuple):

@@ -59,7 +59,7 @@ def grammar(package: str, function: str = "language"):
     name = f"{package}._binding"
     binding = sys.modules.get(name)
     spec = None if binding is not None else _submodule_spec(package, "_binding")
-    if spec is not None:
+    if spec is not None and spec.loader is not None:
         binding = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(binding)
         sys.modules[spec.name] = binding

@@ -136,7 +136,7 @@ def new_text(change: FilePatch, current: str) -> str:
     with each ``@@`` hunk applied (a hunk whose old lines are not found has its new lines appended)."""
     if change.action == "add":
         return "\n".join(line[1:] for line in change.lines) + "\n"
-    text, hunks, hunk = current, [], []
+    text, hunks, hunk = current, [], []  # type: str, list[list[str]], list[str]
     for line in change.lines:
         if line.startswith("@"):
             if hunk:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from vectimus import protected
@@ -79,7 +80,7 @@ class Places(NamedTuple):
     declared: protected.Protected | None = None  # the adapters' declared files (None: read them)
 
     @classmethod
-    def for_call(cls, cwd: str, project: str, env: dict[str, str] | None = None) -> "Places":
+    def for_call(cls, cwd: str, project: str, env: Mapping[str, str] | None = None) -> Places:
         """Places for one tool call: its cwd, the project root, the user's home, temp dirs, Vectimus."""
         env = os.environ if env is None else env
         home = _real(env.get("HOME") or os.path.expanduser("~"))

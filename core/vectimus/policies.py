@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from vectimus import atomic
-from vectimus.config import ENFORCEMENTS, Config
+from vectimus.config import ENFORCEMENTS, Config, Enforcement
 from vectimus.errors import VectimusError
 from vectimus.locations import PROJECT_DIR, user_home
 
@@ -57,8 +57,9 @@ class Policy(NamedTuple):
         return self.annotations.get("description", "")
 
     @property
-    def enforcement(self) -> str:
-        """The level the policy declares (``@enforcement``), ``deny`` when it declares none."""
+    def enforcement(self) -> Enforcement:
+        """The level the policy declares (``@enforcement``, checked when the set is built), ``deny``
+        when it declares none."""
         return self.annotations.get("enforcement", "deny")
 
 
@@ -127,7 +128,9 @@ class DirectorySource(PackSource):
         return [self._directory(project)]
 
     def _directory(self, project: Path) -> Path:
-        return project / self.project_relative if self.project_relative else self.directory
+        if self.project_relative or self.directory is None:
+            return project / self.project_relative
+        return self.directory
 
 
 def builtin_sources() -> list[PackSource]:

@@ -85,7 +85,8 @@ def throwaway_project(packs: list[Pack]) -> Iterator[tuple[Sandbox, str]]:
 def run_examples(packs: list[Pack], *, jobs: int = 4,
                  progress: Callable[[ExampleResult], None] | None = None) -> list[ExampleResult]:
     """Run every example of ``packs`` through the installed hook of a throwaway project."""
-    examples, where = [], []
+    examples: list[Example] = []
+    where: list[str] = []
     for pack in packs:
         found = pack_examples(pack.path)
         if found:

@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any, Callable, NamedTuple
 
 from vectimus.adapter import AdapterError
-from vectimus.model import ToolCall
+from vectimus.model import CallKind, ToolCall
 
 
 class ToolSpec(NamedTuple):
     """How one tool's input maps onto a ToolCall."""
 
-    kind: str
+    kind: CallKind
     paths: tuple[str, ...] = ()       # input keys holding a path or a list of paths (first present one is required)
     optional_path: bool = False       # no path given means the call's cwd
     extra_paths: tuple[str, ...] = ()  # further keys whose values are paths (or lists), used when present
@@ -86,9 +86,9 @@ def build_call(agent: str, tool: str, spec: ToolSpec | None, tool_input: Any, *,
     """A ToolCall for ``tool``; ``spec`` None means an unknown tool (or MCP when ``mcp`` is set)."""
     if not isinstance(tool_input, dict):
         raise AdapterError(f"{tool} call whose input is not a JSON object")
-    common = dict(agent=agent, tool=tool, cwd=cwd, project_dir=project_dir, event=event,
-                  session_id=session_id, tool_use_id=tool_use_id,
-                  permission_mode=permission_mode, raw=raw or {}, arguments=tool_input)
+    common: dict[str, Any] = dict(agent=agent, tool=tool, cwd=cwd, project_dir=project_dir, event=event,
+                                  session_id=session_id, tool_use_id=tool_use_id,
+                                  permission_mode=permission_mode, raw=raw or {}, arguments=tool_input)
     if mcp is not None:
         return ToolCall(kind="mcp", mcp_server=mcp[0], mcp_tool=mcp[1], **common)
     if spec is None:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from vectimus import paths
-from vectimus.model import Action, NetFacts, PathFacts, ToolCall
+from vectimus.model import Action, ActionKind, NetFacts, PathFacts, ToolCall
 from vectimus.paths import Places
 
 MAX_COMMAND_BYTES = 64 * 1024   # one shell command line (or one code string)
@@ -183,7 +183,7 @@ class Analysis:
             return text
         return paths.resolve(text, scope.places)
 
-    def file(self, kind: str, word: Word, cmd: Cmd, flags: tuple[str, ...] = (),
+    def file(self, kind: ActionKind, word: Word, cmd: Cmd, flags: tuple[str, ...] = (),
              program: str = "") -> PathFacts:
         """Record a file_read / file_write / file_delete of the path ``word`` names; its facts."""
         if not word.text and not word.dynamic:

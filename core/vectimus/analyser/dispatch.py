@@ -18,7 +18,7 @@ from vectimus.analyser.programs.clouds import exec_risk
 from vectimus.analyser.programs.files import canonical
 from vectimus.analyser.programs.shells import SHELLS
 from vectimus.analyser.subcommands import SUBCOMMAND_TOOLS
-from vectimus.model import Action
+from vectimus.model import Action, PathFacts
 
 MAX_PEEL = 32  # wrappers around one command
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -117,15 +117,14 @@ def _exec(an: Analysis, cmd: Cmd, name: str, dynamic: bool, at: int | None = Non
             dynamic = dynamic or ops[0].dynamic
     flags = canonical(name, p.flags)
     dynamic = dynamic or program_word.dynamic or any(w.dynamic for w in p.flag_words)
-    target = an.target(Word(cmd.program_path), cmd.scope) if cmd.program_path else None
+    target = an.target(Word(cmd.program_path), cmd.scope) if cmd.program_path else PathFacts()
     action = Action(
         kind="exec", resource=name if not program_word.dynamic else program_word.text,
         program=name if not program_word.dynamic else program_word.text,
         program_path=cmd.program_path, subcommand=subcommand,
         args=tuple(w.text for w in p.operands), flags=flags, via=cmd.via, raw=cmd.raw,
         input=cmd.stdin.text or "", dynamic=dynamic, secrets=exec_secrets(name, cmd) if not skip_args else (),
-        risk=exec_risk(an, name, cmd) if not skip_args else "", env=env.knobs(cmd),
-        **({"target": target} if target is not None else {}))
+        risk=exec_risk(an, name, cmd) if not skip_args else "", env=env.knobs(cmd), target=target)
     an.add(action)
     if at is not None and at < len(an.actions) - 1:
         an.actions.insert(at, an.actions.pop())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Input, Scope, Word
+from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Analysis, Input, Scope, Word
 
 # Unquoted brace characters are marked while a word is assembled, so quoted ones never expand.
 OPEN, COMMA, CLOSE = "\ue000", "\ue001", "\ue002"
@@ -105,7 +105,8 @@ def _first_group(text: str) -> tuple[str, list[str], str] | None:
         open_at = text.find(OPEN, start)
         if open_at < 0:
             return None
-        depth, parts, last = 0, [], open_at + 1
+        depth, last = 0, open_at + 1
+        parts: list[str] = []
         for i in range(open_at + 1, len(text)):
             ch = text[i]
             if ch == OPEN:
@@ -129,6 +130,20 @@ class Expander:
     Needs from its host: ``an`` (the Analysis), ``text(node)``, ``statement(node, scope, stdin)``,
     and ``ran`` / ``last_value`` (how many simple commands ran, what the last one printed).
     """
+
+    an: Analysis
+    data: bytes              # the shell text being walked
+    ran: int
+    last_value: str | None
+    piped: bool
+
+    def text(self, node) -> str:
+        """The source text of ``node`` (the host's)."""
+        raise NotImplementedError
+
+    def statement(self, node, scope: Scope, stdin: Input, redirs: tuple = (), raw: str = "") -> None:
+        """Walk one statement (the host's)."""
+        raise NotImplementedError
 
     def words(self, node, scope: Scope) -> list[Word]:
         """The words one argument node becomes (brace expansion may make several)."""

@@ -79,7 +79,8 @@ def _keys(entry: dict, name: str, default: frozenset = frozenset()) -> frozenset
 
 
 def _order(entry: dict, name: str):
-    listed = [str(v).lower() for v in (entry.get(name) if isinstance(entry.get(name), list) else [])]
+    value = entry.get(name)
+    listed = [str(v).lower() for v in (value if isinstance(value, list) else [])]
     return lambda key: listed.index(key) if key in listed else len(listed)
 
 

@@ -9,12 +9,15 @@ Standard library only: used on the hot path.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from vectimus.analyser import argv
 from vectimus.analyser.context import MAX_WORDS, UNKNOWN, Analysis, Cmd, Word, basename
 from vectimus.analyser.programs.shells import SHELLS
 
-Peeled = Cmd | None | bool
+# What a wrapper runs: the inner command; None: nothing (the wrapper alone is the command); False:
+# not used as a wrapper here (the program itself is handled).
+Peeled = Cmd | None | Literal[False]
 
 
 def _simple(spec: str, lead: int = 0) -> Callable[[Cmd, Analysis, str], Peeled]:

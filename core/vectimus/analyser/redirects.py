@@ -11,7 +11,7 @@ from vectimus.analyser.facts.net import net_facts
 NOT_FILES = {"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty", "-", "/dev/zero",
              "/dev/random", "/dev/urandom", "/dev/full"}
 READ_OPS = ("<",)
-WRITE_OPS = (">", ">>", ">|", "&>", "&>>", ">&")
+WRITE_OPS: tuple[str, ...] = (">", ">>", ">|", "&>", "&>>", ">&")
 
 
 def file_redirect(an: Analysis, cmd: Cmd, op: str, word: Word) -> Input | None:
@@ -29,10 +29,10 @@ def file_redirect(an: Analysis, cmd: Cmd, op: str, word: Word) -> Input | None:
         an.network(facts, cmd, program=_program(cmd), dynamic=word.dynamic)
         return Input("pipe") if not writes else None
     if op in READ_OPS or op in ("<>", "<&"):
-        facts = an.file("file_read", word, cmd, program=_program(cmd))
+        read = an.file("file_read", word, cmd, program=_program(cmd))
         if op == "<>":
             an.file("file_write", word, cmd, program=_program(cmd))
-        return Input("file", secret=facts.is_secret, path="" if word.dynamic else text)
+        return Input("file", secret=read.is_secret, path="" if word.dynamic else text)
     if op in WRITE_OPS or op.endswith(">"):
         an.file("file_write", word, cmd, ("a",) if op.endswith(">>") else (), program=_program(cmd))
     return None

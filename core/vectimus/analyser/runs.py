@@ -351,7 +351,9 @@ def loaded(an: Analysis, cmd: Cmd, name: str) -> None:
         return
     for knob in ("LD_PRELOAD", "LD_AUDIT", "DYLD_INSERT_LIBRARIES"):
         word = env.value(cmd, knob)
-        for lib in (word.text.replace(":", " ").split() if word is not None else ()):
+        if word is None:
+            continue
+        for lib in word.text.replace(":", " ").split():
             run_file(an, cmd, Word(lib, word.dynamic), runner="native", label=f"{knob}={lib}")
     lang = interpreter_language(name)
     options = env.value(cmd, "NODE_OPTIONS")
@@ -368,6 +370,8 @@ def loaded(an: Analysis, cmd: Cmd, name: str) -> None:
         if startup is not None:
             run_file(an, cmd, startup, runner="python", label=f"PYTHONSTARTUP={startup.text}")
         pythonpath = env.value(cmd, "PYTHONPATH")
-        for folder in (pythonpath.text.split(":") if pythonpath is not None else ()):
+        folders = pythonpath.text.split(":") if pythonpath is not None else []
+        for folder in folders:
             for hook in ("sitecustomize.py", "usercustomize.py"):
-                run_file(an, cmd, Word(posixpath.join(folder or ".", hook), pythonpath.dynamic), runner="python")
+                dynamic = pythonpath is not None and pythonpath.dynamic
+                run_file(an, cmd, Word(posixpath.join(folder or ".", hook), dynamic), runner="python")

@@ -13,7 +13,7 @@ from typing import Any
 from vectimus.analyser import writes
 from vectimus.analyser.context import Analysis, Cmd, Scope, Unanalysable, Word
 from vectimus.analyser.facts.net import is_url, net_facts, remote
-from vectimus.model import Action, McpFacts, NetFacts
+from vectimus.model import Action, ActionKind, McpFacts, NetFacts
 
 MAX_ARGUMENT_DEPTH = 8
 MAX_ARGUMENT_ITEMS = 1000
@@ -33,7 +33,7 @@ _SQL_LIKE = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(?:select|insert|upd
                        r"set|show|vacuum|attach|pragma)\b", re.I | re.S)
 
 
-def file_tool(an: Analysis, call_kind: str) -> None:
+def file_tool(an: Analysis, call_kind: ActionKind) -> None:
     """Write / Read / Edit … tools: one action per path."""
     call = an.call
     cmd = Cmd(words=(), raw=call.tool, scope=Scope(an.places))
@@ -129,16 +129,20 @@ def unknown(an: Analysis) -> None:
         an.add(Action(kind="unknown", resource=an.call.tool, program=an.call.tool, raw=an.call.tool))
 
 
-def _file_kinds(meaning, tool: str, default_file: str) -> tuple[str, ...]:
+_FILE_KINDS: dict[str, tuple[ActionKind, ...]] = {
+    "read": ("file_read",), "write": ("file_write",), "delete": ("file_delete",), "both": ("file_read", "file_write")}
+
+
+def _file_kinds(meaning, tool: str, default_file: str) -> tuple[ActionKind, ...]:
     if meaning.files:
-        return (f"file_{meaning.files}",)
+        return _FILE_KINDS[meaning.files]
     if DELETE_WORDS.search(tool):
         return ("file_delete",)
     if WRITE_WORDS.search(tool):
         return ("file_write",)
     if READ_WORDS.search(tool):
         return ("file_read",)
-    return ("file_read", "file_write") if default_file == "both" else (f"file_{default_file}",)
+    return _FILE_KINDS[default_file]
 
 
 def scan_arguments(an: Analysis, arguments: Any, *, via: str, tool: str, meaning, default_file: str) -> list[str]:

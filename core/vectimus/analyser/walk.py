@@ -270,13 +270,13 @@ class Walker(Expander):
 
     def command(self, node, scope: Scope, stdin: Input, redirs: tuple, raw: str) -> None:
         assignments, words = [], []
-        redirs = list(redirs)
+        redirects = list(redirs)
         for i, child in enumerate(node.children):
             field = node.field_name_for_child(i)
             if child.type == "variable_assignment":
                 assignments.append(child)
             elif child.type in REDIRECT_TYPES:
-                redirs.append(child)
+                redirects.append(child)
             elif field == "name":
                 inner = child.named_children[0] if child.named_children else child
                 words.extend(self.words(inner, scope))
@@ -292,11 +292,11 @@ class Walker(Expander):
                 self.assign(a, env_scope)
             env = tuple((k, v) for k, v in env_scope.vars.items() if scope.vars.get(k) is not v)
         redirected = any(r.type == "file_redirect" and not self.text(r).lstrip("0123456789").startswith(("<", ">&"))
-                         and not self.text(r).startswith("2") for r in redirs)
+                         and not self.text(r).startswith("2") for r in redirects)
         cmd = Cmd(words=tuple(words), raw=raw.strip(), scope=scope, via=self.via, stdin=stdin,
                   depth=self.depth, stdout="pipe" if self.piped else "file" if redirected else "", env=env)
         start = len(self.an.actions)
-        new_stdin = self.apply_redirects(redirs, cmd)
+        new_stdin = self.apply_redirects(redirects, cmd)
         if new_stdin is not None:
             cmd = cmd.with_words(words, stdin=new_stdin)
         self.ran += 1
@@ -315,7 +315,7 @@ class Walker(Expander):
         """The text a command prints into the files its redirects write (``cat > x.sh <<EOF``)."""
         for action in self.an.actions[start:]:
             if action.kind == "file_write" and not action.dynamic and not action.deferred:
-                text = self.last_value
+                text = self.last_value or ""
                 if "a" in action.flags:  # >> appends to what is there
                     current, _ = runs.read(self.an, action.target.path)
                     text = (current or "") + text

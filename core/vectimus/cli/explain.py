@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 from rich.markup import escape
@@ -19,7 +19,7 @@ COLOURS = {"allow": "green", "observe": "cyan", "ask": "yellow", "deny": "red"}
 
 def _facts(action) -> dict:
     """The facts of an action that differ from their defaults (what a policy could test)."""
-    shown = {}
+    shown: dict[str, Any] = {}
     for name, value in action._asdict().items():
         if name in ("kind", "resource"):
             continue
@@ -60,7 +60,10 @@ def explain(
     if adapter is None:
         fail(f"no adapter installed for agent {agent!r}")
     if command is not None:
-        adapter, event = find_adapter("claude"), {
+        claude = find_adapter("claude")
+        if claude is None:
+            fail("--command is sent as Claude Code's Bash tool: install vectimus-claude")
+        adapter, event = claude, {
             "session_id": "explain", "cwd": where, "hook_event_name": "PreToolUse", "tool_name": "Bash",
             "tool_input": {"command": command}, "tool_use_id": "explain", "permission_mode": "default"}
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 from rich.table import Table
@@ -57,6 +57,7 @@ def init(
             fail("no terminal to ask on: use `vectimus init --ci` or name agents with --agent")
         found = ask.choose_agents(found, root, home)
     servers = ask.declared_servers(root, home, found)
+    mcp_allowed: list[str] | None
     if allow_mcp:
         mcp_allowed = sorted({s.name for s in servers if s.valid})
     elif interactive:
@@ -142,7 +143,7 @@ def status(
     policy_set = load_policy_set(root, config)
     hooks = {a.name: a.installed_commands(root) for a in _adapters()}
     sinks = sink_statuses(root, os.environ, config.data)
-    data = {
+    data: dict[str, Any] = {
         "project": str(root),
         "mode": config.mode, "ci": config.ci, "identity_type": config.identity_type,
         "groups": list(config.groups), "trusted": config.trusted, "config_files": list(config.sources),
@@ -156,7 +157,7 @@ def status(
         print_json(data)
         return
     console.print(f"[bold]Project[/bold] {escape(str(root))}  mode=[bold]{config.mode}[/bold] ci={config.ci} "
-                  f"identity={config['identity_type']} groups={escape(','.join(config['groups'])) or '-'}")
+                  f"identity={config.identity_type} groups={escape(','.join(config.groups)) or '-'}")
     if config.ignored:
         console.print(f"[yellow]Ignored from the untrusted project config:[/yellow] {escape(', '.join(config.ignored))}")
     grid = Table("agent", "hook", "runs")
@@ -169,8 +170,8 @@ def status(
         mark = "[green]✓[/green]" if state.get("ok") else "[red]✗[/red]"
         console.print(f"{mark} receipt sink {name}: {escape(str(state.get('summary', '')))}", soft_wrap=True)
     for row in data["temporary_overrides"]:
-        state = "" if row["active"] else f", expired: `vectimus rule reset {row['policy']}` removes it"
-        console.print(f"Temporary: {row['policy']} {row['sets']} {row['shown']}{state}", markup=False,
+        note = "" if row["active"] else f", expired: `vectimus rule reset {row['policy']}` removes it"
+        console.print(f"Temporary: {row['policy']} {row['sets']} {row['shown']}{note}", markup=False,
                       highlight=False, soft_wrap=True)
 
 

@@ -16,6 +16,7 @@ import re
 
 from vectimus.analyser.context import UNKNOWN, Analysis, Cmd, Input, Word
 from vectimus.analyser.languages import record
+from vectimus.model import ActionKind
 
 _TOKEN = re.compile(r"""
     (?P<skip>[ \t\r]+|\\\r?\n|\#[^\n]*)
@@ -73,7 +74,7 @@ def tokens(text: str, an: Analysis) -> list[Tok]:
         if kind == "skip":
             continue
         value = m.group()
-        out.append(Tok("op" if kind == "nl" else kind, value))
+        out.append(Tok("op" if kind == "nl" else kind or "op", value))
     return out
 
 
@@ -219,8 +220,8 @@ class Program:
                 parts.append(Word(tok.text))
             elif tok.text in ("(", ")"):
                 continue
-            elif tok.kind == "name" and self.consts.get(tok.text) is not None:
-                parts.append(self.consts[tok.text])
+            elif tok.kind == "name" and (const := self.consts.get(tok.text)) is not None:
+                parts.append(const)
             elif not parts or parts[-1].text != UNKNOWN:
                 parts.append(Word(UNKNOWN, dynamic=True))
         return record.join(parts) if parts else Word(UNKNOWN, dynamic=True)
@@ -308,7 +309,7 @@ class Program:
                     record.shell(self.an, self.cmd, target, f"awk print {text}", stdin=stdin)
                 return
 
-    def _file(self, kind: str, word: Word) -> None:
+    def _file(self, kind: ActionKind, word: Word) -> None:
         if word.text and (word.dynamic or word.text not in NOT_FILES) and not self._inet(word.text):
             record.file(self.an, self.cmd, kind, word)
 

@@ -29,6 +29,7 @@ from vectimus.analyser.expand import ansi_c
 from vectimus.analyser.facts import net
 from vectimus.analyser.languages import record
 from vectimus.analyser.parse import budgeted
+from vectimus.model import ActionKind
 
 # language -> (grammar package, its language function)
 GRAMMARS = {"ruby": ("tree_sitter_ruby", "language"), "perl": ("tree_sitter_perl", "language"),
@@ -234,7 +235,7 @@ class Code:
 
     # -- effects --------------------------------------------------------------------------------
 
-    def apply(self, name: str, args: list, node) -> None:
+    def apply(self, name: str, args, node) -> None:
         kind = self.EFFECTS.get(name)
         if kind is None:
             return
@@ -296,10 +297,10 @@ class Code:
         elif net.is_url(path.text):
             self.later.append(("url", name, args, node))
         else:
-            kind = "file_write" if mode.dynamic or re.search(WRITE_MODE, mode.text) else "file_read"
+            kind: ActionKind = "file_write" if mode.dynamic or re.search(WRITE_MODE, mode.text) else "file_read"
             record.file(self.an, self.cmd, kind, path)
 
-    def network(self, kind: str, name: str, args: list, node, secret: bool) -> None:
+    def network(self, kind: str, name: str, args, node, secret: bool) -> None:
         """Network effects, applied last: ``secret`` says the code read a secret somewhere."""
         prog = record.program(self.cmd)
         first = self.value(args[0]) if args else dynamic()

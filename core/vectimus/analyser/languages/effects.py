@@ -17,7 +17,7 @@ from vectimus.analyser.facts import net
 from vectimus.analyser.languages.values import (
     CRED, ENV, SECRET, UNKNOWN_MARK, Val, is_placeholder, options, render, taint_of, words,
 )
-from vectimus.model import Action
+from vectimus.model import Action, ActionKind
 
 ENVIRON = "/proc/self/environ"  # what dumping the environment reads, as a path policies know
 SHELLS = ("sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish")
@@ -47,7 +47,7 @@ class Effects:
 
     # -- files ------------------------------------------------------------------------------
 
-    def file(self, kind: str, v: Val, flags: tuple[str, ...] = (), cmd: Cmd | None = None) -> bool:
+    def file(self, kind: ActionKind, v: Val, flags: tuple[str, ...] = (), cmd: Cmd | None = None) -> bool:
         """Record ``kind`` on every path ``v`` may be; True when one of them is a secret."""
         secret = False
         cmd = cmd or self.cmd

@@ -12,6 +12,7 @@ from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import net
 from vectimus.analyser.languages import record
 from vectimus.analyser.languages.code import Code, analyse_with, dynamic, unescape
+from vectimus.model import ActionKind
 
 EFFECTS = {
     **dict.fromkeys(("system", "exec"), "system"),
@@ -95,7 +96,7 @@ class Perl(Code):
             if text.startswith("|") or text.endswith("|"):
                 record.shell(self.an, self.cmd, Word(text.strip("|").strip(), spec.dynamic), via)
             elif "&" not in text[:3]:  # not a dup of another handle (">&S")
-                kind = "file_write" if text.startswith((">", "+<", "+>")) else "file_read"
+                kind: ActionKind = "file_write" if text.startswith((">", "+<", "+>")) else "file_read"
                 record.file(self.an, self.cmd, kind, Word(text.lstrip("<>+ ").strip(), spec.dynamic))
 
     def host_port(self, args: list):

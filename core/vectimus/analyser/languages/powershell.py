@@ -262,7 +262,7 @@ def _statement(words: list[Word], redirects: list[Word], an: Analysis, scope: Sc
             if not w.text.lower().startswith("env:"):  # one variable of the Env: drive
                 an.file("file_read", _registry(w), cmd, flags, program=name)
     elif name in COPY or name in MOVE:
-        dest = (params.get("destination") or params.get("newname") or operands[1:2] or [None])[0]
+        dest = next(iter(params.get("destination") or params.get("newname") or operands[1:2]), None)
         sources = [w for k in PATH_PARAMS for w in params.get(k, [])] or operands[:1]
         for w in sources:
             an.file("file_delete" if name in MOVE else "file_read", w, cmd, flags, program=name)
@@ -271,7 +271,7 @@ def _statement(words: list[Word], redirects: list[Word], an: Analysis, scope: Sc
     elif name in WEB:
         _web(an, cmd, name, params, operands, piped)
     elif name in EVAL:
-        code = (params.get("command") or operands or [None])[0]
+        code = next(iter(params.get("command") or operands), None)
         if code is None and piped.kind:
             code = Word("", dynamic=True)  # `iwr … | iex`: the code is what the pipe carries
         if code is None or code.dynamic:

@@ -14,7 +14,7 @@ import time
 
 from vectimus.analyser.context import MAX_PARSE_SECONDS, Analysis, Cmd, Input, Unanalysable, Word, basename
 from vectimus.analyser.facts import net
-from vectimus.model import Action
+from vectimus.model import Action, ActionKind
 
 SHELLS = frozenset(("sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "rbash", "yash",
                     "tcsh", "csh", "cmd", "cmd.exe", "powershell", "pwsh", "powershell.exe", "iex",
@@ -41,7 +41,7 @@ def join(parts: list[Word]) -> Word:
                 any(p.glob for p in parts), any(p.secret for p in parts))
 
 
-def file(an: Analysis, cmd: Cmd, kind: str, word: Word, flags: tuple[str, ...] = ()) -> None:
+def file(an: Analysis, cmd: Cmd, kind: ActionKind, word: Word, flags: tuple[str, ...] = ()) -> None:
     """A file the code reads, writes or deletes by name. Only shells expand ``~``: to code,
     ``~/x`` is a directory named ``~`` in the working directory."""
     if word.text.startswith("~") and not word.dynamic:

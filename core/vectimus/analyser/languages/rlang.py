@@ -66,7 +66,7 @@ class Node:
         self.name = ""
         self.args: dict[str, Node] = {}      # a call's arguments by parameter name
         self.positional: list[Node] = []     # a call's unnamed arguments
-        self.parent = None
+        self.parent: Node | None = None
 
 
 class RParser:
@@ -105,7 +105,7 @@ class RParser:
                 value = unescape(value[1:-1])
             elif kind == "name" and value.startswith("`"):
                 value = value[1:-1]
-            out.append(("op" if kind == "nl" else kind, value))
+            out.append(("op" if kind == "nl" else kind or "op", value))
         return out
 
     def peek(self, offset: int = 0) -> tuple[str, str]:
@@ -296,7 +296,8 @@ class R(Code):
             return None
         return node.name, node
 
-    def apply(self, name: str, node, _node=None) -> None:
+    def apply(self, name: str, args, node) -> None:
+        node = args  # R's call node carries its own arguments
         effect = SIGNATURES.get(name, ("", ()))[0]
         if not effect:
             return
@@ -344,7 +345,8 @@ class R(Code):
         elif effect == "env_dump" and not node.named_children:
             record.environment_dump(an, cmd, via)
 
-    def network(self, kind: str, name: str, node, _node, secret: bool) -> None:
+    def network(self, kind: str, name: str, args, node, secret: bool) -> None:
+        node = args
         first = self.first(node)
         if kind == "socket":
             port = self.arg(node, "port")

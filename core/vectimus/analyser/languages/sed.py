@@ -15,6 +15,7 @@ import re
 
 from vectimus.analyser.context import UNKNOWN, Analysis, Cmd, Unanalysable, Word
 from vectimus.analyser.languages import record
+from vectimus.model import ActionKind
 
 NOT_FILES = ("/dev/stdout", "/dev/stderr", "/dev/stdin")
 _NO_ARGS = set("=dDgGhHnNpPxzF{}")  # commands without an argument (l and L take an optional number)
@@ -182,6 +183,6 @@ class Script:
         """The pattern space runs as a command: text from the input, unknown here."""
         record.shell(self.an, self.cmd, Word(UNKNOWN, dynamic=True), via)
 
-    def file(self, kind: str, word: Word) -> None:
+    def file(self, kind: ActionKind, word: Word) -> None:
         if word.text and word.text not in NOT_FILES:
             record.file(self.an, self.cmd, kind, word)

@@ -247,14 +247,14 @@ def concat(parts, as_bytes: bool = False) -> Val:
         texts.append(text)
         unknown_part |= dyn
         taint |= taint_of(p)
-    text = clip("".join(texts))
-    if text is None:
+    joined = clip("".join(texts))
+    if joined is None:
         return unknown("a long string", taint)
     if unknown_part:
-        return partial(text, taint)
+        return partial(joined, taint)
     if as_bytes:
-        return const(text.encode("utf-8", "surrogateescape"), taint)
-    return const(text, taint)
+        return const(joined.encode("utf-8", "surrogateescape"), taint)
+    return const(joined, taint)
 
 
 def truthy(v: Val | None) -> bool | None:

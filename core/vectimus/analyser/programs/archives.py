@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from vectimus.analyser import argv
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.model import ActionKind
 
 TAR_VALUE = argv.opts("-f --file -C --directory -T --files-from -X --exclude-from --exclude "
                       "-b --blocking-factor -H --format -I --use-compress-program --transform "
@@ -60,7 +61,7 @@ def zip_(an: Analysis, cmd: Cmd, program: str) -> None:
 def compress(an: Analysis, cmd: Cmd, program: str) -> None:
     """gzip / bzip2 / xz / zstd: each file is read and replaced (written), unless -c keeps it."""
     p = argv.parse(cmd.words[1:], argv.opts("-S --suffix -o --output -T --threads"))
-    kind = "file_read" if p.has("c", "stdout", "to-stdout", "l", "list", "t", "test") else "file_write"
+    kind: ActionKind = "file_read" if p.has("c", "stdout", "to-stdout", "l", "list", "t", "test") else "file_write"
     for word in p.operands:
         an.file(kind, word, cmd, program=program)
 

@@ -13,6 +13,7 @@ from vectimus.analyser import argv, runs, writes
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts.net import looks_remote
 from vectimus.analyser.programs.network import copy_remote
+from vectimus.model import ActionKind
 
 # Flag spellings that mean the same thing, so one policy test covers them all.
 FLAG_ALIASES = {
@@ -41,6 +42,7 @@ def rm(an: Analysis, cmd: Cmd, program: str) -> None:
     """rm / unlink / rmdir / shred: one file_delete per operand, with the command's flags."""
     p = argv.parse(cmd.words[1:], argv.opts("-n --iterations -s --size --random-source"))
     flags = canonical("rm" if program in ("rm", "srm") else program, p.flags)
+    kind: ActionKind
     if program == "shred":
         kind = "file_delete" if p.has("u", "remove") or any(f.startswith("remove") for f in p.flags) else "file_write"
     else:

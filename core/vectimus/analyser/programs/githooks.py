@@ -238,9 +238,9 @@ def run(an: Analysis, cmd: Cmd, head, sub: str, rest: list[Word]) -> bool:
     if fsmonitor and sub in INDEX_READERS and fsmonitor.lower() not in ("true", "false", "yes", "no", "1", "0"):
         _command(an, cmd, fsmonitor, "core.fsmonitor", shell=False)
     if sub in NETWORK:
-        for key in ("core.sshcommand",):
-            if config.get(key):
-                _command(an, cmd, config.get(key), key)
+        ssh = config.get("core.sshcommand")
+        if ssh:
+            _command(an, cmd, ssh, "core.sshcommand")
         helper = config.get("credential.helper")
         if helper:
             _credential(an, cmd, helper)
@@ -248,11 +248,12 @@ def run(an: Analysis, cmd: Cmd, head, sub: str, rest: list[Word]) -> bool:
         editor = config.get("core.editor") or config.get("sequence.editor")
         if editor:
             _command(an, cmd, editor, "core.editor")
-    if sub in ("diff", "log", "show") and config.get("diff.external"):
-        _command(an, cmd, config.get("diff.external"), "diff.external", shell=False)
-    if sub in ("commit", "tag", "merge") and config.get("gpg.program") and (
+    external, gpg = config.get("diff.external"), config.get("gpg.program")
+    if sub in ("diff", "log", "show") and external:
+        _command(an, cmd, external, "diff.external", shell=False)
+    if sub in ("commit", "tag", "merge") and gpg and (
             p.has("S", "gpg-sign", "s", "sign") or (config.get("commit.gpgsign") or "").lower() == "true"):
-        _command(an, cmd, config.get("gpg.program"), "gpg.program", shell=False)
+        _command(an, cmd, gpg, "gpg.program", shell=False)
     return False
 
 
@@ -270,8 +271,8 @@ def _hooks(sub: str, p) -> list[str]:
 def _hook(an: Analysis, cmd: Cmd, config: Config, dirs, hook: str, sub: str, p) -> None:
     """Analyse one hook git would run, when it is there and executable."""
     if sub == "clone":
-        template = p.value("template") or (Word(config.get("init.templatedir")) if config.get("init.templatedir")
-                                             else None)
+        configured = config.get("init.templatedir")
+        template = p.value("template") or (Word(configured) if configured else None)
         if template is None or template.dynamic:
             return
         folder = os.path.join(an.resolve(template, cmd.scope), "hooks")

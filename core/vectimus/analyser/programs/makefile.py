@@ -159,7 +159,8 @@ def _closing(text: str, start: int) -> int:
 
 def _split_args(text: str, limit: int) -> list[str]:
     """A function's comma-separated arguments (commas inside brackets do not split)."""
-    out, level, start = [], 0, 0
+    out: list[str] = []
+    level = start = 0
     for j, ch in enumerate(text):
         if ch in "({":
             level += 1

@@ -74,6 +74,7 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
     manager = manager_of(program)
     words = list(cmd.words[1:] if args is None else args)
     family = FAMILY.get(manager, "apt")
+    op: str | None
     if program in ("npx", "pnpx", "bunx", "uvx"):
         op = RUN
         _runner(an, cmd, program, words)
@@ -99,6 +100,8 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
                 return
             at = next(i for i, w in enumerate(words) if w is head.operands[0])
             words = words[:at] + words[at + 1:]
+    if op is None:
+        return
     p = argv.parse(words, argv.opts(VALUE_OPTS[family]))
     if op == PUBLISH and p.has("dry-run"):
         return  # npm publish --dry-run, cargo publish --dry-run: packs and checks, publishes nothing
@@ -116,7 +119,7 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
     index_text = index.text.rstrip("/") if index is not None else ""
     if index_text in DEFAULT_INDEXES:
         index_text = ""
-    if index_text and (is_url(index_text) or "." in index_text):
+    if index is not None and index_text and (is_url(index_text) or "." in index_text):
         remote(an, cmd, program, Word(index_text, index.dynamic), sends_data=op == PUBLISH)
     git = p.value("git") if family == "cargo" else None
     path = p.value("path") if family == "cargo" else None

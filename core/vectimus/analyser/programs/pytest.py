@@ -120,7 +120,7 @@ def _config(an: Analysis, cmd: Cmd, root: str, given: Word | None) -> dict[str, 
 def _conftests_above(path: str, root: str) -> list[str]:
     """conftest.py files from the root directory down to ``path`` (pytest loads these first)."""
     folder = path if os.path.isdir(path) else os.path.dirname(path)
-    out = []
+    out: list[str] = []
     while folder.startswith(root) and len(out) < MAX_CONFTESTS:
         candidate = os.path.join(folder, "conftest.py")
         if os.path.isfile(candidate):
@@ -135,7 +135,8 @@ def _walk(an: Analysis, start: str, config: dict[str, str]) -> list[str]:
     """conftest.py files below ``start``, and the test modules the agent wrote there (bounded)."""
     norecurse = _split(config.get("norecursedirs", "")) or list(NORECURSE)
     patterns = _split(config.get("python_files", "")) or list(TEST_FILES)
-    out, queue, seen = [], [start], 0
+    out: list[str] = []
+    queue, seen = [start], 0
     while queue and seen < MAX_DIRS and len(out) < MAX_CONFTESTS:
         folder = queue.pop(0)
         seen += 1

@@ -28,8 +28,9 @@ def tmux(an: Analysis, cmd: Cmd, program: str) -> None:
     """tmux: a new session/window/pane's command and ``run-shell`` are shell text; so are the keys
     ``send-keys`` types (``Enter`` ends a line). Commands may be chained with ``;``."""
     g = argv.parse(cmd.words[1:], TMUX_GLOBAL, stop_at_operand=True)
-    if g.has("c") and g.value("c") is not None:
-        an.shell(g.value("c"), cmd, "tmux -c")
+    command = g.value("c") if g.has("c") else None
+    if command is not None:
+        an.shell(command, cmd, "tmux -c")
     for words in _split(g.operands, ";"):
         if not words:
             continue

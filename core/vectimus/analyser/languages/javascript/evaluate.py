@@ -192,7 +192,7 @@ class Evaluator(Expressions):
 
     def assigned(self, loop) -> set[str]:
         """Names a loop's source may assign (read off its text: a superset)."""
-        names = set()
+        names: set[str] = set()
         for m in _DECLARED.finditer(self.text(loop)):
             names.update(g for g in m.groups() if g)
         return names
@@ -238,8 +238,8 @@ class Evaluator(Expressions):
             self.store(owner, V.const(name), value, target.child_by_field_name("object"))
         elif kind == "subscript_expression":
             owner = self.expr(target.child_by_field_name("object"))
-            key = self.expr(target.child_by_field_name("index"))
-            self.store(owner, key, value, target.child_by_field_name("object"))
+            index = self.expr(target.child_by_field_name("index"))
+            self.store(owner, index, value, target.child_by_field_name("object"))
         elif kind in TRANSPARENT and target.named_children:
             self.assign(target.named_children[0], value)
 

@@ -211,8 +211,8 @@ class Expressions(Evaluation):
         func_node = node.child_by_field_name("function")
         args = self.arguments(node.child_by_field_name("arguments"))
         if func_node is not None and func_node.type == "import":  # import('child_process')
-            name = folding.text(args[0]) if args else None
-            return V.ref(library.module_name(name)) if name is not None else V.obj("anymodule", None)
+            name = library.module_name(folding.text(args[0]) if args else None)
+            return V.ref(name) if name is not None else V.obj("anymodule", None)
         func = self.expr(func_node)
         return self.call(func, args)
 
@@ -289,7 +289,7 @@ class Expressions(Evaluation):
 
     def e_binary(self, node) -> Val:
         # Long chains of + (string building) are evaluated left to right without recursing.
-        chain = []
+        chain: list = []
         left = node
         while left.type == "binary_expression" and len(chain) < 10_000:
             chain.append(left)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
+from typing import Any
 
 from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_DEPTH, Analysis, Word
 from vectimus.analyser.languages import folding
@@ -330,7 +332,7 @@ def _load(target):
     return ast.Constant(value=None)
 
 
-STATEMENTS = {
+STATEMENTS: dict[type, Callable[[Evaluator, Any], None]] = {
     ast.Expr: Evaluator.s_expr, ast.Import: Evaluator.s_import, ast.ImportFrom: Evaluator.s_import_from,
     ast.Assign: Evaluator.s_assign, ast.AnnAssign: Evaluator.s_ann_assign,
     ast.AugAssign: Evaluator.s_aug_assign, ast.If: Evaluator.s_if, ast.Try: Evaluator.s_try,

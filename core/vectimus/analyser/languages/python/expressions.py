@@ -4,6 +4,8 @@ libraries handed to ``library``, comprehensions, lambdas; ``Evaluator`` adds the
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
+from typing import Any
 
 from vectimus.analyser.languages import folding
 from vectimus.analyser.languages import values as V
@@ -116,8 +118,8 @@ class Expressions(Evaluation):
 
     def e_binop(self, node: ast.BinOp) -> Val:
         # Long chains of + (string building) are evaluated left to right without recursing.
-        chain = []
-        left = node
+        chain: list[ast.BinOp] = []
+        left: ast.expr = node
         while isinstance(left, ast.BinOp) and len(chain) < 10_000:
             chain.append(left)
             left = left.left
@@ -265,7 +267,7 @@ class Expressions(Evaluation):
         return [folding.element(iterable)]
 
 
-EXPRESSIONS = {
+EXPRESSIONS: dict[type, Callable[[Expressions, Any], Val]] = {
     ast.Constant: Expressions.e_constant, ast.Name: Expressions.e_name, ast.Attribute: Expressions.e_attribute,
     ast.Subscript: Expressions.e_subscript, ast.Slice: Expressions.e_slice, ast.Call: Expressions.e_call,
     ast.BinOp: Expressions.e_binop, ast.BoolOp: Expressions.e_boolop, ast.UnaryOp: Expressions.e_unaryop,

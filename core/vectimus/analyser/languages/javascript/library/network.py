@@ -51,6 +51,8 @@ def _axios(method: str | None):
         first = arg(args, 0)
         if first is None:
             return V.obj("response", None)
+        config: Val | None
+        body: Val | None
         if first.kind == DICT:
             config = first
             target = opt(config, "url") or V.unknown("a URL")

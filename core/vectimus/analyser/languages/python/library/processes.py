@@ -36,7 +36,8 @@ def _subprocess(ev, args, kwargs) -> Val:
         is_list = option.kind == SEQ
         if shell is not False and (not is_list or shell):
             text_val = option.value[0] if is_list and option.value else option
-            if shell is None and not is_list and text(option) is not None and " " not in text(option):
+            name = text(option)
+            if shell is None and not is_list and name is not None and " " not in name:
                 ev.fx.argv([option], "python subprocess", cmd, wired)  # a bare program name either way
                 continue
             if wired is not None:
