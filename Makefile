@@ -9,7 +9,7 @@ PACKAGES := $(ADAPTERS) $(PLUGINS)
 PYTEST_ARGS ?=
 DIST ?= dist
 
-.PHONY: venv demo test test-agents bench dist clean
+.PHONY: venv demo test test-agents lint bench dist clean
 
 # Create or update .venv: vectimus, every adapter and every plugin editable, plus the test tools.
 venv:
@@ -27,6 +27,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m "not agents and not browser" $(PYTEST_ARGS)
+
+# ruff and mypy, configured in pyproject.toml (CI runs it: .ci/run).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # The real agent CLIs (pinned npm packages, cached in ~/.cache/vectimus-test-agents)
 # against a local mock model: offline, needs npm.

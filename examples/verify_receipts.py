@@ -114,7 +114,7 @@ def open_envelope(line: bytes, kind: tuple, keys: dict) -> tuple:
         ptype = env["payloadType"]
         sigs = [(s["keyid"], b64(s["sig"])) for s in env["signatures"]]
     except Exception as exc:
-        raise Problem("malformed", f"not an envelope ({exc})")
+        raise Problem("malformed", f"not an envelope ({exc})") from None
     if ptype != kind[0]:
         raise Problem("payload_type", f"payloadType {ptype!r}")
     t = ptype.encode()
@@ -135,7 +135,7 @@ def open_envelope(line: bytes, kind: tuple, keys: dict) -> tuple:
         if jcs(obj).encode("utf-8") != payload:
             raise ValueError("bytes differ from the canonical form")
     except ValueError as exc:
-        raise Problem("canonical", f"payload is not RFC 8785 canonical JSON ({exc})")
+        raise Problem("canonical", f"payload is not RFC 8785 canonical JSON ({exc})") from None
     if not isinstance(obj, dict) or obj.get("format") != kind[1]:
         raise Problem("schema", f"format is not {kind[1]}")
     return payload, obj
@@ -156,7 +156,7 @@ def verify(receipts: Path, keys: dict, sealed: bool) -> dict:
             try:
                 checkpoints.append((open_envelope(line, CHECKPOINT, keys)[1], f"{cp_file.name}:{number}"))
             except Problem as problem:
-                raise Problem(problem.kind, f"{cp_file.name}:{number}: checkpoint: {problem}")
+                raise Problem(problem.kind, f"{cp_file.name}:{number}: checkpoint: {problem}") from None
     payloads, log_id, prev = [], None, "0" * 64
     decisions, sessions = {}, set()
     for segment in sorted(receipts.glob("segment-*.jsonl")):
@@ -172,7 +172,7 @@ def verify(receipts: Path, keys: dict, sealed: bool) -> dict:
                 if obj.get("prev") != prev:
                     raise Problem("chain", "prev is not the SHA-256 of the previous payload")
             except Problem as problem:
-                raise Problem(problem.kind, f"{where}: {problem}")
+                raise Problem(problem.kind, f"{where}: {problem}") from None
             payloads.append(payload)
             prev = hashlib.sha256(payload).hexdigest()
             decisions[obj.get("decision")] = decisions.get(obj.get("decision"), 0) + 1

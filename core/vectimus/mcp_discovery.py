@@ -12,7 +12,8 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from vectimus import jsonc
 from vectimus.locations import project_config

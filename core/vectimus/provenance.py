@@ -110,7 +110,7 @@ def _read_checkout(project: Path, seen: list) -> dict:
 
 
 def _stamp(paths: list) -> tuple:
-    stamp = []
+    stamp: list[tuple[int, int, int] | None] = []
     for path in paths:
         try:
             st = os.stat(path)

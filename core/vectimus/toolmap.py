@@ -5,7 +5,8 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from vectimus.adapter import AdapterError
 from vectimus.model import CallKind, ToolCall

@@ -162,7 +162,7 @@ class MockModel:
         assert self._url, "mock not started"
         return self._url
 
-    def start(self) -> "MockModel":
+    def start(self) -> MockModel:
         mock = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -207,7 +207,7 @@ class MockModel:
                 self._handle("POST")
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._url = "http://127.0.0.1:%d" % self._server.server_address[1]
+        self._url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
@@ -218,7 +218,7 @@ class MockModel:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "MockModel":
+    def __enter__(self) -> MockModel:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -49,7 +49,7 @@ RUNS_RM_HOME = [
 ]
 
 
-@pytest.mark.parametrize("lang, code", RUNS_RM_HOME, ids=[f"{l}: {c[:40]}" for l, c in RUNS_RM_HOME])
+@pytest.mark.parametrize("lang, code", RUNS_RM_HOME, ids=[f"{lang}: {c[:40]}" for lang, c in RUNS_RM_HOME])
 def test_code_that_deletes_the_home_directory(lang, code):
     assert HOME in deleted(run(lang, code))
 
@@ -69,7 +69,7 @@ REVERSE_SHELLS = [
 ]
 
 
-@pytest.mark.parametrize("lang, code", REVERSE_SHELLS, ids=[f"{l}: {c[:40]}" for l, c in REVERSE_SHELLS])
+@pytest.mark.parametrize("lang, code", REVERSE_SHELLS, ids=[f"{lang}: {c[:40]}" for lang, c in REVERSE_SHELLS])
 def test_socket_wired_to_a_shell(lang, code):
     wired = [a for a in run(lang, code) if a.kind == "network" and "socket to a shell" in a.via]
     assert wired and wired[0].net.host == "203.0.113.5" and wired[0].net.port == 4444
@@ -93,7 +93,7 @@ EXFILTRATION = [
 ]
 
 
-@pytest.mark.parametrize("lang, code", EXFILTRATION, ids=[f"{l}: {c[:40]}" for l, c in EXFILTRATION])
+@pytest.mark.parametrize("lang, code", EXFILTRATION, ids=[f"{lang}: {c[:40]}" for lang, c in EXFILTRATION])
 def test_secret_sent_over_the_network(lang, code):
     sent = [a for a in run(lang, code) if a.kind == "network" and a.net.sends_secret]
     assert sent and sent[0].net.host == "x.example"
@@ -139,7 +139,7 @@ ORDINARY = [
 ]
 
 
-@pytest.mark.parametrize("lang, code", ORDINARY, ids=[f"{l}: {c[:40]}" for l, c in ORDINARY])
+@pytest.mark.parametrize("lang, code", ORDINARY, ids=[f"{lang}: {c[:40]}" for lang, c in ORDINARY])
 def test_ordinary_code(lang, code):
     actions = run(lang, code)
     assert not [a for a in actions if a.dynamic], [a for a in actions if a.dynamic]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 import tomllib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
@@ -94,7 +94,7 @@ def test_temporary_disable_is_shown_with_its_expiry(laptop):
     assert "vectimus-git-002: disabled until " in out.stdout
     temporary = _config(laptop)["rules"]["vectimus-git-002"]["temporary"]
     assert temporary["enabled"] is False
-    left = temporary["until"] - datetime.now(timezone.utc)
+    left = temporary["until"] - datetime.now(UTC)
     assert timedelta(minutes=29) < left <= timedelta(minutes=30)
     status = json.loads(laptop.run("vectimus", "status", "--json").stdout)
     [row] = status["temporary_overrides"]
@@ -109,12 +109,12 @@ def test_temporary_disable_is_shown_with_its_expiry(laptop):
 def test_a_temporary_override_expires_on_the_hook_path(laptop):
     """The resident evaluator keeps the config it loaded; the expiry is checked at every call."""
     laptop.run("vectimus", "daemon", "start")
-    until = (datetime.now(timezone.utc) + timedelta(seconds=4)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    until = (datetime.now(UTC) + timedelta(seconds=4)).strftime("%Y-%m-%dT%H:%M:%SZ")
     path = laptop.root / ".vectimus" / "config.toml"
     path.write_text(path.read_text() + f'\n[rules.vectimus-git-002]\ntemporary = {{ enabled = false, until = {until} }}\n')
     laptop.run("vectimus", "trust", "--yes")
     assert _hook(laptop, FORCE_PUSH) == "allow"
-    time.sleep(max(0.0, (datetime.fromisoformat(until) - datetime.now(timezone.utc)).total_seconds()) + 0.5)
+    time.sleep(max(0.0, (datetime.fromisoformat(until) - datetime.now(UTC)).total_seconds()) + 0.5)
     assert _hook(laptop, FORCE_PUSH) == "ask"
     status = laptop.run("vectimus", "status").stdout
     assert "expired" in status and "vectimus rule reset vectimus-git-002" in status
@@ -129,7 +129,7 @@ def test_temporary_enforcement_and_bad_durations(laptop):
 
 
 def test_a_temporary_override_from_an_untrusted_project_is_ignored(project):
-    until = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    until = (datetime.now(UTC) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     config = project.root / ".vectimus" / "config.toml"
     config.parent.mkdir()
     config.write_text(f'[rules.vectimus-destruct-001]\ntemporary = {{ enabled = false, until = {until} }}\n')

@@ -10,7 +10,6 @@ is a real attack and the side-effect check can fail.
 from __future__ import annotations
 
 import base64
-import os
 import shlex
 from pathlib import Path
 

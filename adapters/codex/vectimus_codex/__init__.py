@@ -28,7 +28,7 @@ from vectimus.adapter import (
     SessionEvent,
     pre_tool_use_output,
 )
-from vectimus.model import Decision, ToolCall
+from vectimus.model import CallKind, Decision, ToolCall
 from vectimus.toolmap import CLAUDE_TOOLS, build_call, split_mcp_name
 
 PATCH_KEYS = ("command", "input", "patch")  # where apply_patch's text may be (Codex sends "command")
@@ -82,7 +82,7 @@ class CodexAdapter(MatcherHooksAdapter):
 
         written = absolute(targets.written)
         deleted = absolute(targets.deleted)
-        kind = "file_write" if written else "file_delete"
+        kind: CallKind = "file_write" if written else "file_delete"
         paths = tuple(dict.fromkeys(written + deleted))
         arguments = {**tool_input, "added": absolute(targets.added),
                      "updated": absolute(targets.updated), "moved_to": absolute(targets.moved_to),

@@ -117,7 +117,7 @@ class CursorAdapter(AgentAdapter):
                           mcp=(server, tool), **common)
 
     def render(self, decision: Decision, call: ToolCall | None) -> HookOutput:
-        verdict = "allow" if decision.decision == "observe" else decision.decision
+        verdict: str = "allow" if decision.decision == "observe" else decision.decision
         if verdict == "ask" and (call is None or call.event not in ASK_EVENTS):
             verdict = "deny"
         out = {"permission": verdict}

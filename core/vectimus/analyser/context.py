@@ -77,7 +77,7 @@ class Scope:
         self.cwd_dynamic = cwd_dynamic
         self.positional = positional
 
-    def child(self) -> "Scope":
+    def child(self) -> Scope:
         """A copy for a subshell: its changes do not leak back."""
         return Scope(self.places, dict(self.vars), self.cwd_dynamic, self.positional)
 
@@ -105,14 +105,14 @@ class Cmd(NamedTuple):
     stdout: str = ""        # "" (to the agent) | "pipe" (the next stage reads it) | "file" (redirected)
     env: tuple[tuple[str, Word], ...] = ()  # NAME=value assignments that apply to this command only
 
-    def with_words(self, words, via: str | None = None, **changes) -> "Cmd":
+    def with_words(self, words, via: str | None = None, **changes) -> Cmd:
         """The command a wrapper runs: ``words``, with ``via`` appended to the wrappers peeled."""
         if via:
             changes["via"] = (*self.via, via)
         changes.setdefault("program_path", "")
         return self._replace(words=tuple(words), **changes)
 
-    def moved(self, dirs) -> "Cmd":
+    def moved(self, dirs) -> Cmd:
         """This command run from the directory ``dirs`` lead to in turn (``make -C a -C b``)."""
         if not dirs:
             return self

@@ -21,7 +21,6 @@ import os
 import posixpath
 import stat
 
-from vectimus import paths
 from vectimus.analyser.context import MAX_COMMAND_BYTES, Analysis, Cmd, Unanalysable, Word, basename
 from vectimus.model import Action, CodeFacts
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -39,7 +38,7 @@ def _show(current, json_out: bool) -> None:
 
 @app.command()
 def start(
-    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project whose config gives [daemon] settings."),
+    project: Path | None = typer.Option(None, "--project", metavar="DIR", help="Project whose config gives [daemon] settings."),
     json_out: bool = typer.Option(False, "--json", help="Print the status as JSON."),
 ) -> None:
     """Start the daemon in the background.

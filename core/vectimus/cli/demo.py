@@ -15,7 +15,6 @@ import json
 import re
 import tempfile
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -72,7 +71,7 @@ def _session(command: str, box: Sandbox) -> list[dict]:
     return rows
 
 
-def demo(output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+def demo(output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
                                                 help="Write the HTML report here (default: beside the demo project)."),
          json_out: bool = typer.Option(False, "--json", help="Print the session and the audit as JSON.")) -> None:
     """Run a scripted agent session, start to audit.

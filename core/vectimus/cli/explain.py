@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.markup import escape
@@ -34,9 +34,9 @@ def _facts(action) -> dict:
 
 def explain(
     ctx: typer.Context,
-    command: Optional[str] = typer.Argument(None, metavar="COMMAND", help="A shell command (after --), as the agent's shell tool would send it."),
+    command: str | None = typer.Argument(None, metavar="COMMAND", help="A shell command (after --), as the agent's shell tool would send it."),
     agent: str = typer.Option("claude", "--agent", "-a", metavar="NAME", help="Read this agent's event JSON from stdin instead."),
-    cwd: Optional[Path] = typer.Option(None, "--cwd", metavar="DIR", help="Working directory of the call (default: here)."),
+    cwd: Path | None = typer.Option(None, "--cwd", metavar="DIR", help="Working directory of the call (default: here)."),
     json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Show how a call is analysed and judged, without recording it.

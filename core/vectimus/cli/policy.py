@@ -6,7 +6,6 @@ Tuning them (packs, rules, mode) is ``vectimus.cli.tuning``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich import box
@@ -21,7 +20,7 @@ policy_app = group("List, show, lint, test and update policies.")
 # -- policy ----------------------------------------------------------------------------------
 
 @policy_app.command("list")
-def list_policies(project: Optional[Path] = PROJECT_OPT, json_out: bool = JSON_OPT) -> None:
+def list_policies(project: Path | None = PROJECT_OPT, json_out: bool = JSON_OPT) -> None:
     """Every active policy: id, pack, level and description.
 
     The level is the enforcement after config (temporary overrides marked *).
@@ -54,7 +53,7 @@ def list_policies(project: Optional[Path] = PROJECT_OPT, json_out: bool = JSON_O
 
 @policy_app.command("show")
 def show(policy_id: str = typer.Argument(..., metavar="ID", help="The policy id, e.g. vectimus-destruct-001."),
-         project: Optional[Path] = PROJECT_OPT, json_out: bool = JSON_OPT) -> None:
+         project: Path | None = PROJECT_OPT, json_out: bool = JSON_OPT) -> None:
     """One policy: what it blocks, incident, controls, source.
 
     Its incident and the compliance controls it maps to, its Cedar source and its examples.
@@ -99,7 +98,7 @@ def show(policy_id: str = typer.Argument(..., metavar="ID", help="The policy id,
 
 
 @policy_app.command("lint")
-def lint_cmd(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A pack directory or a directory of packs (default: the bundled packs)."),
+def lint_cmd(path: Path | None = typer.Argument(None, metavar="PATH", help="A pack directory or a directory of packs (default: the bundled packs)."),
              json_out: bool = JSON_OPT) -> None:
     """Check packs: every problem at once, by @id and file:line.
 
@@ -124,7 +123,7 @@ def lint_cmd(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A
 
 
 @policy_app.command("test")
-def test_cmd(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A pack directory or a directory of packs (default: the bundled packs)."),
+def test_cmd(path: Path | None = typer.Argument(None, metavar="PATH", help="A pack directory or a directory of packs (default: the bundled packs)."),
              jobs: int = typer.Option(4, "--jobs", "-j", metavar="N", help="Hook calls run in parallel."),
              verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every example, not only failures."),
              json_out: bool = JSON_OPT) -> None:
@@ -154,8 +153,8 @@ def test_cmd(path: Optional[Path] = typer.Argument(None, metavar="PATH", help="A
 
 
 @policy_app.command("update")
-def update_cmd(url: Optional[str] = typer.Option(None, "--url", metavar="URL", help="Bundle URL (default: [update] url in the user config)."),
-               public_key: Optional[str] = typer.Option(None, "--public-key", metavar="KEY", help="Pinned Ed25519 public key, base64 or PEM (default: [update] public_key)."),
+def update_cmd(url: str | None = typer.Option(None, "--url", metavar="URL", help="Bundle URL (default: [update] url in the user config)."),
+               public_key: str | None = typer.Option(None, "--public-key", metavar="KEY", help="Pinned Ed25519 public key, base64 or PEM (default: [update] public_key)."),
                json_out: bool = JSON_OPT) -> None:
     """Fetch a signed pack bundle, verify it, install it.
 
@@ -177,7 +176,7 @@ def update_cmd(url: Optional[str] = typer.Option(None, "--url", metavar="URL", h
     except UpdateError as exc:
         if json_out:
             print_json({"ok": False, "error": str(exc), "changed": False})
-            raise typer.Exit(1)
+            raise typer.Exit(1) from None
         fail(f"update failed, the current packs are kept: {exc}")
     if json_out:
         print_json({"ok": True, "changed": result.changed, "sequence": result.sequence,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -13,7 +12,7 @@ from vectimus.cli.output import console, fail, print_json
 app = typer.Typer(help="OpenTelemetry export of decisions (vectimus-otel).", no_args_is_help=True)
 
 
-def _context(project: Optional[Path]):
+def _context(project: Path | None):
     from vectimus.config import ConfigError, load_config
     from vectimus.install import project_root
     from vectimus.locations import user_home
@@ -40,7 +39,7 @@ def _show(state: dict, json_out: bool) -> None:
 
 @app.command()
 def status(
-    project: Optional[Path] = typer.Option(None, "--project", help="Project whose config applies."),
+    project: Path | None = typer.Option(None, "--project", help="Project whose config applies."),
     json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Decisions spooled, sent, dropped and pending, and the last export's outcome; exit 1 on a problem."""
@@ -51,8 +50,8 @@ def status(
 
 @app.command()
 def flush(
-    project: Optional[Path] = typer.Option(None, "--project", help="Project whose config applies."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", help="Seconds to spend at most "
+    project: Path | None = typer.Option(None, "--project", help="Project whose config applies."),
+    timeout: float | None = typer.Option(None, "--timeout", help="Seconds to spend at most "
                                                                       "(default: otel.flush_timeout, 5)."),
     json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from opentelemetry._logs import LogRecord, SeverityNumber
 from opentelemetry.exporter.otlp.proto.http import Compression
@@ -87,7 +87,7 @@ class Sender:
     def __init__(self, settings: Settings, timeout: float | None = None):
         timeout = min(settings.timeout, timeout) if timeout else settings.timeout
         self.endpoint = settings.logs_endpoint
-        common = dict(timeout=timeout, compression=Compression(settings.compression or "none"),
+        common: dict[str, Any] = dict(timeout=timeout, compression=Compression(settings.compression or "none"),
                       certificate_file=settings.certificate or None, client_key_file=settings.client_key or None,
                       client_certificate_file=settings.client_certificate or None)
         configured = dict(settings.config_headers)

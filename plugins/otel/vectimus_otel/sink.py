@@ -97,7 +97,7 @@ class OtelSink(ReceiptSink):
 
         background.stop(timeout)
 
-    def status(self, ctx: SinkContext, *, probe: bool = False) -> dict | None:
+    def status(self, ctx: SinkContext, *, probe: bool = False) -> dict:
         from vectimus_otel.spool import Spool
 
         settings = resolve(ctx.env, ctx.config)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from functools import lru_cache
+from functools import cache
 
 # kind -> pattern; group "v" (or the whole match) is the credential.
 PATTERNS: dict[str, str] = {
@@ -110,7 +110,7 @@ _PLACEHOLDER = re.compile(r"(?i)^(?:\$|<|\{|%|\*+$|x+$|\.\.\.|your|my[_-]|exampl
 _REDACTED = "[REDACTED"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(kind: str) -> re.Pattern:
     return re.compile(PATTERNS[kind])
 

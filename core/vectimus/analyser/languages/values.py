@@ -35,7 +35,7 @@ class Val:
 
     __slots__ = ("kind", "value", "taint", "glob", "item")
 
-    def __init__(self, kind: int, value=None, taint: int = 0, glob: bool = False, item: "Val | None" = None):
+    def __init__(self, kind: int, value=None, taint: int = 0, glob: bool = False, item: Val | None = None):
         self.kind = kind
         self.value = value
         self.taint = taint
@@ -46,7 +46,7 @@ class Val:
         kind = ("CONST", "SEQ", "DICT", "REF", "OBJ", "ALTS", "UNKNOWN")[self.kind]
         return f"Val({kind}, {self.value!r}, taint={self.taint})"
 
-    def tainted(self, taint: int) -> "Val":
+    def tainted(self, taint: int) -> Val:
         """This value with ``taint`` added."""
         if not taint or self.taint | taint == self.taint:
             return self
