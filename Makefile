@@ -38,6 +38,18 @@ lint: $(STAMP)
 test-agents: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m agents tests/agents $(PYTEST_ARGS)
 
+# Every benchmark in one run, on a quiet machine: the installed hook's latency with and without the
+# resident evaluator (against `python -I -c pass`), warm evaluations per second, analyses per second
+# per language, receipts written and verified, and the dcg and project corpora through the hook
+# (needs ../shared). README "Performance" holds the figures. BENCH_RUNS=20 for a quicker look.
+BENCH_RUNS ?= 100
+bench: $(STAMP)
+	$(BIN)/python bench/hook_latency.py --runs $(BENCH_RUNS)
+	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/analyser.py
+	$(BIN)/python bench/receipts.py
+	$(BIN)/python bench/corpus.py
+
 # Wheels and sdists of vectimus (bundled packs inside), of every adapter and every plugin, into $(DIST)/.
 dist:
 	@test -x $(BIN)/python || $(MAKE) --no-print-directory $(STAMP)
