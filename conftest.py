@@ -110,6 +110,13 @@ class Project(Sandbox):
         return super().claude_event(tool, tool_input, **{"session_id": "test-session", **extra})
 
 
+@pytest.fixture(autouse=True)
+def _own_vectimus_home(tmp_path_factory, monkeypatch):
+    """Every test gets a Vectimus home of its own: code a test runs in-process (plugin discovery,
+    policy caches, config) never reads or writes the real ``~/.vectimus``."""
+    monkeypatch.setenv("VECTIMUS_HOME", str(tmp_path_factory.mktemp("vectimus-home")))
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     """A fresh git repository (with a README and src/app.py) and an empty HOME."""

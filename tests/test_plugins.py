@@ -78,3 +78,14 @@ def test_tracing_shows_each_module_imported_and_each_thing_registered(installed)
     quiet = installed.call(installed.hook_command(), installed.claude_event("Bash", {"command": "ls"}),
                            {"VECTIMUS_DAEMON": "0"})
     assert "vectimus plugins" not in quiet.stderr
+
+
+def test_every_test_has_a_vectimus_home_of_its_own():
+    """The suite's autouse fixture: in-process discovery caches under the test's own home."""
+    import os
+
+    from vectimus.plugins import cache_path
+
+    home = os.environ["VECTIMUS_HOME"]
+    assert "vectimus-home" in home and cache_path().is_relative_to(home)
+    assert not cache_path().is_relative_to(os.path.expanduser("~/.vectimus"))

@@ -114,14 +114,16 @@ class Sandbox:
                 **extra}
 
 
-def answer(out: subprocess.CompletedProcess) -> tuple[str, str]:
-    """``(decision, reason)`` from a Claude Code hook's answer: ``allow`` when it printed nothing,
-    ``deny`` when it exited 2, ``error`` for anything an agent could not read."""
+def answer(out: Any) -> tuple[str, str]:
+    """``(decision, reason)`` from a Claude Code hook's answer (a finished hook process, or the
+    ``Answer`` the hook's ``respond`` returns): ``allow`` when it printed nothing, ``deny`` when it
+    exited 2, ``error`` for anything an agent could not read."""
+    code = out.returncode if hasattr(out, "returncode") else out.exit_code
     stdout, stderr = (s.decode(errors="replace") if isinstance(s, bytes) else s or "" for s in (out.stdout, out.stderr))
-    if out.returncode == 2:
+    if code == 2:
         return "deny", stderr.strip()
-    if out.returncode != 0:
-        return "error", f"hook exited {out.returncode}: {stderr.strip()[:300]}"
+    if code != 0:
+        return "error", f"hook exited {code}: {stderr.strip()[:300]}"
     try:
         data = json.loads(stdout) if stdout.strip() else {}
     except ValueError:
