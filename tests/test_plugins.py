@@ -89,3 +89,14 @@ def test_every_test_has_a_vectimus_home_of_its_own():
     home = os.environ["VECTIMUS_HOME"]
     assert "vectimus-home" in home and cache_path().is_relative_to(home)
     assert not cache_path().is_relative_to(os.path.expanduser("~/.vectimus"))
+
+
+def test_declared_files_never_come_back_empty_when_the_cache_goes_stale(monkeypatch, tmp_path):
+    """A resident evaluator outlives the cache it read: a changed stamp rediscovers, it never
+    leaves the agents' governance files unprotected."""
+    from vectimus import plugins
+
+    before = plugins.declared_files()["governance_files"]
+    assert ("claude", ".claude/settings.json") in before
+    monkeypatch.setattr(plugins, "_stamp", lambda: ["a site-packages changed since"])
+    assert plugins.declared_files()["governance_files"] == before

@@ -157,13 +157,14 @@ _memory: dict = {}  # this process's own discovery, when it ran one (the cache f
 
 
 def _write_cache(discovered: dict) -> None:
+    stamped = {"stamp": _stamp(), **discovered}
     _memory.clear()
-    _memory.update(discovered)
+    _memory.update(stamped)
     _read.clear()
     path = cache_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic.write(path, json.dumps({"stamp": _stamp(), **discovered}))
+        atomic.write(path, json.dumps(stamped))
     except OSError:
         pass  # a read-only home only costs speed
 
@@ -173,10 +174,11 @@ _read: dict = {}  # (cache file, stamp) -> its parsed content, so one hook call 
 
 def _cached(section: str, key: str | None, kind: type):
     """``section[key]`` (or the whole section) of this environment's discovery, None when stale."""
-    if _memory:
+    stamp = _stamp()
+    if _memory and _memory["stamp"] == stamp:
         data = _memory
     else:
-        path, stamp = cache_path(), _stamp()
+        path = cache_path()
         memo_key = (str(path), json.dumps(stamp))
         if memo_key not in _read:
             try:
@@ -277,8 +279,9 @@ def declared_files() -> dict[str, list[tuple[str, str]]]:
     of ``DECLARED`` (``governance_files``, ``instruction_files``, ``mcp_config_files``), read from
     the discovery cache; a stale cache runs discovery once."""
     files = _cached("files", None, dict)
-    if files is None:
-        get_plugin_manager()
-        files = _cached("files", None, dict) or {}
+    if files is None:  # stale or missing: discover (once per process) and write the cache again
+        discovered = _discovered(get_plugin_manager())
+        _write_cache(discovered)
+        files = discovered["files"]
     return {attr: [(str(pair[0]), str(pair[1])) for pair in files.get(attr, ())
                    if isinstance(pair, list) and len(pair) == 2] for attr in DECLARED}
