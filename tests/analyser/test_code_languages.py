@@ -178,8 +178,10 @@ def test_grammars_load_lazily_and_leanly():
     import sys
     script = (  # no conftest: it imports pytest, which imports importlib.resources itself
         "import sys\nfrom vectimus.analyser import analyse\nfrom vectimus.model import ToolCall\n"
-        "from vectimus.paths import Places\n"
-        "places = Places(cwd='/p', project='/p', home='/h', tmp_dirs=('/tmp',))\n"
+        "from vectimus.paths import Places\nfrom vectimus.protected import Declared, Protected\n"
+        # the adapters' declared files given, as the hook has them from its discovery cache
+        "places = Places(cwd='/p', project='/p', home='/h', tmp_dirs=('/tmp',), "
+        "declared=Protected(Declared(), Declared()))\n"
         "def shell(c):\n"
         "    analyse(ToolCall(agent='t', tool='Bash', kind='shell', cwd='/p', project_dir='/p', command=c),"
         " places, {'HOME': '/h'})\n"
