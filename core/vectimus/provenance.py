@@ -12,6 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vectimus.config import Config
 
 
 def without_credentials(url: str) -> str:
@@ -166,14 +170,16 @@ def machine(env: Mapping) -> dict:
     return {"host": os.uname().nodename, "user": user}
 
 
-def origin(env: Mapping, project: Path, config: Mapping) -> dict:
+def origin(env: Mapping, project: Path, config: Mapping | Config) -> dict:
     """Everything a sealed log records about where it was written: the checkout and CI run, host
     and user, Vectimus's version and each policy pack in force with its content digest (``policies.pack_digest``)."""
     from vectimus import __version__
+    from vectimus.config import Config
     from vectimus.policies import enabled_packs, pack_digest
 
+    resolved = config if isinstance(config, Config) else Config(dict(config), Path(project))  # a sink's table
     try:
-        packs = {p.name: {"origin": p.origin, "digest": pack_digest(p)} for p in enabled_packs(Path(project), config)}
+        packs = {p.name: {"origin": p.origin, "digest": pack_digest(p)} for p in enabled_packs(Path(project), resolved)}
     except Exception:  # a broken pack is reported where it matters (every call is denied)
         packs = {}
     return {**provenance(env, project), **machine(env), "vectimus": __version__, "packs": packs}

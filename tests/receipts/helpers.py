@@ -49,14 +49,14 @@ class Log:
         return self.project / ".vectimus" / "keys"
 
     def write(self, n: int, *, session: str = "s1", decisions=("allow", "deny", "allow", "ask"),
-              at: str | None = None) -> "Log":
+              at: str | None = None) -> Log:
         """``n`` receipts (made ``at`` that time, RFC 3339, when given)."""
         for i in range(n):
             body = make_body(i, project=self.project, session=session, decision=decisions[i % len(decisions)])
             self.sink.emit(body | ({"time": at} if at else {}), self.ctx)
         return self
 
-    def end(self, session: str = "s1") -> "Log":
+    def end(self, session: str = "s1") -> Log:
         self.sink.end_session(self.ctx, session)
         return self
 

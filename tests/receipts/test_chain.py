@@ -16,8 +16,8 @@ from .helpers import Log, payload
 
 def checkpoint_sizes(log: Log) -> list[int]:
     path = log.dir / "checkpoints.jsonl"
-    return [json.loads(base64.b64decode(json.loads(l)["payload"]))["size"]
-            for l in path.read_bytes().splitlines()] if path.exists() else []
+    return [json.loads(base64.b64decode(json.loads(line)["payload"]))["size"]
+            for line in path.read_bytes().splitlines()] if path.exists() else []
 
 
 def test_receipt_payload_carries_every_field_the_format_names(log):

@@ -22,8 +22,8 @@ def test_records_are_appended_redacted_and_private(vhome):
     for i in range(3):
         write_evaluation(record(i), vhome)
     path = vhome / "logs" / LOG_NAME
-    lines = [json.loads(l) for l in path.read_text().splitlines()]
-    assert len(lines) == 3 and all("time" in l for l in lines)
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert len(lines) == 3 and all("time" in entry for entry in lines)
     assert lines[2]["timings_ms"] == {"analyse": 0.4, "cedar": 1.2}
     assert lines[1]["requests"][0]["context"]["target"] == {"is_secret": False}
     assert "tok00000001abc" not in path.read_text() and "[REDACTED:sha256:" in path.read_text()
@@ -38,7 +38,7 @@ def test_rotation_by_size_keeps_a_bounded_number_of_files(vhome):
     names = sorted(p.name for p in logs.iterdir() if not p.name.startswith("."))
     assert names == [LOG_NAME, f"{LOG_NAME}.1", f"{LOG_NAME}.2", f"{LOG_NAME}.3"]
     assert all(0 < p.stat().st_size <= 2000 for p in logs.glob(f"{LOG_NAME}*"))
-    newest = [json.loads(l) for l in (logs / LOG_NAME).read_text().splitlines()]
+    newest = [json.loads(line) for line in (logs / LOG_NAME).read_text().splitlines()]
     assert newest and newest[-1]["requests"][0]["resource"] == "curl"
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -28,7 +27,7 @@ def parse_duration(text: str, option: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def project_root(project: Optional[Path]) -> Path:
+def project_root(project: Path | None) -> Path:
     """The project a command acts on: the one around ``--project``, else around the cwd (the nearest
     directory above with ``.git`` or ``.vectimus``, as the hook finds it)."""
     from vectimus.install import project_root as top_level

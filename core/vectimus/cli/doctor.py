@@ -16,7 +16,6 @@ import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -177,7 +176,7 @@ def diagnose(project: Path) -> Diagnosis:
 
 
 def doctor(
-    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the one around the current directory)."),
+    project: Path | None = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the one around the current directory)."),
     json_out: bool = typer.Option(False, "--json", help="Print the checks as JSON."),
 ) -> None:
     """Check that every installed hook is in place and really denies.

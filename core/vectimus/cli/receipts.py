@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -20,7 +19,7 @@ def prune(
     older_than: str = typer.Option(..., "--older-than", metavar="DURATION",
                                    help="Remove receipts older than this (90d, 12h, …): whole sealed segments only."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be removed; remove nothing."),
-    project: Optional[Path] = PROJECT_OPT,
+    project: Path | None = PROJECT_OPT,
     json_out: bool = JSON_OPT,
 ) -> None:
     """Remove old receipts, leaving a signed record of what went.

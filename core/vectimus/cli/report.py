@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -28,7 +27,7 @@ def _one_log(paths: list[Path]) -> bool:
     return not path.is_dir() or is_log(path) or (path / RECEIPTS_DIR).is_dir()
 
 
-def _write(text: str, output: Optional[Path]) -> None:
+def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
@@ -38,22 +37,22 @@ def _write(text: str, output: Optional[Path]) -> None:
 
 
 def report(
-    paths: Optional[list[Path]] = typer.Argument(
+    paths: list[Path] | None = typer.Argument(
         None, metavar="[PATH]...", help="A receipts directory or receipt file (default: this project's .vectimus/receipts/); "
                    "several, or directories of many jobs' artifacts, for one fleet summary."),
-    keys: Optional[Path] = typer.Option(None, "--keys", metavar="DIR", help="Directory of trusted *.pub keys "
+    keys: Path | None = typer.Option(None, "--keys", metavar="DIR", help="Directory of trusted *.pub keys "
                                                             "(default: keys/ beside each receipts directory)."),
     fmt: str = typer.Option("markdown", "--format", "-f", metavar="FORMAT", help="markdown, json or html."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write here instead of stdout."),
-    session: Optional[str] = typer.Option(None, "--session", metavar="ID", help="Only this session's decisions (one log)."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE", help="Write here instead of stdout."),
+    session: str | None = typer.Option(None, "--session", metavar="ID", help="Only this session's decisions (one log)."),
     sealed: bool = typer.Option(False, "--sealed", help="Count receipts after the last checkpoint as a failure."),
     key: list[str] = typer.Option([], "--key", metavar="FINGERPRINT",
                                   help="One log: trust only this key (repeatable), as `vectimus verify --key`."),
     checkpoint: list[str] = typer.Option([], "--checkpoint", metavar="SIZE:ROOT",
                                          help="One log: require this signed checkpoint, as `vectimus verify --checkpoint`."),
-    anchors: Optional[Path] = typer.Option(None, "--anchors", metavar="FILE", help='Fleet: a JSON file of each job\'s anchors, '
+    anchors: Path | None = typer.Option(None, "--anchors", metavar="FILE", help='Fleet: a JSON file of each job\'s anchors, '
                                            '{"<job>": {"keys": ["<fingerprint>"], "checkpoint": "SIZE:ROOT"}}.'),
-    by: Optional[str] = typer.Option(None, "--by", metavar="control",
+    by: str | None = typer.Option(None, "--by", metavar="control",
                                      help="control: also group one log's decisions by the compliance controls "
                                           "(SOC 2, ISO 27001, NIST 800-53, …) their policies map to."),
 ) -> None:
@@ -102,8 +101,8 @@ def report(
         raise typer.Exit(1)
 
 
-def _fleet(paths: list[Path], *, keys: Optional[Path], fmt: str, output: Optional[Path], sealed: bool,
-           anchors: Optional[Path]) -> None:
+def _fleet(paths: list[Path], *, keys: Path | None, fmt: str, output: Path | None, sealed: bool,
+           anchors: Path | None) -> None:
     from vectimus.report import render_fleet
     from vectimus.report.fleet import load_fleet, read_anchors
 
@@ -111,7 +110,7 @@ def _fleet(paths: list[Path], *, keys: Optional[Path], fmt: str, output: Optiona
         given = read_anchors(anchors) if anchors else {}
     except (OSError, ValueError) as exc:
         err_console.print(f"[red]error:[/red] --anchors: {escape(str(exc))}")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     fleet = load_fleet(paths, keys=keys, anchors=given, sealed=sealed)
     _write(render_fleet(fleet, fmt), output)
     if not fleet.ok:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -19,7 +19,7 @@ def _adapters():
     return agents()
 
 
-def _project(path: Optional[Path]) -> Path:
+def _project(path: Path | None) -> Path:
     from vectimus.cli.context import project_root
 
     return project_root(path)
@@ -29,7 +29,7 @@ def init(
     ci: bool = typer.Option(False, "--ci", help="Unattended: no prompts, every installed adapter, identity 'agent'."),
     agent: list[str] = typer.Option([], "--agent", "-a", metavar="NAME", help="Only these agents (repeatable)."),
     allow_mcp: bool = typer.Option(False, "--allow-mcp", help="Allow the MCP servers declared in the project."),
-    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the one around the current directory)."),
+    project: Path | None = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the one around the current directory)."),
     json_out: bool = typer.Option(False, "--json", help="Print what was done as JSON."),
 ) -> None:
     """Install the hooks of the agents whose adapters are installed.
@@ -110,7 +110,7 @@ def _allowed_servers(root: Path) -> list[str]:
 
 
 def remove(
-    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory."),
+    project: Path | None = typer.Option(None, "--project", metavar="DIR", help="Project directory."),
 ) -> None:
     """Remove the hooks init installed; receipts, keys and config stay."""
     from vectimus.install import remove_project
@@ -128,7 +128,7 @@ def remove(
 
 
 def status(
-    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory."),
+    project: Path | None = typer.Option(None, "--project", metavar="DIR", help="Project directory."),
     json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Show the configuration, hooks and policy packs in force here."""
@@ -176,7 +176,7 @@ def status(
 
 
 def trust(
-    project: Optional[Path] = typer.Option(None, "--project", metavar="DIR", help="Project directory."),
+    project: Path | None = typer.Option(None, "--project", metavar="DIR", help="Project directory."),
     yes: bool = typer.Option(False, "--yes", help="Trust without asking."),
     revoke: bool = typer.Option(False, "--revoke", help="Stop trusting the project's config."),
 ) -> None:

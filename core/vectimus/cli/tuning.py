@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import difflib
 import os
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Callable, Optional
+from collections.abc import Callable
 
 import typer
 
@@ -68,7 +68,7 @@ def not_in_effect(root: Path, user: bool, key: str, config) -> str:
         return f"{project_config(root)} sets {key} too, and the project's config takes precedence"
     rule = (config.rules.get(key.split(".", 1)[1]) or {}) if key.startswith("rules.") else {}
     temporary = rule.get("temporary")
-    if temporary and temporary["until"] > datetime.now(timezone.utc):
+    if temporary and temporary["until"] > datetime.now(UTC):
         return (f"a temporary override applies{_when(temporary['until'])} "
                 "(`vectimus rule enable` or `rule reset` ends it)")
     if rule.get("floor"):
@@ -102,7 +102,7 @@ def edit(root: Path, user: bool, key: str, mutate: Callable, holds: Callable, do
 
 def temporary_overrides(config) -> list[dict]:
     """Every temporary rule override in the resolved config: what it sets, until when, whether it still counts."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     rows = []
     for policy_id, rule in sorted(config.rules.items()):
         temporary = (rule or {}).get("temporary")
@@ -116,7 +116,7 @@ def temporary_overrides(config) -> list[dict]:
 # -- pack ------------------------------------------------------------------------------------
 
 @pack_app.command("list")
-def pack_list(project: Optional[Path] = PROJECT_OPT,
+def pack_list(project: Path | None = PROJECT_OPT,
               json_out: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """Every pack from every source, and whether it is enabled here."""
     from rich.table import Table
@@ -165,14 +165,14 @@ def _set_pack(name: str, enable: bool, root: Path, user: bool, force: bool) -> N
 
 @pack_app.command("enable")
 def pack_enable(name: str = typer.Argument(..., metavar="NAME", help="The pack's name (`vectimus pack list`)."),
-                project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT, force: bool = FORCE_OPT) -> None:
+                project: Path | None = PROJECT_OPT, user: bool = USER_OPT, force: bool = FORCE_OPT) -> None:
     """Enable a pack."""
     _set_pack(name, True, project_root(project), user, force)
 
 
 @pack_app.command("disable")
 def pack_disable(name: str = typer.Argument(..., metavar="NAME", help="The pack's name (`vectimus pack list`)."),
-                 project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT, force: bool = FORCE_OPT) -> None:
+                 project: Path | None = PROJECT_OPT, user: bool = USER_OPT, force: bool = FORCE_OPT) -> None:
     """Disable a pack."""
     _set_pack(name, False, project_root(project), user, force)
 
@@ -217,7 +217,7 @@ def _set_rule(policy_id: str, root: Path, user: bool, force: bool, values: dict,
 def _until(duration: str | None) -> datetime | None:
     if duration is None:
         return None
-    return (datetime.now(timezone.utc) + parse_duration(duration, "--for")).replace(microsecond=0)
+    return (datetime.now(UTC) + parse_duration(duration, "--for")).replace(microsecond=0)
 
 
 def _when(until: datetime | None) -> str:
@@ -230,7 +230,7 @@ def _when(until: datetime | None) -> str:
 
 
 @rule_app.command("disable")
-def rule_disable(policy_id: str = ID_ARG, duration: Optional[str] = FOR_OPT, project: Optional[Path] = PROJECT_OPT,
+def rule_disable(policy_id: str = ID_ARG, duration: str | None = FOR_OPT, project: Path | None = PROJECT_OPT,
                  user: bool = USER_OPT, force: bool = FORCE_OPT) -> None:
     """Switch one policy off (for good, or --for a while)."""
     until = _until(duration)
@@ -239,7 +239,7 @@ def rule_disable(policy_id: str = ID_ARG, duration: Optional[str] = FOR_OPT, pro
 
 
 @rule_app.command("enable")
-def rule_enable(policy_id: str = ID_ARG, project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT,
+def rule_enable(policy_id: str = ID_ARG, project: Path | None = PROJECT_OPT, user: bool = USER_OPT,
                 force: bool = FORCE_OPT) -> None:
     """Switch one policy back on (ending any temporary override)."""
     _set_rule(policy_id, project_root(project), user, force, {"enabled": True}, f"{policy_id}: enabled",
@@ -249,7 +249,7 @@ def rule_enable(policy_id: str = ID_ARG, project: Optional[Path] = PROJECT_OPT, 
 @rule_app.command("enforce")
 def rule_enforce(policy_id: str = ID_ARG,
                  level: str = typer.Option(..., "--level", "-l", metavar="LEVEL", help="deny | ask | observe"),
-                 duration: Optional[str] = FOR_OPT, project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT,
+                 duration: str | None = FOR_OPT, project: Path | None = PROJECT_OPT, user: bool = USER_OPT,
                  force: bool = FORCE_OPT) -> None:
     """Set one policy's level: deny, ask or observe.
 
@@ -265,7 +265,7 @@ def rule_enforce(policy_id: str = ID_ARG,
 
 
 @rule_app.command("reset")
-def rule_reset(policy_id: str = ID_ARG, project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT) -> None:
+def rule_reset(policy_id: str = ID_ARG, project: Path | None = PROJECT_OPT, user: bool = USER_OPT) -> None:
     """Drop one policy's settings: back to its pack's level."""
     root = project_root(project)
     path = _file(root, user)
@@ -304,10 +304,10 @@ def mode_source(root: Path, config) -> str:
     return "the default"
 
 
-def mode(value: Optional[str] = typer.Argument(None, metavar="[observe|enforce]",
+def mode(value: str | None = typer.Argument(None, metavar="[observe|enforce]",
                                                help="observe: record what would be denied and allow it. "
                                                     "Without it: show the mode."),
-         project: Optional[Path] = PROJECT_OPT, user: bool = USER_OPT,
+         project: Path | None = PROJECT_OPT, user: bool = USER_OPT,
          json_out: bool = typer.Option(False, "--json", help="Show the mode as JSON.")) -> None:
     """Show the mode, or switch between enforce and observe.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -11,9 +10,9 @@ from vectimus.cli.output import console, escape, fail, print_json
 
 
 def verify(
-    path: Optional[Path] = typer.Argument(None, metavar="PATH", help="Receipts directory or receipt file "
+    path: Path | None = typer.Argument(None, metavar="PATH", help="Receipts directory or receipt file "
                                                     "(default: this project's .vectimus/receipts/)."),
-    keys: Optional[Path] = typer.Option(None, "--keys", metavar="DIR", help="Directory of trusted *.pub keys "
+    keys: Path | None = typer.Option(None, "--keys", metavar="DIR", help="Directory of trusted *.pub keys "
                                                             "(default: keys/ beside the receipts directory)."),
     sealed: bool = typer.Option(False, "--sealed", help="Fail when receipts follow the last checkpoint "
                                                          "(use once every session has ended, e.g. in CI)."),

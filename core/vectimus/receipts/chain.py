@@ -254,9 +254,9 @@ def _rebuild(fd: int) -> State:
     if is_regular(CHECKPOINTS, fd):
         data = _complete(CHECKPOINTS, fd)
         state.checkpoints_bytes = len(data)
-        for fields in map(_fields, data.splitlines()):
-            if fields and isinstance(fields.get("size"), int):
-                state.checkpointed = max(state.checkpointed, fields["size"])
+        for found in map(_fields, data.splitlines()):
+            if found and isinstance(found.get("size"), int):
+                state.checkpointed = max(state.checkpointed, found["size"])
     return state
 
 

@@ -24,13 +24,16 @@ import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from vectimus.layout import segment_first_seq
 from vectimus.receipts import merkle
 from vectimus.receipts.chain import PRUNED, ReceiptLogError, latest_prune, signed_line, locked_log
 from vectimus.receipts.envelope import PRUNE_FORMAT, PRUNE_TYPE, canonical, payload_of, sha256_hex, timestamp
 from vectimus.receipts.files import open_file, write_all
+
+if TYPE_CHECKING:
+    from vectimus.receipts.verify import Report
 
 
 class PruneError(Exception):
@@ -66,7 +69,7 @@ def _segment_summary(path: Path) -> tuple[dict, list[bytes]]:
 class Plan(NamedTuple):
     """What a prune will do to a log that verified."""
 
-    report: object         # the verification (vectimus.receipts.verify.Report)
+    report: Report         # the verification
     chosen: list           # [(segment summary, its payloads)], oldest first
     leftovers: list[str]   # segments an earlier prune's record covers but that are still there
 

@@ -43,10 +43,11 @@ def secret_digest(secret: str) -> str:
 
 
 def _replace(match: re.Match) -> str:
-    secret = match.group(match.lastindex)
+    group = match.lastindex or 0  # every pattern captures the secret as its last group
+    secret = match.group(group)
     if secret.startswith(MARK):
         return match.group(0)
-    return match.group(0)[: match.start(match.lastindex) - match.start()] + secret_digest(secret)
+    return match.group(0)[: match.start(group) - match.start()] + secret_digest(secret)
 
 
 def redact(text: str) -> str:

@@ -19,6 +19,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 
@@ -240,7 +241,7 @@ class _LogVerifier:
         rec = open_record(line, RECEIPT_TYPE, self.keys, report.keys_used)
         fields = rec.fields or {}
         seq = fields.get("seq") if isinstance(fields.get("seq"), int) else None
-        here = dict(file=file, line=lineno, seq=seq)
+        here: dict[str, Any] = dict(file=file, line=lineno, seq=seq)
         problems = list(rec.problems)
         chained = False
         if rec.fields is not None:

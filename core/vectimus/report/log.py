@@ -64,7 +64,7 @@ class AuditLog:
     def verified(self) -> bool:
         return self.verification.ok
 
-    def only_session(self, session: str) -> "AuditLog":
+    def only_session(self, session: str) -> AuditLog:
         """The same log restricted to one session's entries (verification is still the whole log's)."""
         origins = [o for o in self.origins if o.get("session") == session] or self.origins
         return AuditLog(self.verification, [e for e in self.entries if e.session == session],
@@ -123,7 +123,8 @@ def subject_of(call: dict) -> str:
 
 def entry_of(fields: dict) -> Entry:
     """An ``Entry`` from a receipt payload's fields."""
-    call = fields.get("call") if isinstance(fields.get("call"), dict) else {}
+    raw = fields.get("call")
+    call = raw if isinstance(raw, dict) else {}
     return Entry(seq=int(fields.get("seq", -1)), time=str(fields.get("time", "")),
                  agent=str(fields.get("agent", "")), session=str(fields.get("session", "")),
                  tool=str(call.get("tool", "")), subject=subject_of(call),

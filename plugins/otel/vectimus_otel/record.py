@@ -21,7 +21,8 @@ TRACEPARENT = r"00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}"  # W3C trace context, 
 
 def spool_record(body: dict, ctx: SinkContext, *, resident: bool = False) -> dict:
     """The spool line for one receipt body decided in ``ctx`` (``resident``: in the resident evaluator)."""
-    call = body.get("call") if isinstance(body.get("call"), dict) else {}
+    raw = body.get("call")
+    call = raw if isinstance(raw, dict) else {}
     receipt = {k: body[k] for k in FIELDS if k in body}
     receipt["call"] = {k: call[k] for k in ("tool", "kind") if k in call}
     mcp = call.get("mcp")
