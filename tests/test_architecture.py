@@ -1,11 +1,15 @@
-"""The shape of core/: no import cycle (deferred imports count)."""
+"""The shape of core/: no import cycle (deferred imports count) and no module past the size a
+reader takes in at once."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
+import pytest
+
 CORE = Path(__file__).resolve().parents[1] / "core"
+MAX_LINES = 450
 
 
 def modules() -> dict[str, Path]:
@@ -91,3 +95,8 @@ def test_no_import_cycle_in_core():
     found = cycles(graph)
     assert not found, "import cycles:\n" + "\n".join(" -> ".join(c) for c in found)
 
+
+@pytest.mark.parametrize("name, path", sorted(modules().items()))
+def test_no_module_is_longer_than_a_reader_takes_in(name, path):
+    lines = len(path.read_text().splitlines())
+    assert lines <= MAX_LINES, f"{name} has {lines} lines (> {MAX_LINES}): split it by responsibility"

@@ -68,7 +68,7 @@ def test_the_normal_path_never_rereads_the_log(proj, vhome, monkeypatch):
     def no_rebuild(directory):
         raise AssertionError("state was rebuilt from the segments")
 
-    monkeypatch.setattr(chain, "_rebuild", no_rebuild)
+    monkeypatch.setattr(chain, "rebuild", no_rebuild)
     log.write(5).end()
     assert log.verify(sealed=True).receipts == 7
 

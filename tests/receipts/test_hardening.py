@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from vectimus.receipts.chain import LOCK_TIMEOUT, ReceiptLogError, append_receipt, checkpoint
+from vectimus.receipts.chain import LOCK_TIMEOUT, append_receipt, checkpoint
+from vectimus.receipts.state import ReceiptLogError
 from vectimus.receipts.keys import SigningKeyError
 
 from .helpers import Log, make_body, payload

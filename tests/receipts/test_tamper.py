@@ -208,7 +208,7 @@ def test_a_checkpoint_signature_broken(log, verifier):
 
 
 def test_every_failure_is_listed_with_a_known_kind(log):
-    from vectimus.receipts.verify import KINDS
+    from vectimus.receipts.findings import KINDS
 
     lines = log.lines()
     del lines[2]

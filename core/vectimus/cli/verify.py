@@ -69,7 +69,7 @@ def _show(report) -> None:
     from rich.table import Table
 
     from vectimus.receipts.anchors import format_checkpoint
-    from vectimus.receipts.verify import KINDS
+    from vectimus.receipts.findings import KINDS
 
     grid = Table.grid(padding=(0, 2))
     pruned = f" (after {report.pruned} pruned)" if report.pruned else ""

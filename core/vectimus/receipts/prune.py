@@ -28,12 +28,13 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from vectimus.layout import segment_first_seq
 from vectimus.receipts import merkle
-from vectimus.receipts.chain import PRUNED, ReceiptLogError, latest_prune, signed_line, locked_log
+from vectimus.receipts.chain import locked_log, signed_line
 from vectimus.receipts.envelope import PRUNE_FORMAT, PRUNE_TYPE, canonical, payload_of, sha256_hex, timestamp
 from vectimus.receipts.files import open_file, write_all
+from vectimus.receipts.state import PRUNED, ReceiptLogError, latest_prune
 
 if TYPE_CHECKING:
-    from vectimus.receipts.verify import Report
+    from vectimus.receipts.findings import Report
 
 
 class PruneError(Exception):

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vectimus.receipts.anchors import Anchors, anchors_of
-from vectimus.receipts.chain import CHECKPOINTS, SEGMENT_GLOB, STATE
+from vectimus.receipts.chain import SEGMENT_GLOB
+from vectimus.receipts.state import CHECKPOINTS, STATE
 from vectimus.receipts.envelope import EnvelopeError, payload_of
 from vectimus.report.log import AuditLog, Entry, load
 

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vectimus.receipts.anchors import Anchors
-from vectimus.receipts.chain import CHECKPOINTS, SEGMENT_GLOB
+from vectimus.receipts.chain import SEGMENT_GLOB
+from vectimus.receipts.state import CHECKPOINTS
 from vectimus.receipts.envelope import EnvelopeError, payload_of
-from vectimus.receipts.verify import Report, resolve, verify
+from vectimus.receipts.findings import Report
+from vectimus.receipts.verify import resolve, verify
 
 BLOCKING = ("deny", "ask")
 

@@ -1,0 +1,218 @@
+"""The receipt log's state: ``state.json``, the writer's cache (log id, size, last payload hash,
+Merkle frontier, current segment, where the last ``RECENT`` calls' receipts are), trusted only
+once it agrees with the files, and rebuilt from them when it does not (a crash between two
+writes, an edit); and whether a directory's log files are another log's (``foreign``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+
+from vectimus.layout import is_segment_name, segment_first_seq, segment_name
+from vectimus.receipts import merkle
+from vectimus.receipts.envelope import ZERO_HASH, EnvelopeError, payload_of, sha256_hex
+from vectimus.receipts.files import UnsafePath, is_regular, open_file, replace_file
+
+STATE = "state.json"
+CHECKPOINTS = "checkpoints.jsonl"
+PRUNED = "pruned.jsonl"
+RECENT = 128         # calls whose receipts a writer can find again (one receipt per call)
+MAX_STATE_BYTES = 1 << 20
+
+
+class ReceiptLogError(Exception):
+    """The receipt log cannot be written (locked, unsafe, unreadable); the message is one line."""
+
+
+def dedupe_key(body: Mapping) -> str:
+    """What makes two bodies the same call: its ``call_key``, else the client's ``nonce``."""
+    if body.get("call_key"):
+        return f"k:{body['call_key']}"
+    return f"n:{body['nonce']}" if body.get("nonce") else ""
+
+
+class State:
+    """The writer's view of the log's end (``state.json`` holds ``vars(state)``)."""
+
+    def __init__(self, dir: list, log: str, size: int = 0, head: str = ZERO_HASH, frontier: list | None = None,
+                 segment: str = "", segment_bytes: int = 0, segment_count: int = 0, tail: int = 0,
+                 checkpoints_bytes: int = 0, checkpointed: int = 0, recent: list | None = None) -> None:
+        self.dir = dir                      # [st_dev, st_ino] of the directory it was written in
+        self.log = log
+        self.size = size                    # receipts written = the next sequence number
+        self.head = head                    # SHA-256 of the last receipt's payload
+        self.frontier = frontier or []      # Merkle frontier, as merkle.dump() gives it
+        self.segment = segment              # current segment file name
+        self.segment_bytes = segment_bytes
+        self.segment_count = segment_count  # receipts in the current segment
+        self.tail = tail                    # offset of the last receipt's line in the segment
+        self.checkpoints_bytes = checkpoints_bytes
+        self.checkpointed = checkpointed    # size covered by the last checkpoint
+        self.recent = recent or []          # [dedupe key, seq, segment, offset, length], oldest first
+
+    def remember(self, key: str, seq: int, segment: str, offset: int, length: int) -> None:
+        if key:
+            self.recent.append([key, seq, segment, offset, length])
+            del self.recent[:-RECENT]
+
+    def find(self, key: str) -> list | None:
+        for entry in reversed(self.recent):
+            if entry[0] == key:
+                return entry
+        return None
+
+
+def _hex(value, digits: int) -> bool:
+    return isinstance(value, str) and len(value) == digits and all(c in "0123456789abcdef" for c in value)
+
+
+def _valid(state: State) -> bool:
+    ints = (state.size, state.segment_bytes, state.segment_count, state.tail, state.checkpoints_bytes,
+            state.checkpointed)
+    return (isinstance(state.dir, list) and _hex(state.log, 32) and _hex(state.head, 64)
+            and all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in ints)
+            and (state.segment == "" or is_segment_name(state.segment))
+            and isinstance(state.recent, list)
+            and all(isinstance(e, list) and len(e) == 5 and is_segment_name(str(e[2])) for e in state.recent))
+
+
+def read_state(fd: int) -> State | None:
+    """The state file's content, or None when it is absent, not ours to read, or not a state."""
+    try:
+        sfd = open_file(STATE, os.O_RDONLY, fd)
+    except (FileNotFoundError, UnsafePath):
+        return None
+    try:
+        if os.fstat(sfd).st_size > MAX_STATE_BYTES:
+            return None
+        data = os.read(sfd, MAX_STATE_BYTES)
+    finally:
+        os.close(sfd)
+    try:
+        state = State(**json.loads(data))
+        merkle.load(state.frontier)
+    except (ValueError, TypeError):
+        return None
+    return state if _valid(state) else None
+
+
+def marker(fd: int) -> list:
+    st = os.fstat(fd)
+    return [st.st_dev, st.st_ino]
+
+
+def _size(name: str, fd: int) -> int:
+    try:
+        return os.stat(name, dir_fd=fd, follow_symlinks=False).st_size
+    except FileNotFoundError:
+        return 0
+
+
+def fields_of(line: bytes) -> dict | None:
+    try:
+        fields = json.loads(payload_of(line))
+    except (EnvelopeError, ValueError):
+        return None
+    return fields if isinstance(fields, dict) else None
+
+
+def read_at(name: str, fd: int, offset: int, length: int) -> bytes:
+    rfd = open_file(name, os.O_RDONLY, fd)
+    try:
+        return os.pread(rfd, length, offset)
+    finally:
+        os.close(rfd)
+
+
+def consistent(fd: int, state: State) -> bool:
+    """The state still describes the files: sizes, and the last receipt it names is really there."""
+    if state.segment:
+        if _size(state.segment, fd) != state.segment_bytes or state.tail >= state.segment_bytes:
+            return False
+        line = read_at(state.segment, fd, state.tail, state.segment_bytes - state.tail)
+        fields = fields_of(line)
+        if (not line.endswith(b"\n") or fields is None or sha256_hex(payload_of(line)) != state.head
+                or fields.get("seq") != state.size - 1 or fields.get("log") != state.log):
+            return False
+    elif state.size:
+        return False
+    following = segment_name(state.size)
+    return ((following == state.segment or is_regular(following, fd) is None)  # nothing past the end
+            and _size(CHECKPOINTS, fd) == state.checkpoints_bytes)
+
+
+def _complete(name: str, fd: int) -> bytes:
+    """The file's bytes up to its last newline; a torn last line (a crashed write) is cut off."""
+    ffd = open_file(name, os.O_RDWR, fd)
+    try:
+        data = os.pread(ffd, os.fstat(ffd).st_size, 0)
+        end = data.rfind(b"\n") + 1
+        if end < len(data):
+            os.ftruncate(ffd, end)
+        return data[:end]
+    finally:
+        os.close(ffd)
+
+
+def latest_prune(fd: int) -> dict | None:
+    """The fields of the prune record with the largest size in the locked directory ``fd`` (None: never pruned)."""
+    if is_regular(PRUNED, fd) is None:
+        return None
+    records = [r for r in map(fields_of, _complete(PRUNED, fd).splitlines()) if r and isinstance(r.get("size"), int)]
+    return max(records, key=lambda r: r["size"], default=None)
+
+
+def rebuild(fd: int) -> State:
+    """Recompute the state from the files (a crash between two writes, or an edited state)."""
+    state = State(dir=marker(fd), log="")
+    frontier: list = []
+    pruned = latest_prune(fd)
+    if pruned:
+        state.log, state.size, state.head = pruned["log"], pruned["size"], pruned["head"]
+        frontier = merkle.load(pruned["frontier"])
+    segments = sorted(n for n in os.listdir(fd) if segment_first_seq(n) >= state.size)
+    for name in segments:
+        data = _complete(name, fd)
+        offset = 0
+        lines = data.splitlines(keepends=True)
+        for line in lines:
+            fields = fields_of(line) or {}
+            try:
+                payload = payload_of(line)
+            except EnvelopeError:
+                payload = line.rstrip(b"\n")  # a damaged line still takes its place, as verify counts it
+            state.log = state.log or str(fields.get("log") or "")
+            state.size = fields["seq"] + 1 if isinstance(fields.get("seq"), int) else state.size + 1
+            state.remember(dedupe_key(fields), state.size - 1, name, offset, len(line))
+            merkle.append(frontier, payload)
+            state.head = sha256_hex(payload)
+            state.tail = offset
+            offset += len(line)
+        state.segment, state.segment_bytes, state.segment_count = name, len(data), len(lines)
+    if not _hex(state.log, 32):
+        state.log = os.urandom(16).hex()
+    state.frontier = merkle.dump(frontier)
+    if is_regular(CHECKPOINTS, fd):
+        data = _complete(CHECKPOINTS, fd)
+        state.checkpoints_bytes = len(data)
+        for found in map(fields_of, data.splitlines()):
+            if found and isinstance(found.get("size"), int):
+                state.checkpointed = max(state.checkpointed, found["size"])
+    return state
+
+
+def foreign(fd: int) -> str:
+    """Why the files in the directory are not a log this writer can continue ('' when they are)."""
+    kept = [n for n in os.listdir(fd) if is_segment_name(n) or n in (CHECKPOINTS, PRUNED)]
+    odd = next((n for n in [STATE, *kept] if is_regular(n, fd) is False), None)
+    if odd:
+        return f"{odd} is a symbolic link or not a regular file"
+    if kept:
+        return "its log files were not written here (a cloned or copied repository, or state.json removed or edited)"
+    return ""
+
+
+def save(fd: int, state: State) -> None:
+    replace_file(STATE, json.dumps(vars(state), separators=(",", ":")).encode(), fd, locked=True)
