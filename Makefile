@@ -9,7 +9,7 @@ PACKAGES := $(ADAPTERS) $(PLUGINS)
 PYTEST_ARGS ?=
 DIST ?= dist
 
-.PHONY: venv demo test test-agents lint bench dist clean
+.PHONY: venv demo test test-slow test-agents lint bench dist clean
 
 # Create or update .venv: vectimus, every adapter and every plugin editable, plus the test tools.
 venv:
@@ -26,7 +26,11 @@ demo: $(STAMP)
 	$(BIN)/vectimus demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -m "not agents and not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -m "not agents and not browser and not slow" $(PYTEST_ARGS)
+
+# The tests that take over a minute each (every example both ways, the corpus for every agent).
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m slow $(PYTEST_ARGS)
 
 # ruff and mypy, configured in pyproject.toml (CI runs it: .ci/run).
 lint: $(STAMP)

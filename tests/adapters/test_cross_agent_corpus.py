@@ -68,6 +68,7 @@ def decide(adapter, event: dict, env: dict) -> tuple[str, str]:
     return data.get("permissionDecision", "allow"), data.get("permissionDecisionReason", "")
 
 
+@pytest.mark.slow  # the whole dcg corpus through three agents' hooks
 def test_every_corpus_command_is_decided_identically_for_every_agent(installed):
     project, env = installed
     p = str(project)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from vectimus.examples import judge, pack_examples
 from vectimus.policies import bundled_packs_dir
 from vectimus.receipts.chain import receipts_dir
@@ -16,6 +18,7 @@ EXAMPLES = [ex for pack in sorted(bundled_packs_dir().iterdir()) if pack.is_dir(
             for ex in pack_examples(pack)]
 
 
+@pytest.mark.slow  # ~900 hook processes, each example twice
 def test_every_example_gives_identical_output_both_ways(project, rundir):
     project.env["XDG_RUNTIME_DIR"] = rundir
     project.init("--agent", "claude")  # as a developer installs it: ask stays ask
