@@ -26,22 +26,22 @@ def layout(tmp_path):
 def test_defaults(layout):
     home, project, env = layout
     config = load_config(project, env)
-    assert (config.mode, config["identity_type"], config["groups"], config.ci) == ("enforce", "human", [], False)
+    assert (config.mode, config.identity_type, config.groups, config.ci) == ("enforce", "human", (), False)
 
 
 def test_precedence_user_then_project_then_environment(layout):
     home, project, env = layout
     write(home / ".vectimus" / "config.toml", 'groups = ["user"]\nidentity_type = "agent"\n')
     config = load_config(project, env)
-    assert config["groups"] == ["user"]
+    assert config.groups == ("user",)
     write(project / ".vectimus" / "config.toml", 'groups = ["project"]\n')
     import hashlib
     digest = hashlib.sha256((project / ".vectimus" / "config.toml").read_bytes()).hexdigest()
     write(home / ".vectimus" / "config.toml",
           f'groups = ["user"]\nidentity_type = "agent"\n[trust.projects]\n"{project.resolve()}" = "{digest}"\n')
-    assert load_config(project, env)["groups"] == ["project"]
+    assert load_config(project, env).groups == ("project",)
     config = load_config(project, {**env, "VECTIMUS_GROUPS": "ci, deploy", "VECTIMUS_IDENTITY_TYPE": "human"})
-    assert config["groups"] == ["ci", "deploy"] and config["identity_type"] == "human"
+    assert config.groups == ("ci", "deploy") and config.identity_type == "human"
 
 
 def test_ci_environment_makes_the_run_unattended(layout):
@@ -60,8 +60,8 @@ def test_untrusted_project_can_tighten_but_not_loosen(layout):
     ]))
     config = load_config(project, env)
     assert not config.trusted
-    assert config.mode == "enforce" and config["groups"] == [] and config.ci is True
-    assert config["packs"]["disabled"] == [] and config["mcp"]["allowed"] == []
+    assert config.mode == "enforce" and config.groups == () and config.ci is True
+    assert config.packs_disabled == () and config.mcp_allowed == ()
     assert config.rule_enforcement("vectimus-destruct-001", "deny") == "deny"
     assert config.rule_enforcement("vectimus-git-001", "ask") == "deny"
     assert {"mode", "groups", "packs.disabled", "mcp", "rules.vectimus-destruct-001.enabled"} <= set(config.ignored)
@@ -103,3 +103,14 @@ def test_trust_command_lets_a_reviewed_project_config_loosen(project):
     assert status["trusted"] is True and status["mcp_allowed"] == ["github"]
     project.run("vectimus", "trust", "--revoke")
     assert json.loads(project.run("vectimus", "status", "--json").stdout)["trusted"] is False
+
+
+def test_a_config_and_its_plain_table_read_alike(layout):
+    """Receipt sinks get the plain table; a Config handed to the same lookups reads the same."""
+    from vectimus.config import config_value
+
+    home, project, env = layout
+    write(home / ".vectimus" / "config.toml", "[receipts]\ncheckpoint_every = 7\n")
+    config = load_config(project, env)
+    assert config_value(config, "receipts.checkpoint_every") == config_value(config.data, "receipts.checkpoint_every") == 7
+    assert config_value(config, "keys.signing_key", "none") == "none"

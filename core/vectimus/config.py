@@ -47,8 +47,10 @@ DEFAULTS: dict[str, Any] = {
 
 
 def config_value(config, dotted: str, default: Any = None) -> Any:
-    """``config["a"]["b"]`` for ``"a.b"`` through ``.get`` (a dict or a ``Config``), else ``default``."""
-    value: Any = config
+    """``config["a"]["b"]`` for ``"a.b"`` in a plain table (what a receipt sink's ``ctx.config`` is),
+    else ``default``. Core code reads a ``Config`` through its properties (given one, this reads
+    its table)."""
+    value: Any = config.data if isinstance(config, Config) else config
     for part in dotted.split("."):
         getter = getattr(value, "get", None)
         value = getter(part) if callable(getter) else None
@@ -78,12 +80,6 @@ class Config:
 
     def __repr__(self) -> str:
         return f"Config(project={str(self.project)!r}, trusted={self.trusted}, sources={self.sources})"
-
-    def __getitem__(self, key: str) -> Any:
-        return self.data[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
 
     @property
     def mode(self) -> Mode:

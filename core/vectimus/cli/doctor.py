@@ -102,7 +102,7 @@ def seal(diagnosis: Diagnosis, config) -> None:
     from vectimus.receipts.chain import checkpoint
 
     try:
-        checkpoint(diagnosis.project, home=user_home(), config=config, reason="doctor",
+        checkpoint(diagnosis.project, home=user_home(), config=config.data, reason="doctor",
                    origin=origin(os.environ, diagnosis.project, config))
     except Exception as exc:
         diagnosis.add("-", "receipts sealed", False, f"cannot seal the canaries' receipts: {exc}")

@@ -46,7 +46,7 @@ def watched_paths(evaluation: Evaluation, env: dict[str, str]) -> list[str]:
     from vectimus.plugins import pack_sources
 
     project = Path(evaluation.project)
-    paths = [user_config(env), project_config(project), schema_path()]
+    paths: list[Path | str] = [user_config(env), project_config(project), schema_path()]
     for source in pack_sources():
         paths.extend(source.watch_paths(project))
     for pack in evaluation.policy_set.packs:
@@ -82,7 +82,7 @@ class EvaluationCache:
         paths = watched_paths(evaluation, env)
         # Stat taken before the build when the same files are watched: a change made while
         # building is then seen by the next request.
-        now = before if entry is not None and paths == entry[0] else stamp(paths)
+        now = before if before is not None and entry is not None and paths == entry[0] else stamp(paths)
         self.entries[key] = (paths, now, evaluation)
         while len(self.entries) > self.size:
             self.entries.popitem(last=False)

@@ -78,7 +78,7 @@ def spawn(env: dict[str, str], files: runtime.Files, idle_timeout: float) -> int
 def autostart(env: dict[str, str], config) -> None:
     """After an in-process evaluation: start the daemon in the background if config allows; never raises."""
     try:
-        if runtime.disabled_by_env(env) or not runtime.supported() or not config["daemon"]["enabled"]:
+        if runtime.disabled_by_env(env) or not runtime.supported() or not config.daemon_enabled:
             return
         files = runtime.files(env, create=True)
         if lock_held(files):
@@ -90,7 +90,7 @@ def autostart(env: dict[str, str], config) -> None:
             pass
         with open(files.spawned, "w"):
             pass
-        spawn(env, files, float(config["daemon"]["idle_timeout"]))
+        spawn(env, files, config.daemon_idle_timeout)
     except Exception:
         pass  # a daemon that cannot start only costs speed
 

@@ -25,7 +25,7 @@ import socket
 import sys
 import time
 
-from vectimus.config import config_value
+from vectimus import atomic
 from vectimus.daemon import protocol, runtime
 from vectimus.daemon.cache import EvaluationCache
 from vectimus.hook.record import Origin
@@ -58,7 +58,7 @@ class CodeWatch:
         self.checked = 0.0
 
     def _files(self) -> list[str]:
-        return [m.__file__ for name, m in list(sys.modules.items())
+        return [str(m.__file__) for name, m in list(sys.modules.items())
                 if name.startswith("vectimus") and getattr(m, "__file__", None)]
 
     @staticmethod
@@ -92,7 +92,7 @@ class Server:
         self.code = CodeWatch()
         self.identity = protocol.identity()
         self.sock: socket.socket | None = None
-        self.inode = None
+        self.inode: int | None = None
         self.busy = False
         self.stopping = False
         self.last = time.monotonic()
@@ -112,11 +112,7 @@ class Server:
 
     def write_pid(self) -> None:
         """Write the pidfile (right after taking the lock, so ``stop`` finds a starting daemon)."""
-        tmp = f"{self.files.pid}.{os.getpid()}.tmp"
-        with open(tmp, "w") as fh:
-            fh.write(f"{os.getpid()}\n")
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, self.files.pid)
+        atomic.write(self.files.pid, f"{os.getpid()}\n", 0o600)
 
     def bind(self) -> None:
         """Listen on the socket (0600)."""
@@ -165,14 +161,17 @@ class Server:
     def serve(self) -> None:
         """Accept and answer requests until idle, stopped or stale."""
         self.code.changed(every=0)  # record the files loaded so far
+        sock = self.sock
+        if sock is None:
+            raise RuntimeError("serve() before bind()")
         while not self.stopping:
             idle = time.monotonic() - self.last
             if idle >= self.idle_timeout:
                 log(f"idle for {idle:.0f}s: exiting")
                 return
-            self.sock.settimeout(min(TICK, self.idle_timeout - idle))
+            sock.settimeout(min(TICK, self.idle_timeout - idle))
             try:
-                conn, _ = self.sock.accept()
+                conn, _ = sock.accept()
             except TimeoutError:
                 if not self._still_ours():
                     log("socket removed or replaced: exiting")
@@ -256,7 +255,7 @@ class Server:
         if project not in project_candidates(env, os.getcwd()):
             raise Declined
         evaluation = self.cache.get(project, env)
-        if not evaluation.config["daemon"]["enabled"] or not config_value(evaluation.config, "receipts.enabled", True):
+        if not evaluation.config.daemon_enabled or not evaluation.config.receipts_enabled:
             raise Declined
         return evaluation
 
@@ -268,19 +267,19 @@ def warm_up() -> None:
     import vectimus.analyser  # noqa: F401
     import vectimus.engine  # noqa: F401
     from vectimus.analyser.facts import sql
-    from vectimus.plugins import collect
+    from vectimus.plugins import agents, pack_sources
 
     sql.statements("DROP TABLE warm", "postgres", "postgres")  # sqlglot: a few hundred ms, once
 
-    collect("register_agents")
-    collect("register_pack_sources")
+    agents()
+    pack_sources()
 
 
 def start_sinks() -> list:
     """Let every receipt sink start its background work (``ReceiptSink.start_background``)."""
-    from vectimus.plugins import collect
+    from vectimus.plugins import receipt_sinks
 
-    sinks = collect("register_receipt_sinks")
+    sinks = receipt_sinks()
     for sink in sinks:
         try:
             sink.start_background()

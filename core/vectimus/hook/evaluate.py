@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vectimus.adapter import AgentAdapter
 from vectimus.model import Decision, ToolCall
+
+if TYPE_CHECKING:
+    from vectimus.engine import Trace
 
 
 class Evaluation:
@@ -25,14 +29,14 @@ class Evaluation:
         self.config = load_config(Path(project), env)
         self.policy_set = load_policy_set(Path(project), self.config)
         self.engine = Engine(self.config, self.policy_set)
-        self.trace = None
+        self.trace: Trace | None = None
 
     def decide(self, call: ToolCall, adapter: AgentAdapter, env: dict[str, str]) -> Decision:
         """The decision for ``call`` (never raises); its Cedar trace is kept in ``self.trace``."""
         from vectimus.engine import Trace
 
-        self.trace = Trace()
+        self.trace = trace = Trace()
         started = time.perf_counter()
-        decision = self.engine.decide(call, env, can_ask=adapter.supports_ask, trace=self.trace)
-        self.trace.timings_ms["total"] = (time.perf_counter() - started) * 1000
+        decision = self.engine.decide(call, env, can_ask=adapter.supports_ask, trace=trace)
+        trace.timings_ms["total"] = (time.perf_counter() - started) * 1000
         return decision

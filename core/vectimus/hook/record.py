@@ -22,10 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from vectimus.adapter import HookOutput
 from vectimus.model import DECISIONS, Decision, ToolCall
+
+if TYPE_CHECKING:
+    from vectimus.receipts.chain import Appended
 
 
 class Origin(NamedTuple):
@@ -43,7 +46,7 @@ class Answer(NamedTuple):
     stdout: str = ""
     exit_code: int = 0
     stderr: str = ""
-    receipt: object = None  # vectimus.receipts.chain.Appended
+    receipt: Appended | None = None
 
 
 Render = Callable[[Decision], HookOutput]
@@ -78,7 +81,7 @@ class Recorder:
         self.ctx = SinkContext(Path(call.project_dir), user_home(env), config.data if config else DEFAULTS,
                                env=env, deadline=origin.deadline)
         self.mode = config.mode if config else "enforce"
-        self.principal = ({"identity_type": config["identity_type"], "groups": list(config["groups"])}
+        self.principal = ({"identity_type": config.identity_type, "groups": list(config.groups)}
                           if config else {})
         self.policy_digest = evaluation.policy_set.digest if evaluation is not None else ""
         self.versions = {"vectimus": __version__}
@@ -129,8 +132,8 @@ def recorded_decision(fields: dict, fresh: Decision) -> Decision | None:
     None when the fresh one is stricter, so it must supersede the receipt."""
     if fields.get("decision") == fresh.decision and list(fields.get("policies") or ()) == list(fresh.policies):
         return fresh
-    recorded = fields.get("decision")
-    if recorded not in DECISIONS or DECISIONS.index(recorded) < DECISIONS.index(fresh.decision):
+    recorded = next((d for d in DECISIONS if d == fields.get("decision")), None)
+    if recorded is None or DECISIONS.index(recorded) < DECISIONS.index(fresh.decision):
         return None
     return Decision(recorded, reason=str(fields.get("reason") or ""),
                     policies=tuple(str(p) for p in fields.get("policies") or ()))

@@ -88,29 +88,14 @@ def write_all(fd: int, data: bytes) -> None:
 
 
 def replace_file(name: str, data: bytes, dir_fd: int, mode: int = 0o644, *, locked: bool = False) -> None:
-    """Write ``name`` in ``dir_fd`` atomically (a temporary file renamed over it; a link is replaced, not followed).
+    """Write ``name`` in ``dir_fd`` atomically (``vectimus.atomic.write``: a link is replaced, not followed).
 
     ``locked``: the caller holds the directory's lock, so one fixed temporary name serves (a
     writer killed half-way leaves no stray file behind for long).
     """
-    tmp = f".{name}.tmp" if locked else f".{name}.{os.getpid()}.tmp"
-    try:
-        os.unlink(tmp, dir_fd=dir_fd)
-    except FileNotFoundError:
-        pass
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | FILE_FLAGS, mode, dir_fd=dir_fd)
-    try:
-        try:
-            write_all(fd, data)
-        finally:
-            os.close(fd)
-        os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-    except BaseException:
-        try:
-            os.unlink(tmp, dir_fd=dir_fd)
-        except OSError:
-            pass
-        raise
+    from vectimus import atomic
+
+    atomic.write(name, data, mode, dir_fd=dir_fd, temporary=f".{name}.tmp" if locked else None)
 
 
 def set_aside(name: str, dir_fd: int) -> str:

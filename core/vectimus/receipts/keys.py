@@ -23,6 +23,7 @@ from typing import NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from vectimus import atomic
 from vectimus.config import config_value
 
 USER_KEY = "user.key"
@@ -268,9 +269,7 @@ def create_ci_key(home: Path, project: Path, job_id: str | None) -> Path:
     except (OSError, ValueError):
         bindings = {}
     bindings[str(Path(project).resolve())] = name
-    tmp = bindings_path.with_name(f".{BINDINGS}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(bindings, indent=2, sort_keys=True) + "\n")
-    os.replace(tmp, bindings_path)
+    atomic.write(bindings_path, json.dumps(bindings, indent=2, sort_keys=True) + "\n")
     _signers.clear()
     return export_public_key(signer, project)
 
