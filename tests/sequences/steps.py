@@ -52,6 +52,9 @@ class Listener:
                         while len(body) < length and (chunk := self.request.recv(65536)):
                             body += chunk
                             data += chunk
+                        with lock:  # kept before the sender hears back: it may exit at once
+                            received.extend(data)
+                        data = bytearray()
                         self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n"
                                              b"Connection: close\r\n\r\nok")
                 except (OSError, ValueError):
