@@ -11,14 +11,13 @@ harness (e.g. ``--show-misses 50`` or ``--json out.json``).
 Project corpora whose cases need files in the repository first, or are multi-step sequences whose
 allowed steps are really performed (corpus/README.md), run case by case in copies of one scratch
 project where ``vectimus init --ci`` ran, through the same installed hook, with
-``tests/sequences/steps.py``. ``--only dcg`` / ``--only project`` runs one side.
+``tests/support/sequences.py``. ``--only dcg`` / ``--only project`` runs one side.
 """
 
 from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import importlib.util
 import json
 import os
 import shutil
@@ -71,14 +70,10 @@ def dcg(argv: list[str], own: list[Path]) -> int:
 def _fixtures():
     """The test suite's ``Project`` (a scratch repository with its own HOME) and the sequence steps."""
     sys.executable = os.path.abspath(sys.executable)  # the fixtures find `vectimus` beside it
-    sys.path.insert(0, str(ROOT / "tests" / "sequences"))
-    spec = importlib.util.spec_from_file_location("vectimus_test_fixtures", ROOT / "conftest.py")
-    fixtures = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = fixtures  # its dataclasses look their module up
-    spec.loader.exec_module(fixtures)
-    import steps
+    sys.path.insert(0, str(ROOT))
+    from tests.support import project, sequences
 
-    return fixtures, steps
+    return project, sequences
 
 
 def _template(fixtures, base: Path):

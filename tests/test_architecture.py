@@ -4,6 +4,7 @@ reader takes in at once."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,39 @@ def test_no_import_cycle_in_core():
 def test_no_module_is_longer_than_a_reader_takes_in(name, path):
     lines = len(path.read_text().splitlines())
     assert lines <= MAX_LINES, f"{name} has {lines} lines (> {MAX_LINES}): split it by responsibility"
+
+
+# -- the test tree -------------------------------------------------------------------------------
+
+REPO = CORE.parent
+TEST_TREES = [REPO / "tests", *sorted(REPO.glob("adapters/*/tests")), *sorted(REPO.glob("plugins/*/tests"))]
+SUPPORT = REPO / "tests" / "support"
+
+
+def test_helpers_live_in_tests_support():
+    """A test tree holds test modules and conftest files; what they share is in tests/support/ (a
+    package built and installed by a test, with its pyproject.toml, is data)."""
+    stray = [str(p.relative_to(REPO)) for tree in TEST_TREES for p in tree.rglob("*.py")
+             if not p.name.startswith("test_") and p.name != "conftest.py" and SUPPORT not in p.parents
+             and not any((d / "pyproject.toml").exists() for d in p.parents if tree in d.parents)]
+    assert not stray, f"helpers outside tests/support/: {stray}"
+
+
+def test_no_test_module_imports_a_conftest_or_another_test_module():
+    found = []
+    for tree in TEST_TREES:
+        for path in tree.rglob("*.py"):
+            if SUPPORT in path.parents:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                    [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else \
+                    ["." + (node.module or "")] if isinstance(node, ast.ImportFrom) else []
+                for name in names:
+                    last = name.rpartition(".")[2]
+                    if name.startswith(".") or last == "conftest" or last.startswith("test_"):
+                        found.append(f"{path.relative_to(REPO)}: {name}")
+        for path in tree.rglob("*.py"):  # code a test runs in a child process, as text
+            for m in re.finditer(r"(?:from|import) (conftest|test_\w+)\b", path.read_text()):
+                found.append(f"{path.relative_to(REPO)}: {m.group(0)} (in a string)")
+    assert not found, "import from tests/support/ instead: " + "; ".join(found)

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
-import agentcli
-from harness import CASES, HERE, Agent, cli_exe
+from tests.support.agents import agentcli
+from tests.support.agents.harness import CASES, Agent, cli_exe
+
+HERE = Path(__file__).parent
 
 
 def pytest_collection_modifyitems(config, items):

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from dialects import Claude, assert_refused_by_policy
-from mockmodel import ToolUse
+from tests.support.agents.dialects import Claude, assert_refused_by_policy
+from tests.support.agents.mockmodel import ToolUse
 
 BYPASS = "bypassPermissions"
 

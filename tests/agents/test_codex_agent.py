@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from dialects import Codex, assert_refused_by_policy
-from mockmodel import ToolResult, ToolUse
+from tests.support.agents.dialects import Codex, assert_refused_by_policy
+from tests.support.agents.mockmodel import ToolResult, ToolUse
 
 
 def shell(command: str, **options) -> ToolUse:

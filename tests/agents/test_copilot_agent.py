@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from dialects import assert_refused_by_policy
+from tests.support.agents.dialects import assert_refused_by_policy
 
 
 def test_both_hooks_read_each_call_alike_and_answer_alike(copilot):

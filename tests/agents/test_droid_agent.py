@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
-from dialects import assert_refused_by_policy
-from mockmodel import ToolUse
+from tests.support.agents.dialects import assert_refused_by_policy
+from tests.support.agents.mockmodel import ToolUse
 
 
 def test_the_agent_cannot_rewrite_its_own_hook_config(droid):

@@ -11,10 +11,10 @@ import json
 
 import pytest
 
-import agentcli
-from dialects import assert_refused_by_policy
-from harness import Agent, cli_exe
-from mockmodel import ToolUse
+from tests.support.agents import agentcli
+from tests.support.agents.dialects import assert_refused_by_policy
+from tests.support.agents.harness import Agent, cli_exe
+from tests.support.agents.mockmodel import ToolUse
 
 
 @pytest.fixture

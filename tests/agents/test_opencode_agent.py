@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import os
 
-from dialects import assert_refused_by_policy
-from mockmodel import ToolUse
+from tests.support.agents.dialects import assert_refused_by_policy
+from tests.support.agents.mockmodel import ToolUse
 
 PLUGIN = os.path.join(".opencode", "plugins", "vectimus.js")
 

@@ -13,8 +13,8 @@ import shutil
 
 import pytest
 
-from harness import CASES, Agent, cli_exe
-from mockmodel import ToolUse
+from tests.support.agents.harness import CASES, Agent, cli_exe
+from tests.support.agents.mockmodel import ToolUse
 
 DENY = ('{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny",'
         '"permissionDecisionReason":"DENIED-BY-TEST-HOOK"}}')

@@ -1,7 +1,7 @@
 """The same scenarios for every agent CLI, each pinned version, after `vectimus init --ci`.
 
 Each scenario is one session of the real CLI against the scripted model, spelled the way that
-agent's model spells it (``dialects.py``), and asserts on the world afterwards: the directory is
+agent's model spells it (``tests/support/agents/dialects.py``), and asserts on the world afterwards: the directory is
 still there, the file was never written, the MCP server never saw the call; what came back to
 the model names the policy; the ordinary calls in the same session happened. Every session also
 leaves exactly one receipt per hooked tool call (``Agent.session``), so an agent that skipped its
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from dialects import assert_refused_by_policy
+from tests.support.agents.dialects import assert_refused_by_policy
 
 
 def assert_log_verifies(agent) -> None:

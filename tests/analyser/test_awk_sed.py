@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HOME, PROJECT, shell
+from tests.support.analysis import HOME, PROJECT, shell
 from vectimus.analyser import Unanalysable
 
 

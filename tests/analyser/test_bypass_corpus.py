@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import shell
+from tests.support.analysis import shell
 from vectimus.model import Action
 
 CASES = tomllib.loads((Path(__file__).parent / "bypass_corpus.toml").read_text())["case"]

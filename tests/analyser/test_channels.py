@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import call, shell
+from tests.support.analysis import call, shell
 
 GH = "ghp_" + "a1B2c3D4e5F6g7H8i9J0" + "k1L2m3N4o5P6q7R8"
 

@@ -8,7 +8,7 @@ import shlex
 
 import pytest
 
-from conftest import HOME, PROJECT, shell
+from tests.support.analysis import HOME, PROJECT, shell
 
 FLAG = {"ruby": "ruby -e", "perl": "perl -e", "php": "php -r", "lua": "lua -e", "r": "Rscript -e"}
 

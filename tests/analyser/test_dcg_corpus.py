@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HOME, PROJECT, shell
+from tests.support.analysis import HOME, PROJECT, shell
 from vectimus.analyser import Unanalysable
 from vectimus.model import Action
 

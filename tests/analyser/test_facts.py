@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HOME, PROJECT, places, shell
+from tests.support.analysis import HOME, PROJECT, places, shell
 from vectimus import paths
 from vectimus.analyser.facts.net import net_facts
 

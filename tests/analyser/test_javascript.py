@@ -11,8 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import PROJECT, code, only_unanalysable, shell
-from test_python import dynamic_exec, find
+from tests.support.analysis import PROJECT, code, dynamic_exec, find, only_unanalysable, shell
 
 RUNTIMES = {"node", "deno", "bun", "tsx", "ts-node", "npx"}
 

@@ -7,7 +7,7 @@ import base64
 
 import pytest
 
-from conftest import HOME, PROJECT, shell
+from tests.support.analysis import HOME, PROJECT, shell
 
 
 def ps(command):

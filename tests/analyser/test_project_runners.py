@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from runs_helpers import Tree, found
+from tests.support.runs import Tree, found
 
 from vectimus.analyser.programs import githooks, make, makefile, tasks
 

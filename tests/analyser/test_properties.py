@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import call, shell
+from tests.support.analysis import call, shell
 from vectimus.analyser import Unanalysable
 from vectimus.model import ACTION_KINDS
 
@@ -113,7 +113,7 @@ def test_astral_characters_after_a_brace_do_not_crash_the_process():
     import sys
     script = (
         "import random\n"
-        "from conftest import shell\n"
+        "from tests.support.analysis import shell\n"
         "from vectimus.analyser import Unanalysable\n"
         "random.seed(7)\n"
         "for i in range(3000):\n"
@@ -125,7 +125,7 @@ def test_astral_characters_after_a_brace_do_not_crash_the_process():
         "        pass\n"
     )
     import pathlib
-    done = subprocess.run([sys.executable, "-c", script], cwd=pathlib.Path(__file__).parent,
+    done = subprocess.run([sys.executable, "-c", script], cwd=pathlib.Path(__file__).parents[2],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
 
@@ -157,13 +157,13 @@ def test_interpreter_code_soup(interpreter, code):
 def test_non_shell_calls_do_not_import_tree_sitter():
     import subprocess
     import sys
-    script = ("import sys\nfrom conftest import call\n"
+    script = ("import sys\nfrom tests.support.analysis import call\n"
               "call('file_write', 'Write', paths=('x.txt',))\n"
               "call('mcp', 'mcp__a__b', mcp_server='a', mcp_tool='b', arguments={'path': 'x'})\n"
               "assert 'tree_sitter' not in sys.modules, 'tree_sitter imported'\n"
-              "from conftest import shell\nshell('ls')\nassert 'tree_sitter' in sys.modules\n")
+              "from tests.support.analysis import shell\nshell('ls')\nassert 'tree_sitter' in sys.modules\n")
     import pathlib
-    done = subprocess.run([sys.executable, "-c", script], cwd=pathlib.Path(__file__).parent,
+    done = subprocess.run([sys.executable, "-c", script], cwd=pathlib.Path(__file__).parents[2],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
 
@@ -261,7 +261,7 @@ def test_grammars_survive_random_bytes_in_a_child_process():
     import sys
     script = (
         "import random\n"
-        "from conftest import shell\n"
+        "from tests.support.analysis import shell\n"
         "from vectimus.analyser import Unanalysable\n"
         "random.seed(11)\n"
         "alphabet = ['{', '}', '(', ')', '\"', \"'\", '`', '$', '#', '<<', 'x', ' ', '\\n', '\\\\', '%', '@',\n"
@@ -275,6 +275,6 @@ def test_grammars_survive_random_bytes_in_a_child_process():
         "            pass\n"
     )
     import pathlib
-    done = subprocess.run([sys.executable, "-c", script], cwd=pathlib.Path(__file__).parent,
+    done = subprocess.run([sys.executable, "-c", script], cwd=pathlib.Path(__file__).parents[2],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]

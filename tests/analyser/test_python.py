@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import PROJECT, code, only_unanalysable, shell
+from tests.support.analysis import PROJECT, code, only_unanalysable, shell
 from vectimus.analyser.languages.python import parse
+from tests.support.analysis import dynamic_exec, find
 
 
 def py(code: str, *args: str):
@@ -19,26 +20,6 @@ def py(code: str, *args: str):
     command = "python3 -c " + shlex.quote(code) + "".join(" " + shlex.quote(a) for a in args)
     return [a for a in shell(command) if not (a.kind == "exec" and a.program == "python3" and not a.dynamic
                                              and "c" in a.flags)]
-
-
-def find(actions, kind, **fields):
-    """The actions of ``kind`` whose fields (``path`` is the target path, ``host`` the net host) agree."""
-    out = []
-    for a in actions:
-        if a.kind != kind:
-            continue
-        ok = True
-        for key, value in fields.items():
-            got = a.target.path if key == "path" else a.net.host if key == "host" else \
-                getattr(a.net, key) if key in ("sends_secret", "sends_data", "scheme", "port") else getattr(a, key)
-            ok &= got == value
-        if ok:
-            out.append(a)
-    return out
-
-
-def dynamic_exec(actions) -> bool:
-    return any(a.kind == "exec" and a.dynamic for a in actions)
 
 
 # -- deletes, however the function is reached ----------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import call, shell
+from tests.support.analysis import call, shell
 
 
 def risks(command: str) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HOME, shell
+from tests.support.analysis import HOME, shell
 
 
 def deleted(actions):

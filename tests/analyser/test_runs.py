@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from runs_helpers import Tree, found
+from tests.support.runs import Tree, found
 
 from vectimus import ledger
 from vectimus.analyser import runs

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import ENV, PROJECT, places
+from tests.support.analysis import ENV, PROJECT, places
 from vectimus.analyser import dispatch, parse, walk
 from vectimus.analyser.context import Analysis, Cmd, Input, Scope, Unanalysable, Word
 from vectimus.analyser.expand import ansi_c, expand_braces, mark_braces, unescape_double

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import HOME, PROJECT, call
+from tests.support.analysis import HOME, PROJECT, call
 from vectimus.analyser import Unanalysable
 
 

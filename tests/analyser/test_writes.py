@@ -7,7 +7,7 @@ import os
 import sys
 
 import pytest
-from runs_helpers import Tree, found
+from tests.support.runs import Tree, found
 
 from vectimus import paths, protected
 from vectimus.analyser import writes

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .scenario import ROOT
+from tests.support.ci.scenario import ROOT
 
 
 @pytest.fixture(scope="session")

@@ -92,7 +92,7 @@ def test_an_opencode_plugin_that_cannot_load_is_found(installed):
 
 
 def test_canaries_are_synthetic_sealed_and_reported_apart(installed):
-    from .logs import run_session
+    from tests.support.ci.logs import run_session
 
     rc, _ = doctor(installed)
     assert rc == 0

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from .scenario import Job, clean_env, upload_artifact
-from .test_rehearsal import tamper
+from tests.support.ci.scenario import Job, clean_env, upload_artifact
+from tests.support.ci.rehearsal import tamper
 
 BIN = Path(sys.executable).parent
 JOBS = {  # name: (repository, run id, the agent's commands)
@@ -125,8 +125,8 @@ def test_anchors_from_outside_the_artifact_are_checked(fleet, tmp_path):
 
 @pytest.mark.browser
 def test_the_fleet_page_as_a_person_sees_it(fleet, tmp_path):
-    from .png import colour_counts
-    from .test_report_browser import DENY_RED, GREEN_BANNER, RED_BANNER, chromium, text_of
+    from tests.support.ci.png import colour_counts
+    from tests.support.ci.browser import DENY_RED, GREEN_BANNER, RED_BANNER, chromium, text_of
 
     page = tmp_path / "fleet.html"
     assert report(fleet, "--format", "html", "--output", str(page)).returncode == 1

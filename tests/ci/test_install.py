@@ -19,7 +19,7 @@ from packaging.version import Version
 
 import vectimus
 
-from .scenario import ROOT
+from tests.support.ci.scenario import ROOT
 
 UNRELATED_RELEASE = "0.22.2"  # the newest release of the unrelated `vectimus` on PyPI
 DISTRIBUTIONS = {"vectimus", "vectimus_claude", "vectimus_codex", "vectimus_copilot", "vectimus_cursor",

@@ -1,7 +1,7 @@
 """The GitHub Actions path with vectimus-otel and a collector: every receipt arrives, an outage loses none.
 
 The rehearsed job (``scenario.Job``) runs with ``OTEL_EXPORTER_OTLP_ENDPOINT`` pointing at a real
-OTLP/HTTP endpoint started by the test (``plugins/otel/tests/otlp_receiver.py``). Mid-session the
+OTLP/HTTP endpoint started by the test (``tests/support/otlp.py``). Mid-session the
 endpoint goes down: the agent's calls get the same answers, the decisions wait in the spool, and
 once the endpoint is back they arrive; at the end there is one log record per signed receipt.
 """
@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from .scenario import ROOT, Job
-from .test_rehearsal import drive_session
+from tests.support.ci.scenario import ROOT, Job
+from tests.support.ci.rehearsal import drive_session
 
 pytest.importorskip("vectimus_otel")
 sys.path.insert(0, str(ROOT / "plugins" / "otel" / "tests"))
-from otlp_receiver import Receiver  # noqa: E402
+from tests.support.otlp import Receiver
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .logs import run_session
+from tests.support.ci.logs import run_session
 
 
 def report(project, *args, check=False):

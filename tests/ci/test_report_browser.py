@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from .logs import run_session
-from .png import colour_counts
+from tests.support.ci.logs import run_session
+from tests.support.ci.png import colour_counts
+from tests.support.ci.browser import DENY_RED, GREEN_BANNER, RED_BANNER, chromium, text_of
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium")
-GREEN_BANNER = (0xDA, 0xFB, 0xE1)
-RED_BANNER = (0xFF, 0xEB, 0xE9)
-DENY_RED = (0xCF, 0x22, 0x2E)
 ALLOW_GREEN = (0x1A, 0x7F, 0x37)
-
-
-def chromium(page: Path, tmp: Path, *mode: str) -> subprocess.CompletedProcess:
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (CI installs Debian's chromium)")
-    return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                           f"--user-data-dir={tmp / 'chromium-profile'}", "--window-size=1280,900", *mode,
-                           page.as_uri()], capture_output=True, text=True, timeout=120)
 
 
 def render(installed, tmp: Path) -> tuple[str, Path]:
@@ -39,10 +25,6 @@ def render(installed, tmp: Path) -> tuple[str, Path]:
     done = chromium(page, tmp, f"--screenshot={shot}")
     assert done.returncode == 0 and shot.exists(), done.stderr[-2000:]
     return dom.stdout, shot
-
-
-def text_of(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def test_verified_log_page(installed, tmp_path):

@@ -125,7 +125,7 @@ def test_a_full_disk_during_the_session_end_checkpoint_leaves_no_torn_line(insta
         pytest.skip("needs unshare with user and mount namespaces (to mount a small tmpfs)")
     config = installed.home / ".vectimus" / "config.toml"
     config.write_text(config.read_text() + "\n[receipts]\ncheckpoint_every = 2\n")
-    script = Path(__file__).with_name("full_disk.py")
+    script = Path(__file__).resolve().parents[1] / "support" / "ci" / "full_disk.py"
     bin_dir = Path(installed.env["PATH"].split(":")[0])
     done = subprocess.run(["unshare", "-rm", str(bin_dir / "python"), str(script), str(installed.root),
                            installed.hook_command(), str(bin_dir / "vectimus")],

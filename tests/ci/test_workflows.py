@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .scenario import ROOT
+from tests.support.ci.scenario import ROOT
 
 WORKFLOWS = sorted((ROOT / "examples").rglob("*.yml")) + sorted((ROOT / "examples").rglob("*.yaml"))
 BIN = Path(sys.executable).parent

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 
 import pytest
-from daemon_helpers import Daemon
+from tests.support.daemon import Daemon
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ import subprocess
 import time
 
 import pytest
-from daemon_helpers import read_receipts
-from test_lifecycle import verdict
+from tests.support.daemon import read_receipts, verdict
 
 HOME_DELETE = "rm -rf ~"
 

@@ -8,7 +8,7 @@ from vectimus.examples import judge, pack_examples
 from vectimus.policies import bundled_packs_dir
 from vectimus.receipts.chain import receipts_dir
 
-from daemon_helpers import Daemon, read_receipts
+from tests.support.daemon import Daemon, read_receipts
 
 # What a receipt says about the decision (not when, nor where in the chain, it was written).
 DECISION_FIELDS = ("agent", "session", "event", "call", "actions", "decision", "reason",

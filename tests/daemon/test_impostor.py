@@ -1,6 +1,6 @@
 """An impostor on the evaluator's socket cannot allow unnoticed: its dangerous "allow" is rejected and
 the hook decides itself (deny, with a receipt saying the daemon's answer was rejected), and the log
-still verifies. The impostors are real processes of the same uid (``impostors.py``)."""
+still verifies. The impostors are real processes of the same uid (``tests/support/impostors.py``)."""
 
 from __future__ import annotations
 
@@ -14,15 +14,14 @@ import time
 from pathlib import Path
 
 import pytest
-from daemon_helpers import Daemon, read_receipts
-from test_lifecycle import verdict
+from tests.support.daemon import Daemon, read_receipts, verdict
 
 from vectimus.daemon import lifecycle, protocol, runtime
 from vectimus.hook.confirm import _envelope, fragments, holds
 from vectimus.receipts.body import answer_digest, content_digest
 from vectimus.receipts.envelope import RECEIPT_TYPE, canonical, encode
 
-IMPOSTORS = Path(__file__).with_name("impostors.py")
+IMPOSTORS = Path(__file__).resolve().parents[1] / "support" / "impostors.py"
 PACKAGE_PARENT = str(Path(protocol.__file__).parents[2])
 
 

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from daemon_helpers import hook_imports, imported, startup_modules
-from test_lifecycle import workflow_write
+from tests.support.daemon import hook_imports, imported, startup_modules, workflow_write
 
 from vectimus.daemon import protocol, runtime
 from vectimus.locations import user_home

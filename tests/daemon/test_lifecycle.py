@@ -8,27 +8,7 @@ import signal
 import time
 from pathlib import Path
 
-from daemon_helpers import hook_imports, read_receipts
-
-
-def workflow_write(project) -> dict:
-    return project.claude_event("Write", {"file_path": str(project.root / ".github/workflows/x.yml"),
-                                          "content": "on: push\n"})
-
-
-def app_write(project) -> dict:
-    return project.claude_event("Write", {"file_path": str(project.root / "src/app.py"), "content": "x = 1\n"})
-
-
-def verdict(result) -> str:
-    assert result.rc == 0, result.stderr
-    return (result.json or {}).get("hookSpecificOutput", {}).get("permissionDecision", "allow")
-
-
-def took_daemon(project, payload, env=None) -> tuple[str, bool]:
-    """(stdout, whether the answer came from the daemon: the hook never imported the engine)."""
-    stdout, modules = hook_imports(project, payload, env)
-    return stdout, "cedarpy" not in modules and "vectimus.engine" not in modules
+from tests.support.daemon import app_write, read_receipts, took_daemon, verdict, workflow_write
 
 
 def test_start_status_stop(daemon):

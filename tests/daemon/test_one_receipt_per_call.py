@@ -12,8 +12,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from daemon_helpers import read_receipts
-from test_lifecycle import verdict
+from tests.support.daemon import read_receipts, verdict
 
 
 def cpu_ticks(pid: int) -> int:

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from vectimus.daemon import protocol, runtime
-from test_lifecycle import took_daemon, workflow_write
+from tests.support.daemon import took_daemon, workflow_write
 
 NOBODY = 65534
 

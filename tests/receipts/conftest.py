@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import Log
+from tests.support.receipts import Log
 
 
 @pytest.fixture

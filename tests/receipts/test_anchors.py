@@ -19,7 +19,7 @@ from vectimus.receipts.chain import append_receipt, checkpoint
 from vectimus.receipts.sink import LocalChainSink
 from vectimus.sinks import SinkContext
 
-from .helpers import Log, make_body, payload
+from tests.support.receipts import Log, make_body, payload
 
 VECTIMUS = str(Path(sys.executable).parent / "vectimus")
 CHAIN_FIELDS = ("format", "log", "seq", "prev")

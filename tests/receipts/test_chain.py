@@ -11,7 +11,7 @@ from vectimus.receipts import chain
 from vectimus.receipts.chain import checkpoint, receipts_dir
 from vectimus.receipts.verify import verify as chain_verify
 
-from .helpers import Log, payload
+from tests.support.receipts import Log, payload
 
 
 def checkpoint_sizes(log: Log) -> list[int]:
@@ -150,7 +150,7 @@ def test_settings_are_read_from_the_resolved_config(proj, vhome, tmp_path):
     assert config_value(config, "receipts.checkpoint_every") == 2
     assert config_value(config, "keys.signing_key") is None and config_value(config, "nope.x", 7) == 7
     ctx = SinkContext(proj, vhome, config)
-    from .helpers import make_body
+    from tests.support.receipts import make_body
 
     for i in range(5):
         LocalChainSink().emit(make_body(i, project=proj), ctx)

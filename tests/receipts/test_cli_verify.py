@@ -55,7 +55,7 @@ def test_keys_option_and_a_wrong_key_directory(log, tmp_path):
 
 
 def test_a_single_segment_file_and_the_sealed_flag(proj, vhome):
-    from .helpers import Log
+    from tests.support.receipts import Log
 
     log = Log(proj, vhome).write(6)  # checkpoint at 4, two receipts after it
     assert run(str(log.segment()), cwd=proj).returncode == 0

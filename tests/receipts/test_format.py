@@ -12,7 +12,7 @@ from hypothesis import given, strategies as st
 from vectimus.receipts import merkle
 from vectimus.receipts.envelope import EnvelopeError, canonical, decode, encode, pae
 
-from .helpers import EXAMPLE
+from tests.support.receipts import EXAMPLE
 
 # RFC 6962 / Certificate Transparency reference vectors: leaves and the root after each one.
 CT_LEAVES = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"]

@@ -15,7 +15,7 @@ from vectimus.receipts.chain import LOCK_TIMEOUT, append_receipt, checkpoint
 from vectimus.receipts.state import ReceiptLogError
 from vectimus.receipts.keys import SigningKeyError
 
-from .helpers import Log, make_body, payload
+from tests.support.receipts import Log, make_body, payload
 
 
 def test_a_held_lock_is_waited_for_a_bounded_time(proj, vhome):

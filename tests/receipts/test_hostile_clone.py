@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from .helpers import payload
+from tests.support.receipts import payload
 
 
 def clone(project, upstream, *args: str) -> None:

@@ -13,7 +13,7 @@ from vectimus.receipts import keys
 from vectimus.receipts.evallog import write_evaluation
 from vectimus.receipts.keys import SigningKeyError, create_ci_key, load_signer
 
-from .helpers import Log
+from tests.support.receipts import Log
 
 
 def mode(path) -> int:

@@ -14,7 +14,7 @@ import pytest
 from vectimus.receipts.chain import receipts_dir
 from vectimus.receipts.verify import verify
 
-from .helpers import run_example
+from tests.support.receipts import run_example
 
 HERE = Path(__file__).parent
 WORKERS, CALLS = 8, 50
@@ -40,7 +40,7 @@ def assert_one_unbroken_chain(project: Path, total: int) -> list[dict]:
 
 def test_eight_sink_processes_fifty_receipts_each(proj, vhome):
     """8 processes writing through the sink API at once: 400 receipts, one chain, none lost."""
-    procs = [subprocess.Popen([sys.executable, str(HERE / "sink_worker.py"), str(proj), str(vhome), str(w),
+    procs = [subprocess.Popen([sys.executable, str(HERE.parent / "support" / "sink_worker.py"), str(proj), str(vhome), str(w),
                                str(CALLS)], cwd=HERE, stderr=subprocess.PIPE)
              for w in range(WORKERS)]
     for proc in procs:

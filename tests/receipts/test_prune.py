@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .helpers import Log, payload, with_payload
+from tests.support.receipts import Log, payload, with_payload
 
 VECTIMUS = str(Path(sys.executable).parent / "vectimus")
 

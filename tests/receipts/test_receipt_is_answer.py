@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import payload
+from tests.support.receipts import payload
 
 SINK = Path(__file__).with_name("raising_sink")
 

@@ -13,7 +13,7 @@ from vectimus.receipts.chain import receipts_dir
 from vectimus.receipts.envelope import CHECKPOINT_TYPE, RECEIPT_TYPE, canonical, encode, pae
 from vectimus.receipts.keys import load_signer
 
-from .helpers import Log, envelope, payload, run_example, with_payload
+from tests.support.receipts import Log, envelope, payload, run_example, with_payload
 
 
 def first_failure(log: Log, verifier: str, **kw) -> str:

@@ -14,7 +14,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from steps import Listener, Session, copy_installation, digests
+from tests.support.sequences import Listener, Session, copy_installation, digests
 
 pytestmark = pytest.mark.sequences
 

@@ -7,7 +7,7 @@ import json
 import subprocess
 
 import pytest
-from steps import Session
+from tests.support.sequences import Session
 
 pytestmark = pytest.mark.sequences
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from otel_helpers import Otel  # noqa: E402
-from otlp_receiver import Receiver  # noqa: E402
+from tests.support.otel import Otel
+from tests.support.otlp import Receiver
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import subprocess
 import time
 
 import pytest
-from otel_helpers import daemon_log, signed_receipts
+from tests.support.otel import daemon_log, signed_receipts
 
 SECRET = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
 CONTENT = "print('the body of a file the agent wrote')\n"

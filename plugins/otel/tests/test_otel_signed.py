@@ -10,7 +10,7 @@ from vectimus_otel.settings import resolve
 from vectimus_otel.signed import SignedReceipts, decision_key
 from vectimus_otel.spool import Spool
 
-from otel_helpers import signed_receipts
+from tests.support.otel import signed_receipts
 
 
 def test_receipts_are_found_back_through_older_segments(otel):

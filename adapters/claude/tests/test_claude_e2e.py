@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-CAPTURES = Path(__file__).parent / "fixtures" / "captures"
+CAPTURES = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "captures"
 
 
 def captured(name: str, project) -> dict:

@@ -8,7 +8,7 @@ import json
 import time
 from pathlib import Path
 
-from otlp_receiver import Receiver
+from tests.support.otlp import Receiver
 
 
 class Otel:

@@ -102,3 +102,23 @@ def read_receipts(project: Path) -> list[dict]:
     lines = [line for segment in sorted(receipts_dir(project).glob("segment-*.jsonl"))
              for line in segment.read_bytes().splitlines() if line.strip()]
     return [json.loads(payload_of(line)) for line in lines]
+
+
+def workflow_write(project) -> dict:
+    return project.claude_event("Write", {"file_path": str(project.root / ".github/workflows/x.yml"),
+                                          "content": "on: push\n"})
+
+
+def app_write(project) -> dict:
+    return project.claude_event("Write", {"file_path": str(project.root / "src/app.py"), "content": "x = 1\n"})
+
+
+def verdict(result) -> str:
+    assert result.rc == 0, result.stderr
+    return (result.json or {}).get("hookSpecificOutput", {}).get("permissionDecision", "allow")
+
+
+def took_daemon(project, payload, env=None) -> tuple[str, bool]:
+    """(stdout, whether the answer came from the daemon: the hook never imported the engine)."""
+    stdout, modules = hook_imports(project, payload, env)
+    return stdout, "cedarpy" not in modules and "vectimus.engine" not in modules

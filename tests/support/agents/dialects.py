@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mockmodel import ToolResult, ToolUse
+from tests.support.agents.mockmodel import ToolResult, ToolUse
 
 POLICY_ID = re.compile(r"vectimus-[a-z]+-\d{3}")
 

@@ -6,7 +6,8 @@ from pathlib import Path
 from vectimus.receipts.sink import LocalChainSink
 from vectimus.sinks import SinkContext
 
-from helpers import make_body  # run with tests/receipts on sys.path
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: the repository root
+from tests.support.receipts import make_body  # noqa: E402
 
 if __name__ == "__main__":
     project, home, worker, count = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])

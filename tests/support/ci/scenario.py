@@ -18,7 +18,7 @@ from pathlib import Path
 
 from vectimus import sandbox
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CAPTURES = ROOT / "tests" / "fixtures" / "captures"
 ACME_PACK = ROOT / "examples" / "custom-pack" / "acme-deploy"
 SESSION = "5f0c8a4e-ci-rehearsal"

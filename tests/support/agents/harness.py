@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from filelock import FileLock
 
-import agentcli
-from dialects import DIALECTS, Dialect
-from mockmodel import MockModel, ToolResult
+from tests.support.agents import agentcli
+from tests.support.agents.dialects import DIALECTS, Dialect
+from tests.support.agents.mockmodel import MockModel, ToolResult
 
 HERE = Path(__file__).parent
 MCP_SERVER = HERE / "mcp_stdio_server.py"

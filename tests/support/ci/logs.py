@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 VECTIMUS_DENIED = "vectimus rule disable vectimus-fileint-001 | tee /tmp/out"
 
 

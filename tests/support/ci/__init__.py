@@ -1,0 +1,1 @@
+"""A GitHub Actions job rehearsed on this machine, and what its logs and reports show."""
