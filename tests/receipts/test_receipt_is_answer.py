@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -50,8 +51,9 @@ def plugin_python(tmp_path_factory) -> Path:
     site = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                capture_output=True, text=True, check=True).stdout.strip())
     (site / "_vectimus_base.pth").write_text(f"import site; site.addsitedir({sysconfig.get_paths()['purelib']!r})\n")
+    source = shutil.copytree(SINK, target.parent / "raising_sink")  # a build leaves build/ beside the sources
     done = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
-                           str(SINK)], capture_output=True, text=True, timeout=300)
+                           str(source)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return python
 
