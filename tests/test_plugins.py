@@ -100,3 +100,9 @@ def test_declared_files_never_come_back_empty_when_the_cache_goes_stale(monkeypa
     assert ("claude", ".claude/settings.json") in before
     monkeypatch.setattr(plugins, "_stamp", lambda: ["a site-packages changed since"])
     assert plugins.declared_files()["governance_files"] == before
+
+
+def test_tracing_shows_the_clis_plugin_calls_too(project):
+    out = project.run("vectimus", "plugins", "--json", env={"VECTIMUS_TRACE_PLUGINS": "1"})
+    assert "vectimus plugins:   register_commands [hook]" in out.stderr
+    assert json.loads(out.stdout)  # stdout stays the command's own

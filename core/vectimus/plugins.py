@@ -73,6 +73,9 @@ def get_plugin_manager():
             pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
         else:
             _load_named_entry_points(pm, {n.strip() for n in allowed.split(",") if n.strip()})
+        if _tracing():  # every hook call through pluggy too (the CLI's commands, discovery)
+            pm.trace.root.setwriter(lambda text: sys.stderr.write(f"vectimus plugins: {text}"))
+            pm.enable_tracing()
         _pm = pm
         _write_cache(_discovered(pm))
     return _pm
