@@ -68,6 +68,10 @@ SEQUENCES = [
         B("mkdir -p htmlcov .tox"),
         B("python3 -c \"import shutil; [shutil.rmtree(d) for d in ('htmlcov','.tox')]\" && touch cleaned")],
         "cleaned"),
+    ("an awk report and a sed clean-up written as script files, then run with -f", [
+        W("data.txt", "a 1\nb 2\n"), W("tools/sum.awk", "{ total += $2 } END { print total > \"sum.txt\" }\n"),
+        B("awk -f tools/sum.awk data.txt"),
+        W("tools/tidy.sed", "s/ *$//\n"), B("sed -f tools/tidy.sed data.txt > tidy.txt")], "tidy.txt"),
     ("a git alias and a hook the agent sets up harmlessly", [
         B("git config alias.last 'log -1 --oneline'"), B("git last > last.txt")], "last.txt"),
 ]
