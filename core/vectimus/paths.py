@@ -6,9 +6,11 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
+import stat
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -110,17 +112,61 @@ def system_tmp() -> set[str]:
     return _system_tmp
 
 
-def _real(path: str) -> str:
+def _real(path: str, known: dict[str, str] | None = None) -> str:
+    """``path`` normalised with its symlinks resolved (``known``: directories resolved already
+    in this call, filled in as it goes)."""
     if not path or path.startswith("/proc/"):  # /proc/self is this process, not the agent's
         return path and posixpath.normpath(path)
     try:
-        return os.path.realpath(posixpath.normpath(path))
+        path = posixpath.normpath(path)
+        if known is None or not path.startswith("/") or path.startswith("//"):
+            return os.path.realpath(path)
+        return _real_known(path, known)
     except (ValueError, OSError):  # a NUL byte, a symlink loop: keep the path as written
         return posixpath.normpath(path)
 
 
+def _real_known(path: str, known: dict[str, str]) -> str:
+    """``os.path.realpath`` of a normalised absolute ``path``, its parent's taken from ``known``:
+    the parent resolved, then one ``lstat`` says whether the last component is a link (only a
+    link is resolved by ``realpath`` again, from the resolved parent)."""
+    found = known.get(path)
+    if found is not None:
+        return found
+    parent, _, name = path.rpartition("/")
+    base = _real_known(parent, known) if parent else "/"
+    full = (base if base != "/" else "") + "/" + name if name else base
+    try:
+        link = stat.S_ISLNK(os.lstat(full).st_mode)
+    except OSError:  # missing (or not a directory above): realpath keeps the name as it is
+        link = False
+    found = known[path] = os.path.realpath(full) if link else full
+    return found
+
+
 def _within(path: str, base: str) -> bool:
     return path == base or path.startswith(base.rstrip("/") + "/")
+
+
+@functools.lru_cache(maxsize=64)
+def _bases(bases: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    return frozenset(bases), tuple(b.rstrip("/") + "/" for b in bases)
+
+
+def _under(path: str, bases: tuple[str, ...]) -> bool:
+    """``_within(path, base)`` for any of ``bases``."""
+    exact, heads = _bases(bases)
+    return path in exact or path.startswith(heads)
+
+
+@functools.lru_cache(maxsize=64)
+def _heads(entries: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(e.rstrip("/") for e in entries)
+
+
+def _starts(path: str, entries: tuple[str, ...]) -> bool:
+    """``path`` is one of ``entries`` (without a trailing "/") or starts with one."""
+    return path in _heads(entries) or path.startswith(entries)
 
 
 def _rel(path: str, base: str) -> str | None:
@@ -129,23 +175,40 @@ def _rel(path: str, base: str) -> str | None:
     return None
 
 
-def _declared(path: str, rel_project: str | None, rel_home: str | None, files: protected.Declared) -> bool:
-    """True when ``path`` is one of ``files`` (relative paths already computed, ``path`` lower-cased)."""
-    return ((rel_project is not None and _matches(rel_project, files.project))
-            or (rel_home is not None and _matches(rel_home, files.home))
-            or any(path == f.rstrip("/") or path.startswith(f) for f in files.absolute)
-            or posixpath.basename(path) in files.names)
+def _declared(path: str, in_project: frozenset[str], in_home: frozenset[str], files: protected.Declared) -> bool:
+    """True when ``path`` (lower-cased) is one of ``files``; ``in_project``/``in_home``: the
+    ``_leading`` parts of its path relative to the project and the home."""
+    return (_listed(in_project, files.project) or _listed(in_home, files.home)
+            or _starts(path, files.absolute) or posixpath.basename(path) in files.names)
+
+
+def _leading(rel: str | None) -> frozenset[str]:
+    """A relative path (lower-cased) and each of its leading directories: ``a/b/c`` gives
+    ``a/b/c``, ``a/b`` and ``a`` (what an entry must equal for the path to be it or below it)."""
+    if rel is None:
+        return frozenset()
+    rel = rel.lower()
+    out = [rel]
+    i = rel.find("/")
+    while i >= 0:
+        out.append(rel[:i])
+        i = rel.find("/", i + 1)
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _entries(entries: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(e[:-1] if e.endswith("/") else e for e in entries)
+
+
+def _listed(leading: frozenset[str], entries: tuple[str, ...]) -> bool:
+    """The path whose ``_leading`` parts are given is one of ``entries`` or below one (an entry
+    "dir/" or "dir" both cover everything below ``dir``)."""
+    return bool(leading) and not leading.isdisjoint(_entries(entries))
 
 
 def _matches(rel: str, entries: tuple[str, ...]) -> bool:
-    rel = rel.lower()
-    for entry in entries:
-        if entry.endswith("/"):
-            if rel == entry[:-1] or rel.startswith(entry):
-                return True
-        elif rel == entry or rel.startswith(entry + "/"):
-            return True
-    return False
+    return _listed(_leading(rel), entries)
 
 
 def expand(raw: str, places: Places) -> str:
@@ -163,9 +226,10 @@ def expand(raw: str, places: Places) -> str:
     return posixpath.normpath(text).replace("//", "/")
 
 
-def resolve(raw: str, places: Places) -> str:
-    """``expand`` and then resolve symlinks in whatever part of the path exists."""
-    return _real(expand(raw, places))
+def resolve(raw: str, places: Places, known: dict[str, str] | None = None) -> str:
+    """``expand`` and then resolve symlinks in whatever part of the path exists (``known``: the
+    directories resolved already while the files stay as they are, filled in as it goes)."""
+    return _real(expand(raw, places), known)
 
 
 def is_secret_path(path: str, home: str) -> bool:
@@ -180,7 +244,7 @@ def is_secret_path(path: str, home: str) -> bool:
         return True
     if posixpath.splitext(name)[1] in SECRET_EXTS:
         return True
-    if any(lower.startswith(d) for d in SECRET_ABSOLUTE):
+    if lower.startswith(SECRET_ABSOLUTE):
         return True
     rel = _rel(path, home)
     candidates = [rel.lower()] if rel is not None else []
@@ -236,51 +300,56 @@ def unresolved(raw: str) -> PathFacts:
                      is_glob=any(c in GLOB_CHARS for c in raw))
 
 
-def classify(raw: str, places: Places) -> PathFacts:
-    """Resolve ``raw`` against ``places`` and compute every fact a policy may test.
+def classify(raw: str, places: Places, known: dict[str, str] | None = None) -> PathFacts:
+    """Resolve ``raw`` against ``places`` and compute every fact a policy may test (``known``:
+    as for ``resolve``).
 
     A glob whose last component covers a whole directory (``*``, ``.*``, ``dir/*``) is classified
     as that directory, so ``rm -rf *`` at the project root is a delete of the project root.
     """
-    is_glob = any(c in GLOB_CHARS for c in raw)
+    is_glob = not GLOB_CHARS.isdisjoint(raw)
     if is_glob:
         raw = whole_dir(raw) or raw
-    path = resolve(raw, places)
+    path = resolve(raw, places, known)
     lower = path.lower()
     name = posixpath.basename(path)
     rel_project = _rel(path, places.project)
-    rel_home = _rel(path, places.home)
-    in_project = _within(path, places.project)
+    in_project = rel_project is not None or path == places.project
+    project_parts = _leading(rel_project)
+    home_parts = _leading(_rel(path, places.home))
+    in_home = path == places.home or bool(home_parts)
     files = places.declared or protected.protected()
-    governance = _declared(lower, rel_project, rel_home, files.governance)
-    vectimus = ((rel_project is not None and _matches(rel_project, protected.VECTIMUS_PROJECT))
-                or any(_within(path, d) for d in places.vectimus))
-    instructions = _declared(lower, rel_project, rel_home, files.instructions)
+    governance = _declared(lower, project_parts, home_parts, files.governance)
+    vectimus = _listed(project_parts, protected.VECTIMUS_PROJECT) or _under(path, places.vectimus)
+    instructions = _declared(lower, project_parts, home_parts, files.instructions)
     persistence = (
-        (rel_home is not None and _matches(rel_home, PERSISTENCE_HOME))
-        or any(lower == p.rstrip("/") or lower.startswith(p) for p in PERSISTENCE_ABSOLUTE)
+        _listed(home_parts, PERSISTENCE_HOME) or _starts(lower, PERSISTENCE_ABSOLUTE)
         or "/.git/hooks/" in lower or lower.endswith("/.git/config")  # hooksPath, aliases run code
     )
-    ci_config = rel_project is not None and (
-        _matches(rel_project, (".github/workflows/", ".gitlab-ci.yml", ".circleci/",
-                               "azure-pipelines.yml", "jenkinsfile", ".buildkite/",
-                               "bitbucket-pipelines.yml", ".travis.yml", ".drone.yml")))
-    system = (not in_project and not any(_within(path, t) for t in places.tmp_dirs)
-              and any(_within(lower, d) for d in SYSTEM_DIRS)
-              and not _within(path, places.home))
-    exists = os.path.lexists(path)
+    ci_config = _listed(project_parts, (".github/workflows/", ".gitlab-ci.yml", ".circleci/", "azure-pipelines.yml",
+                                        "jenkinsfile", ".buildkite/", "bitbucket-pipelines.yml", ".travis.yml",
+                                        ".drone.yml"))
+    is_tmp = _under(path, places.tmp_dirs)
+    system = not in_project and not is_tmp and not in_home and _under(lower, SYSTEM_DIRS)
+    try:
+        mode = os.lstat(path).st_mode
+    except (OSError, ValueError):
+        exists = is_dir = False
+    else:  # the path is resolved: only a dangling link or a loop is still a link
+        exists = True
+        is_dir = stat.S_ISDIR(mode) or (stat.S_ISLNK(mode) and os.path.isdir(path))
     return PathFacts(
         path=path,
         name=name,
         ext=posixpath.splitext(name)[1].lstrip(".").lower(),
         is_root=path == "/",
         is_home=path == places.home,
-        in_home=_within(path, places.home),
+        in_home=in_home,
         in_project=in_project,
         is_project_root=path == places.project,
         is_git_dir=name.lower() == ".git",
         in_git_dir=".git" in lower.split("/"),
-        is_tmp=any(_within(path, t) for t in places.tmp_dirs),
+        is_tmp=is_tmp,
         is_system=system,
         is_secret=is_secret_path(path, places.home),
         is_governance=governance,
@@ -289,6 +358,6 @@ def classify(raw: str, places: Places) -> PathFacts:
         is_persistence=persistence,
         is_vectimus=vectimus,
         is_glob=is_glob,
-        is_dir=os.path.isdir(path),
+        is_dir=is_dir,
         exists=exists,
     )

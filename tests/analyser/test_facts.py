@@ -36,6 +36,33 @@ def test_whole_dir_glob_keeps_is_glob_and_path_is_the_directory():
     assert facts.path == f"{PROJECT}/build" and facts.is_glob
 
 
+def test_directories_resolved_once_per_call_give_what_realpath_gives(tmp_path):
+    """A call resolves each directory once (``known``) and then one link at a time: the facts are
+    those of a fresh ``os.path.realpath`` whatever was resolved before, through links to
+    directories, relative links, dangling links and loops."""
+    import os
+
+    home, project = tmp_path / "home", tmp_path / "home" / "proj"
+    (project / "src").mkdir(parents=True)
+    (home / ".ssh").mkdir()
+    (home / ".ssh" / "id_rsa").write_text("k")
+    (project / "src" / "a.py").write_text("")
+    links = {"keys": str(home / ".ssh"), "up": "../proj/src", "dangling": "/nonexistent/x", "loop1": "loop2",
+             "loop2": "loop1", "file": "src/a.py", "nested": "keys/../.ssh"}
+    for name, target in links.items():
+        os.symlink(target, project / name)
+    os.symlink(str(project / "keys"), home / "proj" / "src" / "via")
+    where = paths.Places(cwd=str(project), project=str(project), home=str(home), tmp_dirs=("/tmp",))
+    raws = ["src", "src/a.py", "keys", "keys/id_rsa", "keys/missing/deeper", "up/a.py", "up", "dangling",
+            "dangling/x", "loop1", "loop1/x", "file", "file/x", "nested/id_rsa", "src/via/id_rsa", "/", "..",
+            "src/../keys/id_rsa", "new/dir/f", "~/.ssh/id_rsa", str(project / "keys" / "id_rsa")]
+    known: dict[str, str] = {}
+    for raw in raws + raws[::-1]:
+        assert paths.classify(raw, where, known) == paths.classify(raw, where), raw
+    assert paths.classify("keys/id_rsa", where, known).is_secret
+    assert paths.classify("src/via/id_rsa", where, known).path == str(home / ".ssh" / "id_rsa")
+
+
 def test_unresolved_path_claims_no_location():
     facts = paths.unresolved("$X/build")
     assert facts.path == "$X/build" and not facts.in_project and not facts.is_root

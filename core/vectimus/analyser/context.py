@@ -172,7 +172,7 @@ class Analysis:
         key = (text, scope.places)
         facts = known.get(key)
         if facts is None:
-            facts = known[key] = paths.classify(text, scope.places)
+            facts = known[key] = paths.classify(text, scope.places, self.memo.setdefault("realpaths", {}))
         return facts
 
     def resolve(self, word: Word, scope: Scope) -> str:
@@ -181,7 +181,7 @@ class Analysis:
         text = word.text
         if word.dynamic or (scope.cwd_dynamic and not text.startswith(("/", "~"))):
             return text
-        return paths.resolve(text, scope.places)
+        return paths.resolve(text, scope.places, self.memo.setdefault("realpaths", {}))
 
     def file(self, kind: ActionKind, word: Word, cmd: Cmd, flags: tuple[str, ...] = (),
              program: str = "") -> PathFacts:
