@@ -226,10 +226,21 @@ def expand(raw: str, places: Places) -> str:
     return posixpath.normpath(text).replace("//", "/")
 
 
-def resolve(raw: str, places: Places, known: dict[str, str] | None = None) -> str:
-    """``expand`` and then resolve symlinks in whatever part of the path exists (``known``: the
-    directories resolved already while the files stay as they are, filled in as it goes)."""
-    return _real(expand(raw, places), known)
+class Known:
+    """What one call has resolved and classified already: its files stay as they are while it is
+    analysed, so each directory is resolved and each path classified once."""
+
+    __slots__ = ("real", "facts")
+
+    def __init__(self) -> None:
+        self.real: dict[str, str] = {}  # normalised absolute path -> with its links resolved
+        self.facts: dict[tuple, PathFacts] = {}  # (resolved path, the places but cwd) -> facts
+
+
+def resolve(raw: str, places: Places, known: Known | None = None) -> str:
+    """``expand`` and then resolve symlinks in whatever part of the path exists (``known``: what
+    this call resolved already, filled in as it goes)."""
+    return _real(expand(raw, places), known.real if known is not None else None)
 
 
 def is_secret_path(path: str, home: str) -> bool:
@@ -300,9 +311,9 @@ def unresolved(raw: str) -> PathFacts:
                      is_glob=any(c in GLOB_CHARS for c in raw))
 
 
-def classify(raw: str, places: Places, known: dict[str, str] | None = None) -> PathFacts:
+def classify(raw: str, places: Places, known: Known | None = None) -> PathFacts:
     """Resolve ``raw`` against ``places`` and compute every fact a policy may test (``known``:
-    as for ``resolve``).
+    what this call resolved and classified already, filled in as it goes).
 
     A glob whose last component covers a whole directory (``*``, ``.*``, ``dir/*``) is classified
     as that directory, so ``rm -rf *`` at the project root is a delete of the project root.
@@ -311,6 +322,17 @@ def classify(raw: str, places: Places, known: dict[str, str] | None = None) -> P
     if is_glob:
         raw = whole_dir(raw) or raw
     path = resolve(raw, places, known)
+    if known is None:
+        return _facts(path, places, is_glob)
+    key = (path, places[1:])  # the facts of a resolved path do not depend on the cwd
+    facts = known.facts.get(key)
+    if facts is None:
+        facts = known.facts[key] = _facts(path, places, False)
+    return facts._replace(is_glob=True) if is_glob else facts
+
+
+def _facts(path: str, places: Places, is_glob: bool) -> PathFacts:
+    """The facts of the resolved ``path``."""
     lower = path.lower()
     name = posixpath.basename(path)
     rel_project = _rel(path, places.project)

@@ -37,9 +37,10 @@ def test_whole_dir_glob_keeps_is_glob_and_path_is_the_directory():
 
 
 def test_directories_resolved_once_per_call_give_what_realpath_gives(tmp_path):
-    """A call resolves each directory once (``known``) and then one link at a time: the facts are
-    those of a fresh ``os.path.realpath`` whatever was resolved before, through links to
-    directories, relative links, dangling links and loops."""
+    """A call resolves each directory once and classifies each resolved path once (``known``): the
+    facts are those of a fresh ``os.path.realpath`` and classification whatever was resolved
+    before, through links to directories, relative links, dangling links and loops, and for
+    places that differ."""
     import os
 
     home, project = tmp_path / "home", tmp_path / "home" / "proj"
@@ -56,11 +57,14 @@ def test_directories_resolved_once_per_call_give_what_realpath_gives(tmp_path):
     raws = ["src", "src/a.py", "keys", "keys/id_rsa", "keys/missing/deeper", "up/a.py", "up", "dangling",
             "dangling/x", "loop1", "loop1/x", "file", "file/x", "nested/id_rsa", "src/via/id_rsa", "/", "..",
             "src/../keys/id_rsa", "new/dir/f", "~/.ssh/id_rsa", str(project / "keys" / "id_rsa")]
-    known: dict[str, str] = {}
-    for raw in raws + raws[::-1]:
+    known = paths.Known()
+    for raw in raws + raws[::-1] + ["src/*", "keys/*.pem"]:
         assert paths.classify(raw, where, known) == paths.classify(raw, where), raw
     assert paths.classify("keys/id_rsa", where, known).is_secret
     assert paths.classify("src/via/id_rsa", where, known).path == str(home / ".ssh" / "id_rsa")
+    elsewhere = where._replace(home=str(project))  # other places: other facts for the same path
+    assert paths.classify("src", elsewhere, known) == paths.classify("src", elsewhere)
+    assert paths.classify("src/a.py", where._replace(cwd=str(project / "src")), known).path.endswith("src/src/a.py")
 
 
 def test_unresolved_path_claims_no_location():

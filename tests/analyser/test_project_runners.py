@@ -108,6 +108,35 @@ def test_makefile_parse_directly():
     assert mk.rules["y"].prereqs == ["z", "w"] and make.recipes(mk, ["x"])[0][2] == ["echo x"]
 
 
+def test_parsed_makefiles_are_kept_by_text_and_name_and_handed_out_as_copies(tree):
+    """The evaluator keeps the last few parses: each part of the key (the text, the file's name)
+    changes what comes back, a kept parse is never changed by what a call does with its copy,
+    and a file parsed after others (an include) is parsed afresh, since their variables count."""
+    text = "X := $(shell echo hi)\nall: a\n\techo one\na:\n\techo two\n%.o: %.c\n\tcc $<\ninclude more.mk\n"
+    first = makefile.parse(text, "Makefile")
+    assert makefile.parse(text, "Makefile") is not first
+    first.rules["all"].prereqs.append("b")
+    first.rules["all"].recipes.append(["rm -rf ~"])
+    first.vars["X"], first.includes[:] = "changed", []
+    first.patterns[0][1].recipes.append(["rm -rf ~"])
+    again = makefile.parse(text, "Makefile")
+    assert again.rules["all"].prereqs == ["a"] and again.rules["all"].recipes == [["echo one"]]
+    assert again.vars["X"] == "$$(echo hi)" and again.includes == ["more.mk"]
+    assert again.patterns[0][1].recipes == [["cc $<"]]
+    assert makefile.parse(text.replace("one", "three"), "Makefile").rules["all"].recipes == [["echo three"]]
+    renamed = makefile.parse(text, "sub/Makefile")
+    assert renamed.shell_calls == [("sub/Makefile", "echo hi")] and renamed.rules["a"].source == "sub/Makefile"
+    assert again.shell_calls == [("Makefile", "echo hi")] and again.rules["a"].source == "Makefile"
+    included = "Y := $(X)\n"
+    for value in ("1", "2"):
+        mk = makefile.parse(f"X := {value}\n")
+        assert makefile.parse(included, "more.mk", mk).vars["Y"] == value
+    tree.write("Makefile", "all:\n\techo fine\n")
+    assert "curl" not in programs(tree.shell("make"))
+    tree.write("Makefile", f"all:\n\t{UPLOAD}\n")  # the same call again, the file changed on disk
+    assert "curl" in programs(tree.shell("make")) and sends_secret(tree.shell("make"))
+
+
 # -- package.json, justfile, Taskfile --------------------------------------------------------
 
 PACKAGE = ('{"scripts": {"prelint": "echo pre", "lint": "eslint . && ' + UPLOAD + '", "build": "tsc -p .", '

@@ -143,6 +143,7 @@ class Analysis:
         self.pending: dict[str, str | None] = {}
         self.unseen_writes = False
         self.memo: dict = {}  # what stages that read files keep for the rest of the call (runs)
+        self.known = paths.Known()  # paths resolved and classified in this call
 
     def add(self, action: Action) -> None:
         """Record one action; beyond MAX_ACTIONS the call is unanalysable."""
@@ -172,7 +173,7 @@ class Analysis:
         key = (text, scope.places)
         facts = known.get(key)
         if facts is None:
-            facts = known[key] = paths.classify(text, scope.places, self.memo.setdefault("realpaths", {}))
+            facts = known[key] = paths.classify(text, scope.places, self.known)
         return facts
 
     def resolve(self, word: Word, scope: Scope) -> str:
@@ -181,7 +182,7 @@ class Analysis:
         text = word.text
         if word.dynamic or (scope.cwd_dynamic and not text.startswith(("/", "~"))):
             return text
-        return paths.resolve(text, scope.places, self.memo.setdefault("realpaths", {}))
+        return paths.resolve(text, scope.places, self.known)
 
     def file(self, kind: ActionKind, word: Word, cmd: Cmd, flags: tuple[str, ...] = (),
              program: str = "") -> PathFacts:

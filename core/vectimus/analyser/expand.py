@@ -148,6 +148,8 @@ class Expander:
     def words(self, node, scope: Scope) -> list[Word]:
         """The words one argument node becomes (brace expansion may make several)."""
         word = self.word(node, scope)
+        if OPEN not in word.text and COMMA not in word.text and CLOSE not in word.text:
+            return [word]  # nothing marked: expand_braces would give the text back as it is
         texts = expand_braces(word.text)
         if len(texts) == 1:
             return [Word(texts[0], word.dynamic, word.glob, word.secret)]
@@ -160,7 +162,7 @@ class Expander:
         text = self.text(node)
         if kind == "word":
             value = unescape_unquoted(text)
-            return Word(mark_braces(value), glob=any(c in GLOB_CHARS for c in value))
+            return Word(mark_braces(value), glob=not GLOB_CHARS.isdisjoint(value))
         if kind == "raw_string":
             return Word(text[1:-1])
         if kind == "ansi_c_string":  # an argument is a C string: it ends at a NUL (``$'r\\0m'`` is ``r``)

@@ -36,6 +36,11 @@ class Rule:
         self.recipes: list[list[str]] = []  # one list of recipe lines per rule with a recipe
         self.source = source
 
+    def copy(self) -> Rule:
+        rule = Rule(self.source)
+        rule.prereqs, rule.recipes = list(self.prereqs), list(self.recipes)
+        return rule
+
 
 class Makefile:
     """A parsed Makefile: rules, pattern rules, variables and what runs when it is read."""
@@ -49,6 +54,19 @@ class Makefile:
         self.oneshell = False
         self.includes: list[str] = []
         self.sources: dict[str, tuple[str, bool]] = {}  # label -> (path, written by the agent)
+
+    def blank(self) -> bool:
+        """Nothing parsed into it yet (what parsing a file adds depends on nothing else)."""
+        return not (self.rules or self.patterns or self.vars or self.shell_calls or self.default
+                    or self.oneshell or self.includes)
+
+    def take(self, parsed: Makefile) -> None:
+        """Hold a copy of what was parsed into the blank ``parsed`` (``sources`` are left as they are)."""
+        self.rules = {target: rule.copy() for target, rule in parsed.rules.items()}
+        self.patterns = [(pattern, rule.copy()) for pattern, rule in parsed.patterns]
+        self.vars = dict(parsed.vars)
+        self.shell_calls = list(parsed.shell_calls)
+        self.default, self.oneshell, self.includes = parsed.default, parsed.oneshell, list(parsed.includes)
 
     # -- variables --------------------------------------------------------------------------
 
@@ -191,14 +209,35 @@ _BLOCKS = {"conditional", "ifeq_directive", "ifneq_directive", "ifdef_directive"
            "else_directive", "export_directive", "override_directive", "private_directive"}
 
 
+# (text, name) -> the Makefile parsed from them into a blank one: a pure function of the two, kept
+# for the next calls (the evaluator runs many) and handed out as copies.
+_PARSED: dict[tuple[str, str], Makefile] = {}
+MAX_PARSED = 8
+
+
 def parse(text: str, source: str = "Makefile", into: Makefile | None = None, depth: int = 0,
           an: Analysis | None = None) -> Makefile:
     """Parse Makefile ``text`` (named ``source``) into ``into`` (a new Makefile by default).
 
     Text the grammar cannot parse is Unanalysable (GNU make refuses most of it too), and so is text
-    whose parsing overruns the parse budget of the call ``an``.
+    whose parsing overruns the parse budget of the call ``an``. Parsing into a blank Makefile
+    depends on ``text`` and ``source`` alone: the last few such parses are kept.
     """
-    mk = into or Makefile()
+    mk = into if into is not None else Makefile()
+    if depth or not mk.blank():
+        return _parse(text, source, mk, depth, an)
+    key = (text, source)
+    parsed = _PARSED.pop(key, None)
+    if parsed is None:
+        parsed = _parse(text, source, Makefile(), 0, an)
+        while len(_PARSED) >= MAX_PARSED:
+            _PARSED.pop(next(iter(_PARSED)), None)
+    _PARSED[key] = parsed  # the most recently used last
+    mk.take(parsed)
+    return mk
+
+
+def _parse(text: str, source: str, mk: Makefile, depth: int, an: Analysis | None) -> Makefile:
     data = (text if text.endswith("\n") else text + "\n").encode("utf-8", "surrogatepass")
     if data.count(b"\n") > MAX_LINES:
         raise Unanalysable(f"a Makefile of more than {MAX_LINES} lines")
