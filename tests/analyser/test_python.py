@@ -244,6 +244,17 @@ def test_ordinary_code_is_not_dynamic(code):
     assert not any(a.target.is_secret or a.net.sends_secret for a in acts), acts
 
 
+@pytest.mark.parametrize("code", [
+    "import socket; socket.create_connection(('bücher.example'.encode('idna').decode(), 443))",
+    "print(b'xn--bcher-kva'.decode('idna'), b'\\xff'.decode('idna', 'ignore'), b'-'.decode('punycode'))",
+])
+def test_codecs_that_raise_unicode_error_are_folded_or_unknown(code):
+    """idna and punycode raise UnicodeError itself (neither an encode nor a decode error): the
+    value is unknown and the analysis goes on to what the code does next."""
+    acts = py(code + "\nimport os; os.system('rm -rf /home/u')")
+    assert any(a.kind == "file_delete" and a.resource == "/home/u" for a in acts), acts
+
+
 def test_a_helper_nothing_here_calls_is_not_judged_by_its_parameters():
     acts = py("import subprocess, shutil\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n"
               "def clean(path):\n    shutil.rmtree(path)\nclass Tool:\n    def go(self):\n"

@@ -232,7 +232,7 @@ def _m_decode(ev, owner, args, kwargs):
         if out is None:
             try:
                 out = bytes(owner.value).decode(encoding, errors)
-            except (LookupError, UnicodeDecodeError):
+            except (LookupError, UnicodeError):  # idna and punycode raise UnicodeError itself
                 return V.unknown("text", owner.taint)
         return V.const(out, owner.taint)
     if owner.kind == CONST and isinstance(owner.value, str):
@@ -249,7 +249,7 @@ def _m_encode(ev, owner, args, kwargs):
             return V.const(special, owner.taint)
         try:
             return V.const(owner.value.encode(encoding, "surrogateescape"), owner.taint)
-        except (LookupError, UnicodeEncodeError):
+        except (LookupError, UnicodeError):  # idna refuses the error handler with UnicodeError itself
             return V.unknown("bytes", owner.taint)
     return owner if owner.kind == OBJ and owner.value[0] == "partial" else V.unknown("bytes", V.taint_of(owner))
 
