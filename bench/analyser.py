@@ -170,7 +170,7 @@ def per_language(places: Places, env: dict, seconds: float) -> None:
 
 def whole_file(places: Places, env: dict, lang: str, program: str, text: str, seconds: float) -> None:
     """The warm time to analyse one file's code (what running a script adds to a call): each time
-    a new text (parsed and evaluated), and the same text again (a parsed Python tree is reused)."""
+    a new text (parsed and evaluated), and the same text again (its parsed tree is reused)."""
     call = ToolCall(agent="bench", tool="Bash", kind="shell", cwd=places.cwd, project_dir=places.project,
                     command=f"{program} build.x")
 
@@ -193,16 +193,25 @@ def whole_file(places: Places, env: dict, lang: str, program: str, text: str, se
         times.sort()
         print(f"{lang} file of {text.count(chr(10))} lines, {label}: {times[len(times) // 2] * 1000:.2f} ms warm "
               f"(p50 of {len(times)}, best {times[0] * 1000:.2f} ms), {actions} actions")
-    if lang == "python":  # the floor: the standard library's own parse of the same text
+    # the floor of a new text: the parser alone (the standard library's ast, or tree-sitter)
+    if lang == "python":
         import ast
 
-        times = []
-        for i in range(5):
-            t = time.perf_counter()
-            ast.parse(f"# {i}\n{text}")
-            times.append(time.perf_counter() - t)
-        times.sort()
-        print(f"  (ast.parse alone: {times[len(times) // 2] * 1000:.2f} ms)")
+        def parse(i: int) -> object:
+            return ast.parse(f"# {i}\n{text}")
+    else:
+        from vectimus.analyser.languages.javascript.parse import parser
+
+        def parse(i: int) -> object:
+            return parser(lang).parse(f"// {i}\n{text}".encode())
+    times = []
+    for i in range(20):
+        t = time.perf_counter()
+        parse(i)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    print(f"  ({'ast.parse' if lang == 'python' else 'tree-sitter parse'} alone: "
+          f"{times[len(times) // 2] * 1000:.2f} ms)")
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ ordinary code left alone."""
 
 from __future__ import annotations
 
+import importlib
 import shlex
 import time
 
@@ -131,6 +132,24 @@ def test_syntax_error_is_dynamic_with_a_reason():
     reason = [a for a in acts if a.kind == "exec" and a.dynamic]
     assert reason and "syntax error" in reason[0].via[-1]
     assert find(acts, "file_delete", path="/home/u")
+
+
+def test_a_text_analysed_again_reuses_its_tree_and_finds_the_same():
+    """The trees of the last few texts are kept (a script is analysed when written and again when
+    it runs): the second analysis finds what the first did, a syntax error included, and the
+    trees kept stay bounded."""
+    parse = importlib.import_module("vectimus.analyser.languages.javascript.parse")  # the module
+    text = "const fs = require('fs'); fs.rmSync(process.env.HOME, {recursive: true}); )"
+    first = js(text)
+    assert [k for k in parse._TREES if k[1] == text.encode()]
+    assert js(text) == first and find(first, "file_delete", path="/home/u") and dynamic_exec(first)
+    for i in range(parse.MAX_TREES + 3):
+        js(f"console.log({i})")
+    assert len(parse._TREES) == parse.MAX_TREES
+    assert not [k for k in parse._TREES if k[1] == text.encode()]
+    typed = "const f = (p: string): void => require('fs').rmSync(p); f(process.env.HOME)"
+    assert dynamic_exec(js(typed))  # the key's other part: the grammar (types are a syntax error here)
+    assert not dynamic_exec(js(typed, "tsx -e")) and find(js(typed, "tsx -e"), "file_delete", path="/home/u")
 
 
 def run_code(text: str, lang: str = "node"):

@@ -21,6 +21,7 @@ MAX_INLINE_DEPTH = 8     # user function calls inlined inside each other
 MAX_INLINES = 256        # user function calls inlined in one module
 MAX_INLINES_EACH = 32    # … of one function
 CHECK_EVERY = 2048       # nodes between CPU-time checks (a power of two: reading the clock is a syscall)
+CHECK_MASK = CHECK_EVERY - 1
 
 
 class Function:
@@ -124,7 +125,7 @@ class Evaluation:
         """Count one node and go a level deeper (``depth`` is the caller's to decrement); False,
         and the code marked incomplete, past the nesting the evaluator follows."""
         self.count += 1
-        if self.count & (CHECK_EVERY - 1) == 0:
+        if not self.count & CHECK_MASK:
             self.tick()
         self.depth += 1
         if self.depth > MAX_EVAL_DEPTH:
@@ -136,25 +137,32 @@ class Evaluation:
 
     def branches(self, bodies) -> None:
         """Run each of ``bodies`` from the same state; afterwards a name may hold any of their values."""
-        before = dict(self.frame.env)
+        env = self.frame.env
+        before = dict(env)
         outcomes = []
         for body in bodies:
-            self.frame.env.clear()
-            self.frame.env.update(before)
+            if not body:  # nothing runs: the names hold what they held
+                outcomes.append(before)
+                continue
+            env.clear()
+            env.update(before)
             self.block(body)
-            outcomes.append(dict(self.frame.env))
+            outcomes.append(dict(env))
         self.merge_into(outcomes)
 
     def merge_into(self, outcomes: list[dict]) -> None:
         env = self.frame.env
         env.clear()
         for name in set().union(*outcomes):
-            vals = [o.get(name) for o in outcomes]
-            present = [v for v in vals if v is not None]
-            if len(present) == len(vals) and all(v is present[0] for v in present):
-                env[name] = present[0]
+            first = outcomes[0].get(name)
+            for o in outcomes:
+                if o.get(name) is not first:
+                    break
             else:
-                env[name] = V.alts(present)
+                if first is not None:  # the same value on every path
+                    env[name] = first
+                    continue
+            env[name] = V.alts([v for v in (o.get(name) for o in outcomes) if v is not None])
 
     def loop_entry(self, names) -> None:
         """A loop body may run again: a name it assigns may hold, on entry, a later iteration's value."""

@@ -19,8 +19,7 @@ from vectimus.analyser.languages.values import (
 CREDENTIAL_NAME = r"(?i)key|token|secret|passw|pwd|credential|auth|session|cookie|private|cert"
 
 
-def text(v: Val) -> str | None:
-    return text_of(v)
+text = text_of  # the text of a constant string or bytes value, else None
 
 
 def path_val(v: Val) -> Val:

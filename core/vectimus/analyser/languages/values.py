@@ -101,6 +101,8 @@ def placeholder(name: str) -> Val:
 
 
 def is_placeholder(v: Val) -> bool:
+    if v.kind != UNKNOWN and v.kind != ALTS:  # the common case, without the generator
+        return False
     return all(o.kind == UNKNOWN and isinstance(o.value, str) and o.value.startswith("parameter ")
                for o in options(v))
 
@@ -213,7 +215,10 @@ def render(v: Val, path: bool = False) -> tuple[str, bool]:
 def words(v: Val, *, path: bool = False) -> list[Word]:
     """The shell words ``v`` may be (one per alternative); unknown parts make a word dynamic."""
     out = []
-    for o in options(v)[:MAX_WORDS]:
+    for o in (v.value[:MAX_WORDS] if v.kind == ALTS else (v,)):
+        if o.kind == CONST and type(o.value) is str:  # a known string (the common case)
+            out.append(Word(o.value, False, o.glob or False, bool(o.taint)))
+            continue
         text, dyn = render(o, path)
         glob = o.glob or (o.kind == OBJ and o.value[0] == "path" and o.value[1].glob)
         if dyn:
@@ -243,6 +248,10 @@ def concat(parts, as_bytes: bool = False) -> Val:
     unknown_part = False
     taint = 0
     for p in parts:
+        if p.kind == CONST and type(p.value) is str:  # a known string (the common case)
+            texts.append(p.value)
+            taint |= p.taint
+            continue
         text, dyn = render(p)
         texts.append(text)
         unknown_part |= dyn

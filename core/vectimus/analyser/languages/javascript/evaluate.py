@@ -33,7 +33,7 @@ class Evaluator(Expressions):
         super().__init__(an, fx)
         self.grammar = grammar
         self.code = code
-        self.data = data
+        self.read(data)
         self.argv = library.script_argv(fx.cmd, code)
         self.inline = library.inline(fx.cmd, code)
         self.evals = 0  # eval() of known source nested here

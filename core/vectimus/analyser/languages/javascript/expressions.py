@@ -9,7 +9,7 @@ import re
 from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_DEPTH
 from vectimus.analyser.languages import folding
 from vectimus.analyser.languages import values as V
-from vectimus.analyser.languages.evaluation import Evaluation, Function
+from vectimus.analyser.languages.evaluation import CHECK_MASK, MAX_EVAL_DEPTH, Evaluation, Function
 from vectimus.analyser.languages.javascript import library
 from vectimus.analyser.languages.javascript.parse import parse
 from vectimus.analyser.languages.values import CONST, DICT, OBJ, SEQ, Val
@@ -30,12 +30,22 @@ class Expressions(Evaluation):
     """Evaluates expressions; the statements, assignments and functions they reach are ``Evaluator``'s."""
 
     data: bytes         # the program's source
+    chars: str | None   # … as text, when it is ASCII
     grammar: str        # "node" or "typescript"
     evals: int          # eval() of known source nested here
 
     def text(self, node) -> str:
         """The source text of ``node``."""
+        chars = self.chars
+        if chars is not None:
+            return chars[node.start_byte:node.end_byte]
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+    def read(self, data: bytes) -> None:
+        """Read nodes' text from ``data`` from now on (ASCII source is sliced as text: its byte
+        offsets are its character offsets)."""
+        self.data = data
+        self.chars = data.decode("ascii") if data.isascii() else None
 
     def assign(self, target, value: Val) -> None:
         """Bind ``value`` to an assignment target (a name, a member, a pattern)."""
@@ -52,10 +62,20 @@ class Expressions(Evaluation):
     def expr(self, node) -> Val:
         if node is None:
             return V.NONE
+        # ``enter`` inlined, and names read here: this runs for every expression node
+        self.count = count = self.count + 1
+        if not count & CHECK_MASK:
+            self.tick()
+        if self.depth >= MAX_EVAL_DEPTH:
+            self.fx.give_up("nested too deeply to analyse")
+            return V.unknown("a deeply nested expression")
+        kind = node.type
+        if kind == "identifier":
+            name = self.text(node)
+            env = self.frame.env
+            return env[name] if name in env else self.name(name)
+        self.depth += 1
         try:
-            if not self.enter():
-                return V.unknown("a deeply nested expression")
-            kind = node.type
             handler = EXPRESSIONS.get(kind)
             if handler is not None:
                 return handler(self, node)
@@ -119,7 +139,10 @@ class Expressions(Evaluation):
         return V.const({"true": True, "false": False}.get(node.type))
 
     def e_identifier(self, node) -> Val:
-        name = self.text(node)
+        return self.name(self.text(node))
+
+    def name(self, name: str) -> Val:
+        """What ``name`` holds here: the code's own, or a platform global."""
         found = self.lookup(name)
         if found is not None:
             return found
@@ -248,7 +271,7 @@ class Expressions(Evaluation):
                 self.fx.give_up("evaluated code with a syntax error")
             outer = self.fx.cmd, self.data
             self.fx.cmd = outer[0].with_words(outer[0].words, via=via)
-            self.data = data
+            self.read(data)
             self.evals += 1
             try:
                 body = root.named_children
@@ -258,7 +281,8 @@ class Expressions(Evaluation):
                     self.block(body)
             finally:
                 self.evals -= 1
-                self.fx.cmd, self.data = outer
+                self.fx.cmd = outer[0]
+                self.read(outer[1])
         return V.alts(results) if results else V.unknown("an evaluated value", V.taint_of(source))
 
     def callback(self, fn: Val, args: list[Val]) -> Val:
@@ -354,10 +378,11 @@ def unescape(seq: str) -> str:
     return _SIMPLE.get(body, body)
 
 
+# Identifiers are read by ``Expressions.expr`` itself.
 EXPRESSIONS = {
     "string": Expressions.e_string, "template_string": Expressions.e_template, "number": Expressions.e_number,
     "true": Expressions.e_literal, "false": Expressions.e_literal, "null": Expressions.e_literal,
-    "undefined": Expressions.e_literal, "identifier": Expressions.e_identifier, "this": Expressions.e_this,
+    "undefined": Expressions.e_literal, "this": Expressions.e_this,
     "array": Expressions.e_array, "object": Expressions.e_object, "member_expression": Expressions.e_member,
     "subscript_expression": Expressions.e_subscript, "call_expression": Expressions.e_call,
     "new_expression": Expressions.e_new, "assignment_expression": Expressions.e_assignment,

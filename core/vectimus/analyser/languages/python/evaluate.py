@@ -50,19 +50,18 @@ class Evaluator(Expressions):
 
     def stmt(self, node) -> None:
         try:
-            if not self.enter():
-                return
-            handler = STATEMENTS.get(type(node))
-            if handler is not None:
-                handler(self, node)
-            else:
-                for child in ast.iter_child_nodes(node):
-                    if isinstance(child, ast.expr):
-                        self.expr(child)
-                    elif isinstance(child, ast.stmt):
-                        self.stmt(child)
+            if self.enter():
+                STATEMENTS.get(type(node), Evaluator.s_other)(self, node)
         finally:
             self.depth -= 1
+
+    def s_other(self, node) -> None:
+        """A statement no handler knows (``pass``, ``assert``, ``raise`` …): what it contains."""
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.expr(child)
+            elif isinstance(child, ast.stmt):
+                self.stmt(child)
 
     def source(self, node) -> str:
         """The source lines of a statement."""

@@ -9,10 +9,11 @@ from typing import Any
 
 from vectimus.analyser.languages import folding
 from vectimus.analyser.languages import values as V
-from vectimus.analyser.languages.evaluation import Evaluation, Frame, Function
+from vectimus.analyser.languages.evaluation import CHECK_MASK, MAX_EVAL_DEPTH, Evaluation, Frame, Function
 from vectimus.analyser.languages.python import library
-from vectimus.analyser.languages.values import CONST, DICT, OBJ, SEQ, Val
+from vectimus.analyser.languages.values import ALTS, CONST, DICT, OBJ, REF, SEQ, Val
 
+Name, Constant = ast.Name, ast.Constant
 MAX_ITEMS = 256          # items a comprehension is evaluated for, one by one
 
 
@@ -34,28 +35,39 @@ class Expressions(Evaluation):
         raise NotImplementedError
 
     def expr(self, node) -> Val:
+        # ``enter`` inlined, and names and constants (half of all nodes) read here: this runs
+        # for every expression node
+        self.count = count = self.count + 1
+        if not count & CHECK_MASK:
+            self.tick()
+        if self.depth >= MAX_EVAL_DEPTH:
+            self.fx.give_up("nested too deeply to analyse")
+            return V.unknown("a deeply nested expression")
+        kind = type(node)
+        if kind is Name:
+            name = node.id
+            env = self.frame.env
+            return env[name] if name in env else self.name(name)
+        if kind is Constant:
+            return Val(CONST, node.value)
+        self.depth += 1
         try:
-            if not self.enter():
-                return V.unknown("a deeply nested expression")
-            handler = EXPRESSIONS.get(type(node))
-            if handler is not None:
-                return handler(self, node)
-            taint = 0
-            for child in ast.iter_child_nodes(node):
-                if isinstance(child, ast.expr):
-                    taint |= V.taint_of(self.expr(child))
-            return V.unknown(type(node).__name__, taint)
+            return EXPRESSIONS.get(kind, Expressions.e_other)(self, node)
         finally:
             self.depth -= 1
 
-    def e_constant(self, node: ast.Constant) -> Val:
-        return V.const(node.value)
-
-    def e_name(self, node: ast.Name) -> Val:
-        return self.name(node.id)
+    def e_other(self, node) -> Val:
+        """An expression no handler knows: unknown, carrying the taint of what it reads."""
+        taint = 0
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                taint |= V.taint_of(self.expr(child))
+        return V.unknown(type(node).__name__, taint)
 
     def e_attribute(self, node: ast.Attribute) -> Val:
         owner = self.expr(node.value)
+        if owner.kind == REF:  # a module's name: the library's (the common case, without the detours)
+            return library.ref_attribute(self, owner, node.attr)
         return self.attribute(owner, node.attr)
 
     def attribute(self, owner: Val, attr: str) -> Val:
@@ -105,14 +117,19 @@ class Expressions(Evaluation):
 
     def call(self, func: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
         """What calling ``func`` does and returns."""
-        result = self.call_user(func, args, kwargs)
-        if result is not None:
-            return result
-        for value in [*args, *kwargs.values()]:  # callbacks: a function passed on may run
+        kind = func.kind
+        if kind == OBJ or kind == ALTS:  # only these may be the code's own functions or classes
+            result = self.call_user(func, args, kwargs)
+            if result is not None:
+                return result
+        for value in args:  # callbacks: a function passed on may run
             if value.kind == OBJ and value.value[0] == "func":
                 value.value[1].referenced = True
-        if len(V.options(func)) > 1:
-            results = [library.call(self, f, args, dict(kwargs)) for f in V.options(func)]
+        for value in kwargs.values():
+            if value.kind == OBJ and value.value[0] == "func":
+                value.value[1].referenced = True
+        if kind == ALTS and len(func.value) > 1:
+            results = [library.call(self, f, args, dict(kwargs)) for f in func.value]
             return V.alts(results)
         return library.call(self, func, args, kwargs)
 
@@ -267,9 +284,9 @@ class Expressions(Evaluation):
         return [folding.element(iterable)]
 
 
+# Names and constants are read by ``Expressions.expr`` itself.
 EXPRESSIONS: dict[type, Callable[[Expressions, Any], Val]] = {
-    ast.Constant: Expressions.e_constant, ast.Name: Expressions.e_name, ast.Attribute: Expressions.e_attribute,
-    ast.Subscript: Expressions.e_subscript, ast.Slice: Expressions.e_slice, ast.Call: Expressions.e_call,
+    ast.Attribute: Expressions.e_attribute, ast.Subscript: Expressions.e_subscript, ast.Slice: Expressions.e_slice, ast.Call: Expressions.e_call,
     ast.BinOp: Expressions.e_binop, ast.BoolOp: Expressions.e_boolop, ast.UnaryOp: Expressions.e_unaryop,
     ast.Compare: Expressions.e_compare, ast.IfExp: Expressions.e_ifexp, ast.JoinedStr: Expressions.e_joined,
     ast.FormattedValue: Expressions.e_formatted, ast.List: Expressions.e_seq, ast.Tuple: Expressions.e_seq,

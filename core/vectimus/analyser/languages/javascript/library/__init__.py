@@ -146,7 +146,10 @@ def shell_quoted(value: Val) -> Val:
 
 def call(ev, func: Val, args: list[Val]) -> Val:
     """What calling the platform value ``func`` does and returns."""
-    taint = V.taint_of(*args)
+    # The taint of the arguments as they are passed (a handler may change them): read only where
+    # it is used, a callback among them or no handler for ``func``.
+    callbacks = [a for a in args if a.kind == OBJ and a.value[0] in ("func", "bound")]
+    taint = V.taint_of(*args) if callbacks or func.kind != REF else 0
     result: Val | None = None
     handled_callbacks = False
     if func.kind == REF:
@@ -156,6 +159,8 @@ def call(ev, func: Val, args: list[Val]) -> Val:
         if handler is not None:
             result = handler(ev, args)
             handled_callbacks = func.value in CALLBACKS
+        elif not callbacks:
+            taint = V.taint_of(*args)
     elif func.kind == OBJ:
         kind, data = func.value
         if kind == "method":
@@ -174,9 +179,8 @@ def call(ev, func: Val, args: list[Val]) -> Val:
     if result is None:
         result = V.unknown("a call", taint | V.taint_of(func))
     if not handled_callbacks:
-        for a in args:  # a library runs the callbacks it is given, with what it has
-            if a.kind == OBJ and a.value[0] in ("func", "bound"):
-                ev.callback(a, [V.unknown("a callback argument", taint)])
+        for a in callbacks:  # a library runs the callbacks it is given, with what it has
+            ev.callback(a, [V.unknown("a callback argument", taint)])
     return result
 
 

@@ -66,17 +66,22 @@ REF_ATTRIBUTES = {
 }
 
 
+def ref_attribute(ev, owner: Val, attr: str) -> Val:
+    """``owner.attr`` for a module, class or function of the library (``owner`` is a REF)."""
+    qual = canonical(f"{owner.value}.{attr}")
+    if attr == "__dict__":
+        return V.obj("namespace", owner.value)
+    special = REF_ATTRIBUTES.get(qual)
+    if special is not None:
+        return special(ev)
+    return V.ref(qual)
+
+
 def attribute(ev, owner: Val, attr: str) -> Val | None:
     """``owner.attr`` for library values; None when not known here."""
     kind = owner.kind
     if kind == REF:
-        qual = canonical(f"{owner.value}.{attr}")
-        if attr == "__dict__":
-            return V.obj("namespace", owner.value)
-        special = REF_ATTRIBUTES.get(qual)
-        if special is not None:
-            return special(ev)
-        return V.ref(qual)
+        return ref_attribute(ev, owner, attr)
     if kind == OBJ and owner.value[0] == "anymodule":
         return V.obj("anyattr", (owner.value[1], attr))
     type_ = V.type_name(owner)
@@ -190,7 +195,6 @@ def binop(ev, op, left: Val, right: Val) -> Val:
 
 def call(ev, func: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     """What calling the library value ``func`` does and returns."""
-    taint = V.taint_of(*args, *kwargs.values())
     if func.kind == REF:
         qual = func.value
         if qual in SHELL_CALLS:
@@ -205,7 +209,8 @@ def call(ev, func: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
         if qual.startswith("ctypes.") and last in ("system", "popen"):
             ev.fx.shell(args[0] if args else V.unknown("a command"), "python ctypes")
             return V.unknown("an exit status")
-        return V.unknown(f"{qual}()", taint)
+        return V.unknown(f"{qual}()", V.taint_of(*args, *kwargs.values()))
+    taint = V.taint_of(*args, *kwargs.values())
     if func.kind == OBJ:
         kind, data = func.value
         if kind == "method":
@@ -235,5 +240,5 @@ BUILTINS = {
 MODULES = {name.split(".")[0] for name in [*CALLS, *SHELL_CALLS]} - BUILTINS
 
 
-__all__ = ["attribute", "binop", "builtin_repr", "call", "canonical", "known", "script_argv",
+__all__ = ["attribute", "binop", "builtin_repr", "call", "canonical", "known", "ref_attribute", "script_argv",
            "subscript", "to_str"]
