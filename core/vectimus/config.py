@@ -9,7 +9,6 @@ with the SHA-256 of the project config the user trusted. Reading uses the standa
 from __future__ import annotations
 
 import copy
-import hashlib
 import os
 import time
 import tomllib
@@ -19,6 +18,7 @@ from typing import Any, Literal, get_args
 
 from vectimus.errors import VectimusError
 from vectimus.locations import project_config, user_config
+from vectimus.sha256 import sha256
 
 Enforcement = Literal["observe", "ask", "deny"]
 ENFORCEMENTS: tuple[Enforcement, ...] = get_args(Enforcement)  # weakest to strongest
@@ -226,7 +226,7 @@ def _check_temporary(value, key: str, bad) -> None:
 def config_digest(path: Path) -> str:
     """SHA-256 of a config file's bytes ('' when it does not exist)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:
         return ""
 

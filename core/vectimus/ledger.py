@@ -17,13 +17,13 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
 
 from vectimus import atomic
 from vectimus.errors import VectimusError
+from vectimus.sha256 import sha256
 
 FORMAT = 1
 MAX_FILES = 2000
@@ -38,7 +38,7 @@ class LedgerError(VectimusError):
 
 def session_key(agent: str, session: str, project: str) -> str:
     """The file name stem of one session's ledger."""
-    return hashlib.sha256(f"{agent}\0{session}\0{project}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return sha256(f"{agent}\0{session}\0{project}".encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def directory(env) -> str:
@@ -50,7 +50,7 @@ def directory(env) -> str:
 
 def digest(text: str) -> str:
     """The SHA-256 of ``text`` as the file holds it (UTF-8)."""
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+    return sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 class Ledger:

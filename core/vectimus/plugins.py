@@ -20,7 +20,6 @@ the cached path imports with its import time, to stderr.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
@@ -30,6 +29,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from vectimus import atomic
+from vectimus.sha256 import sha256
 
 if TYPE_CHECKING:
     from vectimus.adapter import AgentAdapter
@@ -141,7 +141,7 @@ def cache_path() -> Path:
     """Where discovery is cached for this Python environment."""
     from vectimus.locations import user_home
 
-    key = hashlib.sha256(sys.prefix.encode()).hexdigest()[:16]
+    key = sha256(sys.prefix.encode()).hexdigest()[:16]
     return user_home() / "cache" / f"plugins-{key}.json"
 
 

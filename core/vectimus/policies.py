@@ -10,7 +10,6 @@ cached), because an erroring ``forbid`` would otherwise be skipped silently.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tomllib
 from pathlib import Path
@@ -20,6 +19,7 @@ from vectimus import atomic
 from vectimus.config import ENFORCEMENTS, Config, Enforcement
 from vectimus.errors import VectimusError
 from vectimus.locations import PROJECT_DIR, user_home
+from vectimus.sha256 import sha256
 
 BASE_POLICY_ID = "vectimus-base"
 BASE_POLICY = f'@id("{BASE_POLICY_ID}")\npermit (principal, action, resource);\n'
@@ -228,7 +228,7 @@ def build_policy_set(packs: list[Pack]) -> PolicySet:
         for file in pack.policy_files():
             chunks.append((pack, file, file.read_text(encoding="utf-8")))
     schema_text = schema_path().read_text(encoding="utf-8")
-    hasher = hashlib.sha256(schema_text.encode())
+    hasher = sha256(schema_text.encode())
     for pack, file, text in chunks:
         hasher.update(f"\0{pack.name}\0{file.name}\0".encode() + text.encode())
     digest = hasher.hexdigest()
@@ -303,7 +303,7 @@ def enabled_packs(project: Path, config: Config, sources: list[PackSource] | Non
 
 def pack_digest(pack: Pack) -> str:
     """What a pack's version is, exactly: ``sha256:`` and 16 hex digits over its files' names and bytes."""
-    digest = hashlib.sha256()
+    digest = sha256()
     for path in sorted(pack.path.glob("*.cedar")) + sorted(pack.path.glob("*.toml")):
         data = path.read_bytes()
         digest.update(f"{path.name}\0{len(data)}\0".encode() + data)

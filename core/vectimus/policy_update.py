@@ -15,7 +15,6 @@ exactly as they were. Packs of an installed bundle replace bundled packs of the 
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import re
@@ -30,6 +29,7 @@ from pathlib import Path
 from vectimus.errors import VectimusError
 from vectimus.locations import user_home
 from vectimus.receipts import envelope
+from vectimus.sha256 import sha256
 
 PAYLOAD_TYPE = "application/vnd.vectimus.pack-bundle+json"
 FORMAT = "vectimus-pack-bundle/1"
@@ -91,7 +91,7 @@ def sign_envelope(manifest: dict, private_key) -> dict:
 
     payload = json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode()
     raw = private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    line = envelope.encode(PAYLOAD_TYPE, payload, hashlib.sha256(raw).hexdigest()[:16],
+    line = envelope.encode(PAYLOAD_TYPE, payload, sha256(raw).hexdigest()[:16],
                            private_key.sign(envelope.pae(PAYLOAD_TYPE, payload)))
     return json.loads(line)
 
@@ -103,7 +103,7 @@ def build_manifest(bundle_dir: Path, sequence: int) -> dict:
         rel = path.relative_to(bundle_dir).as_posix()
         if path.is_file() and _FILE_PATH.match(rel):
             data = path.read_bytes()
-            files.append({"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
+            files.append({"path": rel, "sha256": sha256(data).hexdigest(), "size": len(data)})
     return {"format": FORMAT, "sequence": sequence, "files": files}
 
 
@@ -201,7 +201,7 @@ def update(url: str, public_key_text: str) -> UpdateResult:
     try:
         for entry in manifest["files"]:
             data = fetch(urllib.parse.urljoin(url, entry["path"]), MAX_FILE_BYTES)
-            if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            if len(data) != entry["size"] or sha256(data).hexdigest() != entry["sha256"]:
                 raise UpdateError(f"{entry['path']} does not match the signed manifest (tampered or corrupted)")
             target = staging / entry["path"]
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,9 @@ HEAVY = {"typer", "rich", "pluggy", "tomlkit", "importlib.metadata", "click"}
 # grammar package's __init__, cedarpy.pst with cedarpy's.
 SLOW = {"dataclasses", "inspect", "importlib.resources", "tempfile", "cedarpy.pst", "socket",
         # code analysers load these only for a call that runs code in their language
-        "ast", "tree_sitter_javascript", "tree_sitter_typescript"}
+        "ast", "tree_sitter_javascript", "tree_sitter_typescript",
+        # hashlib loads OpenSSL; vectimus.sha256 hashes with the interpreter's own module
+        "hashlib", "_hashlib"}
 STDLIB = set(sys.stdlib_module_names)
 # What receipt sinks export with (vectimus-otel's OpenTelemetry SDK and its HTTP stack): a background
 # thread or a session end imports it, never a hook deciding, even with an exporter configured.

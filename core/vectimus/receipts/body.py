@@ -8,12 +8,12 @@ value is a string, an integer, a boolean, null, a list or an object (no floats),
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from vectimus.model import Decision, ToolCall, Verdict
 from vectimus.receipts.envelope import timestamp
 from vectimus.receipts.redact import redact, redact_reason
+from vectimus.sha256 import sha256
 
 MAX_COMMAND = 8192  # longer commands are clipped; the digest of the whole (redacted) command is kept
 
@@ -43,7 +43,7 @@ def _plain(value):
 def content_digest(data: str | bytes) -> dict:
     """``{"sha256": hex, "bytes": n}`` of a text (UTF-8) or bytes."""
     raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass")
-    return {"sha256": hashlib.sha256(raw).hexdigest(), "bytes": len(raw)}
+    return {"sha256": sha256(raw).hexdigest(), "bytes": len(raw)}
 
 
 def call_summary(call: ToolCall) -> dict:
@@ -88,9 +88,9 @@ def call_key(call: ToolCall) -> str:
         return ""
     what = [call.kind, call.cwd, call.project_dir, call.command, call.shell, list(call.paths), call.url,
             call.query, call.mcp_server, call.mcp_tool, call.prompt, call.content]
-    digest = hashlib.sha256(json.dumps([what, call.arguments], sort_keys=True, default=str,
+    digest = sha256(json.dumps([what, call.arguments], sort_keys=True, default=str,
                                        ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
-    return hashlib.sha256("\0".join(("vectimus.call/1", call.session_id, call.tool_use_id, digest))
+    return sha256("\0".join(("vectimus.call/1", call.session_id, call.tool_use_id, digest))
                           .encode("utf-8", "surrogatepass")).hexdigest()
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import time
 from typing import NamedTuple
+
+from vectimus.sha256 import sha256
 
 RECEIPT_TYPE = "application/vnd.vectimus.receipt+json"
 CHECKPOINT_TYPE = "application/vnd.vectimus.checkpoint+json"
@@ -37,7 +38,7 @@ class Envelope(NamedTuple):
 
 def sha256_hex(data: bytes) -> str:
     """Lowercase hex SHA-256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
+    return sha256(data).hexdigest()
 
 
 def timestamp() -> str:

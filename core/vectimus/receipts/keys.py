@@ -13,7 +13,6 @@ any other PEM encoding of an Ed25519 key is still accepted through that package.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import re
@@ -25,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from vectimus import atomic
 from vectimus.config import config_value
+from vectimus.sha256 import sha256
 
 USER_KEY = "user.key"
 BINDINGS = "projects.json"  # project path -> key file name, written by create_ci_key
@@ -56,7 +56,7 @@ class Signer(NamedTuple):
 
 def key_id(public_key: Ed25519PublicKey) -> str:
     """The key id: hex SHA-256 of the raw public key bytes."""
-    return hashlib.sha256(public_key.public_bytes_raw()).hexdigest()
+    return sha256(public_key.public_bytes_raw()).hexdigest()
 
 
 def _pem(label: str, der: bytes) -> bytes:

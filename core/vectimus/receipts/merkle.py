@@ -8,19 +8,19 @@ O(log n) and the writer never re-reads the log.
 
 from __future__ import annotations
 
-import hashlib
+from vectimus.sha256 import sha256
 
-EMPTY_ROOT = hashlib.sha256(b"").hexdigest()
+EMPTY_ROOT = sha256(b"").hexdigest()
 
 
 def leaf_hash(data: bytes) -> bytes:
     """RFC 6962 leaf hash."""
-    return hashlib.sha256(b"\x00" + data).digest()
+    return sha256(b"\x00" + data).digest()
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
     """RFC 6962 interior node hash."""
-    return hashlib.sha256(b"\x01" + left + right).digest()
+    return sha256(b"\x01" + left + right).digest()
 
 
 def append(frontier: list[tuple[int, bytes]], data: bytes) -> None:

@@ -18,7 +18,6 @@ prune removes them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -32,6 +31,7 @@ from vectimus.receipts.chain import locked_log, signed_line
 from vectimus.receipts.envelope import PRUNE_FORMAT, PRUNE_TYPE, canonical, payload_of, sha256_hex, timestamp
 from vectimus.receipts.files import open_file, write_all
 from vectimus.receipts.state import PRUNED, ReceiptLogError, latest_prune
+from vectimus.sha256 import sha256
 
 if TYPE_CHECKING:
     from vectimus.receipts.findings import Report
@@ -63,7 +63,7 @@ def _segment_summary(path: Path) -> tuple[dict, list[bytes]]:
     payloads = [payload_of(line) for line in data.splitlines() if line.strip()]
     times = [str(json.loads(p).get("time", "")) for p in payloads]
     return ({"name": path.name, "first": segment_first_seq(path.name), "receipts": len(payloads),
-             "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+             "sha256": sha256(data).hexdigest(), "bytes": len(data),
              "first_time": min(times, default=""), "last_time": max(times, default="")}, payloads)
 
 

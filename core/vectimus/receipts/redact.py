@@ -7,8 +7,9 @@ its digest; the digest is for correlation, not secrecy against brute force.
 
 from __future__ import annotations
 
-import hashlib
 import re
+
+from vectimus.sha256 import sha256
 
 # Each pattern's last group is the secret; everything before it is kept.
 _PATTERNS = [re.compile(p) for p in (
@@ -39,7 +40,7 @@ MARK = "[REDACTED:sha256:"
 
 def secret_digest(secret: str) -> str:
     """The marker that replaces ``secret``."""
-    return f"{MARK}{hashlib.sha256(secret.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}]"
+    return f"{MARK}{sha256(secret.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}]"
 
 
 def _replace(match: re.Match) -> str:

@@ -14,10 +14,11 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from functools import cache
+
+from vectimus.sha256 import sha256
 
 # kind -> pattern; group "v" (or the whole match) is the credential.
 PATTERNS: dict[str, str] = {
@@ -171,7 +172,7 @@ def kinds(texts) -> tuple[str, ...]:
 
 def digest(value: str) -> str:
     """A short digest naming a credential without revealing it."""
-    return "sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return "sha256:" + sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def owned_by(kind: str, host: str) -> bool:
