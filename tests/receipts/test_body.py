@@ -50,9 +50,9 @@ def test_strings_shorter_than_any_match_are_skipped_safely():
     # redact() returns strings shorter than SHORTEST_MATCH untouched: no pattern may match one
     from re import _parser  # the compiler's own minimum-width computation
 
-    from vectimus.receipts.redact import _PATTERNS, SHORTEST_MATCH
+    from vectimus.receipts.redact import PATTERNS, SHORTEST_MATCH
 
-    assert min(_parser.parse(p.pattern, p.flags).getwidth()[0] for p in _PATTERNS) == SHORTEST_MATCH
+    assert min(_parser.parse(source).getwidth()[0] for source in PATTERNS.sources.values()) == SHORTEST_MATCH
     assert redact("pwd=x") == "pwd=" + secret_digest("x")
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cache
 
+from vectimus.anchored import AnchoredPatterns
 from vectimus.sha256 import sha256
 
 # kind -> pattern; group "v" (or the whole match) is the credential.
@@ -52,7 +52,7 @@ PATTERNS: dict[str, str] = {
                          r"[\"']?(?P<v>[^\s\"'&;,)}]{12,})",
 }
 # Text (lower-cased) a match of each kind must contain: a kind whose anchors are all absent is not
-# tried, so most text costs a few substring tests instead of every pattern.
+# tried, so most text costs a few substring tests instead of every pattern (vectimus.anchored).
 ANCHORS: dict[str, tuple[str, ...]] = {
     "private-key": ("private key",), "aws-access-key": ("akia", "asia", "abia", "acca", "agpa", "aida", "aroa",
                                                         "aipa", "anpa", "anva"),
@@ -65,6 +65,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {
     "jwt": ("eyj",), "url-password": ("://",), "bearer-token": ("bearer", "token"), "basic-auth": ("basic",),
     "secret-assignment": ("pass", "secret", "token", "key", "credential"),
 }
+_RULES = AnchoredPatterns(PATTERNS, ANCHORS)
 # Where a credential of a kind is at home: sending it there is using it.
 OWNERS: dict[str, tuple[str, ...]] = {
     "github-token": ("github.com", "githubusercontent.com", "ghcr.io"),
@@ -111,11 +112,6 @@ _PLACEHOLDER = re.compile(r"(?i)^(?:\$|<|\{|%|\*+$|x+$|\.\.\.|your|my[_-]|exampl
 _REDACTED = "[REDACTED"
 
 
-@cache
-def _compiled(kind: str) -> re.Pattern:
-    return re.compile(PATTERNS[kind])
-
-
 def _entropy(value: str) -> float:
     counts: dict[str, int] = {}
     for ch in value:
@@ -137,11 +133,8 @@ def find(text: str) -> list[tuple[str, str]]:
         return []
     found: list[tuple[str, str]] = []
     seen: set[str] = set()
-    lowered = text.lower()
-    for kind in PATTERNS:
-        if not any(anchor in lowered for anchor in ANCHORS[kind]):
-            continue
-        for m in _compiled(kind).finditer(text):
+    for kind, pattern in _RULES.candidates(text):
+        for m in pattern.finditer(text):
             value = m.group("v") if "v" in m.re.groupindex and m.group("v") else m.group(0)
             if value.startswith(_REDACTED) or value in seen:
                 continue
