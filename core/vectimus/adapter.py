@@ -10,19 +10,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from vectimus import atomic
 from vectimus.errors import VectimusError
 from vectimus.layout import find_project_root  # noqa: F401  (adapters import it from here)
 from vectimus.model import Decision, ToolCall
+from vectimus.records import Record
 
 
 class AdapterError(VectimusError, ValueError):
     """The event cannot be understood; the hook answers deny with this message."""
 
 
-class SessionEvent(NamedTuple):
+class SessionEvent(Record):
     """An event that is not a tool call (session end, stop): nothing to decide, only to record."""
 
     agent: str
@@ -32,7 +33,7 @@ class SessionEvent(NamedTuple):
     session_id: str = ""
 
 
-class HookOutput(NamedTuple):
+class HookOutput(Record):
     """What the hook process prints and how it exits."""
 
     stdout: str = ""

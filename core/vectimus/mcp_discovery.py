@@ -13,16 +13,17 @@ import re
 import tomllib
 from pathlib import Path
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 from vectimus import jsonc
 from vectimus.locations import project_config
+from vectimus.records import Record
 
 #: What an MCP server name may look like before it is written into a config or a policy.
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # whole name: fullmatch
 
 
-class McpServer(NamedTuple):
+class McpServer(Record):
     """One MCP server declaration."""
 
     name: str
@@ -44,7 +45,7 @@ class McpServer(NamedTuple):
         return bool(NAME_PATTERN.fullmatch(self.name))
 
 
-class Source(NamedTuple):
+class Source(Record):
     """A file where one agent declares MCP servers (its adapter's ``mcp_config_files``)."""
 
     agent: str

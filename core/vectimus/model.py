@@ -1,12 +1,15 @@
 """The values that flow through an evaluation: ToolCall -> [Action] -> Decision.
 
-Standard library only: this module is imported on the hook's hot path. The value types are
-``NamedTuple`` classes: immutable like frozen dataclasses, but creating the classes costs a
-fraction of a millisecond instead of several (a hook process pays for class creation every call).
+Standard library only: this module is imported on the hook's hot path. The value types are named
+tuples (``vectimus.records.Record``): immutable like frozen dataclasses, but creating the classes
+costs a fraction of a millisecond instead of several (a hook process pays for class creation every
+call).
 """
 
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple, get_args
+from typing import Any, Literal, get_args
+
+from vectimus.records import Record
 
 # What a ToolCall is, across agents (adapters map their tool names onto these):
 # shell        a shell command line (command, shell)
@@ -47,7 +50,7 @@ DecisionKind = Literal["allow", "observe", "ask", "deny"]
 DECISIONS: tuple[DecisionKind, ...] = get_args(DecisionKind)
 
 
-class ToolCall(NamedTuple):
+class ToolCall(Record):
     """One tool call an agent is about to make, in agent-neutral form."""
 
     agent: str
@@ -72,7 +75,7 @@ class ToolCall(NamedTuple):
     raw: Any = MappingProxyType({})  # the event as the agent sent it (read-only when absent)
 
 
-class PathFacts(NamedTuple):
+class PathFacts(Record):
     """What a policy may know about one path, computed in Python so Cedar stays simple."""
 
     path: str = ""
@@ -98,7 +101,7 @@ class PathFacts(NamedTuple):
     exists: bool = False
 
 
-class NetFacts(NamedTuple):
+class NetFacts(Record):
     """What a policy may know about one network destination."""
 
     url: str = ""
@@ -116,7 +119,7 @@ class NetFacts(NamedTuple):
     channel: str = ""      # how data leaves, when it is a known exfiltration channel (facts.channels)
 
 
-class PackageFacts(NamedTuple):
+class PackageFacts(Record):
     """What a policy may know about a package-manager operation."""
 
     manager: str = ""
@@ -126,7 +129,7 @@ class PackageFacts(NamedTuple):
     index: str = ""  # type: ignore[assignment]  # the schema's name; shadows tuple.index
 
 
-class McpFacts(NamedTuple):
+class McpFacts(Record):
     """What a policy may know about an MCP tool call."""
 
     server: str = ""
@@ -135,7 +138,7 @@ class McpFacts(NamedTuple):
     declared: bool = False
 
 
-class DbFacts(NamedTuple):
+class DbFacts(Record):
     """What a policy may know about one statement sent to a database (``query`` actions)."""
 
     engine: str = ""        # postgres | mysql | sqlite | clickhouse | cassandra | mongo | redis | …
@@ -147,7 +150,7 @@ class DbFacts(NamedTuple):
     server_side: bool = False  # runs a program or reads/writes files on the database's host
 
 
-class CodeFacts(NamedTuple):
+class CodeFacts(Record):
     """Where the code an action comes from, when it is not the call's own text."""
 
     file: str = ""          # the file whose code performs the action (a script run, a file written)
@@ -155,7 +158,7 @@ class CodeFacts(NamedTuple):
     unread: str = ""        # why Vectimus could not analyse the file's code ("" when it did)
 
 
-class Action(NamedTuple):
+class Action(Record):
     """One concrete thing a tool call would do; one Cedar request each."""
 
     kind: ActionKind
@@ -187,7 +190,7 @@ class Action(NamedTuple):
         return f"{self.kind} {self.resource}"
 
 
-class Verdict(NamedTuple):
+class Verdict(Record):
     """The outcome of evaluating one action."""
 
     action: Action
@@ -196,7 +199,7 @@ class Verdict(NamedTuple):
     errors: tuple[str, ...] = ()
 
 
-class Decision(NamedTuple):
+class Decision(Record):
     """The combined outcome for a whole tool call: strictest verdict wins."""
 
     decision: DecisionKind

@@ -18,9 +18,10 @@ can fail closed. Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from vectimus.errors import VectimusError
+from vectimus.records import Record
 
 BEGIN = "*** Begin Patch"
 END = "*** End Patch"
@@ -32,7 +33,7 @@ class PatchError(VectimusError, ValueError):
     """The text is not a patch whose targets can be read."""
 
 
-class FilePatch(NamedTuple):
+class FilePatch(Record):
     """What a patch does to one file: ``action`` is add, update or delete."""
 
     action: str
@@ -45,7 +46,7 @@ def _unique(items) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-class Patch(NamedTuple):
+class Patch(Record):
     """Every file one patch touches, in order, as written in it (relative or absolute)."""
 
     files: tuple[FilePatch, ...]

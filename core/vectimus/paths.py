@@ -12,10 +12,10 @@ import posixpath
 import re
 import stat
 from collections.abc import Mapping
-from typing import NamedTuple
 
 from vectimus import protected
 from vectimus.model import PathFacts
+from vectimus.records import Record
 
 SECRET_NAMES = {
     ".netrc", "_netrc", ".pgpass", ".npmrc", ".pypirc", ".git-credentials", ".vault-token",
@@ -71,7 +71,7 @@ GLOB_CHARS = set("*?[")
 _WHOLE_DIR_GLOB = re.compile(r"^(\.?\*+|\.\[!.\]\*|\.\?\?\*|\.\.\?\*|\{\*,\.\*\})$")
 
 
-class Places(NamedTuple):
+class Places(Record):
     """The fixed points paths are classified against (all absolute and resolved)."""
 
     cwd: str

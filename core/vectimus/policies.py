@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import tomllib
 from pathlib import Path
-from typing import NamedTuple
 
 from vectimus import atomic
 from vectimus.config import ENFORCEMENTS, Config, Enforcement
 from vectimus.errors import VectimusError
 from vectimus.locations import PROJECT_DIR, user_home
+from vectimus.records import Record
 from vectimus.sha256 import sha256
 
 BASE_POLICY_ID = "vectimus-base"
@@ -30,7 +30,7 @@ class PolicyError(VectimusError, ValueError):
     """The policy set cannot be built: a pack is malformed or fails schema validation."""
 
 
-class Pack(NamedTuple):
+class Pack(Record):
     """One policy pack on disk."""
 
     name: str
@@ -44,7 +44,7 @@ class Pack(NamedTuple):
         return sorted(self.path.glob("*.cedar"))
 
 
-class Policy(NamedTuple):
+class Policy(Record):
     """One policy: its annotations and where it came from."""
 
     id: str

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import NamedTuple
 
 from vectimus.config import ENFORCEMENTS
 from vectimus.controls import control_problems
@@ -21,6 +20,7 @@ from vectimus.policies import (
     BASE_POLICY, BASE_POLICY_ID, Pack, Policy, PolicySet, bundled_packs_dir, packs_in, schema_path,
 )
 from vectimus.policy_source import Chunk, policy_chunks
+from vectimus.records import Record
 
 # Every policy must carry these (CONTRIBUTING, "Writing a policy"); the hook itself refuses to load
 # a policy without @id or @description (policies.REQUIRED_ANNOTATIONS).
@@ -29,7 +29,7 @@ _CEDAR_ID = re.compile(r"`?policy(\d+)`?")
 _ACTION = re.compile(r' for Vectimus::Action::"([a-z_]+)"')
 
 
-class Problem(NamedTuple):
+class Problem(Record):
     """One problem: where (``file:line``), which policy (its ``@id``, or '' for a whole file), what."""
 
     file: str
@@ -45,7 +45,7 @@ class Problem(NamedTuple):
         return {**self._asdict(), "text": str(self)}
 
 
-class Checked(NamedTuple):
+class Checked(Record):
     """A policy that parsed: its chunk, file and pack, and its annotations."""
 
     chunk: Chunk

@@ -8,12 +8,13 @@ time and name it by its ``@id`` and ``file:line``, and ``policy show`` print one
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+from vectimus.records import Record
 
 _ID = re.compile(r'@id\s*\(\s*"((?:[^"\\]|\\.)*)"\s*\)')
 
 
-class Chunk(NamedTuple):
+class Chunk(Record):
     """One policy's text (leading comments dropped), its ``@id`` ('' when it has none) and its first line."""
 
     text: str

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NamedTuple
+
+from vectimus.records import Record
 
 # Vectimus's own configuration; every agent's files come from its adapter's ``governance_files``.
 OWN_GOVERNANCE = (".vectimus/", "~/.vectimus/", "~/.config/vectimus/", "/etc/vectimus/")
@@ -25,7 +26,7 @@ OWN_GOVERNANCE = (".vectimus/", "~/.vectimus/", "~/.config/vectimus/", "/etc/vec
 VECTIMUS_PROJECT = (".vectimus/",)
 
 
-class Declared(NamedTuple):
+class Declared(Record):
     """Files and directories (a trailing "/" means everything below), lower-cased, by where they are."""
 
     project: tuple[str, ...] = ()    # relative to the project
@@ -34,7 +35,7 @@ class Declared(NamedTuple):
     names: tuple[str, ...] = ()      # a bare file name: that name in any directory
 
 
-class Protected(NamedTuple):
+class Protected(Record):
     """What the installed adapters (and Vectimus) declare an agent must not change."""
 
     governance: Declared        # hook settings, MCP servers, rules: never written by the agent

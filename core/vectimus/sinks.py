@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import NamedTuple
+
+from vectimus.records import Record
 
 
-class SinkContext(NamedTuple):
+class SinkContext(Record):
     """Where a receipt is written: the project, the user's Vectimus home (``~/.vectimus``), the config,
     and the hook's environment (the agent's, also inside the resident evaluator).
 

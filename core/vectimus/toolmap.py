@@ -6,13 +6,14 @@ Standard library only: used on the hot path.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any
 
 from vectimus.adapter import AdapterError
 from vectimus.model import CallKind, ToolCall
+from vectimus.records import Record
 
 
-class ToolSpec(NamedTuple):
+class ToolSpec(Record):
     """How one tool's input maps onto a ToolCall."""
 
     kind: CallKind

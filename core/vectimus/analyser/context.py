@@ -12,11 +12,11 @@ from __future__ import annotations
 import posixpath
 import time
 from collections.abc import Mapping
-from typing import NamedTuple
 
 from vectimus import paths
 from vectimus.model import Action, ActionKind, NetFacts, PathFacts, ToolCall
 from vectimus.paths import Places
+from vectimus.records import Record
 
 MAX_COMMAND_BYTES = 64 * 1024   # one shell command line (or one code string)
 MAX_DEPTH = 8                   # nested shells: bash -c "sh -c '…'", eval, heredocs fed to shells
@@ -47,7 +47,7 @@ class Unparsable(Unanalysable):
     """Shell text the grammar cannot parse at all."""
 
 
-class Word(NamedTuple):
+class Word(Record):
     """One shell word after quote removal and expansion."""
 
     text: str
@@ -56,7 +56,7 @@ class Word(NamedTuple):
     secret: bool = False    # it carries data read from a secret file or the environment
 
 
-class Input(NamedTuple):
+class Input(Record):
     """Where a command's standard input comes from."""
 
     kind: str = ""          # "" (inherited) | "pipe" | "file" | "text"
@@ -92,7 +92,7 @@ class Scope:
             self.cwd_dynamic = False
 
 
-class Cmd(NamedTuple):
+class Cmd(Record):
     """A simple command about to run: its words (program first) and where it runs."""
 
     words: tuple[Word, ...]

@@ -13,7 +13,8 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import NamedTuple
+
+from vectimus.records import Record
 
 SHELL_KEYS = frozenset({"command", "cmd", "script", "shell", "commandline", "command_line", "bash", "sh",
                         "shell_command", "code_to_run"})
@@ -23,7 +24,7 @@ TEXT_KEYS = frozenset({"body", "text", "message", "content", "comment", "descrip
 FILE_VERBS = ("read", "write", "delete")
 
 
-class Meaning(NamedTuple):
+class Meaning(Record):
     """What one MCP tool's arguments mean."""
 
     family: str = ""

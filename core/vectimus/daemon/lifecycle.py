@@ -12,14 +12,14 @@ import fcntl
 import os
 import signal
 import time
-from typing import NamedTuple
 
 from vectimus.daemon import runtime
+from vectimus.records import Record
 
 SPAWN_BACKOFF = 10.0  # seconds between two automatic start attempts
 
 
-class Status(NamedTuple):
+class Status(Record):
     """What ``vectimus daemon status`` reports."""
 
     running: bool

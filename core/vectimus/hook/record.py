@@ -22,16 +22,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from vectimus.adapter import HookOutput
 from vectimus.model import DECISIONS, Decision, ToolCall
+from vectimus.records import Record
 
 if TYPE_CHECKING:
     from vectimus.receipts.chain import Appended
 
 
-class Origin(NamedTuple):
+class Origin(Record):
     """Who is deciding: the hook process itself or the resident evaluator for a client."""
 
     evaluator: str = "hook"        # "hook" | "daemon"
@@ -40,7 +41,7 @@ class Origin(NamedTuple):
     deadline: float | None = None  # Unix time by which the answer is due (the daemon's client waits no longer)
 
 
-class Answer(NamedTuple):
+class Answer(Record):
     """What the hook prints and how it exits, and where its receipt is (None: no receipt written)."""
 
     stdout: str = ""

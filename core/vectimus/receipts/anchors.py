@@ -16,12 +16,13 @@ A key fingerprint is the key id: the hex SHA-256 of the raw Ed25519 public key.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from vectimus.records import Record
+
 
 _HEX = frozenset("0123456789abcdef")
 
 
-class Anchors(NamedTuple):
+class Anchors(Record):
     """What a log must match, from outside it."""
 
     keys: tuple[str, ...] = ()                    # key fingerprints allowed to have signed it

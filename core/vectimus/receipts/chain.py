@@ -37,7 +37,6 @@ import time
 from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
 
 from vectimus.config import config_value
 from vectimus.layout import PROJECT_DIR, RECEIPTS, segment_name
@@ -51,6 +50,7 @@ from vectimus.receipts.state import (
     CHECKPOINTS, ReceiptLogError, State, consistent, dedupe_key, fields_of, foreign, marker, read_at, read_state,
     rebuild, save,
 )
+from vectimus.records import Record
 
 RECEIPTS_DIR = Path(PROJECT_DIR) / RECEIPTS
 SEGMENT_GLOB = "segment-*.jsonl"
@@ -59,7 +59,7 @@ SEGMENT_RECEIPTS = 4096
 LOCK_TIMEOUT = 4.0   # seconds a writer waits for the log's lock before the call is denied
 
 
-class Appended(NamedTuple):
+class Appended(Record):
     """Where a call's receipt is: the one just appended, or (``duplicate``) the one recorded before."""
 
     project: str

@@ -11,8 +11,8 @@ import base64
 import binascii
 import json
 import time
-from typing import NamedTuple
 
+from vectimus.records import Record
 from vectimus.sha256 import sha256
 
 RECEIPT_TYPE = "application/vnd.vectimus.receipt+json"
@@ -28,7 +28,7 @@ class EnvelopeError(ValueError):
     """A line is not a well-formed envelope."""
 
 
-class Envelope(NamedTuple):
+class Envelope(Record):
     """One decoded envelope: the exact payload bytes and its (keyid, signature) pairs."""
 
     payload_type: str

@@ -18,12 +18,12 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from vectimus import atomic
 from vectimus.config import config_value
+from vectimus.records import Record
 from vectimus.sha256 import sha256
 
 USER_KEY = "user.key"
@@ -38,7 +38,7 @@ class SigningKeyError(Exception):
     """A signing key cannot be created or loaded."""
 
 
-class Signer(NamedTuple):
+class Signer(Record):
     """An Ed25519 private key and its key id."""
 
     keyid: str

@@ -23,7 +23,7 @@ import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from vectimus.layout import segment_first_seq
 from vectimus.receipts import merkle
@@ -31,6 +31,7 @@ from vectimus.receipts.chain import locked_log, signed_line
 from vectimus.receipts.envelope import PRUNE_FORMAT, PRUNE_TYPE, canonical, payload_of, sha256_hex, timestamp
 from vectimus.receipts.files import open_file, write_all
 from vectimus.receipts.state import PRUNED, ReceiptLogError, latest_prune
+from vectimus.records import Record
 from vectimus.sha256 import sha256
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class PruneError(Exception):
     """Nothing was pruned: the log does not verify, or changed while it was being pruned."""
 
 
-class Pruned(NamedTuple):
+class Pruned(Record):
     """What a prune removed (``record`` is None when nothing could go)."""
 
     segments: tuple[str, ...]
@@ -67,7 +68,7 @@ def _segment_summary(path: Path) -> tuple[dict, list[bytes]]:
              "first_time": min(times, default=""), "last_time": max(times, default="")}, payloads)
 
 
-class Plan(NamedTuple):
+class Plan(Record):
     """What a prune will do to a log that verified."""
 
     report: Report         # the verification

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from typing import Any, NamedTuple
+from typing import Any
 
 from opentelemetry._logs import LogRecord, SeverityNumber
 from opentelemetry.exporter.otlp.proto.http import Compression
@@ -25,6 +25,7 @@ from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, TraceFlags, set_span_in_context
 from opentelemetry.util.re import parse_env_headers
 
+from vectimus.records import Record
 from vectimus_otel import attributes as attrs
 from vectimus_otel.settings import Settings
 from vectimus_otel.signed import SignedReceipts
@@ -73,7 +74,7 @@ def resource(settings: Settings) -> Resource:
     return Resource(values)
 
 
-class Outcome(NamedTuple):
+class Outcome(Record):
     """What one export pass did."""
 
     sent: int = 0

@@ -22,9 +22,9 @@ decisions elsewhere.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
 
 from vectimus.config import config_value
+from vectimus.records import Record
 
 DEFAULT_TIMEOUT = 10.0          # seconds per export request (the specification's default)
 DEFAULT_FLUSH_TIMEOUT = 5.0     # seconds a session end or ``vectimus otel flush`` may spend exporting
@@ -33,7 +33,7 @@ PROTOCOL = "http/protobuf"
 COMPRESSIONS = ("", "none", "gzip", "deflate")
 
 
-class Settings(NamedTuple):
+class Settings(Record):
     """Resolved export settings (hashable: the exporter is built once per distinct value)."""
 
     logs_endpoint: str = ""

@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from pathlib import Path
-from typing import NamedTuple
 
 from vectimus.receipts.chain import SEGMENT_GLOB, receipts_dir
 from vectimus.receipts.envelope import EnvelopeError, decode, sha256_hex
+from vectimus.records import Record
 
 MAX_REMEMBERED = 100_000  # receipts remembered per process, oldest forgotten first
 
 
-class Signed(NamedTuple):
+class Signed(Record):
     """Where a decision sits in the signed log."""
 
     log: str

@@ -21,9 +21,9 @@ import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
 
 from vectimus import atomic
+from vectimus.records import Record
 
 DIRECTORY = "otel"
 CURRENT = "spool.jsonl"
@@ -37,7 +37,7 @@ READ_BYTES = 4 << 20       # at most this much of one file is read per batch
 _FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-class Item(NamedTuple):
+class Item(Record):
     """One spooled line: the file it is in, the offset just past it, and its record (None: unreadable)."""
 
     file: str

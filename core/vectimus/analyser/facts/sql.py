@@ -10,9 +10,9 @@ and text the tokenizer rejects by a keyword scan, so an unparsable statement is 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from vectimus.model import DbFacts
+from vectimus.records import Record
 
 MAX_STATEMENTS = 200
 _MYSQL_EXECUTABLE_COMMENT = re.compile(r"/\*[Mm]?!\d*(.*?)\*/", re.S)  # /*!50000 DROP TABLE x */ runs
@@ -36,7 +36,7 @@ _WORTH_PARSING = re.compile(
 _ROLE_OBJECTS = {"USER", "ROLE", "LOGIN", "GROUP"}
 
 
-class Statement(NamedTuple):
+class Statement(Record):
     """One statement: its facts, the program it makes the server run, and whether it was parsed."""
 
     facts: DbFacts
