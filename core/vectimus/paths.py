@@ -112,9 +112,21 @@ def system_tmp() -> set[str]:
     return _system_tmp
 
 
-def _real(path: str, known: dict[str, str] | None = None) -> str:
-    """``path`` normalised with its symlinks resolved (``known``: directories resolved already
-    in this call, filled in as it goes)."""
+class Known:
+    """What one call has resolved and classified already: its files stay as they are while it is
+    analysed, so each directory is resolved and each path classified once."""
+
+    __slots__ = ("real", "modes", "facts")
+
+    def __init__(self) -> None:
+        self.real: dict[str, str] = {}  # normalised absolute path -> with its links resolved
+        self.modes: dict[str, int | None] = {}  # resolved path -> its lstat mode (None: missing)
+        self.facts: dict[tuple, PathFacts] = {}  # (resolved path, the places but cwd) -> facts
+
+
+def _real(path: str, known: Known | None = None) -> str:
+    """``path`` normalised with its symlinks resolved (``known``: what this call resolved already,
+    filled in as it goes)."""
     if not path or path.startswith("/proc/"):  # /proc/self is this process, not the agent's
         return path and posixpath.normpath(path)
     try:
@@ -126,21 +138,26 @@ def _real(path: str, known: dict[str, str] | None = None) -> str:
         return posixpath.normpath(path)
 
 
-def _real_known(path: str, known: dict[str, str]) -> str:
+def _real_known(path: str, known: Known) -> str:
     """``os.path.realpath`` of a normalised absolute ``path``, its parent's taken from ``known``:
     the parent resolved, then one ``lstat`` says whether the last component is a link (only a
-    link is resolved by ``realpath`` again, from the resolved parent)."""
-    found = known.get(path)
+    link is resolved by ``realpath`` again, from the resolved parent; what else it says is kept)."""
+    found = known.real.get(path)
     if found is not None:
         return found
     parent, _, name = path.rpartition("/")
     base = _real_known(parent, known) if parent else "/"
     full = (base if base != "/" else "") + "/" + name if name else base
     try:
-        link = stat.S_ISLNK(os.lstat(full).st_mode)
+        mode: int | None = os.lstat(full).st_mode
     except OSError:  # missing (or not a directory above): realpath keeps the name as it is
-        link = False
-    found = known[path] = os.path.realpath(full) if link else full
+        mode = None
+    if mode is not None and stat.S_ISLNK(mode):
+        found = os.path.realpath(full)
+    else:
+        found = full
+        known.modes[full] = mode
+    known.real[path] = found
     return found
 
 
@@ -226,21 +243,10 @@ def expand(raw: str, places: Places) -> str:
     return posixpath.normpath(text).replace("//", "/")
 
 
-class Known:
-    """What one call has resolved and classified already: its files stay as they are while it is
-    analysed, so each directory is resolved and each path classified once."""
-
-    __slots__ = ("real", "facts")
-
-    def __init__(self) -> None:
-        self.real: dict[str, str] = {}  # normalised absolute path -> with its links resolved
-        self.facts: dict[tuple, PathFacts] = {}  # (resolved path, the places but cwd) -> facts
-
-
 def resolve(raw: str, places: Places, known: Known | None = None) -> str:
     """``expand`` and then resolve symlinks in whatever part of the path exists (``known``: what
     this call resolved already, filled in as it goes)."""
-    return _real(expand(raw, places), known.real if known is not None else None)
+    return _real(expand(raw, places), known)
 
 
 def is_secret_path(path: str, home: str) -> bool:
@@ -323,16 +329,24 @@ def classify(raw: str, places: Places, known: Known | None = None) -> PathFacts:
         raw = whole_dir(raw) or raw
     path = resolve(raw, places, known)
     if known is None:
-        return _facts(path, places, is_glob)
+        return _facts(path, places, is_glob, _lstat_mode(path))
     key = (path, places[1:])  # the facts of a resolved path do not depend on the cwd
     facts = known.facts.get(key)
     if facts is None:
-        facts = known.facts[key] = _facts(path, places, False)
+        mode = known.modes[path] if path in known.modes else _lstat_mode(path)
+        facts = known.facts[key] = _facts(path, places, False, mode)
     return facts._replace(is_glob=True) if is_glob else facts
 
 
-def _facts(path: str, places: Places, is_glob: bool) -> PathFacts:
-    """The facts of the resolved ``path``."""
+def _lstat_mode(path: str) -> int | None:
+    try:
+        return os.lstat(path).st_mode
+    except (OSError, ValueError):
+        return None
+
+
+def _facts(path: str, places: Places, is_glob: bool, mode: int | None) -> PathFacts:
+    """The facts of the resolved ``path``, whose ``lstat`` mode is ``mode`` (None: it is missing)."""
     lower = path.lower()
     name = posixpath.basename(path)
     rel_project = _rel(path, places.project)
@@ -353,13 +367,8 @@ def _facts(path: str, places: Places, is_glob: bool) -> PathFacts:
                                         ".drone.yml"))
     is_tmp = _under(path, places.tmp_dirs)
     system = not in_project and not is_tmp and not in_home and _under(lower, SYSTEM_DIRS)
-    try:
-        mode = os.lstat(path).st_mode
-    except (OSError, ValueError):
-        exists = is_dir = False
-    else:  # the path is resolved: only a dangling link or a loop is still a link
-        exists = True
-        is_dir = stat.S_ISDIR(mode) or (stat.S_ISLNK(mode) and os.path.isdir(path))
+    exists = mode is not None  # the path is resolved: only a dangling link or a loop is still a link
+    is_dir = mode is not None and (stat.S_ISDIR(mode) or (stat.S_ISLNK(mode) and os.path.isdir(path)))
     return PathFacts(
         path=path,
         name=name,

@@ -27,6 +27,8 @@ FLAG_ALIASES = {
 
 def canonical(program: str, flags) -> tuple[str, ...]:
     """The flags with their aliases added (``rm --recursive`` -> ``recursive``, ``r``)."""
+    if not flags:
+        return ()
     aliases = FLAG_ALIASES.get(program, {})
     out: list[str] = []
     for flag in flags:
