@@ -110,6 +110,9 @@ def test_a_copy_holds_what_its_source_holds(tree):
     tree.write("staging/evil.sh", f"{UPLOAD}\n")
     assert deferred_secret(tree.shell("cp staging/evil.sh .git/hooks/pre-commit"))
     assert deferred_secret(tree.shell("mv staging/evil.sh scripts/"))
+    # written earlier in the same call (not on disk yet), the copy holds that text too
+    assert deferred_secret(tree.shell(f"echo '{UPLOAD}' > new.txt && cp new.txt .git/hooks/pre-push"))
+    assert not deferred_secret(tree.shell("cp missing.sh .git/hooks/pre-push"))
 
 
 def test_what_deferred_code_writes_is_not_written_by_the_call(tree):
