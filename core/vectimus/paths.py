@@ -113,15 +113,14 @@ def system_tmp() -> set[str]:
 
 
 class Known:
-    """What one call has resolved and classified already: its files stay as they are while it is
-    analysed, so each directory is resolved and each path classified once."""
+    """What one call has resolved already: its files stay as they are while it is analysed, so
+    each directory is resolved and each path looked at once."""
 
-    __slots__ = ("real", "modes", "facts")
+    __slots__ = ("real", "modes")
 
     def __init__(self) -> None:
         self.real: dict[str, str] = {}  # normalised absolute path -> with its links resolved
         self.modes: dict[str, int | None] = {}  # resolved path -> its lstat mode (None: missing)
-        self.facts: dict[tuple, PathFacts] = {}  # (resolved path, the places but cwd) -> facts
 
 
 def _real(path: str, known: Known | None = None) -> str:
@@ -329,13 +328,26 @@ def classify(raw: str, places: Places, known: Known | None = None) -> PathFacts:
         raw = whole_dir(raw) or raw
     path = resolve(raw, places, known)
     if known is None:
-        return _facts(path, places, is_glob, _lstat_mode(path))
-    key = (path, places[1:])  # the facts of a resolved path do not depend on the cwd
-    facts = known.facts.get(key)
+        mode = _lstat_mode(path)
+    elif path in known.modes:
+        mode = known.modes[path]
+    else:
+        mode = known.modes[path] = _lstat_mode(path)
+    if places.declared is None or mode is not None and stat.S_ISLNK(mode):
+        return _facts(path, places, is_glob, mode)  # what they read can change: computed each time
+    key = (path, mode, places[1:])  # the facts of a resolved path do not depend on the cwd
+    facts = _KEPT.get(key)
     if facts is None:
-        mode = known.modes[path] if path in known.modes else _lstat_mode(path)
-        facts = known.facts[key] = _facts(path, places, False, mode)
+        while len(_KEPT) >= MAX_KEPT:
+            del _KEPT[next(iter(_KEPT))]  # the oldest
+        facts = _KEPT[key] = _facts(path, places, False, mode)
     return facts._replace(is_glob=True) if is_glob else facts
+
+
+# (resolved path, its lstat mode, the places but cwd) -> its facts: a function of the key alone
+# (the mode says whether it exists and is a directory), kept for the evaluator's next calls.
+_KEPT: dict[tuple, PathFacts] = {}
+MAX_KEPT = 4096
 
 
 def _lstat_mode(path: str) -> int | None:

@@ -67,6 +67,40 @@ def test_directories_resolved_once_per_call_give_what_realpath_gives(tmp_path):
     assert paths.classify("src/a.py", where._replace(cwd=str(project / "src")), known).path.endswith("src/src/a.py")
 
 
+def test_facts_kept_between_calls_change_with_each_part_of_their_key(tmp_path, monkeypatch):
+    """The evaluator keeps a resolved path's facts between calls, keyed by the path, its lstat mode
+    and the places but the cwd: a file created or replaced by a directory between two calls, and
+    each of those places, change the facts; what is kept stays bounded."""
+    from vectimus.protected import Declared, Protected
+
+    project = tmp_path / "proj"
+    project.mkdir()
+    base = paths.Places(cwd=str(project), project=str(project), home=str(tmp_path), tmp_dirs=("/var/tmp",),
+                        declared=Protected(Declared(), Declared()))
+
+    def facts(raw: str, where: paths.Places = base) -> paths.PathFacts:
+        return paths.classify(raw, where, paths.Known())  # a new call each time
+
+    assert not facts("out").exists
+    (project / "out").write_text("")
+    assert facts("out").exists and not facts("out").is_dir
+    (project / "out").unlink()
+    (project / "out").mkdir()
+    assert facts("out").is_dir
+    assert facts("out").in_project and not facts("out", base._replace(project=str(project / "sub"))).in_project
+    assert facts("out").in_home and not facts("out", base._replace(home="/nonexistent")).in_home
+    assert not facts("out").is_tmp and facts("out", base._replace(tmp_dirs=(str(project),))).is_tmp
+    assert not facts("out").is_vectimus and facts("out", base._replace(vectimus=(str(project),))).is_vectimus
+    governed = base._replace(declared=Protected(Declared(project=("out",)), Declared()))
+    assert not facts("out").is_governance and facts("out", governed).is_governance
+    assert facts("out", base._replace(cwd="/")).path == "/out"
+    assert facts("out/*").is_glob and not facts("out").is_glob
+    monkeypatch.setattr(paths, "MAX_KEPT", 8)
+    for i in range(20):
+        facts(f"f{i}")
+    assert len(paths._KEPT) <= 8
+
+
 def test_unresolved_path_claims_no_location():
     facts = paths.unresolved("$X/build")
     assert facts.path == "$X/build" and not facts.in_project and not facts.is_root

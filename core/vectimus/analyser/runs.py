@@ -259,7 +259,7 @@ def attribute(an: Analysis, start: int, name: str, mine: bool) -> None:
     for i in range(start, len(an.actions)):
         action = an.actions[i]
         if not action.code.file:
-            an.actions[i] = action._replace(code=facts)
+            an.actions[i] = action.coded(facts, action.deferred)
 
 
 def unread(an: Analysis, cmd: Cmd, path: str, name: str, mine: bool, why: str) -> None:

@@ -105,7 +105,7 @@ def later(an: Analysis, cmd: Cmd, path: str, analyse) -> None:
     for i in range(start, len(an.actions)):
         action = an.actions[i]
         code = action.code._replace(by_agent=True) if action.code.file else facts
-        an.actions[i] = action._replace(deferred=True, code=code)
+        an.actions[i] = action.coded(code, True)
 
 
 def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str) -> None:
