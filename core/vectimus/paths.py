@@ -126,8 +126,8 @@ class Known:
 def _real(path: str, known: Known | None = None) -> str:
     """``path`` normalised with its symlinks resolved (``known``: what this call resolved already,
     filled in as it goes)."""
-    if not path or path.startswith("/proc/"):  # /proc/self is this process, not the agent's
-        return path and posixpath.normpath(path)
+    if not path or path.startswith("/proc/") or "\x00" in path:  # /proc/self is this process, not the
+        return path and posixpath.normpath(path)  # agent's; a NUL byte names no file: kept as written
     try:
         path = posixpath.normpath(path)
         if known is None or not path.startswith("/") or path.startswith("//"):
@@ -147,8 +147,9 @@ def _real_known(path: str, known: Known) -> str:
     parent, _, name = path.rpartition("/")
     base = _real_known(parent, known) if parent else "/"
     full = (base if base != "/" else "") + "/" + name if name else base
-    try:
-        mode: int | None = os.lstat(full).st_mode
+    above = known.modes.get(base, stat.S_IFDIR) if name.isascii() else stat.S_IFDIR  # (others may not encode)
+    try:  # below what is missing or not a directory, nothing is there: no need to look
+        mode: int | None = os.lstat(full).st_mode if above is not None and stat.S_ISDIR(above) else None
     except OSError:  # missing (or not a directory above): realpath keeps the name as it is
         mode = None
     if mode is not None and stat.S_ISLNK(mode):

@@ -56,7 +56,8 @@ def test_directories_resolved_once_per_call_give_what_realpath_gives(tmp_path):
     where = paths.Places(cwd=str(project), project=str(project), home=str(home), tmp_dirs=("/tmp",))
     raws = ["src", "src/a.py", "keys", "keys/id_rsa", "keys/missing/deeper", "up/a.py", "up", "dangling",
             "dangling/x", "loop1", "loop1/x", "file", "file/x", "nested/id_rsa", "src/via/id_rsa", "/", "..",
-            "src/../keys/id_rsa", "new/dir/f", "~/.ssh/id_rsa", str(project / "keys" / "id_rsa")]
+            "src/../keys/id_rsa", "new/dir/f", "~/.ssh/id_rsa", str(project / "keys" / "id_rsa"),
+            "keys/new/a\x00b", "keys/new/\ud800/x", "file/new/f"]
     known = paths.Known()
     for raw in raws + raws[::-1] + ["src/*", "keys/*.pem"]:
         assert paths.classify(raw, where, known) == paths.classify(raw, where), raw
