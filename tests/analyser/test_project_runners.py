@@ -184,6 +184,25 @@ def test_task_runs_a_task_after_its_deps(tree):
     assert [a for a in tree.shell("task") if a.code.unread]
 
 
+def test_yaml_kept_by_text_is_handed_out_as_copies(monkeypatch):
+    """The evaluator keeps the data of the last few YAML texts (a Taskfile read each time a task runs):
+    other text gives other data, each call gets its own copy, what cannot be kept is parsed each time."""
+    from vectimus.analyser import runs
+
+    text = "tasks:\n  a:\n    cmds: [echo a]\n  b: &b {cmds: [echo b]}\n  c: *b\n"
+    first = runs.yaml_data(text, "a Taskfile")
+    first["tasks"]["a"]["cmds"].append("rm -rf ~")
+    again = runs.yaml_data(text, "a Taskfile")
+    assert again["tasks"]["a"]["cmds"] == ["echo a"] and again["tasks"]["c"] is again["tasks"]["b"]
+    assert runs.yaml_data(text.replace("echo a", "echo z"), "a Taskfile")["tasks"]["a"]["cmds"] == ["echo z"]
+    dated = "tasks:\n  a: {cmds: [echo a], when: 2024-01-01}\n"
+    assert runs.yaml_data(dated, "a Taskfile") == runs.yaml_data(dated, "a Taskfile")
+    monkeypatch.setattr(runs, "MAX_YAML", 2)
+    for i in range(5):
+        runs.yaml_data(f"n: {i}\n", "a Taskfile")
+    assert len(runs._YAML) <= 2
+
+
 def test_parsers_directly():
     jf = tasks.parse_justfile("a:\n    echo a\nb x='1': a\n    echo {{x}}\n")
     assert jf.order == ["a", "b"] and jf.recipes["b"][:2] == (["x"], ["a"])

@@ -141,14 +141,33 @@ def source(an: Analysis, cmd: Cmd, path: str) -> tuple[str, str, bool] | None:
     return text, label, mine
 
 
+# YAML text -> its data, marshalled (each call gets its own copy): a function of the text alone,
+# kept for the evaluator's next calls (a Taskfile is read again each time a task runs).
+_YAML: dict[str, bytes] = {}
+MAX_YAML = 8
+
+
 def yaml_data(text: str, what: str):
     """YAML ``text`` as data (PyYAML's safe loader, in C when it has it); Unanalysable when it is not YAML."""
+    import marshal
+
+    kept = _YAML.get(text)
+    if kept is not None:
+        return marshal.loads(kept)
     import yaml
 
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise Unanalysable(f"{what} that is not valid YAML ({str(exc).splitlines()[0][:60]})") from None
+    try:
+        kept = marshal.dumps(data)
+    except (ValueError, RecursionError):  # a date, or nested too deep: not kept
+        return data
+    while len(_YAML) >= MAX_YAML:
+        del _YAML[next(iter(_YAML))]
+    _YAML[text] = kept
+    return data
 
 
 def decode(data: bytes) -> tuple[str | None, str]:
