@@ -152,6 +152,19 @@ def test_a_text_analysed_again_reuses_its_tree_and_finds_the_same():
     assert not dynamic_exec(js(typed, "tsx -e")) and find(js(typed, "tsx -e"), "file_delete", path="/home/u")
 
 
+def test_names_kept_between_calls_depend_on_their_key_alone():
+    """Platform member names are qualified once per (name, member), and the names a loop may
+    assign read once per loop text: each part of a key changes the result, within a bound."""
+    from vectimus.analyser.languages.javascript import evaluate, library
+
+    name = library.qualified
+    assert name("globalThis.fs", "rmSync") == "fs.rmSync" == name("globalThis.fs", "rmSync")
+    assert (name("globalThis.fs", "rm"), name("fs.default", "rm"), name("os", "rm")) == ("fs.rm", "fs.rm", "os.rm")
+    assert name.cache_info().maxsize and evaluate.assigned_names.cache_info().maxsize
+    loops = ["for (const a of b) { c = 1 }", "for (const a of b) { d = 1 }"]
+    assert [evaluate.assigned_names(loop) for loop in loops] == [{"a", "c"}, {"a", "d"}]
+
+
 def run_code(text: str, lang: str = "node"):
     return code(text, lang, "node", "x.js")
 

@@ -255,6 +255,22 @@ def test_codecs_that_raise_unicode_error_are_folded_or_unknown(code):
     assert any(a.kind == "file_delete" and a.resource == "/home/u" for a in acts), acts
 
 
+def test_what_is_kept_between_calls_depends_on_its_key_alone():
+    """Library attribute names are qualified once per (name, attribute), and the names a loop
+    may assign read once per loop text: each part of a key changes the result, and what is kept
+    stays bounded."""
+    from vectimus.analyser.languages.python import evaluate, library
+
+    assert library.qualified("posixpath", "join") == "os.path.join" == library.qualified("posixpath", "join")
+    assert library.qualified("posixpath", "exists") == "os.path.exists"
+    assert library.qualified("shutil", "join") == "shutil.join"
+    assert library.qualified.cache_info().maxsize and evaluate.assigned_names.cache_info().maxsize
+    assert evaluate.assigned_names("for a in b:\n    c = 1") == {"a", "c"}
+    assert evaluate.assigned_names("for a in b:\n    d = 1") == {"a", "d"}
+    acts = py("import posixpath as p, shutil\nfor d in ['build']:\n    x = p.join('/home', 'u')\nshutil.rmtree(x)")
+    assert find(acts, "file_delete", path="/home/u")
+
+
 def test_a_helper_nothing_here_calls_is_not_judged_by_its_parameters():
     acts = py("import subprocess, shutil\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n"
               "def clean(path):\n    shutil.rmtree(path)\nclass Tool:\n    def go(self):\n"

@@ -12,7 +12,7 @@ import re
 
 from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Analysis, Cmd, Word
 from vectimus.analyser.languages.values import (
-    ALTS, CONST, CRED, DICT, ENV, OBJ, SEQ, UNKNOWN, Val, alts, concat, const, obj, options, seq, taint_of,
+    ALTS, CONST, CRED, DICT, ENV, OBJ, SEQ, UNKNOWN, Val, alts, clip, concat, const, obj, options, seq, taint_of,
     text_of, unknown,
 )
 
@@ -38,8 +38,8 @@ def join(parts: list[Val]) -> Val:
             out = p
             continue
         combos = []
-        for a in options(out)[:8]:
-            for b in options(p)[:8]:
+        for a in (out.value[:8] if out.kind == ALTS else (out,)):
+            for b in (p.value[:8] if p.kind == ALTS else (p,)):
                 tb = text(b)
                 if tb is not None and tb.startswith("/"):
                     combos.append(b)
@@ -49,11 +49,19 @@ def join(parts: list[Val]) -> Val:
                 if a.glob and ta is not None and ta.endswith("/*") and (b.glob or b.kind == UNKNOWN):
                     combos.append(a)  # a name from listing a directory, below it: still "everything below"
                     continue
-                joined = concat([a, const(sep), b])
+                if a.kind == CONST and type(a.value) is str and b.kind == CONST and type(b.value) is str:
+                    joined = _joined(a.value + sep + b.value, a.taint | b.taint)  # two known strings
+                else:
+                    joined = concat([a, const(sep), b])
                 joined.glob = a.glob or b.glob
                 combos.append(joined)
         out = alts(combos)
     return out if out is not None else const("")
+
+
+def _joined(text: str, taint: int) -> Val:
+    """What ``concat`` makes of known strings that join into ``text``."""
+    return const(text, taint) if clip(text) is not None else unknown("a long string", taint)
 
 
 def path(v: Val) -> Val:

@@ -9,6 +9,7 @@ TypeScript's type syntax is skipped.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from vectimus.analyser.context import Analysis, Word
@@ -192,10 +193,7 @@ class Evaluator(Expressions):
 
     def assigned(self, loop) -> set[str]:
         """Names a loop's source may assign (read off its text: a superset)."""
-        names: set[str] = set()
-        for m in _DECLARED.finditer(self.text(loop)):
-            names.update(g for g in m.groups() if g)
-        return names
+        return assigned_names(self.text(loop))
 
     # -- assignment -------------------------------------------------------------------------------
 
@@ -345,6 +343,16 @@ class Evaluator(Expressions):
 
 
 
+
+
+@functools.lru_cache(maxsize=256)
+def assigned_names(source: str) -> set[str]:
+    """Names the source of a loop may assign (kept per text: loops written alike are common; the
+    set is shared, never changed)."""
+    names: set[str] = set()
+    for m in _DECLARED.finditer(source):
+        names.update(g for g in m.groups() if g)
+    return names
 
 
 STATEMENTS = {

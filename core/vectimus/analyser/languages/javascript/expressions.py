@@ -158,10 +158,11 @@ class Expressions(Evaluation):
         """The values of an array literal's or a call's elements, spreads expanded where known."""
         out: list[Val] = []
         for child in node.named_children:
-            if child.type == "spread_element":
+            kind = child.type
+            if kind == "spread_element":
                 value = self.expr(child.named_children[0]) if child.named_children else V.NONE
                 out.extend(value.value if value.kind == SEQ else [V.unknown("items", V.taint_of(value))])
-            elif child.type != "comment":
+            elif kind != "comment":
                 out.append(self.expr(child))
         return out
 

@@ -12,6 +12,7 @@ since a framework or a later import may call them.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -346,9 +347,11 @@ if hasattr(ast, "TryStar"):
 
 
 
+@functools.lru_cache(maxsize=256)
 def assigned_names(source: str) -> set[str]:
     """Names the source of a loop may assign (read off its text: cheaper than walking its tree,
-    and a superset, which only makes a value less precise)."""
+    and a superset, which only makes a value less precise). Kept per text (loops written alike
+    are common): the set is shared, never changed."""
     names: set[str] = set()
     for line in source.split("\n"):
         for piece in line.split(";"):

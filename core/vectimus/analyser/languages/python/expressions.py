@@ -13,7 +13,7 @@ from vectimus.analyser.languages.evaluation import CHECK_MASK, MAX_EVAL_DEPTH, E
 from vectimus.analyser.languages.python import library
 from vectimus.analyser.languages.values import ALTS, CONST, DICT, OBJ, REF, SEQ, Val
 
-Name, Constant = ast.Name, ast.Constant
+Name, Constant, Starred = ast.Name, ast.Constant, ast.Starred
 MAX_ITEMS = 256          # items a comprehension is evaluated for, one by one
 
 
@@ -94,7 +94,7 @@ class Expressions(Evaluation):
         func = self.expr(node.func)
         args: list[Val] = []
         for a in node.args:
-            if isinstance(a, ast.Starred):
+            if type(a) is Starred:
                 value = self.expr(a.value)
                 if value.kind == SEQ:
                     args.extend(value.value)

@@ -12,6 +12,7 @@ with its handlers and its part of the tables (``CALLS``: qualified name -> handl
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 from vectimus.analyser.context import Cmd, Word
@@ -74,16 +75,22 @@ REF_MEMBERS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
+def qualified(name: str, member: str) -> str:
+    """The canonical name of ``name.member`` (kept per name and member)."""
+    return canonical(f"{name}.{member}")
+
+
 def member(ev, owner: Val, name: str) -> Val:
     """``owner.name`` for platform values (a module's function, an object's method or property)."""
     if owner.kind == REF:
         if name in ("then", "catch", "finally"):  # import('x').then(m => …): a promise of the module
             return V.obj("method", (owner, name))
-        qual = canonical(f"{owner.value}.{name}")
+        qual = qualified(owner.value, name)
         special = REF_MEMBERS.get(qual)
         if special is not None:
             return special(ev)
-        return V.ref(qual)
+        return Val(REF, qual)
     if owner.kind == OBJ:
         kind, data = owner.value
         if kind == "environ" and name not in ("get", "toObject", "has"):

@@ -11,6 +11,8 @@ this module joins them.
 
 from __future__ import annotations
 
+import functools
+
 from vectimus.analyser.context import MAX_WORDS, Cmd, Word
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import env_var, join, number, path, slice_of, stringish, text, command_argv
@@ -68,13 +70,20 @@ REF_ATTRIBUTES = {
 
 def ref_attribute(ev, owner: Val, attr: str) -> Val:
     """``owner.attr`` for a module, class or function of the library (``owner`` is a REF)."""
-    qual = canonical(f"{owner.value}.{attr}")
+    qual = qualified(owner.value, attr)
     if attr == "__dict__":
         return V.obj("namespace", owner.value)
     special = REF_ATTRIBUTES.get(qual)
     if special is not None:
         return special(ev)
-    return V.ref(qual)
+    return Val(REF, qual)
+
+
+
+@functools.lru_cache(maxsize=4096)
+def qualified(name: str, attr: str) -> str:
+    """The canonical name of ``name.attr`` (kept per name and attribute)."""
+    return canonical(f"{name}.{attr}")
 
 
 def attribute(ev, owner: Val, attr: str) -> Val | None:
@@ -210,7 +219,6 @@ def call(ev, func: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
             ev.fx.shell(args[0] if args else V.unknown("a command"), "python ctypes")
             return V.unknown("an exit status")
         return V.unknown(f"{qual}()", V.taint_of(*args, *kwargs.values()))
-    taint = V.taint_of(*args, *kwargs.values())
     if func.kind == OBJ:
         kind, data = func.value
         if kind == "method":
@@ -218,15 +226,15 @@ def call(ev, func: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
             method = METHODS.get((V.type_name(owner), name)) or GENERIC_METHODS.get(name)
             if method is not None:
                 return method(ev, owner, args, kwargs)
-            return V.unknown(f".{name}()", taint | V.taint_of(owner))
+            return V.unknown(f".{name}()", V.taint_of(*args, *kwargs.values()) | V.taint_of(owner))
         if kind == "anyattr":
             module, attr = data
             if module in RISKY_MODULES or attr is None:
                 ev.fx.dynamic("python getattr")
-            return V.unknown("a call", taint)
+            return V.unknown("a call", V.taint_of(*args, *kwargs.values()))
         if kind == "code":
-            return V.unknown("a call", taint)
-    return V.unknown("a call", taint | V.taint_of(func))
+            return V.unknown("a call", V.taint_of(*args, *kwargs.values()))
+    return V.unknown("a call", V.taint_of(*args, *kwargs.values()) | V.taint_of(func))
 
 
 BUILTINS = {
