@@ -170,7 +170,9 @@ def per_language(places: Places, env: dict, seconds: float) -> None:
 
 def whole_file(places: Places, env: dict, lang: str, program: str, text: str, seconds: float) -> None:
     """The warm time to analyse one file's code (what running a script adds to a call): each time
-    a new text (parsed and evaluated), and the same text again (its parsed tree is reused)."""
+    a new text (parsed and evaluated), and the same text again (its parsed tree is reused); then
+    the parser alone, the floor of a new text. Wall time, and this thread's CPU time, which other
+    work on a busy machine does not inflate."""
     call = ToolCall(agent="bench", tool="Bash", kind="shell", cwd=places.cwd, project_dir=places.project,
                     command=f"{program} build.x")
 
@@ -180,38 +182,36 @@ def whole_file(places: Places, env: dict, lang: str, program: str, text: str, se
         languages.analyse_code(an, cmd, lang, Word(source), f"{program} build.x")
         return len(an.actions)
 
-    actions = once(text)
-    for label, fresh in (("new text", True), ("same text", False)):
-        times = []
-        start = time.perf_counter()
-        while time.perf_counter() - start < seconds / 2 or len(times) < 5:
-            source = f"// {len(times)}\n{text}" if fresh and lang != "python" else \
-                f"# {len(times)}\n{text}" if fresh else text
-            t = time.perf_counter()
-            once(source)
-            times.append(time.perf_counter() - t)
-        times.sort()
-        print(f"{lang} file of {text.count(chr(10))} lines, {label}: {times[len(times) // 2] * 1000:.2f} ms warm "
-              f"(p50 of {len(times)}, best {times[0] * 1000:.2f} ms), {actions} actions")
-    # the floor of a new text: the parser alone (the standard library's ast, or tree-sitter)
+    def fresh(i: int) -> str:
+        return f"{'#' if lang == 'python' else '//'} {i}\n{text}"
+
     if lang == "python":
         import ast
 
         def parse(i: int) -> object:
-            return ast.parse(f"# {i}\n{text}")
+            return ast.parse(fresh(i))
     else:
         from vectimus.analyser.languages.javascript.parse import parser
 
         def parse(i: int) -> object:
-            return parser(lang).parse(f"// {i}\n{text}".encode())
-    times = []
-    for i in range(20):
-        t = time.perf_counter()
-        parse(i)
-        times.append(time.perf_counter() - t)
-    times.sort()
-    print(f"  ({'ast.parse' if lang == 'python' else 'tree-sitter parse'} alone: "
-          f"{times[len(times) // 2] * 1000:.2f} ms)")
+            return parser(lang).parse(fresh(i).encode())
+
+    actions = once(text)
+    runs = (("new text", lambda i: once(fresh(i))), ("same text", lambda i: once(text)),
+            ("ast.parse alone" if lang == "python" else "tree-sitter parse alone", parse))
+    for label, run in runs:
+        wall, cpu = [], []
+        start = time.perf_counter()
+        while time.perf_counter() - start < seconds / 3 or len(wall) < 5:
+            t, c = time.perf_counter(), time.thread_time()
+            run(len(wall))
+            cpu.append(time.thread_time() - c)
+            wall.append(time.perf_counter() - t)
+        wall.sort()
+        cpu.sort()
+        head = f"{lang} file of {text.count(chr(10))} lines, {label}" if "alone" not in label else f"  {label}"
+        print(f"{head}: {wall[len(wall) // 2] * 1000:.2f} ms warm (p50 of {len(wall)}, best {wall[0] * 1000:.2f} ms; "
+              f"CPU p50 {cpu[len(cpu) // 2] * 1000:.2f} ms)" + ("" if "alone" in label else f", {actions} actions"))
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ MAX_INLINES = 256        # user function calls inlined in one module
 MAX_INLINES_EACH = 32    # … of one function
 CHECK_EVERY = 2048       # nodes between CPU-time checks (a power of two: reading the clock is a syscall)
 CHECK_MASK = CHECK_EVERY - 1
+USER_CALLABLES = ("func", "bound", "class")  # the objects ``call_user`` calls
 
 
 class Function:

@@ -70,6 +70,11 @@ class Evaluator(Expressions):
         finally:
             self.depth -= 1
 
+    def s_expression(self, node) -> None:
+        children = node.named_children
+        if children:
+            self.expr(children[0])
+
     def s_block(self, node) -> None:
         self.block(node.named_children)
 
@@ -356,7 +361,7 @@ def assigned_names(source: str) -> set[str]:
 
 
 STATEMENTS = {
-    "statement_block": Evaluator.s_block, "lexical_declaration": Evaluator.s_declaration,
+    "expression_statement": Evaluator.s_expression, "statement_block": Evaluator.s_block, "lexical_declaration": Evaluator.s_declaration,
     "variable_declaration": Evaluator.s_declaration, "function_declaration": Evaluator.s_function,
     "generator_function_declaration": Evaluator.s_function, "class_declaration": Evaluator.s_class,
     "if_statement": Evaluator.s_if, "switch_statement": Evaluator.s_switch, "for_statement": Evaluator.s_for,

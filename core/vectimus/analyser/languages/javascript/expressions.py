@@ -9,10 +9,10 @@ import re
 from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_DEPTH
 from vectimus.analyser.languages import folding
 from vectimus.analyser.languages import values as V
-from vectimus.analyser.languages.evaluation import CHECK_MASK, MAX_EVAL_DEPTH, Evaluation, Function
+from vectimus.analyser.languages.evaluation import CHECK_MASK, MAX_EVAL_DEPTH, USER_CALLABLES, Evaluation, Function
 from vectimus.analyser.languages.javascript import library
 from vectimus.analyser.languages.javascript.parse import parse
-from vectimus.analyser.languages.values import CONST, DICT, OBJ, SEQ, Val
+from vectimus.analyser.languages.values import CONST, DICT, OBJ, REF, SEQ, Val
 
 # Nodes that are only types (TypeScript) or carry nothing the analysis needs.
 SKIP = {"comment", "type_annotation", "type_alias_declaration", "interface_declaration", "type_arguments",
@@ -23,6 +23,7 @@ TRANSPARENT = {"parenthesized_expression", "as_expression", "satisfies_expressio
 FUNCTIONS = {"function_declaration", "generator_function_declaration", "function_expression", "function",
              "arrow_function", "generator_function", "method_definition"}
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|[0-7]{1,3}|\n|.)", re.S)
+_LITERALS = {"true": True, "false": False}  # null and undefined are None
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 
 
@@ -136,7 +137,7 @@ class Expressions(Evaluation):
             return V.unknown("a number")
 
     def e_literal(self, node) -> Val:
-        return V.const({"true": True, "false": False}.get(node.type))
+        return V.const(_LITERALS.get(node.type))
 
     def e_identifier(self, node) -> Val:
         return self.name(self.text(node))
@@ -204,7 +205,10 @@ class Expressions(Evaluation):
     def e_member(self, node) -> Val:
         owner = self.expr(node.child_by_field_name("object"))
         prop = node.child_by_field_name("property")
-        return self.member(owner, self.text(prop) if prop is not None else "")
+        name = self.text(prop) if prop is not None else ""
+        if owner.kind == REF:  # the platform's (the common case, without the detours)
+            return library.member(self, owner, name)
+        return self.member(owner, name)
 
     def member(self, owner: Val, name: str) -> Val:
         if owner.kind == V.ALTS:
@@ -246,9 +250,10 @@ class Expressions(Evaluation):
         return self.call(func, args)
 
     def call(self, func: Val, args: list[Val]) -> Val:
-        result = self.call_user(func, args, {})
-        if result is not None:
-            return result
+        if func.kind == V.ALTS or (func.kind == OBJ and func.value[0] in USER_CALLABLES):  # the code's own, maybe
+            result = self.call_user(func, args, {})
+            if result is not None:
+                return result
         if len(V.options(func)) > 1:
             return V.alts([library.call(self, f, args) for f in V.options(func)])
         return library.call(self, func, args)

@@ -9,7 +9,9 @@ from typing import Any
 
 from vectimus.analyser.languages import folding
 from vectimus.analyser.languages import values as V
-from vectimus.analyser.languages.evaluation import CHECK_MASK, MAX_EVAL_DEPTH, Evaluation, Frame, Function
+from vectimus.analyser.languages.evaluation import (
+    CHECK_MASK, MAX_EVAL_DEPTH, USER_CALLABLES, Evaluation, Frame, Function,
+)
 from vectimus.analyser.languages.python import library
 from vectimus.analyser.languages.values import ALTS, CONST, DICT, OBJ, REF, SEQ, Val
 
@@ -118,7 +120,7 @@ class Expressions(Evaluation):
     def call(self, func: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
         """What calling ``func`` does and returns."""
         kind = func.kind
-        if kind == OBJ or kind == ALTS:  # only these may be the code's own functions or classes
+        if kind == ALTS or (kind == OBJ and func.value[0] in USER_CALLABLES):  # the code's own, maybe
             result = self.call_user(func, args, kwargs)
             if result is not None:
                 return result
