@@ -68,7 +68,7 @@ SYSTEM_DIRS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/li
                "/system", "/library", "/applications", "/private", "/mnt", "/media")
 GLOB_CHARS = set("*?[")
 # A last path component that matches every (or every hidden) entry of its directory.
-_WHOLE_DIR_GLOB = re.compile(r"^(\.?\*+|\.\[!.\]\*|\.\?\?\*|\.\.\?\*|\{\*,\.\*\})$")
+_WHOLE_DIR_GLOB = r"^(\.?\*+|\.\[!.\]\*|\.\?\?\*|\.\.\?\*|\{\*,\.\*\})$"  # compiled for the first glob
 
 
 class Places(Record):
@@ -303,7 +303,7 @@ def glob_selects_secret(pattern: str) -> bool:
 def whole_dir(raw: str) -> str | None:
     """The directory ``raw`` stands for when its last component globs every entry (``dir/*``, ``.*``)."""
     head, _, last = raw.rstrip("/").rpartition("/")
-    if not _WHOLE_DIR_GLOB.match(last):
+    if not re.match(_WHOLE_DIR_GLOB, last):
         return None
     if not head and raw.startswith("/"):
         return "/"

@@ -20,7 +20,7 @@ GLOB_CHARS = frozenset("*?[")
 
 _ANSI_SIMPLE = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
                 "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
-_ANSI = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)", re.S)
+_ANSI = r"(?s)\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)"  # compiled when used
 
 
 def _unescape(text: str, escapable: str | None) -> str:
@@ -66,7 +66,7 @@ def ansi_c(body: str) -> str:
         if head == "c" and len(esc) == 2:
             return chr(ord(esc[1]) & 0x1F)
         return _ANSI_SIMPLE.get(esc, "\\" + esc)
-    return _ANSI.sub(one, body)
+    return re.sub(_ANSI, one, body)
 
 
 def mark_braces(text: str) -> str:

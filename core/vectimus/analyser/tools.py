@@ -23,14 +23,15 @@ PATH_KEYS = {"path", "file", "file_path", "filepath", "filename", "dir", "direct
 # Keys that name a path only sometimes ("destination": "prod"): used when the value looks like one.
 MAYBE_PATH_KEYS = {"target", "source", "destination", "dest", "src", "dst", "output", "input"}
 URL_KEYS = {"url", "uri", "urls", "endpoint", "href", "link"}
-DELETE_WORDS = re.compile(r"delete|remove|unlink|rmdir|erase|trash|destroy|purge", re.I)
-WRITE_WORDS = re.compile(r"write|create|edit|update|move|rename|save|put|append|insert|replace|patch|"
-                         r"mkdir|upload|set|copy|apply|modify|overwrite|commit|push", re.I)
-READ_WORDS = re.compile(r"^(?:get|read|list|search|find|fetch|show|view|cat|head|tail|open|load|describe|"
-                        r"stat|info|tree|grep|glob|ls)(?:_|$)|_(?:info|contents?|tree|list)$", re.I)
-_SQL_LIKE = re.compile(r"^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(?:select|insert|update|delete|drop|truncate|alter|"
-                       r"create|grant|revoke|with|copy|merge|replace|call|do|exec|execute|explain|begin|"
-                       r"set|show|vacuum|attach|pragma)\b", re.I | re.S)
+# What an MCP tool's name and arguments say it does (compiled through re's cache when one is called).
+DELETE_WORDS = r"(?i)delete|remove|unlink|rmdir|erase|trash|destroy|purge"
+WRITE_WORDS = (r"(?i)write|create|edit|update|move|rename|save|put|append|insert|replace|patch|"
+               r"mkdir|upload|set|copy|apply|modify|overwrite|commit|push")
+READ_WORDS = (r"(?i)^(?:get|read|list|search|find|fetch|show|view|cat|head|tail|open|load|describe|"
+              r"stat|info|tree|grep|glob|ls)(?:_|$)|_(?:info|contents?|tree|list)$")
+_SQL_LIKE = (r"(?is)^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(?:select|insert|update|delete|drop|truncate|alter|"
+             r"create|grant|revoke|with|copy|merge|replace|call|do|exec|execute|explain|begin|"
+             r"set|show|vacuum|attach|pragma)\b")
 
 
 def file_tool(an: Analysis, call_kind: ActionKind) -> None:
@@ -136,11 +137,11 @@ _FILE_KINDS: dict[str, tuple[ActionKind, ...]] = {
 def _file_kinds(meaning, tool: str, default_file: str) -> tuple[ActionKind, ...]:
     if meaning.files:
         return _FILE_KINDS[meaning.files]
-    if DELETE_WORDS.search(tool):
+    if re.search(DELETE_WORDS, tool):
         return ("file_delete",)
-    if WRITE_WORDS.search(tool):
+    if re.search(WRITE_WORDS, tool):
         return ("file_write",)
-    if READ_WORDS.search(tool):
+    if re.search(READ_WORDS, tool):
         return ("file_read",)
     return _FILE_KINDS[default_file]
 
@@ -198,7 +199,7 @@ def scan_arguments(an: Analysis, arguments: Any, *, via: str, tool: str, meaning
                 sent.append(value)
             if key in meaning.shell:
                 an.shell(Word(value), cmd, via, scope=Scope(an.places))
-            elif key in meaning.sql and (meaning.known or _SQL_LIKE.match(value)):
+            elif key in meaning.sql and (meaning.known or re.match(_SQL_LIKE, value)):
                 _sql(an, cmd, value, meaning)
             elif is_url(value) and not value.startswith("file://"):
                 remote(an, cmd, tool, Word(value))

@@ -17,8 +17,9 @@ METADATA_HOSTS = {"169.254.169.254", "fd00:ec2::254", "metadata.google.internal"
                   "instance-data", "instance-data.ec2.internal", "metadata.tencentyun.com",
                   "metadata.packet.net", "metadata.platformequinix.com"}
 # Wildcard DNS services answer with the address written in the name (169.254.169.254.nip.io).
-_ADDRESS_IN_NAME = re.compile(r"^(?:.*?[.-])?(\d{1,3}(?:[.-]\d{1,3}){3}|[0-9a-f]{8})\."
-                              r"(?:nip\.io|sslip\.io|xip\.io|nip\.direct|traefik\.me|backname\.io)$")
+# (compiled through re's cache when a host is classified)
+_ADDRESS_IN_NAME = (r"^(?:.*?[.-])?(\d{1,3}(?:[.-]\d{1,3}){3}|[0-9a-f]{8})\."
+                    r"(?:nip\.io|sslip\.io|xip\.io|nip\.direct|traefik\.me|backname\.io)$")
 _LOOPBACK_NAMES = ("localtest.me", "lvh.me", "vcap.me", "lacolhost.com", "localho.st")
 # Names that only resolve inside a cluster or cloud network (the Kubernetes API, GCE internals).
 _INTERNAL_SUFFIXES = (".svc", ".svc.cluster.local", ".cluster.local", ".internal", ".consul")
@@ -81,7 +82,7 @@ def net_facts(target: str, *, scheme: str = "", port: int = 0, sends_data: bool 
 
 def _named_address(host: str) -> str:
     """The address a wildcard-DNS name spells (``10-0-0-1.sslip.io`` -> ``10.0.0.1``), else ""."""
-    m = _ADDRESS_IN_NAME.match(host)
+    m = re.match(_ADDRESS_IN_NAME, host)
     if m is None:
         return ""
     text = m.group(1)

@@ -8,21 +8,33 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
+from vectimus.analyser import runs
 from vectimus.analyser.context import Analysis, Cmd
-from vectimus.analyser.programs import (
-    archives, channels, containers, databases, files, git, interpreters, network, packages, runners, shells,
-    windows,
-)
+from vectimus.analyser.programs import channels, files, shells
 
 Handler = Callable[[Analysis, Cmd, str], "bool | None"]
 
-# shells last: `source`/`.` run the file they read (the reader table has them as readers too)
-HANDLERS: dict[str, Handler] = {
-    **files.HANDLERS, **archives.HANDLERS, **network.HANDLERS, **containers.HANDLERS, "git": git.run,
-    **runners.HANDLERS, **databases.HANDLERS, **channels.HANDLERS, **windows.HANDLERS, **shells.HANDLERS,
+# The handlers of the modules dispatch imports anyway (shells last: `source`/`.` run the file they
+# read; the reader table has them as readers too).
+HANDLERS: dict[str, Handler] = {**files.HANDLERS, **channels.HANDLERS, **shells.HANDLERS}
+
+# The other handler modules, imported the first time one of their programs runs, with the programs
+# in their HANDLERS (tests/analyser/test_programs_table.py holds this table to those tables).
+IMPORTED_WHEN_RUN = {
+    "archives": "bsdtar bunzip2 bzip2 gtar gunzip gzip tar unxz unzip unzstd xz zip zstd",
+    "containers": "docker kubectl nerdctl oc podman",
+    "databases": "bundle clickhouse-client cockroach cqlsh duckdb keydb-cli litecli mariadb mongo mongosh mycli "
+                 "mysql pgcli psql rails rake redis-cli snowsql sqlcmd sqlite sqlite3 usql valkey-cli",
+    "git": "git",
+    "network": "aria2c curl ftp http https links lynx nc ncat netcat scp sftp socat ssh telnet w3m wget wget2 xh "
+               "xhs",
+    "runners": "at batch expect screen tmux",
+    "windows": "cmd cmd.exe powershell powershell.exe pwsh pwsh.exe reg reg.exe",
 }
+_MODULE_OF = {program: module for module, programs in IMPORTED_WHEN_RUN.items() for program in programs.split()}
 
 
 # Programs that run what a project file defines (imported when one runs).
@@ -66,16 +78,24 @@ def handler(name: str, cmd: Cmd) -> Handler | None:
     found = HANDLERS.get(name)
     if found is not None:
         return found
+    module = _MODULE_OF.get(name)
+    if module is not None:
+        return importlib.import_module(f"{__name__}.{module}").HANDLERS[name]
     if name in SCRIPT_RUNNERS:
         return _scripts
     return _base(name, cmd)
 
 
 def _base(name: str, cmd: Cmd) -> Handler | None:
+    from vectimus.analyser.programs import packages
+
     if name == "bun" and cmd.words[1:2] and cmd.words[1].text in packages.OPS:
         return packages.run
-    if interpreters.language(name):
-        return interpreters.run
+    if runs.interpreter_language(name) is not None:
+        from vectimus.analyser.programs import interpreters
+
+        if interpreters.language(name):
+            return interpreters.run
     if packages.handles(name):
         return packages.run
     return None

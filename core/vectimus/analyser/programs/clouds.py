@@ -131,14 +131,14 @@ def _cluster(name: str, cmd: Cmd) -> tuple[str, str] | None:
 
 # -- containers -----------------------------------------------------------------------------------
 
-_BEACON = re.compile(r"\b(?:curl|wget|nc|ncat|socat|ssh)\b|/dev/tcp/")
+_BEACON = r"\b(?:curl|wget|nc|ncat|socat|ssh)\b|/dev/tcp/"
 
 
 def _container(name: str, cmd: Cmd) -> str:
     """``--restart=always`` containers that call out (a beacon), and volume deletes on a remote engine."""
     line = " ".join(w.text for w in cmd.words[1:])
     if re.search(r"(?:^| )(?:run|create)(?: |$)", line) and re.search(r"--restart[ =](?:always|unless-stopped)", line) \
-            and _BEACON.search(line):
+            and re.search(_BEACON, line):
         return "persistence"
     remote = re.search(r"(?:^| )(?:--context|-c|-H|--host)[ =](?!default\b|unix://)\S+", line) or re.search(
         r"\bDOCKER_(?:HOST|CONTEXT)=(?!unix://)\S+", cmd.raw)

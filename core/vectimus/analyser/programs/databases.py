@@ -138,19 +138,20 @@ def _read(path: str) -> str | None:
 
 
 # -- client meta-commands -------------------------------------------------------------------
+# (patterns kept as text, compiled through re's cache when a client's text is read)
 
-_PSQL_META = re.compile(r"(?m)\\(!|o|out|g|gx|w|write|copy|i|ir|include|include_relative|gexec|setenv)"
-                        r"(?![A-Za-z])[ \t]*([^\n]*)")
-_SQLITE_DOT = re.compile(r"(?m)^[ \t]*\.(shell|system|output|once|read|import|open|save|backup|excel)"
-                         r"\b[ \t]*([^\n]*)")
-_MYSQL_SYSTEM = re.compile(r"(?mi)^[ \t]*(?:system|\\!)[ \t]+([^\n]*)")
+_PSQL_META = (r"(?m)\\(!|o|out|g|gx|w|write|copy|i|ir|include|include_relative|gexec|setenv)"
+              r"(?![A-Za-z])[ \t]*([^\n]*)")
+_SQLITE_DOT = (r"(?m)^[ \t]*\.(shell|system|output|once|read|import|open|save|backup|excel)"
+               r"\b[ \t]*([^\n]*)")
+_MYSQL_SYSTEM = r"(?mi)^[ \t]*(?:system|\\!)[ \t]+([^\n]*)"
 
 
 def _meta_commands(an: Analysis, cmd: Cmd, program: str, spec: Client, word: Word) -> str:
     """Follow the client's own commands in ``word`` and return the SQL left around them."""
     text = word.text
     if spec.engine == "postgres" and "\\" in text:
-        for m in _PSQL_META.finditer(text):
+        for m in re.finditer(_PSQL_META, text):
             name, rest = m.group(1), m.group(2).strip()
             if name == "!":
                 an.shell(Word(rest, word.dynamic), cmd, f"{program} \\!")
@@ -166,9 +167,9 @@ def _meta_commands(an: Analysis, cmd: Cmd, program: str, spec: Client, word: Wor
                     sql(an, cmd, program, spec, Word(body, word.dynamic))
             elif name == "gexec":  # runs every cell of the result as a statement: unknown SQL
                 record(an, cmd, program, DbFacts(engine=spec.engine, statement="code"), dynamic=True)
-        text = _PSQL_META.sub(";", text)
+        text = re.sub(_PSQL_META, ";", text)
     elif spec.engine in ("sqlite", "duckdb") and "." in text:
-        for m in _SQLITE_DOT.finditer(text):
+        for m in re.finditer(_SQLITE_DOT, text):
             name, rest = m.group(1), m.group(2).strip()
             if name in ("shell", "system"):
                 an.shell(Word(rest, word.dynamic), cmd, f"{program} .{name}")
@@ -187,11 +188,11 @@ def _meta_commands(an: Analysis, cmd: Cmd, program: str, spec: Client, word: Wor
                     an.file("file_write", Word(target, word.dynamic), cmd, program=program)
             elif name in ("import", "open") and rest:
                 an.file("file_read", Word(rest.split()[0].strip("'\""), word.dynamic), cmd, program=program)
-        text = _SQLITE_DOT.sub(";", text)
+        text = re.sub(_SQLITE_DOT, ";", text)
     elif spec.engine == "mysql":
-        for m in _MYSQL_SYSTEM.finditer(text):
+        for m in re.finditer(_MYSQL_SYSTEM, text):
             an.shell(Word(m.group(1), word.dynamic), cmd, f"{program} system")
-        text = _MYSQL_SYSTEM.sub(";", text)
+        text = re.sub(_MYSQL_SYSTEM, ";", text)
     return text
 
 
@@ -210,12 +211,12 @@ def _psql_copy(an: Analysis, cmd: Cmd, program: str, rest: str, dynamic: bool) -
 
 # -- MongoDB, Redis, Elasticsearch, Rails -----------------------------------------------------
 
-_MONGO_DROP_DB = re.compile(r"\.\s*dropDatabase\s*\(|\bdropDatabase\s*['\"]?\s*:")
+_MONGO_DROP_DB = r"\.\s*dropDatabase\s*\(|\bdropDatabase\s*['\"]?\s*:"
 _MONGO_COLLECTION = r"(?:\.\s*(\w+)|\[\s*['\"]([^'\"]+)['\"]\s*\]|\.getCollection\s*\(\s*['\"]([^'\"]+)['\"]\s*\))"
-_MONGO_DROP = re.compile(_MONGO_COLLECTION + r"\s*\.\s*drop\s*\(")
-_MONGO_WRITE = re.compile(_MONGO_COLLECTION + r"\s*\.\s*(deleteMany|remove|updateMany|update|findOneAndDelete|"
-                          r"deleteOne|replaceOne|bulkWrite)\s*\(\s*(\{\s*\}|[^,)]*)")
-_MONGO_DROP_COMMAND = re.compile(r"\bdrop\s*['\"]?\s*:\s*['\"]([^'\"]+)")
+_MONGO_DROP = _MONGO_COLLECTION + r"\s*\.\s*drop\s*\("
+_MONGO_WRITE = (_MONGO_COLLECTION + r"\s*\.\s*(deleteMany|remove|updateMany|update|findOneAndDelete|"
+                r"deleteOne|replaceOne|bulkWrite)\s*\(\s*(\{\s*\}|[^,)]*)")
+_MONGO_DROP_COMMAND = r"\bdrop\s*['\"]?\s*:\s*['\"]([^'\"]+)"
 
 
 def mongo(an: Analysis, cmd: Cmd, program: str) -> None:
@@ -238,14 +239,14 @@ def mongo(an: Analysis, cmd: Cmd, program: str) -> None:
 def mongo_statements(code: str) -> list[DbFacts]:
     """The destructive MongoDB calls in shell JavaScript: drops, and deletes/updates with a filter or not."""
     found: list[DbFacts] = []
-    if _MONGO_DROP_DB.search(code):
+    if re.search(_MONGO_DROP_DB, code):
         found.append(DbFacts(engine="mongo", statement="drop", object="database"))
-    for m in _MONGO_DROP.finditer(code):
+    for m in re.finditer(_MONGO_DROP, code):
         found.append(DbFacts(engine="mongo", statement="drop", object="collection",
                              targets=(next(g for g in m.groups() if g),)))
-    for m in _MONGO_DROP_COMMAND.finditer(code):
+    for m in re.finditer(_MONGO_DROP_COMMAND, code):
         found.append(DbFacts(engine="mongo", statement="drop", object="collection", targets=(m.group(1),)))
-    for m in _MONGO_WRITE.finditer(code):
+    for m in re.finditer(_MONGO_WRITE, code):
         name, method, first = next(g for g in m.groups()[:3] if g), m.group(4), m.group(5).strip()
         statement = "update" if method.startswith(("update", "replace")) else "delete"
         if method == "bulkWrite":

@@ -12,7 +12,6 @@ import re
 from vectimus.analyser import argv, runs, writes
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts.net import looks_remote
-from vectimus.analyser.programs.network import copy_remote
 from vectimus.model import ActionKind
 
 # Flag spellings that mean the same thing, so one policy test covers them all.
@@ -196,6 +195,8 @@ def rsync(an: Analysis, cmd: Cmd, program: str) -> None:
     if not p.operands:
         return
     sources, dest = (p.operands[:-1], p.operands[-1]) if len(p.operands) > 1 else (p.operands, None)
+    from vectimus.analyser.programs.network import copy_remote  # the network handlers, loaded when rsync runs
+
     copy_remote(an, cmd, program, sources, dest)
     for word in p.all("exclude-from", "include-from", "files-from", "password-file"):
         an.file("file_read", word, cmd, program=program)

@@ -83,8 +83,9 @@ def run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
 CODE_SETTINGS = {"core.sshcommand", "core.hookspath", "core.fsmonitor", "core.pager", "core.editor",
                  "core.askpass", "credential.helper", "diff.external", "sequence.editor", "gpg.program",
                  "uploadpack.packobjectshook", "protocol.ext.allow", "core.gitproxy"}
-_CODE_ENV = re.compile(r"(?:^|[\s;&|(])(?:export\s+)?GIT_(?:SSH_COMMAND|SSH|ASKPASS|EXEC_PATH|PROXY_COMMAND|"
-                       r"CONFIG_PARAMETERS|CONFIG_COUNT|EXTERNAL_DIFF|EDITOR|SEQUENCE_EDITOR)=")
+# (compiled through re's cache when a command names a GIT_ variable)
+_CODE_ENV = (r"(?:^|[\s;&|(])(?:export\s+)?GIT_(?:SSH_COMMAND|SSH|ASKPASS|EXEC_PATH|PROXY_COMMAND|"
+             r"CONFIG_PARAMETERS|CONFIG_COUNT|EXTERNAL_DIFF|EDITOR|SEQUENCE_EDITOR)=")
 
 
 # Set with ``-c`` for one command, these make git run code that ``githooks`` reads and judges as
@@ -107,8 +108,8 @@ def risk(an: Analysis, cmd: Cmd) -> str:
     head = argv.parse(cmd.words[1:], SUBCOMMAND_TOOLS["git"], stop_at_operand=True)
     if any(_runs_code(w.text) for w in head.all("c")) or any(_runs_code(w.text, "config-env")
                                                               for w in head.all("config-env")) \
-            or _CODE_ENV.search(cmd.raw) or any(
-            k.startswith("GIT_") and _CODE_ENV.search(" " + k + "=") for k in cmd.scope.vars):
+            or "GIT_" in cmd.raw and re.search(_CODE_ENV, cmd.raw) or any(
+            k.startswith("GIT_") and re.search(_CODE_ENV, " " + k + "=") for k in cmd.scope.vars):
         return "git-code"
     if not head.operands:
         return ""
@@ -122,3 +123,6 @@ def risk(an: Analysis, cmd: Cmd) -> str:
         if p.has("d", "delete", "prune") or any(w.text.startswith(":") and len(w.text) > 1 for w in refs):
             return "remote-delete"
     return ""
+
+
+HANDLERS = {"git": run}

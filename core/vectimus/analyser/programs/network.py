@@ -8,7 +8,6 @@ from __future__ import annotations
 from vectimus.analyser import argv
 from vectimus.analyser.context import Analysis, Cmd, Scope, Word
 from vectimus.analyser.facts.net import is_url, looks_remote, remote
-from vectimus.analyser.programs import databases
 
 CURL_VALUE = argv.opts(
     "-d --data --data-raw --data-binary --data-urlencode --data-ascii --json -F --form --form-string "
@@ -56,6 +55,8 @@ def curl(an: Analysis, cmd: Cmd, program: str) -> None:
         an.file("file_read", word, cmd, program=program)
     body = " ".join(w.text for name, w in p.values if name in CURL_DATA)
     sent, auth = _request_content(p)
+    from vectimus.analyser.programs import databases  # the database handlers, loaded when a request is seen
+
     for url in [*p.operands, *p.all("url")]:
         remote(an, cmd, program, url, sends_data=sends, sends_secret=secret, scheme="http", sent=sent, auth=auth)
         databases.http_store(an, cmd, program, method or ("POST" if sends else "GET"), url.text, body)

@@ -50,8 +50,8 @@ DEFAULT_INDEXES = {"https://pypi.org/simple", "https://pypi.python.org/simple", 
                    "pypi"}
 INDEX_OPTS = ("i", "index-url", "extra-index-url", "index", "default-index", "registry", "source", "s",
               "repository-url", "c", "channel", "repository", "r")
-_VCS = re.compile(r"^(git\+|hg\+|svn\+|bzr\+|git://|github:|gitlab:|bitbucket:|gist:|git@)")
-_ARCHIVE = re.compile(r"\.(whl|tar\.gz|tgz|zip|tar\.bz2|gem|crate)$", re.I)
+_VCS = r"^(git\+|hg\+|svn\+|bzr\+|git://|github:|gitlab:|bitbucket:|gist:|git@)"
+_ARCHIVE = r"(?i)\.(whl|tar\.gz|tgz|zip|tar\.bz2|gem|crate)$"
 
 
 def manager_of(program: str) -> str:
@@ -123,7 +123,7 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
         remote(an, cmd, program, Word(index_text, index.dynamic), sends_data=op == PUBLISH)
     git = p.value("git") if family == "cargo" else None
     path = p.value("path") if family == "cargo" else None
-    entries = [(w, "") for w in specs] + [(w, "path" if not _VCS.match(w.text) and not is_url(w.text)
+    entries = [(w, "") for w in specs] + [(w, "path" if not re.match(_VCS, w.text) and not is_url(w.text)
                                            else "") for w in editable]
     if git is not None:
         entries = [(git, "vcs")]
@@ -170,12 +170,12 @@ def _is_index(name: str, family: str, word: Word) -> bool:
 
 def _source(spec: str, family: str) -> str:
     """registry | url | vcs | path for one package spec."""
-    if _VCS.match(spec) or re.match(r"^https?://[^ ]*\.git(@|#|$)", spec) or "@git+" in spec \
+    if re.match(_VCS, spec) or re.match(r"^https?://[^ ]*\.git(@|#|$)", spec) or "@git+" in spec \
             or " @ git+" in spec:
         return "vcs"
     if is_url(spec) or " @ http" in spec or "@http" in spec:
         return "url"
-    if spec.startswith(("./", "../", "/", "~", "file:", ".")) or (_ARCHIVE.search(spec) and "/" in spec):
+    if spec.startswith(("./", "../", "/", "~", "file:", ".")) or (re.search(_ARCHIVE, spec) and "/" in spec):
         return "path"
     if family == "npm" and re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(#.*)?", spec):
         return "vcs"  # github shorthand user/repo
