@@ -7,6 +7,9 @@
 - The grammar packages (``tree_sitter_bash``, ``_javascript``, ``_typescript``, ``_make``) import
   ``importlib.resources`` (and with it ``tempfile``, about 5 ms) to read highlighting queries; the
   grammar itself comes straight from its binding.
+- ``cryptography``'s Ed25519 key classes are declared in its ``primitives`` package, whose
+  serialization and hash modules (about 2 ms) signing never uses: the keys come straight from its
+  native module.
 """
 
 from __future__ import annotations
@@ -71,3 +74,31 @@ def grammar(package: str, function: str = "language"):
 def bash_language():
     """The bash grammar for ``tree_sitter.Language`` (what ``tree_sitter_bash.language()`` returns)."""
     return grammar("tree_sitter_bash")
+
+
+def ed25519():
+    """``cryptography``'s Ed25519 keys: ``from_private_bytes``, ``from_public_bytes``,
+    ``generate_key`` and the key classes ``Ed25519PrivateKey`` / ``Ed25519PublicKey``, from its native
+    module (what ``cryptography.hazmat.primitives.asymmetric.ed25519`` returns and registers)."""
+    try:
+        from cryptography.hazmat.bindings._rust import openssl
+
+        native = openssl.ed25519
+        if all(hasattr(native, name) for name in _ED25519):
+            return native
+    except (ImportError, AttributeError):
+        pass
+    return ed25519_public()  # laid out differently: the package's own way
+
+
+_ED25519 = ("from_private_bytes", "from_public_bytes", "generate_key", "Ed25519PrivateKey", "Ed25519PublicKey")
+
+
+def ed25519_public():
+    """What ``ed25519()`` gives, through ``cryptography``'s public classes."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+    return types.SimpleNamespace(from_private_bytes=Ed25519PrivateKey.from_private_bytes,
+                                 from_public_bytes=Ed25519PublicKey.from_public_bytes,
+                                 generate_key=Ed25519PrivateKey.generate, Ed25519PrivateKey=Ed25519PrivateKey,
+                                 Ed25519PublicKey=Ed25519PublicKey)

@@ -21,7 +21,9 @@ SLOW = {"dataclasses", "inspect", "importlib.resources", "tempfile", "cedarpy.ps
         # code analysers load these only for a call that runs code in their language
         "ast", "tree_sitter_javascript", "tree_sitter_typescript",
         # hashlib loads OpenSSL; vectimus.sha256 hashes with the interpreter's own module
-        "hashlib", "_hashlib"}
+        "hashlib", "_hashlib",
+        # cryptography's public key classes and their serialization: signing uses its native module
+        "cryptography.hazmat.primitives"}
 STDLIB = set(sys.stdlib_module_names)
 # What receipt sinks export with (vectimus-otel's OpenTelemetry SDK and its HTTP stack): a background
 # thread or a session end imports it, never a hook deciding, even with an exporter configured.

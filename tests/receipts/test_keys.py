@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import stat
+import types
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -177,3 +178,21 @@ def test_a_symlinked_project_keys_directory_is_set_aside(proj, vhome, tmp_path):
     keys_dir = proj / ".vectimus" / "keys"
     assert keys_dir.is_dir() and not keys_dir.is_symlink() and (keys_dir / f"{signer.keyid}.pub").is_file()
     assert [p.name.startswith("keys.set-aside-") for p in (proj / ".vectimus").iterdir() if p.is_symlink()] == [True]
+
+
+def test_keys_from_the_native_module_are_cryptography_s_own():
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+    from vectimus.native import ed25519, ed25519_public
+
+    native, public = ed25519(), ed25519_public()
+    assert isinstance(native, types.ModuleType)  # this cryptography's layout is the one the native path knows
+    seed = bytes(range(32))
+    mine, theirs = native.from_private_bytes(seed), public.from_private_bytes(seed)
+    assert isinstance(mine, Ed25519PrivateKey) and isinstance(mine, public.Ed25519PrivateKey)
+    assert isinstance(theirs, native.Ed25519PrivateKey)
+    assert mine.sign(b"receipt") == theirs.sign(b"receipt")
+    raw = mine.public_key().public_bytes_raw()
+    assert isinstance(native.from_public_bytes(raw), Ed25519PublicKey)
+    native.from_public_bytes(raw).verify(theirs.sign(b"x"), b"x")
+    assert isinstance(native.generate_key(), Ed25519PrivateKey) and isinstance(public.generate_key(), native.Ed25519PrivateKey)

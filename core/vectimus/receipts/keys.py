@@ -7,7 +7,8 @@ SHA-256 of the raw 32-byte public key.
 
 On the hot path keys are read and written through the fixed RFC 8410 DER forms of Ed25519 keys,
 which spares importing ``cryptography``'s serialization package (about 8 ms per hook process);
-any other PEM encoding of an Ed25519 key is still accepted through that package.
+any other PEM encoding of an Ed25519 key is still accepted through that package. The keys come
+from ``cryptography``'s native module (``vectimus.native.ed25519``).
 """
 
 from __future__ import annotations
@@ -18,13 +19,18 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from vectimus import atomic
 from vectimus.config import config_value
+from vectimus.native import ed25519
 from vectimus.records import Record
 from vectimus.sha256 import sha256
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+_ED25519 = ed25519()  # cryptography's Ed25519 keys, without its primitives package
 
 USER_KEY = "user.key"
 BINDINGS = "projects.json"  # project path -> key file name, written by create_ci_key
@@ -89,7 +95,7 @@ def parse_private_pem(pem: bytes):
     """The private key in a PEM file (any type; the caller checks it is Ed25519)."""
     der = _der(pem, "PRIVATE KEY")
     if der is not None and len(der) == 48 and der.startswith(PKCS8_PREFIX):
-        return Ed25519PrivateKey.from_private_bytes(der[16:])
+        return _ED25519.from_private_bytes(der[16:])
     from cryptography.hazmat.primitives import serialization
 
     return serialization.load_pem_private_key(pem, password=None)
@@ -99,7 +105,7 @@ def parse_public_pem(pem: bytes):
     """The public key in a PEM file (any type; the caller checks it is Ed25519)."""
     der = _der(pem, "PUBLIC KEY")
     if der is not None and len(der) == 44 and der.startswith(SPKI_PREFIX):
-        return Ed25519PublicKey.from_public_bytes(der[12:])
+        return _ED25519.from_public_bytes(der[12:])
     from cryptography.hazmat.primitives import serialization
 
     return serialization.load_pem_public_key(pem)
@@ -116,7 +122,7 @@ def keys_dir(home: Path) -> Path:
 
 def _write_new_key(path: Path) -> None:
     """Create a fresh key at ``path`` atomically; an existing file (another process won) is kept."""
-    pem = private_pem(Ed25519PrivateKey.generate())
+    pem = private_pem(_ED25519.generate_key())
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -139,7 +145,7 @@ def _load(path: Path) -> Signer:
         key = parse_private_pem(path.read_bytes())
     except (OSError, ValueError, TypeError) as exc:
         raise SigningKeyError(f"cannot load signing key {path}: {exc}") from None
-    if not isinstance(key, Ed25519PrivateKey):
+    if not isinstance(key, _ED25519.Ed25519PrivateKey):
         raise SigningKeyError(f"signing key {path} is not an Ed25519 key")
     return Signer(key_id(key.public_key()), path, key)
 
@@ -284,7 +290,7 @@ def load_public_keys(directory: Path) -> tuple[dict[str, Ed25519PublicKey], list
         except (OSError, ValueError) as exc:
             problems.append(f"{path.name}: not a PEM public key ({exc})")
             continue
-        if not isinstance(key, Ed25519PublicKey):
+        if not isinstance(key, _ED25519.Ed25519PublicKey):
             problems.append(f"{path.name}: not an Ed25519 key")
             continue
         kid = key_id(key)
