@@ -3,7 +3,8 @@
 A project's own config (a cloned repository's, say) may only tighten what the user's config
 allows, unless the user's config trusts that project: ``[trust] projects`` lists project paths
 with the SHA-256 of the project config the user trusted. Reading uses the standard library
-(``tomllib``) because the hook reads config on every call; edits go through ``config_edit``.
+(``tomllib``, through ``vectimus.toml_cache``) because the hook reads config on every call; edits go
+through ``config_edit``.
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ from __future__ import annotations
 import copy
 import os
 import time
-import tomllib
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from vectimus.errors import VectimusError
 from vectimus.locations import project_config, user_config
 from vectimus.sha256 import sha256
+from vectimus.toml_cache import TomlError, loads
 
 Enforcement = Literal["observe", "ask", "deny"]
 ENFORCEMENTS: tuple[Enforcement, ...] = get_args(Enforcement)  # weakest to strongest
@@ -163,10 +163,11 @@ class Config:
 def _read_toml(path: Path) -> dict:
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
+            text = fh.read().decode()
+        return loads(text)
     except FileNotFoundError:
         return {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, TomlError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from exc
 
 
@@ -212,6 +213,8 @@ def _check(data: dict, origin: str) -> None:
 
 
 def _check_temporary(value, key: str, bad) -> None:
+    from datetime import datetime
+
     if not isinstance(value, dict):
         raise bad(key, "a table")
     until = value.get("until")

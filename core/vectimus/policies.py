@@ -11,7 +11,6 @@ cached), because an erroring ``forbid`` would otherwise be skipped silently.
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 
 from vectimus import atomic
@@ -20,6 +19,7 @@ from vectimus.errors import VectimusError
 from vectimus.locations import PROJECT_DIR, user_home
 from vectimus.records import Record
 from vectimus.sha256 import sha256
+from vectimus.toml_cache import TomlError, loads
 
 BASE_POLICY_ID = "vectimus-base"
 BASE_POLICY = f'@id("{BASE_POLICY_ID}")\npermit (principal, action, resource);\n'
@@ -97,8 +97,8 @@ def read_pack(path: Path, origin: str) -> Pack:
     toml = path / "pack.toml"
     if toml.exists():
         try:
-            manifest = tomllib.loads(toml.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+            manifest = loads(toml.read_text(encoding="utf-8"))
+        except (OSError, TomlError) as exc:
             raise PolicyError(f"cannot read {toml}: {exc}") from exc
     return Pack(name=str(manifest.get("name", path.name)), path=path, origin=origin,
                 description=str(manifest.get("description", "")),

@@ -23,7 +23,9 @@ SLOW = {"dataclasses", "inspect", "importlib.resources", "tempfile", "cedarpy.ps
         # hashlib loads OpenSSL; vectimus.sha256 hashes with the interpreter's own module
         "hashlib", "_hashlib",
         # cryptography's public key classes and their serialization: signing uses its native module
-        "cryptography.hazmat.primitives"}
+        "cryptography.hazmat.primitives",
+        # config files and pack manifests parse through vectimus.toml_cache (once per content)
+        "tomllib"}
 STDLIB = set(sys.stdlib_module_names)
 # What receipt sinks export with (vectimus-otel's OpenTelemetry SDK and its HTTP stack): a background
 # thread or a session end imports it, never a hook deciding, even with an exporter configured.
@@ -53,7 +55,10 @@ def test_hook_through_the_daemon_imports_only_the_standard_library(daemon):
 @pytest.mark.parametrize("env", [{}, {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9"}],
                          ids=["plain", "exporter-configured"])
 def test_hook_in_process_skips_cli_and_entry_point_scans(installed, env):
-    stdout, modules = hook_imports(installed, workflow_write(installed), {"VECTIMUS_DAEMON": "0", **env})
+    env = {"VECTIMUS_DAEMON": "0", **env}
+    _, first = hook_imports(installed, workflow_write(installed), env)
+    assert "tomllib" in first  # the first call after a config change parses it; later calls read the parse
+    stdout, modules = hook_imports(installed, workflow_write(installed), env)
     assert '"deny"' in stdout
     assert "cedarpy" in modules  # it did evaluate here
     assert not modules & HEAVY, modules & HEAVY
