@@ -97,6 +97,44 @@ def test_an_edited_head_with_matching_sizes_is_not_trusted(proj, vhome):
     assert report.ok and report.receipts == 8, [f.as_dict() for f in report.failures]
 
 
+@pytest.mark.parametrize("tear", ["new head, old tail", "cut short"])
+def test_a_state_torn_by_a_crash_is_rebuilt_not_set_aside(proj, vhome, monkeypatch, tear):
+    """``state.json`` is rewritten in place: a write torn half-way fails its own digest (or is not
+    JSON) and the writer rebuilds the state from the files; the log carries on under its id."""
+    log = Log(proj, vhome).write(5)
+    state = log.dir / "state.json"
+    old = state.read_bytes()
+    log.write(2)
+    new = state.read_bytes()
+    assert json.loads(new)["size"] == 7 and state.stat().st_size == len(new)
+    half = len(new) // 2
+    state.write_bytes(new[:half] + old[half:] if tear == "new head, old tail" else new[:half])
+    rebuilt = []
+    monkeypatch.setattr(chain, "rebuild", lambda fd, real=chain.rebuild: rebuilt.append(1) or real(fd))
+    log.write(3).end()
+    report = log.verify(sealed=True)
+    assert rebuilt and report.ok, [f.as_dict() for f in report.failures]
+    assert (report.receipts, report.log) == (10, json.loads(old)["log"])
+    assert not [p for p in (proj / ".vectimus").iterdir() if p.name.startswith("receipts.set-aside-")]
+
+
+def test_a_failed_append_leaves_no_state_behind_to_be_reused(proj, vhome, monkeypatch):
+    """The writer reuses the state it saved only while the file holds exactly those bytes: an
+    append that fails after the state changed (its checkpoint cannot be written) is rebuilt."""
+    log = Log(proj, vhome).write(3)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(chain, "write_checkpoint", full_disk)
+    with pytest.raises(OSError):
+        log.write(1)  # the fourth receipt is due a checkpoint
+    monkeypatch.undo()
+    log.write(4).end()
+    report = log.verify(sealed=True)
+    assert report.ok and report.receipts == 8, [f.as_dict() for f in report.failures]
+
+
 @pytest.mark.parametrize("damage", ["deleted", "garbage", "another directory's"])
 def test_a_log_without_its_own_state_is_set_aside_and_a_new_one_begun(proj, vhome, damage):
     """Only a log whose state names this very directory is continued; the old files stay verifiable."""

@@ -21,7 +21,7 @@ segment, and where the last ``RECENT`` calls' receipts are).
   checkpoint file's sizes and the last receipt (its hash, sequence number and log id) are checked
   against the files; when they disagree (a crash between two writes, an edit) the state is rebuilt
   from the files. A torn last line is cut off; an append cut short by a full disk is truncated
-  back; ``state.json`` is replaced atomically.
+  back; a torn or edited ``state.json`` fails its own digest and is rebuilt (``state``).
 - **One receipt per call.** A body's ``call_key`` (else its client ``nonce``) is looked up among
   the last ``RECENT`` receipts before appending: a second body for the same call is not appended,
   and the caller gets the recorded receipt back instead.
@@ -112,7 +112,7 @@ def locked_log(project: Path, *, create: bool = True, deadline: float | None = N
                     lock(fd, deadline, where)
                     if os.fstat(fd).st_ino != os.stat(RECEIPTS, dir_fd=vfd, follow_symlinks=False).st_ino:
                         continue  # set aside by another writer while we waited: open the new one
-                    state = read_state(fd)
+                    state, whole = read_state(fd) or (None, False)
                     if state is None or state.dir != marker(fd):
                         why = foreign(fd)
                         if why and not set_aside_foreign:
@@ -122,7 +122,7 @@ def locked_log(project: Path, *, create: bool = True, deadline: float | None = N
                             continue
                         state = State(dir=marker(fd), log=os.urandom(16).hex())
                         save(fd, state)  # before the first append: a crash after it is then ours to repair
-                    elif not consistent(fd, state):
+                    elif not (whole and consistent(fd, state)):
                         state = rebuild(fd)
                     yield Log(project, fd, state, notes)
                     save(fd, state)

@@ -2,6 +2,11 @@
 Merkle frontier, current segment, where the last ``RECENT`` calls' receipts are), trusted only
 once it agrees with the files, and rebuilt from them when it does not (a crash between two
 writes, an edit); and whether a directory's log files are another log's (``foreign``).
+
+``state.json`` is rewritten in place on every append (a rename over it costs ext4 a flush of its
+data); its last member, ``check``, is the SHA-256 of the rest, so a state torn by a crash
+half-way through a write, or edited, is never trusted: the writer rebuilds it from the files. A
+writer that reads back exactly the bytes it saved last reuses the state it saved them from.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ CHECKPOINTS = "checkpoints.jsonl"
 PRUNED = "pruned.jsonl"
 RECENT = 128         # calls whose receipts a writer can find again (one receipt per call)
 MAX_STATE_BYTES = 1 << 20
+CHECK = b',"check":"'
 
 
 class ReceiptLogError(Exception):
@@ -78,8 +84,28 @@ def _valid(state: State) -> bool:
             and all(isinstance(e, list) and len(e) == 5 and is_segment_name(str(e[2])) for e in state.recent))
 
 
-def read_state(fd: int) -> State | None:
-    """The state file's content, or None when it is absent, not ours to read, or not a state."""
+def encode(state: State) -> bytes:
+    """``state.json``'s bytes: the state's members, then ``check``, the SHA-256 of what precedes it."""
+    body = json.dumps(vars(state), separators=(",", ":")).encode()
+    return body[:-1] + CHECK + sha256_hex(body).encode() + b'"}'
+
+
+def _checked(data: bytes) -> bool:
+    data = data.rstrip(b" ")
+    end = data.rfind(CHECK)
+    return end > 0 and data.endswith(b'"}') and data[end + len(CHECK):-2] == sha256_hex(data[:end] + b"}").encode()
+
+
+_saved: dict[tuple, tuple[bytes, State]] = {}  # directory marker -> the bytes this process saved last, and their state
+
+
+def read_state(fd: int) -> tuple[State, bool] | None:
+    """The state file's content and whether it is whole as a writer saved it (its ``check``
+    holds); None when it is absent, not ours to read, or not a state.
+
+    A state whose bytes are not JSON but begin as this directory's own state does (a write torn
+    by a crash) is ours, and untrusted: an empty state to rebuild.
+    """
     try:
         sfd = open_file(STATE, os.O_RDONLY, fd)
     except (FileNotFoundError, UnsafePath):
@@ -90,12 +116,19 @@ def read_state(fd: int) -> State | None:
         data = os.read(sfd, MAX_STATE_BYTES)
     finally:
         os.close(sfd)
+    here = marker(fd)
+    saved = _saved.pop(tuple(here), None)  # taken, not peeked: a failed append must not leave it changed
+    if saved is not None and saved[0] == data:
+        return saved[1], True
     try:
-        state = State(**json.loads(data))
+        fields = json.loads(data)
+        fields.pop("check", None)
+        state = State(**fields)
         merkle.load(state.frontier)
-    except (ValueError, TypeError):
-        return None
-    return state if _valid(state) else None
+    except (ValueError, TypeError, AttributeError):
+        torn = data.startswith(b'{"dir":[%d,%d],' % tuple(here))
+        return (State(dir=here, log=""), False) if torn else None
+    return (state, _checked(data)) if _valid(state) else None
 
 
 def marker(fd: int) -> list:
@@ -215,4 +248,22 @@ def foreign(fd: int) -> str:
 
 
 def save(fd: int, state: State) -> None:
-    replace_file(STATE, json.dumps(vars(state), separators=(",", ":")).encode(), fd, locked=True)
+    """Write ``state.json`` in place (the caller holds the lock); a link there is replaced, never followed.
+
+    A shorter state is padded with spaces to the file's length rather than cut to its own, so a
+    write torn by a crash leaves bytes that fail the check, never a shorter file that passes.
+    """
+    data = encode(state)
+    try:
+        sfd = open_file(STATE, os.O_WRONLY | os.O_CREAT, fd)
+    except UnsafePath:
+        replace_file(STATE, data, fd, locked=True)
+    else:
+        try:
+            data = data.ljust(os.fstat(sfd).st_size, b" ")
+            view, at = memoryview(data), 0
+            while at < len(data):
+                at += os.pwrite(sfd, view[at:], at)
+        finally:
+            os.close(sfd)
+    _saved[tuple(marker(fd))] = data, state
