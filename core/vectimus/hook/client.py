@@ -53,6 +53,8 @@ def ask_evaluator(agent: str, event: bytes, nonce: str) -> tuple[tuple[int, byte
         if protocol.peer_credentials(sock)[1] != os.getuid():
             return None, ""  # another user's socket: never asked
         sock.sendall(message)
+        from vectimus.hook import confirm  # imported while the evaluator decides, not after
+
         frames = protocol.read_message(sock, protocol.MAX_REPLY_BYTES)
     except Exception:  # absent, refused, slow, malformed: evaluate in-process
         return None, ""
@@ -61,13 +63,11 @@ def ask_evaluator(agent: str, event: bytes, nonce: str) -> tuple[tuple[int, byte
             sock.close()
     if len(frames) != protocol.REPLY_FRAMES or frames[0] != protocol.OK:
         return None, ""  # declined, stale, an error: nothing was claimed
-    from vectimus.hook.confirm import problem
-
     code = frames[1]
     if not (code.isdigit() and len(code) <= 3 and int(code) <= 255):  # bytes: ASCII digits only
         return None, "the resident evaluator's answer was rejected: malformed"
     answer = int(code), frames[2], frames[3]
-    why = problem(frames[4:], nonce, event, *answer)
+    why = confirm.problem(frames[4:], nonce, event, *answer)
     return (None, f"the resident evaluator's answer was rejected: {why}") if why else (answer, "")
 
 
