@@ -144,3 +144,42 @@ def test_requests_conform_to_the_schema(tmp_path, command):
     for result in cedarpy.is_authorized_batch(requests, engine.policy_set.cedar, entities,
                                               schema=engine.policy_set.schema):
         assert result.diagnostics.errors == []
+
+
+def test_cedar_is_asked_once_per_distinct_request(tmp_path, monkeypatch):
+    """An Engine remembers Cedar's answers (a pure function of the request, its entities and the
+    fixed policy set): a repeated request is not evaluated again, and any change in what is asked
+    is a new question with its own answer, whatever was asked before."""
+    from vectimus.native import cedarpy as load_cedarpy
+
+    real = load_cedarpy()
+    asked: list[str] = []
+
+    class Counting:  # the real cedarpy, counting what it is asked
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def is_authorized_batch(self, requests, policies, entities):
+            asked.extend(r["context"] for r in requests)
+            return real.is_authorized_batch(requests, policies, entities)
+
+    monkeypatch.setattr("vectimus.native.cedarpy", lambda: Counting())
+    engine = engine_for(tmp_path)
+    order = ["ls; curl x", "ls; curl x", "rm x", "ls", "curl x && rm y && ls", "ls; curl x", "echo hi"]
+    decisions = [engine.decide(call(c), {}).decision for c in order]
+    assert decisions == ["ask", "ask", "deny", "observe", "deny", "ask", "allow"]
+    # ls, curl x, rm x, ls (the same as before: a different raw text), curl x, rm y, ls, echo hi
+    assert len(asked) == len(set(asked)) == 8
+    fresh = engine_for(tmp_path / "other")
+    assert [fresh.decide(call(c), {}).decision for c in reversed(order)] == list(reversed(decisions))
+
+
+def test_remembered_answers_are_bounded(tmp_path, monkeypatch):
+    from vectimus import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "REMEMBERED", 3)
+    engine = engine_for(tmp_path)
+    for n in range(10):
+        assert engine.decide(call(f"echo {n}"), {}).decision == "allow"
+    assert engine.decide(call("rm x"), {}).decision == "deny"
+    assert len(engine._answers) == 3

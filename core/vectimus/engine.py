@@ -7,6 +7,7 @@ mode it is recorded as ``observe`` and allowed.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from vectimus.paths import Places
 from vectimus.policies import PolicySet
 
 MAX_REASON = 1200
+REMEMBERED = 1024  # Cedar answers an Engine keeps (the resident evaluator's Engines live long)
 _CEDAR_ID = re.compile(r"\bpolicy\d+\b")
 
 
@@ -73,6 +75,7 @@ class Engine:
     def __init__(self, config: Config, policy_set: PolicySet):
         self.config = config
         self.policy_set = policy_set
+        self._answers: dict[str, object] = {}  # a request's JSON -> Cedar's answer to it, oldest first
 
     def analyse(self, call: ToolCall, env: dict[str, str]) -> list[Action]:
         """The actions ``call`` would perform (raises ``Unanalysable``)."""
@@ -127,9 +130,7 @@ class Engine:
 
         started = time.perf_counter()
         requests, entities = self.requests(actions, call)
-        # No per-request schema: the policy set was validated against it when loaded, and the
-        # requests are built to it (tests check them against the schema).
-        results = cedarpy.is_authorized_batch(requests, self.policy_set.cedar, entities)
+        results = self._authorized(cedarpy, requests, entities)
         trace.timings_ms["cedar"] = (time.perf_counter() - started) * 1000
         verdicts = []
         for action, request, result in zip(actions, requests, results):
@@ -139,6 +140,25 @@ class Engine:
                                    "context": request["context"], "decision": verdict.decision,
                                    "policies": list(verdict.policies), "errors": list(verdict.errors)})
         return self._combine(verdicts)
+
+    def _authorized(self, cedarpy, requests: list[dict], entities: list[dict]) -> list:
+        """Cedar's answer to each request, asking Cedar only about requests not answered before.
+
+        Cedar is a pure function of the request, the entities and the policy set: this Engine's
+        policy set is fixed, and its entities follow from the requests and its config (the
+        principal's attributes; resources have none), so a request's JSON is the whole key. No
+        per-request schema: the policy set was validated against it when loaded, and the requests
+        are built to it (tests check them against the schema).
+        """
+        keys = [json.dumps(r, separators=(",", ":"), ensure_ascii=False) for r in requests]
+        new = {k: r for k, r in zip(keys, requests) if k not in self._answers}
+        if new:
+            asked = [{**r, "context": json.dumps(r["context"])} for r in new.values()]  # cedarpy takes a str as is
+            for key, result in zip(new, cedarpy.is_authorized_batch(asked, self.policy_set.cedar, entities)):
+                self._answers[key] = result
+            for old in list(self._answers)[:max(0, len(self._answers) - REMEMBERED)]:
+                del self._answers[old]
+        return [self._answers[k] for k in keys]
 
     def requests(self, actions: list[Action], call: ToolCall) -> tuple[list[dict], list[dict]]:
         """The Cedar requests (one per action) and the entities they refer to."""
