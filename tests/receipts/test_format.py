@@ -95,6 +95,31 @@ def test_example_canonicalisation_equals_rfc8785_library(value):
     assert load_example().jcs(value).encode("utf-8") == expected
 
 
+ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(ANY_JSON)
+def test_canonical_writes_what_the_rfc8785_library_writes(value):
+    """``canonical`` takes the standard library's encoder where it agrees with JCS; on any value
+    (floats, integers past 2**53, keys beyond U+FFFF, lone surrogates) the bytes, or the refusal,
+    are the rfc8785 library's."""
+    import rfc8785
+
+    try:
+        expected: bytes | type = rfc8785.dumps(value)
+    except Exception as exc:
+        expected = type(exc)
+    try:
+        got: bytes | type = canonical(value)
+    except Exception as exc:
+        got = type(exc)
+    assert got == expected
+
+
 def test_canonical_orders_keys_by_utf16_code_units():
     value = {"\U0001f600": 1, "\ufb01": 2, "a": 3}
     assert canonical(value) == '{"a":3,"\U0001f600":1,"\ufb01":2}'.encode()

@@ -53,8 +53,37 @@ def pae(payload_type: str, payload: bytes) -> bytes:
     return b"DSSEv1 %d %b %d %b" % (len(kind), kind, len(payload), payload)
 
 
+MAX_SAFE_INTEGER = 2**53 - 1  # JCS numbers are IEEE 754 doubles
+_ASTRAL = "\U00010000"
+
+
+def _plain(value) -> bool:
+    """Whether ``json.dumps`` writes ``value`` exactly as JCS does: no floats (JCS formats them as
+    ECMAScript does), integers a double holds, and keys without characters beyond U+FFFF (JCS
+    sorts keys by UTF-16 code units, ``json`` by code points: the orders differ only there)."""
+    if isinstance(value, str) or value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and (not k or max(k) < _ASTRAL) and _plain(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    return False
+
+
 def canonical(value) -> bytes:
-    """RFC 8785 (JCS) canonical UTF-8 bytes of a JSON value."""
+    """RFC 8785 (JCS) canonical UTF-8 bytes of a JSON value.
+
+    The standard library's encoder writes the same bytes for what ``_plain`` admits (it escapes
+    exactly the characters JCS escapes, in the same spellings) at a fraction of the cost; anything
+    else goes through the ``rfc8785`` implementation.
+    """
+    if _plain(value):
+        try:
+            return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: rfc8785 says what JCS makes of it
+            pass
     import rfc8785
 
     return rfc8785.dumps(value)
