@@ -12,6 +12,6 @@ import sys
 
 if __name__ == "__main__":
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    from vectimus.entry import hook
+    from vectimus.hook.client import run
 
-    hook(sys.argv[1:])
+    run(sys.argv[1:])

@@ -44,7 +44,7 @@ def test_hook_through_the_daemon_imports_only_the_standard_library(daemon):
     stdout, modules = hook_imports(project, workflow_write(project))
     assert '"deny"' in stdout
     ours = {m for m in modules if m.startswith("vectimus")}
-    assert ours == {"vectimus", "vectimus.entry", "vectimus.hook", "vectimus.hook.client", "vectimus.hook.confirm",
+    assert ours == {"vectimus", "vectimus.hook", "vectimus.hook.client", "vectimus.hook.confirm",
                     "vectimus.daemon", "vectimus.daemon.protocol", "vectimus.daemon.runtime", "vectimus.layout",
                     "vectimus.receipts", "vectimus.receipts.files"}
     others = {m.split(".")[0] for m in modules - ours - startup_modules()}

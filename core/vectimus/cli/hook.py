@@ -17,7 +17,7 @@ def hook(agent: str = typer.Option(..., "--agent", metavar="NAME",
     console script). Feed it an event by hand to see what the agent would be told:
     `vectimus hook --agent claude < event.json`. Anything it cannot decide is a deny (exit 2).
     """
-    from vectimus.entry import hook as run
+    from vectimus.hook.client import run
 
     run(["--agent", agent])
 

@@ -120,3 +120,20 @@ def main(argv: list[str]) -> int:
         sys.stderr.buffer.write(stderr.rstrip(b"\n") + b"\n")
         sys.stderr.buffer.flush()
     return code
+
+
+def run(argv: list[str]) -> int:
+    """One hook call, as a short-lived process: no cyclic GC, and no interpreter teardown.
+
+    The process lives for one decision, so collecting cycles is wasted work, and so is tearing
+    down the modules evaluation imported (about a tenth of an in-process call). Every file the
+    hook writes is closed before ``vectimus.hook.client.main`` returns and its answer is flushed, so
+    leaving through ``os._exit`` loses nothing.
+    """
+    import gc
+
+    gc.disable()
+    code = main(argv)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
