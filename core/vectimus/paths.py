@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 from vectimus import protected
 from vectimus.model import PathFacts
+from vectimus.realpath import realpath
 from vectimus.records import Record
 
 SECRET_NAMES = {
@@ -131,7 +132,7 @@ def _real(path: str, known: Known | None = None) -> str:
     try:
         path = posixpath.normpath(path)
         if known is None or not path.startswith("/") or path.startswith("//"):
-            return os.path.realpath(path)
+            return realpath(path)
         return _real_known(path, known)
     except (ValueError, OSError):  # a NUL byte, a symlink loop: keep the path as written
         return posixpath.normpath(path)
@@ -153,7 +154,7 @@ def _real_known(path: str, known: Known) -> str:
     except OSError:  # missing (or not a directory above): realpath keeps the name as it is
         mode = None
     if mode is not None and stat.S_ISLNK(mode):
-        found = os.path.realpath(full)
+        found = realpath(full)
     else:
         found = full
         known.modes[full] = mode

@@ -20,6 +20,8 @@ import sys
 
 from vectimus.records import Record
 
+from vectimus.realpath import realpath
+
 # Vectimus's own configuration; every agent's files come from its adapter's ``governance_files``.
 OWN_GOVERNANCE = (".vectimus/", "~/.vectimus/", "~/.config/vectimus/", "/etc/vectimus/")
 # Project-relative: the project's receipts, public keys and config.
@@ -129,7 +131,7 @@ def _usable(dirs) -> tuple[str, ...]:
     for raw in dirs:
         if not raw or not os.path.isabs(raw):
             continue
-        path = os.path.realpath(raw)
+        path = realpath(raw)
         if path != "/" and path not in out:
             out.append(path)
     return tuple(out)
