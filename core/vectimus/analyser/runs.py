@@ -69,17 +69,20 @@ def display(an: Analysis, path: str) -> str:
     return path
 
 
-def by_agent(an: Analysis, path: str) -> bool:
-    """Whether the agent wrote ``path`` in this call or earlier in its session."""
-    if path in an.pending:
-        return True
-    session = an.memo.get("ledger")
-    if session is None:
+def session(an: Analysis):
+    """What the agent wrote earlier in its session (``vectimus.ledger``), loaded once per call."""
+    found = an.memo.get("ledger")
+    if found is None:
         from vectimus import ledger
 
         call = an.call
-        session = an.memo["ledger"] = ledger.load(an.env, call.agent, call.session_id, call.project_dir)
-    return session.wrote(path)
+        found = an.memo["ledger"] = ledger.load(an.env, call.agent, call.session_id, call.project_dir)
+    return found
+
+
+def by_agent(an: Analysis, path: str) -> bool:
+    """Whether the agent wrote ``path`` in this call or earlier in its session."""
+    return path in an.pending or session(an).wrote(path)
 
 
 def read(an: Analysis, path: str) -> tuple[str | None, str]:

@@ -158,8 +158,7 @@ def _walk(an: Analysis, start: str, config: dict[str, str]) -> list[str]:
 
 def _ledger_files(an: Analysis, start: str) -> list[str]:
     """Python files below ``start`` the agent wrote this session (a deep tree is not walked whole)."""
-    runs.by_agent(an, start)  # loads the ledger
-    written = [*an.pending, *an.memo["ledger"].files]
+    written = [*an.pending, *runs.session(an).files]
     prefix = start.rstrip("/") + "/"
     return [p for p in written if p.startswith(prefix) and p.endswith(".py") and
             (os.path.basename(p) == "conftest.py" or any(fnmatch.fnmatch(os.path.basename(p), pat)
