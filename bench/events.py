@@ -41,3 +41,16 @@ def fresh(data: bytes, n: int) -> bytes:
     event = json.loads(data)
     event["tool_use_id"] = f"{event.get('tool_use_id', 'toolu')}_{n}"
     return json.dumps(event).encode()
+
+
+def novel(data: bytes, n: int) -> bytes:
+    """``data`` as call number ``n`` with text no earlier call had: the last word of a command,
+    a file's or a pattern's name, a URL's query (so nothing the evaluator remembers answers it)."""
+    event = json.loads(fresh(data, n))
+    args = event.get("tool_input") or {}
+    for key, spelled in (("command", " {}"), ("file_path", ".{}"), ("path", ".{}"), ("pattern", "{}"),
+                         ("url", "?n={}")):
+        if isinstance(args.get(key), str):
+            args[key] += spelled.format(n)
+            break
+    return json.dumps(event).encode()

@@ -3,7 +3,10 @@
 Sets up what a user has: a fresh git repository with a temporary HOME where ``vectimus init --ci``
 wrote the Claude Code hook; then runs that exact command through /bin/sh (as the agent does) on a
 mix of real events, interleaved with ``python -I -c pass`` (same interpreter) so that the ratios
-hold on a busy machine. Prints p50/p90 in ms and the ratios to the calibration.
+hold on a busy machine. Prints p50/p90 in ms and the ratios to the calibration. The mix repeats
+(as an agent's session does: ``git status``, the tests, the same files); the evaluator keeps what
+is a function of its key alone (Cedar's answers, parsed Makefiles), so a second row gives every
+call text no earlier call had (``events.novel``).
 
 ``--otel`` also turns on the ``vectimus-otel`` sink, exporting to a local endpoint that accepts
 OTLP/HTTP (and counts the requests), to show what the sink costs the hook.
@@ -27,7 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from events import events, fresh  # noqa: E402
+from events import events, fresh, novel  # noqa: E402
 
 BIN = Path(sys.executable).parent
 VECTIMUS = str(BIN / "vectimus")
@@ -102,11 +105,12 @@ def main() -> int:
                 _, out = timed(hook, data=fresh(data, -2 * n - k - 1), env=e, cwd=project)
                 answers.setdefault(label, set()).add((out.returncode, out.stdout, out.stderr))
         disagree = [label for label, seen in answers.items() if len(seen) != 1]
-        times: dict[str, list[float]] = {"calibration": [], "daemon": [], "in-process": []}
+        times: dict[str, list[float]] = {"calibration": [], "daemon": [], "daemon, new": [], "in-process": []}
         for i in range(args.runs):
             label, data = mix[i % len(mix)]
             times["calibration"].append(timed(calib, env=env, cwd=project)[0])
             times["daemon"].append(timed(hook, data=fresh(data, 2 * i), env=env, cwd=project)[0])
+            times["daemon, new"].append(timed(hook, data=novel(data, 10**6 + i), env=env, cwd=project)[0])
             times["calibration"].append(timed(calib, env=env, cwd=project)[0])
             times["in-process"].append(timed(hook, data=fresh(data, 2 * i + 1), env=inproc_env, cwd=project)[0])
         status = json.loads(subprocess.run([VECTIMUS, "daemon", "status", "--json"], cwd=project, env=env,
@@ -124,7 +128,7 @@ def main() -> int:
     print(f"hook command: {command}")
     print(f"{'':28s} {'p50 ms':>8s} {'p90 ms':>8s} {'p50 / calibration':>18s}")
     for name, label in (("calibration", "python -I -c pass"), ("daemon", "hook, with the evaluator"),
-                        ("in-process", "hook, without it")):
+                        ("daemon, new", "  every call's text new"), ("in-process", "hook, without it")):
         values = times[name]
         p50 = statistics.median(values)
         print(f"{label:28s} {p50:8.1f} {percentile(values, 90):8.1f} {p50 / cal50:17.2f}x")
