@@ -286,7 +286,7 @@ class Walker(Expander):
         if not words:
             for a in assignments:
                 self.assign(a, scope)
-        else:
+        elif assignments:  # `A=1 cmd`: they are the command's environment, not the shell's
             env_scope = scope.child()
             for a in assignments:
                 self.assign(a, env_scope)

@@ -80,27 +80,25 @@ class Makefile:
         if depth > MAX_EXPAND_DEPTH:
             raise Unanalysable("Makefile variables nested too deeply")
         out: list[str] = []
-        i = 0
-        size = 0
-        while i < len(text):
-            ch = text[i]
-            if ch != "$" or i + 1 >= len(text):
-                out.append(ch)
-                i += 1
-                continue
-            nxt = text[i + 1]
+        i, n, size = 0, len(text), 0
+        while i < n:
+            j = text.find("$", i)
+            if j < 0 or j + 1 >= n:  # no reference left (a "$" at the very end stays as it is)
+                out.append(text[i:])
+                break
+            out.append(text[i:j])
+            nxt = text[j + 1]
             if nxt == "$":
                 out.append("$")
-                i += 2
+                i = j + 2
                 continue
             if nxt in "({":
-                end = _closing(text, i + 1)
-                inner = text[i + 2:end]
-                value = self._reference(inner, auto, depth)
+                end = _closing(text, j + 1)
+                value = self._reference(text[j + 2:end], auto, depth)
                 i = end + 1
             else:
                 value = self._variable(nxt, auto, depth)
-                i += 2
+                i = j + 2
             out.append(value)
             size += len(value)
             if size > MAX_EXPANSION:
