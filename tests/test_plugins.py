@@ -106,3 +106,26 @@ def test_tracing_shows_the_clis_plugin_calls_too(project):
     out = project.run("vectimus", "plugins", "--json", env={"VECTIMUS_TRACE_PLUGINS": "1"})
     assert "vectimus plugins:   register_commands [hook]" in out.stderr
     assert json.loads(out.stdout)  # stdout stays the command's own
+
+
+def test_a_plugin_that_is_not_a_module_is_named_on_stderr_once(capsys):
+    """The hook path re-imports plugins by module name: an object registered as a plugin cannot
+    be cached, so discovery says so (once) instead of dropping its agents silently."""
+    from vectimus import plugins
+
+    class ObjectPlugin:
+        def register_agents(self, register):
+            raise AssertionError("an object plugin is never called for the cache")
+
+    pm = plugins.get_plugin_manager()
+    pm.register(ObjectPlugin(), name="object-plugin")
+    try:
+        capsys.readouterr()
+        discovered = plugins._discovered(pm)
+        plugins._discovered(pm)
+    finally:
+        pm.unregister(name="object-plugin")
+        plugins._warned.discard("object-plugin")
+    err = capsys.readouterr().err
+    assert err.count("plugin 'object-plugin' is not a module and is ignored") == 1
+    assert "vectimus.builtins" in discovered["modules"]["register_pack_sources"]

@@ -1,7 +1,8 @@
 """The whole extension contract of Vectimus.
 
-A plugin is a module (or object) registered under the ``vectimus`` entry-point group that
-implements some of these hooks with ``@vectimus.hookspecs.hookimpl``. Every hook is a
+A plugin is a module registered under the ``vectimus`` entry-point group that implements some
+of these hooks as functions of the same name (``@vectimus.hookspecs.hookimpl`` is optional, for
+pluggy's ordering options). Every hook is a
 ``register_*`` callback: the plugin calls ``register(thing)`` once for each thing it adds.
 Every implementation is called; none short-circuits the others.
 """

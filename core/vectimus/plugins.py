@@ -98,7 +98,8 @@ def _discovered(pm) -> dict:
     for plugin in pm.get_plugins():
         module = getattr(plugin, "__name__", None)
         if not module or not hasattr(plugin, "__file__"):
-            continue  # only modules can be re-imported by name on the hot path
+            _warn_not_a_module(pm.get_name(plugin))  # only modules can be re-imported by name
+            continue
         for hook in HOOKS:
             if hasattr(plugin, hook):
                 found[hook].append(module)
@@ -110,6 +111,18 @@ def _discovered(pm) -> dict:
                 for attr in DECLARED:
                     declared[attr].extend([adapter.name, str(f)] for f in getattr(adapter, attr, ()))
     return {"modules": found, "agents": agents, "files": declared}
+
+
+_warned: set[str] = set()
+
+
+def _warn_not_a_module(name: str) -> None:
+    """Say once per process that plugin ``name`` is ignored: the hook path imports plugins by
+    module name, so an object registered as a plugin can never serve it."""
+    if name not in _warned:
+        _warned.add(name)
+        sys.stderr.write(f"vectimus: plugin {name!r} is not a module and is ignored: a plugin "
+                         "must be a module that defines the register_* hooks\n")
 
 
 def plugins_info() -> list[dict]:
