@@ -74,3 +74,12 @@ def test_adapters_that_cannot_ask_say_so():
         "Needs approval: Vectimus policy x: y. This agent cannot ask for approval here, so the call was blocked.")
     assert wording.told("deny", "", "deny") == "Blocked by Vectimus."
     assert wording.told("ask", "", "ask") == "Needs approval (Vectimus)."
+
+
+def test_one_line_keeps_an_error_short_and_named():
+    assert wording.one_line("a\n  b\tc") == "a b c"
+    assert wording.one_line(ValueError()) == "ValueError"
+    assert wording.one_line("") == ""
+    long = wording.one_line("x" * 400)
+    assert len(long) == wording.MAX_LINE and long.endswith("…")
+    assert wording.denied("empty hook input") == "Vectimus denied this call: empty hook input"

@@ -107,8 +107,8 @@ class Engine:
             trace.timings_ms["analyse"] = (time.perf_counter() - started) * 1000
             decision = self.evaluate(an.actions, call, trace)
         except Exception as exc:  # Unanalysable, Cedar failures, anything: fail closed
-            decision = Decision("deny", reason=wording.error_reason("deny", _one_line(exc)),
-                                errors=(_one_line(exc),))
+            decision = Decision("deny", reason=wording.error_reason("deny", wording.one_line(exc)),
+                                errors=(wording.one_line(exc),))
         decision = self.finish(decision, can_ask=can_ask)
         if remember and an is not None and decision.decision != "deny" and (an.pending or an.unseen_writes):
             from vectimus import ledger
@@ -117,7 +117,7 @@ class Engine:
                 ledger.remember(env, call.agent, call.session_id, call.project_dir, an.pending,
                                 an.unseen_writes, decision.decision)
             except ledger.LedgerError as exc:
-                decision = Decision("deny", reason=f"Vectimus denied this call: {exc}", errors=(str(exc),))
+                decision = Decision("deny", reason=wording.denied(str(exc)), errors=(str(exc),))
         return decision
 
     def evaluate(self, actions: list[Action], call: ToolCall, trace: Trace) -> Decision:
@@ -231,7 +231,7 @@ class Engine:
         from vectimus.receipts.redact import redact
 
         if decision.errors:
-            return _clip(wording.error_reason(decision.decision, _one_line(redact(decision.errors[0])), note),
+            return _clip(wording.error_reason(decision.decision, wording.one_line(redact(decision.errors[0])), note),
                          MAX_REASON)
         top = _strongest(v.decision for v in decision.verdicts)
         first = max((v for v in decision.verdicts if v.decision == top), key=lambda v: len(v.policies))
@@ -257,11 +257,6 @@ class Engine:
             decision = decision._replace(decision="observe")
             decision = decision._replace(reason=self.reason(decision, wording.OBSERVE_MODE))
         return decision
-
-
-def _one_line(value) -> str:
-    text = " ".join(str(value).split())
-    return _clip(text or value.__class__.__name__, 300)
 
 
 def _clip(text: str, limit: int) -> str:

@@ -35,7 +35,9 @@ def end_session(event: SessionEvent, env: dict[str, str]) -> str:
             append_job_summary(Path(summary), project, event, env)
         except Exception as exc:
             problems.append(f"cannot write the job summary: {exc}")
-    return "\n".join(f"vectimus: session end: {' '.join(p.split())[:300]}" for p in problems)
+    from vectimus.wording import one_line
+
+    return "\n".join(f"vectimus: session end: {one_line(p)}" for p in problems)
 
 
 def seal_session(event: SessionEvent, env: dict[str, str]) -> None:

@@ -1,7 +1,8 @@
 """The words a decision is given: what the agent is told, and what receipts and reports record.
 
-Every reason is built here (the engine calls ``policy_reason`` and ``error_reason``), and adapters
-fall back to ``fallback`` for a decision that carries none, so all agents read the same sentences.
+Every reason is built here (the engine calls ``policy_reason`` and ``error_reason``, a deny no
+policy decided is ``denied``), and adapters fall back to ``fallback`` for a decision that carries
+none, so all agents read the same sentences.
 A reason is a few short sentences: what decided and why, what matched, what to do instead.
 Standard library only: the hook imports it.
 """
@@ -24,6 +25,22 @@ NOBODY_TO_ASK = {
 }
 CANNOT_ASK_HERE = "This agent cannot ask for approval here, so the call was blocked"
 COULD_NOT_EVALUATE = "Vectimus could not evaluate this call"
+DENIED = "Vectimus denied this call"
+MAX_LINE = 300  # characters of an error kept in a reason
+
+
+def one_line(value: object, limit: int = MAX_LINE) -> str:
+    """``value`` (text, an exception) on one line of at most ``limit`` characters; an exception
+    without a message is named by its class."""
+    text = " ".join(str(value).split())
+    if not text and isinstance(value, BaseException):
+        text = value.__class__.__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def denied(why: str) -> str:
+    """The reason for a deny that no policy decided (bad input, an internal failure)."""
+    return f"{DENIED}: {why}"
 
 
 def sentence(text: str) -> str:

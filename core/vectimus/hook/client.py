@@ -112,7 +112,9 @@ def main(argv: list[str]) -> int:
             answer = evaluate_in_process(agent, event, nonce, note)
         code, stdout, stderr = answer
     except BaseException as exc:  # last resort: exit 2 blocks in every agent that has hooks
-        code, stdout, stderr = 2, b"", f"Vectimus denied this call: internal error ({exc!r})".encode()
+        from vectimus.wording import denied
+
+        code, stdout, stderr = 2, b"", denied(f"internal error ({exc!r})").encode()
     if stdout:
         sys.stdout.buffer.write(stdout)
         sys.stdout.buffer.flush()

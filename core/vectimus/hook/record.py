@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from vectimus.adapter import HookOutput
 from vectimus.model import DECISIONS, Decision, ToolCall
 from vectimus.records import Record
+from vectimus.wording import denied, one_line
 
 if TYPE_CHECKING:
     from vectimus.receipts.chain import Appended
@@ -55,11 +56,16 @@ Render = Callable[[Decision], HookOutput]
 
 def failure(reason: str) -> Decision:
     """A deny that no policy decided (bad input, internal failure)."""
-    return Decision("deny", reason=f"Vectimus denied this call: {reason}")
+    return Decision("deny", reason=denied(reason))
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:300] or exc.__class__.__name__
+def rendered(render: Render, decision: Decision) -> tuple[Decision, HookOutput]:
+    """``decision`` and its rendered answer; one that cannot be rendered is a deny the hook exits 2 with."""
+    try:
+        return decision, render(decision)
+    except Exception as exc:
+        decision = failure(f"cannot render the answer ({one_line(exc)})")
+        return decision, HookOutput(exit_code=2, stderr=decision.reason)
 
 
 def _encoded(text: str) -> bytes:
@@ -92,14 +98,6 @@ class Recorder:
             self.fixed["notes"] = list(origin.notes)
         if env.get("VECTIMUS_SYNTHETIC"):  # not an agent's call (doctor's canary): never one of another's
             self.fixed.update(synthetic=env["VECTIMUS_SYNTHETIC"], call_key="")
-
-    def answer(self, decision: Decision) -> tuple[Decision, HookOutput]:
-        """The rendered answer; one that cannot be rendered is a deny the hook exits 2 with."""
-        try:
-            return decision, self.render(decision)
-        except Exception as exc:
-            decision = failure(f"cannot render the answer ({_one_line(exc)})")
-            return decision, HookOutput(exit_code=2, stderr=decision.reason)
 
     def body(self, decision: Decision, output: HookOutput, **extra) -> dict:
         from vectimus.receipts.body import answer_digest, receipt_body
@@ -147,15 +145,15 @@ def record(call: ToolCall, decision: Decision, *, event: bytes, render: Render, 
     from vectimus.receipts.sink import LocalChainSink
 
     rec = Recorder(call, event, render, evaluation, env, origin)
-    decision, output = rec.answer(decision)
+    decision, output = rendered(rec.render, decision)
     try:
         rec.evaluation_log(decision)
     except Exception as exc:
-        decision, output = rec.answer(_denies(decision, f"cannot write the evaluation log: {_one_line(exc)}"))
+        decision, output = rendered(rec.render, _denies(decision, f"cannot write the evaluation log: {one_line(exc)}"))
     try:
         sinks = receipt_sinks()
     except Exception as exc:
-        decision, output = rec.answer(failure(f"cannot load the receipt sinks: {_one_line(exc)}"))
+        decision, output = rendered(rec.render, failure(f"cannot load the receipt sinks: {one_line(exc)}"))
         return Answer(*output)
     local = next((s for s in sinks if isinstance(s, LocalChainSink)), None)
     body = rec.body(decision, output)
@@ -164,17 +162,17 @@ def record(call: ToolCall, decision: Decision, *, event: bytes, render: Render, 
         try:
             receipt = local.emit(body, rec.ctx)
         except Exception as exc:
-            decision, output = rec.answer(_denies(decision, f"cannot write the receipt: {_one_line(exc)}"))
+            decision, output = rendered(rec.render, _denies(decision, f"cannot write the receipt: {one_line(exc)}"))
             body = rec.body(decision, output)
         if receipt is not None and receipt.duplicate:
             recorded = recorded_decision(receipt.fields, decision)
             if recorded is not None:
-                decision, output = rec.answer(recorded)
+                decision, output = rendered(rec.render, recorded)
                 return Answer(*output)
             body = rec.body(decision, output, supersedes=receipt.seq)
             receipt = _supersede(local, body, rec, receipt)
             if receipt is None:
-                decision, output = rec.answer(_denies(decision, "cannot write the receipt"))
+                decision, output = rendered(rec.render, _denies(decision, "cannot write the receipt"))
                 body = rec.body(decision, output)
     took: list = []
     for sink in sinks:
@@ -184,8 +182,8 @@ def record(call: ToolCall, decision: Decision, *, event: bytes, render: Render, 
             sink.emit(body, rec.ctx)
             took.append(sink)
         except Exception as exc:
-            decision, output = rec.answer(failure(f"receipt sink {sink.name or type(sink).__name__} failed: "
-                                                  f"{_one_line(exc)}"))
+            decision, output = rendered(rec.render, failure(f"receipt sink {sink.name or type(sink).__name__} failed: "
+                                                  f"{one_line(exc)}"))
             body = rec.body(decision, output, **({"supersedes": receipt.seq} if receipt is not None else {}))
             receipt = _supersede(local, body, rec, receipt)
             for earlier in took:

@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from vectimus.adapter import AdapterError, AgentAdapter, HookOutput, SessionEvent
+from vectimus.adapter import AdapterError, AgentAdapter, SessionEvent
 from vectimus.daemon.protocol import MAX_EVENT_BYTES
 from vectimus.hook.evaluate import Evaluation
-from vectimus.hook.record import Answer, Origin, failure, record
+from vectimus.hook.record import Answer, Origin, failure, record, rendered
+from vectimus.wording import denied, one_line
 
 USAGE = "usage: vectimus hook --agent NAME"
 
@@ -47,13 +48,6 @@ def decode_event(data: bytes):
         raise AdapterError(f"hook input is not valid JSON ({str(exc).splitlines()[0][:80]})") from None
 
 
-def _rendered(adapter: AgentAdapter, decision, call) -> HookOutput:
-    try:
-        return adapter.render(decision, call)
-    except Exception as exc:
-        return HookOutput(exit_code=2, stderr=f"Vectimus denied this call: cannot render the answer ({exc})")
-
-
 def handle(adapter: AgentAdapter, data: bytes, env: dict[str, str],
            evaluation_for: EvaluationFor | None = None, origin: Origin = Origin()) -> Answer:
     """Decide one raw event for ``adapter`` and record it; never raises (but lets a BaseException through).
@@ -79,9 +73,9 @@ def handle(adapter: AgentAdapter, data: bytes, env: dict[str, str],
     except AdapterError as exc:
         decision = failure(str(exc))
     except Exception as exc:  # config, packs, engine: fail closed
-        decision = failure(f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:300]}")
+        decision = failure(f"{exc.__class__.__name__}: {one_line(exc)}")
     if call is None:
-        return Answer(*_rendered(adapter, decision, None))
+        return Answer(*rendered(lambda d: adapter.render(d, None), decision)[1])
     return record(call, decision, event=data, render=lambda d: adapter.render(d, call), evaluation=evaluation,
                   env=env, origin=origin)
 
@@ -93,7 +87,7 @@ def respond(agent: str | None, data: bytes, env: dict[str, str],
         adapter = find_adapter(agent) if agent else None
         if adapter is None:
             why = f"no Vectimus adapter for agent {agent!r} is installed" if agent else USAGE
-            return Answer(exit_code=2, stderr=f"Vectimus denied this call: {why}")
+            return Answer(exit_code=2, stderr=denied(why))
         return handle(adapter, data, env, evaluation_for, origin)
     except Exception as exc:  # exit 2 blocks in every agent that has hooks
-        return Answer(exit_code=2, stderr=f"Vectimus denied this call: internal error ({exc!r})")
+        return Answer(exit_code=2, stderr=denied(f"internal error ({exc!r})"))
