@@ -132,7 +132,7 @@ def test_requests_conform_to_the_schema(tmp_path, command):
 
     engine = engine_for(tmp_path)
     shell = call(command, str(tmp_path))
-    actions = engine.analyse(shell, {"HOME": str(tmp_path)})
+    actions = engine.analysis(shell, {"HOME": str(tmp_path)}).actions
     assert actions
     requests, entities = engine.requests(actions, shell)
     for result in cedarpy.is_authorized_batch(requests, engine.policy_set.cedar, entities,
@@ -140,7 +140,7 @@ def test_requests_conform_to_the_schema(tmp_path, command):
         assert result.diagnostics.errors == []
     mcp = ToolCall(agent="claude", tool="mcp__gh__run", kind="mcp", cwd="/tmp", project_dir="/tmp",
                    mcp_server="gh", mcp_tool="run", arguments={"command": "rm -rf ~"})
-    requests, entities = engine.requests(engine.analyse(mcp, {}), mcp)
+    requests, entities = engine.requests(engine.analysis(mcp, {}).actions, mcp)
     for result in cedarpy.is_authorized_batch(requests, engine.policy_set.cedar, entities,
                                               schema=engine.policy_set.schema):
         assert result.diagnostics.errors == []

@@ -77,10 +77,6 @@ class Engine:
         self.policy_set = policy_set
         self._answers: dict[str, object] = {}  # a request's JSON -> Cedar's answer to it, oldest first
 
-    def analyse(self, call: ToolCall, env: dict[str, str]) -> list[Action]:
-        """The actions ``call`` would perform (raises ``Unanalysable``)."""
-        return self.analysis(call, env).actions
-
     def analysis(self, call: ToolCall, env: dict[str, str]):
         """The analysis of ``call``: its actions (MCP permission set) and the files it writes."""
         from vectimus.analyser import analysis

@@ -241,11 +241,9 @@ def _import(module: str):
     return found
 
 
-def collect(hook: str) -> list:
-    """Everything plugins register through ``hook``, without pluggy when the cache is fresh.
-
-    Prefer the typed accessors (``agents()``, ``pack_sources()``, ``receipt_sinks()``).
-    """
+def _collect(hook: str) -> list:
+    """Everything plugins register through ``hook``, without pluggy when the cache is fresh
+    (the typed accessors ``agents()``, ``pack_sources()``, ``receipt_sinks()`` call it)."""
     items: list = []
     modules = _cached("modules", hook, list)
     if modules is not None:
@@ -262,17 +260,17 @@ def collect(hook: str) -> list:
 
 def agents() -> list[AgentAdapter]:
     """Every installed agent adapter, by name."""
-    return sorted(collect("register_agents"), key=lambda a: a.name)
+    return sorted(_collect("register_agents"), key=lambda a: a.name)
 
 
 def pack_sources() -> list[PackSource]:
     """Every policy-pack source, the built-in ones first."""
-    return collect("register_pack_sources")
+    return _collect("register_pack_sources")
 
 
 def receipt_sinks() -> list[ReceiptSink]:
     """Every receipt sink, the built-in local chain first."""
-    return collect("register_receipt_sinks")
+    return _collect("register_receipt_sinks")
 
 
 def find_agent(name: str) -> AgentAdapter | None:
@@ -287,7 +285,7 @@ def find_agent(name: str) -> AgentAdapter | None:
                 return adapter
         except Exception:
             pass  # a stale cache: fall back to full discovery
-    return next((a for a in collect("register_agents") if a.name == name), None)
+    return next((a for a in _collect("register_agents") if a.name == name), None)
 
 
 def declared_files() -> dict[str, list[tuple[str, str]]]:

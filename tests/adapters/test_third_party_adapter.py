@@ -101,6 +101,6 @@ def test_the_third_party_adapters_mcp_servers_are_listed(env_with_example):
 def test_the_test_environment_itself_does_not_know_the_example(tmp_path):
     env = {**os.environ, "HOME": str(tmp_path), "VECTIMUS_HOME": str(tmp_path / ".vectimus")}
     listed = subprocess.run([sys.executable, "-c",
-                             "from vectimus.plugins import collect; print([a.name for a in collect('register_agents')])"],
+                             "from vectimus.plugins import agents; print([a.name for a in agents()])"],
                             capture_output=True, text=True, check=True, env=env)
     assert "qwen-example" not in listed.stdout and "cursor" in listed.stdout

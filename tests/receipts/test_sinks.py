@@ -14,9 +14,9 @@ def test_the_builtin_plugin_registers_the_local_chain_sink(monkeypatch, tmp_path
     monkeypatch.setenv("VECTIMUS_HOME", str(tmp_path))
     monkeypatch.setenv("VECTIMUS_LOAD_PLUGINS", "")
     monkeypatch.setattr(plugins, "_pm", None)  # not the manager another test built with every plugin
-    sinks = plugins.collect("register_receipt_sinks")
+    sinks = plugins.receipt_sinks()
     assert [type(s) for s in sinks] == [LocalChainSink] and sinks[0].name == "local"
-    assert [type(s) for s in plugins.collect("register_receipt_sinks")] == [LocalChainSink]  # cached path
+    assert [type(s) for s in plugins.receipt_sinks()] == [LocalChainSink]  # cached path
 
 
 def test_a_sink_must_implement_emit_and_may_skip_everything_else(proj, vhome):

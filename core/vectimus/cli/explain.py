@@ -52,15 +52,16 @@ def explain(
     from vectimus.adapter import AdapterError, SessionEvent
     from vectimus.engine import Trace
     from vectimus.hook.evaluate import Evaluation
-    from vectimus.hook.respond import decode_event, find_adapter
+    from vectimus.hook.respond import decode_event
+    from vectimus.plugins import find_agent
 
     env = dict(os.environ)
     where = str((cwd or Path.cwd()).resolve())
-    adapter = find_adapter(agent)
+    adapter = find_agent(agent)
     if adapter is None:
         fail(f"no adapter installed for agent {agent!r}")
     if command is not None:
-        claude = find_adapter("claude")
+        claude = find_agent("claude")
         if claude is None:
             fail("--command is sent as Claude Code's Bash tool: install vectimus-claude")
         adapter, event = claude, {

@@ -18,18 +18,12 @@ from vectimus.adapter import AdapterError, AgentAdapter, SessionEvent
 from vectimus.daemon.protocol import MAX_EVENT_BYTES
 from vectimus.hook.evaluate import Evaluation
 from vectimus.hook.record import Answer, Origin, failure, record, rendered
+from vectimus.plugins import find_agent
 from vectimus.wording import denied, one_line
 
 USAGE = "usage: vectimus hook --agent NAME"
 
 EvaluationFor = Callable[[str, dict], Evaluation]
-
-
-def find_adapter(name: str) -> AgentAdapter | None:
-    """The installed adapter called ``name`` (through the cached plugin discovery)."""
-    from vectimus.plugins import find_agent
-
-    return find_agent(name)
 
 
 def decode_event(data: bytes):
@@ -84,7 +78,7 @@ def respond(agent: str | None, data: bytes, env: dict[str, str],
             evaluation_for: EvaluationFor | None = None, origin: Origin = Origin()) -> Answer:
     """The whole hook for one raw event: find the agent's adapter, decide, record, render; never raises."""
     try:
-        adapter = find_adapter(agent) if agent else None
+        adapter = find_agent(agent) if agent else None
         if adapter is None:
             why = f"no Vectimus adapter for agent {agent!r} is installed" if agent else USAGE
             return Answer(exit_code=2, stderr=denied(why))
