@@ -8,11 +8,11 @@ the hook in the agent's own config files. Standard library only: used on the hot
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from vectimus import atomic
+from vectimus import atomic, wording
 from vectimus.errors import VectimusError
 from vectimus.layout import find_project_root  # noqa: F401  (adapters import it from here)
 from vectimus.model import Decision, ToolCall
@@ -289,6 +289,14 @@ def pre_tool_use_output(decision: str, reason: str) -> dict:
     """Claude-style ``hookSpecificOutput`` answer to ``PreToolUse`` (Claude Code, Codex, VS Code)."""
     return {"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": decision,
                                    "permissionDecisionReason": reason}}
+
+
+def render_deny_only(decision: Decision, denied: Callable[[str], dict], allowed: str = "") -> HookOutput:
+    """The answer of an agent that cannot ask: ``allowed`` on stdout when the call may run, else
+    the JSON ``denied(reason)`` (an ``ask`` is answered as deny, and its reason says so)."""
+    if decision.decision not in ("deny", "ask"):
+        return HookOutput(stdout=allowed)
+    return HookOutput(stdout=json.dumps(denied(wording.told(decision.decision, decision.reason, "deny"))))
 
 
 class MatcherHooksAdapter(AgentAdapter):

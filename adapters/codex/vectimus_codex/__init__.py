@@ -20,13 +20,14 @@ import os
 import shlex
 from pathlib import Path
 
-from vectimus import patch, wording
+from vectimus import patch
 from vectimus.adapter import (
     AdapterError,
     HookOutput,
     MatcherHooksAdapter,
     SessionEvent,
     pre_tool_use_output,
+    render_deny_only,
 )
 from vectimus.model import CallKind, Decision, ToolCall
 from vectimus.toolmap import CLAUDE_TOOLS, build_call, split_mcp_name
@@ -91,10 +92,7 @@ class CodexAdapter(MatcherHooksAdapter):
                         content=targets.added_text or None, arguments=arguments, **common)
 
     def render(self, decision: Decision, call: ToolCall | None) -> HookOutput:
-        if decision.decision not in ("deny", "ask"):
-            return HookOutput()
-        reason = wording.told(decision.decision, decision.reason, "deny")
-        return HookOutput(stdout=json.dumps(pre_tool_use_output("deny", reason)))
+        return render_deny_only(decision, lambda reason: pre_tool_use_output("deny", reason))
 
     def install_note(self, project: Path) -> str:
         """What the user must still do for Codex to run the installed hook."""

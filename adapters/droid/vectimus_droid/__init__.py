@@ -12,10 +12,8 @@ ignores a file that wraps them in ``{"hooks": …}``. Droid runs the tool when a
 
 from __future__ import annotations
 
-import json
 
-from vectimus import wording
-from vectimus.adapter import HookOutput, MatcherHooksAdapter, SessionEvent, pre_tool_use_output
+from vectimus.adapter import HookOutput, MatcherHooksAdapter, SessionEvent, pre_tool_use_output, render_deny_only
 from vectimus.model import Decision, ToolCall
 from vectimus.toolmap import ToolSpec, aliases, build_call, split_mcp_name
 
@@ -63,10 +61,7 @@ class DroidAdapter(MatcherHooksAdapter):
         return build_call(self.name, tool, spec, event.get("tool_input"), mcp=mcp, **fields)
 
     def render(self, decision: Decision, call: ToolCall | None) -> HookOutput:
-        if decision.decision not in ("deny", "ask"):
-            return HookOutput()
-        reason = wording.told(decision.decision, decision.reason, "deny")
-        return HookOutput(stdout=json.dumps(pre_tool_use_output("deny", reason)))
+        return render_deny_only(decision, lambda reason: pre_tool_use_output("deny", reason))
 
     def detect(self, project, home):
         return (project / ".factory").is_dir() or (home / ".factory").is_dir()

@@ -17,13 +17,12 @@ named by ``mcp_context``.
 
 from __future__ import annotations
 
-import json
 import os
 
-from vectimus import wording
-from vectimus.adapter import HookOutput, MatcherHooksAdapter, SessionEvent
+from vectimus.adapter import HookOutput, MatcherHooksAdapter, SessionEvent, render_deny_only
 from vectimus.model import Decision, ToolCall
 from vectimus.toolmap import build_call, split_mcp_name
+
 from vectimus_gemini.tools import GEMINI_TOOLS
 
 TIMEOUT_MS = 30_000
@@ -65,10 +64,7 @@ class GeminiAdapter(MatcherHooksAdapter):
         return build_call(self.name, tool, spec, tool_input, mcp=mcp, **fields)
 
     def render(self, decision: Decision, call: ToolCall | None) -> HookOutput:
-        if decision.decision not in ("deny", "ask"):
-            return HookOutput(stdout="{}")
-        reason = wording.told(decision.decision, decision.reason, "deny")
-        return HookOutput(stdout=json.dumps({"decision": "deny", "reason": reason}))
+        return render_deny_only(decision, lambda reason: {"decision": "deny", "reason": reason}, allowed="{}")
 
     def install_note(self, project) -> str:
         """What the user must still do for Gemini CLI to run the installed hook."""

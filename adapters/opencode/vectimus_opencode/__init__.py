@@ -22,17 +22,18 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from vectimus import wording
 from vectimus.adapter import (
     AdapterError,
     AgentAdapter,
     HookOutput,
     decode_json_object,
     find_project_root,
+    render_deny_only,
     require_str,
 )
 from vectimus.model import Decision, ToolCall
 from vectimus.toolmap import build_call
+
 from vectimus_opencode.tools import OPENCODE_TOOLS, mcp_target
 
 HERE = Path(__file__).resolve().parent
@@ -80,10 +81,7 @@ class OpenCodeAdapter(AgentAdapter):
                           tool_use_id=str(event.get("call_id") or ""), raw=event, mcp=mcp)
 
     def render(self, decision: Decision, call: ToolCall | None) -> HookOutput:
-        if decision.decision not in ("deny", "ask"):
-            return HookOutput(stdout='{"decision": "allow"}')
-        reason = wording.told(decision.decision, decision.reason, "deny")
-        return HookOutput(stdout=json.dumps({"decision": "deny", "reason": reason}))
+        return render_deny_only(decision, lambda reason: {"decision": "deny", "reason": reason}, allowed='{"decision": "allow"}')
 
     def install(self, project, command, *, ci):
         path = project / PLUGIN_FILE
