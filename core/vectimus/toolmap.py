@@ -5,6 +5,7 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ class ToolSpec(Record):
     extra_paths: tuple[str, ...] = ()  # further keys whose values are paths (or lists), used when present
     command: str = ""                 # key of the shell command line
     shell: str = "bash"
+    workdir: str = ""                 # key of the directory a shell command runs in (relative to the cwd, ``~`` expanded)
     url: str = ""
     query: str = ""
     prompt: str = ""
@@ -96,6 +98,9 @@ def build_call(agent: str, tool: str, spec: ToolSpec | None, tool_input: Any, *,
     if spec is None:
         return ToolCall(kind="unknown", **common)
     fields: dict[str, Any] = {}
+    workdir = tool_input.get(spec.workdir) if spec.workdir else None
+    if isinstance(workdir, str) and workdir:
+        cwd = common["cwd"] = os.path.join(cwd, os.path.expanduser(workdir))
     if spec.normalise is not None:
         tool_input = spec.normalise(tool_input)
     if spec.paths:

@@ -14,7 +14,6 @@ An ``MCP:<tool>`` ``preToolUse`` event that does not name its server is left to
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from vectimus import wording
@@ -100,10 +99,6 @@ class CursorAdapter(AgentAdapter):
                                   raw=event, **common)
             return build_call(self.name, tool, None, tool_input, cwd=cwd, raw=event,
                               mcp=(server, tool[len(MCP_PREFIX):]), **common)
-        if spec is not None and spec.kind == "shell":
-            workdir = tool_input.get("working_directory")
-            if isinstance(workdir, str) and workdir:
-                cwd = os.path.join(cwd, os.path.expanduser(workdir))
         return build_call(self.name, tool, spec, tool_input, cwd=cwd, raw=event,
                           mcp=split_mcp_name(tool), **common)
 

@@ -13,7 +13,7 @@ from vectimus.toolmap import CLAUDE_TOOLS, ToolSpec, aliases
 PATH_KEYS = ("file_path", "path", "target_file", "filePath")
 DIR_KEYS = ("target_directory", "path", "relative_workspace_path", "directory")
 
-_shell = ToolSpec("shell", command="command")
+_shell = ToolSpec("shell", command="command", workdir="working_directory")
 _write = ToolSpec("file_write", paths=PATH_KEYS, content="content",
                   normalise=aliases(content=("content", "contents", "code_edit")))
 _edit = ToolSpec("file_write", paths=PATH_KEYS, content="new_string",
@@ -24,6 +24,8 @@ _search = ToolSpec("file_read", paths=DIR_KEYS, optional_path=True)
 
 CURSOR_TOOLS: dict[str, ToolSpec] = {
     **CLAUDE_TOOLS,
+    **{name: spec._replace(workdir="working_directory") for name, spec in CLAUDE_TOOLS.items()
+       if spec.kind == "shell"},
     "Shell": _shell,
     "Write": _write,
     "StrReplace": _edit,

@@ -17,8 +17,6 @@ named by ``mcp_context``.
 
 from __future__ import annotations
 
-import os
-
 from vectimus.adapter import HookOutput, MatcherHooksAdapter, SessionEvent, render_deny_only
 from vectimus.model import Decision, ToolCall
 from vectimus.toolmap import build_call, split_mcp_name
@@ -57,10 +55,6 @@ class GeminiAdapter(MatcherHooksAdapter):
         tool_input = event.get("tool_input")
         mcp = _mcp_target(event, tool)
         spec = None if mcp is not None else GEMINI_TOOLS.get(tool)
-        if spec is not None and spec.kind == "shell" and isinstance(tool_input, dict):
-            workdir = tool_input.get("dir_path")
-            if isinstance(workdir, str) and workdir:
-                fields["cwd"] = os.path.join(fields["cwd"], os.path.expanduser(workdir))
         return build_call(self.name, tool, spec, tool_input, mcp=mcp, **fields)
 
     def render(self, decision: Decision, call: ToolCall | None) -> HookOutput:

@@ -31,8 +31,8 @@ def _one_url(tool_input: dict) -> dict:
 _search = ToolSpec("file_read", paths=("dir_path", "path"), optional_path=True)
 
 GEMINI_TOOLS: dict[str, ToolSpec] = {
-    # run_shell_command's dir_path (relative to the project) becomes the call's cwd: see parse.
-    "run_shell_command": ToolSpec("shell", command="command"),
+    # run_shell_command's dir_path (relative to the project) becomes the call's cwd.
+    "run_shell_command": ToolSpec("shell", command="command", workdir="dir_path"),
     "write_file": ToolSpec("file_write", paths=("file_path",), content="content"),
     "replace": ToolSpec("file_write", paths=("file_path",), content="new_string"),
     "read_file": ToolSpec("file_read", paths=("file_path", "absolute_path")),

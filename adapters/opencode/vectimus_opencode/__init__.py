@@ -72,10 +72,6 @@ class OpenCodeAdapter(AgentAdapter):
         spec = OPENCODE_TOOLS.get(tool)
         tool_input = decode_json_object(event.get("tool_input"), f"{tool} arguments", lenient=spec is None)
         mcp = None if spec is not None else mcp_target(tool, Path(project), env)
-        if spec is not None and spec.kind == "shell":
-            workdir = tool_input.get("workdir")
-            if isinstance(workdir, str) and workdir:
-                cwd = os.path.join(cwd, os.path.expanduser(workdir))
         return build_call(self.name, tool, spec, tool_input, cwd=cwd, project_dir=project, event=EVENT,
                           session_id=str(event.get("session_id") or ""),
                           tool_use_id=str(event.get("call_id") or ""), raw=event, mcp=mcp)

@@ -22,7 +22,7 @@ def _patched_files(tool_input: dict) -> dict:
 _search = ToolSpec("file_read", paths=("path",), optional_path=True)
 
 OPENCODE_TOOLS: dict[str, ToolSpec] = {
-    "bash": ToolSpec("shell", command="command"),
+    "bash": ToolSpec("shell", command="command", workdir="workdir"),
     "write": ToolSpec("file_write", paths=("filePath",), content="content"),
     "edit": ToolSpec("file_write", paths=("filePath",), content="newString"),
     "apply_patch": ToolSpec("file_write", paths=("files",), normalise=_patched_files),
