@@ -62,3 +62,16 @@ def test_new_text_applies_hunks_and_appends_what_it_cannot_place():
                                    "@@\n-gone\n+appended\n*** End Patch\n").files
     assert patch.new_text(added, "ignored") == "echo hi\nexit 0\n"
     assert patch.new_text(updated, "def f():\n    return 1\n") == "def f():\n    return 2\n\nappended"
+
+
+def test_the_patch_text_is_found_under_every_agents_key_and_never_guessed():
+    text = "*** Begin Patch\n*** Add File: a.txt\n+x\n*** End Patch\n"
+    for key in patch.TEXT_KEYS:  # Codex, Copilot (now and before), OpenCode
+        assert patch.text_of({key: text}) == text
+        assert patch.with_files({key: text})["files"] == ["a.txt"]
+    assert patch.text_of({"command": text, "input": text}) == text
+    assert patch.text_of({"explanation": "x"}) is None and patch.text_of("not a dict") is None
+    # a harmless patch beside the one the agent applies must not decide which one is judged
+    other = "*** Begin Patch\n*** Delete File: .git/config\n*** End Patch\n"
+    with pytest.raises(patch.PatchError):
+        patch.text_of({"input": text, "command": other})

@@ -29,6 +29,11 @@ HEADERS = {"*** Add File: ": "add", "*** Delete File: ": "delete", "*** Update F
            "*** Move to: ": "move"}
 
 
+#: The input keys where an agent's ``apply_patch`` tool keeps the patch: Codex ``command``,
+#: Copilot ``input`` (earlier ``patch``), OpenCode ``patchText``.
+TEXT_KEYS = ("command", "input", "patch", "patchText")
+
+
 class PatchError(VectimusError, ValueError):
     """The text is not a patch whose targets can be read."""
 
@@ -122,6 +127,23 @@ def parse(text: Any) -> Patch:
     if not files:
         raise PatchError("apply_patch input that names no file")
     return Patch(tuple(files))
+
+
+def text_of(tool_input: Any) -> str | None:
+    """The patch an ``apply_patch`` call's input holds; None when it holds none. PatchError when
+    its keys hold different texts: which one the agent applies is not for Vectimus to guess."""
+    if not isinstance(tool_input, dict):
+        return None
+    texts = {tool_input[k] for k in TEXT_KEYS if isinstance(tool_input.get(k), str)}
+    if len(texts) > 1:
+        raise PatchError("apply_patch input holding more than one patch")
+    return next(iter(texts), None)
+
+
+def with_files(tool_input: dict) -> dict:
+    """``tool_input`` with ``files``, every path its patch names (the ``ToolSpec.normalise`` of an
+    ``apply_patch`` tool)."""
+    return {**tool_input, "files": paths(text_of(tool_input))}
 
 
 def paths(text: Any) -> list[str]:

@@ -32,7 +32,6 @@ from vectimus.adapter import (
 from vectimus.model import CallKind, Decision, ToolCall
 from vectimus.toolmap import CLAUDE_TOOLS, build_call, split_mcp_name
 
-PATCH_KEYS = ("command", "input", "patch")  # where apply_patch's text may be (Codex sends "command")
 
 
 def _is_argv(value) -> bool:
@@ -68,11 +67,10 @@ class CodexAdapter(MatcherHooksAdapter):
         return build_call(self.name, tool, spec, tool_input, mcp=mcp, **common)
 
     def _patch_call(self, tool_input, common: dict) -> ToolCall:
-        text = next((tool_input[k] for k in PATCH_KEYS if isinstance(tool_input, dict)
-                     and isinstance(tool_input.get(k), str)), None)
-        if text is None:
-            raise AdapterError("apply_patch call without a 'command' string")
         try:
+            text = patch.text_of(tool_input)
+            if text is None:
+                raise AdapterError("apply_patch call without a 'command' string")
             targets = patch.parse(text)
         except patch.PatchError as exc:
             raise AdapterError(str(exc)) from None

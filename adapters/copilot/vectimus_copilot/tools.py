@@ -18,11 +18,6 @@ def _replacement_paths(tool_input: dict) -> dict:
     return {**tool_input, "filePaths": paths if paths and all(paths) else None}
 
 
-def _patched_files(tool_input: dict) -> dict:
-    """``apply_patch``: the files named by the patch in ``input``."""
-    return {**tool_input, "files": patch.paths(tool_input.get("input", tool_input.get("patch")))}
-
-
 def _single_url(tool_input: dict) -> dict:
     """``fetch_webpage``: its one URL (one URL per call, so each is evaluated)."""
     urls = tool_input.get("urls")
@@ -74,7 +69,7 @@ VSCODE_TOOLS: dict[str, ToolSpec] = {
                                              normalise=_replacement_paths),
     "insert_edit_into_file": ToolSpec("file_write", paths=("filePath",), content="code"),
     "edit_notebook_file": ToolSpec("file_write", paths=("filePath",)),
-    "apply_patch": ToolSpec("file_write", paths=("files",), normalise=_patched_files),
+    "apply_patch": ToolSpec("file_write", paths=("files",), normalise=patch.with_files),
     "fetch_webpage": ToolSpec("web_fetch", url="url", normalise=_single_url),
     "grep_search": _search,
     "file_search": _search,

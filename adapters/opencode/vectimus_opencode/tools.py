@@ -14,18 +14,14 @@ from vectimus import patch
 from vectimus.toolmap import ToolSpec, aliases
 
 
-def _patched_files(tool_input: dict) -> dict:
-    """``apply_patch`` (what GPT models get instead of edit/write): the files its patch names."""
-    return {**tool_input, "files": patch.paths(tool_input.get("patchText"))}
-
-
 _search = ToolSpec("file_read", paths=("path",), optional_path=True)
 
 OPENCODE_TOOLS: dict[str, ToolSpec] = {
     "bash": ToolSpec("shell", command="command", workdir="workdir"),
     "write": ToolSpec("file_write", paths=("filePath",), content="content"),
     "edit": ToolSpec("file_write", paths=("filePath",), content="newString"),
-    "apply_patch": ToolSpec("file_write", paths=("files",), normalise=_patched_files),
+    # what GPT models get instead of edit/write
+    "apply_patch": ToolSpec("file_write", paths=("files",), normalise=patch.with_files),
     "read": ToolSpec("file_read", paths=("filePath",)),
     "list": _search,
     "glob": _search,

@@ -149,7 +149,7 @@ def tool_write(an: Analysis) -> None:
     call = an.call
     cmd = Cmd(words=(), raw=call.tool, scope=Scope(an.places))
     args = call.arguments if isinstance(call.arguments, dict) else {}
-    patch_text = _patch_text(args) if call.tool in ("apply_patch", "ApplyPatch") else None
+    patch_text = patch.text_of(args) if call.tool == "apply_patch" else None
     for raw in call.paths:
         facts = an.target(Word(raw), cmd.scope)
         if not facts.path.startswith("/") or facts.is_dir:
@@ -193,11 +193,6 @@ def _after(an: Analysis, path: str, args: dict, content: str | None) -> str | No
         else:
             text = text + "\n" + new  # not found: the edit fails, but judge the new text anyway
     return text
-
-
-def _patch_text(args: dict) -> str | None:
-    keys = ("input", "patch", "patchText", "command")  # Copilot, Codex, OpenCode
-    return next((args[k] for k in keys if isinstance(args.get(k), str)), None)
 
 
 def _patched(an: Analysis, path: str, raw: str, text: str) -> str | None:
