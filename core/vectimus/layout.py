@@ -1,4 +1,5 @@
-"""Where a project's Vectimus files are: its root, ``.vectimus/``, and the receipt log's file names.
+"""Where a project's Vectimus files are (its root, ``.vectimus/``, the receipt log's file names),
+and the user's own Vectimus directory.
 
 Standard library ``os`` only: the hook client uses it on every call (to find the log a resident
 evaluator's answer must be recorded in), so it must not pull in ``pathlib`` or ``re``.
@@ -30,7 +31,7 @@ def find_project_root(cwd: str, hint: str | None = None, env=None) -> str:
         marker = os.path.join(probe, PROJECT_DIR)
         if os.path.isdir(marker):
             if user_dir is None:
-                user_dir = os.path.realpath(_user_dir(os.environ if env is None else env))
+                user_dir = os.path.realpath(vectimus_home(env))
             if os.path.realpath(marker) != user_dir:
                 return probe
         parent = os.path.dirname(probe)
@@ -39,8 +40,10 @@ def find_project_root(cwd: str, hint: str | None = None, env=None) -> str:
         probe = parent
 
 
-def _user_dir(env) -> str:
-    """The user's Vectimus directory (``locations.user_home`` without ``pathlib``)."""
+def vectimus_home(env=None) -> str:
+    """The user's Vectimus directory: ``$VECTIMUS_HOME``, else ``~/.vectimus`` (``env``: the
+    environment to read, ``os.environ`` by default)."""
+    env = os.environ if env is None else env
     return env.get("VECTIMUS_HOME") or os.path.join(env.get("HOME") or os.path.expanduser("~"), PROJECT_DIR)
 
 

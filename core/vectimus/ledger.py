@@ -23,6 +23,7 @@ import time
 
 from vectimus import atomic
 from vectimus.errors import VectimusError
+from vectimus.layout import vectimus_home
 from vectimus.sha256 import sha256
 
 FORMAT = 1
@@ -43,8 +44,6 @@ def session_key(agent: str, session: str, project: str) -> str:
 
 def directory(env) -> str:
     """Where session ledgers live: ``<vectimus home>/sessions``."""
-    from vectimus.daemon.runtime import vectimus_home
-
     return os.path.join(vectimus_home(env), "sessions")
 
 

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from vectimus.layout import PROJECT_DIR
+from vectimus.layout import PROJECT_DIR, vectimus_home
 
 
 def user_home(env: Mapping[str, str] | None = None) -> Path:
     """The user's Vectimus directory: ``$VECTIMUS_HOME``, else ``~/.vectimus``."""
-    found = os.environ if env is None else env
-    if found.get("VECTIMUS_HOME"):
-        return Path(found["VECTIMUS_HOME"])
-    home = found.get("HOME")
-    return (Path(home) if home else Path.home()) / ".vectimus"
+    return Path(vectimus_home(env))
 
 
 def user_config(env: Mapping[str, str] | None = None) -> Path:

@@ -120,7 +120,8 @@ _prefixes: list[tuple[str, ...]] = []
 
 def user_dirs(env) -> tuple[str, ...]:
     """The user's Vectimus home and runtime directory for a call made with environment ``env``."""
-    from vectimus.daemon.runtime import runtime_dir, vectimus_home
+    from vectimus.daemon.runtime import runtime_dir
+    from vectimus.layout import vectimus_home
 
     return _usable([vectimus_home(env), runtime_dir(env)])
 

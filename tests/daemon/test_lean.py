@@ -68,8 +68,10 @@ def test_hook_in_process_skips_cli_and_entry_point_scans(installed, env):
 
 @pytest.mark.parametrize("env", [{"HOME": "/h"}, {"HOME": "/h", "VECTIMUS_HOME": "/v"},
                                  {"HOME": "/h", "VECTIMUS_HOME": ""}])
-def test_runtime_finds_the_vectimus_home_as_locations_does(env):
-    assert runtime.vectimus_home(env) == str(user_home(env))
+def test_layout_finds_the_vectimus_home_as_locations_does(env):
+    from vectimus.layout import vectimus_home
+
+    assert vectimus_home(env) == str(user_home(env))
 
 
 def test_runtime_dir_prefers_xdg_and_falls_back_to_vectimus_home():

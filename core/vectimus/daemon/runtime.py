@@ -13,6 +13,7 @@ import stat
 import sys
 
 from vectimus.daemon.protocol import identity
+from vectimus.layout import vectimus_home
 
 SOCKET_PATH_MAX = 107  # sun_path holds 108 bytes including the terminating NUL
 DAEMON_MODULE = "vectimus.daemon"
@@ -30,13 +31,6 @@ def supported() -> bool:
 def disabled_by_env(env) -> bool:
     """``VECTIMUS_DAEMON=0|off|false|no`` turns the resident evaluator off for this process."""
     return env.get("VECTIMUS_DAEMON", "").strip().lower() in ("0", "off", "false", "no")
-
-
-def vectimus_home(env) -> str:
-    """The user's Vectimus directory, as ``vectimus.locations.user_home`` finds it (without pathlib)."""
-    if env.get("VECTIMUS_HOME"):
-        return env["VECTIMUS_HOME"]
-    return os.path.join(env.get("HOME") or os.path.expanduser("~"), ".vectimus")
 
 
 def runtime_dir(env) -> str:
