@@ -47,10 +47,10 @@ def start(
     """
     from vectimus.config import load_config
     from vectimus.daemon import lifecycle
-    from vectimus.install import project_root
+    from vectimus.cli.context import project_root
 
     env = _env()
-    config = load_config(project_root(project or Path.cwd()), env)
+    config = load_config(project_root(project), env)
     if not config.daemon_enabled:
         fail("the daemon is disabled by config ([daemon] enabled = false)")
     try:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import typer
 
+from vectimus.cli.context import PROJECT_OPT, project_root
 from vectimus.cli.output import console, escape, print_json
 
 CANARY_TIMEOUT = 30
@@ -176,16 +177,14 @@ def diagnose(project: Path) -> Diagnosis:
 
 
 def doctor(
-    project: Path | None = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the one around the current directory)."),
+    project: Path | None = PROJECT_OPT,
     json_out: bool = typer.Option(False, "--json", help="Print the checks as JSON."),
 ) -> None:
     """Check that every installed hook is in place and really denies.
 
     Exit 1 on any problem.
     """
-    from vectimus.install import project_root
-
-    diagnosis = diagnose(project_root(project or Path.cwd()))
+    diagnosis = diagnose(project_root(project))
     if json_out:
         print_json({"project": str(diagnosis.project), "ok": diagnosis.ok,
                     "checks": [c.as_dict() for c in diagnosis.checks]})

@@ -7,15 +7,10 @@ from pathlib import Path
 import typer
 
 from vectimus.cli import group
+from vectimus.cli.context import project_root
 from vectimus.cli.output import console, err_console, fail, print_json, warn
 
 ProjectOption = typer.Option(None, "--project", "-C", metavar="DIR", help="Project directory (default: the one around the current directory).")
-
-
-def _project(project: Path | None) -> Path:
-    from vectimus.cli.context import project_root
-
-    return project_root(project)
 
 
 def list_servers(
@@ -31,7 +26,7 @@ def list_servers(
 
     from vectimus import mcp_discovery
 
-    root = _project(project)
+    root = project_root(project)
     problems: list[str] = []
     servers = mcp_discovery.discover(root, problems=problems)
     try:
@@ -84,7 +79,7 @@ def deny(names: list[str] = typer.Argument(..., metavar="NAME...", help="Server 
 def _edit(verb: str, names: list[str], project: Path | None, force: bool) -> None:
     from vectimus import mcp_discovery
 
-    root = _project(project)
+    root = project_root(project)
     try:
         for name in names:
             mcp_discovery.validate_name(name)

@@ -83,9 +83,9 @@ def report(
     if paths:
         cwd = Path.cwd()
     else:
-        from vectimus.install import project_root
+        from vectimus.cli.context import project_root
 
-        cwd = project_root(Path.cwd())
+        cwd = project_root(None)
     from vectimus.cli.verify import require_receipts
     from vectimus.receipts.verify import resolve
 

@@ -10,26 +10,15 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from vectimus.cli.context import PROJECT_OPT, project_root
 from vectimus.cli.output import console, err_console, escape, fail, print_json
-
-
-def _adapters():
-    from vectimus.plugins import agents
-
-    return agents()
-
-
-def _project(path: Path | None) -> Path:
-    from vectimus.cli.context import project_root
-
-    return project_root(path)
 
 
 def init(
     ci: bool = typer.Option(False, "--ci", help="Unattended: no prompts, every installed adapter, identity 'agent'."),
     agent: list[str] = typer.Option([], "--agent", "-a", metavar="NAME", help="Only these agents (repeatable)."),
     allow_mcp: bool = typer.Option(False, "--allow-mcp", help="Allow the MCP servers declared in the project."),
-    project: Path | None = typer.Option(None, "--project", metavar="DIR", help="Project directory (default: the one around the current directory)."),
+    project: Path | None = PROJECT_OPT,
     json_out: bool = typer.Option(False, "--json", help="Print what was done as JSON."),
 ) -> None:
     """Install the hooks of the agents whose adapters are installed.
@@ -39,10 +28,11 @@ def init(
     """
     from vectimus.cli import init_questions as ask
     from vectimus.install import init_project
+    from vectimus.plugins import agents
 
-    root = _project(project)
+    root = project_root(project)
     home = Path.home()
-    found = _adapters()
+    found = agents()
     if agent:
         unknown = sorted(set(agent) - {a.name for a in found})
         if unknown:
@@ -110,13 +100,14 @@ def _allowed_servers(root: Path) -> list[str]:
 
 
 def remove(
-    project: Path | None = typer.Option(None, "--project", metavar="DIR", help="Project directory."),
+    project: Path | None = PROJECT_OPT,
 ) -> None:
     """Remove the hooks init installed; receipts, keys and config stay."""
     from vectimus.install import remove_project
+    from vectimus.plugins import agents
 
-    root = _project(project)
-    changed = remove_project(root, _adapters())
+    root = project_root(project)
+    changed = remove_project(root, agents())
     if not changed:
         console.print(f"No Vectimus hooks were installed in {root}", markup=False)
     for path in changed:
@@ -128,20 +119,21 @@ def remove(
 
 
 def status(
-    project: Path | None = typer.Option(None, "--project", metavar="DIR", help="Project directory."),
+    project: Path | None = PROJECT_OPT,
     json_out: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Show the configuration, hooks and policy packs in force here."""
     from vectimus.cli.tuning import temporary_overrides
     from vectimus.config import load_config
     from vectimus.install import command_runs
+    from vectimus.plugins import agents
     from vectimus.policies import load_policy_set
     from vectimus.sink_status import sink_statuses
 
-    root = _project(project)
+    root = project_root(project)
     config = load_config(root)
     policy_set = load_policy_set(root, config)
-    hooks = {a.name: a.installed_commands(root) for a in _adapters()}
+    hooks = {a.name: a.installed_commands(root) for a in agents()}
     sinks = sink_statuses(root, os.environ, config.data)
     data: dict[str, Any] = {
         "project": str(root),
@@ -176,7 +168,7 @@ def status(
 
 
 def trust(
-    project: Path | None = typer.Option(None, "--project", metavar="DIR", help="Project directory."),
+    project: Path | None = PROJECT_OPT,
     yes: bool = typer.Option(False, "--yes", help="Trust without asking."),
     revoke: bool = typer.Option(False, "--revoke", help="Stop trusting the project's config."),
 ) -> None:
@@ -185,7 +177,7 @@ def trust(
     from vectimus.config_edit import trust_project, untrust_project
     from vectimus.locations import project_config
 
-    root = _project(project)
+    root = project_root(project)
     if revoke:
         untrust_project(root)
         console.print(f"No longer trusting {project_config(root)}", markup=False)

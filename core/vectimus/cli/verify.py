@@ -38,9 +38,9 @@ def verify(
         fail(str(exc), code=2)
 
     if path is None:
-        from vectimus.install import project_root
+        from vectimus.cli.context import project_root
 
-        cwd = project_root(Path.cwd())
+        cwd = project_root(None)
     else:
         cwd = Path.cwd()
     given = path is not None

@@ -13,12 +13,12 @@ app = typer.Typer(help="OpenTelemetry export of decisions (vectimus-otel).", no_
 
 
 def _context(project: Path | None):
+    from vectimus.cli.context import project_root
     from vectimus.config import ConfigError, load_config
-    from vectimus.install import project_root
     from vectimus.locations import user_home
     from vectimus.sinks import SinkContext
 
-    root = project_root(project or Path.cwd())
+    root = project_root(project)
     env = dict(os.environ)
     try:
         config = load_config(root, env)
