@@ -46,7 +46,7 @@ def test_hook_through_the_daemon_imports_only_the_standard_library(daemon):
     ours = {m for m in modules if m.startswith("vectimus")}
     assert ours == {"vectimus", "vectimus.hook", "vectimus.hook.client", "vectimus.hook.confirm",
                     "vectimus.daemon", "vectimus.daemon.protocol", "vectimus.daemon.runtime", "vectimus.layout",
-                    "vectimus.receipts", "vectimus.receipts.files"}
+                    "vectimus.receipts", "vectimus.receipts.files", "vectimus.sha256"}
     others = {m.split(".")[0] for m in modules - ours - startup_modules()}
     assert others <= STDLIB, others - STDLIB
     daemon.stop()

@@ -24,18 +24,10 @@ library only: this runs on every call the daemon answers.
 
 import binascii
 import os
-import sys
 
 from vectimus.layout import KEYS, PROJECT_DIR, RECEIPTS, is_segment_name, project_candidates
 from vectimus.receipts.files import UnsafePath, is_regular, open_dir, open_file
-
-try:  # the built-in module, without hashlib's OpenSSL import
-    if sys.version_info >= (3, 12):
-        from _sha2 import sha256
-    else:
-        from _sha256 import sha256
-except ImportError:  # a build without the built-in hashes
-    from hashlib import sha256
+from vectimus.sha256 import sha256
 
 MAX_RECEIPT_BYTES = 1 << 20
 # a receipt line as ``receipts.envelope.encode`` writes it: the payload, its type, the signer's key id
