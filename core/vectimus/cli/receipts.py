@@ -30,12 +30,13 @@ def prune(
     from vectimus.config import ConfigError, load_config
     from vectimus.locations import user_home
     from vectimus.receipts.chain import receipts_dir
-    from vectimus.receipts.prune import PruneError, prune as run, rfc3339
+    from vectimus.receipts.envelope import timestamp
+    from vectimus.receipts.prune import PruneError, prune as run
 
     root = project_root(project)
     if not receipts_dir(root).is_dir():
         fail(f"no receipt log here: {receipts_dir(root)} does not exist")
-    before = rfc3339(time.time() - parse_duration(older_than, "--older-than").total_seconds())
+    before = timestamp(time.time() - parse_duration(older_than, "--older-than").total_seconds())
     try:
         config = load_config(root).data
     except ConfigError as exc:

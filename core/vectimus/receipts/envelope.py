@@ -41,9 +41,10 @@ def sha256_hex(data: bytes) -> str:
     return sha256(data).hexdigest()
 
 
-def timestamp() -> str:
-    """The current UTC time as RFC 3339 with microseconds, e.g. ``2026-01-31T09:15:02.123456Z``."""
-    now = time.time()
+def timestamp(when: float | None = None) -> str:
+    """A Unix time (default: now) as UTC RFC 3339 with microseconds, e.g. ``2026-01-31T09:15:02.123456Z``:
+    the receipts' time format, in which times compare as strings."""
+    now = time.time() if when is None else when
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now % 1 * 1e6):06d}Z"
 
 

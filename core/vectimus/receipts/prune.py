@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +29,7 @@ from vectimus.receipts import merkle
 from vectimus.receipts.chain import locked_log, signed_line
 from vectimus.receipts.envelope import PRUNE_FORMAT, PRUNE_TYPE, canonical, payload_of, sha256_hex, timestamp
 from vectimus.receipts.files import open_file, write_all
-from vectimus.receipts.state import PRUNED, ReceiptLogError, latest_prune
+from vectimus.receipts.state import PRUNED, ReceiptLogError, latest_prune, read_at
 from vectimus.records import Record
 from vectimus.sha256 import sha256
 
@@ -51,11 +50,6 @@ class Pruned(Record):
     last: int
     record: dict | None
     kept: int              # receipts the log still holds
-
-
-def rfc3339(when: float) -> str:
-    """A Unix time in the receipts' own time format, so the two compare as strings."""
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(when)) + f".{int(when % 1 * 1e6):06d}Z"
 
 
 def _segment_summary(path: Path) -> tuple[dict, list[bytes]]:
@@ -120,7 +114,7 @@ def prune(project: Path, *, home: Path, config: Mapping, before: str, dry_run: b
             if log.state.log != report.log or (previous or {"size": 0})["size"] != report.pruned:
                 raise PruneError(f"{receipts} changed while it was being verified: nothing pruned")
             for summary, _ in todo.chosen:
-                if sha256_hex(_read(summary["name"], log.fd)) != summary["sha256"]:
+                if sha256_hex(read_at(summary["name"], log.fd)) != summary["sha256"]:
                     raise PruneError(f"{summary['name']} changed while the log was being pruned: nothing pruned")
             if todo.chosen:
                 record = _record(todo, before, previous)
@@ -137,14 +131,6 @@ def prune(project: Path, *, home: Path, config: Mapping, before: str, dry_run: b
     except (OSError, ReceiptLogError) as exc:
         raise PruneError(f"cannot prune {receipts}: {exc}") from None
     return done
-
-
-def _read(name: str, fd: int) -> bytes:
-    rfd = open_file(name, os.O_RDONLY, fd)
-    try:
-        return os.pread(rfd, os.fstat(rfd).st_size, 0)
-    finally:
-        os.close(rfd)
 
 
 def _record(todo: Plan, before: str, previous: dict | None) -> dict:

@@ -59,11 +59,13 @@ class State:
         self.recent = recent or []          # [dedupe key, seq, segment, offset, length], oldest first
 
     def remember(self, key: str, seq: int, segment: str, offset: int, length: int) -> None:
+        """Note where the receipt with dedupe ``key`` was written (the last ``RECENT`` are kept)."""
         if key:
             self.recent.append([key, seq, segment, offset, length])
             del self.recent[:-RECENT]
 
     def find(self, key: str) -> list | None:
+        """The newest remembered ``[key, seq, segment, offset, length]`` for ``key``, else None."""
         for entry in reversed(self.recent):
             if entry[0] == key:
                 return entry
@@ -132,6 +134,7 @@ def read_state(fd: int) -> tuple[State, bool] | None:
 
 
 def marker(fd: int) -> list:
+    """``[st_dev, st_ino]`` of the directory ``fd``: a state written elsewhere does not match it."""
     st = os.fstat(fd)
     return [st.st_dev, st.st_ino]
 
@@ -144,6 +147,7 @@ def _size(name: str, fd: int) -> int:
 
 
 def fields_of(line: bytes) -> dict | None:
+    """The payload of the receipt ``line`` as a dict; None when it is not a receipt's line."""
     try:
         fields = json.loads(payload_of(line))
     except (EnvelopeError, ValueError):
@@ -151,10 +155,11 @@ def fields_of(line: bytes) -> dict | None:
     return fields if isinstance(fields, dict) else None
 
 
-def read_at(name: str, fd: int, offset: int, length: int) -> bytes:
+def read_at(name: str, fd: int, offset: int = 0, length: int | None = None) -> bytes:
+    """``length`` bytes (default: to the end) from ``offset`` of file ``name`` in directory ``fd``."""
     rfd = open_file(name, os.O_RDONLY, fd)
     try:
-        return os.pread(rfd, length, offset)
+        return os.pread(rfd, max(os.fstat(rfd).st_size - offset, 0) if length is None else length, offset)
     finally:
         os.close(rfd)
 
