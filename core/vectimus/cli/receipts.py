@@ -27,24 +27,18 @@ def prune(
     Only whole segments go whose every receipt is older than --older-than and that a checkpoint
     seals; the log must verify first, and still verifies after (through the record in pruned.jsonl).
     """
-    from vectimus.config import ConfigError, load_config
+    from vectimus.config import load_config
     from vectimus.locations import user_home
     from vectimus.receipts.chain import receipts_dir
     from vectimus.receipts.envelope import timestamp
-    from vectimus.receipts.prune import PruneError, prune as run
+    from vectimus.receipts.prune import prune as run
 
     root = project_root(project)
     if not receipts_dir(root).is_dir():
         fail(f"no receipt log here: {receipts_dir(root)} does not exist")
     before = timestamp(time.time() - parse_duration(older_than, "--older-than").total_seconds())
-    try:
-        config = load_config(root).data
-    except ConfigError as exc:
-        fail(str(exc))
-    try:
-        done = run(root, home=user_home(), config=config, before=before, dry_run=dry_run)
-    except PruneError as exc:
-        fail(str(exc))
+    config = load_config(root).data
+    done = run(root, home=user_home(), config=config, before=before, dry_run=dry_run)
     if json_out:
         print_json({"dry_run": dry_run, "before": before, "segments": list(done.segments), "receipts": done.receipts,
                     "first": done.first if done.receipts else None, "last": done.last if done.receipts else None,

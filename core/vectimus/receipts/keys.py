@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from vectimus import atomic
 from vectimus.config import config_value
+from vectimus.errors import VectimusError
 from vectimus.native import ed25519
 from vectimus.records import Record
 from vectimus.sha256 import sha256
@@ -40,7 +41,7 @@ PKCS8_PREFIX = bytes.fromhex("302e020100300506032b657004220420")
 SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
 
 
-class SigningKeyError(Exception):
+class SigningKeyError(VectimusError):
     """A signing key cannot be created or loaded."""
 
 

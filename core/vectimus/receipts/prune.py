@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vectimus.errors import VectimusError
 from vectimus.layout import segment_first_seq
 from vectimus.receipts import merkle
 from vectimus.receipts.chain import locked_log, signed_line
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from vectimus.receipts.findings import Report
 
 
-class PruneError(Exception):
+class PruneError(VectimusError):
     """Nothing was pruned: the log does not verify, or changed while it was being pruned."""
 
 

@@ -15,6 +15,7 @@ import json
 import os
 from collections.abc import Mapping
 
+from vectimus.errors import VectimusError
 from vectimus.layout import is_segment_name, segment_first_seq, segment_name
 from vectimus.receipts import merkle
 from vectimus.receipts.envelope import ZERO_HASH, EnvelopeError, payload_of, sha256_hex
@@ -28,7 +29,7 @@ MAX_STATE_BYTES = 1 << 20
 CHECK = b',"check":"'
 
 
-class ReceiptLogError(Exception):
+class ReceiptLogError(VectimusError):
     """The receipt log cannot be written (locked, unsafe, unreadable); the message is one line."""
 
 

@@ -14,16 +14,13 @@ app = typer.Typer(help="OpenTelemetry export of decisions (vectimus-otel).", no_
 
 def _context(project: Path | None):
     from vectimus.cli.context import project_root
-    from vectimus.config import ConfigError, load_config
+    from vectimus.config import load_config
     from vectimus.locations import user_home
     from vectimus.sinks import SinkContext
 
     root = project_root(project)
     env = dict(os.environ)
-    try:
-        config = load_config(root, env)
-    except ConfigError as exc:
-        fail(str(exc))
+    config = load_config(root, env)
     return SinkContext(root, user_home(env), config.data, env)
 
 
