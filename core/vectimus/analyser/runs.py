@@ -37,7 +37,9 @@ INTERPRETERS = {
     "luajit": ("lua", False), "rscript": ("r", False), "r": ("r", False), "awk": ("awk", False), "gawk": ("awk", False),
     "mawk": ("awk", False), "nawk": ("awk", False),
 }
-SHELLS = {"bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "rbash", "yash", "busybox"}
+# Shells whose scripts the bash grammar reads (busybox runs its ash); fish and csh/tcsh speak
+# another language, so their scripts are not analysed as shell (programs.shells.SHELLS lists every shell).
+BASH_READABLE = {"bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "rbash", "yash", "busybox"}
 EXTENSIONS = {
     "py": "python", "pyw": "python", "js": "node", "mjs": "node", "cjs": "node", "jsx": "node",
     "ts": "typescript", "mts": "typescript", "cts": "typescript", "tsx": "typescript", "rb": "ruby", "rake": "ruby", "pl": "perl", "pm": "perl",
@@ -52,7 +54,7 @@ NOT_FILES = ("/proc/", "/sys/", "/dev/")
 def interpreter_language(program: str) -> str | None:
     """The language interpreter ``program`` runs (``shell`` for shells), or None."""
     program = program.lower()
-    if program in SHELLS:
+    if program in BASH_READABLE:
         return "shell"
     base = program.rstrip("0123456789.")
     lang, versioned = INTERPRETERS.get(base, (None, False))
