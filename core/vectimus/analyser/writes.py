@@ -25,9 +25,6 @@ from vectimus.analyser import runs
 from vectimus.analyser.context import Analysis, Cmd, Scope, Unanalysable, Word
 from vectimus.model import CodeFacts
 
-MAKEFILES = ("makefile", "gnumakefile")
-JUSTFILES = ("justfile", ".justfile")
-TASKFILES = ("taskfile.yml", "taskfile.yaml", "taskfile.dist.yml", "taskfile.dist.yaml")
 SHELL_FILES = (".envrc", ".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zshenv",
                ".zprofile", ".zlogin", ".kshrc", ".bash_logout")
 HOOK_DIRS = ("/.git/hooks/", "/.githooks/", "/.husky/", "/git-hooks/", "/githooks/")
@@ -40,22 +37,22 @@ def written(an: Analysis, cmd: Cmd, path: str, text: str) -> None:
         return
     an.pending[path] = text
     kind = runnable(path, text)
-    if kind:
-        deferred(an, cmd, path, text, kind)
+    if kind:  # what the file runs later; its actions are marked deferred
+        later(an, cmd, path, lambda code_cmd: _analyse(an, code_cmd, path, runs.display(an, path), text, kind))
 
 
 def runnable(path: str, text: str) -> str:
     """How a file at ``path`` holding ``text`` is run later ("" when nothing runs it)."""
     lower = path.lower()
     name = posixpath.basename(lower)
-    if name in MAKEFILES or name.endswith(".mk"):
+    if name.endswith(".mk"):
         return "make"
+    if "file" in name:  # in every Makefile, justfile and Taskfile name: only then load their lists
+        kind = _task_runner(name)
+        if kind:
+            return kind
     if name == "package.json":
         return "package.json"
-    if name in JUSTFILES:
-        return "just"
-    if name in TASKFILES:
-        return "task"
     if name == ".pre-commit-config.yaml":
         return "pre-commit"
     if lower.endswith("/.vscode/tasks.json"):
@@ -77,10 +74,14 @@ def runnable(path: str, text: str) -> str:
     return ""
 
 
-def deferred(an: Analysis, cmd: Cmd, path: str, text: str, kind: str) -> None:
-    """Analyse what ``text`` written to ``path`` runs later; its actions are marked deferred."""
-    later(an, cmd, path, lambda code_cmd: _analyse(an, code_cmd, path, runs.display(an, path), text, kind))
-    an.pending[path] = text
+def _task_runner(name: str) -> str:
+    """"make", "just" or "task" for the lower-case file ``name`` those programs read by default."""
+    from vectimus.analyser.programs import make, tasks
+
+    for kind, names in (("make", make.NAMES), ("just", tasks.JUST_NAMES), ("task", tasks.TASK_NAMES)):
+        if any(name == n.lower() for n in names):
+            return kind
+    return ""
 
 
 def later(an: Analysis, cmd: Cmd, path: str, analyse) -> None:
@@ -241,12 +242,10 @@ def _json_commands(text: str, kind: str) -> list[tuple[str, str]]:
             if isinstance(item, str):
                 out.append((key, item))
             elif isinstance(item, list) and all(isinstance(w, str) for w in item):
-                out.append((key, " ".join(_quote(w) for w in item)))
+                import shlex
+
+                out.append((key, shlex.join(item)))
     return out
-
-
-def _quote(word: str) -> str:
-    return "'" + word.replace("'", "'\\''") + "'"
 
 
 def _notebook_code(text: str) -> str:
