@@ -103,14 +103,12 @@ class Places(Record):
 
 # Temp directories every system has (only root can link them elsewhere): resolved once.
 SYSTEM_TMP = ("/tmp", "/var/tmp", "/usr/tmp", "/dev/shm", "/private/tmp", "/private/var/tmp")
-_system_tmp: set[str] = set()
 
 
-def system_tmp() -> set[str]:
+@functools.cache
+def system_tmp() -> frozenset[str]:
     """``SYSTEM_TMP`` as written and resolved."""
-    if not _system_tmp:
-        _system_tmp.update({_real(t) for t in SYSTEM_TMP} | set(SYSTEM_TMP))
-    return _system_tmp
+    return frozenset({_real(t) for t in SYSTEM_TMP} | set(SYSTEM_TMP))
 
 
 class Known:
@@ -178,13 +176,14 @@ def _under(path: str, bases: tuple[str, ...]) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def _heads(entries: tuple[str, ...]) -> frozenset[str]:
+def _bare(entries: tuple[str, ...]) -> frozenset[str]:
+    """``entries`` without a trailing "/"."""
     return frozenset(e.rstrip("/") for e in entries)
 
 
 def _starts(path: str, entries: tuple[str, ...]) -> bool:
     """``path`` is one of ``entries`` (without a trailing "/") or starts with one."""
-    return path in _heads(entries) or path.startswith(entries)
+    return path in _bare(entries) or path.startswith(entries)
 
 
 def _rel(path: str, base: str) -> str | None:
@@ -214,15 +213,10 @@ def _leading(rel: str | None) -> frozenset[str]:
     return frozenset(out)
 
 
-@functools.lru_cache(maxsize=64)
-def _entries(entries: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(e[:-1] if e.endswith("/") else e for e in entries)
-
-
 def _listed(leading: frozenset[str], entries: tuple[str, ...]) -> bool:
     """The path whose ``_leading`` parts are given is one of ``entries`` or below one (an entry
     "dir/" or "dir" both cover everything below ``dir``)."""
-    return bool(leading) and not leading.isdisjoint(_entries(entries))
+    return bool(leading) and not leading.isdisjoint(_bare(entries))
 
 
 def _matches(rel: str, entries: tuple[str, ...]) -> bool:
@@ -337,7 +331,7 @@ def classify(raw: str, places: Places, known: Known | None = None) -> PathFacts:
         mode = known.modes[path] = _lstat_mode(path)
     if places.declared is None or mode is not None and stat.S_ISLNK(mode):
         return _facts(path, places, is_glob, mode)  # what they read can change: computed each time
-    key = (path, mode, places[1:])  # the facts of a resolved path do not depend on the cwd
+    key = (path, mode, places._replace(cwd=""))  # the facts of a resolved path do not depend on the cwd
     facts = _KEPT.get(key)
     if facts is None:
         while len(_KEPT) >= MAX_KEPT:

@@ -15,6 +15,7 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
@@ -107,15 +108,11 @@ def installation() -> tuple[str, ...]:
     return found
 
 
+@functools.cache
 def prefixes() -> tuple[str, ...]:
     """The interpreter's prefixes (a virtualenv, a pyenv or uv Python); ``/usr`` is one too, where
     ``paths`` leaves it to the system-directory rules. Resolved once: they are this process's own."""
-    if not _prefixes:
-        _prefixes.append(_usable((sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix)))
-    return _prefixes[0]
-
-
-_prefixes: list[tuple[str, ...]] = []
+    return _usable((sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix))
 
 
 def user_dirs(env) -> tuple[str, ...]:
