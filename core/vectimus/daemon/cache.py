@@ -12,7 +12,6 @@ on every request.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections import OrderedDict
 from pathlib import Path
@@ -21,6 +20,7 @@ from vectimus.config import _env_layer
 from vectimus.hook.evaluate import Evaluation
 from vectimus.locations import project_config, user_config, user_home
 from vectimus.policies import schema_path
+from vectimus.receipts.files import signature
 
 MAX_ENTRIES = 32
 
@@ -31,14 +31,6 @@ def cache_key(project: str, env: dict[str, str]) -> tuple:
     """What, besides files, an Evaluation for ``project`` depends on."""
     return (project, str(user_home(env)), json.dumps(_env_layer(env), sort_keys=True),
             env.get("VECTIMUS_LOAD_PLUGINS"))
-
-
-def _stat(path: str):
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
 def watched_paths(evaluation: Evaluation, env: dict[str, str]) -> list[str]:
@@ -57,7 +49,7 @@ def watched_paths(evaluation: Evaluation, env: dict[str, str]) -> list[str]:
 
 def stamp(paths: list[str]) -> Stamp:
     """The stat results of ``paths`` (None for a missing one)."""
-    return tuple(_stat(p) for p in paths)
+    return tuple(signature(p) for p in paths)
 
 
 class EvaluationCache:

@@ -31,6 +31,7 @@ from vectimus.daemon.cache import EvaluationCache
 from vectimus.hook.record import Origin
 from vectimus.hook.respond import respond
 from vectimus.layout import project_candidates
+from vectimus.receipts.files import signature
 
 TICK = 1.0  # seconds between housekeeping checks while idle
 SINK_STOP_TIMEOUT = 3.0  # seconds the receipt sinks get to finish background work at exit
@@ -61,14 +62,6 @@ class CodeWatch:
         return [str(m.__file__) for name, m in list(sys.modules.items())
                 if name.startswith("vectimus") and getattr(m, "__file__", None)]
 
-    @staticmethod
-    def _stat(path: str):
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        return (st.st_mtime_ns, st.st_size)
-
     def changed(self, every: float = 1.0) -> bool:
         """True once a watched file differs from when it was first seen (checked at most every ``every`` s)."""
         now = time.monotonic()
@@ -76,7 +69,7 @@ class CodeWatch:
             return False
         self.checked = now
         for path in self._files():
-            current = self._stat(path)
+            current = signature(path)
             if self.seen.setdefault(path, current) != current:
                 return True
         return False

@@ -5,7 +5,8 @@ its name says: each directory is opened ``O_NOFOLLOW | O_DIRECTORY`` relative to
 descriptor and must belong to this user, each file ``O_NOFOLLOW`` relative to its directory and
 must be a regular file. A symbolic link, a FIFO or another user's file is never written through.
 The hook client reads the resident evaluator's receipt through it, so it imports only what a bare
-interpreter has already loaded (not even ``__future__``).
+interpreter has already loaded (not even ``__future__``). ``signature`` is how a long-lived process
+(the daemon, a cached signing key) tells that a file changed.
 """
 
 import errno
@@ -15,6 +16,16 @@ import time
 
 DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 FILE_FLAGS = os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK  # O_NONBLOCK: a FIFO never blocks the open
+
+
+def signature(path) -> tuple | None:
+    """``(mtime_ns, ctime_ns, size, inode)`` of ``path`` (followed if a link): another value means
+    the file changed; None when it cannot be seen."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
 class UnsafePath(OSError):

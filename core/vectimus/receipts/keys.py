@@ -25,6 +25,7 @@ from vectimus import atomic
 from vectimus.config import config_value
 from vectimus.errors import VectimusError
 from vectimus.native import ed25519
+from vectimus.receipts.files import signature
 from vectimus.records import Record
 from vectimus.sha256 import sha256
 
@@ -194,14 +195,6 @@ def export_public_key(signer: Signer, project: Path) -> Path:
     return Path(project) / PROJECT_KEYS / name
 
 
-def _stamp(path: Path):
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
 # A long-lived process (the daemon) loads each key once, and again when its file changes.
 _signers: dict[tuple, tuple[Signer, tuple | None]] = {}
 
@@ -216,7 +209,7 @@ def load_signer(home: Path, project: Path, config: Mapping) -> Signer:
     explicit = config_value(config, "keys.signing_key")
     cache_key = (str(home), str(project), str(explicit or ""))
     cached = _signers.get(cache_key)
-    if cached is not None and _stamp(cached[0].path) == cached[1] \
+    if cached is not None and signature(cached[0].path) == cached[1] \
             and os.path.isfile(Path(project) / PROJECT_KEYS / f"{cached[0].keyid}.pub"):
         return cached[0]
     if explicit:
@@ -228,7 +221,7 @@ def load_signer(home: Path, project: Path, config: Mapping) -> Signer:
             _write_new_key(path)
     signer = _load(path)
     export_public_key(signer, project)
-    _signers[cache_key] = (signer, _stamp(path))
+    _signers[cache_key] = (signer, signature(path))
     return signer
 
 
