@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from vectimus import jsonc
@@ -85,7 +85,7 @@ def discover(project: Path, home: Path | None = None, *, agents: tuple[str, ...]
     a message for each goes to ``problems`` when given.
     """
     project = Path(project).resolve()
-    home = Path(home) if home is not None else Path(os.environ.get("HOME") or Path.home())
+    home = Path(home) if home is not None else home_of(os.environ)
     found: list[McpServer] = []
     for source in sources():
         if agents is not None and source.agent not in agents:
@@ -152,16 +152,22 @@ def _servers(table: Any, declared_in: str, agent: str) -> Iterator[McpServer]:
         )
 
 
-def declared_tool(tool: str, project: Path, home: Path, agent: str,
+def home_of(env: Mapping[str, str]) -> Path:
+    """The user's home in environment ``env`` (``$HOME``, else the account's): where ``~/`` sources are."""
+    return Path(env.get("HOME") or os.path.expanduser("~"))
+
+
+def declared_tool(tool: str, project: Path, env: Mapping[str, str], agent: str,
                   spellings: tuple[str, ...]) -> tuple[str, str] | None:
-    """``(server, tool)`` when ``tool`` is how ``agent`` names a tool of a server it declares.
+    """``(server, tool)`` when ``tool`` is how ``agent`` names a tool of a server it declares
+    (in ``project`` and the home of the call's environment ``env``).
 
     ``spellings`` are the agent's prefixes with ``{server}`` in them (``"{server}-"``,
     ``"mcp_{server}_"``); the longest declared server that fits wins (``a_b_c`` is server ``a_b``'s
     tool ``c`` when ``a_b`` is declared).
     """
     best: tuple[int, str, str] | None = None  # (prefix length, server, tool)
-    for server in discover(project, home, agents=(agent,)):
+    for server in discover(Path(project), home_of(env), agents=(agent,)):
         for spelling in spellings:
             prefix = spelling.format(server=server.name)
             if tool.startswith(prefix) and len(tool) > len(prefix) and (best is None or len(prefix) > best[0]):

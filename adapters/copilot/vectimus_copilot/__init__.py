@@ -22,7 +22,6 @@ timestamp as its id, and one call reads the same whichever hook received it.
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -153,8 +152,7 @@ def _mcp_target(tool: str, project: str, env: dict) -> tuple[str, str] | None:
         return claude_style
     from vectimus.mcp_discovery import declared_tool
 
-    home = Path(env.get("HOME") or os.path.expanduser("~"))
-    declared = declared_tool(tool, Path(project), home, "copilot", ("{server}-", "mcp_{server}_"))
+    declared = declared_tool(tool, Path(project), env, "copilot", ("{server}-", "mcp_{server}_"))
     return declared or split_mcp_name(tool, prefix="mcp_", sep="_")
 
 

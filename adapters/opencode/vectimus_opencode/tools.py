@@ -7,7 +7,6 @@ MCP tools are ``<server>_<tool>``. A name missing here, and not an MCP tool, bec
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from vectimus import patch
@@ -44,8 +43,7 @@ def mcp_target(tool: str, project: Path, env: dict) -> tuple[str, str] | None:
     never matches an allowed one); None for a name with no ``_``."""
     from vectimus.mcp_discovery import declared_tool
 
-    home = Path(env.get("HOME") or os.path.expanduser("~"))
-    declared = declared_tool(tool, project, home, "opencode", ("{server}_",))
+    declared = declared_tool(tool, project, env, "opencode", ("{server}_",))
     if declared:
         return declared
     server, _, name = tool.partition("_")
