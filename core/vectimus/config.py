@@ -102,6 +102,11 @@ class Config:
         return tuple(self.data["groups"])
 
     @property
+    def principal_attrs(self) -> dict:
+        """The principal's attributes, as Cedar gets them and receipts record them (a new dict)."""
+        return {"identity_type": self.identity_type, "groups": list(self.groups)}
+
+    @property
     def agents(self) -> tuple[str, ...]:
         """The agents ``vectimus init`` installed hooks for here."""
         return tuple(self.data["agents"])

@@ -36,7 +36,7 @@ class Trace:
 def principal(config: Config, agent: str) -> dict:
     """The principal as a Cedar entity: the agent, its identity type and groups."""
     return {"uid": {"type": "Vectimus::Agent", "id": agent},
-            "attrs": {"identity_type": config.identity_type, "groups": list(config.groups)},
+            "attrs": config.principal_attrs,
             "parents": []}
 
 

@@ -18,6 +18,8 @@ from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vectimus.layout import PROJECT_DIR, RECEIPTS
+
 PATH_KEYS = ("file_path", "path", "notebook_path")
 META_KEYS = ("tool", "env", "permission_mode", "agent")
 
@@ -140,7 +142,7 @@ class Recorded:
     """
 
     def __init__(self, project: Path):
-        self.directory = project / ".vectimus" / "receipts"
+        self.directory = project / PROJECT_DIR / RECEIPTS
         self.read: dict[Path, int] = {}
         self.seen: dict[str, tuple[str, str]] = {}
         self.lock = threading.Lock()

@@ -58,9 +58,10 @@ def artifact_layout(project: Path, env: dict[str, str]) -> tuple[Path, dict[str,
 
     The artifact holds each path relative to the deepest directory common to all three.
     """
+    from vectimus.layout import KEYS, PROJECT_DIR, RECEIPTS
     from vectimus.locations import user_home
 
-    paths = {"receipts": project / ".vectimus" / "receipts", "keys": project / ".vectimus" / "keys",
+    paths = {"receipts": project / PROJECT_DIR / RECEIPTS, "keys": project / PROJECT_DIR / KEYS,
              "logs": user_home(env) / "logs"}
     root = Path(os.path.commonpath([str(p.resolve()) for p in paths.values()]))
     return root, paths

@@ -88,8 +88,7 @@ class Recorder:
         self.ctx = SinkContext(Path(call.project_dir), user_home(env), config.data if config else DEFAULTS,
                                env=env, deadline=origin.deadline)
         self.mode = config.mode if config else "enforce"
-        self.principal = ({"identity_type": config.identity_type, "groups": list(config.groups)}
-                          if config else {})
+        self.principal = config.principal_attrs if config else {}
         self.policy_digest = evaluation.policy_set.digest if evaluation is not None else ""
         self.versions = {"vectimus": __version__}
         self.fixed = {"call_key": call_key(call), "input": content_digest(event), "nonce": origin.nonce,

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vectimus.layout import PROJECT_DIR, RECEIPTS
 from vectimus.receipts.anchors import Anchors, anchors_of
 from vectimus.receipts.chain import SEGMENT_GLOB
 from vectimus.receipts.state import CHECKPOINTS, STATE
@@ -105,7 +106,7 @@ def job_name(root: Path, receipts: Path) -> str:
     """How a job is called in the report: its path under the directory given, without ``.vectimus/receipts``."""
     relative = receipts.relative_to(root) if receipts != root else Path(root.name)
     parts = list(relative.parts)
-    if parts[-2:] == [".vectimus", "receipts"]:
+    if parts[-2:] == [PROJECT_DIR, RECEIPTS]:
         parts = parts[:-2]
     return "/".join(parts) or root.name
 
