@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from vectimus.analyser import argv, programs, runs
+from vectimus.analyser import argv, loaded, programs
 from vectimus.analyser.context import Analysis, Cmd, Word, basename
 from vectimus.analyser.facts import env
 from vectimus.analyser.peel import WRAPPERS
@@ -56,7 +56,7 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
     if program_word.dynamic:
         _exec(an, cmd, name, dynamic=True)
         return
-    found = program_word.text if "/" in program_word.text else runs.find_program(an, cmd, program_word.text)
+    found = program_word.text if "/" in program_word.text else loaded.find_program(an, cmd, program_word.text)
     if found:
         cmd = cmd.with_words(cmd.words, program_path=found)
     at = len(an.actions)
@@ -64,8 +64,8 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
     if not _lookup_only(cmd, name):
         dynamic = bool(_run(an, cmd, name))
         if found:
-            runs.program(an, cmd)
-        runs.loaded(an, cmd, name)
+            loaded.program(an, cmd)
+        loaded.loaded(an, cmd, name)
     _exec(an, cmd, name, dynamic, at)
 
 

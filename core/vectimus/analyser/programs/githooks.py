@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import shlex
 
-from vectimus.analyser import argv, runs
+from vectimus.analyser import argv, loaded, runs
 from vectimus.analyser.context import Analysis, Cmd, Unanalysable, Word
 
 MAX_INCLUDES = 8
@@ -323,7 +323,7 @@ def _external(an: Analysis, cmd: Cmd, sub: str, head, rest: list[Word]) -> None:
         if os.path.exists(path) or path in an.pending:
             runs.run_file(an, cmd, Word(path), args=tuple(rest))
             return
-    found = runs.find_program(an, cmd, program)
+    found = loaded.find_program(an, cmd, program)
     if found:
         runs.run_file(an, cmd, Word(found), args=tuple(rest))
 

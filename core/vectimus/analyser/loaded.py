@@ -1,0 +1,110 @@
+"""Programs found through ``PATH``, and code that environment knobs make a program load.
+
+``find_program`` is the file a bare name runs when a directory that is not a system one comes
+first in the command's ``PATH``; ``program`` analyses a program named by path; ``loaded`` analyses
+what ``LD_PRELOAD``, ``NODE_OPTIONS``, ``PYTHONSTARTUP`` or a ``sitecustomize`` on ``PYTHONPATH``
+load. The files are read and analysed by ``runs.run_file``.
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import stat
+
+from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.runs import interpreter_language, run_file
+
+# Names bash runs itself whatever PATH says.
+BUILTINS = frozenset((
+    "cd", "echo", "printf", "test", "[", "true", "false", "pwd", "export", "set", "unset", "read", "eval",
+    "source", ".", "exec", "command", "type", "hash", "alias", "unalias", "shift", "return", "exit",
+    "break", "continue", "local", "declare", "typeset", "readonly", "let", "trap", "wait", "kill",
+    "jobs", "fg", "bg", "umask", "ulimit", "getopts", "times", "shopt", "enable", "help", "history",
+    "builtin", "caller", "compgen", "complete", "dirs", "popd", "pushd", "disown", "mapfile",
+    "readarray", "time", ":",
+))
+
+
+def find_program(an: Analysis, cmd: Cmd, name: str) -> str:
+    """The file a bare program name runs when a directory that is not a system one comes first in
+    the command's ``PATH`` (``PATH="$PWD/bin:$PATH" git``, an agent's ``~/.local/bin``), or ""."""
+    if name in BUILTINS or "/" in name or "\x00" in name:
+        return ""
+    for folder in search_dirs(an, cmd):
+        candidate = folder.rstrip("/") + "/" + name
+        try:
+            info = os.stat(candidate)
+        except (OSError, ValueError):
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_mode & 0o111:
+            return candidate
+    return ""
+
+
+def search_dirs(an: Analysis, cmd: Cmd) -> list[str]:
+    """The leading directories of the command's ``PATH`` that are neither system nor Vectimus's own."""
+    from vectimus.analyser.facts import env
+
+    word = env.value(cmd, "PATH")
+    if word is None:
+        return _inherited(an, cmd)
+    dirs = env.path_dirs(cmd, word)
+    if "$PATH" in word.text or "${PATH}" in word.text:
+        dirs += _inherited(an, cmd)
+    return dirs
+
+
+def _inherited(an: Analysis, cmd: Cmd) -> list[str]:
+    """``search_dirs`` of the agent's own PATH (computed once per call and directory)."""
+    from vectimus.analyser.facts import env
+
+    key = ("PATH", cmd.scope.places.cwd)
+    if key not in an.memo:
+        an.memo[key] = env.path_dirs(cmd, Word(an.env.get("PATH", "")))
+    return an.memo[key]
+
+
+def program(an: Analysis, cmd: Cmd) -> None:
+    """The program ``cmd`` names by path (``./x``, ``bin/git``), when it is not a system one: its code."""
+    path = cmd.program_path
+    target = an.target(Word(path), cmd.scope)
+    if target.is_system or target.is_dir or not (target.exists or target.path in an.pending or an.unseen_writes):
+        return
+    run_file(an, cmd, Word(path), args=tuple(cmd.words[1:]))
+
+
+def loaded(an: Analysis, cmd: Cmd, name: str) -> None:
+    """Code the command's environment makes it load: preloaded libraries, ``NODE_OPTIONS --require``,
+    a ``sitecustomize`` on ``PYTHONPATH``, ``PYTHONSTARTUP``."""
+    from vectimus.analyser.facts import env
+
+    if not cmd.env and not cmd.scope.vars:
+        return
+    for knob in ("LD_PRELOAD", "LD_AUDIT", "DYLD_INSERT_LIBRARIES"):
+        word = env.value(cmd, knob)
+        if word is None:
+            continue
+        for lib in word.text.replace(":", " ").split():
+            run_file(an, cmd, Word(lib, word.dynamic), runner="native", label=f"{knob}={lib}")
+    lang = interpreter_language(name)
+    options = env.value(cmd, "NODE_OPTIONS")
+    if options is not None and (lang == "node" or name in ("npm", "npx", "yarn", "pnpm")):
+        words = options.text.split()
+        for flag, value in zip(words, words[1:] + [""]):
+            key, eq, inline = flag.partition("=")
+            if key in ("-r", "--require", "--import", "--loader", "--experimental-loader"):
+                module = inline if eq else value
+                if module.startswith(("./", "../", "/")):
+                    run_file(an, cmd, Word(module, options.dynamic), runner="node", label=f"NODE_OPTIONS {module}")
+    if lang == "python":
+        startup = env.value(cmd, "PYTHONSTARTUP")
+        if startup is not None:
+            run_file(an, cmd, startup, runner="python", label=f"PYTHONSTARTUP={startup.text}")
+        pythonpath = env.value(cmd, "PYTHONPATH")
+        folders = pythonpath.text.split(":") if pythonpath is not None else []
+        for folder in folders:
+            for hook in ("sitecustomize.py", "usercustomize.py"):
+                dynamic = pythonpath is not None and pythonpath.dynamic
+                run_file(an, cmd, Word(posixpath.join(folder or ".", hook), dynamic), runner="python")
