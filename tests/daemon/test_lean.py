@@ -25,7 +25,9 @@ SLOW = {"dataclasses", "inspect", "importlib.resources", "tempfile", "cedarpy.ps
         # cryptography's public key classes and their serialization: signing uses its native module
         "cryptography.hazmat.primitives",
         # config files and pack manifests parse through vectimus.toml_cache (once per content)
-        "tomllib"}
+        "tomllib",
+        # receipts' base64 is binascii's (what base64 calls)
+        "base64"}
 STDLIB = set(sys.stdlib_module_names)
 # What receipt sinks export with (vectimus-otel's OpenTelemetry SDK and its HTTP stack): a background
 # thread or a session end imports it, never a hook deciding, even with an exporter configured.

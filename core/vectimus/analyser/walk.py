@@ -8,7 +8,7 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-import base64
+import binascii  # base64 as base64.b64encode/b64decode(validate=True) do it, without the module
 import re
 
 from vectimus.analyser import redirects, runs, writes
@@ -347,7 +347,7 @@ class Walker(Expander):
             return stdin.text
         if name == "base64" and stdin.text is not None and set(args) & {"-d", "--decode", "-D"}:
             try:  # `echo cm0gLXJmIC8= | base64 -d | sh`
-                return base64.b64decode("".join(stdin.text.split()), validate=True).decode("utf-8")
+                return binascii.a2b_base64("".join(stdin.text.split()), strict_mode=True).decode("utf-8")
             except (ValueError, UnicodeDecodeError):
                 return None
         if name == "pwd" and len(words) == 1 and not scope.cwd_dynamic:

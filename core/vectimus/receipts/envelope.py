@@ -7,8 +7,7 @@ is signed too. Hashes are lowercase hex SHA-256 of the exact payload bytes.
 
 from __future__ import annotations
 
-import base64
-import binascii
+import binascii  # base64 as base64.b64encode/b64decode(validate=True) do it, without the module
 import json
 import time
 
@@ -93,9 +92,9 @@ def canonical(value) -> bytes:
 def encode(payload_type: str, payload: bytes, keyid: str, sig: bytes) -> bytes:
     """One JSONL line (with its newline) holding a single-signature envelope."""
     return json.dumps({
-        "payload": base64.b64encode(payload).decode("ascii"),
+        "payload": binascii.b2a_base64(payload, newline=False).decode("ascii"),
         "payloadType": payload_type,
-        "signatures": [{"keyid": keyid, "sig": base64.b64encode(sig).decode("ascii")}],
+        "signatures": [{"keyid": keyid, "sig": binascii.b2a_base64(sig, newline=False).decode("ascii")}],
     }, separators=(",", ":")).encode("ascii") + b"\n"
 
 
@@ -103,10 +102,10 @@ def _b64(text, what: str) -> bytes:
     if not isinstance(text, str):
         raise EnvelopeError(f"{what} is not a string")
     try:
-        data = base64.b64decode(text, validate=True)
+        data = binascii.a2b_base64(text, strict_mode=True)
     except (binascii.Error, ValueError):
         raise EnvelopeError(f"{what} is not valid base64") from None
-    if base64.b64encode(data).decode("ascii") != text:  # unused low bits set: another spelling
+    if binascii.b2a_base64(data, newline=False).decode("ascii") != text:  # unused low bits set: another spelling
         raise EnvelopeError(f"{what} is not canonical base64")
     return data
 

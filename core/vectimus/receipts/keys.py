@@ -13,7 +13,7 @@ from ``cryptography``'s native module (``vectimus.native.ed25519``).
 
 from __future__ import annotations
 
-import base64
+import binascii  # base64 as base64.b64encode/b64decode(validate=True) do it, without the module
 import json
 import os
 import re
@@ -68,7 +68,7 @@ def key_id(public_key: Ed25519PublicKey) -> str:
 
 
 def _pem(label: str, der: bytes) -> bytes:
-    body = base64.b64encode(der).decode("ascii")
+    body = binascii.b2a_base64(der, newline=False).decode("ascii")
     lines = [body[i:i + 64] for i in range(0, len(body), 64)]
     return "\n".join([f"-----BEGIN {label}-----", *lines, f"-----END {label}-----", ""]).encode("ascii")
 
@@ -78,7 +78,7 @@ def _der(pem: bytes, label: str) -> bytes | None:
     if len(text) < 3 or text[0] != f"-----BEGIN {label}-----" or text[-1] != f"-----END {label}-----":
         return None
     try:
-        return base64.b64decode("".join(text[1:-1]), validate=True)
+        return binascii.a2b_base64("".join(text[1:-1]), strict_mode=True)
     except ValueError:
         return None
 

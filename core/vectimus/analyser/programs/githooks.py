@@ -13,7 +13,6 @@ Standard library only (PyYAML for ``.pre-commit-config.yaml``, imported when one
 from __future__ import annotations
 
 import os
-import shlex
 
 from vectimus.analyser import argv, loaded, runs
 from vectimus.analyser.context import Analysis, Cmd, Unanalysable, Word
@@ -302,6 +301,8 @@ def _alias(an: Analysis, cmd: Cmd, name: str, value: str, rest: list[Word]) -> b
     if value.startswith("!"):
         an.shell(Word(value[1:] + (' "$@"' if rest else "")), cmd, via, positional=(Word(name), *rest))
         return False
+    import shlex
+
     try:
         words = [Word(w) for w in shlex.split(value)]
     except ValueError:
