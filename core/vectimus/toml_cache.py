@@ -2,9 +2,10 @@
 
 Importing ``tomllib`` (with ``datetime``, ``string`` and ``typing``'s compile of its annotations)
 and parsing a dozen small files cost an in-process hook call about 6 ms. What a text parses to
-depends on the text alone, so it is kept as JSON in the user's cache directory, named by the
-text's SHA-256 (``~/.vectimus/cache/toml-<digest>.json``, protected from the agent with the rest
-of the Vectimus home), and read back with ``json``, which the hook has loaded anyway. A document
+depends on the text alone (and the interpreter's ``tomllib``), so it is kept as JSON in the
+user's cache directory, named by the Python version and the text's SHA-256
+(``~/.vectimus/cache/toml-3.11-<digest>.json``, protected from the agent with the rest of the
+Vectimus home), and read back with ``json``, which the hook has loaded anyway. A document
 holding dates or times, which JSON does not hold, is parsed every time.
 Standard library only: used on the hot path.
 """
@@ -12,6 +13,7 @@ Standard library only: used on the hot path.
 from __future__ import annotations
 
 import json
+import sys
 
 from vectimus import atomic
 from vectimus.locations import user_home
@@ -25,7 +27,7 @@ class TomlError(ValueError):
 def loads(text: str) -> dict:
     """What ``tomllib.loads(text)`` returns (a fresh table each call)."""
     digest = sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    path = user_home() / "cache" / f"toml-{digest[:32]}.json"
+    path = user_home() / "cache" / f"toml-{sys.version_info[0]}.{sys.version_info[1]}-{digest[:32]}.json"
     try:
         kept = json.loads(path.read_bytes())
     except (OSError, ValueError):
