@@ -193,10 +193,6 @@ def text_of(v: Val) -> str | None:
     return None
 
 
-def is_text(v: Val) -> bool:
-    return text_of(v) is not None
-
-
 def render(v: Val, path: bool = False) -> tuple[str, bool]:
     """The text ``v`` becomes where a string is expected, and whether part of it is unknown.
 
