@@ -141,12 +141,15 @@ class Evaluation:
         env = self.frame.env
         before = dict(env)
         outcomes = []
+        changed = False  # env holds what it held before, until a body runs
         for body in bodies:
             if not body:  # nothing runs: the names hold what they held
                 outcomes.append(before)
                 continue
-            env.clear()
-            env.update(before)
+            if changed:
+                env.clear()
+                env.update(before)
+            changed = True
             self.block(body)
             outcomes.append(dict(env))
         self.merge_into(outcomes)
@@ -154,13 +157,14 @@ class Evaluation:
     def merge_into(self, outcomes: list[dict]) -> None:
         env = self.frame.env
         env.clear()
+        first_outcome, others = outcomes[0], outcomes[1:]
         for name in set().union(*outcomes):
-            first = outcomes[0].get(name)
-            for o in outcomes:
-                if o.get(name) is not first:
-                    break
-            else:
-                if first is not None:  # the same value on every path
+            first = first_outcome.get(name)
+            if first is not None:
+                for o in others:
+                    if o.get(name) is not first:
+                        break
+                else:  # the same value on every path
                     env[name] = first
                     continue
             env[name] = V.alts([v for v in (o.get(name) for o in outcomes) if v is not None])

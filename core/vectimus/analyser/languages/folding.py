@@ -39,13 +39,13 @@ def join(parts: list[Val]) -> Val:
             continue
         combos = []
         for a in (out.value[:8] if out.kind == ALTS else (out,)):
+            ta = text(a) if a.kind == CONST else None
+            sep = "" if (ta is not None and (ta.endswith("/") or not ta)) else "/"
             for b in (p.value[:8] if p.kind == ALTS else (p,)):
-                tb = text(b)
+                tb = text(b) if b.kind == CONST else None
                 if tb is not None and tb.startswith("/"):
                     combos.append(b)
                     continue
-                ta = text(a)
-                sep = "" if (ta is not None and (ta.endswith("/") or not ta)) else "/"
                 if a.glob and ta is not None and ta.endswith("/*") and (b.glob or b.kind == UNKNOWN):
                     combos.append(a)  # a name from listing a directory, below it: still "everything below"
                     continue
@@ -55,7 +55,7 @@ def join(parts: list[Val]) -> Val:
                     joined = concat([a, const(sep), b])
                 joined.glob = a.glob or b.glob
                 combos.append(joined)
-        out = alts(combos)
+        out = combos[0] if len(combos) == 1 else alts(combos)  # what alts makes of one option
     return out if out is not None else const("")
 
 

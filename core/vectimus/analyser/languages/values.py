@@ -215,13 +215,17 @@ def words(v: Val, *, path: bool = False) -> list[Word]:
         if o.kind == CONST and type(o.value) is str:  # a known string (the common case)
             out.append(Word(o.value, False, o.glob or False, bool(o.taint)))
             continue
-        text, dyn = render(o, path)
+        if o.kind == OBJ and o.value[0] == "partial":  # what render and taint_of say of it, without the calls
+            text, dyn, taint = o.value[1], True, o.taint
+        else:
+            text, dyn = render(o, path)
+            taint = taint_of(o)
         glob = o.glob or (o.kind == OBJ and o.value[0] == "path" and o.value[1].glob)
         if dyn:
             shown = text.replace(UNKNOWN_MARK, "…") if text != UNKNOWN_MARK else _describe(o)
-            out.append(Word(shown, dynamic=True, glob=glob, secret=bool(taint_of(o))))
+            out.append(Word(shown, True, glob, bool(taint)))
         else:
-            out.append(Word(text, glob=glob, secret=bool(taint_of(o))))
+            out.append(Word(text, False, glob, bool(taint)))
     return out
 
 
@@ -244,8 +248,14 @@ def concat(parts, as_bytes: bool = False) -> Val:
     unknown_part = False
     taint = 0
     for p in parts:
-        if p.kind == CONST and type(p.value) is str:  # a known string (the common case)
+        kind = p.kind
+        if kind == CONST and type(p.value) is str:  # a known string (the common case)
             texts.append(p.value)
+            taint |= p.taint
+            continue
+        if kind == OBJ and p.value[0] == "partial":  # a string with unknown parts (the next most common)
+            texts.append(p.value[1])
+            unknown_part = True
             taint |= p.taint
             continue
         text, dyn = render(p)

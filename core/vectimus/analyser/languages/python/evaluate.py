@@ -21,7 +21,7 @@ from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_DEPTH, Analysis, Wo
 from vectimus.analyser.languages import folding
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.effects import Effects
-from vectimus.analyser.languages.evaluation import Frame, Function, Klass
+from vectimus.analyser.languages.evaluation import CHECK_MASK, MAX_EVAL_DEPTH, Frame, Function, Klass
 from vectimus.analyser.languages.python import library
 from vectimus.analyser.languages.python.expressions import Expressions
 from vectimus.analyser.languages.python.parse import parse
@@ -50,9 +50,15 @@ class Evaluator(Expressions):
             self.stmt(node)
 
     def stmt(self, node) -> None:
-        try:
-            if self.enter():
-                STATEMENTS.get(type(node), Evaluator.s_other)(self, node)
+        try:  # ``enter`` inlined: this runs for every statement
+            self.count = count = self.count + 1
+            if not count & CHECK_MASK:
+                self.tick()
+            self.depth = depth = self.depth + 1
+            if depth > MAX_EVAL_DEPTH:
+                self.fx.give_up("nested too deeply to analyse")
+                return
+            STATEMENTS.get(type(node), Evaluator.s_other)(self, node)
         finally:
             self.depth -= 1
 

@@ -48,8 +48,13 @@ class Expressions(Evaluation):
         kind = type(node)
         if kind is Name:
             name = node.id
-            env = self.frame.env
-            return env[name] if name in env else self.name(name)
+            frame = self.frame
+            env = frame.env
+            if name in env:
+                return env[name]
+            if frame.closure is None and name in self.globals:  # a module's name read in a function
+                return self.globals[name]
+            return self.name(name)
         if kind is Constant:
             return Val(CONST, node.value)
         self.depth += 1
