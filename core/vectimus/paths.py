@@ -331,7 +331,7 @@ def classify(raw: str, places: Places, known: Known | None = None) -> PathFacts:
         mode = known.modes[path] = _lstat_mode(path)
     if places.declared is None or mode is not None and stat.S_ISLNK(mode):
         return _facts(path, places, is_glob, mode)  # what they read can change: computed each time
-    key = (path, mode, places._replace(cwd=""))  # the facts of a resolved path do not depend on the cwd
+    key = (path, mode, places[1:])  # every place but the cwd: the facts of a resolved path do not depend on it
     facts = _KEPT.get(key)
     if facts is None:
         while len(_KEPT) >= MAX_KEPT:

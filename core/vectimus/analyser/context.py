@@ -9,7 +9,6 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-import posixpath
 import time
 from collections.abc import Mapping
 
@@ -227,4 +226,5 @@ class Analysis:
 
 def basename(text: str) -> str:
     """The program name as it runs: ``/usr/bin/rm`` -> ``rm``."""
-    return posixpath.basename(text.rstrip("/")) or text
+    stripped = text.rstrip("/")
+    return stripped[stripped.rfind("/") + 1:] or text  # posixpath.basename, without its call overhead

@@ -51,8 +51,9 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
         if inner is False:
             break
         cmd = inner
+    else:  # MAX_PEEL wrappers peeled: name the program the last one runs
+        name = basename(cmd.words[0].text).lower()
     program_word = cmd.words[0]
-    name = basename(program_word.text).lower()
     if program_word.dynamic:
         _exec(an, cmd, name, dynamic=True)
         return

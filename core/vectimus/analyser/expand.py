@@ -161,7 +161,7 @@ class Expander:
         kind = node.type
         text = self.text(node)
         if kind == "word":
-            value = unescape_unquoted(text)
+            value = _unescape(text, None) if "\\" in text else text  # unescape_unquoted, for the common case inline
             return Word(mark_braces(value), glob=not GLOB_CHARS.isdisjoint(value))
         if kind == "raw_string":
             return Word(text[1:-1])

@@ -14,6 +14,7 @@ import posixpath
 import stat
 
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.facts import env
 from vectimus.analyser.runs import interpreter_language, run_file
 
 # Names bash runs itself whatever PATH says.
@@ -45,8 +46,6 @@ def find_program(an: Analysis, cmd: Cmd, name: str) -> str:
 
 def search_dirs(an: Analysis, cmd: Cmd) -> list[str]:
     """The leading directories of the command's ``PATH`` that are neither system nor Vectimus's own."""
-    from vectimus.analyser.facts import env
-
     word = env.value(cmd, "PATH")
     if word is None:
         return _inherited(an, cmd)
@@ -58,8 +57,6 @@ def search_dirs(an: Analysis, cmd: Cmd) -> list[str]:
 
 def _inherited(an: Analysis, cmd: Cmd) -> list[str]:
     """``search_dirs`` of the agent's own PATH (computed once per call and directory)."""
-    from vectimus.analyser.facts import env
-
     key = ("PATH", cmd.scope.places.cwd)
     if key not in an.memo:
         an.memo[key] = env.path_dirs(cmd, Word(an.env.get("PATH", "")))
@@ -78,8 +75,6 @@ def program(an: Analysis, cmd: Cmd) -> None:
 def loaded(an: Analysis, cmd: Cmd, name: str) -> None:
     """Code the command's environment makes it load: preloaded libraries, ``NODE_OPTIONS --require``,
     a ``sitecustomize`` on ``PYTHONPATH``, ``PYTHONSTARTUP``."""
-    from vectimus.analyser.facts import env
-
     if not cmd.env and not cmd.scope.vars:
         return
     for knob in ("LD_PRELOAD", "LD_AUDIT", "DYLD_INSERT_LIBRARIES"):

@@ -17,18 +17,30 @@ class Pipeline(Analysis):
 
     def shell(self, text: Word, cmd: Cmd, via: str, *, positional: tuple[Word, ...] | None = None,
               scope: Scope | None = None, stdin: Input = Input()) -> None:
-        from vectimus.analyser import walk
-
+        walk = _STAGES.get("walk") or _stage("walk")
         if scope is None:  # a new shell: the command's environment assignments are its variables
             scope = Scope(cmd.scope.places, dict(cmd.env), cmd.scope.cwd_dynamic, positional)
         walk.analyse_text(text.text, self, scope, (*cmd.via, via), cmd.depth + 1, stdin)
 
     def dispatch(self, cmd: Cmd) -> None:
-        from vectimus.analyser import dispatch
-
+        dispatch = _STAGES.get("dispatch") or _stage("dispatch")
         dispatch.dispatch(cmd, self)
 
     def code(self, lang: str, code: Word, cmd: Cmd, via: str) -> None:
         from vectimus.analyser import languages
 
         languages.analyse_code(self, cmd, lang, code, via)
+
+
+# The stage modules a call has needed so far, by name: the methods above run once per command, and
+# a dict lookup costs less than a function-level ``from … import`` (no import lock is taken: a stage
+# is here only once it is fully imported).
+_STAGES: dict = {}
+
+
+def _stage(name: str):
+    """The stage module ``name`` (``walk``, ``dispatch``), imported the first time a call needs it."""
+    import importlib
+
+    module = _STAGES[name] = importlib.import_module(f"vectimus.analyser.{name}")
+    return module

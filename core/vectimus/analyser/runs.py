@@ -259,13 +259,11 @@ def analyse(an: Analysis, cmd: Cmd, text: str, lang: str, name: str, mine: bool,
     What it does is attributed to the file (``context.code``); when the code is past a limit or
     has no analyser, the file is unread instead, and the call goes on.
     """
-    from vectimus.analyser import languages
-
     start = len(an.actions)
     try:
         if lang == "shell":
             an.shell(Word(text), cmd, name, positional=positional)
-        elif languages.supported(lang):
+        elif _supported(lang):
             an.code(lang, Word(text), cmd, name)
         else:
             unread(an, cmd, path, name, mine, f"{lang} code, which Vectimus cannot analyse")
@@ -275,6 +273,12 @@ def analyse(an: Analysis, cmd: Cmd, text: str, lang: str, name: str, mine: bool,
         unread(an, cmd, path, name, mine, str(exc))
         return
     attribute(an, start, display(an, path) if path else name, mine)
+
+
+def _supported(lang: str) -> bool:
+    from vectimus.analyser import languages  # imported when a file in another language runs
+
+    return languages.supported(lang)
 
 
 def attribute(an: Analysis, start: int, name: str, mine: bool) -> None:

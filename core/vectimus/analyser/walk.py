@@ -272,16 +272,18 @@ class Walker(Expander):
         assignments, words = [], []
         redirects = list(redirs)
         for i, child in enumerate(node.children):
-            field = node.field_name_for_child(i)
-            if child.type == "variable_assignment":
+            kind = child.type
+            if kind == "variable_assignment":
                 assignments.append(child)
-            elif child.type in REDIRECT_TYPES:
+            elif kind in REDIRECT_TYPES:
                 redirects.append(child)
-            elif field == "name":
-                inner = child.named_children[0] if child.named_children else child
-                words.extend(self.words(inner, scope))
-            elif field == "argument":
-                words.extend(self.words(child, scope))
+            else:
+                field = node.field_name_for_child(i)
+                if field == "name":
+                    inner = child.named_children[0] if child.named_children else child
+                    words.extend(self.words(inner, scope))
+                elif field == "argument":
+                    words.extend(self.words(child, scope))
         env: tuple[tuple[str, Word], ...] = ()
         if not words:
             for a in assignments:

@@ -54,13 +54,16 @@ _VCS = r"^(git\+|hg\+|svn\+|bzr\+|git://|github:|gitlab:|bitbucket:|gist:|git@)"
 _ARCHIVE = r"(?i)\.(whl|tar\.gz|tgz|zip|tar\.bz2|gem|crate)$"
 
 
+MANAGER_OF = {"npx": "npm", "pnpx": "pnpm", "bunx": "bun", "uvx": "uv", "yarnpkg": "yarn", "mamba": "conda",
+              "micromamba": "conda", "apt-get": "apt", "dnf": "apt", "yum": "apt", "apk": "apt", "brew": "apt",
+              "zypper": "apt"}
+
+
 def manager_of(program: str) -> str:
     """The manager a program name belongs to (``pip3.11`` -> ``pip``, ``npx`` -> ``npm``)."""
-    if re.fullmatch(r"pip[0-9.]*", program):
+    if program.startswith("pip") and not program[3:].strip("0123456789."):  # pip, pip3, pip3.11
         return "pip"
-    return {"npx": "npm", "pnpx": "pnpm", "bunx": "bun", "uvx": "uv", "yarnpkg": "yarn",
-            "mamba": "conda", "micromamba": "conda", "apt-get": "apt", "dnf": "apt", "yum": "apt",
-            "apk": "apt", "brew": "apt", "zypper": "apt"}.get(program, program)
+    return MANAGER_OF.get(program, program)
 
 
 def handles(program: str) -> bool:
