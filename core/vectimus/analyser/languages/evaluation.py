@@ -158,6 +158,9 @@ class Evaluation:
         env = self.frame.env
         env.clear()
         first_outcome, others = outcomes[0], outcomes[1:]
+        if all(o == first_outcome for o in others):  # no path rebound a name (common): Vals compare by identity
+            env.update(first_outcome)
+            return
         for name in set().union(*outcomes):
             first = first_outcome.get(name)
             if first is not None:

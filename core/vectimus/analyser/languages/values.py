@@ -162,8 +162,11 @@ def alts(options, taint: int = 0) -> Val:
     flat: list[Val] = []
     for v in options:
         for o in (v.value if v.kind == ALTS else (v,)):
-            if not any(o is f or (o.kind == CONST and f.kind == CONST and o.value == f.value
-                                  and type(o.value) is type(f.value) and o.taint == f.taint) for f in flat):
+            for f in flat:  # a loop, not any() over a generator: this runs for every merge and join
+                if o is f or (o.kind == CONST and f.kind == CONST and o.value == f.value
+                              and type(o.value) is type(f.value) and o.taint == f.taint):
+                    break
+            else:
                 flat.append(o)
     if len(flat) == 1:
         return flat[0].tainted(taint)

@@ -80,7 +80,7 @@ class Expressions(Evaluation):
     def attribute(self, owner: Val, attr: str) -> Val:
         if owner.kind == V.ALTS:
             return V.alts([self.attribute(o, attr) for o in owner.value])
-        found = self.user_attribute(owner, attr, "self")
+        found = self.user_attribute(owner, attr, "self") if owner.kind == OBJ else None
         if found is not None:
             return found
         result = library.attribute(self, owner, attr)
@@ -198,7 +198,7 @@ class Expressions(Evaluation):
     def e_seq(self, node) -> Val:
         items: list[Val] = []
         for e in node.elts:
-            if isinstance(e, ast.Starred):
+            if type(e) is Starred:
                 value = self.expr(e.value)
                 items.extend(value.value if value.kind == SEQ else [V.unknown("*items", V.taint_of(value))])
             else:

@@ -214,8 +214,7 @@ def call(ev, func: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
         handler = CALLS.get(qual)
         if handler is not None:
             return handler(ev, args, kwargs)
-        last = qual.rpartition(".")[2]
-        if qual.startswith("ctypes.") and last in ("system", "popen"):
+        if qual.startswith("ctypes.") and qual.rpartition(".")[2] in ("system", "popen"):
             ev.fx.shell(args[0] if args else V.unknown("a command"), "python ctypes")
             return V.unknown("an exit status")
         return V.unknown(f"{qual}()", V.taint_of(*args, *kwargs.values()))
