@@ -271,6 +271,34 @@ def test_what_is_kept_between_calls_depends_on_its_key_alone():
     assert find(acts, "file_delete", path="/home/u")
 
 
+def test_facts_read_off_the_source_are_kept_per_text_reader_and_node(monkeypatch):
+    """What a loop may assign and whether a function may be a generator are read off their source
+    lines once per text, reader and node: each part of the key changes the fact, and what is kept
+    per text stays bounded."""
+    from types import SimpleNamespace
+
+    from vectimus.analyser.languages.python import evaluate
+
+    text = "for a in b:\n    c = 1\nfor d in e:\n    yield f\n"
+    first, second = parse(text)[0].body
+    fact = evaluate.Evaluator.fact
+    here = SimpleNamespace(text=text)
+    assert fact(here, evaluate.assigned_names, first) == {"a", "c"}
+    assert fact(here, evaluate.assigned_names, second) == {"d"}                   # the node
+    assert not fact(here, evaluate.yields, first) and fact(here, evaluate.yields, second)  # the reader
+    elsewhere = SimpleNamespace(text="for x in y:\n    z = 1\n")                   # the text read
+    assert fact(elsewhere, evaluate.assigned_names, first) == {"x", "z"}
+    assert fact(here, evaluate.assigned_names, first) == {"a", "c"}
+    assert evaluate.source_of(text) is evaluate.source_of(text) and evaluate.source_of.cache_info().maxsize
+    monkeypatch.setattr(evaluate, "MAX_FACTS", 2)
+    bounded = SimpleNamespace(text=text + "\n")
+    kept = evaluate.source_of(bounded.text).facts
+    for node in (first, second):
+        assert fact(bounded, evaluate.yields, node) == (node is second)
+        assert fact(bounded, evaluate.assigned_names, node) == ({"a", "c"} if node is first else {"d"})
+        assert len(kept) <= 2
+
+
 def test_a_helper_nothing_here_calls_is_not_judged_by_its_parameters():
     acts = py("import subprocess, shutil\ndef run(cmd):\n    subprocess.run(cmd, shell=True)\n"
               "def clean(path):\n    shutil.rmtree(path)\nclass Tool:\n    def go(self):\n"

@@ -39,7 +39,7 @@ class Evaluator(Expressions):
         self.star: list[str] = []          # modules imported with *
         self.attr_taint: dict[str, int] = {}  # attribute name -> taint stored under it
         self.argv = library.script_argv(fx.cmd, code)
-        self.lines: list[str] | None = None
+        self.text = code.text              # the source the statements being run were parsed from
 
     def run(self, tree: ast.Module) -> None:
         self.block(tree.body)
@@ -70,11 +70,16 @@ class Evaluator(Expressions):
             elif isinstance(child, ast.stmt):
                 self.stmt(child)
 
-    def source(self, node) -> str:
-        """The source lines of a statement."""
-        if self.lines is None:
-            self.lines = self.code.text.split("\n")
-        return "\n".join(self.lines[node.lineno - 1:node.end_lineno or node.lineno])
+    def fact(self, read: Callable[[str], Any], node) -> Any:
+        """``read`` of the source lines of a statement, kept with the text per reader and node."""
+        source = source_of(self.text)
+        key = (read, node)
+        found = source.facts.get(key, _MISSING)
+        if found is _MISSING:
+            if len(source.facts) >= MAX_FACTS:
+                source.facts.clear()
+            found = source.facts[key] = read("\n".join(source.lines[node.lineno - 1:node.end_lineno or node.lineno]))
+        return found
 
     # -- statements ---------------------------------------------------------------------------
 
@@ -136,14 +141,14 @@ class Evaluator(Expressions):
 
     def s_for(self, node) -> None:
         iterable = self.expr(node.iter)
-        self.loop_entry(assigned_names(self.source(node)))
+        self.loop_entry(self.fact(assigned_names, node))
         self.assign(node.target, self.element(iterable))
         self.block(node.body)
         self.block(node.orelse)
 
     def s_while(self, node: ast.While) -> None:
         self.expr(node.test)
-        self.loop_entry(assigned_names(self.source(node)))
+        self.loop_entry(self.fact(assigned_names, node))
         self.block(node.body)
         self.block(node.orelse)
 
@@ -260,9 +265,9 @@ class Evaluator(Expressions):
             self.fx.give_up(reason)
         if tree is None:
             return V.unknown("an evaluated value")
-        outer_cmd, outer_lines = self.fx.cmd, self.lines
+        outer_cmd, outer_text = self.fx.cmd, self.text
         self.fx.cmd = outer_cmd.with_words(outer_cmd.words, via=via)
-        self.lines = text.split("\n")
+        self.text = text
         self.execs += 1
         try:
             body = tree.body
@@ -272,7 +277,7 @@ class Evaluator(Expressions):
             return V.NONE
         finally:
             self.execs -= 1
-            self.fx.cmd, self.lines = outer_cmd, outer_lines
+            self.fx.cmd, self.text = outer_cmd, outer_text
 
     # -- functions --------------------------------------------------------------------------------
 
@@ -290,7 +295,7 @@ class Evaluator(Expressions):
             self.frame.returns.append(self.expr(node.body))
             return False
         self.block(node.body)
-        return "yield" in self.source(node)
+        return self.fact(yields, node)
 
     def bind(self, fn: Function, self_val: Val | None, args: list[Val], kwargs: dict[str, Val],
              generic: bool) -> dict:
@@ -351,6 +356,35 @@ STATEMENTS: dict[type, Callable[[Evaluator, Any], None]] = {
 if hasattr(ast, "TryStar"):
     STATEMENTS[ast.TryStar] = Evaluator.s_try
 
+
+
+class Source:
+    """A text's lines, and what ``Evaluator.fact`` read off its statements: (reader, node) -> fact."""
+
+    __slots__ = ("lines", "facts")
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        self.facts: dict[tuple[Callable[[str], Any], ast.AST], Any] = {}
+
+
+MAX_FACTS = 4096  # facts kept per text
+_MISSING = object()
+
+
+@functools.lru_cache(maxsize=16)
+def source_of(text: str) -> Source:
+    """The lines of ``text`` and the facts read off its statements, kept for the last few texts (as
+    ``parse`` keeps their trees): a script analysed when it is written is analysed again when it
+    runs. A fact is a function of the text, the reader and the node; a node is only ever read with
+    the text it is in, except that one defined by code ``exec`` ran may later be read with the
+    enclosing text, and then that text's lines are what is read, as before."""
+    return Source(text)
+
+
+def yields(source: str) -> bool:
+    """Whether a function's source may make it a generator (a superset: the word anywhere in it)."""
+    return "yield" in source
 
 
 @functools.lru_cache(maxsize=256)
