@@ -188,6 +188,17 @@ class Evaluation:
         else:
             self.frame.env[name] = value
 
+    def name(self, name: str) -> Val:
+        """What ``name`` holds here (the language's own names when the code binds none)."""
+        raise NotImplementedError
+
+    def free_name(self, name: str) -> Val:
+        """``name`` where its frame does not bind it: a module-level name read in a function that
+        closes over nothing is read directly (the common case), else through ``name``."""
+        if self.frame.closure is None and name in self.globals:
+            return self.globals[name]
+        return self.name(name)
+
     def lookup(self, name: str) -> Val | None:
         frame = self.frame
         if name in frame.env:

@@ -73,13 +73,8 @@ class Expressions(Evaluation):
         kind = node.type
         if kind == "identifier":
             name = self.text(node)
-            frame = self.frame
-            env = frame.env
-            if name in env:
-                return env[name]
-            if frame.closure is None and name in self.globals:  # a module's name read in a function
-                return self.globals[name]
-            return self.name(name)
+            env = self.frame.env
+            return env[name] if name in env else self.free_name(name)
         self.depth += 1
         try:
             handler = EXPRESSIONS.get(kind)

@@ -24,10 +24,6 @@ class Expressions(Evaluation):
 
     attr_taint: dict[str, int]   # attribute name -> taint stored under it
 
-    def name(self, name: str) -> Val:
-        """What ``name`` holds here."""
-        raise NotImplementedError
-
     def assign(self, target, value: Val) -> None:
         """Bind ``value`` to an assignment target."""
         raise NotImplementedError
@@ -48,13 +44,8 @@ class Expressions(Evaluation):
         kind = type(node)
         if kind is Name:
             name = node.id
-            frame = self.frame
-            env = frame.env
-            if name in env:
-                return env[name]
-            if frame.closure is None and name in self.globals:  # a module's name read in a function
-                return self.globals[name]
-            return self.name(name)
+            env = self.frame.env
+            return env[name] if name in env else self.free_name(name)
         if kind is Constant:
             return Val(CONST, node.value)
         self.depth += 1
