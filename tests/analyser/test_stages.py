@@ -53,6 +53,22 @@ def test_parse_gives_a_tree_and_keeps_byte_offsets_around_astral_characters():
     assert len(parse.astral_free(data)) == len(data)
 
 
+def test_parse_keeps_the_trees_of_short_texts_by_their_text(monkeypatch):
+    an = Recorder()
+    kept = parse.parse(b"rm -rf build", an)
+    assert parse.parse(b"rm -rf build", an) is kept  # the same text: the tree parsed before
+    other = parse.parse(b"rm -rf built", an)  # one byte changed: its own tree
+    assert other is not kept and other.named_children[0].named_children[-1].text == b"built"
+    long = b"echo " + b"x" * parse.MAX_TREE_BYTES  # past the size kept: parsed each time
+    assert parse.parse(long, an) is not parse.parse(long, an) and long not in parse._TREES
+    monkeypatch.setattr(parse, "MAX_TREES", 3)
+    for n in range(5):
+        parse.parse(b"echo %d" % n, an)
+    parse.parse(b"echo 2", an)  # used again: the most recent
+    parse.parse(b"echo 5", an)
+    assert list(parse._TREES) == [b"echo 4", b"echo 2", b"echo 5"]  # bounded, the least recently used dropped
+
+
 def test_parse_refuses_once_the_call_has_spent_its_budget():
     an = Recorder()
     an.parse_deadline = time.thread_time() - 1

@@ -76,6 +76,9 @@ def parse(words, takes_value: frozenset[str] | set[str] = frozenset(), *,
         if cluster.isdigit():  # head -5, git log -10
             out.flags.append(cluster)
             continue
+        if not takes_value:  # no option takes a value: every letter is a flag
+            out.flags.extend(cluster)
+            continue
         for j, ch in enumerate(cluster):
             out.flags.append(ch)
             if "-" + ch in takes_value:

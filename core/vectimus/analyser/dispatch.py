@@ -27,6 +27,7 @@ LOOKUPS = {"type", "which", "whereis", "hash", "man", "help", "info", "whatis", 
 HELP_ARGS = {"--help", "--version", "-help", "-version"}
 SOLE_HELP_ARGS = HELP_ARGS | {"-h", "-v", "-V"}
 LONG_SINGLE_DASH = {"find", "terraform", "tofu", "terragrunt", "java", "go"}
+NO_PATH = PathFacts()  # the target of a program run by name
 
 
 def dispatch(cmd: Cmd, an: Analysis) -> None:
@@ -118,7 +119,7 @@ def _exec(an: Analysis, cmd: Cmd, name: str, dynamic: bool, at: int | None = Non
             dynamic = dynamic or ops[0].dynamic
     flags = canonical(name, p.flags)
     dynamic = dynamic or program_word.dynamic or any(w.dynamic for w in p.flag_words)
-    target = an.target(Word(cmd.program_path), cmd.scope) if cmd.program_path else PathFacts()
+    target = an.target(Word(cmd.program_path), cmd.scope) if cmd.program_path else NO_PATH
     action = Action(
         kind="exec", resource=name if not program_word.dynamic else program_word.text,
         program=name if not program_word.dynamic else program_word.text,

@@ -1,6 +1,7 @@
 """Shell text to a syntax tree: tree-sitter-bash, within the call's CPU-time parse budget.
 
-tree-sitter is imported lazily, on the first shell call, and the parser is built once.
+tree-sitter is imported lazily, on the first shell call, and the parser is built once; the trees
+of the last few short texts are kept (a make run analyses the same recipe lines each time).
 Standard library only (and the grammar): used on the hot path.
 """
 
@@ -13,6 +14,9 @@ from typing import Any
 from vectimus.analyser.context import MAX_PARSE_SECONDS, Analysis, Unanalysable
 
 _PARSER: Any = None
+MAX_TREES = 256         # shell texts whose trees are kept between calls
+MAX_TREE_BYTES = 1024   # only a text this short (a command line, a recipe line) has its tree kept
+_TREES: dict[bytes, Any] = {}  # shell text -> root node, the most recently used last
 
 
 def parser() -> Any:
@@ -28,8 +32,19 @@ def parser() -> Any:
 
 
 def parse(data: bytes, an: Analysis) -> Any:
-    """The bash syntax tree of ``data``; Unanalysable when parsing overruns the call's parse budget."""
-    return budgeted(parser(), data, an, "shell command")
+    """The bash syntax tree of ``data``; Unanalysable when parsing overruns the call's parse budget.
+
+    The trees of the last ``MAX_TREES`` short texts are kept: a tree-sitter tree does not change
+    once parsed, and the analyser only reads it."""
+    if len(data) > MAX_TREE_BYTES:
+        return budgeted(parser(), data, an, "shell command")
+    root = _TREES.pop(data, None)
+    if root is None:
+        root = budgeted(parser(), data, an, "shell command")
+    _TREES[data] = root
+    while len(_TREES) > MAX_TREES:
+        _TREES.pop(next(iter(_TREES)), None)  # the least recently used
+    return root
 
 
 def budgeted(p: Any, data: bytes, an: Analysis, what: str) -> Any:
@@ -64,6 +79,6 @@ def astral_free(data: bytes) -> bytes:
     tree-sitter-bash 0.25 can crash the process (SIGSEGV) on 4-byte UTF-8 after a ``{``
     (tree-sitter/tree-sitter-bash#337). Word values are still read from the original bytes.
     """
-    if not _LEAD4.search(data):
+    if data.isascii() or not _LEAD4.search(data):
         return data
     return _LEAD4.sub(b"_", _ASTRAL.sub(b"____", data))

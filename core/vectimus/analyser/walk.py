@@ -20,6 +20,7 @@ from vectimus.analyser.expand import Expander, ansi_c
 from vectimus.analyser.parse import astral_free, parse
 
 REDIRECT_TYPES = ("file_redirect", "heredoc_redirect", "herestring_redirect")
+PRINTERS = frozenset(("echo", "printf", "cat", "base64", "pwd", "mktemp"))  # the programs ``printed`` knows
 LOOP_VALUES = 16  # a for loop over more literal values than this runs once with an unknown variable
 
 
@@ -164,8 +165,9 @@ class Walker(Expander):
             self.block_of_statements(node, scope, stdin)
 
     def block_of_statements(self, node, scope: Scope, stdin: Input) -> None:
+        case_item = node.type == "case_item"
         for i, child in enumerate(node.named_children):
-            if node.type == "case_item" and node.field_name_for_named_child(i) == "value":
+            if case_item and node.field_name_for_named_child(i) == "value":
                 self.word(child, scope)  # a pattern: only its substitutions run
             else:
                 self.statement(child, scope, stdin)
@@ -293,8 +295,9 @@ class Walker(Expander):
             for a in assignments:
                 self.assign(a, env_scope)
             env = tuple((k, v) for k, v in env_scope.vars.items() if scope.vars.get(k) is not v)
-        redirected = any(r.type == "file_redirect" and not self.text(r).lstrip("0123456789").startswith(("<", ">&"))
-                         and not self.text(r).startswith("2") for r in redirects)
+        redirected = bool(redirects) and any(
+            r.type == "file_redirect" and not self.text(r).lstrip("0123456789").startswith(("<", ">&"))
+            and not self.text(r).startswith("2") for r in redirects)
         cmd = Cmd(words=tuple(words), raw=raw.strip(), scope=scope, via=self.via, stdin=stdin,
                   depth=self.depth, stdout="pipe" if self.piped else "file" if redirected else "", env=env)
         start = len(self.an.actions)
@@ -325,6 +328,8 @@ class Walker(Expander):
 
     def continuation(self, scope: Scope, secret: bool) -> None:
         """Run what followed a heredoc on its line: a pipe gets this command's output."""
+        if not self.after:
+            return
         pending, self.after = self.after, []
         for node in pending:
             if node.type == "pipeline" and self.text(node).lstrip().startswith("|"):
@@ -336,9 +341,11 @@ class Walker(Expander):
 
     def printed(self, words: list[Word], scope: Scope, stdin: Input) -> str | None:
         """What ``echo`` / ``printf`` / ``cat`` / ``pwd`` print, when it is a constant."""
-        if not words or any(w.dynamic for w in words):
+        if not words:
             return None
         name = basename(words[0].text)
+        if name not in PRINTERS or any(w.dynamic for w in words):
+            return None
         args = [w.text for w in words[1:]]
         if name == "echo":
             text = " ".join(a for a in args if a not in ("-n", "-e", "-E"))

@@ -28,7 +28,10 @@ def canonical(program: str, flags) -> tuple[str, ...]:
     """The flags with their aliases added (``rm --recursive`` -> ``recursive``, ``r``)."""
     if not flags:
         return ()
-    aliases = FLAG_ALIASES.get(program, {})
+    aliases = FLAG_ALIASES.get(program)
+    if aliases is None:  # the flags as given, each once
+        found = tuple(dict.fromkeys(flags))
+        return found if "" not in found else tuple(flag for flag in found if flag)
     out: list[str] = []
     for flag in flags:
         for name in (flag, aliases.get(flag)):

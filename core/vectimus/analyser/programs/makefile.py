@@ -162,6 +162,9 @@ def _closing(text: str, start: int) -> int:
     """The index of the bracket closing the one at ``start`` (nesting counted), or the end."""
     open_ch = text[start]
     close_ch = ")" if open_ch == "(" else "}"
+    end = text.find(close_ch, start + 1)
+    if end >= 0 and text.find(open_ch, start + 1, end) < 0:
+        return end  # nothing nested (the common case): the first closing bracket
     level = 0
     for j in range(start, len(text)):
         if text[j] == open_ch:
