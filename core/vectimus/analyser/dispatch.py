@@ -34,7 +34,8 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
     """Record the actions of one simple command (wrappers peeled, program handled)."""
     an.tick()
     for _ in range(MAX_PEEL):
-        while len(cmd.words) > 1 and _ASSIGNMENT.match(cmd.words[0].text) and not cmd.words[0].dynamic:
+        while len(cmd.words) > 1 and "=" in cmd.words[0].text and _ASSIGNMENT.match(cmd.words[0].text) \
+                and not cmd.words[0].dynamic:
             cmd = _assigned(cmd, cmd.words[0], cmd.words[1:])  # `sudo VAR=1 rm …`: not the program
         if not cmd.words:
             return
@@ -124,7 +125,7 @@ def _exec(an: Analysis, cmd: Cmd, name: str, dynamic: bool, at: int | None = Non
         kind="exec", resource=name if not program_word.dynamic else program_word.text,
         program=name if not program_word.dynamic else program_word.text,
         program_path=cmd.program_path, subcommand=subcommand,
-        args=tuple(w.text for w in p.operands), flags=flags, via=cmd.via, raw=cmd.raw,
+        args=tuple([w.text for w in p.operands]), flags=flags, via=cmd.via, raw=cmd.raw,
         input=cmd.stdin.text or "", dynamic=dynamic, secrets=exec_secrets(name, cmd) if not skip_args else (),
         risk=exec_risk(an, name, cmd) if not skip_args else "", env=env.knobs(cmd), target=target)
     an.add(action)
