@@ -103,9 +103,16 @@ def later(an: Analysis, cmd: Cmd, path: str, analyse) -> None:
     finally:
         an.pending, an.unseen_writes = pending, unseen
     facts = CodeFacts(file=name, by_agent=True)
+    marked: dict[CodeFacts, CodeFacts] = {}  # the code facts of a file it runs, the agent's (one per file)
     for i in range(start, len(an.actions)):
         action = an.actions[i]
-        code = action.code._replace(by_agent=True) if action.code.file else facts
+        code = action.code
+        if not code.file:
+            code = facts
+        elif code in marked:
+            code = marked[code]
+        else:
+            code = marked[code] = code._replace(by_agent=True)
         an.actions[i] = action.coded(code, True)
 
 
