@@ -256,8 +256,10 @@ def concat(parts, as_bytes: bool = False) -> Val:
             texts.append(p.value)
             taint |= p.taint
             continue
-        if kind == OBJ and p.value[0] == "partial":  # a string with unknown parts (the next most common)
-            texts.append(p.value[1])
+        if (kind == OBJ and p.value[0] == "partial") or (kind == UNKNOWN and p.item is None):
+            # a string with unknown parts, or a value nothing is known of (the next most common):
+            # what render and taint_of say of it, without the calls
+            texts.append(p.value[1] if kind == OBJ else UNKNOWN_MARK)
             unknown_part = True
             taint |= p.taint
             continue
