@@ -186,7 +186,7 @@ def globbed(v: Val) -> Val:
     for o in options(v):
         o = Val(o.kind, o.value, o.taint, True, o.item)
         out.append(o)
-    return alts(out)
+    return out[0] if len(out) == 1 else alts(out)  # what alts makes of one option
 
 
 def env_var(an: Analysis, name_val: Val, default: Val | None = None) -> Val:
