@@ -16,7 +16,6 @@ from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Analysis, Input, S
 OPEN, COMMA, CLOSE = "\ue000", "\ue001", "\ue002"
 _MARKS = str.maketrans({"{": OPEN, ",": COMMA, "}": CLOSE})
 _UNMARK = str.maketrans({OPEN: "{", COMMA: ",", CLOSE: "}"})
-GLOB_CHARS = frozenset("*?[")
 
 _ANSI_SIMPLE = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
                 "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
@@ -160,9 +159,9 @@ class Expander:
         self.an.tick()
         kind = node.type
         text = self.text(node)
-        if kind == "word":
-            value = _unescape(text, None) if "\\" in text else text  # unescape_unquoted, for the common case inline
-            return Word(mark_braces(value), glob=not GLOB_CHARS.isdisjoint(value))
+        if kind == "word":  # the most common word (unescape_unquoted inline, only when it has work to do)
+            value = _unescape(text, None) if "\\" in text else text
+            return Word(mark_braces(value), False, "*" in value or "?" in value or "[" in value)  # a glob
         if kind == "raw_string":
             return Word(text[1:-1])
         if kind == "ansi_c_string":  # an argument is a C string: it ends at a NUL (``$'r\\0m'`` is ``r``)
