@@ -170,9 +170,11 @@ def per_language(places: Places, env: dict, seconds: float) -> None:
 
 def whole_file(places: Places, env: dict, lang: str, program: str, text: str, seconds: float) -> None:
     """The warm time to analyse one file's code (what running a script adds to a call): each time
-    a new text (parsed and evaluated), and the same text again (its parsed tree is reused); then
-    the parser alone, the floor of a new text. Wall time, and this thread's CPU time, which other
-    work on a busy machine does not inflate."""
+    a new text (every line's names changed, so nothing parsed before is reused); the text after an
+    Edit of one function (a comment added to its first line: Python parses that function alone);
+    the same text again (its parsed tree is reused); then the parser alone, the floor of a new
+    text. Wall time, and this thread's CPU time, which other work on a busy machine does not
+    inflate."""
     call = ToolCall(agent="bench", tool="Bash", kind="shell", cwd=places.cwd, project_dir=places.project,
                     command=f"{program} build.x")
 
@@ -182,8 +184,15 @@ def whole_file(places: Places, env: dict, lang: str, program: str, text: str, se
         languages.analyse_code(an, cmd, lang, Word(source), f"{program} build.x")
         return len(an.actions)
 
+    comment = "#" if lang == "python" else "//"
+
     def fresh(i: int) -> str:
-        return f"{'#' if lang == 'python' else '//'} {i}\n{text}"
+        return text.replace("build", f"b{i}uild")
+
+    def edited(i: int) -> str:
+        head = f"def build_{i % 20}(" if lang == "python" else f"function build{i % 20}("
+        at = text.index("\n", text.index(head))
+        return f"{text[:at]}  {comment} edit {i}{text[at:]}"
 
     if lang == "python":
         import ast
@@ -197,7 +206,8 @@ def whole_file(places: Places, env: dict, lang: str, program: str, text: str, se
             return parser(lang).parse(fresh(i).encode())
 
     actions = once(text)
-    runs = (("new text", lambda i: once(fresh(i))), ("same text", lambda i: once(text)),
+    runs = (("new text", lambda i: once(fresh(i))), ("one function edited", lambda i: once(edited(i))),
+            ("same text", lambda i: once(text)),
             ("ast.parse alone" if lang == "python" else "tree-sitter parse alone", parse))
     for label, run in runs:
         wall, cpu = [], []
