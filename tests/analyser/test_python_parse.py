@@ -11,8 +11,8 @@ import pytest
 
 P = importlib.import_module("vectimus.analyser.languages.python.parse")
 
-# a file with every shape that could put a chunk boundary in the wrong place: col-0 names inside
-# strings, comments and brackets, decorators over several lines, compound statements continued in
+# a file with every shape that puts a cut where no statement starts: col-0 names inside strings,
+# comments and brackets, decorators over several lines, compound statements continued in
 # column 0, backslash continuations, a matrix product continued on a line starting with "@"
 TRICKY = '''"""A module whose docstring has lines
 starting in column 0: like this one
@@ -98,7 +98,7 @@ def edits(text: str):
             yield "\n".join(lines[:i] + [new] + lines[i:])
 
 
-def test_the_tricky_file_is_cut_only_between_statements():
+def test_the_tricky_file_joined_from_chunks_is_its_whole_tree():
     assert len(P._cuts(TRICKY)) > 40
     assert chunked(TRICKY) == whole(TRICKY)
 
@@ -153,7 +153,7 @@ def test_the_kept_chunks_are_bounded(monkeypatch):
 
 @pytest.mark.parametrize("text", [
     "'''" + "x\n" * 3000,                      # an unterminated string over the whole text
-    "'" + "\\" * 5000 + "\n" + "y = 1\n" * 500,  # backslashes the string search must not backtrack over
+    "'" + "\\" * 5000 + "\n" + "y = 1\n" * 500,  # backslashes, then lines that would parse alone
     ("a = '" + "b" * 100 + "\n") * 100,         # unterminated one-line strings
 ])
 def test_hostile_text_gets_the_whole_texts_answer(text):

@@ -7,9 +7,9 @@ say what it could not read. A tree too deep for the parser is no tree, with a re
 
 A long file is also read as chunks, so an Edit to one function parses that function only. The
 text is cut before each line that may start a top-level statement (a name, a keyword or a
-decorator in column 0, outside any multi-line string; not ``else``/``elif``/``except``/
-``finally``); a chunk is one or more consecutive pieces that parse alone as complete statements,
-kept by its first line and text. Why the joined chunks are the tree of the whole text: a chunk
+decorator in column 0; not ``else``/``elif``/``except``/``finally``); a chunk is one or more
+consecutive pieces that parse alone as complete statements (a line inside a string or brackets
+joins the piece before it), kept by its first line and text. Why the joined chunks are the tree of the whole text: a chunk
 that parses alone from a clean start ends with no string, bracket or continuation open, so the
 next one starts, in the whole text too, as a new top-level statement. Pieces no kept chunk covers
 are parsed together; when they do not parse alone, the whole text is parsed.
@@ -21,6 +21,7 @@ import ast
 import functools
 import re
 import warnings
+from collections import OrderedDict
 
 MAX_REPAIRS = 16      # lines blanked out to get past syntax errors (Python 2 print statements …)
 CHUNKED_BYTES = 2048  # shorter texts are parsed whole: one parse is cheaper than the bookkeeping
@@ -30,18 +31,8 @@ MAX_CHUNKS = 512      # chunks kept (a few long files' worth)
 # statement) or a decorator, in column 0
 _STARTS = re.compile(r"^(?!(?:else|elif|except|finally)\b)[A-Za-z_@]", re.M)
 
-# comments and string literals, as the tokenizer reads them (possessive, so hostile text cannot make
-# the search backtrack): a line inside a multi-line string starts no statement
-_STRINGS = re.compile("|".join((
-    r"#[^\n]*+",
-    r"'''(?:[^'\\]++|\\.|'(?!''))*+(?:'''|$)",
-    r'"""(?:[^"\\]++|\\.|"(?!""))*+(?:"""|$)',
-    r"'(?:[^'\\\n]++|\\.)*+'",
-    r'"(?:[^"\\\n]++|\\.)*+"',
-)), re.S)
-
 # (first line, first piece's text) -> (the chunk's text, its pieces, its statements); oldest first
-_chunks: dict[tuple[int, str], tuple[str, int, tuple[ast.stmt, ...]]] = {}
+_chunks: OrderedDict[tuple[int, str], tuple[str, int, tuple[ast.stmt, ...]]] = OrderedDict()
 
 
 @functools.lru_cache(maxsize=16)
@@ -68,17 +59,10 @@ def _cuts(text: str) -> list[tuple[int, int]]:
     the text is short or ends lines with a carriage return (which ``ast`` counts as a line)."""
     if len(text) < CHUNKED_BYTES or "\r" in text:
         return []
-    inside = [m.span() for m in _STRINGS.finditer(text) if text.count("\n", *m.span())]
-    inside.append((len(text) + 1, len(text) + 1))
-    span = 0
     starts = [0]
     after_decorator = False
     for m in _STARTS.finditer(text):
         at = m.start()
-        while inside[span][1] <= at:
-            span += 1
-        if inside[span][0] < at:  # a line of a multi-line string
-            continue
         if at and not after_decorator:  # a decorated statement starts at its first decorator
             starts.append(at)
         after_decorator = text[at] == "@"
@@ -106,7 +90,7 @@ def _from_chunks(text: str, cuts: list[tuple[int, int]]) -> ast.Module | None:
         if entry is not None:
             chunk, pieces, statements = entry
             if i + pieces <= last and cuts[i + pieces][0] - at == len(chunk) and text.startswith(chunk, at):
-                _chunks[key] = _chunks.pop(key)  # used last
+                _chunks.move_to_end(key)
                 found.append((i, i + pieces, statements))
                 kept += len(chunk)
                 i += pieces
@@ -160,8 +144,9 @@ def _first_line(node: ast.stmt) -> int:
 
 def _remember(key: tuple[int, str], entry: tuple[str, int, tuple[ast.stmt, ...]]) -> None:
     _chunks[key] = entry
+    _chunks.move_to_end(key)
     while len(_chunks) > MAX_CHUNKS:
-        del _chunks[next(iter(_chunks))]
+        _chunks.popitem(last=False)
 
 
 def _whole(text: str) -> tuple[ast.Module | None, str]:
