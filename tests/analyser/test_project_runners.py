@@ -203,6 +203,58 @@ def test_yaml_kept_by_text_is_handed_out_as_copies(monkeypatch):
     assert len(runs._YAML) <= 2
 
 
+def _wide_and_deep(n: int) -> dict[str, tuple[str, str]]:
+    """Runner files where the uploading recipe comes after ``n`` others: as the last of many
+    dependencies, and at the end of a chain of ``n``."""
+    deps = " ".join(f"d{i}" for i in range(n))
+    return {
+        "just wide": ("justfile", f"x: {deps} evil\n    echo x\n" + "".join(f"d{i}:\n    echo {i}\n" for i in range(n))
+                      + f"evil:\n    {UPLOAD}\n"),
+        "just deep": ("justfile", "".join(f"x{'' if i == 0 else i}: x{i + 1}\n    echo {i}\n" for i in range(n))
+                      + f"x{n}:\n    {UPLOAD}\n"),
+        "task wide": ("Taskfile.yml", "version: '3'\ntasks:\n  x:\n    deps: [" + ", ".join(f"d{i}" for i in range(n))
+                      + ", evil]\n    cmds: [echo go]\n" + "".join(f"  d{i}: echo {i}\n" for i in range(n))
+                      + f"  evil:\n    cmd: {UPLOAD}\n"),
+        "task deep": ("Taskfile.yml", "version: '3'\ntasks:\n" + "".join(
+                      f"  x{'' if i == 0 else i}:\n    deps: [x{i + 1}]\n    cmds: [echo {i}]\n" for i in range(n))
+                      + f"  x{n}:\n    cmd: {UPLOAD}\n"),
+    }
+
+
+@pytest.mark.parametrize("n", [70, 300])
+@pytest.mark.parametrize("case", ["just wide", "just deep", "task wide", "task deep"])
+def test_a_recipe_behind_many_others_is_read_or_the_file_unread(tree, case, n):
+    """Dependencies many or deep enough to pass any limit never hide the last recipe: it is read,
+    or, past the limit, the file is unread (which the packs do not let run unexamined)."""
+    name, text = _wide_and_deep(n)[case]
+    tree.write(name, text)
+    actions = tree.shell(f"{case.split()[0]} x")
+    unread = [a.code.unread for a in actions if a.code.unread]
+    assert sends_secret(actions) if n < tasks.MAX_SCRIPTS else unread and "more than" in unread[0]
+    written = tree.call("Write", arguments={"file_path": name, "content": text}, content=text).actions
+    assert sends_secret(written) or [a for a in written if a.code.unread]
+
+
+@pytest.mark.parametrize("n", [60, make.MAX_DEPTH + 6])
+def test_a_recipe_at_the_end_of_a_long_prerequisite_chain_is_read_or_the_makefile_unread(tree, n):
+    tree.write("Makefile", "".join(f"x{i}: x{i + 1}\n\techo {i}\n" for i in range(n)) + f"x{n}:\n\t{UPLOAD}\n")
+    actions = tree.shell("make x0")
+    unread = [a.code.unread for a in actions if a.code.unread]
+    assert sends_secret(actions) if n <= make.MAX_DEPTH else unread == ["make prerequisites nested more than 64 deep"]
+
+
+def test_a_written_package_json_with_too_many_scripts_is_unread_and_a_long_one_is_read(tree):
+    import json
+
+    def write(count: int):
+        text = json.dumps({"scripts": {**{f"s{i}": f"echo {i}" for i in range(count)}, "zz": UPLOAD}})
+        return tree.call("Write", arguments={"file_path": "package.json", "content": text}, content=text).actions
+
+    long = write(100)
+    assert sends_secret(long) and not [a for a in long if a.code.unread]
+    assert [a for a in write(tasks.MAX_SCRIPTS + 1) if "more than" in a.code.unread]
+
+
 def test_parsers_directly():
     jf = tasks.parse_justfile("a:\n    echo a\nb x='1': a\n    echo {{x}}\n")
     assert jf.order == ["a", "b"] and jf.recipes["b"][:2] == (["x"], ["a"])

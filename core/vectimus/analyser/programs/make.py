@@ -17,6 +17,7 @@ from vectimus.analyser.programs.makefile import Makefile, Rule, parse
 
 MAX_RECIPES = 400           # recipe lines one make run contributes
 MAX_INCLUDES = 16
+MAX_DEPTH = 64             # prerequisites of prerequisites … followed
 NAMES = ("GNUmakefile", "makefile", "Makefile")
 MAKE_VALUE = argv.opts("-f --file --makefile -C --directory -I --include-dir -j --jobs -l --load-average "
                        "-o --old-file --assume-old -W --what-if --new-file --assume-new -O --output-sync "
@@ -119,8 +120,10 @@ def recipes(mk: Makefile, goals: list[str]) -> list[tuple[str, str, list[str]]]:
 
     def visit(target: str, depth: int) -> None:
         nonlocal count
-        if target in seen or depth > 64:
+        if target in seen:
             return
+        if depth > MAX_DEPTH:  # a recipe past any limit must not run unread
+            raise Unanalysable(f"make prerequisites nested more than {MAX_DEPTH} deep")
         seen.add(target)
         rule, stem = mk.rules.get(target), ""
         if rule is None or not rule.recipes:

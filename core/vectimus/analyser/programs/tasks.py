@@ -18,7 +18,7 @@ import re
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Unanalysable, Word
 
-MAX_SCRIPTS = 64   # scripts or recipes one command contributes
+MAX_SCRIPTS = 256  # scripts or recipes one command, or one file being written, runs: past it, the file is unread
 
 NPM_COMMANDS = {
     "run": "run", "run-script": "run", "rum": "run", "urn": "run", "test": "test", "t": "test",
@@ -154,9 +154,21 @@ def deferred_package_json(an: Analysis, cmd: Cmd, text: str, label: str) -> None
     except (ValueError, RecursionError):
         return  # npm refuses it: nothing will run from it
     scripts = data.get("scripts") if isinstance(data, dict) else None
-    for script, body in list(scripts.items())[:MAX_SCRIPTS] if isinstance(scripts, dict) else ():
+    if not isinstance(scripts, dict):
+        return
+    if len(scripts) > MAX_SCRIPTS:
+        raise Unanalysable(f"a package.json with more than {MAX_SCRIPTS} scripts")
+    for script, body in scripts.items():
         if isinstance(body, str) and body.strip():
             runs.analyse(an, cmd, body, "shell", f"{label}:{script}", True)
+
+
+def _one_more(seen: set[str], goal: str, kind: str) -> None:
+    """Count ``goal`` among the recipes one command runs: past MAX_SCRIPTS (dependencies many or
+    deep enough to hide one past any limit), what runs is not all read, and the file is unread."""
+    if len(seen) >= MAX_SCRIPTS:
+        raise Unanalysable(f"{kind} that runs more than {MAX_SCRIPTS} recipes")
+    seen.add(goal)
 
 
 # -- just -----------------------------------------------------------------------------------
@@ -240,16 +252,19 @@ def just(an: Analysis, cmd: Cmd, name: str) -> None:
         runs.analyse(an, cmd, body, "shell", f"{label} backtick", mine, path=path)
     operands = [w.text for w in p.operands if "=" not in w.text]
     goal = operands[0] if operands else (jf.order[0] if jf.order else "")
-    run_just(an, cmd, jf, goal, operands[1:], label, mine, path, set())
+    try:
+        run_just(an, cmd, jf, goal, operands[1:], label, mine, path, set())
+    except Unanalysable as exc:
+        runs.unread(an, cmd, path, label, mine, str(exc))
 
 
 def run_just(an: Analysis, cmd: Cmd, jf: Justfile, goal: str, values: list[str], label: str, mine: bool,
              path: str, seen: set[str]) -> None:
     """One recipe of ``jf``: its dependencies, then its body, in the recipe shell."""
     recipe = jf.recipes.get(goal)
-    if recipe is None or goal in seen or len(seen) > MAX_SCRIPTS:
+    if recipe is None or goal in seen:
         return
-    seen.add(goal)
+    _one_more(seen, goal, "a justfile")
     params, deps, body = recipe
     for dep in deps:
         run_just(an, cmd, jf, dep.split()[0], dep.split()[1:], label, mine, path, seen)
@@ -278,8 +293,9 @@ def deferred_justfile(an: Analysis, cmd: Cmd, text: str, label: str) -> None:
     jf = parse_justfile(text)
     for body in jf.backticks:
         runs.analyse(an, cmd, body, "shell", f"{label} backtick", True)
-    for goal in jf.order[:MAX_SCRIPTS]:
-        run_just(an, cmd, jf, goal, [], label, True, "", set())
+    seen: set[str] = set()
+    for goal in jf.order:
+        run_just(an, cmd, jf, goal, [], label, True, "", seen)
 
 
 # -- task (go-task) -------------------------------------------------------------------------
@@ -313,17 +329,20 @@ def task(an: Analysis, cmd: Cmd, name: str) -> None:
         return
     goals = [w.text for w in p.operands if "=" not in w.text and w.text != "--"] or ["default"]
     seen: set[str] = set()
-    for goal in goals:
-        run_task(an, cmd, tasks, goal, label, mine, path, seen)
+    try:
+        for goal in goals:
+            run_task(an, cmd, tasks, goal, label, mine, path, seen)
+    except Unanalysable as exc:
+        runs.unread(an, cmd, path, label, mine, str(exc))
 
 
 def run_task(an: Analysis, cmd: Cmd, tasks: dict, goal: str, label: str, mine: bool, path: str,
              seen: set[str]) -> None:
     """One task: its ``deps``, then its ``cmds`` (a ``task:`` entry runs that task)."""
     spec = tasks.get(goal)
-    if spec is None or goal in seen or len(seen) > MAX_SCRIPTS:
+    if spec is None or goal in seen:
         return
-    seen.add(goal)
+    _one_more(seen, goal, "a Taskfile")
     if isinstance(spec, (str, list)):
         spec = {"cmds": spec if isinstance(spec, list) else [spec]}
     if not isinstance(spec, dict):
@@ -348,5 +367,5 @@ def deferred_taskfile(an: Analysis, cmd: Cmd, text: str, label: str) -> None:
     """Every task of a Taskfile being written."""
     tasks = parse_taskfile(text)
     seen: set[str] = set()
-    for goal in list(tasks)[:MAX_SCRIPTS]:
+    for goal in tasks:
         run_task(an, cmd, tasks, goal, label, True, "", seen)
