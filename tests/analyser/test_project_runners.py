@@ -243,6 +243,23 @@ def test_a_recipe_at_the_end_of_a_long_prerequisite_chain_is_read_or_the_makefil
     assert sends_secret(actions) if n <= make.MAX_DEPTH else unread == ["make prerequisites nested more than 64 deep"]
 
 
+@pytest.mark.parametrize("depth", [9, githooks.MAX_INCLUDES + 1])
+def test_an_alias_at_the_end_of_git_config_includes_is_read_or_the_call_unanalysable(tree, depth):
+    """git follows ten levels of [include]: an alias nine deep runs, and is read; past what is
+    read, the call cannot be evaluated (git itself refuses that config)."""
+    from vectimus.analyser import Unanalysable
+
+    tree.write(".git/config", "[include]\n\tpath = inc0\n")
+    for i in range(depth):
+        tree.write(f".git/inc{i}", f"[include]\n\tpath = inc{i + 1}\n")
+    tree.write(f".git/inc{depth}", f"[alias]\n\tst = !{UPLOAD}\n")
+    if depth <= githooks.MAX_INCLUDES:
+        assert sends_secret(tree.shell("git st"))
+    else:
+        with pytest.raises(Unanalysable, match="includes nested more than 10 deep"):
+            tree.shell("git st")
+
+
 def test_a_written_package_json_with_too_many_scripts_is_unread_and_a_long_one_is_read(tree):
     import json
 
@@ -283,6 +300,24 @@ def test_pytest_reads_test_modules_the_agent_wrote(tree):
     call = tree.call("Bash", command=f"printf 'import os\\nos.system(\"{UPLOAD}\")\\n' > tests/test_new.py && "
                                      "pytest tests")
     assert sends_secret([a for a in call.actions if not a.deferred])
+
+
+@pytest.mark.parametrize("limit", [None, 8])
+def test_the_agents_test_module_past_many_others_is_read_or_unread(tree, monkeypatch, limit):
+    """The agent's test modules are all read when pytest runs; past the limit, the one not read
+    is unread (the packs do not let it run unexamined), never silently skipped."""
+    from vectimus.analyser.programs import pytest as pytest_program
+
+    if limit:
+        monkeypatch.setattr(pytest_program, "MAX_IMPORTS", limit)
+    writes = [f"printf 'def test_{i}():\\n    assert True\\n' > tests/test_a{i}.py" for i in range(40)]
+    writes.append(f"printf 'import os\\nos.system(\"{UPLOAD}\")\\n' > tests/test_zz.py")
+    actions = [a for a in tree.call("Bash", command="mkdir -p tests && " + " && ".join(writes) + " && pytest tests")
+               .actions if not a.deferred]
+    if limit:
+        assert [a for a in actions if a.code.unread.startswith("one of more than 8 files pytest")]
+    else:
+        assert sends_secret(actions)
 
 
 # -- git ----------------------------------------------------------------------------------------

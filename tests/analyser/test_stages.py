@@ -12,7 +12,7 @@ import pytest
 
 from tests.support.analysis import ENV, PROJECT, places
 from vectimus.analyser import dispatch, parse, walk
-from vectimus.analyser.context import Analysis, Cmd, Input, Scope, Unanalysable, Word
+from vectimus.analyser.context import MAX_WORDS, Analysis, Cmd, Input, Scope, Unanalysable, Word
 from vectimus.analyser.expand import ansi_c, expand_braces, mark_braces, unescape_double
 from vectimus.model import ToolCall
 
@@ -111,6 +111,7 @@ def test_nul_is_dropped_as_bash_does_and_other_control_bytes_are_refused():
 def test_expand_helpers():
     assert ansi_c("\\x72\\x6d") == "rm"
     assert expand_braces(mark_braces("/{etc,home}")) == ["/etc", "/home"]
+    assert expand_braces(mark_braces("{" + ",".join(map(str, range(MAX_WORDS))) + ",~}")) is None
     assert unescape_double('a\\"b\\$c\\d') == 'a"b$c\\d'
 
 

@@ -78,8 +78,8 @@ def unmark(text: str) -> str:
     return text.translate(_UNMARK)
 
 
-def expand_braces(text: str) -> list[str]:
-    """Brace-expand marked text (``/{etc,home}`` -> ``/etc``, ``/home``), at most MAX_WORDS results."""
+def expand_braces(text: str) -> list[str] | None:
+    """Brace-expand marked text (``/{etc,home}`` -> ``/etc``, ``/home``); None past MAX_WORDS results."""
     if OPEN not in text:
         return [unmark(text)]
     results: list[str] = []
@@ -93,7 +93,7 @@ def expand_braces(text: str) -> list[str]:
             head, options, tail = split
             pending.extend(head + opt + tail for opt in reversed(options))
         if len(results) + len(pending) > MAX_WORDS:
-            return [unmark(text)]
+            return None
     return results
 
 
@@ -150,9 +150,11 @@ class Expander:
         if OPEN not in word.text and COMMA not in word.text and CLOSE not in word.text:
             return [word]  # nothing marked: expand_braces would give the text back as it is
         texts = expand_braces(word.text)
+        if texts is None:  # more words than are followed: any of them may be anything
+            return [Word(unmark(word.text), True, word.glob, word.secret)]
         if len(texts) == 1:
             return [Word(texts[0], word.dynamic, word.glob, word.secret)]
-        return [Word(t, word.dynamic, word.glob, word.secret) for t in texts[:MAX_WORDS]]
+        return [Word(t, word.dynamic, word.glob, word.secret) for t in texts]
 
     def word(self, node, scope: Scope) -> Word:
         """One word's value; unknown parts keep their text and make it dynamic."""

@@ -17,7 +17,7 @@ import os
 from vectimus.analyser import argv, loaded, runs
 from vectimus.analyser.context import Analysis, Cmd, Unanalysable, Word
 
-MAX_INCLUDES = 8
+MAX_INCLUDES = 10
 # git's own commands: an alias with one of these names is ignored.
 BUILTINS = frozenset((
     "add", "am", "annotate", "apply", "archive", "bisect", "blame", "branch", "bundle", "cat-file",
@@ -206,8 +206,8 @@ def load_config(an: Analysis, cmd: Cmd, head, common: str | None) -> Config:
 
 
 def _read_config(an: Analysis, cmd: Cmd, path: str, config: Config, depth: int) -> None:
-    if depth > MAX_INCLUDES:
-        return
+    if depth > MAX_INCLUDES:  # git follows 10 levels; a setting past what is read must not go unseen
+        raise Unanalysable(f"git config includes nested more than {MAX_INCLUDES} deep")
     text, _ = runs.read(an, path) if os.path.exists(path) or path in an.pending else (None, "")
     if text is None:
         return

@@ -20,6 +20,7 @@ from vectimus.analyser.context import Analysis, Cmd, Word
 
 MAX_DIRS = 400        # directories looked through for conftest.py files
 MAX_CONFTESTS = 32
+MAX_IMPORTS = 128     # conftest.py files and the agent's test modules read for one run
 MAX_ENTRIES = 5000    # entries read from one directory
 CONFIGS = ("pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
 NORECURSE = ("*.egg", ".*", "_darcs", "build", "CVS", "dist", "node_modules", "venv", "{arch}",
@@ -61,8 +62,13 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
             found.extend(_walk(an, path, config) if os.path.isdir(path) else _ledger_files(an, path))
     for plugin in [w.text for name, w in p.values if name == "p"] + _split(config.get("required_plugins", "")):
         found.extend(_module_file(an, cmd, root, plugin, config))
-    for path in list(dict.fromkeys(found))[:MAX_CONFTESTS * 2]:
+    files = list(dict.fromkeys(found))
+    for path in files[:MAX_IMPORTS]:
         runs.run_file(an, cmd, Word(path), runner="python")
+    skipped = [path for path in files[MAX_IMPORTS:] if runs.by_agent(an, path)]
+    if skipped:  # the agent's code past the limit must not run unread
+        runs.unread(an, cmd, skipped[0], runs.display(an, skipped[0]), True,
+                    f"one of more than {MAX_IMPORTS} files pytest would import")
 
 
 def _split(text: str) -> list[str]:
