@@ -40,6 +40,13 @@ def deferred_secret(actions) -> bool:
     ("~/.bashrc", f"{UPLOAD}\n"),
     (".git/config", f"[alias]\n\tst = !{UPLOAD}\n"),
     (".vscode/tasks.json", '{"tasks": [{"label": "b", // comment\n "command": "' + UPLOAD + '",}]}'),
+    (".vscode/tasks.json", json.dumps({"tasks": [{"label": "b", "command": "make", "linux": {"command": UPLOAD}}]})),
+    (".vscode/tasks.json", json.dumps({"command": "echo", "linux": {"args": [f"$({UPLOAD})"]}})),
+    (".vscode/tasks.json", json.dumps({"osx": {"tasks": [{"label": "m", "command": UPLOAD}]}})),
+    (".vscode/tasks.json", json.dumps({"tasks": [{"label": "s", "command": "make",
+                                                  "options": {"shell": {"executable": "sh", "args": ["-c", UPLOAD]}}}]})),
+    (".vscode/tasks.json", json.dumps({"tasks": [{"label": "a", "command": UPLOAD.split()[0],
+                                                  "args": [{"value": w, "quoting": "strong"} for w in UPLOAD.split()[1:]]}]})),
     (".devcontainer/devcontainer.json", json.dumps({"postCreateCommand": ["sh", "-c", UPLOAD]})),
     (".pre-commit-config.yaml", f"repos:\n- repo: local\n  hooks:\n  - id: x\n    entry: {UPLOAD}\n"
                                 "    language: system\n"),
@@ -61,6 +68,17 @@ def test_code_written_to_a_file_something_runs_is_judged_deferred(tree, path, co
 def test_text_nothing_runs_is_not_analysed(tree, path, content):
     actions = tree.call("Write", content=content, arguments={"file_path": path}).actions
     assert [a.kind for a in actions] == ["file_write"]
+
+
+def test_a_tasks_json_with_an_environment_knob_and_one_the_editor_may_read_differently(tree):
+    tree.write("e.sh", f"{UPLOAD}\n")
+    knob = json.dumps({"tasks": [{"label": "t", "type": "shell", "command": "echo ok",
+                                  "options": {"env": {"BASH_ENV": "./e.sh"}}}]})
+    actions = tree.call("Write", content=knob, arguments={"file_path": ".vscode/tasks.json"}).actions
+    assert [a for a in actions if a.deferred and "BASH_ENV" in a.env], [a.describe() for a in actions]
+    broken = '{"tasks": [{"label": "t", "command": "' + UPLOAD + '" "runOptions": {"runOn": "folderOpen"}}]}'
+    actions = tree.call("Write", content=broken, arguments={"file_path": ".vscode/tasks.json"}).actions
+    assert [a.code.unread for a in actions if a.code.unread] == ["a tasks.json that is not JSON"]
 
 
 def test_edit_multiedit_notebookedit_and_apply_patch_are_judged_as_the_file_will_be(tree):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import shlex
 
 from vectimus import jsonc, patch
 from vectimus.analyser import runs
@@ -231,16 +232,11 @@ def _json_commands(text: str, kind: str) -> list[tuple[str, str]]:
     """(label, shell text) of the commands a VS Code tasks.json or a devcontainer.json runs."""
     try:
         data = jsonc.loads(text)
-    except (ValueError, RecursionError):
-        return [("unparsed", text)] if kind == "devcontainer" else []
-    out = []
+    except (ValueError, RecursionError):  # the editor's parser recovers from errors: what runs is unknown
+        raise Unanalysable(f"a {'tasks.json' if kind == 'vscode' else 'devcontainer.json'} that is not JSON")
     if kind == "vscode":
-        for task in data.get("tasks", []) if isinstance(data, dict) else []:
-            if isinstance(task, dict) and isinstance(task.get("command"), str):
-                args = [a if isinstance(a, str) else str(a.get("value", "")) for a in task.get("args") or []
-                        if isinstance(a, (str, dict))]
-                out.append((str(task.get("label", "task")), " ".join([task["command"], *args])))
-        return out
+        return _vscode_tasks(data)
+    out = []
     for key in ("initializeCommand", "onCreateCommand", "updateContentCommand", "postCreateCommand",
                 "postStartCommand", "postAttachCommand"):
         value = data.get(key) if isinstance(data, dict) else None
@@ -249,10 +245,66 @@ def _json_commands(text: str, kind: str) -> list[tuple[str, str]]:
             if isinstance(item, str):
                 out.append((key, item))
             elif isinstance(item, list) and all(isinstance(w, str) for w in item):
-                import shlex
-
                 out.append((key, shlex.join(item)))
     return out
+
+
+OPERATING_SYSTEMS = ("linux", "osx", "windows")
+
+
+def _vscode_tasks(data) -> list[tuple[str, str]]:
+    """The commands of a tasks.json, on every operating system: each task's (and the file's global)
+    ``command`` and ``args``, as overridden by its ``linux``/``osx``/``windows`` section, run with
+    its ``options.env``; a custom ``options.shell.executable`` runs too."""
+    if not isinstance(data, dict):
+        return []
+    out: list[tuple[str, str]] = []
+
+    def add(label: str, spec: dict, override) -> None:
+        if isinstance(override, dict):
+            spec = {**spec, **override}
+        options = spec.get("options") if isinstance(spec.get("options"), dict) else {}
+        env = options.get("env") if isinstance(options.get("env"), dict) else {}
+        prefix = "".join(f"{k}={shlex.quote(str(v))} " for k, v in env.items()
+                         if isinstance(k, str) and k.isidentifier())
+        command = _words(spec.get("command"))
+        if command:  # joined unquoted: how the editor quotes an argument varies, so any expansion counts
+            out.append((label, prefix + " ".join(command + _words(spec.get("args")))))
+        shell = options.get("shell") if isinstance(options.get("shell"), dict) else {}
+        executable = _words(shell.get("executable"))
+        if executable:  # started as a program, with its arguments
+            out.append((f"{label} shell", prefix + shlex.join(executable + _words(shell.get("args")))))
+
+    add("global", data, None)
+    sections = [data]
+    for name in OPERATING_SYSTEMS:
+        add(f"global ({name})", data, data.get(name))
+        if isinstance(data.get(name), dict):
+            sections.append(data[name])
+    for section in sections:
+        tasks = section.get("tasks")
+        for task in tasks if isinstance(tasks, list) else []:
+            if not isinstance(task, dict):
+                continue
+            label = str(task.get("label") or task.get("taskName") or "task")
+            add(label, task, None)
+            for name in OPERATING_SYSTEMS:
+                add(f"{label} ({name})", task, task.get(name))
+    first: dict[str, str] = {}  # each command once, under the first label that runs it
+    for label, command in out:
+        first.setdefault(command, label)
+    return [(label, command) for command, label in first.items()]
+
+
+def _words(value) -> list[str]:
+    """A command or its arguments in a tasks.json: a string, ``{"value": …}`` or a list of either."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _words(value.get("value"))
+    if isinstance(value, list):
+        return [w for item in value for w in _words(item)]
+    return []
 
 
 def _notebook_code(text: str) -> str:
