@@ -160,6 +160,37 @@ def test_npm_lifecycle_scripts_run_on_install_but_not_for_a_package(tree):
     assert not sends_secret(tree.shell("npm install left-pad"))
 
 
+@pytest.mark.parametrize("npmrc, command, secret", [
+    ("", "npm --script-shell ./x.sh run build", True),
+    ("", "npm run build --script-shell=./x.sh", True),
+    ("", "npm_config_script_shell=./x.sh npm run build", True),
+    ("", "NPM_CONFIG_SCRIPT_SHELL=./x.sh pnpm build", True),
+    ("script-shell=./x.sh\n", "npm run build", True),
+    ("~script-shell = \"./x.sh\"\n", "yarn build", True),
+    ("node-options=--require ./x.js\n", "npm run build", True),
+    ("script-shell=/bin/bash\n", "npm run build", False),
+    ("script-shell=bash\n", "npm run build", False),
+    ("", "npm --script-shell ./x.sh run nothing-here", False),
+])
+def test_npm_settings_that_change_what_a_script_runs(tree, npmrc, command, secret):
+    """The shell npm runs scripts with (``script-shell``) and the options every node takes
+    (``node-options``), from the project's or the user's .npmrc, the environment or the command."""
+    tree.write("package.json", '{"scripts": {"build": "node build.js"}}')
+    tree.write("x.sh", f"#!/bin/sh\n{UPLOAD}\nexec /bin/sh \"$@\"\n", mode=0o755)
+    tree.write("x.js", f"require('child_process').execSync('{UPLOAD}')\n")
+    if npmrc:
+        tree.write("~/.npmrc" if npmrc.startswith("~") else ".npmrc", npmrc.lstrip("~"))
+    assert sends_secret(tree.shell(command)) is secret
+
+
+def test_a_package_json_with_a_byte_order_mark_is_read_as_npm_reads_it(tree):
+    text = "\ufeff" + PACKAGE
+    tree.write("package.json", text)
+    assert sends_secret(tree.shell("npm run lint"))
+    written = tree.call("Write", arguments={"file_path": "package.json", "content": text}, content=text).actions
+    assert sends_secret(written)
+
+
 def test_a_package_json_that_is_not_json_is_unread(tree):
     tree.write("package.json", "{scripts: nope")
     assert [a for a in tree.shell("npm test") if a.code.unread]

@@ -13,6 +13,7 @@ Standard library only (PyYAML for Taskfiles, imported when one is read).
 from __future__ import annotations
 
 import json
+import os
 import re
 
 from vectimus.analyser import argv, runs
@@ -43,7 +44,7 @@ OWN_COMMANDS = frozenset((
 ))
 DIR_OPTS = ("prefix", "C", "dir", "cwd")
 NPM_VALUE = argv.opts("--prefix -C --dir --cwd -w --workspace --filter -F --registry --cache --loglevel "
-                      "--userconfig --globalconfig --script-shell")
+                      "--userconfig --globalconfig --script-shell --node-options")
 
 
 # -- npm, yarn, pnpm, bun -------------------------------------------------------------------
@@ -91,12 +92,65 @@ def npm(an: Analysis, cmd: Cmd, name: str) -> None:
         return
     if command == "start" and "start" not in scripts and an.target(Word("server.js"), cmd.scope).exists:
         runs.run_file(an, cmd, Word("server.js"), runner="node")
-    for script in names:
-        text = scripts.get(script)
-        if isinstance(text, str) and text.strip():
-            if script == target and extra:
-                text = text + " " + " ".join(_quoted(w.text) for w in extra)
-            runs.analyse(an, cmd, text, "shell", f"{label}:{script}", mine, path=path)
+    settings = _npm_settings(an, cmd, words, path)
+    ran = [s for s in names if isinstance(scripts.get(s), str) and scripts[s].strip()]
+    if ran and "script-shell" in settings:
+        _script_shell(an, cmd, *settings["script-shell"])
+    node_options = settings.get("node-options", (None, False))[0]
+    for script in ran:
+        text = scripts[script]
+        if script == target and extra:
+            text = text + " " + " ".join(_quoted(w.text) for w in extra)
+        if node_options:  # every node the script starts takes these options (--require a file …)
+            text = f"export NODE_OPTIONS={_quoted(node_options.text) if not node_options.dynamic else '$UNKNOWN'}; {text}"
+        runs.analyse(an, cmd, text, "shell", f"{label}:{script}", mine, path=path)
+
+
+NPM_SETTINGS = ("script-shell", "node-options")  # settings that change what a script runs
+
+
+def _npm_settings(an: Analysis, cmd: Cmd, words: list[Word], package: str) -> dict[str, tuple[Word, bool]]:
+    """The settings of NPM_SETTINGS a script runs with, and whether the command itself gives them:
+    the user's and the project's ``.npmrc``, then the environment (``npm_config_*``), then the
+    command line (``--script-shell``)."""
+    from vectimus.analyser.facts import env
+
+    found: dict[str, tuple[Word, bool]] = {}
+    user = env.value(cmd, "npm_config_userconfig") or env.value(cmd, "NPM_CONFIG_USERCONFIG")
+    for rc in (user or Word(os.path.join(an.places.home, ".npmrc")),
+               Word(os.path.join(os.path.dirname(package), ".npmrc"))):
+        text, _ = runs.read(an, an.resolve(rc, cmd.scope)) if not rc.dynamic else (None, "")
+        for line in (text or "").splitlines():
+            key, eq, value = line.partition("=")
+            if eq and key.strip() in NPM_SETTINGS:
+                found[key.strip()] = (Word(value.strip().strip("\"'")), False)
+    given = argv.parse(words[:words.index(Word("--"))] if Word("--") in words else words, NPM_VALUE)
+    for key in NPM_SETTINGS:
+        for name in (f"npm_config_{key.replace('-', '_')}", f"NPM_CONFIG_{key.replace('-', '_').upper()}"):
+            word = env.value(cmd, name)
+            if word is not None:
+                found[key] = (word, True)
+        if given.value(key) is not None:
+            found[key] = (given.value(key), True)
+    return found
+
+
+def _script_shell(an: Analysis, cmd: Cmd, shell: Word, given: bool) -> None:
+    """The program npm runs each script with (``script-shell``): a system shell is a shell; a file
+    is read and analysed like any script it runs; anything else is unread (the agent's when the
+    command gives it)."""
+    from vectimus.analyser.programs.shells import SHELLS
+
+    name = os.path.basename(shell.text)
+    if not shell.dynamic and "/" not in shell.text and name in (*SHELLS, "pwsh", "powershell", "cmd"):
+        return  # found on PATH (a PATH that puts a project directory first is a knob of its own)
+    target = an.target(shell, cmd.scope) if "/" in shell.text and not shell.dynamic else None
+    if target is not None and target.is_system and name in SHELLS:
+        return
+    if target is None:
+        runs.unread(an, cmd, "", f"script-shell {shell.text}", given, f"npm scripts run by {shell.text}")
+        return
+    runs.run_file(an, cmd, shell, label=f"script-shell {runs.display(an, target.path)}")
 
 
 def _package_json(an: Analysis, cmd: Cmd) -> tuple[str, str, bool, dict] | None:
@@ -107,12 +161,17 @@ def _package_json(an: Analysis, cmd: Cmd) -> tuple[str, str, bool, dict] | None:
         return None
     text, label, mine = found
     try:
-        data = json.loads(text)
+        data = _package_data(text)
     except (ValueError, RecursionError):
         runs.unread(an, cmd, path, label, mine, "a package.json that is not valid JSON")
         return None
     scripts = data.get("scripts") if isinstance(data, dict) else None
     return path, label, mine, scripts if isinstance(scripts, dict) else {}
+
+
+def _package_data(text: str):
+    """A package.json's data as npm reads it (a byte-order mark first is not an error to npm)."""
+    return json.loads(text.removeprefix("\ufeff"))
 
 
 def _nearest(an: Analysis, cmd: Cmd, names: tuple[str, ...]) -> str:
@@ -150,7 +209,7 @@ def _quoted(text: str) -> str:
 def deferred_package_json(an: Analysis, cmd: Cmd, text: str, label: str) -> None:
     """Every script of a package.json being written: any of them may run later."""
     try:
-        data = json.loads(text)
+        data = _package_data(text)
     except (ValueError, RecursionError):
         return  # npm refuses it: nothing will run from it
     scripts = data.get("scripts") if isinstance(data, dict) else None
