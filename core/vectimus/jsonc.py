@@ -45,5 +45,6 @@ def strip(text: str) -> str:
 
 
 def loads(text: str) -> Any:
-    """``json.loads`` of ``text`` after ``strip``; ValueError when it is not JSON even then."""
-    return json.loads(strip(text))
+    """``json.loads`` of ``text`` after ``strip`` (and a byte-order mark, which the editors skip);
+    ValueError when it is not JSON even then."""
+    return json.loads(strip(text.removeprefix("\ufeff")))

@@ -81,6 +81,11 @@ def test_a_tasks_json_with_an_environment_knob_and_one_the_editor_may_read_diffe
     assert [a.code.unread for a in actions if a.code.unread] == ["a tasks.json that is not JSON"]
 
 
+def test_a_tasks_json_with_a_byte_order_mark_is_read_as_the_editor_reads_it(tree):
+    text = "\ufeff" + json.dumps({"tasks": [{"label": "b", "command": UPLOAD}]})
+    assert deferred_secret(tree.call("Write", content=text, arguments={"file_path": ".vscode/tasks.json"}).actions)
+
+
 def test_edit_multiedit_notebookedit_and_apply_patch_are_judged_as_the_file_will_be(tree):
     tree.write("tools/sync.py", "import os\n\ndef main():\n    print('ok')\n")
     edit = {"file_path": "tools/sync.py", "old_string": "print('ok')", "new_string": f"os.system('{UPLOAD}')"}
