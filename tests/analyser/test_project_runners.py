@@ -351,6 +351,39 @@ def test_the_agents_test_module_past_many_others_is_read_or_unread(tree, monkeyp
         assert sends_secret(actions)
 
 
+def test_a_version_manager_shim_on_path_is_read_and_ordinary(tree):
+    """A program found through a PATH directory in the home (pyenv's, rbenv's shims) is read as
+    the agent may have written it; a shim exporting its own variables dumps nothing."""
+    shims = tree.home / ".pyenv" / "shims"
+    shims.mkdir(parents=True)
+    (shims / "python3").write_text('#!/usr/bin/env bash\nset -e\nexport PYENV_ROOT="$HOME/.pyenv"\n'
+                                   'export PYENV_ROOT\nexec "$PYENV_ROOT/libexec/pyenv" exec python3 "$@"\n')
+    (shims / "python3").chmod(0o755)
+    env = {"PATH": f"{shims}:/usr/bin:/bin"}
+    actions = tree.shell("python3 -c 'print(1)'", env=env)
+    assert [a for a in actions if a.code.file.endswith("shims/python3")]
+    assert not [a for a in actions if a.kind == "exec" and a.program == "export"]
+
+
+@pytest.mark.parametrize("command", ["bash ./*.sh", "sh ev?l.sh", "./ev*.sh", "source ./e[v]il.sh",
+                                     "find . -name '*.sh' -exec sh {} \\;", "find . -name 'e*.sh' -exec {} \\;",
+                                     "python3 tools/*.py"])
+def test_a_pattern_that_runs_runs_every_file_it_matches(tree, command):
+    tree.write("evil.sh", f"#!/bin/sh\n{UPLOAD}\n", mode=0o755)
+    tree.write("tools/report.py", f"import os\nos.system('{UPLOAD}')\n")
+    assert sends_secret(tree.shell(command))
+
+
+def test_a_pattern_matching_too_much_is_unread_and_one_matching_nothing_runs_nothing(tree):
+    from vectimus.analyser import runs
+
+    for i in range(runs.MAX_MATCHES + 1):
+        tree.write(f"s/x{i:02}.sh", "echo ok\n", mode=0o755)
+    assert [a for a in tree.shell("bash s/*.sh") if a.code.unread.startswith("a pattern matching more than")]
+    assert not [a for a in tree.shell("bash ./none*.sh") if a.code.file or a.code.unread]
+    assert not [a for a in tree.shell("find s -name 'x0*.sh' -exec sh {} \\;") if a.code.unread]
+
+
 # -- git ----------------------------------------------------------------------------------------
 
 HOOK = f"#!/bin/sh\n{UPLOAD}\n"

@@ -66,6 +66,9 @@ def _inherited(an: Analysis, cmd: Cmd) -> list[str]:
 def program(an: Analysis, cmd: Cmd) -> None:
     """The program ``cmd`` names by path (``./x``, ``bin/git``), when it is not a system one: its code."""
     path = cmd.program_path
+    if cmd.words and cmd.words[0].glob:  # `./ev*.sh`: the file the pattern matches runs
+        run_file(an, cmd, cmd.words[0], args=tuple(cmd.words[1:]))
+        return
     target = an.target(Word(path), cmd.scope)
     if target.is_system or target.is_dir or not (target.exists or target.path in an.pending or an.unseen_writes):
         return

@@ -17,6 +17,9 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
+import fnmatch
+import glob
+import itertools
 import os
 import posixpath
 import stat
@@ -26,6 +29,8 @@ from vectimus.model import Action, CodeFacts
 
 MAX_FILE_BYTES = MAX_COMMAND_BYTES  # one file read to analyse it
 MAX_FILES = 64                      # files read for one call
+MAX_MATCHES = 16                    # files a pattern that runs may match (each is read)
+MAX_TREE = 400                      # directories searched for what find -exec runs
 
 # Interpreter program names -> language; versioned ones may end in a version (python3.12, lua5.4).
 INTERPRETERS = {
@@ -226,6 +231,16 @@ def run_file(an: Analysis, cmd: Cmd, word: Word, *, runner: str = "", args: tupl
         return word.dynamic
     target = an.target(word, cmd.scope)
     path = target.path
+    if word.glob:  # `bash ./*.sh`, `find … -exec sh {} \;`: every file the pattern matches may run
+        matches = _matches(path)
+        if matches is None:
+            unread(an, cmd, path, display(an, path), True,
+                   f"a pattern matching more than {MAX_MATCHES} files, or too large a tree to search")
+            return False
+        for match in matches:
+            if not an.target(Word(match), cmd.scope).is_system:
+                run_file(an, cmd, Word(match), runner=runner, args=args, label=label)
+        return False
     if not path.startswith("/") or target.is_vectimus:
         return False  # Vectimus's own installation runs as installed (and is protected)
     text, why = read(an, path)
@@ -250,6 +265,26 @@ def run_file(an: Analysis, cmd: Cmd, word: Word, *, runner: str = "", args: tupl
     finally:
         running.discard(path)
     return False
+
+
+def _matches(pattern: str) -> list[str] | None:
+    """The files a shell pattern (or find's ``start/**/name``) matches, sorted; None past
+    MAX_MATCHES files or MAX_TREE directories searched."""
+    if "/**/" not in pattern:
+        found = list(itertools.islice(glob.iglob(pattern), MAX_MATCHES + 1))
+    else:
+        root, _, name = pattern.partition("/**/")
+        if not root or "/" in name or glob.has_magic(root):
+            return None
+        found, searched = [], 0
+        for folder, subdirs, files in os.walk(root):
+            searched += 1
+            if searched > MAX_TREE:
+                return None
+            found += [os.path.join(folder, f) for f in files if fnmatch.fnmatchcase(f, name)]
+            if len(found) > MAX_MATCHES:
+                return None
+    return sorted(found) if len(found) <= MAX_MATCHES else None
 
 
 def analyse(an: Analysis, cmd: Cmd, text: str, lang: str, name: str, mine: bool, *, path: str = "",

@@ -261,7 +261,7 @@ class Walker(Expander):
             if child.type == "variable_assignment":
                 self.assign(child, scope)
                 assigned = True
-            elif child.type == "word":
+            elif child.type in ("word", "variable_name"):  # `export NAME` names a variable: no dump
                 options.append(self.text(child))
         names = [o for o in options if not o.startswith("-")]
         if not assigned and not names and keyword in ("export", "declare", "typeset", "readonly"):
