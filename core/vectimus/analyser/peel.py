@@ -206,6 +206,61 @@ def entr(cmd: Cmd, an: Analysis, name: str) -> Peeled:
                           via=name)
 
 
+def _environment_runner(subs: str, outer: str = "", inner: str = "", lead: int = 0,
+                        python: bool = False) -> Callable[[Cmd, Analysis, str], Peeled]:
+    """A tool that runs a command in the environment it manages: ``name [options] SUB [options]
+    [lead operands] command …`` (``poetry run``, ``conda run -n env``, ``direnv exec DIR``); with
+    ``python``, a ``.py`` operand is a script and ``-m`` a module (``uv run x.py``); with ``--``
+    among ``subs`` the command follows ``--`` (``mise exec node@20 -- node x.js``)."""
+    outer_takes, inner_takes, names = argv.opts(outer), argv.opts(inner), subs.split()
+
+    def peel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+        p = argv.parse(cmd.words[1:], outer_takes, stop_at_operand=True)
+        if not p.operands or p.operands[0].text not in names:
+            return False
+        via = f"{name} {p.operands[0].text}"
+        rest = p.operands[1:]
+        if "--" in names:
+            texts = [w.text for w in rest]
+            return cmd.with_words(rest[texts.index("--") + 1:], via=via) if "--" in texts[:-1] else False
+        q = argv.parse(rest, inner_takes, stop_at_operand=True)
+        module = q.value("m", "module") if python else None
+        if module is not None:
+            return cmd.with_words([Word("python3"), Word("-m"), module, *q.operands], via=via)
+        ops = q.operands[lead:]
+        if not ops:
+            return False
+        if python and (q.has("s", "script") or ops[0].text.endswith((".py", ".pyw"))):
+            ops = [Word("python3"), *ops]
+        if name == "hatch" and ":" in ops[0].text and not ops[0].dynamic:  # hatch run env:command
+            ops = [Word(ops[0].text.split(":", 1)[1]), *ops[1:]]
+        return cmd.with_words(ops, via=via)
+    return peel
+
+
+def nix_shell(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """nix-shell ``--run``/``--command`` TEXT (shell text); nix develop / nix shell ``-c`` COMMAND …"""
+    words = list(cmd.words[1:])
+    texts = [w.text for w in words]
+    if name == "nix-shell":
+        for i, text in enumerate(texts[:-1]):
+            if text in ("--run", "--command"):
+                an.shell(words[i + 1], cmd, f"nix-shell {text}")
+                return None
+        return False
+    for flag in ("-c", "--command"):
+        if texts[:1] in (["develop"], ["shell"]) and flag in texts[:-1]:
+            return cmd.with_words(words[texts.index(flag) + 1:], via=f"nix {texts[0]}")
+    return False
+
+
+UV_RUN = ("-m --module --with --with-editable --with-requirements -p --python --directory --project --package --extra "
+          "--group --only-group --no-group --env-file --index --default-index -i --index-url --extra-index-url "
+          "-f --find-links -P --upgrade-package --reinstall-package -C --config-setting --exclude-newer "
+          "--prerelease --resolution --index-strategy --keyring-provider --link-mode --refresh-package "
+          "--cache-dir --config-file --color --allow-insecure-host --python-platform")
+CONDA_RUN = "-n --name -p --prefix --cwd"
+
 WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
     "sudo": sudo, "sudoedit": sudo, "doas": sudo, "run0": sudo, "pkexec": sudo,
     "env": env, "command": command, "builtin": command, "exec": command,
@@ -238,4 +293,17 @@ WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
     "xvfb-run": _simple("-n --server-num -s --server-args -f --auth-file -e --error-file -p --xauth-protocol"),
     "ssh-agent": _simple("-a -E -P -t"), "firejail": _simple(""), "catchsegv": _simple(""),
     "trickle": _simple("-u -d -w -t -l -n"), "cpulimit": _simple("-l --limit -p --pid -e --exe"),
+    "uv": _environment_runner("run", "--directory --project --cache-dir --config-file --color", UV_RUN,
+                              python=True),
+    "poetry": _environment_runner("run", "-C --directory -P --project"),
+    "pipenv": _environment_runner("run", "--python --where --py"),
+    "pdm": _environment_runner("run", "-p --project", "--venv"), "rye": _environment_runner("run"),
+    "hatch": _environment_runner("run", "-e --env -p --project --data-dir --cache-dir --config"),
+    "conda": _environment_runner("run", "", CONDA_RUN), "mamba": _environment_runner("run", "", CONDA_RUN),
+    "micromamba": _environment_runner("run", "", CONDA_RUN),
+    "pixi": _environment_runner("run exec", "--manifest-path", "-e --environment --manifest-path -s --spec"),
+    "asdf": _environment_runner("exec"), "direnv": _environment_runner("exec", lead=1),
+    "mise": _environment_runner("exec x --", "-C --cd"), "rtx": _environment_runner("exec x --", "-C --cd"),
+    "devbox": _environment_runner("run", "-c --config"),
+    "nix-shell": nix_shell, "nix": nix_shell,
 }

@@ -23,7 +23,7 @@ def language(program: str) -> str | None:
 CODE_OPTS = {"python": ("c",), "node": ("e", "eval", "p", "print"), "typescript": ("e", "eval", "p", "print"),
              "perl": ("e", "E"), "ruby": ("e",), "php": ("r",), "lua": ("e",), "r": ("e", "expr")}
 VALUE_OPTS = {"python": "-c -m -W -X -Q", "node": "-e --eval -p --print -r --require --import "
-              "--loader --input-type -C --conditions",
+              "--loader --experimental-loader --input-type -C --conditions",
               "typescript": "-e --eval -p --print -r --require --import --preload --cwd --config -c "
               "--env-file --tsconfig --tsconfig-override -P --project -O --compiler-options",
               "perl": "-e -E -M -m -I", "ruby": "-e -r -I -C -E", "php": "-r -f -d -c -z -B -R -F -E",
@@ -44,6 +44,8 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
         _remote_operands(an, cmd, program, words)
         return False
     p = argv.parse(words, argv.opts(VALUE_OPTS[lang]), stop_at_operand=True)
+    if lang in ("node", "typescript"):
+        _preloads(an, cmd, p)
     codes = [w for name, w in p.values if name in CODE_OPTS[lang]]
     module = p.value("m") if lang == "python" else None
     if codes:
@@ -83,7 +85,54 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
     if net.is_url(script.text):
         net.remote(an, cmd, program, script)
         return False
-    return runs.run_file(an, cmd, script, runner=lang, args=tuple(p.operands[1:]))
+    return runs.run_file(an, cmd, _entry(an, cmd, script, lang), runner=lang, args=tuple(p.operands[1:]))
+
+
+PRELOADS = ("r", "require", "import", "loader", "experimental-loader")  # node options naming code it loads first
+NODE_ENTRIES = ("", ".js", ".mjs", ".cjs", "/index.js", "/index.mjs", "/index.cjs")
+
+
+def _preloads(an: Analysis, cmd: Cmd, p) -> None:
+    """Modules node loads before the script (``-r ./x.js``, ``--import``): a project file is read
+    and analysed; a ``data:`` URL is code."""
+    for name, word in p.values:
+        if name not in PRELOADS:
+            continue
+        if word.text.startswith("data:"):
+            an.code("node", Word(_data_url(word.text), word.dynamic), cmd, f"node --{name} data:")
+        elif word.text.startswith(("./", "../", "/", "file:")) or word.dynamic:
+            module = Word(word.text.removeprefix("file://"), word.dynamic)
+            runs.run_file(an, cmd, _entry(an, cmd, module, "node"), runner="node", label=f"node --{name} {word.text}")
+
+
+def _data_url(url: str) -> str:
+    """The text of a ``data:`` URL (percent-encoded or base64)."""
+    import base64
+    import binascii
+    from urllib.parse import unquote
+
+    head, _, body = url.partition(",")
+    if head.endswith(";base64"):
+        try:
+            return base64.b64decode(unquote(body)).decode("utf-8", "replace")
+        except (ValueError, binascii.Error):
+            return body
+    return unquote(body)
+
+
+def _entry(an: Analysis, cmd: Cmd, script: Word, lang: str) -> Word:
+    """The file an interpreter runs for ``script``: node tries the extensions and a directory's
+    index; python runs a directory's (or zip's) ``__main__.py``."""
+    if script.dynamic or script.glob:
+        return script
+    if lang in ("node", "typescript"):
+        for suffix in NODE_ENTRIES:
+            facts = an.target(Word(script.text.rstrip("/") + suffix), cmd.scope)
+            if facts.exists and not facts.is_dir:
+                return Word(facts.path)
+    if lang == "python" and an.target(script, cmd.scope).is_dir:
+        return Word(script.text.rstrip("/") + "/__main__.py")
+    return script
 
 
 def _module(an: Analysis, cmd: Cmd, module: Word, args: tuple[Word, ...]) -> None:
@@ -111,8 +160,21 @@ def _deno(an: Analysis, cmd: Cmd, words: list[Word]) -> bool:
             an.code(lang, p.operands[0], cmd, "deno eval")
             return p.operands[0].dynamic
         return False
+    sub = words[0].text if words else ""
+    if sub in ("run", "serve") or (sub and not sub.startswith("-") and sub not in DENO_COMMANDS):
+        p = argv.parse(words[1:] if sub in ("run", "serve") else words, DENO_VALUE, stop_at_operand=True)
+        script = p.operands[0] if p.operands else None
+        if script is not None and not net.is_url(script.text):  # `deno run -A main.ts`, `deno main.ts`
+            return runs.run_file(an, cmd, script, runner="typescript", args=tuple(p.operands[1:]))
     _remote_operands(an, cmd, "deno", words)
     return False
+
+
+DENO_COMMANDS = frozenset((
+    "add", "bench", "bundle", "cache", "check", "clean", "compile", "completions", "coverage", "doc", "eval",
+    "fmt", "info", "init", "install", "jupyter", "lint", "lsp", "outdated", "publish", "remove", "repl", "run",
+    "serve", "task", "test", "types", "uninstall", "upgrade", "vendor", "help",
+))
 
 
 def _remote_operands(an: Analysis, cmd: Cmd, program: str, words: list[Word]) -> None:
