@@ -433,6 +433,14 @@ HOOK = f"#!/bin/sh\n{UPLOAD}\n"
     ({"~/.gitconfig": f"[alias]\n\tci = !{UPLOAD}\n"}, "git ci", True),
     ({".git/config": f"[core]\n\tsshCommand = {UPLOAD}; ssh\n"}, "git push origin main", True),
     ({".git/config": "[core]\n\tfsmonitor = ./mon.sh\n", "mon.sh": HOOK}, "git status", True),
+    ({"ed.sh": HOOK}, "GIT_EDITOR=./ed.sh git commit", True),
+    ({"ed.sh": HOOK}, "EDITOR=./ed.sh git commit --amend", True),
+    ({"ed.sh": HOOK}, "EDITOR=./ed.sh git commit -m x", False),
+    ({"ed.sh": HOOK}, "GIT_SEQUENCE_EDITOR=./ed.sh git rebase -i HEAD~2", True),
+    ({"ed.sh": HOOK}, "git -c core.editor=./ed.sh commit", True),
+    ({"ed.sh": HOOK}, "GIT_EXTERNAL_DIFF=./ed.sh git diff", True),
+    ({"ed.sh": HOOK}, "GIT_PAGER=./ed.sh git log", True),
+    ({"ed.sh": HOOK}, "GIT_EDITOR=true git rebase --continue", False),
     ({"xbin/git-sync": HOOK}, "GIT_EXEC_PATH=xbin git sync", True),
 ])
 def test_git_runs_hooks_aliases_and_configured_commands(tree, setup, command, secret):

@@ -84,13 +84,17 @@ CODE_SETTINGS = {"core.sshcommand", "core.hookspath", "core.fsmonitor", "core.pa
                  "core.askpass", "credential.helper", "diff.external", "sequence.editor", "gpg.program",
                  "uploadpack.packobjectshook", "protocol.ext.allow", "core.gitproxy"}
 # (compiled through re's cache when a command names a GIT_ variable)
+# (GIT_EDITOR, GIT_SEQUENCE_EDITOR, GIT_EXTERNAL_DIFF and GIT_PAGER are not among them: what they name is
+# read by ``githooks`` as the command git runs, so `GIT_EDITOR=true git rebase --continue` is ordinary)
 _CODE_ENV = (r"(?:^|[\s;&|(])(?:export\s+)?GIT_(?:SSH_COMMAND|SSH|ASKPASS|EXEC_PATH|PROXY_COMMAND|"
-             r"CONFIG_PARAMETERS|CONFIG_COUNT|EXTERNAL_DIFF|EDITOR|SEQUENCE_EDITOR)=")
+             r"CONFIG_PARAMETERS|CONFIG_COUNT)=")
 
 
 # Set with ``-c`` for one command, these make git run code that ``githooks`` reads and judges as
-# part of the call (the hooks in that directory, the alias's shell code): not code nobody read.
-SEEN_THROUGH = ("core.hookspath", "alias.")
+# part of the call (the hooks in that directory, the alias's shell code, the editor, pager or diff
+# program): not code nobody read.
+SEEN_THROUGH = ("core.hookspath", "alias.", "core.editor", "sequence.editor", "core.pager", "pager.",
+                "diff.external")
 
 
 def _runs_code(setting: str, option: str = "c") -> bool:

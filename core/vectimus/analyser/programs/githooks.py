@@ -243,13 +243,19 @@ def run(an: Analysis, cmd: Cmd, head, sub: str, rest: list[Word]) -> bool:
         helper = config.get("credential.helper")
         if helper:
             _credential(an, cmd, helper)
-    if sub in ("commit", "merge", "tag", "rebase") and not any(p.has(f) or p.value(f) for f in MESSAGE_FLAGS):
-        editor = config.get("core.editor") or config.get("sequence.editor")
-        if editor:
-            _command(an, cmd, editor, "core.editor")
-    external, gpg = config.get("diff.external"), config.get("gpg.program")
+    editor = _first(cmd, ("GIT_EDITOR", config.get("core.editor"), "VISUAL", "EDITOR"))
+    if sub in ("commit", "merge", "tag", "rebase") and not any(p.has(f) or p.value(f) for f in MESSAGE_FLAGS) \
+            and editor:
+        _command(an, cmd, editor, "core.editor")
+    sequence = _first(cmd, ("GIT_SEQUENCE_EDITOR", config.get("sequence.editor")))
+    if sub == "rebase" and (p.has("i", "interactive") or sequence) and (sequence or editor):
+        _command(an, cmd, sequence or editor, "sequence.editor")
+    external, gpg = _first(cmd, ("GIT_EXTERNAL_DIFF", config.get("diff.external"))), config.get("gpg.program")
     if sub in ("diff", "log", "show") and external:
         _command(an, cmd, external, "diff.external", shell=False)
+    pager = _first(cmd, ("GIT_PAGER", config.get(f"pager.{sub}") or config.get("core.pager")))
+    if sub in PAGED and pager and pager.lower() not in ("true", "false"):  # paged on a terminal
+        _command(an, cmd, pager, "core.pager")
     if sub in ("commit", "tag", "merge") and gpg and (
             p.has("S", "gpg-sign", "s", "sign") or (config.get("commit.gpgsign") or "").lower() == "true"):
         _command(an, cmd, gpg, "gpg.program", shell=False)
@@ -327,6 +333,24 @@ def _external(an: Analysis, cmd: Cmd, sub: str, head, rest: list[Word]) -> None:
     found = loaded.find_program(an, cmd, program)
     if found:
         runs.run_file(an, cmd, Word(found), args=tuple(rest))
+
+
+PAGED = ("log", "diff", "show", "blame", "grep", "shortlog", "reflog", "whatchanged", "help", "branch", "tag")
+
+
+def _first(cmd: Cmd, sources: tuple[str | None, ...]) -> str:
+    """The first of ``sources`` that is set: an upper-case name is the command's environment
+    variable, anything else a configured value (git's order: GIT_EDITOR, core.editor, VISUAL, EDITOR)."""
+    from vectimus.analyser.facts import env
+
+    for source in sources:
+        if source and source.isupper() and "_" in source or source in ("VISUAL", "EDITOR"):
+            word = env.value(cmd, source)
+            if word is not None and (word.text or word.dynamic):
+                return word.text if not word.dynamic else "${" + source + "}"
+        elif source:
+            return source
+    return ""
 
 
 def _command(an: Analysis, cmd: Cmd, value: str, key: str, shell: bool = True) -> None:
