@@ -22,7 +22,7 @@ from vectimus.analyser.languages import folding
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.effects import Effects
 from vectimus.analyser.languages.evaluation import CHECK_MASK, MAX_EVAL_DEPTH, Frame, Function, Klass
-from vectimus.analyser.languages.python import library
+from vectimus.analyser.languages.python import imports, library
 from vectimus.analyser.languages.python.expressions import Expressions
 from vectimus.analyser.languages.python.parse import parse
 from vectimus.analyser.languages.values import DICT, OBJ, REF, SEQ, Val
@@ -88,6 +88,7 @@ class Evaluator(Expressions):
 
     def s_import(self, node: ast.Import) -> None:
         for alias in node.names:
+            imports.follow(self, alias.name)
             if alias.asname:
                 self.assign_name(alias.asname, V.ref(library.canonical(alias.name)))
             else:
@@ -96,7 +97,11 @@ class Evaluator(Expressions):
 
     def s_import_from(self, node: ast.ImportFrom) -> None:
         module = library.canonical(node.module or "")
+        if not node.level:
+            imports.follow(self, node.module or "")
         for alias in node.names:
+            if not node.level and alias.name != "*":
+                imports.follow(self, f"{node.module}.{alias.name}")  # a submodule, maybe
             if alias.name == "*":
                 self.star.append(module)
                 continue

@@ -36,6 +36,9 @@ def _import(ev, args, kwargs):
     t = text(name) if name is not None else None
     if t is None:
         return V.obj("anymodule", None)
+    from vectimus.analyser.languages.python import imports
+
+    imports.follow(ev, t)
     return V.ref(canonical(t))
 
 
