@@ -65,3 +65,9 @@ def test_xargs_template_is_readable_code_with_unknown_data():
 ])
 def test_runner_look_alikes_delete_nothing_outside(command):
     assert not [p for p in deleted(shell(command)) if not p.startswith("/home/u/proj")], command
+
+
+@pytest.mark.parametrize("command, package", [("uv add httpx", "uv:httpx"), ("poetry add httpx", "poetry:httpx"),
+                                              ("conda install numpy", "conda:numpy")])
+def test_an_environment_runner_is_still_read_for_its_own_commands(command, package):
+    assert [a for a in shell(command) if a.kind == "package" and a.resource == package], command

@@ -12,7 +12,7 @@ import re
 from vectimus.analyser import argv, loaded, programs
 from vectimus.analyser.context import Analysis, Cmd, Word, basename
 from vectimus.analyser.facts import env
-from vectimus.analyser.peel import WRAPPERS
+from vectimus.analyser.peel import OWN_COMMANDS, WRAPPERS
 from vectimus.analyser.programs.channels import exec_secrets
 from vectimus.analyser.programs.clouds import exec_risk
 from vectimus.analyser.programs.files import canonical
@@ -80,7 +80,7 @@ def _assigned(cmd: Cmd, assignment: Word, rest) -> Cmd:
 
 def _lookup_only(cmd: Cmd, name: str) -> bool:
     """True when the command only describes a program (``--help``, ``--version``, ``which x``)."""
-    if name in LOOKUPS or name in WRAPPERS:
+    if name in LOOKUPS or (name in WRAPPERS and name not in OWN_COMMANDS):
         return name != "env" or len(cmd.words) > 1 and cmd.words[1].text in HELP_ARGS
     args = cmd.words[1:]
     if args and not args[0].dynamic and args[0].text in HELP_ARGS:

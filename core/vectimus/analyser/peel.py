@@ -261,6 +261,11 @@ UV_RUN = ("-m --module --with --with-editable --with-requirements -p --python --
           "--cache-dir --config-file --color --allow-insecure-host --python-platform")
 CONDA_RUN = "-n --name -p --prefix --cwd"
 
+# Wrappers that are programs with commands of their own besides running one (``uv add``, ``conda
+# install``): when they do not peel, their own handler reads them.
+OWN_COMMANDS = frozenset(("uv", "poetry", "pipenv", "pdm", "rye", "hatch", "conda", "mamba", "micromamba",
+                          "pixi", "asdf", "direnv", "mise", "rtx", "devbox", "nix-shell", "nix"))
+
 WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
     "sudo": sudo, "sudoedit": sudo, "doas": sudo, "run0": sudo, "pkexec": sudo,
     "env": env, "command": command, "builtin": command, "exec": command,
