@@ -430,6 +430,16 @@ def test_an_imported_module_whose_code_cannot_be_seen_is_unread_and_the_reposito
     assert not sends_secret(tree.shell("touch notes.txt && python3 -c 'import repo_mod, os, requests'"))
 
 
+@pytest.mark.parametrize("command", ["rg --pre ./evil.sh foo", "RUBYOPT=-r./evil ruby -e 1",
+                                     'PATH="$PWD/bin:$PATH" ls --help', "LD_PRELOAD=./evil.sh ls --version"])
+def test_what_a_program_loads_or_runs_is_read_whatever_its_arguments(tree, command):
+    tree.write("evil.sh", f"#!/bin/sh\n{UPLOAD}\n", mode=0o755)
+    tree.write("bin/ls", f"#!/bin/sh\n{UPLOAD}\n", mode=0o755)
+    tree.write("evil.rb", f"`{UPLOAD}`\n")
+    actions = tree.shell(command)
+    assert sends_secret(actions) or [a for a in actions if a.code.unread], command
+
+
 # -- git ----------------------------------------------------------------------------------------
 
 HOOK = f"#!/bin/sh\n{UPLOAD}\n"

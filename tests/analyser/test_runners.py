@@ -37,6 +37,10 @@ def deleted(actions):
     "conda run -n base rm -rf ~", "micromamba run -p ./env rm -rf ~", "pixi run rm -rf ~",
     "asdf exec rm -rf ~", "direnv exec . rm -rf ~", "mise exec node@20 -- rm -rf ~", "devbox run rm -rf ~",
     "nix-shell -p hello --run 'rm -rf ~'", "nix develop -c rm -rf ~", "nix shell nixpkgs#hello -c rm -rf ~",
+    "tar -cf /dev/null --to-command='rm -rf ~' .", "tar -I 'rm -rf ~' -cf x.tgz .",
+    "tar cf x.tar --checkpoint=1 --checkpoint-action=exec='rm -rf ~' .", "sort --compress-program='rm -rf ~' a",
+    "zip x.zip a -T -TT 'rm -rf ~'", "man -P 'rm -rf ~' ls", "vim -c '!rm -rf ~' -c q", "vim '+!rm -rf ~' +q",
+    "MANPAGER='rm -rf ~' man ls", "LESSOPEN='|rm -rf ~ %s' less a", "PROMPT_COMMAND='rm -rf ~' bash -i",
 ])
 def test_runner_runs_the_command(command):
     assert HOME in deleted(shell(command)), command
@@ -62,6 +66,8 @@ def test_xargs_template_is_readable_code_with_unknown_data():
     "tmux send-keys -t 0 'make test' Enter", "ssh -o ProxyCommand=none h ls",
     "uv run pytest -q", "uv pip install requests", "uv sync", "poetry install", "poetry run pytest",
     "conda run -n base python -V", "mise exec node@20 -- node -v", "nix-shell -p hello", "nix develop",
+    "tar -czf x.tgz src", "tar -I zstd -cf x.tar.zst .", "vim -c 'set nu' a", "man ls", "sort -u a",
+    "LESSOPEN='| lesspipe %s' less a", "zip -r x.zip src",
 ])
 def test_runner_look_alikes_delete_nothing_outside(command):
     assert not [p for p in deleted(shell(command)) if not p.startswith("/home/u/proj")], command

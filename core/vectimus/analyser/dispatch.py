@@ -13,6 +13,7 @@ from vectimus.analyser import argv, loaded, programs
 from vectimus.analyser.context import Analysis, Cmd, Word, basename
 from vectimus.analyser.facts import env
 from vectimus.analyser.peel import OWN_COMMANDS, WRAPPERS
+from vectimus.analyser.programs import option_commands
 from vectimus.analyser.programs.channels import exec_secrets
 from vectimus.analyser.programs.clouds import exec_risk
 from vectimus.analyser.programs.files import canonical
@@ -64,11 +65,13 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
         cmd = cmd.with_words(cmd.words, program_path=found)
     at = len(an.actions)
     dynamic = False
+    if name in option_commands.PROGRAMS:  # `man -P cmd` runs cmd even where man only looks up
+        option_commands.run(an, cmd, name)
     if not _lookup_only(cmd, name):
         dynamic = bool(_run(an, cmd, name))
-        if found:
-            loaded.program(an, cmd)
-        loaded.loaded(an, cmd, name)
+    if found:  # the program runs, whatever its arguments (`./bin/ls --help`)
+        loaded.program(an, cmd)
+    loaded.loaded(an, cmd, name)  # and loads what its environment names (`LD_PRELOAD=… ls --help`)
     _exec(an, cmd, name, dynamic, at)
 
 

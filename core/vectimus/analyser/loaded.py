@@ -106,3 +106,24 @@ def loaded(an: Analysis, cmd: Cmd, name: str) -> None:
             for hook in ("sitecustomize.py", "usercustomize.py"):
                 dynamic = pythonpath is not None and pythonpath.dynamic
                 run_file(an, cmd, Word(posixpath.join(folder or ".", hook), dynamic), runner="python")
+    if lang == "ruby":
+        rubyopt = env.value(cmd, "RUBYOPT")
+        for flag in (rubyopt.text.split() if rubyopt is not None else []):
+            library = flag[2:] if flag.startswith("-r") else ""
+            if library.startswith(("./", "../", "/")):
+                path = library if library.endswith(".rb") else library + ".rb"
+                run_file(an, cmd, Word(path, rubyopt.dynamic), runner="ruby", label=f"RUBYOPT {flag}")
+    for knob, programs in COMMAND_KNOBS.items():
+        word = env.value(cmd, knob)
+        if word is not None and name in programs and (word.text.strip("|") or word.dynamic):
+            operand = next((w.text for w in cmd.words[1:] if not w.text.startswith("-")), "")
+            text = word.text.lstrip("|").replace("%s", operand or "file")
+            an.shell(Word(text, word.dynamic), cmd, f"{knob}={word.text}")
+
+
+# Environment variables holding a command a program runs, and the programs that run it (git's
+# editor and pager are read by ``programs.githooks``).
+COMMAND_KNOBS = {
+    "LESSOPEN": ("less", "more", "man", "zless", "lesspipe"), "LESSCLOSE": ("less", "more", "man", "zless"),
+    "MANPAGER": ("man",), "PAGER": ("man",), "PROMPT_COMMAND": ("bash",),
+}

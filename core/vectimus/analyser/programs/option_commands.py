@@ -1,0 +1,65 @@
+"""Options that name a command the program runs: ``tar --to-command``/``-I``/``--checkpoint-action=exec=``,
+``sort --compress-program``, ``zip -TT``, ``rg --pre``, ``man -P``, ``vim -c '!…'``. Each command is
+analysed as shell text the program runs, as if typed; the program's own handler reads the rest.
+Standard library only: used on the hot path (a dict lookup for every other program).
+"""
+
+from __future__ import annotations
+
+from vectimus.analyser import argv
+from vectimus.analyser.context import Analysis, Cmd, Word
+
+_TAR = ("-f --file -C --directory -T --files-from -X --exclude-from --exclude -b --blocking-factor -H --format "
+        "-I --use-compress-program --transform -g --listed-incremental --owner --group --mode -N --newer "
+        "--to-command -F --info-script --new-volume-script --rsh-command --checkpoint-action",
+        {"I": "", "use-compress-program": "", "to-command": "", "F": "", "info-script": "",
+         "new-volume-script": "", "rsh-command": "", "checkpoint-action": "exec="})
+_VIM = ("-c --cmd -S -u -U -i -T -w -W -s -t -q", {"c": "!", "cmd": "!"})
+
+# program -> (options that take a value, {option: how its value is a command}); "" is shell text,
+# "exec=" shell text after that prefix, "!" shell text after a leading ! or :!
+PROGRAMS: dict[str, tuple[str, dict[str, str]]] = {
+    "tar": _TAR, "gtar": _TAR, "bsdtar": _TAR,
+    "sort": ("-o --output -k --key -t --field-separator -S --buffer-size -T --temporary-directory --parallel "
+             "--files0-from --compress-program", {"compress-program": ""}),
+    "zip": ("-P --password -O --output-file -b --temp-path -n --suffixes -t -tt -i -x -Z --compression-method "
+            "-TT --unzip-command", {"TT": "", "unzip-command": ""}),
+    "rg": ("-e --regexp -f --file -g --glob --iglob -t --type -T --type-not -m --max-count -A -B -C --context "
+           "-M --max-columns -j --threads --max-depth -d --ignore-file --type-add --colors --color -E "
+           "--encoding --sort --sortr -r --replace --pre --pre-glob", {"pre": ""}),
+    "man": ("-P --pager -M --manpath -S -s --sections -L --locale -m --systems -C --config-file -E --encoding",
+            {"P": "", "pager": ""}),
+    **dict.fromkeys(("vim", "vi", "nvim", "view", "ex"), _VIM),
+}
+VIMS = ("vim", "vi", "nvim", "view", "ex")
+
+
+def run(an: Analysis, cmd: Cmd, program: str) -> None:
+    """Analyse the commands ``cmd``'s options make ``program`` run."""
+    spec, commands = PROGRAMS[program]
+    words = list(cmd.words[1:])
+    if program in ("tar", "gtar", "bsdtar") and words and not words[0].text.startswith("-") and not words[0].dynamic:
+        words[0] = Word("-" + words[0].text)  # tar cvf …: the first word is options
+    if program in VIMS:  # +CMD is -c CMD
+        expanded: list[Word] = []
+        for w in words:
+            expanded += [Word("-c"), Word(w.text[1:])] if w.text.startswith("+") and len(w.text) > 1 \
+                and not w.dynamic else [w]
+        words = expanded
+    p = argv.parse(words, argv.opts(spec), long_single_dash=program == "zip")
+    for name, word in p.values:
+        kind = commands.get(name)
+        if kind is None:
+            continue
+        text = word.text
+        if kind == "exec=":
+            if not text.startswith("exec="):
+                continue
+            text = text[len("exec="):]
+        elif kind == "!":
+            text = text.lstrip(":").lstrip()
+            if not text.startswith("!"):
+                continue
+            text = text[1:]
+        if text.strip() or word.dynamic:
+            an.shell(Word(text, word.dynamic), cmd, f"{program} {'--' if len(name) > 1 else '-'}{name}")
