@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 import sys
 
 from vectimus.records import Record
@@ -81,6 +82,16 @@ def protected() -> Protected:
         found = _protected[key] = Protected(declared((*key[0], *OWN_GOVERNANCE)),
                                             declared(key[1], anywhere=True))
     return found
+
+
+def below(directory: str, project: str, home: str, files: Declared, own: tuple[str, ...] = ()) -> list[str]:
+    """The governance files (``files``) and Vectimus directories (``own``) inside ``directory``
+    that exist: deleting, moving or locking the directory does it to them (``rm -rf .claude``)."""
+    prefix = directory.rstrip("/") + "/"
+    found = [posixpath.join(base, entry.rstrip("/")) for base, entries in
+             ((project, files.project + VECTIMUS_PROJECT), (home, files.home)) for entry in entries]
+    found += [entry.rstrip("/") for entry in files.absolute] + list(own)
+    return [path for path in dict.fromkeys(found) if path.startswith(prefix) and os.path.lexists(path)]
 
 
 _installation: dict[frozenset, tuple[str, ...]] = {}

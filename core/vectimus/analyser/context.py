@@ -32,6 +32,7 @@ UNKNOWN = "${__unknown__}"
 
 # Programs whose writes change a file's metadata, not what it holds.
 METADATA_WRITERS = frozenset(("chmod", "chown", "chgrp", "chattr", "setfacl", "touch"))
+LOCKERS = METADATA_WRITERS - {"touch"}  # on a directory, they change who may use what is inside
 
 # Environment variables whose value in the hook's environment is trusted to be the shell's.
 TRUSTED_ENV = ("HOME", "TMPDIR", "TMP", "TEMP", "USER", "LOGNAME", "SHELL", "OLDPWD", "XDG_RUNTIME_DIR",
@@ -192,12 +193,26 @@ class Analysis:
         dynamic = word.dynamic or (cmd.scope.cwd_dynamic and not target.path.startswith("/"))
         self.add(Action(kind=kind, resource=target.path or word.text, program=program,
                         flags=flags, target=target, via=cmd.via, raw=cmd.raw, dynamic=dynamic))
+        if target.is_dir and (kind == "file_delete" or program in LOCKERS):
+            self._inside(kind, target.path, cmd, flags, program, dynamic)
         if kind == "file_write" and program not in METADATA_WRITERS:
             if dynamic:
                 self.unseen_writes = True
             else:
                 self.pending[target.path] = None
         return target
+
+    def _inside(self, kind: ActionKind, folder: str, cmd: Cmd, flags: tuple[str, ...], program: str,
+                dynamic: bool) -> None:
+        """A directory deleted, moved or locked: so are the protected files inside it."""
+        from vectimus import protected
+
+        places = self.places
+        files = (places.declared or protected.protected()).governance
+        for path in protected.below(folder, places.project, places.home, files, places.vectimus):
+            self.add(Action(kind=kind, resource=path, program=program, flags=flags,
+                            target=self.target(Word(path), cmd.scope), via=(*cmd.via, f"inside {folder}"),
+                            raw=cmd.raw, dynamic=dynamic))
 
     def network(self, net: NetFacts, cmd: Cmd, program: str = "", dynamic: bool = False,
                 secrets: tuple[str, ...] = ()) -> None:

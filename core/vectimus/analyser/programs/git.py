@@ -57,6 +57,8 @@ def run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
     elif sub == "clean" and not p.has("n", "dry-run"):
         for word in ops or [Word(".")]:
             an.file("file_delete", word, cmd, tuple(p.flags), program="git")
+    elif sub == "stash" and p.has("a", "all") and (not ops or ops[0].text in ("push", "save")):
+        an.file("file_delete", Word(an.places.project), cmd, ("stash", "all"), program="git")  # ignored files too
     elif sub in ("apply", "am") and not p.has("check", "stat", "numstat", "summary"):
         for word in ops:
             an.file("file_read", word, cmd, program="git")
