@@ -440,6 +440,18 @@ def test_what_a_program_loads_or_runs_is_read_whatever_its_arguments(tree, comma
     assert sends_secret(actions) or [a for a in actions if a.code.unread], command
 
 
+@pytest.mark.parametrize("command, name", [
+    ("pip install -U ./fork", "vectimus"), ("pip install -e fork/", "vectimus"),
+    ("pip install 'Vectimus_Claude[otel]>=1'", "vectimus-claude"), ("uv pip install vectimus==0.1", "vectimus"),
+    ("pip install https://x.example/dl/Vectimus_Codex-0.1-py3-none-any.whl", "vectimus-codex"),
+    ("pip install 'git+https://github.com/x/y@main#egg=vectimus_otel'", "vectimus-otel"),
+    ("pip install requests", "requests"),
+])
+def test_a_python_package_is_named_as_it_installs(tree, command, name):
+    tree.write("fork/pyproject.toml", '[project]\nname = "Vectimus"\nversion = "9"\n')
+    assert [a.pkg.names for a in tree.shell(command) if a.kind == "package"] == [(name,)]
+
+
 # -- git ----------------------------------------------------------------------------------------
 
 HOOK = f"#!/bin/sh\n{UPLOAD}\n"

@@ -142,7 +142,38 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
             remote(an, cmd, program, _vcs_url(word.text, word.dynamic), sends_data=op == PUBLISH)
         elif source == "registry" and index_text:
             source = "index"
-        _add(an, cmd, manager, op, (word.text,), source, index_text, program, word.dynamic)
+        _add(an, cmd, manager, op, (_name(an, cmd, word, family, source),), source, index_text, program,
+             word.dynamic, label=word.text)
+
+
+def _name(an: Analysis, cmd: Cmd, word: Word, family: str, source: str) -> str:
+    """The name of the Python package a pip-style spec installs, normalised (``Vectimus_Claude[x]>=1``
+    -> ``vectimus-claude``; ``…#egg=name``; a wheel's or sdist's file name; a local project's
+    ``pyproject.toml``); other managers' specs as given."""
+    text = word.text
+    if family not in ("pip", "poetry") or word.dynamic:
+        return text
+    egg = re.search(r"[#&]egg=([A-Za-z0-9._-]+)", text)
+    if egg:
+        name = egg.group(1)
+    elif re.search(_ARCHIVE, text):
+        name = re.sub(_ARCHIVE, "", text.rsplit("/", 1)[-1]).split("-")[0]
+    elif source == "path" or text.startswith((".", "/", "~")):
+        name = _project_name(an, cmd, word) or text
+    else:
+        found = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", text)
+        name = found.group(0) if found else text
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _project_name(an: Analysis, cmd: Cmd, word: Word) -> str:
+    """The ``[project] name`` a local directory's ``pyproject.toml`` declares (read, not built)."""
+    from vectimus.analyser import runs
+
+    path = an.target(Word(word.text.rstrip("/") + "/pyproject.toml"), cmd.scope).path
+    text, _ = runs.read(an, path)
+    found = re.search(r"(?m)^\s*name\s*=\s*[\"']([^\"']+)[\"']", text or "")
+    return found.group(1) if found else ""
 
 
 # Packages that run code given on their command line (``npx tsx -e '…'``): that code is analysed.
@@ -202,7 +233,7 @@ def _vcs_url(spec: str, dynamic: bool) -> Word:
 
 
 def _add(an: Analysis, cmd: Cmd, manager: str, op: str, names: tuple[str, ...], source: str,
-         index: str, program: str, dynamic: bool = False) -> None:
+         index: str, program: str, dynamic: bool = False, label: str = "") -> None:
     facts = PackageFacts(manager=manager, op=op, names=names, source=source, index=index)
-    an.add(Action(kind="package", resource=f"{manager}:{names[0] if names else ''}", program=program,
+    an.add(Action(kind="package", resource=f"{manager}:{label or (names[0] if names else '')}", program=program,
                   pkg=facts, via=cmd.via, raw=cmd.raw, dynamic=dynamic))
