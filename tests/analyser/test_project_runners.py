@@ -485,6 +485,15 @@ HOOK = f"#!/bin/sh\n{UPLOAD}\n"
     ({"ed.sh": HOOK}, "GIT_EXTERNAL_DIFF=./ed.sh git diff", True),
     ({"ed.sh": HOOK}, "GIT_PAGER=./ed.sh git log", True),
     ({"ed.sh": HOOK}, "GIT_EDITOR=true git rebase --continue", False),
+    ({".git/config": "[filter \"x\"]\n\tclean = ./ed.sh\n", "ed.sh": HOOK}, "git add README.md", True),
+    ({".git/config": "[filter \"x\"]\n\tsmudge = ./ed.sh\n", "ed.sh": HOOK}, "git checkout main", True),
+    ({"ed.sh": HOOK}, "git -c filter.x.clean=./ed.sh add .", True),
+    ({"ed.sh": HOOK}, "git -c diff.x.textconv=./ed.sh diff", True),
+    ({".git/config": "[merge \"x\"]\n\tdriver = ./ed.sh %O %A %B\n", "ed.sh": HOOK}, "git merge topic", True),
+    ({".git/config": "[submodule \"m\"]\n\tupdate = !./ed.sh\n", "ed.sh": HOOK}, "git submodule update", True),
+    ({"ed.sh": HOOK}, "git fetch --upload-pack=./ed.sh ../other", True),
+    ({".git/config": "[filter \"lfs\"]\n\tclean = git-lfs clean -- %f\n\tprocess = git-lfs filter-process\n"},
+     "git add README.md", False),
     ({"xbin/git-sync": HOOK}, "GIT_EXEC_PATH=xbin git sync", True),
 ])
 def test_git_runs_hooks_aliases_and_configured_commands(tree, setup, command, secret):

@@ -253,6 +253,14 @@ def run(an: Analysis, cmd: Cmd, head, sub: str, rest: list[Word]) -> bool:
     external, gpg = _first(cmd, ("GIT_EXTERNAL_DIFF", config.get("diff.external"))), config.get("gpg.program")
     if sub in ("diff", "log", "show") and external:
         _command(an, cmd, external, "diff.external", shell=False)
+    for key, value in config.values.items():  # filter, diff and merge drivers, submodule update commands
+        driven = DRIVEN.get(_driver(key, value))
+        if driven is not None and sub in driven and value.lower() not in ("true", "false", ""):
+            _command(an, cmd, value.removeprefix("!"), key)
+    if sub in NETWORK:  # `git fetch --upload-pack=CMD ./local-repo` runs CMD here
+        packs = argv.parse(rest, argv.opts("-u --upload-pack --receive-pack --exec"))
+        for word in packs.all("u", "upload-pack", "receive-pack", "exec"):
+            _command(an, cmd, word.text, "--upload-pack")
     pager = _first(cmd, ("GIT_PAGER", config.get(f"pager.{sub}") or config.get("core.pager")))
     if sub in PAGED and pager and pager.lower() not in ("true", "false"):  # paged on a terminal
         _command(an, cmd, pager, "core.pager")
@@ -336,6 +344,30 @@ def _external(an: Analysis, cmd: Cmd, sub: str, head, rest: list[Word]) -> None:
 
 
 PAGED = ("log", "diff", "show", "blame", "grep", "shortlog", "reflog", "whatchanged", "help", "branch", "tag")
+# The commands that run each kind of configured driver (a driver applies to the files .gitattributes
+# names; every configured one is read, as which files match is not worked out here).
+FILTERED = ("add", "stage", "commit", "status", "diff", "stash", "checkout", "switch", "restore", "reset",
+            "merge", "pull", "rebase", "cherry-pick", "revert", "am", "apply", "clone", "archive", "rm", "mv",
+            "worktree")
+DRIVEN = {"filter": FILTERED,
+          "diff": ("diff", "log", "show", "blame", "grep", "format-patch", "whatchanged", "stash"),
+          "merge": ("merge", "pull", "rebase", "cherry-pick", "revert", "am", "stash"),
+          "submodule": ("submodule",)}
+
+
+def _driver(key: str, value: str) -> str:
+    """The kind of driver a configuration key sets (``filter.lfs.clean`` -> filter), or ""."""
+    head, _, name = key.partition(".")
+    last = name.rpartition(".")[2]
+    if head == "filter" and last in ("clean", "smudge", "process"):
+        return "filter"
+    if head == "diff" and last in ("textconv", "command"):
+        return "diff"
+    if head == "merge" and last == "driver":
+        return "merge"
+    if head == "submodule" and last == "update" and value.startswith("!"):
+        return "submodule"
+    return ""
 
 
 def _first(cmd: Cmd, sources: tuple[str | None, ...]) -> str:
@@ -446,7 +478,6 @@ def deferred_setting(an: Analysis, cmd: Cmd, key: str, value: str, name: str) ->
     key = key.lower()
     if key.startswith("alias.") and value.startswith("!"):
         an.shell(Word(value[1:]), cmd, f"{name} {key}")
-    elif key in CODE_KEYS or (key.startswith(("filter.", "diff.", "merge.")) and
-                              key.endswith((".clean", ".smudge", ".process", ".textconv", ".driver", ".command"))):
+    elif key in CODE_KEYS or _driver(key, value):
         if value.lower() not in ("true", "false", "yes", "no", "1", "0", "") and not value.startswith("git-"):
             an.shell(Word(value.lstrip("!")), cmd, f"{name} {key}")
