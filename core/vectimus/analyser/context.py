@@ -193,8 +193,12 @@ class Analysis:
         dynamic = word.dynamic or (cmd.scope.cwd_dynamic and not target.path.startswith("/"))
         self.add(Action(kind=kind, resource=target.path or word.text, program=program,
                         flags=flags, target=target, via=cmd.via, raw=cmd.raw, dynamic=dynamic))
-        if target.is_dir and (kind == "file_delete" or program in LOCKERS):
-            self._inside(kind, target.path, cmd, flags, program, dynamic)
+        if target.is_dir and (kind == "file_delete" or program in LOCKERS) and not (
+                target.is_root or target.is_home or target.is_project_root):  # those are judged as they are
+            for path in self.protected_inside(target.path):
+                self.add(Action(kind=kind, resource=path, program=program, flags=flags,
+                                target=self.target(Word(path), cmd.scope),
+                                via=(*cmd.via, f"inside {target.path}"), raw=cmd.raw, dynamic=dynamic))
         if kind == "file_write" and program not in METADATA_WRITERS:
             if dynamic:
                 self.unseen_writes = True
@@ -202,17 +206,14 @@ class Analysis:
                 self.pending[target.path] = None
         return target
 
-    def _inside(self, kind: ActionKind, folder: str, cmd: Cmd, flags: tuple[str, ...], program: str,
-                dynamic: bool) -> None:
-        """A directory deleted, moved or locked: so are the protected files inside it."""
+    def protected_inside(self, folder: str) -> list[str]:
+        """The protected files inside the directory ``folder``: deleting, moving or locking it does
+        it to them (``rm -rf .claude``)."""
         from vectimus import protected
 
         places = self.places
         files = (places.declared or protected.protected()).governance
-        for path in protected.below(folder, places.project, places.home, files, places.vectimus):
-            self.add(Action(kind=kind, resource=path, program=program, flags=flags,
-                            target=self.target(Word(path), cmd.scope), via=(*cmd.via, f"inside {folder}"),
-                            raw=cmd.raw, dynamic=dynamic))
+        return protected.below(folder, places.project, places.home, files, places.vectimus)
 
     def network(self, net: NetFacts, cmd: Cmd, program: str = "", dynamic: bool = False,
                 secrets: tuple[str, ...] = ()) -> None:

@@ -58,7 +58,8 @@ def run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
         for word in ops or [Word(".")]:
             an.file("file_delete", word, cmd, tuple(p.flags), program="git")
     elif sub == "stash" and p.has("a", "all") and (not ops or ops[0].text in ("push", "save")):
-        an.file("file_delete", Word(an.places.project), cmd, ("stash", "all"), program="git")  # ignored files too
+        for path in an.protected_inside(an.places.project):  # ignored files go too: the hook settings among them
+            an.file("file_delete", Word(path), cmd, ("stash",), program="git")
     elif sub in ("apply", "am") and not p.has("check", "stat", "numstat", "summary"):
         for word in ops:
             an.file("file_read", word, cmd, program="git")
