@@ -46,6 +46,9 @@ RUNS_RM_HOME = [
     ("r", 'system("rm -rf ~")'), ("r", 'system2("rm", c("-rf", "~"))'), ("r", 'unlink("~", recursive = TRUE)'),
     ("r", 'unlink(Sys.getenv("HOME"), recursive=TRUE)'), ("r", 'eval(parse(text = "system(\'rm -rf ~\')"))'),
     ("r", 'cmd <- paste("rm", "-rf", "~"); system(cmd)'), ("r", 'pipe("rm -rf ~")'),
+    ("ruby", 'Kernel.send(:system, "rm -rf ~")'), ("ruby", 'send("system", "rm -rf ~")'),
+    ("ruby", 'FileUtils.public_send(:rm_rf, Dir.home)'), ("php", '$f = "sys" . "tem"; $f("rm -rf ~");'),
+    ("php", 'call_user_func("system", "rm -rf ~");'), ("php", '("pass" . "thru")("rm -rf ~");'),
 ]
 
 
@@ -113,7 +116,9 @@ DYNAMIC = [("ruby", "eval(ARGV[0])"), ("ruby", "instance_eval(STDIN.read)"), ("r
            ("perl", "eval $ARGV[0]"), ("perl", "eval <STDIN>"), ("perl", "system($ARGV[0])"),
            ("php", 'eval($_GET["c"]);'), ("php", 'assert($x);'), ("php", 'create_function("", $code);'),
            ("php", 'eval(gzinflate(base64_decode("x")));'), ("lua", "load(io.read())()"),
-           ("lua", "loadstring(arg[1])()"), ("r", "eval(parse(text = commandArgs(TRUE)[1]))")]
+           ("lua", "loadstring(arg[1])()"), ("r", "eval(parse(text = commandArgs(TRUE)[1]))"),
+           ("ruby", "send(ARGV[0], 'x')"), ("php", '$f = $argv[1]; $f("x");'),
+           ("php", 'call_user_func($_GET["f"], "x");')]
 
 
 @pytest.mark.parametrize("lang, code", DYNAMIC)
@@ -136,6 +141,8 @@ ORDINARY = [
     ("r", 'print(summary(read.csv("data.csv")))'), ("r", 'x <- c(1, 2, 3); print(mean(x))'),
     ("r", 'writeLines("ok", "out.txt")'), ("r", 'print(Sys.getenv("HOME"))'), ("r", 'eval(quote(1 + 1))'),
     ("r", 'library(ggplot2); ggsave("plot.png")'),
+    ("ruby", "puts [1, 2].send(:size)"), ("ruby", 'puts "x".public_send(:upcase)'),
+    ("php", '$f = "strtoupper"; echo $f("abc");'), ("php", 'echo call_user_func("strrev", "abc");'),
 ]
 
 

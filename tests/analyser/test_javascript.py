@@ -201,3 +201,11 @@ def test_javascript_token_soup_raises_nothing_but_unanalysable(text, lang):
 @given(st.text(max_size=300))
 def test_javascript_arbitrary_text_raises_nothing_but_unanalysable(text):
     only_unanalysable(lambda: run_code(text))
+
+
+@pytest.mark.parametrize("code", ["process.binding('spawn_sync').spawn({file: 'sh'})",
+                                  "process.dlopen(module, './x.node')"])
+def test_node_native_internals_are_code_nobody_reads(code):
+    from tests.support.analysis import shell
+
+    assert any(a.kind == "exec" and a.dynamic for a in shell(f"node -e {shlex.quote(code)}"))

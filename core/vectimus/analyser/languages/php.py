@@ -14,6 +14,10 @@ from vectimus.analyser.facts import net
 from vectimus.analyser.languages import record
 from vectimus.analyser.languages.code import Code, analyse_with, dynamic, unescape
 
+# functions that call the function named by their first argument with the others
+CALLBACKS = ("call_user_func", "call_user_func_array", "forward_static_call", "forward_static_call_array",
+             "register_shutdown_function", "register_tick_function")
+
 EFFECTS = {
     **dict.fromkeys(("system", "exec", "shell_exec", "passthru"), "shell"),
     **dict.fromkeys(("popen", "proc_open"), "popen"),
@@ -63,6 +67,12 @@ class Php(Code):
         for child in arguments.named_children if arguments is not None else ():
             inner = child.named_children[-1] if child.type == "argument" and child.named_children else child
             args.append(inner)
+        if kind == "function_call_expression" and function is not None and function.type != "name":
+            called = self.value(function)  # $f(…), ("sys" . "tem")(…): the function the value names
+            return (called.text.lstrip("\\").lower(), args) if not called.dynamic else ("eval", args[:1])
+        if name in CALLBACKS and args:  # call_user_func('system', …): the callback runs with the rest
+            called = self.value(args[0])
+            return (called.text.lstrip("\\").lower(), args[1:]) if not called.dynamic else ("eval", args[:1])
         return name, args
 
     def apply(self, name: str, args: list, node) -> None:

@@ -54,6 +54,7 @@ EFFECTS = {
     **{f"ENV.{m}": "env_dump" for m in _ENV_WHOLE},
 }
 _STRINGS = ("string", "subshell", "simple_symbol", "delimited_symbol", "bare_string", "bare_symbol")
+SENDS = ("send", "public_send", "__send__")
 
 
 class Ruby(Code):
@@ -91,6 +92,12 @@ class Ruby(Code):
             name = f"{head}.{name}"
         arguments = node.child_by_field_name("arguments")
         args = [c for c in arguments.named_children if c.type != "comment"] if arguments is not None else []
+        if name.rpartition(".")[2] in SENDS and args:  # Kernel.send(:system, …) calls system
+            head = name.rpartition(".")[0]
+            target = self.node_text(args[0]).lstrip(":").strip("'\"") if args[0].type in _STRINGS else None
+            if target is None:  # a method chosen at run time: code nobody can read here
+                return ("eval", args[:1]) if head in ("", "Kernel", "Object") else None
+            return (f"{head}.{target}" if head else target), args[1:]
         return name, args
 
     def assignment(self, node):

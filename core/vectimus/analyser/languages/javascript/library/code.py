@@ -42,6 +42,13 @@ def _require(ev, args):
     return V.ref(module_name(module))
 
 
+def _native(ev, args):
+    """process.binding / process.dlopen / internalBinding: node's native internals (spawn_sync, a
+    shared library), whose effects are not read here."""
+    ev.fx.dynamic("node native binding")
+    return V.unknown("a native binding")
+
+
 def _m_vm_run(ev, owner, args):
     return V.unknown("a result")
 
@@ -55,4 +62,6 @@ CALLS = {
     "createRequire": lambda ev, a: V.ref("require"),
     "eval": _eval, "Function": _function, "vm.runInThisContext": _vm, "vm.runInNewContext": _vm,
     "vm.runInContext": _vm, "vm.Script": _vm, "vm.compileFunction": _vm, "vm.SourceTextModule": _vm,
+    "process.binding": _native, "process._linkedBinding": _native, "process.dlopen": _native,
+    "internalBinding": _native,
 }
