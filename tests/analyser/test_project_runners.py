@@ -452,6 +452,28 @@ def test_a_python_package_is_named_as_it_installs(tree, command, name):
     assert [a.pkg.names for a in tree.shell(command) if a.kind == "package"] == [(name,)]
 
 
+@pytest.mark.parametrize("command", [
+    "cp -l ~/.vectimus/config.toml cfg", "cp --symbolic-link .vectimus/config.toml cfg", "ln ~/.vectimus/config.toml c",
+    "python3 -c \"import os; os.link(os.path.expanduser('~/.vectimus/config.toml'), 'x')\"",
+    "python3 -c \"from pathlib import Path; Path('x').hardlink_to(Path.home() / '.vectimus/config.toml')\"",
+    "node -e \"require('fs').linkSync(require('os').homedir() + '/.vectimus/config.toml', 'x')\"",
+    "ruby -e 'File.link(File.join(Dir.home, \".vectimus/config.toml\"), \"x\")'",
+])
+def test_a_link_to_a_protected_file_writes_it(tree, command):
+    """What is written through a link reaches the file: a hard link above all, which no path
+    resolves back to the protected one."""
+    tree.write("~/.vectimus/config.toml", "mode = 'enforce'\n")
+    tree.write(".vectimus/config.toml", "")
+    assert [a for a in tree.shell(command) if a.kind == "file_write" and a.target.is_governance], command
+
+
+@pytest.mark.parametrize("command", ["cp -l a.txt b.txt", "python3 -c \"import os; os.symlink('a.txt', 'b.txt')\"",
+                                     "node -e \"require('fs').symlinkSync('dist/index.js', 'bin/cli')\""])
+def test_an_ordinary_link_writes_only_the_link(tree, command):
+    tree.write("a.txt", "x\n")
+    assert [a.target.name for a in tree.shell(command) if a.kind == "file_write"] in (["b.txt"], ["cli"])
+
+
 # -- git ----------------------------------------------------------------------------------------
 
 HOOK = f"#!/bin/sh\n{UPLOAD}\n"

@@ -63,6 +63,14 @@ class Effects:
             secret |= facts.is_secret
         return secret
 
+    def link(self, v: Val) -> None:
+        """A link made to ``v``: what is written through it reaches ``v``, so a link to a protected
+        file (a hard link above all, which no path resolves back) writes it."""
+        for word in words(v, path=True):
+            facts = self.an.target(word, self.cmd.scope)
+            if facts.is_vectimus or facts.is_governance:
+                self.an.file("file_write", word, self.cmd, program=self.prog)
+
     def output(self, *vals: Val) -> None:
         """Data leaves the program (printed, written, sent, passed to a command): a whole
         environment among it is a dump, recorded as a read of /proc/self/environ."""

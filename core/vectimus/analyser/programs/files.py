@@ -179,7 +179,8 @@ def copy(an: Analysis, cmd: Cmd, program: str) -> None:
             facts = an.file("file_delete", src, cmd, program=program)
         else:
             facts = an.file("file_read", src, cmd, program=program)
-            if program == "ln" and (facts.is_vectimus or facts.is_governance):
+            links = program == "ln" or (program == "cp" and p.has("l", "link", "s", "symbolic-link"))
+            if links and (facts.is_vectimus or facts.is_governance):
                 an.file("file_write", src, cmd, program=program)  # a link to it writes it
         readable = not facts.is_dir and (facts.exists or facts.path in an.pending)  # a missing file has no text
         texts.append(runs.read(an, facts.path)[0] if facts.path.startswith("/") and readable

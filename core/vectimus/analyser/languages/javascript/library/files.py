@@ -44,7 +44,9 @@ def _write_only(ev, args):
 
 
 def _symlink(ev, args):
-    target = arg(args, 1)
+    existing, target = arg(args, 0), arg(args, 1)
+    if existing is not None:
+        ev.fx.link(existing)
     if target is not None:
         ev.fx.file("file_write", target)
     return V.NONE

@@ -81,9 +81,19 @@ def _copier(moves: bool, recursive: bool = False):
 
 
 def _link(ev, args, kwargs):
-    dst = arg(args, kwargs, 1, "dst")
+    src, dst = arg(args, kwargs, 0, "src"), arg(args, kwargs, 1, "dst")
+    if src is not None:
+        ev.fx.link(src)
     if dst is not None:
         ev.fx.file("file_write", dst)
+    return V.NONE
+
+
+def _m_path_link_to(ev, owner, args, kwargs):
+    target = arg(args, kwargs, 0, "target")
+    if target is not None:
+        ev.fx.link(target)
+    ev.fx.file("file_write", owner)
     return V.NONE
 
 
@@ -302,7 +312,7 @@ METHODS: dict = {
     ("path", "write_bytes"): _m_path_write, ("path", "open"): _m_path_open,
     ("path", "unlink"): _m_path_delete(False), ("path", "rmdir"): _m_path_delete(False),
     ("path", "touch"): _m_path_touch, ("path", "mkdir"): _m_path_touch, ("path", "chmod"): _m_path_touch,
-    ("path", "symlink_to"): _m_path_touch, ("path", "hardlink_to"): _m_path_touch,
+    ("path", "symlink_to"): _m_path_link_to, ("path", "hardlink_to"): _m_path_link_to,
     ("path", "lchmod"): _m_path_touch, ("path", "rename"): _m_path_rename, ("path", "replace"): _m_path_rename,
     ("path", "expanduser"): _m_path_same, ("path", "resolve"): _m_path_same, ("path", "absolute"): _m_path_same,
     ("path", "joinpath"): _m_path_join, ("path", "glob"): _m_path_glob(False),
