@@ -118,7 +118,7 @@ def later(an: Analysis, cmd: Cmd, path: str, analyse) -> None:
 
 
 def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str) -> None:
-    from vectimus.analyser.programs import githooks, make, makefile, tasks
+    from vectimus.analyser.programs import gitconfig, githooks, make, makefile, tasks
 
     if kind.startswith("unknown:"):
         runs.unread(an, cmd, path, name, True, f"a {kind[8:]} script, which Vectimus cannot analyse")
@@ -136,8 +136,8 @@ def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str)
         for hook_id, _, language, entry in githooks.local_hooks(text):
             githooks._local_hook(an, cmd, path, f"{name}:{hook_id}", True, language, entry)
     elif kind == "gitconfig":
-        config = githooks.Config()
-        githooks.parse_config(text, config, path)
+        config = gitconfig.Config()
+        gitconfig.parse_config(text, config, path)
         for key, value in config.values.items():
             githooks.deferred_setting(an, cmd, key, value, name)
     elif kind in ("vscode", "devcontainer"):

@@ -107,6 +107,7 @@ def npm(an: Analysis, cmd: Cmd, name: str) -> None:
 
 
 NPM_SETTINGS = ("script-shell", "node-options")  # settings that change what a script runs
+SCRIPT_SHELLS = (*runs.BASH_READABLE, "fish", "csh", "tcsh", "pwsh", "powershell", "cmd")  # the system's
 
 
 def _npm_settings(an: Analysis, cmd: Cmd, words: list[Word], package: str) -> dict[str, tuple[Word, bool]]:
@@ -139,13 +140,11 @@ def _script_shell(an: Analysis, cmd: Cmd, shell: Word, given: bool) -> None:
     """The program npm runs each script with (``script-shell``): a system shell is a shell; a file
     is read and analysed like any script it runs; anything else is unread (the agent's when the
     command gives it)."""
-    from vectimus.analyser.programs.shells import SHELLS
-
     name = os.path.basename(shell.text)
-    if not shell.dynamic and "/" not in shell.text and name in (*SHELLS, "pwsh", "powershell", "cmd"):
+    if not shell.dynamic and "/" not in shell.text and name in SCRIPT_SHELLS:
         return  # found on PATH (a PATH that puts a project directory first is a knob of its own)
     target = an.target(shell, cmd.scope) if "/" in shell.text and not shell.dynamic else None
-    if target is not None and target.is_system and name in SHELLS:
+    if target is not None and target.is_system and name in SCRIPT_SHELLS:
         return
     if target is None:
         runs.unread(an, cmd, "", f"script-shell {shell.text}", given, f"npm scripts run by {shell.text}")
