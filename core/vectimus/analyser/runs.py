@@ -277,7 +277,7 @@ def _matches(pattern: str) -> list[str] | None:
         if not root or "/" in name or glob.has_magic(root):
             return None
         found, searched = [], 0
-        for folder, subdirs, files in os.walk(root):
+        for folder, _, files in os.walk(root):
             searched += 1
             if searched > MAX_TREE:
                 return None

@@ -233,7 +233,8 @@ def _json_commands(text: str, kind: str) -> list[tuple[str, str]]:
     try:
         data = jsonc.loads(text)
     except (ValueError, RecursionError):  # the editor's parser recovers from errors: what runs is unknown
-        raise Unanalysable(f"a {'tasks.json' if kind == 'vscode' else 'devcontainer.json'} that is not JSON")
+        raise Unanalysable(f"a {'tasks.json' if kind == 'vscode' else 'devcontainer.json'} that is not JSON") \
+            from None
     if kind == "vscode":
         return _vscode_tasks(data)
     out = []
