@@ -107,8 +107,8 @@ def loaded(an: Analysis, cmd: Cmd, name: str) -> None:
                 dynamic = pythonpath is not None and pythonpath.dynamic
                 run_file(an, cmd, Word(posixpath.join(folder or ".", hook), dynamic), runner="python")
     if lang == "ruby":
-        rubyopt = env.value(cmd, "RUBYOPT")
-        for flag in (rubyopt.text.split() if rubyopt is not None else []):
+        rubyopt = env.value(cmd, "RUBYOPT") or Word("")
+        for flag in rubyopt.text.split():
             library = flag[2:] if flag.startswith("-r") else ""
             if library.startswith(("./", "../", "/")):
                 path = library if library.endswith(".rb") else library + ".rb"

@@ -264,14 +264,17 @@ def _vscode_tasks(data) -> list[tuple[str, str]]:
     def add(label: str, spec: dict, override) -> None:
         if isinstance(override, dict):
             spec = {**spec, **override}
-        options = spec.get("options") if isinstance(spec.get("options"), dict) else {}
-        env = options.get("env") if isinstance(options.get("env"), dict) else {}
+        options = spec.get("options")
+        options = options if isinstance(options, dict) else {}
+        env = options.get("env")
+        env = env if isinstance(env, dict) else {}
         prefix = "".join(f"{k}={shlex.quote(str(v))} " for k, v in env.items()
                          if isinstance(k, str) and k.isidentifier())
         command = _words(spec.get("command"))
         if command:  # joined unquoted: how the editor quotes an argument varies, so any expansion counts
             out.append((label, prefix + " ".join(command + _words(spec.get("args")))))
-        shell = options.get("shell") if isinstance(options.get("shell"), dict) else {}
+        shell = options.get("shell")
+        shell = shell if isinstance(shell, dict) else {}
         executable = _words(shell.get("executable"))
         if executable:  # started as a program, with its arguments
             out.append((f"{label} shell", prefix + shlex.join(executable + _words(shell.get("args")))))

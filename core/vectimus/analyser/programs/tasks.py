@@ -131,8 +131,9 @@ def _npm_settings(an: Analysis, cmd: Cmd, words: list[Word], package: str) -> di
             word = env.value(cmd, name)
             if word is not None:
                 found[key] = (word, True)
-        if given.value(key) is not None:
-            found[key] = (given.value(key), True)
+        flag = given.value(key)
+        if flag is not None:
+            found[key] = (flag, True)
     return found
 
 

@@ -103,17 +103,18 @@ def _from_chunks(text: str, cuts: list[tuple[int, int]]) -> ast.Module | None:
     if kept * 2 < len(text):
         return None
     body: list[ast.stmt] = []
-    for first, end, statements in found:
-        if statements is None:
+    for first, end, kept_statements in found:
+        if kept_statements is None:
             (at, line), stop = cuts[first], cuts[end][0]
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    statements = tuple(ast.parse("\n" * (line - 1) + text[at:stop]).body)
+                    parsed = tuple(ast.parse("\n" * (line - 1) + text[at:stop]).body)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 return None
-            _keep(text, cuts[first:end + 1], statements)
-        body.extend(statements)
+            _keep(text, cuts[first:end + 1], parsed)
+            kept_statements = parsed
+        body.extend(kept_statements)
     return ast.Module(body=body, type_ignores=[])
 
 
