@@ -431,6 +431,7 @@ def test_an_imported_module_whose_code_cannot_be_seen_is_unread_and_the_reposito
 
 
 @pytest.mark.parametrize("command", ["rg --pre ./evil.sh foo", "RUBYOPT=-r./evil ruby -e 1",
+                                     "hash -p ./evil.sh git; git status",
                                      'PATH="$PWD/bin:$PATH" ls --help', "LD_PRELOAD=./evil.sh ls --version"])
 def test_what_a_program_loads_or_runs_is_read_whatever_its_arguments(tree, command):
     tree.write("evil.sh", f"#!/bin/sh\n{UPLOAD}\n", mode=0o755)

@@ -41,6 +41,8 @@ def deleted(actions):
     "tar cf x.tar --checkpoint=1 --checkpoint-action=exec='rm -rf ~' .", "sort --compress-program='rm -rf ~' a",
     "zip x.zip a -T -TT 'rm -rf ~'", "man -P 'rm -rf ~' ls", "vim -c '!rm -rf ~' -c q", "vim '+!rm -rf ~' +q",
     "MANPAGER='rm -rf ~' man ls", "LESSOPEN='|rm -rf ~ %s' less a", "PROMPT_COMMAND='rm -rf ~' bash -i",
+    "trap 'rm -rf ~' EXIT; true", "shopt -s expand_aliases\nalias x='rm -rf ~'\nx", ". /dev/stdin <<< 'rm -rf ~'",
+    "source /dev/stdin <<EOF\nrm -rf ~\nEOF",
 ])
 def test_runner_runs_the_command(command):
     assert HOME in deleted(shell(command)), command
@@ -68,6 +70,7 @@ def test_xargs_template_is_readable_code_with_unknown_data():
     "conda run -n base python -V", "mise exec node@20 -- node -v", "nix-shell -p hello", "nix develop",
     "tar -czf x.tgz src", "tar -I zstd -cf x.tar.zst .", "vim -c 'set nu' a", "man ls", "sort -u a",
     "LESSOPEN='| lesspipe %s' less a", "zip -r x.zip src",
+    "trap - EXIT", "trap 'echo done' EXIT", "trap -l", "alias ll='ls -la'", "hash -r", "hash git",
 ])
 def test_runner_look_alikes_delete_nothing_outside(command):
     assert not [p for p in deleted(shell(command)) if not p.startswith("/home/u/proj")], command

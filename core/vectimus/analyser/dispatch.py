@@ -24,7 +24,7 @@ from vectimus.model import Action, PathFacts
 MAX_PEEL = 32  # wrappers around one command
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
-LOOKUPS = {"type", "which", "whereis", "hash", "man", "help", "info", "whatis", "apropos", "tldr"}
+LOOKUPS = {"type", "which", "whereis", "man", "help", "info", "whatis", "apropos", "tldr"}
 HELP_ARGS = {"--help", "--version", "-help", "-version"}
 SOLE_HELP_ARGS = HELP_ARGS | {"-h", "-v", "-V"}
 LONG_SINGLE_DASH = {"find", "terraform", "tofu", "terragrunt", "java", "go"}

@@ -54,6 +54,7 @@ EXTENSIONS = {
 BINARY_MAGIC = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xca\xfe\xba\xbe",
                 b"MZ", b"\x00asm")
 NOT_FILES = ("/proc/", "/sys/", "/dev/")
+STDIN_FILES = ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")  # a script path that reads stdin
 
 
 def interpreter_language(program: str) -> str | None:

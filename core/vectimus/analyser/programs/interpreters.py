@@ -31,7 +31,7 @@ VALUE_OPTS = {"python": "-c -m -W -X -Q", "node": "-e --eval -p --print -r --req
 # perl's and ruby's -i, -l, -0, -x and -F take attached values only (-i.bak, -F:)
 
 
-STDIN_SCRIPTS = ("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")  # a script path that reads stdin
+STDIN_SCRIPTS = runs.STDIN_FILES  # a script path that reads stdin
 
 
 def run(an: Analysis, cmd: Cmd, program: str) -> bool:

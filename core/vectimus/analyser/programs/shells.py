@@ -52,8 +52,14 @@ def eval_(an: Analysis, cmd: Cmd, name: str) -> bool:
 
 
 def source(an: Analysis, cmd: Cmd, name: str) -> bool:
-    """source / .: runs a file's code; unknown when the file is (``source <(curl …)``)."""
+    """source / .: runs a file's code; unknown when the file is (``source <(curl …)``); the text
+    on its stdin for ``/dev/stdin``."""
     files.read(an, cmd, name)
+    if cmd.words[1:2] and cmd.words[1].text in runs.STDIN_FILES:
+        if cmd.stdin.text is not None:
+            an.shell(Word(cmd.stdin.text), cmd, f"{name} /dev/stdin", scope=cmd.scope)
+            return False
+        return cmd.stdin.kind in ("pipe", "file")
     if cmd.words[1:2]:
         runs.run_file(an, cmd, cmd.words[1], runner="shell", args=cmd.words[2:])
     return bool(cmd.words[1:2]) and cmd.words[1].dynamic
@@ -76,6 +82,32 @@ def environment(an: Analysis, cmd: Cmd, name: str) -> None:
         an.secret_reads += 1
 
 
+def alias(an: Analysis, cmd: Cmd, name: str) -> None:
+    """alias NAME=TEXT: TEXT runs wherever NAME is typed later (``expand_aliases``, an interactive
+    shell, a later line): it is analysed now, as a function's body is where it is defined."""
+    for word in cmd.words[1:]:
+        key, eq, text = word.text.partition("=")
+        if eq and text.strip():
+            an.shell(Word(text, word.dynamic), cmd, f"alias {key}")
+
+
+def trap(an: Analysis, cmd: Cmd, name: str) -> None:
+    """trap TEXT SIGNAL…: TEXT runs when the shell gets the signal or exits."""
+    p = argv.parse(cmd.words[1:], frozenset(), stop_at_operand=True)
+    if p.has("l", "p") or len(p.operands) < 2 or p.operands[0].text in ("-", ""):
+        return
+    an.shell(p.operands[0], cmd, "trap")
+
+
+def hash_(an: Analysis, cmd: Cmd, name: str) -> None:
+    """hash -p PATH NAME: NAME runs the file PATH from now on."""
+    p = argv.parse(cmd.words[1:], argv.opts("-p"))
+    path = p.value("p")
+    if path is not None:
+        runs.run_file(an, cmd, path, args=())
+
+
 HANDLERS = {**dict.fromkeys(SHELLS, shell), "eval": eval_, "source": source, ".": source,
+            "alias": alias, "trap": trap, "hash": hash_,
             **dict.fromkeys(("printenv", "env", "set", "export", "declare", "typeset", "compgen"),
                             environment)}
