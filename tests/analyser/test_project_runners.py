@@ -475,6 +475,20 @@ def test_an_ordinary_link_writes_only_the_link(tree, command):
     assert [a.target.name for a in tree.shell(command) if a.kind == "file_write"] in (["b.txt"], ["cli"])
 
 
+def test_a_function_the_script_defines_runs_rather_than_a_program_of_that_name(tree):
+    """``source .venv/bin/activate`` calls its own ``deactivate`` function: a program of that name
+    on PATH (pyenv-virtualenv's shim, whose ``eval "$(pyenv …)"`` nobody can read) does not run."""
+    shims = tree.home / ".pyenv" / "shims"
+    shims.mkdir(parents=True)
+    (shims / "deactivate").write_text('#!/usr/bin/env bash\neval "$(pyenv sh-deactivate "$@")"\n')
+    (shims / "deactivate").chmod(0o755)
+    tree.write(".venv/bin/activate", 'deactivate () {\n    unset VIRTUAL_ENV\n}\ndeactivate nondestructive\n'
+                                     'VIRTUAL_ENV="$PWD/.venv"\nexport VIRTUAL_ENV\n')
+    actions = tree.shell("source .venv/bin/activate && pytest -q", env={"PATH": f"{shims}:/usr/bin:/bin"})
+    assert not [a for a in actions if a.dynamic or a.code.file.endswith("shims/deactivate")]
+    assert [a for a in tree.shell("deactivate", env={"PATH": f"{shims}:/usr/bin:/bin"}) if a.dynamic]
+
+
 # -- git ----------------------------------------------------------------------------------------
 
 HOOK = f"#!/bin/sh\n{UPLOAD}\n"

@@ -68,7 +68,7 @@ class Input(Record):
 class Scope:
     """What a shell knows while it runs a command list: cwd and constant variables."""
 
-    __slots__ = ("places", "vars", "cwd_dynamic", "positional")
+    __slots__ = ("places", "vars", "cwd_dynamic", "positional", "functions")
 
     def __init__(self, places: Places, vars: dict[str, Word] | None = None, cwd_dynamic: bool = False,
                  positional: tuple[Word, ...] | None = None) -> None:
@@ -76,10 +76,13 @@ class Scope:
         self.vars = {} if vars is None else vars
         self.cwd_dynamic = cwd_dynamic
         self.positional = positional
+        self.functions: set[str] = set()  # names the shell defined as functions: no program runs for them
 
     def child(self) -> Scope:
         """A copy for a subshell: its changes do not leak back."""
-        return Scope(self.places, dict(self.vars), self.cwd_dynamic, self.positional)
+        copy = Scope(self.places, dict(self.vars), self.cwd_dynamic, self.positional)
+        copy.functions = set(self.functions)
+        return copy
 
     def chdir(self, word: Word | None) -> None:
         """Change directory (``cd``); an unknown target makes relative paths unresolved."""

@@ -60,7 +60,8 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
     if program_word.dynamic:
         _exec(an, cmd, name, dynamic=True)
         return
-    found = program_word.text if "/" in program_word.text else loaded.find_program(an, cmd, program_word.text)
+    found = program_word.text if "/" in program_word.text else \
+        "" if program_word.text in cmd.scope.functions else loaded.find_program(an, cmd, program_word.text)
     if found:
         cmd = cmd.with_words(cmd.words, program_path=found)
     at = len(an.actions)

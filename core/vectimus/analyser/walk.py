@@ -141,7 +141,9 @@ class Walker(Expander):
         elif kind == "for_statement":
             self.for_loop(node, scope, stdin)
         elif kind == "function_definition":
-            body = node.child_by_field_name("body")
+            body, name = node.child_by_field_name("body"), node.child_by_field_name("name")
+            if name is not None:
+                scope.functions.add(self.text(name))
             if body is not None:
                 inner = scope.child()
                 inner.positional = None
