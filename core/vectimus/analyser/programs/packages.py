@@ -5,6 +5,7 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
+import json
 import re
 
 from vectimus.analyser import argv
@@ -144,6 +145,39 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
             source = "index"
         _add(an, cmd, manager, op, (_name(an, cmd, word, family, source),), source, index_text, program,
              word.dynamic, label=word.text)
+        if source == "path" and op == "install" and not word.dynamic:
+            local_build(an, cmd, word, family)
+
+
+# What installing a local project runs: its build code (pip) or lifecycle scripts (npm).
+BUILD_FILES = ("setup.py", "hatch_build.py")
+NPM_INSTALL_SCRIPTS = ("preinstall", "install", "postinstall", "prepare")
+
+
+def local_build(an: Analysis, cmd: Cmd, word: Word, family: str) -> None:
+    """A local project installed (``pip install -e .``, ``npm install ./pkg``) runs its own code:
+    ``setup.py`` and a hatch build hook, or the install scripts of its ``package.json``."""
+    from vectimus.analyser import runs
+
+    folder = an.target(word, cmd.scope)
+    if not folder.is_dir:
+        return
+    if family in ("pip", "poetry"):
+        for name in BUILD_FILES:
+            runs.run_file(an, cmd, Word(f"{folder.path}/{name}"), runner="python")
+    elif family == "npm":
+        path = f"{folder.path}/package.json"
+        text, _ = runs.read(an, path)
+        try:
+            scripts = json.loads((text or "{}").removeprefix("\ufeff")).get("scripts") or {}
+        except (ValueError, AttributeError, RecursionError):
+            runs.unread(an, cmd, path, runs.display(an, path), runs.by_agent(an, path), "a package.json that is not JSON")
+            return
+        for name in NPM_INSTALL_SCRIPTS:
+            body = scripts.get(name) if isinstance(scripts, dict) else None
+            if isinstance(body, str) and body.strip():
+                runs.analyse(an, cmd, body, "shell", f"{runs.display(an, path)}:{name}", runs.by_agent(an, path),
+                             path=path)
 
 
 def _name(an: Analysis, cmd: Cmd, word: Word, family: str, source: str) -> str:
@@ -159,7 +193,9 @@ def _name(an: Analysis, cmd: Cmd, word: Word, family: str, source: str) -> str:
     elif re.search(_ARCHIVE, text):
         name = re.sub(_ARCHIVE, "", text.rsplit("/", 1)[-1]).split("-")[0]
     elif source == "path" or text.startswith((".", "/", "~")):
-        name = _project_name(an, cmd, word) or text
+        name = _project_name(an, cmd, word)
+        if not name:
+            return text  # a directory whose name is not declared: as given
     else:
         found = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", text)
         name = found.group(0) if found else text
