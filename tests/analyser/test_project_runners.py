@@ -507,6 +507,29 @@ def test_installing_an_ordinary_local_project_reads_its_build_code_and_passes(tr
         assert not sends_secret(actions) and not [a for a in actions if a.code.unread or a.dynamic], command
 
 
+@pytest.mark.parametrize("setup, command", [
+    ({"package.json": '{"lint-staged": {"*.js": ["eslint --fix", "' + UPLOAD + '"]}}',
+      ".husky/pre-commit": "npx lint-staged\n", ".git/config": "[core]\n\thooksPath = .husky\n"}, "git commit -m x"),
+    ({".lintstagedrc.yml": f"'*.py': {UPLOAD}\n"}, "npx --no -- lint-staged"),
+    ({"lefthook.yml": f"pre-commit:\n  commands:\n    a:\n      run: {UPLOAD}\n",
+      ".git/hooks/pre-commit": "#!/bin/sh\nlefthook run pre-commit \"$@\"\n"}, "git commit -m x"),
+    ({"lefthook.yml": "pre-push:\n  scripts:\n    up.sh:\n      runner: sh\n",
+      ".lefthook/pre-push/up.sh": f"{UPLOAD}\n"}, "lefthook run pre-push"),
+])
+def test_a_hook_runner_runs_the_commands_of_its_configuration(tree, setup, command):
+    for rel, text in setup.items():
+        tree.write(rel, text, 0o755)
+    assert sends_secret(tree.shell(command)), command
+
+
+def test_an_ordinary_lint_staged_configuration_passes(tree):
+    tree.write("package.json", '{"lint-staged": {"*.ts": ["eslint --fix", "prettier --write"], "*.py": "ruff check"}}')
+    tree.write(".husky/pre-commit", "npx lint-staged\n", 0o755)
+    tree.write(".git/config", "[core]\n\thooksPath = .husky\n")
+    actions = tree.shell("git commit -m 'fix: typo'")
+    assert [a for a in actions if a.program == "eslint"] and not [a for a in actions if a.dynamic or a.code.unread]
+
+
 # -- git ----------------------------------------------------------------------------------------
 
 HOOK = f"#!/bin/sh\n{UPLOAD}\n"

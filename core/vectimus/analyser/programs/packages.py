@@ -214,16 +214,18 @@ def _project_name(an: Analysis, cmd: Cmd, word: Word) -> str:
 
 # Packages that run code given on their command line (``npx tsx -e '…'``): that code is analysed.
 CODE_RUNNERS = {"tsx", "ts-node", "ts-node-esm", "node", "deno", "bun"}
+# ... and packages that run commands from the project's configuration (``npx lint-staged``).
+CONFIG_RUNNERS = {"lint-staged", "lefthook"}
 
 
 def _runner(an: Analysis, cmd: Cmd, program: str, words: list[Word]) -> None:
-    """``npx tsx -e CODE …``: the runner's own command line, dispatched as a command."""
+    """``npx tsx -e CODE …``, ``npx lint-staged``: the runner's own command line, dispatched as a command."""
     head = argv.parse(words, argv.opts(VALUE_OPTS["npm"]), stop_at_operand=True)
     if not head.operands:
         return
     first = head.operands[0]
     name = first.text.rsplit("@", 1)[0] if first.text.count("@") and not first.text.startswith("@") else first.text
-    if name in CODE_RUNNERS and not first.dynamic:
+    if name in (*CODE_RUNNERS, *CONFIG_RUNNERS) and not first.dynamic:
         at = next(i for i, w in enumerate(words) if w is first)
         an.dispatch(cmd.with_words([Word(name), *words[at + 1:]], via=program))
 
