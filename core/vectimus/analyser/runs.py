@@ -88,6 +88,14 @@ def session(an: Analysis):
     return found
 
 
+def agent_wrote_anything(an: Analysis) -> bool:
+    """Whether the agent wrote any file in this call or earlier in its session (or may have)."""
+    if an.pending:
+        return True
+    ledger = session(an)
+    return bool(ledger.files) or ledger.unseen_since is not None or ledger.full
+
+
 def by_agent(an: Analysis, path: str) -> bool:
     """Whether the agent wrote ``path`` in this call or earlier in its session."""
     return path in an.pending or session(an).wrote(path)

@@ -17,7 +17,7 @@ from vectimus.analyser.languages import folding
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.effects import Effects
 from vectimus.analyser.languages.evaluation import Function, Klass
-from vectimus.analyser.languages.javascript import library
+from vectimus.analyser.languages.javascript import library, requires
 from vectimus.analyser.languages.javascript.expressions import SKIP, TRANSPARENT, Expressions
 from vectimus.analyser.languages.values import DICT, OBJ, SEQ, Val
 
@@ -167,6 +167,7 @@ class Evaluator(Expressions):
     def s_import(self, node) -> None:
         source = node.child_by_field_name("source")
         module = library.module_name(self.string(source)) if source is not None else None
+        requires.follow(self, self.string(source) if source is not None else None)
         for clause in node.named_children:
             if clause.type != "import_clause":
                 continue

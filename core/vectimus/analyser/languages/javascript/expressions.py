@@ -10,7 +10,7 @@ from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_DEPTH
 from vectimus.analyser.languages import folding
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.evaluation import CHECK_MASK, MAX_EVAL_DEPTH, USER_CALLABLES, Evaluation, Function
-from vectimus.analyser.languages.javascript import library
+from vectimus.analyser.languages.javascript import library, requires
 from vectimus.analyser.languages.javascript.parse import parse
 from vectimus.analyser.languages.values import CONST, DICT, OBJ, REF, SEQ, Val
 
@@ -239,6 +239,7 @@ class Expressions(Evaluation):
         func_node = node.child_by_field_name("function")
         args = self.arguments(node.child_by_field_name("arguments"))
         if func_node is not None and func_node.type == "import":  # import('child_process')
+            requires.follow(self, folding.text(args[0]) if args else None)
             name = library.module_name(folding.text(args[0]) if args else None)
             return V.ref(name) if name is not None else V.obj("anymodule", None)
         func = self.expr(func_node)

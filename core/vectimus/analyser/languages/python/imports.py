@@ -23,7 +23,7 @@ def follow(ev, module: str) -> None:
     if not module or module[0] == "." or module.partition(".")[0] in sys.stdlib_module_names:
         return
     an = ev.an
-    if not an.pending and not _agent_wrote_anything(an):
+    if not runs.agent_wrote_anything(an):
         return
     followed = an.memo.setdefault("imports followed", set())
     parts = module.split(".")
@@ -42,11 +42,6 @@ def follow(ev, module: str) -> None:
                     runs.run_file(an, ev.fx.cmd, Word(candidate), runner="python",
                                   label=f"import {module} ({runs.display(an, candidate)})")
         return  # the first directory holding the top-level name is where Python finds it
-
-
-def _agent_wrote_anything(an) -> bool:
-    ledger = runs.session(an)
-    return bool(ledger.files) or ledger.unseen_since is not None or ledger.full
 
 
 def _search_path(ev) -> list[str]:

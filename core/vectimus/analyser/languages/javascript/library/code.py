@@ -39,6 +39,9 @@ def _require(ev, args):
     module = text(name) if name is not None else None
     if module is None:
         return V.obj("anymodule", None)
+    from vectimus.analyser.languages.javascript import requires
+
+    requires.follow(ev, module)
     return V.ref(module_name(module))
 
 
