@@ -18,6 +18,7 @@ from vectimus.analyser import Unanalysable, analyse, languages
 from vectimus.analyser.context import Cmd, Scope, Word
 from vectimus.analyser.pipeline import Pipeline
 from vectimus.model import ToolCall
+from vectimus import protected
 from vectimus.paths import Places
 
 CORPUS = Path("/work/shared/corpus/dcg/dcg-corpus.jsonl")
@@ -227,7 +228,8 @@ def whole_file(places: Places, env: dict, lang: str, program: str, text: str, se
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
     env = {"HOME": "/home/u", "TMPDIR": "/tmp", "USER": "u"}
-    places = Places(cwd="/home/u/proj", project="/home/u/proj", home="/home/u", tmp_dirs=("/tmp",))
+    places = Places(cwd="/home/u/proj", project="/home/u/proj", home="/home/u", tmp_dirs=("/tmp",),
+                    declared=protected.protected())  # as Places.for_call gives every call
     calls = [ToolCall(agent="bench", tool="Bash", kind="shell", cwd=places.cwd, project_dir=places.project,
                       command=c) for c in commands()]
     start = time.perf_counter()
