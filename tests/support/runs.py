@@ -63,3 +63,8 @@ def found(actions, kind: str, **want):
         if ok:
             out.append(a)
     return out
+
+
+def sends_secret(actions) -> bool:
+    """Whether one of ``actions`` sends a secret over the network."""
+    return any(a.net.sends_secret for a in actions if a.kind == "network")
