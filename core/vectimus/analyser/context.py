@@ -196,8 +196,7 @@ class Analysis:
         dynamic = word.dynamic or (cmd.scope.cwd_dynamic and not target.path.startswith("/"))
         self.add(Action(kind=kind, resource=target.path or word.text, program=program,
                         flags=flags, target=target, via=cmd.via, raw=cmd.raw, dynamic=dynamic))
-        if target.is_dir and (kind == "file_delete" or program in LOCKERS) and not (
-                target.is_root or target.is_home or target.is_project_root):  # those are judged as they are
+        if target.is_dir and (kind == "file_delete" or program in LOCKERS) and not self._holds_places(target.path):
             for path in self.protected_inside(target.path):
                 self.add(Action(kind=kind, resource=path, program=program, flags=flags,
                                 target=self.target(Word(path), cmd.scope),
@@ -208,6 +207,13 @@ class Analysis:
             else:
                 self.pending[target.path] = None
         return target
+
+    def _holds_places(self, folder: str) -> bool:
+        """``folder`` is the project, the home or a directory holding one (``/tmp`` around a scratch
+        project): those deletes are judged as they are, not by the settings inside."""
+        prefix = folder.rstrip("/") + "/"
+        return folder in (self.places.project, self.places.home) or folder == "/" \
+            or self.places.project.startswith(prefix) or self.places.home.startswith(prefix)
 
     def protected_inside(self, folder: str) -> list[str]:
         """The protected files inside the directory ``folder``: deleting, moving or locking it does
