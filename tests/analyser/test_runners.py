@@ -71,6 +71,7 @@ def test_xargs_template_is_readable_code_with_unknown_data():
     "tar -czf x.tgz src", "tar -I zstd -cf x.tar.zst .", "vim -c 'set nu' a", "man ls", "sort -u a",
     "LESSOPEN='| lesspipe %s' less a", "zip -r x.zip src",
     "trap - EXIT", "trap 'echo done' EXIT", "trap -l", "alias ll='ls -la'", "hash -r", "hash git",
+    "bash -n -c 'rm -rf ~'", "sh -o noexec -c 'rm -rf ~'", "for f in *.sh; do bash -n \"$f\"; done",
 ])
 def test_runner_look_alikes_delete_nothing_outside(command):
     assert not [p for p in deleted(shell(command)) if not p.startswith("/home/u/proj")], command

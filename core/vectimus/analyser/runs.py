@@ -111,6 +111,11 @@ def read(an: Analysis, path: str) -> tuple[str | None, str]:
         if text is None:
             return None, "written by this call with content Vectimus cannot see"
         return decode(text.encode("utf-8", "surrogateescape"))
+    return read_on_disk(an, path)
+
+
+def read_on_disk(an: Analysis, path: str) -> tuple[str | None, str]:
+    """``read``, of what the file holds now whatever this call writes to it (the text an edit applies to)."""
     if path.startswith(NOT_FILES):
         return None, "not a regular file"
     count = an.memo.get("files read", 0)

@@ -204,7 +204,7 @@ def _after(an: Analysis, path: str, args: dict, content: str | None) -> str | No
         edits = [args]
     if edits is None:
         return content if isinstance(content, str) else None
-    current, _ = runs.read(an, path)
+    current, _ = runs.read_on_disk(an, path)  # the tool's own write is pending already: the edit applies to the disk
     text = current or ""
     for edit in edits:
         old = next((edit[k] for k in OLD_KEYS if isinstance(edit.get(k), str)), "")
@@ -236,7 +236,7 @@ def _patched(an: Analysis, path: str, raw: str, text: str) -> str | None:
     if change.action == "add":
         return patch.new_text(change, "")
     source = an.target(Word(change.path), Scope(an.places)).path
-    current, _ = runs.read(an, source)
+    current, _ = runs.read_on_disk(an, source)  # the patch applies to what the file holds now
     return patch.new_text(change, current or "")
 
 
