@@ -397,6 +397,19 @@ def test_git_runs_hooks_aliases_and_configured_commands(tree, setup, command, se
     assert sends_secret(tree.shell(command)) is secret, command
 
 
+@pytest.mark.parametrize("hooks_path, skips", [("/dev/null", True), ("empty", True), (".githooks", False)])
+def test_a_hooks_path_without_the_repositorys_hooks_skips_them(tree, hooks_path, skips):
+    """``-c core.hooksPath=/dev/null`` is what ``--no-verify`` does, where the repository has hooks."""
+    tree.write(".git/hooks/pre-commit", "#!/bin/sh\nmake lint\n", 0o755)
+    tree.write(".githooks/pre-commit", "#!/bin/sh\nmake lint\n", 0o755)
+    (tree.root / "empty").mkdir()
+    risky = [a for a in tree.shell(f"git -c core.hooksPath={hooks_path} commit -m x")
+             if a.program == "git" and a.risk == "git-code"]
+    assert bool(risky) is skips
+    (tree.root / ".git/hooks/pre-commit").unlink()  # no hooks of its own: nothing is skipped
+    assert not [a for a in tree.shell("git -c core.hooksPath=/dev/null commit -m x") if a.risk == "git-code"]
+
+
 def test_a_hook_that_is_not_executable_does_not_run(tree):
     tree.write(".git/hooks/pre-commit", HOOK, 0o644)
     assert not sends_secret(tree.shell("git commit -m x"))

@@ -9,7 +9,7 @@ import re
 
 from vectimus.analyser import argv, runs, writes
 from vectimus.analyser.context import Analysis, Cmd, Word
-from vectimus.analyser.facts import net
+from vectimus.analyser.facts import env, net
 from vectimus.analyser.programs import files
 from vectimus.analyser.subcommands import SUBCOMMAND_TOOLS
 
@@ -109,6 +109,51 @@ def _runs_code(setting: str, option: str = "c") -> bool:
         or (key.startswith("alias.") and value.lstrip("'\"").startswith("!")) or key.startswith("credential.")
 
 
+# Sub-commands that fire the repository's checks, and the variables that switch its hook managers'
+# checks off (husky, pre-commit's SKIP, lefthook, simple-git-hooks).
+HOOKED = ("commit", "push", "merge", "am", "rebase", "cherry-pick", "revert", "pull")
+SKIP_ENV = ("HUSKY", "HUSKY_SKIP_HOOKS", "SKIP", "LEFTHOOK", "LEFTHOOK_EXCLUDE", "SKIP_SIMPLE_GIT_HOOKS",
+            "PRE_COMMIT_ALLOW_NO_CONFIG")
+
+
+def _env_skips(name: str, word: Word | None) -> bool:
+    if word is None:
+        return False
+    if name in ("HUSKY", "LEFTHOOK"):
+        return word.dynamic or word.text in ("0", "false")
+    return word.dynamic or bool(word.text)
+
+
+def _skips_hooks(an: Analysis, cmd: Cmd, head) -> bool:
+    """``-c core.hooksPath=`` naming no directory of hooks (``/dev/null``, an empty one) in a
+    repository that has hooks: they are skipped (a directory holding hooks is read, and judged)."""
+    values = [w for w in head.all("c") if w.text.partition("=")[0].lower() == "core.hookspath"]
+    if not values:
+        return False
+    from vectimus.analyser.programs import gitconfig
+
+    dirs = gitconfig.git_dirs(an, cmd, head.value("git-dir"))
+    if dirs is None:
+        return False
+    configured = gitconfig.load_config(an, cmd, argv.parse([]), dirs[2]).get("core.hookspath")
+    own = an.target(Word(configured), cmd.scope).path if configured else f"{dirs[2]}/hooks"
+    if not _hooks_in(own):
+        return False  # nothing of the repository's to skip
+    word = values[-1]
+    return word.dynamic or not _hooks_in(an.target(Word(word.text.partition("=")[2]), cmd.scope).path)
+
+
+def _hooks_in(folder: str) -> bool:
+    """Whether ``folder`` holds a hook git would run (an executable file, not a ``.sample``)."""
+    import os
+
+    try:
+        return any(e.is_file() and not e.name.endswith(".sample") and os.access(e.path, os.X_OK)
+                   for e in os.scandir(folder))
+    except OSError:
+        return False
+
+
 def risk(an: Analysis, cmd: Cmd) -> str:
     """``git-code`` when git is made to run another program or fetch from elsewhere (``-c core.sshCommand``,
     ``GIT_SSH_COMMAND``, ``url.<x>.insteadOf``); ``remote-delete`` for a push deleting remote refs."""
@@ -121,6 +166,9 @@ def risk(an: Analysis, cmd: Cmd) -> str:
     if not head.operands:
         return ""
     sub, rest = head.operands[0].text, head.operands[1:]
+    if sub in HOOKED and (_skips_hooks(an, cmd, head) or any(
+            _env_skips(name, env.value(cmd, name)) for name in SKIP_ENV)):
+        return "git-code"  # the repository's hooks do not run: what --no-verify does
     if sub == "config" and any(w.text.lower().startswith("url.") and w.text.lower().endswith("insteadof")
                                for w in rest):
         return "git-code"
