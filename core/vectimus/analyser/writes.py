@@ -5,8 +5,8 @@ and their equivalents in other agents, ``apply_patch``, a heredoc or ``echo``/``
 ``tee``, a copy of a readable file) and something runs that file — a script by extension or
 shebang, a ``Makefile``, ``package.json`` scripts, a ``justfile`` or ``Taskfile``, a git hook, git
 configuration with aliases or hooks, ``.envrc``, shell start-up files, ``.vscode/tasks.json``,
-``.devcontainer`` commands, ``.pre-commit-config.yaml``, lint-staged and lefthook configuration,
-notebook cells — the file is analysed as
+``.devcontainer`` commands, ``.pre-commit-config.yaml``, tox configuration, ``//go:generate``
+lines, lint-staged and lefthook configuration, notebook cells — the file is analysed as
 it will be after the write (an edit is applied to the file on disk) and every action of its code
 is recorded with ``deferred`` set, attributed to the file (``context.code``). Policies decide which
 of those matter at the write (stealing a secret does; a script's ``rm -rf build`` does not).
@@ -57,8 +57,13 @@ def runnable(path: str, text: str) -> str:
         return "package.json"
     if name == ".pre-commit-config.yaml":
         return "pre-commit"
+    if name in ("tox.ini", "tox.toml") or (name == "setup.cfg" and "[tox:tox]" in text) \
+            or (name == "pyproject.toml" and "[tool.tox" in text):
+        return "tox"
     if name.startswith((".lintstagedrc", "lefthook", ".lefthook")) and not name.endswith((".js", ".cjs", ".mjs")):
         return "hook-runner"
+    if name.endswith(".go") and "//go:generate" in text:
+        return "go-generate"
     if lower.endswith("/.vscode/tasks.json"):
         return "vscode"
     if name in ("devcontainer.json", ".devcontainer.json"):
@@ -146,6 +151,14 @@ def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str)
         tasks.deferred_justfile(an, cmd, text, name)
     elif kind == "task":
         tasks.deferred_taskfile(an, cmd, text, name)
+    elif kind == "tox":
+        from vectimus.analyser.programs import tox
+
+        tox.deferred(an, cmd, posixpath.basename(path), text, name, path)
+    elif kind == "go-generate":
+        from vectimus.analyser.programs import go
+
+        go.directives(an, cmd, path, text, name, True)
     elif kind == "pre-commit":
         for hook_id, _, language, entry in githooks.local_hooks(text):
             githooks._local_hook(an, cmd, path, f"{name}:{hook_id}", True, language, entry)

@@ -29,10 +29,12 @@ IMPORTED_WHEN_RUN = {
     "databases": "bundle clickhouse-client cockroach cqlsh duckdb keydb-cli litecli mariadb mongo mongosh mycli "
                  "mysql pgcli psql rails rake redis-cli snowsql sqlcmd sqlite sqlite3 usql valkey-cli",
     "git": "git",
+    "go": "go",
     "hook_runners": "lefthook lint-staged",
     "network": "aria2c curl ftp http https links lynx nc ncat netcat scp sftp socat ssh telnet w3m wget wget2 xh "
                "xhs",
     "runners": "at batch expect screen tmux",
+    "tox": "tox",
     "windows": "cmd cmd.exe powershell powershell.exe pwsh pwsh.exe reg reg.exe",
 }
 _MODULE_OF = {program: module for module, programs in IMPORTED_WHEN_RUN.items() for program in programs.split()}
