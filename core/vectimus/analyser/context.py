@@ -68,7 +68,7 @@ class Input(Record):
 class Scope:
     """What a shell knows while it runs a command list: cwd and constant variables."""
 
-    __slots__ = ("places", "vars", "cwd_dynamic", "positional", "functions")
+    __slots__ = ("places", "vars", "cwd_dynamic", "positional", "functions", "bins", "choices")
 
     def __init__(self, places: Places, vars: dict[str, Word] | None = None, cwd_dynamic: bool = False,
                  positional: tuple[Word, ...] | None = None) -> None:
@@ -76,12 +76,28 @@ class Scope:
         self.vars = {} if vars is None else vars
         self.cwd_dynamic = cwd_dynamic
         self.positional = positional
-        self.functions: set[str] = set()  # names the shell defined as functions: no program runs for them
+        # Names the shell defined as functions (no program runs for them) -> (walker, body node).
+        self.functions: dict[str, tuple | None] = {}
+        # Directories the tool running this shell puts first on its PATH (an npm script's
+        # node_modules/.bin, `uv run`'s .venv/bin): a program the agent wrote there runs by name.
+        self.bins: tuple[str, ...] = ()
+        # Variables a conditional set differently on its ways (``ways.py``): name -> the values it
+        # may hold (None: unset); ``vars`` holds an unknown value for each.
+        self.choices: dict[str, tuple[Word | None, ...]] = {}
 
     def child(self) -> Scope:
         """A copy for a subshell: its changes do not leak back."""
         copy = Scope(self.places, dict(self.vars), self.cwd_dynamic, self.positional)
-        copy.functions = set(self.functions)
+        copy.functions = dict(self.functions)
+        copy.bins = self.bins
+        if self.choices:
+            copy.choices = dict(self.choices)
+        return copy
+
+    def with_bins(self, dirs) -> Scope:
+        """A copy whose tool directories ``dirs`` come first (``Scope.bins``)."""
+        copy = self.child()
+        copy.bins = (*dirs, *self.bins)
         return copy
 
     def chdir(self, word: Word | None) -> None:

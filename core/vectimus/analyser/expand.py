@@ -14,6 +14,7 @@ from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Analysis, Input, S
 
 # Unquoted brace characters are marked while a word is assembled, so quoted ones never expand.
 OPEN, COMMA, CLOSE = "\ue000", "\ue001", "\ue002"
+SPLIT = frozenset(("simple_expansion", "expansion", "command_substitution"))  # unquoted, their values split
 _MARKS = str.maketrans({"{": OPEN, ",": COMMA, "}": CLOSE})
 _UNMARK = str.maketrans({OPEN: "{", COMMA: ",", CLOSE: "}"})
 
@@ -145,7 +146,15 @@ class Expander:
         raise NotImplementedError
 
     def words(self, node, scope: Scope) -> list[Word]:
-        """The words one argument node becomes (brace expansion may make several)."""
+        """The words one argument node becomes (brace expansion, or the field splitting of an
+        unquoted expansion, may make several; an unquoted empty one, none)."""
+        kind = node.type
+        if kind == "string" and scope.positional is not None and self.text(node) in ('"$@"', '"${@}"'):
+            return list(scope.positional[1:])  # each parameter one word
+        if kind in SPLIT or (kind == "concatenation" and any(c.type in SPLIT for c in node.children)):
+            fields = self.fields(node, scope)
+            if fields is not None:
+                return fields
         word = self.word(node, scope)
         if OPEN not in word.text and COMMA not in word.text and CLOSE not in word.text:
             return [word]  # nothing marked: expand_braces would give the text back as it is
@@ -155,6 +164,45 @@ class Expander:
         if len(texts) == 1:
             return [Word(texts[0], word.dynamic, word.glob, word.secret)]
         return [Word(t, word.dynamic, word.glob, word.secret) for t in texts]
+
+    def fields(self, node, scope: Scope) -> list[Word] | None:
+        """The words an argument with unquoted expansions becomes after field splitting (``C="rm
+        -rf ~"; $C`` runs ``rm``); None when no known value splits or vanishes (one word, as
+        ``word`` gives it)."""
+        ifs_word = self.lookup("IFS", scope)
+        ifs = " \t\n" if ifs_word is None else unmark(ifs_word.text)
+        if ifs_word is not None and ifs_word.dynamic:
+            return None  # split on what nobody knows: the word is what it is, unknown parts and all
+        out: list[Word] = []
+        text, dynamic, glob, secret, started, split = "", False, False, False, False, False
+        for child in ([node] if node.type in SPLIT else node.children):
+            value = self.word(child, scope)
+            if child.type not in SPLIT or value.dynamic or not ifs:
+                text += value.text
+                dynamic, glob, secret = dynamic or value.dynamic, glob or value.glob, secret or value.secret
+                started = True
+                continue
+            pieces = _split_fields(value.text, ifs)
+            secret = secret or value.secret
+            if len(pieces) == 1 and pieces[0]:
+                text += pieces[0]
+                glob = glob or _has_glob(pieces[0])
+                started = True
+                continue
+            split = True
+            for i, piece in enumerate(pieces):
+                if i:  # a separator ends the field before it
+                    if started:
+                        out.append(Word(text, dynamic, glob, secret))
+                    text, dynamic, glob, started = "", False, False, False
+                if piece:
+                    text, glob, started = text + piece, glob or _has_glob(piece), True
+        if started:
+            out.append(Word(text, dynamic, glob, secret))
+        if not split and out:
+            return None
+        return [w._replace(text=unmark(w.text)) if OPEN in w.text or COMMA in w.text or CLOSE in w.text else w
+                for w in out]
 
     def word(self, node, scope: Scope) -> Word:
         """One word's value; unknown parts keep their text and make it dynamic."""
@@ -221,6 +269,9 @@ class Expander:
             return Word(self.an.env.get("HOME") or scope.places.home)
         if name in TRUSTED_ENV and self.an.env.get(name):
             return Word(self.an.env[name])
+        if name in ("@", "*") and scope.positional is not None:  # joined; unquoted, split again
+            rest = scope.positional[1:]
+            return Word(" ".join(w.text for w in rest), any(w.dynamic for w in rest), secret=any(w.secret for w in rest))
         if name.isdigit() and scope.positional is not None:
             index = int(name)
             return scope.positional[index] if index < len(scope.positional) else Word("")
@@ -258,7 +309,8 @@ class Expander:
         return Word(text, dynamic=True)
 
     def substitution(self, node, scope: Scope) -> Word:
-        """Run ``$(…)`` / backticks: their actions count; the value is known only for ``echo``."""
+        """Run ``$(…)`` / backticks: their actions count; the value is known when one command, or
+        the last stage of one pipeline (``$(echo … | base64 -d)``), prints a constant."""
         before = self.an.secret_reads
         ran = self.ran
         inner = scope.child()
@@ -267,7 +319,9 @@ class Expander:
             self.statement(child, inner, Input())
         self.piped = piped
         secret = self.an.secret_reads > before
-        if self.ran == ran + 1 and self.last_value is not None:
+        statements = [c for c in node.named_children if c.type != "comment"]
+        single = self.ran == ran + 1 or (len(statements) == 1 and statements[0].type == "pipeline")
+        if single and self.last_value is not None:
             return Word(self.last_value.strip("\n"), secret=secret)
         return Word(self.text(node), dynamic=True, secret=secret)
 
@@ -281,3 +335,19 @@ class Expander:
                 self.substitutions(child, scope)
 
 
+
+
+def _split_fields(text: str, ifs: str) -> list[str]:
+    """``text`` split as bash splits an unquoted expansion's value on ``ifs``: "" before the first
+    piece when it starts with a separator, "" after the last when it ends with one."""
+    white = "".join(re.escape(c) for c in ifs if c in " \t\n")
+    other = "".join(re.escape(c) for c in ifs if c not in " \t\n")
+    if not other:
+        return re.split(f"[{white}]+", text)
+    if not white:
+        return re.split(f"[{other}]", text)
+    return re.split(f"[{white}]*[{other}][{white}]*|[{white}]+", text)
+
+
+def _has_glob(text: str) -> bool:
+    return "*" in text or "?" in text or "[" in text

@@ -1,7 +1,8 @@
 """Programs found through ``PATH``, and code that environment knobs make a program load.
 
 ``find_program`` is the file a bare name runs when a directory that is not a system one comes
-first in the command's ``PATH``; ``program`` analyses a program named by path; ``loaded`` analyses
+first in the command's ``PATH``, or when the agent wrote it in a directory the running tool puts
+first (``Scope.bins``); ``program`` analyses a program named by path; ``loaded`` analyses
 what ``LD_PRELOAD``, ``NODE_OPTIONS``, ``PYTHONSTARTUP`` or a ``sitecustomize`` on ``PYTHONPATH``
 load. The files are read and analysed by ``runs.run_file``.
 Standard library only: used on the hot path.
@@ -15,6 +16,7 @@ import stat
 
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import env
+from vectimus.analyser import runs
 from vectimus.analyser.runs import interpreter_language, run_file
 
 # Names bash runs itself whatever PATH says.
@@ -35,13 +37,51 @@ def find_program(an: Analysis, cmd: Cmd, name: str) -> str:
         return ""
     for folder in search_dirs(an, cmd):
         candidate = folder.rstrip("/") + "/" + name
-        try:
-            info = os.stat(candidate)
-        except (OSError, ValueError):
-            continue
-        if stat.S_ISREG(info.st_mode) and info.st_mode & 0o111:
+        if _executable(candidate):
+            return candidate
+    for folder in cmd.scope.bins:  # an installed package's program there is not the agent's code
+        candidate = folder.rstrip("/") + "/" + name
+        if (candidate in an.pending or _executable(candidate)) and \
+                (runs.by_agent(an, candidate) or runs.by_agent(an, an.target(Word(candidate), cmd.scope).path)):
             return candidate
     return ""
+
+
+def node_bins(an: Analysis, folder: str) -> tuple[str, ...]:
+    """The ``node_modules/.bin`` directories an npm-family tool puts first on PATH for what it runs
+    from ``folder``: that folder's and each parent's, up to the project root."""
+    out = []
+    project = an.places.project.rstrip("/")
+    for _ in range(32):
+        out.append(f"{folder.rstrip('/')}/node_modules/.bin")
+        if folder.rstrip("/") == project or not folder.startswith(project + "/"):
+            break
+        folder = posixpath.dirname(folder.rstrip("/"))
+    return tuple(out)
+
+
+def venv_bins(an: Analysis, cmd: Cmd) -> tuple[str, ...]:
+    """The bin directory of the project's virtual environment (``.venv`` in the command's directory
+    or a parent up to the project root), which ``uv run``/``poetry run``/… put first on PATH."""
+    if cmd.scope.cwd_dynamic:
+        return ()
+    folder = cmd.scope.places.cwd.rstrip("/")
+    project = an.places.project.rstrip("/")
+    for _ in range(32):
+        if os.path.isdir(f"{folder}/.venv/bin"):
+            return (f"{folder}/.venv/bin",)
+        if folder == project or not folder.startswith(project + "/"):
+            return ()
+        folder = posixpath.dirname(folder)
+    return ()
+
+
+def _executable(path: str) -> bool:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISREG(info.st_mode) and bool(info.st_mode & 0o111)
 
 
 def search_dirs(an: Analysis, cmd: Cmd) -> list[str]:
@@ -127,3 +167,22 @@ COMMAND_KNOBS = {
     "LESSOPEN": ("less", "more", "man", "zless", "lesspipe"), "LESSCLOSE": ("less", "more", "man", "zless"),
     "MANPAGER": ("man",), "PAGER": ("man",), "PROMPT_COMMAND": ("bash",),
 }
+
+
+def local_bin(an: Analysis, cmd: Cmd, name: str, args) -> bool:
+    """Run ``name`` as the program an npm-family tool finds in ``node_modules/.bin`` (``Scope.bins``),
+    when the agent wrote it there; True when it did."""
+    found = find_program(an, cmd, name) if cmd.scope.bins and "/" not in name else ""
+    if not found or not any(found.startswith(d + "/") for d in cmd.scope.bins):
+        return False
+    an.dispatch(cmd.with_words([Word(name), *args]))
+    return True
+
+
+def exec_bin(an: Analysis, cmd: Cmd, words) -> None:
+    """``npx NAME``, ``npm exec -- NAME``, ``pnpm exec NAME``, ``yarn exec NAME``, ``bunx NAME``: the
+    project's installed program of that name runs (read when the agent wrote it)."""
+    words = [w for w in words if w.text != "--"]
+    if words and not words[0].dynamic and not words[0].text.startswith("-"):
+        scoped = cmd._replace(scope=cmd.scope.with_bins(node_bins(an, cmd.scope.places.cwd)))
+        local_bin(an, scoped, words[0].text, words[1:])

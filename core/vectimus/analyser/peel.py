@@ -207,14 +207,25 @@ def entr(cmd: Cmd, an: Analysis, name: str) -> Peeled:
 
 
 def _environment_runner(subs: str, outer: str = "", inner: str = "", lead: int = 0,
-                        python: bool = False) -> Callable[[Cmd, Analysis, str], Peeled]:
+                        python: bool = False, venv: bool = False) -> Callable[[Cmd, Analysis, str], Peeled]:
     """A tool that runs a command in the environment it manages: ``name [options] SUB [options]
     [lead operands] command …`` (``poetry run``, ``conda run -n env``, ``direnv exec DIR``); with
     ``python``, a ``.py`` operand is a script and ``-m`` a module (``uv run x.py``); with ``--``
-    among ``subs`` the command follows ``--`` (``mise exec node@20 -- node x.js``)."""
+    among ``subs`` the command follows ``--`` (``mise exec node@20 -- node x.js``); with ``venv``,
+    the project's ``.venv/bin`` comes first on the command's PATH (``Scope.bins``)."""
     outer_takes, inner_takes, names = argv.opts(outer), argv.opts(inner), subs.split()
 
     def peel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+        inner_cmd = _peel(cmd, an, name)
+        if venv and inner_cmd:
+            from vectimus.analyser import loaded
+
+            bins = loaded.venv_bins(an, cmd)
+            if bins:
+                return inner_cmd._replace(scope=inner_cmd.scope.with_bins(bins))
+        return inner_cmd
+
+    def _peel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
         p = argv.parse(cmd.words[1:], outer_takes, stop_at_operand=True)
         if not p.operands or p.operands[0].text not in names:
             return False
@@ -299,11 +310,11 @@ WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
     "ssh-agent": _simple("-a -E -P -t"), "firejail": _simple(""), "catchsegv": _simple(""),
     "trickle": _simple("-u -d -w -t -l -n"), "cpulimit": _simple("-l --limit -p --pid -e --exe"),
     "uv": _environment_runner("run", "--directory --project --cache-dir --config-file --color", UV_RUN,
-                              python=True),
-    "poetry": _environment_runner("run", "-C --directory -P --project"),
-    "pipenv": _environment_runner("run", "--python --where --py"),
-    "pdm": _environment_runner("run", "-p --project", "--venv"), "rye": _environment_runner("run"),
-    "hatch": _environment_runner("run", "-e --env -p --project --data-dir --cache-dir --config"),
+                              python=True, venv=True),
+    "poetry": _environment_runner("run", "-C --directory -P --project", venv=True),
+    "pipenv": _environment_runner("run", "--python --where --py", venv=True),
+    "pdm": _environment_runner("run", "-p --project", "--venv", venv=True), "rye": _environment_runner("run", venv=True),
+    "hatch": _environment_runner("run", "-e --env -p --project --data-dir --cache-dir --config", venv=True),
     "conda": _environment_runner("run", "", CONDA_RUN), "mamba": _environment_runner("run", "", CONDA_RUN),
     "micromamba": _environment_runner("run", "", CONDA_RUN),
     "pixi": _environment_runner("run exec", "--manifest-path", "-e --environment --manifest-path -s --spec"),

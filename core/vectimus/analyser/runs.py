@@ -235,11 +235,13 @@ def shebang(text: str) -> str:
 
 
 def run_file(an: Analysis, cmd: Cmd, word: Word, *, runner: str = "", args: tuple[Word, ...] = (),
-             label: str = "") -> bool:
+             label: str = "", sourced: bool = False) -> bool:
     """Analyse the file ``word`` names, which ``cmd`` runs (in language ``runner``, or as the file says).
 
-    ``args`` are its positional parameters. Returns True when the file itself is unknown
-    (an unresolved path), which the caller reports as dynamic.
+    ``args`` are its positional parameters. A ``sourced`` shell file runs in the caller's shell:
+    the variables, functions and directory it sets stay set (a secret file's values excepted).
+    Returns True when the file itself is unknown (an unresolved path), which the caller reports
+    as dynamic.
     """
     if word.dynamic or not word.text:
         return word.dynamic
@@ -253,7 +255,7 @@ def run_file(an: Analysis, cmd: Cmd, word: Word, *, runner: str = "", args: tupl
             return False
         for match in matches:
             if not an.target(Word(match), cmd.scope).is_system:
-                run_file(an, cmd, Word(match), runner=runner, args=args, label=label)
+                run_file(an, cmd, Word(match), runner=runner, args=args, label=label, sourced=sourced)
         return False
     if not path.startswith("/") or target.is_vectimus:
         return False  # Vectimus's own installation runs as installed (and is protected)
@@ -275,10 +277,33 @@ def run_file(an: Analysis, cmd: Cmd, word: Word, *, runner: str = "", args: tupl
         return False  # it runs itself: what it does is being recorded already
     running.add(path)
     try:
-        analyse(an, cmd, text, lang, name, mine, path=path, positional=(Word(path), *args))
+        if sourced and lang == "shell" and not target.is_secret:
+            _in_caller(an, cmd, text, name, mine, path, args)
+        else:
+            analyse(an, cmd, text, lang, name, mine, path=path, positional=(Word(path), *args))
     finally:
         running.discard(path)
     return False
+
+
+def _in_caller(an: Analysis, cmd: Cmd, text: str, name: str, mine: bool, path: str, args: tuple[Word, ...]) -> None:
+    """Shell code sourced by ``cmd``, analysed in the caller's own scope (``source .venv/bin/activate``
+    puts the environment's bin directory first on PATH for what follows); given arguments are its
+    positional parameters while it runs."""
+    scope = cmd.scope
+    kept = scope.positional
+    if args:
+        scope.positional = (Word(path), *args)
+    start = len(an.actions)
+    try:
+        an.shell(Word(text), cmd, name, scope=scope)
+    except Unanalysable as exc:
+        attribute(an, start, display(an, path), mine)
+        unread(an, cmd, path, name, mine, str(exc))
+        return
+    finally:
+        scope.positional = kept
+    attribute(an, start, display(an, path), mine)
 
 
 def _matches(pattern: str) -> list[str] | None:

@@ -9,9 +9,10 @@ Standard library only: used on the hot path.
 from __future__ import annotations
 
 import binascii  # base64 as base64.b64encode/b64decode(validate=True) do it, without the module
+import os
 import re
 
-from vectimus.analyser import redirects, runs, writes
+from vectimus.analyser import flow, redirects, runs, writes
 from vectimus.analyser.context import (
     MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, Analysis, Cmd, Input, Scope, Unanalysable, Unparsable, Word,
     basename,
@@ -20,7 +21,7 @@ from vectimus.analyser.expand import Expander, ansi_c
 from vectimus.analyser.parse import astral_free, parse
 
 REDIRECT_TYPES = ("file_redirect", "heredoc_redirect", "herestring_redirect")
-PRINTERS = frozenset(("echo", "printf", "cat", "base64", "pwd", "mktemp"))  # the programs ``printed`` knows
+PRINTERS = frozenset(("echo", "printf", "cat", "base64", "pwd", "mktemp", "uname"))  # the programs ``printed`` knows
 LOOP_VALUES = 16  # a for loop over more literal values than this runs once with an unknown variable
 
 
@@ -101,6 +102,7 @@ class Walker(Expander):
         self.after: list = []               # statements a heredoc line continues with
         self.ran = 0                        # simple commands run, to know when last_value holds
         self.piped = False                  # the statement being walked writes into a pipe
+        self.choosing = False               # a statement is being walked once per value of a choice
 
     def text(self, node) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
@@ -111,12 +113,25 @@ class Walker(Expander):
         for child in node.named_children:
             self.statement(child, scope, stdin)
 
+    def sequence(self, nodes, scope: Scope, stdin: Input) -> None:
+        for node in nodes:
+            self.statement(node, scope, stdin)
+
     def statement(self, node, scope: Scope, stdin: Input, redirs: tuple = (), raw: str = "") -> None:
         self.an.tick()
         self.nesting += 1
         if self.nesting > MAX_NESTING:
             raise Unanalysable("shell code nested too deeply")
         try:
+            if scope.choices and not self.choosing and node.type in flow.LEAVES:
+                names = flow.used(self.text(node), scope.choices)
+                if names:  # a variable a conditional set several ways: each value in turn
+                    self.choosing = True
+                    try:
+                        flow.each(scope, names, lambda s: self._statement(node, s, stdin, redirs, raw))
+                    finally:
+                        self.choosing = False
+                    return
             self._statement(node, scope, stdin, redirs, raw)
         finally:
             self.nesting -= 1
@@ -131,6 +146,16 @@ class Walker(Expander):
             self.pipeline(node, scope, stdin)
         elif kind == "subshell":
             self.block(node, scope.child(), stdin)
+        elif kind == "if_statement":
+            flow.if_statement(self, node, scope, stdin)
+        elif kind == "list":
+            flow.and_or(self, node, scope, stdin)
+        elif kind in ("while_statement", "until_statement"):
+            for i, child in enumerate(node.children):
+                if node.field_name_for_child(i) == "condition":
+                    self.statement(child, scope, stdin)
+            body = node.child_by_field_name("body")
+            flow.branch(self, scope, [[body]] if body is not None else [], stdin, skip=True)
         elif kind == "variable_assignment":
             self.assign(node, scope)
         elif kind == "declaration_command":
@@ -142,18 +167,14 @@ class Walker(Expander):
             self.for_loop(node, scope, stdin)
         elif kind == "function_definition":
             body, name = node.child_by_field_name("body"), node.child_by_field_name("name")
-            if name is not None:
-                scope.functions.add(self.text(name))
+            if name is not None:  # a call with arguments walks the body again (``called``)
+                scope.functions[self.text(name)] = (self, body) if body is not None else None
             if body is not None:
                 inner = scope.child()
                 inner.positional = None
                 self.statement(body, inner, Input())
         elif kind == "case_statement":
-            for child in node.named_children:
-                if child.type == "case_item":
-                    self.block_of_statements(child, scope, stdin)
-                else:
-                    self.word(child, scope)
+            flow.case(self, node, scope, stdin)
         elif kind in ("comment", "heredoc_body", "heredoc_end", "heredoc_start"):
             return
         elif kind in _WORD_TYPES:
@@ -163,16 +184,8 @@ class Walker(Expander):
                                              "compound_assignment"):
             self.substitutions(node, scope)
         else:
-            # lists, { …; }, if / while / until / elif / else, do groups, negation, ERROR nodes …
-            self.block_of_statements(node, scope, stdin)
-
-    def block_of_statements(self, node, scope: Scope, stdin: Input) -> None:
-        case_item = node.type == "case_item"
-        for i, child in enumerate(node.named_children):
-            if case_item and node.field_name_for_named_child(i) == "value":
-                self.word(child, scope)  # a pattern: only its substitutions run
-            else:
-                self.statement(child, scope, stdin)
+            # { …; }, do groups, negation, ERROR nodes …
+            self.block(node, scope, stdin)
 
     def redirected(self, node, scope: Scope, stdin: Input) -> None:
         body = node.child_by_field_name("body")
@@ -232,7 +245,7 @@ class Walker(Expander):
             return
         if name:
             scope.vars[name] = Word("$" + name, dynamic=True)
-        self.statement(body, scope, stdin)
+        flow.branch(self, scope, [[body]], stdin, skip=True)  # it may not run at all
 
     def assign(self, node, scope: Scope, export: bool = False) -> None:
         name_node = node.child_by_field_name("name")
@@ -288,6 +301,9 @@ class Walker(Expander):
                     words.extend(self.words(inner, scope))
                 elif field == "argument":
                     words.extend(self.words(child, scope))
+        if len(words) > 1 and words[0].text == "set" and (words[1].text == "--" or words[1].text[:1] not in "-+"):
+            first = scope.positional[0] if scope.positional else Word("bash")
+            scope.positional = (first, *words[2 if words[1].text == "--" else 1:])  # `set -- a b`: "$@"
         env: tuple[tuple[str, Word], ...] = ()
         if not words:
             for a in assignments:
@@ -314,6 +330,8 @@ class Walker(Expander):
             middle = len(self.an.actions)
             before = self.an.secret_reads
             self.an.dispatch(cmd)
+            if len(words) > 1 and scope.functions.get(words[0].text):
+                flow.called(self, scope, words, stdin)
             if middle > start and len(self.an.actions) > middle and self.an.actions[middle].kind == "exec":
                 self.an.actions.insert(start, self.an.actions.pop(middle))  # exec before its redirects
             self.continuation(scope, self.an.secret_reads > before or cmd.stdin.secret)
@@ -342,7 +360,7 @@ class Walker(Expander):
                 self.statement(node, scope, Input())
 
     def printed(self, words: list[Word], scope: Scope, stdin: Input) -> str | None:
-        """What ``echo`` / ``printf`` / ``cat`` / ``pwd`` print, when it is a constant."""
+        """What ``echo`` / ``printf`` / ``cat`` / ``pwd`` / ``uname`` print, when it is a constant."""
         if not words:
             return None
         name = basename(words[0].text)
@@ -366,6 +384,8 @@ class Walker(Expander):
         if name == "mktemp" and all(w.text in ("-d", "--directory", "-q", "--quiet") for w in words[1:]):
             tmp = self.an.env.get("TMPDIR") or "/tmp"
             return tmp.rstrip("/") + "/tmp.XXXXXXXXXX"  # a fresh name in the temp dir
+        if name == "uname" and args in ([], ["-s"]):  # the system the hook runs on is the command's
+            return os.uname().sysname
         return None
 
     def apply_redirects(self, redirs, cmd: Cmd) -> Input | None:

@@ -225,9 +225,13 @@ def _runner(an: Analysis, cmd: Cmd, program: str, words: list[Word]) -> None:
         return
     first = head.operands[0]
     name = first.text.rsplit("@", 1)[0] if first.text.count("@") and not first.text.startswith("@") else first.text
+    at = next(i for i, w in enumerate(words) if w is first)
     if name in (*CODE_RUNNERS, *CONFIG_RUNNERS) and not first.dynamic:
-        at = next(i for i, w in enumerate(words) if w is first)
         an.dispatch(cmd.with_words([Word(name), *words[at + 1:]], via=program))
+    elif program != "uvx" and not cmd.scope.cwd_dynamic:
+        from vectimus.analyser import loaded
+
+        loaded.exec_bin(an, cmd.with_words(cmd.words, via=program), [Word(name), *words[at + 1:]])
 
 
 def _is_index(name: str, family: str, word: Word) -> bool:

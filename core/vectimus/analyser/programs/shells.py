@@ -63,7 +63,7 @@ def source(an: Analysis, cmd: Cmd, name: str) -> bool:
             return False
         return cmd.stdin.kind in ("pipe", "file")
     if cmd.words[1:2]:
-        runs.run_file(an, cmd, cmd.words[1], runner="shell", args=cmd.words[2:])
+        runs.run_file(an, cmd, cmd.words[1], runner="shell", args=cmd.words[2:], sourced=True)
     return bool(cmd.words[1:2]) and cmd.words[1].dynamic
 
 

@@ -16,7 +16,7 @@ import json
 import os
 import re
 
-from vectimus.analyser import argv, runs
+from vectimus.analyser import argv, loaded, runs
 from vectimus.analyser.context import Analysis, Cmd, Unanalysable, Word
 
 MAX_SCRIPTS = 256  # scripts or recipes one command, or one file being written, runs: past it, the file is unread
@@ -68,6 +68,9 @@ def npm(an: Analysis, cmd: Cmd, name: str) -> None:
         return  # bun's own test runner and bundler
     if name in ("yarn", "pnpm", "bun") and sub and sub not in OWN_COMMANDS:
         command, rest = "run", ops  # `yarn lint`: a script of the project's
+    if sub in ("exec", "x") and not cmd.scope.cwd_dynamic:
+        loaded.exec_bin(an, cmd, [*rest, *extra])
+        return
     names: list[str] = []
     target = ""
     if command == "run":
@@ -87,8 +90,13 @@ def npm(an: Analysis, cmd: Cmd, name: str) -> None:
     if found is None:
         return
     path, label, mine, scripts = found
+    cmd = cmd._replace(scope=cmd.scope.with_bins(loaded.node_bins(an, os.path.dirname(path))))
     if name == "bun" and command == "run" and target and target not in scripts:
-        runs.run_file(an, cmd, Word(target), runner="node", args=extra)  # `bun run x.ts`: a file
+        if not loaded.local_bin(an, cmd, target, extra):
+            runs.run_file(an, cmd, Word(target), runner="node", args=extra)  # `bun run x.ts`: a file
+        return
+    if name in ("yarn", "pnpm") and command == "run" and target and target not in scripts:
+        loaded.local_bin(an, cmd, target, extra)  # `yarn eslint .`: a program the project installed
         return
     if command == "start" and "start" not in scripts and an.target(Word("server.js"), cmd.scope).exists:
         runs.run_file(an, cmd, Word("server.js"), runner="node")
