@@ -32,6 +32,10 @@ def agent_wrote(tree, rel: str, text: str, mode: int = 0o755) -> None:
     'IFS=,; C="rm,-rf,$HOME"; $C', 'X=$(echo cm0gLXJmIC9yb290 | base64 -d); $X',
     'set -- rm -rf ~; "$@"', 'set -- -rf ~; rm "$@"', 'set -- rm -rf ~; $*',
     'run() { echo "+ $*"; "$@"; }; run rm -rf ~', 'f() { "$@"; }; g() { f "$@"; }; g rm -rf ~',
+    'cmd=(rm -rf ~); "${cmd[@]}"', 'cmd=(x rm); ${cmd[1]} -rf ~', 'a=(); a+=(rm); "${a[0]}" -rf ~',
+    'printf -v c "rm -rf %s" ~; $c', 'read -r c <<< "rm -rf $HOME"; $c', 'x="rm -rf $HOME"; n=x; ${!n}',
+    'c=RM; ${c,,} -rf ~', 'c=xrm; ${c:1} -rf ~', 'c=rmXX; ${c%XX} -rf ~', 'c=r_m; ${c//_/} -rf ~',
+    'c=.rm; ${c#.} -rf ~', 'h=$HOME/x; rm -rf ${h%/x}',
 ])
 def test_what_an_expansion_splits_into_runs(tree, command):
     home = "/root" if "cm0g" in command else str(tree.home)
@@ -54,6 +58,9 @@ def test_ordinary_expansions_and_functions(tree):
     assert not [a for a in actions if a.kind in ("file_delete", "network")]
     actions = tree.shell('g() { g "$@"; }; g a')  # a function that calls itself is walked once more, not forever
     assert [a.program for a in actions].count("g") >= 2
+    assert deleted(tree.shell('a=(build "my dist"); rm -rf "${a[@]}"')) == {f"{root}/build", f"{root}/my dist"}
+    actions = tree.shell('f=archive.tar.gz; echo "${f%%.*}" "${#f}" "${f^^}"; read -r a b <<< "x y z"; echo "$b"')
+    assert [a.args for a in actions if a.program == "echo"] == [("archive", "14", "ARCHIVE.TAR.GZ"), ("y z",)]
     assert deleted(tree.shell('set -- build dist; for d in "$@"; do rm -rf "$d"; done')) == \
         {f"{root}/build", f"{root}/dist"}
 

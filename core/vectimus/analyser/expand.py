@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 
+from vectimus.analyser import parameters
 from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Analysis, Input, Scope, Word
 
 # Unquoted brace characters are marked while a word is assembled, so quoted ones never expand.
 OPEN, COMMA, CLOSE = "\ue000", "\ue001", "\ue002"
+_EVERY_ELEMENT = re.compile(r'"\$\{(\w+)\[@\]\}"')
 SPLIT = frozenset(("simple_expansion", "expansion", "command_substitution"))  # unquoted, their values split
 _MARKS = str.maketrans({"{": OPEN, ",": COMMA, "}": CLOSE})
 _UNMARK = str.maketrans({OPEN: "{", COMMA: ",", CLOSE: "}"})
@@ -149,8 +151,14 @@ class Expander:
         """The words one argument node becomes (brace expansion, or the field splitting of an
         unquoted expansion, may make several; an unquoted empty one, none)."""
         kind = node.type
-        if kind == "string" and scope.positional is not None and self.text(node) in ('"$@"', '"${@}"'):
-            return list(scope.positional[1:])  # each parameter one word
+        if kind == "string" and node.named_child_count == 1 and self.text(node).endswith(('@"', '@}"', '@]}"')):
+            quoted = self.text(node)
+            if scope.positional is not None and quoted in ('"$@"', '"${@}"'):
+                return list(scope.positional[1:])  # each parameter one word
+            every = _EVERY_ELEMENT.fullmatch(quoted)
+            kept = scope.vars.get(every.group(1) + "[@]") if every else None
+            if kept is not None and not kept.dynamic:
+                return parameters.elements(kept)  # "${cmd[@]}": each element one word
         if kind in SPLIT or (kind == "concatenation" and any(c.type in SPLIT for c in node.children)):
             fields = self.fields(node, scope)
             if len(fields) != 1:
@@ -284,6 +292,16 @@ class Expander:
         text = self.text(node)
         children = node.children
         names = [c for c in children if c.type in ("variable_name", "special_variable_name")]
+        subscript = next((c for c in children if c.type == "subscript"), None)
+        if subscript is not None:
+            return self.element(node, subscript, scope)
+        if names and len(children) == 4 and children[1].type in ("#", "!"):
+            value = self.lookup(self.text(names[0]), scope)
+            if value is not None and not value.dynamic:
+                if children[1].type == "#":
+                    return Word(str(len(value.text)))  # ${#c}
+                if value.text.isidentifier():  # ${!n}: the variable n names
+                    return self.lookup(value.text, scope) or Word(text, dynamic=True)
         if not names or len(children) < 3 or children[1].type in ("#", "!") or "[" in text:
             self.substitutions(node, scope)
             return Word(text, dynamic=True)
@@ -309,6 +327,29 @@ class Expander:
             return operand if not value.dynamic else Word(text, dynamic=True)
         if op in (":?", "?"):
             return value or Word(text, dynamic=True)
+        if value is not None and not value.dynamic and not operand.dynamic:
+            operands = [p.text if c.is_named else c.type for c, p in zip(rest[1:], operand_parts)]
+            result = parameters.operate(value.text, op, operands)
+            if result is not None:
+                return Word(result, secret=value.secret)
+        return Word(text, dynamic=True)
+
+    def element(self, node, subscript, scope: Scope) -> Word:
+        """``${cmd[1]}``, ``${cmd[@]}`` (joined), ``${#cmd[@]}`` of an array whose elements are known."""
+        text = self.text(node)
+        parts = subscript.named_children
+        kept = scope.vars.get(self.text(parts[0]) + "[@]") if parts else None
+        if kept is None or kept.dynamic or len(parts) < 2 or node.children[1].type == "!":
+            self.substitutions(node, scope)
+            return Word(text, dynamic=True)
+        items = parameters.elements(kept)
+        index = self.word(parts[1], scope)
+        if node.children[1].type == "#":
+            return Word(str(len(items))) if index.text in ("@", "*") else Word(text, dynamic=True)
+        if index.text in ("@", "*"):
+            return Word(" ".join(w.text for w in items), secret=kept.secret)
+        if index.text.isdigit() and not index.dynamic:
+            return items[int(index.text)] if int(index.text) < len(items) else Word("")
         return Word(text, dynamic=True)
 
     def substitution(self, node, scope: Scope) -> Word:

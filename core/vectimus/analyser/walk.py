@@ -12,7 +12,7 @@ import binascii  # base64 as base64.b64encode/b64decode(validate=True) do it, wi
 import os
 import re
 
-from vectimus.analyser import flow, redirects, runs, writes
+from vectimus.analyser import flow, parameters, redirects, runs, writes
 from vectimus.analyser.context import (
     MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, Analysis, Cmd, Input, Scope, Unanalysable, Unparsable, Word,
     basename,
@@ -252,9 +252,14 @@ class Walker(Expander):
         value_node = node.child_by_field_name("value")
         value = Word("")
         if value_node is not None:
-            if value_node.type == "array":
-                self.substitutions(value_node, scope)
-                value = Word(self.text(value_node), dynamic=True)
+            if value_node.type == "array":  # `cmd=(rm -rf ~)`: its elements, and the first as its value
+                items = [w for child in value_node.named_children for w in self.words(child, scope)]
+                name = self.text(name_node) if name_node is not None else ""
+                if self.text(node)[len(name):].startswith("+=") and name + "[@]" in scope.vars:
+                    items = [*parameters.elements(scope.vars[name + "[@]"]), *items]
+                scope.vars[name + "[@]"] = parameters.array(items)
+                scope.vars[name] = items[0] if items else Word("")
+                return
             else:
                 value = self.word(value_node, scope)
         if name_node is None:
@@ -301,9 +306,6 @@ class Walker(Expander):
                     words.extend(self.words(inner, scope))
                 elif field == "argument":
                     words.extend(self.words(child, scope))
-        if len(words) > 1 and words[0].text == "set" and (words[1].text == "--" or words[1].text[:1] not in "-+"):
-            first = scope.positional[0] if scope.positional else Word("bash")
-            scope.positional = (first, *words[2 if words[1].text == "--" else 1:])  # `set -- a b`: "$@"
         env: tuple[tuple[str, Word], ...] = ()
         if not words:
             for a in assignments:
@@ -322,6 +324,8 @@ class Walker(Expander):
         new_stdin = self.apply_redirects(redirects, cmd)
         if new_stdin is not None:
             cmd = cmd.with_words(words, stdin=new_stdin)
+        if len(words) > 1 and words[0].text in ("set", "printf", "read"):
+            parameters.builtin(words, cmd.stdin.text, scope)
         self.ran += 1
         self.last_value = self.printed(words, scope, cmd.stdin)
         if self.last_value is not None and len(self.an.actions) > start:
