@@ -6,7 +6,8 @@ and their equivalents in other agents, ``apply_patch``, a heredoc or ``echo``/``
 shebang, a ``Makefile``, ``package.json`` scripts, a ``justfile`` or ``Taskfile``, a git hook, git
 configuration with aliases or hooks, ``.envrc``, shell start-up files, ``.vscode/tasks.json``,
 ``.devcontainer`` commands, ``.pre-commit-config.yaml``, tox configuration, ``//go:generate``
-lines, lint-staged and lefthook configuration, notebook cells — the file is analysed as
+lines, ``.pth`` files (their ``import`` lines run at every Python start), lint-staged and lefthook
+configuration, notebook cells — the file is analysed as
 it will be after the write (an edit is applied to the file on disk) and every action of its code
 is recorded with ``deferred`` set, attributed to the file (``context.code``). Policies decide which
 of those matter at the write (stealing a secret does; a script's ``rm -rf build`` does not).
@@ -62,6 +63,8 @@ def runnable(path: str, text: str) -> str:
         return "tox"
     if name.startswith((".lintstagedrc", "lefthook", ".lefthook")) and not name.endswith((".js", ".cjs", ".mjs")):
         return "hook-runner"
+    if name.endswith(".pth"):
+        return "pth"
     if name.endswith(".go") and "//go:generate" in text:
         return "go-generate"
     if lower.endswith("/.vscode/tasks.json"):
@@ -170,6 +173,10 @@ def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str)
     elif kind in ("vscode", "devcontainer"):
         for label, command in _json_commands(text, kind):
             runs.analyse(an, cmd, command, "shell", f"{name}:{label}", True, path=path)
+    elif kind == "pth":  # site.py runs each line of a .pth file that starts with "import"
+        code = "\n".join(line for line in text.splitlines() if line.startswith(("import ", "import\t")))
+        if code:
+            runs.analyse(an, cmd, code, "python", name, True, path=path)
     elif kind == "notebook":
         code = _notebook_code(text)
         if code:
