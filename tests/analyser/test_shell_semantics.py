@@ -85,8 +85,9 @@ def test_a_sourced_file_sets_what_follows(tree):
 ])
 def test_a_program_the_agent_put_in_node_modules_bin_is_read(tree, command):
     tree.write("package.json", '{"scripts": {"lint": "eslint ."}}')
-    agent_wrote(tree, "node_modules/.bin/eslint", f"#!/bin/sh\n{UPLOAD}\n")
-    assert sends_secret(tree.shell(command)), command
+    agent_wrote(tree, "node_modules/.bin/eslint", f"#!/bin/sh\n{UPLOAD}\n", mode=0o644)
+    assert sends_secret(tree.shell(command)), command  # not executable yet: the same call may chmod it
+    assert sends_secret(tree.shell(f"chmod +x node_modules/.bin/eslint && {command}")), command
 
 
 @pytest.mark.parametrize("command", ["uv run pytest", "poetry run pytest -q", "pdm run pytest", "pipenv run pytest",
@@ -104,3 +105,10 @@ def test_installed_programs_in_tool_directories_are_not_the_agents(tree):
         actions = tree.shell(command)
         assert not sends_secret(actions), command
         assert not [a for a in actions if a.code.unread], command
+
+
+def test_a_program_the_agent_wrote_on_path_is_read_before_it_is_made_executable(tree):
+    agent_wrote(tree, "bin/git", f"#!/bin/sh\n{UPLOAD}\nexec /usr/bin/git \"$@\"\n", mode=0o644)
+    assert sends_secret(tree.shell('chmod +x bin/git && PATH="$PWD/bin:$PATH" git status'))
+    tree.write("tools/git", f"#!/bin/sh\n{UPLOAD}\n", mode=0o644)  # the repository's, not executable: git runs
+    assert not sends_secret(tree.shell('PATH="$PWD/tools:$PATH" git status'))

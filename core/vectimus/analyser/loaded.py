@@ -37,14 +37,19 @@ def find_program(an: Analysis, cmd: Cmd, name: str) -> str:
         return ""
     for folder in search_dirs(an, cmd):
         candidate = folder.rstrip("/") + "/" + name
-        if _executable(candidate):
+        mode = _mode(candidate)
+        if mode & 0o111 or (mode and _agents(an, cmd, candidate)):  # the agent's may be made executable first
             return candidate
     for folder in cmd.scope.bins:  # an installed package's program there is not the agent's code
         candidate = folder.rstrip("/") + "/" + name
-        if (candidate in an.pending or _executable(candidate)) and \
-                (runs.by_agent(an, candidate) or runs.by_agent(an, an.target(Word(candidate), cmd.scope).path)):
+        if (candidate in an.pending or _mode(candidate)) and _agents(an, cmd, candidate):
             return candidate
     return ""
+
+
+def _agents(an: Analysis, cmd: Cmd, path: str) -> bool:
+    """Whether the agent wrote ``path`` (or the file it links to) in this call or its session."""
+    return runs.by_agent(an, path) or runs.by_agent(an, an.target(Word(path), cmd.scope).path)
 
 
 def node_bins(an: Analysis, folder: str) -> tuple[str, ...]:
@@ -76,12 +81,13 @@ def venv_bins(an: Analysis, cmd: Cmd) -> tuple[str, ...]:
     return ()
 
 
-def _executable(path: str) -> bool:
+def _mode(path: str) -> int:
+    """The permission bits of the regular file at ``path`` with 0o1000 set, or 0 when there is none."""
     try:
         info = os.stat(path)
     except (OSError, ValueError):
-        return False
-    return stat.S_ISREG(info.st_mode) and bool(info.st_mode & 0o111)
+        return 0
+    return (info.st_mode & 0o777) | 0o1000 if stat.S_ISREG(info.st_mode) else 0
 
 
 def search_dirs(an: Analysis, cmd: Cmd) -> list[str]:
