@@ -68,3 +68,13 @@ def found(actions, kind: str, **want):
 def sends_secret(actions) -> bool:
     """Whether one of ``actions`` sends a secret over the network."""
     return any(a.net.sends_secret for a in actions if a.kind == "network")
+
+
+def deferred_sends_secret(actions) -> bool:
+    """Whether code being written (``deferred``) would send a secret over the network."""
+    return any(a.deferred and a.net.sends_secret for a in actions if a.kind == "network")
+
+
+def unread(actions) -> list:
+    """The actions of files Vectimus could not read (``code.unread``)."""
+    return [a for a in actions if a.code.unread]

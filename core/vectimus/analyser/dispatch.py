@@ -74,6 +74,10 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
         option_commands.run(an, cmd, name)
     if not _lookup_only(cmd, name):
         dynamic = bool(_run(an, cmd, name))
+    elif name in ("yarn", "yarnpkg"):  # `yarn --version` too hands over to the project's yarnPath
+        from vectimus.analyser.programs import js_manager_code
+
+        js_manager_code.yarn(an, cmd)
     if found:  # the program runs, whatever its arguments (`./bin/ls --help`)
         loaded.program(an, cmd)
     loaded.loaded(an, cmd, name)  # and loads what its environment names (`LD_PRELOAD=… ls --help`)

@@ -165,6 +165,20 @@ def source(an: Analysis, cmd: Cmd, path: str) -> tuple[str, str, bool] | None:
     return text, label, mine
 
 
+def parsed(an: Analysis, cmd: Cmd, path: str, parse):
+    """``source`` of a settings file, and ``parse(text)`` of it: (data, label, mine), or None when
+    it is missing or unreadable, or ``parse`` raises Unanalysable (recorded unread)."""
+    found = source(an, cmd, path)
+    if found is None:
+        return None
+    text, label, mine = found
+    try:
+        return parse(text), label, mine
+    except Unanalysable as exc:
+        unread(an, cmd, path, label, mine, str(exc))
+        return None
+
+
 # YAML text -> its data, marshalled (each call gets its own copy): a function of the text alone,
 # kept for the evaluator's next calls (a Taskfile is read again each time a task runs).
 _YAML: dict[str, bytes] = {}

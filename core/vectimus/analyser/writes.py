@@ -7,7 +7,8 @@ shebang, a ``Makefile``, ``package.json`` scripts, a ``justfile`` or ``Taskfile`
 configuration with aliases or hooks, ``.envrc``, shell start-up files, ``.vscode/tasks.json``,
 ``.devcontainer`` commands, ``.pre-commit-config.yaml``, tox configuration, ``//go:generate``
 lines, ``.pth`` files (their ``import`` lines run at every Python start), lint-staged and lefthook
-configuration, notebook cells — the file is analysed as
+configuration, settings naming code yarn, pnpm or bun loads, ``deno.json`` tasks, ``composer.json``
+scripts, notebook cells — the file is analysed as
 it will be after the write (an edit is applied to the file on disk) and every action of its code
 is recorded with ``deferred`` set, attributed to the file (``context.code``). Policies decide which
 of those matter at the write (stealing a secret does; a script's ``rm -rf build`` does not).
@@ -32,6 +33,11 @@ SHELL_FILES = (".envrc", ".bashrc", ".bash_profile", ".bash_login", ".profile", 
                ".zprofile", ".zlogin", ".kshrc", ".bash_logout")
 HOOK_DIRS = ("/.git/hooks/", "/.githooks/", "/.husky/", "/git-hooks/", "/githooks/")
 GIT_CONFIGS = ("/.git/config", "/.gitconfig", "/.config/git/config", "/.git/config.worktree")
+# Settings naming code a package manager loads (programs.js_manager_code) and manifests whose
+# scripts deno or composer run (programs.manifest_scripts).
+MANAGER_FILES = {".yarnrc.yml": "yarnrc", ".yarnrc": "yarnrc", "bunfig.toml": "bunfig", ".bunfig.toml": "bunfig",
+                 ".npmrc": "pnpmfile", "pnpm-workspace.yaml": "pnpmfile", "deno.json": "deno", "deno.jsonc": "deno",
+                 "composer.json": "composer"}
 
 
 def written(an: Analysis, cmd: Cmd, path: str, text: str) -> None:
@@ -56,6 +62,8 @@ def runnable(path: str, text: str) -> str:
             return kind
     if name == "package.json":
         return "package.json"
+    if name in MANAGER_FILES:
+        return MANAGER_FILES[name]
     if name == ".pre-commit-config.yaml":
         return "pre-commit"
     if name in ("tox.ini", "tox.toml") or (name == "setup.cfg" and "[tox:tox]" in text) \
@@ -148,6 +156,14 @@ def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str)
     elif kind == "package.json":
         tasks.deferred_package_json(an, cmd, text, name)
         _hook_runner(an, cmd, path, name, text)
+    elif kind in ("yarnrc", "bunfig", "pnpmfile"):
+        from vectimus.analyser.programs import js_manager_code
+
+        js_manager_code.deferred(an, cmd, path, text, kind)
+    elif kind in ("deno", "composer"):
+        from vectimus.analyser.programs import manifest_scripts
+
+        manifest_scripts.deferred(an, cmd, path, text, kind)
     elif kind == "hook-runner":
         _hook_runner(an, cmd, path, name, text)
     elif kind == "just":

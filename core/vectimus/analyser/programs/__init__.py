@@ -31,6 +31,7 @@ IMPORTED_WHEN_RUN = {
     "git": "git",
     "go": "go",
     "hook_runners": "lefthook lint-staged",
+    "manifest_scripts": "composer deno",
     "network": "aria2c curl ftp http https links lynx nc ncat netcat scp sftp socat ssh telnet w3m wget wget2 xh "
                "xhs",
     "runners": "at batch expect screen tmux",
@@ -105,10 +106,13 @@ def _base(name: str, cmd: Cmd) -> Handler | None:
 
 
 def _scripts(an: Analysis, cmd: Cmd, name: str) -> bool | None:
-    """npm / yarn / pnpm / bun: what the package manager does, and the project scripts it runs."""
-    from vectimus.analyser.programs import tasks
+    """npm / yarn / pnpm / bun: what the package manager does, the code it loads from the project's
+    configuration, and the project scripts it runs."""
+    from vectimus.analyser.programs import js_manager_code, tasks
 
     base = _base(name, cmd)
     dynamic = base(an, cmd, name) if base is not None else None
-    tasks.npm(an, cmd, "yarn" if name == "yarnpkg" else name)
+    name = "yarn" if name == "yarnpkg" else name
+    js_manager_code.run(an, cmd, name)
+    tasks.npm(an, cmd, name)
     return dynamic

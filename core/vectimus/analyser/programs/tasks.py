@@ -44,7 +44,7 @@ OWN_COMMANDS = frozenset((
 ))
 DIR_OPTS = ("prefix", "C", "dir", "cwd")
 NPM_VALUE = argv.opts("--prefix -C --dir --cwd -w --workspace --filter -F --registry --cache --loglevel "
-                      "--userconfig --globalconfig --script-shell --node-options")
+                      "--userconfig --globalconfig --script-shell --node-options --pnpmfile --global-pnpmfile")
 
 
 # -- npm, yarn, pnpm, bun -------------------------------------------------------------------
@@ -86,7 +86,7 @@ def npm(an: Analysis, cmd: Cmd, name: str) -> None:
         names = list(LIFECYCLE[command])
     if not names:
         return
-    found = _package_json(an, cmd)
+    found = package_json(an, cmd)
     if found is None:
         return
     path, label, mine, scripts = found
@@ -100,7 +100,7 @@ def npm(an: Analysis, cmd: Cmd, name: str) -> None:
         return
     if command == "start" and "start" not in scripts and an.target(Word("server.js"), cmd.scope).exists:
         runs.run_file(an, cmd, Word("server.js"), runner="node")
-    settings = _npm_settings(an, cmd, words, path)
+    settings = npm_settings(an, cmd, words, os.path.dirname(path))
     ran = [s for s in names if isinstance(scripts.get(s), str) and scripts[s].strip()]
     if ran and "script-shell" in settings:
         _script_shell(an, cmd, *settings["script-shell"])
@@ -108,9 +108,9 @@ def npm(an: Analysis, cmd: Cmd, name: str) -> None:
     for script in ran:
         text = scripts[script]
         if script == target and extra:
-            text = text + " " + " ".join(_quoted(w.text) for w in extra)
+            text = text + " " + " ".join(quoted(w.text) for w in extra)
         if node_options:  # every node the script starts takes these options (--require a file …)
-            text = f"export NODE_OPTIONS={_quoted(node_options.text) if not node_options.dynamic else '$UNKNOWN'}; {text}"
+            text = f"export NODE_OPTIONS={quoted(node_options.text) if not node_options.dynamic else '$UNKNOWN'}; {text}"
         runs.analyse(an, cmd, text, "shell", f"{label}:{script}", mine, path=path)
 
 
@@ -118,24 +118,25 @@ NPM_SETTINGS = ("script-shell", "node-options")  # settings that change what a s
 SCRIPT_SHELLS = (*runs.BASH_READABLE, "fish", "csh", "tcsh", "pwsh", "powershell", "cmd")  # the system's
 
 
-def _npm_settings(an: Analysis, cmd: Cmd, words: list[Word], package: str) -> dict[str, tuple[Word, bool]]:
-    """The settings of NPM_SETTINGS a script runs with, and whether the command itself gives them:
-    the user's and the project's ``.npmrc``, then the environment (``npm_config_*``), then the
-    command line (``--script-shell``)."""
+def npm_settings(an: Analysis, cmd: Cmd, words: list[Word], folder: str,
+                 keys: tuple[str, ...] = NPM_SETTINGS) -> dict[str, tuple[Word, bool]]:
+    """The settings ``keys`` an npm-family command runs with, and whether the command itself gives
+    them: the user's ``.npmrc`` and the one in ``folder``, then the environment (``npm_config_*``,
+    pnpm's ``pnpm_config_*``), then the command line (``--script-shell``)."""
     from vectimus.analyser.facts import env
 
     found: dict[str, tuple[Word, bool]] = {}
     user = env.value(cmd, "npm_config_userconfig") or env.value(cmd, "NPM_CONFIG_USERCONFIG")
-    for rc in (user or Word(os.path.join(an.places.home, ".npmrc")),
-               Word(os.path.join(os.path.dirname(package), ".npmrc"))):
+    for rc in (user or Word(os.path.join(an.places.home, ".npmrc")), Word(os.path.join(folder, ".npmrc"))):
         text, _ = runs.read(an, an.resolve(rc, cmd.scope)) if not rc.dynamic else (None, "")
         for line in (text or "").splitlines():
             key, eq, value = line.partition("=")
-            if eq and key.strip() in NPM_SETTINGS:
+            if eq and key.strip() in keys:
                 found[key.strip()] = (Word(value.strip().strip("\"'")), False)
     given = argv.parse(words[:words.index(Word("--"))] if Word("--") in words else words, NPM_VALUE)
-    for key in NPM_SETTINGS:
-        for name in (f"npm_config_{key.replace('-', '_')}", f"NPM_CONFIG_{key.replace('-', '_').upper()}"):
+    for key in keys:
+        snake = key.replace("-", "_")
+        for name in (f"npm_config_{snake}", f"NPM_CONFIG_{snake.upper()}", f"pnpm_config_{snake}"):
             word = env.value(cmd, name)
             if word is not None:
                 found[key] = (word, True)
@@ -161,9 +162,9 @@ def _script_shell(an: Analysis, cmd: Cmd, shell: Word, given: bool) -> None:
     runs.run_file(an, cmd, shell, label=f"script-shell {runs.display(an, target.path)}")
 
 
-def _package_json(an: Analysis, cmd: Cmd) -> tuple[str, str, bool, dict] | None:
+def package_json(an: Analysis, cmd: Cmd) -> tuple[str, str, bool, dict] | None:
     """The nearest package.json (from the command's directory up to the project root) and its scripts."""
-    path = _nearest(an, cmd, ("package.json",))
+    path = nearest(an, cmd, ("package.json",))
     found = runs.source(an, cmd, path) if path else None
     if found is None:
         return None
@@ -182,8 +183,9 @@ def _package_data(text: str):
     return json.loads(text.removeprefix("\ufeff"))
 
 
-def _nearest(an: Analysis, cmd: Cmd, names: tuple[str, ...]) -> str:
-    """The first of ``names`` in the command's directory or a parent, up to the project root."""
+def nearest(an: Analysis, cmd: Cmd, names: tuple[str, ...]) -> str:
+    """The first of ``names`` in the command's directory or a parent, up to the project root (on
+    disk, or written earlier in this call)."""
     if cmd.scope.cwd_dynamic:
         return ""
     folder = cmd.scope.places.cwd
@@ -191,7 +193,7 @@ def _nearest(an: Analysis, cmd: Cmd, names: tuple[str, ...]) -> str:
     for _ in range(32):
         for candidate in names:
             facts = an.target(Word(f"{folder.rstrip('/')}/{candidate}"), cmd.scope)
-            if facts.exists and not facts.is_dir:
+            if (facts.exists and not facts.is_dir) or facts.path in an.pending:  # or written by this call
                 return facts.path
         if folder in (project, "/") or not folder.startswith(project.rstrip("/") + "/"):
             return ""
@@ -205,12 +207,12 @@ def _runner_file(an: Analysis, cmd: Cmd, p, dir_opts: tuple[str, ...], file_opts
     task runner given its file by option or finding it by name; None when there is none."""
     cmd = cmd.moved(p.all(*dir_opts))
     given = p.value(*file_opts)
-    path = an.target(given, cmd.scope).path if given is not None else _nearest(an, cmd, names)
+    path = an.target(given, cmd.scope).path if given is not None else nearest(an, cmd, names)
     found = runs.source(an, cmd, path) if path else None
     return (cmd, path, found) if found is not None else None
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
@@ -230,7 +232,7 @@ def deferred_package_json(an: Analysis, cmd: Cmd, text: str, label: str) -> None
             runs.analyse(an, cmd, body, "shell", f"{label}:{script}", True)
 
 
-def _one_more(seen: set[str], goal: str, kind: str) -> None:
+def one_more(seen: set[str], goal: str, kind: str) -> None:
     """Count ``goal`` among the recipes one command runs: past MAX_SCRIPTS (dependencies many or
     deep enough to hide one past any limit), what runs is not all read, and the file is unread."""
     if len(seen) >= MAX_SCRIPTS:
@@ -331,7 +333,7 @@ def run_just(an: Analysis, cmd: Cmd, jf: Justfile, goal: str, values: list[str],
     recipe = jf.recipes.get(goal)
     if recipe is None or goal in seen:
         return
-    _one_more(seen, goal, "a justfile")
+    one_more(seen, goal, "a justfile")
     params, deps, body = recipe
     for dep in deps:
         run_just(an, cmd, jf, dep.split()[0], dep.split()[1:], label, mine, path, seen)
@@ -409,7 +411,7 @@ def run_task(an: Analysis, cmd: Cmd, tasks: dict, goal: str, label: str, mine: b
     spec = tasks.get(goal)
     if spec is None or goal in seen:
         return
-    _one_more(seen, goal, "a Taskfile")
+    one_more(seen, goal, "a Taskfile")
     if isinstance(spec, (str, list)):
         spec = {"cmds": spec if isinstance(spec, list) else [spec]}
     if not isinstance(spec, dict):

@@ -192,7 +192,7 @@ def _config(an: Analysis, cmd: Cmd, given: Word | None):
         else:
             candidates = [target.path]
     else:
-        folder = tasks._nearest(an, cmd, CONFIG_NAMES)
+        folder = tasks.nearest(an, cmd, CONFIG_NAMES)
         candidates = [f"{os.path.dirname(folder)}/{n}" for n in CONFIG_NAMES] if folder else []
     for path in candidates:
         if not an.target(Word(path), cmd.scope).exists:
