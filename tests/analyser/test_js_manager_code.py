@@ -233,3 +233,12 @@ def test_settings_that_cannot_be_parsed_are_unread_and_bounded():
         js_manager_code.bunfig_preloads("preload = [")
     assert js_manager_code.bunfig_preloads('preload = "a.ts"\n[test]\npreload = ["b.ts"]\n', test=False) == \
         [("preload", "a.ts")]
+
+
+@pytest.mark.parametrize("command, secret", [("corepack yarn --version", True), ("corepack pnpm@9.1.0 install", True),
+                                             ("corepack enable", False), ("corepack prepare yarn@4 --activate", False)])
+def test_corepack_runs_the_manager_it_names(tree, command, secret):
+    tree.write(".yarnrc.yml", "yarnPath: ./y.cjs\n")
+    tree.write("y.cjs", EVIL_JS)
+    tree.write(".pnpmfile.cjs", EVIL_JS)
+    assert sends_secret(tree.shell(command)) is secret

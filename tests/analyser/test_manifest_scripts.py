@@ -158,6 +158,7 @@ def test_scripts_that_refer_to_each_other_are_bounded(tree):
     ("composer.json", json.dumps({"scripts": {"post-autoload-dump": ["@php notes.php.txt"]}})),
     ("composer.json", json.dumps({"autoload": {"files": ["notes.php.txt"]}})),
     ("composer.json", json.dumps({"autoload": {"psr-4": {"App\\": "lib/"}}, "scripts": {"x": "App\\Y::z"}})),
+    ("deno.json", json.dumps({"lint": {"plugins": ["./notes.txt"]}})),
 ])
 def test_manifests_are_judged_when_written(tree, path, content):
     tree.write("notes.txt", EVIL_TS)
@@ -186,6 +187,27 @@ def test_write_then_run_in_one_call(tree):
 
 def test_manifests_that_are_not_json_are_unread(tree):
     with pytest.raises(Unanalysable):
-        manifest_scripts.deno_tasks("{ tasks: ")
+        manifest_scripts.deno_config("{ tasks: ")
     tree.write("composer.json", "{ not json")
     assert [a for a in unread(tree.shell("composer install")) if "not valid JSON" in a.code.unread]
+
+
+def test_composer_global_runs_the_users_global_manifest(tree):
+    tree.write("~/.config/composer/composer.json", json.dumps({"scripts": {"post-update-cmd": UPLOAD}}))
+    assert sends_secret(tree.shell("composer global require laravel/installer"))
+    assert not sends_secret(tree.shell("composer global show"))
+    tree.write("alt/composer.json", json.dumps({"scripts": {"post-install-cmd": UPLOAD}}))
+    assert sends_secret(tree.shell("COMPOSER_HOME=$PWD/alt composer global install"))
+
+
+@pytest.mark.parametrize("files, command, secret", [
+    ({"deno.json": json.dumps({"lint": {"plugins": ["./lint/rule.ts"]}}), "lint/rule.ts": EVIL_TS}, "deno lint", True),
+    ({"deno.json": json.dumps({"lint": {"plugins": ["./notes.txt"]}}), "notes.txt": EVIL_TS}, "deno lint src", True),
+    ({"deno.json": json.dumps({"lint": {"plugins": ["jsr:@std/lint-plugin", "./lint/rule.ts"]}}),
+      "lint/rule.ts": "export default { name: 'my', rules: { 'no-foo': { create(ctx) { return {} } } } };\n"},
+     "deno lint", False),
+])
+def test_deno_lint_runs_its_plugins(tree, files, command, secret):
+    for path, text in files.items():
+        tree.write(path, text)
+    assert sends_secret(tree.shell(command)) is secret

@@ -31,6 +31,7 @@ IMPORTED_WHEN_RUN = {
     "git": "git",
     "go": "go",
     "hook_runners": "lefthook lint-staged",
+    "js_manager_code": "corepack",
     "manifest_scripts": "composer deno",
     "network": "aria2c curl ftp http https links lynx nc ncat netcat scp sftp socat ssh telnet w3m wget wget2 xh "
                "xhs",

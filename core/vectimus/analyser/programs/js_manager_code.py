@@ -10,6 +10,7 @@
   command line) that commands resolving dependencies require.
 - bun: the ``preload`` files of ``bunfig.toml`` (``[test] preload`` for ``bun test``) and
   ``--preload``; and the test files ``bun test`` runs that the agent wrote.
+- corepack: ``corepack yarn …``/``corepack pnpm …`` runs that manager, read as it is.
 
 Each file is read and analysed as JavaScript/TypeScript run by the command (``runs.run_file``):
 the agent's code is judged, and a file too large to read (a yarn release the repository ships,
@@ -298,3 +299,19 @@ def deferred(an: Analysis, cmd: Cmd, path: str, text: str, kind: str) -> None:
                  (line.partition("=") for line in text.splitlines()) if eq and key.strip() in PNPM_SETTINGS]
     for setting, value in loads:
         _load(an, cmd, folder, value, f"{name} {setting}")
+
+
+# -- corepack ---------------------------------------------------------------------------------
+
+CORE_MANAGERS = ("yarn", "yarnpkg", "pnpm", "pnpx", "npm", "npx")
+
+
+def corepack(an: Analysis, cmd: Cmd, name: str) -> None:
+    """``corepack yarn install``: the package manager it runs, as if run directly."""
+    p = argv.parse(cmd.words[1:], frozenset(), stop_at_operand=True)
+    first = p.operands[0] if p.operands else None
+    if first is not None and not first.dynamic and first.text.split("@", 1)[0] in CORE_MANAGERS:
+        an.dispatch(cmd.with_words([Word(first.text.split("@", 1)[0]), *p.operands[1:]], via="corepack"))
+
+
+HANDLERS = {"corepack": corepack}

@@ -2,13 +2,15 @@
 and composer (``composer.json``).
 
 - ``deno task NAME`` runs the task's command (a string, or ``{"command": …, "dependencies": […]}``,
-  its dependencies first) in deno's bash-like shell; a name not in ``deno.json`` is a
-  ``package.json`` script; ``--eval`` runs its operand as a task command.
+  its dependencies first) in deno's bash-like shell, in the manifest's directory; a name not in
+  ``deno.json`` is a ``package.json`` script; ``--eval`` runs its operand as a task command.
+  ``deno lint`` runs the plugins of ``lint.plugins``.
 - ``composer NAME`` / ``run-script NAME`` / ``run NAME`` run a script of ``composer.json``'s
   ``scripts`` (a command or a list: ``@other`` runs another script, ``@php`` PHP, ``@composer``
   composer, ``@putenv`` sets a variable, ``Vendor\\Class::method`` a PHP callback);
   ``install``/``update``/``require``/``remove``/``dump-autoload`` … run the scripts of their events
-  (``post-install-cmd``, ``post-autoload-dump`` …) unless ``--no-scripts``. A callback's class is
+  (``post-install-cmd``, ``post-autoload-dump`` …) unless ``--no-scripts``; ``composer global …``
+  the same with the user's global manifest. A callback's class is
   read from the project's ``autoload`` (PSR-4/PSR-0); one the project does not declare is an
   installed package's. The ``autoload.files`` every autoloaded PHP process includes are judged
   when ``composer.json`` is written.
@@ -36,8 +38,11 @@ DENO_TASK_VALUE = argv.opts("-c --config --cwd -f --filter")
 
 
 def deno(an: Analysis, cmd: Cmd, name: str) -> bool | None:
-    """``deno task …`` reads its tasks; every other deno command is an interpreter's."""
+    """``deno task …`` reads its tasks and ``deno lint`` loads its plugins; every other deno
+    command is an interpreter's."""
     words = cmd.words[1:]
+    if words and not words[0].dynamic and words[0].text == "lint":
+        _lint_plugins(an, cmd, argv.parse(words[1:], DENO_TASK_VALUE))
     if not words or words[0].dynamic or words[0].text != "task":
         return interpreters.run(an, cmd, name)
     p = argv.parse(words[1:], DENO_TASK_VALUE, stop_at_operand=True)
@@ -52,9 +57,8 @@ def deno(an: Analysis, cmd: Cmd, name: str) -> bool | None:
     goal, args = p.operands[0], p.operands[1:]
     if goal.dynamic:
         return True
-    given = p.value("c", "config")
-    path = an.target(given, moved.scope).path if given is not None else tasks.nearest(an, moved, DENO_NAMES)
-    found = runs.parsed(an, moved, path, deno_tasks) if path else None
+    path = _deno_json(an, moved, p)
+    found = runs.parsed(an, moved, path, lambda text: deno_tasks(deno_config(text))) if path else None
     manifest, label, mine = found if found is not None else ({}, "", False)
     goals = [t for t in manifest if fnmatch.fnmatchcase(t, goal.text)] if "*" in goal.text else \
         [goal.text] if goal.text in manifest else []
@@ -76,12 +80,48 @@ def deno(an: Analysis, cmd: Cmd, name: str) -> bool | None:
     return None
 
 
-def deno_tasks(text: str) -> dict[str, tuple[str, list[str]]]:
-    """The tasks of a deno.json(c): name -> (command, dependencies); Unanalysable when it is not JSON."""
+def _deno_json(an: Analysis, cmd: Cmd, p) -> str:
+    """The deno.json(c) a deno command reads: ``--config``'s, else the nearest."""
+    given = p.value("c", "config")
+    return an.target(given, cmd.scope).path if given is not None else tasks.nearest(an, cmd, DENO_NAMES)
+
+
+def _lint_plugins(an: Analysis, cmd: Cmd, p) -> None:
+    """``deno lint`` runs the plugins its ``lint.plugins`` names (a local file is read)."""
+    path = _deno_json(an, cmd, p)
+    found = runs.parsed(an, cmd, path, lambda text: lint_plugins(deno_config(text))) if path else None
+    if found is not None:
+        run_lint_plugins(an, cmd, path, found[1], found[0])
+
+
+def run_lint_plugins(an: Analysis, cmd: Cmd, path: str, label: str, plugins: list[str]) -> None:
+    """The plugins of the deno.json at ``path`` that are files (a ``jsr:``/``npm:`` one is a package)."""
+    for plugin in plugins:
+        if plugin.startswith((".", "/")):
+            runs.run_file(an, cmd, Word(posixpath.join(posixpath.dirname(path), plugin)), runner="typescript",
+                          label=f"{label} lint plugin {plugin}")
+
+
+def deno_config(text: str):
+    """A deno.json(c)'s data; Unanalysable when it is not JSON (with comments)."""
     try:
-        data = jsonc.loads(text)
+        return jsonc.loads(text)
     except (ValueError, RecursionError):
         raise Unanalysable("a deno.json that is not valid JSON") from None
+
+
+def lint_plugins(data) -> list[str]:
+    """The plugins ``deno lint`` loads (``lint.plugins``); Unanalysable past MAX_SCRIPTS."""
+    lint = data.get("lint") if isinstance(data, dict) else None
+    plugins = lint.get("plugins") if isinstance(lint, dict) else None
+    plugins = [p for p in plugins if isinstance(p, str)] if isinstance(plugins, list) else []
+    if len(plugins) > tasks.MAX_SCRIPTS:
+        raise Unanalysable(f"a deno.json with more than {tasks.MAX_SCRIPTS} lint plugins")
+    return plugins
+
+
+def deno_tasks(data) -> dict[str, tuple[str, list[str]]]:
+    """The tasks of a deno.json(c)'s data: name -> (command, dependencies)."""
     found = data.get("tasks") if isinstance(data, dict) else None
     out: dict[str, tuple[str, list[str]]] = {}
     for name, spec in found.items() if isinstance(found, dict) else ():
@@ -177,7 +217,13 @@ def composer(an: Analysis, cmd: Cmd, name: str) -> None:
     sub = head.operands[0].text if head.operands and not head.operands[0].dynamic else ""
     rest = head.operands[1:]
     command = ALIASES.get(sub, sub)
-    if command in ("global", "create-project", "exec", "list", "help") or cmd.scope.cwd_dynamic:
+    if command == "global" and rest:  # the same command on the user's global manifest
+        home = env.value(cmd, "COMPOSER_HOME") or Word(an.env.get("COMPOSER_HOME") or next(
+            (d for d in (f"{an.places.home}/.config/composer", f"{an.places.home}/.composer") if posixpath.isdir(d)),
+            f"{an.places.home}/.config/composer"))
+        an.dispatch(cmd.with_words([Word("composer"), Word("-d"), home, *rest], via="composer global"))
+        return
+    if command in ("create-project", "exec", "list", "help") or cmd.scope.cwd_dynamic:
         return  # another project's manifest, a package's binary, or nothing
     if head.has("h", "help", "V", "version") or (command == "run-script" and argv.parse(rest).has("list", "l")):
         return
@@ -266,9 +312,11 @@ def deferred(an: Analysis, cmd: Cmd, path: str, text: str, kind: str) -> None:
     name = runs.display(an, path)
     seen: set[str] = set()
     if kind == "deno":
-        manifest = deno_tasks(text)
+        data = deno_config(text)
+        manifest = deno_tasks(data)
         for goal in manifest:
             run_deno_task(an, cmd, manifest, goal, (), name, True, path, seen)
+        run_lint_plugins(an, cmd, path, name, lint_plugins(data))
         return
     data = composer_data(text)
     composer_manifest = Composer(data, path, name, True)
