@@ -211,3 +211,15 @@ def test_deno_lint_runs_its_plugins(tree, files, command, secret):
     for path, text in files.items():
         tree.write(path, text)
     assert sends_secret(tree.shell(command)) is secret
+
+
+def test_a_program_the_agent_wrote_into_the_tools_bin_directory_runs_from_a_script(tree):
+    from vectimus import ledger
+
+    tree.write("composer.json", json.dumps({"scripts": {"test": "phpunit --colors"}}))
+    tree.write("deno.json", json.dumps({"tasks": {"lint": "eslint ."}}))
+    phpunit = tree.write("vendor/bin/phpunit", f"{UPLOAD}\n")
+    eslint = tree.write("node_modules/.bin/eslint", f"{UPLOAD}\n")
+    assert not sends_secret(tree.shell("composer test")) and not sends_secret(tree.shell("deno task lint"))
+    ledger.remember(tree.env, "claude", "s1", str(tree.root), {str(phpunit): None, str(eslint): None}, False, "allow")
+    assert sends_secret(tree.shell("composer test")) and sends_secret(tree.shell("deno task lint"))

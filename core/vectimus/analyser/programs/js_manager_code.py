@@ -43,6 +43,7 @@ BUN_VALUE = argv.opts("-r --require --preload --import -c --config --cwd -e --ev
                       "--jsx-import-source --main-fields --extension-order --port --filter -F -t --test-name-pattern "
                       "--timeout --rerun-each --coverage-reporter --coverage-dir --reporter --reporter-outfile")
 BUN_TEST_FILES = (".test.", "_test.", ".spec.", "_spec.")
+MAX_TEST_DIRS = 400  # directories searched for test files the agent may have changed
 
 
 def run(an: Analysis, cmd: Cmd, name: str) -> None:
@@ -270,12 +271,38 @@ def _bun_tests(an: Analysis, cmd: Cmd, operands: list[Word]) -> None:
         else:
             filters.append(word.text)
     start = cmd.scope.places.cwd.rstrip("/") + "/"
-    for path in dict.fromkeys([*an.pending, *runs.session(an).files]):
+    ledger = runs.session(an)
+    candidates = [*an.pending, *ledger.files]
+    if ledger.unseen_since is not None or ledger.full:  # files changed at paths the ledger could not name
+        candidates += _walk_tests(start)
+    for path in dict.fromkeys(candidates):
         base = posixpath.basename(path)
         if path.startswith(start) and "/node_modules/" not in path[len(start) - 1:] \
                 and base.rsplit(".", 1)[-1] in CODE and any(t in base for t in BUN_TEST_FILES) \
                 and (not filters or any(f in path[len(start):] for f in filters)):
             runs.run_file(an, cmd, Word(path), runner="typescript")
+
+
+def _walk_tests(start: str) -> list[str]:
+    """bun's test files below ``start`` (bounded like pytest's walk; ``node_modules`` and hidden
+    directories skipped)."""
+    out: list[str] = []
+    queue, seen = [start.rstrip("/")], 0
+    while queue and seen < MAX_TEST_DIRS:
+        folder = queue.pop(0)
+        seen += 1
+        try:
+            with os.scandir(folder) as listing:
+                entries = [entry for _, entry in zip(range(5000), listing)]
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "node_modules" and not entry.name.startswith("."):
+                    queue.append(entry.path)
+            elif any(t in entry.name for t in BUN_TEST_FILES):
+                out.append(entry.path)
+    return out
 
 
 # -- written ----------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ and composer (``composer.json``).
   when ``composer.json`` is written.
 
 What runs is analysed as shell code (PHP for a callback's class) run by the manifest; ``deferred``
-judges every script of a manifest being written. Standard library only (json, the jsonc module).
+judges every script of a manifest being written. A program the agent wrote into ``vendor/bin``
+(deno: ``node_modules/.bin``), which the tool puts first on PATH, is read when a script runs it.
+Standard library only (json, the jsonc module).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import posixpath
 import re
 
 from vectimus import jsonc
-from vectimus.analyser import argv, runs
+from vectimus.analyser import argv, loaded, runs
 from vectimus.analyser.context import Analysis, Cmd, Unanalysable, Word
 from vectimus.analyser.programs import interpreters, tasks
 
@@ -64,6 +66,8 @@ def deno(an: Analysis, cmd: Cmd, name: str) -> bool | None:
         [goal.text] if goal.text in manifest else []
     if goals and not p.value("cwd"):
         moved = moved.moved([Word(posixpath.dirname(path))])  # a task runs where its deno.json is
+    if goals:  # with the project's node_modules/.bin first on PATH
+        moved = moved._replace(scope=moved.scope.with_bins(loaded.node_bins(an, moved.scope.places.cwd)))
     if not goals:  # not a deno task: package.json's script of that name
         script = tasks.package_json(an, moved)
         if script is not None and isinstance(script[3].get(goal.text), str):
@@ -236,7 +240,9 @@ def composer(an: Analysis, cmd: Cmd, name: str) -> None:
     if found is None:
         return
     data, label, mine = found
-    cmd = cmd.moved([Word(posixpath.dirname(path))])  # composer runs from its manifest's directory
+    folder = posixpath.dirname(path)
+    cmd = cmd.moved([Word(folder)])  # composer runs from its manifest's directory, vendor/bin first on PATH
+    cmd = cmd._replace(scope=cmd.scope.with_bins((f"{folder}/{_bin_dir(data)}",)))
     try:
         manifest = Composer(data, path, label, mine)
     except Unanalysable as exc:
@@ -259,6 +265,15 @@ def composer(an: Analysis, cmd: Cmd, name: str) -> None:
             run_composer_script(an, cmd, manifest, goal, args, seen, [])
     except Unanalysable as exc:
         runs.unread(an, cmd, path, label, mine, str(exc))
+
+
+def _bin_dir(data: dict) -> str:
+    """Where composer installs its packages' programs (``config.bin-dir``, else ``vendor/bin``)."""
+    config = data.get("config")
+    config = config if isinstance(config, dict) else {}
+    given = config.get("bin-dir") or (f"{config['vendor-dir']}/bin" if isinstance(config.get("vendor-dir"), str)
+                                      else "vendor/bin")
+    return given.strip("/") if isinstance(given, str) and given.strip("/") else "vendor/bin"
 
 
 def run_composer_script(an: Analysis, cmd: Cmd, manifest: Composer, goal: str, args, seen: set[str],
