@@ -56,6 +56,8 @@ def test_ordinary_expansions_and_functions(tree):
     assert not [a for a in tree.shell("$(which python3) -m pytest") if a.program == "sh"]
     actions = tree.shell('log() { echo "[$(date +%T)] $*"; }; log building; log done')
     assert not [a for a in actions if a.kind in ("file_delete", "network")]
+    assert deleted(tree.shell('clean() { rm -rf "$1"; }; clean build; clean dist')) == {f"{root}/build", f"{root}/dist"}
+    assert not [a for a in tree.shell('clean() { rm -rf "$1"; }; clean build') if a.dynamic]
     actions = tree.shell('g() { g "$@"; }; g a')  # a function that calls itself is walked once more, not forever
     assert [a.program for a in actions].count("g") >= 2
     assert deleted(tree.shell('a=(build "my dist"); rm -rf "${a[@]}"')) == {f"{root}/build", f"{root}/my dist"}
@@ -112,3 +114,10 @@ def test_a_program_the_agent_wrote_on_path_is_read_before_it_is_made_executable(
     assert sends_secret(tree.shell('chmod +x bin/git && PATH="$PWD/bin:$PATH" git status'))
     tree.write("tools/git", f"#!/bin/sh\n{UPLOAD}\n", mode=0o644)  # the repository's, not executable: git runs
     assert not sends_secret(tree.shell('PATH="$PWD/tools:$PATH" git status'))
+
+
+def test_a_function_called_many_times_or_never_is_judged_with_unknown_arguments(tree):
+    calls = "; ".join(f"f d{i}" for i in range(6))
+    assert [a for a in tree.shell(f'f() {{ rm -rf "$1"; }}; {calls}; f ~') if a.kind == "file_delete" and a.dynamic]
+    assert [a for a in tree.shell('f() { rm -rf "$1"; }') if a.kind == "file_delete" and a.dynamic]
+    assert str(tree.home) in deleted(tree.shell("cleanup() { rm -rf ~; }; trap cleanup EXIT"))

@@ -14,9 +14,9 @@ directory. The working directory is the last way's, as walking every branch in o
 unless a command run on several values of a choice leaves it differently: then it is unknown.
 A ``case`` whose subject is known runs the first item it matches and no other.
 
-A function called with arguments (``run() { "$@"; }; run rm -rf ~``) runs its body again with them
-as its positional parameters, in the caller's shell; the walk of its definition judged the body
-with its arguments unknown.
+A function's body is walked where it is called (``run() { "$@"; }; run rm -rf ~``), with the
+call's arguments as its positional parameters, in the caller's shell; one nothing in the text
+calls is walked once at its end, its arguments unknown.
 Standard library only: used on the hot path.
 """
 
@@ -26,7 +26,7 @@ import fnmatch
 import itertools
 import re
 
-from vectimus.analyser.context import Scope, Word
+from vectimus.analyser.context import Input, Scope, Word
 
 MAX_CHOICES = 4  # values one variable may hold after a conditional; past it, it is unknown
 MAX_RUNS = 8     # analyses of one command, one per combination of its variables' values
@@ -171,25 +171,35 @@ def case(walker, node, scope: Scope, stdin) -> None:
 # -- function calls -------------------------------------------------------------------------
 
 def called(walker, scope: Scope, words: list[Word], stdin) -> None:
-    """A shell function called with arguments (``run() { "$@"; }; run rm -rf ~``): its body
-    runs again with them as its positional parameters, in the caller's shell (at most
-    MAX_CALLS times a body, and not inside itself; the walk where it was defined judged it
-    with unknown arguments)."""
+    """A shell function called (``run() { "$@"; }; run rm -rf ~``): its body runs with the call's
+    arguments as its positional parameters, in the caller's shell. Not inside itself; a body that
+    does not read its arguments, once; past MAX_CALLS calls, once more with them unknown."""
     entry = scope.functions.get(words[0].text)
     if entry is None:
         return
     defined, body = entry
-    if not POSITIONAL.search(defined.text(body)):
-        return  # it does not read its arguments: what it does was judged where it was defined
-    calls = walker.an.memo.setdefault("function calls", {})
     key = (id(defined), body.start_byte)
-    if calls.get(key, 0) >= MAX_CALLS or key in walker.an.memo.setdefault("calling", set()):
+    memo = walker.an.memo
+    walked, calling = memo.setdefault("function bodies", {}), memo.setdefault("calling", set())
+    count = walked.get(key, 0)
+    if key in calling or count > MAX_CALLS or (count and not POSITIONAL.search(defined.text(body))):
         return
-    calls[key] = calls.get(key, 0) + 1
-    walker.an.memo["calling"].add(key)
-    kept, scope.positional = scope.positional, tuple(words)
+    walked[key] = count + 1
+    calling.add(key)
+    kept, scope.positional = scope.positional, tuple(words) if count < MAX_CALLS else None
     try:
         defined.statement(body, scope, stdin)
     finally:
         scope.positional = kept
-        walker.an.memo["calling"].discard(key)
+        calling.discard(key)
+
+
+def uncalled(walker) -> None:
+    """The functions a text defined that nothing in it called: each body, with unknown arguments
+    (a trap, a script that sources this one, or ``export -f`` may call it)."""
+    walked = walker.an.memo.get("function bodies", {})
+    for body, scope in walker.defined:
+        if (id(walker), body.start_byte) not in walked:
+            inner = scope.child()
+            inner.positional = None
+            walker.statement(body, inner, Input())

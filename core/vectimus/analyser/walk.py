@@ -40,7 +40,9 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
     before = len(an.actions)
     if root.has_error:
         an.syntax_error = True
-    Walker(an, data, via, depth).block(root, scope, stdin)
+    walker = Walker(an, data, via, depth)
+    walker.block(root, scope, stdin)
+    flow.uncalled(walker)
     if root.has_error:
         _fallback(text, an, scope, via, depth)
         if len(an.actions) == before:
@@ -103,6 +105,7 @@ class Walker(Expander):
         self.ran = 0                        # simple commands run, to know when last_value holds
         self.piped = False                  # the statement being walked writes into a pipe
         self.choosing = False               # a statement is being walked once per value of a choice
+        self.defined: list = []             # (body, scope) of each function this text defines
 
     def text(self, node) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
@@ -167,12 +170,10 @@ class Walker(Expander):
             self.for_loop(node, scope, stdin)
         elif kind == "function_definition":
             body, name = node.child_by_field_name("body"), node.child_by_field_name("name")
-            if name is not None:  # a call with arguments walks the body again (``called``)
+            if name is not None:  # its body is walked where it is called (``flow.called``)
                 scope.functions[self.text(name)] = (self, body) if body is not None else None
             if body is not None:
-                inner = scope.child()
-                inner.positional = None
-                self.statement(body, inner, Input())
+                self.defined.append((body, scope))
         elif kind == "case_statement":
             flow.case(self, node, scope, stdin)
         elif kind in ("comment", "heredoc_body", "heredoc_end", "heredoc_start"):
@@ -334,7 +335,7 @@ class Walker(Expander):
             middle = len(self.an.actions)
             before = self.an.secret_reads
             self.an.dispatch(cmd)
-            if len(words) > 1 and scope.functions.get(words[0].text):
+            if scope.functions.get(words[0].text):
                 flow.called(self, scope, words, stdin)
             if middle > start and len(self.an.actions) > middle and self.an.actions[middle].kind == "exec":
                 self.an.actions.insert(start, self.an.actions.pop(middle))  # exec before its redirects
