@@ -274,6 +274,31 @@ def is_secret_path(path: str, home: str) -> bool:
     return False
 
 
+SEARCH_SKIPS = frozenset(("node_modules", ".git", ".venv", "venv", "__pycache__", ".tox", "dist", "build", "target"))
+
+
+def holds_secret_file(folder: str, home: str, depth: int = 3, budget: int = 400) -> bool:
+    """Whether a credential file (``is_secret_path``) lies in ``folder`` or below it, searching at
+    most ``depth`` levels and ``budget`` entries (dependency and build trees skipped)."""
+    pending = [(folder, 0)]
+    while pending and budget > 0:
+        current, level = pending.pop()
+        try:
+            entries = os.scandir(current)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                budget -= 1
+                if budget < 0:
+                    break
+                if is_secret_path(entry.path, home):
+                    return True
+                if level + 1 < depth and entry.name not in SEARCH_SKIPS and entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, level + 1))
+    return False
+
+
 # Names a glob is tried against to tell whether it selects credential files (``.env*``, ``*.pem``).
 _SECRET_SAMPLES = (".env", ".env.local", ".env.production", "id_rsa", "id_ed25519", "credentials", "key.pem",
                    "server.key", ".npmrc", ".pypirc", ".netrc", ".pgpass", "secrets.yml", "terraform.tfstate",

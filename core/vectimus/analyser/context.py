@@ -171,8 +171,20 @@ class Analysis:
         if self.syntax_error and not action.dynamic:
             action = action._replace(dynamic=True)
         self.actions.append(action)
-        if action.kind == "file_read" and action.target.is_secret:
-            self.secret_reads += 1
+        if action.kind == "file_read" and (action.target.is_secret or action.target.is_dir
+                                           and self.holds_secrets(action.target.path)):
+            self.secret_reads += 1  # what it reads out (`tar czf - . | curl -T - …`) carries them
+
+    def holds_secrets(self, folder: str) -> bool:
+        """Whether the directory ``folder`` holds credential files (the home, or a directory holding
+        it, always; another, when a bounded search of it finds one)."""
+        home = self.places.home.rstrip("/")
+        if folder.rstrip("/") == home or home.startswith(folder.rstrip("/") + "/"):
+            return True
+        kept = self.memo.setdefault("holds secrets", {})
+        if folder not in kept:
+            kept[folder] = paths.holds_secret_file(folder, home)
+        return kept[folder]
 
     def tick(self, count: int = 1) -> None:
         """Account for syntax-tree work; beyond MAX_NODES the call is unanalysable."""
