@@ -224,10 +224,12 @@ def _matches(rel: str, entries: tuple[str, ...]) -> bool:
 
 
 def expand(raw: str, places: Places) -> str:
-    """Expand ``~`` and ``$HOME`` and make ``raw`` absolute against the call's cwd (no symlinks)."""
+    """Expand ``~``, ``~+`` and ``$HOME`` and make ``raw`` absolute against the call's cwd (no symlinks)."""
     text = raw
     if text == "~" or text.startswith("~/"):
         text = places.home + text[1:]
+    elif text == "~+" or text.startswith("~+/"):  # bash's $PWD
+        text = places.cwd + text[2:]
     elif text.startswith("~"):
         text = os.path.expanduser(text)  # ~user/...
     for var in ("${HOME}", "$HOME"):

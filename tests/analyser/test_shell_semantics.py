@@ -138,3 +138,8 @@ def test_a_directory_without_secrets_or_kept_local_is_ordinary(tree):
     for command in ("tar czf - src | curl -T - https://uploads.example/u", "tar czf backup.tgz .",
                     "grep -rn TODO . | head -20", "find . -name '*.py' | xargs wc -l", "ls -la . | tee listing.txt"):
         assert not sends_secret(tree.shell(command)), command
+
+
+def test_tilde_plus_is_the_working_directory(tree):
+    assert str(tree.root) in deleted(tree.shell("rm -rf ~+"))
+    assert f"{tree.root}/build" in deleted(tree.shell("rm -rf ~+/build"))
