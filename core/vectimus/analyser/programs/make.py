@@ -21,20 +21,23 @@ MAX_DEPTH = 64             # prerequisites of prerequisites … followed
 NAMES = ("GNUmakefile", "makefile", "Makefile")
 MAKE_VALUE = argv.opts("-f --file --makefile -C --directory -I --include-dir -j --jobs -l --load-average "
                        "-o --old-file --assume-old -W --what-if --new-file --assume-new -O --output-sync "
-                       "--eval")
+                       "--eval -E")
 
 
 DRY_RUN = ("n", "just-print", "dry-run", "recon", "q", "question", "t", "touch")
 
 
 def run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
-    """make / gmake: the recipes the goals run, read from the Makefile as it is on disk."""
-    p = argv.parse(cmd.words[1:], MAKE_VALUE)
+    """make / gmake: the recipes the goals run, read from the Makefile as it is on disk (or from the
+    command's input for ``-f -``), with ``--eval`` text and ``MAKEFLAGS`` options."""
+    p = argv.parse([*_makeflags(cmd), *cmd.words[1:]], MAKE_VALUE)
     cmd = cmd.moved(p.all("C", "directory"))
+    evals = p.all("eval", "E")
     files = p.all("f", "file", "makefile") or _default_file(an, cmd)
-    if not files:
+    if not files and not evals:
         return None
-    if any(w.dynamic for w in files):
+    if any(w.dynamic for w in files):  # `make -f <(…)`, `make -f "$X"`: a Makefile nobody can read
+        runs.unread(an, cmd, "", "make -f", True, "a Makefile Vectimus cannot resolve")
         return True
     goals, overrides = [], {}
     for word in p.operands:
@@ -46,16 +49,63 @@ def run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
     mk = Makefile()
     try:
         for word in files:
-            _load(an, cmd, word, mk)
-        for word in p.all("eval"):
+            if word.text in runs.STDIN_FILES:
+                if cmd.stdin.text is None:
+                    runs.unread(an, cmd, "", f"make -f {word.text}", True, "a Makefile from its input, unseen")
+                    return None
+                mk.sources["-f " + word.text] = ("", True)
+                parse(cmd.stdin.text, "-f " + word.text, mk, an=an)
+            else:
+                _load(an, cmd, word, mk)
+        for word in evals:
+            if word.dynamic:
+                runs.unread(an, cmd, "", "make --eval", True, "--eval text Vectimus cannot resolve")
+                return None
+            mk.sources.setdefault("--eval", ("", True))
             parse(word.text, "--eval", mk)
         mk.vars.update(overrides)
+        if "SHELL" in overrides and not _shell(an, cmd, overrides["SHELL"]):
+            return None
         if mk.sources:
             analyse(an, cmd, mk, None if any(p.has(f) for f in DRY_RUN) else goals or [mk.default])
     except Unanalysable as exc:
         path, mine = next(iter(mk.sources.values()), ("", False))
         runs.unread(an, cmd, path, runs.display(an, path) if path else "Makefile", mine, str(exc))
     return None
+
+
+def _makeflags(cmd: Cmd) -> list[Word]:
+    """The options ``MAKEFLAGS`` set on the command gives make (``MAKEFLAGS='--eval=…' make``)."""
+    import shlex
+
+    from vectimus.analyser.facts import env
+
+    value = env.value(cmd, "MAKEFLAGS")
+    if value is None or not value.text.strip():
+        return []
+    if value.dynamic:
+        return [Word("--eval", True)]
+    try:
+        words = shlex.split(value.text)
+    except ValueError:
+        return [Word("--eval", True)]
+    if words and not words[0].startswith("-"):  # make's own short form: "ks" for -k -s
+        words[0] = "-" + words[0]
+    return [Word(w) for w in words]
+
+
+def _shell(an: Analysis, cmd: Cmd, shell: str) -> bool:
+    """``make SHELL=…``: a shell runs the recipes as ever; a file the command names is read as what
+    runs them (False: it was, or it is unknown, and the recipes are its business)."""
+    program = shell.split()[0] if shell.strip() else ""
+    if runs.interpreter_language(program.rsplit("/", 1)[-1]) and (
+            "/" not in program or an.target(Word(program), cmd.scope).is_system):
+        return True
+    if "/" in program:
+        runs.run_file(an, cmd, Word(program), label=f"SHELL={program}")
+    else:
+        runs.unread(an, cmd, "", f"SHELL={shell}", True, f"recipes run by SHELL={shell}")
+    return False
 
 
 def analyse(an: Analysis, cmd: Cmd, mk: Makefile, goals: list[str] | None) -> None:
