@@ -8,21 +8,12 @@ import shlex
 
 import pytest
 
-from tests.support.analysis import HOME, PROJECT, shell
+from tests.support.analysis import HOME, PROJECT, deleted, inline, shell
 
-FLAG = {"ruby": "ruby -e", "perl": "perl -e", "php": "php -r", "lua": "lua -e", "r": "Rscript -e"}
-
-
-def run(lang: str, code: str):
-    return shell(f"{FLAG[lang]} {shlex.quote(code)}")
 
 
 def b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
-
-
-def deleted(actions):
-    return [a.target.path for a in actions if a.kind == "file_delete"]
 
 
 RUNS_RM_HOME = [
@@ -54,7 +45,7 @@ RUNS_RM_HOME = [
 
 @pytest.mark.parametrize("lang, code", RUNS_RM_HOME, ids=[f"{lang}: {c[:40]}" for lang, c in RUNS_RM_HOME])
 def test_code_that_deletes_the_home_directory(lang, code):
-    assert HOME in deleted(run(lang, code))
+    assert HOME in deleted(inline(lang, code))
 
 
 REVERSE_SHELLS = [
@@ -74,7 +65,7 @@ REVERSE_SHELLS = [
 
 @pytest.mark.parametrize("lang, code", REVERSE_SHELLS, ids=[f"{lang}: {c[:40]}" for lang, c in REVERSE_SHELLS])
 def test_socket_wired_to_a_shell(lang, code):
-    wired = [a for a in run(lang, code) if a.kind == "network" and "socket to a shell" in a.via]
+    wired = [a for a in inline(lang, code) if a.kind == "network" and "socket to a shell" in a.via]
     assert wired and wired[0].net.host == "203.0.113.5" and wired[0].net.port == 4444
 
 
@@ -98,7 +89,7 @@ EXFILTRATION = [
 
 @pytest.mark.parametrize("lang, code", EXFILTRATION, ids=[f"{lang}: {c[:40]}" for lang, c in EXFILTRATION])
 def test_secret_sent_over_the_network(lang, code):
-    sent = [a for a in run(lang, code) if a.kind == "network" and a.net.sends_secret]
+    sent = [a for a in inline(lang, code) if a.kind == "network" and a.net.sends_secret]
     assert sent and sent[0].net.host == "x.example"
 
 
@@ -109,7 +100,7 @@ ENV_DUMPS = [("ruby", "p ENV.to_h"), ("ruby", "ENV.each { |k, v| puts k + v }"),
 
 @pytest.mark.parametrize("lang, code", ENV_DUMPS)
 def test_environment_taken_whole(lang, code):
-    assert any(a.kind == "file_read" and a.target.path == "/proc/self/environ" for a in run(lang, code))
+    assert any(a.kind == "file_read" and a.target.path == "/proc/self/environ" for a in inline(lang, code))
 
 
 DYNAMIC = [("ruby", "eval(ARGV[0])"), ("ruby", "instance_eval(STDIN.read)"), ("ruby", "system(gets)"),
@@ -123,7 +114,7 @@ DYNAMIC = [("ruby", "eval(ARGV[0])"), ("ruby", "instance_eval(STDIN.read)"), ("r
 
 @pytest.mark.parametrize("lang, code", DYNAMIC)
 def test_code_built_at_run_time_is_unknown(lang, code):
-    assert any(a.kind == "exec" and a.dynamic for a in run(lang, code))
+    assert any(a.kind == "exec" and a.dynamic for a in inline(lang, code))
 
 
 ORDINARY = [
@@ -148,7 +139,7 @@ ORDINARY = [
 
 @pytest.mark.parametrize("lang, code", ORDINARY, ids=[f"{lang}: {c[:40]}" for lang, c in ORDINARY])
 def test_ordinary_code(lang, code):
-    actions = run(lang, code)
+    actions = inline(lang, code)
     assert not [a for a in actions if a.dynamic], [a for a in actions if a.dynamic]
     assert not [p for p in deleted(actions) if not p.startswith(PROJECT)]
     assert not [a for a in actions if a.kind == "exec" and a.program in ("sh", "rm")
@@ -159,8 +150,8 @@ def test_ordinary_code(lang, code):
 
 def test_file_names_are_literal_except_in_r():
     """Only shells and R expand ``~``: Ruby's File.delete("~/x") deletes ./~/x."""
-    assert deleted(run("ruby", 'File.delete("~/x")')) == [f"{PROJECT}/~/x"]
-    assert deleted(run("r", 'file.remove("~/x")')) == [f"{HOME}/x"]
+    assert deleted(inline("ruby", 'File.delete("~/x")')) == [f"{PROJECT}/~/x"]
+    assert deleted(inline("r", 'file.remove("~/x")')) == [f"{HOME}/x"]
 
 
 def test_php_file_with_a_tag():
@@ -172,9 +163,9 @@ def test_whole_files_are_analysed():
     """A script file arrives as one code string (``an.code(lang, Word(file_text), …)``)."""
     ruby = "#!/usr/bin/env ruby\nrequire 'fileutils'\n\ndef clean\n  FileUtils.rm_rf('build')\nend\n\n" \
            "clean\nputs 'done'\n" * 20
-    assert set(deleted(run("ruby", ruby))) == {f"{PROJECT}/build"}
+    assert set(deleted(inline("ruby", ruby))) == {f"{PROJECT}/build"}
     php = "<?php\nnamespace App;\nclass A { public function f() { return unlink('/etc/hosts'); } }\n?>\n<p>html</p>\n"
-    assert deleted(run("php", php)) == ["/etc/hosts"]
+    assert deleted(inline("php", php)) == ["/etc/hosts"]
 
 
 def test_grammars_load_lazily_and_leanly():

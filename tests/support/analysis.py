@@ -25,6 +25,21 @@ def shell(command: str, shell: str = "bash", cwd: str = PROJECT):
     return analyse(call, places(cwd), ENV)
 
 
+INLINE = {"ruby": "ruby -e", "perl": "perl -e", "php": "php -r", "lua": "lua -e", "r": "Rscript -e"}
+
+
+def inline(lang: str, text: str):
+    """Analyse ``text`` run as a one-liner of ``lang`` (``ruby -e``, ``php -r``, ``Rscript -e`` …)."""
+    import shlex
+
+    return shell(f"{INLINE[lang]} {shlex.quote(text)}")
+
+
+def deleted(actions) -> list[str]:
+    """The paths ``actions`` delete."""
+    return [a.target.path for a in actions if a.kind == "file_delete"]
+
+
 def call(kind: str, tool: str, **fields):
     """Analyse a non-shell tool call."""
     return analyse(ToolCall(agent="test", tool=tool, kind=kind, cwd=PROJECT, project_dir=PROJECT,

@@ -27,7 +27,7 @@ from vectimus.analyser.context import (
 )
 from vectimus.analyser.expand import ansi_c
 from vectimus.analyser.facts import net
-from vectimus.analyser.languages import record
+from vectimus.analyser.languages import loads, record
 from vectimus.analyser.parse import budgeted
 from vectimus.model import ActionKind
 
@@ -83,11 +83,13 @@ class Code:
     HOME_CALLS: frozenset[str] = frozenset()  # calls whose value is the home directory
     DECODERS: frozenset[str] = frozenset()    # calls that base64-decode their argument
     ENV_CALLS: frozenset[str] = frozenset()   # calls that read one environment variable by name
+    GLOBS: frozenset[str] = frozenset()       # calls whose value is the files their pattern matches
 
     def __init__(self, an: Analysis, cmd: Cmd, text: str) -> None:
         self.an, self.cmd, self.text = an, cmd, text
         self.data = text.encode("utf-8", "surrogatepass")
         self.consts: dict[str, Word | None] = {}
+        self.aliases: dict[str, str] = {}  # variable -> the function or module it names
         self.later: list[tuple[str, str, list, Any]] = []  # network effects, applied last
 
     # -- language hooks -------------------------------------------------------------------------
@@ -111,6 +113,15 @@ class Code:
     def special(self, node) -> bool:
         """Language syntax that acts by itself (backticks, ``eval`` blocks); True when handled."""
         return False
+
+    def reference(self, node) -> str | None:
+        """The function or module ``node`` names without calling it (``os.execute``, ``system``),
+        when assigning it to a variable makes that variable another name for it."""
+        return None
+
+    def load(self, name: str, spec: Word) -> None:
+        """A file ``name`` loads and runs as code of this language (``load``, ``dofile``)."""
+        loads.follow(self.an, self.cmd, self.lang, spec, f"{self.lang} {name}")
 
     def env_lookup(self, node) -> str | None:
         """The variable name when ``node`` reads one environment variable (``getenv("X")``; "?"
@@ -142,12 +153,15 @@ class Code:
                     value = self.value(value_node) if value_node is not None else dynamic()
                     old = self.consts.get(name, value)
                     self.consts[name] = value if not value.dynamic and old == value else None
+                    ref = self.reference(value_node) if value_node is not None else None
+                    if ref is not None:  # a variable ever given a function may call it
+                        self.aliases.setdefault(name, ref)
         dumped = False
         for node in nodes:
             if not self.special(node):
                 found = self.call(node)
                 if found is not None:
-                    self.apply(*found, node)
+                    self.apply(self.canonical(found[0]), found[1], node)
                 elif not dumped and self.env_lookup(node) == "?":  # ENV[k] for every k
                     record.environment_dump(self.an, self.cmd, f"{self.lang} environment by name")
                     dumped = True
@@ -155,6 +169,19 @@ class Code:
         for kind, name, args, node in self.later:
             self.network(kind, name, args, node, secret)
         record.wire_sockets(self.an, start, self.cmd)
+
+    def canonical(self, name: str) -> str:
+        """``name`` with a variable that stands for a function or module replaced by what it names
+        (``x = os.execute; x(…)`` calls ``os.execute``, ``o = os; o.execute`` too)."""
+        if not self.aliases:
+            return name
+        if name in self.aliases:
+            return self.aliases[name]
+        for sep in (".", "::", "->"):
+            head, found, tail = name.partition(sep)
+            if found and head in self.aliases:
+                return f"{self.aliases[head]}{sep}{tail}"
+        return name
 
     def nodes(self, root):
         """Every named node, in document order, within the node and nesting limits."""
@@ -207,6 +234,8 @@ class Code:
                 encoded = self.value(args[0], depth + 1)
                 decoded = None if encoded.dynamic else decode_base64(encoded.text)
                 return Word(decoded) if decoded is not None else dynamic()
+            if name in self.GLOBS and args:  # glob("p/*"): the pattern, as a shell glob is
+                return self.value(args[0], depth + 1)._replace(glob=True)
             if self.EFFECTS.get(name) == "join" and args:
                 return record.join([w for i, a in enumerate(args)
                                      for w in ([Word("/")] if i else []) + [self.value(a, depth + 1)]])
@@ -227,7 +256,8 @@ class Code:
     def values(self, node) -> list[Word]:
         """The items of an array/list literal, or the single value."""
         if node is not None and node.type in ("array", "list_expression", "array_creation_expression",
-                                               "anonymous_array_expression", "table_constructor"):
+                                               "anonymous_array_expression", "table_constructor",
+                                               "string_array", "symbol_array"):
             items = [c.named_children[-1] if c.type in ("array_element_initializer", "field") and c.named_children
                      else c for c in node.named_children if c.type != "comment"]
             return [self.value(c) for c in items]
@@ -274,6 +304,8 @@ class Code:
         elif kind == "env_dump":
             if not args:
                 record.environment_dump(an, cmd, via)
+        elif kind == "load":
+            self.load(name, first)
 
     def system(self, args: list, via: str) -> None:
         """``system("cmd")`` is shell text; ``system("prog", "arg")`` or an array is an argv."""

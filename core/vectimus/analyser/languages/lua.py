@@ -7,16 +7,18 @@ Standard library only (and the grammar): used on the hot path.
 from __future__ import annotations
 
 from vectimus.analyser.context import Analysis, Cmd, Word
-from vectimus.analyser.languages.code import Code, analyse_with, unescape
+from vectimus.analyser.languages import loads, record
+from vectimus.analyser.languages.code import Code, analyse_with, dynamic, unescape
 
 EFFECTS = {
     "os.execute": "shell", "io.popen": "shell",
     "os.remove": "delete", "os.rename": "move", "io.open": "open", "io.lines": "read",
-    "dofile": "read", "loadfile": "read",
+    "dofile": "load", "loadfile": "load", "require": "load",
     "load": "eval", "loadstring": "eval",
     "socket.connect": "socket", ":connect": "socket", "socket.tcp.connect": "socket",
     "http.request": "url", "socket.http.request": "url", "https.request": "url",
 }
+MODULES = frozenset(name.partition(".")[0] for name in EFFECTS if "." in name and not name.startswith(":"))
 
 
 class Lua(Code):
@@ -28,8 +30,17 @@ class Lua(Code):
     ENV_CALLS = frozenset(("os.getenv",))
 
     def dotted(self, node) -> str | None:
+        """``os.execute``, ``os["execute"]``, ``_G.os.execute`` as the name they reach (``os.?``
+        when the field is computed at run time)."""
         if node.type == "identifier":
             return self.node_text(node)
+        if node.type == "bracket_index_expression":
+            table, field = node.child_by_field_name("table"), node.child_by_field_name("field")
+            head = self.dotted(table) if table is not None else None
+            if head is None or field is None:
+                return None
+            key = self.value(field)
+            return f"{head}.{'?' if key.dynamic else key.text}".removeprefix("_G.")
         if node.type == "dot_index_expression":
             table, field = node.child_by_field_name("table"), node.child_by_field_name("field")
             if table is None or field is None:
@@ -40,8 +51,14 @@ class Lua(Code):
                     return f"{self.value(inner[1][0]).text}.{self.node_text(field)}"
                 return None
             head = self.dotted(table)
-            return f"{head}.{self.node_text(field)}" if head is not None else None
+            return f"{head}.{self.node_text(field)}".removeprefix("_G.") if head is not None else None
         return None
+
+    def reference(self, node):
+        if node.type not in ("identifier", "dot_index_expression", "bracket_index_expression"):
+            return None
+        name = self.dotted(node)
+        return name if name is not None and (name in EFFECTS or name in MODULES) else None
 
     def call(self, node):
         if node.type != "function_call":
@@ -64,7 +81,10 @@ class Lua(Code):
         return name, [arguments]  # f"str", f{…}
 
     def apply(self, name: str, args: list, node) -> None:
-        if name in ("http.request", "socket.http.request", "https.request") and len(args) > 1:
+        head, _, field = name.rpartition(".")
+        if field == "?" and head in MODULES:  # os[x](…): a function of os chosen at run time
+            record.evaluate(self.an, self.cmd, self.lang, dynamic(), f"lua {name}")
+        elif name in ("http.request", "socket.http.request", "https.request") and len(args) > 1:
             self.later.append(("url_send", name, args, node))  # a body: a POST
         elif name == ":connect" and not (args and args[0].type == "string"):
             return  # :connect on something that is not evidently a socket
@@ -98,6 +118,18 @@ class Lua(Code):
         text = self.node_text(content)
         long_form = self.node_text(node).startswith("[")
         return Word(text if long_form else unescape(text))
+
+
+    def load(self, name: str, spec: Word) -> None:
+        """``require("a.b")`` looks for ``./a/b.lua`` (``package.path``); ``dofile`` names the file."""
+        if name == "require":
+            if spec.dynamic or spec.text.startswith(("/", ".")):
+                return
+            spec = Word(spec.text.replace(".", "/"))
+            loads.follow(self.an, self.cmd, self.lang, spec, "lua require", suffixes=(".lua", "/init.lua"),
+                         dirs=(self.an.target(Word("."), self.cmd.scope).path,))
+        else:
+            super().load(name, spec)
 
 
 def analyse(an: Analysis, cmd: Cmd, lang: str, code: Word) -> None:

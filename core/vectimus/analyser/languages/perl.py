@@ -6,16 +6,20 @@ Standard library only (and the grammar): used on the hot path.
 
 from __future__ import annotations
 
+import os
 import re
+from typing import Any
 
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import net
-from vectimus.analyser.languages import record
+from vectimus.analyser.languages import loads, record
 from vectimus.analyser.languages.code import Code, analyse_with, dynamic, unescape
 from vectimus.model import ActionKind
 
 EFFECTS = {
     **dict.fromkeys(("system", "exec"), "system"),
+    "readpipe": "shell",
+    **dict.fromkeys(("require", "use"), "load"),
     **dict.fromkeys(("unlink", "rmdir"), "delete"),
     **dict.fromkeys(("rmtree", "remove_tree", "File::Path::rmtree", "File::Path::remove_tree"), "delete_r"),
     **dict.fromkeys(("mkdir", "make_path", "mkpath", "chmod", "symlink", "link", "truncate", "utime",
@@ -42,12 +46,25 @@ class Perl(Code):
     CONCAT = {"binary_expression": (".",)}
     DECODERS = frozenset(("decode_base64", "MIME::Base64::decode_base64", "decode_base64url"))
     HOME_CALLS = frozenset(("File::HomeDir->my_home",))
+    GLOBS = frozenset(("glob", "bsd_glob", "File::Glob::bsd_glob"))
+
+    def __init__(self, an: Analysis, cmd: Cmd, text: str) -> None:
+        super().__init__(an, cmd, text)
+        self.arrays: dict[str, Any] = {}  # @name -> the list it was given (None: more than one)
 
     def call(self, node):
         kind = node.type
         if kind in ("function_call_expression", "ambiguous_function_call_expression"):
             function = node.child_by_field_name("function")
-            name = self.node_text(function) if function is not None else ""
+            name = self.node_text(function).lstrip("&") if function is not None else ""
+        elif kind == "coderef_call_expression":  # $f->(…)
+            inner = node.named_children[0] if node.named_children else None
+            name = self.node_text(inner) if inner is not None else ""
+        elif kind == "func1op_call_expression" and node.children:  # readpipe("…")
+            return self.node_text(node.children[0]), [c for c in node.named_children if c.type != "comment"][:1]
+        elif kind in ("require_expression", "use_statement"):
+            inner = [c for c in node.named_children if c.type != "comment"]
+            return ("use" if kind == "use_statement" else "require"), inner[:1]
         elif kind == "method_call_expression":
             invocant, method = node.child_by_field_name("invocant"), node.child_by_field_name("method")
             if method is None:
@@ -67,6 +84,37 @@ class Perl(Code):
         else:
             args = [arguments]
         return name.replace("CORE::", ""), args
+
+    def reference(self, node):
+        """``\\&CORE::readpipe``, ``\\&system``: a code reference, called later as ``$f->(…)``."""
+        if node.type == "refgen_expression" and node.named_children and node.named_children[0].type == "function":
+            return self.node_text(node.named_children[0]).lstrip("&").replace("CORE::", "").replace("GLOBAL::", "")
+        return None
+
+    def values(self, node, depth: int = 0):
+        """An array variable's items when it was given one list (``my @a = (…)``); unknown items else."""
+        if node is not None and node.type == "array":
+            found = self.arrays.get(self.node_text(node))
+            return self.values(found, depth + 1) if found is not None and depth < 8 else [dynamic()]
+        return super().values(node)
+
+    def system(self, args: list, via: str) -> None:
+        if len(args) == 1 and args[0].type == "array" and self.values(args[0])[0].dynamic:
+            record.shell(self.an, self.cmd, dynamic(), via)  # a program nobody knows: a shell, perhaps
+            return
+        super().system(args, via)
+
+    def load(self, name: str, spec: Word) -> None:
+        """``require "./x.pl"`` names a file (found from the working directory or ``-I``);
+        ``require Foo::Bar`` and ``use Foo::Bar`` load ``Foo/Bar.pm`` from the ``-I`` directories."""
+        an, cmd = self.an, self.cmd
+        dirs = loads.include_dirs(an, cmd, "-I")
+        if name == "use" or (spec.text and "/" not in spec.text and not spec.text.endswith((".pl", ".pm"))):
+            if spec.dynamic or not dirs:
+                return
+            spec = Word(spec.text.replace("::", "/") + ".pm")
+        loads.follow(an, cmd, "perl", spec, f"perl {name}", dirs=(
+            an.target(Word("."), cmd.scope).path, *dirs) if not os.path.isabs(spec.text) else ())
 
     def apply(self, name: str, args: list, node) -> None:
         if name == "open":
@@ -128,6 +176,12 @@ class Perl(Code):
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if left is not None and left.type == "variable_declaration":
             left = left.child_by_field_name("variable")
+        if left is not None and left.type == "array" and right is not None:
+            name = self.node_text(left)
+            while right.type == "parenthesized_expression" and len(right.named_children) == 1:
+                right = right.named_children[0]
+            self.arrays[name] = right if name not in self.arrays else None
+            return None
         if left is None or left.type != "scalar":
             return None
         return self.node_text(left), right
@@ -148,7 +202,8 @@ class Perl(Code):
         kind = node.type
         if kind == "number":
             return Word(self.node_text(node))
-        if kind == "autoquoted_bareword":
+        if kind == "autoquoted_bareword" or (kind in ("bareword", "package") and node.parent is not None
+                                             and node.parent.type in ("require_expression", "use_statement")):
             return Word(self.node_text(node))
         if kind not in ("string_literal", "interpolated_string_literal", "command_string"):
             return None

@@ -11,12 +11,22 @@ import re
 
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import net
-from vectimus.analyser.languages import record
+from vectimus.analyser.languages import loads, record
 from vectimus.analyser.languages.code import Code, analyse_with, dynamic, unescape
 
 # functions that call the function named by their first argument with the others
 CALLBACKS = ("call_user_func", "call_user_func_array", "forward_static_call", "forward_static_call_array",
              "register_shutdown_function", "register_tick_function")
+
+# functions that call a callback given by name: function -> (the callback's argument, the array's)
+HIGHER_ORDER = {"array_map": (0, 1), "array_filter": (1, 0), "array_walk": (1, 0), "array_walk_recursive": (1, 0),
+                "array_reduce": (1, 0), "usort": (1, 0), "uasort": (1, 0), "uksort": (1, 0),
+                "preg_replace_callback": (1, 2), "iterator_apply": (1, 0), "ob_start": (0, -1),
+                "spl_autoload_register": (0, -1), "set_error_handler": (0, -1),
+                "set_exception_handler": (0, -1), "header_register_callback": (0, -1),
+                "new reflectionfunction": (0, -1), "closure::fromcallable": (0, -1)}
+LOADS = ("include_expression", "include_once_expression", "require_expression", "require_once_expression")
+RISKY = ("shell", "popen", "system", "eval", "delete", "write", "copy", "move")  # a callback that acts
 
 EFFECTS = {
     **dict.fromkeys(("system", "exec", "shell_exec", "passthru"), "shell"),
@@ -31,7 +41,9 @@ EFFECTS = {
     **dict.fromkeys(("eval", "assert"), "eval"),
     **dict.fromkeys(("curl_init", "get_headers", "fopen_url"), "url"),
     **dict.fromkeys(("fsockopen", "pfsockopen", "stream_socket_client", "socket_connect"), "socket"),
-    "getenv": "env_dump",
+    "getenv": "env_dump", "phpinfo": "env_dump",
+    **dict.fromkeys(("new splfileobject", "new splfileinfo"), "open"),
+    **dict.fromkeys(("include", "include_once", "require", "require_once"), "load"),
     "realpath": "same",
 }
 _ENV_ARRAYS = ("$_ENV", "$_SERVER")
@@ -45,6 +57,7 @@ class Php(Code):
     CONCAT = {"binary_expression": (".",)}
     DECODERS = frozenset(("base64_decode",))
     ENV_CALLS = frozenset(("getenv",))
+    GLOBS = frozenset(("glob",))
 
     def __init__(self, an: Analysis, cmd: Cmd, text: str) -> None:
         super().__init__(an, cmd, text)
@@ -59,7 +72,15 @@ class Php(Code):
             name = self.node_text(function).lstrip("\\").lower() if function is not None else ""
         elif kind == "scoped_call_expression":
             scope, member = node.child_by_field_name("scope"), node.child_by_field_name("name")
-            name = f"{self.node_text(scope)}::{self.node_text(member)}" if scope is not None and member is not None else ""
+            name = f"{self.node_text(scope)}::{self.node_text(member)}".lower() \
+                if scope is not None and member is not None else ""
+        elif kind == "object_creation_expression" and node.named_children:  # new SplFileObject(…)
+            name = "new " + self.node_text(node.named_children[0]).lstrip("\\").lower()
+            arguments = next((c for c in node.named_children if c.type == "arguments"), None)
+            return name, [c.named_children[-1] if c.type == "argument" and c.named_children else c
+                          for c in (arguments.named_children if arguments is not None else ())]
+        elif kind in LOADS:  # include "x.php": the file runs here
+            return kind.removesuffix("_expression"), [c for c in node.named_children if c.type != "comment"][:1]
         else:
             return None
         arguments = node.child_by_field_name("arguments")
@@ -77,16 +98,47 @@ class Php(Code):
 
     def apply(self, name: str, args: list, node) -> None:
         kind = self.EFFECTS.get(name)
-        if kind == "popen":  # the command (a string, or an argv array); the rest are modes and pipes
+        if name in HIGHER_ORDER:
+            self.callback(name, args, node)
+        elif kind == "popen":  # the command (a string, or an argv array); the rest are modes and pipes
             self.system(args[:1], f"php {name}")
         elif name == "create_function" and len(args) > 1:
             record.evaluate(self.an, self.cmd, self.lang, self.value(args[1]), "php create_function")
-        elif kind == "env_dump" and args:
+        elif kind == "env_dump" and args and name != "phpinfo":
             return  # getenv("X"): one variable
         elif kind in ("url", "read") and self.posts and args and (kind == "url" or net.is_url(self.value(args[0]).text)):
             self.later.append(("url_send", name, args, node))  # the code posts (CURLOPT_POSTFIELDS)
         else:
             super().apply(name, args, node)
+
+    def callback(self, name: str, args: list, node) -> None:
+        """``array_map("system", [...])``: the function a callback names runs on each item of a
+        literal array; on anything else it runs on values nobody knows here."""
+        at, items = HIGHER_ORDER[name]
+        if at >= len(args):
+            return
+        called = self.value(args[at])
+        target = called.text.lstrip("\\").lower()
+        if called.dynamic:  # a closure is code here (already walked); a name nobody knows is not
+            if args[at].type not in ("anonymous_function", "arrow_function", "array_creation_expression",
+                                     "function_call_expression", "null"):
+                record.evaluate(self.an, self.cmd, self.lang, dynamic(), f"php {name}")
+            return
+        if self.EFFECTS.get(target) not in RISKY:
+            return
+        array = args[items] if 0 <= items < len(args) else None
+        if array is not None and array.type == "array_creation_expression":
+            for item in array.named_children:
+                value = item.named_children[-1] if item.type == "array_element_initializer" and item.named_children else item
+                self.apply(target, [value], node)
+        else:  # each item of the array's value (a glob's pattern, or unknown)
+            self.apply(target, [array] if array is not None else [], node)
+
+    def load(self, name: str, spec: Word) -> None:
+        """``include``/``require`` look in the working directory and the script's."""
+        here = self.an.target(Word("."), self.cmd.scope).path
+        loads.follow(self.an, self.cmd, "php", spec, f"php {name}",
+                     dirs=tuple(dict.fromkeys((here, loads.base_dir(self.an, self.cmd)))))
 
     def host_port(self, args: list):
         if not args:
@@ -119,6 +171,8 @@ class Php(Code):
         kind = node.type
         if kind in ("integer", "float"):
             return Word(self.node_text(node))
+        if kind == "name" and self.node_text(node) == "__DIR__":
+            return Word(loads.base_dir(self.an, self.cmd))
         if kind not in ("string", "encapsed_string", "shell_command_expression", "heredoc", "nowdoc"):
             return None
         single = kind in ("string", "nowdoc")
@@ -142,6 +196,9 @@ class Php(Code):
     def special(self, node) -> bool:
         if node.type == "shell_command_expression":  # `cmd`
             record.shell(self.an, self.cmd, self.literal(node) or dynamic(), "php backticks")
+            return True
+        if node.type == "variable_name" and self.node_text(node) == "$GLOBALS":  # holds $_ENV and $_SERVER
+            record.environment_dump(self.an, self.cmd, "php $GLOBALS")
             return True
         if node.type == "variable_name" and self.node_text(node) in _ENV_ARRAYS:
             parent = node.parent

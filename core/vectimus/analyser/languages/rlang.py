@@ -35,7 +35,8 @@ SIGNATURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "processx::run": ("argv_pair", ("command", "args")), "sys::exec_wait": ("argv_pair", ("cmd", "args")),
     "unlink": ("unlink", ("x", "recursive")), "file.remove": ("delete", ("...",)),
     "fs::file_delete": ("delete", ("path",)), "fs::dir_delete": ("delete_r", ("path",)),
-    "readLines": ("read", ("con",)), "readRenviron": ("read", ("path",)), "source": ("read", ("file",)),
+    "readLines": ("read", ("con",)), "readRenviron": ("read", ("path",)), "source": ("source", ("file",)),
+    "sys.source": ("source", ("file",)),
     "read.csv": ("read", ("file",)), "read.table": ("read", ("file",)), "readRDS": ("read", ("file",)),
     "scan": ("read", ("file",)), "file": ("read", ("description",)), "readr::read_file": ("read", ("file",)),
     "writeLines": ("write_to", ("text", "con")), "write": ("write_to", ("x", "file")),
@@ -51,6 +52,7 @@ SIGNATURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "eval": ("eval", ("expr",)), "evalq": ("eval", ("expr",)),
     "Sys.getenv": ("env_dump", ("x",)),
 }
+FUNCTION_BY_NAME = ("get", "get0", "match.fun", "getFunction", "mget")  # get("system") is system
 _VALUE_ONLY = {"paste", "paste0", "file.path", "path.expand", "normalizePath", "parse", "str2lang",
                "str2expression", "Sys.getenv", "sprintf", "c"}
 
@@ -282,6 +284,13 @@ class R(Code):
             if name in ("parse", "str2lang", "str2expression"):
                 text = self.arg(node, "text") or (positional[0] if name != "parse" and positional else None)
                 return self.value(text, depth + 1) if text is not None else dynamic()
+            if name in ("list.files", "dir", "Sys.glob"):  # the files in a directory: a pattern
+                where = self.arg(node, "path", "paths") or (positional[0] if positional else None)
+                if where is None:
+                    return Word("*", glob=True)
+                inner = self.path(self.value(where, depth + 1))
+                return inner._replace(glob=True) if name == "Sys.glob" else \
+                    record.join([inner, Word("/*", glob=True)])
             if name == "c" and len(node.named_children) == 1:
                 return self.value(node.named_children[0], depth + 1)
         return super().value(node, depth)
@@ -296,8 +305,64 @@ class R(Code):
             return None
         return node.name, node
 
+    def canonical(self, name: str) -> str:
+        return super().canonical(name.removeprefix("base::"))
+
+    def reference(self, node):
+        """``f <- system``, ``f <- get("system")``: another name for a function that acts."""
+        if node.type == "identifier":
+            name = node.text.removeprefix("base::")
+        elif node.type == "call" and node.name in FUNCTION_BY_NAME and node.positional:
+            name = self.value(node.positional[0]).text
+        else:
+            return None
+        return name if name in SIGNATURES else None
+
+    def bind(self, name: str, positional: list, named: dict) -> Node:
+        """A call of ``name`` with these arguments, matched to its parameters as the parser does."""
+        node = Node("call", name)
+        node.name, node.positional, node.args = name, list(positional), dict(named)
+        node.named_children = [*positional, *named.values()]
+        params = SIGNATURES.get(name, ("", ()))[1]
+        for param, value in zip([p for p in params if p not in node.args], positional):
+            node.args[param] = value
+        return node
+
+    def indirect(self, name: str, node) -> None:
+        """``do.call("system", list(…))``, ``get("system")(…)``, ``match.fun(f)(…)``: the
+        function a name chooses, with the arguments given; a name chosen at run time is code."""
+        first = node.positional[0] if node.positional else None
+        if first is None:
+            return
+        chosen = self.canonical(first.text) if first.type == "identifier" else self.value(first).text
+        if first.type != "identifier" and self.value(first).dynamic:
+            record.evaluate(self.an, self.cmd, self.lang, dynamic(), f"R {name}")
+            return
+        if chosen not in SIGNATURES:
+            return
+        if name == "do.call":
+            given = node.positional[1] if len(node.positional) > 1 else node.args.get("args")
+            if given is not None and given.type == "call" and given.name in ("list", "c"):
+                self.apply(chosen, self.bind(chosen, given.positional, given.args), node)
+            else:
+                record.evaluate(self.an, self.cmd, self.lang, dynamic(), f"R do.call {chosen}")
+            return
+        parent = node.parent
+        siblings = parent.named_children if parent is not None else []
+        at = next((i for i, c in enumerate(siblings) if c is node), -1)
+        group = siblings[at + 1] if 0 <= at < len(siblings) - 1 and siblings[at + 1].type == "group" else None
+        if group is not None:  # get("system")("rm …")
+            self.apply(chosen, self.bind(chosen, [c for c in group.named_children if c.type != "expression"
+                                                  or c.named_children], {}), node)
+
     def apply(self, name: str, args, node) -> None:
         node = args  # R's call node carries its own arguments
+        if name in ("do.call", *FUNCTION_BY_NAME):
+            self.indirect(name, node)
+            return
+        if name != node.name:  # called through another name: match its parameters again
+            node = self.bind(name, node.positional, {k: v for k, v in node.args.items()
+                                                     if v not in node.positional})
         effect = SIGNATURES.get(name, ("", ()))[0]
         if not effect:
             return
@@ -321,6 +386,10 @@ class R(Code):
                 if target is not None and target is not self.arg(node, "recursive", "force"):
                     for word in self.values(target):
                         record.file(an, cmd, "file_delete", self.path(word), ("r",) if recursive else ())
+        elif effect == "source":
+            word = self.value(first)
+            record.file(an, cmd, "file_read", self.path(word)) if not net.is_url(word.text) else None
+            self.load(name, self.path(word))
         elif effect == "read":
             word = self.value(first)
             if word.text.startswith(("http://", "https://", "ftp://")):

@@ -7,7 +7,7 @@ Standard library only (and the grammar): used on the hot path.
 from __future__ import annotations
 
 from vectimus.analyser.context import Analysis, Cmd, Word
-from vectimus.analyser.languages import record
+from vectimus.analyser.languages import loads, record
 from vectimus.analyser.languages.code import Code, analyse_with, dynamic, unescape
 
 _SHELL_OUT = {"system", "exec", "spawn", "Process.spawn", "Process.exec", "Kernel.system", "Kernel.exec",
@@ -52,21 +52,29 @@ EFFECTS = {
     **dict.fromkeys(("URI", "URI.parse", "Pathname.new", "Pathname", "String", "File.absolute_path",
                      "File.realpath"), "same"),
     "File.join": "join",
+    **dict.fromkeys(("load", "require", "require_relative", "Kernel.load", "Kernel.require"), "load"),
     **{f"ENV.{m}": "env_dump" for m in _ENV_WHOLE},
 }
 _STRINGS = ("string", "subshell", "simple_symbol", "delimited_symbol", "bare_string", "bare_symbol")
 SENDS = ("send", "public_send", "__send__")
+METHOD_OBJECTS = ("method", "public_method", "singleton_method", "instance_method")  # File.method(:read)
+CALLS = ("call", "()", "[]", "yield", "===", "to_proc")  # what runs a method object
+CONST_GET = ("Object.const_get", "Kernel.const_get", "Module.const_get", "Object.const_source_location")
+# modules whose methods `include`/`extend` make callable by their bare name
+MIXINS = ("FileUtils", "FileUtils::Verbose", "::FileUtils")
 
 
 class Ruby(Code):
     lang = "ruby"
     grammar = "ruby"
+    mixed_in = False
     EFFECTS = EFFECTS
     ASSIGNMENTS = ("assignment", "operator_assignment")
     CONCAT = {"binary": ("+",)}
     HOME_CALLS = frozenset(("Dir.home", "File.expand_path", "Etc.getpwuid.dir"))
     DECODERS = frozenset(("Base64.decode64", "Base64.strict_decode64", "Base64.urlsafe_decode64"))
     ENV_CALLS = frozenset(("ENV.fetch", "ENV.[]"))
+    GLOBS = frozenset(("Dir.glob", "Dir.[]"))
 
     def name(self, node) -> str | None:
         """``Foo::Bar`` / ``File`` / ``x`` as written; None for expressions."""
@@ -79,27 +87,105 @@ class Ruby(Code):
         return None
 
     def call(self, node):
+        if node.type == "element_reference":  # m[x] calls the method object m
+            obj = node.child_by_field_name("object")
+            if obj is not None and obj.type == "identifier" and self.node_text(obj) in self.aliases:
+                return self.aliases[self.node_text(obj)], [c for c in node.named_children[1:] if c.type != "comment"]
+            return None
         if node.type != "call":
             return None
         method = node.child_by_field_name("method")
+        receiver = node.child_by_field_name("receiver")
+        if method is None and receiver is not None and self.node_text(receiver) in self.aliases:  # m.(x)
+            arguments = node.child_by_field_name("arguments")
+            return self.aliases[self.node_text(receiver)], [
+                c for c in (arguments.named_children if arguments is not None else ()) if c.type != "comment"]
         if method is None:
             return None
-        receiver = node.child_by_field_name("receiver")
         name = self.node_text(method)
         if receiver is not None:
-            head = self.name(receiver)
-            if head is None or (receiver.type == "identifier" and head not in ("binding",)):
+            head = self.receiver(receiver)
+            if head is not None and name in CALLS and head in self.aliases:  # m = File.method(:read); m.call
+                name = self.aliases[head]
+            elif head is not None and name in CALLS and "#" in head:  # File.method(:read).call(…)
+                name = head.replace("#", ".")
+            elif head is None or (receiver.type == "identifier" and head not in ("binding",)):
                 return None  # a method of an object whose class is not known here
-            name = f"{head}.{name}"
+            else:
+                name = f"{head}.{name}"
+        elif self.mixed_in and f"FileUtils.{name}" in EFFECTS:  # include FileUtils; rm_rf(…)
+            name = f"FileUtils.{name}"
         arguments = node.child_by_field_name("arguments")
         args = [c for c in arguments.named_children if c.type != "comment"] if arguments is not None else []
         if name.rpartition(".")[2] in SENDS and args:  # Kernel.send(:system, …) calls system
             head = name.rpartition(".")[0]
-            target = self.node_text(args[0]).lstrip(":").strip("'\"") if args[0].type in _STRINGS else None
+            chosen = self.value(args[0])
+            target = None if chosen.dynamic else chosen.text.lstrip(":")
             if target is None:  # a method chosen at run time: code nobody can read here
                 return ("eval", args[:1]) if head in ("", "Kernel", "Object") else None
             return (f"{head}.{target}" if head else target), args[1:]
         return name, args
+
+    def receiver(self, node) -> str | None:
+        """The receiver of a call as a name: a constant (``File``, ``Net::HTTP``), a variable, the
+        module ``Object.const_get(:Kernel)`` names, or ``File#read`` for ``File.method(:read)``."""
+        if node.type == "call":
+            found = self.call(node)
+            if found is None:
+                return None
+            called, args = found
+            target = self.value(args[0]) if args else None
+            if target is None or target.dynamic:
+                return None
+            if called in CONST_GET:
+                return target.text.lstrip(":")
+            head, _, method = called.rpartition(".")
+            if method in METHOD_OBJECTS:
+                return f"{head}#{target.text.lstrip(':')}" if head else target.text.lstrip(":")
+            return None
+        if node.type == "identifier" and self.node_text(node) in self.aliases:
+            return self.node_text(node)
+        return self.name(node)
+
+    def reference(self, node):
+        """``File.method(:read)``, ``method(:system)``: a method object, called later with ``.call``."""
+        head = self.receiver(node) if node.type == "call" else None
+        return head.replace("#", ".") if head is not None and (
+            "#" in head or node.child_by_field_name("receiver") is None) else None
+
+    def root(self):
+        """The tree, and whether the code ``include``s or ``extend``s FileUtils (whose methods then
+        need no receiver)."""
+        root = super().root()
+        self.mixed_in = False
+        for node in self.nodes(root):
+            if node.type == "call" and node.child_by_field_name("receiver") is None:
+                method, arguments = node.child_by_field_name("method"), node.child_by_field_name("arguments")
+                if method is not None and arguments is not None and self.node_text(method) in ("include", "extend") \
+                        and any(self.name(a) in MIXINS for a in arguments.named_children):
+                    self.mixed_in = True
+                    break
+        return root
+
+    def load(self, name: str, spec: Word) -> None:
+        """``load`` names the file; ``require`` adds ``.rb`` and searches ``-I`` directories unless
+        the name starts with ``./``; ``require_relative`` starts from the script's directory."""
+        an, cmd, via = self.an, self.cmd, f"ruby {name}"
+        if spec.dynamic:
+            return
+        method = name.rpartition(".")[2]
+        if method == "load":
+            loads.follow(an, cmd, "ruby", spec, via, dirs=(an.target(Word("."), cmd.scope).path,
+                                                          *loads.include_dirs(an, cmd, "-I")))
+        elif method == "require_relative":
+            loads.follow(an, cmd, "ruby", spec, via, suffixes=(".rb", ""))
+        elif spec.text.startswith(("./", "../", "/")):
+            loads.follow(an, cmd, "ruby", spec, via, suffixes=(".rb", ""),
+                         dirs=(an.target(Word("."), cmd.scope).path,))
+        else:
+            dirs = loads.include_dirs(an, cmd, "-I")
+            if dirs:
+                loads.follow(an, cmd, "ruby", spec, via, suffixes=(".rb",), dirs=dirs)
 
     def assignment(self, node):
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")

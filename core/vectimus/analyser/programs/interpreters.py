@@ -9,6 +9,7 @@ from __future__ import annotations
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import net
+from vectimus.analyser.languages import loads
 from vectimus.analyser.programs import packages
 
 
@@ -46,6 +47,10 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
     p = argv.parse(words, argv.opts(VALUE_OPTS[lang]), stop_at_operand=True)
     if lang in ("node", "typescript"):
         _preloads(an, cmd, p)
+    elif lang in loads.PRELOAD_FLAGS:
+        for name, word in p.values:
+            if name in loads.PRELOAD_FLAGS[lang]:
+                loads.preload(an, cmd, lang, word)
     codes = [w for name, w in p.values if name in CODE_OPTS[lang]]
     module = p.value("m") if lang == "python" else None
     if codes:
@@ -82,6 +87,8 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
         if cmd.stdin.text is not None:
             an.code(lang, Word(cmd.stdin.text), cmd, f"{lang} <<")
             return False
+        if cmd.stdin.kind == "file" and cmd.stdin.path:  # ruby < script.rb: the file is the program
+            return runs.run_file(an, cmd, Word(cmd.stdin.path), runner=lang)
         return cmd.stdin.kind in ("pipe", "file")
     if script.text.startswith(("/dev/fd/", "/proc/self/fd/")):
         return True  # python3 <(curl …): the code is another command's output
