@@ -192,6 +192,16 @@ class Evaluator(Expressions):
         for child in node.named_children:
             self.stmt(child)
 
+    def s_with(self, node) -> None:
+        """``with (require('child_process')) execSync(…)``: the names in the body may be the
+        object's members, which a risky module's are code nobody can read here."""
+        obj = node.child_by_field_name("object")
+        if obj is not None and library.any_member(self.expr(obj)) is not None:
+            self.fx.dynamic("node with")
+        body = node.child_by_field_name("body")
+        if body is not None:
+            self.stmt(body)
+
     def s_labeled(self, node) -> None:
         body = node.child_by_field_name("body")
         if body is not None:
@@ -369,4 +379,5 @@ STATEMENTS = {
     "for_in_statement": Evaluator.s_for_in, "while_statement": Evaluator.s_while, "do_statement": Evaluator.s_while,
     "try_statement": Evaluator.s_try, "return_statement": Evaluator.s_return, "import_statement": Evaluator.s_import,
     "export_statement": Evaluator.s_export, "labeled_statement": Evaluator.s_labeled,
+    "with_statement": Evaluator.s_with,
 }

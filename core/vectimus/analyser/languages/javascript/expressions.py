@@ -221,7 +221,10 @@ class Expressions(Evaluation):
         key = self.expr(node.child_by_field_name("index"))
         if key.is_str:
             return self.member(owner, key.value)
-        return folding.subscript_value(owner, key)
+        if owner.kind == V.UNKNOWN and owner.item is not None and owner.item.kind == OBJ \
+                and owner.item.value == ("anyattr", library.ANY_MEMBER):  # Object.values(cp)[0]
+            return owner.item
+        return library.any_member(owner) or folding.subscript_value(owner, key)
 
     def arguments(self, node) -> list[Val]:
         if node is None:
@@ -296,6 +299,8 @@ class Expressions(Evaluation):
         """Run a function the code handed to a library (a callback, a ``then``): with ``args``."""
         if fn.kind == OBJ and fn.value[0] in ("func", "bound"):
             return self.call_user(fn, args, {}) or V.NONE
+        if fn.kind == REF or (fn.kind == OBJ and fn.value[0] == "boundfn"):  # .then(eval), .forEach(execSync)
+            return library.call(self, fn, args)
         return V.unknown("a callback's result", V.taint_of(*args))
 
     def e_assignment(self, node) -> Val:

@@ -19,6 +19,7 @@ from vectimus.analyser.context import Cmd, Word
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import env_var, number, stringish, text, to_text, command_argv
 from vectimus.analyser.languages.javascript.library import code, data, files, methods, network, processes
+from vectimus.analyser.languages.javascript.library.data import ANY_MEMBER, any_member  # noqa: F401  (the evaluator's)
 from vectimus.analyser.languages.javascript.library.names import (  # noqa: F401  (the evaluator's too)
     GLOBALS, RUNTIME_MODULES, canonical, module_name,
 )
@@ -163,6 +164,10 @@ def call(ev, func: Val, args: list[Val]) -> Val:
         handler = CALLS.get(func.value)
         if handler is None:
             handler = _by_suffix(func.value)
+        if handler is None:
+            base, _, how = func.value.rpartition(".")
+            if how in ("call", "apply", "bind") and (base in CALLS or _by_suffix(base) is not None):
+                return function_method(ev, Val(REF, base), how, args)
         if handler is not None:
             result = handler(ev, args)
             handled_callbacks = func.value in CALLBACKS
@@ -179,8 +184,10 @@ def call(ev, func: Val, args: list[Val]) -> Val:
                                              "on", "once")
             else:
                 result = V.unknown(f".{name}()", taint | V.taint_of(owner))
+        elif kind == "boundfn":  # f.bind(null, a)(b) calls f(a, b)
+            return call(ev, data[0], [*data[1], *args])
         elif kind == "anyattr":
-            if data in DANGEROUS_NAMES:
+            if data in DANGEROUS_NAMES or data == ANY_MEMBER:  # cp[k](…)
                 ev.fx.dynamic("node dynamic import")
             result = V.unknown("a call", taint)
     if result is None:
@@ -189,6 +196,18 @@ def call(ev, func: Val, args: list[Val]) -> Val:
         for a in callbacks:  # a library runs the callbacks it is given, with what it has
             ev.callback(a, [V.unknown("a callback argument", taint)])
     return result
+
+
+def function_method(ev, func: Val, how: str, args: list[Val]) -> Val:
+    """``f.call(this, …)``, ``f.apply(this, [...])`` and ``f.bind(this, …)`` of a platform function:
+    the function itself, called with those arguments."""
+    if how == "call":
+        return call(ev, func, args[1:])
+    if how == "apply":
+        given = args[1] if len(args) > 1 else None
+        return call(ev, func, list(given.value) if given is not None and given.kind == SEQ else
+                    [V.unknown("arguments", V.taint_of(given))] if given is not None else [])
+    return func if len(args) <= 1 else V.obj("boundfn", (func, args[1:]))
 
 
 def _by_suffix(qual: str):

@@ -8,7 +8,7 @@ from vectimus.analyser.languages import decode
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import env_var, json_text, number, text, to_text
 from vectimus.analyser.languages.javascript.library.arguments import arg
-from vectimus.analyser.languages.values import CONST, ENV, OBJ, SEQ
+from vectimus.analyser.languages.values import CONST, ENV, OBJ, REF, SEQ, Val
 
 
 def _output(ev, args):
@@ -20,8 +20,23 @@ def _stringify(ev, args):
     return json_text(arg(args, 0) or V.NONE, separators=(",", ":"))
 
 
+# modules whose members run programs, change files or run code: one chosen at run time (``cp[k]``,
+# ``Object.values(cp)[0]``) is a call nobody can read here
+RISKY_MODULES = frozenset(("child_process", "fs", "fs.promises", "vm", "worker_threads", "module", "process",
+                           "Deno", "Bun", "shelljs", "execa", "zx"))
+ANY_MEMBER = "?"
+
+
+def any_member(owner: Val) -> Val | None:
+    """A member of a risky module chosen at run time, or None for other values."""
+    if owner.kind == REF and owner.value in RISKY_MODULES:
+        return V.obj("anyattr", ANY_MEMBER)
+    return None
+
+
 def _tainted_copy(ev, args):
-    return V.unknown("a copy", V.taint_of(*args), item=V.unknown("an entry", V.taint_of(*args)))
+    member = any_member(args[0]) if args else None  # Object.values(child_process): its functions
+    return V.unknown("a copy", V.taint_of(*args), item=member or V.unknown("an entry", V.taint_of(*args)))
 
 
 def _buffer_from(ev, args):

@@ -90,11 +90,19 @@ def _bun_file(ev, args):
     return V.obj("bunfile", target if target is not None else V.unknown("a path"))
 
 
+def contents(ev, value):
+    """What a value gives when it is sent or written: a ``Bun.file(path)`` is read then."""
+    if value.kind == OBJ and value.value[0] == "bunfile":
+        return _m_bunfile_read(ev, value, [])
+    return value
+
+
 def _bun_write(ev, args):
     """``Bun.write(path or Bun.file(path), data)``: ``fs.writeFile``'s effects."""
     target = arg(args, 0)
     if target is not None and target.kind == OBJ and target.value[0] == "bunfile":
         args = [target.value[1], *args[1:]]
+    args = [args[0], *(contents(ev, a) for a in args[1:])] if args else args
     _write(ev, args)
     return V.unknown("a count")
 

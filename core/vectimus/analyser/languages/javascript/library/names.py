@@ -36,7 +36,9 @@ def canonical(qual: str) -> str:
     for prefix in GLOBAL_OBJECTS:
         while qual.startswith(prefix):
             qual = qual[len(prefix):]
-    for alias in ("process.mainModule.require", "module.require", "require.main.require"):
+    for alias in ("process.mainModule.require", "module.require", "require.main.require",
+                  "process.mainModule.constructor._load", "module.constructor._load", "module.Module._load",
+                  "module._load", "require.main.constructor._load", "module.Module.prototype.require"):
         if qual == alias:
             return "require"
     if qual.startswith("fs.promises.default."):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import number, text, to_text
 from vectimus.analyser.languages.javascript.library.arguments import arg, opt, options_after
+from vectimus.analyser.languages.javascript.library.files import contents
 from vectimus.analyser.languages.values import DICT, OBJ, Val
 
 
@@ -17,7 +18,7 @@ def _fetch(ev, args):
     if target.kind == OBJ and target.value[0] == "request":
         options = options or target.value[1].get("options")
         target = target.value[1]["url"]
-    body = tuple(x for x in (opt(options, "body"), opt(options, "data")) if x is not None)
+    body = tuple(contents(ev, x) for x in (opt(options, "body"), opt(options, "data")) if x is not None)
     headers = tuple(x for x in (opt(options, "headers"),) if x is not None)
     ev.fx.network(target, data=body, headers=headers, scheme="http")
     return V.obj("response", None)

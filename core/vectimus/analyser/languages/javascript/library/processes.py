@@ -7,7 +7,7 @@ import posixpath
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import text, to_text
 from vectimus.analyser.languages.javascript.library.arguments import arg, keys, opt, options_after, socket_of
-from vectimus.analyser.languages.values import DICT, OBJ, SEQ, UNKNOWN, Val
+from vectimus.analyser.languages.values import CONST, DICT, OBJ, SEQ, UNKNOWN, Val
 
 
 def _process(program: Val | None) -> Val:
@@ -62,6 +62,19 @@ def _fork(ev, args):
         items = list(rest.value) if rest is not None and rest.kind == SEQ else []
         ev.fx.argv([V.const("node"), module, *items], "node subprocess")
     return _process(V.const("node"))
+
+
+def _worker(ev, args):
+    """``new Worker(file)`` runs a file as ``fork`` does; ``new Worker(code, {eval: true})`` runs code."""
+    options = arg(args, 1)
+    evaluated = opt(options, "eval") if options is not None else None
+    if evaluated is not None and not (evaluated.kind == CONST and evaluated.value in (False, None, 0, "")):
+        source = arg(args, 0)
+        if source is not None:
+            ev.run_source(source, "node worker")
+        return V.obj("worker", None)
+    _fork(ev, args[:1])
+    return V.obj("worker", None)
 
 
 def _tagged_shell(ev, args):
@@ -128,7 +141,7 @@ def _chdir(ev, args):
 CALLS = {
     "child_process.exec": _exec, "child_process.execSync": _exec, "child_process.spawn": _spawn,
     "child_process.spawnSync": _spawn, "child_process.execFile": _spawn, "child_process.execFileSync": _spawn,
-    "child_process.fork": _fork, "execa": _spawn, "execa.execa": _spawn, "execa.execaSync": _spawn,
+    "child_process.fork": _fork, "worker_threads.Worker": _worker, "execa": _spawn, "execa.execa": _spawn, "execa.execaSync": _spawn,
     "execa.execaCommand": _exec, "execa.execaCommandSync": _exec, "execa.$": _tagged_shell,
     "zx.$": _tagged_shell, "Bun.$": _tagged_shell, "shelljs.exec": _shelljs_exec,
     "shelljs.rm": _shelljs_program("rm"), "shelljs.cp": _shelljs_program("cp"), "shelljs.mv": _shelljs_program("mv"),
