@@ -41,7 +41,7 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
         if not cmd.words:
             return
         head = cmd.words[0]
-        name = basename(head.text).lower()
+        name = basename(head.text).lower().removesuffix(".exe")  # `curl.exe` (Windows, WSL) is curl
         if head.dynamic:
             break
         peel = WRAPPERS.get(name)

@@ -95,9 +95,13 @@ def command(cmd: Cmd, an: Analysis, name: str) -> Peeled:
 
 
 def flock(cmd: Cmd, an: Analysis, name: str) -> Peeled:
-    """flock [options] file (command … | -c command)."""
-    p = argv.parse(cmd.words[1:], argv.opts("-w --wait --timeout -E --conflict-exit-code"),
+    """flock [options] file (command … | -c command); ``-c command`` may come before the file."""
+    p = argv.parse(cmd.words[1:], argv.opts("-w --wait --timeout -E --conflict-exit-code -c --command"),
                    stop_at_operand=True)
+    text = p.value("c", "command")
+    if text is not None:
+        an.shell(text, cmd, "flock -c")
+        return None
     ops = p.operands[1:]
     if ops and ops[0].text in ("-c", "--command") and len(ops) > 1:
         an.shell(ops[1], cmd, "flock -c")
@@ -106,7 +110,8 @@ def flock(cmd: Cmd, an: Analysis, name: str) -> Peeled:
 
 
 def shell_option(flag: str, spec: str) -> Callable[[Cmd, Analysis, str], Peeled]:
-    """su / script / runuser: ``-c COMMAND`` is shell text; otherwise they start a shell."""
+    """su / script / runuser: ``-c COMMAND`` is shell text; otherwise they start a shell, except
+    ``runuser -u USER [--] COMMAND …``, which runs the command."""
     takes = argv.opts(spec + " -" + flag)
 
     def peel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
@@ -116,6 +121,8 @@ def shell_option(flag: str, spec: str) -> Callable[[Cmd, Analysis, str], Peeled]
             an.shell(word, cmd, f"{name} -{flag}")
         if texts:
             return None
+        if name == "runuser" and p.value("u", "user") is not None and p.operands:
+            return cmd.with_words(p.operands, via=name)
         return False
     return peel
 
@@ -295,7 +302,9 @@ WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
     "script": shell_option("c", "-t --timing -I -O -B -T -E --echo -m"),
     "watch": _shell_text("-n --interval -q --equexit", ("x", "exec")), "xargs": xargs,
     "parallel": parallel, "entr": entr,
-    "chronic": _simple(""), "sem": _shell_text("-j --jobs -P --max-procs --id --semaphorename --timeout"),
+    "chronic": _simple(""), "coproc": _simple(""), "rlwrap": _simple("-f -H -l -P -S -z -C -D -g -O -w -e -o"),
+    "valgrind": _simple("--log-file --tool --suppressions"),
+    "proot": _simple("-r --rootfs -b --bind -m --mount -w --pwd --cwd -q --qemu -k --kernel-release"), "sem": _shell_text("-j --jobs -P --max-procs --id --semaphorename --timeout"),
     "systemd-run": _simple(
         "-p --property -u --unit --description --slice -E --setenv -M --machine -H --host --uid "
         "--gid --nice --working-directory -d --on-active --on-boot --on-startup --on-unit-active "

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from vectimus.analyser.context import UNKNOWN, Analysis, Cmd, Input, Word
-from vectimus.analyser.languages import record
+from vectimus.analyser.languages import loads, record
 from vectimus.model import ActionKind
 
 _TOKEN = re.compile(r"""
@@ -152,6 +152,7 @@ class Program:
     def __init__(self, an: Analysis, cmd: Cmd, toks: list[Tok]) -> None:
         self.an, self.cmd, self.toks = an, cmd, toks
         self.ends = self._statement_ends()
+        self.consts: dict[str, Word | None] = {}
         self.consts = self._constants(assignments(cmd))
         self.sockets: set[str] = set()
 
@@ -166,7 +167,11 @@ class Program:
             prev = toks[i - 1].text if i else ""
             if nxt == "=":
                 end = self._statement_end(i + 2)
-                value = self._literal(self.span(i + 2, end))
+                span = self.span(i + 2, end)
+                value = self._literal(span)
+                if value is None and any(t.text == "ENVIRON" for t in span):  # f = ENVIRON["HOME"] "/x"
+                    known = self.value(span)
+                    value = None if known.dynamic else known
                 old = consts.get(tok.text, value)
                 consts[tok.text] = value if value is not None and old is not None and old == value else None
             elif nxt in _MUTATORS or prev in ("++", "--", "getline") or (prev == "(" and nxt == "in"):
@@ -213,8 +218,17 @@ class Program:
     def value(self, toks: list[Tok]) -> Word:
         """The value of a concatenation: strings, numbers, constant variables; the rest unknown."""
         parts: list[Word] = []
-        for tok in toks:
-            if tok.kind == "str":
+        skip = 0
+        for k, tok in enumerate(toks):
+            if skip:
+                skip -= 1
+                continue
+            if tok.text == "ENVIRON" and [t.text for t in toks[k + 1:k + 2] + toks[k + 3:k + 4]] == ["[", "]"] \
+                    and toks[k + 2].kind == "str":  # ENVIRON["HOME"]: the home; other variables unknown
+                skip = 3
+                name = _string(toks[k + 2].text)
+                parts.append(Word(self.an.places.home) if name == "HOME" else Word(UNKNOWN, dynamic=True))
+            elif tok.kind == "str":
                 parts.append(Word(_string(tok.text)))
             elif tok.kind == "num":
                 parts.append(Word(tok.text))
@@ -287,6 +301,8 @@ class Program:
                     self._file("file_read", self.value(source))
             elif tok.kind == "name" and text == "ENVIRON" and nxt != "[":
                 record.environment_dump(self.an, self.cmd, "awk ENVIRON")
+            elif text == "@" and tok.kind == "op" and i + 1 < len(toks):
+                self._directive(i + 1)
 
     def _print(self, i: int) -> None:
         """``print … > file``, ``>> file``, ``| command``, ``|& coprocess`` (at the top level)."""
@@ -308,6 +324,24 @@ class Program:
                     stdin = Input("pipe", None if printed is None else printed.text + "\n")
                     record.shell(self.an, self.cmd, target, f"awk print {text}", stdin=stdin)
                 return
+
+    def _directive(self, i: int) -> None:
+        """gawk's ``@include "f.awk"`` (the agent's file is read), ``@load "./x"`` (a shared library
+        from a path: code nobody can read here) and ``@name(…)`` (the function a variable names)."""
+        toks = self.toks
+        word, arg = toks[i], toks[i + 1] if i + 1 < len(toks) else Tok("op", "")
+        if word.text == "include" and arg.kind == "str":
+            loads.follow(self.an, self.cmd, "awk", Word(_string(arg.text)), "awk @include", suffixes=("", ".awk"),
+                         dirs=(self.an.target(Word("."), self.cmd.scope).path,))
+        elif word.text == "load" and arg.kind == "str" and "/" in _string(arg.text):
+            record.shell(self.an, self.cmd, Word(UNKNOWN, dynamic=True), "awk @load")  # native code
+        elif word.kind == "name" and arg.text == "(":
+            called = self.consts.get(word.text)
+            if called is None or called.dynamic:  # it may be system() (gawk calls built-ins so too)
+                record.shell(self.an, self.cmd, Word(UNKNOWN, dynamic=True), "awk @indirect call")
+            elif called.text == "system":
+                end = self._statement_end(i + 2)
+                record.shell(self.an, self.cmd, self.value(self.span(i + 2, end)), "awk @system()")
 
     def _file(self, kind: ActionKind, word: Word) -> None:
         if word.text and (word.dynamic or word.text not in NOT_FILES) and not self._inet(word.text):

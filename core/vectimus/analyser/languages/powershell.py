@@ -19,7 +19,7 @@ from vectimus.analyser.context import (
     MAX_COMMAND_BYTES, MAX_DEPTH, Analysis, Cmd, Input, Scope, Unanalysable, Word,
 )
 from vectimus.analyser.facts import net
-from vectimus.analyser.languages import record
+from vectimus.analyser.languages import loads, record
 from vectimus.model import Action
 
 DELETE = {"remove-item", "rm", "del", "erase", "ri", "rd", "rmdir"}
@@ -32,10 +32,13 @@ MOVE = {"move-item", "mv", "move", "mi", "rename-item", "ren", "rni"}
 WEB = {"invoke-webrequest", "iwr", "wget", "curl", "invoke-restmethod", "irm", "start-bitstransfer"}
 EVAL = {"invoke-expression", "iex"}
 ASSIGN_OPS = {"=", "+=", "-=", "*=", "/=", "??="}
+VARIABLE = "ps:"  # PowerShell variables in the scope's table (case-insensitive, lower-cased)
+BLOCK = "{script block}"  # a variable holding a script block, whose code was analysed where written
 _CMDLET = re.compile(r"^[a-z]+-[a-z][a-z0-9]*$")  # Verb-Noun: a cmdlet, not a program
 NEW_OBJECT = {"new-object"}
 REGISTRY_WRITE = {"new-itemproperty", "set-itemproperty", "sp"}
 START = {"start-process", "start", "saps"}
+LOADERS = {"import-module", "ipmo", "invoke-command", "icm"}
 PATH_PARAMS = {"path", "literalpath", "filepath", "lp", "pspath"}
 SWITCHES = {"recurse", "force", "whatif", "confirm", "append", "noclobber", "passthru", "usebasicparsing",
             "verbose", "debug", "raw", "wait", "nonewline", "nonewwindow", "allowclobber", "r", "f"}
@@ -66,14 +69,17 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
         before = an.secret_reads
         if statement:
             _statement(statement, redirects, an, scope, via, depth, piped)
-        # the next statement of a pipeline reads this one's output
-        piped = Input("pipe", secret=piped.secret or an.secret_reads > before) if separator == "|" else Input()
+        # the next statement of a pipeline reads this one's output (the items a listing gives)
+        piped = Input("pipe", secret=piped.secret or an.secret_reads > before, path=_listed(statement)) \
+            if separator == "|" else Input()
     record.wire_sockets(an, start, Cmd(words=(Word("powershell"),), raw=text, scope=scope, via=via, depth=depth))
 
 
 def _statements(text, an, scope, via, depth):
-    """Split into statements (lists of Words) with their redirect targets; run ``$(…)`` and ``{…}``."""
-    out, current, redirects = [], [], []
+    """Split into statements (lists of Words) with their redirect targets, each given as it ends
+    (so a variable assigned before is known to it); run ``$(…)`` and ``{…}``."""
+    current: list[Word] = []
+    redirects: list[Word] = []
     pos = 0
     pending_redirect = False
     while pos < len(text):
@@ -90,7 +96,7 @@ def _statements(text, an, scope, via, depth):
             if ">" in value:
                 pending_redirect = True
                 continue
-            out.append((current, redirects, value))
+            yield current, redirects, value
             current, redirects = [], []
             continue
         if kind in ("sub", "block"):
@@ -126,8 +132,7 @@ def _statements(text, an, scope, via, depth):
             current[-1] = Word(prev.text + word.text, prev.dynamic or word.dynamic, secret=prev.secret or word.secret)
         else:
             current.append(word)
-    out.append((current, redirects, ""))
-    return out
+    yield current, redirects, ""
 
 
 def _matching(text: str, pos: int, close: str) -> int:
@@ -166,6 +171,9 @@ def _expand(text: str, an: Analysis, scope: Scope) -> Word:
                 return an.env[key]
         if name == "null":
             return "$null"
+        known = scope.vars.get(VARIABLE + name)
+        if known is not None and not known.dynamic:
+            return known.text
         dynamic = True
         return m.group(0)
     out = re.sub(r"\$\{?((?:env:)?\w+)\}?", var, text)
@@ -230,11 +238,26 @@ def _statement(words: list[Word], redirects: list[Word], an: Analysis, scope: Sc
     if called:
         words = words[1:]
     if len(words) > 1 and words[0].text.startswith("$") and words[1].text in ASSIGN_OPS:
+        key = VARIABLE + words[0].text[1:].strip("{}").lower()
+        if words[1].text == "=" and len(words) == 3 and not words[2].dynamic:
+            scope.vars[key] = words[2]  # `$c = "Remove-Item"`: later `& $c` runs it
+        elif words[1].text == "=" and len(words) == 3 and (
+                words[2].text.startswith("{") or words[2].text.lower().startswith("[scriptblock]::create(")):
+            scope.vars[key] = Word(BLOCK, dynamic=True)  # a script block, analysed where it was written
+        else:
+            scope.vars[key] = Word(words[0].text, dynamic=True)
         words = words[2:]  # `$c = New-Object …`: the value is what runs
     if not words:
         return
     if not called and (words[0].dynamic or words[0].text[:1] in "[$\"'0123456789"):
         return  # an expression, not a command: its calls and subexpressions were analysed
+    if called and scope.vars.get(VARIABLE + words[0].text[1:].strip("{}").lower(), Word("")).text == BLOCK:
+        return  # `& $block`: its code was analysed where it was written
+    if called and words[0].dynamic and not words[0].text.startswith("{") and not _program_path(words[0]):
+        # `& $c`, `& ([char]114 + …)`, `& (Get-Command …)`: a command nobody can name here
+        an.add(Action(kind="exec", resource="powershell", program="powershell", via=(*via, "&"),
+                      raw=" ".join(w.text for w in words), dynamic=True))
+        return
     raw = " ".join(w.text for w in words)
     cmd = Cmd(words=tuple(words), raw=raw, scope=scope, via=via, depth=depth, stdin=piped)
     for target in redirects:
@@ -247,6 +270,8 @@ def _statement(words: list[Word], redirects: list[Word], an: Analysis, scope: Sc
                                  *("f" for s in switches if s in ("force", "f"))]))
     handled = True
     if name in DELETE:
+        if not paths and piped.path:  # `Get-ChildItem ~ | Remove-Item -Recurse`: each item listed
+            paths = [Word(piped.path, glob=piped.path.endswith("*"))]
         for w in paths:
             an.file("file_delete", _registry(w), cmd, flags, program=name)
     elif name in REGISTRY_WRITE:
@@ -270,6 +295,8 @@ def _statement(words: list[Word], redirects: list[Word], an: Analysis, scope: Sc
             an.file("file_write", dest, cmd, flags, program=name)
     elif name in WEB:
         _web(an, cmd, name, params, operands, piped)
+        if name in ("curl", "wget"):  # PowerShell 6+ has no such aliases: the programs run
+            an.dispatch(cmd)
     elif name in EVAL:
         code = next(iter(params.get("command") or operands), None)
         if code is None and piped.kind:
@@ -289,6 +316,10 @@ def _statement(words: list[Word], redirects: list[Word], an: Analysis, scope: Sc
         args = [Word(p, a.dynamic) for a in params.get("argumentlist", []) + operands[1:]
                 for p in _split_arguments(a.text)]
         _method(type_name, args, an, scope, via, depth, raw)
+    elif name in LOADERS:  # Import-Module ./x.psm1, Invoke-Command -FilePath x.ps1: that file runs
+        for w in params.get("filepath", []) + params.get("name", []) + operands[:1]:
+            if "/" in w.text or w.text.lower().endswith((".ps1", ".psm1")):
+                loads.follow(an, cmd, "powershell", w, name, dirs=(an.target(Word("."), scope).path,))
     elif not _CMDLET.match(name):
         handled = False  # a program: its handler knows what it does
     if handled:
@@ -296,6 +327,28 @@ def _statement(words: list[Word], redirects: list[Word], an: Analysis, scope: Sc
                       flags=flags, via=via, raw=raw, dynamic=any(w.dynamic for w in words[:1])))
         return
     an.dispatch(cmd)
+
+
+LISTERS = {"get-childitem": "/*", "gci": "/*", "ls": "/*", "dir": "/*", "get-item": "", "gi": "",
+           "resolve-path": "", "rvpa": ""}
+
+
+def _listed(words: list[Word]) -> str:
+    """The items a listing statement puts in its pipe (``gci ~``: what ``~`` holds), or ""."""
+    if not words or words[0].text.lower() not in LISTERS:
+        return ""
+    params, operands, _ = _params(words[1:])
+    where = next(iter([w for k in PATH_PARAMS for w in params.get(k, [])] + operands), Word("."))
+    if where.dynamic:
+        return ""
+    only = next(iter(params.get("filter", []) + params.get("include", [])), None)
+    tail = "/" + only.text if only is not None and LISTERS[words[0].text.lower()] else LISTERS[words[0].text.lower()]
+    return (where.text.rstrip("/") or "") + tail
+
+
+def _program_path(word: Word) -> bool:
+    """``& "$env:ProgramFiles/Git/bin/git.exe"``: a program by path (in an unknown directory)."""
+    return "/" in word.text or "\\" in word.text or word.text.lower().endswith(".exe")
 
 
 def _split_arguments(text: str) -> list[str]:
@@ -335,7 +388,13 @@ def _method(name: str, args: list[Word], an: Analysis, scope: Scope, via, depth:
     type_name = name.lower().lstrip("[").split("]")[0]
     cmd = Cmd(words=(Word("powershell"),), raw=raw, scope=scope, via=via, depth=depth)
     first = args[0] if args else Word("", dynamic=True)
-    if member in ("downloadstring", "downloaddata", "openread", "downloadfile", "downloadfileasync",
+    if member == "create" and "scriptblock" in type_name:  # [scriptblock]::Create(text): code
+        if first.dynamic:
+            an.add(Action(kind="exec", resource="powershell", program="powershell",
+                          via=(*via, "[scriptblock]::Create"), raw=raw, dynamic=True))
+        else:
+            analyse_text(first.text, an, scope, (*via, "[scriptblock]::Create"), depth + 1)
+    elif member in ("downloadstring", "downloaddata", "openread", "downloadfile", "downloadfileasync",
                   "downloadstringasync", "getstringasync", "getasync"):
         net.remote(an, cmd, "powershell", first)
         if member.startswith("downloadfile") and len(args) > 1:

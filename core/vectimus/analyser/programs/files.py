@@ -347,6 +347,8 @@ READERS: dict[str, tuple[str, int]] = {
                      "xzcat", "zstdcat", "lzcat", "source", ".", "readlink", "realpath", "stat",
                      "look", "diff3", "sdiff", "vimdiff"), ("", 0)),
     "cut": ("-b --bytes -c --characters -d --delimiter -f --fields --output-delimiter", 0),
+    "pv": ("-N --name -L --rate-limit -B --buffer-size -s --size -i --interval -w --width -H --height "
+           "-A --last-written -F --format -D --delay-start -x --extra-display -d --watchfd -R --remote", 0),
     "diff": ("-C -U --unified --context -x --exclude -X --exclude-from -I --ignore-matching-lines "
              "-L --label -F --show-function-line", 0),
     "iconv": ("-f --from-code -t --to-code -o --output", 0),

@@ -1,5 +1,5 @@
 """Options that name a command the program runs: ``tar --to-command``/``-I``/``--checkpoint-action=exec=``,
-``sort --compress-program``, ``zip -TT``, ``rg --pre``, ``man -P``, ``vim -c '!…'``. Each command is
+``sort --compress-program``, ``zip -TT``, ``rg --pre``, ``man -P``, ``vim -c '!…'``, ``gdb -ex 'shell …'``. Each command is
 analysed as shell text the program runs, as if typed; the program's own handler reads the rest.
 Standard library only: used on the hot path (a dict lookup for every other program).
 """
@@ -30,6 +30,9 @@ PROGRAMS: dict[str, tuple[str, dict[str, str]]] = {
     "man": ("-P --pager -M --manpath -S -s --sections -L --locale -m --systems -C --config-file -E --encoding",
             {"P": "", "pager": ""}),
     **dict.fromkeys(("vim", "vi", "nvim", "view", "ex"), _VIM),
+    "gdb": ("-ex --eval-command -iex --init-eval-command -x --command -ix --init-command -p --pid -cd "
+            "-d --directory -s --symbols -e --exec -se -c --core --args -D --data-directory",
+            {"ex": "shell", "eval-command": "shell", "iex": "shell", "init-eval-command": "shell"}),
 }
 VIMS = ("vim", "vi", "nvim", "view", "ex")
 
@@ -46,7 +49,7 @@ def run(an: Analysis, cmd: Cmd, program: str) -> None:
             expanded += [Word("-c"), Word(w.text[1:])] if w.text.startswith("+") and len(w.text) > 1 \
                 and not w.dynamic else [w]
         words = expanded
-    p = argv.parse(words, argv.opts(spec), long_single_dash=program == "zip")
+    p = argv.parse(words, argv.opts(spec), long_single_dash=program in ("zip", "gdb"))
     for name, word in p.values:
         kind = commands.get(name)
         if kind is None:
@@ -61,5 +64,11 @@ def run(an: Analysis, cmd: Cmd, program: str) -> None:
             if not text.startswith("!"):
                 continue
             text = text[1:]
+        elif kind == "shell":  # gdb -ex 'shell CMD' / -ex '!CMD'
+            text = text.lstrip()
+            if text.startswith(("shell ", "!")):
+                text = text[1:] if text.startswith("!") else text[6:]
+            else:
+                continue
         if text.strip() or word.dynamic:
             an.shell(Word(text, word.dynamic), cmd, f"{program} {'--' if len(name) > 1 else '-'}{name}")

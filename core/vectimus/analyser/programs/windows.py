@@ -122,8 +122,16 @@ def _cmd_command(an: Analysis, cmd: Cmd, text: str, dynamic: bool) -> None:
     parts = [p.strip('"') for p in re.findall(r'"[^"]*"|\S+', text)]
     if not parts:
         return
+    known = {"userprofile": an.places.home, "homepath": an.places.home, "home": an.places.home,
+             "cd": an.target(Word("."), cmd.scope).path}
+
+    def variable(m: re.Match) -> str:  # %USERPROFILE% is the home; other variables are unknown
+        nonlocal dynamic
+        found = known.get(m.group(1).lower())
+        dynamic = dynamic or found is None
+        return found if found is not None else m.group(0)
     name = parts[0].lower().removesuffix(".exe")
-    args = [p for p in parts[1:] if not p.startswith("/")]
+    args = [re.sub(r"%(\w+)%", variable, p) for p in parts[1:] if not p.startswith("/")]
     switches = {p[1:].lower() for p in parts[1:] if p.startswith("/") and len(p) == 2}
     inner = cmd.with_words([Word(p, dynamic) for p in parts], via=f"{basename_of(cmd)} /c")
     if name in CMD_DELETE:
