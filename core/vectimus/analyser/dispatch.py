@@ -48,8 +48,8 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
         if peel is None:
             break
         inner = peel(cmd, an, name)
-        if inner is None:
-            _exec(an, cmd, name, dynamic=False, at=None, skip_args=True)
+        if inner is None:  # env's own arguments (`env -S '…'`) say it does not print the environment
+            _exec(an, cmd, name, dynamic=False, at=None, skip_args=name != "env")
             return
         if inner is False:
             break

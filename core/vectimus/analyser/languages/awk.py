@@ -299,7 +299,10 @@ class Program:
                 if j < len(toks) and toks[j].text == "<":
                     source, _ = self._primary_after(j + 1)
                     self._file("file_read", self.value(source))
-            elif tok.kind == "name" and text == "ENVIRON" and nxt != "[":
+            elif tok.kind == "name" and text == "ENVIRON" and (
+                    (nxt != "[" and (toks[i - 1].text if i else "") != "in") or (nxt == "[" and self._any_key(i + 2))):
+                # the whole array, or ENVIRON[k] for a k nobody knows (`for (k in ENVIRON)` alone
+                # gives the names, which are not the values)
                 record.environment_dump(self.an, self.cmd, "awk ENVIRON")
             elif text == "@" and tok.kind == "op" and i + 1 < len(toks):
                 self._directive(i + 1)
@@ -324,6 +327,11 @@ class Program:
                     stdin = Input("pipe", None if printed is None else printed.text + "\n")
                     record.shell(self.an, self.cmd, target, f"awk print {text}", stdin=stdin)
                 return
+
+    def _any_key(self, i: int) -> bool:
+        """Whether the subscript starting at ``toks[i]`` is a key nobody knows here."""
+        end = self._statement_end(i)
+        return self.value(self.span(i, end)).dynamic
 
     def _directive(self, i: int) -> None:
         """gawk's ``@include "f.awk"`` (the agent's file is read), ``@load "./x"`` (a shared library

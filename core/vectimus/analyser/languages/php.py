@@ -49,6 +49,18 @@ EFFECTS = {
 _ENV_ARRAYS = ("$_ENV", "$_SERVER")
 
 
+NAMES_ONLY = ("array_keys", "count", "sizeof")  # what they give of an array is not its values
+
+
+def _names_only(node) -> bool:
+    """``array_keys(getenv())``: the call is the whole argument of a function giving only names."""
+    outer = node.parent.parent.parent if node.parent is not None and node.parent.parent is not None else None
+    if outer is None or outer.type != "function_call_expression" or node.parent.type != "argument":
+        return False
+    function = outer.child_by_field_name("function")
+    return function is not None and function.text.decode("utf-8", "replace").lstrip("\\").lower() in NAMES_ONLY
+
+
 class Php(Code):
     lang = "php"
     grammar = "php_only"
@@ -104,8 +116,8 @@ class Php(Code):
             self.system(args[:1], f"php {name}")
         elif name == "create_function" and len(args) > 1:
             record.evaluate(self.an, self.cmd, self.lang, self.value(args[1]), "php create_function")
-        elif kind == "env_dump" and args and name != "phpinfo":
-            return  # getenv("X"): one variable
+        elif kind == "env_dump" and ((args and name != "phpinfo") or _names_only(node)):
+            return  # getenv("X"): one variable; array_keys(getenv()): the names
         elif kind in ("url", "read") and self.posts and args and (kind == "url" or net.is_url(self.value(args[0]).text)):
             self.later.append(("url_send", name, args, node))  # the code posts (CURLOPT_POSTFIELDS)
         else:

@@ -41,7 +41,7 @@ START = {"start-process", "start", "saps"}
 LOADERS = {"import-module", "ipmo", "invoke-command", "icm"}
 PATH_PARAMS = {"path", "literalpath", "filepath", "lp", "pspath"}
 SWITCHES = {"recurse", "force", "whatif", "confirm", "append", "noclobber", "passthru", "usebasicparsing",
-            "verbose", "debug", "raw", "wait", "nonewline", "nonewwindow", "allowclobber", "r", "f"}
+            "verbose", "debug", "raw", "wait", "nonewline", "nonewwindow", "allowclobber", "r", "f", "name"}
 _TOKEN = re.compile(r"""\s*(?:(?P<op>&&|\|\||[;|\n]|[0-9*]?>>?(?:&[12])?)|(?P<sq>'(?:[^']|'')*')|"""
                     r"""(?P<dq>"(?:[^"`]|`.)*")|(?P<sub>\$?\()|(?P<block>\{)|(?P<close>[)}])|(?P<word>[^\s;|"'(){}]+))""",
                     re.S)
@@ -280,7 +280,7 @@ def _statement(words: list[Word], redirects: list[Word], an: Analysis, scope: Sc
     elif name in WRITE:
         for w in paths[:1] if name not in ("new-item", "ni", "mkdir", "md") else paths:
             an.file("file_write", _registry(w), cmd, flags, program=name)
-    elif name in READ and any(_is_env_drive(w.text) for w in paths):
+    elif name in READ and any(_is_env_drive(w.text) for w in paths) and "name" not in switches:  # -Name: names only
         record.environment_dump(an, cmd, f"{name} env:")
     elif name in READ:
         for w in paths:

@@ -411,7 +411,8 @@ class R(Code):
         elif effect == "eval" and first is not None and first.type == "call" and first.name in (
                 "parse", "str2lang", "str2expression"):  # eval(parse(text = …)) runs a string
             record.evaluate(an, cmd, "r", self.value(first), via)
-        elif effect == "env_dump" and not node.named_children:
+        elif effect == "env_dump" and not node.named_children and not (
+                node.parent is not None and node.parent.type == "call" and node.parent.name in ("names", "length")):
             record.environment_dump(an, cmd, via)
 
     def network(self, kind: str, name: str, args, node, secret: bool) -> None:

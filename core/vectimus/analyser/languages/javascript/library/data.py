@@ -39,6 +39,12 @@ def _tainted_copy(ev, args):
     return V.unknown("a copy", V.taint_of(*args), item=member or V.unknown("an entry", V.taint_of(*args)))
 
 
+def _names(ev, args):
+    """``Object.keys(process.env)``: the names, which are not the environment's values."""
+    taint = V.taint_of(*args) & ~ENV
+    return V.unknown("names", taint, item=V.unknown("a name", taint))
+
+
 def _buffer_from(ev, args):
     data = arg(args, 0)
     encoding = text(arg(args, 1) or V.const("utf8")) or "utf8"
@@ -172,7 +178,7 @@ CALLS = {
     "console.log": _output, "console.error": _output, "console.info": _output, "console.warn": _output,
     "console.debug": _output, "console.dir": _output, "console.table": _output,
     "process.stdout.write": _output, "process.stderr.write": _output,
-    "JSON.stringify": _stringify, "Object.entries": _tainted_copy, "Object.keys": _tainted_copy,
+    "JSON.stringify": _stringify, "Object.entries": _tainted_copy, "Object.keys": _names,
     "Object.values": _tainted_copy, "Object.assign": _tainted_copy, "structuredClone": _identity,
     "Buffer.from": _buffer_from, "Buffer": _buffer_from, "atob": _atob, "btoa": _btoa,
     "decodeURIComponent": _unquote, "decodeURI": _unquote, "unescape": _unquote,
