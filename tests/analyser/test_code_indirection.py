@@ -167,3 +167,56 @@ def test_an_ordinary_script_fed_on_stdin_is_read(tree):
     tree.write("tools/hello.rb", 'puts "hello"\n')
     actions = tree.shell("ruby < tools/hello.rb")
     assert not [a for a in actions if a.dynamic or a.code.unread]
+
+
+# -- links, copies and moves onto protected files; a directory iterator's files ------------------
+
+ONTO_SETTINGS = [
+    ("ruby", 'FileUtils.ln_sf("/dev/null", ".claude/settings.local.json")'),
+    ("ruby", 'File.link(File.join(Dir.home, ".vectimus/config.toml"), "x")'),
+    ("perl", 'symlink "/dev/null", ".claude/settings.local.json"'),
+    ("php", 'symlink("/dev/null", ".claude/settings.local.json");'),
+    ("php", 'link(getenv("HOME") . "/.vectimus/config.toml", "x");'),
+    ("r", 'file.symlink("/dev/null", ".claude/settings.local.json")'),
+    ("r", 'file.copy("/tmp/evil.json", ".claude/settings.local.json", overwrite = TRUE)'),
+    ("r", 'file.rename(".claude/settings.local.json", "/tmp/x")'),
+]
+
+
+@pytest.mark.parametrize("lang, code", ONTO_SETTINGS, ids=[f"{lang}: {c[:40]}" for lang, c in ONTO_SETTINGS])
+def test_a_link_copy_or_move_onto_a_protected_file_changes_it(lang, code):
+    assert [a for a in inline(lang, code) if a.kind in ("file_write", "file_delete") and a.target.is_governance]
+
+
+ORDINARY_LINKS = [
+    ("ruby", 'FileUtils.ln_s("../shared/config.yml", "config/app.yml")'), ("perl", 'symlink "build/app", "current"'),
+    ("php", 'symlink("/etc/hosts", "hosts-link");'), ("r", 'file.copy("data.csv", "backup/data.csv")'),
+    ("r", 'file.rename("old.R", "new.R")'),
+]
+
+
+@pytest.mark.parametrize("lang, code", ORDINARY_LINKS)
+def test_an_ordinary_link_or_copy_writes_only_the_project(lang, code):
+    written = [a.target.path for a in inline(lang, code) if a.kind in ("file_write", "file_delete")]
+    assert written and all(p.startswith("/home/u/proj/") for p in written), written
+
+
+def test_a_php_directory_iterator_deletes_the_files_under_its_directory():
+    wipe = ("$it = new RecursiveIteratorIterator(new RecursiveDirectoryIterator({}, FilesystemIterator::SKIP_DOTS), "
+            "RecursiveIteratorIterator::CHILD_FIRST); foreach ($it as $f) {{ $f->isDir() ? rmdir($f) : unlink($f); }}")
+    assert HOME in [p.rstrip("/*") for p in deleted(inline("php", wipe.format('getenv("HOME")')))]
+    assert "/home/u/proj" in [p.rstrip("/*") for p in deleted(inline(
+        "php", 'foreach (new RecursiveIteratorIterator(new RecursiveDirectoryIterator(getcwd())) as $f) unlink($f->getRealPath());'))]
+    assert all(p.startswith("/home/u/proj/var/cache") for p in deleted(inline("php", wipe.format('"var/cache"'))))
+
+
+@pytest.mark.parametrize("command, blocked", [
+    ("cp -r /tmp/x/. .claude/", True), ("rsync -a /tmp/x/ .claude/", True),
+    ("node -e 'require(\"fs\").cpSync(\"/tmp/x\", \".claude\", {recursive: true})'", True),
+    ("cp -r /tmp/x .claude", False), ("cp -r docs/. site/", False),
+])
+def test_a_tree_copied_into_a_directory_writes_the_protected_files_in_it(tree, command, blocked):
+    tree.write(".claude/settings.local.json", "{}")
+    tree.write("docs/index.md", "# x")
+    written = [a for a in tree.shell(command) if a.kind == "file_write" and a.target.is_governance]
+    assert bool(written) == blocked, written

@@ -93,6 +93,16 @@ def test_the_environments_names_are_not_its_values(command, dump):
     assert dumped == dump
 
 
+@pytest.mark.parametrize("code, changed", [
+    ('[IO.File]::Copy("/tmp/evil.json", ".claude/settings.local.json", $true)', True),
+    ('[IO.File]::Move(".claude/settings.local.json", "/tmp/x")', True),
+    ('[IO.File]::Copy("a.txt", "b.txt")', False),
+])
+def test_dotnet_copies_and_moves(code, changed):
+    found = [a for a in pwsh(code) if a.kind in ("file_write", "file_delete") and a.target.is_governance]
+    assert bool(found) == changed
+
+
 @pytest.mark.parametrize("command", ["awk 'BEGIN { @f(1) }'", "gawk '@load \"./ext\"; BEGIN {}'"])
 def test_awk_code_it_cannot_read_is_unknown(command):
     assert any(a.kind == "exec" and a.dynamic and a.program == "sh" for a in shell(command))

@@ -224,7 +224,9 @@ class Analysis:
         dynamic = word.dynamic or (cmd.scope.cwd_dynamic and not target.path.startswith("/"))
         self.add(Action(kind=kind, resource=target.path or word.text, program=program,
                         flags=flags, target=target, via=cmd.via, raw=cmd.raw, dynamic=dynamic))
-        if target.is_dir and (kind == "file_delete" or program in LOCKERS) and not self._holds_places(target.path):
+        merges = kind == "file_write" and "r" in flags  # a tree copied into it (`cp -r x/. .claude/`)
+        if target.is_dir and (kind == "file_delete" or program in LOCKERS or merges) \
+                and not self._holds_places(target.path):
             for path in self.protected_inside(target.path):
                 self.add(Action(kind=kind, resource=path, program=program, flags=flags,
                                 target=self.target(Word(path), cmd.scope),
@@ -244,8 +246,8 @@ class Analysis:
             or self.places.project.startswith(prefix) or self.places.home.startswith(prefix)
 
     def protected_inside(self, folder: str) -> list[str]:
-        """The protected files inside the directory ``folder``: deleting, moving or locking it does
-        it to them (``rm -rf .claude``)."""
+        """The protected files inside the directory ``folder``: deleting, moving, locking or copying
+        a tree into it does it to them (``rm -rf .claude``)."""
         from vectimus import protected
 
         places = self.places

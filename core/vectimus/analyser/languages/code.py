@@ -293,6 +293,12 @@ class Code:
             record.file(an, cmd, "file_write", first)
         elif kind == "open":
             self.open(first, self.value(args[1]) if len(args) > 1 else Word("r"), via, name, args, node)
+        elif kind in ("link", "hardlink"):  # symlink(target, link): the link is what is written;
+            plain = [a for a in args if not self.is_option(a)]  # through a hard link, the target too
+            if plain:
+                record.file(an, cmd, "file_write", self.value(plain[1] if len(plain) > 1 else plain[0]))
+            if plain and kind == "hardlink":
+                record.file(an, cmd, "file_write", self.value(plain[0]))
         elif kind in ("copy", "move"):
             if len(args) >= 2:
                 record.file(an, cmd, "file_delete" if kind == "move" else "file_read", first)

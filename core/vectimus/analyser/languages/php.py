@@ -33,8 +33,8 @@ EFFECTS = {
     **dict.fromkeys(("popen", "proc_open"), "popen"),
     "pcntl_exec": "system",
     **dict.fromkeys(("unlink", "rmdir"), "delete"),
-    **dict.fromkeys(("file_put_contents", "touch", "mkdir", "chmod", "chown", "symlink", "link",
-                     "tempnam"), "write"),
+    **dict.fromkeys(("file_put_contents", "touch", "mkdir", "chmod", "chown", "tempnam"), "write"),
+    "symlink": "link", "link": "hardlink",
     **dict.fromkeys(("file_get_contents", "readfile", "file", "parse_ini_file", "highlight_file",
                      "show_source", "simplexml_load_file", "md5_file", "sha1_file"), "read"),
     "fopen": "open", "copy": "copy", "rename": "move",
@@ -49,6 +49,9 @@ EFFECTS = {
 _ENV_ARRAYS = ("$_ENV", "$_SERVER")
 
 
+ITERATORS = ("recursivedirectoryiterator", "directoryiterator", "filesystemiterator", "globiterator",
+             "recursiveiteratoriterator")  # new X($dir): the files under $dir
+FILE_NAMES = ("getrealpath", "getpathname", "__tostring")  # $file->getRealPath(): the file's path
 NAMES_ONLY = ("array_keys", "count", "sizeof")  # what they give of an array is not its values
 
 
@@ -65,7 +68,7 @@ class Php(Code):
     lang = "php"
     grammar = "php_only"
     EFFECTS = EFFECTS
-    ASSIGNMENTS = ("assignment_expression",)
+    ASSIGNMENTS = ("assignment_expression", "foreach_statement")
     CONCAT = {"binary_expression": (".",)}
     DECODERS = frozenset(("base64_decode",))
     ENV_CALLS = frozenset(("getenv",))
@@ -146,6 +149,24 @@ class Php(Code):
         else:  # each item of the array's value (a glob's pattern, or unknown)
             self.apply(target, [array] if array is not None else [], node)
 
+    def value(self, node, depth: int = 0) -> Word:
+        """As ``Code.value``; a directory iterator is the files under its directory, as a pattern,
+        and ``$f->getRealPath()`` of one of them is that file."""
+        if node is not None and node.type == "object_creation_expression" and node.named_children:
+            kind = self.node_text(node.named_children[0]).lstrip("\\").lower()
+            found = self.call(node)
+            if kind in ITERATORS and found is not None and found[1]:
+                inner = self.value(found[1][0], depth + 1)
+                return inner if kind in ("recursiveiteratoriterator", "globiterator") else \
+                    record.join([inner, Word("/*", glob=True)])
+        if node is not None and node.type == "function_call_expression" and self.call(node) == ("getcwd", []):
+            return Word(self.an.target(Word("."), self.cmd.scope).path)
+        if node is not None and node.type == "member_call_expression":
+            member, obj = node.child_by_field_name("name"), node.child_by_field_name("object")
+            if member is not None and obj is not None and self.node_text(member).lower() in FILE_NAMES:
+                return self.value(obj, depth + 1)
+        return super().value(node, depth)
+
     def load(self, name: str, spec: Word) -> None:
         """``include``/``require`` look in the working directory and the script's."""
         here = self.an.target(Word("."), self.cmd.scope).path
@@ -163,6 +184,12 @@ class Php(Code):
         return super().host_port(args)
 
     def assignment(self, node):
+        if node.type == "foreach_statement":  # foreach ($it as $f), ($it as $k => $f): each item
+            parts = [c for c in node.named_children if c.type not in ("comment", "compound_statement")]
+            if len(parts) < 2:
+                return None
+            item = parts[1].named_children[-1] if parts[1].type == "pair" and parts[1].named_children else parts[1]
+            return (self.node_text(item), parts[0]) if item.type == "variable_name" else None
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
         if left is None or left.type != "variable_name":
             return None

@@ -11,8 +11,6 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 
 from vectimus.analyser.context import (
@@ -20,6 +18,7 @@ from vectimus.analyser.context import (
 )
 from vectimus.analyser.facts import net
 from vectimus.analyser.languages import loads, record
+from vectimus.analyser.languages.windows_paths import decode, is_env_drive, posix, registry, windows_path
 from vectimus.model import Action
 
 DELETE = {"remove-item", "rm", "del", "erase", "ri", "rd", "rmdir"}
@@ -117,13 +116,13 @@ def _statements(text, an, scope, via, depth):
         elif kind == "close":
             continue
         elif kind == "sq":
-            word = _windows_path(Word(value[1:-1].replace("''", "'")))
+            word = windows_path(Word(value[1:-1].replace("''", "'")))
         elif kind == "dq":
             body = re.sub(r"`(.)", r"\1", value[1:-1])
-            word = _windows_path(_expand(body, an, scope))
+            word = windows_path(_expand(body, an, scope))
         else:
             word = _expand(value, an, scope) if "$" in value or value.startswith("~") else Word(
-                _posix(value) if "\\" in value or re.match(r"^[A-Za-z]:", value) else value)
+                posix(value) if "\\" in value or re.match(r"^[A-Za-z]:", value) else value)
         if pending_redirect:
             redirects.append(word)
             pending_redirect = False
@@ -169,8 +168,8 @@ def _expand(text: str, an: Analysis, scope: Scope) -> Word:
             key = name.split(":")[1].upper()
             if an.env.get(key):
                 return an.env[key]
-        if name == "null":
-            return "$null"
+        if name in ("null", "true", "false"):
+            return "$" + name
         known = scope.vars.get(VARIABLE + name)
         if known is not None and not known.dynamic:
             return known.text
@@ -179,20 +178,7 @@ def _expand(text: str, an: Analysis, scope: Scope) -> Word:
     out = re.sub(r"\$\{?((?:env:)?\w+)\}?", var, text)
     if out.startswith("~"):
         out = scope.places.home + out[1:]
-    return Word(_posix(out), dynamic=dynamic)
-
-
-def _windows_path(word: Word) -> Word:
-    """A quoted ``'C:\\Users\\x'`` names the same path as the bare word does."""
-    if re.match(r"^[A-Za-z]:[\\/]", word.text):
-        return word._replace(text=_posix(word.text))
-    return word
-
-
-def _posix(path: str) -> str:
-    """``C:\\Users\\x`` -> ``/Users/x`` (drive letters dropped), backslashes to slashes."""
-    path = path.replace("\\", "/")
-    return re.sub(r"^[A-Za-z]:(?=/|$)", "", path) or "/"
+    return Word(posix(out), dynamic=dynamic)
 
 
 def _is_parameter(word: Word) -> bool:
@@ -273,19 +259,19 @@ def _statement(words: list[Word], redirects: list[Word], an: Analysis, scope: Sc
         if not paths and piped.path:  # `Get-ChildItem ~ | Remove-Item -Recurse`: each item listed
             paths = [Word(piped.path, glob=piped.path.endswith("*"))]
         for w in paths:
-            an.file("file_delete", _registry(w), cmd, flags, program=name)
+            an.file("file_delete", registry(w), cmd, flags, program=name)
     elif name in REGISTRY_WRITE:
         for w in paths[:1]:
-            an.file("file_write", _registry(w), cmd, flags, program=name)
+            an.file("file_write", registry(w), cmd, flags, program=name)
     elif name in WRITE:
         for w in paths[:1] if name not in ("new-item", "ni", "mkdir", "md") else paths:
-            an.file("file_write", _registry(w), cmd, flags, program=name)
-    elif name in READ and any(_is_env_drive(w.text) for w in paths) and "name" not in switches:  # -Name: names only
+            an.file("file_write", registry(w), cmd, flags, program=name)
+    elif name in READ and any(is_env_drive(w.text) for w in paths) and "name" not in switches:  # -Name: names only
         record.environment_dump(an, cmd, f"{name} env:")
     elif name in READ:
         for w in paths:
             if not w.text.lower().startswith("env:"):  # one variable of the Env: drive
-                an.file("file_read", _registry(w), cmd, flags, program=name)
+                an.file("file_read", registry(w), cmd, flags, program=name)
     elif name in COPY or name in MOVE:
         dest = next(iter(params.get("destination") or params.get("newname") or operands[1:2]), None)
         sources = [w for k in PATH_PARAMS for w in params.get(k, [])] or operands[:1]
@@ -409,6 +395,10 @@ def _method(name: str, args: list[Word], an: Analysis, scope: Scope, via, depth:
     elif member in ("writealltext", "writeallbytes", "writealllines", "appendalltext", "appendalllines",
                     "create", "createtext", "openwrite"):
         an.file("file_write", first, cmd, program="powershell")
+    elif member in ("copy", "move", "replace") and ("directory" in type_name or "file" in type_name) and len(args) > 1:
+        # [IO.File]::Copy(from, to), ::Move, ::Replace: the destination is written
+        an.file("file_read" if member == "copy" else "file_delete", first, cmd, program="powershell")
+        an.file("file_write", args[1], cmd, program="powershell")
     elif member == "delete" and ("directory" in type_name or "file" in type_name):
         recursive = "directory" in type_name and any(a.text.lower() == "$true" for a in args[1:])
         an.file("file_delete", first, cmd, ("r",) if recursive else (), program="powershell")
@@ -432,44 +422,3 @@ def _decoded_payloads(raw: str, an: Analysis, scope: Scope, via, depth: int) -> 
         text = decode(m.group(1), wide="unicode" in raw.lower())
         if text is not None:
             analyse_text(text, an, scope, (*via, "base64"), depth + 1)
-
-
-def decode(data: str, wide: bool = True) -> str | None:
-    """Base64 text as ``-EncodedCommand`` carries it (UTF-16LE), or UTF-8 when not ``wide``."""
-    try:
-        raw = base64.b64decode("".join(data.split()), validate=True)
-        return raw.decode("utf-16-le" if wide else "utf-8")
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        return None
-
-
-# -- registry and the Env: drive ----------------------------------------------------------------
-
-HIVES = {"hkcu": "hkcu", "hkey_current_user": "hkcu", "hklm": "hklm", "hkey_local_machine": "hklm",
-         "hkcr": "hkcr", "hkey_classes_root": "hkcr", "hku": "hku", "hkey_users": "hku",
-         "hkcc": "hkcc", "hkey_current_config": "hkcc"}
-
-
-def registry_path(text: str) -> str | None:
-    """``HKCU:\\Software\\…``, ``Registry::HKEY_CURRENT_USER\\…``, ``HKLM\\…`` -> ``/registry/hkcu/…``."""
-    t = text.replace("\\", "/")
-    t = re.sub(r"^(?:microsoft\.powershell\.core\\)?registry::", "", t, flags=re.I).lstrip("/")
-    head, sep, rest = t.partition("/")
-    hive = HIVES.get(head.rstrip(":").lower())
-    if hive is None:
-        return None
-    return f"/registry/{hive}/{rest}".rstrip("/")
-
-
-def _registry(word: Word) -> Word:
-    path = registry_path(word.text)
-    return word if path is None else Word(path, word.dynamic)
-
-
-def _is_env_drive(text: str) -> bool:
-    """``Env:``, ``env:\\``, ``Env:*``, ``env:*KEY*``: the environment listed (not one variable)."""
-    lower = text.lower()
-    if not lower.startswith("env:"):
-        return False
-    rest = lower[4:].lstrip("/\\")
-    return not rest or "*" in rest or "?" in rest

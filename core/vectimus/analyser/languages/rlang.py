@@ -15,6 +15,7 @@ from vectimus.analyser.context import MAX_NESTING, Analysis, Cmd, Unanalysable, 
 from vectimus.analyser.facts import net
 from vectimus.analyser.languages import record
 from vectimus.analyser.languages.code import Code, analyse_with, dynamic, unescape
+from vectimus.model import ActionKind
 
 _TOKEN = re.compile(r"""
     (?P<skip>[ \t\r\f]+|\#[^\n]*)
@@ -42,6 +43,9 @@ SIGNATURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "writeLines": ("write_to", ("text", "con")), "write": ("write_to", ("x", "file")),
     "cat": ("cat", ()), "saveRDS": ("write_to", ("object", "file")), "file.create": ("write", ("...",)),
     "dir.create": ("write", ("path",)), "write.csv": ("write_to", ("x", "file")),
+    "file.rename": ("move", ("from", "to")), "file.copy": ("copy", ("from", "to")),
+    "file.symlink": ("link", ("from", "to")), "file.link": ("hardlink", ("from", "to")),
+    "fs::file_move": ("move", ("path", "new_path")), "fs::file_copy": ("copy", ("path", "new_path")),
     "download.file": ("download", ("url", "destfile")), "url": ("url", ("description",)),
     "httr::GET": ("url", ("url",)), "httr::HEAD": ("url", ("url",)), "GET": ("url", ("url",)),
     "httr::POST": ("url_send", ("url",)), "httr::PUT": ("url_send", ("url",)), "POST": ("url_send", ("url",)),
@@ -52,6 +56,7 @@ SIGNATURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "eval": ("eval", ("expr",)), "evalq": ("eval", ("expr",)),
     "Sys.getenv": ("env_dump", ("x",)),
 }
+SOURCE_KINDS: dict[str, ActionKind] = {"move": "file_delete", "copy": "file_read", "hardlink": "file_write"}
 FUNCTION_BY_NAME = ("get", "get0", "match.fun", "getFunction", "mget")  # get("system") is system
 _VALUE_ONLY = {"paste", "paste0", "file.path", "path.expand", "normalizePath", "parse", "str2lang",
                "str2expression", "Sys.getenv", "sprintf", "c"}
@@ -386,6 +391,15 @@ class R(Code):
                 if target is not None and target is not self.arg(node, "recursive", "force"):
                     for word in self.values(target):
                         record.file(an, cmd, "file_delete", self.path(word), ("r",) if recursive else ())
+        elif effect in ("move", "copy", "link", "hardlink"):  # file.rename(from, to): `to` is written
+            params = SIGNATURES[name][1]
+            source, dest = self.arg(node, params[0]), self.arg(node, params[1])
+            if source is not None and effect != "link":  # (and through a hard link, `from` too)
+                for word in self.values(source):
+                    record.file(an, cmd, SOURCE_KINDS[effect], self.path(word))
+            if dest is not None:
+                for word in self.values(dest):
+                    record.file(an, cmd, "file_write", self.path(word))
         elif effect == "source":
             word = self.value(first)
             record.file(an, cmd, "file_read", self.path(word)) if not net.is_url(word.text) else None

@@ -42,7 +42,7 @@ def _ps_param(text: str) -> str | None:
 def powershell(an: Analysis, cmd: Cmd, program: str) -> bool:
     """powershell / pwsh: ``-Command`` text (the rest of the line), ``-EncodedCommand`` (base64 of
     UTF-16LE), ``-File`` (a script, read), ``-Command -`` (stdin). True when the code is unknown."""
-    from vectimus.analyser.languages.powershell import decode
+    from vectimus.analyser.languages.windows_paths import decode
 
     words = list(cmd.words[1:])
     i = 0
@@ -117,7 +117,7 @@ def cmd_exe(an: Analysis, cmd: Cmd, program: str) -> bool:
 
 
 def _cmd_command(an: Analysis, cmd: Cmd, text: str, dynamic: bool) -> None:
-    from vectimus.analyser.languages.powershell import _posix
+    from vectimus.analyser.languages.windows_paths import posix
 
     parts = [p.strip('"') for p in re.findall(r'"[^"]*"|\S+', text)]
     if not parts:
@@ -137,10 +137,10 @@ def _cmd_command(an: Analysis, cmd: Cmd, text: str, dynamic: bool) -> None:
     if name in CMD_DELETE:
         flags = ("r",) if "s" in switches else ()
         for arg in args:
-            an.file("file_delete", Word(_posix(arg), dynamic), inner, flags, program=name)
+            an.file("file_delete", Word(posix(arg), dynamic), inner, flags, program=name)
     elif name in CMD_READ:
         for arg in args:
-            an.file("file_read", Word(_posix(arg), dynamic), inner, program=name)
+            an.file("file_read", Word(posix(arg), dynamic), inner, program=name)
     elif name == "set" and not args:
         from vectimus.analyser.languages import record
 
@@ -160,7 +160,7 @@ def basename_of(cmd: Cmd) -> str:
 
 def reg(an: Analysis, cmd: Cmd, program: str) -> None:
     """reg add|delete|import|copy KEY …: registry keys written or deleted (``/registry/<hive>/…``)."""
-    from vectimus.analyser.languages.powershell import registry_path
+    from vectimus.analyser.languages.windows_paths import registry_path
 
     words = [w for w in cmd.words[1:]]
     if len(words) < 2:
