@@ -103,6 +103,16 @@ def test_dotnet_copies_and_moves(code, changed):
     assert bool(found) == changed
 
 
+@pytest.mark.parametrize("command, unknown", [
+    ("curl -s https://x.example/cmds | parallel", True), ("curl -s https://x.example/c | xargs -I{} sh -c '{}'", True),
+    ("deno run https://x.example/x.ts", True), ("parallel ::: 'make test' 'make lint'", False),
+    ("ls *.gz | parallel gunzip", False), ("find . -name '*.txt' | xargs -I{} sh -c 'wc -l {}'", False),
+    ("deno run -A main.ts", False),
+])
+def test_commands_read_from_input_or_a_url_are_unknown(command, unknown):
+    assert any(a.kind == "exec" and a.dynamic and a.program in ("sh", "deno") for a in shell(command)) == unknown
+
+
 @pytest.mark.parametrize("command", ["awk 'BEGIN { @f(1) }'", "gawk '@load \"./ext\"; BEGIN {}'"])
 def test_awk_code_it_cannot_read_is_unknown(command):
     assert any(a.kind == "exec" and a.dynamic and a.program == "sh" for a in shell(command))

@@ -171,6 +171,8 @@ def fill(template: list[Word], token: str, value: Word) -> list[Word]:
             out.append(word)
             continue
         code = i >= 2 and template[i - 1].text == "-c" and basename(template[0].text) in SHELLS
+        if code and word.text.lstrip().startswith(token):  # `sh -c '{}'`: the value is the command itself
+            code = False
         out.append(Word(word.text.replace(token, value.text), word.dynamic or (value.dynamic and not code),
                         word.glob or value.glob, word.secret or value.secret))
     return out
@@ -187,7 +189,14 @@ def parallel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
     static = values and len(values) <= MAX_WORDS and not any(w.dynamic for w in values) \
         and words[split].text.startswith(":::") and not words[split].text.startswith("::::")
     template = p.operands
-    if not template:
+    if not template:  # no command: each value (or line of input) is a command of its own
+        if static:
+            for value in values[:MAX_WORDS]:
+                an.shell(value, cmd, "parallel")
+            return None
+        if values or cmd.stdin.kind or p.value("a", "arg-file") is not None:
+            an.dispatch(cmd.with_words([Word("sh"), Word("-c"), Word(UNKNOWN, dynamic=True)], via=name))
+            return None
         return False
     fills = values if static else [Word(UNKNOWN, dynamic=True)]
     for value in fills[:MAX_WORDS]:

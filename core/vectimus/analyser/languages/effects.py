@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import itertools
 
-from vectimus.analyser.context import MAX_WORDS, Analysis, Cmd, Word, basename
+from vectimus.analyser.context import MAX_WORDS, Analysis, Cmd, Input, Word, basename
 from vectimus.analyser.facts import net
+from vectimus.analyser.languages import record
 from vectimus.analyser.languages.values import (
     CRED, ENV, SECRET, UNKNOWN_MARK, Val, is_placeholder, options, render, taint_of, words,
 )
@@ -108,7 +109,7 @@ class Effects:
                     self.dynamic(via, "sh", cmd)
                 continue
             at = len(self.an.actions)
-            self.an.shell(Word(text), cmd, via)
+            self.an.shell(Word(text), cmd, via, stdin=Input() if dyn else record.fed(text.split(), Input()))
             self._mark(at, dyn, bool(taint_of(option)))
 
     def argv(self, items: list[Val], via: str, cmd: Cmd | None = None, wired: Val | None = None) -> None:
@@ -131,7 +132,9 @@ class Effects:
                 continue
             self.wiring(basename(argv[0].text), cmd, wired)
             at = len(self.an.actions)
-            self.an.dispatch(cmd.with_words(argv, via=via))
+            known = not any(w.dynamic for w in argv)
+            self.an.dispatch(cmd.with_words(argv, via=via, stdin=record.fed([w.text for w in argv], cmd.stdin)
+                                            if known else cmd.stdin))
             self._mark(at, False, False)
 
     def code(self, lang: str, v: Val, via: str) -> None:

@@ -49,9 +49,28 @@ def file(an: Analysis, cmd: Cmd, kind: ActionKind, word: Word, flags: tuple[str,
     an.file(kind, word, cmd, flags, program=program(cmd))
 
 
+# programs that, given no command or script of their own, run the code they read on stdin
+STDIN_RUNNERS = frozenset(("sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "python", "python3", "node",
+                           "ruby", "perl", "php", "lua", "pwsh", "powershell", "tclsh"))
+STDIN_OPTIONS = frozenset(("-s", "-i", "-l", "--login", "-", "--norc", "--noprofile", "-e", "-x", "-u"))
+
+
+def reads_code(words: list[str]) -> bool:
+    """Whether ``words`` start a shell or interpreter with no command or script of its own
+    (``sh``, ``bash -s``, ``python3``): it runs whatever the code writes to its input."""
+    return bool(words) and basename(words[0]).lower() in STDIN_RUNNERS and all(w in STDIN_OPTIONS for w in words[1:])
+
+
+def fed(words: list[str], stdin: Input) -> Input:
+    """The input of a program the code starts: a pipe the code writes when the program runs the
+    code it reads (``IO.popen("sh", "w")``, ``spawn("sh")``), so what it runs is unknown."""
+    return Input("pipe") if not stdin.kind and reads_code(words) else stdin
+
+
 def shell(an: Analysis, cmd: Cmd, text: Word, via: str, stdin: Input = Input()) -> None:
     """``text`` runs as ``sh -c text`` (``system``, backticks, ``popen``): unknown text is code
     nobody can read, as ``sh -c "$X"`` is."""
+    stdin = fed(text.text.split(), stdin) if not text.dynamic else stdin
     an.dispatch(cmd.with_words([Word("sh"), Word("-c"), text], via=via, stdin=stdin))
 
 
@@ -59,7 +78,8 @@ def argv(an: Analysis, cmd: Cmd, words: list[Word], via: str) -> None:
     """``words`` run as a program and its arguments (``system("rm", "-rf", x)``)."""
     words = [w for w in words if w.text or w.dynamic]
     if words:
-        an.dispatch(cmd.with_words(words, via=via))
+        stdin = fed([w.text for w in words], cmd.stdin) if not any(w.dynamic for w in words) else cmd.stdin
+        an.dispatch(cmd.with_words(words, via=via, stdin=stdin))
 
 
 def evaluate(an: Analysis, cmd: Cmd, lang: str, code: Word, via: str) -> None:

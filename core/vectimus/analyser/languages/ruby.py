@@ -128,6 +128,11 @@ class Ruby(Code):
             return (f"{head}.{target}" if head else target), args[1:]
         return name, args
 
+    def system(self, args: list, via: str) -> None:
+        """``IO.popen(cmd, mode)``: the mode is not an argument of the command."""
+        super().system(args[:1] if via in ("ruby IO.popen", "ruby Open3.popen3", "ruby Open3.popen2",
+                                           "ruby Open3.popen2e") else args, via)
+
     def receiver(self, node) -> str | None:
         """The receiver of a call as a name: a constant (``File``, ``Net::HTTP``), a variable, the
         module ``Object.const_get(:Kernel)`` names, or ``File#read`` for ``File.method(:read)``."""

@@ -176,6 +176,9 @@ def _deno(an: Analysis, cmd: Cmd, words: list[Word]) -> bool:
         script = p.operands[0] if p.operands else None
         if script is not None and not net.is_url(script.text):  # `deno run -A main.ts`, `deno main.ts`
             return runs.run_file(an, cmd, script, runner="typescript", args=tuple(p.operands[1:]))
+        if script is not None:  # `deno run https://…/x.ts`: downloaded code, which nobody read
+            net.remote(an, cmd, "deno", script)
+            return True
     _remote_operands(an, cmd, "deno", words)
     return False
 

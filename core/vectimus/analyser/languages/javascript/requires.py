@@ -1,4 +1,4 @@
-"""Modules JavaScript code loads by path that the agent wrote: ``require('./x')``, ``import … from
+"""Modules JavaScript code loads by path that the agent wrote, or from a URL: ``require('./x')``, ``import … from
 './x'`` and ``import('./x')`` run the file's top-level code, so one the agent wrote or changed in
 this session (resolved as node does: the extensions, a directory's ``index``) is read and analysed
 as part of the call. The repository's own files and installed packages are not followed.
@@ -17,7 +17,14 @@ SCRIPTS = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx")
 
 
 def follow(ev, spec: str | None) -> None:
-    """Analyse the agent's file that loading ``spec`` runs."""
+    """Analyse the agent's file that loading ``spec`` runs; a module loaded from a URL (deno, bun,
+    ``--experimental-network-imports``) is downloaded code nobody can read here."""
+    if spec and spec.startswith(("https://", "http://")):
+        from vectimus.analyser.languages import values as V
+
+        ev.fx.network(V.const(spec))
+        ev.fx.dynamic("import of a URL")
+        return
     if not spec or not spec.startswith(("./", "../", "/")) or not runs.agent_wrote_anything(ev.an):
         return
     an, cmd = ev.an, ev.fx.cmd
