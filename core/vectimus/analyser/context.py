@@ -225,9 +225,14 @@ class Analysis:
         self.add(Action(kind=kind, resource=target.path or word.text, program=program,
                         flags=flags, target=target, via=cmd.via, raw=cmd.raw, dynamic=dynamic))
         merges = kind == "file_write" and "r" in flags  # a tree copied into it (`cp -r x/. .claude/`)
+        inside: list[str] = []
         if target.is_dir and (kind == "file_delete" or program in LOCKERS or merges) \
                 and not self._holds_places(target.path):
-            for path in self.protected_inside(target.path):
+            inside = self.protected_inside(target.path)
+        elif target.is_glob and kind != "file_read":  # `rm .claude/*.json`: the protected files it matches
+            inside = self.protected_matching(target.path)
+        if inside:
+            for path in inside:
                 self.add(Action(kind=kind, resource=path, program=program, flags=flags,
                                 target=self.target(Word(path), cmd.scope),
                                 via=(*cmd.via, f"inside {target.path}"), raw=cmd.raw, dynamic=dynamic))
@@ -244,6 +249,21 @@ class Analysis:
         prefix = folder.rstrip("/") + "/"
         return folder in (self.places.project, self.places.home) or folder == "/" \
             or self.places.project.startswith(prefix) or self.places.home.startswith(prefix)
+
+    def protected_matching(self, pattern: str) -> list[str]:
+        """The protected files a glob ``pattern`` matches (``*`` within a name, ``**`` across
+        directories as find's ``start/**/name`` does); a pattern for everything in a directory
+        holding the project or the home (``/tmp/*``) is judged as it is."""
+        import re
+
+        fixed = pattern[:min((pattern.find(c) for c in "*?[" if c in pattern), default=len(pattern))]
+        folder = fixed.rsplit("/", 1)[0] if "/" in fixed else "."
+        rest = pattern[len(folder):].strip("/")
+        if not folder or (self._holds_places(folder) and rest in ("*", "**/*", "**", ".*")):
+            return []
+        regex = "".join(".*" if part == "**/" else "[^/]*" if part == "*" else "[^/]" if part == "?" else re.escape(part)
+                        for part in re.findall(r"\*\*/|\*|\?|[^*?]+", pattern)) + r"\Z"
+        return [p for p in self.protected_inside(folder) if re.match(regex, p)]
 
     def protected_inside(self, folder: str) -> list[str]:
         """The protected files inside the directory ``folder``: deleting, moving, locking or copying
