@@ -291,6 +291,9 @@ class Code:
                 record.file(an, cmd, "file_read", first)
         elif kind == "write":
             record.file(an, cmd, "file_write", first)
+        elif kind == "write_text":  # File.write(path, text), file_put_contents(path, text)
+            plain = [a for a in args if not self.is_option(a)]
+            record.write_text(an, cmd, first, self.value(plain[1]) if len(plain) == 2 else dynamic())
         elif kind == "open":
             self.open(first, self.value(args[1]) if len(args) > 1 else Word("r"), via, name, args, node)
         elif kind in ("link", "hardlink"):  # symlink(target, link): the link is what is written;

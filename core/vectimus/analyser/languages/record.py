@@ -41,12 +41,22 @@ def join(parts: list[Word]) -> Word:
                 any(p.glob for p in parts), any(p.secret for p in parts))
 
 
-def file(an: Analysis, cmd: Cmd, kind: ActionKind, word: Word, flags: tuple[str, ...] = ()) -> None:
-    """A file the code reads, writes or deletes by name. Only shells expand ``~``: to code,
-    ``~/x`` is a directory named ``~`` in the working directory."""
+def file(an: Analysis, cmd: Cmd, kind: ActionKind, word: Word, flags: tuple[str, ...] = ()) -> str:
+    """A file the code reads, writes or deletes by name (its resolved path). Only shells expand
+    ``~``: to code, ``~/x`` is a directory named ``~`` in the working directory."""
     if word.text.startswith("~") and not word.dynamic:
         word = word._replace(text="./" + word.text)
-    an.file(kind, word, cmd, flags, program=program(cmd))
+    return an.file(kind, word, cmd, flags, program=program(cmd)).path
+
+
+def write_text(an: Analysis, cmd: Cmd, path: Word, text: Word) -> None:
+    """The code writes ``text`` to ``path`` (``File.write``, ``file_put_contents``): when both are
+    known, what the file will run later is judged now, as a shell's ``printf … > x.sh`` is."""
+    resolved = file(an, cmd, "file_write", path)
+    if not path.dynamic and not text.dynamic and resolved:
+        from vectimus.analyser import writes  # imported when code writes known text
+
+        writes.written(an, cmd, resolved, text.text)
 
 
 # programs that, given no command or script of their own, run the code they read on stdin

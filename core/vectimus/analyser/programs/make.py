@@ -140,7 +140,8 @@ def _every_recipe(mk: Makefile) -> list[tuple[str, str, list[str]]]:
 
 def _default_file(an: Analysis, cmd: Cmd) -> list[Word]:
     for name in NAMES:
-        if an.target(Word(name), cmd.scope).exists:
+        target = an.target(Word(name), cmd.scope)
+        if target.exists or target.path in an.pending:  # also one this call writes first
             return [Word(name)]
     return []
 
