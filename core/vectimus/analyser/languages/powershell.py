@@ -121,6 +121,12 @@ def _statements(text, an, scope, via, depth):
             body = re.sub(r"`(.)", r"\1", value[1:-1])
             word = windows_path(_expand(body, an, scope))
         else:
+            joined = re.match(r"^(\$[\w:]+)([-+*/?]?=)(.*)$", value) if not current else None
+            if joined:  # `$c=New-Object …`: an assignment written without spaces
+                current += [Word(joined.group(1), dynamic=True), Word(joined.group(2))]
+                value = joined.group(3)
+                if not value:
+                    continue
             word = _expand(value, an, scope) if "$" in value or value.startswith("~") else Word(
                 posix(value) if "\\" in value or re.match(r"^[A-Za-z]:", value) else value)
         if pending_redirect:
