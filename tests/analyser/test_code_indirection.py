@@ -19,6 +19,9 @@ ANOTHER_NAME = [
     ("ruby", 'FileUtils.method(:rm_rf).call(ENV["HOME"])'),
     ("ruby", 'r = FileUtils.method(:rm_rf); r.(Dir.home)'),
     ("ruby", 'Object.const_get(:Kernel).system("rm -rf ~")'),
+    ("ruby", 'method(:system).call("rm -rf ~")'), ("ruby", 'Kernel.method(:system).to_proc.call("rm -rf ~")'),
+    ("ruby", 'Kernel.instance_method(:system).bind(self).call("rm -rf ~")'),
+    ("ruby", '["rm -rf ~"].each(&method(:system))'), ("ruby", 'IO.popen({"X" => "1"}, ["rm", "-rf", Dir.home])'),
     ("ruby", 'FileUtils.rm_rf(Dir.glob(Dir.home + "/*"))'),
     ("perl", 'my $f = \\&CORE::readpipe; $f->("rm -rf ~")'),
     ("perl", 'readpipe("rm -rf ~")'),
@@ -146,6 +149,15 @@ LOADS = [
 def test_a_file_the_agent_wrote_runs_when_the_code_loads_it(tree, command):
     actions = tree.shell(command)
     assert sends_secret([a for a in actions if not a.deferred]), command
+
+
+@pytest.mark.parametrize("command", [
+    "echo x > notes.txt; lua -e 'dofile(arg[1])' x.lua", "echo x > notes.txt; ruby -e 'load ARGV[0]' x.rb",
+    "echo x > notes.txt; php -r 'include $argv[1];' x.php", "echo x > notes.txt; perl -e 'require $ARGV[0]' x.pl",
+    "echo x > notes.txt; Rscript -e 'source(commandArgs(TRUE)[1])' x.R",
+])
+def test_a_file_chosen_at_run_time_after_the_agent_wrote_one_is_unknown_code(tree, command):
+    assert any(a.kind == "exec" and a.dynamic for a in tree.shell(command))
 
 
 def test_code_loaded_from_a_url_is_unknown():

@@ -2,7 +2,8 @@
 Perl's ``require``, PHP's ``include``/``require``, Lua's ``dofile``/``loadfile``/``require``, R's
 ``source``, awk's ``@include``. A file the agent wrote or changed in this session is read and
 analysed as part of the call, whatever its name ends in (``load "notes.txt"`` runs Ruby); code
-loaded from a URL is code nobody can read here. The repository's own files and installed
+loaded from a URL, or from a path chosen at run time once the agent has written files, is code
+nobody can read here. The repository's own files and installed
 libraries are not followed, as ``python/imports`` and ``javascript/requires`` do not follow them.
 Standard library only: used on the hot path.
 """
@@ -23,7 +24,11 @@ def follow(an: Analysis, cmd: Cmd, lang: str, spec: Word, via: str, *, suffixes:
            dirs: tuple[str, ...] = ()) -> None:
     """Analyse the agent's file that loading ``spec`` runs: tried in ``dirs`` (default: the script's
     directory, else the working directory) with each of ``suffixes`` appended, as the language does."""
-    if spec.dynamic or not spec.text:
+    if spec.dynamic:  # a file chosen at run time: unknown code once the agent has written any file
+        if runs.agent_wrote_anything(an):
+            record.evaluate(an, cmd, lang, spec, via)
+        return
+    if not spec.text:
         return
     if net.is_url(spec.text) or spec.text.startswith(("data:", "php://", "phar://")):
         net.remote(an, cmd, record.program(cmd), spec)

@@ -122,8 +122,8 @@ class Lua(Code):
 
     def load(self, name: str, spec: Word) -> None:
         """``require("a.b")`` looks for ``./a/b.lua`` (``package.path``); ``dofile`` names the file."""
-        if name == "require":
-            if spec.dynamic or spec.text.startswith(("/", ".")):
+        if name == "require" and not spec.dynamic:
+            if spec.text.startswith(("/", ".")):
                 return
             spec = Word(spec.text.replace(".", "/"))
             loads.follow(self.an, self.cmd, self.lang, spec, "lua require", suffixes=(".lua", "/init.lua"),

@@ -110,8 +110,11 @@ class Perl(Code):
         ``require Foo::Bar`` and ``use Foo::Bar`` load ``Foo/Bar.pm`` from the ``-I`` directories."""
         an, cmd = self.an, self.cmd
         dirs = loads.include_dirs(an, cmd, "-I")
+        if spec.dynamic:
+            loads.follow(an, cmd, "perl", spec, f"perl {name}")
+            return
         if name == "use" or (spec.text and "/" not in spec.text and not spec.text.endswith((".pl", ".pm"))):
-            if spec.dynamic or not dirs:
+            if not dirs:
                 return
             spec = Word(spec.text.replace("::", "/") + ".pm")
         loads.follow(an, cmd, "perl", spec, f"perl {name}", dirs=(

@@ -61,7 +61,8 @@ EFFECTS = {
 _STRINGS = ("string", "subshell", "simple_symbol", "delimited_symbol", "bare_string", "bare_symbol")
 SENDS = ("send", "public_send", "__send__")
 METHOD_OBJECTS = ("method", "public_method", "singleton_method", "instance_method")  # File.method(:read)
-CALLS = ("call", "()", "[]", "yield", "===", "to_proc")  # what runs a method object
+CALLS = ("call", "()", "[]", "yield", "===")  # what runs a method object
+METHOD_CHAINS = ("to_proc", "bind", "bind_call", "curry", "unbind")  # a method object made of another
 CONST_GET = ("Object.const_get", "Kernel.const_get", "Module.const_get", "Object.const_source_location")
 # modules whose methods `include`/`extend` make callable by their bare name
 MIXINS = ("FileUtils", "FileUtils::Verbose", "::FileUtils")
@@ -111,7 +112,7 @@ class Ruby(Code):
             if head is not None and name in CALLS and head in self.aliases:  # m = File.method(:read); m.call
                 name = self.aliases[head]
             elif head is not None and name in CALLS and "#" in head:  # File.method(:read).call(…)
-                name = head.replace("#", ".")
+                name = head.replace("#", ".").lstrip(".")
             elif head is None or (receiver.type == "identifier" and head not in ("binding",)):
                 return None  # a method of an object whose class is not known here
             else:
@@ -130,14 +131,19 @@ class Ruby(Code):
         return name, args
 
     def system(self, args: list, via: str) -> None:
-        """``IO.popen(cmd, mode)``: the mode is not an argument of the command."""
-        super().system(args[:1] if via in ("ruby IO.popen", "ruby Open3.popen3", "ruby Open3.popen2",
-                                           "ruby Open3.popen2e") else args, via)
+        """``IO.popen([env,] cmd, mode)``: the mode is not an argument of the command."""
+        if via == "ruby IO.popen":
+            args = [a for a in args if not self.is_option(a)][:1]
+        super().system(args, via)
 
     def receiver(self, node) -> str | None:
         """The receiver of a call as a name: a constant (``File``, ``Net::HTTP``), a variable, the
         module ``Object.const_get(:Kernel)`` names, or ``File#read`` for ``File.method(:read)``."""
         if node.type == "call":
+            method, inner = node.child_by_field_name("method"), node.child_by_field_name("receiver")
+            if method is not None and inner is not None and self.node_text(method) in METHOD_CHAINS:
+                found_inner = self.receiver(inner)  # File.method(:read).to_proc, .bind(obj): the same method
+                return found_inner if found_inner is not None and "#" in found_inner else None
             found = self.call(node)
             if found is None:
                 return None
@@ -147,9 +153,9 @@ class Ruby(Code):
                 return None
             if called in CONST_GET:
                 return target.text.lstrip(":")
-            head, _, method = called.rpartition(".")
-            if method in METHOD_OBJECTS:
-                return f"{head}#{target.text.lstrip(':')}" if head else target.text.lstrip(":")
+            head, _, method_name = called.rpartition(".")
+            if method_name in METHOD_OBJECTS:
+                return f"{head}#{target.text.lstrip(':')}"
             return None
         if node.type == "identifier" and self.node_text(node) in self.aliases:
             return self.node_text(node)
@@ -158,8 +164,7 @@ class Ruby(Code):
     def reference(self, node):
         """``File.method(:read)``, ``method(:system)``: a method object, called later with ``.call``."""
         head = self.receiver(node) if node.type == "call" else None
-        return head.replace("#", ".") if head is not None and (
-            "#" in head or node.child_by_field_name("receiver") is None) else None
+        return head.replace("#", ".").lstrip(".") if head is not None and "#" in head else None
 
     def root(self):
         """The tree, and whether the code ``include``s or ``extend``s FileUtils (whose methods then
@@ -180,6 +185,7 @@ class Ruby(Code):
         the name starts with ``./``; ``require_relative`` starts from the script's directory."""
         an, cmd, via = self.an, self.cmd, f"ruby {name}"
         if spec.dynamic:
+            loads.follow(an, cmd, "ruby", spec, via)
             return
         method = name.rpartition(".")[2]
         if method == "load":
@@ -241,6 +247,14 @@ class Ruby(Code):
         return record.join(parts) if parts else Word("")
 
     def special(self, node) -> bool:
+        if node.type == "block_argument" and node.named_children:  # list.each(&method(:system))
+            ref = self.reference(node.named_children[0])
+            outer = node.parent.parent if node.parent is not None else None
+            items = outer.child_by_field_name("receiver") if outer is not None and outer.type == "call" else None
+            if ref is not None:  # each item of a literal list, else items nobody knows here
+                for item in (items.named_children if items is not None and items.type == "array" else [node]):
+                    self.apply(ref, [item], node)
+            return False
         if node.type == "subshell":  # `cmd`, %x(cmd)
             record.shell(self.an, self.cmd, self.literal(node) or dynamic(), "ruby backticks")
             return True
