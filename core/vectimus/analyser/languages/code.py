@@ -245,6 +245,14 @@ class Code:
             return self.value(node.named_children[0], depth + 1)
         return dynamic()
 
+    def argument(self, index: int) -> Word:
+        """The ``index``-th word after the inline code (``ruby -e CODE a b``: ``a`` is 0), or
+        unknown: what the code reads from its command line."""
+        words = list(self.cmd.words[1:])
+        at = next((i for i, w in enumerate(words) if not w.dynamic and w.text == self.text), None)
+        rest = words[at + 1:] if at is not None else []
+        return rest[index] if 0 <= index < len(rest) and not rest[index].dynamic else dynamic()
+
     def environment_variable(self, name: str) -> Word:
         """``ENV["HOME"]`` is the home directory; a variable named like a credential taints."""
         if name == "HOME":

@@ -92,6 +92,15 @@ class Perl(Code):
             return self.node_text(node.named_children[0]).lstrip("&").replace("CORE::", "").replace("GLOBAL::", "")
         return None
 
+    def value(self, node, depth: int = 0) -> Word:
+        """As ``Code.value``; ``$ARGV[0]`` is the command line's word."""
+        if node is not None and node.type == "array_element_expression":
+            array, index = node.child_by_field_name("array"), node.child_by_field_name("index")
+            if array is not None and index is not None and self.node_text(array) in ("$ARGV", "ARGV") \
+                    and index.type == "number" and self.node_text(index).isdigit():
+                return self.argument(int(self.node_text(index)))
+        return super().value(node, depth)
+
     def values(self, node, depth: int = 0):
         """An array variable's items when it was given one list (``my @a = (…)``); unknown items else."""
         if node is not None and node.type == "array":

@@ -160,6 +160,9 @@ class Php(Code):
                 inner = self.value(found[1][0], depth + 1)
                 return inner if kind in ("recursiveiteratoriterator", "globiterator") else \
                     record.join([inner, Word("/*", glob=True)])
+        if node is not None and node.type == "subscript_expression" and len(node.named_children) == 2 \
+                and self.node_text(node.named_children[0]) == "$argv" and node.named_children[1].type == "integer":
+            return self.argument(int(self.node_text(node.named_children[1])) - 1)  # $argv[0] is the script
         if node is not None and node.type == "function_call_expression" and self.call(node) == ("getcwd", []):
             return Word(self.an.target(Word("."), self.cmd.scope).path)
         if node is not None and node.type == "member_call_expression":

@@ -213,6 +213,13 @@ class Ruby(Code):
             return self.node_text(node)
         return None
 
+    def value(self, node, depth: int = 0) -> Word:
+        """As ``Code.value``; ``ARGV[0]`` is the command line's word."""
+        if node is not None and node.type == "element_reference" and len(node.named_children) == 2 \
+                and self.node_text(node.named_children[0]) == "ARGV" and node.named_children[1].type == "integer":
+            return self.argument(int(self.node_text(node.named_children[1])))
+        return super().value(node, depth)
+
     def env_lookup(self, node):
         if node.type == "element_reference":
             obj = node.child_by_field_name("object")
