@@ -130,7 +130,7 @@ LOADS = [
     f"mkdir -p lib && {WRITE_RUBY} > lib/ev.rb && ruby -e 'require_relative \"lib/ev\"'",
     f"mkdir -p lib && {WRITE_RUBY} > lib/ev.rb && ruby -Ilib -e 'require \"ev\"'",
     f"mkdir -p lib && {WRITE_RUBY} > lib/ev.rb && ruby -Ilib -rev -e 1",
-    f"{WRITE_RUBY} > notes.txt && ruby < notes.txt",
+    f"{WRITE_RUBY} > notes.txt; ruby < notes.txt",
     f"{WRITE_PERL} > notes.txt && perl -e 'require \"./notes.txt\"'",
     f"mkdir -p lib/My && {WRITE_PERL} > lib/My/Ev.pm && perl -Ilib -e 'use My::Ev;'",
     f"{WRITE_PERL} > Ev.pm && perl -I. -MEv -e 1",

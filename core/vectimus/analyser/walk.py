@@ -197,12 +197,6 @@ class Walker(Expander):
         if body is not None and body.type == "list":
             # tree-sitter-bash hangs the redirect of `cd d && echo x > f` on the whole list; bash
             # applies it to the last command, after the earlier ones (and their cd) have run.
-            last = body.named_children[-1] if body.named_children else None
-            if last is not None and last.type == "command":  # `… && ruby < x.rb`: its input too
-                for child in body.named_children[:-1]:
-                    self.statement(child, scope, stdin)
-                self.statement(last, scope, stdin, redirs, self.text(node))
-                return
             self.statement(body, scope, stdin)
             cmd = Cmd(words=(), raw=self.text(node), scope=scope, via=self.via, stdin=stdin, depth=self.depth)
             start = len(self.an.actions)

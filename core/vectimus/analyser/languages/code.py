@@ -391,7 +391,9 @@ def unescape(text: str) -> str:
 
 
 def analyse_with(cls: type[Code], an: Analysis, cmd: Cmd, code: Word) -> None:
-    """Run ``cls`` over ``code`` (dynamic code is evaluated as unknown)."""
+    """Run ``cls`` over ``code`` (dynamic code is evaluated as unknown), after the libraries the
+    command line loads first."""
+    loads.preloads(an, cmd, cls.lang)
     if code.dynamic:
         record.evaluate(an, cmd, cls.lang, code, f"{cls.lang} code")
         return

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from vectimus.analyser import runs
+from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import net
 from vectimus.analyser.languages import record
@@ -76,7 +76,19 @@ def include_dirs(an: Analysis, cmd: Cmd, flag: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-PRELOAD_FLAGS = {"perl": ("M", "m"), "ruby": ("r",), "lua": ("l",)}  # options that load a library first
+# options that load a library before the code, among the interpreter's options that take a value
+PRELOAD_FLAGS = {"perl": (("M", "m"), "-e -E -M -m -I"), "ruby": (("r",), "-e -r -I -C -E"), "lua": (("l",), "-e -l")}
+
+
+def preloads(an: Analysis, cmd: Cmd, lang: str) -> None:
+    """The libraries ``cmd``'s options load before its code (``perl -MFoo``, ``ruby -r./x``, ``lua -l x``)."""
+    found = PRELOAD_FLAGS.get(lang)
+    if found is None or not cmd.words or not any(w.text.startswith("-") for w in cmd.words[1:]):
+        return
+    flags, spec = found
+    for name, word in argv.parse(cmd.words[1:], argv.opts(spec), stop_at_operand=True).values:
+        if name in flags:
+            preload(an, cmd, lang, word)
 
 
 def preload(an: Analysis, cmd: Cmd, lang: str, word: Word) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import net
-from vectimus.analyser.languages import loads
 from vectimus.analyser.programs import packages
 
 
@@ -47,10 +46,6 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
     p = argv.parse(words, argv.opts(VALUE_OPTS[lang]), stop_at_operand=True)
     if lang in ("node", "typescript"):
         _preloads(an, cmd, p)
-    elif lang in loads.PRELOAD_FLAGS:
-        for name, word in p.values:
-            if name in loads.PRELOAD_FLAGS[lang]:
-                loads.preload(an, cmd, lang, word)
     codes = [w for name, w in p.values if name in CODE_OPTS[lang]]
     module = p.value("m") if lang == "python" else None
     if codes:
