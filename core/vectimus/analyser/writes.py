@@ -6,7 +6,8 @@ and their equivalents in other agents, ``apply_patch``, a heredoc or ``echo``/``
 shebang, a ``Makefile``, ``package.json`` scripts, a ``justfile`` or ``Taskfile``, a git hook, git
 configuration with aliases or hooks, ``.envrc``, shell start-up files, ``.vscode/tasks.json``,
 ``.devcontainer`` commands, ``.pre-commit-config.yaml``, tox configuration, ``//go:generate``
-lines, ``.pth`` files (their ``import`` lines run at every Python start), lint-staged and lefthook
+lines, ``.pth`` files (their ``import`` lines run at every Python start), cargo configuration
+(wrappers and runners), lint-staged and lefthook
 configuration, settings naming code yarn, pnpm or bun loads, ``deno.json`` tasks, ``composer.json``
 scripts, notebook cells — the file is analysed as
 it will be after the write (an edit is applied to the file on disk) and every action of its code
@@ -73,6 +74,8 @@ def runnable(path: str, text: str) -> str:
         return "hook-runner"
     if name.endswith(".pth"):
         return "pth"
+    if lower.endswith(("/.cargo/config.toml", "/.cargo/config")):
+        return "cargo"
     if name.endswith(".go") and "//go:generate" in text:
         return "go-generate"
     if lower.endswith("/.vscode/tasks.json"):
@@ -189,6 +192,10 @@ def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str)
     elif kind in ("vscode", "devcontainer"):
         for label, command in _json_commands(text, kind):
             runs.analyse(an, cmd, command, "shell", f"{name}:{label}", True, path=path)
+    elif kind == "cargo":
+        from vectimus.analyser.programs import cargo
+
+        cargo.deferred(an, cmd, text)
     elif kind == "pth":  # site.py runs each line of a .pth file that starts with "import"
         code = "\n".join(line for line in text.splitlines() if line.startswith(("import ", "import\t")))
         if code:

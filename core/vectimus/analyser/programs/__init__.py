@@ -28,6 +28,7 @@ IMPORTED_WHEN_RUN = {
     "containers": "docker kubectl nerdctl oc podman",
     "databases": "bundle clickhouse-client cockroach cqlsh duckdb keydb-cli litecli mariadb mongo mongosh mycli "
                  "mysql pgcli psql rails rake redis-cli snowsql sqlcmd sqlite sqlite3 usql valkey-cli",
+    "cargo": "cargo",
     "git": "git",
     "go": "go",
     "hook_runners": "lefthook lint-staged",

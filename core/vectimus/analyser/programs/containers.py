@@ -10,6 +10,8 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
+import os
+
 from vectimus.analyser import argv
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.subcommands import SUBCOMMAND_TOOLS
@@ -74,7 +76,16 @@ def _mount_spec(spec: Word) -> tuple[Word | None, bool]:
 def _mount(an: Analysis, cmd: Cmd, program: str, source: Word | None, readonly: bool) -> None:
     if source is None or not source.text.startswith(("/", "~", ".", "$")) and not source.dynamic:
         return  # a named volume
-    an.file("file_read" if readonly else "file_write", source, cmd, program=program)
+    target = an.file("file_read" if readonly else "file_write", source, cmd, program=program)
+    home = an.places.home.rstrip("/")
+    if target.path and (target.path.rstrip("/") == home or home.startswith(target.path.rstrip("/") + "/")):
+        # the home (or `/`) mounted: the container can read every credential in it
+        from vectimus.paths import SECRET_HOME_DIRS
+
+        for rel in SECRET_HOME_DIRS:
+            path = f"{home}/{rel.rstrip('/')}"
+            if os.path.lexists(path):
+                an.file("file_read", Word(path), cmd, program=program)
 
 
 def kubectl_exec(an: Analysis, cmd: Cmd, program: str) -> None:
