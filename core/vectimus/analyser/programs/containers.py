@@ -79,12 +79,13 @@ def _mount(an: Analysis, cmd: Cmd, program: str, source: Word | None, readonly: 
     target = an.file("file_read" if readonly else "file_write", source, cmd, program=program)
     home = an.places.home.rstrip("/")
     if target.path and (target.path.rstrip("/") == home or home.startswith(target.path.rstrip("/") + "/")):
-        # the home (or `/`) mounted: the container can read every credential in it
+        # the home (or `/`) mounted: the container can read every credential the home holds (each
+        # there is, and ~/.ssh, where keys are, always)
         from vectimus.paths import SECRET_HOME_DIRS
 
         for rel in SECRET_HOME_DIRS:
             path = f"{home}/{rel.rstrip('/')}"
-            if os.path.lexists(path):
+            if rel == ".ssh/" or os.path.lexists(path):
                 an.file("file_read", Word(path), cmd, program=program)
 
 
