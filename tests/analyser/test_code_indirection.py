@@ -45,6 +45,9 @@ ANOTHER_NAME = [
     ("r", 'g <- get("system"); g("rm -rf ~")'),
     ("r", 'base::system("rm -rf ~")'),
     ("r", 'file.remove(list.files("~", full.names = TRUE, all.files = TRUE))'),
+    ("lua", 'local t = {f = os.execute}; t.f("rm -rf ~")'), ("lua", 'pcall(os.execute, "rm -rf ~")'),
+    ("lua", 'local e = os.execute; local t = {e}; t[1]("rm -rf ~")'),
+    ("r", 'sapply("rm -rf ~", system)'), ("r", 'lapply(list("rm -rf ~"), system)'), ("r", 'Map(system, "rm -rf ~")'),
 ]
 
 
@@ -100,6 +103,8 @@ ORDINARY = [
     ("php", "echo implode(',', array_map(fn($x) => $x * 2, [1, 2]));"),
     ("php", 'print_r(array_filter([1, 0], function ($x) { return $x; }));'),
     ("lua", 'local fmt = string.format; print(fmt("%d", 1))'), ("lua", 'local json = require("cjson")'),
+    ("lua", 'local ok, err = pcall(require, "cjson"); print(ok)'), ("lua", "local t = {a = 1, b = print}; t.b(t.a)"),
+    ("r", "print(sapply(1:3, sqrt))"), ("r", 'x <- lapply(c("a.csv", "b.csv"), read.csv)'),
     ("r", "x <- do.call(rbind, list(1:3, 4:6)); print(x)"), ("r", 'f <- get("mean"); print(f(c(1, 2)))'),
     ("r", 'sapply(c("a", "b"), match.fun("toupper"))'), ("r", 'source("R/utils.R")'),
     ("r", 'do.call("system", list("make test"))'), ("r", 'file.remove(list.files("build", full.names = TRUE))'),

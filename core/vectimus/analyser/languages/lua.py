@@ -58,6 +58,7 @@ class Lua(Code):
         if node.type not in ("identifier", "dot_index_expression", "bracket_index_expression"):
             return None
         name = self.dotted(node)
+        name = self.canonical(name) if name is not None else None  # `local e = os.execute; t = {e}`
         return name if name is not None and (name in EFFECTS or name in MODULES) else None
 
     def call(self, node):
@@ -76,9 +77,13 @@ class Lua(Code):
         arguments = node.child_by_field_name("arguments")
         if arguments is None:
             return name, []
-        if arguments.type == "arguments":
-            return name, [c for c in arguments.named_children if c.type != "comment"]
-        return name, [arguments]  # f"str", f{…}
+        if arguments.type != "arguments":
+            return name, [arguments]  # f"str", f{…}
+        args = [c for c in arguments.named_children if c.type != "comment"]
+        if name in ("pcall", "xpcall", "coroutine.wrap") and args:  # pcall(f, …) calls f with the rest
+            called = self.reference(args[0]) or self.canonical(self.dotted(args[0]) or "")
+            return called, args[2 if name == "xpcall" else 1:]
+        return name, args
 
     def apply(self, name: str, args: list, node) -> None:
         head, _, field = name.rpartition(".")
@@ -96,10 +101,18 @@ class Lua(Code):
         values = [c for c in node.named_children if c.type == "expression_list"]
         if not names or not values or len(names[0].named_children) != 1 or len(values[0].named_children) != 1:
             return None
-        target = names[0].named_children[0]
+        target, value = names[0].named_children[0], values[0].named_children[0]
         if target.type != "identifier":
             return None
-        return self.node_text(target), values[0].named_children[0]
+        if value.type == "table_constructor":  # t = {f = os.execute, os.remove}: t.f, t[2] name them
+            position = 0
+            for field in value.named_children:
+                key, item = field.child_by_field_name("name"), field.child_by_field_name("value")
+                position += key is None
+                ref = self.reference(item) if item is not None else None
+                if ref is not None:
+                    self.aliases.setdefault(f"{self.node_text(target)}.{self.node_text(key) if key else position}", ref)
+        return self.node_text(target), value
 
     def variable(self, node):
         if node.type == "identifier" and node.parent is not None and node.parent.type not in (

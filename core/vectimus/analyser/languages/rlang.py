@@ -46,6 +46,9 @@ SIGNATURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "Sys.getenv": ("env_dump", ("x",)),
 }
 SOURCE_KINDS: dict[str, ActionKind] = {"move": "file_delete", "copy": "file_read", "hardlink": "file_write"}
+# apply-family functions: name -> (position of the function, position of the items)
+MAPPERS = {"sapply": (1, 0), "lapply": (1, 0), "vapply": (1, 0), "Map": (0, 1), "mapply": (0, 1),
+           "Filter": (0, 1), "Reduce": (0, 1), "purrr::map": (1, 0), "purrr::walk": (1, 0)}
 FUNCTION_BY_NAME = ("get", "get0", "match.fun", "getFunction", "mget")  # get("system") is system
 
 
@@ -199,10 +202,29 @@ class R(Code):
             self.apply(chosen, self.bind(chosen, [c for c in group.named_children if c.type != "expression"
                                                   or c.named_children], {}), node)
 
+    def mapped(self, name: str, node) -> None:
+        """``sapply("rm -rf ~", system)``, ``Map(system, cmds)``: the function named runs on each
+        item of a literal ``c()``/``list()``, else on items nobody knows here."""
+        at, items_at = MAPPERS[name]
+        fun = node.args.get("FUN") or node.args.get("f") or (node.positional[at] if len(node.positional) > at else None)
+        items = node.args.get("X") or node.args.get("x") or (
+            node.positional[items_at] if len(node.positional) > items_at else None)
+        if fun is None or items is None:
+            return
+        chosen = self.canonical(fun.text) if fun.type == "identifier" else self.value(fun).text
+        if chosen not in SIGNATURES:
+            return
+        each = items.positional if items.type == "call" and items.name in ("c", "list") else [items]
+        for item in each:
+            self.apply(chosen, self.bind(chosen, [item], {}), node)
+
     def apply(self, name: str, args, node) -> None:
         node = args  # R's call node carries its own arguments
         if name in ("do.call", *FUNCTION_BY_NAME):
             self.indirect(name, node)
+            return
+        if name in MAPPERS:
+            self.mapped(name, node)
             return
         if name != node.name:  # called through another name: match its parameters again
             node = self.bind(name, node.positional, {k: v for k, v in node.args.items()
