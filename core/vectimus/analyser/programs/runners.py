@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from vectimus.analyser import argv
+from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 
 TMUX_GLOBAL = argv.opts("-L -S -f -c -T")
@@ -132,16 +132,23 @@ EXPECT_SENDS = re.compile(r"^\s*(?:send|exp_send)\s+(?:-\S+\s+)*(\"(?:[^\"\\]|\\
 
 
 def expect(an: Analysis, cmd: Cmd, program: str) -> bool:
-    """expect: ``-c`` scripts (a script file is read): ``spawn``/``exec``/``system`` run commands,
-    ``send`` types into what was spawned (a shell runs it). True when the script is not known."""
-    p = argv.parse(cmd.words[1:], argv.opts("-c -f -D"), stop_at_operand=True)
-    for word in p.all("f"):
-        an.file("file_read", word, cmd, program=program)
+    """expect, tclsh, wish: Tcl read line by line from ``-c`` (expect's), a script file or the input:
+    ``spawn``/``exec``/``system`` run commands, ``send`` types into what was spawned (a shell runs
+    it). True when the script is not known (piped in, or a file that cannot be read)."""
+    p = argv.parse(cmd.words[1:], argv.opts("-c -f -D" if program == "expect" else "-encoding"),
+                   stop_at_operand=True)
     scripts = p.all("c")
-    if not scripts:
-        if p.operands:
-            an.file("file_read", p.operands[0], cmd, program=program)
-        return False
+    files = p.all("f") or ([] if scripts else p.operands[:1])
+    for word in files:
+        an.file("file_read", word, cmd, program=program)
+        text, _ = runs.read(an, an.target(word, cmd.scope).path) if not word.dynamic else (None, "")
+        if text is None:
+            return word.dynamic or runs.by_agent(an, an.target(word, cmd.scope).path)
+        scripts.append(Word(text))
+    if not scripts and not files:  # the script comes on the input
+        if cmd.stdin.text is None:
+            return cmd.stdin.kind in ("pipe", "file")
+        scripts.append(Word(cmd.stdin.text, secret=cmd.stdin.secret))
     for script in scripts:
         for line in re.split(r"[\n;]", script.text):
             an.tick()
@@ -149,12 +156,13 @@ def expect(an: Analysis, cmd: Cmd, program: str) -> bool:
                 text = m.group(2).strip()
                 if m.group(1) == "spawn":
                     text = re.sub(r"^(?:-\S+\s+)*", "", text)
-                an.shell(Word(text, script.dynamic), cmd, f"expect {m.group(1)}")
+                an.shell(Word(text, script.dynamic), cmd, f"{program} {m.group(1)}")
             elif m := EXPECT_SENDS.match(line):
                 body = m.group(1)
                 body = body[1:-1] if body[:1] in "\"{" else body
-                an.shell(Word(re.sub(r"\\r|\\n", "\n", body), script.dynamic), cmd, "expect send")
-    return script.dynamic
+                an.shell(Word(re.sub(r"\\r|\\n", "\n", body), script.dynamic), cmd, f"{program} send")
+    return any(script.dynamic for script in scripts)
 
 
-HANDLERS = {"tmux": tmux, "screen": screen, "at": at, "batch": at, "expect": expect}
+HANDLERS = {"tmux": tmux, "screen": screen, "at": at, "batch": at, "expect": expect, "tclsh": expect,
+            "wish": expect}
