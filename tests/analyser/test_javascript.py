@@ -152,6 +152,62 @@ def test_a_text_analysed_again_reuses_its_tree_and_finds_the_same():
     assert not dynamic_exec(js(typed, "tsx -e")) and find(js(typed, "tsx -e"), "file_delete", path="/home/u")
 
 
+def test_an_edited_text_is_parsed_from_the_last_tree_into_the_tree_a_fresh_parse_gives(monkeypatch):
+    """A text that is mostly the last one parsed (an Edit of a script) is parsed incrementally from
+    a copy of that tree; the tree is exactly a fresh parse's (every node, field and point), the
+    kept tree is left as it was, and a text the edit leaves with a syntax error is parsed again
+    from scratch (error recovery may depend on the trees reused)."""
+    parse = importlib.import_module("vectimus.analyser.languages.javascript.parse")
+    olds = []
+    real = parse.budgeted_tree
+    monkeypatch.setattr(parse, "budgeted_tree", lambda p, data, an, what, old=None: olds.append(old) or real(
+        p, data, an, what, old))
+    body = "".join(f"function f{i}(a) {{ return require('fs').rmSync(a + '{i}', {{recursive: true}}); }}\n"
+                   for i in range(40))
+    first = body + "f1(process.env.HOME)\n"
+    assert find(js(first), "file_delete", path="/home/u1")
+    kept = shape(parse._TREES[(False, first.encode())].root_node)
+    edited = first.replace("function f7(a) {", "function f7(a) { // é\n  const b = `${a}`;", 1)
+    olds.clear()
+    assert find(js(edited), "file_delete", path="/home/u1")
+    assert len(olds) == 1 and olds[0] is not None  # incremental, and it parsed
+    assert shape(parse._TREES[(False, edited.encode())].root_node) == shape(parse.parser("node").parse(
+        edited.encode()).root_node)
+    assert shape(parse._TREES[(False, first.encode())].root_node) == kept
+    broken = edited.replace("return require", "return ) require", 1)
+    olds.clear()
+    assert dynamic_exec(js(broken))
+    assert [old is None for old in olds] == [False, True]  # the incremental tree had an error: parsed whole
+    olds.clear()
+    js("console.log(1)")  # most of it new: parsed whole
+    assert olds == [None]
+
+
+def test_an_edit_is_the_span_between_the_common_start_and_end():
+    parse = importlib.import_module("vectimus.analyser.languages.javascript.parse")
+    old = b"ab\ncd\nef\xc3\xa9gh\nij"
+    for new in (b"ab\ncd\nXYZ\nef\xc3\xa9gh\nij", b"ab\ncd\nef\xc3\xa9h\nij", b"ab\ncd\nef\xc3\xa9gh\nijk", b"zab\ncd\nef\xc3\xa9gh\nij"):
+        start, old_end, new_end, start_point, old_point, new_point = parse._edit(old, new)
+        assert old[:start] == new[:start] and old[old_end:] == new[new_end:]
+        assert old[:start + 1] != new[:start + 1] or start == min(len(old), len(new))
+        for data, offset, point in ((old, start, start_point), (old, old_end, old_point), (new, new_end, new_point)):
+            lines = data[:offset].split(b"\n")
+            assert point == (len(lines) - 1, len(lines[-1]))
+    assert parse._edit(old, b"something else entirely") is None
+
+
+def shape(node) -> list:
+    """Every node below ``node`` as tree-sitter gives it (type, span, points, fields, flags)."""
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        kids = n.children
+        out.append((n.type, n.start_byte, n.end_byte, n.start_point, n.end_point, n.is_named, n.is_missing,
+                    n.has_error, tuple(n.field_name_for_child(i) for i in range(len(kids)))))
+        stack.extend(reversed(kids))
+    return out
+
+
 def test_names_kept_between_calls_depend_on_their_key_alone():
     """Platform member names are qualified once per (name, member), and the names a loop may
     assign read once per loop text: each part of a key changes the result, within a bound."""

@@ -138,6 +138,18 @@ def test_a_chunk_is_kept_by_its_line_too():
     assert chunked(lower) == whole(lower)
 
 
+def test_a_decorated_statement_is_one_piece_from_its_first_decorator():
+    """Pieces start at a line in column 0 that may start a statement, not at ``else``/``except``
+    …, and a decorated statement's piece starts at its first decorator, at the text's start too."""
+    for head in ("", "import os\n"):
+        text = head + "@d\n@e(1)\ndef f():\n    pass\nelse_ = 1\nif x:\n    y()\nelse:\n    z()\n" + TRICKY
+        starts = [at for at, _ in P._cuts(text)]
+        assert starts[0] == 0 and text.index("@d") in starts
+        assert text.index("@e") not in starts and text.index("def f") not in starts
+        assert text.index("else_") in starts and text.index("else:") not in starts
+        assert chunked(text) == whole(text)
+
+
 def test_short_text_and_carriage_returns_are_parsed_whole():
     assert P._cuts("import os\nos.system('ls')\n") == []
     assert P._cuts(TRICKY.replace("\n", "\r\n")) == []

@@ -53,6 +53,12 @@ def budgeted(p: Any, data: bytes, an: Analysis, what: str) -> Any:
     Past ``an.parse_deadline`` the parse is cancelled and ``what`` is Unanalysable. The clock is
     read every 64th progress callback: reading a thread's CPU time is a system call.
     """
+    return budgeted_tree(p, data, an, what).root_node
+
+
+def budgeted_tree(p: Any, data: bytes, an: Analysis, what: str, old_tree: Any = None) -> Any:
+    """``budgeted``, giving the tree; ``old_tree`` (edited to match ``data``) is the tree of an
+    earlier text, whose unchanged parts tree-sitter reuses."""
     deadline = an.parse_deadline
     calls = 0
 
@@ -61,12 +67,16 @@ def budgeted(p: Any, data: bytes, an: Analysis, what: str) -> Any:
         calls += 1
         return calls & 63 == 0 and time.thread_time() > deadline
 
+    def read(offset: int, _point) -> bytes:
+        return data[offset:]
+
     try:
-        tree = p.parse(lambda offset, _point: data[offset:], progress_callback=overrun)
+        tree = p.parse(read, progress_callback=overrun) if old_tree is None else \
+            p.parse(read, old_tree, progress_callback=overrun)
     except ValueError:  # cancelled by the progress callback
         p.reset()
         raise Unanalysable(f"{what} too complex to parse in {MAX_PARSE_SECONDS:g} s of CPU time") from None
-    return tree.root_node
+    return tree
 
 
 _ASTRAL = re.compile(rb"[\xf0-\xf7][\x80-\xbf]{3}")

@@ -33,16 +33,17 @@ def join(parts: list[Val]) -> Val:
     """``os.path.join`` / ``Path /``: an absolute part restarts the path."""
     out: Val | None = None
     for p in parts:
-        p = path_val(p)
+        if p.kind == OBJ and p.value[0] == "path":  # ``path_val`` inlined
+            p = p.value[1]
         if out is None:
             out = p
             continue
         combos = []
         for a in (out.value[:8] if out.kind == ALTS else (out,)):
-            ta = text(a) if a.kind == CONST else None
+            ta = (a.value if type(a.value) is str else text(a)) if a.kind == CONST else None
             sep = "" if (ta is not None and (ta.endswith("/") or not ta)) else "/"
             for b in (p.value[:8] if p.kind == ALTS else (p,)):
-                tb = text(b) if b.kind == CONST else None
+                tb = (b.value if type(b.value) is str else text(b)) if b.kind == CONST else None
                 if tb is not None and tb.startswith("/"):
                     combos.append(b)
                     continue
@@ -52,7 +53,7 @@ def join(parts: list[Val]) -> Val:
                 if a.kind == CONST and type(a.value) is str and b.kind == CONST and type(b.value) is str:
                     joined = _joined(a.value + sep + b.value, a.taint | b.taint)  # two known strings
                 else:
-                    joined = concat([a, const(sep), b])
+                    joined = concat([a, Val(CONST, sep), b])
                 joined.glob = a.glob or b.glob
                 combos.append(joined)
         out = combos[0] if len(combos) == 1 else alts(combos)  # what alts makes of one option

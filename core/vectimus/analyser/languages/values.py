@@ -267,14 +267,14 @@ def concat(parts, as_bytes: bool = False) -> Val:
         texts.append(text)
         unknown_part |= dyn
         taint |= taint_of(p)
-    joined = clip("".join(texts))
-    if joined is None:
-        return unknown("a long string", taint)
+    joined = "".join(texts)
+    if len(joined) > MAX_TEXT:  # what ``clip`` and the constructors below make, without the calls
+        return Val(UNKNOWN, "a long string", taint)
     if unknown_part:
-        return partial(joined, taint)
+        return Val(OBJ, ("partial", joined), taint)
     if as_bytes:
-        return const(joined.encode("utf-8", "surrogateescape"), taint)
-    return const(joined, taint)
+        return Val(CONST, joined.encode("utf-8", "surrogateescape"), taint)
+    return Val(CONST, joined, taint)
 
 
 def truthy(v: Val | None) -> bool | None:

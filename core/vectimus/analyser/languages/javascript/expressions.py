@@ -72,7 +72,8 @@ class Expressions(Evaluation):
             return V.unknown("a deeply nested expression")
         kind = node.type
         if kind == "identifier":
-            name = self.text(node)
+            chars = self.chars  # ``text`` inlined
+            name = chars[node.start_byte:node.end_byte] if chars is not None else self.text(node)
             env = self.frame.env
             return env[name] if name in env else self.free_name(name)
         self.depth += 1

@@ -13,6 +13,7 @@ from vectimus.analyser.languages.evaluation import (
     CHECK_MASK, MAX_EVAL_DEPTH, USER_CALLABLES, Evaluation, Frame, Function,
 )
 from vectimus.analyser.languages.python import library
+from vectimus.analyser.languages.python.library import REF_ATTRIBUTES, qualified
 from vectimus.analyser.languages.values import ALTS, CONST, DICT, OBJ, REF, SEQ, Val
 
 Name, Constant, Starred = ast.Name, ast.Constant, ast.Starred
@@ -44,8 +45,13 @@ class Expressions(Evaluation):
         kind = type(node)
         if kind is Name:
             name = node.id
-            env = self.frame.env
-            return env[name] if name in env else self.free_name(name)
+            frame = self.frame
+            env = frame.env
+            if name in env:
+                return env[name]
+            if frame.closure is None and name in self.globals:  # ``free_name``'s common case
+                return self.globals[name]
+            return self.name(name)
         if kind is Constant:
             return Val(CONST, node.value)
         self.depth += 1
@@ -65,7 +71,11 @@ class Expressions(Evaluation):
     def e_attribute(self, node: ast.Attribute) -> Val:
         owner = self.expr(node.value)
         if owner.kind == REF:  # a module's name: the library's (the common case, without the detours)
-            return library.ref_attribute(self, owner, node.attr)
+            attr = node.attr
+            qual = qualified(owner.value, attr)
+            if attr != "__dict__" and qual not in REF_ATTRIBUTES:  # ``ref_attribute``'s common case
+                return Val(REF, qual)
+            return library.ref_attribute(self, owner, attr)
         return self.attribute(owner, node.attr)
 
     def attribute(self, owner: Val, attr: str) -> Val:

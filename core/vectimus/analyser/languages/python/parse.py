@@ -27,9 +27,11 @@ MAX_REPAIRS = 16      # lines blanked out to get past syntax errors (Python 2 pr
 CHUNKED_BYTES = 2048  # shorter texts are parsed whole: one parse is cheaper than the bookkeeping
 MAX_CHUNKS = 512      # chunks kept (a few long files' worth)
 
-# a line that may start a top-level statement: a name or keyword (not one continuing a compound
-# statement) or a decorator, in column 0
-_STARTS = re.compile(r"^(?!(?:else|elif|except|finally)\b)[A-Za-z_@]", re.M)
+# the newline before a line that may start a top-level statement: a name or keyword (not one
+# continuing a compound statement) or a decorator, in column 0 (searched from the newline: a
+# pattern that starts with a literal is scanned for fast, where ``^`` in MULTILINE mode is tried
+# at every offset)
+_STARTS = re.compile(r"\n(?!(?:else|elif|except|finally)\b)[A-Za-z_@]")
 
 # (first line, first piece's text) -> (the chunk's text, its pieces, its statements); oldest first
 _chunks: OrderedDict[tuple[int, str], tuple[str, int, tuple[ast.stmt, ...]]] = OrderedDict()
@@ -60,10 +62,10 @@ def _cuts(text: str) -> list[tuple[int, int]]:
     if len(text) < CHUNKED_BYTES or "\r" in text:
         return []
     starts = [0]
-    after_decorator = False
+    after_decorator = text[0] == "@"
     for m in _STARTS.finditer(text):
-        at = m.start()
-        if at and not after_decorator:  # a decorated statement starts at its first decorator
+        at = m.start() + 1
+        if not after_decorator:  # a decorated statement starts at its first decorator
             starts.append(at)
         after_decorator = text[at] == "@"
     if len(starts) < 2:
