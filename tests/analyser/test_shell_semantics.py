@@ -143,3 +143,17 @@ def test_a_directory_without_secrets_or_kept_local_is_ordinary(tree):
 def test_tilde_plus_is_the_working_directory(tree):
     assert str(tree.root) in deleted(tree.shell("rm -rf ~+"))
     assert f"{tree.root}/build" in deleted(tree.shell("rm -rf ~+/build"))
+
+
+@pytest.mark.parametrize("command", [
+    "export C='rm -rf ~'; bash -c '$C'", "C='rm -rf ~'; export C; sh -c '$C'", "set -a; C='rm -rf ~'; bash -c '$C'",
+    "declare -x T=~; bash -c 'rm -rf \"$T\"'",
+])
+def test_an_exported_variable_reaches_the_shells_a_command_starts(tree, command):
+    assert str(tree.home) in deleted(tree.shell(command)), command
+
+
+def test_a_variable_not_exported_does_not(tree):
+    actions = tree.shell("C='rm -rf ~'; bash -c '$C'; export NODE_ENV=test; bash -c 'echo $NODE_ENV'")
+    assert not deleted(actions)
+    assert ("test",) in [a.args for a in actions if a.program == "echo"]

@@ -68,7 +68,7 @@ class Input(Record):
 class Scope:
     """What a shell knows while it runs a command list: cwd and constant variables."""
 
-    __slots__ = ("places", "vars", "cwd_dynamic", "positional", "functions", "bins", "choices")
+    __slots__ = ("places", "vars", "cwd_dynamic", "positional", "functions", "bins", "choices", "exported")
 
     def __init__(self, places: Places, vars: dict[str, Word] | None = None, cwd_dynamic: bool = False,
                  positional: tuple[Word, ...] | None = None) -> None:
@@ -84,15 +84,25 @@ class Scope:
         # Variables a conditional set differently on its ways (``ways.py``): name -> the values it
         # may hold (None: unset); ``vars`` holds an unknown value for each.
         self.choices: dict[str, tuple[Word | None, ...]] = {}
+        self.exported: set[str] = set()  # names ``export`` gave the environment ("*": ``set -a``)
 
     def child(self) -> Scope:
         """A copy for a subshell: its changes do not leak back."""
         copy = Scope(self.places, dict(self.vars), self.cwd_dynamic, self.positional)
         copy.functions = dict(self.functions)
         copy.bins = self.bins
+        copy.exported = set(self.exported)
         if self.choices:
             copy.choices = dict(self.choices)
         return copy
+
+    def environment(self) -> dict[str, Word]:
+        """The variables a program this shell starts inherits (those exported)."""
+        if not self.exported:
+            return {}
+        if "*" in self.exported:
+            return dict(self.vars)
+        return {k: v for k, v in self.vars.items() if k in self.exported}
 
     def with_bins(self, dirs) -> Scope:
         """A copy whose tool directories ``dirs`` come first (``Scope.bins``)."""

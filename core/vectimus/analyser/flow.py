@@ -108,6 +108,7 @@ def each(scope: Scope, names: list[str], run) -> None:
         ends.append((copy.vars, copy.choices))
         places.add((copy.places, copy.cwd_dynamic))
         scope.functions |= copy.functions
+        scope.exported |= copy.exported
     _merge(scope, ends)
     if len(places) == 1:
         scope.places, scope.cwd_dynamic = places.pop()

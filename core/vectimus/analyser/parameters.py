@@ -79,9 +79,11 @@ def elements(kept: Word) -> list[Word]:
 
 
 def builtin(words: list[Word], stdin: str | None, scope) -> None:
-    """What ``set -- …``, ``printf -v NAME …`` and ``read NAME … <<< TEXT`` set in ``scope``."""
+    """What ``set -- …`` (and ``set -a``), ``printf -v NAME …`` and ``read NAME … <<< TEXT`` set in ``scope``."""
     name = words[0].text
-    if name == "set" and (words[1].text == "--" or words[1].text[:1] not in "-+"):
+    if name == "set" and words[1].text in ("-a", "-o") and (words[1].text == "-a" or words[2:3] == [Word("allexport")]):
+        scope.exported.add("*")  # every variable set from here on is exported
+    elif name == "set" and (words[1].text == "--" or words[1].text[:1] not in "-+"):
         first = scope.positional[0] if scope.positional else Word("bash")
         scope.positional = (first, *words[2 if words[1].text == "--" else 1:])  # `set -- a b`: "$@"
     elif name == "printf" and words[1].text == "-v" and len(words) > 3:

@@ -19,7 +19,8 @@ class Pipeline(Analysis):
               scope: Scope | None = None, stdin: Input = Input()) -> None:
         walk = _STAGES.get("walk") or _stage("walk")
         if scope is None:  # a new shell: the command's environment assignments are its variables
-            scope = Scope(cmd.scope.places, dict(cmd.env), cmd.scope.cwd_dynamic, positional)
+            scope = Scope(cmd.scope.places, {**cmd.scope.environment(), **dict(cmd.env)}, cmd.scope.cwd_dynamic,
+                          positional)
             scope.bins = cmd.scope.bins  # a shell started from a tool inherits the PATH it set
         walk.analyse_text(text.text, self, scope, (*cmd.via, via), cmd.depth + 1, stdin)
 

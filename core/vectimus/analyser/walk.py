@@ -285,6 +285,9 @@ class Walker(Expander):
             elif child.type in ("word", "variable_name"):  # `export NAME` names a variable: no dump
                 options.append(self.text(child))
         names = [o for o in options if not o.startswith("-")]
+        if keyword == "export" or any(o.startswith("-") and "x" in o for o in options):
+            scope.exported.update(names, (self.text(c.child_by_field_name("name")) for c in node.named_children
+                                          if c.type == "variable_assignment" and c.child_by_field_name("name")))
         if not assigned and not names and keyword in ("export", "declare", "typeset", "readonly"):
             self.an.dispatch(Cmd(words=(Word(keyword),), raw=self.text(node), scope=scope, via=self.via,
                                  depth=self.depth))
