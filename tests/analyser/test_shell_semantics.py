@@ -157,3 +157,11 @@ def test_a_variable_not_exported_does_not(tree):
     actions = tree.shell("C='rm -rf ~'; bash -c '$C'; export NODE_ENV=test; bash -c 'echo $NODE_ENV'")
     assert not deleted(actions)
     assert ("test",) in [a.args for a in actions if a.program == "echo"]
+
+
+def test_a_program_named_by_a_pattern_is_the_file_it_matches(tree):
+    assert str(tree.home) in deleted(tree.shell("/bin/r? -rf ~"))
+    assert str(tree.home) in deleted(tree.shell("/???/r[m] -rf ~"))
+    tree.write("bin/tool-1.sh", f"#!/bin/sh\n{UPLOAD}\n", mode=0o755)
+    assert sends_secret(tree.shell("./bin/tool-*.sh --run"))
+    assert not [a for a in tree.shell("./nothing-*.sh") if a.code.unread]  # matching nothing: not found

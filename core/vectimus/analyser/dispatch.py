@@ -7,6 +7,8 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
+import itertools
+
 import re
 
 from vectimus.analyser import argv, loaded, programs
@@ -40,6 +42,8 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
             cmd = _assigned(cmd, cmd.words[0], cmd.words[1:])  # `sudo VAR=1 rm …`: not the program
         if not cmd.words:
             return
+        if cmd.words[0].glob and not cmd.words[0].dynamic:
+            cmd = _globbed(an, cmd)
         head = cmd.words[0]
         name = basename(head.text).lower().removesuffix(".exe")  # `curl.exe` (Windows, WSL) is curl
         if head.dynamic:
@@ -82,6 +86,23 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
         loaded.program(an, cmd)
     loaded.loaded(an, cmd, name)  # and loads what its environment names (`LD_PRELOAD=… ls --help`)
     _exec(an, cmd, name, dynamic, at)
+
+
+def _globbed(an: Analysis, cmd: Cmd) -> Cmd:
+    """A program named by a pattern (``/bin/r? -rf ~``): the shell runs the first file it matches,
+    the others becoming arguments; one matching nothing runs as written; past 16 matches, unknown."""
+    import glob
+
+    pattern = cmd.words[0].text
+    absolute = pattern if pattern.startswith("/") else f"{cmd.scope.places.cwd.rstrip('/')}/{pattern}"
+    if cmd.scope.cwd_dynamic and not pattern.startswith("/"):
+        return cmd.with_words([Word(pattern, dynamic=True), *cmd.words[1:]])
+    matches = sorted(itertools.islice(glob.iglob(absolute), 17))
+    if not matches:
+        return cmd
+    if len(matches) > 16:
+        return cmd.with_words([Word(pattern, dynamic=True), *cmd.words[1:]])
+    return cmd.with_words([Word(m) for m in matches] + list(cmd.words[1:]))
 
 
 def _assigned(cmd: Cmd, assignment: Word, rest) -> Cmd:
