@@ -278,3 +278,9 @@ def test_grammars_survive_random_bytes_in_a_child_process():
     done = subprocess.run([sys.executable, "-c", script], cwd=pathlib.Path(__file__).parents[2],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_sed_script_ending_in_a_backslash_newline_gives_a_one_line_reason():
+    with pytest.raises(Unanalysable) as raised:
+        shell("sed $'\\\\\\n' f")
+    assert "\n" not in str(raised.value)

@@ -87,7 +87,7 @@ class Script:
             if ch == delim:
                 return "".join(out)
             out.append(ch)
-        raise Unanalysable(f"sed: unterminated `{delim}' in the script")
+        raise Unanalysable(f"sed: unterminated {delim!r} in the script")  # repr: the reason stays one line
 
     def address(self) -> None:
         """Skip up to two addresses: numbers, ``$``, ``/re/``, ``\\cREc``, ``first~step``, ``+N``."""
