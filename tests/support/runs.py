@@ -78,3 +78,8 @@ def deferred_sends_secret(actions) -> bool:
 def unread(actions) -> list:
     """The actions of files Vectimus could not read (``code.unread``)."""
     return [a for a in actions if a.code.unread]
+
+
+def deleted(actions) -> set[str]:
+    """The paths ``actions`` delete."""
+    return {a.resource for a in actions if a.kind == "file_delete"}
