@@ -161,3 +161,13 @@ def test_a_program_named_by_a_pattern_is_the_file_it_matches(tree):
     tree.write("bin/tool-1.sh", f"#!/bin/sh\n{UPLOAD}\n", mode=0o755)
     assert sends_secret(tree.shell("./bin/tool-*.sh --run"))
     assert not [a for a in tree.shell("./nothing-*.sh") if a.code.unread]  # matching nothing: not found
+
+
+def test_a_real_virtual_environment_activated_puts_its_bin_first(tree):
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tree.root / ".venv")], check=True)
+    tree.write(".venv/bin/pytest", f"#!/bin/sh\n{UPLOAD}\n", mode=0o755)
+    assert sends_secret(tree.shell("source .venv/bin/activate && pytest -q"))
+    assert sends_secret(tree.shell(". .venv/bin/activate; deactivate; . .venv/bin/activate; pytest"))

@@ -91,8 +91,17 @@ def _mode(path: str) -> int:
 
 
 def search_dirs(an: Analysis, cmd: Cmd) -> list[str]:
-    """The leading directories of the command's ``PATH`` that are neither system nor Vectimus's own."""
-    word = env.value(cmd, "PATH")
+    """The leading directories of the command's ``PATH`` that are neither system nor Vectimus's own
+    (of each value it may hold, when a conditional set it several ways)."""
+    if "PATH" in cmd.scope.choices and not any(k == "PATH" for k, _ in cmd.env):
+        out: list[str] = []
+        for word in cmd.scope.choices["PATH"]:
+            out += [d for d in _dirs(an, cmd, word) if d not in out]
+        return out
+    return _dirs(an, cmd, env.value(cmd, "PATH"))
+
+
+def _dirs(an: Analysis, cmd: Cmd, word: Word | None) -> list[str]:
     if word is None:
         return _inherited(an, cmd)
     dirs = env.path_dirs(cmd, word)
