@@ -104,6 +104,27 @@ def test_makefile_parse_directly():
     assert mk.rules["y"].prereqs == ["z", "w"] and make.recipes(mk, ["x"])[0][2] == ["echo x"]
 
 
+def test_recipes_worked_out_from_a_kept_parse_are_kept_with_it(tree):
+    """What a goal runs depends on the Makefile and the goals alone: worked out once per kept parse
+    and goals; a Makefile something else went into (an include, --eval, VAR=value) is worked out afresh."""
+    text = "A = 1\nall: t\n\techo $(A) $@\nt:\n\techo t\n"
+    mk = makefile.parse(text, "Keep.mk")
+    want = [("t", "Keep.mk", ["echo t"]), ("all", "Keep.mk", ["echo 1 all"])]
+    assert make.expanded(mk, ["all"]) == make.recipes(mk, ["all"]) == want
+    assert make.expanded(makefile.parse(text, "Keep.mk"), ["all"]) is make.expanded(mk, ["all"])
+    assert make.expanded(mk, []) == [("all", "Keep.mk", ["echo 1 ${MAKE_AUTOMATIC}"]), ("t", "Keep.mk", ["echo t"])]
+    assert make.expanded(mk, ["t"]) == want[:1]
+    changed = makefile.parse("A = 2\n", "more.mk", makefile.parse(text, "Keep.mk"))
+    assert changed.origin is None and make.expanded(changed, ["all"])[1][2] == ["echo 2 all"]
+    assert make.expanded(makefile.parse(text, "Keep.mk"), ["all"]) == want
+    tree.write("Makefile", text.replace("echo t", UPLOAD))
+    for command, secret in [("make", True), ("make t=x all", True), ("make --eval 't:' all", True),
+                            ("make all", True), ("make A=1 t", True), ("make -n all", False)]:
+        assert sends_secret(tree.shell(command)) is secret, command
+    assert [a.args for a in tree.shell("make A=3") if a.program == "echo"] == [("3", "all")]
+    assert [a.args for a in tree.shell("make") if a.program == "echo"] == [("1", "all")]
+
+
 def test_parsed_makefiles_are_kept_by_text_and_name_and_handed_out_as_copies(tree):
     """The evaluator keeps the last few parses: each part of the key (the text, the file's name)
     changes what comes back, a kept parse is never changed by what a call does with its copy,

@@ -48,19 +48,20 @@ def walked(text: str) -> Recorder:
 
 def test_parse_gives_a_tree_and_keeps_byte_offsets_around_astral_characters():
     data = "echo '😀' && rm x".encode()
-    root = parse.parse(parse.astral_free(data), Recorder())
+    root, _ = parse.parse(parse.astral_free(data), Recorder())
     assert root.type == "program" and not root.has_error
     assert len(parse.astral_free(data)) == len(data)
 
 
 def test_parse_keeps_the_trees_of_short_texts_by_their_text(monkeypatch):
     an = Recorder()
-    kept = parse.parse(b"rm -rf build", an)
-    assert parse.parse(b"rm -rf build", an) is kept  # the same text: the tree parsed before
-    other = parse.parse(b"rm -rf built", an)  # one byte changed: its own tree
+    kept, notes = parse.parse(b"rm -rf build", an)
+    assert parse.parse(b"rm -rf build", an) == (kept, notes)  # the same text: the tree parsed before
+    assert parse.parse(b"rm -rf build", an)[1] is notes  # and what the walker noted about it
+    other, _ = parse.parse(b"rm -rf built", an)  # one byte changed: its own tree
     assert other is not kept and other.named_children[0].named_children[-1].text == b"built"
     long = b"echo " + b"x" * parse.MAX_TREE_BYTES  # past the size kept: parsed each time
-    assert parse.parse(long, an) is not parse.parse(long, an) and long not in parse._TREES
+    assert parse.parse(long, an)[0] is not parse.parse(long, an)[0] and long not in parse._TREES
     monkeypatch.setattr(parse, "MAX_TREES", 3)
     for n in range(5):
         parse.parse(b"echo %d" % n, an)
@@ -92,6 +93,26 @@ def test_walk_feeds_pipes_and_heredocs_as_stdin_and_records_redirects():
     cat = next(c for c in an.commands if c.words[0].text == "cat")
     assert cat.stdin.text == "hello\n"
     assert [(a.kind, a.resource) for a in an.actions] == [("file_write", f"{PROJECT}/notes.txt")]
+
+
+def test_walk_keeps_plain_words_with_the_tree_and_evaluates_the_others_each_time():
+    """A command of plain words has the same words whenever its text is walked (kept with the
+    tree, with the nodes they cost); a command with any other word is evaluated in each walk's
+    scope; a text whose tree is shared with others (differing in 4-byte characters) keeps nothing."""
+    text = "rm -rf build a,b *.o && rm $D 'x' {a,b}.o"
+    first, again = walked(text), walked(text)
+    plain = (Word("rm"), Word("-rf"), Word("build"), Word("a,b"), Word("*.o", glob=True))
+    assert [c.words for c in again.commands] == [c.words for c in first.commands] == [
+        plain, (Word("rm"), Word("$D", dynamic=True), Word("x"), Word("a.o"), Word("b.o"))]
+    assert again.nodes == first.nodes
+    _, notes = parse.parse(text.encode(), again)
+    assert list(notes.values()) == [(plain, 5)]
+    scoped = Recorder()
+    for value in ("a", "b"):
+        walk.analyse_text("rm $D", scoped, Scope(places(), {"D": Word(value)}))
+    assert [c.words[1].text for c in scoped.commands] == ["a", "b"]
+    assert [w.text for w in walked("rm 😀.txt").commands[0].words] == ["rm", "😀.txt"]
+    assert [w.text for w in walked("rm 😁.txt").commands[0].words] == ["rm", "😁.txt"]
 
 
 def test_unknown_values_stay_dynamic():
@@ -135,6 +156,25 @@ def test_dispatch_hands_shell_text_and_code_to_the_other_stages():
     dispatch.dispatch(command("python3", "-c", "import os"), an)
     assert an.shells == [("rm -rf ~", "bash -c")]
     assert an.codes == [("python", "import os", "python -c")]
+
+
+def test_the_exec_actions_arguments_are_kept_by_the_command_line_they_come_from():
+    """What an exec action says of its arguments depends on the program and its words alone (kept
+    for short command lines): the same texts with an unknown word, or another program, differ."""
+    def execs(*commands):
+        an = Recorder()
+        for cmd in commands:
+            dispatch.dispatch(cmd, an)
+        return [(a.program, a.subcommand, a.args, a.flags, a.dynamic) for a in an.actions if a.kind == "exec"]
+
+    plain, unknown = command("git", "-C", "x", "push", "-f"), command("git", "-C", "x", "push", "-f")
+    unknown = unknown.with_words([*unknown.words[:3], Word("push", dynamic=True), unknown.words[4]])
+    text = "x" * dispatch.MAX_KEPT_CHARS
+    long = command("echo", text)
+    pushed = ("git", "push", ("push",), ("C", "f"))
+    assert execs(plain, unknown, plain, long, long) == [
+        (*pushed, False), (*pushed, True), (*pushed, False), ("echo", "", (text,), (), False), ("echo", "", (text,), (), False)]
+    assert ("echo", long.words) not in dispatch._ARGUMENTS and ("git", plain.words) in dispatch._ARGUMENTS
 
 
 def test_parsing_the_agents_python_prints_no_warning():

@@ -46,29 +46,32 @@ def parse(words, takes_value: frozenset[str] | set[str] = frozenset(), *,
     ``long_single_dash`` reads ``-name`` as one option (find, java style).
     """
     out = Parsed()
-    words = list(words)
+    operands = out.operands
+    if not isinstance(words, (tuple, list)):
+        words = list(words)
+    n = len(words)
     i = 0
-    while i < len(words):
+    while i < n:
         word = words[i]
         text = word.text
         i += 1
-        if word.dynamic or not text.startswith("-") or text == "-":
-            out.operands.append(word)
+        if text[:1] != "-" or text == "-" or word.dynamic:
+            operands.append(word)
             if stop_at_operand:
-                out.operands.extend(words[i:])
+                operands.extend(words[i:])
                 break
             continue
         if text == "--":
-            out.operands.extend(words[i:])
+            operands.extend(words[i:])
             break
         out.flag_words.append(word)
-        if text.startswith("--") or long_single_dash:
+        if text[1] == "-" or long_single_dash:  # (text is "-" and more)
             name, eq, value = text.lstrip("-").partition("=")
             out.flags.append(name)
-            key = ("--" if text.startswith("--") else "-") + name
+            key = ("--" if text[1] == "-" else "-") + name
             if eq:
                 out.values.append((name, Word(value, word.dynamic, secret=word.secret)))
-            elif key in takes_value and i < len(words):
+            elif key in takes_value and i < n:
                 out.values.append((name, words[i]))
                 i += 1
             continue
@@ -85,7 +88,7 @@ def parse(words, takes_value: frozenset[str] | set[str] = frozenset(), *,
                 rest = cluster[j + 1:]
                 if rest:
                     out.values.append((ch, Word(rest.removeprefix("="), word.dynamic, secret=word.secret)))
-                elif i < len(words):
+                elif i < n:
                     out.values.append((ch, words[i]))
                     i += 1
                 break

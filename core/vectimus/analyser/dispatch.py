@@ -142,25 +142,48 @@ def _exec(an: Analysis, cmd: Cmd, name: str, dynamic: bool, at: int | None = Non
     """Record the exec action of ``cmd`` (at position ``at`` so it precedes its side effects)."""
     words = cmd.words[:1] if skip_args else cmd.words
     program_word = words[0]
-    takes = SUBCOMMAND_TOOLS.get(name)
-    p = argv.parse(words[1:], takes or frozenset(), long_single_dash=name in LONG_SINGLE_DASH)
-    subcommand = ""
-    if takes is not None:
-        head = argv.parse(words[1:], takes, stop_at_operand=True)
-        ops = [w for w in head.operands if not (name == "cargo" and w.text.startswith("+"))]
-        if ops:
-            subcommand = ops[0].text
-            dynamic = dynamic or ops[0].dynamic
-    flags = canonical(name, p.flags)
-    dynamic = dynamic or program_word.dynamic or any(w.dynamic for w in p.flag_words)
+    key = (name, words)
+    found = _ARGUMENTS.get(key)
+    if found is None:
+        found = _arguments(name, words)
+        if sum([len(w.text) for w in words]) <= MAX_KEPT_CHARS:  # (a short command line: kept)
+            if len(_ARGUMENTS) >= MAX_ARGUMENTS:
+                _ARGUMENTS.clear()
+            _ARGUMENTS[key] = found
+    subcommand, args, flags, unknown = found
+    dynamic = dynamic or unknown or program_word.dynamic
     target = an.target(Word(cmd.program_path), cmd.scope) if cmd.program_path else NO_PATH
     action = Action(
         kind="exec", resource=name if not program_word.dynamic else program_word.text,
         program=name if not program_word.dynamic else program_word.text,
         program_path=cmd.program_path, subcommand=subcommand,
-        args=tuple([w.text for w in p.operands]), flags=flags, via=cmd.via, raw=cmd.raw,
+        args=args, flags=flags, via=cmd.via, raw=cmd.raw,
         input=cmd.stdin.text or "", dynamic=dynamic, secrets=exec_secrets(name, cmd) if not skip_args else (),
         risk=exec_risk(an, name, cmd) if not skip_args else "", env=env.knobs(cmd), target=target)
     an.add(action)
     if at is not None and at < len(an.actions) - 1:
         an.actions.insert(at, an.actions.pop())
+
+
+# (program, words) -> what the exec action says of its arguments (``_arguments``): a pure function
+# of the two, kept across calls (a make run execs the same recipe lines each time).
+_ARGUMENTS: dict[tuple[str, tuple[Word, ...]], tuple[str, tuple[str, ...], tuple[str, ...], bool]] = {}
+MAX_ARGUMENTS = 1024
+MAX_KEPT_CHARS = 1024  # only command lines this short are kept
+
+
+def _arguments(name: str, words: tuple[Word, ...]) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
+    """The subcommand, operands and canonical flags of ``name``'s command line ``words`` (the
+    program first), and whether the subcommand or a flag is unknown (dynamic)."""
+    takes = SUBCOMMAND_TOOLS.get(name)
+    p = argv.parse(words[1:], takes or frozenset(), long_single_dash=name in LONG_SINGLE_DASH)
+    subcommand = ""
+    dynamic = False
+    if takes is not None:
+        head = argv.parse(words[1:], takes, stop_at_operand=True)
+        ops = [w for w in head.operands if not (name == "cargo" and w.text.startswith("+"))]
+        if ops:
+            subcommand = ops[0].text
+            dynamic = ops[0].dynamic
+    dynamic = dynamic or any(w.dynamic for w in p.flag_words)
+    return subcommand, tuple([w.text for w in p.operands]), canonical(name, p.flags), dynamic

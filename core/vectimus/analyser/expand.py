@@ -13,6 +13,9 @@ import re
 from vectimus.analyser import parameters
 from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Analysis, Input, Scope, Word
 
+REDIRECT_TYPES = ("file_redirect", "heredoc_redirect", "herestring_redirect")
+PLAIN_TYPES = frozenset(("word", "number", "raw_string", "ansi_c_string"))  # words whose value is their text's
+
 # Unquoted brace characters are marked while a word is assembled, so quoted ones never expand.
 OPEN, COMMA, CLOSE = "\ue000", "\ue001", "\ue002"
 _EVERY_ELEMENT = re.compile(r'"\$\{(\w+)\[@\]\}"')
@@ -146,6 +149,32 @@ class Expander:
     def statement(self, node, scope: Scope, stdin: Input, redirs: tuple = (), raw: str = "") -> None:
         """Walk one statement (the host's)."""
         raise NotImplementedError
+
+    def parts(self, node, scope: Scope, redirs: tuple) -> tuple[list, list[Word], list, int | None]:
+        """A simple command's assignments, words and redirects (after ``redirs``), and how many word
+        nodes were evaluated when every word is plain (``PLAIN_TYPES``; None otherwise)."""
+        assignments: list = []
+        words: list[Word] = []
+        redirects, plain = list(redirs), 0
+        field_name = node.field_name_for_child
+        for i, child in enumerate(node.children):
+            kind = child.type
+            if kind == "variable_assignment" or kind in REDIRECT_TYPES:
+                (assignments if kind == "variable_assignment" else redirects).append(child)
+                plain = -1
+            else:
+                field = field_name(i)
+                if field == "argument":
+                    words += self.words(child, scope)
+                elif field == "name":
+                    inner = child.named_children
+                    child = inner[0] if inner else child
+                    words += self.words(child, scope)
+                else:
+                    continue
+                if plain >= 0:
+                    plain = plain + 1 if child.type in PLAIN_TYPES else -1
+        return assignments, words, redirects, plain if plain >= 0 else None
 
     def words(self, node, scope: Scope) -> list[Word]:
         """The words one argument node becomes (brace expansion, or the field splitting of an

@@ -1,7 +1,8 @@
 """Shell text to a syntax tree: tree-sitter-bash, within the call's CPU-time parse budget.
 
 tree-sitter is imported lazily, on the first shell call, and the parser is built once; the trees
-of the last few short texts are kept (a make run analyses the same recipe lines each time).
+of the last few short texts are kept (a make run analyses the same recipe lines each time), each
+with a dict in which the walker keeps what it worked out from the text alone.
 Standard library only (and the grammar): used on the hot path.
 """
 
@@ -16,7 +17,7 @@ from vectimus.analyser.context import MAX_PARSE_SECONDS, Analysis, Unanalysable
 _PARSER: Any = None
 MAX_TREES = 256         # shell texts whose trees are kept between calls
 MAX_TREE_BYTES = 1024   # only a text this short (a command line, a recipe line) has its tree kept
-_TREES: dict[bytes, Any] = {}  # shell text -> root node, the most recently used last
+_TREES: dict[bytes, tuple[Any, dict]] = {}  # shell text -> (root node, walker's notes), the most recently used last
 
 
 def parser() -> Any:
@@ -31,20 +32,21 @@ def parser() -> Any:
     return _PARSER
 
 
-def parse(data: bytes, an: Analysis) -> Any:
-    """The bash syntax tree of ``data``; Unanalysable when parsing overruns the call's parse budget.
+def parse(data: bytes, an: Analysis) -> tuple[Any, dict]:
+    """The bash syntax tree of ``data``, and a dict kept with it for what the walker works out from
+    the text alone; Unanalysable when parsing overruns the call's parse budget.
 
     The trees of the last ``MAX_TREES`` short texts are kept: a tree-sitter tree does not change
     once parsed, and the analyser only reads it."""
     if len(data) > MAX_TREE_BYTES:
-        return budgeted(parser(), data, an, "shell command")
-    root = _TREES.pop(data, None)
-    if root is None:
-        root = budgeted(parser(), data, an, "shell command")
-    _TREES[data] = root
+        return budgeted(parser(), data, an, "shell command"), {}
+    found = _TREES.pop(data, None)
+    if found is None:
+        found = budgeted(parser(), data, an, "shell command"), {}
+    _TREES[data] = found
     while len(_TREES) > MAX_TREES:
         _TREES.pop(next(iter(_TREES)), None)  # the least recently used
-    return root
+    return found
 
 
 def budgeted(p: Any, data: bytes, an: Analysis, what: str) -> Any:

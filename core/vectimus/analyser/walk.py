@@ -17,10 +17,9 @@ from vectimus.analyser.context import (
     MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, Analysis, Cmd, Input, Scope, Unanalysable, Unparsable, Word,
     basename,
 )
-from vectimus.analyser.expand import Expander, ansi_c
+from vectimus.analyser.expand import REDIRECT_TYPES, Expander, ansi_c
 from vectimus.analyser.parse import astral_free, parse
 
-REDIRECT_TYPES = ("file_redirect", "heredoc_redirect", "herestring_redirect")
 PRINTERS = frozenset(("echo", "printf", "cat", "base64", "pwd", "mktemp", "uname"))  # the programs ``printed`` knows
 LOOP_VALUES = 16  # a for loop over more literal values than this runs once with an unknown variable
 
@@ -36,11 +35,14 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
         raise Unanalysable(f"shell command longer than {MAX_COMMAND_BYTES} bytes")
     if not text.strip():
         return
-    root = parse(astral_free(data), an)
+    parsed = astral_free(data)
+    root, notes = parse(parsed, an)
+    if parsed is not data:  # the tree is shared with texts that differ in their 4-byte characters
+        notes = {}
     before = len(an.actions)
     if root.has_error:
         an.syntax_error = True
-    walker = Walker(an, data, via, depth)
+    walker = Walker(an, data, via, depth, notes)
     walker.block(root, scope, stdin)
     flow.uncalled(walker)
     if root.has_error:
@@ -94,9 +96,11 @@ def _first_line(text: str) -> str:
 class Walker(Expander):
     """Visits one parsed shell text."""
 
-    def __init__(self, an: Analysis, data: bytes, via: tuple[str, ...], depth: int) -> None:
+    def __init__(self, an: Analysis, data: bytes, via: tuple[str, ...], depth: int, notes: dict | None = None) -> None:
         self.an = an
         self.data = data
+        # (start, end) of a command of plain words -> (its words, the nodes they cost): kept with the tree
+        self.literal: dict[tuple[int, int], tuple[tuple[Word, ...], int]] = {} if notes is None else notes
         self.via = via
         self.depth = depth
         self.nesting = 0
@@ -295,21 +299,15 @@ class Walker(Expander):
     # -- simple commands --------------------------------------------------------------------
 
     def command(self, node, scope: Scope, stdin: Input, redirs: tuple, raw: str) -> None:
-        assignments, words = [], []
-        redirects = list(redirs)
-        for i, child in enumerate(node.children):
-            kind = child.type
-            if kind == "variable_assignment":
-                assignments.append(child)
-            elif kind in REDIRECT_TYPES:
-                redirects.append(child)
-            else:
-                field = node.field_name_for_child(i)
-                if field == "name":
-                    inner = child.named_children[0] if child.named_children else child
-                    words.extend(self.words(inner, scope))
-                elif field == "argument":
-                    words.extend(self.words(child, scope))
+        key = (node.start_byte, node.end_byte)
+        known = self.literal.get(key)
+        if known is None:
+            assignments, words, redirects, plain = self.parts(node, scope, redirs)
+            if plain is not None:
+                self.literal[key] = (tuple(words), plain)
+        else:  # the same plain words as the last time this text was walked
+            self.an.tick(known[1])
+            assignments, words, redirects = [], list(known[0]), list(redirs)
         env: tuple[tuple[str, Word], ...] = ()
         if not words:
             for a in assignments:

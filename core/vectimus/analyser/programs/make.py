@@ -63,7 +63,9 @@ def run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
                 return None
             mk.sources.setdefault("--eval", ("", True))
             parse(word.text, "--eval", mk)
-        mk.vars.update(overrides)
+        if overrides:
+            mk.vars.update(overrides)
+            mk.origin = None
         if "SHELL" in overrides and not _shell(an, cmd, overrides["SHELL"]):
             return None
         if mk.sources:
@@ -118,12 +120,31 @@ def analyse(an: Analysis, cmd: Cmd, mk: Makefile, goals: list[str] | None) -> No
         return
     shell = mk.expand(mk.vars.get("SHELL", "/bin/sh")).strip() or "/bin/sh"
     lang = runs.interpreter_language(shell.split()[0].rsplit("/", 1)[-1])
-    for target, source, lines in (recipes(mk, goals) if goals else _every_recipe(mk)):
+    for target, source, lines in expanded(mk, goals):
         path, mine = mk.sources.get(source, ("", True))
         if lang is None:
             runs.unread(an, cmd, path, f"{source}:{target}", mine, f"recipes run by SHELL={shell}")
             return
         _recipe(an, cmd, mk, f"{source}:{target}", lines, mine, path, lang)
+
+
+MAX_DERIVED = 16  # goal lists whose recipes are kept with one kept parse
+
+
+def expanded(mk: Makefile, goals: list[str]) -> list[tuple[str, str, list[str]]]:
+    """``recipes(mk, goals)``, or every rule's recipe for no goals: a pure function of the Makefile
+    and the goals, so kept with the parse ``mk`` is an unchanged copy of (``makefile.parse``)."""
+    origin = mk.origin
+    if origin is None:
+        return recipes(mk, goals) if goals else _every_recipe(mk)
+    key = tuple(goals)
+    found = origin.derived.get(key)
+    if found is None:
+        found = recipes(mk, goals) if goals else _every_recipe(mk)
+        while len(origin.derived) >= MAX_DERIVED:
+            origin.derived.pop(next(iter(origin.derived)))
+        origin.derived[key] = found
+    return found
 
 
 def _every_recipe(mk: Makefile) -> list[tuple[str, str, list[str]]]:

@@ -54,6 +54,10 @@ class Makefile:
         self.oneshell = False
         self.includes: list[str] = []
         self.sources: dict[str, tuple[str, bool]] = {}  # label -> (path, written by the agent)
+        # The kept parse this is an unchanged copy of (None once anything else went into it), and
+        # what was worked out from a kept parse alone (``make.expanded``: recipes by goals).
+        self.origin: Makefile | None = None
+        self.derived: dict = {}
 
     def blank(self) -> bool:
         """Nothing parsed into it yet (what parsing a file adds depends on nothing else)."""
@@ -67,6 +71,7 @@ class Makefile:
         self.vars = dict(parsed.vars)
         self.shell_calls = list(parsed.shell_calls)
         self.default, self.oneshell, self.includes = parsed.default, parsed.oneshell, list(parsed.includes)
+        self.origin = parsed
 
     # -- variables --------------------------------------------------------------------------
 
@@ -226,6 +231,7 @@ def parse(text: str, source: str = "Makefile", into: Makefile | None = None, dep
     """
     mk = into if into is not None else Makefile()
     if depth or not mk.blank():
+        mk.origin = None  # no longer a copy of one kept parse
         return _parse(text, source, mk, depth, an)
     key = (text, source)
     parsed = _PARSED.pop(key, None)
