@@ -59,7 +59,7 @@ def _parse(an: Analysis, lang: str, key: tuple[bool, bytes]) -> Any:
     what = f"{lang} code"
     last = next((k for k in reversed(_TREES) if k[0] == typescript), None)
     edit = _edit(last[1], data) if last is not None else None
-    if edit is not None:
+    if last is not None and edit is not None:
         old = _TREES[last].copy()
         old.edit(*edit)
         tree = budgeted_tree(parser(lang), data, an, what, old)
