@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import venv
 from pathlib import Path
 
@@ -101,10 +101,10 @@ def test_a_config_error_deny_leaves_a_receipt_and_reaches_every_sink(with_sink):
 
 
 @pytest.mark.parametrize("daemon_on", [False, True])
-def test_an_unwritable_evaluation_log_denies_and_the_receipt_says_so(installed, daemon_on, tmp_path):
-    env = {"XDG_RUNTIME_DIR": str(tmp_path / "run")} if daemon_on else {"VECTIMUS_DAEMON": "0"}
+def test_an_unwritable_evaluation_log_denies_and_the_receipt_says_so(installed, daemon_on):
+    # a short runtime directory: a unix socket's path must fit in 107 bytes, which a deep tmp_path does not
+    env = {"XDG_RUNTIME_DIR": tempfile.mkdtemp(prefix="vrun-")} if daemon_on else {"VECTIMUS_DAEMON": "0"}
     if daemon_on:
-        os.mkdir(env["XDG_RUNTIME_DIR"], 0o700)
         installed.run("vectimus", "daemon", "start", env=env)
     command = installed.hook_command()
     logs = installed.home / ".vectimus" / "logs"
@@ -121,6 +121,7 @@ def test_an_unwritable_evaluation_log_denies_and_the_receipt_says_so(installed, 
     finally:
         if daemon_on:
             installed.run("vectimus", "daemon", "stop", env=env)
+            shutil.rmtree(env["XDG_RUNTIME_DIR"], ignore_errors=True)
     decision, reason = told(result)
     assert decision == "deny" and "cannot write the evaluation log" in reason
     _, second, third = receipts(installed.root)
