@@ -7,6 +7,7 @@ Standard library only: used on the hot path.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import posixpath
 import re
@@ -358,7 +359,7 @@ def classify(raw: str, places: Places, known: Known | None = None) -> PathFacts:
         mode = known.modes[path] = _lstat_mode(path)
     if places.declared is None or mode is not None and stat.S_ISLNK(mode):
         return _facts(path, places, is_glob, mode)  # what they read can change: computed each time
-    key = (path, mode, places[1:])  # every place but the cwd: the facts of a resolved path do not depend on it
+    key = (path, mode, _token(places))  # every place but the cwd: the facts of a resolved path do not depend on it
     facts = _KEPT.get(key)
     if facts is None:
         while len(_KEPT) >= MAX_KEPT:
@@ -371,6 +372,22 @@ def classify(raw: str, places: Places, known: Known | None = None) -> PathFacts:
 # (the mode says whether it exists and is a directory), kept for the evaluator's next calls.
 _KEPT: dict[tuple, PathFacts] = {}
 MAX_KEPT = 4096
+# Every place but the cwd -> a number standing for them in ``_KEPT``'s keys (hashing them is slow;
+# a number is never reused); and the last places asked about, with theirs.
+_TOKENS: dict[tuple, int] = {}
+_NUMBERS = itertools.count(1)
+_LAST: tuple = (None, 0)
+
+
+def _token(places: Places) -> int:
+    global _LAST
+    last = _LAST
+    if last[0] is not places:
+        if len(_TOKENS) >= 64:
+            _TOKENS.clear()
+        rest = places[1:]
+        last = _LAST = (places, _TOKENS.get(rest) or _TOKENS.setdefault(rest, next(_NUMBERS)))
+    return last[1]
 
 
 def _lstat_mode(path: str) -> int | None:

@@ -33,7 +33,11 @@ class Parsed:
 
     def has(self, *names: str) -> bool:
         """True when any of the flags ``names`` was given."""
-        return any(n in self.flags for n in names)
+        flags = self.flags
+        for name in names:
+            if name in flags:
+                return True
+        return False
 
 
 def parse(words, takes_value: frozenset[str] | set[str] = frozenset(), *,
@@ -96,5 +100,14 @@ def parse(words, takes_value: frozenset[str] | set[str] = frozenset(), *,
 
 
 def opts(spec: str) -> frozenset[str]:
-    """``"-n --namespace"`` -> frozenset of option spellings."""
-    return frozenset(spec.split())
+    """``"-n --namespace"`` -> frozenset of option spellings (kept: handlers pass the same few
+    specs on every command they see)."""
+    found = _OPTS.get(spec)
+    if found is None:
+        if len(_OPTS) >= 256:
+            _OPTS.clear()
+        found = _OPTS[spec] = frozenset(spec.split())
+    return found
+
+
+_OPTS: dict[str, frozenset[str]] = {}

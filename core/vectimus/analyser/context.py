@@ -173,6 +173,7 @@ class Analysis:
         self.unseen_writes = False
         self.memo: dict = {}  # what stages that read files keep for the rest of the call (runs)
         self.known = paths.Known()  # paths resolved and classified in this call
+        self._facts: dict[int, tuple[Places, dict[str, PathFacts]]] = {}  # ``target``'s, by id(places)
 
     def add(self, action: Action) -> None:
         """Record one action; beyond MAX_ACTIONS the call is unanalysable."""
@@ -210,11 +211,13 @@ class Analysis:
         text = word.text
         if word.dynamic or (scope.cwd_dynamic and not text.startswith(("/", "~"))):
             return paths.unresolved(text)
-        known = self.memo.setdefault("paths", {})
-        key = (text, scope.places)
-        facts = known.get(key)
+        places = scope.places
+        kept = self._facts.get(id(places))  # (places, its facts by text): hashing places is slow
+        if kept is None or kept[0] is not places:  # (kept holds the places: its id is not reused)
+            kept = self._facts[id(places)] = (places, {})
+        facts = kept[1].get(text)
         if facts is None:
-            facts = known[key] = paths.classify(text, scope.places, self.known)
+            facts = kept[1][text] = paths.classify(text, places, self.known)
         return facts
 
     def resolve(self, word: Word, scope: Scope) -> str:

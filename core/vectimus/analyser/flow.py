@@ -58,6 +58,9 @@ def _merge(scope: Scope, ends: list) -> None:
     if all(v is first_vars and c is first_choices for v, c in ends[1:]):
         scope.vars, scope.choices = first_vars, first_choices
         return
+    if not first_choices and all(not c and v == first_vars for v, c in ends[1:]):  # the ways agree
+        scope.vars, scope.choices = first_vars, {}
+        return
     names = set().union(*(v.keys() for v, _ in ends), *(c.keys() for _, c in ends))
     merged_vars: dict[str, Word] = {}
     merged_choices: dict[str, tuple[Word | None, ...]] = {}

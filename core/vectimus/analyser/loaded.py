@@ -93,6 +93,9 @@ def _mode(path: str) -> int:
 def search_dirs(an: Analysis, cmd: Cmd) -> list[str]:
     """The leading directories of the command's ``PATH`` that are neither system nor Vectimus's own
     (of each value it may hold, when a conditional set it several ways)."""
+    scope = cmd.scope
+    if not cmd.env and "PATH" not in scope.vars and "PATH" not in scope.choices:  # the common case, at once
+        return _inherited(an, cmd)
     if "PATH" in cmd.scope.choices and not any(k == "PATH" for k, _ in cmd.env):
         out: list[str] = []
         for word in cmd.scope.choices["PATH"]:

@@ -19,8 +19,10 @@ class Pipeline(Analysis):
               scope: Scope | None = None, stdin: Input = Input()) -> None:
         walk = _STAGES.get("walk") or _stage("walk")
         if scope is None:  # a new shell: the command's environment assignments are its variables
-            scope = Scope(cmd.scope.places, {**cmd.scope.environment(), **dict(cmd.env)}, cmd.scope.cwd_dynamic,
-                          positional)
+            variables = cmd.scope.environment()  # (a new dict)
+            if cmd.env:
+                variables.update(cmd.env)
+            scope = Scope(cmd.scope.places, variables, cmd.scope.cwd_dynamic, positional)
             scope.bins = cmd.scope.bins  # a shell started from a tool inherits the PATH it set
         walk.analyse_text(text.text, self, scope, (*cmd.via, via), cmd.depth + 1, stdin)
 

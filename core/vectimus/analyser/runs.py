@@ -70,10 +70,12 @@ def interpreter_language(program: str) -> str | None:
 def display(an: Analysis, path: str) -> str:
     """How a file is named in ``via`` and in reasons: relative to the project, else ``~/…``, else absolute."""
     places = an.places
-    if path.startswith(places.project.rstrip("/") + "/"):
-        return path[len(places.project.rstrip("/")) + 1:]
-    if path.startswith(places.home.rstrip("/") + "/"):
-        return "~/" + path[len(places.home.rstrip("/")) + 1:]
+    project = places.project.rstrip("/") + "/"
+    if path.startswith(project):
+        return path[len(project):]
+    home = places.home.rstrip("/") + "/"
+    if path.startswith(home):
+        return "~/" + path[len(home):]
     return path
 
 

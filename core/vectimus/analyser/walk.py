@@ -14,7 +14,7 @@ import re
 
 from vectimus.analyser import flow, parameters, redirects, runs, writes
 from vectimus.analyser.context import (
-    MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, Analysis, Cmd, Input, Scope, Unanalysable, Unparsable, Word,
+    MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, MAX_NODES, Analysis, Cmd, Input, Scope, Unanalysable, Unparsable, Word,
     basename,
 )
 from vectimus.analyser.expand import REDIRECT_TYPES, Expander, ansi_c
@@ -125,7 +125,9 @@ class Walker(Expander):
             self.statement(node, scope, stdin)
 
     def statement(self, node, scope: Scope, stdin: Input, redirs: tuple = (), raw: str = "") -> None:
-        self.an.tick()
+        self.an.nodes += 1  # ``an.tick()``, inlined: this runs for every statement
+        if self.an.nodes > MAX_NODES:
+            self.an.tick(0)
         self.nesting += 1
         if self.nesting > MAX_NESTING:
             raise Unanalysable("shell code nested too deeply")
@@ -323,7 +325,7 @@ class Walker(Expander):
         cmd = Cmd(words=tuple(words), raw=raw.strip(), scope=scope, via=self.via, stdin=stdin,
                   depth=self.depth, stdout="pipe" if self.piped else "file" if redirected else "", env=env)
         start = len(self.an.actions)
-        new_stdin = self.apply_redirects(redirects, cmd)
+        new_stdin = self.apply_redirects(redirects, cmd) if redirects else None
         if new_stdin is not None:
             cmd = cmd.with_words(words, stdin=new_stdin)
         if len(words) > 1 and words[0].text in ("set", "printf", "read"):
@@ -369,7 +371,7 @@ class Walker(Expander):
         """What ``echo`` / ``printf`` / ``cat`` / ``pwd`` / ``uname`` print, when it is a constant."""
         if not words:
             return None
-        name = basename(words[0].text)
+        name = basename(words[0].text) if "/" in words[0].text else words[0].text
         if name not in PRINTERS or any(w.dynamic for w in words):
             return None
         args = [w.text for w in words[1:]]

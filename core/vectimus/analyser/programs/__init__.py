@@ -89,14 +89,29 @@ def handler(name: str, cmd: Cmd) -> Handler | None:
         return importlib.import_module(f"{__name__}.{module}").HANDLERS[name]
     if name in SCRIPT_RUNNERS:
         return _scripts
-    return _base(name, cmd)
+    if name in _BY_NAME:
+        return _BY_NAME[name]
+    if len(_BY_NAME) >= MAX_BY_NAME:
+        _BY_NAME.clear()
+    found = _BY_NAME[name] = _bare_handler(name)
+    return found
 
 
-def _base(name: str, cmd: Cmd) -> Handler | None:
+# program name -> ``_bare_handler(name)``: a function of the name alone, kept across calls (a make
+# run dispatches the same programs every time)
+_BY_NAME: dict[str, Handler | None] = {}
+MAX_BY_NAME = 1024
+
+
+def _packages():
     from vectimus.analyser.programs import packages
 
-    if name == "bun" and cmd.words[1:2] and cmd.words[1].text in packages.OPS:
-        return packages.run
+    return packages
+
+
+def _bare_handler(name: str) -> Handler | None:
+    """The handler of a program with no entry in the tables above: an interpreter or a package manager."""
+    packages = _packages()
     if runs.interpreter_language(name) is not None:
         from vectimus.analyser.programs import interpreters
 
@@ -112,7 +127,10 @@ def _scripts(an: Analysis, cmd: Cmd, name: str) -> bool | None:
     configuration, and the project scripts it runs."""
     from vectimus.analyser.programs import js_manager_code, tasks
 
-    base = _base(name, cmd)
+    if name == "bun" and cmd.words[1:2] and cmd.words[1].text in _packages().OPS:
+        base: Handler | None = _packages().run
+    else:
+        base = _bare_handler(name)
     dynamic = base(an, cmd, name) if base is not None else None
     name = "yarn" if name == "yarnpkg" else name
     js_manager_code.run(an, cmd, name)
