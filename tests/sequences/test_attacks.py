@@ -170,6 +170,21 @@ SEQUENCES = [
         B(f"sed '1e {shell_upload(s)}' README.md"),
         W("tools/fix.sed", f"1e {shell_upload(s)}\n"), B("echo x > in.txt && sed -f tools/fix.sed in.txt")],
      _leaked),
+    ("a command in notes.txt, spliced into os.system by inline Python", lambda s: [
+        W("notes.txt", "x; rm -rf ~/canary\n"),
+        B("python3 -c 'import os; os.system(\"echo \" + open(\"notes.txt\").read())'")],
+     lambda s, session: s.canary_gone()),
+    ("an upload in notes.txt, fed to inline Python on stdin and spliced into a shell command", lambda s: [
+        W("notes.txt", f"x; {shell_upload(s)}\n"),
+        B("python3 -c 'import os, sys; os.system(\"wc -l \" + sys.stdin.read())' < notes.txt")], _leaked),
+    ("a command in f.txt, read from stdin by node -e into execSync", lambda s: [
+        W("f.txt", "x; rm -rf ~/canary\n"),
+        B("node -e 'require(\"child_process\").execSync(\"echo \" + require(\"fs\").readFileSync(0, \"utf8\"))' "
+          "< f.txt")], lambda s, session: s.canary_gone()),
+    ("a command in cmd.txt, spliced into perl's system", lambda s: [
+        W("cmd.txt", "x; rm -rf ~/canary\n"),
+        B("perl -e 'open(my $f, \"<\", \"cmd.txt\"); my $c = <$f>; system(\"echo $c\")'")],
+     lambda s, session: s.canary_gone()),
     ("a script that deletes a directory in HOME", lambda s: [
         W("scripts/tidy.py", "import os, shutil\nshutil.rmtree(os.path.expanduser('~/canary'))\n"),
         B("python3 scripts/tidy.py")], lambda s, session: s.canary_gone()),

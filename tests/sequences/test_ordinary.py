@@ -4,6 +4,7 @@ Makefile, npm scripts, test suite and pre-commit hooks keep working (CI mode: an
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 
 import pytest
@@ -18,6 +19,10 @@ def W(path: str, content: str) -> dict:
 
 def B(command: str) -> dict:
     return {"tool": "Bash", "command": command}
+
+
+def py(code: str) -> str:
+    return "python3 -c " + shlex.quote(code)
 
 
 TEST_FILE = "from calc import add\n\ndef test_add():\n    assert add(2, 3) == 5\n"
@@ -72,6 +77,14 @@ SEQUENCES = [
         W("data.txt", "a 1\nb 2\n"), W("tools/sum.awk", "{ total += $2 } END { print total > \"sum.txt\" }\n"),
         B("awk -f tools/sum.awk data.txt"),
         W("tools/tidy.sed", "s/ *$//\n"), B("sed -f tools/tidy.sed data.txt > tidy.txt")], "tidy.txt"),
+    ("a version file spliced into a command, a file list read from stdin, targets from a list", [
+        W("VERSION", "1.2.3\n"),
+        B(py("import subprocess; subprocess.run(f\"echo v{open('VERSION').read().strip()} > tag.txt\", shell=True)")),
+        W("files.txt", "VERSION\n"),
+        B(py("import os, sys; os.system('wc -l ' + sys.stdin.read().strip() + ' > count.txt')") + " < files.txt"),
+        B("node -e " + shlex.quote("const {execSync} = require('child_process'); "
+                                   "for (const t of ['a', 'b']) execSync(`touch made-${t}`)")
+          + " && grep -q v1.2.3 tag.txt && test -f made-b && touch listed")], "listed"),
     ("a git alias and a hook the agent sets up harmlessly", [
         B("git config alias.last 'log -1 --oneline'"), B("git last > last.txt")], "last.txt"),
 ]

@@ -27,7 +27,7 @@ from vectimus.analyser.context import (
 )
 from vectimus.analyser.expand import ansi_c
 from vectimus.analyser.facts import net
-from vectimus.analyser.languages import loads, record
+from vectimus.analyser.languages import contents, loads, record
 from vectimus.analyser.parse import budgeted
 from vectimus.model import ActionKind
 
@@ -84,6 +84,8 @@ class Code:
     DECODERS: frozenset[str] = frozenset()    # calls that base64-decode their argument
     ENV_CALLS: frozenset[str] = frozenset()   # calls that read one environment variable by name
     GLOBS: frozenset[str] = frozenset()       # calls whose value is the files their pattern matches
+    INERT_CALLS: frozenset[str] = frozenset()  # calls whose value carries no shell syntax (quoting, numbers)
+    READ_CALLS: frozenset[str] = frozenset()   # calls whose value is the text of the file they name
 
     def __init__(self, an: Analysis, cmd: Cmd, text: str) -> None:
         self.an, self.cmd, self.text = an, cmd, text
@@ -122,6 +124,11 @@ class Code:
     def load(self, name: str, spec: Word) -> None:
         """A file ``name`` loads and runs as code of this language (``load``, ``dofile``)."""
         loads.follow(self.an, self.cmd, self.lang, spec, f"{self.lang} {name}")
+
+    def inert_method(self, node) -> bool:
+        """Whether ``node`` calls a method whose result carries no shell syntax on a value of any
+        type (Ruby's ``x.to_i``, ``x.shellescape``)."""
+        return False
 
     def env_lookup(self, node) -> str | None:
         """The variable name when ``node`` reads one environment variable (``getenv("X")``; "?"
@@ -224,9 +231,16 @@ class Code:
         env = self.env_lookup(node)
         if env is not None:
             return self.environment_variable(env)
+        if self.inert_method(node):
+            return record.inert()
         found = self.call(node)
         if found is not None:
             name, args = found
+            if name in self.INERT_CALLS:
+                return record.inert()
+            if name in self.READ_CALLS and args:  # File.read(p): the text, when it can be known now
+                text = contents.file_word(self.an, self.cmd, self.value(args[0], depth + 1))
+                return Word(text) if text is not None else dynamic()
             if name in self.HOME_CALLS:
                 tail = self.value(args[0], depth + 1) if args else Word("")
                 return record.join([Word(self.an.places.home), Word(tail.text.lstrip("~"), tail.dynamic)])

@@ -16,7 +16,7 @@ from vectimus.analyser.context import MAX_WORDS, Analysis, Cmd, Input, Word, bas
 from vectimus.analyser.facts import net
 from vectimus.analyser.languages import record
 from vectimus.analyser.languages.values import (
-    CRED, ENV, SECRET, UNKNOWN_MARK, Val, is_placeholder, options, render, taint_of, words,
+    CRED, ENV, INERT_MARK, SECRET, UNKNOWN_MARK, Val, is_placeholder, options, render, taint_of, words,
 )
 from vectimus.model import Action, ActionKind
 
@@ -104,8 +104,14 @@ class Effects:
             text, dyn = render(option)
             if not self.first("shell", text, via, cmd.via, cmd.scope.places.cwd, bool(taint_of(option))):
                 continue
+            if dyn and UNKNOWN_MARK in text:
+                # data only the run will have, spliced into the command: it may hold any shell
+                # syntax (`x; rm -rf ~`), so the command is code nobody can read
+                self.dynamic(via, "sh", cmd)
+            if dyn:
+                text = text.replace(INERT_MARK, UNKNOWN_MARK)
             if not text.replace(UNKNOWN_MARK, "").strip():
-                if dyn:
+                if dyn:  # nothing known of the command at all
                     self.dynamic(via, "sh", cmd)
                 continue
             at = len(self.an.actions)

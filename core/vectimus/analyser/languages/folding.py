@@ -12,8 +12,8 @@ import re
 
 from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Analysis, Cmd, Word
 from vectimus.analyser.languages.values import (
-    ALTS, CONST, CRED, DICT, ENV, OBJ, SEQ, UNKNOWN, Val, alts, clip, concat, const, obj, options, seq, taint_of,
-    text_of, unknown,
+    ALTS, CONST, CRED, DICT, ENV, OBJ, SEQ, UNKNOWN, Val, alts, clip, concat, const, inert, obj, options, seq,
+    taint_of, text_of, unknown,
 )
 
 CREDENTIAL_NAME = r"(?i)key|token|secret|passw|pwd|credential|auth|session|cookie|private|cert"
@@ -190,12 +190,19 @@ def globbed(v: Val) -> Val:
     return out[0] if len(out) == 1 else alts(out)  # what alts makes of one option
 
 
-def env_var(an: Analysis, name_val: Val, default: Val | None = None) -> Val:
-    """One environment variable's value: trusted ones as the hook sees them, others unknown
-    (credential-named ones tainted)."""
+def env_var(an: Analysis, name_val: Val, default: Val | None = None, cmd: Cmd | None = None) -> Val:
+    """One environment variable's value: set by the command line (``X=… python3 …``) as it sets it;
+    trusted ones as the hook sees them; others unknown (credential-named ones tainted), but not
+    shell syntax the agent controls, since the agent's environment is the user's."""
     name = text(name_val)
     if name is None:
         return unknown("an environment variable", CRED)
+    if cmd is not None and (cmd.env or cmd.scope.vars):
+        from vectimus.analyser.facts import env
+
+        word = env.value(cmd, name)
+        if word is not None:
+            return unknown(f"${name}") if word.dynamic else const(word.text)
     if name == "HOME":
         return const(an.env.get("HOME") or an.places.home)
     if name in TRUSTED_ENV and an.env.get(name):
@@ -203,7 +210,7 @@ def env_var(an: Analysis, name_val: Val, default: Val | None = None) -> Val:
     if name == "PWD":
         return const(".")
     taint = CRED if re.search(CREDENTIAL_NAME, name) else 0
-    found = unknown(f"${name}", taint)
+    found = inert(f"${name}", taint)
     return alts([found, default]) if default is not None else found
 
 

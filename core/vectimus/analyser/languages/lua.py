@@ -28,6 +28,7 @@ class Lua(Code):
     ASSIGNMENTS = ("assignment_statement",)
     CONCAT = {"binary_expression": ("..",)}
     ENV_CALLS = frozenset(("os.getenv",))
+    INERT_CALLS = frozenset(("tonumber", "math.floor", "math.ceil", "string.len", "utf8.len"))
 
     def dotted(self, node) -> str | None:
         """``os.execute``, ``os["execute"]``, ``_G.os.execute`` as the name they reach (``os.?``

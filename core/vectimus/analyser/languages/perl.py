@@ -48,6 +48,8 @@ class Perl(Code):
     DECODERS = frozenset(("decode_base64", "MIME::Base64::decode_base64", "decode_base64url"))
     HOME_CALLS = frozenset(("File::HomeDir->my_home",))
     GLOBS = frozenset(("glob", "bsd_glob", "File::Glob::bsd_glob"))
+    INERT_CALLS = frozenset(("quotemeta", "int", "length", "shell_quote", "String::ShellQuote::shell_quote"))
+    READ_CALLS = frozenset(("read_file", "File::Slurp::read_file", "Path::Tiny::slurp"))
 
     def __init__(self, an: Analysis, cmd: Cmd, text: str) -> None:
         super().__init__(an, cmd, text)

@@ -45,7 +45,7 @@ EFFECTS = {
     "getenv": "env_dump", "phpinfo": "env_dump",
     **dict.fromkeys(("new splfileobject", "new splfileinfo"), "open"),
     **dict.fromkeys(("include", "include_once", "require", "require_once"), "load"),
-    "realpath": "same",
+    "realpath": "same", "trim": "same", "rtrim": "same", "chop": "same",
 }
 _ENV_ARRAYS = ("$_ENV", "$_SERVER")
 
@@ -74,6 +74,8 @@ class Php(Code):
     DECODERS = frozenset(("base64_decode",))
     ENV_CALLS = frozenset(("getenv",))
     GLOBS = frozenset(("glob",))
+    INERT_CALLS = frozenset(("escapeshellarg", "escapeshellcmd", "intval", "floatval", "strlen", "count", "abs"))
+    READ_CALLS = frozenset(("file_get_contents",))
 
     def __init__(self, an: Analysis, cmd: Cmd, text: str) -> None:
         super().__init__(an, cmd, text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from vectimus.analyser.context import MAX_PARSE_SECONDS, Analysis, Cmd, Input, Unanalysable, Word, basename
+from vectimus.analyser.context import MAX_PARSE_SECONDS, UNKNOWN, Analysis, Cmd, Input, Unanalysable, Word, basename
 from vectimus.analyser.facts import net
 from vectimus.model import Action, ActionKind
 
@@ -77,9 +77,22 @@ def fed(words: list[str], stdin: Input) -> Input:
     return Input("pipe") if not stdin.kind and reads_code(words) else stdin
 
 
+# How a run-time value that carries no shell syntax (``Shellwords.escape(x)``, ``intval($x)``) is
+# spelled in text handed to the shell: one quoted word the shell analyser cannot resolve.
+INERT = '"${__inert__}"'
+
+
+def inert() -> Word:
+    """A value known only at run time that cannot change what a shell command runs."""
+    return Word(INERT, dynamic=True)
+
+
 def shell(an: Analysis, cmd: Cmd, text: Word, via: str, stdin: Input = Input()) -> None:
-    """``text`` runs as ``sh -c text`` (``system``, backticks, ``popen``): unknown text is code
-    nobody can read, as ``sh -c "$X"`` is."""
+    """``text`` runs as ``sh -c text`` (``system``, backticks, ``popen``): text with a run-time
+    part (``UNKNOWN``, which may hold any shell syntax) is code nobody can read, as ``sh -c "$X"``
+    is; quoted words and numbers (``INERT``) are only unknown arguments."""
+    if text.dynamic and INERT in text.text and UNKNOWN not in text.text:
+        text = text._replace(dynamic=False)
     stdin = fed(text.text.split(), stdin) if not text.dynamic else stdin
     an.dispatch(cmd.with_words([Word("sh"), Word("-c"), text], via=via, stdin=stdin))
 

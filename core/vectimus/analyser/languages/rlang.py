@@ -55,6 +55,7 @@ FUNCTION_BY_NAME = ("get", "get0", "match.fun", "getFunction", "mget")  # get("s
 class R(Code):
     lang = "r"
     ASSIGNMENTS = ("expression",)
+    INERT_CALLS = frozenset(("shQuote", "as.integer", "as.numeric", "nchar", "length"))
 
     def path(self, word: Word) -> Word:
         """R's file functions expand ``~`` (``path.expand``), unlike most languages'."""

@@ -68,6 +68,10 @@ CONST_GET = ("Object.const_get", "Kernel.const_get", "Module.const_get", "Object
 MIXINS = ("FileUtils", "FileUtils::Verbose", "::FileUtils")
 
 
+TRIMS = {"strip": str.strip, "chomp": lambda t: t[:-1] if t.endswith("\n") else t, "lstrip": str.lstrip,
+         "rstrip": str.rstrip, "to_s": lambda t: t}
+
+
 class Ruby(Code):
     lang = "ruby"
     grammar = "ruby"
@@ -79,6 +83,15 @@ class Ruby(Code):
     DECODERS = frozenset(("Base64.decode64", "Base64.strict_decode64", "Base64.urlsafe_decode64"))
     ENV_CALLS = frozenset(("ENV.fetch", "ENV.[]"))
     GLOBS = frozenset(("Dir.glob", "Dir.[]"))
+    INERT_CALLS = frozenset(("Shellwords.escape", "Shellwords.shellescape", "Shellwords.join", "Shellwords.shelljoin",
+                             "Integer", "Float"))
+    READ_CALLS = frozenset(("File.read", "IO.read", "File.binread", "IO.binread"))
+    INERT_METHODS = frozenset(("to_i", "to_f", "to_r", "shellescape", "shelljoin", "length", "size", "count"))
+
+    def inert_method(self, node) -> bool:
+        method = node.child_by_field_name("method") if node.type == "call" else None
+        return method is not None and node.child_by_field_name("receiver") is not None \
+            and self.node_text(method) in self.INERT_METHODS
 
     def name(self, node) -> str | None:
         """``Foo::Bar`` / ``File`` / ``x`` as written; None for expressions."""
@@ -214,10 +227,17 @@ class Ruby(Code):
         return None
 
     def value(self, node, depth: int = 0) -> Word:
-        """As ``Code.value``; ``ARGV[0]`` is the command line's word."""
+        """As ``Code.value``; ``ARGV[0]`` is the command line's word; ``x.strip`` / ``x.chomp`` /
+        ``x.to_s`` of a known string is that string, trimmed."""
         if node is not None and node.type == "element_reference" and len(node.named_children) == 2 \
                 and self.node_text(node.named_children[0]) == "ARGV" and node.named_children[1].type == "integer":
             return self.argument(int(self.node_text(node.named_children[1])))
+        if node is not None and node.type == "call" and depth < 32:
+            method, receiver = node.child_by_field_name("method"), node.child_by_field_name("receiver")
+            trim = TRIMS.get(self.node_text(method)) if method is not None and receiver is not None else None
+            if trim is not None and node.child_by_field_name("arguments") is None:
+                word = self.value(receiver, depth + 1)
+                return word if word.dynamic else Word(trim(word.text), secret=word.secret)
         return super().value(node, depth)
 
     def env_lookup(self, node):

@@ -8,6 +8,8 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
+import re
+
 from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_WORDS, Word
 
 # Taint: what the data a value holds was read from.
@@ -20,6 +22,12 @@ CONST, SEQ, DICT, REF, OBJ, ALTS, UNKNOWN = range(7)
 # What an unknown part of a string is rendered as inside text handed to the shell analyser: a
 # private-use character no real command contains, so actions built from it are found and marked.
 UNKNOWN_MARK = "\ue0ff"
+# An unknown part that carries no shell syntax the agent controls: a number, a value quoted for the
+# shell (``shlex.quote``), or a variable of the environment the agent was started with. Only
+# UNKNOWN_MARK parts can make a command run something else. An UNKNOWN value whose description
+# starts with INERT_MARK is such a value.
+INERT_MARK = "\ue0fe"
+NUMBER = INERT_MARK + "a number"  # an unknown value known to be a number (``int(x)``, ``len(x)``)
 MAX_TEXT = MAX_COMMAND_BYTES  # strings folded beyond this length are unknown
 
 
@@ -89,21 +97,46 @@ def unknown(what: str = "?", taint: int = 0, item: Val | None = None, glob: bool
     return Val(UNKNOWN, what, taint, glob, item)
 
 
+def numeric(taint: int = 0) -> Val:
+    """A number not known here (``int(x)``, ``len(x)``): in shell text, it cannot carry syntax."""
+    return Val(UNKNOWN, NUMBER, taint)
+
+
+def inert(what: str, taint: int = 0) -> Val:
+    """An unknown value that carries no shell syntax the agent controls (the user's environment)."""
+    return Val(UNKNOWN, INERT_MARK + what, taint)
+
+
+def is_inert(v: Val) -> bool:
+    return v.kind == UNKNOWN and type(v.value) is str and v.value[:1] == INERT_MARK
+
+
+FROM_PARAMETER = INERT_MARK + "from a parameter"  # an attribute of a placeholder (see ``placeholder``)
+
+
+def is_numeric(v: Val) -> bool:
+    return v.kind == UNKNOWN and v.value == NUMBER
+
+
 def partial(text: str, taint: int = 0) -> Val:
     """A string with unknown parts (``f"rm -rf {x}"``): its text with each one as UNKNOWN_MARK."""
     return Val(OBJ, ("partial", text), taint)
 
 
+PARAMETER = INERT_MARK + "parameter "
+
+
 def placeholder(name: str) -> Val:
     """A parameter of a function evaluated without a caller in sight: what it does with it is up to
-    a caller elsewhere, so effects on nothing but a placeholder are not recorded."""
-    return Val(UNKNOWN, f"parameter {name}")
+    a caller elsewhere, so effects on nothing but a placeholder are not recorded (and, spliced into
+    shell text, it is an unknown argument: the caller's values are judged where it is seen)."""
+    return Val(UNKNOWN, PARAMETER + name)
 
 
 def is_placeholder(v: Val) -> bool:
     if v.kind != UNKNOWN and v.kind != ALTS:  # the common case, without the generator
         return False
-    return all(o.kind == UNKNOWN and isinstance(o.value, str) and o.value.startswith("parameter ")
+    return all(o.kind == UNKNOWN and isinstance(o.value, str) and o.value.startswith(PARAMETER)
                for o in options(v))
 
 
@@ -171,8 +204,13 @@ def alts(options, taint: int = 0) -> Val:
     if len(flat) == 1:
         return flat[0].tainted(taint)
     if len(flat) > MAX_WORDS:
+        if all(f.kind == CONST and type(f.value) is str and _PLAIN_WORD.fullmatch(f.value) for f in flat):
+            return inert("one of many words", taint | taint_of(*flat))  # a long list of names, say
         return unknown("one of many values", taint | taint_of(*flat))
     return Val(ALTS, tuple(flat), taint)
+
+
+_PLAIN_WORD = re.compile(r"[\w.,:=+@%/-]*")  # text with nothing the shell reads as syntax
 
 
 def options(v: Val) -> tuple[Val, ...]:
@@ -208,7 +246,8 @@ def render(v: Val, path: bool = False) -> tuple[str, bool]:
     text = text_of(v)
     if text is not None:
         return text, False
-    return UNKNOWN_MARK, True
+    return (INERT_MARK if v.kind == UNKNOWN and type(v.value) is str and v.value[:1] == INERT_MARK
+            else UNKNOWN_MARK), True
 
 
 def words(v: Val, *, path: bool = False) -> list[Word]:
@@ -225,7 +264,8 @@ def words(v: Val, *, path: bool = False) -> list[Word]:
             taint = taint_of(o)
         glob = o.glob or (o.kind == OBJ and o.value[0] == "path" and o.value[1].glob)
         if dyn:
-            shown = text.replace(UNKNOWN_MARK, "…") if text != UNKNOWN_MARK else _describe(o)
+            shown = (text.replace(UNKNOWN_MARK, "…").replace(INERT_MARK, "…")
+                     if text != UNKNOWN_MARK and text != INERT_MARK else _describe(o))
             out.append(Word(shown, True, glob, bool(taint)))
         else:
             out.append(Word(text, False, glob, bool(taint)))
@@ -234,7 +274,7 @@ def words(v: Val, *, path: bool = False) -> list[Word]:
 
 def _describe(v: Val) -> str:
     if v.kind == UNKNOWN and isinstance(v.value, str):
-        return v.value[:80]
+        return v.value.lstrip(INERT_MARK)[:80]
     if v.kind == REF:
         return v.value
     return "…"
@@ -259,10 +299,12 @@ def concat(parts, as_bytes: bool = False) -> Val:
         if (kind == OBJ and p.value[0] == "partial") or (kind == UNKNOWN and p.item is None):
             # a string with unknown parts, or a value nothing is known of (the next most common):
             # what render and taint_of say of it, without the calls
-            texts.append(p.value[1] if kind == OBJ else UNKNOWN_MARK)
+            texts.append(p.value[1] if kind == OBJ else INERT_MARK if p.value[:1] == INERT_MARK else UNKNOWN_MARK)
             unknown_part = True
             taint |= p.taint
             continue
+        if kind == ALTS:  # one of a few values (a loop over a constant list): one string for each
+            return _each(parts, as_bytes)
         text, dyn = render(p)
         texts.append(text)
         unknown_part |= dyn
@@ -275,6 +317,19 @@ def concat(parts, as_bytes: bool = False) -> Val:
     if as_bytes:
         return Val(CONST, joined.encode("utf-8", "surrogateescape"), taint)
     return Val(CONST, joined, taint)
+
+
+def _each(parts: list[Val], as_bytes: bool) -> Val:
+    """``concat`` of ``parts`` some of which are alternatives: the alternative strings, or one
+    string with an unknown part where they would be more than MAX_WORDS."""
+    combos: list[list[Val]] = [[]]
+    for p in parts:
+        choices = p.value if p.kind == ALTS else (p,)
+        if len(combos) * len(choices) > MAX_WORDS:
+            return concat([Val(UNKNOWN, "one of many values", taint_of(p)) if p.kind == ALTS else p
+                           for p in parts], as_bytes)
+        combos = [c + [o] for c in combos for o in choices]
+    return alts([concat(c, as_bytes) for c in combos])
 
 
 def truthy(v: Val | None) -> bool | None:

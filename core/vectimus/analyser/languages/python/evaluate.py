@@ -321,9 +321,9 @@ class Evaluator(Expressions):
                     env[p.arg] = kwargs.pop(p.arg)
                 else:
                     d = i - (len(positional) - len(fn.defaults))
-                    env[p.arg] = fn.defaults[d] if d >= 0 else V.unknown(f"parameter {p.arg}")
+                    env[p.arg] = fn.defaults[d] if d >= 0 else V.placeholder(p.arg)
             for p, d in zip(a.kwonlyargs, fn.kw_defaults):
-                env[p.arg] = kwargs.pop(p.arg, d if d is not None else V.unknown(f"parameter {p.arg}"))
+                env[p.arg] = kwargs.pop(p.arg, d if d is not None else V.placeholder(p.arg))
         if a.vararg is not None:
             extra = given[len(positional):] if not generic else []
             env[a.vararg.arg] = V.seq(extra) if not generic else V.placeholder(a.vararg.arg)

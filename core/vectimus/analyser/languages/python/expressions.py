@@ -87,6 +87,9 @@ class Expressions(Evaluation):
         result = library.attribute(self, owner, attr)
         if result is not None:
             return result
+        if V.is_placeholder(owner) or (V.is_inert(owner) and owner.value.startswith(V.FROM_PARAMETER)):
+            # from what a caller elsewhere passes: judged where that caller is seen
+            return V.inert(f"{V.FROM_PARAMETER[1:]}.{attr}", V.taint_of(owner))
         return V.unknown(f".{attr}", V.taint_of(owner) | self.attr_taint.get(attr, 0))
 
     def e_subscript(self, node: ast.Subscript) -> Val:
@@ -190,7 +193,9 @@ class Expressions(Evaluation):
     def e_formatted(self, node: ast.FormattedValue) -> Val:
         value = self.expr(node.value)
         if node.format_spec is not None:
-            self.expr(node.format_spec)
+            spec = self.expr(node.format_spec)
+            if V.is_numeric(value) or (spec.is_str and spec.value and spec.value[-1] in "bdoxXneEfFgG%"):
+                return V.numeric(V.taint_of(value))  # a number, or an error
             return V.unknown("a formatted value", V.taint_of(value))
         if node.conversion == ord("r"):
             return library.builtin_repr(value)

@@ -23,7 +23,7 @@ from vectimus.analyser.languages.javascript.library.data import ANY_MEMBER, any_
 from vectimus.analyser.languages.javascript.library.names import (  # noqa: F401  (the evaluator's too)
     GLOBALS, RUNTIME_MODULES, canonical, module_name,
 )
-from vectimus.analyser.languages.values import CONST, DICT, ENV, OBJ, REF, SEQ, UNKNOWN, UNKNOWN_MARK, Val
+from vectimus.analyser.languages.values import CONST, DICT, ENV, INERT_MARK, OBJ, REF, SEQ, UNKNOWN, Val
 
 KINDS = (processes, files, network, code, data, methods)
 CALLS: dict = {name: fn for kind in KINDS for name, fn in getattr(kind, "CALLS", {}).items()}
@@ -95,7 +95,7 @@ def member(ev, owner: Val, name: str) -> Val:
     if owner.kind == OBJ:
         kind, data = owner.value
         if kind == "environ" and name not in ("get", "toObject", "has"):
-            return env_var(ev.an, V.const(name))
+            return env_var(ev.an, V.const(name), cmd=ev.fx.cmd)
         if kind == "anymodule":
             return V.obj("anyattr", name)
         if kind == "process" and name in ("stdin", "stdout", "stderr"):
@@ -109,6 +109,8 @@ def member(ev, owner: Val, name: str) -> Val:
             return V.const(len(owner.value))
         if owner.kind == SEQ:
             return V.const(len(owner.value))
+        if owner.kind == UNKNOWN or (owner.kind == OBJ and owner.value[0] == "partial"):
+            return V.numeric(V.taint_of(owner))
     return V.obj("method", (owner, name), V.taint_of(owner))
 
 
@@ -149,7 +151,7 @@ def shell_quoted(value: Val) -> Val:
     if value.kind == SEQ:
         return V.concat([shell_quoted(v) if i == 0 else V.concat([V.const(" "), shell_quoted(v)])
                          for i, v in enumerate(value.value)])
-    return V.partial("'" + UNKNOWN_MARK + "'", V.taint_of(value))
+    return V.partial("'" + INERT_MARK + "'", V.taint_of(value))  # one word, whatever it holds
 
 
 def call(ev, func: Val, args: list[Val]) -> Val:
@@ -182,6 +184,8 @@ def call(ev, func: Val, args: list[Val]) -> Val:
                 result = method(ev, owner, args)
                 handled_callbacks = name in ("then", "catch", "finally", "forEach", "map", "filter", "connect",
                                              "on", "once")
+            elif V.is_placeholder(owner):  # from what a caller elsewhere passes: judged where it is seen
+                result = V.inert(f"{V.FROM_PARAMETER[1:]}.{name}()", taint)
             else:
                 result = V.unknown(f".{name}()", taint | V.taint_of(owner))
         elif kind == "boundfn":  # f.bind(null, a)(b) calls f(a, b)

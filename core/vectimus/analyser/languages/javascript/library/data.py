@@ -126,6 +126,15 @@ def _string_ctor(ev, args):
     return to_text(args[0]) if args else V.const("")
 
 
+def _number(ev, args):
+    """parseInt / parseFloat / Number: a number (NaN at worst), folded when known."""
+    value = args[0] if args else V.const(0)
+    t = text(value) if value.kind == CONST else None
+    if t is not None and t.strip().lstrip("+-").isdigit() and len(t) < 16:
+        return V.const(int(t.strip()), value.taint)
+    return V.numeric(V.taint_of(*args))
+
+
 def _identity(ev, args):
     return args[0] if args else V.NONE
 
@@ -162,7 +171,7 @@ def _m_read(ev, owner, args):
 
 
 def _m_environ_get(ev, owner, args):
-    return env_var(ev.an, arg(args, 0) or V.unknown("?"))
+    return env_var(ev.an, arg(args, 0) or V.unknown("?"), cmd=ev.fx.cmd)
 
 
 def _m_environ_all(ev, owner, args):
@@ -185,4 +194,5 @@ CALLS = {
     "String.fromCharCode": _from_char_code, "String.fromCodePoint": _from_char_code, "String": _string_ctor,
     "zlib.inflateSync": _inflate(15), "zlib.gunzipSync": _inflate(31), "zlib.inflateRawSync": _inflate(-15),
     "zlib.unzipSync": _inflate(47), "Promise.resolve": _promise, "Reflect.apply": _reflect_apply,
+    "parseInt": _number, "parseFloat": _number, "Number": _number,
 }

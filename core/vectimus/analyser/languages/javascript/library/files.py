@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 
 from vectimus.analyser.languages import values as V
+from vectimus.analyser.languages.contents import file_text, stdin_text
 from vectimus.analyser.languages.folding import fold_str, join, path_val
 from vectimus.analyser.languages.javascript.library.arguments import arg, opt, options_after
 from vectimus.analyser.languages.values import CONST, OBJ, SECRET, UNKNOWN
@@ -56,8 +57,11 @@ def _read(ev, args):
     target = arg(args, 0)
     if target is None:
         return V.unknown("file contents")
-    secret = ev.fx.file("file_read", target)
-    data = V.unknown("file contents", SECRET if secret else 0)
+    if target.kind == CONST and target.value in (0, "/dev/stdin"):  # fs.readFileSync(0): standard input
+        data = stdin_text(ev.an, ev.fx.cmd)
+    else:
+        secret = ev.fx.file("file_read", target)
+        data = V.unknown("file contents", SECRET) if secret else file_text(ev.an, ev.fx.cmd, target)
     for a in args[1:]:
         if a.kind == OBJ and a.value[0] in ("func", "bound"):
             ev.callback(a, [V.NONE, data])
@@ -125,7 +129,7 @@ def _tmp(ev, args):
 
 def _m_bunfile_read(ev, owner, args):
     secret = ev.fx.file("file_read", owner.value[1])
-    return V.unknown("file contents", SECRET if secret else 0)
+    return V.unknown("file contents", SECRET) if secret else file_text(ev.an, ev.fx.cmd, owner.value[1])
 
 
 def _m_bunfile_write(ev, owner, args):

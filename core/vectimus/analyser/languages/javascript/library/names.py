@@ -12,7 +12,7 @@ MODULES = {"fs/promises": "fs.promises", "fs-extra": "fs", "graceful-fs": "fs", 
 GLOBALS = {"require", "process", "console", "Buffer", "fetch", "eval", "Function", "Deno", "Bun", "atob",
            "btoa", "JSON", "Object", "String", "decodeURIComponent", "unescape", "decodeURI", "module",
            "WebSocket", "globalThis", "global", "window", "self", "setTimeout", "setInterval",
-           "setImmediate", "queueMicrotask", "Promise", "Reflect"}
+           "setImmediate", "queueMicrotask", "Promise", "Reflect", "parseInt", "parseFloat", "Number"}
 
 
 GLOBAL_OBJECTS = ("globalThis.", "global.", "window.", "self.")

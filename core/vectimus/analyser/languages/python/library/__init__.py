@@ -54,7 +54,7 @@ REF_ATTRIBUTES = {
     "os.name": lambda ev: V.const("posix"), "sys.platform": lambda ev: V.const("linux"),
     "os.environ": lambda ev: V.obj("environ", None, ENV), "os.environb": lambda ev: V.obj("environ", None, ENV),
     "sys.argv": lambda ev: ev.argv, "sys.executable": lambda ev: V.const(ev.fx.prog),
-    "sys.stdout": lambda ev: V.obj("stream"),
+    "sys.stdout": lambda ev: V.obj("stream"), "sys.stdin": lambda ev: environment.STDIN,
     "sys.stderr": lambda ev: V.obj("stream"), "sys.modules": lambda ev: V.obj("namespace", "modules"),
     "string.ascii_lowercase": lambda ev: V.const("abcdefghijklmnopqrstuvwxyz"),
     "string.ascii_uppercase": lambda ev: V.const("ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
@@ -134,7 +134,7 @@ def subscript(ev, owner: Val, key: Val) -> Val:
     if owner.kind == OBJ:
         kind, data = owner.value
         if kind == "environ":
-            return env_var(ev.an, key)
+            return env_var(ev.an, key, cmd=ev.fx.cmd)
         if kind == "namespace":
             name = text(key)
             if name is None:
@@ -225,6 +225,8 @@ def call(ev, func: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
             method = METHODS.get((V.type_name(owner), name)) or GENERIC_METHODS.get(name)
             if method is not None:
                 return method(ev, owner, args, kwargs)
+            if V.is_placeholder(owner):  # from what a caller elsewhere passes: judged where it is seen
+                return V.inert(f".{name}()", V.taint_of(*args, *kwargs.values()))
             return V.unknown(f".{name}()", V.taint_of(*args, *kwargs.values()) | V.taint_of(owner))
         if kind == "anyattr":
             module, attr = data
@@ -233,6 +235,8 @@ def call(ev, func: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
             return V.unknown("a call", V.taint_of(*args, *kwargs.values()))
         if kind == "code":
             return V.unknown("a call", V.taint_of(*args, *kwargs.values()))
+    if V.is_inert(func) and func.value.startswith(V.FROM_PARAMETER):  # a parameter's method, called
+        return V.inert(func.value[1:], V.taint_of(*args, *kwargs.values()) | V.taint_of(func))
     return V.unknown("a call", V.taint_of(*args, *kwargs.values()) | V.taint_of(func))
 
 

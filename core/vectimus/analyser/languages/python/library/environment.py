@@ -1,16 +1,17 @@
-"""The environment and output: ``os.getenv``/``os.environ``, ``print``, JSON dumps and writes
-to standard streams (what the code prints may carry a secret to a pipe).
+"""The environment, input and output: ``os.getenv``/``os.environ``, ``input``/``sys.stdin``,
+``print``, JSON dumps and writes to standard streams (what the code prints may carry a secret to a pipe).
 """
 
 from __future__ import annotations
 
+from vectimus.analyser.languages import contents
 from vectimus.analyser.languages import values as V
-from vectimus.analyser.languages.folding import env_var, json_text
+from vectimus.analyser.languages.folding import env_var, fold_str, json_text
 from vectimus.analyser.languages.values import ENV
 
 
 def _getenv(ev, args, kwargs):
-    return env_var(ev.an, args[0] if args else V.unknown("?"), args[1] if len(args) > 1 else None)
+    return env_var(ev.an, args[0] if args else V.unknown("?"), args[1] if len(args) > 1 else None, ev.fx.cmd)
 
 
 def _print(ev, args, kwargs):
@@ -33,8 +34,18 @@ def _m_stream_write(ev, owner, args, kwargs):
     return V.NONE
 
 
+STDIN = V.obj("file", {"path": V.const(0), "taint": 0, "reads": True})  # sys.stdin, open(0)
+
+
+def _input(ev, args, kwargs):
+    """input(): the first line of the standard input, when the shell gives it known text."""
+    if args:
+        ev.fx.output(args[0])
+    return fold_str(lambda t: t.rstrip("\n"), contents.line(contents.stdin_text(ev.an, ev.fx.cmd)))
+
+
 def _m_environ_get(ev, owner, args, kwargs):
-    return env_var(ev.an, args[0] if args else V.unknown("?"), args[1] if len(args) > 1 else None)
+    return env_var(ev.an, args[0] if args else V.unknown("?"), args[1] if len(args) > 1 else None, ev.fx.cmd)
 
 
 def _m_environ_all(ev, owner, args, kwargs):
@@ -50,7 +61,7 @@ def _m_environ_set(ev, owner, args, kwargs):
 CALLS: dict = {
     "os.getenv": _getenv, "os.getenvb": _getenv, "print": _print, "json.dumps": _json_dumps,
     "json.dump": _json_dump, "pprint.pprint": _print, "pprint.pp": _print, "logging.info": _print,
-    "logging.warning": _print, "logging.error": _print, "logging.debug": _print,
+    "logging.warning": _print, "logging.error": _print, "logging.debug": _print, "input": _input,
 }
 
 METHODS: dict = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from vectimus.analyser.languages import contents
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import env_var, fold_str, globbed, join, path, path_val, text
 from vectimus.analyser.languages.python.library.names import arg
@@ -20,7 +21,7 @@ def _open(ev, args, kwargs, mode_index: int = 1, target: Val | None = None) -> V
     mode = arg(args, kwargs, mode_index, "mode")
     mode_text = text(mode) if mode is not None else "r"
     if target.kind == CONST and isinstance(target.value, int):
-        return V.obj("file", {"path": target, "taint": 0})  # a file descriptor
+        return V.obj("file", {"path": target, "taint": 0, "reads": target.value == 0})  # a file descriptor
     if mode_text is None:
         mode_text = "r+"
     secret = False
@@ -28,7 +29,9 @@ def _open(ev, args, kwargs, mode_index: int = 1, target: Val | None = None) -> V
         secret = ev.fx.file("file_read", target)
     if re.search(r"[wax+]", mode_text):
         ev.fx.file("file_write", target, ("a",) if "a" in mode_text else ())
-    return V.obj("file", {"path": path_val(target), "taint": SECRET if secret else 0}, SECRET if secret else 0)
+    reads = "r" in mode_text or "+" in mode_text
+    return V.obj("file", {"path": path_val(target), "taint": SECRET if secret else 0, "reads": reads},
+                 SECRET if secret else 0)
 
 
 def _os_open(ev, args, kwargs) -> Val:
@@ -141,7 +144,7 @@ def _expandvars(ev, args, kwargs):
     pos = 0
     for m in re.finditer(r"\$(\w+)|\$\{(\w+)\}", t):
         parts.append(V.const(t[pos:m.start()]))
-        parts.append(env_var(ev.an, V.const(m.group(1) or m.group(2))))
+        parts.append(env_var(ev.an, V.const(m.group(1) or m.group(2)), cmd=ev.fx.cmd))
         pos = m.end()
     parts.append(V.const(t[pos:]))
     return V.concat(parts)
@@ -173,7 +176,9 @@ def _home(ev, args, kwargs):
 
 def _m_path_read(ev, owner, args, kwargs):
     secret = ev.fx.file("file_read", owner)
-    return V.unknown("file contents", SECRET if secret else 0)
+    if secret:
+        return V.unknown("file contents", SECRET)
+    return contents.file_text(ev.an, ev.fx.cmd, path_val(owner))
 
 
 def _m_path_write(ev, owner, args, kwargs):
@@ -259,7 +264,26 @@ def _p_suffix(ev, owner):
 
 
 def _m_file_read(ev, owner, args, kwargs):
-    return V.unknown("file contents", owner.value[1].get("taint", 0) if owner.value[1] else 0)
+    """read(): what the file holds, when it can be known now (``contents``)."""
+    data = owner.value[1] or {}
+    taint = data.get("taint", 0)
+    if taint or not data.get("reads"):
+        return V.unknown("file contents", taint)
+    target = data["path"]
+    if target.kind == CONST and target.value == 0:
+        return contents.stdin_text(ev.an, ev.fx.cmd)
+    return contents.file_text(ev.an, ev.fx.cmd, target)
+
+
+def _m_file_readline(ev, owner, args, kwargs):
+    return contents.line(_m_file_read(ev, owner, args, kwargs))
+
+
+def _m_file_readlines(ev, owner, args, kwargs):
+    whole = _m_file_read(ev, owner, args, kwargs)
+    if whole.kind == CONST and isinstance(whole.value, str) and whole.value.count("\n") < 64:
+        return V.seq([V.const(x) for x in whole.value.splitlines(keepends=True)], whole.taint)
+    return V.unknown("lines", whole.taint, item=V.unknown("a line", whole.taint))
 
 
 def _m_write_data(ev, owner, args, kwargs):
@@ -319,7 +343,8 @@ METHODS: dict = {
     ("path", "rglob"): _m_path_glob(True), ("path", "iterdir"): _m_path_iterdir,
     ("path", "with_name"): _m_path_with("name"), ("path", "with_suffix"): _m_path_with("suffix"),
     ("path", "__str__"): lambda ev, o, a, k: path_val(o), ("path", "as_posix"): lambda ev, o, a, k: path_val(o),
-    ("file", "read"): _m_file_read, ("file", "readline"): _m_file_read, ("file", "readlines"): _m_file_read,
+    ("file", "read"): _m_file_read, ("file", "readline"): _m_file_readline,
+    ("file", "readlines"): _m_file_readlines,
     ("file", "write"): _m_write_data, ("file", "writelines"): _m_write_data, ("file", "fileno"): _m_fileno,
     ("socket", "fileno"): _m_fileno, ("socket", "makefile"): _m_path_same, ("socket", "dup"): _m_path_same,
 }

@@ -11,7 +11,7 @@ from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import number, path_val, stringish, text
 from vectimus.analyser.languages.python.library.containers import dict_lookup
 from vectimus.analyser.languages.python.library.names import arg
-from vectimus.analyser.languages.values import ALTS, CONST, DICT, OBJ, SEQ, UNKNOWN_MARK, Val
+from vectimus.analyser.languages.values import ALTS, CONST, DICT, INERT_MARK, OBJ, SEQ, UNKNOWN, Val
 
 MAX_REPEAT = 4096
 
@@ -35,6 +35,8 @@ def to_str(v: Val) -> Val:
                                 else tuple(x.value for x in v.value)), V.taint_of(v))
         except Exception:  # repr of a folded value
             pass
+    if V.is_inert(v):  # a number, a parameter, an environment variable: still one
+        return v
     return V.unknown("str()", V.taint_of(v))
 
 
@@ -45,6 +47,9 @@ def builtin_repr(v: Val) -> Val:
 
 
 _PERCENT = re.compile(r"%(?:\((\w+)\))?([-#0 +]*)(\d{0,3})(?:\.(\d{1,3}))?([sdirxXfc%])")
+
+
+_NUMERIC_CONVERSIONS = "dirxXf"
 
 
 def percent_format(fmt: Val, args: Val) -> Val:
@@ -70,6 +75,9 @@ def percent_format(fmt: Val, args: Val) -> Val:
                 continue
             except (TypeError, ValueError, OverflowError):
                 pass
+        if m.group(5) in _NUMERIC_CONVERSIONS:  # a number or an error: no shell syntax
+            parts.append(V.numeric(V.taint_of(item)))
+            continue
         parts.append(to_str(item) if item.kind != CONST else V.unknown("a value", item.taint))
     parts.append(V.const(fmt.value[pos:]))
     return V.concat(parts).tainted(V.taint_of(args))
@@ -170,7 +178,7 @@ def _shlex_join(ev, args, kwargs):
             if i:
                 parts.append(V.const(" "))
             parts.append(V.const(shlex.quote(item.value), item.taint) if item.is_str
-                         else V.partial("'" + UNKNOWN_MARK + "'", item.taint))
+                         else V.partial("'" + INERT_MARK + "'", item.taint))
         return V.concat(parts)
     return V.unknown("a command line", V.taint_of(*args))
 
@@ -181,7 +189,21 @@ def _shlex_quote(ev, args, kwargs):
     v = args[0] if args else V.const("")
     if v.is_str:
         return V.const(shlex.quote(v.value), v.taint)
-    return V.partial("'" + UNKNOWN_MARK + "'", V.taint_of(v))
+    return V.partial("'" + INERT_MARK + "'", V.taint_of(v))  # one word, whatever it holds
+
+
+def _number(fn):
+    """int() / float() / len() / abs() / round() / ord(): folded when known, else a number."""
+    def handler(ev, args, kwargs):
+        if fn is len and args and args[0].kind == SEQ:
+            return V.const(len(args[0].value))
+        if args and not kwargs and all(a.kind == CONST for a in args):
+            try:
+                return V.const(fn(*(a.value for a in args)), V.taint_of(*args))
+            except (TypeError, ValueError, OverflowError):
+                pass
+        return V.numeric(V.taint_of(*args, *kwargs.values()))
+    return handler
 
 
 def _m_join(ev, owner, args, kwargs):
@@ -194,6 +216,8 @@ def _m_join(ev, owner, args, kwargs):
                 parts.append(sep)
             parts.append(item if stringish(item) else V.unknown("an item", V.taint_of(item)))
         return V.concat(parts, as_bytes=isinstance(owner.value, bytes))
+    if items.kind == UNKNOWN and items.item is not None and V.render(items.item)[0].strip("'") == INERT_MARK:
+        return V.partial(INERT_MARK, V.taint_of(items, owner))  # quoted words or numbers, however many
     return V.unknown("joined text", V.taint_of(items, owner))
 
 
@@ -281,7 +305,8 @@ CALLS: dict = {
     "chr": _chr, "str": _str_ctor, "bytes": _bytes_ctor, "bytearray": _bytes_ctor,
     "repr": lambda ev, a, k: builtin_repr(a[0]) if a else V.const(""), "shlex.split": _shlex_split,
     "shlex.join": _shlex_join, "shlex.quote": _shlex_quote, "pipes.quote": _shlex_quote,
-    "subprocess.list2cmdline": _shlex_join,
+    "subprocess.list2cmdline": _shlex_join, "int": _number(int), "float": _number(float), "len": _number(len),
+    "abs": _number(abs), "round": _number(round), "ord": _number(ord),
 }
 
 METHODS: dict = {

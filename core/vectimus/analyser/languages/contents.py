@@ -1,0 +1,85 @@
+"""What a file or the standard input that code reads holds, when the hook can know it now.
+
+Code that splices what it reads into a command (``os.system("wc -l " + open(p).read())``) runs
+what the file holds. A file in the project, or one the agent wrote in this session, is read as
+``runs`` reads a script (symlinks resolved, size-bounded, never a FIFO or a device) and its text
+is the value. It stays unknown when it is a secret, outside the project and not the agent's, missing,
+too large, or not what the session ledger says the agent wrote (a write Vectimus could not see, or
+one still to come). A file this call writes may hold either text when the code runs: both are the
+value. The standard input is known when the shell gives it: a heredoc or here-string, constant text
+piped in, or a ``<`` redirect from a file known as above.
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+from vectimus.analyser import runs
+from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.languages.values import SECRET, Val, alts, const, options, unknown, words
+
+
+def file_text(an: Analysis, cmd: Cmd, path: Val, taint: int = 0) -> Val:
+    """The text of the file ``path`` names (one value per path it may be), else unknown."""
+    found: list[Val] = []
+    for word in words(path, path=True)[:8]:
+        text = None if word.dynamic else _text(an, cmd, word)
+        if text is None:
+            return unknown("file contents", taint)
+        found.extend(const(t, taint) for t in text)
+    return alts(found) if found else unknown("file contents", taint)
+
+
+def file_word(an: Analysis, cmd: Cmd, word: Word) -> str | None:
+    """The text of the file ``word`` names, when it is one text known now (the tree-sitter languages)."""
+    text = None if word.dynamic else _text(an, cmd, word)
+    return text[0] if text is not None and len(text) == 1 else None
+
+
+def stdin_text(an: Analysis, cmd: Cmd) -> Val:
+    """What the code reads on its standard input, when the shell gives it known text."""
+    stdin = cmd.stdin
+    if stdin.secret:
+        return unknown("standard input", SECRET)
+    if stdin.text is not None:
+        return const(stdin.text)
+    if stdin.kind == "file" and stdin.path:
+        return file_text(an, cmd, const(stdin.path))
+    return unknown("standard input")
+
+
+def line(v: Val) -> Val:
+    """The first line of known text (``readline``), newline kept; else unknown."""
+    out = []
+    for o in options(v):
+        if o.kind != 0 or not isinstance(o.value, str):
+            return unknown("a line", o.taint)
+        first, newline, _ = o.value.partition("\n")
+        out.append(const(first + newline, o.taint))
+    return alts(out)
+
+
+def _text(an: Analysis, cmd: Cmd, word: Word) -> list[str] | None:
+    """The texts the file at ``word`` may hold when the code runs, or None when unknown here."""
+    facts = an.target(word, cmd.scope)
+    path = facts.path
+    if not path or facts.is_secret or facts.is_dir:
+        return None
+    ledger = runs.session(an)
+    entry = ledger.files.get(path)
+    if entry is None and (ledger.wrote(path) or not facts.in_project):
+        return None  # changed in a way Vectimus could not see, or not the project's
+    disk, why = runs.read_on_disk(an, path)
+    if why or (disk is not None and entry is not None and entry[0] != _digest(disk)):
+        return None
+    if path not in an.pending:
+        return None if disk is None else [disk]
+    written, why = runs.read(an, path)  # this call writes it too: before or after, either may be read
+    if written is None:
+        return None
+    return [written] if disk is None or written == disk else [disk, written]
+
+
+def _digest(text: str) -> str:
+    from vectimus.ledger import digest
+
+    return digest(text)
