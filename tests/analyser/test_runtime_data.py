@@ -215,3 +215,29 @@ def test_a_long_constant_list_of_targets_stays_ordinary(tree):
     targets = ", ".join(f"'t{i}'" for i in range(100))
     assert not unreadable_sh(tree.shell(py(f'import os\nfor t in [{targets}]:\n    os.system(f"make {{t}}")')))
     assert unreadable_sh(tree.shell(py(f'import os\nfor t in [{targets}, "x; rm -rf ~"]:\n    os.system(f"make {{t}}")')))
+
+
+# -- a function the code redefines is not the library's (languages/patching.py) --------------------
+
+@pytest.mark.parametrize("command", [
+    py('import os, shlex; shlex.quote = lambda s: s; os.system("ls " + shlex.quote(input()))'),
+    py('import os, shlex as q; q.quote = str; os.system("ls " + q.quote(input()))'),
+    py('import os, shlex; setattr(shlex, "quote", str); os.system("ls " + shlex.quote(input()))'),
+    py('import os, builtins; builtins.int = str; os.system("ls %s" % int(input()))'),
+    py('import os\ndef int(x): return x\nos.system(f"ls {int(input())}")'),
+    py('import os\nclass X:\n    def __format__(self, spec): return input()\nos.system(f"ls {X():d}")'),
+    py('import os\nclass X:\n    def __abs__(self): return input()\nos.system(f"ls {abs(X())}")'),
+    py('import os; os.environ["X"] = input(); os.system("ls " + os.environ["X"])'),
+    node('globalThis.parseInt = x => x; require("child_process").execSync("ls " + parseInt(require("fs").readFileSync(0, "utf8")))'),
+    node('const o = JSON.parse(require("fs").readFileSync(0, "utf8")); require("child_process").execSync("ls " + o.length)'),
+    node('process.env.X = require("fs").readFileSync(0, "utf8"); require("child_process").execSync("ls " + process.env.X)'),
+    inline("ruby", 'class String; def shellescape; self; end; end; x = gets; system("ls #{x.shellescape}")'),
+    inline("ruby", 'module Shellwords; def self.escape(s) s end end; system("ls #{Shellwords.escape(gets)}")'),
+    inline("ruby", 'String.send(:define_method, :to_i) { self }; system("ls #{gets.to_i}")'),
+    inline("php", 'namespace A; function escapeshellarg($x) { return $x; } shell_exec("ls " . escapeshellarg(fgets(STDIN)));'),
+    inline("lua", 'tonumber = function(x) return x end; os.execute("ls " .. tonumber(io.read()))'),
+    inline("r", 'shQuote <- function(x) x; system(paste("ls", shQuote(readline())))'),
+])
+def test_a_quoting_or_number_function_the_code_redefines_is_not_trusted(tree, command):
+    actions = tree.shell(command)
+    assert any(a.kind == "exec" and a.dynamic and a.program == "sh" for a in actions), [a.describe() for a in actions]

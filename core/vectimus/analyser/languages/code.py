@@ -27,7 +27,7 @@ from vectimus.analyser.context import (
 )
 from vectimus.analyser.expand import ansi_c
 from vectimus.analyser.facts import net
-from vectimus.analyser.languages import contents, loads, record
+from vectimus.analyser.languages import contents, loads, patching, record
 from vectimus.analyser.parse import budgeted
 from vectimus.model import ActionKind
 
@@ -90,6 +90,7 @@ class Code:
     def __init__(self, an: Analysis, cmd: Cmd, text: str) -> None:
         self.an, self.cmd, self.text = an, cmd, text
         self.data = text.encode("utf-8", "surrogatepass")
+        patching.seen(an, text)
         self.consts: dict[str, Word | None] = {}
         self.aliases: dict[str, str] = {}  # variable -> the function or module it names
         self.later: list[tuple[str, str, list, Any]] = []  # network effects, applied last
@@ -231,12 +232,12 @@ class Code:
         env = self.env_lookup(node)
         if env is not None:
             return self.environment_variable(env)
-        if self.inert_method(node):
+        if self.inert_method(node) and not patching.patched(self.an, self.node_text(node.child_by_field_name("method"))):
             return record.inert()
         found = self.call(node)
         if found is not None:
             name, args = found
-            if name in self.INERT_CALLS:
+            if name in self.INERT_CALLS and not patching.patched(self.an, name):
                 return record.inert()
             if name in self.READ_CALLS and args:  # File.read(p): the text, when it can be known now
                 text = contents.file_word(self.an, self.cmd, self.value(args[0], depth + 1))

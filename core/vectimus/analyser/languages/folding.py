@@ -210,7 +210,9 @@ def env_var(an: Analysis, name_val: Val, default: Val | None = None, cmd: Cmd | 
     if name == "PWD":
         return const(".")
     taint = CRED if re.search(CREDENTIAL_NAME, name) else 0
-    found = inert(f"${name}", taint)
+    from vectimus.analyser.languages import patching
+
+    found = unknown(f"${name}", taint) if patching.sets_environment(an) else inert(f"${name}", taint)
     return alts([found, default]) if default is not None else found
 
 

@@ -11,6 +11,7 @@ loaded from their bindings (``vectimus.native.grammar``) the first time a call r
 from __future__ import annotations
 
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.languages import patching
 from vectimus.analyser.languages.effects import Effects
 from vectimus.analyser.languages.javascript.evaluate import Evaluator
 from vectimus.analyser.languages.javascript.parse import TYPESCRIPT, parse
@@ -22,6 +23,7 @@ def analyse(an: Analysis, cmd: Cmd, lang: str, code: Word) -> None:
     data = code.text.encode("utf-8", "surrogatepass")
     root = parse(an, lang, data)
     fx = Effects(an, cmd, "node")
+    patching.seen(an, code.text)
     if root.has_error:
         fx.give_up(_first_error(root))
     Evaluator(an, fx, code, data, lang).run(root)

@@ -10,6 +10,7 @@ This package is imported the first time a call runs Python, so only those calls 
 from __future__ import annotations
 
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.languages import patching
 from vectimus.analyser.languages.effects import Effects
 from vectimus.analyser.languages.python.evaluate import Evaluator
 from vectimus.analyser.languages.python.parse import parse
@@ -18,6 +19,7 @@ from vectimus.analyser.languages.python.parse import parse
 def analyse(an: Analysis, cmd: Cmd, lang: str, code: Word) -> None:
     """Record the actions of Python source ``code`` that ``cmd`` runs (``cmd.via`` ends in how)."""
     fx = Effects(an, cmd, "python")
+    patching.seen(an, code.text)
     tree, reason = parse(code.text)
     if reason:
         fx.give_up(reason)

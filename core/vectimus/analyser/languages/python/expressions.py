@@ -193,9 +193,9 @@ class Expressions(Evaluation):
     def e_formatted(self, node: ast.FormattedValue) -> Val:
         value = self.expr(node.value)
         if node.format_spec is not None:
-            spec = self.expr(node.format_spec)
-            if V.is_numeric(value) or (spec.is_str and spec.value and spec.value[-1] in "bdoxXneEfFgG%"):
-                return V.numeric(V.taint_of(value))  # a number, or an error
+            self.expr(node.format_spec)
+            if V.is_inert(value):  # a number padded, say
+                return value
             return V.unknown("a formatted value", V.taint_of(value))
         if node.conversion == ord("r"):
             return library.builtin_repr(value)

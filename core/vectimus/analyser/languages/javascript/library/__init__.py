@@ -109,7 +109,7 @@ def member(ev, owner: Val, name: str) -> Val:
             return V.const(len(owner.value))
         if owner.kind == SEQ:
             return V.const(len(owner.value))
-        if owner.kind == UNKNOWN or (owner.kind == OBJ and owner.value[0] == "partial"):
+        if owner.kind == OBJ and owner.value[0] == "partial":  # a string's: an object's may be anything
             return V.numeric(V.taint_of(owner))
     return V.obj("method", (owner, name), V.taint_of(owner))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from vectimus.analyser.languages import decode
+from vectimus.analyser.languages import decode, patching
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import env_var, json_text, number, text, to_text
 from vectimus.analyser.languages.javascript.library.arguments import arg
@@ -126,13 +126,18 @@ def _string_ctor(ev, args):
     return to_text(args[0]) if args else V.const("")
 
 
-def _number(ev, args):
-    """parseInt / parseFloat / Number: a number (NaN at worst), folded when known."""
-    value = args[0] if args else V.const(0)
-    t = text(value) if value.kind == CONST else None
-    if t is not None and t.strip().lstrip("+-").isdigit() and len(t) < 16:
-        return V.const(int(t.strip()), value.taint)
-    return V.numeric(V.taint_of(*args))
+def _number(name: str):
+    """parseInt / parseFloat / Number: a number (NaN at worst), folded when known; unknown when the
+    code may have put another function under the name (``patching``)."""
+    def handler(ev, args):
+        value = args[0] if args else V.const(0)
+        t = text(value) if value.kind == CONST else None
+        if t is not None and t.strip().lstrip("+-").isdigit() and len(t) < 16:
+            return V.const(int(t.strip()), value.taint)
+        if patching.patched(ev.an, name):
+            return V.unknown(f"{name}()", V.taint_of(*args))
+        return V.numeric(V.taint_of(*args))
+    return handler
 
 
 def _identity(ev, args):
@@ -194,5 +199,5 @@ CALLS = {
     "String.fromCharCode": _from_char_code, "String.fromCodePoint": _from_char_code, "String": _string_ctor,
     "zlib.inflateSync": _inflate(15), "zlib.gunzipSync": _inflate(31), "zlib.inflateRawSync": _inflate(-15),
     "zlib.unzipSync": _inflate(47), "Promise.resolve": _promise, "Reflect.apply": _reflect_apply,
-    "parseInt": _number, "parseFloat": _number, "Number": _number,
+    "parseInt": _number("parseInt"), "parseFloat": _number("parseFloat"), "Number": _number("Number"),
 }

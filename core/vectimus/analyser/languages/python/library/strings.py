@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from vectimus.analyser.languages import decode
+from vectimus.analyser.languages import patching
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import number, path_val, stringish, text
 from vectimus.analyser.languages.python.library.containers import dict_lookup
@@ -178,6 +179,7 @@ def _shlex_join(ev, args, kwargs):
             if i:
                 parts.append(V.const(" "))
             parts.append(V.const(shlex.quote(item.value), item.taint) if item.is_str
+                         else V.unknown("a word", item.taint) if patching.patched(ev.an, "shlex.quote")
                          else V.partial("'" + INERT_MARK + "'", item.taint))
         return V.concat(parts)
     return V.unknown("a command line", V.taint_of(*args))
@@ -189,11 +191,14 @@ def _shlex_quote(ev, args, kwargs):
     v = args[0] if args else V.const("")
     if v.is_str:
         return V.const(shlex.quote(v.value), v.taint)
+    if patching.patched(ev.an, "shlex.quote"):
+        return V.unknown("a quoted value", V.taint_of(v))
     return V.partial("'" + INERT_MARK + "'", V.taint_of(v))  # one word, whatever it holds
 
 
 def _number(fn):
-    """int() / float() / len() / abs() / round() / ord(): folded when known, else a number."""
+    """int() / float() / len() / ord(): folded when known, else a number (these refuse to return
+    anything else, whatever ``__int__`` or ``__len__`` the code defines)."""
     def handler(ev, args, kwargs):
         if fn is len and args and args[0].kind == SEQ:
             return V.const(len(args[0].value))
@@ -202,6 +207,8 @@ def _number(fn):
                 return V.const(fn(*(a.value for a in args)), V.taint_of(*args))
             except (TypeError, ValueError, OverflowError):
                 pass
+        if patching.patched(ev.an, fn.__name__):
+            return V.unknown(f"{fn.__name__}()", V.taint_of(*args, *kwargs.values()))
         return V.numeric(V.taint_of(*args, *kwargs.values()))
     return handler
 
@@ -306,7 +313,7 @@ CALLS: dict = {
     "repr": lambda ev, a, k: builtin_repr(a[0]) if a else V.const(""), "shlex.split": _shlex_split,
     "shlex.join": _shlex_join, "shlex.quote": _shlex_quote, "pipes.quote": _shlex_quote,
     "subprocess.list2cmdline": _shlex_join, "int": _number(int), "float": _number(float), "len": _number(len),
-    "abs": _number(abs), "round": _number(round), "ord": _number(ord),
+    "ord": _number(ord),
 }
 
 METHODS: dict = {
