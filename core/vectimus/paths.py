@@ -227,17 +227,19 @@ def _matches(rel: str, entries: tuple[str, ...]) -> bool:
 def expand(raw: str, places: Places) -> str:
     """Expand ``~``, ``~+`` and ``$HOME`` and make ``raw`` absolute against the call's cwd (no symlinks)."""
     text = raw
-    if text == "~" or text.startswith("~/"):
-        text = places.home + text[1:]
-    elif text == "~+" or text.startswith("~+/"):  # bash's $PWD
-        text = places.cwd + text[2:]
-    elif text.startswith("~"):
-        text = os.path.expanduser(text)  # ~user/...
-    for var in ("${HOME}", "$HOME"):
-        if text.startswith(var):
-            text = places.home + text[len(var):]
-    if not text.startswith("/"):
-        text = posixpath.join(places.cwd, text)
+    if text[:1] == "~":
+        if text == "~" or text.startswith("~/"):
+            text = places.home + text[1:]
+        elif text == "~+" or text.startswith("~+/"):  # bash's $PWD
+            text = places.cwd + text[2:]
+        else:
+            text = os.path.expanduser(text)  # ~user/...
+    if text[:1] == "$":
+        for var in ("${HOME}", "$HOME"):
+            if text.startswith(var):
+                text = places.home + text[len(var):]
+    if text[:1] != "/":
+        text = places.cwd + "/" + text  # (posixpath.join; normpath drops a doubled "/")
     return posixpath.normpath(text).replace("//", "/")
 
 

@@ -96,6 +96,8 @@ def test_facts_kept_between_calls_change_with_each_part_of_their_key(tmp_path, m
     assert not facts("out").is_governance and facts("out", governed).is_governance
     assert facts("out", base._replace(cwd="/")).path == "/out"
     assert facts("out/*").is_glob and not facts("out").is_glob
+    for i in range(70):  # past the numbers kept for places (they stand in the key): never one reused
+        assert not facts("out", base._replace(home=f"/h{i}")).in_home and facts("out").in_home
     monkeypatch.setattr(paths, "MAX_KEPT", 8)
     for i in range(20):
         facts(f"f{i}")

@@ -158,10 +158,11 @@ def test_an_edited_text_is_parsed_from_the_last_tree_into_the_tree_a_fresh_parse
     kept tree is left as it was, and a text the edit leaves with a syntax error is parsed again
     from scratch (error recovery may depend on the trees reused)."""
     parse = importlib.import_module("vectimus.analyser.languages.javascript.parse")
+    shared = importlib.import_module("vectimus.analyser.parse")  # (``reparsed``: also a Makefile's)
     olds = []
-    real = parse.budgeted_tree
-    monkeypatch.setattr(parse, "budgeted_tree", lambda p, data, an, what, old=None: olds.append(old) or real(
-        p, data, an, what, old))
+    real = shared.budgeted_tree
+    monkeypatch.setattr(shared, "budgeted_tree", lambda p, data, an, what, old=None: (
+        what == "node code" and olds.append(old)) or real(p, data, an, what, old))
     body = "".join(f"function f{i}(a) {{ return require('fs').rmSync(a + '{i}', {{recursive: true}}); }}\n"
                    for i in range(40))
     first = body + "f1(process.env.HOME)\n"
@@ -184,7 +185,7 @@ def test_an_edited_text_is_parsed_from_the_last_tree_into_the_tree_a_fresh_parse
 
 
 def test_an_edit_is_the_span_between_the_common_start_and_end():
-    parse = importlib.import_module("vectimus.analyser.languages.javascript.parse")
+    parse = importlib.import_module("vectimus.analyser.parse")
     old = b"ab\ncd\nef\xc3\xa9gh\nij"
     for new in (b"ab\ncd\nXYZ\nef\xc3\xa9gh\nij", b"ab\ncd\nef\xc3\xa9h\nij", b"ab\ncd\nef\xc3\xa9gh\nijk", b"zab\ncd\nef\xc3\xa9gh\nij"):
         start, old_end, new_end, start_point, old_point, new_point = parse._edit(old, new)

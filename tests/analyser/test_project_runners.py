@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.support.runs import Tree, found, sends_secret
+from tests.support.runs import Tree, found, sends_secret, unread
 
 from vectimus.analyser.programs import gitconfig, make, makefile, tasks
 
@@ -153,6 +153,27 @@ def test_parsed_makefiles_are_kept_by_text_and_name_and_handed_out_as_copies(tre
     tree.write("Makefile", f"all:\n\t{UPLOAD}\n")  # the same call again, the file changed on disk
     assert "curl" in programs(tree.shell("make")) and sends_secret(tree.shell("make"))
 
+
+
+def test_a_makefile_mostly_the_last_one_is_parsed_from_its_tree_into_the_tree_a_fresh_parse_gives(tree, monkeypatch):
+    """A new text that is mostly the last Makefile parsed (one written again with a line changed) is
+    parsed from a copy of that tree (``parse.reparsed``, as an edited script is): what runs is what
+    a fresh parse gives; one the edit leaves with a syntax error is parsed whole, and is unread."""
+    from vectimus.analyser import parse
+
+    olds = []
+    real = parse.budgeted_tree
+    monkeypatch.setattr(parse, "budgeted_tree", lambda p, data, an, what, old=None: (
+        what == "a Makefile" and olds.append(old)) or real(p, data, an, what, old))
+    steps = "".join(f"s{i}:\n\techo step {i}\n" for i in range(30))
+    tree.write("Makefile", f"all: s3 s7\n\techo done\n{steps}")
+    assert [a.args for a in tree.shell("make") if a.program == "echo"] == [("step", "3"), ("step", "7"), ("done",)]
+    olds.clear()
+    tree.write("Makefile", f"all: s3 s7\n\techo done\n{steps}".replace("echo step 7", UPLOAD))
+    assert sends_secret(tree.shell("make")) and len(olds) == 1 and olds[0] is not None
+    olds.clear()
+    tree.write("Makefile", f"all: s3 s7\n\techo done\n{steps}".replace("s7:\n", "s7: $(\n"))
+    assert unread(tree.shell("make")) and [old is None for old in olds] == [False, True]
 
 # -- package.json, justfile, Taskfile --------------------------------------------------------
 

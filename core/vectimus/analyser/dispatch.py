@@ -47,7 +47,7 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
         if cmd.words[0].glob and not cmd.words[0].dynamic:
             cmd = _globbed(an, cmd)
         head = cmd.words[0]
-        name = basename(head.text).lower().removesuffix(".exe")  # `curl.exe` (Windows, WSL) is curl
+        name = (basename(head.text) if "/" in head.text else head.text).lower().removesuffix(".exe")  # `curl.exe` (Windows, WSL) is curl
         if head.dynamic:
             break
         peel = WRAPPERS.get(name)

@@ -2,7 +2,8 @@
 
 tree-sitter is imported lazily, on the first shell call, and the parser is built once; the trees
 of the last few short texts are kept (a make run analyses the same recipe lines each time), each
-with a dict in which the walker keeps what it worked out from the text alone.
+with a dict in which the walker keeps what it worked out from the text alone. ``reparsed`` parses
+a text that is mostly an earlier one from that text's tree (a JavaScript script, a Makefile).
 Standard library only (and the grammar): used on the hot path.
 """
 
@@ -79,6 +80,50 @@ def budgeted_tree(p: Any, data: bytes, an: Analysis, what: str, old_tree: Any = 
         p.reset()
         raise Unanalysable(f"{what} too complex to parse in {MAX_PARSE_SECONDS:g} s of CPU time") from None
     return tree
+
+
+def reparsed(p: Any, data: bytes, an: Analysis, what: str, last: tuple[bytes, Any] | None) -> Any:
+    """``budgeted_tree`` of ``data``: from ``last`` (an earlier text and its tree) edited to it when
+    most of the text is unchanged (tree-sitter reuses what the edit left alone), else parsed whole;
+    a result with a syntax error is parsed whole again, so the tree a text gets never depends on the
+    text before it where error recovery might."""
+    edit = _edit(last[0], data) if last is not None else None
+    if last is not None and edit is not None:
+        old = last[1].copy()
+        old.edit(*edit)
+        tree = budgeted_tree(p, data, an, what, old)
+        if not tree.root_node.has_error:
+            return tree
+    return budgeted_tree(p, data, an, what)
+
+
+def _edit(old: bytes, new: bytes) -> tuple | None:
+    """``Tree.edit``'s arguments for the change from ``old`` to ``new`` (the span between their
+    common start and common end), or None when less than half of ``new`` is unchanged."""
+    most = min(len(old), len(new))
+    start = _common(most, lambda n: old[:n] == new[:n])
+    end = _common(most - start, lambda n: old[len(old) - n:] == new[len(new) - n:])
+    if (start + end) * 2 < len(new):
+        return None
+    old_end, new_end = len(old) - end, len(new) - end
+    return start, old_end, new_end, _point(old, start), _point(old, old_end), _point(new, new_end)
+
+
+def _common(most: int, same) -> int:
+    """The largest n <= ``most`` for which ``same(n)`` (which holds up to some n, then not)."""
+    low, high = 0, most
+    while low < high:
+        mid = (low + high + 1) // 2
+        if same(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _point(data: bytes, offset: int) -> tuple[int, int]:
+    """(row, byte column) of ``offset`` in ``data``, as tree-sitter counts them."""
+    return data.count(b"\n", 0, offset), offset - data.rfind(b"\n", 0, offset) - 1
 
 
 _ASTRAL = re.compile(rb"[\xf0-\xf7][\x80-\xbf]{3}")

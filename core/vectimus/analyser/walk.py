@@ -44,7 +44,8 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
         an.syntax_error = True
     walker = Walker(an, data, via, depth, notes)
     walker.block(root, scope, stdin)
-    flow.uncalled(walker)
+    if walker.defined:
+        flow.uncalled(walker)
     if root.has_error:
         _fallback(text, an, scope, via, depth)
         if len(an.actions) == before:
@@ -57,8 +58,7 @@ _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def _as_bash_reads(text: str) -> str:
     """The text as bash reads it: NUL bytes dropped (``r\\0m`` runs ``rm``); other control bytes
     (which bash keeps inside words, and which could hide a program name from a reader) refused."""
-    if "\x00" in text:
-        text = text.replace("\x00", "")
+    text = text.replace("\x00", "")
     bad = _CONTROL.search(text)
     if bad:
         raise Unanalysable(f"shell command contains the control character U+{ord(bad.group()):04X}")

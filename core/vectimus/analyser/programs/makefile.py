@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from vectimus.analyser.context import Analysis, Unanalysable
-from vectimus.analyser.parse import budgeted
+from vectimus.analyser.parse import reparsed
 
 MAX_LINES = 20_000
 MAX_EXPANSION = 64 * 1024   # characters one expansion may grow to
@@ -244,11 +244,23 @@ def parse(text: str, source: str = "Makefile", into: Makefile | None = None, dep
     return mk
 
 
+def _tree(data: bytes, an: Analysis):
+    """The root of ``data``'s tree, parsed from the last Makefile's tree where most of it is the same
+    (``parse.reparsed``: a Makefile written again with a line changed)."""
+    global _LAST
+    tree = reparsed(_parser(), data, an, "a Makefile", _LAST)
+    _LAST = (data, tree)
+    return tree.root_node
+
+
+_LAST: tuple | None = None  # the text of the last Makefile parsed within a call's budget, and its tree
+
+
 def _parse(text: str, source: str, mk: Makefile, depth: int, an: Analysis | None) -> Makefile:
     data = (text if text.endswith("\n") else text + "\n").encode("utf-8", "surrogatepass")
     if data.count(b"\n") > MAX_LINES:
         raise Unanalysable(f"a Makefile of more than {MAX_LINES} lines")
-    root = _parser().parse(data).root_node if an is None else budgeted(_parser(), data, an, "a Makefile")
+    root = _parser().parse(data).root_node if an is None else _tree(data, an)
     if root.has_error:
         raise Unanalysable("Makefile syntax that cannot be parsed")
     _Reader(mk, data, source, depth, an).block(root)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from vectimus.analyser.context import Analysis
-from vectimus.analyser.parse import budgeted_tree
+from vectimus.analyser.parse import reparsed
 
 TYPESCRIPT = ("typescript",)  # languages parsed with the TypeScript grammar
 _PARSERS: dict[str, Any] = {}
@@ -56,42 +56,5 @@ def _parse(an: Analysis, lang: str, key: tuple[bool, bytes]) -> Any:
     """The tree of a text not kept: from the last tree of its grammar edited to it when most of
     the text is unchanged and it parses without error, else parsed whole."""
     typescript, data = key
-    what = f"{lang} code"
     last = next((k for k in reversed(_TREES) if k[0] == typescript), None)
-    edit = _edit(last[1], data) if last is not None else None
-    if last is not None and edit is not None:
-        old = _TREES[last].copy()
-        old.edit(*edit)
-        tree = budgeted_tree(parser(lang), data, an, what, old)
-        if not tree.root_node.has_error:
-            return tree
-    return budgeted_tree(parser(lang), data, an, what)
-
-
-def _edit(old: bytes, new: bytes) -> tuple | None:
-    """``Tree.edit``'s arguments for the change from ``old`` to ``new`` (the span between their
-    common start and common end), or None when less than half of ``new`` is unchanged."""
-    most = min(len(old), len(new))
-    start = _common(most, lambda n: old[:n] == new[:n])
-    end = _common(most - start, lambda n: old[len(old) - n:] == new[len(new) - n:])
-    if (start + end) * 2 < len(new):
-        return None
-    old_end, new_end = len(old) - end, len(new) - end
-    return start, old_end, new_end, _point(old, start), _point(old, old_end), _point(new, new_end)
-
-
-def _common(most: int, same) -> int:
-    """The largest n <= ``most`` for which ``same(n)`` (which holds up to some n, then not)."""
-    low, high = 0, most
-    while low < high:
-        mid = (low + high + 1) // 2
-        if same(mid):
-            low = mid
-        else:
-            high = mid - 1
-    return low
-
-
-def _point(data: bytes, offset: int) -> tuple[int, int]:
-    """(row, byte column) of ``offset`` in ``data``, as tree-sitter counts them."""
-    return data.count(b"\n", 0, offset), offset - data.rfind(b"\n", 0, offset) - 1
+    return reparsed(parser(lang), data, an, f"{lang} code", (last[1], _TREES[last]) if last is not None else None)
