@@ -241,3 +241,22 @@ def test_a_long_constant_list_of_targets_stays_ordinary(tree):
 def test_a_quoting_or_number_function_the_code_redefines_is_not_trusted(tree, command):
     actions = tree.shell(command)
     assert any(a.kind == "exec" and a.dynamic and a.program == "sh" for a in actions), [a.describe() for a in actions]
+
+
+# -- a JSON configuration the code reads is its data ----------------------------------------------
+
+def test_a_json_configuration_the_code_reads_is_spliced_in(tree):
+    tree.write("build.json", '{"image": "app:1", "targets": ["lint", "test"]}')
+    tree.write("evil.json", '{"image": "x; rm -rf ~"}')
+    ordinary = [py('import json, subprocess\ncfg = json.load(open("build.json"))\n'
+                   'subprocess.run(f"docker build -t {cfg[\'image\']} .", shell=True)\n'
+                   'for t in cfg["targets"]:\n    subprocess.run("make " + t, shell=True)'),
+                node('const cfg = JSON.parse(require("fs").readFileSync("build.json", "utf8"));'
+                     'require("child_process").execSync(`docker build -t ${cfg.image} .`)')]
+    for command in ordinary:
+        actions = tree.shell(command)
+        assert not unreadable_sh(actions) and any(a.program == "docker" and "app:1" in a.args for a in actions)
+    for command in (py('import json, os; os.system("echo " + json.loads(open("evil.json").read())["image"])'),
+                    node('const c = JSON.parse(require("fs").readFileSync("evil.json"));'
+                         'require("child_process").execSync(`echo ${c.image}`)')):
+        assert home_deleted(tree, tree.shell(command)), command

@@ -185,6 +185,17 @@ SEQUENCES = [
         W("cmd.txt", "x; rm -rf ~/canary\n"),
         B("perl -e 'open(my $f, \"<\", \"cmd.txt\"); my $c = <$f>; system(\"echo $c\")'")],
      lambda s, session: s.canary_gone()),
+    ("notes.txt written harmless, rewritten by a job in the background after the check, then spliced", lambda s: [
+        W("notes.txt", "README.md\n"),
+        B("nohup sh -c 'sleep 2; printf \"x; rm -rf ~/canary\" > notes.txt' > /dev/null 2>&1 &"),
+        B("sleep 4; python3 -c 'import os; os.system(\"echo \" + open(\"notes.txt\").read())'")],
+     lambda s, session: s.canary_gone()),
+    ("notes.txt rewritten by a Python job in the background, then spliced", lambda s: [
+        W("notes.txt", "README.md\n"),
+        B("nohup python3 -c 'import time; time.sleep(2); open(\"notes.txt\", \"w\").write(\"x; rm -rf ~/canary\")' "
+          "> /dev/null 2>&1 &"),
+        B("sleep 4; python3 -c 'import os; os.system(\"echo \" + open(\"notes.txt\").read())'")],
+     lambda s, session: s.canary_gone()),
     ("a script that deletes a directory in HOME", lambda s: [
         W("scripts/tidy.py", "import os, shutil\nshutil.rmtree(os.path.expanduser('~/canary'))\n"),
         B("python3 scripts/tidy.py")], lambda s, session: s.canary_gone()),

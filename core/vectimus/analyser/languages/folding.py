@@ -283,6 +283,41 @@ def plain(v: Val, depth: int = 0):
     return NOT_PLAIN
 
 
+def json_value(v: Val) -> Val:
+    """``json.loads(v)`` / ``JSON.parse(v)``: the data of known JSON text (a configuration file the
+    hook can read), else unknown with its taint."""
+    import json
+
+    text = text_of(v) if v.kind == CONST else None
+    if text is not None:
+        try:
+            found = _from_plain(json.loads(text), v.taint, [0])
+        except (ValueError, RecursionError):
+            found = None
+        if found is not None:
+            return found
+    return unknown("data", taint_of(v))
+
+
+def _from_plain(value, taint: int, count: list[int], depth: int = 0) -> Val | None:
+    """A plain value (parsed JSON) as a Val; None past 4096 values or 16 levels."""
+    count[0] += 1
+    if count[0] > 4096 or depth > 16:
+        return None
+    if isinstance(value, list):
+        items = [_from_plain(x, taint, count, depth + 1) for x in value]
+        return None if any(i is None for i in items) else Val(SEQ, items, taint)
+    if isinstance(value, dict):
+        pairs = []
+        for k, x in value.items():
+            item = _from_plain(x, taint, count, depth + 1)
+            if item is None:
+                return None
+            pairs.append([const(k, taint), item])
+        return Val(DICT, pairs, taint)
+    return const(value, taint)
+
+
 def json_text(v: Val, **options) -> Val:
     """``json.dumps(v)`` / ``JSON.stringify(v)``: folded when known, else unknown with its taint."""
     import json

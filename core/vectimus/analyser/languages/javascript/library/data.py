@@ -6,7 +6,7 @@ import re
 
 from vectimus.analyser.languages import decode, patching
 from vectimus.analyser.languages import values as V
-from vectimus.analyser.languages.folding import env_var, json_text, number, text, to_text
+from vectimus.analyser.languages.folding import env_var, json_text, json_value, number, text, to_text
 from vectimus.analyser.languages.javascript.library.arguments import arg
 from vectimus.analyser.languages.values import CONST, ENV, OBJ, REF, SEQ, Val
 
@@ -199,5 +199,6 @@ CALLS = {
     "String.fromCharCode": _from_char_code, "String.fromCodePoint": _from_char_code, "String": _string_ctor,
     "zlib.inflateSync": _inflate(15), "zlib.gunzipSync": _inflate(31), "zlib.inflateRawSync": _inflate(-15),
     "zlib.unzipSync": _inflate(47), "Promise.resolve": _promise, "Reflect.apply": _reflect_apply,
+    "JSON.parse": lambda ev, args: json_value(args[0]) if args else V.unknown("data"),
     "parseInt": _number("parseInt"), "parseFloat": _number("parseFloat"), "Number": _number("Number"),
 }

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from vectimus.analyser.languages import contents
 from vectimus.analyser.languages import values as V
-from vectimus.analyser.languages.folding import env_var, fold_str, json_text
-from vectimus.analyser.languages.values import ENV
+from vectimus.analyser.languages.folding import env_var, fold_str, json_text, json_value
+from vectimus.analyser.languages.python.library import files
+from vectimus.analyser.languages.values import ENV, OBJ
 
 
 def _getenv(ev, args, kwargs):
@@ -21,6 +22,18 @@ def _print(ev, args, kwargs):
 
 def _json_dumps(ev, args, kwargs):
     return json_text(args[0] if args else V.NONE)
+
+
+def _json_loads(ev, args, kwargs):
+    return json_value(args[0]) if args else V.unknown("data")
+
+
+def _json_load(ev, args, kwargs):
+    """json.load(f): the data of the file, when it can be known now (``contents``)."""
+    source = args[0] if args else None
+    if source is not None and source.kind == OBJ and source.value[0] == "file":
+        return json_value(files.read_file(ev, source))
+    return V.unknown("data", V.taint_of(*args))
 
 
 def _json_dump(ev, args, kwargs):
@@ -60,7 +73,7 @@ def _m_environ_set(ev, owner, args, kwargs):
 
 CALLS: dict = {
     "os.getenv": _getenv, "os.getenvb": _getenv, "print": _print, "json.dumps": _json_dumps,
-    "json.dump": _json_dump, "pprint.pprint": _print, "pprint.pp": _print, "logging.info": _print,
+    "json.dump": _json_dump, "json.loads": _json_loads, "json.load": _json_load, "pprint.pprint": _print, "pprint.pp": _print, "logging.info": _print,
     "logging.warning": _print, "logging.error": _print, "logging.debug": _print, "input": _input,
 }
 

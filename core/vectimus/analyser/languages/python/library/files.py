@@ -265,6 +265,11 @@ def _p_suffix(ev, owner):
 
 def _m_file_read(ev, owner, args, kwargs):
     """read(): what the file holds, when it can be known now (``contents``)."""
+    return read_file(ev, owner)
+
+
+def read_file(ev, owner: Val) -> Val:
+    """What the open file ``owner`` holds, when it can be known now (``contents``)."""
     data = owner.value[1] or {}
     taint = data.get("taint", 0)
     if taint or not data.get("reads"):
