@@ -11,7 +11,7 @@ import itertools
 
 import re
 
-from vectimus.analyser import argv, loaded, programs
+from vectimus.analyser import argv, loaded, programs, runs
 from vectimus.analyser.context import MAX_NODES, Analysis, Cmd, Word, basename
 from vectimus.analyser.facts import env
 from vectimus.analyser.peel import OWN_COMMANDS, WRAPPERS
@@ -25,6 +25,8 @@ from vectimus.model import Action, PathFacts
 
 MAX_PEEL = 32  # wrappers around one command
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_NAME = re.compile(r"^[\w.+-]+$")  # a program's file name, nothing left to expand in it
+_POSITIONAL = re.compile(r"^\$(\{?[0-9@*]\}?)$")  # `"$@"`, `$1`: the caller's, judged where it is known
 
 LOOKUPS = {"type", "which", "whereis", "man", "help", "info", "whatis", "apropos", "tldr"}
 HELP_ARGS = {"--help", "--version", "-help", "-version"}
@@ -47,6 +49,10 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
         if cmd.words[0].glob and not cmd.words[0].dynamic:
             cmd = _globbed(an, cmd)
         head = cmd.words[0]
+        named = _named(an, head) if head.dynamic else ""
+        if named:  # `$(npm bin)/eslint`: a program by that name
+            cmd = cmd.with_words([Word(named), *cmd.words[1:]])
+            head = cmd.words[0]
         name = (basename(head.text) if "/" in head.text else head.text).lower().removesuffix(".exe")  # `curl.exe` (Windows, WSL) is curl
         if head.dynamic:
             break
@@ -68,7 +74,8 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
         if downloaded and any(text in program_word.text for text in downloaded):
             # `$(curl …)`: the command is what a download printed, run as a shell would run it
             name, cmd = "sh", cmd.with_words([Word("sh", dynamic=True), *cmd.words[1:]])
-        _exec(an, cmd, name, dynamic=True)
+        _exec(an, cmd, name, dynamic=True, risk="" if name == "sh" or _POSITIONAL.match(program_word.text)
+              else "unknown-program")
         return
     found = program_word.text if "/" in program_word.text else \
         "" if program_word.text in cmd.scope.functions else loaded.find_program(an, cmd, program_word.text)
@@ -107,6 +114,20 @@ def _globbed(an: Analysis, cmd: Cmd) -> Cmd:
     return cmd.with_words([Word(m) for m in matches] + list(cmd.words[1:]))
 
 
+def _named(an: Analysis, word: Word) -> str:
+    """The name of the program a partly known word runs (``$(npm bin)/eslint`` runs an ``eslint``),
+    or "" when its name is not known before it runs (``$(rev <<< mr)``, ``$P``) or the agent wrote
+    a file by that name this session (which one runs is then unknown)."""
+    folder, slash, name = word.text.rpartition("/")
+    if not slash or not _NAME.match(name) or folder.count("(") != folder.count(")") \
+            or folder.count("{") != folder.count("}"):
+        return ""
+    ledger = runs.session(an)
+    if ledger.full or any(p.rpartition("/")[2] == name for p in (*an.pending, *ledger.files)):
+        return ""
+    return name
+
+
 def _assigned(cmd: Cmd, assignment: Word, rest) -> Cmd:
     """``cmd`` without its leading ``NAME=value`` word, which joins the command's environment."""
     name, _, value = assignment.text.partition("=")
@@ -140,8 +161,9 @@ def _run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
 
 
 def _exec(an: Analysis, cmd: Cmd, name: str, dynamic: bool, at: int | None = None,
-          skip_args: bool = False) -> None:
-    """Record the exec action of ``cmd`` (at position ``at`` so it precedes its side effects)."""
+          skip_args: bool = False, risk: str = "") -> None:
+    """Record the exec action of ``cmd`` (at position ``at`` so it precedes its side effects);
+    ``risk`` when the caller knows it (a program whose name is unknown until it runs)."""
     words = cmd.words[:1] if skip_args else cmd.words
     program_word = words[0]
     key = (name, words)
@@ -161,7 +183,7 @@ def _exec(an: Analysis, cmd: Cmd, name: str, dynamic: bool, at: int | None = Non
         program_path=cmd.program_path, subcommand=subcommand,
         args=args, flags=flags, via=cmd.via, raw=cmd.raw,
         input=cmd.stdin.text or "", dynamic=dynamic, secrets=exec_secrets(name, cmd) if not skip_args else (),
-        risk=exec_risk(an, name, cmd) if not skip_args else "", env=env.knobs(cmd), target=target)
+        risk=risk or (exec_risk(an, name, cmd) if not skip_args else ""), env=env.knobs(cmd), target=target)
     an.add(action)
     if at is not None and at < len(an.actions) - 1:
         an.actions.insert(at, an.actions.pop())

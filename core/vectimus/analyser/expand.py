@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from vectimus.analyser import parameters
-from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Analysis, Input, Scope, Word
+from vectimus.analyser import parameters, runs
+from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Analysis, Cmd, Input, Scope, Word
 
 REDIRECT_TYPES = ("file_redirect", "heredoc_redirect", "herestring_redirect")
 PLAIN_TYPES = frozenset(("word", "number", "raw_string", "ansi_c_string"))  # words whose value is their text's
@@ -148,6 +148,10 @@ class Expander:
 
     def statement(self, node, scope: Scope, stdin: Input, redirs: tuple = (), raw: str = "") -> None:
         """Walk one statement (the host's)."""
+        raise NotImplementedError
+
+    def redirect(self, node, cmd: Cmd) -> Input | None:
+        """Record what one redirect reads or writes; the stdin it gives (the host's)."""
         raise NotImplementedError
 
     def parts(self, node, scope: Scope, redirs: tuple) -> tuple[list, list[Word], list, int | None]:
@@ -385,6 +389,8 @@ class Expander:
         """Run ``$(…)`` / backticks: their actions count; the value is known when one command, or
         the last stage of one pipeline (``$(echo … | base64 -d)``), prints a constant."""
         before = self.an.secret_reads
+        if node.named_child_count == 1 and node.named_children[0].type == "file_redirect":
+            return self.file_substitution(node, scope, before)
         ran = self.ran
         start = len(self.an.actions)
         inner = scope.child()
@@ -400,6 +406,16 @@ class Expander:
         if any(a.kind == "network" for a in self.an.actions[start:]):  # what a download printed
             self.an.memo.setdefault("downloaded", set()).add(self.text(node))
         return Word(self.text(node), dynamic=True, secret=secret)
+
+    def file_substitution(self, node, scope: Scope, before: int) -> Word:
+        """``$(< file)``: bash reads the file itself, as ``$(cat file)`` would; a small file's text is
+        the value, a secret one's stays unknown and carries the secret on."""
+        cmd = Cmd(words=(Word("cat"),), raw=self.text(node), scope=scope, stdout="pipe")
+        stdin = self.redirect(node.named_children[0], cmd)
+        secret = self.an.secret_reads > before or (stdin is not None and stdin.secret)
+        text = None if secret or stdin is None else runs.input_text(self.an, stdin, scope)
+        return Word(text.strip("\n"), secret=secret) if text is not None else Word(self.text(node), dynamic=True,
+                                                                                    secret=secret)
 
     def substitutions(self, node, scope: Scope) -> None:
         """Run the command substitutions anywhere below ``node`` (test expressions, arithmetic)."""

@@ -24,11 +24,12 @@ import os
 import posixpath
 import stat
 
-from vectimus.analyser.context import MAX_COMMAND_BYTES, Analysis, Cmd, Unanalysable, Word, basename
+from vectimus.analyser.context import MAX_COMMAND_BYTES, Analysis, Cmd, Input, Scope, Unanalysable, Word, basename
 from vectimus.model import Action, CodeFacts
 
 MAX_FILE_BYTES = MAX_COMMAND_BYTES  # one file read to analyse it
 MAX_FILES = 64                      # files read for one call
+MAX_TEXT = 16 * 1024                # a file's text is handed on as a value only when this short
 MAX_MATCHES = 16                    # files a pattern that runs may match (each is read)
 MAX_TREE = 400                      # directories searched for what find -exec runs
 
@@ -149,6 +150,26 @@ def read_on_disk(an: Analysis, path: str) -> tuple[str | None, str]:
     finally:
         os.close(fd)
     return decode(data)
+
+
+def input_text(an: Analysis, stdin: Input, scope: Scope) -> str | None:
+    """The text a command reads on its standard input when known: a heredoc, a here-string, a known
+    stage piped in, or a small file a ``<`` redirect names (not a secret one)."""
+    if stdin.text is not None:
+        return stdin.text
+    if stdin.kind == "file" and stdin.path and not stdin.secret:
+        return small_text(an, Word(stdin.path), scope)
+    return None
+
+
+def small_text(an: Analysis, word: Word, scope: Scope) -> str | None:
+    """The text of the small file ``word`` names as the command will find it (this call's own
+    writes first), or None: missing, large, binary, unreadable, or a secret."""
+    facts = an.target(word, scope)
+    if not facts.path or facts.is_secret or facts.is_glob:
+        return None
+    text, _ = read(an, facts.path)
+    return text if text is not None and len(text) <= MAX_TEXT else None
 
 
 def _binary(data: bytes) -> bool:

@@ -8,19 +8,15 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-import binascii  # base64 as base64.b64encode/b64decode(validate=True) do it, without the module
-import os
 import re
 
-from vectimus.analyser import flow, parameters, redirects, runs, writes
+from vectimus.analyser import flow, parameters, printers, redirects, runs, writes
 from vectimus.analyser.context import (
     MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, MAX_NODES, Analysis, Cmd, Input, Scope, Unanalysable, Unparsable, Word,
-    basename,
 )
-from vectimus.analyser.expand import REDIRECT_TYPES, Expander, ansi_c
+from vectimus.analyser.expand import REDIRECT_TYPES, Expander
 from vectimus.analyser.parse import astral_free, parse
 
-PRINTERS = frozenset(("echo", "printf", "cat", "base64", "pwd", "mktemp", "uname"))  # the programs ``printed`` knows
 LOOP_VALUES = 16  # a for loop over more literal values than this runs once with an unknown variable
 
 
@@ -110,6 +106,7 @@ class Walker(Expander):
         self.piped = False                  # the statement being walked writes into a pipe
         self.choosing = False               # a statement is being walked once per value of a choice
         self.defined: list = []             # (body, scope) of each function this text defines
+        self.bound: dict[int, tuple] = {}   # start of a list's last command -> the redirects after the list
 
     def text(self, node) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
@@ -148,7 +145,7 @@ class Walker(Expander):
     def _statement(self, node, scope, stdin, redirs, raw) -> None:
         kind = node.type
         if kind == "command":
-            self.command(node, scope, stdin, redirs, raw or self.text(node))
+            self.command(node, scope, stdin, redirs or self.bound.get(node.start_byte, ()), raw or self.text(node))
         elif kind == "redirected_statement":
             self.redirected(node, scope, stdin)
         elif kind == "pipeline":
@@ -200,9 +197,16 @@ class Walker(Expander):
         if body is not None and body.type == "command":
             self.statement(body, scope, stdin, redirs, self.text(node))
             return
+        last = body
+        while last is not None and last.type == "list" and last.named_child_count:
+            last = last.named_children[-1]
+        if body is not None and body.type == "list" and last is not None and last.type == "command":
+            # tree-sitter-bash hangs the redirect of `cd d && bash <<EOF` on the whole list; bash
+            # gives it to the last command, after the earlier ones (and their cd) have run.
+            self.bound[last.start_byte] = redirs
+            self.statement(body, scope, stdin)
+            return
         if body is not None and body.type == "list":
-            # tree-sitter-bash hangs the redirect of `cd d && echo x > f` on the whole list; bash
-            # applies it to the last command, after the earlier ones (and their cd) have run.
             self.statement(body, scope, stdin)
             cmd = Cmd(words=(), raw=self.text(node), scope=scope, via=self.via, stdin=stdin, depth=self.depth)
             start = len(self.an.actions)
@@ -329,9 +333,9 @@ class Walker(Expander):
         if new_stdin is not None:
             cmd = cmd.with_words(words, stdin=new_stdin)
         if len(words) > 1 and words[0].text in ("set", "printf", "read"):
-            parameters.builtin(words, cmd.stdin.text, scope)
+            parameters.builtin(words, runs.input_text(self.an, cmd.stdin, scope), scope)
         self.ran += 1
-        self.last_value = self.printed(words, scope, cmd.stdin)
+        self.last_value = printers.printed(self.an, words, scope, cmd.stdin, self.piped or redirected)
         if self.last_value is not None and len(self.an.actions) > start:
             self.wrote(cmd, start)
         if words:
@@ -366,35 +370,6 @@ class Walker(Expander):
                     self.statement(child, scope.child(), feed)
             else:
                 self.statement(node, scope, Input())
-
-    def printed(self, words: list[Word], scope: Scope, stdin: Input) -> str | None:
-        """What ``echo`` / ``printf`` / ``cat`` / ``pwd`` / ``uname`` print, when it is a constant."""
-        if not words:
-            return None
-        name = basename(words[0].text) if "/" in words[0].text else words[0].text
-        if name not in PRINTERS or any(w.dynamic for w in words):
-            return None
-        args = [w.text for w in words[1:]]
-        if name == "echo":
-            text = " ".join(a for a in args if a not in ("-n", "-e", "-E"))
-            return ansi_c(text) if "-e" in args else text
-        if name == "printf" and len(args) == 1 and "%" not in args[0]:
-            return ansi_c(args[0])
-        if name == "cat" and not args and stdin.text is not None:
-            return stdin.text
-        if name == "base64" and stdin.text is not None and set(args) & {"-d", "--decode", "-D"}:
-            try:  # `echo cm0gLXJmIC8= | base64 -d | sh`
-                return binascii.a2b_base64("".join(stdin.text.split()), strict_mode=True).decode("utf-8")
-            except (ValueError, UnicodeDecodeError):
-                return None
-        if name == "pwd" and len(words) == 1 and not scope.cwd_dynamic:
-            return scope.places.cwd
-        if name == "mktemp" and all(w.text in ("-d", "--directory", "-q", "--quiet") for w in words[1:]):
-            tmp = self.an.env.get("TMPDIR") or "/tmp"
-            return tmp.rstrip("/") + "/tmp.XXXXXXXXXX"  # a fresh name in the temp dir
-        if name == "uname" and args in ([], ["-s"]):  # the system the hook runs on is the command's
-            return os.uname().sysname
-        return None
 
     def apply_redirects(self, redirs, cmd: Cmd) -> Input | None:
         """Record what the redirects read and write; return the stdin they give the command."""

@@ -34,6 +34,8 @@ def shell(an: Analysis, cmd: Cmd, name: str) -> bool:
     if cmd.stdin.text is not None:
         an.shell(Word(cmd.stdin.text), cmd, f"{name} <<" if cmd.stdin.kind == "text" else f"{name} <|")
         return False
+    if cmd.stdin.kind == "file" and cmd.stdin.path:  # sh < setup.sh: the file is the script
+        return runs.run_file(an, cmd, Word(cmd.stdin.path), runner="shell")
     return cmd.stdin.kind in ("pipe", "file")
 
 

@@ -1,0 +1,141 @@
+"""What a simple command prints, when that is known before it runs: constants (``echo``,
+``printf``, ``base64 -d`` of one), a small file's text (``cat notes.txt``, ``read P < p.txt``),
+where a program is found (``which rm``, ``command -v rm``), the repository's top directory
+(``git rev-parse --show-toplevel``) and pure text filters over a known input (``rev``, ``tr``).
+A command substitution or a pipe stage that prints a known text hands it on as a word or an input,
+so ``$(rev <<< mr) -rf ~`` runs ``rm``. Anything else prints what Vectimus cannot know (None).
+Standard library only: used on the hot path.
+"""
+
+from __future__ import annotations
+
+import binascii  # base64 as base64.b64encode/b64decode(validate=True) do it, without the module
+import os
+
+from vectimus.analyser import runs
+from vectimus.analyser.context import Analysis, Input, Scope, Word, basename
+from vectimus.analyser.expand import ansi_c
+
+# The programs ``printed`` knows.
+PRINTERS = frozenset(("echo", "printf", "cat", "base64", "pwd", "mktemp", "uname", "which", "command", "type",
+                      "git", "rev", "tr"))
+
+
+def printed(an: Analysis, words: list[Word], scope: Scope, stdin: Input, consumed: bool) -> str | None:
+    """What the command ``words`` prints when it is known; files are read only when what it prints
+    is ``consumed`` (piped, substituted or redirected), never a secret file."""
+    if not words:
+        return None
+    name = basename(words[0].text) if "/" in words[0].text else words[0].text
+    if name not in PRINTERS or any(w.dynamic for w in words):
+        return None
+    args = [w.text for w in words[1:]]
+    if name == "echo":
+        text = " ".join(a for a in args if a not in ("-n", "-e", "-E"))
+        return ansi_c(text) if "-e" in args else text
+    if name == "printf" and len(args) == 1 and "%" not in args[0]:
+        return ansi_c(args[0])
+    if name == "cat":
+        return _cat(an, words[1:], scope, stdin, consumed)
+    given = runs.input_text(an, stdin, scope) if consumed or stdin.text is not None else None
+    if name == "base64" and given is not None and set(args) & {"-d", "--decode", "-D"}:
+        try:  # `echo cm0gLXJmIC8= | base64 -d | sh`
+            return binascii.a2b_base64("".join(given.split()), strict_mode=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            return None
+    if name == "rev" and not args and given is not None:
+        return "\n".join(line[::-1] for line in given.split("\n"))
+    if name == "tr" and given is not None:
+        return _tr(args, given)
+    if name in ("which", "command", "type"):
+        return _found(an, name, args, scope)
+    if name == "git" and args == ["rev-parse", "--show-toplevel"] and not scope.cwd_dynamic:
+        return _top(scope.places.cwd)
+    if name == "pwd" and len(words) == 1 and not scope.cwd_dynamic:
+        return scope.places.cwd
+    if name == "mktemp" and all(w.text in ("-d", "--directory", "-q", "--quiet") for w in words[1:]):
+        tmp = an.env.get("TMPDIR") or "/tmp"
+        return tmp.rstrip("/") + "/tmp.XXXXXXXXXX"  # a fresh name in the temp dir
+    if name == "uname" and args in ([], ["-s"]):  # the system the hook runs on is the command's
+        return os.uname().sysname
+    return None
+
+
+def _cat(an: Analysis, operands: list[Word], scope: Scope, stdin: Input, consumed: bool) -> str | None:
+    """``cat`` of its input or of small files (``-`` is the input); an option: unknown."""
+    if not operands:
+        return runs.input_text(an, stdin, scope) if consumed or stdin.text is not None else None
+    if not consumed or any(w.text.startswith("-") and w.text != "-" for w in operands):
+        return None
+    parts = []
+    for word in operands:
+        text = runs.input_text(an, stdin, scope) if word.text == "-" else runs.small_text(an, word, scope)
+        if text is None:
+            return None
+        parts.append(text)
+    return "".join(parts)
+
+
+def _found(an: Analysis, name: str, args: list[str], scope: Scope) -> str | None:
+    """Where ``which NAME`` / ``command -v NAME`` / ``type -P NAME`` finds a program: the first
+    executable on the command's PATH, else the name itself (what runs is then a program by that name)."""
+    wanted = args[1:] if (name == "command" and args[:1] == ["-v"]) or (name == "type" and args[:1] in (["-P"], ["-p"])) \
+        else args if name == "which" else []
+    if len(wanted) != 1 or wanted[0].startswith("-"):
+        return None
+    program = wanted[0]
+    if "/" in program:
+        return program
+    path = scope.vars.get("PATH")
+    folders = path.text if path is not None and not path.dynamic else an.env.get("PATH", "")
+    for folder in folders.split(":"):
+        candidate = f"{folder.rstrip('/') or '.'}/{program}"
+        if folder and os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
+            return candidate
+    return program
+
+
+def _top(cwd: str) -> str | None:
+    """The top directory of the git work tree holding ``cwd``, or None when there is none."""
+    folder = cwd.rstrip("/") or "/"
+    for _ in range(64):
+        if os.path.exists(f"{folder}/.git"):
+            return folder
+        if folder == "/":
+            return None
+        folder = os.path.dirname(folder)
+    return None
+
+
+def _tr(args: list[str], text: str) -> str | None:
+    """``tr SET1 SET2`` and ``tr -d SET`` with plain characters, escapes and ranges; other forms: None."""
+    if len(args) == 2 and args[0] == "-d":
+        drop = _set(args[1])
+        return None if drop is None else "".join(c for c in text if c not in drop)
+    if len(args) != 2 or args[0].startswith("-"):
+        return None
+    source, target = _set(args[0]), _set(args[1])
+    if not source or not target:
+        return None
+    target += target[-1] * (len(source) - len(target))
+    table: dict[int, str] = {}
+    for a, b in zip(source, target):
+        table.setdefault(ord(a), b)
+    return text.translate(table)
+
+
+def _set(spec: str) -> str | None:
+    """The characters of a ``tr`` set: ``a-z``, ``\\n``, plain characters; a class or repeat: None."""
+    if "[" in spec:
+        return None
+    chars = ansi_c(spec) if "\\" in spec else spec
+    out: list[str] = []
+    i = 0
+    while i < len(chars):
+        if i + 2 < len(chars) and chars[i + 1] == "-" and chars[i] <= chars[i + 2]:
+            out.extend(chr(c) for c in range(ord(chars[i]), ord(chars[i + 2]) + 1))
+            i += 3
+        else:
+            out.append(chars[i])
+            i += 1
+    return "".join(out)
