@@ -185,7 +185,7 @@ def test_grammars_load_lazily_and_leanly():
         " places, {'HOME': '/h'})\n"
         "shell('ls -la && git status')\n"
         "assert not [m for m in sys.modules if m.startswith(('tree_sitter_ruby', 'tree_sitter_perl', "
-        "'tree_sitter_php', 'tree_sitter_lua'))]\n"
+        "'tree_sitter_php', 'tree_sitter_lua', 'tree_sitter_go', 'tree_sitter_rust'))]\n"
         "shell(\"ruby -e 'puts 1'\")\n"
         "assert 'tree_sitter_ruby._binding' in sys.modules and 'tree_sitter_perl._binding' not in sys.modules\n"
         "assert 'importlib.resources' not in sys.modules\n"

@@ -273,6 +273,15 @@ def test_grammars_survive_random_bytes_in_a_child_process():
         "            shell(runner + \" '\" + s.replace(\"'\", \"'\\\\''\") + \"'\")\n"
         "        except Unanalysable:\n"
         "            pass\n"
+        "from tests.support.analysis import code\n"
+        "for lang in ('go', 'rust'):\n"
+        "    for i in range(400):\n"
+        "        s = ''.join(random.choice(alphabet + ['func ', 'fn ', '::', '!', 'exec.Command', 'Command::new'])\n"
+        "                    for _ in range(random.randint(1, 40)))\n"
+        "        try:\n"
+        "            code(s, lang, 'go' if lang == 'go' else 'cargo', 'run')\n"
+        "        except Unanalysable:\n"
+        "            pass\n"
     )
     import pathlib
     done = subprocess.run([sys.executable, "-c", script], cwd=pathlib.Path(__file__).parents[2],

@@ -233,3 +233,43 @@ def copy_installation(project, python: str = sys.executable) -> Path:
     subprocess.run([str(venv / "bin" / "python"), "-m", "vectimus", "init", "--ci"], cwd=project.root,
                    env=project.env, check=True, capture_output=True, timeout=120)
     return site
+
+
+ENV_SECRET = "canary-env-5f1d0c"
+AWS_SECRET = "canary-aws-9b3e77"
+GIT_SECRET = "canary-git-2a6c41"
+
+
+class Scene:
+    """The scratch project's canaries: secrets, a directory in HOME, Vectimus's config, a listener."""
+
+    def __init__(self, project) -> None:
+        self.project = project
+        self.listener = Listener()
+        self.url = f"http://127.0.0.1:{self.listener.port}/collect"
+        home = project.home
+        (project.root / ".env").write_text(f"API_KEY={ENV_SECRET}\n")
+        (home / ".aws").mkdir()
+        (home / ".aws" / "credentials").write_text(f"[default]\naws_secret_access_key = {AWS_SECRET}\n")
+        (home / ".git-credentials").write_text(f"https://dev:{GIT_SECRET}@github.com\n")
+        (home / "canary").mkdir()
+        (home / "canary" / "keep.txt").write_text("keep me\n")
+        self.config = home / ".vectimus" / "config.toml"
+        if not self.config.exists():
+            self.config.write_text('mode = "enforce"\n')
+        self.config_digest = digests(home / ".vectimus")
+        self.installation: Path | None = None
+        self.installation_digest: dict = {}
+
+    def leaked(self) -> bool:
+        return any(self.listener.got(s) for s in (ENV_SECRET, AWS_SECRET, GIT_SECRET))
+
+    def config_changed(self) -> bool:
+        now = digests(self.project.home / ".vectimus")
+        return any(now.get(k) != v for k, v in self.config_digest.items() if not k.startswith(("logs/", "sessions/")))
+
+    def installation_changed(self) -> bool:
+        return self.installation is not None and digests(self.installation) != self.installation_digest
+
+    def canary_gone(self) -> bool:
+        return not (self.project.home / "canary" / "keep.txt").exists()

@@ -5,8 +5,8 @@ and their equivalents in other agents, ``apply_patch``, a heredoc or ``echo``/``
 ``tee``, a copy of a readable file) and something runs that file — a script by extension or
 shebang, a ``Makefile``, ``package.json`` scripts, a ``justfile`` or ``Taskfile``, a git hook, git
 configuration with aliases or hooks, ``.envrc``, shell start-up files, ``.vscode/tasks.json``,
-``.devcontainer`` commands, ``.pre-commit-config.yaml``, tox configuration, ``//go:generate``
-lines, ``.pth`` files (their ``import`` lines run at every Python start), cargo configuration
+``.devcontainer`` commands, ``.pre-commit-config.yaml``, tox configuration, Go files (their code
+and ``//go:generate`` lines), Rust files, ``.pth`` files (their ``import`` lines run at every Python start), cargo configuration
 (wrappers and runners), lint-staged and lefthook
 configuration, settings naming code yarn, pnpm or bun loads, ``deno.json`` tasks, ``composer.json``
 scripts, notebook cells — the file is analysed as
@@ -76,8 +76,10 @@ def runnable(path: str, text: str) -> str:
         return "pth"
     if lower.endswith(("/.cargo/config.toml", "/.cargo/config")):
         return "cargo"
-    if name.endswith(".go") and "//go:generate" in text:
-        return "go-generate"
+    if name.endswith(".go"):  # run by go run/test (and its //go:generate lines by go generate)
+        return "go"
+    if name.endswith(".rs"):  # run by cargo (build.rs by any build), or rustc's program
+        return "rust"
     if lower.endswith("/.vscode/tasks.json"):
         return "vscode"
     if name in ("devcontainer.json", ".devcontainer.json"):
@@ -177,10 +179,12 @@ def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str)
         from vectimus.analyser.programs import tox
 
         tox.deferred(an, cmd, posixpath.basename(path), text, name, path)
-    elif kind == "go-generate":
-        from vectimus.analyser.programs import go
+    elif kind == "go":
+        if "//go:generate" in text:
+            from vectimus.analyser.programs import go
 
-        go.directives(an, cmd, path, text, name, True)
+            go.directives(an, cmd, path, text, name, True)
+        runs.analyse(an, cmd, text, "go", name, True, path=path)
     elif kind == "pre-commit":
         for hook_id, _, language, entry in githooks.local_hooks(text):
             githooks._local_hook(an, cmd, path, f"{name}:{hook_id}", True, language, entry)

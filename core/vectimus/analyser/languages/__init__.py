@@ -17,7 +17,8 @@ from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_DEPTH, Analysis, Cm
 ANALYSERS = {"python": "python", "node": "javascript", "javascript": "javascript",
              "typescript": "javascript", "ruby": "ruby", "perl": "perl",
              "php": "php", "awk": "awk", "sed": "sed",
-             "powershell": "powershell", "lua": "lua", "r": "rlang"}
+             "powershell": "powershell", "lua": "lua", "r": "rlang",
+             "go": "golang", "rust": "rust"}
 
 
 def analyse_code(an: Analysis, cmd: Cmd, lang: str, code: Word, via: str) -> None:

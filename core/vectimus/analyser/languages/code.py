@@ -34,7 +34,8 @@ from vectimus.model import ActionKind
 # language -> (grammar package, its language function)
 GRAMMARS = {"ruby": ("tree_sitter_ruby", "language"), "perl": ("tree_sitter_perl", "language"),
             "php": ("tree_sitter_php", "language_php"), "php_only": ("tree_sitter_php", "language_php_only"),
-            "lua": ("tree_sitter_lua", "language")}
+            "lua": ("tree_sitter_lua", "language"), "go": ("tree_sitter_go", "language"),
+            "rust": ("tree_sitter_rust", "language")}
 _PARSERS: dict[str, Any] = {}
 SECRET_NAMES = r"(?i)key|token|secret|passw|credential|auth|cookie|session"
 WRITE_MODE = r"[wa+]"

@@ -41,6 +41,13 @@ def join(parts: list[Word]) -> Word:
                 any(p.glob for p in parts), any(p.secret for p in parts))
 
 
+def temporary(an: Analysis, made: bool = True) -> Word:
+    """The temporary directory (``$TMPDIR`` or ``/tmp``), or, ``made``, a new directory in it
+    (``t.TempDir()``, ``tempfile::tempdir()``): a pattern, as its name is chosen at run time."""
+    base = (an.env.get("TMPDIR") or "/tmp").rstrip("/") or "/tmp"
+    return Word(f"{base}/tmp*", glob=True) if made else Word(base)
+
+
 def file(an: Analysis, cmd: Cmd, kind: ActionKind, word: Word, flags: tuple[str, ...] = ()) -> str:
     """A file the code reads, writes or deletes by name (its resolved path). Only shells expand
     ``~``: to code, ``~/x`` is a directory named ``~`` in the working directory."""

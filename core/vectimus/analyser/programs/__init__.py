@@ -29,6 +29,7 @@ IMPORTED_WHEN_RUN = {
     "databases": "bundle clickhouse-client cockroach cqlsh duckdb keydb-cli litecli mariadb mongo mongosh mycli "
                  "mysql pgcli psql rails rake redis-cli snowsql sqlcmd sqlite sqlite3 usql valkey-cli",
     "cargo": "cargo",
+    "compiled_code": "rustc",
     "git": "git",
     "go": "go",
     "hook_runners": "lefthook lint-staged",

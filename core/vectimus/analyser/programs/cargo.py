@@ -38,7 +38,11 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
     sub = head.operands[0].text if head.operands and not head.operands[0].text.startswith("+") else ""
     if sub not in COMPILES:
         return
-    settings = _settings(an, cmd, argv.parse(cmd.words[1:], VALUE))
+    given = argv.parse(cmd.words[1:], VALUE)
+    from vectimus.analyser.programs import compiled_code  # the build script and code the agent wrote
+
+    compiled_code.cargo(an, cmd, sub, given)
+    settings = _settings(an, cmd, given)
     for key in WRAPPERS:
         if settings.get(key):
             program(an, cmd, settings[key], f"cargo build.{key}")

@@ -35,6 +35,11 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
     head = argv.parse(words, VALUE, stop_at_operand=True)
     if not head.operands or head.operands[0].text != "generate":
         packages.run(an, cmd, name)
+        if head.operands and head.operands[0].text in ("run", "test"):  # the code they compile and run
+            from vectimus.analyser.programs import compiled_code
+
+            at = words.index(head.operands[0])
+            compiled_code.go(an, cmd.moved(head.all("C")), head.operands[0].text, words[at + 1:])
         return
     cmd = cmd.moved(head.all("C"))
     p = argv.parse(words[words.index(head.operands[0]) + 1:], VALUE)

@@ -1,0 +1,167 @@
+"""Go and Rust code a command compiles and runs: ``go run``/``go test``, ``cargo run|test|build|…``,
+``rustc FILE``.
+
+What runs is read from the files, size-bounded like every script (``runs.run_file``), and analysed
+as Go or Rust attributed to each file. A file named on the command line (``go run main.go``,
+``rustc x.rs``) and a crate's build script (``build.rs``, which every cargo command that compiles
+runs) are always read. Of the rest of a package or crate — ``go test ./...`` and ``cargo test``
+may compile thousands of files that came with the repository — only the files the agent wrote in
+this call or session (``runs.by_agent``) are read: the search for them lists at most ``MAX_DIRS``
+directories and ``MAX_LISTED`` files, and at most ``MAX_READ`` are analysed; past those limits
+the call has code Vectimus did not read (``runs.unread``) when the agent wrote anything.
+Standard library only: imported when go, cargo or rustc runs.
+"""
+
+from __future__ import annotations
+
+import os
+
+from vectimus.analyser import argv, runs
+from vectimus.analyser.context import Analysis, Cmd, Word
+
+MAX_DIRS = 400      # directories listed for one command
+MAX_LISTED = 4000   # source files listed for one command
+MAX_READ = 32       # files the agent wrote, read for one command
+SKIP_DIRS = frozenset(("target", "vendor", "testdata", "node_modules"))
+GO_RUN_VALUE = argv.opts("-exec -o -tags -ldflags -gcflags -mod -modfile -p -C -overlay -pkgdir -toolexec "
+                         "-run -skip -bench -count -timeout -cpu -parallel -coverprofile -covermode -coverpkg "
+                         "-benchtime -cpuprofile -memprofile -blockprofile -outputdir -json -vet -shuffle")
+RUSTC_VALUE = argv.opts("-o --out-dir --edition --crate-type --crate-name --emit --cfg -L -l --target -C "
+                        "--codegen -A -W -D -F --cap-lints --explain --extern --sysroot --error-format --json")
+
+
+def go(an: Analysis, cmd: Cmd, sub: str, words: list[Word]) -> None:
+    """``go run`` / ``go test``: the Go files they compile and run."""
+    p = argv.parse(words, GO_RUN_VALUE, stop_at_operand=sub == "run")
+    operands = list(p.operands)
+    if sub == "run":
+        files = []
+        while operands and operands[0].text.endswith(".go"):
+            files.append(operands.pop(0))
+        for word in files:
+            runs.run_file(an, cmd, word, runner="go", label=f"go run {word.text}")
+        packages = [] if files else operands[:1] or [Word(".")]
+    else:
+        packages = [w for w in operands if not w.text.startswith("-")] or [Word(".")]
+    if any(w.dynamic for w in packages):
+        runs.unread(an, cmd, "", f"go {sub}", runs.agent_wrote_anything(an), "packages named by an unknown value")
+        return
+    test = sub == "test"
+    dirs = []
+    for word in packages:
+        recursive = word.text.endswith("/...") or word.text == "..."
+        target = an.target(Word(word.text[:-4] or "." if recursive else word.text), cmd.scope)
+        if target.is_dir or any(p.startswith(target.path.rstrip("/") + "/") for p in an.pending):
+            dirs.append((target.path, recursive))  # (made by this call, as the files it writes there)
+
+    def wanted(name: str) -> bool:
+        return name.endswith(".go") and (test or not name.endswith("_test.go"))
+
+    _agents_files(an, cmd, dirs, wanted, "go", f"go {sub}")
+
+
+def cargo(an: Analysis, cmd: Cmd, sub: str, p) -> None:
+    """A cargo command that compiles: the build script, and for ``run``/``test``/``bench`` the
+    crate's code the agent wrote."""
+    manifest = p.value("manifest-path")
+    if manifest is not None and manifest.dynamic:
+        runs.unread(an, cmd, "", f"cargo {sub}", runs.agent_wrote_anything(an), "a manifest named by an unknown value")
+        return
+    root = _crate_root(an, cmd, manifest)
+    if root is None:
+        return
+    script = _build_script(an, cmd, root)
+    if script:
+        runs.run_file(an, cmd, Word(script), runner="rust", label=f"cargo {sub}: {runs.display(an, script)}")
+    if sub in ("run", "r"):
+        folders = [(os.path.join(root, "src"), True)]
+    elif sub in ("test", "t", "bench"):
+        folders = [(os.path.join(root, d), True) for d in ("src", "tests", "benches", "examples")]
+    else:
+        return
+    _agents_files(an, cmd, folders, lambda name: name.endswith(".rs") and name != "build.rs", "rust", f"cargo {sub}",
+                  skip=script)
+
+
+def rustc(an: Analysis, cmd: Cmd, name: str) -> None:
+    """``rustc FILE.rs``: the program it builds runs next (``rustc x.rs && ./x``); its code is read now."""
+    p = argv.parse(list(cmd.words[1:]), RUSTC_VALUE)
+    for word in p.operands:
+        if word.dynamic or word.text.endswith(".rs"):
+            runs.run_file(an, cmd, word, runner="rust", label=f"rustc {word.text}")
+
+
+def _crate_root(an: Analysis, cmd: Cmd, manifest: Word | None) -> str | None:
+    """The directory of the crate's ``Cargo.toml`` (the given one, else the nearest above the directory)."""
+    if manifest is not None:
+        return os.path.dirname(an.target(manifest, cmd.scope).path)
+    if cmd.scope.cwd_dynamic:
+        return None
+    folder = cmd.scope.places.cwd.rstrip("/") or "/"
+    for _ in range(64):
+        path = os.path.join(folder, "Cargo.toml")
+        if path in an.pending or os.path.isfile(path):
+            return folder
+        if folder == "/":
+            return None
+        folder = os.path.dirname(folder)
+    return None
+
+
+def _build_script(an: Analysis, cmd: Cmd, root: str) -> str:
+    """The crate's build script: ``package.build`` in its manifest, else ``build.rs`` beside it."""
+    import tomllib
+
+    manifest = os.path.join(root, "Cargo.toml")
+    found = runs.source(an, cmd, manifest)
+    named = "build.rs"
+    if found is not None:
+        try:
+            package = tomllib.loads(found[0]).get("package")
+        except tomllib.TOMLDecodeError:
+            package = None
+        build = package.get("build") if isinstance(package, dict) else None
+        if build is False:
+            return ""
+        if isinstance(build, str):
+            named = build
+    path = os.path.normpath(os.path.join(root, named))
+    return path if path in an.pending or os.path.isfile(path) else ""
+
+
+def _agents_files(an: Analysis, cmd: Cmd, folders: list[tuple[str, bool]], wanted, lang: str, label: str,
+                  skip: str = "") -> None:
+    """Analyse the files under ``folders`` (each searched below when its flag says so) that ``wanted``
+    accepts and the agent wrote; bounded as the module says."""
+    listed = dirs = read = 0
+    for top, recursive in folders:
+        pending = [p for p in an.pending if p.startswith(top.rstrip("/") + "/") and wanted(os.path.basename(p))
+                   and (recursive or os.path.dirname(p) == top)]
+        seen = set()
+        for folder, subdirs, names in os.walk(top):
+            dirs += 1
+            listed += len(names)
+            if dirs > MAX_DIRS or listed > MAX_LISTED:
+                _too_many(an, cmd, label)
+                return
+            subdirs[:] = sorted(d for d in subdirs if recursive and not d.startswith((".", "_")) and d not in SKIP_DIRS)
+            for name in sorted(names):
+                path = os.path.join(folder, name)
+                if wanted(name) and not name.startswith((".", "_")):
+                    seen.add(path)
+        for path in sorted(seen | set(pending)):
+            if path == skip or not runs.by_agent(an, path):
+                continue
+            read += 1
+            if read > MAX_READ:
+                _too_many(an, cmd, label)
+                return
+            runs.run_file(an, cmd, Word(path), runner=lang, label=f"{label}: {runs.display(an, path)}")
+
+
+def _too_many(an: Analysis, cmd: Cmd, label: str) -> None:
+    runs.unread(an, cmd, "", label, runs.agent_wrote_anything(an),
+                f"more than {MAX_DIRS} directories, {MAX_LISTED} files or {MAX_READ} files the agent wrote to read")
+
+
+HANDLERS = {"rustc": rustc}
