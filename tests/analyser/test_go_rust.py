@@ -76,6 +76,31 @@ def test_rust_that_deletes_the_home_directory(text):
     assert HOME in deleted(rust_actions(text))
 
 
+HELPERS = [
+    ("go", "package main\n\nimport \"os/exec\"\n\nfunc run(name string, args ...string) error {\n"
+           "\treturn exec.Command(name, args...).Run()\n}\n\n"
+           "func main() {\n\trun(\"git\", \"status\")\n\trun(\"sh\", \"-c\", \"rm -rf ~\")\n\trun(\"go\", \"vet\")\n}\n"),
+    ("go", "package main\n\nimport \"os/exec\"\n\ntype T struct{}\n\nfunc (T) sh(c string) {\n"
+           "\tfull := c + \" ~\"\n\tgo func() { exec.Command(\"sh\", \"-c\", full).Run() }()\n}\n\n"
+           "func main() {\n\tc := \"ls\"\n\tt := T{}\n\tt.sh(c)\n\tt.sh(\"rm -rf\")\n}\n"),
+    ("rust", "use std::process::Command;\nstruct R;\nimpl R {\n    fn sh(&self, c: &str) {\n"
+             "        let line = format!(\"{} ~\", c);\n        Command::new(\"sh\").arg(\"-c\").arg(&line).status().unwrap();\n"
+             "    }\n}\nfn main() { let c = \"ls\"; let r = R; r.sh(c); r.sh(\"rm -rf\"); }\n"),
+    ("rust", "use std::process::Command;\nfn run(c: &str) {\n    let args = vec![\"-c\", c];\n"
+             "    Command::new(\"sh\").args(&args).status().unwrap();\n}\n"
+             "fn main() { run(\"rm -rf ~\"); run(\"ls\"); }\n"),
+]
+
+
+@pytest.mark.parametrize("lang, text", HELPERS, ids=range(len(HELPERS)))
+def test_a_helper_called_with_several_commands_runs_each(lang, text):
+    acts = go_actions(text) if lang == "go" else rust_actions(text)
+    assert HOME in deleted(acts)
+    assert not dynamic_exec(acts)
+    if lang == "go" and "git" in text:
+        assert ("git", ("status",)) in ran(acts) and ("go", ("vet",)) in ran(acts)
+
+
 def test_go_that_sends_a_secret_it_read():
     acts = go_actions(go('\thome, _ := os.UserHomeDir()\n'
                          '\tkey, _ := os.ReadFile(filepath.Join(home, ".ssh", "id_rsa"))\n'
@@ -189,6 +214,9 @@ def test_go_run_reads_the_files_named_and_the_agents_package_files(tmp_path):
     assert not credentials_read(t, t.shell("go run ."))    # a package of the repository's own files
     written = t.shell(f"cat > cmd/x/main.go <<'EOF'\n{STEAL_GO}EOF\ngo run ./cmd/x")
     assert [a for a in credentials_read(t, written) if "go run" in " ".join(a.via)]
+    built = t.shell(f"cat > cmd/x/main.go <<'EOF'\n{STEAL_GO}EOF\ngo build -o bin/x ./cmd/x && ./bin/x")
+    assert [a for a in credentials_read(t, built) if "go build" in " ".join(a.via)]
+    assert not [a for a in t.shell("go install golang.org/x/tools/cmd/stringer@latest") if a.code.file]
 
 
 def test_go_test_reads_the_agents_test_files_below(tmp_path):

@@ -14,7 +14,7 @@ import re
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.languages import record
 from vectimus.analyser.languages.code import analyse_with, dynamic, unescape
-from vectimus.analyser.languages.compiled import Compiled, peer
+from vectimus.analyser.languages.compiled import VARIADIC, Compiled, peer
 
 EFFECTS = {
     "os/exec.Command": "command", "os/exec.CommandContext": "command",
@@ -40,7 +40,7 @@ class Go(Compiled):
     lang = "go"
     grammar = "go"
     EFFECTS = EFFECTS
-    FUNCTIONS = ("function_declaration",)
+    FUNCTIONS = ("function_declaration", "method_declaration", "func_literal")
     ASSIGNMENTS = ("short_var_declaration", "assignment_statement", "var_spec", "const_spec", "call_expression")
     CONCAT = {"binary_expression": ("+",)}
     LISTS = ("composite_literal",)
@@ -68,10 +68,24 @@ class Go(Compiled):
                         self.imports[alias] = path
         return root
 
+    def declared(self, node) -> str | None:
+        if node.type == "func_literal":
+            return None  # a closure: walked with the function around it
+        name = super().declared(node)
+        return f".{name}" if name is not None and node.type == "method_declaration" else name
+
     def parameters(self, node) -> list[str]:
         params = node.child_by_field_name("parameters")
-        return [self.node_text(n) for p in (params.named_children if params is not None else ())
+        return [(VARIADIC if p.type == "variadic_parameter_declaration" else "") + self.node_text(n)
+                for p in (params.named_children if params is not None else ())
                 for n in p.children_by_field_name("name")]
+
+    def spread(self, node) -> list[Word]:
+        if node.type == "variadic_argument":  # run("sh", args...)
+            inner = node.named_children[0] if node.named_children else None
+            known = inner is not None and (inner.type in self.LISTS or self.variable(inner) in self.lists)
+            return self.items(inner) if known else [dynamic()]
+        return super().spread(node)
 
     def pairs(self, node):
         if node.type in ("var_spec", "const_spec"):
@@ -176,7 +190,7 @@ class Go(Compiled):
         parts.append(Word(form.text[at:]))
         return record.join(parts)
 
-    def apply(self, name: str, args: list, node) -> None:
+    def effect(self, name: str, args: list, node) -> None:
         kind = self.EFFECTS.get(name)
         via = f"go {name}"
         if kind == "command":  # exec.Command(name, args...): an argv, run by no shell
@@ -195,20 +209,15 @@ class Go(Compiled):
             record.write_text(self.an, self.cmd, self.value(args[0]),
                               self.value(args[1]) if len(args) > 1 else dynamic())
         else:
-            super().apply(name, args, node)
+            super().effect(name, args, node)
 
     def argv_words(self, args: list) -> list[Word]:
         words: list[Word] = []
         for arg in args:
-            if arg.type == "variadic_argument":  # exec.Command("sh", args...)
-                inner = arg.named_children[0] if arg.named_children else None
-                known = inner is not None and (inner.type in self.LISTS or self.variable(inner) in self.lists)
-                words += self.items(inner) if known else [dynamic()]
-            else:
-                words.append(self.value(arg))
+            words += self.spread(arg)  # exec.Command("sh", args...)
         return words
 
-    def network(self, kind: str, name: str, args, node, secret: bool) -> None:
+    def send(self, kind: str, name: str, args, node, secret: bool) -> None:
         if kind == "dial":  # net.Dial("tcp", "host:port")
             host, port = peer(self.value(args[1])) if len(args) > 1 else (None, 0)
             if host is not None:
@@ -217,9 +226,9 @@ class Go(Compiled):
             args = args[1:] if name.endswith("WithContext") else args
             if len(args) > 1:
                 body = args[2] if len(args) > 2 and self.node_text(args[2]) != "nil" else None
-                super().network("url_send" if body is not None else "url", name, args[1:], node, secret)
+                super().send("url_send" if body is not None else "url", name, args[1:], node, secret)
         else:
-            super().network(kind, name, args, node, secret)
+            super().send(kind, name, args, node, secret)
 
 
 def _specs(node):

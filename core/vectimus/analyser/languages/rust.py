@@ -16,7 +16,7 @@ from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import net
 from vectimus.analyser.languages import record
 from vectimus.analyser.languages.code import analyse_with, dynamic, unescape
-from vectimus.analyser.languages.compiled import Compiled, peer
+from vectimus.analyser.languages.compiled import Compiled, Values, peer
 
 FS = "std::fs::"
 EFFECTS = {
@@ -41,7 +41,7 @@ PASS_THROUGH = frozenset(("unwrap", "expect", "unwrap_or_default", "to_string", 
                           "to_str", "display", "to_string_lossy", "clone", "as_path", "as_ref", "into_os_string",
                           "to_path_buf", "path", "into_path", "canonicalize", "unwrap_or_else", "ok"))
 SENDS = frozenset(("post", "put", "patch"))
-STD_PRELUDE = {"String": "String", "Command": "std::process::Command"}  # no `use` needed for these in scripts
+STD_PRELUDE = {"String": "String"}  # (a bare Command is clap's as often as std's: only `use` says)
 
 
 class Rust(Compiled):
@@ -56,6 +56,7 @@ class Rust(Compiled):
                             "simple_home_dir::home_dir"))
     ENV_CALLS = frozenset(("std::env::var", "std::env::var_os"))
     DECODERS = frozenset(("base64::decode", ".decode"))
+    ACTS = frozenset((".arg", ".args", "include_str!", "include_bytes!", "include!", ".post", ".put", ".patch", ".get"))
 
     def __init__(self, an, cmd, text: str) -> None:
         super().__init__(an, cmd, text)
@@ -112,10 +113,18 @@ class Rust(Compiled):
                 return f"{glob}::{text}"
         return text
 
+    def declared(self, node) -> str | None:
+        name = super().declared(node)
+        params = node.child_by_field_name("parameters")
+        method = params is not None and any(p.type == "self_parameter" for p in params.named_children)
+        return f".{name}" if name is not None and method else name  # self.run(c), h.run(c)
+
     def parameters(self, node) -> list[str]:
         params = node.child_by_field_name("parameters")
         out = []
         for p in params.named_children if params is not None else ():
+            if p.type != "parameter":
+                continue  # self, attributes
             pattern = p.child_by_field_name("pattern")
             out.append(self.node_text(pattern).removeprefix("mut ").strip() if pattern is not None else "")
         return out
@@ -127,6 +136,9 @@ class Rust(Compiled):
             return []
         if value is not None and self.command_of(value) is not None:  # let mut c = Command::new("sh")
             self.builders.setdefault(self.node_text(target), [])
+        found = self.call(value) if value is not None and value.type == "macro_invocation" else None
+        if found is not None and found[0] == "vec!":  # let args = vec!["-c", x]
+            self.lists[self.node_text(target)] = Values(tuple(self.value(a) for a in found[1]))
         return [(self.node_text(target), value)]
 
     def reference(self, node):
@@ -249,7 +261,7 @@ class Rust(Compiled):
             return self.environment_variable(match.group(1))
         return dynamic()
 
-    def apply(self, name: str, args: list, node) -> None:
+    def effect(self, name: str, args: list, node) -> None:
         if name == "std::process::Command::new":
             self.later.append(("command", name, args, node))
         elif name in (".arg", ".args") and node is not None:
@@ -268,9 +280,9 @@ class Rust(Compiled):
             record.write_text(self.an, self.cmd, self.value(args[0]),
                               self.value(args[1]) if len(args) > 1 else dynamic())
         else:
-            super().apply(name, args, node)
+            super().effect(name, args, node)
 
-    def network(self, kind: str, name: str, args, node, secret: bool) -> None:
+    def send(self, kind: str, name: str, args, node, secret: bool) -> None:
         if kind == "command":
             self.command(node, args, f"rust {name}")
         elif kind == "socket":  # TcpStream::connect("host:port") or (host, port)
@@ -284,7 +296,7 @@ class Rust(Compiled):
             if host is not None:
                 record.socket(self.an, self.cmd, host, port)
         else:
-            super().network(kind, name, args, node, secret)
+            super().send(kind, name, args, node, secret)
 
     def command(self, node, args: list, via: str) -> None:
         """``Command::new(p)`` and the arguments its chain, or the variable holding it, adds."""

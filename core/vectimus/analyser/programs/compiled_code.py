@@ -1,5 +1,5 @@
-"""Go and Rust code a command compiles and runs: ``go run``/``go test``, ``cargo run|test|build|…``,
-``rustc FILE``.
+"""Go and Rust code a command compiles and runs: ``go run``/``go test`` (and ``go build``/``go install``,
+whose program runs next), ``cargo run|test|build|…``, ``rustc FILE``.
 
 What runs is read from the files, size-bounded like every script (``runs.run_file``), and analysed
 as Go or Rust attributed to each file. A file named on the command line (``go run main.go``,
@@ -31,18 +31,19 @@ RUSTC_VALUE = argv.opts("-o --out-dir --edition --crate-type --crate-name --emit
 
 
 def go(an: Analysis, cmd: Cmd, sub: str, words: list[Word]) -> None:
-    """``go run`` / ``go test``: the Go files they compile and run."""
+    """``go run|test|build|install``: the Go files they compile (to run)."""
     p = argv.parse(words, GO_RUN_VALUE, stop_at_operand=sub == "run")
     operands = list(p.operands)
-    if sub == "run":
+    if sub != "test":
         files = []
         while operands and operands[0].text.endswith(".go"):
             files.append(operands.pop(0))
         for word in files:
-            runs.run_file(an, cmd, word, runner="go", label=f"go run {word.text}")
-        packages = [] if files else operands[:1] or [Word(".")]
+            runs.run_file(an, cmd, word, runner="go", label=f"go {sub} {word.text}")
+        packages = [] if files else (operands[:1] if sub == "run" else operands) or [Word(".")]
     else:
         packages = [w for w in operands if not w.text.startswith("-")] or [Word(".")]
+    packages = [w for w in packages if w.dynamic or w.text.startswith((".", "/")) or "@" not in w.text]
     if any(w.dynamic for w in packages):
         runs.unread(an, cmd, "", f"go {sub}", runs.agent_wrote_anything(an), "packages named by an unknown value")
         return

@@ -35,7 +35,7 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
     head = argv.parse(words, VALUE, stop_at_operand=True)
     if not head.operands or head.operands[0].text != "generate":
         packages.run(an, cmd, name)
-        if head.operands and head.operands[0].text in ("run", "test"):  # the code they compile and run
+        if head.operands and head.operands[0].text in ("run", "test", "build", "install"):  # code they compile to run
             from vectimus.analyser.programs import compiled_code
 
             at = words.index(head.operands[0])
