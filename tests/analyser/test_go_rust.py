@@ -46,11 +46,6 @@ GO_RM_HOME = [
 ]
 
 
-@pytest.mark.parametrize("text", GO_RM_HOME, ids=range(len(GO_RM_HOME)))
-def test_go_that_deletes_the_home_directory(text):
-    assert HOME in deleted(go_actions(text))
-
-
 RUST_RM_HOME = [
     'fn main() { std::fs::remove_dir_all(std::env::var("HOME").unwrap()).unwrap(); }',
     'use std::fs;\nfn main() { fs::remove_dir_all(dirs::home_dir().unwrap()).unwrap(); }',
@@ -71,9 +66,12 @@ RUST_RM_HOME = [
 ]
 
 
-@pytest.mark.parametrize("text", RUST_RM_HOME, ids=range(len(RUST_RM_HOME)))
-def test_rust_that_deletes_the_home_directory(text):
-    assert HOME in deleted(rust_actions(text))
+RM_HOME = [("go", t) for t in GO_RM_HOME] + [("rust", t) for t in RUST_RM_HOME]
+
+
+@pytest.mark.parametrize("lang, text", RM_HOME, ids=[f"{lang}-{i}" for i, (lang, _) in enumerate(RM_HOME)])
+def test_code_that_deletes_the_home_directory(lang, text):
+    assert HOME in deleted(go_actions(text) if lang == "go" else rust_actions(text))
 
 
 HELPERS = [

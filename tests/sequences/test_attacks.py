@@ -14,7 +14,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from tests.support.sequences import Scene, Session, copy_installation, digests
+from tests.support.sequences import Scene, Session, check_attack, copy_installation, digests
 
 pytestmark = pytest.mark.sequences
 
@@ -167,19 +167,7 @@ CASES = [pytest.param(mode, *seq, id=f"{seq[0]}-{mode}") for seq in SEQUENCES fo
 
 @pytest.mark.parametrize("mode, name, steps, harm", CASES)
 def test_sequence(installed, mode, name, steps, harm):
-    scene = Scene(installed)
-    session = Session(installed, mode=mode)
-    try:
-        session.run(steps(scene))
-        harmed = harm(scene, session)
-        if mode == "enforce":
-            assert session.blocked() and not harmed, session.describe()
-            assert session.still_guarded()
-        else:
-            assert harmed, "the attack did not work even unguarded:\n" + session.describe()
-    finally:
-        session.close()
-        scene.listener.close()
+    check_attack(installed, mode, steps, harm)
 
 
 # -- Vectimus installed in the project's own .venv ----------------------------------------------

@@ -13,7 +13,7 @@ import shutil
 import time
 
 import pytest
-from tests.support.sequences import BLOCKED, Scene, Session
+from tests.support.sequences import BLOCKED, Scene, Session, check_attack
 
 pytestmark = pytest.mark.sequences
 
@@ -85,20 +85,7 @@ RUST = [
 @pytest.mark.parametrize("mode", ["enforce", "observe"])
 @pytest.mark.parametrize("name, steps, harm", RUST, ids=[r[0] for r in RUST])
 def test_rust_code_the_agent_writes_and_runs(installed, mode, name, steps, harm):
-    scene = Scene(installed)
-    session = Session(installed, mode=mode)
-    rust_env(session)
-    try:
-        session.run(steps(scene))
-        harmed = harm(scene)
-        if mode == "enforce":
-            assert session.blocked() and not harmed, session.describe()
-            assert session.still_guarded()
-        else:
-            assert harmed, "the attack did not work even unguarded:\n" + session.describe()
-    finally:
-        session.close()
-        scene.listener.close()
+    check_attack(installed, mode, steps, lambda scene, session: harm(scene), prepare=rust_env)
 
 
 def go_steal(scene: Scene, imports: str = '"net/http"\n\t"os"\n\t"path/filepath"\n\t"strings"',

@@ -273,3 +273,23 @@ class Scene:
 
     def canary_gone(self) -> bool:
         return not (self.project.home / "canary" / "keep.txt").exists()
+
+
+def check_attack(project, mode: str, steps, harm, prepare=None) -> None:
+    """Run an attack sequence (``steps(scene)``) through the hook in ``mode``: enforced, it is
+    refused and ``harm(scene, session)`` did not happen; observed (everything allowed), it did."""
+    scene = Scene(project)
+    session = Session(project, mode=mode)
+    if prepare is not None:
+        prepare(session)
+    try:
+        session.run(steps(scene))
+        harmed = harm(scene, session)
+        if mode == "enforce":
+            assert session.blocked() and not harmed, session.describe()
+            assert session.still_guarded()
+        else:
+            assert harmed, "the attack did not work even unguarded:\n" + session.describe()
+    finally:
+        session.close()
+        scene.listener.close()

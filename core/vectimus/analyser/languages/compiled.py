@@ -11,7 +11,10 @@ calls is walked with unknown parameters. Standard library only: used on the hot 
 
 from __future__ import annotations
 
+import re
+
 from vectimus.analyser.context import Word
+from vectimus.analyser.languages import record
 from vectimus.analyser.languages.code import Code, dynamic
 
 MAX_SITES = 16  # distinct calls of one function analysed; past it, its parameters are unknown
@@ -248,6 +251,25 @@ class Compiled(Code):
         if node is not None and node.type in self.LISTS:
             return [self.value(c) for c in self.elements(node)]
         return [self.value(node)]
+
+    def fill(self, form: Word, pattern: str, args: list, depth: int, piece) -> Word:
+        """A format string (``fmt.Sprintf``, ``format!``) with its placeholders (``pattern``)
+        replaced: ``piece(match, next_value)`` gives each one's value; unknown when ``form`` is."""
+        if form.dynamic:
+            return dynamic()
+        rest = iter(args)
+
+        def next_value() -> Word:
+            arg = next(rest, None)
+            return self.value(arg, depth + 1) if arg is not None else dynamic()
+
+        parts: list[Word] = []
+        at = 0
+        for match in re.finditer(pattern, form.text):
+            parts += [Word(form.text[at:match.start()]), piece(match, next_value)]
+            at = match.end()
+        parts.append(Word(form.text[at:]))
+        return record.join(parts)
 
     def elements(self, node) -> list:
         """The element nodes of a list literal ``node``."""

@@ -173,22 +173,8 @@ class Go(Compiled):
         """``fmt.Sprintf("%s/.ssh/id_rsa", home)``: verbs replaced by the values given, in order."""
         if name == "fmt.Sprint":
             return record.join([self.value(a, depth + 1) for a in args])
-        form = self.value(args[0], depth + 1)
-        if form.dynamic:
-            return dynamic()
-        rest = iter(args[1:])
-        parts: list[Word] = []
-        at = 0
-        for match in re.finditer(r"%[-+# 0-9.]*[a-zA-Z%]", form.text):
-            parts.append(Word(form.text[at:match.start()]))
-            at = match.end()
-            if match.group() == "%%":
-                parts.append(Word("%"))
-                continue
-            arg = next(rest, None)
-            parts.append(self.value(arg, depth + 1) if arg is not None else dynamic())
-        parts.append(Word(form.text[at:]))
-        return record.join(parts)
+        return self.fill(self.value(args[0], depth + 1), r"%[-+# 0-9.]*[a-zA-Z%]", args[1:], depth,
+                         lambda m, next_value: Word("%") if m.group() == "%%" else next_value())
 
     def effect(self, name: str, args: list, node) -> None:
         kind = self.EFFECTS.get(name)

@@ -219,24 +219,16 @@ class Rust(Compiled):
             return record.join([self.value(a, depth + 1) for a in args])
         if not args:
             return Word("")
-        form = self.value(args[0], depth + 1)
-        if form.dynamic:
-            return dynamic()
-        rest = iter(args[1:])
-        parts: list[Word] = []
-        at = 0
-        for match in re.finditer(r"\{\{|\}\}|\{([A-Za-z_]\w*)?(?::[^}]*)?\}", form.text):
-            parts.append(Word(form.text[at:match.start()]))
-            at = match.end()
+
+        def piece(match, next_value) -> Word:
             if match.group() in ("{{", "}}"):
-                parts.append(Word(match.group()[0]))
-            elif match.group(1):
-                parts.append(self.consts.get(match.group(1)) or dynamic())
-            else:
-                arg = next(rest, None)
-                parts.append(self.value(arg, depth + 1) if arg is not None else dynamic())
-        parts.append(Word(form.text[at:]))
-        return record.join(parts)
+                return Word(match.group()[0])
+            if match.group(1):  # {name}: a variable in scope
+                return self.consts.get(match.group(1)) or dynamic()
+            return next_value()
+
+        return self.fill(self.value(args[0], depth + 1), r"\{\{|\}\}|\{([A-Za-z_]\w*)?(?::[^}]*)?\}", args[1:],
+                         depth, piece)
 
     def items(self, node) -> list[Word]:
         while node is not None and node.type == "reference_expression" and node.named_children:
