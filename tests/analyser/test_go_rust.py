@@ -272,3 +272,24 @@ def test_a_go_or_rust_file_written_is_judged_at_the_write(tmp_path):
                        ("src/lib.rs", RUST_RM_HOME[4])):
         acts = t.call("Write", content=text, arguments={"file_path": path}).actions
         assert [a for a in acts if a.kind == "file_delete" and a.target.path == str(t.home) and a.deferred], path
+
+
+def test_go_test_in_a_repository_of_many_packages_finds_the_agents_file_without_listing_it(tmp_path):
+    t = Tree(tmp_path)
+    for i in range(450):  # more directories than a listing would look through
+        t.write(f"pkg/p{i}/p.go", f"package p{i}\n")
+    (t.root / "pkg" / "p7").mkdir(exist_ok=True)
+    test = STEAL_GO.replace("package main", "package p7")
+    acts = t.shell(f"cat > pkg/p7/x_test.go <<'EOF'\n{test}EOF\ngo test ./...")
+    assert [a for a in credentials_read(t, acts) if "go test" in " ".join(a.via)]
+    assert not [a for a in acts if a.code.unread]
+    hidden = t.shell(f"cat > pkg/_old/x_test.go <<'EOF'\n{test}EOF\ngo test ./...")  # go leaves _dirs out
+    assert not [a for a in credentials_read(t, hidden) if "go test" in " ".join(a.via)]
+
+
+def test_cargo_reads_an_agents_module_whatever_its_name(tmp_path):
+    t = Tree(tmp_path)
+    t.write("Cargo.toml", '[package]\nname = "x"\nversion = "0.1.0"\n')
+    (t.root / "src").mkdir()
+    acts = t.shell(f"cat > src/_hidden.rs <<'EOF'\n{STEAL_RS}EOF\ncargo run")
+    assert [a for a in credentials_read(t, acts) if "cargo run" in " ".join(a.via)]

@@ -6,9 +6,11 @@ as Go or Rust attributed to each file. A file named on the command line (``go ru
 ``rustc x.rs``) and a crate's build script (``build.rs``, which every cargo command that compiles
 runs) are always read. Of the rest of a package or crate — ``go test ./...`` and ``cargo test``
 may compile thousands of files that came with the repository — only the files the agent wrote in
-this call or session (``runs.by_agent``) are read: the search for them lists at most ``MAX_DIRS``
-directories and ``MAX_LISTED`` files, and at most ``MAX_READ`` are analysed; past those limits
-the call has code Vectimus did not read (``runs.unread``) when the agent wrote anything.
+this call or session (``runs.by_agent``) are read, at most ``MAX_READ``: they are found among the
+paths this call and the session ledger hold, without listing the repository; only when the agent
+wrote at paths the ledger could not see are the folders listed, at most ``MAX_DIRS`` directories
+and ``MAX_LISTED`` files. Past those limits the call has code Vectimus did not read
+(``runs.unread``).
 Standard library only: imported when go, cargo or rustc runs.
 """
 
@@ -21,8 +23,8 @@ from vectimus.analyser.context import Analysis, Cmd, Word
 
 MAX_DIRS = 400      # directories listed for one command
 MAX_LISTED = 4000   # source files listed for one command
-MAX_READ = 32       # files the agent wrote, read for one command
-SKIP_DIRS = frozenset(("target", "vendor", "testdata", "node_modules"))
+MAX_READ = runs.MAX_FILES  # files the agent wrote, read for one command
+GO_SKIPS = frozenset(("vendor", "testdata"))  # go leaves these out, and names starting "." or "_"
 GO_RUN_VALUE = argv.opts("-exec -o -tags -ldflags -gcflags -mod -modfile -p -C -overlay -pkgdir -toolexec "
                          "-run -skip -bench -count -timeout -cpu -parallel -coverprofile -covermode -coverpkg "
                          "-benchtime -cpuprofile -memprofile -blockprofile -outputdir -json -vet -shuffle")
@@ -55,8 +57,10 @@ def go(an: Analysis, cmd: Cmd, sub: str, words: list[Word]) -> None:
         if target.is_dir or any(p.startswith(target.path.rstrip("/") + "/") for p in an.pending):
             dirs.append((target.path, recursive))  # (made by this call, as the files it writes there)
 
-    def wanted(name: str) -> bool:
-        return name.endswith(".go") and (test or not name.endswith("_test.go"))
+    def wanted(rest: str) -> bool:
+        parts = rest.split("/")
+        return rest.endswith(".go") and (test or not rest.endswith("_test.go")) \
+            and not any(p.startswith((".", "_")) or p in GO_SKIPS for p in parts) and parts[-1] not in GO_SKIPS
 
     _agents_files(an, cmd, dirs, wanted, "go", f"go {sub}")
 
@@ -80,8 +84,12 @@ def cargo(an: Analysis, cmd: Cmd, sub: str, p) -> None:
         folders = [(os.path.join(root, d), True) for d in ("src", "tests", "benches", "examples")]
     else:
         return
-    _agents_files(an, cmd, folders, lambda name: name.endswith(".rs") and name != "build.rs", "rust", f"cargo {sub}",
-                  skip=script)
+    _agents_files(an, cmd, folders, _rust_source, "rust", f"cargo {sub}", skip=script)
+
+
+def _rust_source(rest: str) -> bool:
+    """A Rust source file a crate may compile (``rest`` below one of its folders)."""
+    return rest.endswith(".rs") and not rest.startswith(("target/", ".")) and "/." not in rest
 
 
 def rustc(an: Analysis, cmd: Cmd, name: str) -> None:
@@ -133,31 +141,53 @@ def _build_script(an: Analysis, cmd: Cmd, root: str) -> str:
 def _agents_files(an: Analysis, cmd: Cmd, folders: list[tuple[str, bool]], wanted, lang: str, label: str,
                   skip: str = "") -> None:
     """Analyse the files under ``folders`` (each searched below when its flag says so) that ``wanted``
-    accepts and the agent wrote; bounded as the module says."""
-    listed = dirs = read = 0
+    accepts (by their path below the folder) and the agent wrote; bounded as the module says."""
+    ledger = runs.session(an)
+    found = _written_below(an, [*an.pending, *ledger.files], folders, wanted)
+    if ledger.unseen_since is not None or ledger.full:  # written at paths the ledger does not hold: look
+        listed = _listed(folders, wanted)
+        if listed is None:
+            _too_many(an, cmd, label)
+            return
+        found |= listed
+    read = 0
+    for path in sorted(found):
+        if path == skip or not runs.by_agent(an, path):
+            continue
+        read += 1
+        if read > MAX_READ:
+            _too_many(an, cmd, label)
+            return
+        runs.run_file(an, cmd, Word(path), runner=lang, label=f"{label}: {runs.display(an, path)}")
+
+
+def _written_below(an: Analysis, paths, folders: list[tuple[str, bool]], wanted) -> set[str]:
+    """Of the files the agent wrote, those in ``folders`` (directly, or below for a recursive one)."""
+    out = set()
+    for path in paths:
+        for top, recursive in folders:
+            top = top.rstrip("/") + "/"
+            rest = path[len(top):] if path.startswith(top) else ""
+            if rest and (recursive or "/" not in rest) and wanted(rest):
+                out.add(path)
+    return out
+
+
+def _listed(folders: list[tuple[str, bool]], wanted) -> set[str] | None:
+    """Every file in ``folders`` that ``wanted`` accepts; None past ``MAX_DIRS`` or ``MAX_LISTED``."""
+    out: set[str] = set()
+    dirs = listed = 0
     for top, recursive in folders:
-        pending = [p for p in an.pending if p.startswith(top.rstrip("/") + "/") and wanted(os.path.basename(p))
-                   and (recursive or os.path.dirname(p) == top)]
-        seen = set()
         for folder, subdirs, names in os.walk(top):
             dirs += 1
             listed += len(names)
             if dirs > MAX_DIRS or listed > MAX_LISTED:
-                _too_many(an, cmd, label)
-                return
-            subdirs[:] = sorted(d for d in subdirs if recursive and not d.startswith((".", "_")) and d not in SKIP_DIRS)
-            for name in sorted(names):
-                path = os.path.join(folder, name)
-                if wanted(name) and not name.startswith((".", "_")):
-                    seen.add(path)
-        for path in sorted(seen | set(pending)):
-            if path == skip or not runs.by_agent(an, path):
-                continue
-            read += 1
-            if read > MAX_READ:
-                _too_many(an, cmd, label)
-                return
-            runs.run_file(an, cmd, Word(path), runner=lang, label=f"{label}: {runs.display(an, path)}")
+                return None
+            subdirs[:] = [d for d in subdirs if recursive and not d.startswith(".") and d != "target"]
+            base = os.path.relpath(folder, top)
+            out.update(os.path.join(folder, n) for n in names
+                       if wanted(n if base == "." else f"{base}/{n}"))
+    return out
 
 
 def _too_many(an: Analysis, cmd: Cmd, label: str) -> None:
