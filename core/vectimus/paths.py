@@ -282,9 +282,11 @@ def is_secret_path(path: str, home: str) -> bool:
 SEARCH_SKIPS = frozenset(("node_modules", ".git", ".venv", "venv", "__pycache__", ".tox", "dist", "build", "target"))
 
 
-def holds_secret_file(folder: str, home: str, depth: int = 3, budget: int = 400) -> bool:
-    """Whether a credential file (``is_secret_path``) lies in ``folder`` or below it, searching at
-    most ``depth`` levels and ``budget`` entries (dependency and build trees skipped)."""
+def secret_file_in(folder: str, home: str, names: tuple[str, ...] = (), depth: int = 3, budget: int = 400) -> str:
+    """A credential file in ``folder`` or below whose name matches a glob of ``names`` (any, without),
+    or "": at most ``depth`` levels and ``budget`` entries searched (dependency and build trees skipped)."""
+    import fnmatch
+
     pending = [(folder, 0)]
     while pending and budget > 0:
         current, level = pending.pop()
@@ -297,11 +299,11 @@ def holds_secret_file(folder: str, home: str, depth: int = 3, budget: int = 400)
                 budget -= 1
                 if budget < 0:
                     break
-                if is_secret_path(entry.path, home):
-                    return True
+                if is_secret_path(entry.path, home) and (not names or any(fnmatch.fnmatch(entry.name, n) for n in names)):
+                    return entry.path
                 if level + 1 < depth and entry.name not in SEARCH_SKIPS and entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, level + 1))
-    return False
+    return ""
 
 
 # Names a glob is tried against to tell whether it selects credential files (``.env*``, ``*.pem``).

@@ -5,7 +5,9 @@
 - ``parse``: shell text to a syntax tree (tree-sitter-bash, within a CPU-time budget);
 - ``walk`` and ``expand``: the tree in execution order, words to values (``flow``: which
   branches may run and what they leave in variables, function calls; ``parameters``: parameter
-  expansion operators, arrays, and the builtins that set variables);
+  expansion operators, arrays, and the builtins that set variables; ``printers``: what a command
+  prints when known, which becomes the next word or input; ``listed``: the files a listing hands
+  on to the stage that opens them);
 - ``dispatch`` and ``peel``: each simple command, its wrappers peeled (sudo, env, xargs, …);
 - ``programs/``: what each program does (files, network, packages, git, containers, shells,
   interpreters); ``languages/``: code in other languages; ``facts/``: facts about destinations;

@@ -63,6 +63,7 @@ class Input(Record):
     text: str | None = None  # the literal text of a heredoc or here-string
     secret: bool = False    # it carries a secret (an upstream stage read one)
     path: str = ""          # the file a ``<`` redirect reads, as written
+    listed: str = ""        # a credential file (or a directory holding some) the stage before listed
 
 
 class Scope:
@@ -194,7 +195,7 @@ class Analysis:
             return True
         kept = self.memo.setdefault("holds secrets", {})
         if folder not in kept:
-            kept[folder] = paths.holds_secret_file(folder, home)
+            kept[folder] = bool(paths.secret_file_in(folder, home))
         return kept[folder]
 
     def tick(self, count: int = 1) -> None:

@@ -154,10 +154,11 @@ def xargs(cmd: Cmd, an: Analysis, name: str) -> Peeled:
         an.file("file_read", word, cmd, program=name)
     ops = p.operands or [Word("echo")]
     replace = p.value("I", "replace", "i")
+    sample = [Word(cmd.stdin.listed)] if cmd.stdin.listed else []  # one of the files listed before it
     if replace is not None and replace.text:
-        words = fill(ops, replace.text, Word(UNKNOWN, dynamic=True))
+        words = fill(ops, replace.text, sample[0] if sample else Word(UNKNOWN, dynamic=True))
     else:
-        words = [*ops, Word(UNKNOWN, dynamic=True)]
+        words = [*ops, *sample, Word(UNKNOWN, dynamic=True)]
     return cmd.with_words(words, via=name)
 
 

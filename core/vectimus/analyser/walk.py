@@ -224,10 +224,11 @@ class Walker(Expander):
         stages = [c for c in node.named_children if c.type != "comment"]
         secret = stdin.secret
         text = None
+        names = ""
         for i, stage in enumerate(stages):
             before = self.an.secret_reads
             ran = self.ran
-            feed = stdin if i == 0 else Input("pipe", text=text, secret=secret)
+            feed = stdin if i == 0 else Input("pipe", text=text, secret=secret, listed=names)
             piped, self.piped = self.piped, i < len(stages) - 1 or self.piped
             self.statement(stage, scope.child() if len(stages) > 1 else scope, feed)
             self.piped = piped
@@ -235,6 +236,7 @@ class Walker(Expander):
                 secret = True
             # `echo 'rm -rf /' | sh`: what a constant stage prints is known to the next one.
             text = self.last_value if self.ran == ran + 1 else None
+            names = self.an.memo.pop("listed", "")  # `find . -name .env | xargs cat`
 
     def for_loop(self, node, scope: Scope, stdin: Input) -> None:
         var = node.child_by_field_name("variable")

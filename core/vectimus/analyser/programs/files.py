@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from vectimus.analyser import argv, runs, writes
+from vectimus.analyser import argv, listed, runs, writes
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts.net import looks_remote
 from vectimus.model import ActionKind
@@ -115,6 +115,11 @@ def find(an: Analysis, cmd: Cmd, program: str) -> None:
                 j += 1
             j += 1
             execs.append((token, inner))
+    if names and execs or not (execs or deletes) and cmd.stdout == "pipe":
+        sample = listed.selected(an, cmd, starts, names, filtered)  # `-name .env -exec cat {} +`: one is .env
+        listed.listed(an, cmd, sample)
+        execs += [(token, [Word(sample) if w.text == "{}" else w for w in inner]) for token, inner in execs
+                  if sample and any(w.text == "{}" for w in inner)]
     for start in starts:
         selected = start
         if filtered:
@@ -410,7 +415,7 @@ def read(an: Analysis, cmd: Cmd, program: str) -> None:
 
 
 HANDLERS = {
-    "rm": rm, "unlink": rm, "rmdir": rm, "shred": rm, "srm": rm, "find": find,
+    "rm": rm, "unlink": rm, "rmdir": rm, "shred": rm, "srm": rm, "find": find, "ls": listed.ls,
     "cp": copy, "mv": copy, "install": copy, "ln": copy, "rsync": rsync,
     "tee": write, "touch": write, "mkdir": write, "truncate": write, "chmod": write, "chown": write,
     "chgrp": write, "chattr": write, "setfacl": write,
