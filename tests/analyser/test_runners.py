@@ -42,7 +42,9 @@ def deleted(actions):
     "zip x.zip a -T -TT 'rm -rf ~'", "man -P 'rm -rf ~' ls", "vim -c '!rm -rf ~' -c q", "vim '+!rm -rf ~' +q",
     "MANPAGER='rm -rf ~' man ls", "LESSOPEN='|rm -rf ~ %s' less a", "PROMPT_COMMAND='rm -rf ~' bash -i",
     "trap 'rm -rf ~' EXIT; true", "shopt -s expand_aliases\nalias x='rm -rf ~'\nx", ". /dev/stdin <<< 'rm -rf ~'",
-    "source /dev/stdin <<EOF\nrm -rf ~\nEOF",
+    "source /dev/stdin <<EOF\nrm -rf ~\nEOF", "sg grp 'rm -rf ~'", "sg - grp -c 'rm -rf ~'", "perf stat rm -rf ~",
+    "perf record -o /tmp/p.data -- rm -rf ~", "bwrap --bind / / rm -rf ~",
+    "bwrap --ro-bind /usr /usr --dev /dev --unshare-all -- rm -rf ~",
 ])
 def test_runner_runs_the_command(command):
     assert HOME in deleted(shell(command)), command
@@ -81,3 +83,9 @@ def test_runner_look_alikes_delete_nothing_outside(command):
                                               ("conda install numpy", "conda:numpy")])
 def test_an_environment_runner_is_still_read_for_its_own_commands(command, package):
     assert [a for a in shell(command) if a.kind == "package" and a.resource == package], command
+
+
+@pytest.mark.parametrize("command", ["perf stat -e cycles make test", "bwrap --ro-bind / / --tmpfs /tmp ls",
+                                     "sg docker 'docker ps'", "perf list", "perf report -i perf.data"])
+def test_ordinary_sandboxes_and_profilers_run_what_they_name(command):
+    assert not deleted(shell(command)), command

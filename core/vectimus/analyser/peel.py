@@ -143,6 +143,45 @@ def _shell_text(spec: str, argv_flags: tuple[str, ...] = ()) -> Callable[[Cmd, A
     return peel
 
 
+def sg(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """sg GROUP [-c] COMMAND: the command, shell text, runs as that group."""
+    words = [w for w in cmd.words[1:] if w.text not in ("-", "-c")]
+    if len(words) < 2:
+        return False
+    an.shell(Word(" ".join(w.text for w in words[1:]), any(w.dynamic for w in words[1:])), cmd, name, stdin=cmd.stdin)
+    return None
+
+
+_PERF = _simple("-e --event -o --output -p --pid -t --tid -r --repeat -C --cpu -G --cgroup -x --field-separator "
+                "-I --interval-print -F --freq -c --count -m --mmap-pages --call-graph -u --uid -D --delay")
+
+
+def perf(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """perf stat|record|trace|ftrace [options] COMMAND: the command runs, measured."""
+    if len(cmd.words) < 3 or cmd.words[1].text not in ("stat", "record", "trace", "ftrace"):
+        return False
+    return _PERF(cmd.with_words(cmd.words[1:]), an, name)
+
+
+_BWRAP_TWO = frozenset(("--bind", "--bind-try", "--dev-bind", "--dev-bind-try", "--ro-bind", "--ro-bind-try",
+                        "--symlink", "--setenv", "--file", "--bind-data", "--ro-bind-data", "--chmod"))
+_BWRAP_NONE = frozenset(("--share-net", "--die-with-parent", "--as-pid-1", "--new-session", "--clearenv",
+                         "--disable-userns", "--assert-userns-disabled", "--unshare-all", "--unshare-user",
+                         "--unshare-user-try", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                         "--unshare-cgroup", "--unshare-cgroup-try", "--help", "--version", "--level-prefix"))
+
+
+def bwrap(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """bwrap [options] COMMAND: its options take none, one or two values; then the command."""
+    words, i = cmd.words[1:], 0
+    while i < len(words) and words[i].text.startswith("--"):
+        if words[i].text == "--":
+            i += 1
+            break
+        i += 3 if words[i].text in _BWRAP_TWO else 1 if words[i].text in _BWRAP_NONE else 2
+    return cmd.with_words(words[i:], via=name) if words[i:] else False
+
+
 XARGS_VALUE = argv.opts("-I --replace -L --max-lines -n --max-args -P --max-procs -d --delimiter "
                         "-E --eof -s --max-chars -a --arg-file --process-slot-var")
 
@@ -311,7 +350,7 @@ WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
     "runuser": shell_option("c", "-u --user -s --shell -g --group -G -w"),
     "script": shell_option("c", "-t --timing -I -O -B -T -E --echo -m"),
     "watch": _shell_text("-n --interval -q --equexit", ("x", "exec")), "xargs": xargs,
-    "parallel": parallel, "entr": entr,
+    "parallel": parallel, "entr": entr, "sg": sg, "perf": perf, "bwrap": bwrap,
     "chronic": _simple(""), "coproc": _simple(""), "rlwrap": _simple("-f -H -l -P -S -z -C -D -g -O -w -e -o"),
     "valgrind": _simple("--log-file --tool --suppressions"),
     "proot": _simple("-r --rootfs -b --bind -m --mount -w --pwd --cwd -q --qemu -k --kernel-release"), "sem": _shell_text("-j --jobs -P --max-procs --id --semaphorename --timeout"),
