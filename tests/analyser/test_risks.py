@@ -85,3 +85,14 @@ def test_public_names_stay_public():
 def test_dry_run_publishes_nothing():
     assert not [a for a in shell("npm publish --dry-run") if a.kind == "package"]
     assert [a.pkg.op for a in shell("npm publish") if a.kind == "package"] == ["publish"]
+
+
+def test_the_programs_risks_and_shown_credentials_are_looked_for_in_cover_their_tables():
+    """``dispatch`` asks ``exec_risk`` / ``exec_secrets`` only about the programs in ``RISKY`` /
+    ``SHOWING`` (their own first test): every program the tables name is in them."""
+    from vectimus.analyser.programs import channels, clouds
+
+    assert set(clouds.RISKS) | {"git", "docker", "kind"} <= clouds.RISKY
+    assert channels.PRINTERS | {"git", "gh", "glab"} <= channels.SHOWING
+    assert risks("git push origin :release") and risks("aws ecs update-service --service api --desired-count 0")
+    assert [a.secrets for a in shell('echo "$GITHUB_TOKEN"') if a.kind == "exec"] == [("environment",)]

@@ -16,8 +16,8 @@ from vectimus.analyser.context import MAX_NODES, Analysis, Cmd, Word, basename
 from vectimus.analyser.facts import env
 from vectimus.analyser.peel import OWN_COMMANDS, WRAPPERS
 from vectimus.analyser.programs import option_commands
-from vectimus.analyser.programs.channels import exec_secrets
-from vectimus.analyser.programs.clouds import exec_risk
+from vectimus.analyser.programs.channels import SHOWING, exec_secrets
+from vectimus.analyser.programs.clouds import RISKY, exec_risk
 from vectimus.analyser.programs.files import canonical
 from vectimus.analyser.programs.shells import SHELLS
 from vectimus.analyser.subcommands import SUBCOMMAND_TOOLS
@@ -182,8 +182,10 @@ def _exec(an: Analysis, cmd: Cmd, name: str, dynamic: bool, at: int | None = Non
         program=name if not program_word.dynamic else program_word.text,
         program_path=cmd.program_path, subcommand=subcommand,
         args=args, flags=flags, via=cmd.via, raw=cmd.raw,
-        input=cmd.stdin.text or "", dynamic=dynamic, secrets=exec_secrets(name, cmd) if not skip_args else (),
-        risk=risk or (exec_risk(an, name, cmd) if not skip_args else ""), env=env.knobs(cmd), target=target)
+        input=cmd.stdin.text or "", dynamic=dynamic,
+        secrets=exec_secrets(name, cmd) if name in SHOWING and not skip_args else (),  # (their own first test)
+        risk=risk or (exec_risk(an, name, cmd) if name in RISKY and not skip_args else ""), env=env.knobs(cmd),
+        target=target)
     an.add(action)
     if at is not None and at < len(an.actions) - 1:
         an.actions.insert(at, an.actions.pop())

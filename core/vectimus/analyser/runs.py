@@ -395,10 +395,11 @@ def _supported(lang: str) -> bool:
 def attribute(an: Analysis, start: int, name: str, mine: bool) -> None:
     """Mark the actions from ``start`` on as coming from the file ``name`` (unless a file they ran already is)."""
     facts = CodeFacts(file=name, by_agent=mine)
-    for i in range(start, len(an.actions)):
-        action = an.actions[i]
+    actions = an.actions
+    for i in range(start, len(actions)):
+        action = actions[i]
         if not action.code.file:
-            an.actions[i] = action.coded(facts, action.deferred)
+            actions[i] = action.coded(facts, action.deferred)
 
 
 def unread(an: Analysis, cmd: Cmd, path: str, name: str, mine: bool, why: str) -> None:

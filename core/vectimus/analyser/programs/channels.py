@@ -47,11 +47,14 @@ def _texts(p) -> tuple[Word, ...]:
 
 
 PRINTERS = {"echo", "printf", "print", "printenv", "say"}
+SHOWING = frozenset((*PRINTERS, "git", "gh", "glab"))  # the programs ``exec_secrets`` may find credentials in
 
 
 def exec_secrets(name: str, cmd: Cmd) -> tuple[str, ...]:
     """Credential kinds an exec carries: in a commit message (``git``) or a post (``gh``), or shown to the agent
     (``echo "$GITHUB_TOKEN"``, ``printenv AWS_SECRET_ACCESS_KEY``, ``echo "${!v}"``) as "environment"."""
+    if name not in SHOWING:
+        return ()
     if name == "git":
         return commit_message(cmd)
     if name not in PRINTERS and name not in ("gh", "glab") or name in PRINTERS and cmd.stdout:

@@ -148,8 +148,14 @@ def _container(name: str, cmd: Cmd) -> str:
     return ""
 
 
+CONTAINERS = ("docker", "podman", "nerdctl", "docker-compose")
+RISKY = frozenset((*RISKS, "git", *_CLUSTER_TOOLS, *CONTAINERS))  # the programs ``exec_risk`` may find a risk in
+
+
 def exec_risk(an: Analysis, name: str, cmd: Cmd) -> str:
     """What an exec of ``name`` risks (the ``risk`` fact), from the tables above and git's own."""
+    if name not in RISKY:
+        return ""
     if name in RISKS:
         return risk_of(name, cmd)
     if name == "git":
@@ -165,6 +171,6 @@ def exec_risk(an: Analysis, name: str, cmd: Cmd) -> str:
             an.created.add((name, cluster))
             return ""
         return "created-here" if (name, cluster) in an.created else ""
-    if name in ("docker", "podman", "nerdctl", "docker-compose"):
+    if name in CONTAINERS:
         return _container(name, cmd)
     return ""
