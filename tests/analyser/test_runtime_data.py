@@ -260,3 +260,25 @@ def test_a_json_configuration_the_code_reads_is_spliced_in(tree):
                     node('const c = JSON.parse(require("fs").readFileSync("evil.json"));'
                          'require("child_process").execSync(`echo ${c.image}`)')):
         assert home_deleted(tree, tree.shell(command)), command
+
+
+# -- reading by lines: any line may be the one, and what is left after one is not the text ---------
+
+@pytest.mark.parametrize("command", [
+    "printf 'harmless\\nx; rm -rf ~' | " + py('import os; input(); os.system("echo " + input())'),
+    "printf 'harmless\\nx; rm -rf ~' | " + py('import os\nwhile True:\n    os.system("echo " + input())'),
+    py('import os\nf = open("two.txt")\nf.readline()\nos.system("echo " + f.readline())'),
+])
+def test_every_line_read_one_at_a_time_is_analysed(tree, command):
+    tree.write("two.txt", "harmless\nx; rm -rf ~\n")
+    assert home_deleted(tree, tree.shell(command)), [a.describe() for a in tree.shell(command)]
+
+
+@pytest.mark.parametrize("command", [
+    py('import os, sys; sys.stdin.readline(); os.system("echo " + sys.stdin.read())', stdin=" <<< $'\\'\\nrm -rf ~ #\\''"),
+    py('import os\nf = open("two.txt")\nf.readline()\nos.system("echo " + f.read())'),
+    py('import os, sys; os.system("echo " + sys.stdin.read(3))', stdin=" < notes.txt"),
+])
+def test_what_is_left_after_a_partial_read_is_unknown(tree, command):
+    tree.write("two.txt", "'\nrm -rf ~ #'\n")
+    assert unreadable_sh(tree.shell(command))

@@ -14,7 +14,7 @@ Standard library only: used on the hot path.
 from __future__ import annotations
 
 from vectimus.analyser import runs
-from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.context import MAX_WORDS, Analysis, Cmd, Word
 from vectimus.analyser.languages.values import SECRET, Val, alts, const, options, unknown, words
 
 
@@ -47,14 +47,17 @@ def stdin_text(an: Analysis, cmd: Cmd) -> Val:
     return unknown("standard input")
 
 
-def line(v: Val) -> Val:
-    """The first line of known text (``readline``), newline kept; else unknown."""
-    out = []
+def lines(v: Val) -> Val:
+    """Any one line of known text, newline kept (``readline``, ``input``: which line depends on
+    what was read before, and a loop reads each); unknown past MAX_WORDS lines."""
+    out: list[Val] = []
     for o in options(v):
         if o.kind != 0 or not isinstance(o.value, str):
             return unknown("a line", o.taint)
-        first, newline, _ = o.value.partition("\n")
-        out.append(const(first + newline, o.taint))
+        found = o.value.splitlines(keepends=True) or [""]
+        if len(found) > MAX_WORDS:
+            return unknown("a line", o.taint)
+        out.extend(const(x, o.taint) for x in found)
     return alts(out)
 
 

@@ -38,6 +38,7 @@ class Effects:
         self.shells: set[tuple[int, str]] = set()  # (socket, program) reverse shells recorded
         self.seen: set[tuple] = set()
         self.secret_paths: set[Word] = set()  # effects recorded already (a helper called many times)
+        self.stdin_read_before = 0  # what the code read of its standard input (python files.LINES, PART)
 
     def first(self, *key) -> bool:
         """True the first time this effect is seen: the same effect is recorded once."""

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from vectimus.analyser.languages import contents
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import env_var, fold_str, json_text, json_value
 from vectimus.analyser.languages.python.library import files
@@ -51,10 +50,10 @@ STDIN = V.obj("file", {"path": V.const(0), "taint": 0, "reads": True})  # sys.st
 
 
 def _input(ev, args, kwargs):
-    """input(): the first line of the standard input, when the shell gives it known text."""
+    """input(): a line of the standard input, when the shell gives it known text."""
     if args:
         ev.fx.output(args[0])
-    return fold_str(lambda t: t.rstrip("\n"), contents.line(contents.stdin_text(ev.an, ev.fx.cmd)))
+    return fold_str(lambda t: t.rstrip("\n"), files.readline(ev, STDIN))
 
 
 def _m_environ_get(ev, owner, args, kwargs):

@@ -263,29 +263,55 @@ def _p_suffix(ev, owner):
     return fold_str(lambda t: posixpath.splitext(t)[1], path_val(owner))
 
 
+LINES, PART = 1, 2  # what was read of a file before: lines (any line is still one of its lines), a part
+
+
 def _m_file_read(ev, owner, args, kwargs):
-    """read(): what the file holds, when it can be known now (``contents``)."""
+    """read(): what the file holds, when it can be known now (``contents``); read(n) is a part."""
+    if args or kwargs:
+        _read_before(ev, owner, PART)
+        return V.unknown("part of a file", (owner.value[1] or {}).get("taint", 0))
     return read_file(ev, owner)
 
 
-def read_file(ev, owner: Val) -> Val:
-    """What the open file ``owner`` holds, when it can be known now (``contents``)."""
+def read_file(ev, owner: Val, lines: bool = False) -> Val:
+    """What the open file ``owner`` holds, when it can be known now (``contents``) and nothing of
+    it was read before (what is left after a line is not the text); for ``lines``, the text its
+    lines come from, unless a part was read (which splits a line)."""
     data = owner.value[1] or {}
     taint = data.get("taint", 0)
     if taint or not data.get("reads"):
         return V.unknown("file contents", taint)
     target = data["path"]
-    if target.kind == CONST and target.value == 0:
-        return contents.stdin_text(ev.an, ev.fx.cmd)
-    return contents.file_text(ev.an, ev.fx.cmd, target)
+    stdin = target.kind == CONST and target.value == 0
+    before = ev.fx.stdin_read_before if stdin else data.get("read before", 0)
+    if before == PART or (before and not lines):
+        return V.unknown("the rest of the input" if stdin else "the rest of a file")
+    return contents.stdin_text(ev.an, ev.fx.cmd) if stdin else contents.file_text(ev.an, ev.fx.cmd, target)
+
+
+def _read_before(ev, owner: Val, how: int) -> None:
+    data = owner.value[1]
+    target = data.get("path") if data else None
+    if target is not None and target.kind == CONST and target.value == 0:
+        ev.fx.stdin_read_before = max(ev.fx.stdin_read_before, how)  # sys.stdin is shared: the state is the call's
+    elif data is not None:
+        data["read before"] = max(data.get("read before", 0), how)
+
+
+def readline(ev, owner: Val) -> Val:
+    """readline(): any of the file's lines (which one depends on what was read before)."""
+    whole = read_file(ev, owner, lines=True)
+    _read_before(ev, owner, LINES)
+    return contents.lines(whole)
 
 
 def _m_file_readline(ev, owner, args, kwargs):
-    return contents.line(_m_file_read(ev, owner, args, kwargs))
+    return readline(ev, owner)
 
 
 def _m_file_readlines(ev, owner, args, kwargs):
-    whole = _m_file_read(ev, owner, args, kwargs)
+    whole = read_file(ev, owner)
     if whole.kind == CONST and isinstance(whole.value, str) and whole.value.count("\n") < 64:
         return V.seq([V.const(x) for x in whole.value.splitlines(keepends=True)], whole.taint)
     return V.unknown("lines", whole.taint, item=V.unknown("a line", whole.taint))
