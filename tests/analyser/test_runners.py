@@ -89,3 +89,21 @@ def test_an_environment_runner_is_still_read_for_its_own_commands(command, packa
                                      "sg docker 'docker ps'", "perf list", "perf report -i perf.data"])
 def test_ordinary_sandboxes_and_profilers_run_what_they_name(command):
     assert not deleted(shell(command)), command
+
+
+@pytest.mark.parametrize("command", [
+    "git submodule foreach 'rm -rf ~'", "git submodule foreach --recursive rm -rf ~",
+    "git bisect run sh -c 'rm -rf ~'", "git rebase --exec 'rm -rf ~' HEAD~3", "git rebase -x 'rm -rf ~' main",
+    "git difftool -y -x 'rm -rf ~;' HEAD", "git difftool --extcmd='rm -rf ~;' -y",
+    "git -c mergetool.x.cmd='rm -rf ~' mergetool -t x", "git -c difftool.x.cmd='rm -rf ~' difftool --tool=x -y",
+    "git -c diff.tool=x -c difftool.x.cmd='rm -rf ~' difftool -y", "git filter-branch --tree-filter 'rm -rf ~' HEAD",
+])
+def test_git_runs_the_commands_its_arguments_and_tools_name(command):
+    assert HOME in deleted(shell(command)), command
+
+
+@pytest.mark.parametrize("command", ["git submodule foreach --recursive git pull", "git bisect run make test",
+                                     "git rebase -x 'make test' HEAD~3", "git difftool -t vimdiff HEAD",
+                                     "git submodule update --init"])
+def test_ordinary_git_commands_that_run_tools(command):
+    assert not deleted(shell(command)), command

@@ -6,7 +6,9 @@ call, whatever the sub-command makes git run: an alias (``!`` aliases as shell c
 expanded into the git command they stand for), the hooks it fires from ``core.hooksPath`` or
 ``.git/hooks`` (and the pre-commit framework's local hooks behind them), ``core.fsmonitor``,
 ``core.sshCommand``, ``credential.helper``, the editor a commit opens, ``diff.external``,
-``gpg.program``, and an external ``git-<name>`` found through ``GIT_EXEC_PATH``.
+``gpg.program``, an external ``git-<name>`` found through ``GIT_EXEC_PATH``, and the commands a
+sub-command's arguments name (``submodule foreach``, ``bisect run``, ``rebase --exec``,
+``filter-branch`` filters, ``difftool -x``) or its ``--tool`` is configured with.
 Standard library only (PyYAML for ``.pre-commit-config.yaml``, imported when one is read).
 """
 
@@ -105,6 +107,7 @@ def run(an: Analysis, cmd: Cmd, head, sub: str, rest: list[Word]) -> bool:
         packs = argv.parse(rest, argv.opts("-u --upload-pack --receive-pack --exec"))
         for word in packs.all("u", "upload-pack", "receive-pack", "exec"):
             _command(an, cmd, word.text, "--upload-pack")
+    _named_commands(an, cmd, sub, rest, config)
     pager = _first(cmd, ("GIT_PAGER", config.get(f"pager.{sub}") or config.get("core.pager")))
     if sub in PAGED and pager and pager.lower() not in ("true", "false"):  # paged on a terminal
         _command(an, cmd, pager, "core.pager")
@@ -112,6 +115,33 @@ def run(an: Analysis, cmd: Cmd, head, sub: str, rest: list[Word]) -> bool:
             p.has("S", "gpg-sign", "s", "sign") or (config.get("commit.gpgsign") or "").lower() == "true"):
         _command(an, cmd, gpg, "gpg.program", shell=False)
     return False
+
+
+FILTERS = ("--tree-filter", "--index-filter", "--msg-filter", "--env-filter", "--commit-filter",
+           "--parent-filter", "--tag-name-filter")
+
+
+def _named_commands(an: Analysis, cmd: Cmd, sub: str, rest: list[Word], config: Config) -> None:
+    """Commands a sub-command runs from its arguments or the tool it names: ``submodule foreach``,
+    ``bisect run``, ``rebase --exec``, ``filter-branch`` filters, ``difftool -x`` and the
+    ``difftool``/``mergetool`` commands configured for ``--tool``."""
+    texts = [w.text for w in rest]
+    if sub == "submodule" and "foreach" in texts:
+        words = [w for w in rest[texts.index("foreach") + 1:] if w.text not in ("--recursive", "-q", "--quiet")]
+        _command(an, cmd, " ".join(w.text for w in words), "submodule foreach")
+    elif sub == "bisect" and texts[:1] == ["run"] and len(rest) > 1:
+        an.dispatch(cmd.with_words(rest[1:], via="git bisect run"))
+    elif sub in ("rebase", "difftool", "filter-branch"):
+        takes = "-x --exec" if sub == "rebase" else "-x --extcmd -t --tool" if sub == "difftool" else " ".join(FILTERS)
+        p = argv.parse(rest, argv.opts(takes))
+        for word in p.all("x", "exec", "extcmd", *(f.lstrip("-") for f in FILTERS)):
+            _command(an, cmd, word.text, f"{sub} {'-x' if sub != 'filter-branch' else 'filter'}")
+    if sub in ("difftool", "mergetool"):
+        tool = argv.parse(rest, argv.opts("-t --tool -x --extcmd")).value("t", "tool")
+        name = tool.text if tool is not None else config.get("diff.tool" if sub == "difftool" else "merge.tool")
+        configured = config.get(f"{sub}.{name}.cmd") if name else None
+        if configured:
+            _command(an, cmd, configured, f"{sub}.{name}.cmd")
 
 
 def _hooks(sub: str, p) -> list[str]:
