@@ -171,12 +171,31 @@ def loaded(an: Analysis, cmd: Cmd, name: str) -> None:
             if library.startswith(("./", "../", "/")):
                 path = library if library.endswith(".rb") else library + ".rb"
                 run_file(an, cmd, Word(path, rubyopt.dynamic), runner="ruby", label=f"RUBYOPT {flag}")
+    if lang == "perl":
+        _perl5opt(an, cmd)
     for knob, programs in COMMAND_KNOBS.items():
         word = env.value(cmd, knob)
         if word is not None and name in programs and (word.text.strip("|") or word.dynamic):
             operand = next((w.text for w in cmd.words[1:] if not w.text.startswith("-")), "")
             text = word.text.lstrip("|").replace("%s", operand or "file")
             an.shell(Word(text, word.dynamic), cmd, f"{knob}={word.text}")
+
+
+def _perl5opt(an: Analysis, cmd: Cmd) -> None:
+    """``PERL5OPT=-MFoo`` loads module Foo before the code, from ``PERL5LIB`` and ``-I`` directories."""
+    options = env.value(cmd, "PERL5OPT")
+    if options is None or options.dynamic:
+        return
+    lib = env.value(cmd, "PERL5LIB") or env.value(cmd, "PERLLIB")
+    folders = [*(lib.text.split(":") if lib is not None and not lib.dynamic else []),
+               *(o[2:] for o in options.text.split() if o.startswith("-I") and len(o) > 2)]
+    for option in options.text.split():
+        module = option[2:].partition("=")[0] if option.startswith(("-M", "-m")) else ""
+        for folder in folders if module else ():
+            path = an.target(Word(posixpath.join(folder or ".", module.replace("::", "/") + ".pm")), cmd.scope).path
+            if path in an.pending or os.path.isfile(path):
+                run_file(an, cmd, Word(path), runner="perl", label=f"PERL5OPT {option}")
+                break
 
 
 # Environment variables holding a command a program runs, and the programs that run it (git's

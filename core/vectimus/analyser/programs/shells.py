@@ -40,11 +40,28 @@ def shell(an: Analysis, cmd: Cmd, name: str) -> bool:
 
 
 def startup(an: Analysis, cmd: Cmd, name: str) -> None:
-    """The file a shell reads first when the command's environment names one (``BASH_ENV``, ``ENV``)."""
+    """The file a shell reads first when the command's environment names one (``BASH_ENV``, ``ENV``;
+    zsh's ``.zshenv`` in a ``ZDOTDIR`` or ``HOME`` the command sets)."""
     for knob in ("BASH_ENV", "ENV") if name != "fish" else ():
         word = env.value(cmd, knob)
         if word is not None:
             runs.run_file(an, cmd, word, runner="shell", label=f"{knob}={word.text}")
+    if name in ("bash", "sh"):
+        _trace(an, cmd)
+    folder = (env.value(cmd, "ZDOTDIR") or env.value(cmd, "HOME")) if name == "zsh" else None
+    if folder is not None:
+        runs.run_file(an, cmd, Word(folder.text.rstrip("/") + "/.zshenv", folder.dynamic), runner="shell",
+                      label=f"{folder.text}/.zshenv")
+
+
+def _trace(an: Analysis, cmd: Cmd) -> None:
+    """``-x`` (``set -x``, ``bash -x``, ``set -o xtrace``) with a ``PS4`` that substitutes: bash
+    expands it before every command it traces, running what it substitutes."""
+    texts = [w.text for w in cmd.words[1:]]
+    trace = env.value(cmd, "PS4")
+    if trace is not None and ("$" in trace.text or "`" in trace.text) and (
+            any(t.startswith("-") and not t.startswith("--") and "x" in t for t in texts) or "xtrace" in texts):
+        an.shell(Word(": " + trace.text, trace.dynamic), cmd, "PS4")
 
 
 def eval_(an: Analysis, cmd: Cmd, name: str) -> bool:
@@ -81,9 +98,12 @@ def _dumps_env(name: str, args) -> bool:
 
 
 def environment(an: Analysis, cmd: Cmd, name: str) -> None:
-    """env / printenv / set / export -p …: printing the environment taints what it feeds."""
+    """env / printenv / set / export -p …: printing the environment taints what it feeds; ``set -x``
+    with a ``PS4`` that substitutes runs it before every later command."""
     if _dumps_env(name, cmd.words[1:]):
         an.secret_reads += 1
+    if name == "set":
+        _trace(an, cmd)
 
 
 def alias(an: Analysis, cmd: Cmd, name: str) -> None:
