@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.support.runs import Tree, found, sends_secret, unread
+from tests.support.runs import Tree, deleted, found, sends_secret, unread
 
 from vectimus.analyser.programs import gitconfig, make, makefile, tasks
 
@@ -594,3 +594,36 @@ def test_a_container_given_the_home_reads_its_credentials(tree):
     assert [a for a in actions if a.kind == "file_read" and a.target.is_secret]
     actions = tree.shell('docker run --rm -v "$PWD":/app -w /app node:20 npm test')
     assert not [a for a in actions if a.kind == "file_read" and a.target.is_secret]
+
+
+@pytest.mark.parametrize("command", ["rake", "rake -f tasks.rb build", "cd sub && rake -C .. default",
+                                     "rake -e 'system(\"rm -rf ~\")'"])
+def test_rake_runs_its_rakefile_and_e_code(tree, command):
+    tree.write("Rakefile", "task :default do\n  sh 'rm -rf ~'\nend\n")
+    tree.write("tasks.rb", "task :build do\n  FileUtils.rm_rf(Dir.home)\nend\n")
+    tree.write("sub/.keep", "")
+    assert str(tree.home) in deleted(tree.shell(command)), command
+
+
+def test_an_ordinary_rakefile_runs_its_tests(tree):
+    tree.write("Rakefile", "require 'rake/testtask'\ntask :test do\n  sh 'bundle exec rspec'\nend\ntask default: :test\n")
+    assert not deleted(tree.shell("rake"))
+
+
+@pytest.mark.parametrize("command", ["docker compose up -d", "docker-compose up", "docker compose -f ops/dev.yml run app",
+                                     "podman-compose up"])
+def test_a_compose_service_given_the_home_reads_and_writes_it(tree, command):
+    text = "services:\n  app:\n    image: alpine\n    volumes:\n      - ${HOME}:/h\n    command: rm -rf /h\n"
+    tree.write("docker-compose.yml", text)
+    tree.write("ops/dev.yml", "services:\n  app:\n    image: alpine\n    volumes:\n"
+               "      - type: bind\n        source: ~/.ssh\n        target: /k\n")
+    actions = tree.shell(command)
+    assert any(a.kind in ("file_write", "file_read") and a.target.in_home and not a.target.in_project
+               for a in actions), command
+
+
+def test_an_ordinary_compose_project_mounts_only_the_project(tree):
+    tree.write("compose.yaml", "services:\n  db:\n    image: postgres\n    volumes:\n      - pgdata:/var/lib/postgresql/data\n"
+               "  app:\n    build: .\n    volumes:\n      - ./src:/app/src:ro\nvolumes:\n  pgdata: {}\n")
+    actions = tree.shell("docker compose up -d")
+    assert not [a for a in actions if a.kind in ("file_write", "file_read") and not a.target.in_project]

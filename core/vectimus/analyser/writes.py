@@ -58,9 +58,11 @@ def runnable(path: str, text: str) -> str:
     if name.endswith(".mk"):
         return "make"
     if "file" in name:  # in every Makefile, justfile and Taskfile name: only then load their lists
-        kind = _task_runner(name)
+        kind = _task_runner(name) or ("ruby" if name == "rakefile" else "")  # rake loads its Rakefile
         if kind:
             return kind
+    if name.endswith(".rake"):
+        return "ruby"
     if name == "package.json":
         return "package.json"
     if name in MANAGER_FILES:

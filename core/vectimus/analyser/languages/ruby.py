@@ -10,7 +10,7 @@ from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.languages import loads, record
 from vectimus.analyser.languages.code import Code, analyse_with, dynamic, unescape
 
-_SHELL_OUT = {"system", "exec", "spawn", "Process.spawn", "Process.exec", "Kernel.system", "Kernel.exec",
+_SHELL_OUT = {"system", "exec", "spawn", "sh", "FileUtils.sh", "Process.spawn", "Process.exec", "Kernel.system", "Kernel.exec",
               "Kernel.spawn", "IO.popen", "PTY.spawn", "Open3.popen3", "Open3.popen2", "Open3.popen2e",
               "Open3.capture2", "Open3.capture2e", "Open3.capture3", "Open3.pipeline", "Open3.pipeline_r",
               "Open3.pipeline_w", "Open3.pipeline_rw", "Open3.pipeline_start"}

@@ -25,6 +25,7 @@ HANDLERS: dict[str, Handler] = {**files.HANDLERS, **channels.HANDLERS, **shells.
 # in their HANDLERS (tests/analyser/test_programs_table.py holds this table to those tables).
 IMPORTED_WHEN_RUN = {
     "archives": "bsdtar bunzip2 bzip2 gtar gunzip gzip tar unxz unzip unzstd xz zip zstd",
+    "compose": "docker-compose podman-compose",
     "containers": "docker kubectl nerdctl oc podman",
     "databases": "bundle clickhouse-client cockroach cqlsh duckdb keydb-cli litecli mariadb mongo mongosh mycli "
                  "mysql pgcli psql rails rake redis-cli snowsql sqlcmd sqlite sqlite3 usql valkey-cli",

@@ -39,9 +39,14 @@ def run(an: Analysis, cmd: Cmd, program: str) -> None:
     """Record the host paths a ``run``/``create`` bind-mounts (global options before it skipped);
     the command an ``exec`` runs inside a container is analysed as a command of its own."""
     head = argv.parse(cmd.words[1:], SUBCOMMAND_TOOLS.get(program, frozenset()), stop_at_operand=True)
-    if not head.operands or head.operands[0].text not in (*RUNS, "exec"):
+    if not head.operands or head.operands[0].text not in (*RUNS, "exec", "compose"):
         return
     start = next(i for i, w in enumerate(cmd.words) if w is head.operands[0]) + 1
+    if head.operands[0].text == "compose":
+        from vectimus.analyser.programs import compose
+
+        compose.run(an, cmd, program, list(cmd.words[start:]))
+        return
     if head.operands[0].text == "exec":
         inner = argv.parse(cmd.words[start:], EXEC_OPTS, stop_at_operand=True).operands[1:]
         if inner:
@@ -49,9 +54,9 @@ def run(an: Analysis, cmd: Cmd, program: str) -> None:
         return
     options = argv.parse(cmd.words[start:], VALUE_OPTS, stop_at_operand=True)
     for spec in options.all("v", "volume"):
-        _mount(an, cmd, program, *_volume(spec))
+        mount(an, cmd, program, *_volume(spec))
     for spec in options.all("mount"):
-        _mount(an, cmd, program, *_mount_spec(spec))
+        mount(an, cmd, program, *_mount_spec(spec))
 
 
 def _volume(spec: Word) -> tuple[Word | None, bool]:
@@ -73,7 +78,8 @@ def _mount_spec(spec: Word) -> tuple[Word | None, bool]:
     return Word(source, spec.dynamic, spec.glob, spec.secret), readonly
 
 
-def _mount(an: Analysis, cmd: Cmd, program: str, source: Word | None, readonly: bool) -> None:
+def mount(an: Analysis, cmd: Cmd, program: str, source: Word | None, readonly: bool) -> None:
+    """A host path bind-mounted into a container: written (read when read-only), and the home's credentials read."""
     if source is None or not source.text.startswith(("/", "~", ".", "$")) and not source.dynamic:
         return  # a named volume
     target = an.file("file_read" if readonly else "file_write", source, cmd, program=program)

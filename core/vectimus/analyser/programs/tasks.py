@@ -212,6 +212,21 @@ def _runner_file(an: Analysis, cmd: Cmd, p, dir_opts: tuple[str, ...], file_opts
     return (cmd, path, found) if found is not None else None
 
 
+RAKEFILES = ("rakefile", "Rakefile", "rakefile.rb", "Rakefile.rb")
+
+
+def rake(an: Analysis, cmd: Cmd) -> None:
+    """rake: the Rakefile (``-f``, ``-C``, else the nearest) is Ruby code that runs as it loads, its
+    tasks' ``sh`` lines among it; analysed whole, as a module's uncalled functions are."""
+    p = argv.parse(cmd.words[1:], argv.opts("-f --rakefile -C --directory -I --libdir -r --require -e --execute "
+                                            "-E --execute-continue -p --execute-print -R --rakelibdir"))
+    found = _runner_file(an, cmd, p, ("C", "directory"), ("f", "rakefile"), RAKEFILES)
+    if found is not None:
+        runs.run_file(an, found[0], Word(found[1]), runner="ruby")
+    for code in p.all("e", "execute", "E", "execute-continue", "p", "execute-print"):
+        an.code("ruby", code, cmd, "rake -e")
+
+
 def quoted(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
