@@ -1,7 +1,7 @@
 """Compose projects (``docker compose``, ``docker-compose``, ``podman-compose`` ``up``/``run``/
 ``create``/``start``): the host paths their services bind-mount, read from the compose files the
 command would use (``-f``, else ``compose.yaml`` … ``docker-compose.yml`` in its directory), as
-``containers`` records them for ``docker run -v``: a service given the home can read every
+``mounts`` records them for ``docker run -v``: a service given the home can read every
 credential in it and delete it. ``${VAR}`` in a source is the hook's environment's value.
 Standard library only (PyYAML through ``runs.yaml_data``, imported when a file is read).
 """
@@ -13,7 +13,7 @@ import re
 
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
-from vectimus.analyser.programs import containers
+from vectimus.analyser.programs import mounts
 
 DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 STARTS = ("up", "run", "create", "start", "restart", "watch")
@@ -45,7 +45,7 @@ def run(an: Analysis, cmd: Cmd, program: str, words: list[Word]) -> None:
                     source = _expanded(an, source)
                     if source.startswith("."):
                         source = posixpath.normpath(posixpath.join(posixpath.dirname(path), source))
-                    containers.mount(an, cmd, program, Word(source), readonly)
+                    mounts.mount(an, cmd, program, Word(source), readonly)
         if not p.all("f", "file"):
             break  # compose reads the first default file it finds
 

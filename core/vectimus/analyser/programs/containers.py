@@ -10,9 +10,9 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-import os
 
 from vectimus.analyser import argv
+from vectimus.analyser.programs import mounts
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.subcommands import SUBCOMMAND_TOOLS
 
@@ -54,9 +54,9 @@ def run(an: Analysis, cmd: Cmd, program: str) -> None:
         return
     options = argv.parse(cmd.words[start:], VALUE_OPTS, stop_at_operand=True)
     for spec in options.all("v", "volume"):
-        mount(an, cmd, program, *_volume(spec))
+        mounts.mount(an, cmd, program, *_volume(spec))
     for spec in options.all("mount"):
-        mount(an, cmd, program, *_mount_spec(spec))
+        mounts.mount(an, cmd, program, *_mount_spec(spec))
 
 
 def _volume(spec: Word) -> tuple[Word | None, bool]:
@@ -76,23 +76,6 @@ def _mount_spec(spec: Word) -> tuple[Word | None, bool]:
     source = fields.get("source") or fields.get("src") or ""
     readonly = fields.get("readonly", "false") in ("", "true", "1") or "ro" in fields
     return Word(source, spec.dynamic, spec.glob, spec.secret), readonly
-
-
-def mount(an: Analysis, cmd: Cmd, program: str, source: Word | None, readonly: bool) -> None:
-    """A host path bind-mounted into a container: written (read when read-only), and the home's credentials read."""
-    if source is None or not source.text.startswith(("/", "~", ".", "$")) and not source.dynamic:
-        return  # a named volume
-    target = an.file("file_read" if readonly else "file_write", source, cmd, program=program)
-    home = an.places.home.rstrip("/")
-    if target.path and (target.path.rstrip("/") == home or home.startswith(target.path.rstrip("/") + "/")):
-        # the home (or `/`) mounted: the container can read every credential the home holds (each
-        # there is, and ~/.ssh, where keys are, always)
-        from vectimus.paths import SECRET_HOME_DIRS
-
-        for rel in SECRET_HOME_DIRS:
-            path = f"{home}/{rel.rstrip('/')}"
-            if rel == ".ssh/" or os.path.lexists(path):
-                an.file("file_read", Word(path), cmd, program=program)
 
 
 def kubectl_exec(an: Analysis, cmd: Cmd, program: str) -> None:

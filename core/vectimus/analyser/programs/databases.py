@@ -319,9 +319,9 @@ _ENV_CHECK = "DISABLE_DATABASE_ENVIRONMENT_CHECK"
 
 def rails(an: Analysis, cmd: Cmd, program: str) -> None:
     """rails / rake db:drop … with the production safeguard switched off is a drop of the database;
-    rake runs its Rakefile's code besides (``tasks.rake``)."""
+    rake runs its Rakefile's code besides (``rake.rake``)."""
     if program == "rake":
-        from vectimus.analyser.programs.tasks import rake
+        from vectimus.analyser.programs.rake import rake
 
         rake(an, cmd)
     tasks = [w.text for w in cmd.words[1:] if w.text in _RAILS_DROPS]

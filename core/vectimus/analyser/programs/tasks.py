@@ -201,7 +201,7 @@ def nearest(an: Analysis, cmd: Cmd, names: tuple[str, ...]) -> str:
     return ""
 
 
-def _runner_file(an: Analysis, cmd: Cmd, p, dir_opts: tuple[str, ...], file_opts: tuple[str, ...],
+def runner_file(an: Analysis, cmd: Cmd, p, dir_opts: tuple[str, ...], file_opts: tuple[str, ...],
                  names: tuple[str, ...]):
     """(the command moved by its directory options, the file's path, ``runs.source`` of it) for a
     task runner given its file by option or finding it by name; None when there is none."""
@@ -210,21 +210,6 @@ def _runner_file(an: Analysis, cmd: Cmd, p, dir_opts: tuple[str, ...], file_opts
     path = an.target(given, cmd.scope).path if given is not None else nearest(an, cmd, names)
     found = runs.source(an, cmd, path) if path else None
     return (cmd, path, found) if found is not None else None
-
-
-RAKEFILES = ("rakefile", "Rakefile", "rakefile.rb", "Rakefile.rb")
-
-
-def rake(an: Analysis, cmd: Cmd) -> None:
-    """rake: the Rakefile (``-f``, ``-C``, else the nearest) is Ruby code that runs as it loads, its
-    tasks' ``sh`` lines among it; analysed whole, as a module's uncalled functions are."""
-    p = argv.parse(cmd.words[1:], argv.opts("-f --rakefile -C --directory -I --libdir -r --require -e --execute "
-                                            "-E --execute-continue -p --execute-print -R --rakelibdir"))
-    found = _runner_file(an, cmd, p, ("C", "directory"), ("f", "rakefile"), RAKEFILES)
-    if found is not None:
-        runs.run_file(an, found[0], Word(found[1]), runner="ruby")
-    for code in p.all("e", "execute", "E", "execute-continue", "p", "execute-print"):
-        an.code("ruby", code, cmd, "rake -e")
 
 
 def quoted(text: str) -> str:
@@ -327,7 +312,7 @@ def just(an: Analysis, cmd: Cmd, name: str) -> None:
     p = argv.parse(cmd.words[1:], JUST_VALUE)
     if any(p.has(flag) for flag in JUST_NO_RUN) or p.has("help", "h", "version", "V"):
         return
-    found = _runner_file(an, cmd, p, ("d", "working-directory"), ("f", "justfile"), JUST_NAMES)
+    found = runner_file(an, cmd, p, ("d", "working-directory"), ("f", "justfile"), JUST_NAMES)
     if found is None:
         return
     cmd, path, (text, label, mine) = found
@@ -402,7 +387,7 @@ def task(an: Analysis, cmd: Cmd, name: str) -> None:
     p = argv.parse(cmd.words[1:], TASK_VALUE)
     if any(p.has(flag) for flag in TASK_NO_RUN):
         return
-    found = _runner_file(an, cmd, p, ("d", "dir"), ("t", "taskfile"), TASK_NAMES)
+    found = runner_file(an, cmd, p, ("d", "dir"), ("t", "taskfile"), TASK_NAMES)
     if found is None:
         return
     cmd, path, (text, label, mine) = found
