@@ -223,3 +223,21 @@ def test_code_a_shell_or_perl_setting_runs_first_is_read(tree, command):
 def test_ordinary_trace_prompts_and_settings(tree, command):
     tree.write("zd/.zshenv", "export EDITOR=vim\n")
     assert not deleted(tree.shell(command)), command
+
+
+def test_a_shims_trace_prompt_does_not_make_the_program_it_runs_unknown(tree):
+    tree.write("~/.shims/python3", "#!/usr/bin/env bash\nset -e\nif [ -n \"$SHIM_DEBUG\" ]; then\n"
+               "  export PS4='+(${BASH_SOURCE}:${LINENO}): ${FUNCNAME[0]:+${FUNCNAME[0]}(): }'\n  set -x\nfi\n"
+               "exec /usr/bin/python3 \"$@\"\n", mode=0o755)
+    tree.write("t1.py", "print(1)\n")
+    actions = tree.shell('PATH="$HOME/.shims:$PATH" python3 t1.py')
+    assert [a for a in actions if a.kind == "exec" and a.program == "python3" and not a.via and not a.dynamic]
+
+
+def test_a_syntax_error_in_a_file_a_command_runs_marks_only_that_files_actions(tree):
+    tree.write("tools/odd.sh", "echo +(x) ( \nmake lint\n")
+    actions = tree.shell("bash tools/odd.sh && git status")
+    assert [a for a in actions if a.kind == "exec" and a.program == "make" and a.dynamic]
+    assert [a for a in actions if a.kind == "exec" and a.program in ("bash", "git") and not a.dynamic] and not [
+        a for a in actions if a.kind == "exec" and a.program in ("bash", "git") and a.dynamic]
+    assert all(a.dynamic for a in tree.shell("echo +(x) ( ; git status") if a.kind == "exec")

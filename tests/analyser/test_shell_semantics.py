@@ -171,3 +171,16 @@ def test_a_real_virtual_environment_activated_puts_its_bin_first(tree):
     tree.write(".venv/bin/pytest", f"#!/bin/sh\n{UPLOAD}\n", mode=0o755)
     assert sends_secret(tree.shell("source .venv/bin/activate && pytest -q"))
     assert sends_secret(tree.shell(". .venv/bin/activate; deactivate; . .venv/bin/activate; pytest"))
+
+
+def test_a_loop_over_a_pattern_runs_each_file_it_matches(tree):
+    tree.write("tests/a.sh", "#!/bin/sh\necho ok\n", mode=0o755)
+    tree.write("tests/b.sh", "#!/bin/sh\nrm -rf ~\n", mode=0o755)
+    tree.write("tools/one.py", "print(1)\n")
+    for command in ('for f in tests/*.sh; do "$f"; done', 'for f in tests/*.sh; do bash "$f"; done'):
+        assert str(tree.home) in deleted(tree.shell(command)), command
+    assert str(tree.home) in deleted(tree.shell("printf 'rm -rf ~\\n' > tools/c.sh; for f in tools/*.sh; do sh \"$f\"; done"))
+    for command in ('for f in tools/*.py; do python3 "$f"; done', 'for f in tools/*.zz; do echo "$f"; done',
+                    'for f in tests/a*.sh; do "$f"; done'):
+        actions = tree.shell(command)
+        assert not deleted(actions) and not [a for a in actions if a.dynamic and a.kind == "exec"], command

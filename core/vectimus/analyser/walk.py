@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from vectimus.analyser import flow, parameters, printers, redirects, runs, writes
+from vectimus.analyser import flow, parameters, pathnames, printers, redirects, runs, writes
 from vectimus.analyser.context import (
     MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, MAX_NODES, Analysis, Cmd, Input, Scope, Unanalysable, Unparsable, Word,
 )
@@ -36,16 +36,20 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
     if parsed is not data:  # the tree is shared with texts that differ in their 4-byte characters
         notes = {}
     before = len(an.actions)
+    prior = an.syntax_error  # a syntax error marks what this text does dynamic, not what its caller does
     if root.has_error:
         an.syntax_error = True
-    walker = Walker(an, data, via, depth, notes)
-    walker.block(root, scope, stdin)
-    if walker.defined:
-        flow.uncalled(walker)
-    if root.has_error:
-        _fallback(text, an, scope, via, depth)
-        if len(an.actions) == before:
-            raise Unparsable("shell syntax that cannot be parsed: " + _first_line(text))
+    try:
+        walker = Walker(an, data, via, depth, notes)
+        walker.block(root, scope, stdin)
+        if walker.defined:
+            flow.uncalled(walker)
+        if root.has_error:
+            _fallback(text, an, scope, via, depth)
+            if len(an.actions) == before:
+                raise Unparsable("shell syntax that cannot be parsed: " + _first_line(text))
+    finally:
+        an.syntax_error = prior
 
 
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -250,6 +254,8 @@ class Walker(Expander):
         if body is None:
             return
         name = self.text(var) if var is not None else ""
+        if has_in and any(w.glob for w in values):  # `for f in tests/*.sh`: the files it matches
+            values = pathnames.expanded(self.an, values, scope, LOOP_VALUES) or values
         static = has_in and len(values) <= LOOP_VALUES and not any(w.dynamic or w.glob for w in values)
         if static and name:
             for value in values:

@@ -55,13 +55,13 @@ def startup(an: Analysis, cmd: Cmd, name: str) -> None:
 
 
 def _trace(an: Analysis, cmd: Cmd) -> None:
-    """``-x`` (``set -x``, ``bash -x``, ``set -o xtrace``) with a ``PS4`` that substitutes: bash
-    expands it before every command it traces, running what it substitutes."""
+    """``-x`` (``set -x``, ``bash -x``, ``set -o xtrace``) with a ``PS4`` that substitutes a command:
+    bash expands it, as a double-quoted word, before every command it traces."""
     texts = [w.text for w in cmd.words[1:]]
     trace = env.value(cmd, "PS4")
-    if trace is not None and ("$" in trace.text or "`" in trace.text) and (
+    if trace is not None and ("$(" in trace.text or "`" in trace.text) and (
             any(t.startswith("-") and not t.startswith("--") and "x" in t for t in texts) or "xtrace" in texts):
-        an.shell(Word(": " + trace.text, trace.dynamic), cmd, "PS4")
+        an.shell(Word(': "' + trace.text.replace("\\", "\\\\").replace('"', '\\"') + '"', trace.dynamic), cmd, "PS4")
 
 
 def eval_(an: Analysis, cmd: Cmd, name: str) -> bool:
