@@ -233,11 +233,3 @@ def test_a_shims_trace_prompt_does_not_make_the_program_it_runs_unknown(tree):
     actions = tree.shell('PATH="$HOME/.shims:$PATH" python3 t1.py')
     assert [a for a in actions if a.kind == "exec" and a.program == "python3" and not a.via and not a.dynamic]
 
-
-def test_a_syntax_error_in_a_file_a_command_runs_marks_only_that_files_actions(tree):
-    tree.write("tools/odd.sh", "echo +(x) ( \nmake lint\n")
-    actions = tree.shell("bash tools/odd.sh && git status")
-    assert [a for a in actions if a.kind == "exec" and a.program == "make" and a.dynamic]
-    assert [a for a in actions if a.kind == "exec" and a.program in ("bash", "git") and not a.dynamic] and not [
-        a for a in actions if a.kind == "exec" and a.program in ("bash", "git") and a.dynamic]
-    assert all(a.dynamic for a in tree.shell("echo +(x) ( ; git status") if a.kind == "exec")

@@ -36,20 +36,16 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
     if parsed is not data:  # the tree is shared with texts that differ in their 4-byte characters
         notes = {}
     before = len(an.actions)
-    prior = an.syntax_error  # a syntax error marks what this text does dynamic, not what its caller does
     if root.has_error:
         an.syntax_error = True
-    try:
-        walker = Walker(an, data, via, depth, notes)
-        walker.block(root, scope, stdin)
-        if walker.defined:
-            flow.uncalled(walker)
-        if root.has_error:
-            _fallback(text, an, scope, via, depth)
-            if len(an.actions) == before:
-                raise Unparsable("shell syntax that cannot be parsed: " + _first_line(text))
-    finally:
-        an.syntax_error = prior
+    walker = Walker(an, data, via, depth, notes)
+    walker.block(root, scope, stdin)
+    if walker.defined:
+        flow.uncalled(walker)
+    if root.has_error:
+        _fallback(text, an, scope, via, depth)
+        if len(an.actions) == before:
+            raise Unparsable("shell syntax that cannot be parsed: " + _first_line(text))
 
 
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
