@@ -8,7 +8,7 @@ import shlex
 import subprocess
 
 import pytest
-from tests.support.sequences import Session
+from tests.support.sequences import Session, commit_files
 
 pytestmark = pytest.mark.sequences
 
@@ -101,18 +101,8 @@ def test_ordinary_sequence_works_end_to_end(installed, name, steps, made):
         session.close()
 
 
-def _repository(project, files: dict[str, str]) -> None:
-    """Files the repository came with: written and committed before the agent's session."""
-    for rel, text in files.items():
-        path = project.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    project.run("git", "add", "-A")
-    project.run("git", "commit", "-qm", "repository files")
-
-
 def test_the_repositorys_own_tooling_keeps_working(installed):
-    _repository(installed, {
+    commit_files(installed, {
         "Makefile": "include .env\nexport\n.PHONY: run lint\nrun:\n\tset -a; . ./.env; set +a; "
                     "test -n \"$$API_KEY\" && touch ran\nlint:\n\tpython3 -m py_compile src/app.py && touch linted\n",
         "package.json": json.dumps({"name": "app", "version": "1.0.0", "private": True,
@@ -131,7 +121,7 @@ def test_the_repositorys_own_tooling_keeps_working(installed):
 
 def test_a_pre_commit_hook_that_runs_a_linter(installed):
     """The repository's pre-commit framework hook (a local linter) runs on the agent's commit."""
-    _repository(installed, {".pre-commit-config.yaml": (
+    commit_files(installed, {".pre-commit-config.yaml": (
         "repos:\n- repo: local\n  hooks:\n  - id: compile\n    name: compile\n    language: system\n"
         "    entry: python3 -m py_compile\n    types: [python]\n  - id: lint-log\n    name: lint log\n"
         "    language: system\n    entry: sh -c 'echo linted >> lint.log'\n    pass_filenames: false\n")})

@@ -293,3 +293,13 @@ def check_attack(project, mode: str, steps, harm, prepare=None) -> None:
     finally:
         session.close()
         scene.listener.close()
+
+
+def commit_files(project, files: dict[str, str]) -> None:
+    """Files the repository came with: written and committed before the agent's session."""
+    for rel, text in files.items():
+        path = project.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    project.run("git", "add", "-A")
+    project.run("git", "commit", "-qm", "repository files")

@@ -6,7 +6,8 @@ and their equivalents in other agents, ``apply_patch``, a heredoc or ``echo``/``
 shebang, a ``Makefile``, ``package.json`` scripts, a ``justfile`` or ``Taskfile``, a git hook, git
 configuration with aliases or hooks, ``.envrc``, shell start-up files, ``.vscode/tasks.json``,
 ``.devcontainer`` commands, ``.pre-commit-config.yaml``, tox configuration, Go files (their code
-and ``//go:generate`` lines), Rust files, ``.pth`` files (their ``import`` lines run at every Python start), cargo configuration
+and ``//go:generate`` lines), Rust files, the files of Python task runners (``noxfile.py``, invoke's
+``tasks.py``, ``fabfile.py``, ``dodo.py``, ``SConstruct``/``SConscript``, ``wscript``), ``.pth`` files (their ``import`` lines run at every Python start), cargo configuration
 (wrappers and runners), lint-staged and lefthook
 configuration, settings naming code yarn, pnpm or bun loads, ``deno.json`` tasks, ``composer.json``
 scripts, notebook cells — the file is analysed as
@@ -63,6 +64,10 @@ def runnable(path: str, text: str) -> str:
             return kind
     if name.endswith(".rake"):
         return "ruby"
+    if name.endswith((".py", "wscript")) or name.startswith(("scons", "sconstruct")):
+        runner = _python_runner(name, text)
+        if runner:
+            return f"python-runner:{runner}"
     if name == "package.json":
         return "package.json"
     if name in MANAGER_FILES:
@@ -107,6 +112,13 @@ def _hook_runner(an: Analysis, cmd: Cmd, path: str, name: str, text: str) -> Non
 
     for label, command in hook_runners.commands(posixpath.basename(path), text):
         runs.analyse(an, cmd, command, "shell", f"{name}:{label}", True, path=path)
+
+
+def _python_runner(name: str, text: str) -> str:
+    """The Python task runner (nox, invoke, doit, SCons …) that runs a file named ``name``, or ""."""
+    from vectimus.analyser.programs import python_runners
+
+    return python_runners.kind_of(name, text)
 
 
 def _task_runner(name: str) -> str:
@@ -171,6 +183,10 @@ def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str)
         from vectimus.analyser.programs import manifest_scripts
 
         manifest_scripts.deferred(an, cmd, path, text, kind)
+    elif kind.startswith("python-runner:"):
+        from vectimus.analyser.programs import python_runners
+
+        python_runners.deferred(an, cmd, path, text, kind.partition(":")[2])
     elif kind == "hook-runner":
         _hook_runner(an, cmd, path, name, text)
     elif kind == "just":

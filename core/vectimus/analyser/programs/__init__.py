@@ -36,6 +36,7 @@ IMPORTED_WHEN_RUN = {
     "hook_runners": "lefthook lint-staged",
     "js_manager_code": "corepack",
     "manifest_scripts": "composer deno",
+    "python_runners": "doit fab inv invoke nox scons waf",
     "network": "aria2c curl ftp http https links lynx nc ncat netcat scp sftp socat ssh telnet w3m wget wget2 xh "
                "xhs",
     "runners": "at batch expect screen tclsh tmux wish",

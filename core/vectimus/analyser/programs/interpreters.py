@@ -74,6 +74,12 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
             port = next((w for w in p.operands if w.text.isdigit()), Word("8000"))
             net.remote(an, cmd, program, Word("0.0.0.0"), port=int(port.text), scheme="http",
                            listens=True)
+        elif module.text in ("nox", "invoke", "SCons", "doit"):  # a task runner: its project file
+            from vectimus.analyser.programs import python_runners
+
+            texts = [w.text for w in words]  # what follows `-m NAME` is the runner's
+            at = next((i for i, t in enumerate(texts) if t == module.text and texts[i - 1:i] == ["-m"]), -1)
+            python_runners.module(an, cmd, module.text, tuple(words[at + 1:]) if at >= 0 else tuple(p.operands))
         else:
             _module(an, cmd, module, tuple(p.operands))
         return module.dynamic
