@@ -173,12 +173,28 @@ def loaded(an: Analysis, cmd: Cmd, name: str) -> None:
                 run_file(an, cmd, Word(path, rubyopt.dynamic), runner="ruby", label=f"RUBYOPT {flag}")
     if lang == "perl":
         _perl5opt(an, cmd)
+        debugger = env.value(cmd, "PERL5DB")  # `perl -d` runs PERL5DB's Perl code as its debugger
+        if debugger is not None and any(w.text.startswith("-d") and not w.text.startswith("-d:")
+                                        for w in cmd.words[1:]):
+            an.code("perl", debugger, cmd, "PERL5DB")
+    elif lang == "python":  # `python3 -m webbrowser URL` / `-m pydoc`: the module's knobs
+        texts = [w.text for w in cmd.words[1:3]]
+        name = texts[1] if texts[:1] == ["-m"] and len(texts) > 1 else name
     for knob, programs in COMMAND_KNOBS.items():
         word = env.value(cmd, knob)
         if word is not None and name in programs and (word.text.strip("|") or word.dynamic):
             operand = next((w.text for w in cmd.words[1:] if not w.text.startswith("-")), "")
-            text = word.text.lstrip("|").replace("%s", operand or "file")
-            an.shell(Word(text, word.dynamic), cmd, f"{knob}={word.text}")
+            for text in word.text.split(":") if knob in LISTS else (word.text,):
+                if knob in LISTS and "%s" not in text:
+                    text += " %s"  # the URL is the browser's last argument
+                text = text.lstrip("|").replace("%s", operand or "file")
+                an.shell(Word(text, word.dynamic), cmd, f"{knob}={word.text}")
+    for knob in JVM_KNOBS:
+        word = env.value(cmd, knob)
+        if word is not None:
+            from vectimus.analyser import jvm  # only when a JVM option variable is set
+
+            jvm.variable(an, cmd, knob, word)
 
 
 def _perl5opt(an: Analysis, cmd: Cmd) -> None:
@@ -199,11 +215,22 @@ def _perl5opt(an: Analysis, cmd: Cmd) -> None:
 
 
 # Environment variables holding a command a program runs, and the programs that run it (git's
-# editor and pager are read by ``programs.githooks``).
+# editor and pager are read by ``programs.githooks``; the pager runs when output is a terminal).
+SYSTEMD = ("systemctl", "journalctl", "loginctl", "machinectl", "hostnamectl", "timedatectl", "localectl",
+           "networkctl", "resolvectl", "busctl", "coredumpctl", "bootctl", "homectl", "portablectl",
+           "systemd-analyze", "systemd-cgls", "userdbctl", "oomctl")
+BROWSERS = ("xdg-open", "sensible-browser", "x-www-browser", "www-browser", "gh", "webbrowser")
 COMMAND_KNOBS = {
     "LESSOPEN": ("less", "more", "man", "zless", "lesspipe"), "LESSCLOSE": ("less", "more", "man", "zless"),
-    "MANPAGER": ("man",), "PAGER": ("man",), "PROMPT_COMMAND": ("bash",),
+    "MANPAGER": ("man", "pydoc", "pydoc3"), "SYSTEMD_PAGER": SYSTEMD, "PSQL_PAGER": ("psql",),
+    "GH_PAGER": ("gh",), "PAGER": ("man", "pydoc", "pydoc3", "psql", "mysql", "mariadb", "gh", *SYSTEMD),
+    "PROMPT_COMMAND": ("bash",), "FCEDIT": ("fc",), "EDITOR": ("fc",), "BROWSER": BROWSERS,
+    "GH_BROWSER": ("gh",),
 }
+LISTS = ("BROWSER",)  # a colon-separated list of commands, each tried in turn with the URL
+# Variables holding JVM options (``analyser.jvm``): read by every JVM, java's launcher, or passed on
+# by the launch scripts of Java tools.
+JVM_KNOBS = ("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "JAVA_OPTS", "MAVEN_OPTS", "GRADLE_OPTS")
 
 
 def local_bin(an: Analysis, cmd: Cmd, name: str, args) -> bool:

@@ -108,7 +108,7 @@ def run(an: Analysis, cmd: Cmd, head, sub: str, rest: list[Word]) -> bool:
         for word in packs.all("u", "upload-pack", "receive-pack", "exec"):
             _command(an, cmd, word.text, "--upload-pack")
     _named_commands(an, cmd, sub, rest, config)
-    pager = _first(cmd, ("GIT_PAGER", config.get(f"pager.{sub}") or config.get("core.pager")))
+    pager = _first(cmd, ("GIT_PAGER", config.get(f"pager.{sub}") or config.get("core.pager"), "PAGER"))
     if sub in PAGED and pager and pager.lower() not in ("true", "false"):  # paged on a terminal
         _command(an, cmd, pager, "core.pager")
     if sub in ("commit", "tag", "merge") and gpg and (
@@ -246,11 +246,12 @@ def _driver(key: str, value: str) -> str:
 
 def _first(cmd: Cmd, sources: tuple[str | None, ...]) -> str:
     """The first of ``sources`` that is set: an upper-case name is the command's environment
-    variable, anything else a configured value (git's order: GIT_EDITOR, core.editor, VISUAL, EDITOR)."""
+    variable, anything else a configured value (git's order: GIT_EDITOR, core.editor, VISUAL, EDITOR;
+    GIT_PAGER, core.pager, PAGER)."""
     from vectimus.analyser.facts import env
 
     for source in sources:
-        if source and source.isupper() and "_" in source or source in ("VISUAL", "EDITOR"):
+        if source and source.isupper() and "_" in source or source in ("VISUAL", "EDITOR", "PAGER"):
             word = env.value(cmd, source)
             if word is not None and (word.text or word.dynamic):
                 return word.text if not word.dynamic else "${" + source + "}"

@@ -34,11 +34,18 @@ PROGRAMS: dict[str, tuple[str, dict[str, str]]] = {
             "-d --directory -s --symbols -e --exec -se -c --core --args -D --data-directory",
             {"ex": "shell", "eval-command": "shell", "iex": "shell", "init-eval-command": "shell"}),
 }
+PROGRAMS["java"] = ("", {})  # read by ``analyser.jvm``
+PROGRAMS["fc"] = ("-e", {"e": ""})  # bash's fc runs its editor, then the edited commands
 VIMS = ("vim", "vi", "nvim", "view", "ex")
 
 
 def run(an: Analysis, cmd: Cmd, program: str) -> None:
     """Analyse the commands ``cmd``'s options make ``program`` run."""
+    if program == "java":  # -XX:OnOutOfMemoryError=CMD, -javaagent:JAR (options before the class or -jar)
+        from vectimus.analyser import jvm
+
+        jvm.options(an, cmd, cmd.words[1:], "java")
+        return
     spec, commands = PROGRAMS[program]
     words = list(cmd.words[1:])
     if program in ("tar", "gtar", "bsdtar") and words and not words[0].text.startswith("-") and not words[0].dynamic:
