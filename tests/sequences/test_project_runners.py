@@ -2,7 +2,7 @@
 when the agent writes it and when the runner would run it from the repository; the ordinary file is
 written and its run allowed.
 
-nox, invoke, fabric, doit, SCons and waf are not installed here: these tests check the hook's
+nox, invoke, fabric, doit, SCons, waf, pdm, hatch and pipenv are not installed here: these tests check the hook's
 answers (the analyser tests cover what each file runs). Runners installed here run for real in
 ``test_runner_sequences_by_side_effect``.
 """
@@ -27,6 +27,10 @@ RUNNERS = [
     ("doit", "dodo.py", "def task_test():\n    return {'actions': ['pytest -q']}\n",
      f"\ndef task_sync():\n    return {{'actions': [{UP!r}]}}\n", "doit test"),
     ("scons", "SConstruct", "env = Environment()\nenv.Program('hello', ['hello.c'])\n", f"Execute({UP!r})\n", "scons"),
+    ("pdm", "pyproject.toml", "[project]\nname = 'app'\n[tool.pdm.scripts]\ntest = 'pytest -q'\n",
+     f"sync = {UP!r}\n", "pdm run test"),
+    ("hatch", "hatch.toml", "[envs.default.scripts]\ntest = 'pytest -q'\n", f"sync = {UP!r}\n", "hatch run test"),
+    ("pipenv", "Pipfile", "[scripts]\ntest = 'pytest -q'\n", f"sync = {UP!r}\n", "pipenv run test"),
     ("waf", "wscript", "def build(bld):\n    bld.program(source='main.c', target='app')\n",
      f"\ndef dist(ctx):\n    ctx.exec_command({UP!r})\n", "waf configure build"),
 ]
@@ -41,7 +45,8 @@ def test_a_runner_file_that_uploads_env_is_refused_when_written_and_when_run(ins
         assert decision == "deny" and "exfil" in reason, reason
         assert session.decide("Write", file_path=str(installed.root / path), content=good)[0] == "allow"
         commit_files(installed, {path: good + bad})
-        decision, reason = session.decide("Bash", command=f"{command.split()[0]} sync")
+        run = command.rsplit(" ", 1)[0] if name in ("pdm", "hatch", "pipenv") else command.split()[0]
+        decision, reason = session.decide("Bash", command=f"{run} sync")
         assert decision == "deny", reason
         commit_files(installed, {path: good})
         assert session.decide("Bash", command=command)[0] == "allow"

@@ -273,6 +273,11 @@ def _environment_runner(subs: str, outer: str = "", inner: str = "", lead: int =
 
     def peel(cmd: Cmd, an: Analysis, name: str) -> Peeled:
         inner_cmd = _peel(cmd, an, name)
+        if inner_cmd and name in ("pdm", "hatch", "pipenv", "poetry", "uv"):  # a script of the project's
+            from vectimus.analyser.programs import python_scripts
+
+            if python_scripts.run(an, cmd, name, inner_cmd):
+                return None
         if venv and inner_cmd:
             from vectimus.analyser import loaded
 
@@ -371,7 +376,7 @@ WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
                               python=True, venv=True),
     "poetry": _environment_runner("run", "-C --directory -P --project", venv=True),
     "pipenv": _environment_runner("run", "--python --where --py", venv=True),
-    "pdm": _environment_runner("run", "-p --project", "--venv", venv=True), "rye": _environment_runner("run", venv=True),
+    "pdm": _environment_runner("run", "-p --project", "--venv -p --project", venv=True), "rye": _environment_runner("run", venv=True),
     "hatch": _environment_runner("run", "-e --env -p --project --data-dir --cache-dir --config", venv=True),
     "conda": _environment_runner("run", "", CONDA_RUN), "mamba": _environment_runner("run", "", CONDA_RUN),
     "micromamba": _environment_runner("run", "", CONDA_RUN),

@@ -7,7 +7,8 @@ shebang, a ``Makefile``, ``package.json`` scripts, a ``justfile`` or ``Taskfile`
 configuration with aliases or hooks, ``.envrc``, shell start-up files, ``.vscode/tasks.json``,
 ``.devcontainer`` commands, ``.pre-commit-config.yaml``, tox configuration, Go files (their code
 and ``//go:generate`` lines), Rust files, the files of Python task runners (``noxfile.py``, invoke's
-``tasks.py``, ``fabfile.py``, ``dodo.py``, ``SConstruct``/``SConscript``, ``wscript``), ``.pth`` files (their ``import`` lines run at every Python start), cargo configuration
+``tasks.py``, ``fabfile.py``, ``dodo.py``, ``SConstruct``/``SConscript``, ``wscript``), pdm and hatch scripts in
+``pyproject.toml`` / ``hatch.toml``, a ``Pipfile``'s scripts, ``.pth`` files (their ``import`` lines run at every Python start), cargo configuration
 (wrappers and runners), lint-staged and lefthook
 configuration, settings naming code yarn, pnpm or bun loads, ``deno.json`` tasks, ``composer.json``
 scripts, notebook cells — the file is analysed as
@@ -74,6 +75,9 @@ def runnable(path: str, text: str) -> str:
         return MANAGER_FILES[name]
     if name == ".pre-commit-config.yaml":
         return "pre-commit"
+    if name in ("pipfile", "hatch.toml") or (name == "pyproject.toml" and (
+            "scripts" in text and ("[tool.pdm" in text or "[tool.hatch" in text))):
+        return "python-scripts"
     if name in ("tox.ini", "tox.toml") or (name == "setup.cfg" and "[tox:tox]" in text) \
             or (name == "pyproject.toml" and "[tool.tox" in text):
         return "tox"
@@ -187,6 +191,14 @@ def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str)
         from vectimus.analyser.programs import python_runners
 
         python_runners.deferred(an, cmd, path, text, kind.partition(":")[2])
+    elif kind == "python-scripts":
+        from vectimus.analyser.programs import python_scripts
+
+        python_scripts.deferred(an, cmd, path, text)
+        if "[tool.tox" in text:  # a pyproject.toml may hold tox's configuration too
+            from vectimus.analyser.programs import tox
+
+            tox.deferred(an, cmd, "pyproject.toml", text, name, path)
     elif kind == "hook-runner":
         _hook_runner(an, cmd, path, name, text)
     elif kind == "just":
