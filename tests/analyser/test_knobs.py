@@ -80,3 +80,41 @@ def test_an_out_of_memory_script_the_agent_wrote_is_read(tree):
     tree.write("oom.sh", STEALER_SH, 0o755)
     actions = tree.shell("JAVA_TOOL_OPTIONS='-Xmx8m -XX:OnOutOfMemoryError=./oom.sh' java Main")
     assert any(a.net.sends_secret and a.code.file == "oom.sh" for a in actions if a.kind == "network")
+
+
+# -- static file servers (programs/servers.py) -----------------------------------------------
+
+@pytest.fixture
+def home_tree(tree):
+    tree.write("~/.ssh/id_ed25519", "-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    tree.write("~/.aws/credentials", "[default]\naws_secret_access_key = canary\n")
+    tree.write("site/index.html", "<p>hi</p>\n")
+    return tree
+
+
+def served_secrets(actions):
+    return [a for a in actions if a.kind == "network" and a.net.listens and a.net.sends_secret]
+
+
+@pytest.mark.parametrize("command", [
+    "python3 -m http.server -d ~ 8000", "cd ~ && python3 -m http.server", "cd ~/.ssh && python3 -m http.server 9000",
+    "python3 -m http.server --directory ~/.aws", "python3 -mhttp.server --bind 0.0.0.0 -d ~",
+    "php -S 0.0.0.0:8000 -t ~", "cd ~ && php -S 0.0.0.0:8000", "ruby -run -e httpd ~ -p 8000", "ruby -run -e httpd ~/.ssh",
+    "npx http-server ~", "npx serve ~/.aws", "http-server ~ -p 9000", "npx live-server ~/.ssh",
+    "busybox httpd -h ~ -p 8000", "busybox httpd -f -h ~/.ssh", "cd ~ && busybox httpd -f", "darkhttpd ~ --port 9000",
+    "cd / && python3 -m http.server",
+])
+def test_a_server_of_a_directory_holding_credentials_sends_them(home_tree, command):
+    assert served_secrets(home_tree.shell(command)), command
+
+
+@pytest.mark.parametrize("command", [
+    "python3 -m http.server 8000", "python3 -m http.server -d site 8000", "cd site && python3 -m http.server",
+    "python3 -m http.server 8000 --bind 127.0.0.1 --directory site", "php -S localhost:8000 -t site",
+    "php -S localhost:8000", "ruby -run -e httpd . -p 8000", "npx http-server ./site -p 8080", "npx serve -s site",
+    "busybox httpd -f -p 8080 -h ./site", "darkhttpd ./site", "httpd -h", "httpd -k start",
+    "python3 -m http.server -d /tmp/site",
+])
+def test_serving_the_project_or_its_build_output_is_ordinary(home_tree, command):
+    actions = home_tree.shell(command)
+    assert not served_secrets(actions) and not [a for a in actions if a.kind == "file_read" and a.target.is_secret], command

@@ -399,10 +399,13 @@ class Expander:
             self.statement(child, inner, Input())
         self.piped = piped
         secret = self.an.secret_reads > before
+        names = self.an.memo.pop("listed", "")  # `cat $(find ~/.aws -type f)`: it prints credential files' names
         statements = [c for c in node.named_children if c.type != "comment"]
         single = self.ran == ran + 1 or (len(statements) == 1 and statements[0].type == "pipeline")
         if single and self.last_value is not None:
             return Word(self.last_value.strip("\n"), secret=secret)
+        if names:  # the value is a list of names, one of them a credential file (or a directory of some)
+            return Word(names, secret=secret)
         if any(a.kind == "network" for a in self.an.actions[start:]):  # what a download printed
             self.an.memo.setdefault("downloaded", set()).add(self.text(node))
         return Word(self.text(node), dynamic=True, secret=secret)

@@ -40,6 +40,7 @@ IMPORTED_WHEN_RUN = {
     "network": "aria2c curl ftp http https links lynx nc ncat netcat scp sftp socat ssh telnet w3m wget wget2 xh "
                "xhs",
     "runners": "at batch expect screen tclsh tmux wish",
+    "servers": "darkhttpd http-server httpd live-server serve",
     "tox": "tox",
     "windows": "cmd cmd.exe powershell powershell.exe pwsh pwsh.exe reg reg.exe",
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import net
-from vectimus.analyser.programs import packages
+from vectimus.analyser.programs import packages, servers
 
 
 def language(program: str) -> str | None:
@@ -26,7 +26,7 @@ VALUE_OPTS = {"python": "-c -m -W -X -Q", "node": "-e --eval -p --print -r --req
               "--loader --experimental-loader --input-type -C --conditions",
               "typescript": "-e --eval -p --print -r --require --import --preload --cwd --config -c "
               "--env-file --tsconfig --tsconfig-override -P --project -O --compiler-options",
-              "perl": "-e -E -M -m -I", "ruby": "-e -r -I -C -E", "php": "-r -f -d -c -z -B -R -F -E",
+              "perl": "-e -E -M -m -I", "ruby": "-e -r -I -C -E", "php": "-r -f -d -c -z -B -R -F -E -S -t",
               "lua": "-e -l", "r": "-e --expr -f --file --default-packages --encoding"}
 # perl's and ruby's -i, -l, -0, -x and -F take attached values only (-i.bak, -F:)
 
@@ -48,6 +48,15 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
         _preloads(an, cmd, p)
     codes = [w for name, w in p.values if name in CODE_OPTS[lang]]
     module = p.value("m") if lang == "python" else None
+    if lang == "php" and p.value("S") is not None:  # php -S ADDR:PORT [-t DOCROOT]: its built-in web server
+        servers.serve(an, cmd, program, p.value("t"), port=servers.port(p.value("S")), host=Word(
+            p.value("S").text.rpartition(":")[0] or "localhost"))
+    elif lang == "ruby" and [c.text.strip() for c in codes] == ["httpd"] and p.value("r") is not None \
+            and p.value("r").text == "un":  # ruby -run -e httpd [DIR] [-p PORT]: un.rb's web server
+        rest = argv.parse(p.operands, argv.opts("-p --port -b --bind-address"))
+        servers.serve(an, cmd, program, rest.operands[0] if rest.operands else None,
+                      servers.port(rest.value("p", "port")) or 8080, rest.value("b", "bind-address"))
+        return False
     if codes:
         operands = p.operands
         for name, code in p.values:
@@ -71,9 +80,8 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
             packages.local_build(an, cmd, next((w for w in p.operands if not w.text.startswith("-")), Word(".")),
                                  "pip")
         elif module.text in ("http.server", "SimpleHTTPServer"):
-            port = next((w for w in p.operands if w.text.isdigit()), Word("8000"))
-            net.remote(an, cmd, program, Word("0.0.0.0"), port=int(port.text), scheme="http",
-                           listens=True)
+            at = next((i for i, w in enumerate(words) if w is module or w.text == f"-m{module.text}"), -1)
+            servers.python_module(an, cmd, program, words[at + 1:] if at >= 0 else p.operands)  # its options follow it
         elif module.text in ("nox", "invoke", "SCons", "doit"):  # a task runner: its project file
             from vectimus.analyser.programs import python_runners
 

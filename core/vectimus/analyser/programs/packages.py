@@ -216,6 +216,8 @@ def _project_name(an: Analysis, cmd: Cmd, word: Word) -> str:
 CODE_RUNNERS = {"tsx", "ts-node", "ts-node-esm", "node", "deno", "bun"}
 # ... and packages that run commands from the project's configuration (``npx lint-staged``).
 CONFIG_RUNNERS = {"lint-staged", "lefthook"}
+# ... and packages that serve a directory's files (``npx http-server DIR``: ``programs.servers``).
+SERVERS = {"http-server", "serve", "live-server"}
 
 
 def _runner(an: Analysis, cmd: Cmd, program: str, words: list[Word]) -> None:
@@ -226,7 +228,7 @@ def _runner(an: Analysis, cmd: Cmd, program: str, words: list[Word]) -> None:
     first = head.operands[0]
     name = first.text.rsplit("@", 1)[0] if first.text.count("@") and not first.text.startswith("@") else first.text
     at = next(i for i, w in enumerate(words) if w is first)
-    if name in (*CODE_RUNNERS, *CONFIG_RUNNERS) and not first.dynamic:
+    if name in (*CODE_RUNNERS, *CONFIG_RUNNERS, *SERVERS) and not first.dynamic:
         an.dispatch(cmd.with_words([Word(name), *words[at + 1:]], via=program))
     elif program != "uvx" and not cmd.scope.cwd_dynamic:
         from vectimus.analyser import loaded
