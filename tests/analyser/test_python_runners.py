@@ -218,3 +218,4 @@ def test_project_scripts_are_judged_when_written(tree, path, text):
     assert deferred_sends_secret(actions), path
     actions = tree.call("Write", content=PYPROJECT, arguments={"file_path": "pyproject.toml"}).actions
     assert not [a for a in actions if a.deferred and (a.kind == "network" or a.code.unread)]
+

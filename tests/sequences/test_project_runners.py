@@ -2,7 +2,7 @@
 when the agent writes it and when the runner would run it from the repository; the ordinary file is
 written and its run allowed.
 
-nox, invoke, fabric, doit, SCons, waf, pdm, hatch and pipenv are not installed here: these tests check the hook's
+nox, invoke, fabric, doit, SCons, waf, pdm, hatch, pipenv and bundler are not installed here: these tests check the hook's
 answers (the analyser tests cover what each file runs). Runners installed here run for real in
 ``test_runner_sequences_by_side_effect``.
 """
@@ -31,6 +31,8 @@ RUNNERS = [
      f"sync = {UP!r}\n", "pdm run test"),
     ("hatch", "hatch.toml", "[envs.default.scripts]\ntest = 'pytest -q'\n", f"sync = {UP!r}\n", "hatch run test"),
     ("pipenv", "Pipfile", "[scripts]\ntest = 'pytest -q'\n", f"sync = {UP!r}\n", "pipenv run test"),
+    ("bundler", "Gemfile", 'source "https://rubygems.org"\ngem "rake"\ngroup :test do\n  gem "rspec"\nend\n',
+     f"system({UP!r})\n", "bundle exec rspec"),
     ("waf", "wscript", "def build(bld):\n    bld.program(source='main.c', target='app')\n",
      f"\ndef dist(ctx):\n    ctx.exec_command({UP!r})\n", "waf configure build"),
 ]

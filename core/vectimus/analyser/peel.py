@@ -326,6 +326,13 @@ def nix_shell(cmd: Cmd, an: Analysis, name: str) -> Peeled:
     return False
 
 
+def _bundle_exec(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """``bundle exec CMD`` (bundler evaluates the Gemfile first: ``programs.bundler``)."""
+    from vectimus.analyser.programs import bundler
+
+    return bundler.peel(cmd, an, name)
+
+
 UV_RUN = ("-m --module --with --with-editable --with-requirements -p --python --directory --project --package --extra "
           "--group --only-group --no-group --env-file --index --default-index -i --index-url --extra-index-url "
           "-f --find-links -P --upgrade-package --reinstall-package -C --config-setting --exclude-newer "
@@ -335,7 +342,7 @@ CONDA_RUN = "-n --name -p --prefix --cwd"
 
 # Wrappers that are programs with commands of their own besides running one (``uv add``, ``conda
 # install``): when they do not peel, their own handler reads them.
-OWN_COMMANDS = frozenset(("uv", "poetry", "pipenv", "pdm", "rye", "hatch", "conda", "mamba", "micromamba",
+OWN_COMMANDS = frozenset(("bundle", "uv", "poetry", "pipenv", "pdm", "rye", "hatch", "conda", "mamba", "micromamba",
                           "pixi", "asdf", "direnv", "mise", "rtx", "devbox", "nix-shell", "nix"))
 
 WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
@@ -384,5 +391,5 @@ WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
     "asdf": _environment_runner("exec"), "direnv": _environment_runner("exec", lead=1),
     "mise": _environment_runner("exec x --", "-C --cd"), "rtx": _environment_runner("exec x --", "-C --cd"),
     "devbox": _environment_runner("run", "-c --config"),
-    "nix-shell": nix_shell, "nix": nix_shell,
+    "nix-shell": nix_shell, "nix": nix_shell, "bundle": _bundle_exec,
 }

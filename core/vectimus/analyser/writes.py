@@ -8,7 +8,7 @@ configuration with aliases or hooks, ``.envrc``, shell start-up files, ``.vscode
 ``.devcontainer`` commands, ``.pre-commit-config.yaml``, tox configuration, Go files (their code
 and ``//go:generate`` lines), Rust files, the files of Python task runners (``noxfile.py``, invoke's
 ``tasks.py``, ``fabfile.py``, ``dodo.py``, ``SConstruct``/``SConscript``, ``wscript``), pdm and hatch scripts in
-``pyproject.toml`` / ``hatch.toml``, a ``Pipfile``'s scripts, ``.pth`` files (their ``import`` lines run at every Python start), cargo configuration
+``pyproject.toml`` / ``hatch.toml``, a ``Pipfile``'s scripts, a ``Gemfile`` and ``*.gemspec``, ``.pth`` files (their ``import`` lines run at every Python start), cargo configuration
 (wrappers and runners), lint-staged and lefthook
 configuration, settings naming code yarn, pnpm or bun loads, ``deno.json`` tasks, ``composer.json``
 scripts, notebook cells — the file is analysed as
@@ -63,7 +63,7 @@ def runnable(path: str, text: str) -> str:
         kind = _task_runner(name) or ("ruby" if name == "rakefile" else "")  # rake loads its Rakefile
         if kind:
             return kind
-    if name.endswith(".rake"):
+    if name.endswith((".rake", ".gemspec")) or name == "gemfile":  # rake and bundler evaluate these
         return "ruby"
     if name.endswith((".py", "wscript")) or name.startswith(("scons", "sconstruct")):
         runner = _python_runner(name, text)

@@ -27,7 +27,8 @@ IMPORTED_WHEN_RUN = {
     "archives": "bsdtar bunzip2 bzip2 gtar gunzip gzip tar unxz unzip unzstd xz zip zstd",
     "compose": "docker-compose podman-compose",
     "containers": "docker kubectl nerdctl oc podman",
-    "databases": "bundle clickhouse-client cockroach cqlsh duckdb keydb-cli litecli mariadb mongo mongosh mycli "
+    "bundler": "bundle",
+    "databases": "clickhouse-client cockroach cqlsh duckdb keydb-cli litecli mariadb mongo mongosh mycli "
                  "mysql pgcli psql rails rake redis-cli snowsql sqlcmd sqlite sqlite3 usql valkey-cli",
     "cargo": "cargo",
     "compiled_code": "rustc",

@@ -61,7 +61,7 @@ CLIENTS = {
 }
 REDIS = {"redis-cli", "valkey-cli", "keydb-cli"}
 MONGO = {"mongosh", "mongo"}
-RAILS = {"rails", "rake", "bundle"}
+RAILS = {"rails", "rake"}
 
 
 def client(an: Analysis, cmd: Cmd, program: str) -> None:
