@@ -8,7 +8,8 @@ configuration with aliases or hooks, ``.envrc``, shell start-up files, ``.vscode
 ``.devcontainer`` commands, ``.pre-commit-config.yaml``, tox configuration, Go files (their code
 and ``//go:generate`` lines), Rust files, the files of Python task runners (``noxfile.py``, invoke's
 ``tasks.py``, ``fabfile.py``, ``dodo.py``, ``SConstruct``/``SConscript``, ``wscript``), pdm and hatch scripts in
-``pyproject.toml`` / ``hatch.toml``, a ``Pipfile``'s scripts, a ``Gemfile`` and ``*.gemspec``, ``.pth`` files (their ``import`` lines run at every Python start), cargo configuration
+``pyproject.toml`` / ``hatch.toml``, a ``Pipfile``'s scripts, a ``Gemfile`` and ``*.gemspec``,
+``CMakeLists.txt`` and ``*.cmake``, ``.pth`` files (their ``import`` lines run at every Python start), cargo configuration
 (wrappers and runners), lint-staged and lefthook
 configuration, settings naming code yarn, pnpm or bun loads, ``deno.json`` tasks, ``composer.json``
 scripts, notebook cells — the file is analysed as
@@ -42,6 +43,9 @@ MANAGER_FILES = {".yarnrc.yml": "yarnrc", ".yarnrc": "yarnrc", "bunfig.toml": "b
                  ".npmrc": "pnpmfile", "pnpm-workspace.yaml": "pnpmfile", "deno.json": "deno", "deno.jsonc": "deno",
                  "composer.json": "composer"}
 
+# Build files (lower case) whose commands a build tool runs -> the programs module that judges them.
+BUILD_FILES = {"cmakelists.txt": "cmake"}
+
 
 def written(an: Analysis, cmd: Cmd, path: str, text: str) -> None:
     """``cmd`` writes ``text`` to the resolved ``path``: remember it for this call, judge code in it."""
@@ -63,6 +67,8 @@ def runnable(path: str, text: str) -> str:
         kind = _task_runner(name) or ("ruby" if name == "rakefile" else "")  # rake loads its Rakefile
         if kind:
             return kind
+    if name in BUILD_FILES or name.endswith(".cmake"):  # a build tool runs their commands
+        return BUILD_FILES.get(name, "cmake")
     if name.endswith((".rake", ".gemspec")) or name == "gemfile":  # rake and bundler evaluate these
         return "ruby"
     if name.endswith((".py", "wscript")) or name.startswith(("scons", "sconstruct")):
@@ -199,6 +205,10 @@ def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str)
             from vectimus.analyser.programs import tox
 
             tox.deferred(an, cmd, "pyproject.toml", text, name, path)
+    elif kind in BUILD_FILES.values():  # a build tool's file: programs.<kind>.deferred
+        import importlib
+
+        importlib.import_module(f"vectimus.analyser.programs.{kind}").deferred(an, cmd, path, text)
     elif kind == "hook-runner":
         _hook_runner(an, cmd, path, name, text)
     elif kind == "just":

@@ -31,6 +31,7 @@ IMPORTED_WHEN_RUN = {
     "databases": "clickhouse-client cockroach cqlsh duckdb keydb-cli litecli mariadb mongo mongosh mycli "
                  "mysql pgcli psql rails rake redis-cli snowsql sqlcmd sqlite sqlite3 usql valkey-cli",
     "cargo": "cargo",
+    "cmake": "cmake",
     "compiled_code": "rustc",
     "git": "git",
     "go": "go",
