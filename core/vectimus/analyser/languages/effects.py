@@ -16,7 +16,7 @@ from vectimus.analyser.context import MAX_WORDS, Analysis, Cmd, Input, Word, bas
 from vectimus.analyser.facts import net
 from vectimus.analyser.languages import record
 from vectimus.analyser.languages.values import (
-    CRED, ENV, INERT_MARK, SECRET, UNKNOWN_MARK, Val, is_placeholder, options, render, taint_of, words,
+    ALTS, CRED, ENV, INERT_MARK, SECRET, UNKNOWN_MARK, Val, is_placeholder, options, render, taint_of, words,
 )
 from vectimus.model import Action, ActionKind
 
@@ -53,12 +53,15 @@ class Effects:
         """Record ``kind`` on every path ``v`` may be; True when one of them is a secret."""
         secret = False
         cmd = cmd or self.cmd
-        if is_placeholder(v):
+        if v.kind >= ALTS and is_placeholder(v):  # (only an alternative or an unknown value may be one)
             return False
+        seen, scope = self.seen, cmd.scope
         for word in words(v, path=True):
-            if not self.first(kind, word, flags, cmd.via, cmd.scope.places.cwd, cmd.scope.cwd_dynamic):
+            key = (kind, word, flags, cmd.via, scope.places.cwd, scope.cwd_dynamic)  # ``first`` inlined
+            if key in seen:
                 secret |= kind == "file_read" and word in self.secret_paths
                 continue
+            seen.add(key)
             facts = self.an.file(kind, word, cmd, flags, program=self.prog)
             if facts.is_secret:
                 self.secret_paths.add(word)
@@ -123,7 +126,7 @@ class Effects:
         """An argument vector run without a shell (``subprocess.run([...])``, ``spawn``)."""
         cmd = cmd or self.cmd
         self.output(*items)
-        if not items or is_placeholder(items[0]):
+        if not items or (items[0].kind >= ALTS and is_placeholder(items[0])):
             return
         choices = [words(item) for item in items]
         combos = 1

@@ -158,7 +158,10 @@ class Evaluation:
         env = self.frame.env
         env.clear()
         first_outcome, others = outcomes[0], outcomes[1:]
-        if all(o == first_outcome for o in others):  # no path rebound a name (common): Vals compare by identity
+        for o in others:  # (a loop, not all() over a generator: this runs for every branch)
+            if o != first_outcome:
+                break
+        else:  # no path rebound a name (common): Vals compare by identity
             env.update(first_outcome)
             return
         for name in set().union(*outcomes):

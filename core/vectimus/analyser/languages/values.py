@@ -252,6 +252,8 @@ def render(v: Val, path: bool = False) -> tuple[str, bool]:
 
 def words(v: Val, *, path: bool = False) -> list[Word]:
     """The shell words ``v`` may be (one per alternative); unknown parts make a word dynamic."""
+    if v.kind == CONST and type(v.value) is str:  # one known string (the common case), without the loop
+        return [Word(v.value, False, v.glob or False, bool(v.taint))]
     out = []
     for o in (v.value[:MAX_WORDS] if v.kind == ALTS else (v,)):
         if o.kind == CONST and type(o.value) is str:  # a known string (the common case)

@@ -46,9 +46,9 @@ class Expressions(Evaluation):
         if kind is Name:
             name = node.id
             frame = self.frame
-            env = frame.env
-            if name in env:
-                return env[name]
+            found = frame.env.get(name)  # (an environment holds Vals, never None)
+            if found is not None:
+                return found
             if frame.closure is None and name in self.globals:  # ``free_name``'s common case
                 return self.globals[name]
             return self.name(name)
