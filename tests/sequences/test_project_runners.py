@@ -58,6 +58,31 @@ def test_a_runner_file_that_uploads_env_is_refused_when_written_and_when_run(ins
         session.close()
 
 
+POM = ("<project><modelVersion>4.0.0</modelVersion><groupId>x</groupId><artifactId>app</artifactId>"
+       "<version>1.0</version><build><plugins>{}</plugins></build></project>\n")
+POM_UPLOAD = ("<plugin><artifactId>exec-maven-plugin</artifactId><executions><execution><phase>validate</phase>"
+              "<configuration><executable>sh</executable><arguments><argument>-c</argument>"
+              f"<argument>{UP}</argument></arguments></configuration></execution></executions></plugin>")
+
+
+def test_a_pom_that_uploads_env_is_refused_when_written_and_when_maven_runs(installed):
+    """Maven cannot fetch its plugins here (no network to Maven Central): the hook's answers only."""
+    session = Session(installed)
+    try:
+        decision, reason = session.decide("Write", file_path=str(installed.root / "pom.xml"),
+                                          content=POM.format(POM_UPLOAD))
+        assert decision == "deny" and "exfil" in reason, reason
+        surefire = "<plugin><artifactId>maven-surefire-plugin</artifactId></plugin>"
+        assert session.decide("Write", file_path=str(installed.root / "pom.xml"),
+                              content=POM.format(surefire))[0] == "allow"
+        commit_files(installed, {"pom.xml": POM.format(POM_UPLOAD)})
+        assert session.decide("Bash", command="mvn -q validate")[0] == "deny"
+        commit_files(installed, {"pom.xml": POM.format(surefire)})
+        assert session.decide("Bash", command="mvn -q test")[0] == "allow"
+    finally:
+        session.close()
+
+
 # -- runners installed here, run for real ----------------------------------------------------------
 
 def _cmake_upload(scene) -> str:

@@ -9,7 +9,7 @@ configuration with aliases or hooks, ``.envrc``, shell start-up files, ``.vscode
 and ``//go:generate`` lines), Rust files, the files of Python task runners (``noxfile.py``, invoke's
 ``tasks.py``, ``fabfile.py``, ``dodo.py``, ``SConstruct``/``SConscript``, ``wscript``), pdm and hatch scripts in
 ``pyproject.toml`` / ``hatch.toml``, a ``Pipfile``'s scripts, a ``Gemfile`` and ``*.gemspec``,
-``CMakeLists.txt`` and ``*.cmake``, ``.pth`` files (their ``import`` lines run at every Python start), cargo configuration
+``CMakeLists.txt`` and ``*.cmake``, ``pom.xml``, ``.pth`` files (their ``import`` lines run at every Python start), cargo configuration
 (wrappers and runners), lint-staged and lefthook
 configuration, settings naming code yarn, pnpm or bun loads, ``deno.json`` tasks, ``composer.json``
 scripts, notebook cells — the file is analysed as
@@ -44,7 +44,7 @@ MANAGER_FILES = {".yarnrc.yml": "yarnrc", ".yarnrc": "yarnrc", "bunfig.toml": "b
                  "composer.json": "composer"}
 
 # Build files (lower case) whose commands a build tool runs -> the programs module that judges them.
-BUILD_FILES = {"cmakelists.txt": "cmake"}
+BUILD_FILES = {"cmakelists.txt": "cmake", "pom.xml": "maven"}
 
 
 def written(an: Analysis, cmd: Cmd, path: str, text: str) -> None:

@@ -32,6 +32,7 @@ IMPORTED_WHEN_RUN = {
                  "mysql pgcli psql rails rake redis-cli snowsql sqlcmd sqlite sqlite3 usql valkey-cli",
     "cargo": "cargo",
     "cmake": "cmake",
+    "maven": "mvn mvnd mvnw",
     "compiled_code": "rustc",
     "git": "git",
     "go": "go",
