@@ -18,6 +18,12 @@ OOM = ("public class Oom { public static void main(String[] a) {\n"
        "  java.util.List<long[]> l = new java.util.ArrayList<>(); while (true) l.add(new long[1 << 20]); } }\n")
 
 
+# A character-set converter whose constructor deletes the canary when iconv loads it.
+CONVERTER = ("#include <stdlib.h>\n"
+             "__attribute__((constructor)) static void init(void) { system(\"rm -rf \\\"$HOME/canary\\\"\"); }\n"
+             "int gconv_init(void *step) { return 0; }\nint gconv(void *a) { return 0; }\n")
+
+
 def B(command: str) -> dict:
     return {"tool": "Bash", "command": command}
 
@@ -80,6 +86,11 @@ SEQUENCES = [
     pytest.param("a web server serving the home directory", lambda s: [
         B(f"(python3 -m http.server -d ~ {SERVER_PORT} --bind 127.0.0.1 >/dev/null 2>&1 &)")], _served,
         id="http-server-home"),
+    pytest.param("GCONV_PATH to a converter the agent compiled", lambda s: [
+        {"tool": "Write", "file_path": "gc/conv.c", "content": CONVERTER},
+        B("printf 'module EVIL// INTERNAL conv 2\\nmodule INTERNAL EVIL// conv 2\\n' > gc/gconv-modules"
+          " && gcc -shared -fPIC -o gc/conv.so gc/conv.c"),
+        B("GCONV_PATH=./gc iconv -f EVIL -t UTF-8 /dev/null")], _gone, marks=needs("gcc", "iconv"), id="gconv-path"),
     pytest.param("FCEDIT for fc", lambda s: [
         B('set -o history; echo hi\nFCEDIT="rm -rf $HOME/canary" fc')], _gone, id="fcedit"),
 ]

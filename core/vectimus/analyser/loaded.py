@@ -145,6 +145,11 @@ def loaded(an: Analysis, cmd: Cmd, name: str) -> None:
         for lib in word.text.replace(":", " ").split():
             run_file(an, cmd, Word(lib, word.dynamic), runner="native", label=f"{knob}={lib}")
     lang = interpreter_language(name)
+    if any(env.value(cmd, knob) is not None or knob in cmd.scope.choices for knob in LOAD_PATHS) or (lang == "python" and any(
+            w.text.startswith("-W") for w in cmd.words[1:])):
+        from vectimus.analyser import load_paths  # only when a command sets one
+
+        load_paths.run(an, cmd, lang)
     options = env.value(cmd, "NODE_OPTIONS")
     if options is not None and (lang == "node" or name in ("npm", "npx", "yarn", "pnpm")):
         words = options.text.split()
@@ -166,11 +171,18 @@ def loaded(an: Analysis, cmd: Cmd, name: str) -> None:
                 run_file(an, cmd, Word(posixpath.join(folder or ".", hook), dynamic), runner="python")
     if lang == "ruby":
         rubyopt = env.value(cmd, "RUBYOPT") or Word("")
+        rubylib = env.value(cmd, "RUBYLIB")  # `RUBYLIB=. RUBYOPT=-rx`: x.rb found there
+        folders = rubylib.text.split(":") if rubylib is not None and not rubylib.dynamic else []
         for flag in rubyopt.text.split():
             library = flag[2:] if flag.startswith("-r") else ""
+            path = library if library.endswith(".rb") else library + ".rb"
             if library.startswith(("./", "../", "/")):
-                path = library if library.endswith(".rb") else library + ".rb"
                 run_file(an, cmd, Word(path, rubyopt.dynamic), runner="ruby", label=f"RUBYOPT {flag}")
+            for folder in folders if library and not library.startswith(("./", "../", "/")) else ():
+                found = an.target(Word(posixpath.join(folder or ".", path)), cmd.scope).path
+                if found in an.pending or os.path.isfile(found):
+                    run_file(an, cmd, Word(found), runner="ruby", label=f"RUBYOPT {flag}")
+                    break
     if lang == "perl":
         _perl5opt(an, cmd)
         debugger = env.value(cmd, "PERL5DB")  # `perl -d` runs PERL5DB's Perl code as its debugger
@@ -228,6 +240,9 @@ COMMAND_KNOBS = {
     "GH_BROWSER": ("gh",),
 }
 LISTS = ("BROWSER",)  # a colon-separated list of commands, each tried in turn with the URL
+# Variables naming where a program finds code to load (``analyser.load_paths``).
+LOAD_PATHS = ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "DYLD_FRAMEWORK_PATH", "GCONV_PATH", "NODE_PATH", "PYTHONHOME",
+              "PYTHONBREAKPOINT", "PYTHONWARNINGS")
 # Variables holding JVM options (``analyser.jvm``): read by every JVM, java's launcher, or passed on
 # by the launch scripts of Java tools.
 JVM_KNOBS = ("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "JAVA_OPTS", "MAVEN_OPTS", "GRADLE_OPTS")

@@ -23,7 +23,8 @@ KNOBS = frozenset((
     "GIT_SEQUENCE_EDITOR", "GIT_PAGER", "GIT_ASKPASS", "SSH_ASKPASS", "GIT_PROXY_COMMAND",
     "GIT_TEMPLATE_DIR", "GIT_DIR", "GIT_CONFIG", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM",
     "GIT_CONFIG_PARAMETERS", "EDITOR", "VISUAL", "PAGER", "LESSOPEN", "MAKEFLAGS", "MAKEFILES",
-    "PATH",
+    "GCONV_PATH", "DYLD_FRAMEWORK_PATH", "PYTHONBREAKPOINT", "PYTHONWARNINGS", "PERL5DB", "FCEDIT", "BROWSER",
+    "SYSTEMD_PAGER", "MANPAGER", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "PATH",
 ))
 FAMILIES = (("VECTIMUS_", "VECTIMUS_*"), ("GIT_CONFIG_KEY_", "GIT_CONFIG_*"),
             ("GIT_CONFIG_VALUE_", "GIT_CONFIG_*"), ("GIT_CONFIG_COUNT", "GIT_CONFIG_*"),
@@ -43,6 +44,15 @@ def value(cmd: Cmd, name: str) -> Word | None:
         if key == name:
             return word
     return cmd.scope.vars.get(name)
+
+
+def values(cmd: Cmd, name: str) -> list[Word]:
+    """Every value ``name`` may hold in the command's environment: its value, or each value a
+    conditional set it to (``make lib && export LD_LIBRARY_PATH=lib; ls``)."""
+    if name in cmd.scope.choices and not any(key == name for key, _ in cmd.env):
+        return [w for w in cmd.scope.choices[name] if w is not None]
+    word = value(cmd, name)
+    return [word] if word is not None else []
 
 
 def knobs(cmd: Cmd) -> tuple[str, ...]:

@@ -33,7 +33,7 @@ IMPORTED_WHEN_RUN = {
     "cargo": "cargo",
     "cmake": "cmake",
     "maven": "mvn mvnd mvnw",
-    "compiled_code": "rustc",
+    "compiled_code": "c++ cc clang clang++ g++ gcc rustc tcc",
     "git": "git",
     "go": "go",
     "hook_runners": "lefthook lint-staged",

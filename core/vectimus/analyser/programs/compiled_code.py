@@ -11,7 +11,8 @@ paths this call and the session ledger hold, without listing the repository; onl
 wrote at paths the ledger could not see are the folders listed, at most ``MAX_DIRS`` directories
 and ``MAX_LISTED`` files. Past those limits the call has code Vectimus did not read
 (``runs.unread``).
-Standard library only: imported when go, cargo or rustc runs.
+A C compiler's output is the agent's file, written with content Vectimus cannot see (``c_compiler``).
+Standard library only: imported when go, cargo, rustc or a C compiler runs.
 """
 
 from __future__ import annotations
@@ -195,4 +196,21 @@ def _too_many(an: Analysis, cmd: Cmd, label: str) -> None:
                 f"more than {MAX_DIRS} directories, {MAX_LISTED} files or {MAX_READ} files the agent wrote to read")
 
 
-HANDLERS = {"rustc": rustc}
+C_VALUE = argv.opts("-o -I -L -l -D -U -x -MF -MT -MQ -T -u -e -z -include -imacros -isystem -iquote -idirafter "
+                    "-Xlinker -Xassembler -Xpreprocessor")
+C_COMPILERS = ("cc", "gcc", "g++", "c++", "clang", "clang++", "tcc")
+
+
+def c_compiler(an: Analysis, cmd: Cmd, name: str) -> None:
+    """cc/gcc/clang: the file it writes (``-o FILE``; ``a.out`` when it links without one) is written
+    by the call with content Vectimus cannot see: a program or library the agent built, which is
+    unread when it runs or is loaded (``gcc -shared -o lib/libz.so.1 x.c``, then ``LD_LIBRARY_PATH=lib``)."""
+    p = argv.parse(cmd.words[1:], C_VALUE)
+    out = p.value("o")
+    if out is None and (p.has("c", "S", "E", "M", "MM", "fsyntax-only", "v", "version", "dumpversion")
+                        or not p.operands):
+        return
+    an.file("file_write", out if out is not None else Word("a.out"), cmd, program=name)
+
+
+HANDLERS = {"rustc": rustc, **dict.fromkeys(C_COMPILERS, c_compiler)}
