@@ -348,6 +348,8 @@ class _Reader:
 
     def shell_calls(self, node) -> None:
         """Every ``$(shell …)`` outside recipes: make runs them when it reads or expands the value."""
+        if b"shell" not in self.data[node.start_byte:node.end_byte]:  # none here: no walk of its tree
+            return
         stack = [node]
         while stack:
             current = stack.pop()
