@@ -72,6 +72,8 @@ def test_a_secret_files_text_is_never_taken_in(tree):
     "$(which python3) -m pytest -q", "$(npm bin)/eslint src", "\"$(git rev-parse --show-toplevel)\"/scripts/check.sh",
     "for t in black isort; do $t --check .; done", "run() { \"$@\"; }; run make test", "CC=${CC:-cc}; $CC --version",
     "V=$(< VERSION); git tag \"v$V\"", "cat README.md", "cat notes.txt | wc -l", "X=$1; $X --version",
+    "$(command -v gsed || command -v sed) -i s/a/b/ notes.txt", "PY=$(command -v python3 || command -v python); $PY -V",
+    "$(command -v no-such-tool || which no-such-tool2 || command -v ls) -la",
 ])
 def test_ordinary_computed_names_and_file_reads(tree, command):
     tree.write("VERSION", "1.2.3\n")
@@ -79,6 +81,22 @@ def test_ordinary_computed_names_and_file_reads(tree, command):
     actions = tree.shell(command)
     assert not unknown_programs(actions), command
     assert not deleted(actions), command
+
+
+@pytest.mark.parametrize("command", [
+    "$(command -v rm || command -v sed) -rf ~", "$(command -v no-such-tool || command -v rm) -rf ~",
+    "$(which no-such-tool || which no-such-tool2 || type -P rm) -rf ~",
+])
+def test_a_chain_of_lookups_prints_the_first_program_found(tree, command):
+    assert str(tree.home) in deleted(tree.shell(command)), command
+
+
+@pytest.mark.parametrize("command", [
+    "$(command -v no-such-tool || cat tools.txt) -rf ~", "$(command -v ls && command -v rm) -rf ~",
+    "$(command -v no-such-tool || command -v \"$T\") -rf ~",
+])
+def test_a_chain_with_anything_but_lookups_is_unknown(tree, command):
+    assert unknown_programs(tree.shell(command)), command
 
 
 def test_the_repository_top_and_a_copy_are_followed(tree):

@@ -12,7 +12,9 @@ such a variable is analysed once per combination of its values (at most ``MAX_RU
 once with the values unknown), so ``rm -rf "$V"`` is judged as deleting the home and the scratch
 directory. The working directory is the last way's, as walking every branch in order leaves it,
 unless a command run on several values of a choice leaves it differently: then it is unknown.
-A ``case`` whose subject is known runs the first item it matches and no other.
+A ``case`` whose subject is known runs the first item it matches and no other. In a chain of
+lookups (``command -v gsed || command -v sed``) the first program found prints its path and the
+rest do not run, so the chain prints one program's path, as one lookup does.
 
 A function's body is walked where it is called (``run() { "$@"; }; run rm -rf ~``), with the
 call's arguments as its positional parameters, in the caller's shell; one nothing in the text
@@ -32,6 +34,7 @@ MAX_CHOICES = 4  # values one variable may hold after a conditional; past it, it
 MAX_RUNS = 8     # analyses of one command, one per combination of its variables' values
 MAX_CALLS = 4    # calls with arguments after which a function's body is not walked again
 POSITIONAL = re.compile(r"\$(?:[1-9@*#]|\{[1-9@*#])")  # a body that reads its arguments
+_LOOKUP = re.compile(r"(?:command\s+-v|type\s+-[Pp]|which)\s+[\w.+-]+\s*$")  # where one program is found
 # The statements a choice is bound in: each is analysed once per value.
 LEAVES = frozenset(("command", "redirected_statement", "variable_assignment", "declaration_command",
                     "pipeline", "test_command", "unset_command"))
@@ -144,7 +147,21 @@ def and_or(walker, node, scope: Scope, stdin) -> None:
         walker.block(node, scope, stdin)
         return
     walker.statement(named[0], scope, stdin)
+    found, ran = walker.last_value, walker.ran
     branch(walker, scope, [[named[1]]], stdin, skip=True)
+    if operator == "||" and _lookups(walker, node):
+        if found is not None and "/" in found:  # found on PATH: the lookups after it do not run
+            walker.last_value = found
+        walker.ran = ran  # one program's path is printed, or what the last lookup says
+
+
+def _lookups(walker, node) -> bool:
+    """True for ``command -v a || which b || …``: lookups of plain names joined by ``||``."""
+    if node.type == "command":
+        return bool(_LOOKUP.match(walker.text(node)))
+    named = node.named_children
+    return node.type == "list" and len(named) == 2 and all(c.type == "||" for c in node.children if not c.is_named) \
+        and all(_lookups(walker, c) for c in named)
 
 def case(walker, node, scope: Scope, stdin) -> None:
     """case: the first item a known subject matches runs, and no other; with an unknown
