@@ -9,6 +9,7 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 
@@ -37,6 +38,19 @@ LOCKERS = METADATA_WRITERS - {"touch"}  # on a directory, they change who may us
 # Environment variables whose value in the hook's environment is trusted to be the shell's.
 TRUSTED_ENV = ("HOME", "TMPDIR", "TMP", "TEMP", "USER", "LOGNAME", "SHELL", "OLDPWD", "XDG_RUNTIME_DIR",
                "VECTIMUS_HOME")
+
+
+_UNKNOWN = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|\$\w+|`[^`]*`|[\"']")  # parts known only when it runs; quotes
+
+
+def _shows_secret(text: str, scope: Scope) -> bool:
+    """True when a path partly unknown until the command runs is a credential file whatever the
+    unknown part is: in a credential directory (``~/.ssh/$f``, ``$(ls)`` run in ``~/.ssh``) or by
+    the name it shows (``$D/.env``); not ``~/.ssh/$k.pub``."""
+    sample = _UNKNOWN.sub(lambda m: "" if m.group() in "\"'" else "x", text)
+    if scope.cwd_dynamic and not sample.startswith(("/", "~")):
+        sample = "/x/" + sample  # where it is is unknown: only what its names show
+    return paths.is_secret_path(paths.expand(sample, scope.places), scope.places.home)
 
 
 class Unanalysable(Exception):
@@ -211,7 +225,8 @@ class Analysis:
         call: nothing runs while it is analysed, so the files stay as they are)."""
         text = word.text
         if word.dynamic or (scope.cwd_dynamic and not text.startswith(("/", "~"))):
-            return paths.unresolved(text)
+            facts = paths.unresolved(text)
+            return facts._replace(is_secret=True) if _shows_secret(text, scope) else facts
         places = scope.places
         kept = self._facts.get(id(places))  # (places, its facts by text): hashing places is slow
         if kept is None or kept[0] is not places:  # (kept holds the places: its id is not reused)

@@ -22,11 +22,14 @@ def expanded(an: Analysis, words: list[Word], scope: Scope, limit: int) -> list[
         if not word.glob or word.dynamic:
             out.append(word)
             continue
-        relative = not word.text.startswith("/")
+        text = word.text
+        if text.startswith("~/"):  # the shell's tilde, not a directory named ~
+            text = (an.env.get("HOME") or scope.places.home).rstrip("/") + text[1:]
+        relative = not text.startswith("/")
         if relative and scope.cwd_dynamic:
             return None
         base = scope.places.cwd.rstrip("/") + "/"
-        pattern = base + word.text if relative else word.text
+        pattern = base + text if relative else text
         found = set(itertools.islice(glob.iglob(pattern), limit + 1))
         folder, _, name = pattern.rpartition("/")
         if not glob.has_magic(folder):  # this call's own new files there (a dot file only by a dot pattern)

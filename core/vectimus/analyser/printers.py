@@ -1,6 +1,7 @@
 """What a simple command prints, when that is known before it runs: constants (``echo``,
 ``printf``, ``base64 -d`` of one), a small file's text (``cat notes.txt``, ``read P < p.txt``),
-where a program is found (``which rm``, ``command -v rm``), the repository's top directory
+where a program is found (``which rm``, ``command -v rm``), the names ``ls`` lists (``for t in
+$(ls tests)`` runs each file it lists), the repository's top directory
 (``git rev-parse --show-toplevel``) and pure text filters over a known input (``rev``, ``tr``).
 A command substitution or a pipe stage that prints a known text hands it on as a word or an input,
 so ``$(rev <<< mr) -rf ~`` runs ``rm``. Anything else prints what Vectimus cannot know (None).
@@ -11,14 +12,17 @@ from __future__ import annotations
 
 import binascii  # base64 as base64.b64encode/b64decode(validate=True) do it, without the module
 import os
+import posixpath
 
-from vectimus.analyser import runs
+from vectimus import paths
+from vectimus.analyser import pathnames, runs
 from vectimus.analyser.context import Analysis, Input, Scope, Word, basename
 from vectimus.analyser.expand import ansi_c
 
 # The programs ``printed`` knows.
 PRINTERS = frozenset(("echo", "printf", "cat", "base64", "pwd", "mktemp", "uname", "which", "command", "type",
-                      "git", "rev", "tr"))
+                      "git", "rev", "tr", "ls"))
+MAX_LISTED = 64  # names ``ls`` lists; past it, what it prints is unknown
 
 
 def printed(an: Analysis, words: list[Word], scope: Scope, stdin: Input, consumed: bool) -> str | None:
@@ -37,6 +41,8 @@ def printed(an: Analysis, words: list[Word], scope: Scope, stdin: Input, consume
         return ansi_c(args[0])
     if name == "cat":
         return _cat(an, words[1:], scope, stdin, consumed)
+    if name == "ls":
+        return _ls(an, words[1:], scope) if consumed else None
     given = runs.input_text(an, stdin, scope) if consumed or stdin.text is not None else None
     if name == "base64" and given is not None and set(args) & {"-d", "--decode", "-D"}:
         try:  # `echo cm0gLXJmIC8= | base64 -d | sh`
@@ -74,6 +80,43 @@ def _cat(an: Analysis, operands: list[Word], scope: Scope, stdin: Input, consume
             return None
         parts.append(text)
     return "".join(parts)
+
+
+def _ls(an: Analysis, words: list[Word], scope: Scope) -> str | None:
+    """What ``ls`` prints into a pipe, one name a line: a directory's entries (``-A``/``-a``: its
+    dot files too; ``-d``: the directory's own name), this call's own new files included, or a
+    file's name as written. Unknown: what a credential directory holds (on disk or not: which key
+    a name is, ``~/.ssh/$f``, stays unknown), several directories, another option, more than
+    MAX_LISTED names."""
+    options = {w.text for w in words if w.text.startswith("-")}
+    if options - {"-1", "-A", "-a", "-d"} or scope.cwd_dynamic:
+        return None
+    operands = pathnames.expanded(an, [w for w in words if not w.text.startswith("-")], scope, MAX_LISTED)
+    listed = [(w.text, an.target(w, scope).path) for w in operands or [Word(".")]] if operands is not None else []
+    if not listed or any(not path or w.glob for w, (_, path) in zip(operands or [Word(".")], listed)):
+        return None
+    folders = [] if "-d" in options else [path for _, path in listed if os.path.isdir(path)]
+    if len(folders) > 1 or folders and len(listed) > 1:
+        return None
+    home = scope.places.home
+    if not folders:
+        found = [(text, path) for text, path in listed if os.path.lexists(path) or path in an.pending]
+        if len(found) < len(listed) and any(paths.is_secret_path(path + "/x", home) for _, path in listed):
+            return None
+        return "\n".join(text for text, _ in found)
+    folder = posixpath.normpath(folders[0])
+    if paths.is_secret_path(folder + "/x", home):
+        return None
+    try:
+        names = set(os.listdir(folder))
+    except OSError:
+        return None
+    names.update(posixpath.basename(p) for p in an.pending if posixpath.dirname(p) == folder)
+    if "-a" in options:
+        names.update((".", ".."))
+    elif "-A" not in options:
+        names = {n for n in names if not n.startswith(".")}
+    return "\n".join(sorted(names)) if len(names) <= MAX_LISTED else None
 
 
 def _found(an: Analysis, name: str, args: list[str], scope: Scope) -> str | None:

@@ -250,9 +250,11 @@ class Walker(Expander):
         if body is None:
             return
         name = self.text(var) if var is not None else ""
-        if has_in and any(w.glob for w in values):  # `for f in tests/*.sh`: the files it matches
-            values = pathnames.expanded(self.an, values, scope, LOOP_VALUES) or values
-        static = has_in and len(values) <= LOOP_VALUES and not any(w.dynamic or w.glob for w in values)
+        expanded = None
+        if has_in and any(w.glob for w in values):  # `for f in tests/*.sh`: the files it matches (none: as written)
+            expanded = pathnames.expanded(self.an, values, scope, LOOP_VALUES)
+            values = expanded or values
+        static = has_in and len(values) <= LOOP_VALUES and not any(w.dynamic or w.glob and not expanded for w in values)
         if static and name:
             for value in values:
                 scope.vars[name] = value
