@@ -225,8 +225,8 @@ class Analysis:
         call: nothing runs while it is analysed, so the files stay as they are)."""
         text = word.text
         if word.dynamic or (scope.cwd_dynamic and not text.startswith(("/", "~"))):
-            facts = paths.unresolved(text)
-            return facts._replace(is_secret=True) if _shows_secret(text, scope) else facts
+            unknown = paths.unresolved(text)
+            return unknown._replace(is_secret=True) if _shows_secret(text, scope) else unknown
         places = scope.places
         kept = self._facts.get(id(places))  # (places, its facts by text): hashing places is slow
         if kept is None or kept[0] is not places:  # (kept holds the places: its id is not reused)
