@@ -231,13 +231,17 @@ def _perl5opt(an: Analysis, cmd: Cmd) -> None:
 SYSTEMD = ("systemctl", "journalctl", "loginctl", "machinectl", "hostnamectl", "timedatectl", "localectl",
            "networkctl", "resolvectl", "busctl", "coredumpctl", "bootctl", "homectl", "portablectl",
            "systemd-analyze", "systemd-cgls", "userdbctl", "oomctl")
+# Programs that open a file in the user's editor (``crontab -e``, ``kubectl edit``, ``systemctl edit``).
+EDITS = ("fc", "crontab", "kubectl", "oc", "systemctl", "sudoedit", "visudo", "vipw", "vigr", "gh", "virsh", "hg",
+         "svn", "edquota")
 BROWSERS = ("xdg-open", "sensible-browser", "x-www-browser", "www-browser", "gh", "webbrowser")
 COMMAND_KNOBS = {
     "LESSOPEN": ("less", "more", "man", "zless", "lesspipe"), "LESSCLOSE": ("less", "more", "man", "zless"),
     "MANPAGER": ("man", "pydoc", "pydoc3"), "SYSTEMD_PAGER": SYSTEMD, "PSQL_PAGER": ("psql",),
     "GH_PAGER": ("gh",), "PAGER": ("man", "pydoc", "pydoc3", "psql", "mysql", "mariadb", "gh", *SYSTEMD),
-    "PROMPT_COMMAND": ("bash",), "FCEDIT": ("fc",), "EDITOR": ("fc",), "BROWSER": BROWSERS,
-    "GH_BROWSER": ("gh",),
+    "PROMPT_COMMAND": ("bash",), "FCEDIT": ("fc",), "EDITOR": EDITS, "VISUAL": EDITS, "BROWSER": BROWSERS,
+    "GH_BROWSER": ("gh",), "GH_EDITOR": ("gh",), "KUBE_EDITOR": ("kubectl", "oc"), "SYSTEMD_EDITOR": ("systemctl",),
+    "SUDO_EDITOR": ("sudoedit", "sudo"),
 }
 LISTS = ("BROWSER",)  # a colon-separated list of commands, each tried in turn with the URL
 # Variables naming where a program finds code to load (``analyser.load_paths``).
