@@ -2,7 +2,7 @@
 when the agent writes it and when the runner would run it from the repository; the ordinary file is
 written and its run allowed.
 
-nox, invoke, fabric, doit, SCons, waf, pdm, hatch, pipenv and bundler are not installed here: these tests check the hook's
+nox, invoke, fabric, doit, SCons, waf, pdm, hatch, pipenv, bundler, gradle and meson are not installed here: these tests check the hook's
 answers (the analyser tests cover what each file runs). Runners installed here run for real in
 ``test_runner_sequences_by_side_effect``.
 """
@@ -35,6 +35,12 @@ RUNNERS = [
     ("pipenv", "Pipfile", "[scripts]\ntest = 'pytest -q'\n", f"sync = {UP!r}\n", "pipenv run test"),
     ("bundler", "Gemfile", 'source "https://rubygems.org"\ngem "rake"\ngroup :test do\n  gem "rspec"\nend\n',
      f"system({UP!r})\n", "bundle exec rspec"),
+    ("gradle", "build.gradle", "plugins {\n    id 'java'\n}\nrepositories { mavenCentral() }\n",
+     f"task sync {{ doLast {{ exec {{ commandLine 'sh', '-c', {UP!r} }} }} }}\n", "./gradlew test"),
+    ("gradle-kts", "build.gradle.kts", 'plugins { kotlin("jvm") version "1.9.22" }\n',
+     f'tasks.register<Exec>("sync") {{ commandLine("sh", "-c", "{UP}") }}\n', "gradle build"),
+    ("meson", "meson.build", "project('demo', 'c')\nexecutable('app', 'main.c')\n",
+     f"run_command('sh', '-c', {UP!r}, check: true)\n", "meson setup build"),
     ("waf", "wscript", "def build(bld):\n    bld.program(source='main.c', target='app')\n",
      f"\ndef dist(ctx):\n    ctx.exec_command({UP!r})\n", "waf configure build"),
 ]

@@ -9,7 +9,7 @@ configuration with aliases or hooks, ``.envrc``, shell start-up files, ``.vscode
 and ``//go:generate`` lines), Rust files, the files of Python task runners (``noxfile.py``, invoke's
 ``tasks.py``, ``fabfile.py``, ``dodo.py``, ``SConstruct``/``SConscript``, ``wscript``), pdm and hatch scripts in
 ``pyproject.toml`` / ``hatch.toml``, a ``Pipfile``'s scripts, a ``Gemfile`` and ``*.gemspec``,
-``CMakeLists.txt`` and ``*.cmake``, ``pom.xml``, ``.pth`` files (their ``import`` lines run at every Python start), cargo configuration
+``CMakeLists.txt`` and ``*.cmake``, ``pom.xml``, Gradle scripts, ``meson.build``, ``.pth`` files (their ``import`` lines run at every Python start), cargo configuration
 (wrappers and runners), lint-staged and lefthook
 configuration, settings naming code yarn, pnpm or bun loads, ``deno.json`` tasks, ``composer.json``
 scripts, notebook cells — the file is analysed as
@@ -44,7 +44,8 @@ MANAGER_FILES = {".yarnrc.yml": "yarnrc", ".yarnrc": "yarnrc", "bunfig.toml": "b
                  "composer.json": "composer"}
 
 # Build files (lower case) whose commands a build tool runs -> the programs module that judges them.
-BUILD_FILES = {"cmakelists.txt": "cmake", "pom.xml": "maven"}
+BUILD_FILES = {"cmakelists.txt": "cmake", "pom.xml": "maven", "build.gradle": "gradle", "build.gradle.kts": "gradle",
+               "settings.gradle": "gradle", "settings.gradle.kts": "gradle", "meson.build": "meson"}
 
 
 def written(an: Analysis, cmd: Cmd, path: str, text: str) -> None:
@@ -67,8 +68,8 @@ def runnable(path: str, text: str) -> str:
         kind = _task_runner(name) or ("ruby" if name == "rakefile" else "")  # rake loads its Rakefile
         if kind:
             return kind
-    if name in BUILD_FILES or name.endswith(".cmake"):  # a build tool runs their commands
-        return BUILD_FILES.get(name, "cmake")
+    if name in BUILD_FILES or name.endswith((".cmake", ".gradle", ".gradle.kts")):  # a build tool runs them
+        return BUILD_FILES.get(name, "cmake" if name.endswith(".cmake") else "gradle")
     if name.endswith((".rake", ".gemspec")) or name == "gemfile":  # rake and bundler evaluate these
         return "ruby"
     if name.endswith((".py", "wscript")) or name.startswith(("scons", "sconstruct")):

@@ -36,9 +36,11 @@ IMPORTED_WHEN_RUN = {
     "compiled_code": "c++ cc clang clang++ g++ gcc rustc tcc",
     "git": "git",
     "go": "go",
+    "gradle": "gradle gradlew",
     "hook_runners": "lefthook lint-staged",
     "js_manager_code": "corepack",
     "manifest_scripts": "composer deno",
+    "meson": "meson",
     "python_runners": "doit fab inv invoke nox scons waf",
     "network": "aria2c curl ftp http https links lynx nc ncat netcat scp sftp socat ssh telnet w3m wget wget2 xh "
                "xhs",
