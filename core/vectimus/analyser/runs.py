@@ -188,6 +188,18 @@ def source(an: Analysis, cmd: Cmd, path: str) -> tuple[str, str, bool] | None:
     return text, label, mine
 
 
+def source_once(an: Analysis, cmd: Cmd, path: str, seen: set[str], limit: int, what: str):
+    """``source`` of one of the files a build reads in turn (includes, modules): None when it was
+    read already, and past ``limit`` files the rest are unread (``what`` names them)."""
+    if path in seen:
+        return None
+    if len(seen) >= limit:
+        unread(an, cmd, path, display(an, path), by_agent(an, path), f"one of more than {limit} {what}")
+        return None
+    seen.add(path)
+    return source(an, cmd, path)
+
+
 def parsed(an: Analysis, cmd: Cmd, path: str, parse):
     """``source`` of a settings file, and ``parse(text)`` of it: (data, label, mine), or None when
     it is missing or unreadable, or ``parse`` raises Unanalysable (recorded unread)."""

@@ -144,18 +144,11 @@ def _analyse(an: Analysis, cmd: Cmd, commands: list[tuple[str, str, str, bool]])
         runs.analyse(an, cmd, text, "shell", label, mine, path=path)
 
 
-def _read(an: Analysis, cmd: Cmd, project: Project, path: str, folder: str, variables: dict[str, str] | None = None,
-          script: bool = False) -> None:
+def _read(an: Analysis, cmd: Cmd, project: Project, path: str, folder: str,
+          variables: dict[str, str] | None = None) -> None:
     """One CMake file: its commands recorded, the files it includes and the directories it adds read
     (an included file shares the includer's ``variables``, a subdirectory starts from a copy)."""
-    if path in project.read:
-        return
-    if len(project.read) >= MAX_FILES:
-        runs.unread(an, cmd, path, runs.display(an, path), runs.by_agent(an, path),
-                    f"one of more than {MAX_FILES} CMake files")
-        return
-    project.read.add(path)
-    found = runs.source(an, cmd, path)
+    found = runs.source_once(an, cmd, path, project.read, MAX_FILES, "CMake files")
     if found is None:
         return
     text, label, mine = found

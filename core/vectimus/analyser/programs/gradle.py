@@ -44,14 +44,9 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
 
 def script(an: Analysis, cmd: Cmd, path: str, seen: set[str]) -> None:
     """One build script: its commands analysed, the scripts it applies and the projects it includes read."""
-    if path in seen or not (an.target(Word(path), cmd.scope).exists or path in an.pending):
+    if not (an.target(Word(path), cmd.scope).exists or path in an.pending):
         return
-    if len(seen) >= MAX_FILES:
-        runs.unread(an, cmd, path, runs.display(an, path), runs.by_agent(an, path), f"one of more than {MAX_FILES} "
-                    "Gradle scripts")
-        return
-    seen.add(path)
-    found = runs.source(an, cmd, path)
+    found = runs.source_once(an, cmd, path, seen, MAX_FILES, "Gradle scripts")
     if found is None:
         return
     text, label, mine = found

@@ -46,14 +46,7 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
 
 
 def _pom(an: Analysis, cmd: Cmd, path: str, defined: dict[str, str], seen: set[str]) -> None:
-    if path in seen:
-        return
-    if len(seen) >= MAX_MODULES:
-        runs.unread(an, cmd, path, runs.display(an, path), runs.by_agent(an, path), f"one of more than {MAX_MODULES} "
-                    "Maven modules")
-        return
-    seen.add(path)
-    found = runs.source(an, cmd, path)
+    found = runs.source_once(an, cmd, path, seen, MAX_MODULES, "Maven modules")
     if found is None:
         return
     text, label, mine = found

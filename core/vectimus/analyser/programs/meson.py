@@ -55,10 +55,7 @@ def _from_build(an: Analysis, build: str) -> str:
 
 def read_file(an: Analysis, cmd: Cmd, path: str, building: bool, seen: set[str], names: dict[str, str]) -> None:
     """One meson.build: its commands analysed, its subdirectories' read (in its scope: ``names``)."""
-    if path in seen or len(seen) >= MAX_FILES:
-        return
-    seen.add(path)
-    found = runs.source(an, cmd, path)
+    found = runs.source_once(an, cmd, path, seen, MAX_FILES, "meson.build files")
     if found is None:
         return
     text, label, mine = found
