@@ -201,16 +201,34 @@ C_VALUE = argv.opts("-o -I -L -l -D -U -x -MF -MT -MQ -T -u -e -z -include -imac
 C_COMPILERS = ("cc", "gcc", "g++", "c++", "clang", "clang++", "tcc")
 
 
+C_CODE = (".c", ".h", ".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".inc", ".i", ".s", ".o", ".a", ".so")
+
+
 def c_compiler(an: Analysis, cmd: Cmd, name: str) -> None:
-    """cc/gcc/clang: the file it writes (``-o FILE``; ``a.out`` when it links without one) is written
-    by the call with content Vectimus cannot see: a program or library the agent built, which is
-    unread when it runs or is loaded (``gcc -shared -o lib/libz.so.1 x.c``, then ``LD_LIBRARY_PATH=lib``)."""
+    """cc/gcc/clang: when what it builds holds code the agent wrote (``_agents_code``), the file it
+    writes (``-o FILE``; ``a.out`` when it links without one) is written by the call with content
+    Vectimus cannot see: a program or library the agent built, which is unread when it runs or is
+    loaded (``gcc -shared -o lib/libz.so.1 x.c``, then ``LD_LIBRARY_PATH=lib``). The repository's
+    own code built is the repository's program, as its scripts are."""
     p = argv.parse(cmd.words[1:], C_VALUE)
     out = p.value("o")
     if out is None and (p.has("c", "S", "E", "M", "MM", "fsyntax-only", "v", "version", "dumpversion")
                         or not p.operands):
         return
-    an.file("file_write", out if out is not None else Word("a.out"), cmd, program=name)
+    if _agents_code(an, cmd, p.operands):
+        an.file("file_write", out if out is not None else Word("a.out"), cmd, program=name)
+
+
+def _agents_code(an: Analysis, cmd: Cmd, sources: list[Word]) -> bool:
+    """Whether a C compiler's output holds code the agent wrote: a source it names (or reads from its
+    input) that the agent wrote, or any C source, header or object the agent wrote this session
+    (an ``#include`` or the link picks it up)."""
+    if any(w.dynamic or w.text == "-" for w in sources):
+        return True
+    if any(runs.by_agent(an, an.target(w, cmd.scope).path) for w in sources if not w.glob):
+        return True
+    ledger = runs.session(an)
+    return ledger.full or any(p.lower().endswith(C_CODE) for p in (*an.pending, *ledger.files))
 
 
 HANDLERS = {"rustc": rustc, **dict.fromkeys(C_COMPILERS, c_compiler)}

@@ -48,11 +48,12 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
         _preloads(an, cmd, p)
     codes = [w for name, w in p.values if name in CODE_OPTS[lang]]
     module = p.value("m") if lang == "python" else None
-    if lang == "php" and p.value("S") is not None:  # php -S ADDR:PORT [-t DOCROOT]: its built-in web server
-        servers.serve(an, cmd, program, p.value("t"), port=servers.port(p.value("S")), host=Word(
-            p.value("S").text.rpartition(":")[0] or "localhost"))
-    elif lang == "ruby" and [c.text.strip() for c in codes] == ["httpd"] and p.value("r") is not None \
-            and p.value("r").text == "un":  # ruby -run -e httpd [DIR] [-p PORT]: un.rb's web server
+    served, required = p.value("S"), p.value("r")
+    if lang == "php" and served is not None:  # php -S ADDR:PORT [-t DOCROOT]: its built-in web server
+        servers.serve(an, cmd, program, p.value("t"), port=servers.port(served), host=Word(
+            served.text.rpartition(":")[0] or "localhost"))
+    elif lang == "ruby" and [c.text.strip() for c in codes] == ["httpd"] and required is not None \
+            and required.text == "un":  # ruby -run -e httpd [DIR] [-p PORT]: un.rb's web server
         rest = argv.parse(p.operands, argv.opts("-p --port -b --bind-address"))
         servers.serve(an, cmd, program, rest.operands[0] if rest.operands else None,
                       servers.port(rest.value("p", "port")) or 8080, rest.value("b", "bind-address"))
