@@ -17,6 +17,7 @@ Standard library only: imported when go, cargo, rustc or a C compiler runs.
 
 from __future__ import annotations
 
+import itertools
 import os
 
 from vectimus.analyser import argv, runs
@@ -227,8 +228,14 @@ def _agents_code(an: Analysis, cmd: Cmd, sources: list[Word]) -> bool:
         return True
     if any(runs.by_agent(an, an.target(w, cmd.scope).path) for w in sources if not w.glob):
         return True
-    ledger = runs.session(an)
-    return ledger.full or any(p.lower().endswith(C_CODE) for p in (*an.pending, *ledger.files))
+    kept = an.memo.get("c code")  # [pending writes looked at, whether C is among them]: make compiles often
+    if kept is None:
+        ledger = runs.session(an)
+        kept = an.memo["c code"] = [0, ledger.full or any(p.lower().endswith(C_CODE) for p in ledger.files)]
+    if not kept[1]:
+        kept[1] = any(p.lower().endswith(C_CODE) for p in itertools.islice(an.pending, kept[0], None))
+        kept[0] = len(an.pending)
+    return kept[1]
 
 
 HANDLERS = {"rustc": rustc, **dict.fromkeys(C_COMPILERS, c_compiler)}
