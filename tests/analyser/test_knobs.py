@@ -41,6 +41,8 @@ def tree(tmp_path):
     "_JAVA_OPTIONS='-XX:OnError=rm\\ -rf\\ ~' mvn test", "JDK_JAVA_OPTIONS=\"-XX:OnError='rm -rf ~'\" java X",
     "export MAVEN_OPTS='-XX:OnOutOfMemoryError=\"rm -rf ~\"'; mvn package",
     "GRADLE_OPTS='-XX:OnError=\"rm -rf ~\"' ./gradlew build", "java -XX:OnOutOfMemoryError='rm -rf ~' -jar app.jar",
+    "LESS='+!rm -rf ~' git log", "LESS='-R +!rm -rf ~' man ls", "less '+!rm -rf ~' README.md",
+    "export LESS='-FRX +!rm -rf ~'; journalctl -b",
 ])
 def test_a_knob_naming_a_command_runs_it(command):
     assert HOME in deleted(shell(command)), command
@@ -57,6 +59,7 @@ def test_a_knob_naming_a_command_runs_it(command):
     "MAVEN_OPTS='-Xmx2g -XX:+HeapDumpOnOutOfMemoryError' mvn test", "JAVA_OPTS='-Dfile.encoding=UTF-8' ./gradlew build",
     "java -Xmx1g -XX:OnOutOfMemoryError='jcmd %p GC.heap_dump /tmp/h.hprof' -jar app.jar",
     "PAGER='rm -rf ~' ls", "BROWSER='rm -rf ~' python3 -m http.server 0 --bind 127.0.0.1 --help",
+    "LESS=-FRX git log", "LESS='-R +G' man ls", "less +G app.log", "less '+/ERROR' app.log", "LESS=\"$LESS -R\" git log",
 ])
 def test_ordinary_knobs_delete_nothing(command):
     assert not deleted(shell(command)), command

@@ -197,7 +197,11 @@ def loaded(an: Analysis, cmd: Cmd, name: str) -> None:
         if word is not None and name in programs and (word.text.strip("|") or word.dynamic):
             operand = next((w.text for w in cmd.words[1:] if not w.text.startswith("-")), "")
             for text in word.text.split(":") if knob in LISTS else (word.text,):
-                if knob in LISTS and "%s" not in text:
+                if knob == "LESS":  # `+!CMD` among less's options: a command less runs as it starts
+                    text = text.partition("+!")[2]
+                    if not text.strip():
+                        continue
+                elif knob in LISTS and "%s" not in text:
                     text += " %s"  # the URL is the browser's last argument
                 text = text.lstrip("|").replace("%s", operand or "file")
                 an.shell(Word(text, word.dynamic), cmd, f"{knob}={word.text}")
@@ -241,7 +245,7 @@ COMMAND_KNOBS = {
     "GH_PAGER": ("gh",), "PAGER": ("man", "pydoc", "pydoc3", "psql", "mysql", "mariadb", "gh", *SYSTEMD),
     "PROMPT_COMMAND": ("bash",), "FCEDIT": ("fc",), "EDITOR": EDITS, "VISUAL": EDITS, "BROWSER": BROWSERS,
     "GH_BROWSER": ("gh",), "GH_EDITOR": ("gh",), "KUBE_EDITOR": ("kubectl", "oc"), "SYSTEMD_EDITOR": ("systemctl",),
-    "SUDO_EDITOR": ("sudoedit", "sudo"),
+    "SUDO_EDITOR": ("sudoedit", "sudo"), "LESS": ("less", "more", "man", "git", "psql", "gh", *SYSTEMD),
 }
 LISTS = ("BROWSER",)  # a colon-separated list of commands, each tried in turn with the URL
 # Variables naming where a program finds code to load (``analyser.load_paths``).

@@ -1,5 +1,5 @@
 """Options that name a command the program runs: ``tar --to-command``/``-I``/``--checkpoint-action=exec=``,
-``sort --compress-program``, ``zip -TT``, ``rg --pre``, ``man -P``, ``vim -c '!…'``, ``gdb -ex 'shell …'``. Each command is
+``sort --compress-program``, ``zip -TT``, ``rg --pre``, ``man -P``, ``vim -c '!…'``, ``gdb -ex 'shell …'``, ``less +!…``. Each command is
 analysed as shell text the program runs, as if typed; the program's own handler reads the rest.
 Standard library only: used on the hot path (a dict lookup for every other program).
 """
@@ -36,6 +36,7 @@ PROGRAMS: dict[str, tuple[str, dict[str, str]]] = {
 }
 PROGRAMS["java"] = ("", {})  # read by ``analyser.jvm``
 PROGRAMS["fc"] = ("-e", {"e": ""})  # bash's fc runs its editor, then the edited commands
+PROGRAMS["less"] = ("", {})  # +!CMD, read by ``run``
 VIMS = ("vim", "vi", "nvim", "view", "ex")
 
 
@@ -45,6 +46,11 @@ def run(an: Analysis, cmd: Cmd, program: str) -> None:
         from vectimus.analyser import jvm
 
         jvm.options(an, cmd, cmd.words[1:], "java")
+        return
+    if program == "less":  # less +!CMD FILE: an initial command, `!` runs CMD in a shell
+        for w in cmd.words[1:]:
+            if w.text.startswith("+!") and (w.text[2:].strip() or w.dynamic):
+                an.shell(Word(w.text[2:], w.dynamic), cmd, "less +!")
         return
     spec, commands = PROGRAMS[program]
     words = list(cmd.words[1:])
