@@ -130,6 +130,13 @@ def test_what_ls_lists_where_it_cannot_be_known_is_unknown(tree, command):
     assert unknown_programs(tree.shell(command)), command
 
 
+@pytest.mark.parametrize("command", ['cd "$D"; $(cat p.txt) -rf ~', 'cd "$D"; read P < p.txt; $P -rf ~'])
+def test_a_file_named_where_the_directory_is_unknown_is_not_read_from_the_hooks(tree, command, monkeypatch):
+    tree.write("p.txt", "echo\n")
+    monkeypatch.chdir(tree.root)  # the hook's own directory holds a harmless p.txt; "$D" may hold another
+    assert unknown_programs(tree.shell(command)), command
+
+
 def test_ordinary_loops_over_listings(tree):
     tree.write("tests/a.sh", "#!/bin/sh\necho ok\n", mode=0o755)
     for command in ("for t in $(ls tests); do ./tests/$t; done", "ls | wc -l", "for d in $(ls -d */); do du -sh $d; done",

@@ -166,7 +166,7 @@ def small_text(an: Analysis, word: Word, scope: Scope) -> str | None:
     """The text of the small file ``word`` names as the command will find it (this call's own
     writes first), or None: missing, large, binary, unreadable, or a secret."""
     facts = an.target(word, scope)
-    if not facts.path or facts.is_secret or facts.is_glob:
+    if not facts.path.startswith("/") or facts.is_secret or facts.is_glob:  # relative: the directory is unknown
         return None
     text, _ = read(an, facts.path)
     return text if text is not None and len(text) <= MAX_TEXT else None
