@@ -92,21 +92,19 @@ def _ls(an: Analysis, words: list[Word], scope: Scope) -> str | None:
     if options - {"-1", "-A", "-a", "-d"} or scope.cwd_dynamic:
         return None
     operands = pathnames.expanded(an, [w for w in words if not w.text.startswith("-")], scope, MAX_LISTED)
-    listed = [(w.text, an.target(w, scope).path) for w in operands or [Word(".")]] if operands is not None else []
-    if not listed or any(not path or w.glob for w, (_, path) in zip(operands or [Word(".")], listed)):
+    if operands is None or any(w.glob for w in operands):
         return None
+    listed = [(w.text, an.target(w, scope).path) for w in operands or [Word(".")]]
     folders = [] if "-d" in options else [path for _, path in listed if os.path.isdir(path)]
     if len(folders) > 1 or folders and len(listed) > 1:
         return None
-    home = scope.places.home
+    missing = {path for _, path in listed if not (os.path.lexists(path) or path in an.pending)}
+    if any(not path for _, path in listed) or any(paths.is_secret_path(p + "/x", scope.places.home)
+                                                  for p in (*folders, *missing)):
+        return None  # which credential file a name is stays unknown, on disk or not
     if not folders:
-        found = [(text, path) for text, path in listed if os.path.lexists(path) or path in an.pending]
-        if len(found) < len(listed) and any(paths.is_secret_path(path + "/x", home) for _, path in listed):
-            return None
-        return "\n".join(text for text, _ in found)
+        return "\n".join(text for text, path in listed if path not in missing)
     folder = posixpath.normpath(folders[0])
-    if paths.is_secret_path(folder + "/x", home):
-        return None
     try:
         names = set(os.listdir(folder))
     except OSError:
