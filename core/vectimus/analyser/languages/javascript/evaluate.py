@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 
-from vectimus.analyser.context import Analysis, Word
+from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.languages import folding
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.effects import Effects
@@ -38,6 +38,7 @@ class Evaluator(Expressions):
         self.argv = library.script_argv(fx.cmd, code)
         self.inline = library.inline(fx.cmd, code)
         self.evals = 0  # eval() of known source nested here
+        self.sources: dict[Function, tuple[bytes, Cmd]] = {}  # functions defined in eval()'d source
 
     def run(self, root) -> None:
         self.block(root.named_children)
@@ -272,7 +273,23 @@ class Evaluator(Expressions):
     def define(self, node) -> Function:
         fn = Function(node, self.closure())
         self.functions.append(fn)
+        if self.evals:  # its nodes' text is the evaluated source's, wherever it is called from
+            self.sources[fn] = self.data, self.fx.cmd
         return fn
+
+    def invoke(self, fn: Function, self_val: Val | None, args: list[Val], kwargs: dict[str, Val],
+               generic: bool = False) -> Val:
+        source = self.sources.get(fn)
+        if source is None or source[0] is self.data:
+            return super().invoke(fn, self_val, args, kwargs, generic)
+        outer = self.data, self.fx.cmd
+        self.read(source[0])
+        self.fx.cmd = source[1]
+        try:
+            return super().invoke(fn, self_val, args, kwargs, generic)
+        finally:
+            self.read(outer[0])
+            self.fx.cmd = outer[1]
 
     def klass(self, node) -> Val:
         attrs: dict[str, Val] = {}

@@ -73,7 +73,7 @@ class Expressions(Evaluation):
         if owner.kind == REF:  # a module's name: the library's (the common case, without the detours)
             attr = node.attr
             qual = qualified(owner.value, attr)
-            if attr != "__dict__" and qual not in REF_ATTRIBUTES:  # ``ref_attribute``'s common case
+            if attr[:2] != "__" and qual not in REF_ATTRIBUTES:  # ``ref_attribute``'s common case
                 return Val(REF, qual)
             return library.ref_attribute(self, owner, attr)
         return self.attribute(owner, node.attr)

@@ -92,6 +92,8 @@ def member(ev, owner: Val, name: str) -> Val:
         if special is not None:
             return special(ev)
         return Val(REF, qual)
+    if name == "constructor" and _is_function(owner):  # f.constructor, [].constructor.constructor
+        return V.ref("Function")
     if owner.kind == OBJ:
         kind, data = owner.value
         if kind == "environ" and name not in ("get", "toObject", "has"):
@@ -112,6 +114,15 @@ def member(ev, owner: Val, name: str) -> Val:
         if owner.kind == OBJ and owner.value[0] == "partial":  # a string's: an object's may be anything
             return V.numeric(V.taint_of(owner))
     return V.obj("method", (owner, name), V.taint_of(owner))
+
+
+def _is_function(value: Val) -> bool:
+    """A function the code defined, or a value's constructor: a function, whose own constructor is
+    ``Function``."""
+    if value.kind != OBJ:
+        return False
+    kind, data = value.value
+    return kind == "func" or (kind == "method" and data[1] == "constructor")
 
 
 def binary(left: Val, op: str, right: Val) -> Val:

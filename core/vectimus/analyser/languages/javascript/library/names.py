@@ -31,6 +31,12 @@ def module_name(name: str | None) -> str | None:
     return MODULES.get(name, name)
 
 
+# platform functions and classes, whose ``constructor`` is ``Function``
+FUNCTIONS = frozenset(("Object", "Array", "String", "Number", "Boolean", "Function", "Function.prototype", "Promise",
+                       "Symbol", "RegExp", "Date", "Error", "Map", "Set", "require", "eval",
+                       "fetch", "setTimeout", "setInterval", "Buffer"))
+
+
 def canonical(qual: str) -> str:
     """A qualified name with the global object and aliases taken off."""
     for prefix in GLOBAL_OBJECTS:
@@ -41,6 +47,9 @@ def canonical(qual: str) -> str:
                   "module._load", "require.main.constructor._load", "module.Module.prototype.require"):
         if qual == alias:
             return "require"
+    head, _, last = qual.rpartition(".")
+    if last == "constructor" and (head in FUNCTIONS or head.endswith(".constructor")):
+        return "Function"  # Object.constructor, process.constructor.constructor
     if qual.startswith("fs.promises.default."):
         qual = "fs.promises." + qual[len("fs.promises.default."):]
     if qual.startswith("fs.default."):

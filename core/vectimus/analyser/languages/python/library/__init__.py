@@ -73,6 +73,10 @@ def ref_attribute(ev, owner: Val, attr: str) -> Val:
     qual = qualified(owner.value, attr)
     if attr == "__dict__":
         return V.obj("namespace", owner.value)
+    if attr[:2] == "__":
+        found = code.introspect(ev, owner, attr)
+        if found is not None:
+            return found
     special = REF_ATTRIBUTES.get(qual)
     if special is not None:
         return special(ev)
@@ -93,6 +97,10 @@ def attribute(ev, owner: Val, attr: str) -> Val | None:
         return ref_attribute(ev, owner, attr)
     if kind == OBJ and owner.value[0] == "anymodule":
         return V.obj("anyattr", (owner.value[1], attr))
+    if attr[:2] == "__":
+        found = code.introspect(ev, owner, attr)
+        if found is not None:
+            return found
     type_ = V.type_name(owner)
     if type_ is None:
         return None
@@ -244,7 +252,7 @@ BUILTINS = {
     "__builtins__", "open", "exec", "eval", "compile", "__import__", "getattr", "print", "input", "str", "bytes",
     "bytearray", "chr", "ord", "repr", "list", "tuple", "set", "dict", "reversed", "sorted", "map",
     "globals", "locals", "vars", "execfile", "format", "len", "range", "zip", "enumerate", "int",
-    "hex", "breakpoint", "iter", "next", "filter", "any", "all", "sum", "min", "max", "isinstance",
+    "hex", "breakpoint", "iter", "next", "filter", "any", "all", "sum", "min", "max", "isinstance", "__loader__",
 }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from vectimus.analyser.languages.values import Val
 
 ALIASES = {"posixpath": "os.path", "ntpath": "os.path", "posix": "os", "nt": "os", "__builtin__": "builtins",
-           "__builtins__": "builtins",
+           "__builtins__": "builtins", "__loader__": "importlib.machinery.BuiltinImporter",
            "commands": "subprocess", "urllib2": "urllib.request", "_io": "io", "pathlib.PosixPath": "pathlib.Path",
            "pathlib.WindowsPath": "pathlib.Path", "pathlib.PurePath": "pathlib.Path",
            "pathlib.PurePosixPath": "pathlib.Path", "_posixsubprocess": "subprocess"}
