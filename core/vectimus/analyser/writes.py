@@ -83,7 +83,7 @@ def runnable(path: str, text: str) -> str:
     if name == ".pre-commit-config.yaml":
         return "pre-commit"
     if name in ("pipfile", "hatch.toml") or (name == "pyproject.toml" and (
-            "scripts" in text and ("[tool.pdm" in text or "[tool.hatch" in text))):
+            "scripts" in text and ("[tool.pdm" in text or "[tool.hatch" in text) or "[tool.poe" in text)):
         return "python-scripts"
     if name in ("tox.ini", "tox.toml") or (name == "setup.cfg" and "[tox:tox]" in text) \
             or (name == "pyproject.toml" and "[tool.tox" in text):

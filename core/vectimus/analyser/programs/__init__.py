@@ -42,6 +42,7 @@ IMPORTED_WHEN_RUN = {
     "manifest_scripts": "composer deno",
     "meson": "meson",
     "python_runners": "doit fab inv invoke nox scons waf",
+    "python_scripts": "poe",
     "network": "aria2c curl ftp http https links lynx nc ncat netcat scp sftp socat ssh telnet w3m wget wget2 xh "
                "xhs",
     "runners": "at batch expect screen tclsh tmux wish",

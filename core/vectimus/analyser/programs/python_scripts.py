@@ -4,7 +4,9 @@ environment's ``scripts``, in ``pyproject.toml``'s ``[tool.hatch.envs.ENV]`` or 
 ``[envs.ENV]``, and its ``pre-install-commands``/``post-install-commands``), ``pipenv run X``
 (``Pipfile``'s ``[scripts]``), and ``poetry run X`` / ``uv run X`` / ``pdm run X`` of an entry point
 the project declares (``[project.scripts]``, ``[tool.poetry.scripts]``): the project module whose
-function it names runs.
+function it names runs. ``poe X`` (Poe the Poet) runs ``[tool.poe.tasks]``: ``cmd``, ``shell``,
+``script`` (a project module's function), ``expr`` (Python), ``sequence``, ``ref``, ``deps``,
+``uses`` and ``switch`` tasks.
 
 ``run`` is called by the environment runners' peel (``peel._environment_runner``) with the command
 they would run: when its program is one of the project's scripts, the script's commands are
@@ -21,12 +23,13 @@ import re
 from vectimus.analyser import runs
 from vectimus.analyser.context import Analysis, Cmd, Unanalysable, Word
 
-TOOLS = ("pdm", "hatch", "pipenv", "poetry", "uv")
+TOOLS = ("pdm", "hatch", "pipenv", "poetry", "uv", "poe")
 MAX_SCRIPTS = 64  # scripts one command expands to (composites, hatch's script references); past it, unread
 FILES = {"pdm": ("pyproject.toml",), "hatch": ("hatch.toml", "pyproject.toml"), "pipenv": ("Pipfile",),
-         "poetry": ("pyproject.toml",), "uv": ("pyproject.toml",)}
+         "poetry": ("pyproject.toml",), "uv": ("pyproject.toml",), "poe": ("pyproject.toml",)}
 DIR_OPTIONS = {"pdm": ("-p", "--project"), "uv": ("--project", "--directory"),
-               "poetry": ("-C", "--directory", "-P", "--project")}  # the project's directory
+               "poetry": ("-C", "--directory", "-P", "--project"), "poe": ("-C", "--directory", "--root")}
+POE_OPTIONS = "-C --directory --root -e --executor"
 _ENTRY = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?::\s*([A-Za-z_][\w.]*))?")
 
 
@@ -54,18 +57,34 @@ def run(an: Analysis, outer: Cmd, name: str, inner: Cmd) -> bool:
             return True
         return False
     label, mine = runs.display(an, path), runs.by_agent(an, path)
-    commands = _commands(name, data, script, args, _env(outer, name), posixpath.dirname(path))
-    if commands is None:
-        return False
     try:
-        for lang, code, where in commands:
-            if lang == "module":
-                runs.run_file(an, inner, Word(code), runner="python", label=f"{label}:{where}")
-            else:
-                runs.analyse(an, inner, code, lang, f"{label}:{where}", mine, path=path)
+        commands = _commands(name, data, script, args, _env(outer, name), posixpath.dirname(path))
+        if commands is None:
+            return False
+        _analyse(an, inner, path, label, mine, commands)
     except Unanalysable as exc:
         runs.unread(an, inner, path, label, mine, str(exc))
     return True
+
+
+def poe(an: Analysis, cmd: Cmd, name: str) -> None:
+    """``poe TASK [args]``: the task ``[tool.poe.tasks]`` of the nearest ``pyproject.toml`` declares."""
+    from vectimus.analyser import argv
+
+    p = argv.parse(cmd.words[1:], argv.opts(POE_OPTIONS), stop_at_operand=True)
+    if p.operands:
+        run(an, cmd, "poe", cmd.with_words(p.operands, via="poe"))
+
+
+HANDLERS = {"poe": poe}
+
+
+def _analyse(an: Analysis, cmd: Cmd, path: str, label: str, mine: bool, commands) -> None:
+    for lang, code, where in commands:
+        if lang == "module":
+            runs.run_file(an, cmd, Word(code), runner="python", label=f"{label}:{where}")
+        else:
+            runs.analyse(an, cmd, code, lang, f"{label}:{where}", mine, path=path)
 
 
 def _toml(text: str) -> dict:
@@ -95,6 +114,13 @@ def _commands(name: str, data: dict, script: str, args: list[str], env: str, roo
         return [("shell", _with_args(body, args), script)] if isinstance(body, str) else None
     if name == "hatch":
         return _hatch(data, script, args, env)
+    if name == "poe":
+        tasks = _table(data, "tool", "poe", "tasks")
+        if script not in tasks:
+            return None
+        out: list = []
+        _poe(tasks, tasks[script], script, args, root, out, set())
+        return out
     if name == "pdm":
         scripts = _table(data, "tool", "pdm", "scripts")
         if script in scripts and script != "_":
@@ -166,6 +192,46 @@ def _pdm(scripts: dict, script: str, args: list[str], root: str, out: list, seen
                 out.append(("shell", str(part), name))
 
 
+def _poe(tasks: dict, spec, name: str, args: list[str], root: str, out: list, seen: set[str]) -> None:
+    """What poe's task ``spec`` (named ``name``) runs, its dependencies and parts first."""
+    if isinstance(spec, str) and name in seen:
+        return
+    seen.add(name)
+    if len(seen) > MAX_SCRIPTS or len(out) > MAX_SCRIPTS:
+        raise Unanalysable(f"poe tasks that run more than {MAX_SCRIPTS} tasks")
+    if isinstance(spec, str):
+        out.append(("shell", _with_args(spec, args), name))
+        return
+    if isinstance(spec, list):
+        spec = {"sequence": spec}
+    if not isinstance(spec, dict):
+        return
+    uses = spec.get("uses") if isinstance(spec.get("uses"), dict) else {}
+    for ref in [*(spec.get("deps") or [] if isinstance(spec.get("deps"), list) else []), *uses.values(),
+                *([spec["ref"]] if isinstance(spec.get("ref"), str) else [])]:
+        words = str(ref).split()
+        if words and words[0] in tasks and words[0] not in seen:
+            _poe(tasks, tasks[words[0]], words[0], words[1:], root, out, seen)
+    for key in ("cmd", "shell"):
+        if isinstance(spec.get(key), str):
+            out.append(("shell", _with_args(spec[key], args), name))
+    if isinstance(spec.get("expr"), str):
+        out.append(("python", spec["expr"], name))
+    if isinstance(spec.get("script"), str):
+        found = module_file(root, spec["script"])
+        if found:
+            out.append(("module", found, name))
+    parts = [*(spec.get("sequence") or [] if isinstance(spec.get("sequence"), list) else []),
+             *(spec.get("switch") or [] if isinstance(spec.get("switch"), list) else [])]
+    for i, part in enumerate(parts):
+        if isinstance(part, str) and part.split(maxsplit=1)[0] in tasks:  # a sequence names tasks
+            words = part.split()
+            if words[0] not in seen:
+                _poe(tasks, tasks[words[0]], words[0], words[1:], root, out, seen)
+        else:
+            _poe(tasks, part, f"{name}[{i}]", [], root, out, seen)
+
+
 def _hatch(data: dict, script: str, args: list[str], env: str):
     """hatch's script in environment ``env`` (a script naming another expands to it) and the
     environment's install commands; None when the environment has no such script."""
@@ -207,18 +273,14 @@ def deferred(an: Analysis, cmd: Cmd, path: str, text: str) -> None:
         return  # the manager refuses it: nothing runs from it
     label, root = runs.display(an, path), posixpath.dirname(path)
     name = posixpath.basename(path)
-    tools = ("pipenv",) if name == "Pipfile" else ("hatch",) if name == "hatch.toml" else ("pdm", "hatch")
+    tools = ("pipenv",) if name == "Pipfile" else ("hatch",) if name == "hatch.toml" else ("pdm", "hatch", "poe")
     found: list = []
     for tool in tools:
         for env, script in _names(tool, data):
             found += _commands(tool, data, script, [], env, root) or []
             if len(found) > MAX_SCRIPTS * 4:
                 raise Unanalysable(f"{name} with more than {MAX_SCRIPTS * 4} script commands")
-    for lang, code, where in found:
-        if lang == "module":
-            runs.run_file(an, cmd, Word(code), runner="python", label=f"{label}:{where}")
-        else:
-            runs.analyse(an, cmd, code, lang, f"{label}:{where}", True, path=path)
+    _analyse(an, cmd, path, label, True, found)
 
 
 def _table(data, *keys: str) -> dict:
@@ -234,5 +296,7 @@ def _names(tool: str, data: dict) -> list[tuple[str, str]]:
         return [("default", s) for s in _table(data, "scripts")]
     if tool == "pdm":
         return [("default", s) for s in _table(data, "tool", "pdm", "scripts") if s != "_"]
+    if tool == "poe":
+        return [("default", s) for s in _table(data, "tool", "poe", "tasks")]
     envs = _table(data, "envs") or _table(data, "tool", "hatch", "envs")
     return [(env, script) for env in envs for script in _table(envs, env, "scripts")]
