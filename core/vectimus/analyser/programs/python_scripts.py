@@ -118,9 +118,9 @@ def _commands(name: str, data: dict, script: str, args: list[str], env: str, roo
         tasks = _table(data, "tool", "poe", "tasks")
         if script not in tasks:
             return None
-        out: list = []
-        _poe(tasks, tasks[script], script, args, root, out, set())
-        return out
+        found: list = []
+        _poe(tasks, tasks[script], script, args, root, found, set())
+        return found
     if name == "pdm":
         scripts = _table(data, "tool", "pdm", "scripts")
         if script in scripts and script != "_":
@@ -206,7 +206,7 @@ def _poe(tasks: dict, spec, name: str, args: list[str], root: str, out: list, se
         spec = {"sequence": spec}
     if not isinstance(spec, dict):
         return
-    uses = spec.get("uses") if isinstance(spec.get("uses"), dict) else {}
+    uses: dict = spec["uses"] if isinstance(spec.get("uses"), dict) else {}
     for ref in [*(spec.get("deps") or [] if isinstance(spec.get("deps"), list) else []), *uses.values(),
                 *([spec["ref"]] if isinstance(spec.get("ref"), str) else [])]:
         words = str(ref).split()
