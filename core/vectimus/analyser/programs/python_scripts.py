@@ -118,9 +118,9 @@ def _commands(name: str, data: dict, script: str, args: list[str], env: str, roo
         tasks = _table(data, "tool", "poe", "tasks")
         if script not in tasks:
             return None
-        found: list = []
-        _poe(tasks, tasks[script], script, args, root, found, set())
-        return found
+        parts: list = []
+        _poe(tasks, tasks[script], script, args, root, parts, set())
+        return parts
     if name == "pdm":
         scripts = _table(data, "tool", "pdm", "scripts")
         if script in scripts and script != "_":
