@@ -432,6 +432,10 @@ HOOK = f"#!/bin/sh\n{UPLOAD}\n"
     ({".git/config": "[filter \"lfs\"]\n\tclean = git-lfs clean -- %f\n\tprocess = git-lfs filter-process\n"},
      "git add README.md", False),
     ({"xbin/git-sync": HOOK}, "GIT_EXEC_PATH=xbin git sync", True),
+    ({"extra.cfg": f"[alias]\n\tup = !{UPLOAD}\n"}, "git -c include.path=$PWD/extra.cfg up", True),
+    ({"extra.cfg": "[core]\n\tfsmonitor = ./ed.sh\n", "ed.sh": HOOK},
+     "git -c includeIf.gitdir:/.path=$PWD/extra.cfg status", True),
+    ({"extra.cfg": "[alias]\n\tlg = log --oneline\n"}, "git -c include.path=$PWD/extra.cfg lg", False),
 ])
 def test_git_runs_hooks_aliases_and_configured_commands(tree, setup, command, secret):
     for rel, text in setup.items():
@@ -450,6 +454,11 @@ def test_a_hooks_path_without_the_repositorys_hooks_skips_them(tree, hooks_path,
     assert bool(risky) is skips
     (tree.root / ".git/hooks/pre-commit").unlink()  # no hooks of its own: nothing is skipped
     assert not [a for a in tree.shell("git -c core.hooksPath=/dev/null commit -m x") if a.risk == "git-code"]
+
+
+@pytest.mark.parametrize("command", ["git -c include.path=$CFG status", "CFG=/tmp/x.cfg git --config-env=include.path=CFG st"])
+def test_settings_included_from_a_file_not_read_here_make_git_run_other_code(tree, command):
+    assert [a for a in tree.shell(command) if a.program == "git" and a.risk == "git-code"], command
 
 
 def test_a_hook_that_is_not_executable_does_not_run(tree):

@@ -100,9 +100,11 @@ SEEN_THROUGH = ("core.hookspath", "alias.", "core.editor", "sequence.editor", "c
                 "diff.external")
 
 
-def _runs_code(setting: str, option: str = "c") -> bool:
+def _runs_code(setting: str, option: str = "c", dynamic: bool = False) -> bool:
     key, _, value = setting.partition("=")
     key = key.lower()
+    if key == "include.path" or (key.startswith("includeif.") and key.endswith(".path")):
+        return option != "c" or dynamic  # -c's file is read (``gitconfig.load_config``); another's is not
     if option == "c" and key.startswith(SEEN_THROUGH):
         return False
     return key in CODE_SETTINGS or (key.startswith("url.") and key.endswith(("insteadof", "pushinsteadof"))) \
@@ -158,7 +160,7 @@ def risk(an: Analysis, cmd: Cmd) -> str:
     """``git-code`` when git is made to run another program or fetch from elsewhere (``-c core.sshCommand``,
     ``GIT_SSH_COMMAND``, ``url.<x>.insteadOf``); ``remote-delete`` for a push deleting remote refs."""
     head = argv.parse(cmd.words[1:], SUBCOMMAND_TOOLS["git"], stop_at_operand=True)
-    if any(_runs_code(w.text) for w in head.all("c")) or any(_runs_code(w.text, "config-env")
+    if any(_runs_code(w.text, "c", w.dynamic) for w in head.all("c")) or any(_runs_code(w.text, "config-env")
                                                               for w in head.all("config-env")) \
             or "GIT_" in cmd.raw and re.search(_CODE_ENV, cmd.raw) or any(
             k.startswith("GIT_") and re.search(_CODE_ENV, " " + k + "=") for k in cmd.scope.vars):

@@ -54,7 +54,7 @@ def parse_config(text: str, config: Config, source: str = "") -> list[str]:
         value = _value(value) if eq else "true"
         config.set(key, value)
         lowered = key.lower()
-        if lowered == "include.path" or (lowered.startswith("includeif.") and lowered.endswith(".path")):
+        if _includes(lowered):
             includes.append(value)
     return includes
 
@@ -157,7 +157,15 @@ def load_config(an: Analysis, cmd: Cmd, head, common: str | None) -> Config:
     for word in head.all("c"):
         key, eq, value = word.text.partition("=")
         config.set(key, value if eq else "true")
+        if eq and _includes(key) and not word.dynamic:  # git reads the file there and then
+            _read_config(an, cmd, an.resolve(Word(value), cmd.scope), config, 1)
     return config
+
+
+def _includes(key: str) -> bool:
+    """``include.path`` / ``includeIf.<condition>.path``: a file of settings read in place."""
+    key = key.lower()
+    return key == "include.path" or (key.startswith("includeif.") and key.endswith(".path"))
 
 
 def _read_config(an: Analysis, cmd: Cmd, path: str, config: Config, depth: int) -> None:
