@@ -34,7 +34,7 @@ SECRET_NAMES = {
     "cookies.sqlite", "web data",
 }
 SECRET_EXTS = {".pem", ".key", ".p12", ".pfx", ".jks", ".keystore", ".ppk", ".asc", ".gpg",
-               ".tfvars", ".kdbx", ".ovpn"}
+               ".tfvars", ".tfstate", ".kdbx", ".ovpn"}
 # Directories (relative to home) whose every file is a credential.
 SECRET_HOME_DIRS = (".ssh/", ".aws/", ".gnupg/", ".kube/", ".docker/config.json", ".azure/",
                     ".config/gcloud/", ".config/gh/hosts.yml", ".config/hub", ".password-store/",
@@ -304,27 +304,6 @@ def secret_file_in(folder: str, home: str, names: tuple[str, ...] = (), depth: i
                 if level + 1 < depth and entry.name not in SEARCH_SKIPS and entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, level + 1))
     return ""
-
-
-# Names a glob is tried against to tell whether it selects credential files (``.env*``, ``*.pem``).
-_SECRET_SAMPLES = (".env", ".env.local", ".env.production", "id_rsa", "id_ed25519", "credentials", "key.pem",
-                   "server.key", ".npmrc", ".pypirc", ".netrc", ".pgpass", "secrets.yml", "terraform.tfstate",
-                   "credentials.tfrc.json", ".git-credentials", "login data", "logins.json", ".bash_history")
-
-
-def glob_selects_secret(pattern: str) -> bool:
-    """True when a file-name glob (its last component) matches credential files: ``.env*``, ``**/*.pem``."""
-    import fnmatch
-
-    last = pattern.rstrip("/").rpartition("/")[2].lower()
-    if not any(c in GLOB_CHARS or c == "{" for c in last):
-        return is_secret_path("/" + last, "/nonexistent-home")
-    options = [last]
-    if "{" in last and "}" in last:  # *.{pem,key}
-        head, _, rest = last.partition("{")
-        body, _, tail = rest.partition("}")
-        options = [head + o + tail for o in body.split(",")]
-    return any(fnmatch.fnmatchcase(name, o) for o in options for name in _SECRET_SAMPLES)
 
 
 def whole_dir(raw: str) -> str | None:

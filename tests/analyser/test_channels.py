@@ -81,6 +81,10 @@ def test_commit_messages_and_forced_adds():
     ("Grep", {"pattern": "x", "glob": "*.{pem,key}"}, "/home/u/proj", True),
     ("Grep", {"pattern": "TODO", "glob": "*.py"}, "/home/u/proj", False),
     ("Glob", {"pattern": "src/**/*.py"}, "/home/u/proj", False),
+    ("Grep", {"pattern": "TODO", "glob": "*.json"}, "/home/u/proj", False),
+    ("Grep", {"pattern": "name", "glob": "*.{yml,yaml}"}, "/home/u/proj", False),
+    ("Glob", {"pattern": "**/*.tfstate"}, "/home/u/proj", True),
+    ("Grep", {"pattern": "x", "glob": "id_*"}, "/home/u/proj", True),
 ])
 def test_search_tools_reaching_credentials(tool, arguments, path, secret):
     actions = call("file_read", tool, paths=(path,), arguments=arguments)

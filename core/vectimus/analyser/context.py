@@ -251,10 +251,12 @@ class Analysis:
             return PathFacts()
         target = self.target(word, cmd.scope)
         dynamic = word.dynamic or (cmd.scope.cwd_dynamic and not target.path.startswith("/"))
+        inside: list[str] = []
+        if target.is_glob and kind == "file_read" and not target.is_secret and not dynamic:
+            target, inside = self._secrets_read(word, cmd.scope, target)
         self.add(Action(kind=kind, resource=target.path or word.text, program=program,
                         flags=flags, target=target, via=cmd.via, raw=cmd.raw, dynamic=dynamic))
         merges = kind == "file_write" and "r" in flags  # a tree copied into it (`cp -r x/. .claude/`)
-        inside: list[str] = []
         if target.is_dir and (kind == "file_delete" or program in LOCKERS or merges) \
                 and not self._holds_places(target.path):
             inside = self.protected_inside(target.path)
@@ -271,6 +273,16 @@ class Analysis:
             else:
                 self.pending[target.path] = None
         return target
+
+    def _secrets_read(self, word: Word, scope: Scope, target: PathFacts) -> tuple[PathFacts, list[str]]:
+        """A read of the glob ``word``: a secret read when its text names credential files
+        (``.env*``), else the credential files it matches now (``cat .e*``, ``head .*``)."""
+        from vectimus.analyser import secret_globs
+
+        pattern = self.resolve(word, scope)
+        if secret_globs.selects_secret(pattern):
+            return target._replace(is_secret=True), []
+        return target, secret_globs.secrets_matching(pattern, self.places.home)
 
     def _holds_places(self, folder: str) -> bool:
         """``folder`` is the project, the home or a directory holding one (``/tmp`` around a scratch

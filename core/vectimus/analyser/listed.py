@@ -9,6 +9,7 @@ Standard library only: used on the hot path.
 from __future__ import annotations
 
 from vectimus import paths
+from vectimus.analyser import secret_globs
 from vectimus.analyser.context import Analysis, Cmd, Word
 
 
@@ -26,7 +27,7 @@ def selected(an: Analysis, cmd: Cmd, starts: list[Word], names: list[str], filte
         if names:
             found = paths.secret_file_in(target.path, home, tuple(names))
             above = target.path.rstrip("/") == home.rstrip("/") or home.startswith(target.path.rstrip("/") + "/")
-            if found or (above and any(paths.glob_selects_secret(n) for n in names)):
+            if found or (above and any(secret_globs.selects_secret(n) for n in names)):
                 return found or target.path
         elif not filtered and target.is_dir and an.holds_secrets(target.path):
             return target.path

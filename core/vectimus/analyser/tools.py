@@ -51,7 +51,7 @@ def file_tool(an: Analysis, call_kind: ActionKind) -> None:
 def _search(an: Analysis, cmd: Cmd, path: str, target) -> None:
     """A search tool (Grep, Glob) that reaches credentials: over the home directory (or above it),
     or with a glob that picks credential files (``.env*``, ``*.pem``) — a read of secrets."""
-    from vectimus.paths import glob_selects_secret
+    from vectimus.analyser.secret_globs import selects_secret
 
     args = an.call.arguments if isinstance(an.call.arguments, dict) else {}
     globs = [g for g in (args.get("glob"), args.get("include"),
@@ -59,7 +59,7 @@ def _search(an: Analysis, cmd: Cmd, path: str, target) -> None:
     home = an.places.home
     above_home = target.is_home or target.is_root or (target.path and home.startswith(target.path.rstrip("/") + "/"))
     for glob in globs:
-        if glob_selects_secret(glob):
+        if selects_secret(glob):
             joined = glob if glob.startswith("/") else f"{path.rstrip('/')}/{glob}"
             an.add(Action(kind="file_read", resource=joined, program=an.call.tool, raw=f"{an.call.tool} {glob}",
                           target=target._replace(path=joined, is_secret=True, is_glob=True)))
