@@ -171,6 +171,9 @@ def test_a_file_the_agent_wrote_runs_when_loaded(tree, command):
     ("php -r 'array_map(\"unlink\", glob(\".claude/*.json\"));'", True),
     ("rm -f *.json", False), ("find . -name '*.pyc' -delete", False), ("rm -f build/*.o", False),
     ("rm -rf /tmp/*", False),
+    # a pattern matching the directory that holds them, in any glob spelling
+    ("rm -rf .cla*", True), ("rm -rf ./.cl?ude", True), ("rm -rf .[c]laude", True), ("rm -rf .[!x]laude", True),
+    ("rm -rf .[a-c]*", True), ("rm -rf .cache* .pytest_cache", False), ("rm -rf build* .mypy*", False),
 ])
 def test_a_pattern_deletes_the_protected_files_it_matches(tree, command, protected):
     tree.write(".claude/settings.local.json", "{}")

@@ -292,8 +292,8 @@ class Analysis:
             or self.places.project.startswith(prefix) or self.places.home.startswith(prefix)
 
     def protected_matching(self, pattern: str) -> list[str]:
-        """The protected files a glob ``pattern`` matches (``*`` within a name, ``**`` across
-        directories as find's ``start/**/name`` does); a pattern for everything in a directory
+        """The protected files a glob ``pattern`` matches, or whose directory it matches (``*`` and
+        ``[…]`` within a name, ``**`` across directories as find's ``start/**/name`` does); a pattern for everything in a directory
         holding the project or the home (``/tmp/*``) is judged as it is."""
         import re
 
@@ -302,9 +302,9 @@ class Analysis:
         rest = pattern[len(folder):].strip("/")
         if not folder or (self._holds_places(folder) and rest in ("*", "**/*", "**", ".*")):
             return []
-        regex = "".join(".*" if part == "**/" else "[^/]*" if part == "*" else "[^/]" if part == "?" else re.escape(part)
-                        for part in re.findall(r"\*\*/|\*|\?|[^*?]+", pattern)) + r"\Z"
-        return [p for p in self.protected_inside(folder) if re.match(regex, p)]
+        regex = "".join(map(_glob_piece, re.findall(r"\*\*/|\*|\?|\[!?]?[^]]*]|[^*?[]+|\[", pattern)))
+        # a match of a directory holding them counts (`rm -rf .cla*`, `mv .[c]laude /tmp`)
+        return [p for p in self.protected_inside(folder) if re.match(regex + r"(?:/.*)?\Z", p)]
 
     def protected_inside(self, folder: str) -> list[str]:
         """The protected files inside the directory ``folder``: deleting, moving, locking or copying
@@ -338,6 +338,22 @@ class Analysis:
     def code(self, lang: str, code: Word, cmd: Cmd, via: str) -> None:
         """Analyse source code in ``lang`` that ``cmd`` runs (``python -c``, a script, ``eval``)."""
         raise NotImplementedError
+
+
+def _glob_piece(part: str) -> str:
+    """One piece of a glob as a regular expression (a bracket expression never matches "/")."""
+    import re
+
+    if part == "**/":
+        return ".*"
+    if part in ("*", "?"):
+        return "[^/]*" if part == "*" else "[^/]"
+    if len(part) > 2 and part[0] == "[" and part[-1] == "]":
+        body = part[1:-1]
+        negated = body[:1] in ("!", "^")
+        body = (body[1:] if negated else body).replace("\\", "\\\\").replace("[", "\\[")
+        return f"(?!/)[{'^' if negated else ''}{body}]"
+    return re.escape(part)
 
 
 def basename(text: str) -> str:
