@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from vectimus.analyser import argv
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.programs import archive_members
 from vectimus.model import ActionKind
 
 TAR_VALUE = argv.opts("-f --file -C --directory -T --files-from -X --exclude-from --exclude "
                       "-b --blocking-factor -H --format -I --use-compress-program --transform "
-                      "-g --listed-incremental --owner --group --mode -N --newer --to-command")
+                      "-g --listed-incremental --strip-components --owner --group --mode -N --newer --to-command")
 
 
 def tar(an: Analysis, cmd: Cmd, program: str) -> None:
@@ -35,7 +36,14 @@ def tar(an: Analysis, cmd: Cmd, program: str) -> None:
         if archive is not None and archive.text != "-":
             an.file("file_read", archive, cmd, program=program)
         if extracting:
-            an.file("file_write", p.value("C", "directory") or Word("."), cmd, program=program)
+            into = p.value("C", "directory")
+            an.file("file_write", into or Word("."), cmd, program=program)
+            if archive is not None and archive.text != "-":
+                strip = p.value("strip-components")
+                archive_members.extracted(
+                    an, cmd, program, archive, into, zipped=False, wanted=p.operands,
+                    strip=int(strip.text) if strip is not None and strip.text.isdigit() else 0,
+                    absolute=p.has("P", "absolute-names"))
     for word in p.all("T", "files-from", "X", "exclude-from"):
         an.file("file_read", word, cmd, program=program)
 
@@ -48,6 +56,9 @@ def zip_(an: Analysis, cmd: Cmd, program: str) -> None:
             an.file("file_read", p.operands[0], cmd, program=program)
         if not p.has("l", "t", "p", "Z"):
             an.file("file_write", p.value("d") or Word("."), cmd, program=program)
+            if p.operands:
+                archive_members.extracted(an, cmd, program, p.operands[0], p.value("d"), zipped=True,
+                                          wanted=p.operands[1:])
         return
     p = argv.parse(cmd.words[1:], argv.opts("-P --password -O --output-file -b --temp-path -n "
                                              "--suffixes -t -tt -i -x -Z --compression-method"))

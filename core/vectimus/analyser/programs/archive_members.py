@@ -1,0 +1,85 @@
+"""Where an extracted archive's members land: the member names of a tar or zip archive a call
+extracts, read at hook time from its index (bounded), so that unpacking over Vectimus's or an
+agent's files is judged as writing them (``tar -xf a.tar`` holding ``.claude/settings.local.json``).
+
+Only the members whose path says something (a governance, Vectimus, persistence, CI or secret file,
+anything outside the project) become actions: the write of the destination directory stands for
+the rest. An archive that cannot be read (missing, not a regular file, too large, another format)
+adds nothing. ``tarfile`` and ``zipfile`` are imported only when a call extracts an archive.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import posixpath
+import stat
+
+from vectimus.analyser.context import Analysis, Cmd, Word
+
+MAX_ARCHIVE_BYTES = 64 * 1024 * 1024   # a compressed tar is read through to list it
+MAX_MEMBERS = 4096
+MAX_RECORDED = 64
+
+
+def names(path: str, zipped: bool) -> list[str] | None:
+    """The member names of the tar (any compression ``tarfile`` reads) or zip archive at ``path``;
+    None when it cannot be listed within the bounds."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ARCHIVE_BYTES:
+        return None
+    try:
+        if zipped:
+            import zipfile
+
+            with zipfile.ZipFile(path) as archive:
+                found = archive.namelist()
+                return found if len(found) <= MAX_MEMBERS else None
+        import tarfile
+
+        out: list[str] = []
+        with tarfile.open(path, "r:*") as archive:
+            for member in archive:
+                out.append(member.name)
+                if len(out) > MAX_MEMBERS:
+                    return None
+        return out
+    except Exception:  # noqa: BLE001 - a corrupt or foreign archive: its members are unknown
+        return None
+
+
+def extracted(an: Analysis, cmd: Cmd, program: str, archive: Word, into: Word | None, *, zipped: bool,
+              wanted: list[Word] | tuple[Word, ...] = (), strip: int = 0, absolute: bool = False) -> None:
+    """Record writes of the members of ``archive`` that land on a notable path when extracted into
+    ``into`` (the command's directory when None): only those ``wanted`` names when given, with
+    ``strip`` leading components removed; ``absolute`` keeps a leading "/" (``tar -P``)."""
+    if archive.dynamic or (into is not None and into.dynamic):
+        return
+    members = names(an.resolve(archive, cmd.scope), zipped)
+    if not members:
+        return
+    base = an.resolve(into or Word("."), cmd.scope).rstrip("/") or "/"
+    prefixes = [w.text.strip("/") for w in wanted if not w.dynamic]
+    recorded = 0
+    for name in members:
+        parts = [p for p in name.split("/") if p not in ("", ".", "..")][strip:]
+        if not parts or prefixes and not _wanted(name.strip("/"), prefixes):
+            continue
+        path = "/" + "/".join(parts) if absolute and name.startswith("/") else posixpath.join(base, *parts)
+        facts = an.target(Word(path), cmd.scope)
+        if (facts.in_project and not facts.is_governance and not facts.is_vectimus and not facts.is_persistence
+                and not facts.is_agent_instructions and not facts.is_ci_config and not facts.is_secret):
+            continue
+        an.file("file_write", Word(path), cmd, program=program)
+        recorded += 1
+        if recorded >= MAX_RECORDED:
+            return
+
+
+def _wanted(name: str, wanted: list[str]) -> bool:
+    """Whether the member ``name`` is one of those named (a directory's members too; a pattern as
+    tar and unzip match it)."""
+    return any(name == w or name.startswith(w + "/") or fnmatch.fnmatchcase(name, w) for w in wanted)
