@@ -43,6 +43,8 @@ IMPORTED_WHEN_RUN = {
     "meson": "meson",
     "python_runners": "doit fab inv invoke nox scons waf",
     "python_scripts": "poe",
+    "python_wrappers": "coverage ipdb ipdb3 ipython ipython3 kernprof memray pudb pudb3 pyinstrument scalene "
+                       "viztracer",
     "network": "aria2c curl ftp http https links lynx nc ncat netcat scp sftp socat ssh telnet w3m wget wget2 xh "
                "xhs",
     "runners": "at batch expect screen tclsh tmux wish",

@@ -43,7 +43,10 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
     if program == "bun" and words and words[0].text in ("run", "x"):
         _remote_operands(an, cmd, program, words)
         return False
-    p = argv.parse(words, argv.opts(VALUE_OPTS[lang]), stop_at_operand=True)
+    p = argv.parse(_until_module(words) if lang == "python" else words, argv.opts(VALUE_OPTS[lang]),
+                   stop_at_operand=True)
+    if lang == "python" and len(p.operands) == 0 and p.value("m") is not None:
+        p.operands.extend(words[len(_until_module(words)):])  # `-m pdb -c cont x.py`: the module's options
     if lang in ("node", "typescript"):
         _preloads(an, cmd, p)
     codes = [w for name, w in p.values if name in CODE_OPTS[lang]]
@@ -89,6 +92,12 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
             texts = [w.text for w in words]  # what follows `-m NAME` is the runner's
             at = next((i for i, t in enumerate(texts) if t == module.text and texts[i - 1:i] == ["-m"]), -1)
             python_runners.module(an, cmd, module.text, tuple(words[at + 1:]) if at >= 0 else tuple(p.operands))
+        elif module.text in WRAPPER_MODULES:  # a debugger, profiler, coverage, unittest …: what it runs
+            from vectimus.analyser.programs import python_wrappers
+
+            at = next((i for i, w in enumerate(words) if w is module or w.text == f"-m{module.text}"), -1)
+            python_wrappers.module(an, cmd, WRAPPER_MODULES[module.text],
+                                   tuple(words[at + 1:]) if at >= 0 else tuple(p.operands))
         else:
             _module(an, cmd, module, tuple(p.operands))
         return module.dynamic
@@ -108,6 +117,27 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
     return runs.run_file(an, cmd, _entry(an, cmd, script, lang), runner=lang, args=tuple(p.operands[1:]))
 
 
+def _until_module(words: list[Word]) -> list[Word]:
+    """python's own options: those before and including ``-m MOD`` (what follows is the module's)."""
+    value = False
+    for i, word in enumerate(words):
+        if value:
+            value = False
+        elif word.text == "-m":
+            return words[:i + 2]
+        elif word.text.startswith("-m") or not word.text.startswith("-"):
+            return words[:i + 1]
+        else:
+            value = word.text in ("-W", "-X", "-Q")
+    return words
+
+
+# python -m NAME: the tool in programs/python_wrappers.py that runs another program
+WRAPPER_MODULES = {"pdb": "pdb", "ipdb": "ipdb", "pudb": "pudb", "cProfile": "cProfile", "profile": "profile",
+                   "trace": "trace", "coverage": "coverage", "pyinstrument": "pyinstrument", "kernprof": "kernprof",
+                   "line_profiler": "line_profiler", "viztracer": "viztracer", "memray": "memray",
+                   "scalene": "scalene", "debugpy": "debugpy", "IPython": "ipython", "unittest": "unittest",
+                   "doctest": "doctest"}
 PRELOADS = ("r", "require", "import", "loader", "experimental-loader")  # node options naming code it loads first
 NODE_ENTRIES = ("", ".js", ".mjs", ".cjs", "/index.js", "/index.mjs", "/index.cjs")
 

@@ -20,6 +20,9 @@ def shell(an: Analysis, cmd: Cmd, name: str) -> bool:
     """bash/sh/zsh …: ``-c`` text, a script, or code on stdin (a heredoc, a here-string, a pipe)."""
     p = argv.parse(cmd.words[1:], SHELL_VALUE, stop_at_operand=True)
     startup(an, cmd, name)
+    rcfile = p.value("rcfile", "init-file")  # read first by an interactive bash (`bash --rcfile x -i`)
+    if rcfile is not None:
+        runs.run_file(an, cmd, rcfile, runner="shell", label=f"--rcfile {rcfile.text}")
     if p.has("n", "noexec") or "noexec" in [w.text for w in p.all("o")]:
         return False  # `bash -n x.sh` checks the syntax: nothing runs
     if p.has("c") and p.operands:
