@@ -50,6 +50,7 @@ IMPORTED_WHEN_RUN = {
     "runners": "at batch expect screen tclsh tmux wish",
     "servers": "darkhttpd http-server httpd live-server serve",
     "tox": "tox",
+    "transfer_clients": "lftp smbclient tftp",
     "windows": "cmd cmd.exe powershell powershell.exe pwsh pwsh.exe reg reg.exe",
 }
 _MODULE_OF = {program: module for module, programs in IMPORTED_WHEN_RUN.items() for program in programs.split()}

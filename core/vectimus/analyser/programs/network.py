@@ -8,6 +8,7 @@ from __future__ import annotations
 from vectimus.analyser import argv
 from vectimus.analyser.context import Analysis, Cmd, Scope, Word
 from vectimus.analyser.facts.net import is_url, looks_remote, remote
+from vectimus.analyser.programs import network_config
 
 CURL_VALUE = argv.opts(
     "-d --data --data-raw --data-binary --data-urlencode --data-ascii --json -F --form --form-string "
@@ -22,17 +23,24 @@ CURL_DATA = ("d", "data", "data-raw", "data-binary", "data-urlencode", "data-asc
 
 
 def curl(an: Analysis, cmd: Cmd, program: str) -> None:
-    """curl: each URL, what it uploads, what it writes."""
-    p = argv.parse(cmd.words[1:], CURL_VALUE)
+    """curl: each URL, what it uploads, what it writes (with the options of its config files)."""
+    words = [Word("--" + w.text[9:], w.dynamic, secret=w.secret) if w.text.startswith("--expand-") else w
+             for w in network_config.curl_words(an, cmd)]  # --expand-data {{v}}: --data with a variable
+    p = argv.parse(words, CURL_VALUE)
     sends = bool(any(p.all(n) for n in CURL_DATA))
     secret = cmd.stdin.secret and sends
+    for word in p.all("variable", "H", "header"):  # --variable name@file, -H @file: a file's text
+        source = word.text.partition("@")[2] if "@" in word.text and "=" not in word.text.partition("@")[0] else ""
+        if source and an.file("file_read", Word(source, word.dynamic), cmd, program=program).is_secret:
+            secret = sends = True
     for name, value in p.values:
         if name not in CURL_DATA:
             continue
         text = value.text
         secret |= value.secret
         source = text.partition("=@")[2] or text.partition("=<")[2] if name in ("F", "form") else (
-            text if name in ("T", "upload-file") else text[1:] if text.startswith("@") else "")
+            text if name in ("T", "upload-file") else text[1:] if text.startswith("@") else
+            text.partition("@")[2] if name == "data-urlencode" and "=" not in text.partition("@")[0] else "")
         source = source.split(";", 1)[0]
         if source == "-":
             secret |= cmd.stdin.secret
@@ -87,8 +95,8 @@ WGET_VALUE = argv.opts(
 
 
 def wget(an: Analysis, cmd: Cmd, program: str) -> None:
-    """wget: each URL, what it posts, where it saves."""
-    p = argv.parse(cmd.words[1:], WGET_VALUE)
+    """wget: each URL, what it posts, where it saves (with its startup file's and -e commands' options)."""
+    p = argv.parse(network_config.wget_words(an, cmd), WGET_VALUE)
     secret = False
     sends = bool(p.all("post-data", "body-data", "post-file", "body-file"))
     for word in [*p.all("post-data", "body-data")]:
