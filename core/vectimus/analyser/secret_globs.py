@@ -45,12 +45,13 @@ def selects_secret(pattern: str) -> bool:
 
 def _in_credential_dir(head: str, last: str) -> bool:
     """A directory glob that picks a credential directory (``~/.ss*/id*``, ``~/.*/credentials``),
-    the files under it credentials as they are there (a dot-glob only: ``*`` skips dotted names)."""
+    the files under it credentials as they are there (a glob naming more than the dot: ``*`` skips
+    dotted names, and ``.*`` picks any)."""
     if not head or "." not in head:
         return False
     parts = head.split("/")
     for i, part in enumerate(parts):
-        if part.startswith(".") and not GLOB_CHARS.isdisjoint(part):
+        if part.startswith(".") and not GLOB_CHARS.isdisjoint(part) and len(_WILD.sub("", part)) > 1:
             for folder in CREDENTIAL_DIRS:
                 if fnmatch.fnmatchcase(folder, part) and is_secret_path(
                         "/".join([*parts[:i], folder, *parts[i + 1:], last]), "/nonexistent-home"):

@@ -154,6 +154,19 @@ class Evaluation:
             outcomes.append(dict(env))
         self.merge_into(outcomes)
 
+    def narrowed_branches(self, narrowed: dict, bodies) -> None:
+        """Run an ``if``'s two ``bodies``: the first with the names its test narrows (``narrowing``),
+        the second as they were; afterwards a name may hold either's value."""
+        env = self.frame.env
+        before = dict(env)
+        env.update(narrowed)
+        self.block(bodies[0])
+        after = dict(env)
+        env.clear()
+        env.update(before)
+        self.block(bodies[1])
+        self.merge_into([after, dict(env)])
+
     def merge_into(self, outcomes: list[dict]) -> None:
         env = self.frame.env
         env.clear()

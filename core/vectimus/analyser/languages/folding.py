@@ -182,6 +182,12 @@ def stringish(v: Val) -> bool:
     return (v.kind == CONST and isinstance(v.value, (str, bytes))) or (v.kind == OBJ and v.value[0] == "partial")
 
 
+def entry() -> Val:
+    """A name a directory listing gives (``os.listdir``, ``readdirSync``): any, a hidden one too,
+    which the shell's ``*`` would skip."""
+    return alts([Val(CONST, "*", glob=True), Val(CONST, ".*", glob=True)])
+
+
 def globbed(v: Val) -> Val:
     out = []
     for o in options(v):

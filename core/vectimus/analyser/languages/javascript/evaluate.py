@@ -17,7 +17,7 @@ from vectimus.analyser.languages import folding
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.effects import Effects
 from vectimus.analyser.languages.evaluation import Function, Klass
-from vectimus.analyser.languages.javascript import library, requires
+from vectimus.analyser.languages.javascript import library, narrowing, requires
 from vectimus.analyser.languages.javascript.expressions import SKIP, TRANSPARENT, Expressions
 from vectimus.analyser.languages.values import DICT, OBJ, SEQ, Val
 
@@ -97,10 +97,19 @@ class Evaluator(Expressions):
             self.assign_name(self.text(name), klass)
 
     def s_if(self, node) -> None:
-        self.expr(node.child_by_field_name("condition"))
+        condition = node.child_by_field_name("condition")
+        self.expr(condition)
         alternative = node.child_by_field_name("alternative")
-        self.branches([[node.child_by_field_name("consequence")],
-                       alternative.named_children if alternative is not None else []])
+        bodies = [[node.child_by_field_name("consequence")], alternative.named_children if alternative is not None else []]
+        guard = narrowing.guarded(self, condition, bodies[0][0]) if alternative is None else None
+        narrowed = guard if guard is not None else narrowing.narrowed(self, condition)
+        if not narrowed:
+            self.branches(bodies)
+        elif guard is not None:  # `if (!f.endsWith(".js")) continue;`: what follows sees the entries let through
+            self.branches([bodies[0], []])
+            self.frame.env.update(narrowed)
+        else:  # the consequence sees the names as the test narrows them, the alternative as they were
+            self.narrowed_branches(narrowed, bodies)
 
     def s_switch(self, node) -> None:
         self.expr(node.child_by_field_name("value"))

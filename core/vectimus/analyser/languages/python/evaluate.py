@@ -22,7 +22,7 @@ from vectimus.analyser.languages import folding
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.effects import Effects
 from vectimus.analyser.languages.evaluation import CHECK_MASK, MAX_EVAL_DEPTH, Frame, Function, Klass
-from vectimus.analyser.languages.python import imports, library
+from vectimus.analyser.languages.python import imports, library, narrowing
 from vectimus.analyser.languages.python.expressions import Expressions
 from vectimus.analyser.languages.python.parse import parse
 from vectimus.analyser.languages.values import DICT, OBJ, REF, SEQ, Val
@@ -127,7 +127,17 @@ class Evaluator(Expressions):
 
     def s_if(self, node: ast.If) -> None:
         self.expr(node.test)
-        self.branches([node.body, node.orelse])
+        test = node.test
+        guard = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and not node.orelse \
+            and isinstance(node.body[-1], (ast.Continue, ast.Return, ast.Break, ast.Raise))
+        narrowed = narrowing.narrowed(self, test.operand if guard and isinstance(test, ast.UnaryOp) else test)
+        if not narrowed:
+            self.branches([node.body, node.orelse])
+        elif guard:  # `if not f.endswith(".py"): continue`: what follows sees the entries let through
+            self.branches([node.body, []])
+            self.frame.env.update(narrowed)
+        else:  # the body sees the names as the test narrows them, the else branch as they were
+            self.narrowed_branches(narrowed, [node.body, node.orelse])
 
     def s_match(self, node) -> None:
         self.expr(node.subject)

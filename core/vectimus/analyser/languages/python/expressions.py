@@ -12,7 +12,7 @@ from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.evaluation import (
     CHECK_MASK, MAX_EVAL_DEPTH, USER_CALLABLES, Evaluation, Frame, Function,
 )
-from vectimus.analyser.languages.python import library
+from vectimus.analyser.languages.python import library, narrowing
 from vectimus.analyser.languages.python.library import REF_ATTRIBUTES, qualified
 from vectimus.analyser.languages.values import ALTS, CONST, DICT, OBJ, REF, SEQ, Val
 
@@ -252,6 +252,7 @@ class Expressions(Evaluation):
             self.assign(gen.target, self.element(iterable))
             for cond in gen.ifs:
                 self.expr(cond)
+                self.frame.env.update(narrowing.narrowed(self, cond))  # `… for f in listdir() if f.endswith(x)`
             return self.generators(node, gens, i + 1)[0], False
         out: list[Val] = []
         exact = not gen.ifs

@@ -7,7 +7,7 @@ import posixpath
 
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.contents import file_text, stdin_text
-from vectimus.analyser.languages.folding import fold_str, join, path_val
+from vectimus.analyser.languages.folding import entry, fold_str, join, path_val
 from vectimus.analyser.languages.javascript.library.arguments import arg, opt, options_after
 from vectimus.analyser.languages.values import CONST, OBJ, SECRET, UNKNOWN
 
@@ -86,7 +86,7 @@ def _copy(moves: bool, recursive_opt: bool = False):
 
 def _readdir(ev, args):
     target = arg(args, 0) or V.const(".")
-    return V.Val(UNKNOWN, "names", 0, False, V.Val(CONST, "*", glob=True)) if target is not None else V.NONE
+    return V.Val(UNKNOWN, "names", 0, False, entry()) if target is not None else V.NONE
 
 
 def _bun_file(ev, args):

@@ -42,6 +42,11 @@ def _m_map(ev, owner, args):
 def _m_filter(ev, owner, args):
     if args:
         ev.callback(args[0], [element(owner)])
+        from vectimus.analyser.languages.javascript import narrowing
+
+        kept = narrowing.filtered(ev, element(owner), args[0]) if owner.kind != SEQ else None
+        if kept is not None:  # readdirSync(d).filter(f => f.endsWith(".json")): the entries it keeps
+            return V.unknown("items", V.taint_of(owner), item=kept)
     if owner.kind == SEQ:
         return V.unknown("items", V.taint_of(owner), item=V.alts(list(owner.value)) if owner.value else None)
     return owner

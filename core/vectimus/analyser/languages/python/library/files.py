@@ -9,7 +9,7 @@ import re
 
 from vectimus.analyser.languages import contents
 from vectimus.analyser.languages import values as V
-from vectimus.analyser.languages.folding import env_var, fold_str, globbed, join, path, path_val, text
+from vectimus.analyser.languages.folding import entry, env_var, fold_str, globbed, join, path, path_val, text
 from vectimus.analyser.languages.python.library.names import arg
 from vectimus.analyser.languages.values import CONST, SECRET, Val
 
@@ -105,16 +105,15 @@ def _listing(kind: str):
         target = arg(args, kwargs, 0, "path", "top", "pathname")
         if target is None:
             target = V.const(".")
-        below = join([target, V.Val(CONST, "*", glob=True)]) if kind != "glob" else path_val(target)
-        below = globbed(below)
-        name = V.Val(CONST, "*", glob=True)
+        name = entry()
+        below = globbed(join([target, name]) if kind != "glob" else path_val(target))
         if kind == "listdir":
             return V.unknown("names", item=name)
         if kind == "scandir":
-            return V.unknown("entries", item=V.obj("direntry", below))
+            return V.unknown("entries", item=V.alts([V.obj("direntry", b) for b in V.options(below)]))
         if kind == "walk":
             names = V.unknown("names", item=name)
-            return V.unknown("a walk", item=V.seq([below, names, names]))
+            return V.unknown("a walk", item=V.seq([V.alts([target, below]), names, names]))  # the top, then below
         return V.unknown("paths", item=below)
     return handler
 
@@ -231,7 +230,7 @@ def _m_path_glob(recursive: bool):
 
 
 def _m_path_iterdir(ev, owner, args, kwargs):
-    return V.unknown("paths", item=path(globbed(join([owner, V.const("*")]))))
+    return V.unknown("paths", item=V.alts([path(globbed(join([owner, n]))) for n in V.options(entry())]))
 
 
 def _m_path_with(which: str):
