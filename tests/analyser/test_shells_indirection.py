@@ -205,3 +205,22 @@ def test_tcl_read_from_a_file_or_the_input(tree, command, harm):
         assert any(a.kind == "exec" and a.dynamic for a in actions)
     else:
         assert not deleted(actions) and not [a for a in actions if a.dynamic]
+
+
+@pytest.mark.parametrize("command", ["bash /dev/stdin < notes.txt", "bash /proc/self/fd/0 < notes.txt",
+                                     "cat notes.txt | sh /dev/stdin", "bash - < notes.txt"])
+def test_a_shell_reading_its_script_from_stdin_runs_what_it_is_fed(tree, command):
+    tree.write("notes.txt", f"{UPLOAD}\n")
+    assert sends_secret(tree.shell(command)), command
+
+
+@pytest.mark.parametrize("command", ["exec 3< notes.txt; bash /dev/fd/3", "bash /dev/fd/3 3< notes.txt"])
+def test_a_shell_running_a_descriptor_opened_elsewhere_runs_unknown_code(tree, command):
+    tree.write("notes.txt", "echo hi\n")
+    assert any(a.kind == "exec" and a.dynamic for a in tree.shell(command)), command
+
+
+def test_an_ordinary_script_fed_to_a_shell_on_stdin(tree):
+    tree.write("notes.txt", "echo hi\n")
+    actions = tree.shell("bash /dev/stdin < notes.txt")
+    assert not sends_secret(actions) and not any(a.kind == "exec" and a.dynamic for a in actions)

@@ -30,10 +30,13 @@ def shell(an: Analysis, cmd: Cmd, name: str) -> bool:
         # the -c text inherits the shell's stdin: `curl … | sh -c sh` runs what was downloaded
         an.shell(code, cmd, f"{name} -c", positional=tuple(p.operands[1:]) or None, stdin=cmd.stdin)
         return code.dynamic
-    if p.operands and not p.has("s"):
-        an.file("file_read", p.operands[0], cmd, program=name)
-        runs.run_file(an, cmd, p.operands[0], runner="shell", args=tuple(p.operands[1:]))
-        return p.operands[0].dynamic  # bash <(curl …)
+    script = p.operands[0] if p.operands and not p.has("s") else None
+    if script is not None and script.text.startswith(("/dev/fd/", "/proc/")) and script.text not in runs.STDIN_FILES:
+        return True  # a descriptor opened elsewhere (`exec 3< x; bash /dev/fd/3`): code not read here
+    if script is not None and script.text not in runs.STDIN_FILES:  # else `bash /dev/stdin < x` reads its input
+        an.file("file_read", script, cmd, program=name)
+        runs.run_file(an, cmd, script, runner="shell", args=tuple(p.operands[1:]))
+        return script.dynamic  # bash <(curl …)
     if cmd.stdin.text is not None:
         an.shell(Word(cmd.stdin.text), cmd, f"{name} <<" if cmd.stdin.kind == "text" else f"{name} <|")
         return False
