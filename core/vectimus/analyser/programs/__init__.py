@@ -148,4 +148,8 @@ def _scripts(an: Analysis, cmd: Cmd, name: str) -> bool | None:
     name = "yarn" if name == "yarnpkg" else name
     js_manager_code.run(an, cmd, name)
     tasks.npm(an, cmd, name)
+    if name == "npm" and "pkg" in cmd.raw:
+        from vectimus.analyser.programs import npm_pkg
+
+        npm_pkg.run(an, cmd, name)
     return dynamic

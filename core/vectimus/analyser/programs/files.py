@@ -283,8 +283,12 @@ def sed(an: Analysis, cmd: Cmd, program: str) -> None:
                 cmd, "sed script")
     in_place = p.has("i", "in-place") or any(f.startswith("in-place") for f in p.flags)
     for word in ops:
-        an.file("file_write" if in_place else "file_read", word, cmd, ("i",) if in_place else (),
-                program=program)
+        if in_place and scripts and not word.dynamic and not any(w.dynamic for w in scripts):
+            from vectimus.analyser.programs import sed_edit  # (the file as it is now, before this write)
+
+            sed_edit.judge(an, cmd, an.resolve(word, cmd.scope), "\n".join(w.text for w in scripts),
+                           p.has("E", "r", "regexp-extended"))
+        an.file("file_write" if in_place else "file_read", word, cmd, ("i",) if in_place else (), program=program)
 
 
 AWK_VALUE = argv.opts("-f --file -v --assign -F --field-separator -i --include -l --load -e --source "
