@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping
 
 from vectimus import paths
-from vectimus.model import Action, ActionKind, NetFacts, PathFacts, ToolCall
+from vectimus.model import NO_FACTS, Action, ActionKind, NetFacts, PathFacts, ToolCall
 from vectimus.paths import Places
 from vectimus.records import Record
 
@@ -254,8 +254,10 @@ class Analysis:
         inside: list[str] = []
         if target.is_glob and kind == "file_read" and not target.is_secret and not dynamic:
             target, inside = self._secrets_read(word, cmd.scope, target)
-        self.add(Action(kind=kind, resource=target.path or word.text, program=program,
-                        flags=flags, target=target, via=cmd.via, raw=cmd.raw, dynamic=dynamic))
+        # kind, resource, program, program_path, subcommand, args, flags, target, (net, pkg, mcp, db),
+        # secrets, risk, via, raw, input, dynamic: positionally (``model.NO_FACTS``)
+        self.add(Action(kind, target.path or word.text, program, "", "", (), flags, target, *NO_FACTS,
+                        (), "", cmd.via, cmd.raw, "", dynamic))
         merges = kind == "file_write" and "r" in flags  # a tree copied into it (`cp -r x/. .claude/`)
         if target.is_dir and (kind == "file_delete" or program in LOCKERS or merges) \
                 and not self._holds_places(target.path):

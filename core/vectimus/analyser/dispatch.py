@@ -21,7 +21,7 @@ from vectimus.analyser.programs.clouds import RISKY, exec_risk
 from vectimus.analyser.programs.files import canonical
 from vectimus.analyser.programs.shells import SHELLS
 from vectimus.analyser.subcommands import SUBCOMMAND_TOOLS
-from vectimus.model import Action, PathFacts
+from vectimus.model import NO_FACTS, Action, PathFacts
 
 MAX_PEEL = 32  # wrappers around one command
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -177,16 +177,13 @@ def _exec(an: Analysis, cmd: Cmd, name: str, dynamic: bool, at: int | None = Non
     subcommand, args, flags, unknown = found
     dynamic = dynamic or unknown or program_word.dynamic
     target = an.target(Word(cmd.program_path), cmd.scope) if cmd.program_path else NO_PATH
-    action = Action(
-        kind="exec", resource=name if not program_word.dynamic else program_word.text,
-        program=name if not program_word.dynamic else program_word.text,
-        program_path=cmd.program_path, subcommand=subcommand,
-        args=args, flags=flags, via=cmd.via, raw=cmd.raw,
-        input=cmd.stdin.text or "", dynamic=dynamic,
-        secrets=exec_secrets(name, cmd) if name in SHOWING and not skip_args else (),  # (their own first test)
-        risk=risk or (exec_risk(an, name, cmd) if name in RISKY and not skip_args else ""), env=env.knobs(cmd),
-        target=target)
-    an.add(action)
+    program = name if not program_word.dynamic else program_word.text
+    secrets = exec_secrets(name, cmd) if name in SHOWING and not skip_args else ()  # (their own first test)
+    risk = risk or (exec_risk(an, name, cmd) if name in RISKY and not skip_args else "")
+    # kind, resource, program, program_path, subcommand, args, flags, target, (net, pkg, mcp, db),
+    # secrets, risk, via, raw, input, dynamic, env: positionally (``model.NO_FACTS``)
+    an.add(Action("exec", program, program, cmd.program_path, subcommand, args, flags, target, *NO_FACTS,
+                  secrets, risk, cmd.via, cmd.raw, cmd.stdin.text or "", dynamic, env.knobs(cmd)))
     if at is not None and at < len(an.actions) - 1:
         an.actions.insert(at, an.actions.pop())
 

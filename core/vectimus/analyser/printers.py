@@ -31,8 +31,11 @@ def printed(an: Analysis, words: list[Word], scope: Scope, stdin: Input, consume
     if not words:
         return None
     name = basename(words[0].text) if "/" in words[0].text else words[0].text
-    if name not in PRINTERS or any(w.dynamic for w in words):
+    if name not in PRINTERS:
         return None
+    for word in words:
+        if word.dynamic:
+            return None
     args = [w.text for w in words[1:]]
     if name == "echo":
         text = " ".join(a for a in args if a not in ("-n", "-e", "-E"))

@@ -395,7 +395,8 @@ def analyse(an: Analysis, cmd: Cmd, text: str, lang: str, name: str, mine: bool,
         attribute(an, start, display(an, path) if path else name, mine)
         unread(an, cmd, path, name, mine, str(exc))
         return
-    attribute(an, start, display(an, path) if path else name, mine)
+    if len(an.actions) > start:
+        attribute(an, start, display(an, path) if path else name, mine)
 
 
 def _supported(lang: str) -> bool:
@@ -406,12 +407,22 @@ def _supported(lang: str) -> bool:
 
 def attribute(an: Analysis, start: int, name: str, mine: bool) -> None:
     """Mark the actions from ``start`` on as coming from the file ``name`` (unless a file they ran already is)."""
-    facts = CodeFacts(file=name, by_agent=mine)
+    facts = _FACTS.get((name, mine))
+    if facts is None:
+        if len(_FACTS) >= MAX_FACTS:
+            _FACTS.clear()
+        facts = _FACTS[(name, mine)] = CodeFacts(file=name, by_agent=mine)
     actions = an.actions
     for i in range(start, len(actions)):
         action = actions[i]
         if not action.code.file:
             actions[i] = action.coded(facts, action.deferred)
+
+
+# (file, by the agent) -> its CodeFacts: a make run attributes each recipe line's actions to its
+# target (the same few each time), and a record equal by value serves every call.
+_FACTS: dict[tuple[str, bool], CodeFacts] = {}
+MAX_FACTS = 1024
 
 
 def unread(an: Analysis, cmd: Cmd, path: str, name: str, mine: bool, why: str) -> None:

@@ -332,8 +332,9 @@ class Walker(Expander):
         redirected = bool(redirects) and any(
             r.type == "file_redirect" and not self.text(r).lstrip("0123456789").startswith(("<", ">&"))
             and not self.text(r).startswith("2") for r in redirects)
-        cmd = Cmd(words=tuple(words), raw=raw.strip(), scope=scope, via=self.via, stdin=stdin,
-                  depth=self.depth, stdout="pipe" if self.piped else "file" if redirected else "", env=env)
+        # words, raw, scope, via, stdin, depth, program_path, stdout, env: positionally (every command)
+        cmd = Cmd(tuple(words), raw.strip(), scope, self.via, stdin, self.depth, "",
+                  "pipe" if self.piped else "file" if redirected else "", env)
         start = len(self.an.actions)
         new_stdin = self.apply_redirects(redirects, cmd) if redirects else None
         if new_stdin is not None:

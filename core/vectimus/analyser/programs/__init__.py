@@ -99,7 +99,10 @@ def handler(name: str, cmd: Cmd) -> Handler | None:
         return found
     module = _MODULE_OF.get(name)
     if module is not None:
-        return importlib.import_module(f"{__name__}.{module}").HANDLERS[name]
+        found = _IMPORTED.get(name)
+        if found is None:  # (its module is imported now, once: the handler stays what it is)
+            found = _IMPORTED[name] = importlib.import_module(f"{__name__}.{module}").HANDLERS[name]
+        return found
     if name in SCRIPT_RUNNERS:
         return _scripts
     if name in _BY_NAME:
@@ -109,6 +112,9 @@ def handler(name: str, cmd: Cmd) -> Handler | None:
     found = _BY_NAME[name] = _bare_handler(name)
     return found
 
+
+# program name -> its handler in a module imported when it first runs (``IMPORTED_WHEN_RUN``)
+_IMPORTED: dict[str, Handler] = {}
 
 # program name -> ``_bare_handler(name)``: a function of the name alone, kept across calls (a make
 # run dispatches the same programs every time)

@@ -59,6 +59,8 @@ def exec_secrets(name: str, cmd: Cmd) -> tuple[str, ...]:
         return commit_message(cmd)
     if name not in PRINTERS and name not in ("gh", "glab") or name in PRINTERS and cmd.stdout:
         return ()
+    if name in PRINTERS and name != "printenv" and not any("$" in word.text for word in cmd.words[1:]):
+        return ()  # (what follows finds a variable's name in a word, and only after a "$")
     from vectimus.analyser.facts import secrets
 
     if name in ("gh", "glab"):
