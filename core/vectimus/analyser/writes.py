@@ -162,16 +162,20 @@ def later(an: Analysis, cmd: Cmd, path: str, analyse) -> None:
         an.pending, an.unseen_writes = pending, unseen
     facts = CodeFacts(file=name, by_agent=True)
     marked: dict[CodeFacts, CodeFacts] = {}  # the code facts of a file it runs, the agent's (one per file)
-    for i in range(start, len(an.actions)):
-        action = an.actions[i]
+    actions = an.actions
+    last, mark = None, facts  # consecutive actions mostly share one CodeFacts (a recipe line's, a file's)
+    for i in range(start, len(actions)):
+        action = actions[i]
         code = action.code
-        if not code.file:
-            code = facts
-        elif code in marked:
-            code = marked[code]
-        else:
-            code = marked[code] = code._replace(by_agent=True)
-        an.actions[i] = action.coded(code, True)
+        if code is not last:
+            last = code
+            if not code.file:
+                mark = facts
+            elif code.by_agent:
+                mark = code
+            else:
+                mark = marked.get(code) or marked.setdefault(code, code._replace(by_agent=True))
+        actions[i] = action.coded(mark, True)
 
 
 def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str) -> None:

@@ -150,13 +150,36 @@ def expanded(mk: Makefile, goals: list[str]) -> list[tuple[str, str, list[str]]]
 def _every_recipe(mk: Makefile) -> list[tuple[str, str, list[str]]]:
     """Every rule's recipe (a Makefile being written: any target may run later)."""
     out, count = [], 0
+    kept = _expansions(mk)
     for target, rule in [*mk.rules.items(), *mk.patterns]:
         for block in rule.recipes:
             count += len(block)
             if count > MAX_RECIPES:
                 raise Unanalysable(f"a Makefile with more than {MAX_RECIPES} recipe lines")
-            out.append((target, rule.source, [mk.expand(line, {}) for line in block]))
+            lines = []
+            for line in block:
+                found = kept.get(line)
+                if found is None:
+                    found = kept[line] = mk.expand(line, {})
+                lines.append(found)
+            out.append((target, rule.source, lines))
     return out
+
+
+# The variables of the last Makefile written, and its recipe lines expanded with them, by line:
+# expanding a line is a pure function of the line and the variables, and a Makefile written again
+# with a rule changed mostly has the same variables and lines.
+_EXPANDED: list = [None, {}]
+MAX_EXPANDED = 4096
+
+
+def _expansions(mk: Makefile) -> dict[str, str]:
+    """The kept expansions of recipe lines (without automatic variables) under ``mk``'s variables."""
+    variables, kept = _EXPANDED
+    if variables != mk.vars or len(kept) > MAX_EXPANDED:
+        kept = {}
+        _EXPANDED[:] = [dict(mk.vars), kept]
+    return kept
 
 
 def _default_file(an: Analysis, cmd: Cmd) -> list[Word]:

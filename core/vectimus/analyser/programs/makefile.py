@@ -215,6 +215,11 @@ _BLOCKS = {"conditional", "ifeq_directive", "ifneq_directive", "ifdef_directive"
            "else_directive", "export_directive", "override_directive", "private_directive"}
 
 
+# The text of a rule -> its targets' and prerequisites' text in order, its recipe lines and the text
+# of its ``$(shell …)`` calls (``_Reader.rule``): a Makefile written again mostly holds the same rules.
+_RULES: dict[bytes, tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, ...]]] = {}
+MAX_RULES = 4096
+
 # (text, name) -> the Makefile parsed from them into a blank one: a pure function of the two, kept
 # for the next calls (the evaluator runs many) and handed out as copies.
 _PARSED: dict[tuple[str, str], Makefile] = {}
@@ -324,15 +329,27 @@ class _Reader:
 
     def rule(self, node) -> None:
         mk = self.mk
-        targets, prereqs, lines = [], [], []
-        for child in node.named_children:
-            if child.type == "targets":
-                targets = mk.expand(self.text(child)).split()
-            elif child.type == "prerequisites":
-                prereqs.extend(mk.expand(self.text(child)).split())
-            elif child.type == "recipe":
-                lines = [self.text(line) for line in child.named_children if line.type == "recipe_line"]
-        self.shell_calls(node)
+        key = self.data[node.start_byte:node.end_byte]
+        found = _RULES.get(key)
+        if found is None:  # read from its tree: what a rule's text holds depends on that text alone
+            heads = tuple((child.type, self.text(child)) for child in node.named_children
+                          if child.type in ("targets", "prerequisites"))
+            recipes = [child for child in node.named_children if child.type == "recipe"]
+            recipe = tuple(self.text(line) for line in recipes[-1].named_children
+                           if line.type == "recipe_line") if recipes else ()
+            if len(_RULES) >= MAX_RULES:
+                _RULES.clear()
+            found = _RULES[key] = (heads, recipe, self.shell_commands(node))
+        heads, recipe, commands = found
+        targets, prereqs = [], []
+        for kind, text in heads:  # expanded with the variables read so far, in order
+            if kind == "targets":
+                targets = mk.expand(text).split()
+            else:
+                prereqs.extend(mk.expand(text).split())
+        lines = list(recipe)
+        for command in commands:
+            mk.shell_calls.append((self.source, mk.expand(command)))
         for target in targets:
             if "%" in target:
                 rule = Rule(self.source)
@@ -348,18 +365,24 @@ class _Reader:
 
     def shell_calls(self, node) -> None:
         """Every ``$(shell …)`` outside recipes: make runs them when it reads or expands the value."""
+        for command in self.shell_commands(node):
+            self.mk.shell_calls.append((self.source, self.mk.expand(command)))
+
+    def shell_commands(self, node) -> tuple[str, ...]:
+        """The text of every ``$(shell …)`` in ``node`` outside recipes, unexpanded."""
         if b"shell" not in self.data[node.start_byte:node.end_byte]:  # none here: no walk of its tree
-            return
-        stack = [node]
+            return ()
+        out, stack = [], [node]
         while stack:
             current = stack.pop()
             if current.type == "recipe":
                 continue
             if current.type == "shell_function":
                 command = next((c for c in current.named_children if c.type == "shell_command"), None)
-                self.mk.shell_calls.append((self.source, self.mk.expand(self.text(command))))
+                out.append(self.text(command))
                 continue
             stack.extend(current.named_children)
+        return tuple(out)
 
     def shell_calls_of_condition(self, node) -> None:
         for child in node.named_children:
