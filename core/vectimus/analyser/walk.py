@@ -230,6 +230,7 @@ class Walker(Expander):
             ran = self.ran
             feed = stdin if i == 0 else Input("pipe", text=text, secret=secret, listed=names)
             piped, self.piped = self.piped, i < len(stages) - 1 or self.piped
+            self.an.memo["consumer"] = self.text(stages[i + 1]) if i + 1 < len(stages) else ""  # (env_filter)
             self.statement(stage, scope.child() if len(stages) > 1 else scope, feed)
             self.piped = piped
             if self.an.secret_reads > before:

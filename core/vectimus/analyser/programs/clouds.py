@@ -149,7 +149,8 @@ def _container(name: str, cmd: Cmd) -> str:
 
 
 CONTAINERS = ("docker", "podman", "nerdctl", "docker-compose")
-RISKY = frozenset((*RISKS, "git", *_CLUSTER_TOOLS, *CONTAINERS))  # the programs ``exec_risk`` may find a risk in
+ENV_DUMPS = ("env", "printenv", "set", "export", "declare", "typeset")  # (``env_filter``)
+RISKY = frozenset((*RISKS, "git", *_CLUSTER_TOOLS, *CONTAINERS, *ENV_DUMPS))  # the programs ``exec_risk`` may find a risk in
 
 
 def exec_risk(an: Analysis, name: str, cmd: Cmd) -> str:
@@ -162,6 +163,12 @@ def exec_risk(an: Analysis, name: str, cmd: Cmd) -> str:
         from vectimus.analyser.programs.git import risk
 
         return risk(an, cmd)
+    if name in ENV_DUMPS:
+        if cmd.stdout != "pipe":
+            return ""
+        from vectimus.analyser.programs import env_filter
+
+        return env_filter.risk(an, cmd)
     if name in _CLUSTER_TOOLS:
         found = _cluster(name, cmd)
         if found is None:
