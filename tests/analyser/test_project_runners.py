@@ -80,6 +80,18 @@ def test_shell_calls_run_whenever_the_makefile_is_read(tree):
     assert sends_secret(tree.shell("make -n"))
 
 
+@pytest.mark.parametrize("text", [f"$(shell {UPLOAD})\nall:\n\techo hi\n",
+                                  f"export X := $(shell {UPLOAD})\nall:\n\techo hi\n",
+                                  f"override X = $(shell {UPLOAD})\nall:\n\techo $(X)\n",
+                                  f"$(info $(shell {UPLOAD}))\nall:\n\techo hi\n"])
+def test_a_shell_call_on_any_line_outside_recipes_runs_as_the_makefile_is_read(tree, text):
+    tree.write("extra.mk", text)
+    tree.write("Makefile", "all:\n\techo ok\n")
+    for command in ("make -f extra.mk -n", "make -f Makefile -f extra.mk", "MAKEFILES=extra.mk make"):
+        assert sends_secret(tree.shell(command)), command
+    assert not sends_secret(tree.shell("make")) and not sends_secret(tree.shell("MAKEFILES=missing.mk make"))
+
+
 def test_eval_include_oneshell_and_shell_variable(tree):
     tree.write("extra.mk", f"define R\nsync:\n\t{UPLOAD}\nendef\n$(eval $(R))\n")
     tree.write("Makefile", "include extra.mk\nall:\n\techo hi\n")

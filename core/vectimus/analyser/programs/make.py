@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Unanalysable, Word
+from vectimus.analyser.facts import env
 from vectimus.analyser.programs.makefile import Makefile, Rule, parse
 
 MAX_RECIPES = 400           # recipe lines one make run contributes
@@ -34,6 +35,10 @@ def run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
     cmd = cmd.moved(p.all("C", "directory"))
     evals = p.all("eval", "E")
     files = p.all("f", "file", "makefile") or _default_file(an, cmd)
+    listed = env.value(cmd, "MAKEFILES")  # read before the others (a missing one is skipped)
+    if listed is not None:
+        names = listed.text.split() if not listed.dynamic else ["$MAKEFILES"]
+        files = [*(Word(name, listed.dynamic) for name in names), *files]
     if not files and not evals:
         return None
     if any(w.dynamic for w in files):  # `make -f <(…)`, `make -f "$X"`: a Makefile nobody can read
@@ -79,8 +84,6 @@ def run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
 def _makeflags(cmd: Cmd) -> list[Word]:
     """The options ``MAKEFLAGS`` set on the command gives make (``MAKEFLAGS='--eval=…' make``)."""
     import shlex
-
-    from vectimus.analyser.facts import env
 
     value = env.value(cmd, "MAKEFLAGS")
     if value is None or not value.text.strip():

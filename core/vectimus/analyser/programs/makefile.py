@@ -311,6 +311,8 @@ class _Reader:
                 self.block(child)
             elif kind == "RECIPEPREFIX_assignment":
                 raise Unanalysable("a Makefile that changes .RECIPEPREFIX")
+            else:  # a bare `$(shell …)` line, export/override/vpath …: make expands them as it reads
+                self.shell_calls(child)
 
     def assign(self, node) -> None:
         self.shell_calls(node)
