@@ -92,6 +92,24 @@ def test_a_shell_call_on_any_line_outside_recipes_runs_as_the_makefile_is_read(t
     assert not sends_secret(tree.shell("make")) and not sends_secret(tree.shell("MAKEFILES=missing.mk make"))
 
 
+@pytest.mark.parametrize("text, kind, path", [
+    ("all:\n\t@echo ok\n$(file >.claude/settings.local.json,{})\n", "file_write", ".claude/settings.local.json"),
+    ("all:\n\t$(file >>.git/hooks/pre-commit,#!/bin/sh)\n\t@echo ok\n", "file_write", ".git/hooks/pre-commit"),
+    ("X := $(file <.env)\nall:\n\t@echo '$(X)'\n", "file_read", ".env"),
+    ("all:\n\t@echo $(file <.env) > /tmp/x\n", "file_read", ".env"),
+])
+def test_the_file_function_reads_and_writes_its_file(tree, text, kind, path):
+    tree.write("Makefile", text)
+    assert any(a.kind == kind and a.target.path == str(tree.root / path) for a in tree.shell("make")), text
+
+
+def test_a_makefile_loading_a_shared_object_is_unread_and_a_rule_named_load_is_not(tree):
+    tree.write("Makefile", "load ./evil.so\nall:\n\t@echo ok\n")
+    assert unread(tree.shell("make"))
+    tree.write("Makefile", "load:\n\t@echo loading\nVERSION := $(file <VERSION)\n")
+    assert not unread(tree.shell("make load"))
+
+
 def test_eval_include_oneshell_and_shell_variable(tree):
     tree.write("extra.mk", f"define R\nsync:\n\t{UPLOAD}\nendef\n$(eval $(R))\n")
     tree.write("Makefile", "include extra.mk\nall:\n\techo hi\n")

@@ -10,6 +10,7 @@ Imported when a call runs make or writes a Makefile.
 from __future__ import annotations
 
 import re
+import shlex
 
 from vectimus.analyser.context import Analysis, Unanalysable
 from vectimus.analyser.parse import reparsed
@@ -120,6 +121,8 @@ class Makefile:
             arg = self.expand(rest, auto, depth + 1)
             if head == "shell":
                 return "$(" + arg + ")"          # the shell runs it: a command substitution
+            if head == "file":
+                return _file(arg)
             if head in ("wildcard", "sort", "abspath", "realpath", "strip"):
                 return " ".join(arg.split())     # the same paths (globbed, ordered, absolute)
             if head in ("info", "warning", "eval"):
@@ -161,6 +164,17 @@ class Makefile:
         if name in ("CURDIR",):
             return "${PWD}"
         return "${" + re.sub(r"[^A-Za-z0-9_]", "_", name) + "}" if name else ""
+
+
+def _file(arg: str) -> str:
+    """What ``$(file <PATH)`` expands to: the file's text, as the shell's ``$(cat PATH)`` (a write,
+    ``$(file >PATH,TEXT)``, expands to nothing; ``_parse`` records both as make reads the file)."""
+    op = arg.partition(",")[0].strip()
+    return f"$(cat {shlex.quote(op[1:].strip())})" if op.startswith("<") else ""
+
+
+_LOAD = re.compile(r"(?m)^[ ]*-?load[ \t]+[^:=\n]+$")  # GNU make's `load` directive
+_FILE_FUNCTION = re.compile(r"\$[({]file\s+(<|>>?)\s*([^\s,)}]+)")  # $(file <PATH) / $(file >PATH,TEXT)
 
 
 def _closing(text: str, start: int) -> int:
@@ -265,10 +279,15 @@ def _parse(text: str, source: str, mk: Makefile, depth: int, an: Analysis | None
     data = (text if text.endswith("\n") else text + "\n").encode("utf-8", "surrogatepass")
     if data.count(b"\n") > MAX_LINES:
         raise Unanalysable(f"a Makefile of more than {MAX_LINES} lines")
+    if b"load" in data and _LOAD.search(text):  # (the grammar has no `load`: it reads it as a target)
+        raise Unanalysable("a Makefile that loads a shared object into make")
     root = _parser().parse(data).root_node if an is None else _tree(data, an)
     if root.has_error:
         raise Unanalysable("Makefile syntax that cannot be parsed")
     _Reader(mk, data, source, depth, an).block(root)
+    if b"file" in data:  # $(file …) reads or writes wherever it is expanded: taken as done
+        for op, path in _FILE_FUNCTION.findall(text):
+            mk.shell_calls.append((source, f"cat {path} >/dev/null" if op == "<" else f": {op} {path}"))
     if ".ONESHELL" in mk.rules:
         mk.oneshell = True
     return mk
