@@ -89,6 +89,7 @@ class PathFacts(Record):
     is_git_dir: bool = False
     in_git_dir: bool = False
     is_tmp: bool = False
+    is_cache: bool = False  # a package manager's or XDG's cache in the home directory (home_places)
     is_system: bool = False
     is_secret: bool = False
     is_governance: bool = False

@@ -15,6 +15,7 @@ import stat
 from collections.abc import Mapping
 
 from vectimus import protected
+from vectimus.home_places import CACHE_HOME, PERSISTENCE_ABSOLUTE, PERSISTENCE_HOME
 from vectimus.model import PathFacts
 from vectimus.realpath import realpath
 from vectimus.records import Record
@@ -47,22 +48,6 @@ SECRET_HOME_DIRS = (".ssh/", ".aws/", ".gnupg/", ".kube/", ".docker/config.json"
 PUBLIC_SSH = ("known_hosts", "known_hosts.old", "config", "authorized_keys")
 ENV_TEMPLATES = {"example", "sample", "template", "dist", "defaults", "schema", "test.example"}
 
-PERSISTENCE_HOME = (".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zshenv",
-                    ".zprofile", ".zlogin", ".config/fish/", ".ssh/authorized_keys",
-                    ".config/autostart/", ".config/systemd/user/", "library/launchagents/",
-                    ".xprofile", ".xinitrc", ".gitconfig", ".config/git/config")
-PERSISTENCE_ABSOLUTE = ("/etc/profile", "/etc/bash.bashrc", "/etc/zsh/", "/etc/cron", "/etc/crontab",
-                        "/var/spool/cron/", "/etc/systemd/", "/etc/init.d/", "/etc/rc.local",
-                        "/library/launchagents/", "/library/launchdaemons/", "/etc/sudoers",
-                        "/etc/ld.so.preload",
-                        # Windows registry keys that start programs (PowerShell and reg.exe paths)
-                        *(f"/registry/{hive}/software/{wow}microsoft/windows/currentversion/{key}"
-                          for hive in ("hkcu", "hklm") for wow in ("", "wow6432node/")
-                          for key in ("run", "policies/explorer/run")),
-                        "/registry/hklm/software/microsoft/windows nt/currentversion/winlogon",
-                        "/registry/hkcu/software/microsoft/windows nt/currentversion/winlogon",
-                        "/registry/hklm/software/microsoft/windows nt/currentversion/image file execution options",
-                        "/registry/hkcu/environment")
 # Absolute locations whose every file is a credential (Kubernetes service-account tokens…).
 SECRET_ABSOLUTE = ("/var/run/secrets/", "/run/secrets/", "/etc/ssl/private/")
 SYSTEM_DIRS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/opt",
@@ -416,6 +401,7 @@ def _facts(path: str, places: Places, is_glob: bool, mode: int | None) -> PathFa
         is_git_dir=name.lower() == ".git",
         in_git_dir=".git" in lower.split("/"),
         is_tmp=is_tmp,
+        is_cache=_listed(home_parts, CACHE_HOME),
         is_system=system,
         is_secret=is_secret_path(path, places.home),
         is_governance=governance,

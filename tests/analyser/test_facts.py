@@ -18,6 +18,7 @@ from vectimus.analyser.facts.net import net_facts
     ("~/.config/vectimus/config.toml", "is_governance"), ("AGENTS.md", "is_agent_instructions"),
     (".github/workflows/release.yml", "is_ci_config"), ("~/.zshrc", "is_persistence"),
     (".GIT", "is_git_dir"), (".git/config", "in_git_dir"), ("/etc/hosts", "is_system"),
+    ("~/.cache/pip", "is_cache"), ("~/.npm/_cacache", "is_cache"), ("~/Library/Caches/pip", "is_cache"),
 ])
 def test_classify_true(raw, fact):
     assert getattr(paths.classify(raw, places()), fact) is True
@@ -26,6 +27,7 @@ def test_classify_true(raw, fact):
 @pytest.mark.parametrize("raw, fact", [
     ("*.py", "is_project_root"), ("*.*", "is_project_root"), (".env.example", "is_secret"), ("~/.ssh/id_rsa.pub", "is_secret"),
     ("~/.ssh/known_hosts", "is_secret"), ("src/main.py", "is_governance"), ("/tmp/x", "is_system"),
+    ("~/.cache/../Documents", "is_cache"), ("~/.npm", "is_cache"), (".cache/x", "is_cache"),
 ])
 def test_classify_false(raw, fact):
     assert getattr(paths.classify(raw, places()), fact) is False

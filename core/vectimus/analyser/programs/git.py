@@ -156,6 +156,26 @@ def _hooks_in(folder: str) -> bool:
         return False
 
 
+# git config's options that take a value, and the spellings that only read (``--get``, ``get``, a key alone)
+_CONFIG_OPTS = argv.opts("-f --file --blob --type -t --default --comment --value")
+_CONFIG_READS = ("l", "list", "get", "get-all", "get-regexp", "get-urlmatch", "show-origin", "show-scope",
+                 "name-only", "get-color", "get-colorbool", "e", "edit")
+_CONFIG_WRITES = ("add", "replace-all", "unset", "unset-all")
+
+
+def _config_set(rest: list[Word]) -> str:
+    """``key=value`` that ``git config`` arguments set or unset (``set``/``unset`` verbs of git 2.46
+    too); ``""`` for a read (``git config core.pager``, ``--get``, ``--list``)."""
+    p = argv.parse(rest, _CONFIG_OPTS)
+    ops = [w.text for w in p.operands]
+    if ops and ops[0] in ("set", "unset"):
+        return f"{ops[1]}={ops[2] if len(ops) > 2 else ''}" if len(ops) > 1 else ""
+    if p.has(*_CONFIG_READS) or not ops or ops[0] in ("get", "list") or \
+            (len(ops) < 2 and not p.has(*_CONFIG_WRITES)):
+        return ""
+    return f"{ops[0]}={ops[1] if len(ops) > 1 else ''}"
+
+
 def risk(an: Analysis, cmd: Cmd) -> str:
     """``git-code`` when git is made to run another program or fetch from elsewhere (``-c core.sshCommand``,
     ``GIT_SSH_COMMAND``, ``url.<x>.insteadOf``); ``remote-delete`` for a push deleting remote refs."""
@@ -171,9 +191,9 @@ def risk(an: Analysis, cmd: Cmd) -> str:
     if sub in HOOKED and (_skips_hooks(an, cmd, head) or any(
             _env_skips(name, env.value(cmd, name)) for name in SKIP_ENV)):
         return "git-code"  # the repository's hooks do not run: what --no-verify does
-    if sub == "config" and any(w.text.lower().startswith("url.") and w.text.lower().endswith("insteadof")
-                               for w in rest):
-        return "git-code"
+    setting = _config_set(rest) if sub == "config" else ""
+    if setting and not setting.lower().startswith("alias.") and _runs_code(setting, "config"):
+        return "git-code"  # (an alias's shell code is judged when it is written: githooks.deferred_setting)
     if sub == "push":
         p = argv.parse(rest, argv.opts("-o --push-option --receive-pack --exec --repo"))
         refs = p.operands[1:]
