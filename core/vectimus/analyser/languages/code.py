@@ -144,13 +144,24 @@ class Code:
     # -- the walk -------------------------------------------------------------------------------
 
     def root(self):
-        """The program's syntax tree (a language without a grammar builds its own)."""
+        """The program's syntax tree (a language without a grammar builds its own). With a syntax
+        error, the interpreter may run what the grammar could not read: one dynamic exec says so,
+        and this code's actions are marked dynamic (``Analysis.add``) until ``run`` ends."""
         root = parse(self.an, self.grammar, self.data)
         if root.has_error:
-            self.an.syntax_error = True  # what follows is marked dynamic (Analysis.add)
+            record.evaluate(self.an, self.cmd, self.lang, Word("", dynamic=True), f"{self.lang}: syntax error")
+            self.an.syntax_error = True
         return root
 
     def run(self) -> None:
+        """Record the code's actions; a syntax error in it leaves the rest of the call's untouched."""
+        was = self.an.syntax_error
+        try:
+            self.walk()
+        finally:
+            self.an.syntax_error = was
+
+    def walk(self) -> None:
         root = self.root()
         start, before = len(self.an.actions), self.an.secret_reads
         nodes = list(self.nodes(root))

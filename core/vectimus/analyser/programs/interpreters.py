@@ -61,6 +61,8 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
         servers.serve(an, cmd, program, rest.operands[0] if rest.operands else None,
                       servers.port(rest.value("p", "port")) or 8080, rest.value("b", "bind-address"))
         return False
+    if not codes and module is None and served is None and _checks_syntax(lang, p):
+        return False  # the file is parsed and nothing of it runs
     if codes:
         operands = p.operands
         for name, code in p.values:
@@ -234,3 +236,15 @@ def _remote_operands(an: Analysis, cmd: Cmd, program: str, words: list[Word]) ->
     for w in words:
         if net.is_url(w.text):
             net.remote(an, cmd, program, w)
+
+
+# Options that only check a script's syntax: nothing of it runs (perl -c is not among them: it runs
+# BEGIN blocks and the modules the script uses; nor ruby -c with -r, whose library loads first).
+SYNTAX_ONLY = {"ruby": ("c",), "node": ("c", "check"), "php": ("l", "syntax-check")}
+
+
+def _checks_syntax(lang: str, p) -> bool:
+    """``ruby -c x.rb``, ``node --check x.js``, ``php -l x.php``: the script is parsed, never run."""
+    return p.has(*SYNTAX_ONLY.get(lang, ())) and not p.has("r", "require", "import", "loader",
+                                                           "experimental-loader")
+
