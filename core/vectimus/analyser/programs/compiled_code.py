@@ -11,7 +11,8 @@ paths this call and the session ledger hold, without listing the repository; onl
 wrote at paths the ledger could not see are the folders listed, at most ``MAX_DIRS`` directories
 and ``MAX_LISTED`` files. Past those limits the call has code Vectimus did not read
 (``runs.unread``).
-A C compiler's output is the agent's file, written with content Vectimus cannot see (``c_compiler``).
+A C compiler's output is the agent's file, written with content Vectimus cannot see (``c_compiler``),
+unless the agent's C code is plain (``c_plain``: it can only compute and print).
 Standard library only: imported when go, cargo, rustc or a C compiler runs.
 """
 
@@ -216,8 +217,22 @@ def c_compiler(an: Analysis, cmd: Cmd, name: str) -> None:
     if out is None and (p.has("c", "S", "E", "M", "MM", "fsyntax-only", "v", "version", "dumpversion")
                         or not p.operands):
         return
-    if _agents_code(an, cmd, p.operands):
+    if _agents_code(an, cmd, p.operands) and not _plain(an, cmd, p):
         an.file("file_write", out if out is not None else Word("a.out"), cmd, program=name)
+
+
+def _plain(an: Analysis, cmd: Cmd, p) -> bool:
+    """Whether the agent's code a C compiler builds is plain (``c_plain``): the program it writes can
+    only compute and print, and runs as the repository's own programs do."""
+    ledger = runs.session(an)
+    if ledger.full or ledger.unseen_since is not None or an.unseen_writes:
+        return False  # the agent's files cannot all be named
+    from vectimus.analyser.programs import c_plain
+
+    named = {an.target(w, cmd.scope).path for w in p.operands if not w.glob}
+    written = {path for path in (*ledger.files, *an.pending)
+               if path.lower().endswith(C_CODE) or path in named}
+    return c_plain.build(an, cmd, p, written)
 
 
 def _agents_code(an: Analysis, cmd: Cmd, sources: list[Word]) -> bool:
