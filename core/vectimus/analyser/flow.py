@@ -217,7 +217,12 @@ def called(walker, scope: Scope, words: list[Word], stdin) -> None:
 
 def uncalled(walker) -> None:
     """The functions a text defined that nothing in it called: each body, with unknown arguments
-    (a trap, a script that sources this one, or ``export -f`` may call it)."""
+    (a trap, a script that sources this one, or ``export -f`` may call it); the texts its ``trap``s
+    run (``traps``)."""
+    if walker.an.memo.get("traps"):
+        from vectimus.analyser import traps
+
+        traps.judge(walker)
     walked = walker.an.memo.get("function bodies", {})
     for body, scope in walker.defined:
         if (id(walker), body.start_byte) not in walked:

@@ -40,7 +40,7 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
         an.syntax_error = True
     walker = Walker(an, data, via, depth, notes)
     walker.block(root, scope, stdin)
-    if walker.defined:
+    if walker.defined or an.memo.get("traps"):
         flow.uncalled(walker)
     if root.has_error:
         _fallback(text, an, scope, via, depth)

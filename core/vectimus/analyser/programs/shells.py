@@ -122,11 +122,13 @@ def alias(an: Analysis, cmd: Cmd, name: str) -> None:
 
 
 def trap(an: Analysis, cmd: Cmd, name: str) -> None:
-    """trap TEXT SIGNAL…: TEXT runs when the shell gets the signal or exits."""
+    """trap TEXT SIGNAL…: TEXT runs in this shell when it gets the signal or exits (``traps``)."""
     p = argv.parse(cmd.words[1:], frozenset(), stop_at_operand=True)
     if p.has("l", "p") or len(p.operands) < 2 or p.operands[0].text in ("-", ""):
         return
-    an.shell(p.operands[0], cmd, "trap")
+    from vectimus.analyser import traps
+
+    traps.register(an, cmd, p.operands[0])
 
 
 def hash_(an: Analysis, cmd: Cmd, name: str) -> None:
