@@ -123,6 +123,7 @@ def test_a_function_called_many_times_or_never_is_judged_with_unknown_arguments(
     'TMP=$(mktemp -d); trap \'rm -rf "$TMP"\' EXIT; cp -r src "$TMP"',
     'set -euo pipefail\nWORK=$(mktemp -d)\ntrap "rm -rf $WORK" EXIT INT TERM\nexport PATH="$WORK/bin:$PATH"',
     "OUT=build/tmp; mkdir -p $OUT; trap 'rm -rf \"$OUT\"' EXIT",
+    'T=$(mktemp -d)\ntrap \'rm -rf "$T"\' EXIT\ncp -r src "$T"/\ntar czf /tmp/src.tgz -C "$T" .\n',
 ])
 def test_a_trap_deleting_a_directory_the_script_made_is_ordinary(tree, command):
     actions = [a for a in tree.shell(command) if a.kind == "file_delete"]

@@ -19,8 +19,9 @@ from vectimus.analyser.context import Analysis, Cmd, Scope, Word
 # A script that may assign a variable whose name it does not spell out: eval, source, and the
 # builtins that assign a name given as an expansion (``read "$N"``, ``printf -v "$N"``, ``declare "$N=…"``).
 _ASSIGNS_BY_NAME = re.compile(
-    r"(?:^|[\s;&|(`{])(?:(?:eval|source|\.)(?=\s)|(?:declare|typeset|local|readonly|export|read|mapfile|"
-    r"readarray|getopts|let|unset|printf)\b[^;&|\n]*?\s[\"']?\$)")
+    r"(?:^|[;&|(`{\n]|\b(?:then|do|else|elif|if|while|until|time|command|builtin|exec)\s|!\s)\s*\.\s"
+    r"|(?:^|[\s;&|(`{])(?:(?:eval|source)(?=\s)|(?:declare|typeset|local|readonly|export|read|mapfile|"
+    r"readarray|getopts|let|unset|printf)\b[^;&|\n]*?\s[\"']?\$)", re.M)
 
 
 def register(an: Analysis, cmd: Cmd, text: Word) -> None:
