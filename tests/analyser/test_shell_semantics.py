@@ -119,12 +119,16 @@ def test_a_function_called_many_times_or_never_is_judged_with_unknown_arguments(
     assert str(tree.home) in deleted(tree.shell("cleanup() { rm -rf ~; }; trap cleanup EXIT"))
 
 
-@pytest.mark.parametrize("command", [
+# scripts that clean up what they made, whatever way they leave
+CLEANING_TRAPS = (
     'TMP=$(mktemp -d); trap \'rm -rf "$TMP"\' EXIT; cp -r src "$TMP"',
     'set -euo pipefail\nWORK=$(mktemp -d)\ntrap "rm -rf $WORK" EXIT INT TERM\nexport PATH="$WORK/bin:$PATH"',
     "OUT=build/tmp; mkdir -p $OUT; trap 'rm -rf \"$OUT\"' EXIT",
     'T=$(mktemp -d)\ntrap \'rm -rf "$T"\' EXIT\ncp -r src "$T"/\ntar czf /tmp/src.tgz -C "$T" .\n',
-])
+)
+
+
+@pytest.mark.parametrize("command", CLEANING_TRAPS)
 def test_a_trap_deleting_a_directory_the_script_made_is_ordinary(tree, command):
     actions = [a for a in tree.shell(command) if a.kind == "file_delete"]
     assert actions and not [a for a in actions if a.dynamic], [a.describe() for a in actions]
