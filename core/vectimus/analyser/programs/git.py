@@ -10,7 +10,7 @@ import re
 from vectimus.analyser import argv, runs, writes
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import env, net
-from vectimus.analyser.programs import files
+from vectimus.analyser.programs import files, git_programs
 from vectimus.analyser.subcommands import SUBCOMMAND_TOOLS
 
 GIT_NETWORK = {"clone", "fetch", "pull", "push", "ls-remote", "archive"}
@@ -89,8 +89,18 @@ CODE_SETTINGS = {"core.sshcommand", "core.hookspath", "core.fsmonitor", "core.pa
 # (compiled through re's cache when a command names a GIT_ variable)
 # (GIT_EDITOR, GIT_SEQUENCE_EDITOR, GIT_EXTERNAL_DIFF and GIT_PAGER are not among them: what they name is
 # read by ``githooks`` as the command git runs, so `GIT_EDITOR=true git rebase --continue` is ordinary)
-_CODE_ENV = (r"(?:^|[\s;&|(])(?:export\s+)?GIT_(?:SSH_COMMAND|SSH|ASKPASS|EXEC_PATH|PROXY_COMMAND|"
-             r"CONFIG_PARAMETERS|CONFIG_COUNT)=")
+_CODE_ENV = (r"(?:^|[\s;&|(])(?:export\s+)?(GIT_(?:SSH_COMMAND|SSH|ASKPASS|EXEC_PATH|PROXY_COMMAND|"
+             r"CONFIG_PARAMETERS|CONFIG_COUNT))=")
+
+
+def _code_env(cmd: Cmd, names: list[str]) -> bool:
+    """Whether one of the variables ``names`` makes git run other code (a ``GIT_SSH_COMMAND`` that
+    runs ssh with a key or a port does not: ``git_programs``)."""
+    for name in names:
+        word = env.value(cmd, name) if name == "GIT_SSH_COMMAND" else None
+        if word is None or word.dynamic or not git_programs.plain(name, word.text):
+            return True
+    return False
 
 
 # Set with ``-c`` for one command, these make git run code that ``githooks`` reads and judges as
@@ -107,6 +117,8 @@ def _runs_code(setting: str, option: str = "c", dynamic: bool = False) -> bool:
         return option != "c" or dynamic  # -c's file is read (``gitconfig.load_config``); another's is not
     if option == "c" and key.startswith(SEEN_THROUGH):
         return False
+    if key in git_programs.NAMED and git_programs.plain(key, value):
+        return False  # ssh with a key, less -FRX, code --wait: the program named, nothing else
     return key in CODE_SETTINGS or (key.startswith("url.") and key.endswith(("insteadof", "pushinsteadof"))) \
         or (key.startswith("alias.") and value.lstrip("'\"").startswith("!")) or key.startswith("credential.")
 
@@ -182,8 +194,8 @@ def risk(an: Analysis, cmd: Cmd) -> str:
     head = argv.parse(cmd.words[1:], SUBCOMMAND_TOOLS["git"], stop_at_operand=True)
     if any(_runs_code(w.text, "c", w.dynamic) for w in head.all("c")) or any(_runs_code(w.text, "config-env")
                                                               for w in head.all("config-env")) \
-            or "GIT_" in cmd.raw and re.search(_CODE_ENV, cmd.raw) or any(
-            k.startswith("GIT_") and re.search(_CODE_ENV, " " + k + "=") for k in cmd.scope.vars):
+            or "GIT_" in cmd.raw and _code_env(cmd, re.findall(_CODE_ENV, cmd.raw)) or _code_env(
+            cmd, [k for k in cmd.scope.vars if k.startswith("GIT_") and re.search(_CODE_ENV, " " + k + "=")]):
         return "git-code"
     if not head.operands:
         return ""
