@@ -71,8 +71,14 @@ def _trace(an: Analysis, cmd: Cmd) -> None:
 
 
 def eval_(an: Analysis, cmd: Cmd, name: str) -> bool:
-    """eval: its arguments, joined, are shell code run in the current shell."""
+    """eval: its arguments, joined, are shell code run in the current shell (a tool's own setup
+    output, ``eval "$(pyenv init -)"``, is that tool's: ``shell_setup``)."""
     args = cmd.words[1:]
+    if len(args) == 1 and args[0].dynamic:
+        from vectimus.analyser.programs import shell_setup
+
+        if shell_setup.prints_setup(an, cmd, args[0]):
+            return False
     an.shell(Word(" ".join(w.text for w in args), any(w.dynamic for w in args)), cmd, "eval",
              scope=cmd.scope)
     return any(w.dynamic for w in args)
