@@ -196,10 +196,12 @@ class Action(Record):
         return f"{self.kind} {self.resource}"
 
 
-# Action's fields between ``target`` and ``secrets`` (net, pkg, mcp, db) at their defaults, for the
-# hot paths that build an action positionally (``Action(kind, …, target, *NO_FACTS, secrets, …)``):
-# binding 21 parameters by keyword takes twice as long, and every command records one.
+# Action's fields between ``target`` and ``secrets`` (net, pkg, mcp, db), and its last two (code,
+# deferred), at their defaults: the hot paths build an action as ``coded`` does, every field given in
+# order (``tuple.__new__(Action, (kind, …, target, *NO_FACTS, secrets, …, env, *NOT_CODED))``); a call
+# binding 21 parameters, by keyword above all, costs several times that, and every command records one.
 NO_FACTS = (NetFacts(), PackageFacts(), McpFacts(), DbFacts())
+NOT_CODED = (CodeFacts(), False)
 
 
 class Verdict(Record):

@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping
 
 from vectimus import paths
-from vectimus.model import NO_FACTS, Action, ActionKind, NetFacts, PathFacts, ToolCall
+from vectimus.model import NO_FACTS, NOT_CODED, Action, ActionKind, NetFacts, PathFacts, ToolCall
 from vectimus.paths import Places
 from vectimus.records import Record
 
@@ -255,9 +255,9 @@ class Analysis:
         if target.is_glob and kind == "file_read" and not target.is_secret and not dynamic:
             target, inside = self._secrets_read(word, cmd.scope, target)
         # kind, resource, program, program_path, subcommand, args, flags, target, (net, pkg, mcp, db),
-        # secrets, risk, via, raw, input, dynamic: positionally (``model.NO_FACTS``)
-        self.add(Action(kind, target.path or word.text, program, "", "", (), flags, target, *NO_FACTS,
-                        (), "", cmd.via, cmd.raw, "", dynamic))
+        # secrets, risk, via, raw, input, dynamic, env, (code, deferred): every field (``model.NO_FACTS``)
+        self.add(tuple.__new__(Action, (kind, target.path or word.text, program, "", "", (), flags, target,
+                                        *NO_FACTS, (), "", cmd.via, cmd.raw, "", dynamic, (), *NOT_CODED)))
         merges = kind == "file_write" and "r" in flags  # a tree copied into it (`cp -r x/. .claude/`)
         if target.is_dir and (kind == "file_delete" or program in LOCKERS or merges) \
                 and not self._holds_places(target.path):

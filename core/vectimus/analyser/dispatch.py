@@ -21,7 +21,7 @@ from vectimus.analyser.programs.clouds import RISKY, exec_risk
 from vectimus.analyser.programs.files import canonical
 from vectimus.analyser.programs.shells import SHELLS
 from vectimus.analyser.subcommands import SUBCOMMAND_TOOLS
-from vectimus.model import NO_FACTS, Action, PathFacts
+from vectimus.model import NO_FACTS, NOT_CODED, Action, PathFacts
 
 MAX_PEEL = 32  # wrappers around one command
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -181,9 +181,10 @@ def _exec(an: Analysis, cmd: Cmd, name: str, dynamic: bool, at: int | None = Non
     secrets = exec_secrets(name, cmd) if name in SHOWING and not skip_args else ()  # (their own first test)
     risk = risk or (exec_risk(an, name, cmd) if name in RISKY and not skip_args else "")
     # kind, resource, program, program_path, subcommand, args, flags, target, (net, pkg, mcp, db),
-    # secrets, risk, via, raw, input, dynamic, env: positionally (``model.NO_FACTS``)
-    an.add(Action("exec", program, program, cmd.program_path, subcommand, args, flags, target, *NO_FACTS,
-                  secrets, risk, cmd.via, cmd.raw, cmd.stdin.text or "", dynamic, env.knobs(cmd)))
+    # secrets, risk, via, raw, input, dynamic, env, (code, deferred): every field (``model.NO_FACTS``)
+    an.add(tuple.__new__(Action, ("exec", program, program, cmd.program_path, subcommand, args, flags, target,
+                                  *NO_FACTS, secrets, risk, cmd.via, cmd.raw, cmd.stdin.text or "", dynamic,
+                                  env.knobs(cmd), *NOT_CODED)))
     if at is not None and at < len(an.actions) - 1:
         an.actions.insert(at, an.actions.pop())
 

@@ -15,7 +15,7 @@ from vectimus.analyser.context import (
     MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, MAX_NODES, Analysis, Cmd, Input, Scope, Unanalysable, Unparsable, Word,
 )
 from vectimus.analyser.expand import REDIRECT_TYPES, Expander
-from vectimus.analyser.parse import astral_free, parse
+from vectimus.analyser.parse import MAX_TREE_BYTES, MAX_TREES, astral_free, parse
 
 LOOP_VALUES = 16  # a for loop over more literal values than this runs once with an unknown variable
 
@@ -25,27 +25,42 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
     """Analyse shell text, recording every action it would perform into ``an``."""
     if depth > MAX_DEPTH:
         raise Unanalysable(f"shell code nested more than {MAX_DEPTH} levels deep")
-    text = _as_bash_reads(text)
-    data = text.encode("utf-8", "surrogatepass")
-    if len(data) > MAX_COMMAND_BYTES:
-        raise Unanalysable(f"shell command longer than {MAX_COMMAND_BYTES} bytes")
-    if not text.strip():
+    text, data, parsed = _PREPARED.get(text) or _prepared(text)
+    if parsed is None:  # only blanks
         return
-    parsed = astral_free(data)
     root, notes = parse(parsed, an)
     if parsed is not data:  # the tree is shared with texts that differ in their 4-byte characters
         notes = {}
     before = len(an.actions)
-    if root.has_error:
+    error = root.has_error
+    if error:
         an.syntax_error = True
     walker = Walker(an, data, via, depth, notes)
     walker.block(root, scope, stdin)
     if walker.defined or an.memo.get("traps"):
         flow.uncalled(walker)
-    if root.has_error:
+    if error:
         _fallback(text, an, scope, via, depth)
         if len(an.actions) == before:
             raise Unparsable("shell syntax that cannot be parsed: " + _first_line(text))
+
+
+def _prepared(raw: str) -> tuple[str, bytes, bytes | None]:
+    """The text as bash reads it, its bytes and the bytes to parse (None: only blanks); a short
+    text's are kept in ``_PREPARED`` (a make run analyses the same recipe lines each time)."""
+    text = _as_bash_reads(raw)
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) > MAX_COMMAND_BYTES:
+        raise Unanalysable(f"shell command longer than {MAX_COMMAND_BYTES} bytes")
+    found = text, data, astral_free(data) if text.strip() else None
+    if len(data) <= MAX_TREE_BYTES:
+        if len(_PREPARED) >= MAX_TREES:
+            _PREPARED.clear()
+        _PREPARED[raw] = found
+    return found
+
+
+_PREPARED: dict[str, tuple[str, bytes, bytes | None]] = {}
 
 
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
