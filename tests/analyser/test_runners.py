@@ -45,6 +45,16 @@ def deleted(actions):
     "source /dev/stdin <<EOF\nrm -rf ~\nEOF", "sg grp 'rm -rf ~'", "sg - grp -c 'rm -rf ~'", "perf stat rm -rf ~",
     "perf record -o /tmp/p.data -- rm -rf ~", "bwrap --bind / / rm -rf ~",
     "bwrap --ro-bind /usr /usr --dev /dev --unshare-all -- rm -rf ~",
+    # launchers after their options: schedulers, sandboxes, loaders, emulators, version managers
+    "systemd-inhibit --why=x rm -rf ~", "mpirun -np 2 rm -rf ~", "mpiexec -n 2 rm -rf ~", "srun -N1 rm -rf ~",
+    "watchexec -- rm -rf ~", "watchexec -e py 'rm -rf ~'", "qemu-x86_64 /bin/rm -rf ~", "ld.so /bin/rm -rf ~",
+    "/lib64/ld-linux-x86-64.so.2 /bin/rm -rf ~", "setpriv --reuid=1000 rm -rf ~", "capsh -- -c 'rm -rf ~'",
+    "tsocks rm -rf ~", "numactl -N0 rm -rf ~", "cgexec -g cpu:x rm -rf ~", "guix shell -- rm -rf ~",
+    "rbenv exec rm -rf ~", "pyenv exec rm -rf ~", "volta run rm -rf ~", "toolbox run rm -rf ~",
+    "distrobox enter box -- rm -rf ~", "flox activate -- rm -rf ~", "pueue add -- 'rm -rf ~'", "tsp rm -rf ~",
+    "daemonize /bin/rm -rf ~", "ifne rm -rf ~", "npx sh -c 'rm -rf ~'", "npm exec -- sh -c 'rm -rf ~'",
+    "pnpm exec bash -c 'rm -rf ~'", "yarn exec sh -c 'rm -rf ~'", "bunx sh -c 'rm -rf ~'", "npx -c 'rm -rf ~'",
+    "npm exec --call='rm -rf ~'",
 ])
 def test_runner_runs_the_command(command):
     assert HOME in deleted(shell(command)), command
@@ -74,6 +84,9 @@ def test_xargs_template_is_readable_code_with_unknown_data():
     "LESSOPEN='| lesspipe %s' less a", "zip -r x.zip src",
     "trap - EXIT", "trap 'echo done' EXIT", "trap -l", "alias ll='ls -la'", "hash -r", "hash git",
     "bash -n -c 'rm -rf ~'", "sh -o noexec -c 'rm -rf ~'", "for f in *.sh; do bash -n \"$f\"; done",
+    "mpirun -np 4 python3 train.py", "watchexec -e py -- pytest -q", "pyenv exec python -V", "pyenv versions",
+    "volta install node", "distrobox list", "pueue status", "srun -N1 hostname", "numactl --hardware",
+    "npx eslint .", "npm exec -- prettier --check .", "pnpm exec vitest run", "npx -c 'eslint .'",
 ])
 def test_runner_look_alikes_delete_nothing_outside(command):
     assert not [p for p in deleted(shell(command)) if not p.startswith("/home/u/proj")], command

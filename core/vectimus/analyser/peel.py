@@ -333,6 +333,34 @@ def _bundle_exec(cmd: Cmd, an: Analysis, name: str) -> Peeled:
     return bundler.peel(cmd, an, name)
 
 
+_MPI = "-n -np -N --host -H --hostfile --machinefile -c --cpus-per-task --map-by --bind-to -x --mem -G --gpus " \
+       "-w --nodelist -o --output -e --error"
+_MPI_PEEL = _simple(_MPI)
+
+
+def _mpi(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """mpirun/mpiexec [options] COMMAND (``-np N`` is ``-n N``)."""
+    return _MPI_PEEL(cmd.with_words([cmd.words[0], *(Word("-n") if w.text == "-np" else w for w in cmd.words[1:])]),
+                     an, name)
+
+
+_WATCHEXEC = _shell_text("-w --watch -e --exts -i --ignore -d --debounce -s --signal --shell -f --filter "
+                         "--on-busy-update --stop-signal --stop-timeout -W --watch-non-recursive --delay-run")
+_PUEUE = _shell_text("-w --working-directory -d --delay -g --group -a --after -l --label -p --priority")
+
+
+def _after_dashes(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """capsh, watchexec, pueue add: what follows ``--`` runs (``capsh -- -c CMD`` is ``bash -c CMD``);
+    watchexec's and pueue's operands without one are shell text."""
+    texts = [w.text for w in cmd.words[1:]]
+    if name == "pueue":
+        return _PUEUE(cmd.with_words(cmd.words[1:]), an, name) if texts[:1] == ["add"] else False
+    if "--" not in texts:
+        return _WATCHEXEC(cmd, an, name) if name == "watchexec" else False
+    lead = [Word("bash")] if name == "capsh" else []
+    return cmd.with_words([*lead, *cmd.words[texts.index("--") + 2:]], via=name)
+
+
 UV_RUN = ("-m --module --with --with-editable --with-requirements -p --python --directory --project --package --extra "
           "--group --only-group --no-group --env-file --index --default-index -i --index-url --extra-index-url "
           "-f --find-links -P --upgrade-package --reinstall-package -C --config-setting --exclude-newer "
@@ -342,7 +370,8 @@ CONDA_RUN = "-n --name -p --prefix --cwd"
 
 # Wrappers that are programs with commands of their own besides running one (``uv add``, ``conda
 # install``): when they do not peel, their own handler reads them.
-OWN_COMMANDS = frozenset(("bundle", "uv", "poetry", "pipenv", "pdm", "rye", "hatch", "conda", "mamba", "micromamba",
+OWN_COMMANDS = frozenset(("rbenv", "pyenv", "nodenv", "volta", "toolbox", "distrobox", "flox", "guix", "pueue",
+                          "bundle", "uv", "poetry", "pipenv", "pdm", "rye", "hatch", "conda", "mamba", "micromamba",
                           "pixi", "asdf", "direnv", "mise", "rtx", "devbox", "nix-shell", "nix"))
 
 WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
@@ -392,4 +421,22 @@ WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
     "mise": _environment_runner("exec x --", "-C --cd"), "rtx": _environment_runner("exec x --", "-C --cd"),
     "devbox": _environment_runner("run", "-c --config"),
     "nix-shell": nix_shell, "nix": nix_shell, "bundle": _bundle_exec,
+    # launchers that run the command after their options (schedulers, sandboxes, loaders, emulators)
+    "systemd-inhibit": _simple("--what --who --why --mode"), "tsocks": _simple(""), "ifne": _simple(""),
+    "mpirun": _mpi, "mpiexec": _mpi, "srun": _simple(_MPI + " -p --partition -t --time -J "
+                                                                    "--job-name -A --account -D --chdir"),
+    "setpriv": _simple("--reuid --regid --ruid --rgid --euid --egid --groups --inh-caps --ambient-caps "
+                       "--bounding-set --securebits --pdeathsig --selinux-label --apparmor-profile"),
+    "numactl": _simple("-N --cpunodebind -m --membind -C --physcpubind -i --interleave -p --preferred"),
+    "cgexec": _simple("-g"), "tsp": _simple("-L -D -W -N -E -S"), "daemonize": _simple("-a -c -e -E -o -p -l -u"),
+    **dict.fromkeys(("ld.so", "ld-linux.so.2", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1",
+                     "ld-musl-x86_64.so.1"), _simple("--library-path --preload --audit --argv0 --inhibit-rpath")),
+    **dict.fromkeys(("qemu-x86_64", "qemu-i386", "qemu-aarch64", "qemu-arm", "qemu-riscv64"),
+                    _simple("-L -E -U -cpu -g -R -B -d -D -p -r -s")),
+    "capsh": _after_dashes, "watchexec": _after_dashes, "pueue": _after_dashes,
+    "rbenv": _environment_runner("exec"), "pyenv": _environment_runner("exec"), "nodenv": _environment_runner("exec"),
+    "volta": _environment_runner("run", inner="--node --npm --yarn --pnpm --bundled-npm --env"),
+    "toolbox": _environment_runner("run", inner="-c --container -d --distro -r --release"),
+    "distrobox": _environment_runner("enter --"), "flox": _environment_runner("activate --", inner="-d --dir"),
+    "guix": _environment_runner("shell environment --"),
 }

@@ -36,6 +36,7 @@ IMPORTED_WHEN_RUN = {
     "compiled_code": "c++ cc clang clang++ g++ gcc rustc tcc",
     "git": "git",
     "go": "go",
+    "editor_commands": "dc ed m4",
     "gradle": "gradle gradlew",
     "hook_runners": "lefthook lint-staged",
     "js_manager_code": "corepack",

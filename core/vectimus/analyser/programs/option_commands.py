@@ -14,10 +14,10 @@ _TAR = ("-f --file -C --directory -T --files-from -X --exclude-from --exclude -b
         "--to-command -F --info-script --new-volume-script --rsh-command --checkpoint-action",
         {"I": "", "use-compress-program": "", "to-command": "", "F": "", "info-script": "",
          "new-volume-script": "", "rsh-command": "", "checkpoint-action": "exec="})
-_VIM = ("-c --cmd -S -u -U -i -T -w -W -s -t -q", {"c": "!", "cmd": "!"})
+_VIM: tuple[str, dict[str, str]] = ("-c --cmd -S -u -U -i -T -w -W -s -t -q", {})  # read by ``_vim``
 
 # program -> (options that take a value, {option: how its value is a command}); "" is shell text,
-# "exec=" shell text after that prefix, "!" shell text after a leading ! or :!
+# "exec=" shell text after that prefix
 PROGRAMS: dict[str, tuple[str, dict[str, str]]] = {
     "tar": _TAR, "gtar": _TAR, "bsdtar": _TAR,
     "sort": ("-o --output -k --key -t --field-separator -S --buffer-size -T --temporary-directory --parallel "
@@ -56,12 +56,13 @@ def run(an: Analysis, cmd: Cmd, program: str) -> None:
     words = list(cmd.words[1:])
     if program in ("tar", "gtar", "bsdtar") and words and not words[0].text.startswith("-") and not words[0].dynamic:
         words[0] = Word("-" + words[0].text)  # tar cvf …: the first word is options
-    if program in VIMS:  # +CMD is -c CMD
+    if program in VIMS:  # +CMD is -c CMD; -es/-Es is silent Ex mode (its -s takes no script)
         expanded: list[Word] = []
         for w in words:
             expanded += [Word("-c"), Word(w.text[1:])] if w.text.startswith("+") and len(w.text) > 1 \
-                and not w.dynamic else [w]
-        words = expanded
+                and not w.dynamic else [Word("-e")] if w.text in ("-es", "-Es") else [w]
+        _vim(an, cmd, program, argv.parse(expanded, argv.opts(spec)))
+        return
     p = argv.parse(words, argv.opts(spec), long_single_dash=program in ("zip", "gdb"))
     for name, word in p.values:
         kind = commands.get(name)
@@ -72,11 +73,6 @@ def run(an: Analysis, cmd: Cmd, program: str) -> None:
             if not text.startswith("exec="):
                 continue
             text = text[len("exec="):]
-        elif kind == "!":
-            text = text.lstrip(":").lstrip()
-            if not text.startswith("!"):
-                continue
-            text = text[1:]
         elif kind == "shell":  # gdb -ex 'shell CMD' / -ex '!CMD'
             text = text.lstrip()
             if text.startswith(("shell ", "!")):
@@ -85,3 +81,17 @@ def run(an: Analysis, cmd: Cmd, program: str) -> None:
                 continue
         if text.strip() or word.dynamic:
             an.shell(Word(text, word.dynamic), cmd, f"{program} {'--' if len(name) > 1 else '-'}{name}")
+
+
+def _vim(an: Analysis, cmd: Cmd, program: str, p: argv.Parsed) -> None:
+    """vim's commands (``-c``, ``+cmd``, ``--cmd``) and the scripts it sources (``-S``, ``-u``, ``-s``)."""
+    from vectimus.analyser.programs import editor_commands
+
+    for name, word in p.values:
+        if name in ("c", "cmd"):
+            if word.dynamic:
+                an.shell(word, cmd, f"{program} -{name}")  # unknown text: unknown command
+            else:
+                editor_commands.vim_line(an, cmd, word.text, f"{program} -{name}")
+        elif name in ("S", "u", "s"):  # (-s: typed commands read from the file)
+            editor_commands.vim_script(an, cmd, word, f"{program} -{name}")

@@ -103,6 +103,8 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
             if op is None:
                 return
             at = next(i for i, w in enumerate(words) if w is head.operands[0])
+            if manager in ("npm", "pnpm", "yarn", "bun") and sub in ("exec", "x", "dlx"):
+                _runner(an, cmd, program, words[at + 1:])  # what it runs (`npm exec -- sh -c …`)
             words = words[:at] + words[at + 1:]
     if op is None:
         return
@@ -222,13 +224,20 @@ SERVERS = {"http-server", "serve", "live-server"}
 
 def _runner(an: Analysis, cmd: Cmd, program: str, words: list[Word]) -> None:
     """``npx tsx -e CODE …``, ``npx lint-staged``: the runner's own command line, dispatched as a command."""
-    head = argv.parse(words, argv.opts(VALUE_OPTS["npm"]), stop_at_operand=True)
+    head = argv.parse(words, argv.opts(VALUE_OPTS["npm"] + " -c --call"), stop_at_operand=True)
+    for text in head.all("c", "call"):  # npx -c 'cmd', npm exec --call=…: shell text
+        an.shell(text, cmd, f"{program} -c")
     if not head.operands:
         return
     first = head.operands[0]
     name = first.text.rsplit("@", 1)[0] if first.text.count("@") and not first.text.startswith("@") else first.text
     at = next(i for i, w in enumerate(words) if w is first)
-    if name in (*CODE_RUNNERS, *CONFIG_RUNNERS, *SERVERS) and not first.dynamic:
+    from vectimus.analyser import runs
+
+    if not first.dynamic and runs.interpreter_language(name) and program != "uvx":
+        # a shell or interpreter on PATH runs as itself (`npx sh -c …`, `bunx node -e …`)
+        an.dispatch(cmd.with_words([Word(name), *words[at + 1:]], via=program))
+    elif name in (*CODE_RUNNERS, *CONFIG_RUNNERS, *SERVERS) and not first.dynamic:
         an.dispatch(cmd.with_words([Word(name), *words[at + 1:]], via=program))
     elif program != "uvx" and not cmd.scope.cwd_dynamic:
         from vectimus.analyser import loaded
