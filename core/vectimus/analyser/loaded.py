@@ -246,6 +246,7 @@ COMMAND_KNOBS = {
     "PROMPT_COMMAND": ("bash",), "FCEDIT": ("fc",), "EDITOR": EDITS, "VISUAL": EDITS, "BROWSER": BROWSERS,
     "GH_BROWSER": ("gh",), "GH_EDITOR": ("gh",), "KUBE_EDITOR": ("kubectl", "oc"), "SYSTEMD_EDITOR": ("systemctl",),
     "SUDO_EDITOR": ("sudoedit", "sudo"), "LESS": ("less", "more", "man", "git", "psql", "gh", *SYSTEMD),
+    "SSH_ASKPASS": ("ssh", "scp", "sftp", "ssh-add", "rsync", "git", "sudo"),  # asked for a passphrase
 }
 LISTS = ("BROWSER",)  # a colon-separated list of commands, each tried in turn with the URL
 # Variables naming where a program finds code to load (``analyser.load_paths``).

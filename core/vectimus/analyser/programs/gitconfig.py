@@ -136,13 +136,17 @@ def _common(git_dir: str) -> str:
 
 
 def load_config(an: Analysis, cmd: Cmd, head, common: str | None) -> Config:
-    """The configuration a git command sees: global, repository, GIT_CONFIG_*, then ``-c``."""
+    """The configuration a git command sees: system, global (with the HOME, XDG_CONFIG_HOME and
+    GIT_CONFIG_SYSTEM/GLOBAL the command sets), repository, GIT_CONFIG_*, then ``-c``."""
     from vectimus.analyser.facts import env
 
     config = Config()
-    home = an.places.home
-    files = [env.value(cmd, "GIT_CONFIG_GLOBAL") or Word(os.path.join(home, ".gitconfig")),
-             Word(os.path.join(home, ".config", "git", "config"))]
+    home = (env.value(cmd, "HOME") or Word(an.places.home)).text  # (a HOME the command sets: its .gitconfig)
+    xdg = env.value(cmd, "XDG_CONFIG_HOME") or Word(an.env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"))
+    files = [] if env.value(cmd, "GIT_CONFIG_NOSYSTEM") else [env.value(cmd, "GIT_CONFIG_SYSTEM")
+                                                              or Word("/etc/gitconfig")]
+    files += [Word(os.path.join(xdg.text, "git", "config"), xdg.dynamic),
+              env.value(cmd, "GIT_CONFIG_GLOBAL") or Word(os.path.join(home, ".gitconfig"))]
     if common is not None:
         files.append(Word(os.path.join(common, "config")))
     for word in files:

@@ -137,7 +137,10 @@ def _named_commands(an: Analysis, cmd: Cmd, sub: str, rest: list[Word], config: 
         for word in p.all("x", "exec", "extcmd", *(f.lstrip("-") for f in FILTERS)):
             _command(an, cmd, word.text, f"{sub} {'-x' if sub != 'filter-branch' else 'filter'}")
     if sub in ("difftool", "mergetool"):
-        tool = argv.parse(rest, argv.opts("-t --tool -x --extcmd")).value("t", "tool")
+        given = argv.parse(rest, argv.opts("-t --tool -x --extcmd --tool-cmd"))
+        for word in given.all("tool-cmd"):  # mergetool --tool-cmd=CMD
+            _command(an, cmd, word.text, f"{sub} --tool-cmd")
+        tool = given.value("t", "tool")
         name = tool.text if tool is not None else config.get("diff.tool" if sub == "difftool" else "merge.tool")
         configured = config.get(f"{sub}.{name}.cmd") if name else None
         if configured:

@@ -54,6 +54,12 @@ def run(an: Analysis, cmd: Cmd, program: str) -> None:
         return
     spec, commands = PROGRAMS[program]
     words = list(cmd.words[1:])
+    if program == "man":  # MANOPT holds options man reads before its own (MANOPT='-P cmd')
+        from vectimus.analyser.facts import env
+
+        extra = env.value(cmd, "MANOPT")
+        if extra is not None:
+            words = [Word(w, extra.dynamic) for w in _split(extra.text)] + words
     if program in ("tar", "gtar", "bsdtar") and words and not words[0].text.startswith("-") and not words[0].dynamic:
         words[0] = Word("-" + words[0].text)  # tar cvf …: the first word is options
     if program in VIMS:  # +CMD is -c CMD; -es/-Es is silent Ex mode (its -s takes no script)
@@ -95,3 +101,12 @@ def _vim(an: Analysis, cmd: Cmd, program: str, p: argv.Parsed) -> None:
                 editor_commands.vim_line(an, cmd, word.text, f"{program} -{name}")
         elif name in ("S", "u", "s"):  # (-s: typed commands read from the file)
             editor_commands.vim_script(an, cmd, word, f"{program} -{name}")
+
+
+def _split(text: str) -> list[str]:
+    import shlex
+
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()

@@ -53,7 +53,9 @@ def npm(an: Analysis, cmd: Cmd, name: str) -> None:
     """The package.json scripts an npm-family command runs (``npm run lint``, ``yarn test``, ``npm ci``)."""
     words = list(cmd.words[1:])
     head = argv.parse(words, NPM_VALUE, stop_at_operand=True)
-    cmd = cmd.moved([w for option, w in head.values if option in DIR_OPTS])
+    before = words[:[w.text for w in words].index("--")] if "--" in [w.text for w in words] else words
+    cmd = cmd.moved([w for option, w in argv.parse(before, NPM_VALUE).values  # `npm test --prefix=dir`
+                     if option in DIR_OPTS or option in ("w", "workspace") and an.target(w, cmd.scope).is_dir])
     ops = head.operands
     sub = ops[0].text if ops and not ops[0].dynamic else ""
     rest = ops[1:]
