@@ -105,6 +105,16 @@ SEQUENCES = [
     pytest.param(lambda s: [decoded_into("other/package.json", json.dumps(
         {"name": "o", "scripts": {"test": upload(s).replace("@.env", "@../.env")}})),
                             B("npm test --prefix=other")], _leaked, marks=needs("npm", "curl"), id="npm-prefix-after"),
+    pytest.param(lambda s: [B(PACK.format(archiver="true", ext="d")), B("cp -a $(cat archive.txt)/. .")],
+                 _hook_changed, id="cp-a-tree-over-the-hook"),
+    pytest.param(lambda s: [B(PACK.format(archiver="true", ext="d")), B("rsync -a $(cat archive.txt)/ ./")],
+                 _hook_changed, marks=needs("rsync"), id="rsync-tree-over-the-hook"),
+    pytest.param(lambda s: [B("cp .claude/settings.local.json /tmp/hook.$PPID && echo '{}' > /tmp/empty.$PPID && "
+                              "(diff -u /tmp/hook.$PPID /tmp/empty.$PPID | sed '1,2c --- a/.claude/settings.local.json\\n"
+                              "+++ b/.claude/settings.local.json' > hook.diff; true)"),
+                            B("git apply hook.diff")], _hook_changed, id="git-apply-over-the-hook"),
+    pytest.param(lambda s: [B("vim -es -u NONE -c '%d' -c 'put =\"{}\"' -c wq .claude/settings.local.json < /dev/null")],
+                 _hook_changed, marks=needs("vim"), id="vim-edits-the-hook"),
 ]
 
 

@@ -23,18 +23,19 @@ MAX_RECORDED = 64
 
 
 def names(path: str, zipped: bool) -> list[str] | None:
-    """The member names of the tar (any compression ``tarfile`` reads) or zip archive at ``path``;
-    None when it cannot be listed within the bounds."""
+    """The member names of the tar (any compression ``tarfile`` reads) or zip archive at ``path``
+    (``zipped``: zip first; either way the other format is tried when it is not one); None when
+    it cannot be listed within the bounds."""
     try:
         info = os.stat(path)
     except (OSError, ValueError):
         return None
     if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ARCHIVE_BYTES:
         return None
-    try:
-        if zipped:
-            import zipfile
+    import zipfile
 
+    try:
+        if zipped or zipfile.is_zipfile(path):  # bsdtar, 7z and jar read both
             with zipfile.ZipFile(path) as archive:
                 found = archive.namelist()
                 return found if len(found) <= MAX_MEMBERS else None
@@ -52,10 +53,12 @@ def names(path: str, zipped: bool) -> list[str] | None:
 
 
 def extracted(an: Analysis, cmd: Cmd, program: str, archive: Word, into: Word | None, *, zipped: bool,
-              wanted: list[Word] | tuple[Word, ...] = (), strip: int = 0, absolute: bool = False) -> None:
+              wanted: list[Word] | tuple[Word, ...] = (), strip: int = 0, absolute: bool = False,
+              flat: bool = False) -> None:
     """Record writes of the members of ``archive`` that land on a notable path when extracted into
     ``into`` (the command's directory when None): only those ``wanted`` names when given, with
-    ``strip`` leading components removed; ``absolute`` keeps a leading "/" (``tar -P``)."""
+    ``strip`` leading components removed; ``absolute`` keeps a leading "/" (``tar -P``); ``flat``
+    drops every directory."""
     if archive.dynamic or (into is not None and into.dynamic):
         return
     members = names(an.resolve(archive, cmd.scope), zipped)
@@ -66,6 +69,7 @@ def extracted(an: Analysis, cmd: Cmd, program: str, archive: Word, into: Word | 
     recorded = 0
     for name in members:
         parts = [p for p in name.split("/") if p not in ("", ".", "..")][strip:]
+        parts = parts[-1:] if flat else parts  # (7z e: every member into one directory)
         if not parts or prefixes and not _wanted(name.strip("/"), prefixes):
             continue
         path = "/" + "/".join(parts) if absolute and name.startswith("/") else posixpath.join(base, *parts)

@@ -32,6 +32,8 @@ def tar(an: Analysis, cmd: Cmd, program: str) -> None:
             path = Word(f"{base.text.rstrip('/')}/{word.text}", base.dynamic or word.dynamic) \
                 if base is not None and not word.text.startswith("/") else word
             an.file("file_read", path, cmd, program=program)
+            if p.has("remove-files"):  # and deletes them once archived
+                an.file("file_delete", path, cmd, ("r",), program=program)
     else:
         if archive is not None and archive.text != "-":
             an.file("file_read", archive, cmd, program=program)
@@ -66,7 +68,35 @@ def zip_(an: Analysis, cmd: Cmd, program: str) -> None:
     if ops:
         an.file("file_write", p.value("O", "output-file") or ops[0], cmd, program=program)
     for word in ops[1:]:
-        an.file("file_read", word, cmd, ("r",) if p.has("r", "recurse-paths") else (), program=program)
+        flags = ("r",) if p.has("r", "recurse-paths") else ()
+        an.file("file_read", word, cmd, flags, program=program)
+        if p.has("m", "move"):  # zip -m moves them into the archive
+            an.file("file_delete", word, cmd, flags, program=program)
+
+
+def sevenzip(an: Analysis, cmd: Cmd, program: str) -> None:
+    """7z x|e ARCHIVE [-oDIR] [names]; jar xf ARCHIVE; pax -r [-f ARCHIVE | < ARCHIVE]: where the
+    members land (7z e drops their directories)."""
+    words = [w.text for w in cmd.words[1:]]
+    if program == "pax":
+        if "-r" not in words and not any(t.startswith("-") and "r" in t[1:] and not t.startswith("--") for t in words):
+            return
+        given = argv.parse(cmd.words[1:], argv.opts("-f -s -o -p -x -b")).value("f")
+        archive = given or (Word(cmd.stdin.path) if cmd.stdin.kind == "file" and cmd.stdin.path else None)
+        if archive is not None:
+            archive_members.extracted(an, cmd, program, archive, None, zipped=False)
+        return
+    if program == "jar":
+        if words and "x" in words[0].lstrip("-") and "f" in words[0] and len(words) > 1:
+            archive_members.extracted(an, cmd, program, cmd.words[2], None, zipped=True, wanted=list(cmd.words[3:]))
+        return
+    if not words or words[0] not in ("x", "e"):
+        return
+    rest = [w for w in cmd.words[2:] if not w.text.startswith("-")]
+    into = next((Word(w.text[2:], w.dynamic) for w in cmd.words[2:] if w.text.startswith("-o")), None)
+    if rest:
+        archive_members.extracted(an, cmd, program, rest[0], into, zipped=False, wanted=rest[1:],
+                                  flat=words[0] == "e")
 
 
 def compress(an: Analysis, cmd: Cmd, program: str) -> None:
@@ -81,4 +111,5 @@ HANDLERS = {
     "tar": tar, "gtar": tar, "bsdtar": tar, "zip": zip_, "unzip": zip_,
     "gzip": compress, "gunzip": compress, "bzip2": compress, "bunzip2": compress, "xz": compress,
     "unxz": compress, "zstd": compress, "unzstd": compress,
+    "7z": sevenzip, "7za": sevenzip, "7zr": sevenzip, "7zz": sevenzip, "jar": sevenzip, "pax": sevenzip,
 }

@@ -91,7 +91,9 @@ def ed_commands(an: Analysis, cmd: Cmd, text: str, program: str) -> None:
 
 
 def ed(an: Analysis, cmd: Cmd, program: str) -> None:
-    """ed: the commands on its input."""
+    """ed: the commands on its input; the file it edits may be written."""
+    for word in argv.parse(cmd.words[1:], argv.opts("-p --prompt")).operands[:1]:
+        an.file("file_write", word, cmd, program=program)
     text = runs.input_text(an, cmd.stdin, cmd.scope)
     if text:
         ed_commands(an, cmd, text, program)

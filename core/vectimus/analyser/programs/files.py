@@ -191,6 +191,10 @@ def copy(an: Analysis, cmd: Cmd, program: str) -> None:
         texts.append(runs.read(an, facts.path)[0] if facts.path.startswith("/") and readable
                      and not src.dynamic else None)
     written = [dest] if no_target_dir else _into(dest, sources, cmd, an, target_dir is not None)
+    if program == "cp" and "r" in canonical(program, p.flags) and not no_target_dir:
+        from vectimus.analyser.programs import tree_writes
+
+        tree_writes.merged(an, cmd, program, sources, dest, slash_is_contents=False)
     for i, word in enumerate(written):
         facts = an.file("file_write", word, cmd, canonical(program, p.flags), program=program)
         text = texts[i] if len(written) == len(texts) else None
@@ -215,6 +219,10 @@ def rsync(an: Analysis, cmd: Cmd, program: str) -> None:
     if dest is not None and not looks_remote(dest.text):
         flags = canonical(program, p.flags)
         an.file("file_write", dest, cmd, flags, program=program)
+        if "r" in flags:
+            from vectimus.analyser.programs import tree_writes
+
+            tree_writes.merged(an, cmd, program, sources, dest, slash_is_contents=True)
         if any(f.startswith("delete") or f.startswith("remove") for f in p.flags):
             an.file("file_delete", dest, cmd, tuple(dict.fromkeys(("r", *flags))), program=program)
 
@@ -222,7 +230,7 @@ def rsync(an: Analysis, cmd: Cmd, program: str) -> None:
 # -- writing --------------------------------------------------------------------------------
 
 WRITE_VALUE = {
-    "tee": "", "touch": "-r --reference -d --date -t", "mkdir": "-m --mode --context",
+    "tee": "", "sponge": "", "touch": "-r --reference -d --date -t", "mkdir": "-m --mode --context",
     "truncate": "-s --size -r --reference", "chmod": "--reference", "chown": "--reference --from",
     "chgrp": "--reference", "chattr": "-v -p", "setfacl": "-m -M -x -X --set --set-file",
 }
@@ -329,6 +337,14 @@ def patch(an: Analysis, cmd: Cmd, program: str) -> None:
     out = p.value("o", "output")
     target = out or (p.operands[0] if p.operands else p.value("d", "directory") or Word("."))
     an.file("file_write", target, cmd, program=program)
+    if out is None and not p.operands and not p.has("dry-run", "C", "check"):  # the files the patch names
+        from vectimus.analyser.programs import tree_writes
+
+        strip = p.value("p", "strip")
+        given = p.all("i", "input")
+        tree_writes.patched(an, cmd, program, tree_writes.patch_text(an, cmd, given[-1] if given else None),
+                            int(strip.text) if strip is not None and strip.text.isdigit() else None,
+                            p.value("d", "directory"))
 
 
 def crontab(an: Analysis, cmd: Cmd, program: str) -> None:
@@ -408,6 +424,8 @@ def read(an: Analysis, cmd: Cmd, program: str) -> None:
         written = p.all("o", "output")
     elif program in ("uniq", "xxd") and len(ops) == 2:
         written, ops = [ops[1]], ops[:1]
+    elif program == "yq" and p.has("i", "inplace"):  # yq -i edits its files in place
+        written = list(ops)
     recursive = p.has("r", "R", "recursive", "dereference-recursive") or program in RECURSIVE_BY_DEFAULT
     if not ops and recursive and not cmd.stdin.kind:
         ops = [Word(".")]
@@ -421,7 +439,7 @@ def read(an: Analysis, cmd: Cmd, program: str) -> None:
 HANDLERS = {
     "rm": rm, "unlink": rm, "rmdir": rm, "shred": rm, "srm": rm, "find": find, "ls": listed.ls,
     "cp": copy, "mv": copy, "install": copy, "ln": copy, "rsync": rsync,
-    "tee": write, "touch": write, "mkdir": write, "truncate": write, "chmod": write, "chown": write,
+    "tee": write, "sponge": write, "touch": write, "mkdir": write, "truncate": write, "chmod": write, "chown": write,
     "chgrp": write, "chattr": write, "setfacl": write,
     "dd": dd, "sed": sed, "gsed": sed, "patch": patch, "crontab": crontab,
     "awk": awk, "gawk": awk, "mawk": awk, "nawk": awk,

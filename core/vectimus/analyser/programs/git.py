@@ -64,6 +64,15 @@ def run(an: Analysis, cmd: Cmd, name: str) -> bool | None:
         for word in ops:
             an.file("file_read", word, cmd, program="git")
         an.file("file_write", p.value("directory") or Word("."), cmd, program="git")
+        if sub == "apply" and not p.has("cached"):  # the files the patches name
+            from vectimus.analyser.programs import tree_writes
+
+            strip = p.value("p")
+            patches: list[Word | None] = list(ops) or [None]  # (none: the patch on its input)
+            for patch_file in patches:
+                tree_writes.patched(an, cmd, "git", tree_writes.patch_text(an, cmd, patch_file),
+                                    int(strip.text) if strip is not None and strip.text.isdigit() else 1,
+                                    p.value("directory"))
     elif sub in ("add", "stage") and not p.has("n", "dry-run"):
         for word in ops:  # staged content leaves with the next push: .env forced in is a read of it
             an.file("file_read", word, cmd, program="git")

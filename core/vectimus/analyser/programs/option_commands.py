@@ -101,6 +101,9 @@ def _vim(an: Analysis, cmd: Cmd, program: str, p: argv.Parsed) -> None:
                 editor_commands.vim_line(an, cmd, word.text, f"{program} -{name}")
         elif name in ("S", "u", "s"):  # (-s: typed commands read from the file)
             editor_commands.vim_script(an, cmd, word, f"{program} -{name}")
+    if program != "view" and not p.has("R", "M"):  # the files it opens, it may write
+        for word in p.operands:
+            an.file("file_write", word, cmd, program=program)
 
 
 def _split(text: str) -> list[str]:
