@@ -44,6 +44,7 @@ HARMFUL = [
     "yq -i '.hooks = {{}}' .claude/settings.local.json",
     "jq 'del(.hooks)' .claude/settings.local.json | sponge .claude/settings.local.json",
     "vim -es -c '%d' -c wq .claude/settings.local.json", "ed -s .claude/settings.local.json <<< w",
+    "python3 -m zipfile -e {b}/hook.zip .", "python3 -m tarfile -e {b}/hook.tar",
 ]
 ORDINARY = [
     "git apply code.diff", "git apply --check hook.diff", "git apply --cached hook.diff", "patch -p1 < code.diff",
@@ -52,6 +53,7 @@ ORDINARY = [
     "pax -f {b}/hook.tar", "zip -m x.zip src/app.py", "tar --remove-files -czf src.tgz src",
     "vim -R .claude/settings.local.json", "view .claude/settings.local.json", "yq -i '.a = 1' x.yml",
     "jq . src/x.json | sponge src/x.json", "vim -es -c '%s/1/2/' -c wq src/app.py",
+    "python3 -m zipfile -e {b}/src.zip out", "python3 -m zipfile -l {b}/hook.zip", "python3 -m tarfile -l {b}/hook.tar",
 ]
 
 

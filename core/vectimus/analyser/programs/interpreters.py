@@ -94,6 +94,11 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
             texts = [w.text for w in words]  # what follows `-m NAME` is the runner's
             at = next((i for i, t in enumerate(texts) if t == module.text and texts[i - 1:i] == ["-m"]), -1)
             python_runners.module(an, cmd, module.text, tuple(words[at + 1:]) if at >= 0 else tuple(p.operands))
+        elif module.text in ("zipfile", "tarfile") and len(p.operands) > 1 and p.operands[0].text in ("-e", "--extract"):
+            from vectimus.analyser.programs import archive_members  # python -m zipfile -e ARCHIVE DIR
+
+            archive_members.extracted(an, cmd, program, p.operands[1], p.operands[2] if len(p.operands) > 2 else None,
+                                      zipped=module.text == "zipfile")
         elif module.text in WRAPPER_MODULES:  # a debugger, profiler, coverage, unittest …: what it runs
             from vectimus.analyser.programs import python_wrappers
 
