@@ -45,6 +45,8 @@ HARMFUL = [
     "jq 'del(.hooks)' .claude/settings.local.json | sponge .claude/settings.local.json",
     "vim -es -c '%d' -c wq .claude/settings.local.json", "ed -s .claude/settings.local.json <<< w",
     "python3 -m zipfile -e {b}/hook.zip .", "python3 -m tarfile -e {b}/hook.tar",
+    "echo .claude/settings.local.json | xargs rm", "printf '.claude/settings.local.json\\0' | xargs -0 rm",
+    "printf 'x\\n.claude/settings.local.json\\n' | xargs -I{{}} rm -f {{}}",
 ]
 ORDINARY = [
     "git apply code.diff", "git apply --check hook.diff", "git apply --cached hook.diff", "patch -p1 < code.diff",
@@ -54,6 +56,7 @@ ORDINARY = [
     "vim -R .claude/settings.local.json", "view .claude/settings.local.json", "yq -i '.a = 1' x.yml",
     "jq . src/x.json | sponge src/x.json", "vim -es -c '%s/1/2/' -c wq src/app.py",
     "python3 -m zipfile -e {b}/src.zip out", "python3 -m zipfile -l {b}/hook.zip", "python3 -m tarfile -l {b}/hook.tar",
+    "echo build dist | xargs rm -rf", "printf 'a\\nb\\n' | xargs -I{{}} rm -f {{}}.o",
 ]
 
 

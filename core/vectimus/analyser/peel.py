@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from vectimus.analyser import argv
+from vectimus.analyser import argv, xargs_input
 from vectimus.analyser.context import MAX_WORDS, UNKNOWN, Analysis, Cmd, Word, basename
 from vectimus.analyser.programs.shells import SHELLS
 
@@ -193,12 +193,16 @@ def xargs(cmd: Cmd, an: Analysis, name: str) -> Peeled:
         an.file("file_read", word, cmd, program=name)
     ops = p.operands or [Word("echo")]
     replace = p.value("I", "replace", "i")
+    known = xargs_input.items(cmd, p, replace is not None) or []  # `echo a b | xargs rm`: words known
     sample = [Word(cmd.stdin.listed)] if cmd.stdin.listed else []  # one of the files listed before it
     if replace is not None and replace.text:
+        for item in known:  # one command per line (and, judged as before, one of unknown input)
+            an.dispatch(cmd.with_words(fill(ops, replace.text, item), via=name))
         words = fill(ops, replace.text, sample[0] if sample else Word(UNKNOWN, dynamic=True))
     else:
-        words = [*ops, *sample, Word(UNKNOWN, dynamic=True)]
+        words = [*ops, *known, *sample, Word(UNKNOWN, dynamic=True)]
     return cmd.with_words(words, via=name)
+
 
 
 def fill(template: list[Word], token: str, value: Word) -> list[Word]:
