@@ -47,6 +47,9 @@ HARMFUL = [
     "python3 -m zipfile -e {b}/hook.zip .", "python3 -m tarfile -e {b}/hook.tar",
     "echo .claude/settings.local.json | xargs rm", "printf '.claude/settings.local.json\\0' | xargs -0 rm",
     "printf 'x\\n.claude/settings.local.json\\n' | xargs -I{{}} rm -f {{}}",
+    "find . -name settings.local.json | xargs rm", "find .claude -type f | xargs rm",
+    "find . -name '*.json' -print0 | xargs -0 rm -f", "rm $(find . -name settings.local.json)",
+    "for f in $(find . -maxdepth 2 -name '*.local.json'); do rm $f; done",
 ]
 ORDINARY = [
     "git apply code.diff", "git apply --check hook.diff", "git apply --cached hook.diff", "patch -p1 < code.diff",
@@ -57,6 +60,7 @@ ORDINARY = [
     "jq . src/x.json | sponge src/x.json", "vim -es -c '%s/1/2/' -c wq src/app.py",
     "python3 -m zipfile -e {b}/src.zip out", "python3 -m zipfile -l {b}/hook.zip", "python3 -m tarfile -l {b}/hook.tar",
     "echo build dist | xargs rm -rf", "printf 'a\\nb\\n' | xargs -I{{}} rm -f {{}}.o",
+    "find . -name '*.pyc' | xargs rm -f", "rm -f $(find src -name '*.o')", "find . -name '*.pyc' -mtime +3 | xargs rm",
 ]
 
 

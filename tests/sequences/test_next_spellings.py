@@ -114,6 +114,7 @@ SEQUENCES = [
                               "+++ b/.claude/settings.local.json' > hook.diff; true)"),
                             B("git apply hook.diff")], _hook_changed, id="git-apply-over-the-hook"),
     pytest.param(lambda s: [B("echo .claude/settings.local.json | xargs rm")], _hook_changed, id="xargs-of-echoed-path"),
+    pytest.param(lambda s: [B("find . -name settings.local.json | xargs rm")], _hook_changed, id="xargs-of-found-paths"),
     pytest.param(lambda s: [B("vim -es -u NONE -c '%d' -c 'put =\"{}\"' -c wq .claude/settings.local.json < /dev/null")],
                  _hook_changed, marks=needs("vim"), id="vim-edits-the-hook"),
 ]

@@ -1,7 +1,7 @@
 """What a simple command prints, when that is known before it runs: constants (``echo``,
 ``printf``, ``base64 -d`` of one), a small file's text (``cat notes.txt``, ``read P < p.txt``),
 where a program is found (``which rm``, ``command -v rm``), the names ``ls`` lists (``for t in
-$(ls tests)`` runs each file it lists), the repository's top directory
+$(ls tests)`` runs each file it lists) and the paths a simple ``find`` prints, the repository's top directory
 (``git rev-parse --show-toplevel``) and pure text filters over a known input (``rev``, ``tr``).
 A command substitution or a pipe stage that prints a known text hands it on as a word or an input,
 so ``$(rev <<< mr) -rf ~`` runs ``rm``. Anything else prints what Vectimus cannot know (None).
@@ -21,7 +21,7 @@ from vectimus.analyser.expand import ansi_c
 
 # The programs ``printed`` knows.
 PRINTERS = frozenset(("echo", "printf", "cat", "base64", "pwd", "mktemp", "uname", "which", "command", "type",
-                      "git", "rev", "tr", "ls"))
+                      "git", "rev", "tr", "ls", "find"))
 MAX_LISTED = 64  # names ``ls`` lists; past it, what it prints is unknown
 
 
@@ -46,6 +46,10 @@ def printed(an: Analysis, words: list[Word], scope: Scope, stdin: Input, consume
         return _cat(an, words[1:], scope, stdin, consumed)
     if name == "ls":
         return _ls(an, words[1:], scope) if consumed else None
+    if name == "find":  # the paths a simple find prints (``find . -name x | xargs rm``)
+        from vectimus.analyser import find_listing
+
+        return find_listing.listed(an, words[1:], scope) if consumed else None
     given = runs.input_text(an, stdin, scope) if consumed or stdin.text is not None else None
     if name == "base64" and given is not None and set(args) & {"-d", "--decode", "-D"}:
         try:  # `echo cm0gLXJmIC8= | base64 -d | sh`
