@@ -25,7 +25,7 @@ BYPASSES = [
     ("sudo env bash -c", "sudo env X=1 bash -c 'rm -rf ~'", "vectimus-destruct-001"),
     ("wrappers", "nohup nice -n 5 timeout 10 rm -rf ~", "vectimus-destruct-001"),
     ("absolute path", "/bin/rm -rf ~", "vectimus-destruct-001"),
-    ("xargs (piped operands escalate)", "echo ~ | xargs rm -rf", "vectimus-destruct-003"),
+    ("xargs (piped operands are its arguments)", "echo ~ | xargs rm -rf", "vectimus-destruct-001"),
     ("find -exec", "find ~ -maxdepth 0 -exec rm -rf {} +", "vectimus-destruct-001"),
     ("eval", "eval 'rm -rf ~'", "vectimus-destruct-001"),
     ("heredoc into a shell", "bash <<EOF\nrm -rf ~\nEOF", "vectimus-destruct-001"),

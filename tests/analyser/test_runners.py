@@ -16,7 +16,7 @@ def deleted(actions):
     "find . -maxdepth 0 -exec rm -rf ~ \\;", "find ~ -maxdepth 0 -execdir rm -rf {} +",
     "find ~ -maxdepth 0 -ok rm -rf {} \\;", "find ~ -maxdepth 0 -okdir rm -rf {} \\;",
     "find . -exec sh -c 'rm -rf ~' \\;",
-    "xargs -a list.txt rm -rf ~", "echo | xargs -I{} sh -c 'rm -rf ~ {}'",
+    "xargs -a list.txt rm -rf ~", "cat list.txt | xargs -I{} sh -c 'rm -rf ~ {}'",
     "parallel rm -rf ::: ~", "parallel 'rm -rf {}' ::: ~", "watch -n 1 rm -rf ~", "watch -x rm -rf ~",
     "script -qc 'rm -rf ~' /dev/null", "env -S 'rm -rf ~'", "busybox rm -rf ~", "busybox sh -c 'rm -rf ~'",
     "flock /tmp/l rm -rf ~", "flock /tmp/l -c 'rm -rf ~'",
@@ -66,10 +66,10 @@ def test_curl_into_sh_c_sh_runs_the_download():
 
 
 def test_xargs_template_is_readable_code_with_unknown_data():
-    actions = shell("ls | xargs -I{} sh -c 'cp {} dist/'")
+    actions = shell("cat list.txt | xargs -I{} sh -c 'cp {} dist/'")
     assert not [a for a in actions if a.program == "sh" and a.dynamic]
     assert [a.target.path for a in actions if a.kind == "file_write"] == ["dist/${__unknown__}"]
-    rm = shell("ls | xargs -I{} sh -c 'rm -rf {}'")
+    rm = shell("cat list.txt | xargs -I{} sh -c 'rm -rf {}'")
     assert [a.dynamic for a in rm if a.kind == "file_delete"] == [True]
 
 

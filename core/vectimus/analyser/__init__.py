@@ -57,6 +57,9 @@ def analysis(call: ToolCall, places: Places, env: Mapping[str, str], mcp_tables=
             else:
                 from vectimus.analyser import walk
                 walk.analyse_text(call.command, an, Scope(places))
+            if len(an.actions) > 2:  # `rm -rf $(ls)`: every entry of the project deleted
+                from vectimus.analyser.programs import every_entry
+                every_entry.check(an)
         elif kind in ("file_write", "file_read", "file_delete"):
             tools.file_tool(an, kind)
         elif kind == "web_fetch":

@@ -193,14 +193,17 @@ def xargs(cmd: Cmd, an: Analysis, name: str) -> Peeled:
         an.file("file_read", word, cmd, program=name)
     ops = p.operands or [Word("echo")]
     replace = p.value("I", "replace", "i")
-    known = xargs_input.items(cmd, p, replace is not None) or []  # `echo a b | xargs rm`: words known
+    # `echo a b | xargs rm`: the words are known (not with -a, whose file gives them, or -E)
+    known = None if p.all("a", "arg-file") or p.has("E", "eof") else xargs_input.items(cmd, p, replace is not None)
     sample = [Word(cmd.stdin.listed)] if cmd.stdin.listed else []  # one of the files listed before it
     if replace is not None and replace.text:
-        for item in known:  # one command per line (and, judged as before, one of unknown input)
+        for item in (known or [])[:-1]:  # one command per item, the last one dispatched as the peeled
             an.dispatch(cmd.with_words(fill(ops, replace.text, item), via=name))
+        if known is not None:
+            return cmd.with_words(fill(ops, replace.text, known[-1]), via=name) if known else False
         words = fill(ops, replace.text, sample[0] if sample else Word(UNKNOWN, dynamic=True))
     else:
-        words = [*ops, *known, *sample, Word(UNKNOWN, dynamic=True)]
+        words = [*ops, *(known or []), *sample, *([Word(UNKNOWN, dynamic=True)] if known is None else [])]
     return cmd.with_words(words, via=name)
 
 
