@@ -115,6 +115,8 @@ def open_envelope(line: bytes, kind: tuple, keys: dict) -> tuple:
         sigs = [(s["keyid"], b64(s["sig"])) for s in env["signatures"]]
     except Exception as exc:
         raise Problem("malformed", f"not an envelope ({exc})") from None
+    if json.dumps(env, separators=(",", ":")).encode() != line:  # the line is the envelope's bytes, no more
+        raise Problem("malformed", "the line is not the envelope's compact form")
     if ptype != kind[0]:
         raise Problem("payload_type", f"payloadType {ptype!r}")
     t = ptype.encode()

@@ -73,7 +73,7 @@ def test_signatures_swapped(log, verifier):
     lines = log.lines()
     a, b = envelope(lines[2]), envelope(lines[3])
     a["signatures"], b["signatures"] = b["signatures"], a["signatures"]
-    lines[2], lines[3] = (json.dumps(e).encode() + b"\n" for e in (a, b))
+    lines[2], lines[3] = (json.dumps(e, separators=(",", ":")).encode() + b"\n" for e in (a, b))
     log.set_lines(lines)
     assert first_failure(log, verifier) == "signature"
     assert log.verify().failures[0].seq == 2
@@ -252,3 +252,16 @@ def test_base64_with_stray_low_bits_is_not_another_valid_spelling(log):
     log.set_lines(lines)
     assert log.verify().failures[0].kind == "malformed"
     assert run_example(log.dir, log.keys)[0] == 1
+
+
+@VERIFIERS
+@pytest.mark.parametrize("change", [b"\r", b" ", b"\t"])
+def test_whitespace_around_an_envelope_is_a_changed_line(log, verifier, change):
+    """A line's bytes are the envelope's own: a byte of whitespace before or after it (JSON would
+    read past) is found, as any other changed byte is."""
+    lines = log.lines()
+    lines[4] = lines[4].rstrip(b"\n") + change + b"\n"
+    log.set_lines(lines)
+    assert first_failure(log, verifier) == "malformed"
+    if verifier == "library":
+        assert log.verify().failures[0].line == 5

@@ -28,7 +28,7 @@ from vectimus.receipts.anchors import Anchors, format_checkpoint
 from vectimus.receipts.chain import RECEIPTS_DIR, SEGMENT_GLOB
 from vectimus.receipts.envelope import (
     CHECKPOINT_FORMAT, CHECKPOINT_TYPE, PRUNE_FORMAT, PRUNE_TYPE, RECEIPT_FORMAT, RECEIPT_TYPE, ZERO_HASH,
-    EnvelopeError, canonical, decode, pae, sha256_hex,
+    EnvelopeError, canonical, decode, encode, pae, sha256_hex,
 )
 from vectimus.receipts.findings import Problem, Report
 from vectimus.receipts.keys import load_public_keys
@@ -85,6 +85,8 @@ def open_record(line: bytes, payload_type: str, keys: dict, used: set) -> Opened
         env = decode(line)
     except EnvelopeError as exc:
         return Opened(line, None, [("malformed", f"not an envelope: {exc}")])
+    if len(env.signatures) == 1 and encode(env.payload_type, env.payload, *env.signatures[0]) != line + b"\n":
+        problems.append(("malformed", "the line is not byte for byte the envelope it holds (bytes around it changed)"))
     if env.payload_type != payload_type:
         problems.append(("payload_type", f"payloadType {env.payload_type!r}, expected {payload_type!r}"))
     message = pae(env.payload_type, env.payload)
@@ -289,7 +291,7 @@ def _lines(path: Path):
         try:
             single = json.loads(stripped)
             if isinstance(single, dict) and "payloadType" in single:
-                yield 1, json.dumps(single).encode()
+                yield 1, json.dumps(single, separators=(",", ":")).encode()
                 return
         except ValueError:
             pass
