@@ -51,6 +51,7 @@ IMPORTED_WHEN_RUN = {
     "runners": "at batch expect screen tclsh tmux wish",
     "servers": "darkhttpd http-server httpd live-server serve",
     "tox": "tox",
+    "venvs": "virtualenv",
     "transfer_clients": "lftp smbclient tftp",
     "windows": "cmd cmd.exe powershell powershell.exe pwsh pwsh.exe reg reg.exe",
 }

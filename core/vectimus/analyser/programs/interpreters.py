@@ -99,6 +99,11 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
 
             archive_members.extracted(an, cmd, program, p.operands[1], p.operands[2] if len(p.operands) > 2 else None,
                                       zipped=module.text == "zipfile")
+        elif module.text in ("venv", "virtualenv"):  # python -m venv --clear DIR: over what DIR holds
+            from vectimus.analyser.programs import venvs
+
+            at = next((i for i, w in enumerate(words) if w is module or w.text == f"-m{module.text}"), -1)
+            venvs.made(an, cmd, program, words[at + 1:] if at >= 0 else p.operands)
         elif module.text in WRAPPER_MODULES:  # a debugger, profiler, coverage, unittest …: what it runs
             from vectimus.analyser.programs import python_wrappers
 

@@ -84,6 +84,11 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
         _runner(an, cmd, program, words)
     else:
         uv_tool = manager == "uv" and bool(words) and words[0].text == "tool"
+        if manager == "uv" and words and words[0].text == "venv":
+            from vectimus.analyser.programs import venvs
+
+            venvs.made(an, cmd, program, words[1:], uv=True)
+            return
         if manager == "uv" and words and words[0].text in ("pip", "tool"):
             words = words[1:]
         head = argv.parse(words, argv.opts(VALUE_OPTS[family]), stop_at_operand=True)
@@ -120,6 +125,10 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
     for word in p.all("r", "requirement", "c", "constraint", "file") if family in ("pip", "conda") else []:
         an.file("file_read", word, cmd, program=program)
     editable = p.all("e", "editable") if family == "pip" else []
+    if family == "pip" and op == INSTALL and p.value("t", "target", "prefix", "root") is not None:
+        from vectimus.analyser.programs import venvs
+
+        venvs.install_dirs(an, cmd, program, p)
     index = next((w for name, w in reversed(p.values) if name in INDEX_OPTS and _is_index(name, family, w)),
                  None)
     index_text = index.text.rstrip("/") if index is not None else ""
@@ -131,6 +140,11 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
     path = p.value("path") if family == "cargo" else None
     entries = [(w, "") for w in specs] + [(w, "path" if not re.match(_VCS, w.text) and not is_url(w.text)
                                            else "") for w in editable]
+    if family == "pip" and op == INSTALL:
+        for word in p.all("r", "requirement"):  # what the file lists, as if given here
+            from vectimus.analyser.programs import requirements
+
+            entries += requirements.specs(an, cmd, word)
     if git is not None:
         entries = [(git, "vcs")]
         remote(an, cmd, program, _vcs_url(git.text, git.dynamic))
@@ -195,23 +209,15 @@ def _name(an: Analysis, cmd: Cmd, word: Word, family: str, source: str) -> str:
     elif re.search(_ARCHIVE, text):
         name = re.sub(_ARCHIVE, "", text.rsplit("/", 1)[-1]).split("-")[0]
     elif source == "path" or text.startswith((".", "/", "~")):
-        name = _project_name(an, cmd, word)
+        from vectimus.analyser.programs import requirements
+
+        name = requirements.project_name(an, cmd, word.text)
         if not name:
             return text  # a directory whose name is not declared: as given
     else:
         found = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", text)
         name = found.group(0) if found else text
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def _project_name(an: Analysis, cmd: Cmd, word: Word) -> str:
-    """The ``[project] name`` a local directory's ``pyproject.toml`` declares (read, not built)."""
-    from vectimus.analyser import runs
-
-    path = an.target(Word(word.text.rstrip("/") + "/pyproject.toml"), cmd.scope).path
-    text, _ = runs.read(an, path)
-    found = re.search(r"(?m)^\s*name\s*=\s*[\"']([^\"']+)[\"']", text or "")
-    return found.group(1) if found else ""
 
 
 # Packages that run code given on their command line (``npx tsx -e '…'``): that code is analysed.
@@ -268,6 +274,8 @@ def _source(spec: str, family: str) -> str:
         return "vcs"  # github shorthand user/repo
     if family == "go" and spec.startswith("."):
         return "path"
+    if family in ("pip", "poetry") and "/" in spec and not re.match(r"[A-Za-z0-9._-]+\s*@", spec):
+        return "path"  # pip reads a spec with a slash as a directory or archive (`pip install vendor/x`)
     return "registry"
 
 

@@ -1,0 +1,82 @@
+"""What a requirements file installs, and the name a local Python project declares.
+
+``pip install -r requirements.txt`` installs each spec the file lists as if it were given on the
+command line, so the package rules judge it (``vectimus==0.0.1``, a local ``./vendor/x`` whose
+project is named ``vectimus``, a VCS URL). The file is read at hook time, with the ``-r`` files it
+names in turn (bounded); option lines other than ``-r``/``-e`` add nothing here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vectimus.analyser.context import Analysis, Cmd, Word
+
+MAX_DEPTH = 3        # -r FILE inside -r FILE …
+MAX_SPECS = 256      # specs read from one call's requirement files
+
+_NESTED = re.compile(r"^(?:-r|--requirement)(?:\s+|=)(\S+)")
+_EDITABLE = re.compile(r"^(?:-e|--editable)(?:\s+|=)(\S+)")
+
+
+def specs(an: Analysis, cmd: Cmd, word: Word, depth: int = 0) -> list[tuple[Word, str]]:
+    """(spec, forced source) for each requirement the file ``word`` names lists: a local path given
+    with ``-e`` is a path; the rest take the source their text says."""
+    from vectimus.analyser import runs
+
+    if word.dynamic or depth >= MAX_DEPTH:
+        return []
+    path = an.target(word, cmd.scope).path
+    text, _ = runs.read(an, path)
+    if not text:
+        return []
+    base = path.rsplit("/", 1)[0]
+    out: list[tuple[Word, str]] = []
+    for raw in text.splitlines():
+        line = re.sub(r"(^|\s)#.*", "", raw).strip()
+        if not line:
+            continue
+        nested = _NESTED.match(line)
+        editable = _EDITABLE.match(line)
+        if nested:
+            out += specs(an, cmd, Word(_beside(base, nested.group(1))), depth + 1)
+        elif editable:
+            target = editable.group(1)
+            local = target.startswith((".", "/", "~", "file:"))
+            out.append((Word(target), "path" if local else ""))
+        elif not line.startswith("-"):
+            out.append((Word(line.split(";", 1)[0].strip()), ""))  # (without an environment marker)
+        if len(out) >= MAX_SPECS:
+            break
+    return out[:MAX_SPECS]
+
+
+def _beside(base: str, relative: str) -> str:
+    """A ``-r`` file named in a requirements file is relative to that file (a package's path, to the
+    directory pip runs in)."""
+    return relative if relative.startswith(("/", "~")) else f"{base}/{relative}"
+
+
+def project_name(an: Analysis, cmd: Cmd, folder: str) -> str:
+    """The name a local project directory declares: ``pyproject.toml``'s ``[project] name``, else
+    ``setup.cfg``'s ``[metadata] name``, else a literal ``name=`` in ``setup.py`` (read, not built)."""
+    from vectimus.analyser import runs
+
+    folder = folder.rstrip("/") or "/"
+    for name, table, pattern in _DECLARATIONS:
+        text, _ = runs.read(an, an.target(Word(f"{folder}/{name}"), cmd.scope).path)
+        if text and table:  # the name in its own table, not another's
+            start = re.search(rf"(?m)^\s*\[{table}\]\s*$", text)
+            text = text[start.end():] if start else ""
+            text = re.split(r"(?m)^\s*\[", text, maxsplit=1)[0]
+        found = re.search(pattern, text or "")
+        if found:
+            return found.group(1)
+    return ""
+
+
+_DECLARATIONS = (
+    ("pyproject.toml", "project", r"(?m)^\s*name\s*=\s*[\"']([^\"']+)[\"']"),
+    ("setup.cfg", "metadata", r"(?m)^\s*name\s*[=:]\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*$"),
+    ("setup.py", "", r"\bname\s*=\s*[\"']([A-Za-z0-9][A-Za-z0-9._-]*)[\"']"),
+)
