@@ -43,6 +43,7 @@ IMPORTED_WHEN_RUN = {
     "manifest_scripts": "composer deno",
     "meson": "meson",
     "python_runners": "doit fab inv invoke nox scons waf",
+    "project_builds": "hatch pdm rye",
     "python_scripts": "poe",
     "python_wrappers": "coverage ipdb ipdb3 ipython ipython3 kernprof memray pudb pudb3 pyinstrument scalene "
                        "viztracer",

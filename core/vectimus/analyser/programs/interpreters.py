@@ -83,8 +83,10 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
         elif module.text == "pip" or module.text.startswith("pip."):
             packages.run(an, cmd, "pip", p.operands)
         elif module.text == "build":  # python -m build [dir]: the project's build code runs
-            packages.local_build(an, cmd, next((w for w in p.operands if not w.text.startswith("-")), Word(".")),
-                                 "pip")
+            from vectimus.analyser.programs import project_builds
+
+            project_builds.local_build(an, cmd, next((w for w in p.operands if not w.text.startswith("-")), Word(".")),
+                                       "pip")
         elif module.text in ("http.server", "SimpleHTTPServer"):
             at = next((i for i, w in enumerate(words) if w is module or w.text == f"-m{module.text}"), -1)
             servers.python_module(an, cmd, program, words[at + 1:] if at >= 0 else p.operands)  # its options follow it

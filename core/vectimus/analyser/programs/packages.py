@@ -5,7 +5,6 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-import json
 import re
 
 from vectimus.analyser import argv
@@ -99,6 +98,10 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
                 return
         else:
             sub = head.operands[0].text
+            if manager in ("uv", "poetry") and sub in ("sync", "run", "build", "install"):
+                from vectimus.analyser.programs import project_builds  # the project itself is built
+
+                project_builds.builds(an, cmd, manager, words)
             if manager == "yarn" and sub == "npm" and len(head.operands) > 1:
                 sub = head.operands[1].text
             op = OPS.get(sub) if not (manager == "go" and sub not in ("install", "get")) else None
@@ -162,38 +165,9 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
         _add(an, cmd, manager, op, (_name(an, cmd, word, family, source),), source, index_text, program,
              word.dynamic, label=word.text)
         if source == "path" and op == "install" and not word.dynamic:
-            local_build(an, cmd, word, family)
+            from vectimus.analyser.programs import project_builds
 
-
-# What installing a local project runs: its build code (pip) or lifecycle scripts (npm).
-BUILD_FILES = ("setup.py", "hatch_build.py")
-NPM_INSTALL_SCRIPTS = ("preinstall", "install", "postinstall", "prepare")
-
-
-def local_build(an: Analysis, cmd: Cmd, word: Word, family: str) -> None:
-    """A local project installed (``pip install -e .``, ``npm install ./pkg``) runs its own code:
-    ``setup.py`` and a hatch build hook, or the install scripts of its ``package.json``."""
-    from vectimus.analyser import runs
-
-    folder = an.target(word, cmd.scope)
-    if not folder.is_dir:
-        return
-    if family in ("pip", "poetry"):
-        for name in BUILD_FILES:
-            runs.run_file(an, cmd, Word(f"{folder.path}/{name}"), runner="python")
-    elif family == "npm":
-        path = f"{folder.path}/package.json"
-        text, _ = runs.read(an, path)
-        try:
-            scripts = json.loads((text or "{}").removeprefix("\ufeff")).get("scripts") or {}
-        except (ValueError, AttributeError, RecursionError):
-            runs.unread(an, cmd, path, runs.display(an, path), runs.by_agent(an, path), "a package.json that is not JSON")
-            return
-        for name in NPM_INSTALL_SCRIPTS:
-            body = scripts.get(name) if isinstance(scripts, dict) else None
-            if isinstance(body, str) and body.strip():
-                runs.analyse(an, cmd, body, "shell", f"{runs.display(an, path)}:{name}", runs.by_agent(an, path),
-                             path=path)
+            project_builds.local_build(an, cmd, word, family)
 
 
 def _name(an: Analysis, cmd: Cmd, word: Word, family: str, source: str) -> str:

@@ -36,6 +36,10 @@ _ENTRY = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?::\s*([A-Za-z_][\w.]*))?")
 def run(an: Analysis, outer: Cmd, name: str, inner: Cmd) -> bool:
     """Analyse the project script ``inner`` names (``outer`` is the manager's command); False
     when it names none (it runs as a program)."""
+    if name in ("uv", "hatch"):  # the environment it runs in is synced first: the project is built
+        from vectimus.analyser.programs import project_builds
+
+        project_builds.builds(an, outer, name, outer.words[1:])
     if not inner.words or inner.words[0].dynamic or inner.scope.cwd_dynamic:
         return False
     from vectimus.analyser.programs.tasks import nearest

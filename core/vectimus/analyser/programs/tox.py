@@ -20,7 +20,7 @@ import shlex
 
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Unanalysable, Word
-from vectimus.analyser.programs import packages, tasks
+from vectimus.analyser.programs import project_builds, tasks
 
 CONFIG_NAMES = ("tox.ini", "setup.cfg", "pyproject.toml", "tox.toml")
 VALUE = argv.opts("-e --envlist -c --conf --root --workdir -m -f -x --override -r --recreate-pkg -p "
@@ -175,7 +175,7 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
         environment(an, cmd, config, env_name, posargs, label, mine, path, commands=commands,
                     exec_words=posargs if runs_exec else None)
     if not _skips_install(config, names):
-        packages.local_build(an, cmd, Word(config.root), "pip")  # the project is built and installed
+        project_builds.local_build(an, cmd, Word(config.root), "pip")  # the project is built and installed
 
 
 def _every(config: Config) -> list[str]:

@@ -1,0 +1,87 @@
+"""The project's own build code, run by the tools that install or build the project itself.
+
+``uv sync``, ``uv run`` and ``uv build``, ``poetry install``/``build``, ``pdm install``/``sync``/
+``build``, ``hatch build`` and the ``hatch run``/``shell``/``env create`` that install it, ``rye
+sync``/``build``: each builds the project whose ``pyproject.toml`` is nearest (or the one
+``--project``/``--directory`` names), so its ``setup.py`` and hatch build hook run, as they do for
+``pip install -e .`` (``local_build``, which every installer of a local project calls). The flags that leave the project out
+(``--no-install-project``, ``--no-root``, ``--no-self`` …) leave it out here too.
+"""
+
+from __future__ import annotations
+
+import json
+
+from vectimus.analyser import argv
+from vectimus.analyser.context import Analysis, Cmd, Word
+
+BUILDS = {"uv": ("sync", "run", "build"), "poetry": ("install", "build", "sync"),
+          "pdm": ("install", "sync", "build"), "hatch": ("build", "run", "shell", "env"),
+          "rye": ("sync", "build", "run")}
+LEAVE_OUT = ("no-project", "no-install-project", "no-sync", "no-root", "no-self", "only-deps", "dry-run",
+             "no-editable-project")  # (--no-editable still installs it)
+DIR_OPTIONS = {"uv": ("project", "directory"), "poetry": ("C", "directory", "P", "project"),
+               "pdm": ("p", "project")}
+VALUE_OPTS = argv.opts("--project --directory -C -P -p --python --with --group --extra --package --env -e "
+                       "--only --without -G --cache-dir --config-file --color -o --out-dir --target -t "
+                       "--index --index-url --extra-index-url --lockfile -L --venv")
+
+
+def builds(an: Analysis, cmd: Cmd, manager: str, words) -> None:
+    """Run the project's build code when ``manager words`` installs or builds the project itself."""
+    p = argv.parse(list(words), VALUE_OPTS, stop_at_operand=True)
+    if not p.operands or p.operands[0].text not in BUILDS.get(manager, ()) or p.has(*LEAVE_OUT):
+        return
+    sub = p.operands[0].text
+    rest = argv.parse(list(words)[list(words).index(p.operands[0]) + 1:], VALUE_OPTS, stop_at_operand=sub == "run")
+    if rest.has(*LEAVE_OUT) or (manager == "hatch" and sub == "env" and
+                                (not rest.operands or rest.operands[0].text != "create")):
+        return
+    dirs = DIR_OPTIONS.get(manager, ())
+    given = p.value(*dirs) or rest.value(*dirs) if dirs else None
+    if given is not None and given.dynamic:
+        return
+    from vectimus.analyser.programs import tasks
+
+    scope = cmd.moved([given]) if given is not None else cmd
+    found = tasks.nearest(an, scope, ("pyproject.toml", "setup.py"))
+    if found:
+        local_build(an, cmd, Word(found.rsplit("/", 1)[0] or "/"), "pip")
+
+
+# What installing a local project runs: its build code (pip) or lifecycle scripts (npm).
+BUILD_FILES = ("setup.py", "hatch_build.py")
+NPM_INSTALL_SCRIPTS = ("preinstall", "install", "postinstall", "prepare")
+
+
+def local_build(an: Analysis, cmd: Cmd, word: Word, family: str) -> None:
+    """A local project installed (``pip install -e .``, ``npm install ./pkg``) runs its own code:
+    ``setup.py`` and a hatch build hook, or the install scripts of its ``package.json``."""
+    from vectimus.analyser import runs
+
+    folder = an.target(word, cmd.scope)
+    if not folder.is_dir:
+        return
+    if family in ("pip", "poetry"):
+        for name in BUILD_FILES:
+            runs.run_file(an, cmd, Word(f"{folder.path}/{name}"), runner="python")
+    elif family == "npm":
+        path = f"{folder.path}/package.json"
+        text, _ = runs.read(an, path)
+        try:
+            scripts = json.loads((text or "{}").removeprefix("\ufeff")).get("scripts") or {}
+        except (ValueError, AttributeError, RecursionError):
+            runs.unread(an, cmd, path, runs.display(an, path), runs.by_agent(an, path), "a package.json that is not JSON")
+            return
+        for name in NPM_INSTALL_SCRIPTS:
+            body = scripts.get(name) if isinstance(scripts, dict) else None
+            if isinstance(body, str) and body.strip():
+                runs.analyse(an, cmd, body, "shell", f"{runs.display(an, path)}:{name}", runs.by_agent(an, path),
+                             path=path)
+
+
+def _tool(an: Analysis, cmd: Cmd, name: str) -> None:
+    builds(an, cmd, name, cmd.words[1:])
+
+
+HANDLERS = {"pdm": _tool, "hatch": _tool, "rye": _tool}

