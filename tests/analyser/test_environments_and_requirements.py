@@ -87,3 +87,33 @@ def test_ordinary_requirements_name_what_they_install(tree, files, command, name
     for rel, text in files.items():
         tree.write(rel, text)
     assert installed(tree.shell(command)) == names
+
+
+@pytest.mark.parametrize("files, command, name", [
+    ({"helper/pyproject.toml": '[project]\nname = "helper"\n', "helper/vectimus/__init__.py": ""},
+     "pip install ./helper", "vectimus"),
+    ({"helper/pyproject.toml": '[project]\nname = "helper"\n', "helper/src/vectimus_claude/__init__.py": ""},
+     "pip install -e helper", "vectimus-claude"),
+    ({"helper/setup.py": "from setuptools import setup\nsetup(py_modules=['vectimus'])\n", "helper/vectimus.py": ""},
+     "pip install ./helper", "vectimus"),
+    ({"pyproject.toml": '[project]\nname = "app"\ndependencies = ["requests", "Vectimus[otel] @ file:///tmp/fake"]\n'},
+     "pip install -e .", "vectimus"),
+    ({"pyproject.toml": '[project]\nname = "app"\ndependencies = ["vectimus>=1"]\n'
+                        '[tool.uv.sources]\nvectimus = { path = "../fake", editable = true }\n'}, "uv sync", "vectimus"),
+    ({"pyproject.toml": '[project]\nname = "app"\n[tool.poetry.dependencies]\n'
+                        'vectimus-codex = { git = "https://github.com/x/fork" }\n'}, "poetry install", "vectimus-codex"),
+])
+def test_a_local_project_that_ships_or_pins_vectimus_installs_it(tree, files, command, name):
+    for rel, text in files.items():
+        tree.write(rel, text)
+    assert name in installed(tree.shell(command)), command
+
+
+@pytest.mark.parametrize("files", [
+    {"pyproject.toml": '[project]\nname = "policy-pack"\ndependencies = ["vectimus>=1.0"]\n', "src/pack/__init__.py": ""},
+    {"pyproject.toml": '[project]\nname = "app"\n', "src/app/vectimus_notes.md": "", "docs/vectimus/index.md": ""},
+])
+def test_a_project_that_depends_on_vectimus_from_the_registry_installs_only_itself(tree, files):
+    for rel, text in files.items():
+        tree.write(rel, text)
+    assert not [n for n in installed(tree.shell("pip install -e .")) if n.startswith("vectimus")]

@@ -14,6 +14,7 @@ import json
 
 from vectimus.analyser import argv
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.model import Action, PackageFacts
 
 BUILDS = {"uv": ("sync", "run", "build"), "poetry": ("install", "build", "sync"),
           "pdm": ("install", "sync", "build"), "hatch": ("build", "run", "shell", "env"),
@@ -56,7 +57,8 @@ NPM_INSTALL_SCRIPTS = ("preinstall", "install", "postinstall", "prepare")
 
 def local_build(an: Analysis, cmd: Cmd, word: Word, family: str) -> None:
     """A local project installed (``pip install -e .``, ``npm install ./pkg``) runs its own code:
-    ``setup.py`` and a hatch build hook, or the install scripts of its ``package.json``."""
+    ``setup.py`` and a hatch build hook, or the install scripts of its ``package.json``; a Python
+    one also installs the Vectimus packages it ships or pins to a source of its own."""
     from vectimus.analyser import runs
 
     folder = an.target(word, cmd.scope)
@@ -65,6 +67,12 @@ def local_build(an: Analysis, cmd: Cmd, word: Word, family: str) -> None:
     if family in ("pip", "poetry"):
         for name in BUILD_FILES:
             runs.run_file(an, cmd, Word(f"{folder.path}/{name}"), runner="python")
+        from vectimus.analyser.programs import requirements
+
+        for name in requirements.vectimus_shipped(an, cmd, folder.path):
+            an.add(Action(kind="package", resource=f"pip:{name} in {word.text}", program=cmd.words[0].text,
+                          pkg=PackageFacts(manager="pip", op="install", names=(name,), source="path"),
+                          via=cmd.via, raw=cmd.raw))
     elif family == "npm":
         path = f"{folder.path}/package.json"
         text, _ = runs.read(an, path)

@@ -1,4 +1,5 @@
-"""What a requirements file installs, and the name a local Python project declares.
+"""What a requirements file installs, the name a local Python project declares, and the Vectimus
+packages a local project would install over the real ones.
 
 ``pip install -r requirements.txt`` installs each spec the file lists as if it were given on the
 command line, so the package rules judge it (``vectimus==0.0.1``, a local ``./vendor/x`` whose
@@ -8,6 +9,7 @@ names in turn (bounded); option lines other than ``-r``/``-e`` add nothing here.
 
 from __future__ import annotations
 
+import os
 import re
 
 from vectimus.analyser.context import Analysis, Cmd, Word
@@ -80,3 +82,35 @@ _DECLARATIONS = (
     ("setup.cfg", "metadata", r"(?m)^\s*name\s*[=:]\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*$"),
     ("setup.py", "", r"\bname\s*=\s*[\"']([A-Za-z0-9][A-Za-z0-9._-]*)[\"']"),
 )
+
+
+# Where a local project keeps a package it installs: its root, or src/
+_PACKAGE_DIRS = ("", "src/")
+_VECTIMUS_NAME = re.compile(r"^vectimus(?:[-_.][a-z0-9]+)*$", re.I)
+# A dependency on a Vectimus package from a source of the project's own: PEP 508 ``name @ URL``,
+# uv's ``[tool.uv.sources]`` and poetry's path, git or url tables
+_DIRECT = re.compile(r"""["'](vectimus(?:[-_.][A-Za-z0-9]+)*)\s*(?:\[[^]]*\])?\s*@""", re.I)
+_SOURCED = re.compile(r"(?m)^\s*[\"']?(vectimus(?:[-_.][A-Za-z0-9]+)*)[\"']?\s*=\s*\{[^}\n]*\b(?:path|git|url)\s*=", re.I)
+
+
+def vectimus_shipped(an: Analysis, cmd: Cmd, folder: str) -> list[str]:
+    """The Vectimus distributions installing the local project ``folder`` would replace: a
+    ``vectimus``/``vectimus_*`` package or module it ships (``vectimus/__init__.py``, in ``src/``
+    too), or a Vectimus dependency its ``pyproject.toml`` takes from a path, a URL or a repository."""
+    from vectimus.analyser import runs
+
+    folder = folder.rstrip("/") or "/"
+    found: list[str] = []
+    for base in _PACKAGE_DIRS:
+        try:
+            names = os.listdir(f"{folder}/{base}") if len(found) < 8 else []
+        except OSError:
+            continue
+        for name in names:
+            stem = name[:-3] if name.endswith(".py") else name
+            if _VECTIMUS_NAME.match(stem) and (name.endswith(".py") or os.path.isfile(f"{folder}/{base}{name}/__init__.py")):
+                found.append(stem)
+    text, _ = runs.read(an, an.target(Word(f"{folder}/pyproject.toml"), cmd.scope).path)
+    if text:
+        found += [m.group(1) for m in _DIRECT.finditer(text)] + [m.group(1) for m in _SOURCED.finditer(text)]
+    return sorted({re.sub(r"[-_.]+", "-", name).lower() for name in found})
