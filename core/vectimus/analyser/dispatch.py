@@ -62,6 +62,7 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
         inner = peel(cmd, an, name)
         if inner is None:  # env's own arguments (`env -S '…'`) say it does not print the environment
             _exec(an, cmd, name, dynamic=False, at=None, skip_args=name != "env")
+            loaded.loaded(an, cmd, name)  # (`SHELL=./x script -c …`: the shell it runs the text with)
             return
         if inner is False:
             break

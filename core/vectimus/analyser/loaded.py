@@ -238,6 +238,9 @@ SYSTEMD = ("systemctl", "journalctl", "loginctl", "machinectl", "hostnamectl", "
 # Programs that open a file in the user's editor (``crontab -e``, ``kubectl edit``, ``systemctl edit``).
 EDITS = ("fc", "crontab", "kubectl", "oc", "systemctl", "sudoedit", "visudo", "vipw", "vigr", "gh", "virsh", "hg",
          "svn", "edquota")
+# Programs that run a command, or a session, with the user's $SHELL (``script -c``, ``flock -c``, vim's ``!``)
+SHELL_USERS = ("script", "flock", "parallel", "sem", "vim", "vi", "nvim", "ex", "view", "tmux", "screen", "xterm",
+               "less", "more", "emacs", "sudo", "su", "mc", "expect", "newgrp", "nix-shell")
 BROWSERS = ("xdg-open", "sensible-browser", "x-www-browser", "www-browser", "gh", "webbrowser")
 COMMAND_KNOBS = {
     "LESSOPEN": ("less", "more", "man", "zless", "lesspipe"), "LESSCLOSE": ("less", "more", "man", "zless"),
@@ -247,6 +250,7 @@ COMMAND_KNOBS = {
     "GH_BROWSER": ("gh",), "GH_EDITOR": ("gh",), "KUBE_EDITOR": ("kubectl", "oc"), "SYSTEMD_EDITOR": ("systemctl",),
     "SUDO_EDITOR": ("sudoedit", "sudo"), "LESS": ("less", "more", "man", "git", "psql", "gh", *SYSTEMD),
     "SSH_ASKPASS": ("ssh", "scp", "sftp", "ssh-add", "rsync", "git", "sudo"),  # asked for a passphrase
+    "SHELL": SHELL_USERS,
 }
 LISTS = ("BROWSER",)  # a colon-separated list of commands, each tried in turn with the URL
 # Variables naming where a program finds code to load (``analyser.load_paths``).

@@ -37,7 +37,10 @@ RUSTC_VALUE = argv.opts("-o --out-dir --edition --crate-type --crate-name --emit
 
 def go(an: Analysis, cmd: Cmd, sub: str, words: list[Word]) -> None:
     """``go run|test|build|install``: the Go files they compile (to run)."""
-    p = argv.parse(words, GO_RUN_VALUE, stop_at_operand=sub == "run")
+    p = argv.parse(words, GO_RUN_VALUE, stop_at_operand=sub == "run", long_single_dash=True)
+    for name in ("exec", "toolexec"):  # the program go runs the binary (-exec) or each build tool through
+        for word in p.all(name):
+            an.shell(word, cmd, f"go {sub} -{name}")
     operands = list(p.operands)
     if sub != "test":
         files = []
