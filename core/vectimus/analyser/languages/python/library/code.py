@@ -1,5 +1,5 @@
-"""Code the code runs: ``exec``/``eval``/``compile``, dynamic imports and ``getattr``, pickles,
-namespaces and ``runpy``.
+"""Code the code runs: ``exec``/``eval``/``compile``, dynamic imports and ``getattr``, marshalled
+code, namespaces and ``runpy`` (pickles are ``deserialize``'s).
 """
 
 from __future__ import annotations
@@ -120,8 +120,7 @@ def _runpy(ev, args, kwargs):
 
 CALLS: dict = {
     "exec": _exec, "eval": _exec, "compile": _compile, "__import__": _import, "importlib.import_module": _import,
-    "importlib.__import__": _import, "getattr": _getattr, "pickle.loads": _unpickle, "marshal.loads": _unpickle,
-    "dill.loads": _unpickle, "globals": _namespace, "locals": _namespace, "vars": _namespace,
+    "importlib.__import__": _import, "getattr": _getattr, "marshal.loads": _unpickle, "globals": _namespace, "locals": _namespace, "vars": _namespace,
     "runpy.run_path": _runpy, "runpy.run_module": _runpy, "execfile": _runpy,
     "importlib.util.spec_from_file_location": _load_file(1, "location"),
     "importlib.machinery.SourceFileLoader": _load_file(1, "path"),
