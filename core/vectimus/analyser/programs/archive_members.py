@@ -4,8 +4,9 @@ agent's files is judged as writing them (``tar -xf a.tar`` holding ``.claude/set
 
 Only the members whose path says something (a governance, Vectimus, persistence, CI or secret file,
 anything outside the project) become actions: the write of the destination directory stands for
-the rest. An archive that cannot be read (missing, not a regular file, too large, another format)
-adds nothing. ``tarfile`` and ``zipfile`` are imported only when a call extracts an archive.
+the rest. An archive that cannot be read now (read from a pipe, globbed or computed when the command
+runs, missing, not a regular file, too large, another format) is a tree Vectimus cannot see
+(``tree_writes.unseen``). ``tarfile`` and ``zipfile`` are imported only when a call extracts an archive.
 """
 
 from __future__ import annotations
@@ -59,10 +60,13 @@ def extracted(an: Analysis, cmd: Cmd, program: str, archive: Word, into: Word | 
     ``into`` (the command's directory when None): only those ``wanted`` names when given, with
     ``strip`` leading components removed; ``absolute`` keeps a leading "/" (``tar -P``); ``flat``
     drops every directory."""
-    if archive.dynamic or (into is not None and into.dynamic):
+    if into is not None and into.dynamic:
         return
-    members = names(an.resolve(archive, cmd.scope), zipped)
-    if not members:
+    members = None if archive.dynamic or archive.glob else names(an.resolve(archive, cmd.scope), zipped)
+    if members is None:
+        from vectimus.analyser.programs import tree_writes
+
+        tree_writes.unseen(an, cmd, program, into, f"an archive Vectimus cannot list ({archive.text}) unpacked")
         return
     base = an.resolve(into or Word("."), cmd.scope).rstrip("/") or "/"
     prefixes = [w.text.strip("/") for w in wanted if not w.dynamic]

@@ -40,14 +40,21 @@ def tar(an: Analysis, cmd: Cmd, program: str) -> None:
         if extracting:
             into = p.value("C", "directory")
             an.file("file_write", into or Word("."), cmd, program=program)
-            if archive is not None and archive.text != "-":
-                strip = p.value("strip-components")
-                archive_members.extracted(
-                    an, cmd, program, archive, into, zipped=False, wanted=p.operands,
-                    strip=int(strip.text) if strip is not None and strip.text.isdigit() else 0,
-                    absolute=p.has("P", "absolute-names"))
+            strip = p.value("strip-components")
+            archive_members.extracted(
+                an, cmd, program, stdin_archive(cmd) if archive is None or archive.text == "-" else archive, into,
+                zipped=False, wanted=p.operands, strip=int(strip.text) if strip is not None and strip.text.isdigit() else 0,
+                absolute=p.has("P", "absolute-names"))
     for word in p.all("T", "files-from", "X", "exclude-from"):
         an.file("file_read", word, cmd, program=program)
+
+
+def stdin_archive(cmd: Cmd) -> Word:
+    """The archive a command reads on its standard input: the file redirected in, else one that
+    cannot be known now (a pipe, a here-string)."""
+    if cmd.stdin.kind == "file" and cmd.stdin.path:
+        return Word(cmd.stdin.path)
+    return Word("the standard input", dynamic=True)
 
 
 def zip_(an: Analysis, cmd: Cmd, program: str) -> None:
@@ -82,9 +89,7 @@ def sevenzip(an: Analysis, cmd: Cmd, program: str) -> None:
         if "-r" not in words and not any(t.startswith("-") and "r" in t[1:] and not t.startswith("--") for t in words):
             return
         given = argv.parse(cmd.words[1:], argv.opts("-f -s -o -p -x -b")).value("f")
-        archive = given or (Word(cmd.stdin.path) if cmd.stdin.kind == "file" and cmd.stdin.path else None)
-        if archive is not None:
-            archive_members.extracted(an, cmd, program, archive, None, zipped=False)
+        archive_members.extracted(an, cmd, program, given or stdin_archive(cmd), None, zipped=False)
         return
     if program == "jar":
         if words and "x" in words[0].lstrip("-") and "f" in words[0] and len(words) > 1:

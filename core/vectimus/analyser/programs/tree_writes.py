@@ -1,7 +1,9 @@
 """Files a command writes that its own words do not name: the files a patch changes (``patch``,
 ``git apply``) and the protected files a recursive copy of a tree lands on (``cp -a stage/. .``,
 ``rsync -a stage/ ./``). Each such file becomes a write of its path, so writing the hook settings
-this way is judged as writing them directly.
+this way is judged as writing them directly. A tree Vectimus cannot see (an archive piped in, globbed,
+computed when the command runs or not readable now; a source directory it cannot resolve) landing on a
+directory that holds protected files is one write of that directory with the risk ``unseen-tree``.
 
 Standard library only: used when a call runs patch, git apply, or copies a tree.
 """
@@ -14,6 +16,7 @@ import re
 
 from vectimus.analyser import runs
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.model import Action
 
 MAX_TARGETS = 256
 _TARGET = re.compile(r"^(?:\+\+\+ |\*\*\* |--- |rename to |copy to |diff --git \S+ )(\S[^\t\n]*)", re.M)
@@ -60,7 +63,8 @@ def merged(an: Analysis, cmd: Cmd, program: str, sources: list[Word], dest: Word
     if not inside:
         return
     for src in sources:
-        if src.dynamic or ":" in src.text.split("/", 1)[0]:
+        if src.dynamic or src.glob or ":" in src.text.split("/", 1)[0]:
+            unseen(an, cmd, program, dest, f"a tree Vectimus cannot see ({src.text}) copied over protected files")
             continue
         path = an.resolve(src, cmd.scope).rstrip("/")
         contents = src.text.endswith("/.") or (slash_is_contents and src.text.endswith("/"))
@@ -73,3 +77,20 @@ def merged(an: Analysis, cmd: Cmd, program: str, sources: list[Word], dest: Word
                 rel = rel[len(name) + 1:]
             if os.path.lexists(posixpath.join(path, rel)):
                 an.file("file_write", Word(protected), cmd, program=program)
+
+
+UNSEEN = "unseen-tree"
+
+
+def unseen(an: Analysis, cmd: Cmd, program: str, into: Word | None, why: str) -> None:
+    """Files Vectimus cannot see now land in the directory ``into`` (the command's when None): when it
+    holds protected files (the project root holds the hook settings), one write of it with the risk
+    ``unseen-tree`` and ``why`` in its ``via``, which the packs judge (the files might be the hook's)."""
+    into = into or Word(".")
+    if into.dynamic or cmd.scope.cwd_dynamic and not into.text.startswith("/"):
+        return
+    base = an.resolve(into, cmd.scope).rstrip("/") or "/"
+    if not os.path.isdir(base) or not an.protected_inside(base):
+        return
+    an.add(Action(kind="file_write", resource=base, program=program, target=an.target(Word(base), cmd.scope),
+                  via=(*cmd.via, why), raw=cmd.raw, dynamic=True, risk=UNSEEN))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import posixpath
 
+from vectimus.analyser.languages import trees
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.contents import file_text, stdin_text
 from vectimus.analyser.languages.folding import entry, fold_str, join, path_val
@@ -68,11 +69,13 @@ def _read(ev, args):
     return data
 
 
-def _copy(moves: bool, recursive_opt: bool = False):
+def _copy(moves: bool, recursive_opt: bool | None = False):
+    """A copy or move; ``recursive_opt``: a tree copy when the ``recursive`` option is set (True),
+    always (None: fs-extra's copy), never (False)."""
     def handler(ev, args):
         src, dst = arg(args, 0), arg(args, 1)
-        recursive = recursive_opt and V.truthy(opt(options_after(args, 2), "recursive")) is not False and \
-            opt(options_after(args, 2), "recursive") is not None
+        recursive = recursive_opt is None or recursive_opt and V.truthy(
+            opt(options_after(args, 2), "recursive")) is not False and opt(options_after(args, 2), "recursive") is not None
         if src is not None:
             if moves:
                 ev.fx.file("file_delete", src)
@@ -80,6 +83,8 @@ def _copy(moves: bool, recursive_opt: bool = False):
                 ev.fx.file("file_read", src)
         if dst is not None:
             ev.fx.file("file_write", dst, ("r",) if recursive else ())
+            if recursive and src is not None and not moves:
+                trees.copied(ev.fx, src, dst)  # a directory copied into one that exists: its files replaced
         return V.NONE
     return handler
 
@@ -176,7 +181,7 @@ CALLS = {
     "fs.readJsonSync": _read, "Deno.readTextFile": _read, "Deno.readTextFileSync": _read,
     "Deno.readFile": _read, "Deno.readFileSync": _read,
     "fs.copyFileSync": _copy(False), "fs.copyFile": _copy(False), "fs.cpSync": _copy(False, True),
-    "fs.cp": _copy(False, True), "fs.copy": _copy(False), "fs.copySync": _copy(False),
+    "fs.cp": _copy(False, True), "fs.copy": _copy(False, None), "fs.copySync": _copy(False, None),
     "Deno.copyFile": _copy(False), "Deno.copyFileSync": _copy(False),
     "fs.renameSync": _copy(True), "fs.rename": _copy(True), "fs.move": _copy(True), "fs.moveSync": _copy(True),
     "Deno.rename": _copy(True), "Deno.renameSync": _copy(True),

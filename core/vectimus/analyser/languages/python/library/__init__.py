@@ -3,7 +3,7 @@ network, code), which fold constants (paths, strings, decoders), and the methods
 they return (paths, files, sockets, HTTP clients, lists, strings).
 
 ``call``, ``attribute``, ``subscript`` and ``binop`` are the evaluator's entry points. Each module
-of this package holds one kind of library (``files``, ``processes``, ``network``, ``code``,
+of this package holds one kind of library (``files``, ``archives``, ``processes``, ``network``, ``code``,
 ``environment``, ``text``, ``decoders``, ``containers``) with its handlers and its part of the tables
 (``CALLS``: qualified name -> handler, ``METHODS``: (type, method) -> handler, ``PROPERTIES``);
 this module joins them.
@@ -17,6 +17,7 @@ from vectimus.analyser.context import MAX_WORDS, Cmd, Word
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import env_var, join, number, path, slice_of, stringish, text, command_argv
 from vectimus.analyser.languages.python.library import (
+    archives,
     code,
     containers,
     decoders,
@@ -32,7 +33,7 @@ from vectimus.analyser.languages.python.library.names import RISKY_MODULES, SHEL
 from vectimus.analyser.languages.python.library.strings import MAX_REPEAT, builtin_repr, percent_format, to_str
 from vectimus.analyser.languages.values import ALTS, CONST, DICT, ENV, OBJ, REF, SEQ, UNKNOWN, Val
 
-KINDS = (files, processes, network, code, deserialize, environment, strings, decoders, containers)
+KINDS = (files, archives, processes, network, code, deserialize, environment, strings, decoders, containers)
 CALLS: dict = {name: fn for kind in KINDS for name, fn in kind.CALLS.items()}
 METHODS: dict = {key: fn for kind in KINDS for key, fn in kind.METHODS.items()}
 PROPERTIES: dict = {key: fn for kind in KINDS for key, fn in getattr(kind, "PROPERTIES", {}).items()}

@@ -340,7 +340,7 @@ CALLS: dict = {
     "open": _open, "io.open": _open, "codecs.open": _open, "io.FileIO": _open, "os.open": _os_open,
     "os.remove": _deleter(False), "os.unlink": _deleter(False), "os.rmdir": _deleter(False),
     "os.removedirs": _deleter(False), "shutil.rmtree": _deleter(True), "shutil.copy": _copier(False),
-    "shutil.copy2": _copier(False), "shutil.copyfile": _copier(False), "shutil.copytree": _copier(False, True),
+    "shutil.copy2": _copier(False), "shutil.copyfile": _copier(False),
     "shutil.move": _copier(True), "os.rename": _copier(True), "os.replace": _copier(True),
     "os.renames": _copier(True), "os.symlink": _link, "os.link": _link, "os.mkdir": _writer(),
     "os.makedirs": _writer(0, "name"), "os.mkfifo": _writer(), "os.mknod": _writer(), "os.truncate": _writer(),
