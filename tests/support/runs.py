@@ -32,6 +32,12 @@ class Tree:
             os.chmod(path, mode)
         return path
 
+    def with_files(self, files: dict[str, str | bytes]) -> Tree:
+        """This tree with ``files`` written (``~/`` paths into its HOME)."""
+        for rel, text in files.items():
+            self.write(rel, text)
+        return self
+
     def call(self, tool: str = "Bash", session: str = "s1", env: dict | None = None, **fields):
         kind = {"Bash": "shell", "Write": "file_write", "Edit": "file_write", "MultiEdit": "file_write",
                 "NotebookEdit": "file_write", "apply_patch": "file_write"}[tool]

@@ -23,6 +23,10 @@ from vectimus.analyser.programs import packages
 COMPILES = frozenset(("build", "b", "check", "c", "run", "r", "test", "t", "bench", "doc", "d", "clippy", "rustc",
                       "fix", "install", "package", "publish", "rustdoc"))
 STARTS = frozenset(("run", "r", "test", "t", "bench"))
+BUILTINS = COMPILES | frozenset(("add", "remove", "rm", "new", "init", "update", "fetch", "clean", "search", "tree",
+                                 "metadata", "vendor", "login", "logout", "owner", "yank", "version", "help", "fmt",
+                                 "generate-lockfile", "locate-project", "pkgid", "read-manifest", "uninstall",
+                                 "verify-project", "config", "info", "report"))
 WRAPPERS = {"rustc-wrapper": ("RUSTC_WRAPPER", "CARGO_BUILD_RUSTC_WRAPPER"),
             "rustc-workspace-wrapper": ("RUSTC_WORKSPACE_WRAPPER", "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER"),
             "rustc": ("RUSTC", "CARGO_BUILD_RUSTC")}
@@ -37,6 +41,16 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
     head = argv.parse(cmd.words[1:], VALUE, stop_at_operand=True)
     sub = head.operands[0].text if head.operands and not head.operands[0].text.startswith("+") else ""
     if sub not in COMPILES:
+        if sub and not head.operands[0].dynamic:  # an alias: the command it stands for
+            from vectimus.analyser.programs import cargo_alias
+
+            aliases: dict = {}
+            for path in reversed(_config_files(an, cmd)):  # nearer files win
+                table = _toml(an, cmd, path).get("alias")
+                aliases.update(table if isinstance(table, dict) else {})
+            words = cargo_alias.expanded(cmd, cmd.words.index(head.operands[0]), sub, BUILTINS, aliases)
+            if words is not None:
+                run(an, cmd.with_words(words, via=f"cargo alias {sub}"), name)
         return
     given = argv.parse(cmd.words[1:], VALUE)
     from vectimus.analyser.programs import compiled_code  # the build script and code the agent wrote
@@ -121,7 +135,16 @@ def _toml(an: Analysis, cmd: Cmd, path: str) -> dict:
 
 
 def _unquoted(value: str) -> str:
+    """A ``--config KEY=VALUE`` value as cargo reads it (TOML: a string, or an array of words)."""
     value = value.strip()
+    if value.startswith("["):
+        import tomllib
+
+        try:
+            words = tomllib.loads(f"v = {value}")["v"]
+        except tomllib.TOMLDecodeError:
+            return value
+        return " ".join(shlex.quote(str(w)) for w in words)
     return value[1:-1] if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'" else value
 
 

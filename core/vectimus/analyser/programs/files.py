@@ -7,7 +7,6 @@ Standard library only: used on the hot path.
 from __future__ import annotations
 
 import posixpath
-import re
 
 from vectimus.analyser import argv, listed, runs, writes
 from vectimus.analyser.context import Analysis, Cmd, Word
@@ -299,33 +298,6 @@ def sed(an: Analysis, cmd: Cmd, program: str) -> None:
         an.file("file_write" if in_place else "file_read", word, cmd, ("i",) if in_place else (), program=program)
 
 
-AWK_VALUE = argv.opts("-f --file -v --assign -F --field-separator -i --include -l --load -e --source "
-                      "-E --exec")
-
-
-def awk(an: Analysis, cmd: Cmd, program: str) -> None:
-    """awk / gawk / mawk: the program (first operand, or ``-e``) is analysed; file operands are
-    read (``name=value`` operands are assignments)."""
-    p = argv.parse(cmd.words[1:], AWK_VALUE)
-    ops = p.operands
-    sources = p.all("e", "source")
-    files = p.all("f", "file", "E", "exec", "i", "include")
-    if not sources and not files and ops:
-        sources, ops = ops[:1], ops[1:]
-    for word in files:
-        an.file("file_read", word, cmd, program=program)
-        runs.run_file(an, cmd, word, runner="awk")
-    if sources:
-        an.code("awk", Word("\n".join(w.text for w in sources), any(w.dynamic for w in sources)),
-                cmd, "awk program")
-    for word in ops:
-        if word.text != "-" and not re.match(_AWK_ASSIGNMENT, word.text):
-            an.file("file_read", word, cmd, program=program)
-
-
-_AWK_ASSIGNMENT = r"^[A-Za-z_][A-Za-z0-9_]*="
-
-
 def patch(an: Analysis, cmd: Cmd, program: str) -> None:
     """patch: reads the patch, writes the file it names (or the tree it runs in)."""
     p = argv.parse(cmd.words[1:], argv.opts("-i --input -o --output -d --directory -p --strip "
@@ -413,6 +385,10 @@ def read(an: Analysis, cmd: Cmd, program: str) -> None:
         ops = ops[lead:]
     if program in ("source", "."):
         ops = ops[:1]
+    elif program in ("less", "zless"):  # the lesskey file it reads as it starts
+        from vectimus.analyser.programs import lesskey
+
+        lesskey.run(an, cmd, program)
     for word in p.all("f", "file", "from-file") if program in ("grep", "rg", "jq") else []:
         an.file("file_read", word, cmd, program=program)
     if program == "jq":
@@ -442,7 +418,6 @@ HANDLERS = {
     "tee": write, "sponge": write, "touch": write, "mkdir": write, "truncate": write, "chmod": write, "chown": write,
     "chgrp": write, "chattr": write, "setfacl": write,
     "dd": dd, "sed": sed, "gsed": sed, "patch": patch, "crontab": crontab,
-    "awk": awk, "gawk": awk, "mawk": awk, "nawk": awk,
     **dict.fromkeys(READERS, read),
 }
 

@@ -1,6 +1,7 @@
 """Gradle: every build runs the project's build scripts — ``settings.gradle[.kts]``, the root
 ``build.gradle[.kts]``, the build files of the projects the settings ``include``, and the scripts
-they ``apply from:`` — for ``gradle``, ``gradlew`` and ``./gradlew`` (``-p DIR``, ``-b FILE``).
+they ``apply from:``, ``-I`` init scripts, and what ``gradle_startup`` finds (buildSrc, the user home's
+init scripts, ``org.gradle.jvmargs``) — for ``gradle``, ``gradlew`` and ``./gradlew`` (``-p DIR``, ``-b FILE``).
 
 Groovy and Kotlin are read by ``build_tokens`` (strings and comments respected), and each command
 a script starts becomes the program and arguments it runs: ``exec { commandLine … }`` /
@@ -36,10 +37,14 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
     seen: set[str] = set()
     given = p.value("b", "build-file")
     settings = p.value("c", "settings-file")
+    from vectimus.analyser.programs import gradle_startup
+
     files = [an.target(w, cmd.scope).path for w in (settings, given) if w is not None]
+    files = files or [*(f"{root}/{n}" for n in SETTINGS), *(f"{root}/{n}" for n in BUILD)]
     files += [an.target(w, cmd.scope).path for w in p.all("I", "init-script")]
-    for path in files or [*(f"{root}/{n}" for n in SETTINGS), *(f"{root}/{n}" for n in BUILD)]:
+    for path in [*files, *gradle_startup.scripts(an, cmd, root, p.value("g", "gradle-user-home"))]:
         script(an, cmd, path, seen)
+    gradle_startup.jvm_options(an, cmd, root, p.value("g", "gradle-user-home"))
 
 
 def script(an: Analysis, cmd: Cmd, path: str, seen: set[str]) -> None:

@@ -57,8 +57,8 @@ NPM_INSTALL_SCRIPTS = ("preinstall", "install", "postinstall", "prepare")
 
 def local_build(an: Analysis, cmd: Cmd, word: Word, family: str) -> None:
     """A local project installed (``pip install -e .``, ``npm install ./pkg``) runs its own code:
-    ``setup.py`` and a hatch build hook, or the install scripts of its ``package.json``; a Python
-    one also installs the Vectimus packages it ships or pins to a source of its own."""
+    ``setup.py``, a hatch build hook and an in-tree build backend, or the install scripts of its
+    ``package.json``; a Python one also installs the Vectimus packages it ships or pins to a source of its own."""
     from vectimus.analyser import runs
 
     folder = an.target(word, cmd.scope)
@@ -67,7 +67,9 @@ def local_build(an: Analysis, cmd: Cmd, word: Word, family: str) -> None:
     if family in ("pip", "poetry"):
         for name in BUILD_FILES:
             runs.run_file(an, cmd, Word(f"{folder.path}/{name}"), runner="python")
-        from vectimus.analyser.programs import requirements
+        from vectimus.analyser.programs import build_backend, requirements
+
+        build_backend.in_tree(an, cmd, folder.path)
 
         for name in requirements.vectimus_shipped(an, cmd, folder.path):
             an.add(Action(kind="package", resource=f"pip:{name} in {word.text}", program=cmd.words[0].text,

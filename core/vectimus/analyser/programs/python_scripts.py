@@ -46,7 +46,10 @@ def run(an: Analysis, outer: Cmd, name: str, inner: Cmd) -> bool:
 
     script, args = inner.words[0].text, [w.text for w in inner.words[1:]]
     words = list(outer.words[1:len(outer.words) - len(inner.words)])
-    dirs = [b for a, b in zip(words, words[1:]) if a in DIR_OPTIONS.get(name, ())]
+    options = DIR_OPTIONS.get(name, ())  # `-p DIR`, `--project DIR`, `--project=DIR`
+    dirs = [b if a.text in options else Word(a.text.partition("=")[2], a.dynamic)
+            for a, b in zip(words, [*words[1:], Word("")])
+            if a.text in options or "=" in a.text and a.text.partition("=")[0] in options]
     path = nearest(an, inner.moved(dirs), FILES[name])
     if not path:
         return False

@@ -59,7 +59,7 @@ def run(an: Analysis, cmd: Cmd, tool: str, words: list[Word]) -> None:
         for code in p.all("c"):
             an.code("python", code, cmd, "ipython -c")
     if tool in ("pdb", "ipdb", "pudb"):
-        _pdb(an, cmd, [w for name, w in p.values if name in ("c", "command")])
+        pdb_session(an, cmd, [w for name, w in p.values if name in ("c", "command")])
     target = p.value("m", "module")
     if target is not None:
         _project_module(an, cmd, target, tuple(p.operands))
@@ -67,8 +67,9 @@ def run(an: Analysis, cmd: Cmd, tool: str, words: list[Word]) -> None:
         runs.run_file(an, cmd, p.operands[0], runner="python", args=tuple(p.operands[1:]))
 
 
-def _pdb(an: Analysis, cmd: Cmd, commands: list[Word]) -> None:
-    """pdb's ``.pdbrc`` files and ``-c`` commands: lines that are not pdb commands run as Python."""
+def pdb_session(an: Analysis, cmd: Cmd, commands: list[Word]) -> None:
+    """pdb's ``.pdbrc`` files and ``-c`` commands: lines that are not pdb commands run as Python
+    (``python -m pdb``, and code that calls ``breakpoint()`` or ``pdb.set_trace()``)."""
     home = an.env.get("HOME") or cmd.scope.places.home
     for folder in dict.fromkeys((home, cmd.scope.places.cwd)):
         path = os.path.join(folder, ".pdbrc")

@@ -116,6 +116,19 @@ def _runpy(ev, args, kwargs):
     return V.unknown("a namespace")
 
 
+def _debugger(ev, args, kwargs):
+    """breakpoint() / pdb.set_trace(): pdb starts and runs the ``.pdbrc`` files it finds (the
+    home's and the working directory's) before anything else, unless PYTHONBREAKPOINT=0."""
+    if ev.fx.first("pdb session"):
+        from vectimus.analyser.facts import env
+        from vectimus.analyser.programs import python_wrappers
+
+        hook = env.value(ev.fx.cmd, "PYTHONBREAKPOINT")
+        if hook is None or hook.dynamic or hook.text != "0":
+            python_wrappers.pdb_session(ev.an, ev.fx.cmd, [])
+    return V.NONE
+
+
 # -- tables ----------------------------------------------------------------------------------------
 
 CALLS: dict = {
@@ -128,6 +141,7 @@ CALLS: dict = {
     "imp.load_compiled": _load_file(1, "pathname"), "zipimport.zipimporter": _introspection,
     "importlib.machinery.BuiltinImporter.load_module": _import, "gc.get_objects": _introspection,
     "gc.get_referents": _introspection, "gc.get_referrers": _introspection,
+    "breakpoint": _debugger, "pdb.set_trace": _debugger, "pdb.Pdb": _debugger, "ipdb.set_trace": _debugger,
 }
 
 METHODS: dict = {
