@@ -95,3 +95,14 @@ def test_unseen_trees_over_the_hook_settings_and_ordinary_unpacking(tree, comman
     actions = tree.shell(command.format(b=tree.base))
     assert not hook_written(actions), [(a.kind, a.resource, a.risk) for a in actions]
     assert unseen(actions) == (outcome == UNSEEN), [(a.kind, a.resource, a.risk) for a in actions]
+
+
+@pytest.mark.parametrize("command, outcome", [
+    ("cpio -idmu < {b}/x.cpio", UNSEEN), ("cpio -i -F {b}/x.cpio", UNSEEN),
+    ("cd {b}/stage && find . | cpio -pdmu {root}", UNSEEN),
+    ("cpio -idmu -D vendor < {b}/x.cpio", NOTHING), ("find src | cpio -pdm /tmp/copy", NOTHING),
+    ("find src | cpio -o > /tmp/src.cpio", NOTHING),
+])
+def test_cpio_unpacks_and_copies_trees_it_cannot_list(tree, command, outcome):
+    actions = tree.shell(command.format(b=tree.base, root=tree.root))
+    assert unseen(actions) == (outcome == UNSEEN), [(a.kind, a.resource, a.risk) for a in actions]

@@ -1,4 +1,4 @@
-"""Archivers and compressors (tar, zip/unzip, gzip, bzip2, xz, zstd): what each reads and writes.
+"""Archivers and compressors (tar, zip/unzip, cpio, gzip, bzip2, xz, zstd): what each reads and writes.
 
 Standard library only: used on the hot path.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from vectimus.analyser import argv
 from vectimus.analyser.context import Analysis, Cmd, Word
-from vectimus.analyser.programs import archive_members
+from vectimus.analyser.programs import archive_members, tree_writes
 from vectimus.model import ActionKind
 
 TAR_VALUE = argv.opts("-f --file -C --directory -T --files-from -X --exclude-from --exclude "
@@ -112,8 +112,32 @@ def compress(an: Analysis, cmd: Cmd, program: str) -> None:
         an.file(kind, word, cmd, program=program)
 
 
+CPIO_VALUE = argv.opts("-D --directory -F --file -I -O -E --pattern-file -H --format -R --owner -M --message "
+                       "--rsh-command -C --io-size")
+
+
+def cpio(an: Analysis, cmd: Cmd, program: str) -> None:
+    """cpio: ``-i`` unpacks the archive it reads (``-F``/``-I``, else its input) into the working
+    directory (``-D``), ``-p DIR`` copies the files its input lists into DIR, ``-o`` writes an archive.
+    Neither tree can be listed here: over protected files each is an unseen tree."""
+    p = argv.parse(cmd.words[1:], CPIO_VALUE)
+    archive = p.value("F", "file", "I", "O")
+    if p.has("i", "extract"):
+        if archive is not None:
+            an.file("file_read", archive, cmd, program=program)
+        into = p.value("D", "directory")
+        an.file("file_write", into or Word("."), cmd, program=program)
+        shown = archive.text if archive is not None else "the standard input"
+        tree_writes.unseen(an, cmd, program, into, f"a cpio archive Vectimus cannot list ({shown}) unpacked")
+    elif p.has("p", "pass-through") and p.operands:
+        an.file("file_write", p.operands[0], cmd, ("r",), program=program)
+        tree_writes.unseen(an, cmd, program, p.operands[0], "the files cpio -p reads from its input copied")
+    elif p.has("o", "create") and archive is not None:
+        an.file("file_write", archive, cmd, program=program)
+
+
 HANDLERS = {
-    "tar": tar, "gtar": tar, "bsdtar": tar, "zip": zip_, "unzip": zip_,
+    "cpio": cpio, "tar": tar, "gtar": tar, "bsdtar": tar, "zip": zip_, "unzip": zip_,
     "gzip": compress, "gunzip": compress, "bzip2": compress, "bunzip2": compress, "xz": compress,
     "unxz": compress, "zstd": compress, "unzstd": compress,
     "7z": sevenzip, "7za": sevenzip, "7zr": sevenzip, "7zz": sevenzip, "jar": sevenzip, "pax": sevenzip,
