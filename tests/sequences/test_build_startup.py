@@ -55,7 +55,7 @@ def _leaked(scene, session) -> bool:
 
 
 BACKEND_PYPROJECT = "[build-system]\nrequires = []\nbuild-backend = 'backend'\nbackend-path = ['_build']\n"
-PIP = "python3 -m pip install -q --no-index --no-deps --no-build-isolation --target /tmp/site.$PPID ."
+PIP = "python3 -m pip install -q --no-index --no-deps --no-build-isolation --target build/site ."
 
 
 @pytest.mark.parametrize("mode", ["enforce", "observe"])
@@ -83,7 +83,7 @@ def test_an_ordinary_local_install_works(installed):
                         "        z.writestr('app-1.0.dist-info/WHEEL', 'Wheel-Version: 1.0\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n')\n"
                         "        z.writestr('app-1.0.dist-info/RECORD', '')\n"
                         "    return name\n"},
-            B(PIP + " && ls /tmp/site.$PPID > installed.txt"),
+            B(PIP + " && ls build/site > installed.txt"),
         ])
         assert answers == ["allow"] * 3, session.describe()
         assert "app_marker.py" in (installed.root / "installed.txt").read_text(), session.describe()
