@@ -12,7 +12,14 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.support.daemon import read_receipts, verdict
+from vectimus.config import load_config
+from vectimus.locations import user_home
+from vectimus.receipts.sink import LocalChainSink
+from vectimus.receipts.state import RECENT
+from vectimus.sinks import SinkContext
+
+from tests.support.daemon import in_process_env, read_receipts, verdict
+from tests.support.receipts import make_body
 
 
 def cpu_ticks(pid: int) -> int:
@@ -46,6 +53,24 @@ def test_a_big_event_the_daemon_is_too_slow_for_leaves_one_receipt(daemon):
     time.sleep(2)  # let the daemon finish whatever it still does with the call
     mine = [r for r in read_receipts(project.root) if r["tool_use"] == "toolu_big"]
     assert len(mine) == 1 and mine[0]["evaluator"] == "hook"
+    assert project.run("vectimus", "verify").returncode == 0
+
+
+def test_a_retry_after_many_other_calls_were_recorded_leaves_one_receipt(daemon):
+    """The call's hook was killed after its receipt was chained; before the agent's retries came,
+    more calls than the state keeps the place of were recorded (other sessions, other writers)."""
+    project = daemon.project
+    daemon.start()
+    event = project.claude_event("Bash", {"command": "echo retried"}, session_id="s", tool_use_id="toolu_retried")
+    assert verdict(project.call(project.hook_command(), event)) == "allow"
+    ctx = SinkContext(project.root, user_home(project.env), load_config(project.root, project.env).data,
+                      env=project.env)
+    for i in range(RECENT + 1):
+        LocalChainSink().emit({**make_body(i, project=project.root, session="other"), "call_key": f"{i:064x}"}, ctx)
+    for env in ({}, in_process_env()):  # the retry, through the daemon and in-process
+        assert verdict(project.call(project.hook_command(), event, env=env)) == "allow"
+    mine = [r for r in read_receipts(project.root) if r["tool_use"] == "toolu_retried"]
+    assert len(mine) == 1 and "supersedes" not in mine[0]
     assert project.run("vectimus", "verify").returncode == 0
 
 

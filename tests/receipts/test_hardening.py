@@ -12,7 +12,8 @@ import time
 import pytest
 
 from vectimus.receipts.chain import LOCK_TIMEOUT, append_receipt, checkpoint
-from vectimus.receipts.state import ReceiptLogError
+from vectimus.receipts import state
+from vectimus.receipts.state import RECENT, ReceiptLogError
 from vectimus.receipts.keys import SigningKeyError
 
 from tests.support.receipts import Log, make_body, payload
@@ -110,6 +111,33 @@ def test_one_receipt_per_call_key_and_the_recorded_one_is_returned(proj, vhome):
     assert not append_receipt(proj, by_nonce, home=vhome, config={}).duplicate
     assert append_receipt(proj, by_nonce, home=vhome, config={}).duplicate
     assert Log(proj, vhome).verify().receipts == 3
+
+
+def test_a_call_retried_after_many_others_still_has_one_receipt(proj, vhome):
+    """A retry whose first receipt is older than the last RECENT calls' (other sessions kept writing)."""
+    body = {**make_body(0, project=proj), "call_key": "ab" * 32}
+    first = append_receipt(proj, body, home=vhome, config={})
+    for i in range(1, RECENT + 2):
+        append_receipt(proj, {**make_body(i, project=proj), "call_key": f"{i:064x}"}, home=vhome, config={})
+    again = append_receipt(proj, {**make_body(0, project=proj, decision="deny"), "call_key": "ab" * 32},
+                           home=vhome, config={})
+    assert again.duplicate and (again.seq, again.offset, again.length) == (first.seq, first.offset, first.length)
+    assert again.fields["decision"] == "allow"
+    assert Log(proj, vhome).verify().receipts == RECENT + 2
+
+
+def test_calls_whose_fingerprints_collide_are_told_apart_by_their_receipts(proj, vhome, monkeypatch):
+    """Every call given one fingerprint: a match is only a duplicate when its receipt is the same call."""
+    monkeypatch.setattr(state, "fingerprint", lambda key: "0" * state.FINGERPRINT)
+    keys = [f"{i:064x}" for i in range(RECENT + 3)]
+    first = [append_receipt(proj, {**make_body(i, project=proj), "call_key": k}, home=vhome, config={})
+             for i, k in enumerate(keys)]
+    assert not any(a.duplicate for a in first)
+    for i in (0, 2):  # no longer where the state says: found by fingerprint among look-alikes
+        again = append_receipt(proj, {**make_body(i, project=proj), "call_key": keys[i]}, home=vhome, config={})
+        assert again.duplicate and again.seq == first[i].seq
+    assert not append_receipt(proj, {**make_body(0, project=proj), "call_key": "cd" * 32}, home=vhome,
+                              config={}).duplicate
 
 
 def test_the_call_keys_survive_a_rebuilt_state(proj, vhome):

@@ -22,9 +22,10 @@ segment, and where the last ``RECENT`` calls' receipts are).
   against the files; when they disagree (a crash between two writes, an edit) the state is rebuilt
   from the files. A torn last line is cut off; an append cut short by a full disk is truncated
   back; a torn or edited ``state.json`` fails its own digest and is rebuilt (``state``).
-- **One receipt per call.** A body's ``call_key`` (else its client ``nonce``) is looked up among
-  the last ``RECENT`` receipts before appending: a second body for the same call is not appended,
-  and the caller gets the recorded receipt back instead.
+- **One receipt per call.** A body's ``call_key`` (else its client ``nonce``) is looked up before
+  appending, among the last ``RECENT`` calls' receipts (where each is) and the last ``CALLS``
+  receipts (a fingerprint of each one's call, then read from its segment): a second body for the
+  same call is not appended, and the caller gets the recorded receipt back instead.
 
 The state and its checks are ``state``, the bounded lock ``lock``. Nothing here re-reads the whole
 log on the normal path, and nothing here verifies it: that is ``vectimus.receipts.verify``.
@@ -39,7 +40,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from vectimus.config import config_value
-from vectimus.layout import PROJECT_DIR, RECEIPTS, segment_name
+from vectimus.layout import PROJECT_DIR, RECEIPTS, segment_first_seq, segment_name
 from vectimus.receipts import merkle
 from vectimus.receipts.envelope import (
     CHECKPOINT_FORMAT, CHECKPOINT_TYPE, RECEIPT_FORMAT, RECEIPT_TYPE, canonical, encode, pae, sha256_hex, timestamp,
@@ -143,25 +144,51 @@ def signed_line(payload_type: str, payload: bytes, signer) -> bytes:
 
 
 def recorded(log: Log, body: Mapping) -> Appended | None:
-    """The receipt already recorded for ``body``'s call among the last ``RECENT``, if any.
+    """The receipt already recorded for ``body``'s call, if any: where the state says among the last
+    ``RECENT`` calls' receipts, else the newest of the last ``CALLS`` receipts whose call has its
+    fingerprint (found in its segment: a retry that many other calls' receipts came before).
 
     A call found by the client's nonce alone must also have come with the same event bytes: an
     evaluator fed another event under that nonce did not decide this call.
     """
     key = dedupe_key(body)
-    entry = log.state.find(key) if key else None
-    if entry is None:
+    if not key:
         return None
-    _, seq, segment, offset, length = entry
+    entry = log.state.find(key)
+    places = [entry[1:]] if entry is not None else (located(log, seq) for seq in log.state.called(key))
+    for where in places:
+        if where is None:
+            continue
+        seq, segment, offset, length = where
+        try:
+            fields = fields_of(read_at(segment, log.fd, offset, length))
+        except (OSError, UnsafePath):
+            fields = None
+        if fields is None or dedupe_key(fields) != key or fields.get("seq") != seq:
+            continue  # not where the state says (a rebuilt log), or another call with the same fingerprint
+        if key.startswith("n:") and fields.get("input") != body.get("input"):
+            return None
+        return Appended(str(log.project), seq, segment, offset, length, fields, duplicate=True)
+    return None
+
+
+def located(log: Log, seq: int) -> tuple[int, str, int, int] | None:
+    """``(seq, segment, offset, length)`` of receipt ``seq``'s line, from the segments (None: not there)."""
+    first = max((f for f in map(segment_first_seq, os.listdir(log.fd)) if 0 <= f <= seq), default=-1)
+    if first < 0:
+        return None
+    segment = segment_name(first)
     try:
-        fields = fields_of(read_at(segment, log.fd, offset, length))
+        data = read_at(segment, log.fd)
     except (OSError, UnsafePath):
-        fields = None
-    if fields is None or dedupe_key(fields) != key:
-        return None  # not where the state says (a rebuilt log): not a duplicate we can answer from
-    if key.startswith("n:") and fields.get("input") != body.get("input"):
         return None
-    return Appended(str(log.project), seq, segment, offset, length, fields, duplicate=True)
+    offset = 0
+    for _ in range(seq - first):
+        offset = data.find(b"\n", offset) + 1
+        if not offset:
+            return None
+    end = data.find(b"\n", offset) + 1
+    return (seq, segment, offset, end - offset) if end else None
 
 
 def write_receipt(log: Log, body: dict, signer, *, segment_receipts: int) -> Appended:

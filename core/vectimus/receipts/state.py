@@ -1,5 +1,6 @@
 """The receipt log's state: ``state.json``, the writer's cache (log id, size, last payload hash,
-Merkle frontier, current segment, where the last ``RECENT`` calls' receipts are), trusted only
+Merkle frontier, current segment, where the last ``RECENT`` calls' receipts are, and a fingerprint
+of the call of each of the last ``CALLS`` receipts), trusted only
 once it agrees with the files, and rebuilt from them when it does not (a crash between two
 writes, an edit); and whether a directory's log files are another log's (``foreign``).
 
@@ -24,7 +25,10 @@ from vectimus.receipts.files import UnsafePath, is_regular, open_file, replace_f
 STATE = "state.json"
 CHECKPOINTS = "checkpoints.jsonl"
 PRUNED = "pruned.jsonl"
-RECENT = 128         # calls whose receipts a writer can find again (one receipt per call)
+RECENT = 128         # calls whose receipts a writer finds again where the state says (one receipt per call)
+CALLS = 2048         # receipts whose call a writer recognises by its fingerprint, and then finds in the segment
+FINGERPRINT = 8      # hex digits of a call's fingerprint
+NO_CALL = "-" * FINGERPRINT  # the fingerprint of a receipt without a dedupe key
 MAX_STATE_BYTES = 1 << 20
 CHECK = b',"check":"'
 
@@ -40,12 +44,18 @@ def dedupe_key(body: Mapping) -> str:
     return f"n:{body['nonce']}" if body.get("nonce") else ""
 
 
+def fingerprint(key: str) -> str:
+    """The first ``FINGERPRINT`` hex digits of the SHA-256 of a dedupe ``key`` (``NO_CALL`` for none)."""
+    return sha256_hex(key.encode("utf-8", "surrogatepass"))[:FINGERPRINT] if key else NO_CALL
+
+
 class State:
     """The writer's view of the log's end (``state.json`` holds ``vars(state)``)."""
 
     def __init__(self, dir: list, log: str, size: int = 0, head: str = ZERO_HASH, frontier: list | None = None,
                  segment: str = "", segment_bytes: int = 0, segment_count: int = 0, tail: int = 0,
-                 checkpoints_bytes: int = 0, checkpointed: int = 0, recent: list | None = None) -> None:
+                 checkpoints_bytes: int = 0, checkpointed: int = 0, recent: list | None = None,
+                 calls: str = "") -> None:
         self.dir = dir                      # [st_dev, st_ino] of the directory it was written in
         self.log = log
         self.size = size                    # receipts written = the next sequence number
@@ -58,9 +68,12 @@ class State:
         self.checkpoints_bytes = checkpoints_bytes
         self.checkpointed = checkpointed    # size covered by the last checkpoint
         self.recent = recent or []          # [dedupe key, seq, segment, offset, length], oldest first
+        self.calls = calls                  # the fingerprints of the last receipts' calls, one per seq up to size
 
     def remember(self, key: str, seq: int, segment: str, offset: int, length: int) -> None:
-        """Note where the receipt with dedupe ``key`` was written (the last ``RECENT`` are kept)."""
+        """Note the receipt ``seq`` (the next one) with dedupe ``key`` ('' for none): where it is, for the
+        last ``RECENT`` calls, and its call's fingerprint, for the last ``CALLS`` receipts."""
+        self.calls = (self.calls + fingerprint(key))[-CALLS * FINGERPRINT:]
         if key:
             self.recent.append([key, seq, segment, offset, length])
             del self.recent[:-RECENT]
@@ -72,9 +85,27 @@ class State:
                 return entry
         return None
 
+    def called(self, key: str) -> list[int]:
+        """The sequence numbers, newest first, among the last ``CALLS`` receipts whose call has
+        ``key``'s fingerprint (the call itself, or rarely another whose fingerprint is the same)."""
+        mark, calls, found = fingerprint(key), self.calls, []
+        first = self.size - len(calls) // FINGERPRINT
+        end = len(calls)
+        while (at := calls.rfind(mark, 0, end)) >= 0:
+            if at % FINGERPRINT == 0:
+                found.append(first + at // FINGERPRINT)
+            end = at + FINGERPRINT - 1
+        return found
+
 
 def _hex(value, digits: int) -> bool:
     return isinstance(value, str) and len(value) == digits and all(c in "0123456789abcdef" for c in value)
+
+
+def _calls(calls, size: int) -> bool:
+    """Whether ``calls`` can be a state's fingerprints: whole ones, at most one per receipt (a match is
+    checked against the receipt itself, so their digits need no check here)."""
+    return isinstance(calls, str) and len(calls) % FINGERPRINT == 0 and len(calls) // FINGERPRINT <= min(size, CALLS)
 
 
 def _valid(state: State) -> bool:
@@ -83,7 +114,7 @@ def _valid(state: State) -> bool:
     return (isinstance(state.dir, list) and _hex(state.log, 32) and _hex(state.head, 64)
             and all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in ints)
             and (state.segment == "" or is_segment_name(state.segment))
-            and isinstance(state.recent, list)
+            and isinstance(state.recent, list) and _calls(state.calls, state.size)
             and all(isinstance(e, list) and len(e) == 5 and is_segment_name(str(e[2])) for e in state.recent))
 
 
