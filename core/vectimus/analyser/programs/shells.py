@@ -145,7 +145,14 @@ def hash_(an: Analysis, cmd: Cmd, name: str) -> None:
         runs.run_file(an, cmd, path, args=())
 
 
+def enable(an: Analysis, cmd: Cmd, name: str) -> None:
+    """enable -f FILE NAME: bash loads the shared object FILE as a builtin, its code runs in the shell."""
+    p = argv.parse(cmd.words[1:], argv.opts("-f"))
+    for path in p.all("f"):
+        runs.run_file(an, cmd, path, runner="native", label=f"enable -f {path.text}")
+
+
 HANDLERS = {**dict.fromkeys(SHELLS, shell), "eval": eval_, "source": source, ".": source,
-            "alias": alias, "trap": trap, "hash": hash_,
+            "alias": alias, "trap": trap, "hash": hash_, "enable": enable,
             **dict.fromkeys(("printenv", "env", "set", "export", "declare", "typeset", "compgen"),
                             environment)}
