@@ -43,9 +43,10 @@ MANAGER_FILES = {".yarnrc.yml": "yarnrc", ".yarnrc": "yarnrc", "bunfig.toml": "b
                  ".npmrc": "pnpmfile", "pnpm-workspace.yaml": "pnpmfile", "deno.json": "deno", "deno.jsonc": "deno",
                  "composer.json": "composer"}
 
-# Build files (lower case) whose commands a build tool runs -> the programs module that judges them.
+# Build files (lower case) whose commands a build tool (or linter) runs -> the programs module that judges them.
 BUILD_FILES = {"cmakelists.txt": "cmake", "pom.xml": "maven", "build.gradle": "gradle", "build.gradle.kts": "gradle",
-               "settings.gradle": "gradle", "settings.gradle.kts": "gradle", "meson.build": "meson"}
+               "settings.gradle": "gradle", "settings.gradle.kts": "gradle", "meson.build": "meson",
+               "pylintrc": "pylint", ".pylintrc": "pylint"}
 
 
 def written(an: Analysis, cmd: Cmd, path: str, text: str) -> None:

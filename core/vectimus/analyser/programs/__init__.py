@@ -45,6 +45,7 @@ IMPORTED_WHEN_RUN = {
     "meson": "meson",
     "python_runners": "doit fab inv invoke nox scons waf",
     "project_builds": "hatch pdm rye",
+    "pylint": "pylint",
     "python_scripts": "poe",
     "python_wrappers": "coverage ipdb ipdb3 ipython ipython3 kernprof memray pudb pudb3 pyinstrument scalene "
                        "viztracer",

@@ -80,6 +80,10 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
             from vectimus.analyser.programs import pytest
 
             pytest.run(an, cmd.with_words([Word("pytest"), *p.operands], via=f"{program} -m"), "pytest")
+        elif module.text == "pylint":  # its configuration's init-hook and plugins
+            from vectimus.analyser.programs import pylint
+
+            pylint.run(an, cmd.with_words([Word("pylint"), *p.operands], via=f"{program} -m"), "pylint")
         elif module.text == "pip" or module.text.startswith("pip."):
             packages.run(an, cmd, "pip", p.operands)
         elif module.text == "build":  # python -m build [dir]: the project's build code runs

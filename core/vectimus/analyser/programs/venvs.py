@@ -19,10 +19,11 @@ UV_VALUE_OPTS = argv.opts("-p --python --prompt --index-url --extra-index-url --
                           "--find-links --index-strategy --keyring-provider --link-mode --exclude-newer "
                           "--cache-dir --directory --project --config-file --color --python-preference")
 CLEARS = ("clear",)
-# What making a virtual environment over an existing one rewrites inside it (and the interpreter
-# links in bin/, replaced, not written through: not recorded, or the interpreter they point at would
-# count as written)
-REWRITTEN = ("pyvenv.cfg", "bin/activate")
+# What making a virtual environment over an existing one rewrites inside it. Not its bin/: the
+# interpreter links there are replaced, not written through (the interpreter they point at would
+# count as written), and its activate scripts are venv's own templates, which `. .venv/bin/activate`
+# runs as the environment's, not as content the agent chose.
+REWRITTEN = ("pyvenv.cfg",)
 
 
 def made(an: Analysis, cmd: Cmd, program: str, words, *, uv: bool = False) -> None:
