@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from vectimus.analyser import flow, parameters, pathnames, printers, redirects, runs, writes
+from vectimus.analyser import flow, parameters, pathnames, posix_for, printers, redirects, runs, writes
 from vectimus.analyser.context import (
     MAX_COMMAND_BYTES, MAX_DEPTH, MAX_NESTING, MAX_NODES, Analysis, Cmd, Input, Scope, Unanalysable, Unparsable, Word,
 )
@@ -29,6 +29,8 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
     if parsed is None:  # only blanks
         return
     root, notes = parse(parsed, an)
+    if root.has_error and parsed is data and (posix := posix_for.rewritten(root, data)) is not None:
+        return analyse_text(posix, an, scope, via, depth, stdin)
     if parsed is not data:  # the tree is shared with texts that differ in their 4-byte characters
         notes = {}
     before = len(an.actions)

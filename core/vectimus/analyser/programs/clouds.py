@@ -164,6 +164,8 @@ def exec_risk(an: Analysis, name: str, cmd: Cmd) -> str:
 
         return risk(an, cmd)
     if name in ENV_DUMPS:
+        if name == "set" and any(w.text == "--" for w in cmd.words[1:]):
+            return "positional"  # set -- WORDS sets the positional parameters and prints nothing
         if cmd.stdout != "pipe":
             return ""
         from vectimus.analyser.programs import env_filter

@@ -72,7 +72,8 @@ def _trace(an: Analysis, cmd: Cmd) -> None:
 
 def eval_(an: Analysis, cmd: Cmd, name: str) -> bool:
     """eval: its arguments, joined, are shell code run in the current shell (a tool's own setup
-    output, ``eval "$(pyenv init -)"``, is that tool's: ``shell_setup``)."""
+    output, ``eval "$(pyenv init -)"``, is that tool's: ``shell_setup``; escaped words that only
+    set the positional parameters are known code: ``eval_words``)."""
     args = cmd.words[1:]
     if len(args) == 1 and args[0].dynamic:
         from vectimus.analyser.programs import shell_setup
@@ -81,7 +82,11 @@ def eval_(an: Analysis, cmd: Cmd, name: str) -> bool:
             return False
     an.shell(Word(" ".join(w.text for w in args), any(w.dynamic for w in args)), cmd, "eval",
              scope=cmd.scope)
-    return any(w.dynamic for w in args)
+    if not any(w.dynamic for w in args):
+        return False
+    from vectimus.analyser.programs import eval_words
+
+    return not eval_words.only_sets_positional(an, args)
 
 
 def source(an: Analysis, cmd: Cmd, name: str) -> bool:
