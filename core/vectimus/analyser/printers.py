@@ -1,10 +1,11 @@
 """What a simple command prints, when that is known before it runs: constants (``echo``,
-``printf``, ``base64 -d`` of one), a small file's text (``cat notes.txt``, ``read P < p.txt``),
-where a program is found (``which rm``, ``command -v rm``), the names ``ls`` lists (``for t in
-$(ls tests)`` runs each file it lists) and the paths a simple ``find`` prints, the repository's top directory
-(``git rev-parse --show-toplevel``) and pure text filters over a known input (``rev``, ``tr``).
-A command substitution or a pipe stage that prints a known text hands it on as a word or an input,
-so ``$(rev <<< mr) -rf ~`` runs ``rm``. Anything else prints what Vectimus cannot know (None).
+``printf``, ``base64 -d`` of one; a ``%s`` format, ``dirname`` and ``basename``: ``text_printers``),
+a small file's text (``cat notes.txt``, ``read P < p.txt``), where a program is found (``which rm``,
+``command -v rm``), the names ``ls`` lists (``for t in $(ls tests)`` runs each file it lists) and the
+paths a simple ``find`` prints, the repository's top directory (``git rev-parse --show-toplevel``)
+and pure text filters over a known input (``rev``, ``tr``). A command substitution or a pipe stage
+that prints a known text hands it on as a word or an input, so ``$(rev <<< mr) -rf ~`` runs ``rm``.
+Anything else prints what Vectimus cannot know (None).
 Standard library only: used on the hot path.
 """
 
@@ -21,7 +22,7 @@ from vectimus.analyser.expand import ansi_c
 
 # The programs ``printed`` knows.
 PRINTERS = frozenset(("echo", "printf", "cat", "base64", "pwd", "mktemp", "uname", "which", "command", "type",
-                      "git", "rev", "tr", "ls", "find"))
+                      "git", "rev", "tr", "ls", "find", "dirname", "basename"))
 MAX_LISTED = 64  # names ``ls`` lists; past it, what it prints is unknown
 
 
@@ -42,6 +43,10 @@ def printed(an: Analysis, words: list[Word], scope: Scope, stdin: Input, consume
         return ansi_c(text) if "-e" in args else text
     if name == "printf" and len(args) == 1 and "%" not in args[0]:
         return ansi_c(args[0])
+    if name in ("printf", "dirname", "basename"):  # a %s format, a path's parts
+        from vectimus.analyser import text_printers
+
+        return getattr(text_printers, name)(args)
     if name == "cat":
         return _cat(an, words[1:], scope, stdin, consumed)
     if name == "ls":
