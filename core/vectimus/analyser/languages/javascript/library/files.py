@@ -132,6 +132,17 @@ def _tmp(ev, args):
     return V.const(ev.an.env.get("TMPDIR") or "/tmp")
 
 
+def _mkdtemp(ev, args):
+    """``fs.mkdtempSync(prefix)``: a new directory named the prefix and six characters (what a later
+    ``rmSync`` of it deletes); Deno's ``makeTempDir`` is one in the temp directory."""
+    prefix = arg(args, 0)
+    if prefix is None:
+        return V.Val(CONST, f"{(ev.an.env.get('TMPDIR') or '/tmp').rstrip('/')}/*", glob=True)
+    if prefix.kind != CONST or not isinstance(prefix.value, str) or prefix.glob:
+        return V.unknown("a temporary directory")
+    return V.Val(CONST, prefix.value + "*", prefix.taint, glob=True)
+
+
 def _m_bunfile_read(ev, owner, args):
     secret = ev.fx.file("file_read", owner.value[1])
     return V.unknown("file contents", SECRET) if secret else file_text(ev.an, ev.fx.cmd, owner.value[1])
@@ -190,6 +201,7 @@ CALLS = {
     "path.join": _path_join, "path.resolve": _path_join, "path.posix.join": _path_join,
     "path.normalize": _path_fn(posixpath.normpath), "path.dirname": _path_fn(posixpath.dirname),
     "path.basename": _path_fn(posixpath.basename), "os.homedir": _home, "os.tmpdir": _tmp,
+    "fs.mkdtempSync": _mkdtemp, "fs.mkdtemp": _mkdtemp, "Deno.makeTempDirSync": _mkdtemp, "Deno.makeTempDir": _mkdtemp,
 }
 CALLS.update({f"fs.promises.{name[3:]}": handler for name, handler in list(CALLS.items())
               if name.startswith("fs.") and not name.endswith("Sync")})
