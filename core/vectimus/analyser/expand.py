@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from vectimus.analyser import parameters, runs
+from vectimus.analyser import cd_prefix, parameters, runs
 from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Analysis, Cmd, Input, Scope, Word
 
 REDIRECT_TYPES = ("file_redirect", "heredoc_redirect", "herestring_redirect")
@@ -401,7 +401,8 @@ class Expander:
         secret = self.an.secret_reads > before
         names = self.an.memo.pop("listed", "")  # `cat $(find ~/.aws -type f)`: it prints credential files' names
         statements = [c for c in node.named_children if c.type != "comment"]
-        single = self.ran == ran + 1 or (len(statements) == 1 and statements[0].type == "pipeline")
+        single = self.ran == ran + 1 or (len(statements) == 1 and statements[0].type == "pipeline") \
+            or cd_prefix.only_cd_before(self.text, statements, self.an.env)  # $(cd "$d" && pwd)
         if single and self.last_value is not None:
             return Word(self.last_value.strip("\n"), secret=secret)
         if names:  # the value is a list of names, one of them a credential file (or a directory of some)

@@ -69,8 +69,8 @@ def printed(an: Analysis, words: list[Word], scope: Scope, stdin: Input, consume
         return _found(an, name, args, scope)
     if name == "git" and args == ["rev-parse", "--show-toplevel"] and not scope.cwd_dynamic:
         return _top(scope.places.cwd)
-    if name == "pwd" and len(words) == 1 and not scope.cwd_dynamic:
-        return scope.places.cwd
+    if name == "pwd" and args in ([], ["-L"], ["-P"]) and not scope.cwd_dynamic:
+        return os.path.realpath(scope.places.cwd) if args == ["-P"] else scope.places.cwd
     if name == "mktemp" and all(w.text in ("-d", "--directory", "-q", "--quiet") for w in words[1:]):
         tmp = an.env.get("TMPDIR") or "/tmp"
         return tmp.rstrip("/") + "/tmp.XXXXXXXXXX"  # a fresh name in the temp dir

@@ -341,6 +341,7 @@ def _in_caller(an: Analysis, cmd: Cmd, text: str, name: str, mine: bool, path: s
     positional parameters while it runs."""
     scope = cmd.scope
     kept = scope.positional
+    scope.vars.pop("BASH_SOURCE[@]", None)  # the sourced file's name, then its functions': unknown from here
     if args:
         scope.positional = (Word(path), *args)
     start = len(an.actions)
@@ -384,8 +385,9 @@ def analyse(an: Analysis, cmd: Cmd, text: str, lang: str, name: str, mine: bool,
     """
     start = len(an.actions)
     try:
-        if lang == "shell":
-            an.shell(Word(text), cmd, name, positional=positional)
+        if lang == "shell":  # ${BASH_SOURCE[0]}: the script bash runs (a sourced file's is unknown)
+            known = (("BASH_SOURCE[@]", Word(path)),) if path else ()
+            an.shell(Word(text), cmd._replace(env=(*cmd.env, *known)), name, positional=positional)
         elif _supported(lang):
             an.code(lang, Word(text), cmd, name)
         else:
