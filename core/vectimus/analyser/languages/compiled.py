@@ -12,12 +12,14 @@ calls is walked with unknown parameters. Standard library only: used on the hot 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from vectimus.analyser.context import Word
 from vectimus.analyser.languages import record
 from vectimus.analyser.languages.code import Code, dynamic
 
 MAX_SITES = 16  # distinct calls of one function analysed; past it, its parameters are unknown
+MAX_LOOP = 16   # values of a loop over a list literal taken one at a time; past it, the variable is unknown
 VARIADIC = "..."  # a parameter name's prefix when it takes the rest of the arguments
 
 
@@ -44,6 +46,7 @@ class Compiled(Code):
     CALL = "call_expression"
     LISTS: tuple[str, ...] = ()       # node types of list literals
     ACTS: frozenset[str] = frozenset()  # calls ``effect`` handles beyond EFFECTS and ENV_CALLS
+    LOOPS: tuple[str, ...] = ()       # node types of loops over a collection (``loop_parts``)
 
     def __init__(self, an, cmd, text: str) -> None:
         super().__init__(an, cmd, text)
@@ -147,6 +150,42 @@ class Compiled(Code):
     def apply(self, name: str, args: list, node) -> None:
         if name not in self.EFFECTS and name not in self.ENV_CALLS and name not in self.ACTS:
             return  # a call that does nothing recorded here
+        found = self.loop_over(node) if node is not None and self.LOOPS else None
+        if found is None:
+            self.apply_each(name, args, node)
+            return
+        variable, words = found  # `for dir in ["dist", "build"] { remove_dir_all(dir) }`: once per value
+        kept = self.consts.get(variable)
+        try:
+            for word in words:
+                self.consts[variable] = word
+                self.apply_each(name, args, node)
+        finally:
+            self.consts[variable] = kept
+
+    def loop_over(self, node) -> tuple[str, list[Word]] | None:
+        """The variable and values of the nearest loop around ``node`` (in its function) that runs
+        over a list literal, or a variable given one; None for any other loop, or none."""
+        at = node.parent
+        while at is not None and at.type not in self.FUNCTIONS:
+            if at.type in self.LOOPS:
+                found = self.loop_parts(at)
+                if found is None:
+                    return None
+                variable, iterable = found
+                if iterable.type not in self.LISTS and self.variable(iterable) not in self.lists:
+                    return None
+                words = self.items(iterable)
+                return (variable, words) if 0 < len(words) <= MAX_LOOP else None
+            at = at.parent
+        return None
+
+    def loop_parts(self, node) -> tuple[str, Any] | None:
+        """The loop variable and the collection node of a loop ``node`` (the languages say how)."""
+        return None
+
+    def apply_each(self, name: str, args: list, node) -> None:
+        """Record the effect of one call, once per call of the function it is in."""
         function = self.function_of(node) if node is not None else None
         sites = self.sites.get(function or "", [])
         if not sites or len(sites) > MAX_SITES:

@@ -44,6 +44,7 @@ class Go(Compiled):
     ASSIGNMENTS = ("short_var_declaration", "assignment_statement", "var_spec", "const_spec", "call_expression")
     CONCAT = {"binary_expression": ("+",)}
     LISTS = ("composite_literal",)
+    LOOPS = ("for_statement",)
     HOME_CALLS = frozenset(("os.UserHomeDir",))
     ENV_CALLS = frozenset(("os.Getenv", "os.LookupEnv", "syscall.Getenv"))
     DECODERS = frozenset(f"encoding/base64.{e}.DecodeString" for e in
@@ -86,6 +87,15 @@ class Go(Compiled):
             known = inner is not None and (inner.type in self.LISTS or self.variable(inner) in self.lists)
             return self.items(inner) if known else [dynamic()]
         return super().spread(node)
+
+    def loop_parts(self, node):
+        """``for _, NAME := range []string{..}`` (the value, not the index)."""
+        clause = next((c for c in node.named_children if c.type == "range_clause"), None)
+        left = clause.child_by_field_name("left") if clause is not None else None
+        names = left.named_children if left is not None else []
+        if len(names) != 2 or names[1].type != "identifier" or clause.child_by_field_name("right") is None:
+            return None
+        return self.node_text(names[1]), clause.child_by_field_name("right")
 
     def pairs(self, node):
         if node.type in ("var_spec", "const_spec"):

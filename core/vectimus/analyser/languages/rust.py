@@ -52,6 +52,7 @@ class Rust(Compiled):
     ASSIGNMENTS = ("let_declaration", "assignment_expression", "call_expression")
     CONCAT = {"binary_expression": ("+",)}
     LISTS = ("array_expression",)
+    LOOPS = ("for_expression",)
     HOME_CALLS = frozenset(("std::env::home_dir", "dirs::home_dir", "home::home_dir", "dirs_next::home_dir",
                             "simple_home_dir::home_dir"))
     ENV_CALLS = frozenset(("std::env::var", "std::env::var_os"))
@@ -128,6 +129,17 @@ class Rust(Compiled):
             pattern = p.child_by_field_name("pattern")
             out.append(self.node_text(pattern).removeprefix("mut ").strip() if pattern is not None else "")
         return out
+
+    def loop_parts(self, node):
+        """``for NAME in [..]`` / ``&[..]`` / ``.iter()`` of either."""
+        pattern, value = node.child_by_field_name("pattern"), node.child_by_field_name("value")
+        while value is not None and (value.type == "reference_expression" or value.type == "call_expression"
+                                     and self.node_text(value).endswith((".iter()", ".into_iter()"))):
+            value = value.named_children[-1] if value.type == "reference_expression" \
+                else value.child_by_field_name("function").child_by_field_name("value")
+        if pattern is None or pattern.type != "identifier" or value is None:
+            return None
+        return self.node_text(pattern), value
 
     def pairs(self, node):
         target = node.child_by_field_name("pattern" if node.type == "let_declaration" else "left")
