@@ -140,6 +140,23 @@ def test_calls_whose_fingerprints_collide_are_told_apart_by_their_receipts(proj,
                               config={}).duplicate
 
 
+def test_a_state_write_cut_short_inside_the_fingerprints_is_rebuilt_not_set_aside(proj, vhome):
+    """SIGKILL in the middle of rewriting state.json: the new bytes up to a page, the old after it,
+    still JSON (the cut is inside the long fingerprint string) but not a state: ours, rebuilt."""
+    log = Log(proj, vhome).write(3)
+    path = log.dir / "state.json"
+    old = path.read_bytes()
+    body = {**make_body(9, project=proj), "call_key": "ab" * 32}
+    append_receipt(proj, body, home=vhome, config={})
+    new = path.read_bytes()
+    cut = new.index(b'"calls":"') + len(b'"calls":"') + 13
+    path.write_bytes(new[:cut] + old[cut:])
+    json.loads(path.read_bytes())
+    assert append_receipt(proj, body, home=vhome, config={}).duplicate
+    assert [p.name for p in log.dir.parent.iterdir() if p.name.startswith("receipts.set-aside")] == []
+    assert log.verify().receipts == 4
+
+
 def test_the_call_keys_survive_a_rebuilt_state(proj, vhome):
     body = {**make_body(0, project=proj), "call_key": "ef" * 32}
     append_receipt(proj, body, home=vhome, config={})

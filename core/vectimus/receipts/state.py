@@ -159,10 +159,12 @@ def read_state(fd: int) -> tuple[State, bool] | None:
         fields.pop("check", None)
         state = State(**fields)
         merkle.load(state.frontier)
+        if not _valid(state):
+            raise ValueError("not a state")
     except (ValueError, TypeError, AttributeError):
-        torn = data.startswith(b'{"dir":[%d,%d],' % tuple(here))
-        return (State(dir=here, log=""), False) if torn else None
-    return (state, _checked(data)) if _valid(state) else None
+        torn = data.startswith(b'{"dir":[%d,%d],' % tuple(here))  # a write cut short is still JSON when it
+        return (State(dir=here, log=""), False) if torn else None  # ends inside a long string: ours, rebuilt
+    return state, _checked(data)
 
 
 def marker(fd: int) -> list:
