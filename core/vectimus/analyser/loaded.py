@@ -138,6 +138,11 @@ def loaded(an: Analysis, cmd: Cmd, name: str) -> None:
     a ``sitecustomize`` on ``PYTHONPATH``, ``PYTHONSTARTUP``."""
     if not cmd.env and not cmd.scope.vars:
         return
+    names = set(cmd.scope.vars)  # (a make recipe's shell knows the Makefile's variables: none of these, mostly)
+    names.update(key for key, _ in cmd.env)
+    if names.isdisjoint(_KNOBS) and (not cmd.scope.choices or cmd.scope.choices.keys().isdisjoint(LOAD_PATHS)) \
+            and not (interpreter_language(name) == "python" and any(w.text.startswith("-W") for w in cmd.words[1:])):
+        return
     for knob in ("LD_PRELOAD", "LD_AUDIT", "DYLD_INSERT_LIBRARIES"):
         word = env.value(cmd, knob)
         if word is None:
@@ -259,6 +264,10 @@ LOAD_PATHS = ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "DYLD_FRAMEWORK_PATH", "GC
 # Variables holding JVM options (``analyser.jvm``): read by every JVM, java's launcher, or passed on
 # by the launch scripts of Java tools.
 JVM_KNOBS = ("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "JAVA_OPTS", "MAVEN_OPTS", "GRADLE_OPTS")
+# Every variable ``loaded`` reads: a command that sets none of them loads nothing through it
+_KNOBS = frozenset(("LD_PRELOAD", "LD_AUDIT", "DYLD_INSERT_LIBRARIES", "NODE_OPTIONS", "PYTHONSTARTUP", "PYTHONPATH",
+                    "RUBYOPT", "RUBYLIB", "PERL5OPT", "PERL5LIB", "PERLLIB", "PERL5DB", *LOAD_PATHS, *COMMAND_KNOBS,
+                    *JVM_KNOBS))
 
 
 def local_bin(an: Analysis, cmd: Cmd, name: str, args) -> bool:
