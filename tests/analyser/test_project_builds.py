@@ -52,3 +52,16 @@ def test_an_ordinary_setup_py_is_ordinary(tree):
     for command in ("uv sync", "poetry install", "hatch build", "uv run pytest -q"):
         actions = tree.shell(command)
         assert not sends_secret(actions) and not [a for a in actions if a.code.unread], command
+
+
+@pytest.mark.parametrize("command", ['uv sync --project "$D"', "poetry -C $(cat where) install",
+                                     'pdm install -p "$1"', "uv run --directory $X pytest"])
+def test_a_project_named_by_an_unknown_value_is_code_nobody_read(tree, command):
+    actions = tree.shell(command)
+    assert [a for a in actions if a.kind == "exec" and "unknown value" in a.code.unread], command
+
+
+def test_an_option_value_that_spells_the_subcommand_is_not_taken_for_it(tree):
+    tree.write("setup.py", f"import os\nos.system('{UPLOAD}')\nfrom setuptools import setup\nsetup()\n")
+    assert not sends_secret(tree.shell("uv --python run run --no-project python -c 1"))
+    assert sends_secret(tree.shell("uv --python run run python -c 1"))

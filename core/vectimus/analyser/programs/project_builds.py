@@ -34,13 +34,18 @@ def builds(an: Analysis, cmd: Cmd, manager: str, words) -> None:
     if not p.operands or p.operands[0].text not in BUILDS.get(manager, ()) or p.has(*LEAVE_OUT):
         return
     sub = p.operands[0].text
-    rest = argv.parse(list(words)[list(words).index(p.operands[0]) + 1:], VALUE_OPTS, stop_at_operand=sub == "run")
+    words = list(words)
+    after = next(i for i, w in enumerate(words) if w is p.operands[0]) + 1  # (the word itself: a value may repeat it)
+    rest = argv.parse(words[after:], VALUE_OPTS, stop_at_operand=sub == "run")
     if rest.has(*LEAVE_OUT) or (manager == "hatch" and sub == "env" and
                                 (not rest.operands or rest.operands[0].text != "create")):
         return
     dirs = DIR_OPTIONS.get(manager, ())
     given = p.value(*dirs) or rest.value(*dirs) if dirs else None
     if given is not None and given.dynamic:
+        from vectimus.analyser import runs
+
+        runs.unread(an, cmd, "", f"{manager} {sub}", runs.agent_wrote_anything(an), "a project named by an unknown value")
         return
     from vectimus.analyser.programs import tasks
 
