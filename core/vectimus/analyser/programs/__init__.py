@@ -43,6 +43,7 @@ IMPORTED_WHEN_RUN = {
     "js_manager_code": "corepack",
     "manifest_scripts": "composer deno",
     "meson": "meson",
+    "python_resolvers": "pip-compile pip-sync pyproject-build",
     "python_runners": "doit fab inv invoke nox scons waf",
     "project_builds": "hatch pdm rye",
     "pylint": "pylint",

@@ -86,11 +86,15 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
             pylint.run(an, cmd.with_words([Word("pylint"), *p.operands], via=f"{program} -m"), "pylint")
         elif module.text == "pip" or module.text.startswith("pip."):
             packages.run(an, cmd, "pip", p.operands)
-        elif module.text == "build":  # python -m build [dir]: the project's build code runs
-            from vectimus.analyser.programs import project_builds
+        elif module.text in ("build", "piptools"):  # python -m build [dir]: the project's build code runs
+            from vectimus.analyser.programs import python_resolvers
 
-            project_builds.local_build(an, cmd, next((w for w in p.operands if not w.text.startswith("-")), Word(".")),
-                                       "pip")
+            at = next((i for i, w in enumerate(words) if w is module or w.text == f"-m{module.text}"), -1)
+            after = words[at + 1:] if at >= 0 else p.operands
+            if module.text == "build":
+                python_resolvers.build(an, cmd, after)
+            elif after and after[0].text in ("compile", "sync"):
+                python_resolvers.compiled(an, cmd, after[1:], sync=after[0].text == "sync")
         elif module.text in ("http.server", "SimpleHTTPServer"):
             at = next((i for i, w in enumerate(words) if w is module or w.text == f"-m{module.text}"), -1)
             servers.python_module(an, cmd, program, words[at + 1:] if at >= 0 else p.operands)  # its options follow it

@@ -102,6 +102,12 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
                 from vectimus.analyser.programs import project_builds  # the project itself is built
 
                 project_builds.builds(an, cmd, manager, words)
+            if family == "pip" and (sub in ("compile", "sync", "lock") or manager == "uv" and sub == "install"):
+                from vectimus.analyser.programs import python_resolvers  # what they resolve is built
+
+                python_resolvers.resolves(an, cmd, sub, words, head.operands[0], argv.opts(VALUE_OPTS[family]))
+                if sub in ("compile", "lock"):
+                    return
             if manager == "yarn" and sub == "npm" and len(head.operands) > 1:
                 sub = head.operands[1].text
             op = OPS.get(sub) if not (manager == "go" and sub not in ("install", "get")) else None
