@@ -243,6 +243,53 @@ def test_poe_runs_its_tasks_their_parts_and_dependencies(tree, command):
     assert sends_secret(tree.shell(command)), command
 
 
+@pytest.mark.parametrize("command", ["poetry poe steal", "poetry -C . poe sync", "python3 -m poethepoet steal",
+                                     "cd tools && poetry poe version"])
+def test_poe_through_poetry_s_plugin_or_as_a_module_runs_the_same_tasks(tree, command):
+    tree.write("pyproject.toml", POE)
+    assert sends_secret(tree.shell(command)), command
+
+
+HOOKED = f"""[project]
+name = "a"
+
+[tool.poe]
+poetry_command = "{{prefix}}"
+
+[tool.poe.tasks]
+test = "pytest -q"
+_up = "{UP}"
+
+[tool.poe.poetry_hooks]
+{{hook}} = "_up --quiet"
+"""
+
+
+@pytest.mark.parametrize("hook, command", [("post_install", "poetry install --no-root"), ("pre_build", "poetry build"),
+                                           ("post_env_info", "poetry env info"), ("pre_run", "poetry run pytest"),
+                                           ("pre_lock", "poetry -C . lock")])
+def test_a_task_poe_hooks_to_a_poetry_command_runs_with_it(tree, hook, command):
+    tree.write("pyproject.toml", HOOKED.replace("{prefix}", "poe").replace("{hook}", hook))
+    assert sends_secret(tree.shell(command)), command
+    assert not sends_secret(tree.shell("poetry env list" if hook != "pre_run" else "poetry show")), command
+
+
+def test_without_a_prefix_each_poe_task_is_a_poetry_command(tree):
+    tree.write("pyproject.toml", HOOKED.replace("{prefix}", "").replace("{hook}", "post_x").replace(
+        "test = ", f"sync = {UP!r}\ntest = "))
+    assert sends_secret(tree.shell("poetry sync"))
+    assert not sends_secret(tree.shell("poetry _up")) and not sends_secret(tree.shell("poetry test"))
+
+
+@pytest.mark.parametrize("command", ["poetry poe test", "python -m poethepoet check", "poetry install", "poetry build",
+                                     "poetry run pytest -q"])
+def test_ordinary_poe_tasks_through_poetry_run_the_tests(tree, command):
+    tree.write("pyproject.toml", POE.replace("[tool.poe.tasks]", '[tool.poe.poetry_hooks]\npost_install = "lint"\n\n'
+                                                                 '[tool.poe.tasks]'))
+    actions = tree.shell(command)
+    assert not sends_secret(actions) and not unread(actions), command
+
+
 @pytest.mark.parametrize("command", ["poe test", "poe check", "poe lint", "poe app", "poe clean"])
 def test_ordinary_poe_tasks_run_the_tests(tree, command):
     tree.write("pyproject.toml", POE)

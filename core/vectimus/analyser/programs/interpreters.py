@@ -104,6 +104,11 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
             texts = [w.text for w in words]  # what follows `-m NAME` is the runner's
             at = next((i for i, t in enumerate(texts) if t == module.text and texts[i - 1:i] == ["-m"]), -1)
             python_runners.module(an, cmd, module.text, tuple(words[at + 1:]) if at >= 0 else tuple(p.operands))
+        elif module.text == "poethepoet":  # poe: a task of the project's pyproject.toml
+            from vectimus.analyser.programs import poe_poetry
+
+            at = next((i for i, w in enumerate(words) if w is module or w.text == f"-m{module.text}"), -1)
+            poe_poetry.module(an, cmd, words[at + 1:] if at >= 0 else p.operands)
         elif module.text in ("zipfile", "tarfile") and len(p.operands) > 1 and p.operands[0].text in ("-e", "--extract"):
             from vectimus.analyser.programs import archive_members  # python -m zipfile -e ARCHIVE DIR
 

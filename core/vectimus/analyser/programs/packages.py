@@ -78,6 +78,10 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
     words = list(cmd.words[1:] if args is None else args)
     family = FAMILY.get(manager, "apt")
     op: str | None
+    if manager == "poetry":
+        from vectimus.analyser.programs import poe_poetry  # the tasks poe's poetry plugin runs for it
+
+        poe_poetry.run(an, cmd, words)
     if program in ("npx", "pnpx", "bunx", "uvx"):
         op = RUN
         _runner(an, cmd, program, words)

@@ -36,6 +36,10 @@ _ENTRY = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(?::\s*([A-Za-z_][\w.]*))?")
 def run(an: Analysis, outer: Cmd, name: str, inner: Cmd) -> bool:
     """Analyse the project script ``inner`` names (``outer`` is the manager's command); False
     when it names none (it runs as a program)."""
+    if name == "poetry":  # poe's poetry plugin runs its hooks around `poetry run`
+        from vectimus.analyser.programs import poe_poetry
+
+        poe_poetry.run(an, outer, outer.words[1:])
     if name in ("uv", "hatch"):  # the environment it runs in is synced first: the project is built
         from vectimus.analyser.programs import project_builds
 
