@@ -43,6 +43,41 @@ def test_an_ordinary_bundle_installs_and_runs(tree):
     assert "rspec" in {a.program for a in tree.shell("bundle exec rspec") if a.kind == "exec"}
 
 
+@pytest.mark.parametrize("config, command", [
+    (".bundle/config", "bundle exec rake"), (".bundle/config", "bundle install"),
+    ("~/.bundle/config", "bundle exec rspec"), ("settings/config", "BUNDLE_APP_CONFIG=settings bundle exec rake"),
+    (".bundle/config", "cd lib && bundle exec rake"),
+])
+def test_the_gemfile_bundler_s_config_names_is_the_one_evaluated(tree, config, command):
+    """``BUNDLE_GEMFILE`` in a config file points bundler at a Gemfile with any name (the nearest is ordinary)."""
+    tree.write("Gemfile", GEMFILE)
+    tree.write("lib/.keep", "")
+    tree.write("vendor/deps.rb", GEMFILE + RUBY_UP)
+    tree.write(config, '---\nBUNDLE_GEMFILE: "vendor/deps.rb"\n'.replace("vendor/", f"{tree.root}/vendor/"
+                                                                         if "lib" in command else "vendor/"))
+    assert sends_secret(tree.shell(command)), (config, command)
+
+
+def test_setting_bundler_s_gemfile_judges_the_gemfile_it_names(tree):
+    tree.write("vendor/deps.rb", GEMFILE + RUBY_UP)
+    tree.write("gemfiles/rails7.gemfile", GEMFILE)
+    for command in ("bundle config set --local gemfile vendor/deps.rb", "bundle config gemfile vendor/deps.rb"):
+        assert sends_secret(tree.shell(command)), command
+    for command in ("bundle config set --local gemfile gemfiles/rails7.gemfile", "bundle config set path vendor"):
+        assert not sends_secret(tree.shell(command)) and not unread(tree.shell(command)), command
+
+
+def test_a_bundler_config_naming_an_ordinary_gemfile_is_ordinary(tree):
+    tree.write("Gemfile", GEMFILE + RUBY_UP)
+    tree.write("gemfiles/rails7.gemfile", GEMFILE)
+    tree.write(".bundle/config", "---\nBUNDLE_PATH: \"vendor/bundle\"\nBUNDLE_GEMFILE: 'gemfiles/rails7.gemfile'\n")
+    assert not sends_secret(tree.shell("bundle --gemfile gemfiles/rails7.gemfile exec rake"))
+    tree.write("Gemfile", GEMFILE)
+    for command in ("bundle exec rake", "bundle install", "BUNDLE_GEMFILE=Gemfile bundle exec rspec"):
+        actions = tree.shell(command)
+        assert not sends_secret(actions) and not unread(actions), command
+
+
 @pytest.mark.parametrize("path", ["Gemfile", "app.gemspec", "gems.rb"])
 def test_a_gemfile_or_gemspec_is_judged_when_written(tree, path):
     actions = tree.call("Write", content=GEMFILE + RUBY_UP, arguments={"file_path": path}).actions
