@@ -14,6 +14,7 @@ from typing import Literal
 from vectimus.analyser import argv, xargs_input
 from vectimus.analyser.context import MAX_WORDS, UNKNOWN, Analysis, Cmd, Word, basename
 from vectimus.analyser.programs.shells import SHELLS
+from vectimus.analyser.sandbox_peel import bwrap
 
 # What a wrapper runs: the inner command; None: nothing (the wrapper alone is the command); False:
 # not used as a wrapper here (the program itself is handled).
@@ -161,25 +162,6 @@ def perf(cmd: Cmd, an: Analysis, name: str) -> Peeled:
     if len(cmd.words) < 3 or cmd.words[1].text not in ("stat", "record", "trace", "ftrace"):
         return False
     return _PERF(cmd.with_words(cmd.words[1:]), an, name)
-
-
-_BWRAP_TWO = frozenset(("--bind", "--bind-try", "--dev-bind", "--dev-bind-try", "--ro-bind", "--ro-bind-try",
-                        "--symlink", "--setenv", "--file", "--bind-data", "--ro-bind-data", "--chmod"))
-_BWRAP_NONE = frozenset(("--share-net", "--die-with-parent", "--as-pid-1", "--new-session", "--clearenv",
-                         "--disable-userns", "--assert-userns-disabled", "--unshare-all", "--unshare-user",
-                         "--unshare-user-try", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-                         "--unshare-cgroup", "--unshare-cgroup-try", "--help", "--version", "--level-prefix"))
-
-
-def bwrap(cmd: Cmd, an: Analysis, name: str) -> Peeled:
-    """bwrap [options] COMMAND: its options take none, one or two values; then the command."""
-    words, i = cmd.words[1:], 0
-    while i < len(words) and words[i].text.startswith("--"):
-        if words[i].text == "--":
-            i += 1
-            break
-        i += 3 if words[i].text in _BWRAP_TWO else 1 if words[i].text in _BWRAP_NONE else 2
-    return cmd.with_words(words[i:], via=name) if words[i:] else False
 
 
 XARGS_VALUE = argv.opts("-I --replace -L --max-lines -n --max-args -P --max-procs -d --delimiter "
@@ -333,11 +315,19 @@ def nix_shell(cmd: Cmd, an: Analysis, name: str) -> Peeled:
     return False
 
 
-def _bundle_exec(cmd: Cmd, an: Analysis, name: str) -> Peeled:
-    """``bundle exec CMD`` (bundler evaluates the Gemfile first: ``programs.bundler``)."""
-    from vectimus.analyser.programs import bundler
+_ENV_MANAGERS = {"direnv": _environment_runner("exec", lead=1), "mise": _environment_runner("exec x --", "-C --cd")}
 
-    return bundler.peel(cmd, an, name)
+
+def _loads_first(cmd: Cmd, an: Analysis, name: str) -> Peeled:
+    """``bundle exec CMD``, ``direnv exec DIR CMD``, ``mise exec|run``: what the tool loads or runs first
+    (the Gemfile: ``programs.bundler``; the ``.envrc``, mise's settings and tasks: ``programs.env_managers``)."""
+    if name == "bundle":
+        from vectimus.analyser.programs import bundler
+
+        return bundler.peel(cmd, an, name)
+    from vectimus.analyser.programs import env_managers
+
+    return env_managers.peel(cmd, an, name, _ENV_MANAGERS["direnv" if name == "direnv" else "mise"])  # type: ignore[return-value]
 
 
 _MPI = "-n -np -N --host -H --hostfile --machinefile -c --cpus-per-task --map-by --bind-to -x --mem -G --gpus " \
@@ -424,10 +414,9 @@ WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
     "conda": _environment_runner("run", "", CONDA_RUN), "mamba": _environment_runner("run", "", CONDA_RUN),
     "micromamba": _environment_runner("run", "", CONDA_RUN),
     "pixi": _environment_runner("run exec", "--manifest-path", "-e --environment --manifest-path -s --spec"),
-    "asdf": _environment_runner("exec"), "direnv": _environment_runner("exec", lead=1),
-    "mise": _environment_runner("exec x --", "-C --cd"), "rtx": _environment_runner("exec x --", "-C --cd"),
+    "asdf": _environment_runner("exec"), **dict.fromkeys(("direnv", "mise", "rtx"), _loads_first),
     "devbox": _environment_runner("run", "-c --config"),
-    "nix-shell": nix_shell, "nix": nix_shell, "bundle": _bundle_exec,
+    "nix-shell": nix_shell, "nix": nix_shell, "bundle": _loads_first,
     # launchers that run the command after their options (schedulers, sandboxes, loaders, emulators)
     "systemd-inhibit": _simple("--what --who --why --mode"), "tsocks": _simple(""), "ifne": _simple(""),
     "mpirun": _mpi, "mpiexec": _mpi, "srun": _simple(_MPI + " -p --partition -t --time -J "
