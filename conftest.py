@@ -25,6 +25,15 @@ def _own_vectimus_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("VECTIMUS_HOME", str(tmp_path_factory.mktemp("vectimus-home")))
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_analyses():
+    """Each test analyses its calls anew: an analysis another test kept (``analyser.replay``) is
+    not used again here (the tests of that module keep and reuse their own)."""
+    from vectimus.analyser import replay
+
+    replay.forget()
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     """A fresh git repository (with a README and src/app.py) and an empty HOME."""

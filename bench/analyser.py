@@ -1,6 +1,7 @@
 """Analyses per second over the dcg corpus commands plus a few longer ones, per code language
 (python -c, node -e one-liners), the warm time to analyse a 500-line Python file, a 500-line
-JavaScript file and a 300-line Makefile, SQL statements parsed per second and outbound texts
+JavaScript file and a 300-line Makefile (anew, and seen before: the kept analysis used again
+once every look it took is checked), SQL statements parsed per second and outbound texts
 scanned for credentials per second (figures, not tests).
 
 Run: .venv/bin/python bench/analyser.py [seconds]
@@ -312,7 +313,6 @@ def bench_makefile(runs: int = 200) -> None:
     ``runs``): a goal with a few prerequisites, one whose prerequisites chain through every target,
     and a Write (every recipe analysed, deferred) of new text each time and of the same text again
     (the evaluator keeps the last few parsed Makefiles: a make run reads the same file each time)."""
-    import statistics
     import tempfile
     from pathlib import Path
 
@@ -337,19 +337,59 @@ def bench_makefile(runs: int = 200) -> None:
                  "make test (every target's recipe)": lambda i: shell("make test"),
                  "Write Makefile (deferred), new text each time": lambda i: write(f"# {i}\n{text}"),
                  "Write Makefile (deferred), the same text again": lambda i: write(text)}
-        print(f"a {text.count(chr(10))}-line Makefile, warm (median and best of {runs}):")
+        print(f"a {text.count(chr(10))}-line Makefile, warm (median and best of {runs}; anew, then seen before):")
         for label, call_for in cases.items():
-            for i in range(3):
-                analyse(call_for(-1 - i), places, env)
-            times = []
-            for i in range(runs):
-                call = call_for(i)
-                start = time.perf_counter()
-                actions = analyse(call, places, env)
-                times.append((time.perf_counter() - start) * 1000)
-            print(f"  {label}: {statistics.median(times):.2f} ms, best {min(times):.2f} ms ({len(actions)} actions)")
+            def run(i, call_for=call_for):
+                return analyse(call_for(i), places, env)
 
+            print(f"  {label}: {_timed(run, runs, anew=True)}; seen before {_timed(run, runs, anew=False)}")
+
+
+def bench_seen_before(runs: int = 200) -> None:
+    """Warm time to analyse ``python3 build.py`` and ``node build.js`` (the 500-line files above on
+    disk) anew, and when the call was seen before: the resident evaluator keeps an analysis and
+    uses it again once every look it took at the files and the session ledger answers the same
+    (``vectimus.analyser.replay``)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "home" / "proj"
+        root.mkdir(parents=True)
+        (root / "build.py").write_text(source_file(PY_HEAD, PY_UNIT, PY_MAIN))
+        (root / "build.js").write_text(source_file(JS_HEAD, JS_UNIT, ""))
+        env = {"HOME": str(Path(tmp) / "home"), "TMPDIR": "/tmp", "USER": "u", "PATH": "/usr/bin:/bin"}
+        places = Places.for_call(str(root), str(root), env)
+        print(f"a whole file run, warm (median and best of {runs}; anew, then seen before):")
+        for command in ("python3 build.py", "node build.js"):
+            call = ToolCall(agent="bench", tool="Bash", kind="shell", cwd=str(root), project_dir=str(root),
+                            command=command)
+
+            def run(i, call=call):
+                return analyse(call, places, env)
+
+            print(f"  {command}: {_timed(run, runs, anew=True)}; seen before {_timed(run, runs, anew=False)}")
+
+
+def _timed(run, runs: int, *, anew: bool) -> str:
+    """Median and best of ``runs`` calls of ``run(i)`` after three warm-ups; ``anew``: no analysis
+    kept from the call before."""
+    import statistics
+
+    from vectimus.analyser import replay
+
+    for i in range(3):
+        run(-1 - i)
+    times = []
+    for i in range(runs):
+        if anew:
+            replay.forget()
+        start = time.perf_counter()
+        actions = run(i)
+        times.append((time.perf_counter() - start) * 1000)
+    return f"{statistics.median(times):.2f} ms, best {min(times):.2f} ms ({len(actions)} actions)"
 
 if __name__ == "__main__":
     main()
     bench_makefile()
+    bench_seen_before()

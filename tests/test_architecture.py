@@ -137,3 +137,64 @@ def test_no_test_module_imports_a_conftest_or_another_test_module():
             for m in re.finditer(r"(?:from|import) (conftest|test_\w+)\b", path.read_text()):
                 found.append(f"{path.relative_to(REPO)}: {m.group(0)} (in a string)")
     assert not found, "import from tests/support/ instead: " + "; ".join(found)
+
+
+# -- what an analysis looks at ----------------------------------------------------------------
+
+# Modules an analysis runs: every look they take at the filesystem goes through ``vectimus.world``,
+# which notes it, so a kept analysis (``analyser.replay``) is used again only while it holds.
+ANALYSIS = ("vectimus.analyser", "vectimus.paths", "vectimus.protected")
+RAW_LOOKS = {
+    "os": {"stat", "lstat", "listdir", "scandir", "walk", "fwalk", "access", "open", "readlink", "fstat", "read"},
+    "os.path": {"isfile", "isdir", "exists", "lexists", "islink", "realpath", "getsize", "getmtime", "samefile"},
+    "glob": {"glob", "iglob"}, "zipfile": {"ZipFile", "is_zipfile"}, "tarfile": {"open"}, "io": {"open"},
+}
+PATH_METHODS = {"read_text", "read_bytes", "iterdir", "is_file", "is_dir", "rglob", "resolve", "exists"}
+# Looks of a module's own, each handed to ``world.seen`` (which notes its answer)
+OWN_LOOKS = {"vectimus.analyser.programs.archive_members": {"_listed"}}
+
+
+def _dotted(node: ast.AST) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) else ""
+
+
+def raw_looks(name: str, source: str) -> list[str]:
+    """Where ``source`` looks at the filesystem other than through ``vectimus.world``."""
+    tree = ast.parse(source)
+    skipped = {id(n) for f in ast.walk(tree) if isinstance(f, ast.FunctionDef) and f.name in OWN_LOOKS.get(name, ())
+               for n in ast.walk(f)}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        where = f"{name}:{getattr(node, 'lineno', '?')}"
+        if isinstance(node, ast.Attribute):
+            head, _, attr = _dotted(node).rpartition(".")
+            if attr in RAW_LOOKS.get(head, ()):
+                found.append(f"{where} {head}.{attr}")
+            elif node.attr in PATH_METHODS and isinstance(node.value, ast.Call) and _dotted(node.value.func) in ("Path", "pathlib.Path"):
+                found.append(f"{where} Path(…).{node.attr}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open":
+            found.append(f"{where} open()")
+        elif isinstance(node, ast.ImportFrom) and node.module in ("vectimus.realpath", "os", "os.path", "glob"):
+            found += [f"{where} from {node.module} import {a.name}" for a in node.names
+                      if node.module == "vectimus.realpath" or a.name in RAW_LOOKS.get(node.module, ())]
+    return found
+
+
+def test_the_checker_sees_a_raw_look():
+    source = ("import os, glob\nfrom pathlib import Path\nfrom os.path import isfile\n"
+              "def f(p):\n    os.path.isfile(p); open(p); glob.iglob(p); Path(p).read_text(); os.scandir(p)\n"
+              "    return world.isfile(p), os.path.join(p, 'x'), world.read(p, 1)\n")
+    assert sorted(f.split(" ", 1)[1] for f in raw_looks("m", source)) == sorted([
+        "from os.path import isfile", "os.path.isfile", "open()", "glob.iglob", "Path(…).read_text", "os.scandir"])
+
+
+def test_an_analysis_looks_at_the_filesystem_only_through_world():
+    found = [hit for name, path in modules().items() if name.startswith(ANALYSIS)
+             for hit in raw_looks(name, path.read_text())]
+    assert not found, "look through vectimus.world instead: " + "; ".join(found)

@@ -21,7 +21,7 @@ import json
 import os
 import time
 
-from vectimus import atomic
+from vectimus import atomic, world
 from vectimus.errors import VectimusError
 from vectimus.layout import vectimus_home
 from vectimus.sha256 import sha256
@@ -80,7 +80,10 @@ class Ledger:
 
 def load(env, agent: str, session: str, project: str) -> Ledger:
     """The session's ledger; an unreadable or corrupt one counts every file as the agent's."""
-    path = os.path.join(directory(env), session_key(agent, session, project) + ".json")
+    return _load_file(os.path.join(directory(env), session_key(agent, session, project) + ".json"))
+
+
+def _load_file(path: str) -> Ledger:
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
@@ -91,6 +94,90 @@ def load(env, agent: str, session: str, project: str) -> Ledger:
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("files"), dict):
         return Ledger({"full": True})
     return Ledger(data)
+
+
+class Seen:
+    """A session's ledger as an analysis sees it: read once, and each answer it gives noted as a
+    look (``vectimus.world``), so an analysis kept for a call is used again only while the ledger
+    answers the same (a file the agent writes later changes only the answers that depend on it)."""
+
+    __slots__ = ("file", "_ledger")
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self._ledger = _read(file)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The files the agent wrote, oldest first."""
+        return world.noted(_files, (self.file,), tuple(self._ledger.files))
+
+    @property
+    def full(self) -> bool:
+        """Whether every file counts as the agent's (the ledger is full or unreadable)."""
+        return world.noted(_full, (self.file,), self._ledger.full)
+
+    @property
+    def unseen_since(self) -> float | None:
+        """Since when any file changed counts as the agent's (None: no write went unseen)."""
+        return world.noted(_unseen_since, (self.file,), self._ledger.unseen_since)
+
+    def entry(self, path: str) -> list | None:
+        """The ledger's entry for ``path`` ([digest, verdict]), or None."""
+        found = world.noted(_entry, (self.file, path), _entry_of(self._ledger, path))
+        return list(found) if found is not None else None
+
+    def wrote(self, path: str) -> bool:
+        """``Ledger.wrote``."""
+        return world.noted(_wrote, (self.file, path), self._ledger.wrote(path))
+
+
+def seen(env, agent: str, session: str, project: str) -> Seen:
+    """The session's ledger as an analysis sees it (``Seen``)."""
+    return Seen(os.path.join(directory(env), session_key(agent, session, project) + ".json"))
+
+
+_last: tuple[str, tuple, Ledger] | None = None  # the ledger file read last: its path, status and contents
+
+
+def _read(file: str) -> Ledger:
+    """The ledger in ``file``, read again only when the file changed (``load``'s rules)."""
+    global _last
+    try:
+        info = os.stat(file)
+        status: tuple = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    except OSError as exc:
+        status = (exc.errno,)
+    if _last is not None and _last[0] == file and _last[1] == status:
+        return _last[2]
+    found = _load_file(file)
+    _last = (file, status, found)
+    return found
+
+
+def _files(file: str) -> tuple[str, ...]:
+    return tuple(_read(file).files)
+
+
+def _full(file: str) -> bool:
+    return _read(file).full
+
+
+def _unseen_since(file: str) -> float | None:
+    return _read(file).unseen_since
+
+
+def _entry(file: str, path: str) -> tuple | None:
+    return _entry_of(_read(file), path)
+
+
+def _entry_of(ledger: Ledger, path: str) -> tuple | None:
+    found = ledger.files.get(path)
+    return tuple(found) if isinstance(found, list) else found
+
+
+def _wrote(file: str, path: str) -> bool:
+    return _read(file).wrote(path)
 
 
 def remember(env, agent: str, session: str, project: str, written: dict[str, str | None],

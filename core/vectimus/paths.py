@@ -14,10 +14,9 @@ import re
 import stat
 from collections.abc import Mapping
 
-from vectimus import protected
+from vectimus import protected, world
 from vectimus.home_places import CACHE_HOME, PERSISTENCE_ABSOLUTE, PERSISTENCE_HOME
 from vectimus.model import PathFacts
-from vectimus.realpath import realpath
 from vectimus.records import Record
 
 SECRET_NAMES = {
@@ -116,7 +115,7 @@ def _real(path: str, known: Known | None = None) -> str:
     try:
         path = posixpath.normpath(path)
         if known is None or not path.startswith("/") or path.startswith("//"):
-            return realpath(path)
+            return world.realpath(path)
         return _real_known(path, known)
     except (ValueError, OSError):  # a NUL byte, a symlink loop: keep the path as written
         return posixpath.normpath(path)
@@ -133,12 +132,11 @@ def _real_known(path: str, known: Known) -> str:
     base = _real_known(parent, known) if parent else "/"
     full = (base if base != "/" else "") + "/" + name if name else base
     above = known.modes.get(base, stat.S_IFDIR) if name.isascii() else stat.S_IFDIR  # (others may not encode)
-    try:  # below what is missing or not a directory, nothing is there: no need to look
-        mode: int | None = os.lstat(full).st_mode if above is not None and stat.S_ISDIR(above) else None
-    except OSError:  # missing (or not a directory above): realpath keeps the name as it is
-        mode = None
+    # below what is missing or not a directory, nothing is there: no need to look (when missing,
+    # realpath keeps the name as it is)
+    mode = world.lmode(full) if above is not None and stat.S_ISDIR(above) else None
     if mode is not None and stat.S_ISLNK(mode):
-        found = realpath(full)
+        found = world.realpath(full)
     else:
         found = full
         known.modes[full] = mode
@@ -276,18 +274,17 @@ def secret_file_in(folder: str, home: str, names: tuple[str, ...] = (), depth: i
     while pending and budget > 0:
         current, level = pending.pop()
         try:
-            entries = os.scandir(current)
-        except OSError:
+            entries = world.scandir(current, budget)
+        except (OSError, ValueError):
             continue
-        with entries:
-            for entry in entries:
-                budget -= 1
-                if budget < 0:
-                    break
-                if is_secret_path(entry.path, home) and (not names or any(fnmatch.fnmatch(entry.name, n) for n in names)):
-                    return entry.path
-                if level + 1 < depth and entry.name not in SEARCH_SKIPS and entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, level + 1))
+        for entry in entries:
+            budget -= 1
+            if budget < 0:
+                break
+            if is_secret_path(entry.path, home) and (not names or any(fnmatch.fnmatch(entry.name, n) for n in names)):
+                return entry.path
+            if level + 1 < depth and entry.name not in SEARCH_SKIPS and entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, level + 1))
     return ""
 
 
@@ -320,11 +317,11 @@ def classify(raw: str, places: Places, known: Known | None = None) -> PathFacts:
         raw = whole_dir(raw) or raw
     path = resolve(raw, places, known)
     if known is None:
-        mode = _lstat_mode(path)
+        mode = world.lmode(path)
     elif path in known.modes:
         mode = known.modes[path]
     else:
-        mode = known.modes[path] = _lstat_mode(path)
+        mode = known.modes[path] = world.lmode(path)
     if places.declared is None or mode is not None and stat.S_ISLNK(mode):
         return _facts(path, places, is_glob, mode)  # what they read can change: computed each time
     key = (path, mode, _token(places))  # every place but the cwd: the facts of a resolved path do not depend on it
@@ -358,12 +355,6 @@ def _token(places: Places) -> int:
     return last[1]
 
 
-def _lstat_mode(path: str) -> int | None:
-    try:
-        return os.lstat(path).st_mode
-    except (OSError, ValueError):
-        return None
-
 
 def _facts(path: str, places: Places, is_glob: bool, mode: int | None) -> PathFacts:
     """The facts of the resolved ``path``, whose ``lstat`` mode is ``mode`` (None: it is missing)."""
@@ -388,7 +379,7 @@ def _facts(path: str, places: Places, is_glob: bool, mode: int | None) -> PathFa
     is_tmp = _under(path, places.tmp_dirs)
     system = not in_project and not is_tmp and not in_home and _under(lower, SYSTEM_DIRS)
     exists = mode is not None  # the path is resolved: only a dangling link or a loop is still a link
-    is_dir = mode is not None and (stat.S_ISDIR(mode) or (stat.S_ISLNK(mode) and os.path.isdir(path)))
+    is_dir = mode is not None and (stat.S_ISDIR(mode) or (stat.S_ISLNK(mode) and world.isdir(path)))
     return PathFacts(
         path=path,
         name=name,

@@ -22,7 +22,7 @@ import sys
 
 from vectimus.records import Record
 
-from vectimus.realpath import realpath
+from vectimus import world
 
 # Vectimus's own configuration; every agent's files come from its adapter's ``governance_files``.
 OWN_GOVERNANCE = (".vectimus/", "~/.vectimus/", "~/.config/vectimus/", "/etc/vectimus/")
@@ -91,7 +91,7 @@ def below(directory: str, project: str, home: str, files: Declared, own: tuple[s
     found = [posixpath.join(base, entry.rstrip("/")) for base, entries in
              ((project, files.project + VECTIMUS_PROJECT), (home, files.home)) for entry in entries]
     found += [entry.rstrip("/") for entry in files.absolute] + list(own)
-    return [path for path in dict.fromkeys(found) if path.startswith(prefix) and os.path.lexists(path)]
+    return [path for path in dict.fromkeys(found) if path.startswith(prefix) and world.lexists(path)]
 
 
 _installation: dict[frozenset, tuple[str, ...]] = {}
@@ -140,7 +140,7 @@ def _usable(dirs) -> tuple[str, ...]:
     for raw in dirs:
         if not raw or not os.path.isabs(raw):
             continue
-        path = realpath(raw)
+        path = world.realpath(raw)
         if path != "/" and path not in out:
             out.append(path)
     return tuple(out)

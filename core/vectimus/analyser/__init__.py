@@ -42,7 +42,17 @@ def analyse(call: ToolCall, places: Places, env: Mapping[str, str], mcp_tables=N
 
 
 def analysis(call: ToolCall, places: Places, env: Mapping[str, str], mcp_tables=None) -> Analysis:
-    """The whole analysis of ``call``: its actions, and the files it writes (``pending``)."""
+    """The whole analysis of ``call``: its actions, and the files it writes (``pending``); a
+    shell command or file write seen before is not analysed again while nothing it looked at has
+    changed (``replay``)."""
+    if mcp_tables is None:
+        from vectimus.analyser import replay
+
+        return replay.analysis(call, places, env, lambda: _analysis(call, places, env, None))
+    return _analysis(call, places, env, mcp_tables)
+
+
+def _analysis(call: ToolCall, places: Places, env: Mapping[str, str], mcp_tables) -> Analysis:
     from vectimus.analyser import tools
     an = Pipeline(call, places, env)
     an.mcp_tables = mcp_tables

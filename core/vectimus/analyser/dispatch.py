@@ -7,12 +7,12 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-import itertools
 
 import re
 
 from vectimus.analyser import argv, loaded, programs, runs
 from vectimus.analyser.context import MAX_NODES, Analysis, Cmd, Word, basename
+from vectimus import world
 from vectimus.analyser.facts import env
 from vectimus.analyser.peel import OWN_COMMANDS, WRAPPERS
 from vectimus.analyser.programs import option_commands
@@ -101,13 +101,12 @@ def dispatch(cmd: Cmd, an: Analysis) -> None:
 def _globbed(an: Analysis, cmd: Cmd) -> Cmd:
     """A program named by a pattern (``/bin/r? -rf ~``): the shell runs the first file it matches,
     the others becoming arguments; one matching nothing runs as written; past 16 matches, unknown."""
-    import glob
 
     pattern = cmd.words[0].text
     absolute = pattern if pattern.startswith("/") else f"{cmd.scope.places.cwd.rstrip('/')}/{pattern}"
     if cmd.scope.cwd_dynamic and not pattern.startswith("/"):
         return cmd.with_words([Word(pattern, dynamic=True), *cmd.words[1:]])
-    matches = sorted(itertools.islice(glob.iglob(absolute), 17))
+    matches = sorted(world.glob(absolute, limit=17))
     if not matches:
         return cmd
     if len(matches) > 16:

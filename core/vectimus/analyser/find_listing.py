@@ -11,11 +11,11 @@ Standard library only: used when a pipe or substitution consumes find's output.
 from __future__ import annotations
 
 import fnmatch
-import os
 import posixpath
 
 from vectimus import paths
 from vectimus.analyser.context import Analysis, Scope, Word
+from vectimus import world
 
 MAX_LISTED = 64
 MAX_SEEN = 4000
@@ -49,7 +49,7 @@ def listed(an: Analysis, words: list[Word], scope: Scope) -> str | None:
         if start == "~" or start.startswith("~/"):
             start = (an.env.get("HOME") or scope.places.home).rstrip("/") + start[1:]
         base = start if start.startswith("/") else posixpath.join(scope.places.cwd, start)
-        if scope.cwd_dynamic and not start.startswith("/") or not os.path.exists(base):
+        if scope.cwd_dynamic and not start.startswith("/") or not world.exists(base):
             return None  # (a missing start: left to the stage's own facts)
         found = _walk(an, base, start, dict(tests))
         if found is None:
@@ -71,7 +71,7 @@ def _walk(an: Analysis, base: str, shown: str, tests: dict[str, str]) -> list[st
         seen += 1
         if seen > MAX_SEEN:
             return None
-        is_dir = os.path.isdir(path) and not os.path.islink(path)
+        is_dir = world.isdir(path) and not world.islink(path)
         if depth >= least and _matches(path, name, is_dir, tests):
             if paths.is_secret_path(path, an.places.home):
                 return None
@@ -80,7 +80,7 @@ def _walk(an: Analysis, base: str, shown: str, tests: dict[str, str]) -> list[st
                 return None
         if is_dir and depth < most:
             try:
-                entries = sorted(os.listdir(path))
+                entries = sorted(world.listdir(path))
             except OSError:
                 continue
             queue += [(posixpath.join(path, e), posixpath.join(name, e), depth + 1) for e in entries]
@@ -90,8 +90,8 @@ def _walk(an: Analysis, base: str, shown: str, tests: dict[str, str]) -> list[st
 def _matches(path: str, shown: str, is_dir: bool, tests: dict[str, str]) -> bool:
     base = posixpath.basename(path.rstrip("/")) or path
     kind = tests.get("-type")
-    if kind and (kind == "f" and (is_dir or os.path.islink(path)) or kind == "d" and not is_dir
-                 or kind == "l" and not os.path.islink(path)):
+    if kind and (kind == "f" and (is_dir or world.islink(path)) or kind == "d" and not is_dir
+                 or kind == "l" and not world.islink(path)):
         return False
     for test, pattern in tests.items():
         if test in ("-name", "-iname"):

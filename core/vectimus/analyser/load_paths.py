@@ -15,12 +15,12 @@ Standard library only: imported when a command sets one of these.
 from __future__ import annotations
 
 import glob
-import os
 import posixpath
 
 from vectimus.analyser import runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import env
+from vectimus import world
 
 MAX_ENTRIES = 256  # names looked at in one directory
 
@@ -44,18 +44,16 @@ def written_in(an: Analysis, folder: str, runner: str) -> list[str]:
     ``runner`` would load from there."""
     found = {p for p in an.pending if posixpath.dirname(p) == folder and _loaded_name(runner, posixpath.basename(p))}
     try:
-        with os.scandir(folder) as entries:
-            for count, entry in enumerate(entries):
-                if count >= MAX_ENTRIES:
-                    break
-                path = f"{folder}/{entry.name}"
-                if _loaded_name(runner, entry.name):
-                    found.add(path)
-                elif runner == "node" and entry.is_dir():
-                    found.update(f"{path}/{n}" for n in ("index.js", "index.cjs", "index.mjs"))
-    except OSError:
-        pass
-    return sorted(p for p in found if runs.by_agent(an, p) and (p in an.pending or os.path.isfile(p)))
+        entries = world.scandir(folder, MAX_ENTRIES)
+    except (OSError, ValueError):
+        entries = []
+    for entry in entries:
+        path = f"{folder}/{entry.name}"
+        if _loaded_name(runner, entry.name):
+            found.add(path)
+        elif runner == "node" and entry.is_dir():
+            found.update(f"{path}/{n}" for n in ("index.js", "index.cjs", "index.mjs"))
+    return sorted(p for p in found if runs.by_agent(an, p) and (p in an.pending or world.isfile(p)))
 
 
 def _folders(an: Analysis, cmd: Cmd, word: Word) -> list[tuple[str, str]]:
@@ -83,7 +81,7 @@ def run(an: Analysis, cmd: Cmd, lang: str | None) -> None:
         return
     for entry, folder in (f for word in env.values(cmd, "PYTHONHOME") for f in _folders(an, cmd, word)):
         prefix = folder.partition(":")[0]  # PYTHONHOME=prefix:exec_prefix
-        for lib in sorted(glob.glob(f"{glob.escape(prefix)}/lib/python3*"))[:4]:
+        for lib in sorted(world.glob(f"{glob.escape(prefix)}/lib/python3*"))[:4]:
             for sub in (lib, f"{lib}/encodings", f"{lib}/site-packages"):
                 for path in written_in(an, sub, "python"):
                     runs.run_file(an, cmd, Word(path), runner="python", label=f"PYTHONHOME={entry} ({runs.display(an, path)})")
@@ -115,6 +113,6 @@ def _module(an: Analysis, cmd: Cmd, module: str, folders: list[str], knob: str) 
     rel = module.replace(".", "/")
     for folder in folders:
         for path in (f"{folder}/{rel}.py", f"{folder}/{rel}/__init__.py"):
-            if path in an.pending or os.path.isfile(path):
+            if path in an.pending or world.isfile(path):
                 runs.run_file(an, cmd, Word(path), runner="python", label=f"{knob} {module} ({runs.display(an, path)})")
                 return

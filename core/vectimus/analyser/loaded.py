@@ -10,7 +10,6 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import stat
 
@@ -18,6 +17,7 @@ from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import env
 from vectimus.analyser import runs
 from vectimus.analyser.runs import interpreter_language, run_file
+from vectimus import world
 
 # Names bash runs itself whatever PATH says.
 BUILTINS = frozenset((
@@ -73,7 +73,7 @@ def venv_bins(an: Analysis, cmd: Cmd) -> tuple[str, ...]:
     folder = cmd.scope.places.cwd.rstrip("/")
     project = an.places.project.rstrip("/")
     for _ in range(32):
-        if os.path.isdir(f"{folder}/.venv/bin"):
+        if world.isdir(f"{folder}/.venv/bin"):
             return (f"{folder}/.venv/bin",)
         if folder == project or not folder.startswith(project + "/"):
             return ()
@@ -83,11 +83,8 @@ def venv_bins(an: Analysis, cmd: Cmd) -> tuple[str, ...]:
 
 def _mode(path: str) -> int:
     """The permission bits of the regular file at ``path`` with 0o1000 set, or 0 when there is none."""
-    try:
-        info = os.stat(path)
-    except (OSError, ValueError):
-        return 0
-    return (info.st_mode & 0o777) | 0o1000 if stat.S_ISREG(info.st_mode) else 0
+    found = world.mode(path)
+    return (found & 0o777) | 0o1000 if found is not None and stat.S_ISREG(found) else 0
 
 
 def search_dirs(an: Analysis, cmd: Cmd) -> list[str]:
@@ -185,7 +182,7 @@ def loaded(an: Analysis, cmd: Cmd, name: str) -> None:
                 run_file(an, cmd, Word(path, rubyopt.dynamic), runner="ruby", label=f"RUBYOPT {flag}")
             for folder in folders if library and not library.startswith(("./", "../", "/")) else ():
                 found = an.target(Word(posixpath.join(folder or ".", path)), cmd.scope).path
-                if found in an.pending or os.path.isfile(found):
+                if found in an.pending or world.isfile(found):
                     run_file(an, cmd, Word(found), runner="ruby", label=f"RUBYOPT {flag}")
                     break
     if lang == "perl":
@@ -230,7 +227,7 @@ def _perl5opt(an: Analysis, cmd: Cmd) -> None:
         module = option[2:].partition("=")[0] if option.startswith(("-M", "-m")) else ""
         for folder in folders if module else ():
             path = an.target(Word(posixpath.join(folder or ".", module.replace("::", "/") + ".pm")), cmd.scope).path
-            if path in an.pending or os.path.isfile(path):
+            if path in an.pending or world.isfile(path):
                 run_file(an, cmd, Word(path), runner="perl", label=f"PERL5OPT {option}")
                 break
 

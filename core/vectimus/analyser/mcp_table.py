@@ -9,12 +9,12 @@ Standard library only: used on the hot path (read only for MCP calls, cached by 
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
 import tomllib
 from pathlib import Path
 
 from vectimus.records import Record
+from vectimus import world
 
 SHELL_KEYS = frozenset({"command", "cmd", "script", "shell", "commandline", "command_line", "bash", "sh",
                         "shell_command", "code_to_run"})
@@ -46,20 +46,20 @@ class Meaning(Record):
 
 UNKNOWN = Meaning(sql=SQL_KEYS)
 _cache: dict[str, tuple[int, dict]] = {}
+MAX_TABLE_BYTES = 1024 * 1024
 
 
 def _load(path: Path) -> dict:
     """The ``servers`` table of one file (cached by modification time; unreadable means empty)."""
     key = str(path)
     try:
-        mtime = os.stat(key).st_mtime_ns
+        mtime = world.stat(key).st_mtime_ns
     except OSError:
         return {}
     cached = _cache.get(key)
     if cached is not None and cached[0] == mtime:
         return cached[1]
-    with open(key, "rb") as handle:
-        servers = tomllib.load(handle).get("servers", {})
+    servers = tomllib.loads(world.read_text(key, MAX_TABLE_BYTES)).get("servers", {})
     if not isinstance(servers, dict):
         raise ValueError(f"{path}: [servers] must be a table")
     _cache[key] = (mtime, servers)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import fnmatch
 import glob
-import itertools
 import posixpath
 
 from vectimus.analyser.context import Analysis, Scope, Word
+from vectimus import world
 
 
 def expanded(an: Analysis, words: list[Word], scope: Scope, limit: int) -> list[Word] | None:
@@ -30,7 +30,7 @@ def expanded(an: Analysis, words: list[Word], scope: Scope, limit: int) -> list[
             return None
         base = scope.places.cwd.rstrip("/") + "/"
         pattern = base + text if relative else text
-        found = set(itertools.islice(glob.iglob(pattern), limit + 1))
+        found = set(world.glob(pattern, limit=limit + 1))
         folder, _, name = pattern.rpartition("/")
         if not glob.has_magic(folder):  # this call's own new files there (a dot file only by a dot pattern)
             found.update(p for p in an.pending if posixpath.dirname(p) == folder

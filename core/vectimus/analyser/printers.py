@@ -19,6 +19,7 @@ from vectimus import paths
 from vectimus.analyser import pathnames, runs
 from vectimus.analyser.context import Analysis, Input, Scope, Word, basename
 from vectimus.analyser.expand import ansi_c
+from vectimus import world
 
 # The programs ``printed`` knows.
 PRINTERS = frozenset(("echo", "printf", "cat", "base64", "pwd", "mktemp", "uname", "which", "command", "type",
@@ -70,7 +71,7 @@ def printed(an: Analysis, words: list[Word], scope: Scope, stdin: Input, consume
     if name == "git" and args == ["rev-parse", "--show-toplevel"] and not scope.cwd_dynamic:
         return _top(scope.places.cwd)
     if name == "pwd" and args in ([], ["-L"], ["-P"]) and not scope.cwd_dynamic:
-        return os.path.realpath(scope.places.cwd) if args == ["-P"] else scope.places.cwd
+        return world.realpath(scope.places.cwd) if args == ["-P"] else scope.places.cwd
     if name == "mktemp" and all(w.text in ("-d", "--directory", "-q", "--quiet") for w in words[1:]):
         tmp = an.env.get("TMPDIR") or "/tmp"
         return tmp.rstrip("/") + "/tmp.XXXXXXXXXX"  # a fresh name in the temp dir
@@ -107,10 +108,10 @@ def _ls(an: Analysis, words: list[Word], scope: Scope) -> str | None:
     if operands is None or any(w.glob for w in operands):
         return None
     listed = [(w.text, an.target(w, scope).path) for w in operands or [Word(".")]]
-    folders = [] if "-d" in options else [path for _, path in listed if os.path.isdir(path)]
+    folders = [] if "-d" in options else [path for _, path in listed if world.isdir(path)]
     if len(folders) > 1 or folders and len(listed) > 1:
         return None
-    missing = {path for _, path in listed if not (os.path.lexists(path) or path in an.pending)}
+    missing = {path for _, path in listed if not (world.lexists(path) or path in an.pending)}
     if any(not path for _, path in listed) or any(paths.is_secret_path(p + "/x", scope.places.home)
                                                   for p in (*folders, *missing)):
         return None  # which credential file a name is stays unknown, on disk or not
@@ -118,7 +119,7 @@ def _ls(an: Analysis, words: list[Word], scope: Scope) -> str | None:
         return "\n".join(text for text, path in listed if path not in missing)
     folder = posixpath.normpath(folders[0])
     try:
-        names = set(os.listdir(folder))
+        names = set(world.listdir(folder))
     except OSError:
         return None
     names.update(posixpath.basename(p) for p in an.pending if posixpath.dirname(p) == folder)
@@ -143,7 +144,7 @@ def _found(an: Analysis, name: str, args: list[str], scope: Scope) -> str | None
     folders = path.text if path is not None and not path.dynamic else an.env.get("PATH", "")
     for folder in folders.split(":"):
         candidate = f"{folder.rstrip('/') or '.'}/{program}"
-        if folder and os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
+        if folder and world.executable(candidate) and not world.isdir(candidate):
             return candidate
     return program
 
@@ -152,7 +153,7 @@ def _top(cwd: str) -> str | None:
     """The top directory of the git work tree holding ``cwd``, or None when there is none."""
     folder = cwd.rstrip("/") or "/"
     for _ in range(64):
-        if os.path.exists(f"{folder}/.git"):
+        if world.exists(f"{folder}/.git"):
             return folder
         if folder == "/":
             return None

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import fnmatch
 import glob
-import itertools
 import os
 import posixpath
-import stat
 
 from vectimus.analyser.context import MAX_COMMAND_BYTES, Analysis, Cmd, Input, Scope, Unanalysable, Word, basename
 from vectimus.model import Action, CodeFacts
+from vectimus import world
 
 MAX_FILE_BYTES = MAX_COMMAND_BYTES  # one file read to analyse it
 MAX_FILES = 64                      # files read for one call
@@ -87,7 +86,7 @@ def session(an: Analysis):
         from vectimus import ledger
 
         call = an.call
-        found = an.memo["ledger"] = ledger.load(an.env, call.agent, call.session_id, call.project_dir)
+        found = an.memo["ledger"] = ledger.seen(an.env, call.agent, call.session_id, call.project_dir)
     return found
 
 
@@ -126,29 +125,15 @@ def read_on_disk(an: Analysis, path: str) -> tuple[str | None, str]:
         return None, f"more than {MAX_FILES} files to read for one call"
     an.memo["files read"] = count + 1
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        data = world.read(path, MAX_FILE_BYTES)
     except (FileNotFoundError, ValueError):  # ValueError: a NUL byte, which no file name holds
         if an.unseen_writes:
             return None, "written by this call at a path Vectimus cannot resolve"
         return None, ""
+    except world.NotRegular:
+        return None, "not a regular file"
     except OSError as exc:
         return None, f"cannot be read ({exc.strerror})"
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None, "not a regular file"
-        data = os.read(fd, 8192)
-        if not _binary(data) and info.st_size > MAX_FILE_BYTES:
-            return None, f"larger than {MAX_FILE_BYTES // 1024} KB"
-        while len(data) <= MAX_FILE_BYTES and not _binary(data):
-            more = os.read(fd, MAX_FILE_BYTES + 1 - len(data))
-            if not more:
-                break
-            data += more
-    except OSError as exc:
-        return None, f"cannot be read ({exc.strerror})"
-    finally:
-        os.close(fd)
     return decode(data)
 
 
@@ -360,13 +345,13 @@ def _matches(pattern: str) -> list[str] | None:
     """The files a shell pattern (or find's ``start/**/name``) matches, sorted; None past
     MAX_MATCHES files or MAX_TREE directories searched."""
     if "/**/" not in pattern:
-        found = list(itertools.islice(glob.iglob(pattern), MAX_MATCHES + 1))
+        found = world.glob(pattern, limit=MAX_MATCHES + 1)
     else:
         root, _, name = pattern.partition("/**/")
         if not root or "/" in name or glob.has_magic(root):
             return None
         found, searched = [], 0
-        for folder, _, files in os.walk(root):
+        for folder, _, files in world.walk(root):
             searched += 1
             if searched > MAX_TREE:
                 return None

@@ -70,7 +70,6 @@ def _names_secret(option: str) -> bool:
 def secrets_matching(pattern: str, home: str) -> list[str]:
     """The credential files the absolute glob ``pattern`` matches now (as the shell matches it:
     a leading ``*`` skips dotfiles), at most ``MAX_MATCHES`` tried."""
-    import glob
-    import itertools
+    from vectimus import world
 
-    return [p for p in itertools.islice(glob.iglob(pattern), MAX_MATCHES) if is_secret_path(p, home)]
+    return [p for p in world.glob(pattern, limit=MAX_MATCHES) if is_secret_path(p, home)]

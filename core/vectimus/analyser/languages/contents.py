@@ -68,7 +68,7 @@ def _text(an: Analysis, cmd: Cmd, word: Word) -> list[str] | None:
     if not path or facts.is_secret or facts.is_dir:
         return None
     ledger = runs.session(an)
-    entry = ledger.files.get(path)
+    entry = ledger.entry(path)
     if entry is None and (ledger.wrote(path) or not facts.in_project):
         return None  # changed in a way Vectimus could not see, or not the project's
     disk, why = runs.read_on_disk(an, path)

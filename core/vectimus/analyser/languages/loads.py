@@ -16,6 +16,7 @@ from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import net
 from vectimus.analyser.languages import record
+from vectimus import world
 
 MAX_FOLLOWED = 32  # files one call follows this way
 
@@ -40,7 +41,7 @@ def follow(an: Analysis, cmd: Cmd, lang: str, spec: Word, via: str, *, suffixes:
     for base in (dirs or (base_dir(an, cmd),)) if not os.path.isabs(spec.text) else ("/",):
         for suffix in suffixes:
             path = an.target(Word(os.path.join(base, spec.text) + suffix), cmd.scope).path
-            if path in an.pending or os.path.isfile(path):
+            if path in an.pending or world.isfile(path):
                 if path not in followed and len(followed) < MAX_FOLLOWED and runs.by_agent(an, path):
                     followed.add(path)
                     runs.run_file(an, cmd, Word(path), runner=lang,
@@ -56,7 +57,7 @@ def base_dir(an: Analysis, cmd: Cmd) -> str:
         if word.dynamic or word.text.startswith("-") or "/" not in word.text and "." not in word.text:
             continue
         path = an.target(word, cmd.scope).path
-        if path in an.pending or os.path.isfile(path):
+        if path in an.pending or world.isfile(path):
             return os.path.dirname(path)
         break
     return here

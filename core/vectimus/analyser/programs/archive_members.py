@@ -17,6 +17,7 @@ import posixpath
 import stat
 
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus import world
 
 MAX_ARCHIVE_BYTES = 64 * 1024 * 1024   # a compressed tar is read through to list it
 MAX_MEMBERS = 4096
@@ -26,7 +27,12 @@ MAX_RECORDED = 64
 def names(path: str, zipped: bool) -> list[str] | None:
     """The member names of the tar (any compression ``tarfile`` reads) or zip archive at ``path``
     (``zipped``: zip first; either way the other format is tried when it is not one); None when
-    it cannot be listed within the bounds."""
+    it cannot be listed within the bounds. A look ``world`` notes."""
+    found = world.seen(_listed, path, zipped)
+    return list(found) if found is not None else None
+
+
+def _listed(path: str, zipped: bool) -> tuple[str, ...] | None:
     try:
         info = os.stat(path)
     except (OSError, ValueError):
@@ -39,7 +45,7 @@ def names(path: str, zipped: bool) -> list[str] | None:
         if zipped or zipfile.is_zipfile(path):  # bsdtar, 7z and jar read both
             with zipfile.ZipFile(path) as archive:
                 found = archive.namelist()
-                return found if len(found) <= MAX_MEMBERS else None
+                return tuple(found) if len(found) <= MAX_MEMBERS else None
         import tarfile
 
         out: list[str] = []
@@ -48,7 +54,7 @@ def names(path: str, zipped: bool) -> list[str] | None:
                 out.append(member.name)
                 if len(out) > MAX_MEMBERS:
                     return None
-        return out
+        return tuple(out)
     except Exception:  # noqa: BLE001 - a corrupt or foreign archive: its members are unknown
         return None
 

@@ -9,11 +9,11 @@ Standard library only: imported when a call runs awk.
 
 from __future__ import annotations
 
-import os
 import re
 
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus import world
 
 AWK_VALUE = argv.opts("-f --file -v --assign -F --field-separator -i --include -l --load -e --source "
                       "-E --exec")
@@ -54,7 +54,7 @@ def _includes(an: Analysis, cmd: Cmd, word: Word) -> bool:
         an.file("file_read", word, cmd, program="awk")
         return True  # (a library named at run time may be inplace)
     for candidate in (word.text, word.text + ".awk"):
-        if "/" in candidate or os.path.isfile(an.resolve(Word(candidate), cmd.scope)):
+        if "/" in candidate or world.isfile(an.resolve(Word(candidate), cmd.scope)):
             an.file("file_read", Word(candidate), cmd, program="awk")
             runs.run_file(an, cmd, Word(candidate), runner="awk")
             return _INCLUDES_INPLACE.search(_text(an, cmd, Word(candidate))) is not None

@@ -10,6 +10,7 @@ import os
 
 from vectimus.analyser import runs
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus import world
 
 
 def in_tree(an: Analysis, cmd: Cmd, folder: str) -> None:
@@ -33,7 +34,7 @@ def in_tree(an: Analysis, cmd: Cmd, folder: str) -> None:
     for folder_name in (d for d in dirs if isinstance(d, str)):
         base = os.path.normpath(os.path.join(folder, folder_name))
         for candidate in (f"{base}/{module}.py", f"{base}/{module}/__init__.py"):
-            if candidate in an.pending or os.path.isfile(candidate):
+            if candidate in an.pending or world.isfile(candidate):
                 runs.run_file(an, cmd, Word(candidate), runner="python",
                               label=f"{runs.display(an, path)} build-backend {backend}")
                 return

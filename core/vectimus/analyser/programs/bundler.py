@@ -15,6 +15,7 @@ import re
 
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import UNKNOWN, Analysis, Cmd, Word
+from vectimus import world
 
 GEMFILES = ("Gemfile", "gems.rb")
 NO_EVAL = frozenset(("version", "--version", "-v", "help", "--help", "-h", "init", "config", "gem", "plugin",
@@ -91,7 +92,7 @@ def _evaluate(an: Analysis, cmd: Cmd, path: str, depth: int) -> None:
         options = dict(_OPTION.findall(match.group(1)))
         where = posixpath.normpath(posixpath.join(folder, options.get("path", ".")))
         pattern = f"{options['name']}.gemspec" if "name" in options else "*.gemspec"
-        specs += sorted(glob.glob(posixpath.join(glob.escape(where), pattern)))[:MAX_GEMSPECS]
+        specs += sorted(world.glob(posixpath.join(glob.escape(where), pattern)))[:MAX_GEMSPECS]
         specs += [p for p in an.pending if posixpath.dirname(p) == where and p.endswith(".gemspec")]
     for spec in dict.fromkeys(specs):
         runs.run_file(an, cmd, Word(spec), runner="ruby")

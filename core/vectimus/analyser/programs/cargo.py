@@ -19,6 +19,7 @@ import shlex
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.programs import packages
+from vectimus import world
 
 COMPILES = frozenset(("build", "b", "check", "c", "run", "r", "test", "t", "bench", "doc", "d", "clippy", "rustc",
                       "fix", "install", "package", "publish", "rustdoc"))
@@ -118,7 +119,7 @@ def _config_files(an: Analysis, cmd: Cmd) -> list[str]:
                 break
             folder = os.path.dirname(folder)
     home = os.path.join(an.env.get("CARGO_HOME") or os.path.join(an.places.home, ".cargo"), "config.toml")
-    return [p for p in dict.fromkeys([*out, home]) if p in an.pending or os.path.isfile(p)]
+    return [p for p in dict.fromkeys([*out, home]) if p in an.pending or world.isfile(p)]
 
 
 def _toml(an: Analysis, cmd: Cmd, path: str) -> dict:

@@ -23,6 +23,7 @@ import os
 
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus import world
 
 MAX_DIRS = 400      # directories listed for one command
 MAX_LISTED = 4000   # source files listed for one command
@@ -115,7 +116,7 @@ def _crate_root(an: Analysis, cmd: Cmd, manifest: Word | None) -> str | None:
     folder = cmd.scope.places.cwd.rstrip("/") or "/"
     for _ in range(64):
         path = os.path.join(folder, "Cargo.toml")
-        if path in an.pending or os.path.isfile(path):
+        if path in an.pending or world.isfile(path):
             return folder
         if folder == "/":
             return None
@@ -141,7 +142,7 @@ def _build_script(an: Analysis, cmd: Cmd, root: str) -> str:
         if isinstance(build, str):
             named = build
     path = os.path.normpath(os.path.join(root, named))
-    return path if path in an.pending or os.path.isfile(path) else ""
+    return path if path in an.pending or world.isfile(path) else ""
 
 
 def _agents_files(an: Analysis, cmd: Cmd, folders: list[tuple[str, bool]], wanted, lang: str, label: str,
@@ -184,7 +185,7 @@ def _listed(folders: list[tuple[str, bool]], wanted) -> set[str] | None:
     out: set[str] = set()
     dirs = listed = 0
     for top, recursive in folders:
-        for folder, subdirs, names in os.walk(top):
+        for folder, subdirs, names in world.walk(top):
             dirs += 1
             listed += len(names)
             if dirs > MAX_DIRS or listed > MAX_LISTED:

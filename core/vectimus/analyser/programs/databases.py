@@ -17,6 +17,7 @@ import re
 from vectimus.analyser import argv
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.model import Action, DbFacts
+from vectimus import world
 
 MAX_SQL_FILE = 256 * 1024
 
@@ -130,11 +131,9 @@ def _read(path: str) -> str | None:
     if not path.startswith("/"):
         return None
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_SQL_FILE)
+        return world.read(path, MAX_SQL_FILE)[:MAX_SQL_FILE].decode("utf-8", "replace")
     except (OSError, ValueError):
         return None
-    return data.decode("utf-8", "replace")
 
 
 # -- client meta-commands -------------------------------------------------------------------

@@ -7,9 +7,9 @@ Standard library only: used on the hot path (only for a call deleting several pa
 
 from __future__ import annotations
 
-import os
 
 from vectimus.analyser.context import Analysis, Scope, Word
+from vectimus import world
 
 
 def check(an: Analysis) -> None:
@@ -25,7 +25,7 @@ def check(an: Analysis) -> None:
         if len(names) < 2:
             continue
         try:
-            shown = {n for n in os.listdir(folder) if not n.startswith(".")}
+            shown = {n for n in world.listdir(folder) if not n.startswith(".")}
         except OSError:
             continue
         if shown and shown <= names:

@@ -12,6 +12,7 @@ from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import env, net
 from vectimus.analyser.programs import files, git_programs
 from vectimus.analyser.subcommands import SUBCOMMAND_TOOLS
+from vectimus import world
 
 GIT_NETWORK = {"clone", "fetch", "pull", "push", "ls-remote", "archive"}
 
@@ -168,12 +169,10 @@ def _skips_hooks(an: Analysis, cmd: Cmd, head) -> bool:
 
 def _hooks_in(folder: str) -> bool:
     """Whether ``folder`` holds a hook git would run (an executable file, not a ``.sample``)."""
-    import os
-
     try:
-        return any(e.is_file() and not e.name.endswith(".sample") and os.access(e.path, os.X_OK)
-                   for e in os.scandir(folder))
-    except OSError:
+        return any(e.is_file() and not e.name.endswith(".sample") and world.executable(e.path)
+                   for e in world.scandir(folder))
+    except (OSError, ValueError):
         return False
 
 

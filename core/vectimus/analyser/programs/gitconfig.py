@@ -11,6 +11,7 @@ import os
 
 from vectimus.analyser import runs
 from vectimus.analyser.context import Analysis, Cmd, Unanalysable, Word
+from vectimus import world
 
 MAX_INCLUDES = 10
 
@@ -113,9 +114,9 @@ def git_dirs(an: Analysis, cmd: Cmd, given: Word | None) -> tuple[str, str, str]
     folder = cmd.scope.places.cwd
     for _ in range(64):
         dot = os.path.join(folder, ".git")
-        if os.path.isdir(dot):
+        if world.isdir(dot):
             return folder, dot, _common(dot)
-        if os.path.isfile(dot):
+        if world.isfile(dot):
             text, _ = runs.read(an, dot)
             if text and text.startswith("gitdir:"):
                 git_dir = os.path.normpath(os.path.join(folder, text[7:].strip()))
@@ -129,10 +130,10 @@ def git_dirs(an: Analysis, cmd: Cmd, given: Word | None) -> tuple[str, str, str]
 
 def _common(git_dir: str) -> str:
     try:
-        with open(os.path.join(git_dir, "commondir"), encoding="utf-8") as fh:
-            return os.path.normpath(os.path.join(git_dir, fh.read().strip()))
+        text = world.read_text(os.path.join(git_dir, "commondir"), 4096)
     except (OSError, ValueError):
         return git_dir
+    return os.path.normpath(os.path.join(git_dir, text.strip()))
 
 
 def load_config(an: Analysis, cmd: Cmd, head, common: str | None) -> Config:
@@ -175,7 +176,7 @@ def _includes(key: str) -> bool:
 def _read_config(an: Analysis, cmd: Cmd, path: str, config: Config, depth: int) -> None:
     if depth > MAX_INCLUDES:  # git follows 10 levels; a setting past what is read must not go unseen
         raise Unanalysable(f"git config includes nested more than {MAX_INCLUDES} deep")
-    text, _ = runs.read(an, path) if os.path.exists(path) or path in an.pending else (None, "")
+    text, _ = runs.read(an, path) if world.exists(path) or path in an.pending else (None, "")
     if text is None:
         return
     for include in parse_config(text, config, path):

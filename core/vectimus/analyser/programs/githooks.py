@@ -19,6 +19,7 @@ import os
 from vectimus.analyser import argv, loaded, runs
 from vectimus.analyser.programs.gitconfig import Config, git_dirs, load_config
 from vectimus.analyser.context import Analysis, Cmd, Unanalysable, Word
+from vectimus import world
 
 # git's own commands: an alias with one of these names is ignored.
 BUILTINS = frozenset((
@@ -175,7 +176,7 @@ def _hook(an: Analysis, cmd: Cmd, config: Config, dirs, hook: str, sub: str, p) 
         else:
             folder = os.path.join(common, "hooks")
     path = an.resolve(Word(os.path.join(folder, hook)), cmd.scope)
-    if path not in an.pending and not os.access(path, os.X_OK):
+    if path not in an.pending and not world.executable(path):
         return
     before = len(an.actions)
     runs.run_file(an, cmd.with_words([Word(path)]), Word(path), label=f"{hook} hook ({runs.display(an, path)})")
@@ -212,7 +213,7 @@ def _external(an: Analysis, cmd: Cmd, sub: str, head, rest: list[Word]) -> None:
     program = f"git-{sub}"
     if exec_path is not None and not exec_path.dynamic:
         path = os.path.join(an.resolve(exec_path, cmd.scope), program)
-        if os.path.exists(path) or path in an.pending:
+        if world.exists(path) or path in an.pending:
             runs.run_file(an, cmd, Word(path), args=tuple(rest))
             return
     found = loaded.find_program(an, cmd, program)

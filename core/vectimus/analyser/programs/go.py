@@ -15,11 +15,11 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import stat
 
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.programs import packages
+from vectimus import world
 
 VALUE = argv.opts("-run -skip -o -tags -ldflags -gcflags -mod -modfile -p -C -overlay -pkgdir -toolexec")
 MAX_DIRS = runs.MAX_TREE     # directories searched for one command
@@ -70,7 +70,7 @@ def _files(an: Analysis, cmd: Cmd, targets: list[Word]) -> tuple[list[str], bool
             continue
         if not target.is_dir:
             continue  # an import path of a package elsewhere: not the project's files
-        for folder, subdirs, names in os.walk(target.path):
+        for folder, subdirs, names in world.walk(target.path):
             dirs += 1
             if dirs > MAX_DIRS:
                 return found, False
@@ -90,17 +90,9 @@ def _has_directive(an: Analysis, path: str) -> bool:
         text = an.pending[path]
         return text is None or DIRECTIVE.decode() in text
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        return DIRECTIVE in world.read(path, runs.MAX_FILE_BYTES)
     except (OSError, ValueError):
         return False
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return False
-        return DIRECTIVE in os.read(fd, runs.MAX_FILE_BYTES + 1)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
 
 
 def _directives(an: Analysis, cmd: Cmd, path: str) -> None:

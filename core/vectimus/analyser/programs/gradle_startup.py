@@ -16,6 +16,7 @@ import re
 from vectimus.analyser import runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import env
+from vectimus import world
 
 MAX_PLUGINS = 16
 _JVMARGS = re.compile(r"^\s*org\.gradle\.jvmargs\s*[=:]\s*(.*?)\s*$", re.M)
@@ -27,10 +28,10 @@ def scripts(an: Analysis, cmd: Cmd, root: str, user_home: Word | None) -> list[s
     found = [f"{root}/buildSrc/{name}" for name in ("settings.gradle.kts", "settings.gradle", "build.gradle.kts",
                                                        "build.gradle")]
     for pattern in ("buildSrc/src/main/groovy/**/*.gradle", "buildSrc/src/main/kotlin/**/*.gradle.kts"):
-        found += sorted(glob.glob(f"{glob.escape(root)}/{pattern}", recursive=True))[:MAX_PLUGINS]
+        found += sorted(world.glob(f"{glob.escape(root)}/{pattern}", recursive=True))[:MAX_PLUGINS]
     if home is not None:
         found += [f"{home}/init.gradle", f"{home}/init.gradle.kts"]
-        found += sorted(glob.glob(f"{glob.escape(home)}/init.d/*.gradle*"))[:MAX_PLUGINS]
+        found += sorted(world.glob(f"{glob.escape(home)}/init.d/*.gradle*"))[:MAX_PLUGINS]
     return found
 
 
@@ -38,7 +39,7 @@ def jvm_options(an: Analysis, cmd: Cmd, root: str, user_home: Word | None) -> No
     """The daemon's JVM options from the ``gradle.properties`` of the project and the user home."""
     home = _user_home(an, cmd, user_home)
     for path in (f"{root}/gradle.properties", *([f"{home}/gradle.properties"] if home is not None else [])):
-        text, _ = runs.read(an, path) if os.path.isfile(path) or path in an.pending else (None, "")
+        text, _ = runs.read(an, path) if world.isfile(path) or path in an.pending else (None, "")
         for value in _JVMARGS.findall(text or ""):
             from vectimus.analyser import jvm
 

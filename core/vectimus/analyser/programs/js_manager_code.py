@@ -21,12 +21,12 @@ Standard library only (PyYAML for YAML, tomllib for TOML, imported when such a f
 
 from __future__ import annotations
 
-import os
 import posixpath
 
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Unanalysable, Word
 from vectimus.analyser.programs import tasks
+from vectimus import world
 
 MAX_LOADS = 16  # plugins or preloads read from one settings file
 CODE = ("js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx")
@@ -69,7 +69,7 @@ def _load(an: Analysis, cmd: Cmd, folder: str, value, setting: str) -> None:
 
 
 def _file(an: Analysis, path: str) -> bool:
-    return path in an.pending or os.path.isfile(path)
+    return path in an.pending or world.isfile(path)
 
 
 def _parents(an: Analysis, cmd: Cmd):
@@ -256,7 +256,7 @@ def bunfig_preloads(text: str, test: bool = True) -> list[tuple[str, str]]:
 
 def _local(folder: str, value: str) -> bool:
     """Whether a preload names a file (a path, or a name a file beside bunfig.toml has), not a package."""
-    return value.startswith((".", "/", "~")) or os.path.isfile(posixpath.join(folder, value))
+    return value.startswith((".", "/", "~")) or world.isfile(posixpath.join(folder, value))
 
 
 def _bun_tests(an: Analysis, cmd: Cmd, operands: list[Word]) -> None:
@@ -292,9 +292,8 @@ def _walk_tests(start: str) -> list[str]:
         folder = queue.pop(0)
         seen += 1
         try:
-            with os.scandir(folder) as listing:
-                entries = [entry for _, entry in zip(range(5000), listing)]
-        except OSError:
+            entries = world.scandir(folder, 5000)
+        except (OSError, ValueError):
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):

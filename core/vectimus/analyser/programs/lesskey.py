@@ -15,6 +15,7 @@ import re
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import env
+from vectimus import world
 
 _SETTING = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\+?=\s*(.*?)\s*$")
 COMMANDS = ("LESSOPEN", "LESSCLOSE", "LESS")
@@ -48,7 +49,7 @@ def _source(an: Analysis, cmd: Cmd) -> str | None:
     home = an.env.get("HOME") or cmd.scope.places.home
     config = an.env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
     return next((p for p in (os.path.join(config, "lesskey"), os.path.join(home, ".lesskey"))
-                 if p in an.pending or os.path.isfile(p)), None)
+                 if p in an.pending or world.isfile(p)), None)
 
 
 def _env_section(text: str) -> list[tuple[str, str]]:

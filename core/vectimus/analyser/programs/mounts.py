@@ -6,9 +6,9 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-import os
 
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus import world
 
 
 def mount(an: Analysis, cmd: Cmd, program: str, source: Word | None, readonly: bool) -> None:
@@ -24,5 +24,5 @@ def mount(an: Analysis, cmd: Cmd, program: str, source: Word | None, readonly: b
 
         for rel in SECRET_HOME_DIRS:
             path = f"{home}/{rel.rstrip('/')}"
-            if rel == ".ssh/" or os.path.lexists(path):
+            if rel == ".ssh/" or world.lexists(path):
                 an.file("file_read", Word(path), cmd, program=program)

@@ -13,6 +13,7 @@ import os
 from vectimus.analyser import runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import env
+from vectimus import world
 
 
 def curl_words(an: Analysis, cmd: Cmd) -> list[Word]:
@@ -24,7 +25,7 @@ def curl_words(an: Analysis, cmd: Cmd) -> list[Word]:
         folder = _knob(an, cmd, "CURL_HOME")
         for path in ([os.path.join(folder.text, ".curlrc")] if folder is not None and not folder.dynamic else []) \
                 + [os.path.join(home, ".curlrc")]:
-            if os.path.isfile(path):
+            if world.isfile(path):
                 extra += _curl_file(an, path)
                 break
     for i, word in enumerate(words[:-1]):

@@ -17,6 +17,7 @@ import shlex
 
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus import world
 
 MAX_DIRS = 400        # directories looked through for conftest.py files
 MAX_CONFTESTS = 32
@@ -59,7 +60,7 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
             if runs.by_agent(an, path):
                 found.append(path)
         else:
-            found.extend(_walk(an, path, config) if os.path.isdir(path) else _ledger_files(an, path))
+            found.extend(_walk(an, path, config) if world.isdir(path) else _ledger_files(an, path))
     for plugin in [w.text for name, w in p.values if name == "p"] + _split(config.get("required_plugins", "")):
         found.extend(_module_file(an, cmd, root, plugin, config))
     files = list(dict.fromkeys(found))
@@ -86,7 +87,7 @@ def _rootdir(an: Analysis, cmd: Cmd, p) -> str:
     folder = cmd.scope.places.cwd
     project = an.places.project
     while True:
-        if any(os.path.isfile(os.path.join(folder, name)) for name in CONFIGS):
+        if any(world.isfile(os.path.join(folder, name)) for name in CONFIGS):
             return folder
         if folder in (project, "/") or not folder.startswith(project.rstrip("/") + "/"):
             return cmd.scope.places.cwd
@@ -97,7 +98,7 @@ def _config(an: Analysis, cmd: Cmd, root: str, given: Word | None) -> dict[str, 
     """addopts, testpaths, pythonpath, required_plugins, norecursedirs and python_files, as text."""
     names = [an.target(given, cmd.scope).path] if given is not None else [os.path.join(root, n) for n in CONFIGS]
     for path in names:
-        text, _ = runs.read(an, path) if os.path.isfile(path) else (None, "")
+        text, _ = runs.read(an, path) if world.isfile(path) else (None, "")
         if text is None:
             continue
         if path.endswith(".toml"):
@@ -125,11 +126,11 @@ def _config(an: Analysis, cmd: Cmd, root: str, given: Word | None) -> dict[str, 
 
 def _conftests_above(path: str, root: str) -> list[str]:
     """conftest.py files from the root directory down to ``path`` (pytest loads these first)."""
-    folder = path if os.path.isdir(path) else os.path.dirname(path)
+    folder = path if world.isdir(path) else os.path.dirname(path)
     out: list[str] = []
     while folder.startswith(root) and len(out) < MAX_CONFTESTS:
         candidate = os.path.join(folder, "conftest.py")
-        if os.path.isfile(candidate):
+        if world.isfile(candidate):
             out.append(candidate)
         if folder == root or folder == "/":
             break
@@ -147,14 +148,13 @@ def _walk(an: Analysis, start: str, config: dict[str, str]) -> list[str]:
         folder = queue.pop(0)
         seen += 1
         try:
-            with os.scandir(folder) as listing:
-                entries = [entry for _, entry in zip(range(MAX_ENTRIES), listing)]
-        except OSError:
+            entries = world.scandir(folder, MAX_ENTRIES)
+        except (OSError, ValueError):
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 if not any(fnmatch.fnmatch(entry.name, pat) for pat in norecurse) \
-                        and not os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                        and not world.exists(os.path.join(entry.path, "pyvenv.cfg")):
                     queue.append(entry.path)
             elif entry.name == "conftest.py" or (any(fnmatch.fnmatch(entry.name, pat) for pat in patterns)
                                                  and runs.by_agent(an, entry.path)):
@@ -179,6 +179,6 @@ def _module_file(an: Analysis, cmd: Cmd, root: str, module: str, config: dict[st
     for folder in [root, *[os.path.join(root, d) for d in _split(config.get("pythonpath", ""))]]:
         for candidate in (f"{base}.py", f"{base}/__init__.py"):
             path = os.path.join(folder, candidate)
-            if os.path.isfile(path):
+            if world.isfile(path):
                 return [path]
     return []

@@ -14,6 +14,7 @@ import os
 
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus import world
 
 # module or command -> (options taking a value, the subcommand that runs a program, if it needs one)
 TOOLS: dict[str, tuple[str, str]] = {
@@ -73,7 +74,7 @@ def pdb_session(an: Analysis, cmd: Cmd, commands: list[Word]) -> None:
     home = an.env.get("HOME") or cmd.scope.places.home
     for folder in dict.fromkeys((home, cmd.scope.places.cwd)):
         path = os.path.join(folder, ".pdbrc")
-        if os.path.isfile(path):
+        if world.isfile(path):
             text, why = runs.read(an, path)
             if text is None:
                 runs.unread(an, cmd, path, runs.display(an, path), runs.by_agent(an, path), why)

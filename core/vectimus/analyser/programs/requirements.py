@@ -9,10 +9,10 @@ names in turn (bounded); option lines other than ``-r``/``-e`` add nothing here.
 
 from __future__ import annotations
 
-import os
 import re
 
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus import world
 
 MAX_DEPTH = 3        # -r FILE inside -r FILE …
 MAX_SPECS = 256      # specs read from one call's requirement files
@@ -103,12 +103,12 @@ def vectimus_shipped(an: Analysis, cmd: Cmd, folder: str) -> list[str]:
     found: list[str] = []
     for base in _PACKAGE_DIRS:
         try:
-            names = os.listdir(f"{folder}/{base}") if len(found) < 8 else []
+            names = world.listdir(f"{folder}/{base}") if len(found) < 8 else []
         except OSError:
             continue
         for name in names:
             stem = name[:-3] if name.endswith(".py") else name
-            if _VECTIMUS_NAME.match(stem) and (name.endswith(".py") or os.path.isfile(f"{folder}/{base}{name}/__init__.py")):
+            if _VECTIMUS_NAME.match(stem) and (name.endswith(".py") or world.isfile(f"{folder}/{base}{name}/__init__.py")):
                 found.append(stem)
     text, _ = runs.read(an, an.target(Word(f"{folder}/pyproject.toml"), cmd.scope).path)
     if text:

@@ -15,6 +15,7 @@ import shlex
 
 from vectimus.analyser import runs
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus import world
 
 # program -> the argument lists with which it prints its shell setup
 SETUP = {
@@ -60,6 +61,6 @@ def _found(an: Analysis, cmd: Cmd, program: str) -> str | None:
         if not folder.startswith("/"):
             return None  # a relative directory on PATH: the project's files
         candidate = f"{folder.rstrip('/')}/{program}"
-        if os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
+        if world.executable(candidate) and not world.isdir(candidate):
             return candidate
     return None

@@ -10,13 +10,13 @@ Standard library only: used when a call runs patch, git apply, or copies a tree.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 
 from vectimus.analyser import runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.model import Action
+from vectimus import world
 
 MAX_TARGETS = 256
 _TARGET = re.compile(r"^(?:\+\+\+ |\*\*\* |--- |rename to |copy to |diff --git \S+ )(\S[^\t\n]*)", re.M)
@@ -57,7 +57,7 @@ def merged(an: Analysis, cmd: Cmd, program: str, sources: list[Word], dest: Word
     if dest.dynamic:
         return
     base = an.resolve(dest, cmd.scope).rstrip("/") or "/"
-    if not os.path.isdir(base):
+    if not world.isdir(base):
         return
     inside = an.protected_inside(base)
     if not inside:
@@ -75,7 +75,7 @@ def merged(an: Analysis, cmd: Cmd, program: str, sources: list[Word], dest: Word
                 if not rel.startswith(name + "/"):
                     continue
                 rel = rel[len(name) + 1:]
-            if os.path.lexists(posixpath.join(path, rel)):
+            if world.lexists(posixpath.join(path, rel)):
                 an.file("file_write", Word(protected), cmd, program=program)
 
 
@@ -90,7 +90,7 @@ def unseen(an: Analysis, cmd: Cmd, program: str, into: Word | None, why: str) ->
     if into.dynamic or cmd.scope.cwd_dynamic and not into.text.startswith("/"):
         return
     base = an.resolve(into, cmd.scope).rstrip("/") or "/"
-    if not os.path.isdir(base) or not an.protected_inside(base):
+    if not world.isdir(base) or not an.protected_inside(base):
         return
     an.add(Action(kind="file_write", resource=base, program=program, target=an.target(Word(base), cmd.scope),
                   via=(*cmd.via, why), raw=cmd.raw, dynamic=True, risk=UNSEEN))

@@ -11,6 +11,7 @@ import os
 
 from vectimus.analyser import runs
 from vectimus.analyser.context import Word
+from vectimus import world
 
 ENTRIES = ("", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".json", "/index.js", "/index.mjs", "/index.ts")
 SCRIPTS = (".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx")
@@ -36,7 +37,7 @@ def follow(ev, spec: str | None) -> None:
     for suffix in ENTRIES:
         path = an.target(Word(os.path.join(base, spec) + suffix), cmd.scope).path
         written_dir = any(p.startswith(path + "/") for p in an.pending)  # `mkdir -p lib` then lib/index.js
-        if (path in an.pending and not written_dir) or os.path.isfile(path):
+        if (path in an.pending and not written_dir) or world.isfile(path):
             if path not in followed and runs.by_agent(an, path) and not path.endswith(".json"):
                 followed.add(path)
                 runs.run_file(an, cmd, Word(path), runner="node", label=f"require {spec} ({runs.display(an, path)})")

@@ -13,6 +13,7 @@ import sys
 
 from vectimus.analyser import runs
 from vectimus.analyser.context import Word
+from vectimus import world
 
 MAX_FOLLOWED = 32  # modules one call follows
 
@@ -29,7 +30,7 @@ def follow(ev, module: str) -> None:
     parts = module.split(".")
     for base in _search_path(ev):
         top = os.path.join(base, parts[0])
-        if not (os.path.exists(top + ".py") or os.path.isdir(top)
+        if not (world.exists(top + ".py") or world.isdir(top)
                 or any(p == top + ".py" or p.startswith(top + "/") for p in an.pending)):
             continue
         for i in range(1, len(parts) + 1):
@@ -37,7 +38,7 @@ def follow(ev, module: str) -> None:
             for candidate in (os.path.join(stem, "__init__.py"), stem + ".py"):
                 if candidate in followed or len(followed) >= MAX_FOLLOWED:
                     continue
-                if (candidate in an.pending or os.path.isfile(candidate)) and runs.by_agent(an, candidate):
+                if (candidate in an.pending or world.isfile(candidate)) and runs.by_agent(an, candidate):
                     followed.add(candidate)
                     runs.run_file(an, ev.fx.cmd, Word(candidate), runner="python",
                                   label=f"import {module} ({runs.display(an, candidate)})")

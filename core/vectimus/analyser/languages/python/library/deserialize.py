@@ -14,14 +14,13 @@ code itself (a cache it loads later).
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import text
 from vectimus.analyser.languages.python.library.names import RISKY_MODULES, SHELL_CALLS, arg
 from vectimus.analyser.languages.values import CONST, OBJ, REF, Val
+from vectimus import world
 
 MAX_BYTES = 4 * 1024 * 1024   # a pickle or YAML file read to judge it
 MAX_OPS = 200_000             # opcodes listed
@@ -158,20 +157,16 @@ def _read(ev, path: Val) -> tuple[bytes | None, str]:
         written = an.pending[target.path]  # (None: made by the code itself, as a cache it loads later is)
         return (written.encode("utf-8", "surrogateescape") if written is not None else None), label
     try:
-        fd = os.open(target.path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        data = world.read(target.path, MAX_BYTES)
+    except world.NotRegular:
+        data = None
     except (OSError, ValueError):
         return None, label
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-            if runs.by_agent(an, target.path):
-                ev.fx.dynamic(f"loading {runs.display(an, target.path)}: too large or not a file")
-            return None, label
-        return os.read(fd, MAX_BYTES), label
-    except OSError:
+    if data is None or len(data) > MAX_BYTES:
+        if runs.by_agent(an, target.path):
+            ev.fx.dynamic(f"loading {runs.display(an, target.path)}: too large or not a file")
         return None, label
-    finally:
-        os.close(fd)
+    return data, label
 
 
 def _as_bytes(value) -> bytes:
