@@ -104,3 +104,16 @@ def test_only_the_most_recently_used_analyses_are_kept(tree):
     assert tree.analysed == replay.KEEP + 1
     tree.shell("echo 0")  # the oldest, dropped
     assert tree.analysed == replay.KEEP + 2
+
+
+def test_an_analysis_that_spent_its_cpu_budget_is_not_kept(tree, monkeypatch):
+    from vectimus.analyser import context
+
+    tree.write("build.py", "print('built')\n")
+    monkeypatch.setattr(context, "MAX_PARSE_SECONDS", -1.0)  # every budget already spent
+    for _ in range(2):
+        try:
+            tree.shell("python3 build.py")
+        except Unanalysable:
+            pass
+    assert tree.analysed == 2

@@ -6,13 +6,15 @@ environment it is made in, and on what it looked at: the filesystem and the sess
 look taken through ``vectimus.world``, which notes it with its answer. A kept analysis is used
 again only for the same call, places and environment, and only when every look still gives the
 answer it gave; anything else is analysed anew. Shell commands and file writes are kept (the
-others cost little to analyse); an analysis that failed is never kept.
+others cost little to analyse); an analysis that failed, or that spent its CPU budget (a part of
+it may then have been left unread for want of time), is never kept.
 Standard library only: on the hook's path.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping
 
 from vectimus import world
@@ -47,6 +49,8 @@ def analysis(call: ToolCall, places: Places, env: Mapping[str, str],
         an = analyse()
     finally:
         looks = world.stop(outer)
+    if time.thread_time() > an.parse_deadline:  # a budget may have run out: on a busier moment,
+        return an                                # not for good (a part read as too complex)
     _kept[key] = (looks, tuple(an.actions), dict(an.pending), an.unseen_writes)
     if len(_kept) > KEEP:
         del _kept[next(iter(_kept))]
