@@ -317,11 +317,11 @@ def classify(raw: str, places: Places, known: Known | None = None) -> PathFacts:
         raw = whole_dir(raw) or raw
     path = resolve(raw, places, known)
     if known is None:
-        mode = world.lmode(path)
+        mode = _lstat_mode(path)
     elif path in known.modes:
         mode = known.modes[path]
     else:
-        mode = known.modes[path] = world.lmode(path)
+        mode = known.modes[path] = _lstat_mode(path)
     if places.declared is None or mode is not None and stat.S_ISLNK(mode):
         return _facts(path, places, is_glob, mode)  # what they read can change: computed each time
     key = (path, mode, _token(places))  # every place but the cwd: the facts of a resolved path do not depend on it
@@ -354,6 +354,13 @@ def _token(places: Places) -> int:
         last = _LAST = (places, _TOKENS.get(rest) or _TOKENS.setdefault(rest, next(_NUMBERS)))
     return last[1]
 
+
+
+def _lstat_mode(path: str) -> int | None:
+    try:
+        return world.lmode(path)
+    except ValueError:  # a NUL byte, a name the filesystem cannot encode: no file is there
+        return None
 
 
 def _facts(path: str, places: Places, is_glob: bool, mode: int | None) -> PathFacts:

@@ -173,32 +173,39 @@ def stat(path: str) -> os.stat_result:
 
 def mode(path: str) -> int | None:
     """``os.stat(path).st_mode`` (links followed), None when nothing is there: ``lmode``'s kin."""
-    found = _mode(path)
+    return _mode_of(_mode, path)
+
+
+def lmode(path: str) -> int | None:
+    """``os.lstat(path).st_mode``, None when nothing is there: what kind of file it is, whatever else
+    changes about it. A path no file can have (a NUL byte, a name the filesystem cannot encode)
+    raises ``ValueError``, as ``os.lstat`` does."""
+    return _mode_of(_lmode, path)
+
+
+def _mode_of(look: Callable, path: str) -> int | None:
+    try:
+        found = look(path)
+    except ValueError as exc:
+        if _log is not None:
+            _note(look, (path,), _failed(exc))
+        raise
     if _log is not None:
-        _note(_mode, (path,), found)
+        _note(look, (path,), found)
     return found
 
 
 def _mode(path: str) -> int | None:
     try:
         return os.stat(path).st_mode
-    except (OSError, ValueError):
+    except OSError:
         return None
-
-
-def lmode(path: str) -> int | None:
-    """``os.lstat(path).st_mode``, None when nothing is there (or the path cannot name a file): what
-    kind of file it is, whatever else changes about it."""
-    found = _lmode(path)
-    if _log is not None:
-        _note(_lmode, (path,), found)
-    return found
 
 
 def _lmode(path: str) -> int | None:
     try:
         return os.lstat(path).st_mode
-    except (OSError, ValueError):
+    except OSError:
         return None
 
 

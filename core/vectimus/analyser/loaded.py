@@ -83,7 +83,10 @@ def venv_bins(an: Analysis, cmd: Cmd) -> tuple[str, ...]:
 
 def _mode(path: str) -> int:
     """The permission bits of the regular file at ``path`` with 0o1000 set, or 0 when there is none."""
-    found = world.mode(path)
+    try:
+        found = world.mode(path)
+    except ValueError:
+        return 0
     return (found & 0o777) | 0o1000 if found is not None and stat.S_ISREG(found) else 0
 
 
