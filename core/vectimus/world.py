@@ -78,7 +78,7 @@ def noted(look: Callable, args: tuple, answer):
 def _answer(look: Callable, args: tuple):
     try:
         return _kept(look(*args))
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any other failure is no answer it gave: a change
         return _failed(exc)
 
 
@@ -99,49 +99,28 @@ def _note(look: Callable, args: tuple, answer) -> None:
 
 # -- what a path is -------------------------------------------------------------------------
 
-def isfile(path: str) -> bool:
-    """``os.path.isfile``."""
-    found = os.path.isfile(path)
-    if _log is not None:
-        _note(os.path.isfile, (path,), found)
-    return found
+def _answers(check: Callable[[str], bool]) -> Callable[[str], bool]:
+    """``check`` (an ``os.path`` test of a path that never raises), noted while recording."""
+    def look(path: str) -> bool:
+        found = check(path)
+        if _log is not None:
+            _note(check, (path,), found)
+        return found
+
+    look.__doc__ = f"``os.path.{check.__name__}``."
+    return look
 
 
-def isdir(path: str) -> bool:
-    """``os.path.isdir``."""
-    found = os.path.isdir(path)
-    if _log is not None:
-        _note(os.path.isdir, (path,), found)
-    return found
-
-
-def exists(path: str) -> bool:
-    """``os.path.exists``."""
-    found = os.path.exists(path)
-    if _log is not None:
-        _note(os.path.exists, (path,), found)
-    return found
-
-
-def lexists(path: str) -> bool:
-    """``os.path.lexists``."""
-    found = os.path.lexists(path)
-    if _log is not None:
-        _note(os.path.lexists, (path,), found)
-    return found
-
-
-def islink(path: str) -> bool:
-    """``os.path.islink``."""
-    found = os.path.islink(path)
-    if _log is not None:
-        _note(os.path.islink, (path,), found)
-    return found
+isfile = _answers(os.path.isfile)
+isdir = _answers(os.path.isdir)
+exists = _answers(os.path.exists)
+lexists = _answers(os.path.lexists)
+islink = _answers(os.path.islink)
 
 
 def executable(path: str) -> bool:
     """``os.access(path, os.X_OK)``."""
-    return seen(_executable, path) if _log is not None else _executable(path)
+    return seen(_executable, path)
 
 
 def _executable(path: str) -> bool:
@@ -258,15 +237,7 @@ def _listing(folder: str, limit: int) -> tuple[tuple[str, tuple[bool, ...]], ...
 def scandir(folder: str, limit: int = MAX_ENTRIES) -> list[Entry]:
     """The first ``limit`` entries of ``folder`` in the order ``os.scandir`` gives them (raises
     ``OSError`` as it does)."""
-    try:
-        found = _listing(folder, limit)
-    except (OSError, ValueError) as exc:
-        if _log is not None:
-            _note(_listing, (folder, limit), _failed(exc))
-        raise
-    if _log is not None:
-        _note(_listing, (folder, limit), found)
-    return [Entry(folder, name, kinds) for name, kinds in found]
+    return [Entry(folder, name, kinds) for name, kinds in seen(_listing, folder, limit)]
 
 
 def listdir(folder: str, limit: int = MAX_ENTRIES) -> list[str]:
@@ -292,7 +263,7 @@ def walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
 
 def glob(pattern: str, *, recursive: bool = False, limit: int = MAX_ENTRIES) -> list[str]:
     """The first ``limit`` paths ``glob.iglob`` gives, sorted when it gave them all."""
-    return list(seen(_globbed, pattern, recursive, limit) if _log is not None else _globbed(pattern, recursive, limit))
+    return list(seen(_globbed, pattern, recursive, limit))
 
 
 def _globbed(pattern: str, recursive: bool, limit: int) -> tuple[str, ...]:
@@ -313,15 +284,7 @@ def read(path: str, limit: int) -> bytes:
     """The first ``limit`` bytes of the regular file at ``path``; more than ``limit`` bytes only to
     say the file is longer (``limit + 1`` are read). Opened without blocking, never a FIFO or a
     device (``NotRegular``); raises ``OSError`` (``ValueError`` for a NUL byte) as ``os.open`` does."""
-    try:
-        data = _read(path, limit)
-    except (OSError, ValueError) as exc:
-        if _log is not None:
-            _note(_read, (path, limit), _failed(exc))
-        raise
-    if _log is not None:
-        _note(_read, (path, limit), _kept(data))
-    return data
+    return seen(_read, path, limit)
 
 
 def _read(path: str, limit: int) -> bytes:
