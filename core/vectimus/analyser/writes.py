@@ -43,6 +43,7 @@ MANAGER_FILES = {".yarnrc.yml": "yarnrc", ".yarnrc": "yarnrc", "bunfig.toml": "b
                  ".npmrc": "pnpmfile", "pnpm-workspace.yaml": "pnpmfile", "deno.json": "deno", "deno.jsonc": "deno",
                  "composer.json": "composer"}
 
+PYTHON_CONFIGS = ("pipfile", "hatch.toml", "pyproject.toml", "setup.cfg", "tox.ini", "tox.toml")
 # Build files (lower case) whose commands a build tool (or linter) runs -> the programs module that judges them.
 BUILD_FILES = {"cmakelists.txt": "cmake", "pom.xml": "maven", "build.gradle": "gradle", "build.gradle.kts": "gradle",
                "settings.gradle": "gradle", "settings.gradle.kts": "gradle", "meson.build": "meson",
@@ -83,12 +84,11 @@ def runnable(path: str, text: str) -> str:
         return MANAGER_FILES[name]
     if name == ".pre-commit-config.yaml":
         return "pre-commit"
-    if name in ("pipfile", "hatch.toml") or (name == "pyproject.toml" and (
-            "scripts" in text and ("[tool.pdm" in text or "[tool.hatch" in text) or "[tool.poe" in text)):
-        return "python-scripts"
-    if name in ("tox.ini", "tox.toml") or (name == "setup.cfg" and "[tox:tox]" in text) \
-            or (name == "pyproject.toml" and "[tool.tox" in text):
-        return "tox"
+    if name in PYTHON_CONFIGS:  # scripts, tox environments, pylint's init-hook (programs.python_configs)
+        from vectimus.analyser.programs import python_configs
+
+        if python_configs.kinds(name, text):
+            return "python-config"
     if name.startswith((".lintstagedrc", "lefthook", ".lefthook")) and not name.endswith((".js", ".cjs", ".mjs")):
         return "hook-runner"
     if name.endswith(".pth"):
@@ -203,14 +203,10 @@ def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str)
         from vectimus.analyser.programs import python_runners
 
         python_runners.deferred(an, cmd, path, text, kind.partition(":")[2])
-    elif kind == "python-scripts":
-        from vectimus.analyser.programs import python_scripts
+    elif kind == "python-config":
+        from vectimus.analyser.programs import python_configs
 
-        python_scripts.deferred(an, cmd, path, text)
-        if "[tool.tox" in text:  # a pyproject.toml may hold tox's configuration too
-            from vectimus.analyser.programs import tox
-
-            tox.deferred(an, cmd, "pyproject.toml", text, name, path)
+        python_configs.deferred(an, cmd, path, text, name)
     elif kind in BUILD_FILES.values():  # a build tool's file: programs.<kind>.deferred
         import importlib
 
@@ -221,10 +217,6 @@ def _analyse(an: Analysis, cmd: Cmd, path: str, name: str, text: str, kind: str)
         tasks.deferred_justfile(an, cmd, text, name)
     elif kind == "task":
         tasks.deferred_taskfile(an, cmd, text, name)
-    elif kind == "tox":
-        from vectimus.analyser.programs import tox
-
-        tox.deferred(an, cmd, posixpath.basename(path), text, name, path)
     elif kind == "go":
         if "//go:generate" in text:
             from vectimus.analyser.programs import go

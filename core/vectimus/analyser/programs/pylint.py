@@ -1,9 +1,10 @@
 """pylint runs Python from its configuration: ``init-hook`` (code run before linting) and
 ``load-plugins`` (modules it imports, the project's own among them), from ``--init-hook`` and
-``--load-plugins``, the ``--rcfile`` named or the first of ``pylintrc``, ``.pylintrc``,
-``pyproject.toml`` (``[tool.pylint.*]``) and ``setup.cfg`` (``[pylint.*]``) in the directory it
-runs in. That code is analysed as part of the call, run by the file that holds it; ``deferred``
-judges such a file when it is written.
+``--load-plugins``, the ``--rcfile`` named (or ``PYLINTRC``) or the first of ``pylintrc``,
+``pylintrc.toml``, ``.pylintrc``, ``.pylintrc.toml``, ``pyproject.toml`` (``[tool.pylint.*]``),
+``setup.cfg`` and ``tox.ini`` (``[pylint]``, ``[pylint.*]``) in the directory it runs in, else the
+user's ``~/.pylintrc`` or ``~/.config/pylintrc``. That code is analysed as part of the call, run by
+the file that holds it; ``deferred`` judges such a file when it is written.
 Standard library only (configparser and tomllib, imported when pylint runs or its file is written).
 """
 
@@ -14,7 +15,9 @@ import posixpath
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 
-CONFIGS = ("pylintrc", ".pylintrc", "pyproject.toml", "setup.cfg")
+CONFIGS = ("pylintrc", "pylintrc.toml", ".pylintrc", ".pylintrc.toml", "pyproject.toml", "setup.cfg", "tox.ini")
+RC_NAMES = ("pylintrc", "pylintrc.toml", ".pylintrc", ".pylintrc.toml")
+HOME_CONFIGS = ("~/.pylintrc", "~/.config/pylintrc")
 VALUE_OPTS = argv.opts("--rcfile --init-hook --load-plugins -j --jobs --output-format -f --disable -d --enable -e "
                        "--ignore --ignore-patterns --output --max-line-length --fail-under --ignore-paths")
 
@@ -26,8 +29,10 @@ def run(an: Analysis, cmd: Cmd, name: str) -> None:
         an.code("python", hook, cmd, "pylint --init-hook")
     for word in p.all("load-plugins"):
         _plugins(an, cmd, word.text, word.dynamic, "pylint --load-plugins")
-    rcfile = p.value("rcfile")
-    paths = [rcfile] if rcfile is not None else [Word(name) for name in CONFIGS]
+    from vectimus.analyser.facts import env
+
+    rcfile = p.value("rcfile") or env.value(cmd, "PYLINTRC")
+    paths = [rcfile] if rcfile is not None else [Word(name) for name in (*CONFIGS, *HOME_CONFIGS)]
     for word in paths:
         if word.dynamic:
             runs.unread(an, cmd, "", "pylint --rcfile", runs.agent_wrote_anything(an), "a configuration named by an unknown value")
@@ -50,7 +55,7 @@ def _settings(an: Analysis, cmd: Cmd, path: str, text: str, deferred: bool) -> b
     try:
         found = _read(posixpath.basename(path), text)
     except ValueError as exc:
-        if "pylint" in text or posixpath.basename(path) in ("pylintrc", ".pylintrc"):
+        if "pylint" in text or posixpath.basename(path) in RC_NAMES:
             runs.unread(an, cmd, path, label, mine, str(exc))
             return True
         return False
@@ -79,13 +84,13 @@ def _read(name: str, text: str) -> tuple[str, str] | None:
     """(init-hook, load-plugins) of a configuration's text, None when it has no pylint section;
     ValueError when it cannot be read."""
     sections: dict = {}
-    if name == "pyproject.toml":
+    if name.endswith(".toml"):
         import tomllib
 
         try:
             tool = tomllib.loads(text).get("tool", {})
         except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"pyproject.toml that is not TOML ({exc})") from exc
+            raise ValueError(f"{name} that is not TOML ({exc})") from exc
         pylint = tool.get("pylint") if isinstance(tool, dict) else None
         if not isinstance(pylint, dict):
             return None
@@ -98,9 +103,10 @@ def _read(name: str, text: str) -> tuple[str, str] | None:
             parser.read_string(text)
         except configparser.Error as exc:
             raise ValueError(f"a configuration that is not INI ({str(exc).splitlines()[0]})") from exc
-        prefix = "pylint." if name == "setup.cfg" else ""
-        sections = {s[len(prefix):]: dict(parser[s]) for s in parser.sections() if s.startswith(prefix)}
-        if name == "setup.cfg" and not sections:
+        shared = name in ("setup.cfg", "tox.ini")  # other tools' file: only its pylint sections
+        sections = {s: dict(parser[s]) for s in parser.sections()
+                    if not shared or s == "pylint" or s.startswith("pylint.")}
+        if shared and not sections:
             return None
     hook = plugins = ""
     for values in sections.values():
