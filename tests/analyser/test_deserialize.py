@@ -55,6 +55,24 @@ def test_a_pickle_that_runs_a_command_runs_it(tree, protocol, gadget, code):
     assert sends_secret(tree.shell("python3 load.py")), (code, gadget, protocol)
 
 
+@pytest.mark.parametrize("protocol", [0, 4])
+@pytest.mark.parametrize("code", [
+    "import pickle; pickle.loads(open('state.pkl', 'rb').read())",
+    "import pickle, pathlib; pickle.loads(pathlib.Path('state.pkl').read_bytes())",
+    "import pickle\nwith open('state.pkl', 'rb') as f:\n    data = f.read()\npickle.loads(data)",
+    "import yaml; yaml.unsafe_load(open('state.pkl').read())",
+])
+@pytest.mark.parametrize("agent_wrote_it_unseen", [False, True])
+def test_a_pickle_read_into_bytes_then_loaded_is_judged_by_its_file(tree, protocol, code, agent_wrote_it_unseen):
+    """``pickle.loads(open(p, 'rb').read())`` leaked the canary for real where ``pickle.load(open(p, 'rb'))`` was refused."""
+    data = YAML.encode() if "yaml" in code else pickle.dumps(Shell(), protocol=protocol)
+    tree.write("state.pkl", data)
+    if agent_wrote_it_unseen:  # (a write the hook could not read: the ledger knows only that it happened)
+        tree.call("Bash", command="echo H4sI | base64 -d | gunzip > state.pkl")
+    tree.write("load.py", code + "\n")
+    assert sends_secret(tree.shell("python3 load.py")), (code, protocol)
+
+
 def test_a_literal_pickle_is_judged_by_what_it_calls(tree):
     tree.write("load.py", f"import pickle\npickle.loads({pickle.dumps(Shell(), protocol=0)!r})\n")
     assert sends_secret(tree.shell("python3 load.py"))
@@ -72,7 +90,9 @@ def test_a_pickle_calling_into_a_module_that_runs_things_is_unknown_code(tree):
     "import pickle; print(pickle.load(open('data.pkl', 'rb')))", "import numpy as np; np.load('data.pkl')",
     "import torch; torch.load('data.pkl', weights_only=True)",
     "import pickle\npickle.dump({'a': 1}, open('new.pkl', 'wb'))\nprint(pickle.load(open('new.pkl', 'rb')))",
-    "import pickle; pickle.loads(pickle.dumps([1, 2]))",
+    "import pickle; pickle.loads(pickle.dumps([1, 2]))", "import pickle; pickle.loads(open('data.pkl', 'rb').read())",
+    "import pickle, pathlib; pickle.loads(pathlib.Path('data.pkl').read_bytes())",
+    "import pickle, pathlib; pickle.loads(pathlib.Path('missing.pkl').read_bytes())",
 ])
 def test_a_data_pickle_is_ordinary(tree, code):
     tree.write("data.pkl", pickle.dumps({"when": collections.OrderedDict(a=1), "tags": {1, 2}, "blob": b"x"},

@@ -18,15 +18,28 @@ from vectimus.analyser.context import MAX_WORDS, Analysis, Cmd, Word
 from vectimus.analyser.languages.values import SECRET, Val, alts, const, options, unknown, words
 
 
+class Unread(str):
+    """The description of a file's contents not known here, naming the file (``path``, a Val): data
+    a loader runs code from (``pickle.loads(open(p, "rb").read())``) is judged by that file."""
+
+    path: Val
+
+
+def read_from(path: Val) -> Unread:
+    found = Unread("file contents")
+    found.path = path
+    return found
+
+
 def file_text(an: Analysis, cmd: Cmd, path: Val, taint: int = 0) -> Val:
     """The text of the file ``path`` names (one value per path it may be), else unknown."""
     found: list[Val] = []
     for word in words(path, path=True)[:8]:
         text = None if word.dynamic else _text(an, cmd, word)
         if text is None:
-            return unknown("file contents", taint)
+            return unknown(read_from(path), taint)
         found.extend(const(t, taint) for t in text)
-    return alts(found) if found else unknown("file contents", taint)
+    return alts(found) if found else unknown(read_from(path), taint)
 
 
 def file_word(an: Analysis, cmd: Cmd, word: Word) -> str | None:

@@ -19,8 +19,9 @@ import re
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import text
 from vectimus.analyser.languages.python.library.names import RISKY_MODULES, SHELL_CALLS, arg
-from vectimus.analyser.languages.values import CONST, OBJ, REF, Val
 from vectimus import world
+from vectimus.analyser.languages import contents
+from vectimus.analyser.languages.values import CONST, OBJ, REF, UNKNOWN, Val
 
 MAX_BYTES = 4 * 1024 * 1024   # a pickle or YAML file read to judge it
 MAX_OPS = 200_000             # opcodes listed
@@ -43,7 +44,7 @@ def _pickle_arg(ev, value: Val | None, via: str, data: bool = False) -> None:
         if data and option.kind == CONST and isinstance(option.value, (bytes, bytearray, str)):
             _judge_pickle(ev, _as_bytes(option.value), via, "")
             continue
-        path = _path_of(option)
+        path = _path_of(option, data)
         if path is None:
             continue  # bytes not known here: what made them was analysed where it ran
         found, label = _read(ev, path)
@@ -129,8 +130,12 @@ def _yaml(ev, value: Val | None, via: str) -> None:
         _judge_calls(ev, calls, strings, via, label)
 
 
-def _path_of(v: Val) -> Val | None:
-    """The path an open file or a path-like value names."""
+def _path_of(v: Val, data: bool = False) -> Val | None:
+    """The path an open file or a path-like value names (for ``data``, bytes read from a file: that file)."""
+    if v.kind == UNKNOWN and isinstance(v.value, contents.Unread):  # open(p, "rb").read(), Path(p).read_bytes()
+        return v.value.path
+    if data:
+        return None
     if v.kind == OBJ and v.value[0] == "file" and isinstance(v.value[1], dict):
         return v.value[1].get("path")
     if v.kind == OBJ and v.value[0] == "path":
