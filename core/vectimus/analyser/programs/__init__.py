@@ -27,6 +27,9 @@ IMPORTED_WHEN_RUN = {
     "awk_command": "awk gawk mawk nawk",
     "archives": "7z 7za 7zr 7zz bsdtar bunzip2 bzip2 cpio gtar gunzip gzip jar pax tar unxz unzip unzstd xz zip zstd",
     "compose": "docker-compose podman-compose",
+    "config_code": "astro ava babel commitlint cypress eslint grunt gulp jest karma mkdocs mocha next nuxi nuxt "
+                   "playwright postcss prettier rollup sphinx-build stylelint svelte-kit tailwindcss tsup vite vitest "
+                   "webpack webpack-cli webpack-dev-server",
     "containers": "docker kubectl nerdctl oc podman",
     "bundler": "bundle",
     "databases": "clickhouse-client cockroach cqlsh duckdb keydb-cli litecli mariadb mongo mongosh mycli "

@@ -207,7 +207,10 @@ def _name(an: Analysis, cmd: Cmd, word: Word, family: str, source: str) -> str:
 # Packages that run code given on their command line (``npx tsx -e '…'``): that code is analysed.
 CODE_RUNNERS = {"tsx", "ts-node", "ts-node-esm", "node", "deno", "bun"}
 # ... and packages that run commands from the project's configuration (``npx lint-staged``).
-CONFIG_RUNNERS = {"lint-staged", "lefthook"}
+CONFIG_RUNNERS = {"lint-staged", "lefthook", "eslint", "prettier", "jest", "vitest", "vite", "webpack", "webpack-cli",
+                  "webpack-dev-server", "rollup", "next", "nuxt", "nuxi", "astro", "babel", "gulp", "grunt", "tailwindcss",
+                  "postcss", "stylelint", "playwright", "cypress", "commitlint", "tsup", "karma", "mocha", "ava",
+                  "svelte-kit"}  # (programs.config_code: a configuration that is code)
 # ... and packages that serve a directory's files (``npx http-server DIR``: ``programs.servers``).
 SERVERS = {"http-server", "serve", "live-server"}
 
