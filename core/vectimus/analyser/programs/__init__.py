@@ -25,6 +25,7 @@ HANDLERS: dict[str, Handler] = {**files.HANDLERS, **channels.HANDLERS, **shells.
 # in their HANDLERS (tests/analyser/test_programs_table.py holds this table to those tables).
 IMPORTED_WHEN_RUN = {
     "awk_command": "awk gawk mawk nawk",
+    "app_servers": "celery daphne fastapi flask gunicorn hypercorn uvicorn vagrant",
     "archives": "7z 7za 7zr 7zz bsdtar bunzip2 bzip2 cpio gtar gunzip gzip jar pax tar unxz unzip unzstd xz zip zstd",
     "compose": "docker-compose podman-compose",
     "config_code": "astro ava babel commitlint cypress eslint grunt gulp jest karma mkdocs mocha next nuxi nuxt "

@@ -104,6 +104,11 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
             texts = [w.text for w in words]  # what follows `-m NAME` is the runner's
             at = next((i for i, t in enumerate(texts) if t == module.text and texts[i - 1:i] == ["-m"]), -1)
             python_runners.module(an, cmd, module.text, tuple(words[at + 1:]) if at >= 0 else tuple(p.operands))
+        elif module.text in ("uvicorn", "gunicorn", "hypercorn", "daphne", "flask", "celery", "fastapi"):
+            from vectimus.analyser.programs import app_servers  # the project module they import
+
+            at = next((i for i, w in enumerate(words) if w is module or w.text == f"-m{module.text}"), -1)
+            app_servers.module(an, cmd, module.text, words[at + 1:] if at >= 0 else p.operands)
         elif module.text in ("sphinx", "mkdocs"):  # their configuration is code
             from vectimus.analyser.programs import config_code
 
