@@ -207,10 +207,7 @@ def _name(an: Analysis, cmd: Cmd, word: Word, family: str, source: str) -> str:
 # Packages that run code given on their command line (``npx tsx -e '…'``): that code is analysed.
 CODE_RUNNERS = {"tsx", "ts-node", "ts-node-esm", "node", "deno", "bun"}
 # ... and packages that run commands from the project's configuration (``npx lint-staged``).
-CONFIG_RUNNERS = {"lint-staged", "lefthook", "eslint", "prettier", "jest", "vitest", "vite", "webpack", "webpack-cli",
-                  "webpack-dev-server", "rollup", "next", "nuxt", "nuxi", "astro", "babel", "gulp", "grunt", "tailwindcss",
-                  "postcss", "stylelint", "playwright", "cypress", "commitlint", "tsup", "karma", "mocha", "ava",
-                  "svelte-kit"}  # (programs.config_code: a configuration that is code)
+CONFIG_RUNNERS = {"lint-staged", "lefthook"}
 # ... and packages that serve a directory's files (``npx http-server DIR``: ``programs.servers``).
 SERVERS = {"http-server", "serve", "live-server"}
 
@@ -236,6 +233,10 @@ def _runner(an: Analysis, cmd: Cmd, program: str, words: list[Word]) -> None:
         from vectimus.analyser import loaded
 
         loaded.exec_bin(an, cmd.with_words(cmd.words, via=program), [Word(name), *words[at + 1:]])
+        from vectimus.analyser.programs import config_code
+
+        if name in config_code.TOOLS:  # (`npx eslint .`: also the configuration that is code it loads)
+            config_code.run(an, cmd.with_words([Word(name), *words[at + 1:]], via=program), name)
 
 
 def _is_index(name: str, family: str, word: Word) -> bool:
