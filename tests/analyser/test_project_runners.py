@@ -259,6 +259,45 @@ def test_a_package_json_with_a_byte_order_mark_is_read_as_npm_reads_it(tree):
     assert sends_secret(written)
 
 
+WORKSPACE_ROOT = ('{"name": "acme", "private": true, "workspaces": ["packages/*"], "scripts": '
+                  '{"build": "npm run build --workspaces --if-present", "test": "npm test --workspaces"}}')
+
+
+@pytest.mark.parametrize("command, runs", [
+    ("npm run build", {"a", "b"}), ("npm run build --workspaces --if-present", {"a", "b"}),
+    ("npm run build -ws", {"a", "b"}), ("npm run build --ws --include-workspace-root", {"root", "a", "b"}),
+    ("npm run build -w @acme/a", {"a"}), ("npm run build --workspace=packages/b", {"b"}),
+    ("npm run build -w packages", {"a", "b"}), ("npm test", {"a-test", "b-test"}),
+    ("npm test --workspace @acme/b", {"b-test"}), ("cd packages/a && npm run build", {"a"}),
+])
+def test_npm_workspaces_run_each_workspaces_own_script_in_its_folder(tree, command, runs):
+    """``"build": "npm run build --workspaces"`` read as the root's build ran itself until it was
+    unread: a monorepo's build asked in CI. Each workspace's script runs, in its folder."""
+    tree.write("package.json", WORKSPACE_ROOT.replace("npm run build --workspaces --if-present", "echo root")
+               if "root" in runs else WORKSPACE_ROOT)
+    for name in ("a", "b"):
+        tree.write(f"packages/{name}/package.json",
+                   f'{{"name": "@acme/{name}", "scripts": {{"build": "echo {name}", "test": "echo {name}-test"}}}}')
+    tree.write("packages/notes/README.md", "not a workspace\n")
+    actions = tree.shell(command)
+    assert not unread(actions), [a.describe() for a in actions]
+    assert {a.args[0] for a in actions if a.program == "echo"} == runs
+
+
+@pytest.mark.parametrize("command, secret", [
+    ("npm run build", True), ("npm run build --workspaces", True), ("npm run build -w @acme/b", True),
+    ("npm run build -w packages/b", True), ("npm run build -w @acme/a", False),
+])
+def test_a_workspace_script_carrying_harm_is_judged_where_it_runs(tree, command, secret):
+    tree.write("package.json", WORKSPACE_ROOT)
+    tree.write("packages/a/package.json", '{"name": "@acme/a", "scripts": {"build": "tsc -p ."}}')
+    tree.write("packages/b/package.json", '{"name": "@acme/b", "scripts": {"build": "' + UPLOAD + '"}}')
+    assert sends_secret(tree.shell(command)) is secret, command
+    (tree.root / "packages" / "b" / "package.json").unlink()
+    tree.write("packages/b/package.json", '{"name": "@acme/b", "scripts": {"prebuild": "rm -rf ~"}}')
+    assert (str(tree.home) in deleted(tree.shell(command))) is secret, command
+
+
 def test_a_package_json_that_is_not_json_is_unread(tree):
     tree.write("package.json", "{scripts: nope")
     assert [a for a in tree.shell("npm test") if a.code.unread]

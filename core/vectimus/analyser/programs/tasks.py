@@ -18,6 +18,7 @@ import re
 
 from vectimus.analyser import argv, loaded, runs
 from vectimus.analyser.context import Analysis, Cmd, Unanalysable, Word
+from vectimus.analyser.programs import npm_workspaces
 
 MAX_SCRIPTS = 256  # scripts or recipes one command, or one file being written, runs: past it, the file is unread
 
@@ -54,7 +55,8 @@ def npm(an: Analysis, cmd: Cmd, name: str) -> None:
     words = list(cmd.words[1:])
     head = argv.parse(words, NPM_VALUE, stop_at_operand=True)
     before = words[:[w.text for w in words].index("--")] if "--" in [w.text for w in words] else words
-    cmd = cmd.moved([w for option, w in argv.parse(before, NPM_VALUE).values  # `npm test --prefix=dir`
+    folders = npm_workspaces.selected(an, cmd, before, nearest) if name == "npm" else None  # --workspaces, -w NAME
+    cmd = cmd if folders is not None else cmd.moved([w for option, w in argv.parse(before, NPM_VALUE).values  # `npm test --prefix=dir`
                      if option in DIR_OPTS or option in ("w", "workspace") and an.target(w, cmd.scope).is_dir])
     ops = head.operands
     sub = ops[0].text if ops and not ops[0].dynamic else ""
@@ -88,6 +90,14 @@ def npm(an: Analysis, cmd: Cmd, name: str) -> None:
         names = list(LIFECYCLE[command])
     if not names:
         return
+    for folder in folders or [""]:  # each workspace's own scripts, run in its folder
+        here = cmd.moved([Word(folder)]) if folder else cmd
+        _scripts(an, here, name, command, target, names, npm_workspaces.own_flags(extra) if folder else extra, words)
+
+
+def _scripts(an: Analysis, cmd: Cmd, name: str, command: str, target: str, names: list[str],
+             extra: tuple[Word, ...], words: list[Word]) -> None:
+    """The scripts ``names`` of the package.json nearest the command's directory (``npm``)."""
     found = package_json(an, cmd)
     if found is None:
         return
@@ -172,17 +182,12 @@ def package_json(an: Analysis, cmd: Cmd) -> tuple[str, str, bool, dict] | None:
         return None
     text, label, mine = found
     try:
-        data = _package_data(text)
+        data = json.loads(text.removeprefix("\ufeff"))  # a byte-order mark is no error to npm
     except (ValueError, RecursionError):
         runs.unread(an, cmd, path, label, mine, "a package.json that is not valid JSON")
         return None
     scripts = data.get("scripts") if isinstance(data, dict) else None
     return path, label, mine, scripts if isinstance(scripts, dict) else {}
-
-
-def _package_data(text: str):
-    """A package.json's data as npm reads it (a byte-order mark first is not an error to npm)."""
-    return json.loads(text.removeprefix("\ufeff"))
 
 
 def nearest(an: Analysis, cmd: Cmd, names: tuple[str, ...]) -> str:
@@ -221,7 +226,7 @@ def quoted(text: str) -> str:
 def deferred_package_json(an: Analysis, cmd: Cmd, text: str, label: str) -> None:
     """Every script of a package.json being written: any of them may run later."""
     try:
-        data = _package_data(text)
+        data = json.loads(text.removeprefix("\ufeff"))  # a byte-order mark is no error to npm
     except (ValueError, RecursionError):
         return  # npm refuses it: nothing will run from it
     scripts = data.get("scripts") if isinstance(data, dict) else None
