@@ -125,6 +125,9 @@ CLEANING_TRAPS = (
     'set -euo pipefail\nWORK=$(mktemp -d)\ntrap "rm -rf $WORK" EXIT INT TERM\nexport PATH="$WORK/bin:$PATH"',
     "OUT=build/tmp; mkdir -p $OUT; trap 'rm -rf \"$OUT\"' EXIT",
     'T=$(mktemp -d)\ntrap \'rm -rf "$T"\' EXIT\ncp -r src "$T"/\ntar czf /tmp/src.tgz -C "$T" .\n',
+    # printf assigns only with -v: a log function printing the time is not an assignment by name
+    'WORK="$(mktemp -d)"\ncleanup() { rm -rf "$WORK"; }\ntrap cleanup EXIT INT TERM\n'
+    'log() { printf \'[%s] %s\\n\' "$(date +%H:%M:%S)" "$*"; }\nlog start\nprintf "%s\\n" "$WORK"',
 )
 
 
@@ -139,6 +142,8 @@ def test_a_trap_deleting_a_directory_the_script_made_is_ordinary(tree, command):
     "T=$(mktemp -d); X=$T; trap 'rm -rf \"$T\"' TERM; T=~; kill $$; T=$X",
     "T=$(mktemp -d); trap 'rm -rf \"$T\"' EXIT; f() { T=~; }; f",
     "T=$(mktemp -d); trap 'rm -rf \"$T\"' EXIT; N=T; printf -v \"$N\" %s ~",
+    "T=$(mktemp -d); trap 'rm -rf \"$T\"' EXIT; N=T; printf '%s' \"$N\"; printf -v\"$N\" %s ~",
+    "T=$(mktemp -d); trap 'rm -rf \"$T\"' EXIT; N=T; builtin printf -v \"${N}\" %s ~",
     "T=$(mktemp -d); trap 'rm -rf \"$T\"' EXIT; read -r \"$(echo T)\" <<< ~",
     "T=$(mktemp -d); trap 'rm -rf \"$T\"' EXIT; source ./env.sh",
     "trap 'rm -rf \"$T\"' EXIT; T=/tmp/x",

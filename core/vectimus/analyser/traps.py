@@ -21,7 +21,7 @@ from vectimus.analyser.context import Analysis, Cmd, Scope, Word
 _ASSIGNS_BY_NAME = re.compile(
     r"(?:^|[;&|(`{\n]|\b(?:then|do|else|elif|if|while|until|time|command|builtin|exec)\s|!\s)\s*\.\s"
     r"|(?:^|[\s;&|(`{])(?:(?:eval|source)(?=\s)|(?:declare|typeset|local|readonly|export|read|mapfile|"
-    r"readarray|getopts|let|unset|printf)\b[^;&|\n]*?\s[\"']?\$)", re.M)
+    r"readarray|getopts|let|unset)\b[^;&|\n]*?\s[\"']?\$|printf\s+-v\s*[\"']?\$)", re.M)  # printf assigns only with -v
 
 
 def register(an: Analysis, cmd: Cmd, text: Word) -> None:
