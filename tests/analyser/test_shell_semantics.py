@@ -128,6 +128,11 @@ CLEANING_TRAPS = (
     # printf assigns only with -v: a log function printing the time is not an assignment by name
     'WORK="$(mktemp -d)"\ncleanup() { rm -rf "$WORK"; }\ntrap cleanup EXIT INT TERM\n'
     'log() { printf \'[%s] %s\\n\' "$(date +%H:%M:%S)" "$*"; }\nlog start\nprintf "%s\\n" "$WORK"',
+    # a template names the directory mktemp makes: in the temp dir (-t, --tmpdir) or where it says
+    "stage=$(mktemp -d -t app-XXXXXX)\ntrap 'rm -rf \"$stage\"' EXIT\ncp -r src \"$stage/\"",
+    "S=$(mktemp -dt build.XXXX); trap 'rm -rf \"$S\"' EXIT", "S=$(mktemp -d --tmpdir=build x.XXXXXX); rm -rf \"$S\"",
+    'mkdir -p build; W="$(mktemp -d build/tmp.XXXXXX)"; trap \'rm -rf "$W"\' EXIT',
+    'W=$(mktemp -d -p "$PWD/build" run-XXXXXXXX) && rm -rf "$W"',
 )
 
 
@@ -146,6 +151,9 @@ def test_a_trap_deleting_a_directory_the_script_made_is_ordinary(tree, command):
     "T=$(mktemp -d); trap 'rm -rf \"$T\"' EXIT; N=T; builtin printf -v \"${N}\" %s ~",
     "T=$(mktemp -d); trap 'rm -rf \"$T\"' EXIT; read -r \"$(echo T)\" <<< ~",
     "T=$(mktemp -d); trap 'rm -rf \"$T\"' EXIT; source ./env.sh",
+    "T=$(mktemp -d -p ~ x.XXXXXX); trap 'rm -rf \"$T/..\"' EXIT", "T=$(mktemp -d ~/x.XXXXXX); rm -rf \"$T\"/..",
+    "T=$(mktemp -d -t \"$NAME\"); trap 'rm -rf \"$T\"' EXIT", "T=$(mktemp -d x.XX); rm -rf \"$T\"",
+    "T=$(mktemp -d --suffix=.d x.XXXXXX); rm -rf \"$T\"",
     "trap 'rm -rf \"$T\"' EXIT; T=/tmp/x",
 ])
 def test_a_trap_whose_variable_can_change_later_deletes_something_unknown(tree, command):

@@ -54,3 +54,27 @@ def test_the_directory_above_a_script_is_known(tmp_path):
     assert [(a.resource, a.dynamic) for a in actions if a.kind == "file_delete"] == [(str(tree.root / "build"), False)]
     tree.write("scripts/wipe.sh", 'cd "$(dirname "$HOME/x")"\nrm -rf .\n', 0o755)
     assert str(tree.home) in {a.resource for a in tree.shell("bash scripts/wipe.sh") if a.kind == "file_delete"}
+
+
+@pytest.mark.parametrize(("args", "tmpdir", "out"), [
+    ([], None, "/tmp/tmp.XXXXXXXXXX"), (["-d", "-q"], "/var/t/", "/var/t/tmp.XXXXXXXXXX"),
+    (["-d", "-t", "app-XXXXXX"], None, "/tmp/app-XXXXXX"), (["-dt", "app.XXX"], "/var/t", "/var/t/app.XXX"),
+    (["-t", "-p", "out", "a.XXXX"], None, "out/a.XXXX"), (["-d", "build/tmp.XXXXXX"], None, "build/tmp.XXXXXX"),
+    (["-d", "-p", "build", "x.XXXXXX"], None, "build/x.XXXXXX"), (["--tmpdir", "x.XXXXXX"], "/tt", "/tt/x.XXXXXX"),
+    (["--tmpdir=out", "x.XXXXXX"], None, "out/x.XXXXXX"), (["-p", "build"], None, "build/tmp.XXXXXXXXXX"),
+    (["-d", "/home/u/x.XXXXXX"], None, "/home/u/x.XXXXXX"),
+])
+def test_mktemp_names_the_template_where_it_is_made(args, tmpdir, out):
+    assert text_printers.mktemp(args, tmpdir) == out
+
+
+@pytest.mark.parametrize("args", [["-d", "x.XX"], ["-d", "-t", "a/b.XXXXXX"], ["--suffix=.txt", "x.XXXX"],
+                                  ["-d", "a.XXX", "b.XXX"], ["-p"], ["-dx", "a.XXX"], ["--tmpdir", "a/b.XXX"]])
+def test_mktemp_is_unknown_past_what_it_makes_plainly(args):
+    assert text_printers.mktemp(args, None) is None
+
+
+def test_a_directory_mktemp_makes_from_a_template_deletes_only_itself(tmp_path):
+    tree = Tree(tmp_path)
+    assert deleted(tree.shell('D=$(mktemp -d -t ci-XXXXXX); rm -rf "$D"')) == ["/tmp/ci-XXXXXX"]
+    assert str(tree.home) in deleted(tree.shell('D=$(mktemp -d ~/ci.XXXXXX); rm -rf "$D/.."'))

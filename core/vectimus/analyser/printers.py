@@ -72,9 +72,10 @@ def printed(an: Analysis, words: list[Word], scope: Scope, stdin: Input, consume
         return _top(scope.places.cwd)
     if name == "pwd" and args in ([], ["-L"], ["-P"]) and not scope.cwd_dynamic:
         return world.realpath(scope.places.cwd) if args == ["-P"] else scope.places.cwd
-    if name == "mktemp" and all(w.text in ("-d", "--directory", "-q", "--quiet") for w in words[1:]):
-        tmp = an.env.get("TMPDIR") or "/tmp"
-        return tmp.rstrip("/") + "/tmp.XXXXXXXXXX"  # a fresh name in the temp dir
+    if name == "mktemp":  # a fresh name: in the temp dir, or from a template
+        from vectimus.analyser import text_printers
+
+        return text_printers.mktemp(args, an.env.get("TMPDIR"))
     if name == "uname" and args in ([], ["-s"]):  # the system the hook runs on is the command's
         return os.uname().sysname
     return None

@@ -1,4 +1,4 @@
-"""What ``printf`` with a ``%s`` format, ``dirname`` and ``basename`` print from known words: pure
+"""What ``printf`` with a ``%s`` format, ``dirname``, ``basename`` and ``mktemp`` print from known words: pure
 text, nothing read. ``printf '%s\\n' build dist | xargs rm -rf`` deletes those two;
 ``cd "$(dirname "$0")/.."`` moves to the directory above the script.
 Standard library only: used on the hot path (``printers``).
@@ -66,3 +66,44 @@ def basename(args: list[str]) -> str | None:
     name = stripped[stripped.rfind("/") + 1:]
     suffix = args[1] if len(args) == 2 else ""
     return name[:-len(suffix)] if suffix and name.endswith(suffix) and name != suffix else name
+
+
+_MKTEMP_FLAGS = frozenset("dqut")
+
+
+def mktemp(args: list[str], tmpdir: str | None) -> str | None:
+    """The name GNU ``mktemp`` makes, its random part left as X's: TEMPLATE as written (relative to
+    the working directory), or in a directory with ``-p DIR``/``--tmpdir[=DIR]`` (``$TMPDIR`` or
+    /tmp without one) and ``-t`` (``$TMPDIR`` first); no TEMPLATE is ``tmp.XXXXXXXXXX`` there.
+    ``tmpdir`` is ``$TMPDIR``. Another option, two templates, fewer than three X's at the end, a
+    directory in a template put in a directory: unknown (mktemp refuses those)."""
+    template = where = None
+    in_tmp = False
+    words = iter(args)
+    for arg in words:
+        if arg in ("--directory", "--quiet", "--dry-run") or arg.startswith("-") and len(arg) > 1 \
+                and not arg.startswith("--") and set(arg[1:]) <= _MKTEMP_FLAGS:
+            in_tmp = in_tmp or arg.startswith("-") and not arg.startswith("--") and "t" in arg
+        elif arg == "-p":
+            where = next(words, None)
+            if where is None:
+                return None
+        elif arg.startswith("-p") and not arg.startswith("--"):
+            where = arg[2:]
+        elif arg == "--tmpdir" or arg.startswith("--tmpdir="):
+            where = arg.partition("=")[2]
+        elif arg.startswith("-") or template is not None:
+            return None
+        else:
+            template = arg
+    tmp = (tmpdir or "/tmp").rstrip("/") or "/"
+    if template is None:
+        return f"{(where or tmp).rstrip('/') or '/'}/tmp.XXXXXXXXXX"
+    if len(template) - len(template.rstrip("X")) < 3:
+        return None
+    if not in_tmp and where is None:
+        return template
+    if "/" in template:
+        return None
+    folder = (tmpdir or where or "/tmp") if in_tmp else (where or tmp)
+    return f"{folder.rstrip('/') or '/'}/{template}"
