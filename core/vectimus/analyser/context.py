@@ -40,7 +40,7 @@ TRUSTED_ENV = ("HOME", "TMPDIR", "TMP", "TEMP", "USER", "LOGNAME", "SHELL", "OLD
                "VECTIMUS_HOME")
 
 
-_DESCRIPTOR = re.compile(r"/(?:dev|proc/self)/fd/\d+")  # a descriptor the command has open, not a file
+DESCRIPTOR = re.compile(r"/(?:dev|proc/self)/fd/\d+")  # a descriptor the command has open, not a file
 _UNKNOWN = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|\$\w+|`[^`]*`|[\"']")  # parts known only when it runs; quotes
 
 
@@ -248,7 +248,7 @@ class Analysis:
     def file(self, kind: ActionKind, word: Word, cmd: Cmd, flags: tuple[str, ...] = (),
              program: str = "") -> PathFacts:
         """Record a file_read / file_write / file_delete of the path ``word`` names; its facts."""
-        if not word.text and not word.dynamic or not word.dynamic and _DESCRIPTOR.fullmatch(word.text):
+        if not word.text and not word.dynamic or not word.dynamic and DESCRIPTOR.fullmatch(word.text):
             return PathFacts()  # (/dev/fd/3 is the command's own descriptor, whose opening is judged)
         target = self.target(word, cmd.scope)
         dynamic = word.dynamic or (cmd.scope.cwd_dynamic and not target.path.startswith("/"))

@@ -5,7 +5,7 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
-from vectimus.analyser.context import Analysis, Cmd, Input, Word
+from vectimus.analyser.context import DESCRIPTOR, Analysis, Cmd, Input, Word
 from vectimus.analyser.facts.net import net_facts
 
 NOT_FILES = {"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/tty", "-", "/dev/zero",
@@ -17,7 +17,7 @@ WRITE_OPS: tuple[str, ...] = (">", ">>", ">|", "&>", "&>>", ">&")
 def file_redirect(an: Analysis, cmd: Cmd, op: str, word: Word) -> Input | None:
     """Record what a ``<``/``>``-style redirect to ``word`` does; return the stdin it gives."""
     text = word.text
-    if not word.dynamic and (text in NOT_FILES or text.startswith(("/dev/fd/", "/proc/self/fd/"))):
+    if not word.dynamic and (text in NOT_FILES or DESCRIPTOR.fullmatch(text)):  # not /dev/fd/../../x
         return None
     if text.startswith(("/dev/tcp/", "/dev/udp/")):
         parts = text.split("/")

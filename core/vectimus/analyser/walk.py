@@ -423,8 +423,8 @@ class Walker(Expander):
             return None
         if op in (">&", "<&") and dest.type == "number":
             return None
-        word = self.word(dest, cmd.scope)
-        return redirects.file_redirect(self.an, cmd, op, word)
+        word = self.word(dest, cmd.scope)  # `> >(tee -a log)`: a pipe into a command, judged where it is expanded
+        return None if dest.type == "process_substitution" and op in redirects.WRITE_OPS else redirects.file_redirect(self.an, cmd, op, word)
 
     def heredoc(self, node, cmd: Cmd) -> Input:
         text_parts: list[str] = []
