@@ -146,6 +146,11 @@ def and_or(walker, node, scope: Scope, stdin) -> None:
     if len(named) != 2 or operator not in ("&&", "||"):
         walker.block(node, scope, stdin)
         return
+    if operator == "&&":  # `a && W=x && trap 'rm -rf "$W"' EXIT`: the trap is set only once W is
+        parts = _and_chain(node)
+        walker.statement(parts[0], scope, stdin)
+        _chain(walker, scope, parts[1:], stdin)
+        return
     walker.statement(named[0], scope, stdin)
     found, ran = walker.last_value, walker.ran
     branch(walker, scope, [[named[1]]], stdin, skip=True)
@@ -153,6 +158,25 @@ def and_or(walker, node, scope: Scope, stdin) -> None:
         if found is not None and "/" in found:  # found on PATH: the lookups after it do not run
             walker.last_value = found
         walker.ran = ran  # one program's path is printed, or what the last lookup says
+
+
+def _and_chain(node) -> list:
+    """``a && b && c`` (parsed ``(a && b) && c``) as its parts in order."""
+    named = node.named_children
+    if node.type != "list" or len(named) != 2 or next((c.type for c in node.children if not c.is_named), "") != "&&":
+        return [node]
+    return [*_and_chain(named[0]), named[1]]
+
+
+def _chain(walker, scope: Scope, parts: list, stdin) -> None:
+    """Each of ``parts`` runs when the one before it did: the state may end before any of them,
+    or after each (``b`` and ``c`` of ``a && b && c`` see what ``b`` set)."""
+    ends = [(scope.vars, scope.choices)]
+    for part in parts:
+        scope.vars, scope.choices = dict(scope.vars), dict(scope.choices)
+        walker.sequence([part], scope, stdin)
+        ends.append((scope.vars, scope.choices))
+    _merge(scope, ends)
 
 
 def _lookups(walker, node) -> bool:
