@@ -78,3 +78,25 @@ def test_a_directory_mktemp_makes_from_a_template_deletes_only_itself(tmp_path):
     tree = Tree(tmp_path)
     assert deleted(tree.shell('D=$(mktemp -d -t ci-XXXXXX); rm -rf "$D"')) == ["/tmp/ci-XXXXXX"]
     assert str(tree.home) in deleted(tree.shell('D=$(mktemp -d ~/ci.XXXXXX); rm -rf "$D/.."'))
+
+
+@pytest.mark.parametrize(("args", "out"), [
+    (["+%Y%m%d"], "20000101"), (["-u", "+%Y-%m-%dT%H:%M:%SZ"], "2000-01-01T00:00:00Z"), (["+%F_%T"], "2000-01-01_00:00:00"),
+    (["+%s"], "946684800"), (["+build-%y%j.%N"], "build-00001.000000000"), (["+100%%"], "100%"),
+])
+def test_date_prints_a_time_stamp_of_its_format(args, out):
+    assert text_printers.date(args) == out
+
+
+@pytest.mark.parametrize("args", [[], ["+%Z"], ["+%Y/%m"], ["+%a %b"], ["-d", "x", "+%F"], ["+%F", "+%T"], ["--help"],
+                                  ["+../%Y"], ["-R"]])
+def test_date_is_unknown_past_a_numeric_format(args):
+    assert text_printers.date(args) is None
+
+
+def test_a_file_named_by_the_time_is_a_known_file(tmp_path):
+    tree = Tree(tmp_path)
+    log = f"{tree.root}/logs/run-20000101.log"
+    assert log in {a.resource for a in tree.shell('exec > >(tee -a "logs/run-$(date +%Y%m%d).log")') if a.kind == "file_write"}
+    assert deleted(tree.shell("rm -rf backups/$(date +%F)")) == [f"{tree.root}/backups/2000-01-01"]
+    assert str(tree.home) in deleted(tree.shell('rm -rf ~/"$(date +%Y)"/..'))

@@ -23,7 +23,7 @@ from vectimus import world
 
 # The programs ``printed`` knows.
 PRINTERS = frozenset(("echo", "printf", "cat", "base64", "pwd", "mktemp", "uname", "which", "command", "type",
-                      "git", "rev", "tr", "ls", "find", "dirname", "basename"))
+                      "git", "rev", "tr", "ls", "find", "dirname", "basename", "date"))
 MAX_LISTED = 64  # names ``ls`` lists; past it, what it prints is unknown
 
 
@@ -44,7 +44,7 @@ def printed(an: Analysis, words: list[Word], scope: Scope, stdin: Input, consume
         return ansi_c(text) if "-e" in args else text
     if name == "printf" and len(args) == 1 and "%" not in args[0]:
         return ansi_c(args[0])
-    if name in ("printf", "dirname", "basename"):  # a %s format, a path's parts
+    if name in ("printf", "dirname", "basename", "date"):  # a %s format, a path's parts, a time stamp
         from vectimus.analyser import text_printers
 
         return getattr(text_printers, name)(args)

@@ -1,4 +1,4 @@
-"""What ``printf`` with a ``%s`` format, ``dirname``, ``basename`` and ``mktemp`` print from known words: pure
+"""What ``printf`` with a ``%s`` format, ``dirname``, ``basename``, ``mktemp`` and ``date +FORMAT`` print from known words: pure
 text, nothing read. ``printf '%s\\n' build dist | xargs rm -rf`` deletes those two;
 ``cd "$(dirname "$0")/.."`` moves to the directory above the script.
 Standard library only: used on the hot path (``printers``).
@@ -107,3 +107,19 @@ def mktemp(args: list[str], tmpdir: str | None) -> str | None:
         return None
     folder = (tmpdir or where or "/tmp") if in_tmp else (where or tmp)
     return f"{folder.rstrip('/') or '/'}/{template}"
+
+
+# date's numeric conversions, each printed as a fixed stand-in of its shape
+_DATE = {"Y": "2000", "m": "01", "d": "01", "H": "00", "M": "00", "S": "00", "s": "946684800", "y": "00",
+         "j": "001", "F": "2000-01-01", "T": "00:00:00", "N": "000000000", "u": "6", "w": "6", "%": "%"}
+_DATE_FORMAT = re.compile(r"\+(?:%[YmdHMSsyjFTNuw%]|[\w.:,+-])*")
+
+
+def date(args: list[str]) -> str | None:
+    """date [-u] +FORMAT of numeric conversions and plain characters (``+%Y%m%d-%H%M%S``): a time
+    stamp, no ``/`` in it, shown as a fixed one of its shape (a log or backup named by the time is a
+    known file). Another option or conversion: unknown."""
+    formats = [a for a in args if a not in ("-u", "--utc", "--universal")]
+    if len(formats) != 1 or not _DATE_FORMAT.fullmatch(formats[0]):
+        return None
+    return re.sub(r"%(.)", lambda m: _DATE[m.group(1)], formats[0][1:])
