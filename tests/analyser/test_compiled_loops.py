@@ -3,8 +3,6 @@ directories deletes those two, and a list holding the home deletes the home (com
 
 from __future__ import annotations
 
-import pytest
-from tests.support.runs import Tree
 
 GO = """package main
 
@@ -27,11 +25,6 @@ fn main() {
     }
 }
 """
-
-
-@pytest.fixture
-def tree(tmp_path):
-    return Tree(tmp_path)
 
 
 def deletes(tree, name: str, text: str, command: str):

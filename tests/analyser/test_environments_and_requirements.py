@@ -8,12 +8,6 @@ from __future__ import annotations
 import sys
 
 import pytest
-from tests.support.runs import Tree
-
-
-@pytest.fixture
-def tree(tmp_path):
-    return Tree(tmp_path)
 
 
 def vectimus_changed(actions) -> list:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.support.runs import Tree, deferred_sends_secret, sends_secret, unread
+from tests.support.runs import deferred_sends_secret, sends_secret, unread
 
 from vectimus import ledger
 from vectimus.analyser.programs import js_manager_code
@@ -27,11 +27,6 @@ function readPackage(pkg, context) {
 module.exports = { hooks: { readPackage } }
 """
 HAPPY_DOM = "import { GlobalRegistrator } from '@happy-dom/global-registrator';\n\nGlobalRegistrator.register();\n"
-
-
-@pytest.fixture
-def tree(tmp_path):
-    return Tree(tmp_path)
 
 
 # -- yarn -------------------------------------------------------------------------------------

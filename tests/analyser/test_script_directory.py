@@ -7,12 +7,6 @@ from __future__ import annotations
 
 import pytest
 from tests.support.analysis import shell
-from tests.support.runs import Tree
-
-
-@pytest.fixture
-def tree(tmp_path):
-    return Tree(tmp_path)
 
 
 def deletes(tree, script: str, command: str = "bash scripts/x.sh"):

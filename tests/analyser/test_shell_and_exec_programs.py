@@ -42,7 +42,6 @@ def test_an_ordinary_shell_or_go_run_is_ordinary(tree, command):
     assert not sends_secret(actions) and not [a for a in actions if a.code.unread], command
 
 
-
 def test_a_builtin_bash_loads_from_a_file_the_agent_made_is_unread(tree):
     """``enable -f FILE NAME`` loads a shared object into the shell, as LD_PRELOAD loads one into a program."""
     assert [a for a in tree.shell("cp /bin/true x.so && enable -f ./x.so evil") if a.code.unread]

@@ -40,7 +40,7 @@ def analysis(call: ToolCall, places: Places, env: Mapping[str, str],
     kept = _kept.pop(key, None)
     if kept is not None and world.unchanged(kept[0]):
         _kept[key] = kept
-        looks, actions, pending, unseen = kept
+        _, actions, pending, unseen = kept
         again = Pipeline(call, places, env)
         again.actions, again.pending, again.unseen_writes = list(actions), dict(pending), unseen
         return again
