@@ -125,7 +125,7 @@ def test_anchors_from_outside_the_artifact_are_checked(fleet, tmp_path):
 
 @pytest.mark.browser
 def test_the_fleet_page_as_a_person_sees_it(fleet, tmp_path):
-    from tests.support.ci.png import colour_counts
+    from tests.support.ci.png import colour_counts, pixels
     from tests.support.ci.browser import DENY_RED, GREEN_BANNER, RED_BANNER, chromium, text_of
 
     page = tmp_path / "fleet.html"
@@ -136,8 +136,12 @@ def test_the_fleet_page_as_a_person_sees_it(fleet, tmp_path):
     assert "✗ Verification FAILED — do not trust the logs listed below" in text
     assert "Denied and escalated calls (4)" in text and "Logs that failed verification (1)" in text
     shot = tmp_path / "fleet.png"
-    done = chromium(page, tmp_path, f"--screenshot={shot}")
+    # A window tall enough for the whole page: where the day's bar falls depends on the fonts installed.
+    done = chromium(page, tmp_path, f"--screenshot={shot}", height=2400)
     assert done.returncode == 0 and shot.exists(), done.stderr[-2000:]
+    width, height, rows = pixels(shot.read_bytes())
+    assert (width, height) == (1280, 2400)
     colours = colour_counts(shot.read_bytes())
     assert colours[RED_BANNER] > 20000 and colours[GREEN_BANNER] == 0  # the failed banner, and the failed row
-    assert colours[DENY_RED] > 300  # the day's bar and the deny badges
+    assert colours[DENY_RED] > 3000  # the day's bar, the deny badges and the denials' edges
+    assert sum(bytes(DENY_RED) * 100 in row for row in rows) >= 12  # the day's bar: 16 rows of a wide red run
