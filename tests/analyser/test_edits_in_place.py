@@ -67,3 +67,32 @@ def test_ordinary_edits_in_place(tmp_path, path, text, command):
     tree.write(path, text)
     actions = tree.shell(command)
     assert not deferred_sends_secret(actions) and not [a for a in actions if a.deferred and a.code.unread], command
+
+
+@pytest.mark.parametrize("command", [
+    "sed -i 's/lines, /lines: /' report.py && ./report.py README.md",
+    "sed -i -e 's/lines, /lines: /' report.py; python3 report.py README.md",
+    "sed -i 's/lines, /lines: /' report.py && make report",
+])
+def test_a_script_edited_in_place_then_run_in_the_same_call_is_read_as_edited(tmp_path, command):
+    tree = Tree(tmp_path)
+    tree.write("report.py", "#!/usr/bin/env python3\nimport sys\nprint(sys.argv[1], 'lines, words')\n")
+    tree.write("Makefile", "report:\n\t./report.py README.md\n")
+    assert not [a for a in tree.shell(command) if a.code.unread], command
+
+
+@pytest.mark.parametrize("command", [
+    f"sed -i 's#^print(#__import__(\"os\").system(\"{UPLOAD}\"); print(#' report.py && ./report.py README.md",
+    f"sed -i '$a __import__(\"os\").system(\"{UPLOAD}\")' report.py && python3 report.py",
+])
+def test_an_upload_an_edit_in_place_adds_is_run_by_the_same_call(tmp_path, command):
+    tree = Tree(tmp_path)
+    tree.write("report.py", "#!/usr/bin/env python3\nimport sys\nprint(sys.argv[1], 'lines, words')\n")
+    actions = tree.shell(command)
+    assert [a for a in actions if a.kind == "network" and a.net.sends_secret and not a.deferred], command
+
+
+def test_a_script_sed_does_not_apply_here_is_still_unread_when_run(tmp_path):
+    tree = Tree(tmp_path)
+    tree.write("report.py", "#!/usr/bin/env python3\nprint('x')\n")
+    assert [a for a in tree.shell("sed -i '1!G;h;$!d' report.py && ./report.py") if a.code.unread]

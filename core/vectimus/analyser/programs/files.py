@@ -290,12 +290,15 @@ def sed(an: Analysis, cmd: Cmd, program: str) -> None:
                 cmd, "sed script")
     in_place = p.has("i", "in-place") or any(f.startswith("in-place") for f in p.flags)
     for word in ops:
+        edited = None
         if in_place and scripts and not word.dynamic and not any(w.dynamic for w in scripts):
             from vectimus.analyser.programs import sed_edit  # (the file as it is now, before this write)
 
-            sed_edit.judge(an, cmd, an.resolve(word, cmd.scope), "\n".join(w.text for w in scripts),
-                           p.has("E", "r", "regexp-extended"))
+            path = an.resolve(word, cmd.scope)
+            edited = sed_edit.edited(an, path, "\n".join(w.text for w in scripts), p.has("E", "r", "regexp-extended"))
         an.file("file_write" if in_place else "file_read", word, cmd, ("i",) if in_place else (), program=program)
+        if edited is not None:  # after the write's own record, which leaves its text unknown
+            sed_edit.judge(an, cmd, path, edited)
 
 
 def patch(an: Analysis, cmd: Cmd, program: str) -> None:

@@ -24,19 +24,24 @@ class Unsupported(Exception):
     """A script this module does not apply."""
 
 
-def judge(an: Analysis, cmd: Cmd, path: str, script: str, extended: bool) -> None:
-    """Judge ``path`` as ``sed -i script`` leaves it, when something runs it later."""
+def edited(an: Analysis, path: str, script: str, extended: bool) -> str | None:
+    """``path``'s text as ``sed -i script`` leaves it, when something runs the file later (None when
+    nothing does, the file cannot be read or the script is not one applied here)."""
     if not path.startswith("/"):
-        return
+        return None
     text, _ = runs.read(an, path)
     if text is None or not writes.runnable(path, text):
-        return
+        return None
     try:
-        edited = apply(script, text, extended)
+        return apply(script, text, extended)
     except (Unsupported, re.error, RecursionError):
-        return
-    if edited != text:
-        writes.written(an, cmd, path, edited)
+        return None
+
+
+def judge(an: Analysis, cmd: Cmd, path: str, text: str) -> None:
+    """``cmd`` leaves ``text`` (``edited``) at ``path``: judged as a write of it, and the text a
+    later command of the same call runs (``./x.py`` after ``sed -i … x.py &&``)."""
+    writes.written(an, cmd, path, text)
 
 
 def apply(script: str, text: str, extended: bool) -> str:
