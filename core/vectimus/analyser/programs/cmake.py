@@ -20,6 +20,7 @@ import shlex
 
 from vectimus.analyser import argv, runs
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.programs import cmake_find
 
 MAX_FILES = 32        # CMake files one run reads (includes, subdirectories)
 MAX_COMMANDS = 4096   # commands read from one file
@@ -96,6 +97,8 @@ class Project:
                      "PROJECT_BINARY_DIR": binary, "CMAKE_COMMAND": "cmake", "CMAKE_CTEST_COMMAND": "ctest",
                      **defined}
         self.read: set[str] = set()
+        self.steered = False  # something may change where find_program() looks (cmake_find)
+        self.cache: str | None = None  # the build directory's CMakeCache.txt, once read
         self.configure: list[tuple[str, str, str, bool]] = []  # (shell text, file path, label, mine)
         self.build: list[tuple[str, str, str, bool]] = []
 
@@ -160,10 +163,14 @@ def commands(an: Analysis, cmd: Cmd, project: Project, text: str, path: str, lab
     """Record what the CMake ``text`` (the file ``path`` in source directory ``folder``) runs."""
     variables.update(CMAKE_CURRENT_SOURCE_DIR=folder, CMAKE_CURRENT_LIST_DIR=posixpath.dirname(path),
                      CMAKE_CURRENT_LIST_FILE=path)
+    project.steered = project.steered or cmake_find.steered(
+        text, variables, [*(k for k, _ in cmd.env), *cmd.scope.environment()], an.env)
     for name, raw in parse(text):
         args = [_expand(a, variables, an.env) if not quoted or "$" in a else a for a, quoted in raw]
         if name == "set" and len(args) >= 2 and args[0] != UNKNOWN and "PARENT_SCOPE" not in args[1:]:
             variables[args[0]] = " ".join(a for a in args[1:] if a not in ("CACHE", "FORCE"))[:4096]
+        elif name in ("find_program", "find_package"):
+            _found(an, project, variables, name, args)
         elif name == "execute_process":
             project.configure.append((_pipeline(args, folder), path, f"{label}:execute_process", mine))
         elif name == "exec_program" and args:
@@ -185,6 +192,21 @@ def commands(an: Analysis, cmd: Cmd, project: Project, text: str, path: str, lab
         elif name == "add_subdirectory" and args:
             sub = posixpath.normpath(posixpath.join(folder, args[0]))
             _read(an, cmd, project, f"{sub}/CMakeLists.txt", sub, dict(variables))
+
+
+def _found(an: Analysis, project: Project, variables: dict[str, str], name: str, args: list[str]) -> None:
+    """``find_program``/``find_package``: the program the variable it sets names (``cmake_find``)."""
+    if name == "find_program":
+        found = cmake_find.find_program(args, UNKNOWN)
+    else:
+        found = cmake_find.FOUND_BY.get(args[0].lower()) if args else None
+    if found is None or found[0] in variables:
+        return  # (a value the variable holds already is kept, as CMake keeps it)
+    var, program = found
+    if project.cache is None:
+        project.cache = runs.read(an, f"{project.vars['CMAKE_BINARY_DIR']}/CMakeCache.txt")[0] or ""
+    cached = cmake_find.cached(project.cache, var)
+    variables[var] = cached if cached is not None else UNKNOWN if project.steered else program
 
 
 def _include(an: Analysis, cmd: Cmd, arg: str, folder: str, variables: dict[str, str]) -> str:

@@ -69,7 +69,11 @@ def go(an: Analysis, cmd: Cmd, sub: str, words: list[Word]) -> None:
         return rest.endswith(".go") and (test or not rest.endswith("_test.go")) \
             and not any(p.startswith((".", "_")) or p in GO_SKIPS for p in parts) and parts[-1] not in GO_SKIPS
 
-    _agents_files(an, cmd, dirs, wanted, "go", f"go {sub}")
+    from vectimus.analyser.programs import go_build_tags
+
+    tags = go_build_tags.given_tags(an, cmd, p.value("tags"))
+    _agents_files(an, cmd, dirs, wanted, "go", f"go {sub}",
+                  left_out=lambda path: go_build_tags.left_out(an, path, tags))
 
 
 def cargo(an: Analysis, cmd: Cmd, sub: str, p) -> None:
@@ -146,9 +150,10 @@ def _build_script(an: Analysis, cmd: Cmd, root: str) -> str:
 
 
 def _agents_files(an: Analysis, cmd: Cmd, folders: list[tuple[str, bool]], wanted, lang: str, label: str,
-                  skip: str = "") -> None:
+                  skip: str = "", left_out=None) -> None:
     """Analyse the files under ``folders`` (each searched below when its flag says so) that ``wanted``
-    accepts (by their path below the folder) and the agent wrote; bounded as the module says."""
+    accepts (by their path below the folder) and the agent wrote, but those the build ``left_out``
+    (a Go file's build constraint); bounded as the module says."""
     ledger = runs.session(an)
     found = _written_below(an, [*an.pending, *ledger.files], folders, wanted)
     if ledger.unseen_since is not None or ledger.full:  # written at paths the ledger does not hold: look
@@ -159,7 +164,7 @@ def _agents_files(an: Analysis, cmd: Cmd, folders: list[tuple[str, bool]], wante
         found |= listed
     read = 0
     for path in sorted(found):
-        if path == skip or not runs.by_agent(an, path):
+        if path == skip or not runs.by_agent(an, path) or (left_out is not None and left_out(path)):
             continue
         read += 1
         if read > MAX_READ:
