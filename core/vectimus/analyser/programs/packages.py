@@ -27,7 +27,7 @@ VALUE_OPTS = {
            "--implementation --abi --src --upgrade-strategy --progress-bar --cache-dir --log --proxy "
            "--retries --timeout --exists-action --cert --client-cert --only-binary --no-binary -d "
            "--dest --python --index --default-index -p --with --from --group --extra --package "
-           "--directory --project --spec --pip-args --suffix -w --wheel-dir",
+           "--directory --project --spec --pip-args --suffix -w --wheel-dir --with-editable --with-requirements",
     "npm": "--registry --prefix -w --workspace --tag --access --otp --cache --userconfig --omit "
            "--include --cwd --modules-folder -C --dir --filter -p --package",
     "cargo": "--git --branch --tag --rev --path --registry --index --version --vers --root --features "
@@ -131,7 +131,8 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
         return  # npm publish --dry-run, cargo publish --dry-run: packs and checks, publishes nothing
     specs = [w for w in p.operands]
     if op == RUN:
-        specs = specs[:1] + [w for w in p.all("p", "package", "with", "from", "spec")]
+        specs = specs[:1] + [Word(t, w.dynamic) for w in p.all("p", "package", "with", "with-editable", "from", "spec")
+                             for t in (w.text.split(",") if family == "pip" else (w.text,))]  # (--with a,./b)
     if op == PUBLISH and family in ("twine",):
         for word in specs:
             an.file("file_read", word, cmd, program=program)
@@ -174,7 +175,7 @@ def run(an: Analysis, cmd: Cmd, program: str, args: list[Word] | None = None) ->
             source = "index"
         _add(an, cmd, manager, op, (_name(an, cmd, word, family, source),), source, index_text, program,
              word.dynamic, label=word.text)
-        if source == "path" and op == "install" and not word.dynamic:
+        if source == "path" and (op == INSTALL or op == RUN and family == "pip") and not word.dynamic:
             from vectimus.analyser.programs import project_builds
 
             project_builds.local_build(an, cmd, word, family)
@@ -254,6 +255,8 @@ def _source(spec: str, family: str) -> str:
     if re.match(_VCS, spec) or re.match(r"^https?://[^ ]*\.git(@|#|$)", spec) or "@git+" in spec \
             or " @ git+" in spec:
         return "vcs"
+    if family in ("pip", "poetry") and re.search(r"(^|@\s*)file:", spec):
+        return "path"  # a local project's URL, also as a PEP 508 direct reference (`app @ file:///src/app`)
     if is_url(spec) or " @ http" in spec or "@http" in spec:
         return "url"
     if spec.startswith(("./", "../", "/", "~", "file:", ".")) or (re.search(_ARCHIVE, spec) and "/" in spec):

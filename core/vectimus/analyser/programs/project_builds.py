@@ -24,24 +24,27 @@ LEAVE_OUT = ("no-project", "no-install-project", "no-sync", "no-root", "no-self"
 DIR_OPTIONS = {"uv": ("project", "directory"), "poetry": ("C", "directory", "P", "project"),
                "pdm": ("p", "project")}
 VALUE_OPTS = argv.opts("--project --directory -C -P -p --python --with --group --extra --package --env -e "
-                       "--only --without -G --cache-dir --config-file --color -o --out-dir --target -t "
+                       "--with-editable --only --without -G --cache-dir --config-file --color -o --out-dir --target -t "
                        "--index --index-url --extra-index-url --lockfile -L --venv")
 
 
 def builds(an: Analysis, cmd: Cmd, manager: str, words) -> None:
     """Run the project's build code when ``manager words`` installs or builds the project itself."""
     p = argv.parse(list(words), VALUE_OPTS, stop_at_operand=True)
-    if not p.operands or p.operands[0].text not in BUILDS.get(manager, ()) or p.has(*LEAVE_OUT):
+    if not p.operands:
         return
     sub = p.operands[0].text
     words = list(words)
     after = next(i for i, w in enumerate(words) if w is p.operands[0]) + 1  # (the word itself: a value may repeat it)
     rest = argv.parse(words[after:], VALUE_OPTS, stop_at_operand=sub == "run")
-    if rest.has(*LEAVE_OUT) or (manager == "hatch" and sub == "env" and
-                                (not rest.operands or rest.operands[0].text != "create")):
+    _named_projects(an, cmd, manager, sub, p, rest)
+    if sub not in BUILDS.get(manager, ()) or p.has(*LEAVE_OUT) or rest.has(*LEAVE_OUT) or (
+            manager == "hatch" and sub == "env" and (not rest.operands or rest.operands[0].text != "create")):
         return
     dirs = DIR_OPTIONS.get(manager, ())
     given = p.value(*dirs) or rest.value(*dirs) if dirs else None
+    if given is None and manager == "uv" and sub == "build" and rest.operands:
+        given = rest.operands[0]  # (`uv build pkg`: the source directory)
     if given is not None and given.dynamic:
         from vectimus.analyser import runs
 
@@ -55,8 +58,25 @@ def builds(an: Analysis, cmd: Cmd, manager: str, words) -> None:
         local_build(an, cmd, Word(found.rsplit("/", 1)[0] or "/"), "pip")
 
 
+def _named_projects(an: Analysis, cmd: Cmd, manager: str, sub: str, p: argv.Parsed, rest: argv.Parsed) -> None:
+    """Local projects the command installs besides its own: ``uv run --with ./pkg`` (and
+    ``--with-editable``), ``pdm add ./pkg`` / ``pdm add -e ./pkg``; each is built."""
+    from vectimus.analyser.programs import requirements
+
+    if manager == "uv" and sub == "run":
+        named = [Word(t, w.dynamic) for w in (*p.all("with", "with-editable"), *rest.all("with", "with-editable"))
+                 for t in w.text.split(",")]
+    elif manager == "pdm" and sub == "add":
+        named = [*rest.operands, *rest.all("e", "editable")]
+    else:
+        return
+    for word in named:
+        if not word.dynamic and requirements.local(word.text):
+            local_build(an, cmd, word, "pip")
+
+
 # What installing a local project runs: its build code (pip) or lifecycle scripts (npm).
-BUILD_FILES = ("setup.py", "hatch_build.py")
+BUILD_FILES = ("setup.py", "hatch_build.py")  # (and what the build backend names: build_backend)
 NPM_INSTALL_SCRIPTS = ("preinstall", "install", "postinstall", "prepare")
 
 
@@ -66,13 +86,17 @@ def local_build(an: Analysis, cmd: Cmd, word: Word, family: str) -> None:
     ``package.json``; a Python one also installs the Vectimus packages it ships or pins to a source of its own."""
     from vectimus.analyser import runs
 
+    if family in ("pip", "poetry"):  # (`pip install -e '.[dev]'`, `file:///src/x`, `x @ file:///src/x`)
+        from vectimus.analyser.programs import requirements
+
+        word = Word(requirements.local_folder(word.text), word.dynamic)
     folder = an.target(word, cmd.scope)
     if not folder.is_dir:
         return
     if family in ("pip", "poetry"):
         for name in BUILD_FILES:
             runs.run_file(an, cmd, Word(f"{folder.path}/{name}"), runner="python")
-        from vectimus.analyser.programs import build_backend, requirements
+        from vectimus.analyser.programs import build_backend
 
         build_backend.in_tree(an, cmd, folder.path)
 

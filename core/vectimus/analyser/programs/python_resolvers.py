@@ -17,10 +17,10 @@ Standard library only: imported when one of these runs.
 from __future__ import annotations
 
 import posixpath
-import re
 
 from vectimus.analyser import argv
 from vectimus.analyser.context import Analysis, Cmd, Word
+from vectimus.analyser.programs import requirements
 
 BUILD_OPTS = argv.opts("-o --outdir -C --config-setting --installer")
 COMPILE_OPTS = argv.opts("-o --output-file -c --constraint --extra -i --index-url --extra-index-url -f --find-links "
@@ -56,7 +56,7 @@ def compiled(an: Analysis, cmd: Cmd, words, sync: bool = False) -> None:
 def _locked(an: Analysis, cmd: Cmd, p: argv.Parsed) -> None:
     """``pip lock SPEC… -r FILE…``: each local project named or listed has its metadata built."""
     for word in [*p.operands, *p.all("e", "editable")]:
-        if not word.dynamic and _local(word.text):
+        if not word.dynamic and requirements.local(word.text):
             _project(an, cmd, word)
     for word in p.all("r", "requirement"):
         _source(an, cmd, word)
@@ -83,18 +83,10 @@ def _source(an: Analysis, cmd: Cmd, word: Word) -> None:
     if posixpath.basename(word.text) in METADATA:
         _project(an, cmd, Word(posixpath.dirname(word.text) or "."))
         return
-    from vectimus.analyser.programs import requirements
-
     an.file("file_read", word, cmd, program=cmd.words[0].text)
     for spec, forced in requirements.specs(an, cmd, word):
-        if not spec.dynamic and (forced == "path" or not forced and _local(spec.text)):
+        if not spec.dynamic and (forced == "path" or not forced and requirements.local(spec.text)):
             _project(an, cmd, spec)
-
-
-def _local(spec: str) -> bool:
-    """A requirement that is a local directory (``./pkg``, ``/src/x``, ``vendor/x``), not a name, URL or archive."""
-    return not re.search(r"(?i)\.(whl|tar\.gz|tgz|zip|tar\.bz2)$|^(?!file:)[a-z+]+://|@", spec) and \
-        (spec.startswith((".", "/", "~", "file:")) or "/" in spec)
 
 
 def _project(an: Analysis, cmd: Cmd, word: Word) -> None:

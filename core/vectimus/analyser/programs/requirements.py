@@ -59,12 +59,37 @@ def _beside(base: str, relative: str) -> str:
     return relative if relative.startswith(("/", "~")) else f"{base}/{relative}"
 
 
+_DIRECT_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^]]*\])?\s*@\s*(file:\S+)\s*(?:;.*)?$")
+_EXTRAS = re.compile(r"\[[^]/]*\]$")
+
+
+def local_folder(spec: str) -> str:
+    """The directory of the local project a pip spec names, as pip reads it: extras, a ``file:``
+    URL, a fragment and a PEP 508 direct reference stripped (``.[dev]`` -> ``.``, ``./pkg[a,b]`` ->
+    ``./pkg``, ``file:///src/x#egg=x`` -> ``/src/x``, ``x[y] @ file:///src/x`` -> ``/src/x``); the
+    spec as given otherwise."""
+    text = spec.strip()
+    direct = _DIRECT_FILE.match(text)
+    if direct:
+        text = direct.group(1)
+    if text.startswith("file:"):
+        text = text.split("#", 1)[0][5:]
+        text = "/" + text[2:].removeprefix("localhost/").lstrip("/") if text.startswith("//") else text
+    return _EXTRAS.sub("", text) or spec
+
+
+def local(spec: str) -> bool:
+    """A requirement that is a local directory (``./pkg``, ``/src/x``, ``vendor/x``), not a name, URL or archive."""
+    return not re.search(r"(?i)\.(whl|tar\.gz|tgz|zip|tar\.bz2)$|^(?!file:)[a-z+]+://|@", spec) and \
+        (spec.startswith((".", "/", "~", "file:")) or "/" in spec)
+
+
 def project_name(an: Analysis, cmd: Cmd, folder: str) -> str:
     """The name a local project directory declares: ``pyproject.toml``'s ``[project] name``, else
     ``setup.cfg``'s ``[metadata] name``, else a literal ``name=`` in ``setup.py`` (read, not built)."""
     from vectimus.analyser import runs
 
-    folder = folder.rstrip("/") or "/"
+    folder = local_folder(folder).rstrip("/") or "/"
     for name, table, pattern in _DECLARATIONS:
         text, _ = runs.read(an, an.target(Word(f"{folder}/{name}"), cmd.scope).path)
         if text and table:  # the name in its own table, not another's
