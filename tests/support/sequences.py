@@ -105,6 +105,7 @@ class Session:
         if not daemon:
             self.hook_env["VECTIMUS_DAEMON"] = "0"
         self.log: list[tuple[dict, str, str]] = []
+        self.shown: list[str] = []  # what the allowed commands printed: what the agent reads
         self.groups: list[int] = []
 
     # -- one step ------------------------------------------------------------------------------
@@ -127,6 +128,8 @@ class Session:
         self.log.append(({"tool": tool, **tool_input}, decision, reason))
         if decision not in BLOCKED:
             done = self.perform(tool, tool_input)
+            if done is not None:
+                self.shown.append(done.stdout + done.stderr)
             if done is not None and done.returncode:  # what a failing step printed, for the report
                 self.log[-1] = (*self.log[-1][:2], f"{reason} [exit {done.returncode}: "
                                                    f"{(done.stdout + done.stderr).strip()[-300:]}]")

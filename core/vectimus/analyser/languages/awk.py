@@ -327,6 +327,25 @@ class Program:
                     stdin = Input("pipe", None if printed is None else printed.text + "\n")
                     record.shell(self.an, self.cmd, target, f"awk print {text}", stdin=stdin)
                 return
+        if not self.cmd.stdout and self._shows_credential(i, end):
+            record.shown(self.an, self.cmd, "awk print")
+
+    def _shows_credential(self, i: int, end: int) -> bool:
+        """Whether what ``print`` prints holds a credential-named ``ENVIRON["…"]`` as it is (not
+        inside a function call such as ``length(…)``)."""
+        from vectimus.analyser.facts.secrets import secret_name
+
+        toks, calls = self.toks, []
+        for j in range(i, end):
+            text = toks[j].text
+            if text == "(":
+                calls.append(j > i and toks[j - 1].kind == "name")
+            elif text == ")" and calls:
+                calls.pop()
+            elif text == "ENVIRON" and j + 3 < end and toks[j + 1].text == "[" and toks[j + 2].kind == "str" \
+                    and toks[j + 3].text == "]" and not any(calls) and secret_name(_string(toks[j + 2].text)):
+                return True
+        return False
 
     def _any_key(self, i: int) -> bool:
         """Whether the subscript starting at ``toks[i]`` is a key nobody knows here."""

@@ -27,7 +27,7 @@ from vectimus.analyser.context import (
 )
 from vectimus.analyser.expand import ansi_c
 from vectimus.analyser.facts import net
-from vectimus.analyser.languages import contents, loads, patching, record
+from vectimus.analyser.languages import contents, loads, patching, record, shown
 from vectimus.analyser.parse import budgeted
 from vectimus.model import ActionKind
 
@@ -350,6 +350,8 @@ class Code:
                 record.environment_dump(an, cmd, via)
         elif kind == "load":
             self.load(name, first)
+        elif kind == "show":
+            shown.printed(self, node, args, via)
 
     def system(self, args: list, via: str) -> None:
         """``system("cmd")`` is shell text; ``system("prog", "arg")`` or an array is an argv."""

@@ -16,7 +16,8 @@ from vectimus.analyser.context import MAX_WORDS, Analysis, Cmd, Input, Word, bas
 from vectimus.analyser.facts import net
 from vectimus.analyser.languages import record
 from vectimus.analyser.languages.values import (
-    ALTS, CRED, ENV, INERT_MARK, SECRET, UNKNOWN_MARK, Val, is_placeholder, options, render, taint_of, words,
+    ALTS, CRED, ENV, INERT_MARK, SECRET, SHOWN, UNKNOWN_MARK, Val, is_placeholder, options, render, taint_of,
+    words,
 )
 from vectimus.model import Action, ActionKind
 
@@ -82,6 +83,14 @@ class Effects:
         if not self.dumped and taint_of(*vals) & ENV:
             self.dumped = True
             self.an.file("file_read", Word(ENVIRON), self.cmd, program=self.prog)
+
+    def shown(self, via: str, *vals: Val) -> None:
+        """The program prints ``vals`` where the agent reads them (its standard output or error, not
+        redirected): a credential-named variable's text among them is shown to the agent, recorded
+        as the shell's ``echo "$GITHUB_TOKEN"`` is (an exec whose secrets say "environment")."""
+        self.output(*vals)
+        if taint_of(*vals) & SHOWN and not self.cmd.stdout and self.first("shown"):
+            record.shown(self.an, self.cmd, f"{self.lang} {via}")
 
     def chdir(self, v: Val) -> None:
         """The code changes its working directory (``os.chdir``, ``process.chdir``)."""

@@ -12,8 +12,8 @@ import re
 
 from vectimus.analyser.context import MAX_WORDS, TRUSTED_ENV, Analysis, Cmd, Word
 from vectimus.analyser.languages.values import (
-    ALTS, CONST, CRED, DICT, ENV, OBJ, SEQ, UNKNOWN, Val, alts, clip, concat, const, inert, obj, options, seq,
-    taint_of, text_of, unknown,
+    ALTS, CONST, CRED, DICT, ENV, INERT_MARK, OBJ, SEQ, SHOWN, UNKNOWN, Val, alts, clip, concat, const, obj,
+    options, seq, taint_of, text_of, unknown,
 )
 
 CREDENTIAL_NAME = r"(?i)key|token|secret|passw|pwd|credential|auth|session|cookie|private|cert"
@@ -201,8 +201,8 @@ def env_var(an: Analysis, name_val: Val, default: Val | None = None, cmd: Cmd | 
     trusted ones as the hook sees them; others unknown (credential-named ones tainted), but not
     shell syntax the agent controls, since the agent's environment is the user's."""
     name = text(name_val)
-    if name is None:
-        return unknown("an environment variable", CRED)
+    if name is None:  # any variable at all, as ``echo "${!v}"`` shows one
+        return Val(UNKNOWN, "an environment variable", CRED | SHOWN)
     if cmd is not None and (cmd.env or cmd.scope.vars):
         from vectimus.analyser.facts import env
 
@@ -216,9 +216,11 @@ def env_var(an: Analysis, name_val: Val, default: Val | None = None, cmd: Cmd | 
     if name == "PWD":
         return const(".")
     taint = CRED if re.search(CREDENTIAL_NAME, name) else 0
+    from vectimus.analyser.facts.secrets import secret_name
     from vectimus.analyser.languages import patching
 
-    found = unknown(f"${name}", taint) if patching.sets_environment(an) else inert(f"${name}", taint)
+    taint |= SHOWN if secret_name(name) else 0
+    found = Val(UNKNOWN, f"${name}" if patching.sets_environment(an) else f"{INERT_MARK}${name}", taint)
     return alts([found, default]) if default is not None else found
 
 
@@ -334,7 +336,8 @@ def json_text(v: Val, **options) -> Val:
             return const(json.dumps(value, **options), taint_of(v))
         except (TypeError, ValueError):
             pass
-    return unknown("JSON", taint_of(v))
+    taint = taint_of(v)
+    return Val(UNKNOWN, "JSON", taint) if taint & SHOWN else unknown("JSON", taint)  # (the text of what it holds)
 
 
 def command_argv(cmd: Cmd, code: Word, head: tuple[str, ...], inline: str, scripts: tuple[str, ...],

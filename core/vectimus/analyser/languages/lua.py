@@ -11,6 +11,7 @@ from vectimus.analyser.languages import loads, record
 from vectimus.analyser.languages.code import Code, analyse_with, dynamic, unescape
 
 EFFECTS = {
+    "print": "show", "io.write": "show",
     "os.execute": "shell", "io.popen": "shell",
     "os.remove": "delete", "os.rename": "move", "io.open": "open", "io.lines": "read",
     "dofile": "load", "loadfile": "load", "require": "load",

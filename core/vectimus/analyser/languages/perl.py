@@ -17,6 +17,7 @@ from vectimus.analyser.languages.code import Code, analyse_with, dynamic, unesca
 from vectimus.model import ActionKind
 
 EFFECTS = {
+    **dict.fromkeys(("print", "say", "printf"), "show"),
     **dict.fromkeys(("system", "exec"), "system"),
     "readpipe": "shell",
     **dict.fromkeys(("require", "use"), "load"),

@@ -11,7 +11,7 @@ import re
 
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import net
-from vectimus.analyser.languages import loads, record
+from vectimus.analyser.languages import loads, record, shown
 from vectimus.analyser.languages.code import Code, analyse_with, dynamic, unescape
 
 # functions that call the function named by their first argument with the others
@@ -29,6 +29,7 @@ LOADS = ("include_expression", "include_once_expression", "require_expression", 
 RISKY = ("shell", "popen", "system", "eval", "delete", "write", "copy", "move")  # a callback that acts
 
 EFFECTS = {
+    **dict.fromkeys(("printf", "vprintf", "var_dump", "print_r", "var_export", "debug_zval_dump"), "show"),
     **dict.fromkeys(("system", "exec", "shell_exec", "passthru"), "shell"),
     **dict.fromkeys(("popen", "proc_open"), "popen"),
     "pcntl_exec": "system",
@@ -239,6 +240,9 @@ class Php(Code):
         return record.join(parts) if parts else Word("")
 
     def special(self, node) -> bool:
+        if node.type in ("echo_statement", "print_intrinsic"):  # echo …, print …: language constructs
+            shown.printed(self, node, node.named_children, "php echo")
+            return False
         if node.type == "shell_command_expression":  # `cmd`
             record.shell(self.an, self.cmd, self.literal(node) or dynamic(), "php backticks")
             return True

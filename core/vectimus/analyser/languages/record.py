@@ -132,6 +132,14 @@ def environment_dump(an: Analysis, cmd: Cmd, via: str) -> None:
     an.file("file_read", Word(ENVIRON), cmd._replace(via=(*cmd.via, via)), program=program(cmd))
 
 
+def shown(an: Analysis, cmd: Cmd, via: str) -> None:
+    """The code prints a credential from the environment where the agent reads it: an exec of the
+    program whose secrets say "environment", as ``echo "$GITHUB_TOKEN"``'s exec does."""
+    prog = program(cmd)
+    an.add(Action(kind="exec", resource=prog, program=prog, secrets=("environment",), via=(*cmd.via, via),
+                  raw=cmd.raw))
+
+
 def socket(an: Analysis, cmd: Cmd, host: Word, port: int = 0, scheme: str = "tcp",
            listens: bool = False) -> None:
     """A raw socket to ``host`` (or listening on ``port``)."""

@@ -18,6 +18,9 @@ _ENV_WHOLE = {"to_h", "to_hash", "to_a", "each", "each_pair", "inspect", "to_s",
               "filter", "reject", "each_with_object", "sort", "dup", "clone", "filter_map", "values"}
 
 EFFECTS = {
+    **dict.fromkeys(("puts", "print", "p", "pp", "warn", "printf", "display", "STDOUT.puts", "STDOUT.print",
+                     "STDOUT.write", "STDOUT.printf", "STDERR.puts", "STDERR.print", "STDERR.write", "$stdout.puts",
+                     "$stdout.print", "$stdout.write", "$stderr.puts", "$stderr.print", "$stderr.write"), "show"),
     **dict.fromkeys(_SHELL_OUT, "system"),
     **dict.fromkeys(("FileUtils.rm_rf", "FileUtils.rm_r", "FileUtils.remove_dir", "FileUtils.remove_entry",
                      "FileUtils.remove_entry_secure", "FileUtils.rmtree", "FileUtils.rm_rf!"), "delete_r"),

@@ -16,6 +16,11 @@ from vectimus.analyser.context import MAX_COMMAND_BYTES, MAX_WORDS, Word
 SECRET = 1   # a secret file's contents (its read is recorded already)
 ENV = 2      # the whole environment (recorded as a read of /proc/self/environ when it is output)
 CRED = 4     # one credential-named environment variable (API_TOKEN, AWS_SECRET_ACCESS_KEY, …)
+# The text of one variable the secrets facts call a credential (GITHUB_TOKEN, not GIT_AUTHOR_NAME):
+# printed, it shows the credential to the agent. Kept where the text goes (concatenations, formats,
+# containers, alternatives); dropped by what only derives from it (``unknown`` and ``numeric``
+# values: a length, a comparison, a hash, a slice).
+SHOWN = 8
 
 CONST, SEQ, DICT, REF, OBJ, ALTS, UNKNOWN = range(7)
 
@@ -94,17 +99,17 @@ def const(value, taint: int = 0) -> Val:
 
 
 def unknown(what: str = "?", taint: int = 0, item: Val | None = None, glob: bool = False) -> Val:
-    return Val(UNKNOWN, what, taint, glob, item)
+    return Val(UNKNOWN, what, taint & ~SHOWN, glob, item)
 
 
 def numeric(taint: int = 0) -> Val:
     """A number not known here (``int(x)``, ``len(x)``): in shell text, it cannot carry syntax."""
-    return Val(UNKNOWN, NUMBER, taint)
+    return Val(UNKNOWN, NUMBER, taint & ~SHOWN)
 
 
 def inert(what: str, taint: int = 0) -> Val:
     """An unknown value that carries no shell syntax the agent controls (the user's environment)."""
-    return Val(UNKNOWN, INERT_MARK + what, taint)
+    return Val(UNKNOWN, INERT_MARK + what, taint & ~SHOWN)
 
 
 def is_inert(v: Val) -> bool:

@@ -359,7 +359,7 @@ class Expressions(Evaluation):
             return V.const(-value.value)
         if op == "typeof":
             return V.unknown("a type name")
-        return V.unknown("an operation", V.taint_of(value))
+        return V.unknown("an operation", V.taint_of(value) & (~V.ENV if op == "!" else ~0))
 
     def e_class(self, node) -> Val:
         return self.klass(node)

@@ -14,7 +14,7 @@ from vectimus.analyser.languages.evaluation import (
 )
 from vectimus.analyser.languages.python import library, narrowing
 from vectimus.analyser.languages.python.library import REF_ATTRIBUTES, qualified
-from vectimus.analyser.languages.values import ALTS, CONST, DICT, OBJ, REF, SEQ, Val
+from vectimus.analyser.languages.values import ALTS, CONST, DICT, ENV, OBJ, REF, SEQ, Val
 
 Name, Constant, Starred = ast.Name, ast.Constant, ast.Starred
 MAX_ITEMS = 256          # items a comprehension is evaluated for, one by one
@@ -171,11 +171,12 @@ class Expressions(Evaluation):
                 return value
         if isinstance(node.op, ast.Not) and value.kind == CONST:
             return V.const(not value.value)
-        return V.unknown("an operation", V.taint_of(value))
+        return V.unknown("an operation", V.taint_of(value) & (~ENV if isinstance(node.op, ast.Not) else ~0))
 
     def e_compare(self, node: ast.Compare) -> Val:
+        """True or False: one bit of what it compares, never the environment it looks in."""
         taint = V.taint_of(self.expr(node.left), *[self.expr(c) for c in node.comparators])
-        return V.unknown("a comparison", taint)
+        return V.unknown("a comparison", taint & ~ENV)
 
     def e_ifexp(self, node: ast.IfExp) -> Val:
         self.expr(node.test)

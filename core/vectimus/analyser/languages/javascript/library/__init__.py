@@ -70,8 +70,8 @@ REF_MEMBERS = {
     "Bun.env": lambda ev: V.obj("environ", None, ENV), "process.argv": lambda ev: ev.argv,
     "Deno.args": lambda ev: V.Val(SEQ, list(ev.argv.value[2:])) if ev.argv.kind == SEQ else V.unknown("args"),
     "Bun.argv": lambda ev: ev.argv, "process.platform": lambda ev: V.const("linux"),
-    "process.execPath": lambda ev: V.const(ev.fx.prog), "process.stdout": lambda ev: V.obj("stream"),
-    "process.stderr": lambda ev: V.obj("stream"), "Deno.stdout": lambda ev: V.obj("stream"),
+    "process.execPath": lambda ev: V.const(ev.fx.prog), "process.stdout": lambda ev: V.obj("stream", "shown"),
+    "process.stderr": lambda ev: V.obj("stream", "shown"), "Deno.stdout": lambda ev: V.obj("stream"),
     "os.EOL": lambda ev: V.const("\n"), "path.sep": lambda ev: V.const("/"),
 }
 
@@ -113,7 +113,7 @@ def member(ev, owner: Val, name: str) -> Val:
             return V.const(len(owner.value))
         if owner.kind == OBJ and owner.value[0] == "partial":  # a string's: an object's may be anything
             return V.numeric(V.taint_of(owner))
-    return V.obj("method", (owner, name), V.taint_of(owner))
+    return V.obj("method", (owner, name), V.taint_of(owner) & ~V.SHOWN)  # (a property: not the value's text)
 
 
 def _is_function(value: Val) -> bool:
@@ -136,7 +136,7 @@ def binary(left: Val, op: str, right: Val) -> Val:
             return V.const(left.value + right.value)
         if stringish(left) or stringish(right) or UNKNOWN in (left.kind, right.kind):
             if left.kind == UNKNOWN and right.kind == UNKNOWN:
-                return V.unknown("a sum", taint)
+                return V.Val(UNKNOWN, "a sum", taint)  # (of strings, maybe: the text of both)
             return V.concat([to_text(left), to_text(right)])
     if number(left) and number(right) and abs(left.value) < 2**53 and abs(right.value) < 2**53:
         a, b = left.value, right.value
@@ -149,7 +149,12 @@ def binary(left: Val, op: str, right: Val) -> Val:
                 return V.const(result())
         except (ZeroDivisionError, ValueError, OverflowError):
             pass
+    if op in COMPARISONS:  # true or false: one bit of what it compares, never the environment it looks in
+        taint &= ~V.ENV
     return V.unknown("an operation", taint)
+
+
+COMPARISONS = frozenset(("in", "instanceof", "==", "===", "!=", "!==", "<", ">", "<=", ">="))
 
 
 def shell_quoted(value: Val) -> Val:

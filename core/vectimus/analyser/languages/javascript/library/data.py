@@ -11,8 +11,9 @@ from vectimus.analyser.languages.javascript.library.arguments import arg
 from vectimus.analyser.languages.values import CONST, ENV, OBJ, REF, SEQ, Val
 
 
-def _output(ev, args):
-    ev.fx.output(*args)
+def _shown(ev, args):
+    """console.*, process.stdout/stderr.write: what the agent reads."""
+    ev.fx.shown("console", *args)
     return V.NONE
 
 
@@ -189,9 +190,9 @@ METHODS = {
 }
 GENERIC_METHODS = {"text": _m_read, "json": _m_read, "toString": _m_to_string}
 CALLS = {
-    "console.log": _output, "console.error": _output, "console.info": _output, "console.warn": _output,
-    "console.debug": _output, "console.dir": _output, "console.table": _output,
-    "process.stdout.write": _output, "process.stderr.write": _output,
+    "console.log": _shown, "console.error": _shown, "console.info": _shown, "console.warn": _shown,
+    "console.debug": _shown, "console.dir": _shown, "console.table": _shown, "console.trace": _shown,
+    "process.stdout.write": _shown, "process.stderr.write": _shown,
     "JSON.stringify": _stringify, "Object.entries": _tainted_copy, "Object.keys": _names,
     "Object.values": _tainted_copy, "Object.assign": _tainted_copy, "structuredClone": _identity,
     "Buffer.from": _buffer_from, "Buffer": _buffer_from, "atob": _atob, "btoa": _btoa,

@@ -161,7 +161,10 @@ def _m_bunfile_delete(ev, owner, args):
 
 
 def _m_stream_write(ev, owner, args):
-    ev.fx.output(*args)
+    if owner.value[1] == "shown":  # process.stdout, process.stderr: what the agent reads
+        ev.fx.shown("console", *args)
+    else:
+        ev.fx.output(*args)
     return V.const(True)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import env_var, fold_str, json_text, json_value
 from vectimus.analyser.languages.python.library import files
-from vectimus.analyser.languages.values import ENV, OBJ
+from vectimus.analyser.languages.values import CONST, ENV, OBJ
 
 
 def _getenv(ev, args, kwargs):
@@ -15,8 +15,19 @@ def _getenv(ev, args, kwargs):
 
 
 def _print(ev, args, kwargs):
-    ev.fx.output(*args)
+    """print(…), pprint, logging: to the standard output or error, which the agent reads, unless
+    ``file=`` names another stream."""
+    to = kwargs.get("file") or kwargs.get("stream")
+    if to is None or to.kind == CONST and to.value is None or shows(to):
+        ev.fx.shown("print", *args)
+    else:
+        ev.fx.output(*args)
     return V.NONE
+
+
+def shows(stream) -> bool:
+    """Whether ``stream`` is the standard output or error (``sys.stdout``, ``sys.stderr``)."""
+    return stream.kind == OBJ and stream.value == ("stream", "shown")
 
 
 def _json_dumps(ev, args, kwargs):
@@ -37,12 +48,16 @@ def _json_load(ev, args, kwargs):
 
 def _json_dump(ev, args, kwargs):
     if args:
-        ev.fx.output(args[0])
+        to = args[1] if len(args) > 1 else kwargs.get("fp")
+        (ev.fx.shown if to is not None and shows(to) else lambda via, *vals: ev.fx.output(*vals))("print", args[0])
     return V.NONE
 
 
 def _m_stream_write(ev, owner, args, kwargs):
-    ev.fx.output(*args)
+    if shows(owner):
+        ev.fx.shown("print", *args)
+    else:
+        ev.fx.output(*args)
     return V.NONE
 
 

@@ -44,7 +44,7 @@ def to_str(v: Val) -> Val:
 def builtin_repr(v: Val) -> Val:
     if v.kind == CONST:
         return V.const(repr(v.value), v.taint)
-    return V.unknown("repr()", V.taint_of(v))
+    return V.Val(V.UNKNOWN, "repr()", V.taint_of(v))  # (the text of what it shows, quoted: SHOWN kept)
 
 
 _PERCENT = re.compile(r"%(?:\((\w+)\))?([-#0 +]*)(\d{0,3})(?:\.(\d{1,3}))?([sdirxXfc%])")
