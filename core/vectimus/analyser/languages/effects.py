@@ -16,8 +16,8 @@ from vectimus.analyser.context import MAX_WORDS, Analysis, Cmd, Input, Word, bas
 from vectimus.analyser.facts import net
 from vectimus.analyser.languages import record
 from vectimus.analyser.languages.values import (
-    ALTS, CRED, ENV, INERT_MARK, SECRET, SHOWN, UNKNOWN_MARK, Val, is_placeholder, options, render, taint_of,
-    words,
+    ALTS, CONST, CRED, ENV, INERT_MARK, SECRET, SHOWN, UNKNOWN_MARK, Val, is_placeholder, options, render,
+    taint_of, words,
 )
 from vectimus.model import Action, ActionKind
 
@@ -68,6 +68,21 @@ class Effects:
                 self.secret_paths.add(word)
             secret |= facts.is_secret
         return secret
+
+    def wrote(self, target: Val, data: Val) -> None:
+        """A whole file written with ``data`` (recorded by ``file``): known text at one known path is
+        what the file holds, so code the same call runs from it next is read, and judged now when
+        something runs it later, as a shell's ``printf … > x.mjs`` is (``writeFileSync('dist/x.mjs', '…')``)."""
+        if data.kind != CONST or type(data.value) is not str or self.cmd.scope.cwd_dynamic:
+            return
+        found = words(target, path=True)
+        if len(found) != 1 or found[0].dynamic or found[0].glob:
+            return
+        path = self.an.target(found[0], self.cmd.scope).path
+        if path.startswith("/"):
+            from vectimus.analyser import writes  # imported when code writes known text
+
+            writes.written(self.an, self.cmd, path, data.value)
 
     def link(self, v: Val) -> None:
         """A link made to ``v``: what is written through it reaches ``v``, so a link to a protected

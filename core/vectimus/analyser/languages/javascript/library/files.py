@@ -38,6 +38,15 @@ def _write(ev, args):
     return V.obj("stream")
 
 
+def _write_whole(ev, args):
+    """A whole file written (``fs.writeFileSync(path, text)``): its known text is what it holds."""
+    out = _write(ev, args)
+    target, data = arg(args, 0), arg(args, 1)
+    if target is not None and data is not None:
+        ev.fx.wrote(target, data)
+    return out
+
+
 def _write_only(ev, args):
     target = arg(args, 0)
     if target is not None:
@@ -182,13 +191,14 @@ CALLS = {
     "rimraf": _deleter(True), "rimraf.sync": _deleter(True), "rimraf.rimraf": _deleter(True),
     "rimraf.rimrafSync": _deleter(True), "rimraf.deleteSync": _deleter(True), "rimraf.deleteAsync": _deleter(True),
     "Deno.remove": _deleter(None), "Deno.removeSync": _deleter(None),
-    "fs.writeFileSync": _write, "fs.writeFile": _write, "fs.appendFileSync": _write, "fs.appendFile": _write,
-    "fs.createWriteStream": _write, "fs.outputFile": _write, "fs.outputFileSync": _write,
+    "fs.writeFileSync": _write_whole, "fs.writeFile": _write_whole, "fs.appendFileSync": _write,
+    "fs.appendFile": _write, "fs.createWriteStream": _write, "fs.outputFile": _write_whole,
+    "fs.outputFileSync": _write_whole,
     "fs.mkdirSync": _write_only, "fs.mkdir": _write_only, "fs.chmodSync": _write_only, "fs.chmod": _write_only,
     "fs.chownSync": _write_only, "fs.chown": _write_only, "fs.truncateSync": _write_only, "fs.truncate": _write_only,
     "fs.utimesSync": _write_only, "fs.utimes": _write_only, "fs.mkdirp": _write_only, "fs.ensureDir": _write_only,
     "fs.symlinkSync": _symlink, "fs.symlink": _symlink, "fs.linkSync": _symlink, "fs.link": _symlink,
-    "Deno.writeTextFile": _write, "Deno.writeTextFileSync": _write, "Deno.writeFile": _write,
+    "Deno.writeTextFile": _write_whole, "Deno.writeTextFileSync": _write_whole, "Deno.writeFile": _write,
     "Deno.writeFileSync": _write, "Deno.mkdir": _write_only, "Deno.mkdirSync": _write_only,
     "Deno.chmod": _write_only, "Deno.chmodSync": _write_only, "Deno.symlink": _symlink, "Deno.symlinkSync": _symlink,
     "fs.readFileSync": _read, "fs.readFile": _read, "fs.createReadStream": _read, "fs.readJson": _read,

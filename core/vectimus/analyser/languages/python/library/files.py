@@ -184,6 +184,7 @@ def _m_path_write(ev, owner, args, kwargs):
     ev.fx.file("file_write", owner)
     if args:
         ev.fx.output(args[0])
+        ev.fx.wrote(owner, args[0])  # (write_text: the known text is what the file holds)
     return V.NONE
 
 
