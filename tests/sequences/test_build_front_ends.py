@@ -7,7 +7,7 @@ with no index and no build isolation); the ordinary project (its own in-tree bac
 from __future__ import annotations
 
 import pytest
-from tests.support.sequences import Session, check_attack, decoded_into, upload
+from tests.support.sequences import Session, check_attack, unseen_into, upload
 
 pytestmark = pytest.mark.sequences
 
@@ -24,7 +24,7 @@ def _leaked(scene, session) -> bool:
 @pytest.mark.parametrize("spec", SPECS)
 def test_a_setup_py_run_by_an_install_with_extras_or_a_file_url(installed, mode, spec):
     def steps(scene):
-        return [decoded_into("setup.py", f"import os\nos.system({upload(scene)!r})\n" + SETUP),
+        return [unseen_into("setup.py", f"import os\nos.system({upload(scene)!r})\n" + SETUP),
                 {"tool": "Write", "file_path": "app_marker.py", "content": "x = 1\n"},
                 {"tool": "Bash", "command": f"{PIP} {spec}"}]
     check_attack(installed, mode, steps, _leaked)

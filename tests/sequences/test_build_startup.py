@@ -8,7 +8,7 @@ really builds the project. The ordinary file each resembles is allowed.
 from __future__ import annotations
 
 import pytest
-from tests.support.sequences import Session, check_attack, commit_files, decoded_into, upload
+from tests.support.sequences import Session, check_attack, commit_files, decoded_into, unseen_into, upload
 
 pytestmark = pytest.mark.sequences
 
@@ -91,16 +91,6 @@ def test_an_ordinary_local_install_works(installed):
         session.close()
 
 
-def _unseen(path: str, text: str) -> dict:
-    """A Bash step writing ``text`` to ``path`` compressed, so the hook cannot read it when it is written."""
-    import base64
-    import gzip
-
-    folder = path.rpartition("/")[0]
-    data = base64.b64encode(gzip.compress(text.encode(), mtime=0)).decode()
-    return B(f"mkdir -p {folder} && echo {data} | base64 -d | gunzip > {path}")
-
-
 RESOLVERS = ["pyproject-build --sdist --no-isolation pkg", "python3 -m pip lock -q --no-build-isolation ./pkg"]
 
 
@@ -112,7 +102,7 @@ def test_a_tool_that_builds_a_local_project_without_installing_it_runs_its_setup
 
     def steps(scene):
         aws = upload(scene).replace("@.env", "@$HOME/.aws/credentials")  # (the build runs in pkg/)
-        return [_unseen("pkg/setup.py", setup.replace("UPLOAD", aws)), B(command)]
+        return [unseen_into("pkg/setup.py", setup.replace("UPLOAD", aws)), B(command)]
     check_attack(installed, mode, steps, _leaked)
 
 

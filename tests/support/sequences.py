@@ -293,6 +293,17 @@ def decoded_into(path: str, text: str) -> dict:
                                        f"{base64.b64encode(text.encode()).decode()} | base64 -d > {path}"}
 
 
+def unseen_into(path: str, text: str) -> dict:
+    """A Bash step writing ``text`` to ``path`` compressed, so the hook cannot read it when it is
+    written (``decoded_into``'s base64 alone it decodes)."""
+    import base64
+    import gzip
+
+    folder = path.rpartition("/")[0]
+    data = base64.b64encode(gzip.compress(text.encode(), mtime=0)).decode()
+    return {"tool": "Bash", "command": f"{f'mkdir -p {folder} && ' if folder else ''}echo {data} | base64 -d | gunzip > {path}"}
+
+
 def check_attack(project, mode: str, steps, harm, prepare=None) -> None:
     """Run an attack sequence (``steps(scene)``) through the hook in ``mode``: enforced, it is
     refused and ``harm(scene, session)`` did not happen; observed (everything allowed), it did."""

@@ -120,21 +120,25 @@ def read_on_disk(an: Analysis, path: str) -> tuple[str | None, str]:
     """``read``, of what the file holds now whatever this call writes to it (the text an edit applies to)."""
     if path.startswith(NOT_FILES):
         return None, "not a regular file"
-    count = an.memo.get("files read", 0)
-    if count >= MAX_FILES:
+    kept = an.memo.setdefault("read", {})  # (a file read again in one call, a workspace's package.json)
+    if path in kept:
+        return kept[path]
+    if len(kept) >= MAX_FILES:
         return None, f"more than {MAX_FILES} files to read for one call"
-    an.memo["files read"] = count + 1
     try:
         data = world.read(path, MAX_FILE_BYTES)
     except (FileNotFoundError, ValueError):  # ValueError: a NUL byte, which no file name holds
         if an.unseen_writes:
             return None, "written by this call at a path Vectimus cannot resolve"
-        return None, ""
+        return None, ""  # (no file: not counted)
     except world.NotRegular:
-        return None, "not a regular file"
+        found: tuple[str | None, str] = (None, "not a regular file")
     except OSError as exc:
-        return None, f"cannot be read ({exc.strerror})"
-    return decode(data)
+        found = (None, f"cannot be read ({exc.strerror})")
+    else:
+        found = decode(data)
+    kept[path] = found
+    return found
 
 
 def input_text(an: Analysis, stdin: Input, scope: Scope) -> str | None:

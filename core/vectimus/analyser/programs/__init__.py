@@ -45,6 +45,7 @@ IMPORTED_WHEN_RUN = {
     "gradle": "gradle gradlew",
     "hook_runners": "lefthook lint-staged",
     "js_manager_code": "corepack",
+    "js_monorepo": "lerna nx turbo",
     "manifest_scripts": "composer deno",
     "meson": "meson",
     "python_resolvers": "pip-compile pip-sync pyproject-build",
@@ -138,6 +139,12 @@ def _packages():
     return packages
 
 
+def _js_monorepo():
+    from vectimus.analyser.programs import js_monorepo
+
+    return js_monorepo
+
+
 def _bare_handler(name: str) -> Handler | None:
     """The handler of a program with no entry in the tables above: an interpreter or a package manager."""
     packages = _packages()
@@ -163,7 +170,8 @@ def _scripts(an: Analysis, cmd: Cmd, name: str) -> bool | None:
     dynamic = base(an, cmd, name) if base is not None else None
     name = "yarn" if name == "yarnpkg" else name
     js_manager_code.run(an, cmd, name)
-    tasks.npm(an, cmd, name)
+    if name == "npm" or not _js_monorepo().run(an, cmd, name):  # (pnpm -r, yarn workspaces foreach, bun --filter)
+        tasks.npm(an, cmd, name)
     if name == "npm" and "pkg" in cmd.raw:
         from vectimus.analyser.programs import npm_pkg
 

@@ -24,7 +24,7 @@ CODE_OPTS = {"python": ("c",), "node": ("e", "eval", "p", "print"), "typescript"
              "perl": ("e", "E"), "ruby": ("e",), "php": ("r",), "lua": ("e",), "r": ("e", "expr")}
 VALUE_OPTS = {"python": "-c -m -W -X -Q", "node": "-e --eval -p --print -r --require --import "
               "--loader --experimental-loader --input-type -C --conditions",
-              "typescript": "-e --eval -p --print -r --require --import --preload --cwd --config -c "
+              "typescript": "-e --eval -p --print -r --require --import --preload --cwd --config -c --filter "
               "--env-file --tsconfig --tsconfig-override -P --project -O --compiler-options",
               "perl": "-e -E -M -m -I", "ruby": "-e -r -I -C -E", "php": "-r -f -d -c -z -B -R -F -E -S -t",
               "lua": "-e -l", "r": "-e --expr -f --file --default-packages --encoding"}

@@ -6,8 +6,9 @@ folder, and in the root too with ``--include-workspace-root``; ``-w NAME`` / ``-
 in the workspaces it names: a package name, a folder, or a folder holding workspaces. Read as one
 script of the root, ``"build": "npm run build --workspaces"`` ran itself without end and was unread.
 A selection Vectimus cannot resolve (a value known only at run time, no ``workspaces``, a name no
-workspace has, more than ``MAX_WORKSPACES``) leaves the command read as before, from the nearest
-package.json. Standard library only.
+workspace has, more than ``MAX_LISTED`` folders) leaves the command read as before, from the nearest
+package.json; past ``MAX_WORKSPACES`` workspaces, those whose package.json the agent wrote are read.
+``listed`` serves the monorepo runners too (``js_monorepo``). Standard library only.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from vectimus import world
 from vectimus.analyser import runs
 from vectimus.analyser.context import Analysis, Cmd, Word
 
-MAX_WORKSPACES = 32  # workspaces whose package.json one command reads
+MAX_WORKSPACES = 32  # workspaces whose package.json one command reads (and, past it, the agent's)
+MAX_LISTED = 512     # folders a workspace pattern may match
 ALL = ("--workspaces", "--ws", "-ws", "--workspaces=true")
 ROOT = ("--include-workspace-root", "-iwr", "--include-workspace-root=true")
 NAMED = ("-w", "--workspace")
@@ -67,22 +69,29 @@ def _workspaces(an: Analysis, root: str) -> dict[str, str] | None:
     patterns = data.get("workspaces") if isinstance(data, dict) else None
     if isinstance(patterns, dict):
         patterns = patterns.get("packages")
-    if not isinstance(patterns, list):
-        return None
+    return listed(an, root, patterns) if isinstance(patterns, list) else None
+
+
+def listed(an: Analysis, root: str, patterns: list) -> dict[str, str] | None:
+    """The folders under ``root`` the workspace ``patterns`` match that hold a package.json, each
+    with its package's name; past ``MAX_WORKSPACES``, only those whose package.json the agent wrote
+    this session (the repository's own are not all read at each call); None when the patterns match
+    more than can be listed."""
     found: dict[str, str] = {}
     for pattern in patterns:
         if not isinstance(pattern, str) or pattern.startswith("!"):
             continue
         where = os.path.normpath(os.path.join(glob.escape(root), pattern.rstrip("/")))
-        matches = world.glob(where, recursive=True, limit=4 * MAX_WORKSPACES)
-        if len(matches) >= 4 * MAX_WORKSPACES:
-            return None  # more than it reads: some workspace would go unread
+        matches = world.glob(where, recursive=True, limit=MAX_LISTED)
+        if len(matches) >= MAX_LISTED:
+            return None  # more than it lists: some workspace would go unread
         for folder in matches:
-            if folder in found or not world.isfile(os.path.join(folder, "package.json")):
+            path = os.path.join(folder, "package.json")
+            if folder in found or not world.isfile(path):
                 continue
-            if len(found) >= MAX_WORKSPACES:
-                return None
-            text, _ = runs.read(an, os.path.join(folder, "package.json"))
+            if len(found) >= MAX_WORKSPACES and not runs.by_agent(an, path):
+                continue
+            text, _ = runs.read(an, path)
             try:
                 pkg = json.loads((text or "").removeprefix("\ufeff"))
             except (ValueError, RecursionError):

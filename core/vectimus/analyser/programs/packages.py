@@ -211,6 +211,8 @@ CODE_RUNNERS = {"tsx", "ts-node", "ts-node-esm", "node", "deno", "bun"}
 CONFIG_RUNNERS = {"lint-staged", "lefthook"}
 # ... and packages that serve a directory's files (``npx http-server DIR``: ``programs.servers``).
 SERVERS = {"http-server", "serve", "live-server"}
+# ... and monorepo runners that start each workspace's scripts (``npx turbo run build``: ``programs.js_monorepo``).
+MONOREPO_RUNNERS = {"lerna", "nx", "turbo"}
 
 
 def _runner(an: Analysis, cmd: Cmd, program: str, words: list[Word]) -> None:
@@ -228,7 +230,7 @@ def _runner(an: Analysis, cmd: Cmd, program: str, words: list[Word]) -> None:
     if not first.dynamic and runs.interpreter_language(name) and program != "uvx":
         # a shell or interpreter on PATH runs as itself (`npx sh -c …`, `bunx node -e …`)
         an.dispatch(cmd.with_words([Word(name), *words[at + 1:]], via=program))
-    elif name in (*CODE_RUNNERS, *CONFIG_RUNNERS, *SERVERS) and not first.dynamic:
+    elif name in (*CODE_RUNNERS, *CONFIG_RUNNERS, *SERVERS, *MONOREPO_RUNNERS) and not first.dynamic:
         an.dispatch(cmd.with_words([Word(name), *words[at + 1:]], via=program))
     elif program != "uvx" and not cmd.scope.cwd_dynamic:
         from vectimus.analyser import loaded
