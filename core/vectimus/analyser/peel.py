@@ -14,6 +14,7 @@ from typing import Literal
 from vectimus.analyser import argv, xargs_input
 from vectimus.analyser.context import MAX_WORDS, UNKNOWN, Analysis, Cmd, Word, basename
 from vectimus.analyser.programs.shells import SHELLS
+from vectimus.analyser.dotenv_peel import dotenv
 from vectimus.analyser.sandbox_peel import bwrap
 
 # What a wrapper runs: the inner command; None: nothing (the wrapper alone is the command); False:
@@ -369,7 +370,7 @@ CONDA_RUN = "-n --name -p --prefix --cwd"
 # install``): when they do not peel, their own handler reads them.
 OWN_COMMANDS = frozenset(("rbenv", "pyenv", "nodenv", "volta", "toolbox", "distrobox", "flox", "guix", "pueue",
                           "bundle", "uv", "poetry", "pipenv", "pdm", "rye", "hatch", "conda", "mamba", "micromamba",
-                          "pixi", "asdf", "direnv", "mise", "rtx", "devbox", "nix-shell", "nix"))
+                          "pixi", "asdf", "direnv", "mise", "rtx", "devbox", "nix-shell", "nix", "dotenv"))
 
 WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
     "sudo": sudo, "sudoedit": sudo, "doas": sudo, "run0": sudo, "pkexec": sudo,
@@ -388,7 +389,7 @@ WRAPPERS: dict[str, Callable[[Cmd, Analysis, str], Peeled]] = {
     "runuser": shell_option("c", "-u --user -s --shell -g --group -G -w"),
     "script": shell_option("c", "-t --timing -I -O -B -T -E --echo -m"),
     "watch": _shell_text("-n --interval -q --equexit", ("x", "exec")), "xargs": xargs,
-    "parallel": parallel, "entr": entr, "sg": sg, "perf": perf, "bwrap": bwrap,
+    "parallel": parallel, "entr": entr, "sg": sg, "perf": perf, "bwrap": bwrap, "dotenv": dotenv,
     "chronic": _simple(""), "coproc": _simple(""), "rlwrap": _simple("-f -H -l -P -S -z -C -D -g -O -w -e -o"),
     "valgrind": _simple("--log-file --tool --suppressions"),
     "proot": _simple("-r --rootfs -b --bind -m --mount -w --pwd --cwd -q --qemu -k --kernel-release"), "sem": _shell_text("-j --jobs -P --max-procs --id --semaphorename --timeout"),

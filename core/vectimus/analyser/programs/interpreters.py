@@ -95,6 +95,10 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
                 python_resolvers.build(an, cmd, after)
             elif after and after[0].text in ("compile", "sync"):
                 python_resolvers.compiled(an, cmd, after[1:], sync=after[0].text == "sync")
+        elif module.text == "dotenv":  # python-dotenv's command line: the dotenv program
+            at = next((i for i, w in enumerate(words) if w is module or w.text == f"-m{module.text}"), -1)
+            an.dispatch(cmd.with_words([Word("dotenv"), *(words[at + 1:] if at >= 0 else p.operands)],
+                                       via=f"{program} -m"))
         elif module.text in ("http.server", "SimpleHTTPServer"):
             at = next((i for i, w in enumerate(words) if w is module or w.text == f"-m{module.text}"), -1)
             servers.python_module(an, cmd, program, words[at + 1:] if at >= 0 else p.operands)  # its options follow it

@@ -213,6 +213,8 @@ CONFIG_RUNNERS = {"lint-staged", "lefthook"}
 SERVERS = {"http-server", "serve", "live-server"}
 # ... and monorepo runners that start each workspace's scripts (``npx turbo run build``: ``programs.js_monorepo``).
 MONOREPO_RUNNERS = {"lerna", "nx", "turbo"}
+# ... and the packages whose program runs a command with a file's values loaded (``dotenv``'s peel).
+ENV_LOADERS = {"dotenv-cli": "dotenv", "dotenv": "dotenv"}
 
 
 def _runner(an: Analysis, cmd: Cmd, program: str, words: list[Word]) -> None:
@@ -230,8 +232,8 @@ def _runner(an: Analysis, cmd: Cmd, program: str, words: list[Word]) -> None:
     if not first.dynamic and runs.interpreter_language(name) and program != "uvx":
         # a shell or interpreter on PATH runs as itself (`npx sh -c …`, `bunx node -e …`)
         an.dispatch(cmd.with_words([Word(name), *words[at + 1:]], via=program))
-    elif name in (*CODE_RUNNERS, *CONFIG_RUNNERS, *SERVERS, *MONOREPO_RUNNERS) and not first.dynamic:
-        an.dispatch(cmd.with_words([Word(name), *words[at + 1:]], via=program))
+    elif name in (*CODE_RUNNERS, *CONFIG_RUNNERS, *SERVERS, *MONOREPO_RUNNERS, *ENV_LOADERS) and not first.dynamic:
+        an.dispatch(cmd.with_words([Word(ENV_LOADERS.get(name, name)), *words[at + 1:]], via=program))
     elif program != "uvx" and not cmd.scope.cwd_dynamic:
         from vectimus.analyser import loaded
 

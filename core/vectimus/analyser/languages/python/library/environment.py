@@ -7,7 +7,7 @@ from __future__ import annotations
 from vectimus.analyser.languages import values as V
 from vectimus.analyser.languages.folding import env_var, fold_str, json_text, json_value
 from vectimus.analyser.languages.python.library import files
-from vectimus.analyser.languages.values import CONST, ENV, OBJ
+from vectimus.analyser.languages.values import CONST, ENV, OBJ, SECRET
 
 
 def _getenv(ev, args, kwargs):
@@ -28,6 +28,13 @@ def _print(ev, args, kwargs):
 def shows(stream) -> bool:
     """Whether ``stream`` is the standard output or error (``sys.stdout``, ``sys.stderr``)."""
     return stream.kind == OBJ and stream.value == ("stream", "shown")
+
+
+def _dotenv_values(ev, args, kwargs):
+    """python-dotenv's ``dotenv_values(path=".env")``: the file's values (read as ``open`` reads it)."""
+    path = args[0] if args else kwargs.get("dotenv_path", V.const(".env"))
+    secret = ev.fx.file("file_read", path)
+    return V.unknown("the file's values", SECRET if secret else 0)
 
 
 def _json_dumps(ev, args, kwargs):
@@ -89,6 +96,8 @@ CALLS: dict = {
     "os.getenv": _getenv, "os.getenvb": _getenv, "print": _print, "json.dumps": _json_dumps,
     "json.dump": _json_dump, "json.loads": _json_loads, "json.load": _json_load, "pprint.pprint": _print, "pprint.pp": _print, "logging.info": _print,
     "logging.warning": _print, "logging.error": _print, "logging.debug": _print, "input": _input,
+    "dotenv.dotenv_values": _dotenv_values, "dotenv.main.dotenv_values": _dotenv_values,
+    "dotenv.find_dotenv": lambda ev, args, kwargs: V.const(".env"),
 }
 
 METHODS: dict = {
