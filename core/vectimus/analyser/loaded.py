@@ -131,6 +131,10 @@ def program(an: Analysis, cmd: Cmd) -> None:
     if target.is_system or target.is_dir or not (target.exists or target.path in an.pending or an.unseen_writes):
         return
     run_file(an, cmd, Word(path), args=tuple(cmd.words[1:]))
+    if target.name == "manage.py":  # (Django's: the settings and apps it imports)
+        from vectimus.analyser.programs import migrations
+
+        migrations.django_project(an, cmd, target.path, tuple(cmd.words[1:]))
 
 
 def loaded(an: Analysis, cmd: Cmd, name: str) -> None:

@@ -113,6 +113,11 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
 
             at = next((i for i, w in enumerate(words) if w is module or w.text == f"-m{module.text}"), -1)
             app_servers.module(an, cmd, module.text, words[at + 1:] if at >= 0 else p.operands)
+        elif module.text in ("alembic", "django"):  # the project's migrations and settings
+            from vectimus.analyser.programs import migrations
+
+            at = next((i for i, w in enumerate(words) if w is module or w.text == f"-m{module.text}"), -1)
+            migrations.module(an, cmd, module.text, words[at + 1:] if at >= 0 else p.operands)
         elif module.text in ("sphinx", "mkdocs"):  # their configuration is code
             from vectimus.analyser.programs import config_code
 
@@ -155,7 +160,13 @@ def run(an: Analysis, cmd: Cmd, program: str) -> bool:
     if net.is_url(script.text):
         net.remote(an, cmd, program, script)
         return False
-    return runs.run_file(an, cmd, _entry(an, cmd, script, lang), runner=lang, args=tuple(p.operands[1:]))
+    entry = _entry(an, cmd, script, lang)
+    unknown = runs.run_file(an, cmd, entry, runner=lang, args=tuple(p.operands[1:]))
+    if lang == "python" and not entry.dynamic and entry.text.endswith("manage.py"):  # (Django's)
+        from vectimus.analyser.programs import migrations
+
+        migrations.django_project(an, cmd, an.target(entry, cmd.scope).path, tuple(p.operands[1:]))
+    return unknown
 
 
 def _until_module(words: list[Word]) -> list[Word]:
