@@ -47,7 +47,8 @@ PYTHON_CONFIGS = ("pipfile", "hatch.toml", "pyproject.toml", "setup.cfg", "tox.i
 # Build files (lower case) whose commands a build tool (or linter) runs -> the programs module that judges them.
 BUILD_FILES = {"cmakelists.txt": "cmake", "pom.xml": "maven", "build.gradle": "gradle", "build.gradle.kts": "gradle",
                "settings.gradle": "gradle", "settings.gradle.kts": "gradle", "meson.build": "meson",
-               "pylintrc": "pylint", ".pylintrc": "pylint"}
+               "pylintrc": "pylint", ".pylintrc": "pylint", "build.xml": "xml_builds"}
+MSBUILD_FILES = (".csproj", ".fsproj", ".vbproj", ".proj", ".targets", ".props")  # -> xml_builds
 
 
 def written(an: Analysis, cmd: Cmd, path: str, text: str) -> None:
@@ -70,8 +71,8 @@ def runnable(path: str, text: str) -> str:
         kind = _task_runner(name) or ("ruby" if name == "rakefile" else "")  # rake loads its Rakefile
         if kind:
             return kind
-    if name in BUILD_FILES or name.endswith((".cmake", ".gradle", ".gradle.kts")):  # a build tool runs them
-        return BUILD_FILES.get(name, "cmake" if name.endswith(".cmake") else "gradle")
+    if name in BUILD_FILES or name.endswith((".cmake", ".gradle", ".gradle.kts", *MSBUILD_FILES)):  # a build tool runs them
+        return BUILD_FILES.get(name, "cmake" if name.endswith(".cmake") else "xml_builds" if name.endswith(MSBUILD_FILES) else "gradle")
     if name.endswith((".rake", ".gemspec")) or name == "gemfile":  # rake and bundler evaluate these
         return "ruby"
     if name.endswith((".py", "wscript")) or name.startswith(("scons", "sconstruct")):

@@ -48,6 +48,7 @@ IMPORTED_WHEN_RUN = {
     "js_monorepo": "lerna nx turbo",
     "manifest_scripts": "composer deno",
     "meson": "meson",
+    "xml_builds": "ant dotnet msbuild",
     "migrations": "alembic django-admin django-admin.py",
     "python_resolvers": "pip-compile pip-sync pyproject-build",
     "python_runners": "doit fab inv invoke nox scons waf",

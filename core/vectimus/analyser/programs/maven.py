@@ -64,15 +64,7 @@ def _pom(an: Analysis, cmd: Cmd, path: str, defined: dict[str, str], seen: set[s
 def pom_commands(text: str, base: str, defined: dict[str, str], environ) -> tuple[list[tuple[str, str]], list[str]]:
     """((label, shell text) of each command the POM's plugins run, its modules); Unanalysable when
     it is not XML."""
-    import xml.etree.ElementTree as ET
-
-    try:
-        root = ET.fromstring(text.removeprefix("\ufeff"))
-    except (ET.ParseError, RecursionError, ValueError) as exc:
-        raise Unanalysable(f"a pom.xml that is not XML ({str(exc)[:60]})") from None
-    for element in root.iter():
-        if isinstance(element.tag, str) and "}" in element.tag:
-            element.tag = element.tag.split("}", 1)[1]
+    root = xml_tree(text, "a pom.xml")
     props = {"basedir": base, "project.basedir": base, "project.build.directory": f"{base}/target",
              "user.home": environ.get("HOME", UNKNOWN)}
     for prop in root.findall("properties/*"):
@@ -110,6 +102,20 @@ def pom_commands(text: str, base: str, defined: dict[str, str], environ) -> tupl
                 out += [(where, _in_dir(base, c)) for c in _antrun(config, value)]
     modules = [value(m.text) for m in root.findall("modules/module") if m.text and UNKNOWN not in value(m.text)]
     return out, modules
+
+
+def xml_tree(text: str, what: str):
+    """The root element of the XML ``text``, tags without their namespace; Unanalysable when it is not XML."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(text.removeprefix("\ufeff"))
+    except (ET.ParseError, RecursionError, ValueError) as exc:
+        raise Unanalysable(f"{what} that is not XML ({str(exc)[:60]})") from None
+    for element in root.iter():
+        if isinstance(element.tag, str) and "}" in element.tag:
+            element.tag = element.tag.split("}", 1)[1]
+    return root
 
 
 def _exec_plugin(config, value) -> str:
