@@ -97,7 +97,7 @@ def test_defender_settings_are_flags_of_the_cmdlet():
     assert exec_.program == "set-mppreference" and "disablerealtimemonitoring" in exec_.flags
 
 
-@pytest.mark.parametrize("command", ["Get-ChildItem Env:", "gci env:", "dir env:\\", "ls Env:*KEY*",
+@pytest.mark.parametrize("command", ["Get-ChildItem Env:", "gci env:", "dir env:\\", "gci Env:*KEY*",
                                      "Get-Item -Path Env:", "[Environment]::GetEnvironmentVariables()"])
 def test_env_drive_listed_whole_is_an_environment_dump(command):
     assert environment_read(ps(command))
@@ -148,3 +148,22 @@ def test_ordinary_powershell(command):
     assert not [a for a in actions if a.dynamic]
     assert not [a for a in find(actions, "file_delete") if not a.target.path.startswith(PROJECT)]
     assert not environment_read(actions)
+
+
+@pytest.mark.parametrize("command", ["rm -rf ~", "& rm -rf ~", "& 'rm' -rf ~", "cp -r ~/.ssh /tmp/k; rm -rf ~"])
+def test_names_powershell_leaves_to_the_programs_off_windows_run_them(command):
+    """PowerShell 6+ drops the rm, ls, cp, mv, cat … aliases off Windows: the program runs."""
+    assert "/home/u" in [a.resource for a in ps(command) if a.kind == "file_delete" and "r" in a.flags], command
+
+
+@pytest.mark.parametrize("command", ["Write-Output $env:GITHUB_TOKEN", "$env:NPM_TOKEN", "\"t=$env:OPENAI_API_KEY\"",
+                                     "Get-Content env:AWS_SECRET_ACCESS_KEY", "echo $env:STRIPE_SECRET_KEY"])
+def test_a_credential_written_to_the_output_is_shown(command):
+    assert any(a.kind == "exec" and "environment" in a.secrets for a in ps(command)), command
+
+
+@pytest.mark.parametrize("command", ["Write-Host $env:HOME", "$env:GITHUB_TOKEN.Length", "$t = $env:GITHUB_TOKEN",
+                                     "$env:GITHUB_TOKEN | Out-File token.txt", "Write-Output $env:NPM_TOKEN > t.txt",
+                                     "if ($env:GITHUB_TOKEN) { 'yes' } else { 'no' }"])
+def test_a_credential_kept_or_tested_is_not_shown(command):
+    assert not any(a.kind == "exec" and "environment" in a.secrets for a in ps(command)), command

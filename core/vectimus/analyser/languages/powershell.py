@@ -12,16 +12,20 @@ Standard library only: used on the hot path.
 from __future__ import annotations
 
 import re
+import sys
 
 from vectimus.analyser.context import (
     MAX_COMMAND_BYTES, MAX_DEPTH, Analysis, Cmd, Input, Scope, Unanalysable, Word,
 )
 from vectimus.analyser.facts import net
-from vectimus.analyser.languages import loads, record
+from vectimus.analyser.languages import loads, record, shown
 from vectimus.analyser.languages.windows_paths import decode, is_env_drive, posix, registry, windows_path
 from vectimus.model import Action
 
 DELETE = {"remove-item", "rm", "del", "erase", "ri", "rd", "rmdir"}
+# Aliases PowerShell 6+ drops off Windows: there the name runs the program (`rm -rf ~` is /bin/rm).
+UNIX_PROGRAMS = frozenset(("ac", "cat", "clear", "compare", "cp", "cpp", "diff", "kill", "ls", "man", "mount", "mv",
+                           "ps", "rm", "rmdir", "sleep", "sort", "start", "tee", "write"))
 WRITE = {"set-content", "sc", "add-content", "ac", "out-file", "new-item", "ni", "mkdir", "md",
          "set-itemproperty", "clear-content", "clc", "export-csv", "tee-object", "tee"}
 READ = {"get-content", "gc", "cat", "type", "import-csv", "select-string", "sls", "get-item", "gi",
@@ -56,8 +60,9 @@ def analyse(an: Analysis, cmd: Cmd, lang: str, code: Word) -> None:
 
 
 def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (), depth: int = 0,
-                 stdin: Input = Input()) -> None:
-    """Record the actions of a PowerShell command line."""
+                 stdin: Input = Input(), prints: bool = True) -> None:
+    """Record the actions of a PowerShell command line (``prints``: its output is shown, not the value
+    of a ``(…)`` sub-expression)."""
     if depth > MAX_DEPTH:
         raise Unanalysable(f"PowerShell code nested more than {MAX_DEPTH} levels deep")
     if len(text.encode("utf-8", "surrogatepass")) > MAX_COMMAND_BYTES:
@@ -68,6 +73,8 @@ def analyse_text(text: str, an: Analysis, scope: Scope, via: tuple[str, ...] = (
         before = an.secret_reads
         if statement:
             _statement(statement, redirects, an, scope, via, depth, piped)
+            if prints:
+                shown.powershell(an, statement, redirects, separator, scope, via, depth)
         # the next statement of a pipeline reads this one's output (the items a listing gives)
         piped = Input("pipe", secret=piped.secret or an.secret_reads > before, path=_listed(statement)) \
             if separator == "|" else Input()
@@ -110,7 +117,7 @@ def _statements(text, an, scope, via, depth):
                 word = Word(f"{name.text}({inner})", dynamic=True)
             else:  # `(Get-Content .env)`: its value carries what it read
                 before = an.secret_reads
-                analyse_text(inner, an, scope, via, depth + 1)
+                analyse_text(inner, an, scope, via, depth + 1, prints=kind == "block")
                 word = Word(("$(" if kind == "sub" else "{") + inner + (")" if kind == "sub" else "}"),
                             dynamic=True, secret=an.secret_reads > before)
         elif kind == "close":
@@ -256,6 +263,9 @@ def _statement(words: list[Word], redirects: list[Word], an: Analysis, scope: Sc
         if target.text.lower() not in ("$null", "&1", "&2", "null"):
             an.file("file_write", target, cmd, program="powershell")
     name = words[0].text.lower()
+    if name in UNIX_PROGRAMS and sys.platform != "win32":
+        an.dispatch(cmd)
+        return
     params, operands, switches = _params(words[1:])
     paths = [*[w for k in PATH_PARAMS for w in params.get(k, [])], *operands]
     flags = tuple(dict.fromkeys([*switches, *params, *("r" for s in switches if s in ("recurse", "r")),

@@ -1,4 +1,4 @@
-"""What code in a tree-sitter grammar (Ruby, Perl, PHP, Lua) prints where the agent reads it.
+"""What code in a tree-sitter grammar (Ruby, Perl, PHP, Lua), or PowerShell, prints where the agent reads it.
 
 ``puts ENV["GITHUB_TOKEN"]``, ``print "t=$ENV{NPM_TOKEN}"``, ``echo getenv("API_KEY")`` and
 ``print(os.getenv("AWS_SECRET_ACCESS_KEY"))`` show a credential to the agent as the shell's
@@ -11,6 +11,9 @@ Standard library only: used on the hot path.
 
 from __future__ import annotations
 
+import re
+
+from vectimus.analyser.context import Cmd, Word
 from vectimus.analyser.facts.secrets import secret_name
 from vectimus.analyser.languages import record
 
@@ -47,3 +50,28 @@ def _to_agent(code, node) -> bool:
     """False for Perl's ``print $fh …`` (a file handle other than STDOUT and STDERR)."""
     handle = next((c for c in node.named_children if c.type == "indirect_object"), None)
     return handle is None or code.node_text(handle).strip() in SHOWN_HANDLES
+
+
+PS_WRITERS = frozenset(("write-output", "write", "echo", "write-host", "write-information", "write-warning",
+                        "write-error", "write-verbose", "write-debug", "out-host", "out-default", "out-string"))
+PS_READERS = frozenset(("get-content", "gc", "cat", "type", "get-item", "gi", "get-childitem", "gci", "ls", "dir"))
+PS_ASSIGN = frozenset(("=", "+=", "-=", "*=", "/=", "??="))
+_PS_VARIABLE = re.compile(r"\$\{?env:(\w+)\}?(?![.\w\[])", re.I)  # (not a property: $env:X.Length)
+
+
+def powershell(an, words: list, redirects: list, separator: str, scope, via: tuple, depth: int) -> None:
+    """A PowerShell statement whose output the agent reads (not redirected, not piped on): a
+    credential-named ``$env:NAME`` on its own or in a string, written by ``Write-Output``,
+    ``Write-Host``, ``echo``, or read from the ``Env:`` drive (``Get-Content env:GITHUB_TOKEN``)."""
+    if redirects or separator == "|" or not words or len(words) > 1 and words[1].text in PS_ASSIGN:
+        return
+    name = words[0].text.lower()
+    if name in PS_READERS:
+        names = [w.text[4:] for w in words[1:] if w.text.lower().startswith("env:")]
+    elif name in PS_WRITERS or words[0].dynamic or words[0].text[:1] == "$":  # (an expression: its value)
+        names = [n for w in (words[1:] if name in PS_WRITERS else words) for n in _PS_VARIABLE.findall(w.text)]
+    else:
+        return
+    if any(secret_name(n) for n in names):
+        cmd = Cmd(words=(Word("powershell"),), raw=" ".join(w.text for w in words), scope=scope, via=via, depth=depth)
+        record.shown(an, cmd, "powershell output")
