@@ -54,7 +54,7 @@ SYSTEM_DIRS = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/li
                "/system", "/library", "/applications", "/private", "/mnt", "/media")
 GLOB_CHARS = set("*?[")
 # A last path component that matches every (or every hidden) entry of its directory.
-_WHOLE_DIR_GLOB = r"^(\.?\*+|\.\[!.\]\*|\.\?\?\*|\.\.\?\*|\{\*,\.\*\})$"  # compiled for the first glob
+_WHOLE_DIR_GLOB = r"^(\.?\*+|\.?\[[!^]\.\]\*|\.\?\?\*|\.\.\?\*|\{\*,\.\*\})$"  # compiled for the first glob
 
 
 class Places(Record):
@@ -289,7 +289,8 @@ def secret_file_in(folder: str, home: str, names: tuple[str, ...] = (), depth: i
 
 
 def whole_dir(raw: str) -> str | None:
-    """The directory ``raw`` stands for when its last component globs every entry (``dir/*``, ``.*``)."""
+    """The directory ``raw`` stands for when its last component globs every entry (``dir/*``, ``.*``,
+    ``[!.]*``: every entry that is not hidden, as ``*`` is)."""
     head, _, last = raw.rstrip("/").rpartition("/")
     if not re.match(_WHOLE_DIR_GLOB, last):
         return None

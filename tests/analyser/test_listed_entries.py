@@ -1,7 +1,8 @@
 """A directory listing in code (``os.listdir``, ``os.walk``, ``Path.iterdir``, ``os.scandir``,
 ``fs.readdirSync``) gives hidden entries too, so opening every entry of the project reads its
 ``.env``; a test on the entry (``f.endswith(".py")``, ``.filter(f => f.endsWith(".json"))``,
-``if not …: continue``) narrows what is read to what it lets through."""
+``if not …: continue``, ``not f.startswith(".")``: no hidden entry) narrows what is read to what it lets
+through; hidden entries left out of a listing of the home still name every other entry of it."""
 
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ READS_ENV = [
                 '.forEach(f => console.log(fs.readFileSync(f, "utf8")))'),
     ("node -e", 'const fs = require("fs"); for (const f of fs.readdirSync(".")) { if (f.endsWith(".md")) {} '
                 'else console.log(fs.readFileSync(f, "utf8")) }'),
+    ("python3 -c", 'import os; [print(open(f).read()) for f in os.listdir(".") if os.path.isfile(f) and not f.startswith("R")]'),
+    ("python3 -c", 'import os\nfor f in os.listdir("."):\n    if f.startswith("R"):\n        continue\n    print(open(f).read())'),
+    ("python3 -c", 'import os; [print(open(f).read()) for f in os.listdir(".") if os.path.isfile(f) and not f.startswith(".")]'
+                   ' + [print(open(f).read()) for f in os.listdir(".") if f.startswith(".")]'),
+    ("node -e", 'const fs = require("fs"); for (const f of fs.readdirSync(".")) { if (f.startsWith("src")) continue; '
+                'console.log(fs.readFileSync(f, "utf8")) }'),
 ]
 
 ORDINARY = [
@@ -44,6 +51,15 @@ ORDINARY = [
                 'console.log(fs.readFileSync(f, "utf8")) }'),
     ("node -e", 'const fs = require("fs"), path = require("path"); for (const f of fs.readdirSync(".")) '
                 'if (path.extname(f) === ".json") console.log(fs.readFileSync(f, "utf8"))'),
+    # hidden entries left out: every other file's text (a word count, a size report)
+    ("python3 -c", 'import os; print([len(open(f).read()) for f in os.listdir(".") if os.path.isfile(f) '
+                   'and not f.startswith(".")])'),
+    ("python3 -c", 'import os\nfor f in os.listdir("."):\n    if f.startswith("."):\n        continue\n'
+                   '    if os.path.isfile(f):\n        print(f, len(open(f).read()))'),
+    ("node -e", 'const fs = require("fs"); fs.readdirSync(".").filter(f => !f.startsWith("."))'
+                '.forEach(f => fs.statSync(f).isFile() && console.log(fs.readFileSync(f, "utf8").length))'),
+    ("node -e", 'const fs = require("fs"); for (const f of fs.readdirSync(".")) { if (f.startsWith(".")) continue; '
+                'if (fs.statSync(f).isFile()) console.log(f, fs.readFileSync(f, "utf8").length) }'),
 ]
 
 
@@ -63,3 +79,14 @@ def test_reading_every_entry_a_listing_gives_reads_the_env_file(tmp_path, progra
 @pytest.mark.parametrize("program, code", ORDINARY, ids=[c[:50] for _, c in ORDINARY])
 def test_reading_the_entries_a_test_lets_through_reads_no_secret(tmp_path, program, code):
     assert not secret_read(tmp_path, program, code)
+
+
+@pytest.mark.parametrize("command", [
+    "python3 -c 'import os, shutil; h = os.path.expanduser(\"~\"); "
+    "[shutil.rmtree(os.path.join(h, f)) for f in os.listdir(h) if not f.startswith(\".\")]'",
+    "rm -rf ~/[!.]*", "rm -rf ./[!.]*", "rm -rf ./[^.]*",
+])
+def test_every_entry_but_the_hidden_ones_is_the_directory(tmp_path, command):
+    tree = Tree(tmp_path)
+    deleted = [a.target for a in tree.shell(command) if a.kind == "file_delete"]
+    assert any(t.is_home or t.is_project_root for t in deleted), command

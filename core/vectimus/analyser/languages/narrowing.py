@@ -15,8 +15,11 @@ from vectimus.analyser.languages.values import CONST, OBJ, SEQ, Val
 
 
 def narrow(value: Val, how: str, texts: list[str]) -> Val | None:
-    """``value`` (a listing's entries) where a test ``how`` ("endswith", "startswith", "fnmatch")
-    of one of ``texts`` holds; None when ``value`` is not a listing's entries."""
+    """``value`` (a listing's entries) where a test ``how`` ("endswith", "startswith", "fnmatch", or
+    "not_startswith" "." : the entries that are not hidden) of one of ``texts`` holds; None when
+    ``value`` is not a listing's entries or the test is not one read here."""
+    if how == "not_startswith" and texts != ["."]:
+        return None
     options = []
     for option in V.options(value):
         inner, wrap = (option.value[1], True) if option.kind == OBJ and option.value[0] == "path" else (option, False)
@@ -27,7 +30,10 @@ def narrow(value: Val, how: str, texts: list[str]) -> Val | None:
         for want in texts:
             if not want or "/" in want:
                 return None
+            if how == "not_startswith" and last != "*":
+                continue  # the hidden entries (``.*``): none is let through
             name = (last + want if how == "endswith" else want + "*" if how == "startswith"
+                    else "[!.]*" if how == "not_startswith"
                     else want if last == "*" or want.startswith(".") else "." + want)
             narrowed = V.Val(CONST, posixpath.join(head, name) if head else name, inner.taint, True, inner.item)
             options.append(V.obj("path", narrowed) if wrap else narrowed)

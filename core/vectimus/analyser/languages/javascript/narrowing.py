@@ -1,6 +1,6 @@
 """JavaScript tests that narrow a listed name (see ``languages.narrowing``): a name's
 ``endsWith``/``startsWith`` and ``path.extname(name) ===`` an extension, alone or joined by
-``&&``, in an ``if`` or a ``.filter`` callback.
+``&&``, in an ``if`` or a ``.filter`` callback; ``!name.startsWith(".")``.
 """
 
 from __future__ import annotations
@@ -36,12 +36,15 @@ def guarded(ev, condition, consequence) -> dict[str, Val] | None:
     """``if (!test) continue;`` (or return, break, throw): the names ``test`` narrows, as the rest of
     the block sees them; None when the ``if`` is not such a guard."""
     node = _bare(condition)
-    if node is None or node.type != "unary_expression" or _operator(ev, node) != "!":
-        return None
     last = consequence.named_children[-1] if consequence.type == "statement_block" and consequence.named_children \
         else consequence
-    if last.type not in JUMPS:
+    if node is None or last.type not in JUMPS:
         return None
+    if node.type != "unary_expression" or _operator(ev, node) != "!":  # `if (f.startsWith(".")) continue;`
+        found = test(ev, node)
+        value = ev.lookup(found[0]) if found and found[1] == "startswith" else None
+        result = narrow(value, "not_startswith", texts(ev.expr(found[2]))) if value is not None else None
+        return {found[0]: result} if result is not None else None
     return narrowed(ev, node.child_by_field_name("argument")) or None
 
 
@@ -72,6 +75,9 @@ def test(ev, node):
     """(name, how, the node giving what it must match) for a condition read here, else None."""
     if node is None:
         return None
+    if node.type == "unary_expression" and _operator(ev, node) == "!":  # !f.startsWith("."): not hidden
+        found = test(ev, _bare(node.child_by_field_name("argument")))
+        return (found[0], "not_startswith", found[2]) if found and found[1] == "startswith" else None
     if node.type == "call_expression":
         func, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
         given = args.named_children if args is not None else []

@@ -128,9 +128,11 @@ class Evaluator(Expressions):
     def s_if(self, node: ast.If) -> None:
         self.expr(node.test)
         test = node.test
-        guard = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and not node.orelse \
-            and isinstance(node.body[-1], (ast.Continue, ast.Return, ast.Break, ast.Raise))
-        narrowed = narrowing.narrowed(self, test.operand if guard and isinstance(test, ast.UnaryOp) else test)
+        guard = not node.orelse and isinstance(node.body[-1], (ast.Continue, ast.Return, ast.Break, ast.Raise))
+        if guard:  # what follows sees the test false: `if not T: continue` narrows by T, `if T: continue` by not T
+            test = test.operand if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) \
+                else ast.UnaryOp(ast.Not(), test)
+        narrowed = narrowing.narrowed(self, test)
         if not narrowed:
             self.branches([node.body, node.orelse])
         elif guard:  # `if not f.endswith(".py"): continue`: what follows sees the entries let through

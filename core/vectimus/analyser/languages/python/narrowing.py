@@ -1,6 +1,6 @@
 """Python tests that narrow a listed name (see ``languages.narrowing``): a name's (or a path's
 ``.name``'s) ``endswith``/``startswith``, ``fnmatch.fnmatch``, ``PurePath.match``, and a path's
-``.suffix ==`` / ``in``, alone or joined by ``and``.
+``.suffix ==`` / ``in``, alone or joined by ``and``; ``not name.startswith(".")``.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ def narrowed(ev, test) -> dict[str, Val]:
 
 def _test(test):
     """(name, how, the node or texts giving what it must match) for a test this module reads."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):  # not f.startswith("."): not hidden
+        found = _test(test.operand)
+        return (found[0], "not_startswith", found[2]) if found and found[1] == "startswith" else None
     if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and len(test.args) == 1:
         func, owner = test.func, test.func.value
         if func.attr in ("endswith", "startswith"):
