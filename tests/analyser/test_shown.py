@@ -1,5 +1,5 @@
 """Code that prints a credential from the environment where the agent reads it, in each language,
-is recorded as the shell's ``echo "$GITHUB_TOKEN"`` is (an exec whose secrets say "environment",
+(Python, JavaScript, Ruby, Perl, PHP, Lua, awk, R) is recorded as the shell's ``echo "$GITHUB_TOKEN"`` is (an exec whose secrets say "environment",
 which ``vectimus-secrets-005`` refuses); what only derives from the variable, what goes to a file or
 a pipe, and variables that are not credentials show nothing."""
 
@@ -37,6 +37,9 @@ def shows(command: str) -> bool:
     "php -r 'var_dump($_ENV[\"NPM_TOKEN\"]);'",
     "lua -e 'print(\"k=\" .. os.getenv(\"GITHUB_TOKEN\"))'",
     "awk 'BEGIN { print \"t=\" ENVIRON[\"GITHUB_TOKEN\"] }'",
+    "Rscript -e 'print(Sys.getenv(\"GITHUB_TOKEN\"))'",
+    "Rscript -e 'cat(paste0(\"t=\", Sys.getenv(\"NPM_TOKEN\")), \"\\n\")'",
+    "Rscript -e 'writeLines(Sys.getenv(\"AWS_SECRET_ACCESS_KEY\"))'",
 ])
 def test_printing_a_credential_shows_it(command):
     assert shows(command), command
@@ -62,6 +65,8 @@ def test_printing_a_credential_shows_it(command):
     "lua -e 'print(#os.getenv(\"GITHUB_TOKEN\"), os.getenv(\"HOME\"))'",
     "awk 'BEGIN { print length(ENVIRON[\"GITHUB_TOKEN\"]), ENVIRON[\"HOME\"] }'",
     "awk 'BEGIN { print ENVIRON[\"GITHUB_TOKEN\"] > \".token\" }'",
+    "Rscript -e 'print(nchar(Sys.getenv(\"GITHUB_TOKEN\")) > 0); print(Sys.getenv(\"HOME\"))'",
+    "Rscript -e 'cat(Sys.getenv(\"GITHUB_TOKEN\"), file = \".token\"); writeLines(Sys.getenv(\"NPM_TOKEN\"), \".npmrc\")'",
 ])
 def test_what_only_derives_from_a_credential_or_goes_elsewhere_shows_nothing(command):
     assert not shows(command), command

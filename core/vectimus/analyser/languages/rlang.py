@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from vectimus.analyser.context import Analysis, Cmd, Word
 from vectimus.analyser.facts import net
+from vectimus.analyser.facts.secrets import secret_name
 from vectimus.analyser.languages import record
 from vectimus.analyser.languages.code import Code, analyse_with, dynamic
 from vectimus.analyser.languages.rsyntax import Node, RParser
@@ -29,7 +30,7 @@ SIGNATURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "sys.source": ("source", ("file",)),
     "read.csv": ("read", ("file",)), "read.table": ("read", ("file",)), "readRDS": ("read", ("file",)),
     "scan": ("read", ("file",)), "file": ("read", ("description",)), "readr::read_file": ("read", ("file",)),
-    "writeLines": ("write_to", ("text", "con")), "write": ("write_to", ("x", "file")),
+    "write": ("write_to", ("x", "file")),
     "cat": ("cat", ()), "saveRDS": ("write_to", ("object", "file")), "file.create": ("write", ("...",)),
     "dir.create": ("write", ("path",)), "write.csv": ("write_to", ("x", "file")),
     "file.rename": ("move", ("from", "to")), "file.copy": ("copy", ("from", "to")),
@@ -44,7 +45,9 @@ SIGNATURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "socketConnection": ("socket", ("host", "port")), "make.socket": ("socket", ("host", "port")),
     "eval": ("eval", ("expr",)), "evalq": ("eval", ("expr",)),
     "Sys.getenv": ("env_dump", ("x",)),
+    "print": ("show", ("x",)), "message": ("show", ()), "writeLines": ("write_to", ("text", "con")),
 }
+SHOWN_THROUGH = ("paste", "paste0", "sprintf", "c", "format", "trimws", "toupper", "tolower", "as.character")
 SOURCE_KINDS: dict[str, ActionKind] = {"move": "file_delete", "copy": "file_read", "hardlink": "file_write"}
 # apply-family functions: name -> (position of the function, position of the items)
 MAPPERS = {"sapply": (1, 0), "lapply": (1, 0), "vapply": (1, 0), "Map": (0, 1), "mapply": (0, 1),
@@ -235,6 +238,10 @@ class R(Code):
             return
         an, cmd, via = self.an, self.cmd, f"R {name}"
         first = self.first(node)
+        if effect == "show" or (effect == "cat" and self.arg(node, "file") is None) or (
+                name == "writeLines" and self.arg(node, "con") is None):  # to the output the agent reads
+            if not cmd.stdout and any(self.shows_credential(c) for c in node.named_children):
+                record.shown(an, cmd, via)
         if effect == "shell":
             record.shell(an, cmd, self.value(first), via)
         elif effect == "system2":  # command and args joined, run by the shell
@@ -294,6 +301,16 @@ class R(Code):
         elif effect == "env_dump" and not node.named_children and not (
                 node.parent is not None and node.parent.type == "call" and node.parent.name in ("names", "length")):
             record.environment_dump(an, cmd, via)
+
+    def shows_credential(self, node, depth: int = 0) -> bool:
+        """Whether ``node``'s value holds a credential-named variable's text: ``Sys.getenv("X")``
+        itself, or pasted or formatted into a string."""
+        if node is None or node.type != "call" or depth > 8:
+            return False
+        if node.name == "Sys.getenv":
+            key = self.value(node.positional[0]) if node.positional else Word("", dynamic=True)
+            return not key.dynamic and secret_name(key.text)
+        return node.name in SHOWN_THROUGH and any(self.shows_credential(c, depth + 1) for c in node.named_children)
 
     def network(self, kind: str, name: str, args, node, secret: bool) -> None:
         node = args
