@@ -214,12 +214,27 @@ def risk(an: Analysis, cmd: Cmd) -> str:
     setting = _config_set(rest) if sub == "config" else ""
     if setting and not setting.lower().startswith("alias.") and _runs_code(setting, "config"):
         return "git-code"  # (an alias's shell code is judged when it is written: githooks.deferred_setting)
+    if sub == "branch":
+        return _deletes_only_merged(an, cmd, head, rest)
     if sub == "push":
         p = argv.parse(rest, argv.opts("-o --push-option --receive-pack --exec --repo"))
         refs = p.operands[1:]
         if p.has("d", "delete", "prune") or any(w.text.startswith(":") and len(w.text) > 1 for w in refs):
             return "remote-delete"
     return ""
+
+
+def _deletes_only_merged(an: Analysis, cmd: Cmd, head, rest: list[Word]) -> str:
+    """``merged`` for ``git branch -D`` of branches holding no work of their own (``git_merged``)."""
+    p = argv.parse(rest, argv.opts("--color --column --sort --points-at --format --contains --no-contains "
+                                   "--merged --no-merged -u --set-upstream-to"))
+    forced = p.has("D") or (p.has("d", "delete") and p.has("f", "force"))
+    if not forced or head.all("C") or head.all("git-dir") or head.all("work-tree") or p.has("r", "remotes", "a", "all") \
+            or any(w.dynamic for w in p.operands):
+        return ""
+    from vectimus.analyser.programs import git_merged
+
+    return "merged" if git_merged.holds_no_work(an, cmd, [w.text for w in p.operands], len(an.actions)) else ""
 
 
 HANDLERS = {"git": run}
