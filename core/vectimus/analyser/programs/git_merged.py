@@ -142,7 +142,8 @@ def _reaches(common: str, head: str, tip: str) -> bool:
     """Whether ``tip`` is among the first ``MAX_COMMITS`` loose commits of HEAD's history."""
     import zlib
 
-    seen, queue = set(), [head]
+    seen: set[str] = set()
+    queue = [head]
     while queue and len(seen) < MAX_COMMITS:
         sha = queue.pop(0)
         if sha in seen:
