@@ -352,6 +352,10 @@ class Code:
             self.load(name, first)
         elif kind == "show":
             shown.printed(self, node, args, via)
+        elif kind == "deserialize":
+            from vectimus.analyser.languages import deserialize_code
+
+            deserialize_code.loaded(self, name, args)
 
     def system(self, args: list, via: str) -> None:
         """``system("cmd")`` is shell text; ``system("prog", "arg")`` or an array is an argv."""

@@ -32,6 +32,7 @@ EFFECTS = {
     **dict.fromkeys(("printf", "vprintf", "var_dump", "print_r", "var_export", "debug_zval_dump"), "show"),
     **dict.fromkeys(("system", "exec", "shell_exec", "passthru"), "shell"),
     **dict.fromkeys(("popen", "proc_open"), "popen"),
+    "unserialize": "deserialize",
     "pcntl_exec": "system",
     **dict.fromkeys(("unlink", "rmdir"), "delete"),
     "file_put_contents": "write_text",

@@ -58,6 +58,8 @@ EFFECTS = {
     **dict.fromkeys(("URI", "URI.parse", "Pathname.new", "Pathname", "String", "File.absolute_path",
                      "File.realpath"), "same"),
     "File.join": "join",
+    **dict.fromkeys(("Marshal.load", "Marshal.restore", "YAML.unsafe_load", "YAML.unsafe_load_file",
+                     "Psych.unsafe_load", "Psych.unsafe_load_file"), "deserialize"),
     **dict.fromkeys(("load", "require", "require_relative", "Kernel.load", "Kernel.require"), "load"),
     **{f"ENV.{m}": "env_dump" for m in _ENV_WHOLE},
 }
